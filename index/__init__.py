@@ -1,0 +1,1 @@
+"""Index: embed passages, FAISS dense + BM25 keyword indexes, fusion, the on-disk store."""

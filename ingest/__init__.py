@@ -1,0 +1,1 @@
+"""Ingest: load article files, clean extraction artefacts, cut passages, segment for search."""
