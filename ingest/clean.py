@@ -1,0 +1,222 @@
+"""Cleaning of extracted article text: generic rules, no string literals for particular files.
+
+1. Lines that repeat across the document (page headers, footers) and page counters
+   are removed; a publication date they carry goes to the article's metadata.
+2. Lines broken inside a sentence are re-joined (no space between CJK characters,
+   one space between Latin words); real paragraph breaks and headings are kept.
+3. Footnote marks are normalised to ``[n]``; tab-separated table rows become one
+   paragraph each, cells joined by `` ｜ `` so the table stays searchable.
+
+The output is a fixed point: cleaning a cleaned text changes nothing.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ingest.records import RawDocument
+
+CELL_SEP = " ｜ "
+TERMINAL = "。！？!?：:"  # semicolons end sentences (passages) but not paragraphs
+CLOSERS = "」』）)》〉】”’\"'"
+OPENERS = {"「": "」", "『": "』", "（": "）", "(": ")", "《": "》", "〈": "〉", "【": "】"}
+# characters that (almost) never start a paragraph: a line starting with one continues the previous line
+CONTINUATION_START = set("、，,。．.；;：:！？!?）)」』》〉】%％的了過著之與及等者們性化率")
+HEADING_MAX = 40
+REPEAT_MIN = 3           # a short line seen this many times (or on half the pages) is a header/footer
+REPEAT_MAX_LEN = 60
+
+_PAGE_COUNTER = re.compile(
+    r"^(?:[-–—\s]*\d{1,4}\s*(?:/|of|／)\s*\d{1,4}[-–—\s]*|[-–—]\s*\d{1,4}\s*[-–—]|第\s*\d{1,4}\s*頁(?:\s*[/／,，]?\s*共\s*\d{1,4}\s*頁)?|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    re.IGNORECASE,
+)
+_RULE_LINE = re.compile(r"^[-=_|+:\s]{3,}$")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_DATE_LABEL = re.compile(r"發佈|發布|发布|發表|发表|日期|published|date", re.IGNORECASE)
+_FOOTNOTE_LINK = re.compile(r"\[\\?\[(\d{1,3})\\?\]\]\([^)]*\)")
+_FOOTNOTE_CARET = re.compile(r"\[\^(\d{1,3})\]")
+_SPACE_BEFORE_NOTE = re.compile(r"(?<=[。！？，、」』）)；：.!?])[ \t]+(?=\[\d{1,3}\])")
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LETTER_SPACED = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: [{_CJK}])+(?![{_CJK}])")
+_CJK_SPACE_CJK = re.compile(rf"(?<=[{_CJK}，、。）」]) +(?=[{_CJK}（「])")
+_LIST_ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[、，,:：])")
+_LATIN_END = re.compile(r"[A-Za-z0-9]$")
+_LETTER_END = re.compile(r"[A-Za-z]$")
+_MARKER_ONLY = re.compile(r"^(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)$")
+_NOTE_START = re.compile(r"^\[\d{1,3}\]")
+_CAPTION = re.compile(r"^(?:資料|圖片|图片|圖表|图表|表格|照片)?來源[:：]|^(?:source|image|photo)s?[:：]", re.IGNORECASE)
+_LATIN_START = re.compile(r"^[A-Za-z0-9(]")
+
+
+@dataclass
+class CleanResult:
+    paragraphs: list[tuple[str, int | None]]   # (text, page) in reading order
+    published: str | None = None
+    removed: list[str] = field(default_factory=list)   # distinct removed lines, for reports
+
+
+def clean_document(raw: RawDocument) -> CleanResult:
+    """Clean a loaded document into paragraphs (with the page each starts on, for paged formats)."""
+    pages = [_normalise_text(p) for p in raw.pages]
+    if raw.paged:
+        pages = [_drop_bare_page_number(p) for p in pages]
+    lines = [(line, (i + 1) if raw.paged else None) for i, page in enumerate(pages) for line in page.split("\n")]
+    repeated = _repeated_lines([line for line, _ in lines], len(pages))
+    kept, removed = [], []
+    for line, page in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped in repeated or _PAGE_COUNTER.match(stripped) or _RULE_LINE.match(stripped):
+            removed.append(stripped)
+            continue
+        kept.append((stripped, page))
+    paragraphs = _join_lines(kept)
+    return CleanResult(paragraphs, _published_date(removed), sorted(set(removed)))
+
+
+def clean_text(text: str) -> str:
+    """Clean a plain text; paragraphs joined by blank lines (used for idempotence checks)."""
+    raw = RawDocument(source="-", pages=(text,), paged=False, content_hash="", fmt="txt")
+    return "\n\n".join(p for p, _ in clean_document(raw).paragraphs)
+
+
+def _normalise_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    text = _FOOTNOTE_LINK.sub(r"[\1]", text)
+    return _FOOTNOTE_CARET.sub(r"[\1]", text)
+
+
+def _drop_bare_page_number(page: str) -> str:
+    """On a PDF page, a line holding only a number at the very top or bottom is the page number."""
+    lines = page.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    for i in {filled[0], filled[-1]} if filled else ():
+        if re.fullmatch(r"\s*\d{1,4}\s*", lines[i]):
+            lines[i] = ""
+    return "\n".join(lines)
+
+
+def _repeated_lines(lines: list[str], n_pages: int) -> set[str]:
+    """Short lines that occur often enough to be page furniture rather than content."""
+    counts = Counter(line.strip() for line in lines if line.strip())
+    threshold = max(REPEAT_MIN, (n_pages + 1) // 2) if n_pages > 1 else REPEAT_MIN
+    return {line for line, n in counts.items() if n >= threshold and len(line) <= REPEAT_MAX_LEN and not _is_row(line)}
+
+
+def _published_date(removed: list[str]) -> str | None:
+    for line in removed:
+        match = _DATE.search(line)
+        if match and _DATE_LABEL.search(line):
+            year, month, day = (int(g) for g in match.groups())
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def _is_row(line: str) -> bool:
+    return "\t" in line.strip() or CELL_SEP.strip() in line
+
+
+def _format_row(line: str) -> str:
+    cells = re.split(r"\t+| ｜ ", line.strip())
+    cells = [_CJK_SPACE_CJK.sub("", _unspace(c.strip())) for c in cells]
+    return CELL_SEP.join(c for c in cells if c)
+
+
+def _unspace(text: str) -> str:
+    """``具 體`` → ``具體``: letter-spaced CJK runs are an extraction artefact."""
+    return _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+
+
+def _join_lines(lines: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """Re-join lines broken inside sentences; keep real paragraph breaks and headings."""
+    paragraphs: list[tuple[str, int | None]] = []
+    current, page, at_start = "", None, True
+    for i, (line, line_page) in enumerate(lines):
+        if _is_row(line):
+            if current:
+                paragraphs.append((current, page))
+            paragraphs.append((_format_row(line), line_page))
+            current, page, at_start = "", None, True
+            continue
+        line = _unspace(line)
+        current = _glue(current, line) if current else line
+        page = page if page is not None else line_page
+        following = lines[i + 1][0] if i + 1 < len(lines) else None
+        if following is None or _ends_paragraph(current, line, following, at_start):
+            paragraphs.append((_tidy(current), page))
+            current, page, at_start = "", None, True
+        else:
+            at_start = False
+    return [(text, pg) for text, pg in paragraphs if text]
+
+
+def _glue(left: str, right: str) -> str:
+    if right.startswith("http") or (_LATIN_END.search(left) and _LATIN_START.search(right)):
+        return f"{left} {right}"
+    return left + right
+
+
+def _tidy(paragraph: str) -> str:
+    return _SPACE_BEFORE_NOTE.sub("", re.sub(r"[ \t]{2,}", " ", paragraph)).strip()
+
+
+def _ends_paragraph(current: str, line: str, following: str, at_start: bool) -> bool:
+    """Does the paragraph end after ``line`` (the last line of ``current``)?"""
+    nxt = following.strip()
+    if _MARKER_ONLY.match(current):
+        return False
+    if _is_row(nxt) or _LIST_ITEM.match(nxt) or _NOTE_START.match(nxt):
+        return True
+    if nxt[0] in CONTINUATION_START or nxt.startswith("http") or _unbalanced(current):
+        return False
+    if _ends_sentence(current) or _CAPTION.match(current):
+        return True
+    if current.endswith(("，", ",", "、", "「", "（", "(")) or _LETTER_END.search(current):
+        return False
+    return at_start and _is_heading(line, nxt)
+
+
+def _ends_sentence(text: str) -> bool:
+    text = re.sub(r"(\[\d{1,3}\])+$", "", text.rstrip()).rstrip().rstrip(CLOSERS)
+    return bool(text) and text[-1] in TERMINAL
+
+
+def _unbalanced(text: str) -> bool:
+    return any(text.count(o) > text.count(c) for o, c in OPENERS.items())
+
+
+def _is_heading(line: str, following: str) -> bool:
+    """A short, comma-free line standing alone whose last word does not run into the next line."""
+    if len(line) > HEADING_MAX or "，" in line or "。" in line:
+        return False
+    return not _word_crosses(line, following)
+
+
+def _word_crosses(left: str, right: str) -> bool:
+    """True when a dictionary word spans the line break (``人口減`` + ``少`` → ``減少``)."""
+    if left[-1].isdigit() and right[0] in "年月日號号%％萬万億亿兆元":
+        return True
+    from ingest.segment import fold
+
+    tail, head = fold(left[-3:]), fold(right[:3])
+    position = 0
+    for word in _cutter().cut(tail + head, HMM=False):
+        if position < len(tail) < position + len(word):
+            return True
+        position += len(word)
+    return False
+
+
+@lru_cache(maxsize=1)
+def _cutter():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.Tokenizer()

@@ -1,0 +1,76 @@
+"""Segmentation for search: OpenCC script folding + jieba with a domain dictionary.
+
+One function, :func:`tokenize`, serves both indexing and queries, so a Simplified
+query and a Traditional article meet on the same tokens.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+OPENCC_CONFIG = "t2s"  # fold everything to Simplified: many Traditional forms map to one Simplified form
+
+_PUNCT_OR_SPACE = re.compile(r"^[\W_]+$", re.UNICODE)
+
+
+def _data_text(name: str) -> str:
+    return resources.files("ingest").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC(OPENCC_CONFIG)
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width → half-width), Traditional → Simplified, lowercase."""
+    return _converter().convert(unicodedata.normalize("NFKC", text)).lower()
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    """A private jieba tokenizer with the folded user dictionary (built once, on first use)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    for line in _data_text("userdict.txt").splitlines():
+        parts = line.strip().rsplit(" ", 2)
+        if len(parts) == 3 and parts[0]:
+            tok.add_word(fold(parts[0]), int(parts[1]), parts[2])
+    return tok
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(fold(w) for w in _data_text("stopwords.txt").split())
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of ``text``: folded, jieba search-mode words, no punctuation or stopwords."""
+    stop = stopwords()
+    tokens = []
+    for word in _jieba().cut_for_search(fold(text)):
+        word = word.strip()
+        if word and not _PUNCT_OR_SPACE.match(word) and word not in stop:
+            tokens.append(word)
+    return tokens
+
+
+def segmenter_fingerprint() -> dict:
+    """What the index manifest records so a change of segmenter forces a rebuild."""
+    import jieba
+
+    dictionary = _data_text("userdict.txt") + "\n--stop--\n" + _data_text("stopwords.txt")
+    return {
+        "jieba": jieba.__version__,
+        "userdict_sha256": hashlib.sha256(dictionary.encode("utf-8")).hexdigest(),
+        "opencc": OPENCC_CONFIG,
+    }

@@ -1,0 +1,91 @@
+"""Cleaning: known-answer cases, the real seeds, and idempotence as a property."""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.clean import clean_document, clean_text
+from ingest.records import RawDocument
+
+
+def _clean(text: str, *, pages: tuple[str, ...] | None = None):
+    raw = RawDocument(source="t.txt", pages=pages or (text,), paged=pages is not None, content_hash="", fmt="txt")
+    return clean_document(raw)
+
+
+def test_broken_lines_rejoin_without_space_between_cjk():
+    assert clean_text("日本為了解決人口減\n\n少、地方經濟萎縮。") == "日本為了解決人口減少、地方經濟萎縮。"
+
+
+def test_number_broken_from_its_unit_is_rejoined():
+    assert clean_text("於2014\n\n年通過了法律。") == "於2014年通過了法律。"
+
+
+def test_latin_words_rejoin_with_one_space():
+    assert clean_text("以「雲端優先（Cloud\n\nFirst\n\nPolicy）」為基礎。") == "以「雲端優先（Cloud First Policy）」為基礎。"
+
+
+def test_paragraph_breaks_and_headings_are_kept():
+    text = "第一段結束了。\n\n地域未來構想一:整備社會環境\n\n在整備社會環境目標中有8項。"
+    assert clean_text(text).split("\n\n") == ["第一段結束了。", "地域未來構想一:整備社會環境", "在整備社會環境目標中有8項。"]
+
+
+def test_repeated_headers_and_page_counters_are_removed_and_date_kept():
+    page = "發佈: 2021-10-29, 週五 16:28\n\n點擊數:14491\n\n正文第{n}頁的句子。\n\n{n} / 14"
+    result = _clean("\n\n".join(page.format(n=n) for n in range(1, 5)))
+    texts = [p for p, _ in result.paragraphs]
+    assert texts == [f"正文第{n}頁的句子。" for n in range(1, 5)]
+    assert result.published == "2021-10-29"
+    assert "點擊數:14491" in result.removed
+
+
+def test_pdf_pages_keep_the_page_of_each_paragraph():
+    pages = tuple(f"報告標題\n第一句在第{n}頁。\n{n}" for n in range(1, 4))
+    result = _clean("", pages=pages)
+    assert result.paragraphs == [(f"第一句在第{n}頁。", n) for n in range(1, 4)]
+
+
+def test_footnote_marks_are_normalised():
+    assert clean_text("成長戰略。[\\[1\\]](#)同時也有政策。 [3]") == "成長戰略。[1]同時也有政策。[3]"
+
+
+def test_table_rows_stay_searchable_as_cells():
+    text = "區域課題\n\n具 體\t\t確保持續性\t推廣優良模式\n--------\t--\t-------\n\t財政\t事業能持續營運。"
+    paragraphs = clean_text(text).split("\n\n")
+    assert paragraphs == ["區域課題", "具體 ｜ 確保持續性 ｜ 推廣優良模式", "財政 ｜ 事業能持續營運。"]
+
+
+def test_seed_articles_have_no_page_furniture(seed_corpus):
+    for path in sorted(seed_corpus.glob("*.txt")):
+        cleaned = clean_text(path.read_text(encoding="utf-8"))
+        assert "點擊數" not in cleaned and "發佈: 2021" not in cleaned
+        assert not re.search(r"^\s*\d+ / \d+\s*$", cleaned, re.M)
+        assert "[\\[" not in cleaned and "](#)" not in cleaned
+
+
+def test_first_sentence_of_article_000_is_one_string(seed_corpus):
+    cleaned = clean_text((seed_corpus / "000_52ed3b7e36387b18.txt").read_text(encoding="utf-8"))
+    first = cleaned.split("\n\n")[0]
+    assert first.startswith("日本為了解決人口減少、地方經濟萎縮以及人口過度集中在東京等問題，於2014年通過了「城鎮・人口・工作創生法」")
+    assert first.endswith("打造一億人活躍的強韌社會。")
+
+
+def test_cleaning_the_seeds_is_idempotent(seed_corpus):
+    for path in sorted(seed_corpus.glob("*.txt")):
+        once = clean_text(path.read_text(encoding="utf-8"))
+        assert clean_text(once) == once
+
+
+_pieces = st.sampled_from(
+    ["日本", "地方創生", "人口減", "少", "。", "，", "、", "「", "」", "（", "）", "2014", "年", "ICT", "IT",
+     "Cloud", " ", "\n", "\n\n", "\t", "？", "：", "[1]", "3 / 14", "的", "政策", "1.", "https://x.jp/a"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_pieces, max_size=60).map("".join))
+def test_cleaning_is_idempotent_on_generated_text(text):
+    once = clean_text(text)
+    assert clean_text(once) == once

@@ -1,0 +1,30 @@
+from ingest.segment import fold, segmenter_fingerprint, tokenize
+
+
+def test_simplified_query_meets_traditional_text():
+    assert set(tokenize("疫情期间学校改为远距授课")) & set(tokenize("疫情期間學校改為遠距授課")) >= {"疫情", "学校", "远距授课"}
+
+
+def test_domain_dictionary_keeps_terms_whole():
+    tokens = tokenize("地域經濟活性化機構(REVIC)與地域未來構想20、3密對策")
+    assert "地域经济活性化机构" in tokens and "revic" in tokens
+    assert "地域未来构想20" in tokens and "3密" in tokens
+
+
+def test_numbers_and_percentages_survive():
+    assert "2.3%" in tokenize("只有2.3%的地方政府")
+
+
+def test_punctuation_and_stopwords_are_dropped():
+    tokens = tokenize("什麼是地方創生？！，。")
+    assert tokens == ["地方", "创生", "地方创生"] or set(tokens) == {"地方创生"} or "地方创生" in tokens
+    assert not any(t in {"？", "！", "，", "。", "什么"} for t in tokens)
+
+
+def test_fold_is_width_and_case_insensitive():
+    assert fold("ＩＣＴ地域") == fold("ict地域") == "ict地域"
+
+
+def test_fingerprint_names_jieba_dictionary_and_opencc():
+    fp = segmenter_fingerprint()
+    assert fp["jieba"] and len(fp["userdict_sha256"]) == 64 and fp["opencc"] == "t2s"
