@@ -29,3 +29,4 @@ class Answer:
     quotes: tuple[Quote, ...]
     hits: tuple[Hit, ...]          # the passages shown under the answer, numbered from 1
     message: str | None = None     # a fixed UI phrase (e.g. not-found line or input problem)
+    terms: tuple[str, ...] = ()    # the question's search terms (folded), for highlighting matches

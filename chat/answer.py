@@ -1,0 +1,333 @@
+"""Answers made of quoted sentences: every word is the articles' own, each with a citation.
+
+``answer_question`` searches, splits the top passages into sentences, scores every
+sentence against the question (IDF-weighted term overlap, dense similarity, the rank of
+its passage), asks :mod:`chat.abstain` whether the articles answer the question at all,
+and quotes the best one to three sentences verbatim with ``[n]`` citations.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from chat.abstain import NOT_FOUND_LINE, DEFAULT_THRESHOLDS, Signals, Thresholds, decide
+from chat.abstain import dense_gap, dense_top, passage_coverage, ranks_agree, unknown_share
+from chat.records import Answer, Citation, Quote
+from chat.terms import CorpusStats, folded, latin_share, has_searchable_text, question_terms
+from chat.terms import weighted_coverage
+from index.records import Hit
+
+MAX_QUERY_CHARS = 500
+MESSAGE_EMPTY = "請輸入問題。"
+MESSAGE_NO_TEXT = "問題裡沒有可以搜尋的文字，請用文字描述問題。"
+MESSAGE_TRUNCATED = f"問題太長，只用前 {MAX_QUERY_CHARS} 個字搜尋。"
+MESSAGE_NO_ARTICLES = "目前沒有可以搜尋的文章，請先加入文章。"
+
+_TERMINATORS = "。！？；!?;"
+_CLOSERS = "」』）)】〕》”’\"'"
+_SENTENCE = re.compile(
+    rf"[^{_TERMINATORS}\n]*[{_TERMINATORS}]+[{re.escape(_CLOSERS)}]*|[^{_TERMINATORS}\n]+"
+)
+
+
+class Encoder(Protocol):
+    fingerprint: str
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class SearcherLike(Protocol):
+    encoder: Encoder
+
+    def search(self, query: str, top_k: int = 5) -> list[Hit]: ...
+
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class PreparedQuestion:
+    text: str               # cleaned question (control characters removed, spaces collapsed)
+    query: str              # what is searched (truncated to MAX_QUERY_CHARS)
+    message: str | None     # a fixed phrase when the question was truncated
+
+
+def clean_question(question: object) -> str:
+    """Control/format characters become spaces; runs of whitespace collapse to one space."""
+    if not isinstance(question, str):
+        return ""
+    chars = (" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") else ch for ch in question)
+    return " ".join("".join(chars).split())
+
+
+def prepare_question(question: object) -> PreparedQuestion | str:
+    """The cleaned question ready to search, or the fixed message explaining why not."""
+    text = clean_question(question)
+    if not text:
+        return MESSAGE_EMPTY
+    if not has_searchable_text(text):
+        return MESSAGE_NO_TEXT
+    if len(text) > MAX_QUERY_CHARS:
+        return PreparedQuestion(text, text[:MAX_QUERY_CHARS], MESSAGE_TRUNCATED)
+    return PreparedQuestion(text, text, None)
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str          # verbatim slice of the passage text, surrounding whitespace stripped
+    hit: int           # 0-based index of its passage in the hits
+    order: int         # position within the passage
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text`` ending at 。！？；!?; (with closing quotes) or at a line end.
+
+    Each sentence is an exact slice of ``text`` with only surrounding whitespace removed;
+    pieces without any letter or digit are dropped.
+    """
+    out = []
+    for match in _SENTENCE.finditer(text):
+        piece = match.group().strip()
+        if piece and has_searchable_text(piece):
+            out.append(piece)
+    return out
+
+
+def hit_sentences(hits: Sequence[Hit]) -> list[Sentence]:
+    return [
+        Sentence(text, i, j)
+        for i, hit in enumerate(hits)
+        for j, text in enumerate(split_sentences(hit.passage.text))
+    ]
+
+
+# --------------------------------------------------------------------------- dense vectors
+
+
+class VectorCache:
+    """Sentence vectors by text for one encoder, least recently used dropped first."""
+
+    def __init__(self, encoder: Encoder, capacity: int = 20000):
+        self.encoder = encoder
+        self.capacity = capacity
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def _remember(self, store: OrderedDict[str, np.ndarray], key: str, vec: np.ndarray, cap: int) -> None:
+        store[key] = vec
+        store.move_to_end(key)
+        while len(store) > cap:
+            store.popitem(last=False)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            for text, vec in zip(missing, self.encoder.encode_passages(missing)):
+                self._remember(self._vectors, text, np.asarray(vec, dtype=np.float32), self.capacity)
+        for t in texts:
+            self._vectors.move_to_end(t)
+        return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+
+    def query(self, text: str) -> np.ndarray:
+        if text not in self._queries:
+            vec = np.asarray(self.encoder.encode_queries([text])[0], dtype=np.float32)
+            self._remember(self._queries, text, vec, 256)
+        return self._queries[text]
+
+
+_CACHES: "weakref.WeakKeyDictionary[object, VectorCache]" = weakref.WeakKeyDictionary()
+
+
+def vector_cache(encoder: Encoder) -> VectorCache:
+    cache = _CACHES.get(encoder)
+    if cache is None:
+        cache = _CACHES[encoder] = VectorCache(encoder)
+    return cache
+
+
+def sentence_similarities(query: str, sentences: Sequence[Sentence], encoder: Encoder | None) -> np.ndarray:
+    """Cosine of each sentence with the query (zeros without an encoder)."""
+    if encoder is None or not sentences:
+        return np.zeros(len(sentences), dtype=np.float32)
+    cache = vector_cache(encoder)
+    return cache.passages([s.text for s in sentences]) @ cache.query(query)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class SentenceWeights:
+    lexical: float = 1.0          # IDF-weighted share of question terms in the sentence
+    passage_lexical: float = 0.3  # … in the sentence's whole passage
+    dense: float = 4.0            # per unit of cosine above the best sentence's cosine
+    rank: float = 0.3             # 1/rank of the passage in the fused list
+
+
+DEFAULT_WEIGHTS = SentenceWeights()
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    sentence: Sentence
+    score: float
+    lexical: float
+    dense: float
+
+
+def score_sentences(
+    terms: Sequence[str],
+    sentences: Sequence[Sentence],
+    hits: Sequence[Hit],
+    similarities: np.ndarray,
+    stats: CorpusStats,
+    weights: SentenceWeights = DEFAULT_WEIGHTS,
+) -> list[ScoredSentence]:
+    """Every sentence scored, best first (ties keep passage order)."""
+    passage_cov = [weighted_coverage(terms, folded(h.passage.text), stats) for h in hits]
+    best_dense = float(similarities.max()) if len(similarities) else 0.0
+    scored = []
+    for sentence, sim in zip(sentences, similarities):
+        lexical = weighted_coverage(terms, folded(sentence.text), stats)
+        score = (
+            weights.lexical * lexical
+            + weights.passage_lexical * passage_cov[sentence.hit]
+            + weights.dense * (float(sim) - best_dense)
+            + weights.rank / hits[sentence.hit].rank
+        )
+        scored.append(ScoredSentence(sentence, score, lexical, float(sim)))
+    return sorted(scored, key=lambda s: -s.score)
+
+
+def select_quotes(scored: Sequence[ScoredSentence], max_quotes: int = 3, keep: float = 0.85) -> list[ScoredSentence]:
+    """The best sentence, then up to ``max_quotes - 1`` more scoring at least ``keep`` × best."""
+    if not scored:
+        return []
+    best = scored[0]
+    chosen = [best]
+    floor = best.score * keep if best.score > 0 else best.score
+    for candidate in scored[1:]:
+        if len(chosen) >= max_quotes or candidate.score < floor:
+            break
+        if all(candidate.sentence.text != c.sentence.text for c in chosen):
+            chosen.append(candidate)
+    return chosen
+
+
+# --------------------------------------------------------------------------- corpus statistics
+
+
+_STATS: "weakref.WeakKeyDictionary[object, tuple[int, CorpusStats]]" = weakref.WeakKeyDictionary()
+
+
+def searcher_passages(searcher: object) -> Sequence:
+    """All indexed passages, from the searcher (attribute ``passages`` or method ``all_passages``)."""
+    passages = getattr(searcher, "passages", None)
+    if callable(passages):
+        passages = passages()
+    return passages if passages is not None else ()
+
+
+def corpus_stats(searcher: object) -> CorpusStats:
+    """Document frequencies over the searcher's passages, cached until the passages change."""
+    from chat.terms import tokenize
+
+    passages = searcher_passages(searcher)
+    key = hash(tuple(p.id for p in passages))
+    cached = _STATS.get(searcher)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    stats = CorpusStats.from_token_lists(p.tokens or tokenize(p.text) for p in passages)
+    _STATS[searcher] = (key, stats)
+    return stats
+
+
+# --------------------------------------------------------------------------- composition
+
+
+def citation_for(hit: Hit, n: int) -> Citation:
+    p = hit.passage
+    return Citation(n=n, passage_id=p.id, doc_id=p.doc_id, title=p.title, paragraph=p.paragraph, page=p.page)
+
+
+def build_quotes(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -> tuple[Quote, ...]:
+    return tuple(
+        Quote(text=s.sentence.text, citation=citation_for(hits[s.sentence.hit], s.sentence.hit + 1))
+        for s in chosen
+    )
+
+
+def measure_signals(
+    question: str, terms: Sequence[str], hits: Sequence[Hit], stats: CorpusStats, best: ScoredSentence | None
+) -> Signals:
+    return Signals(
+        n_terms=len(terms),
+        coverage=passage_coverage(terms, hits, stats),
+        unknown=unknown_share(terms, stats),
+        dense_top=dense_top(hits),
+        dense_gap=dense_gap(hits),
+        ranks_agree=ranks_agree(hits),
+        sentence=best.lexical if best else 0.0,
+        latin=latin_share(question),
+    )
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything answer_question looked at, for evaluation and tuning."""
+
+    answer: Answer
+    signals: Signals | None
+    reason: str
+    scored: tuple[ScoredSentence, ...]
+
+
+def analyse_question(
+    question: str,
+    searcher: SearcherLike,
+    top_k: int = 5,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    weights: SentenceWeights = DEFAULT_WEIGHTS,
+) -> Analysis:
+    prepared = prepare_question(question)
+    if isinstance(prepared, str):
+        return Analysis(Answer(clean_question(question), False, (), (), prepared), None, "bad input", ())
+    hits = tuple(searcher.search(prepared.query, top_k=top_k))
+    if not hits:
+        answer = Answer(prepared.text, False, (), (), prepared.message or MESSAGE_NO_ARTICLES)
+        return Analysis(answer, None, "no hits", ())
+    terms = question_terms(prepared.query)
+    stats = corpus_stats(searcher)
+    sentences = hit_sentences(hits)
+    sims = sentence_similarities(prepared.query, sentences, getattr(searcher, "encoder", None))
+    scored = score_sentences(terms, sentences, hits, sims, stats, weights)
+    signals = measure_signals(prepared.query, terms, hits, stats, scored[0] if scored else None)
+    decision = decide(signals, thresholds)
+    if decision.found and scored:
+        quotes = build_quotes(select_quotes(scored), hits)
+        answer = Answer(prepared.text, True, quotes, hits, prepared.message, terms=terms)
+    else:
+        answer = Answer(prepared.text, False, (), hits, NOT_FOUND_LINE, terms=terms)
+    return Analysis(answer, signals, decision.reason, tuple(scored))
+
+
+def answer_question(
+    question: str, searcher: SearcherLike, top_k: int = 5, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> Answer:
+    """Quote the one to three sentences that best answer ``question``, or say it is not found.
+
+    Never raises for bad input: empty, whitespace-only, punctuation-only questions get a
+    fixed message in ``Answer.message``; very long ones are truncated for the search.
+    ``thresholds`` are tuned for the default model; another encoder may need its own.
+    """
+    return analyse_question(question, searcher, top_k, thresholds).answer

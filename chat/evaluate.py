@@ -1,0 +1,87 @@
+"""Answer quality over a question set: what ``sousei eval`` prints and the slow test asserts.
+
+A question is *answerable* when its ``gold`` list is non-empty (any gold string counts),
+*unanswerable* when ``gold`` is ``[]``.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Sequence
+
+from chat.abstain import DEFAULT_THRESHOLDS, Thresholds
+from chat.answer import Analysis, SearcherLike, analyse_question
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    q: str
+    kind: str
+    gold: tuple[str, ...]
+    found: bool
+    first: str          # first quoted sentence ("" when none)
+    reason: str
+    ms: float
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.gold)
+
+    @property
+    def first_has_gold(self) -> bool:
+        return any(g in self.first for g in self.gold)
+
+    @property
+    def ok(self) -> bool:
+        return self.found and self.first_has_gold if self.answerable else not self.found
+
+
+def run_question(searcher: SearcherLike, item: dict, top_k: int, thresholds: Thresholds) -> Outcome:
+    start = time.perf_counter()
+    analysis: Analysis = analyse_question(item["q"], searcher, top_k, thresholds)
+    ms = (time.perf_counter() - start) * 1000
+    answer = analysis.answer
+    return Outcome(
+        id=str(item.get("id", "")),
+        q=item["q"],
+        kind=str(item.get("kind", "")),
+        gold=tuple(item.get("gold") or ()),
+        found=answer.found,
+        first=answer.quotes[0].text if answer.quotes else "",
+        reason=analysis.reason,
+        ms=ms,
+    )
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def summarise(outcomes: Sequence[Outcome]) -> dict:
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    times = sorted(o.ms for o in outcomes)
+    return {
+        "questions": len(outcomes),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "first_sentence_gold_rate": _rate(sum(o.found and o.first_has_gold for o in answerable), len(answerable)),
+        "answered_rate": _rate(sum(o.found for o in answerable), len(answerable)),
+        "abstain_rate": _rate(sum(not o.found for o in unanswerable), len(unanswerable)),
+        "median_ms": times[len(times) // 2] if times else None,
+        "max_ms": times[-1] if times else None,
+        "misses": [
+            {"id": o.id, "q": o.q, "kind": o.kind, "found": o.found, "first": o.first, "reason": o.reason}
+            for o in outcomes
+            if not o.ok
+        ],
+    }
+
+
+def evaluate_answers(
+    searcher: SearcherLike, questions: Sequence[dict], top_k: int = 5, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> dict:
+    """First-sentence gold rate and answered rate on answerable questions, abstention rate on
+    unanswerable ones, latency, and the misses (for reports and tuning)."""
+    return summarise([run_question(searcher, item, top_k, thresholds) for item in questions])

@@ -1,0 +1,239 @@
+"""HTML (and JSON / plain text) for answers, cited passages and the source viewer.
+
+Pure functions: records in, strings out. All article text goes through ``html.escape``;
+highlighting works on spans of the original text and escapes every piece, so an article
+containing ``<script>`` or ``<img onerror=…>`` is shown as text.
+
+Class names and attributes the UI can rely on:
+
+* ``.sousei-answer``            the whole answer block;
+* ``.sousei-quote``             one quoted sentence; ``a.sousei-cite`` its ``[n]`` marker with
+  ``data-passage-id``, ``data-doc-id``, ``data-n`` and ``href="#sousei-p-N"``;
+* ``.sousei-passages``          the numbered passage list (``li#sousei-p-N`` with ``data-passage-id``);
+  ``.sousei-nearest`` added when the passages are only the nearest ones (not found);
+* ``.sousei-not-found``         the not-found line; ``.sousei-message`` any other fixed message;
+* ``.sousei-source``            the source viewer; the cited paragraph is ``#sousei-cited.sousei-cited``,
+  other paragraphs ``#sousei-para-N``.
+"""
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from typing import Sequence
+
+from chat.abstain import NOT_FOUND_LINE
+from chat.records import Answer
+from ingest.records import Article, Passage
+from index.records import Hit
+
+NEAREST_HEADING = "最接近的段落（僅供參考，並未直接回答問題）："
+SOURCES_HEADING = "引用段落："
+_LATIN_TERM = re.compile(r"^[0-9a-z][0-9a-z.\-_']*$")
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+# --------------------------------------------------------------------------- highlighting
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    from ingest.segment import fold
+
+    return fold(ch)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The folded text and, for each folded character, the index of its original character."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        f = _fold_char(ch)
+        pieces.append(f)
+        origin.extend([i] * len(f))
+    return "".join(pieces), origin
+
+
+def _occurrences(term: str, folded: str) -> list[tuple[int, int]]:
+    if _LATIN_TERM.match(term):
+        pattern = rf"(?<![0-9a-z]){re.escape(term)}(?![0-9a-z])"
+    else:
+        pattern = re.escape(term)
+    return [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
+
+
+def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Merged character spans of ``text`` where any folded term occurs."""
+    if not terms or not text:
+        return []
+    folded, origin = fold_with_offsets(text)
+    spans = []
+    for term in terms:
+        for a, b in _occurrences(term, folded):
+            if b > a:
+                spans.append((origin[a], origin[b - 1] + 1))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def highlight(text: str, terms: Sequence[str]) -> str:
+    """Escaped ``text`` with the question's terms wrapped in ``<mark>``."""
+    out, pos = [], 0
+    for a, b in match_spans(text, terms):
+        out.append(esc(text[pos:a]))
+        out.append(f"<mark>{esc(text[a:b])}</mark>")
+        pos = b
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def location_label(paragraph: int, page: int | None) -> str:
+    """第N段 and, when known, 第N頁."""
+    return f"第{paragraph}段" + (f"・第{page}頁" if page is not None else "")
+
+
+def render_citation_marker(n: int, passage: Passage) -> str:
+    return (
+        f'<a class="sousei-cite" href="#sousei-p-{n}" data-n="{n}" '
+        f'data-passage-id="{esc(passage.id)}" data-doc-id="{esc(passage.doc_id)}">[{n}]</a>'
+    )
+
+
+def render_quotes(answer: Answer) -> str:
+    """The quoted sentences, each followed by its [n] marker."""
+    by_id = {h.passage.id: h.passage for h in answer.hits}
+    items = []
+    for quote in answer.quotes:
+        c = quote.citation
+        passage = by_id.get(c.passage_id) or Passage(
+            id=c.passage_id, doc_id=c.doc_id, title=c.title, paragraph=c.paragraph, page=c.page, start=0, end=0, text=""
+        )
+        items.append(
+            f'<p class="sousei-quote"><span class="sousei-quote-text">{esc(quote.text)}</span> '
+            f"{render_citation_marker(c.n, passage)}</p>"
+        )
+    return f'<div class="sousei-quotes">{"".join(items)}</div>'
+
+
+def render_passage_item(n: int, passage: Passage, terms: Sequence[str]) -> str:
+    return (
+        f'<li class="sousei-passage" id="sousei-p-{n}" value="{n}" '
+        f'data-passage-id="{esc(passage.id)}" data-doc-id="{esc(passage.doc_id)}" data-paragraph="{passage.paragraph}">'
+        f'<div class="sousei-passage-head"><span class="sousei-n">[{n}]</span> '
+        f'<span class="sousei-title">{esc(passage.title)}</span> '
+        f'<span class="sousei-loc">{esc(location_label(passage.paragraph, passage.page))}</span></div>'
+        f'<div class="sousei-passage-text">{highlight(passage.text, terms)}</div></li>'
+    )
+
+
+def render_passages(hits: Sequence[Hit], terms: Sequence[str] = (), nearest: bool = False) -> str:
+    """The numbered passage list; ``nearest`` marks them as merely the closest (not an answer)."""
+    if not hits:
+        return ""
+    heading = NEAREST_HEADING if nearest else SOURCES_HEADING
+    cls = "sousei-passages sousei-nearest" if nearest else "sousei-passages"
+    items = "".join(render_passage_item(i, h.passage, terms) for i, h in enumerate(hits, start=1))
+    return f'<div class="{cls}"><p class="sousei-passages-heading">{esc(heading)}</p><ol>{items}</ol></div>'
+
+
+def render_not_found() -> str:
+    return f'<p class="sousei-not-found">{esc(NOT_FOUND_LINE)}</p>'
+
+
+def render_message(message: str) -> str:
+    return f'<p class="sousei-message">{esc(message)}</p>'
+
+
+def render_answer(answer: Answer) -> str:
+    """The whole answer block: message or not-found line, quotes, then the passages."""
+    parts = []
+    if not answer.found and answer.message == NOT_FOUND_LINE:
+        parts.append(render_not_found())
+    elif answer.message:
+        parts.append(render_message(answer.message))
+    if answer.found:
+        parts.append(render_quotes(answer))
+    parts.append(render_passages(answer.hits, answer.terms, nearest=not answer.found))
+    found = "true" if answer.found else "false"
+    return f'<div class="sousei-answer" data-found="{found}">{"".join(parts)}</div>'
+
+
+# --------------------------------------------------------------------------- source viewer
+
+
+def cited_paragraph(article: Article, cited: Passage | None) -> int | None:
+    if cited is None or cited.doc_id != article.doc_id:
+        return None
+    return cited.paragraph
+
+
+def render_source(article: Article, cited: Passage | None = None, terms: Sequence[str] = ()) -> str:
+    """The whole article, paragraph by paragraph; the cited paragraph carries
+    ``id="sousei-cited"`` and ``class="sousei-cited"`` so the UI can scroll to it."""
+    target = cited_paragraph(article, cited)
+    meta = article.meta
+    head = f'<h3 class="sousei-source-title">{esc(meta.title)}</h3>'
+    if meta.published:
+        head += f'<p class="sousei-source-date">{esc(meta.published)}</p>'
+    paras = []
+    for p in article.paragraphs:
+        body = highlight(p.text, terms) if p.number == target else esc(p.text)
+        label = f'<span class="sousei-loc">{esc(location_label(p.number, p.page))}</span>'
+        if p.number == target:
+            paras.append(f'<p id="sousei-cited" class="sousei-para sousei-cited" data-paragraph="{p.number}">{label} {body}</p>')
+        else:
+            paras.append(f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">{label} {body}</p>')
+    return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{"".join(paras)}</div>'
+
+
+# --------------------------------------------------------------------------- JSON / text
+
+
+def answer_to_json(answer: Answer) -> dict:
+    """The issue-4 JSON shape, plus ``message``."""
+    return {
+        "question": answer.question,
+        "found": answer.found,
+        "answer": [{"text": q.text, "citation": q.citation.n} for q in answer.quotes],
+        "passages": [
+            {
+                "rank": i,
+                "id": h.passage.id,
+                "doc_id": h.passage.doc_id,
+                "title": h.passage.title,
+                "paragraph": h.passage.paragraph,
+                "page": h.passage.page,
+                "text": h.passage.text,
+                "score": round(float(h.score), 6),
+            }
+            for i, h in enumerate(answer.hits, start=1)
+        ],
+        "message": answer.message,
+    }
+
+
+def answer_to_text(answer: Answer) -> str:
+    """Plain text for a terminal: quotes with [n], then the numbered passages."""
+    lines = []
+    if answer.message:
+        lines.append(answer.message)
+    lines.extend(f"{q.text} [{q.citation.n}]" for q in answer.quotes)
+    if answer.hits:
+        lines.append("")
+        lines.append(NEAREST_HEADING if not answer.found else SOURCES_HEADING)
+        for i, h in enumerate(answer.hits, start=1):
+            p = h.passage
+            lines.append(f"[{i}] {p.title}（{location_label(p.paragraph, p.page)}）")
+            lines.append(f"    {p.text}")
+    return "\n".join(lines)

@@ -1,0 +1,179 @@
+"""Answer composition on hand-made passages (fake encoder, in-memory searcher)."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chat.abstain import NOT_FOUND_LINE, Thresholds
+from chat.answer import (
+    MAX_QUERY_CHARS,
+    MESSAGE_EMPTY,
+    MESSAGE_NO_ARTICLES,
+    MESSAGE_NO_TEXT,
+    MESSAGE_TRUNCATED,
+    analyse_question,
+    answer_question,
+    clean_question,
+    split_sentences,
+    vector_cache,
+)
+from chat.evaluate import evaluate_answers
+from tests.chat_fakes import FakeSearcher, seed_articles
+
+# The fake encoder's cosines live on another scale than the real model's.
+FAKE_THRESHOLDS = Thresholds(min_dense=0.0, min_dense_weak=0.0, min_dense_crosslingual=0.0)
+
+
+@pytest.fixture
+def searcher() -> FakeSearcher:
+    return FakeSearcher(seed_articles())
+
+
+def ask(question: str, searcher: FakeSearcher):
+    return answer_question(question, searcher, thresholds=FAKE_THRESHOLDS)
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def test_split_sentences_on_terminators_and_line_ends():
+    text = "第一句。第二句！第三句？第四句；第五句;\n第六句\n\n「第七句。」第八句"
+    assert split_sentences(text) == ["第一句。", "第二句！", "第三句？", "第四句；", "第五句;", "第六句", "「第七句。」", "第八句"]
+
+
+def test_split_sentences_keeps_halfwidth_commas_and_numbers():
+    text = "補助的預算在2020年達3兆日圓、2021年為1.5兆日圓(原先為一年1千億日圓),讓地方提案。"
+    assert split_sentences(text) == [text]
+
+
+def test_split_sentences_drops_punctuation_only_pieces():
+    assert split_sentences("  。。！\n ... \n") == []
+
+
+@given(st.text(alphabet=st.sampled_from(list("地方創生ab1 。！？；!?;\n」,、")), max_size=80))
+@settings(max_examples=200, deadline=None)
+def test_sentences_are_verbatim_stripped_slices(text):
+    for sentence in split_sentences(text):
+        assert sentence in text
+        assert sentence == sentence.strip()
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def test_answer_quotes_the_sentence_that_answers(searcher):
+    answer = ask("2012年有多少地方政府正著手推動相關政策？", searcher)
+    assert answer.found
+    assert "2.3%" in answer.quotes[0].text
+
+
+def test_quotes_are_verbatim_and_cite_their_passage(searcher):
+    answer = ask("日本宣導的3密是什麼？", searcher)
+    assert answer.found and 1 <= len(answer.quotes) <= 3
+    for quote in answer.quotes:
+        hit = answer.hits[quote.citation.n - 1]
+        assert quote.citation.passage_id == hit.passage.id
+        assert quote.text in hit.passage.text
+        assert quote.citation.paragraph == hit.passage.paragraph
+
+
+def test_simplified_question_is_answered_in_the_original_script(searcher):
+    answer = ask("学生都能有一人一台什么？", searcher)
+    assert answer.found
+    assert "一人一台電腦裝置" in answer.quotes[0].text  # Traditional, as in the article
+
+
+def test_passages_are_numbered_from_one(searcher):
+    answer = ask("地方財政嚴峻", searcher)
+    assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
+
+
+def test_off_corpus_question_is_not_found(searcher):
+    answer = ask("紅燒牛肉麵的食譜怎麼做？", searcher)
+    assert not answer.found
+    assert answer.message == NOT_FOUND_LINE
+    assert answer.quotes == ()
+    assert answer.hits  # the nearest passages are still shown
+
+
+def test_answer_carries_question_terms(searcher):
+    answer = ask("3密是什麼？", searcher)
+    assert "3密" in answer.terms or "密" in "".join(answer.terms)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "question, message",
+    [("", MESSAGE_EMPTY), ("   \n\t ", MESSAGE_EMPTY), ("？！。，,.!?", MESSAGE_NO_TEXT), ("\x00\x07\x1b", MESSAGE_EMPTY), (None, MESSAGE_EMPTY)],
+)
+def test_bad_input_gets_a_fixed_message(searcher, question, message):
+    answer = ask(question, searcher)
+    assert not answer.found and answer.quotes == () and answer.hits == ()
+    assert answer.message == message
+
+
+def test_control_characters_are_removed(searcher):
+    assert clean_question("3密\x00是\u200b什麼\x07？") == "3密 是 什麼 ？"
+    answer = ask("日本宣導\x00的3密\x1b是什麼？", searcher)
+    assert answer.found
+
+
+def test_very_long_question_is_truncated_for_search(searcher):
+    calls = []
+
+    class Spy(FakeSearcher):
+        def search(self, query, top_k=5):
+            calls.append(query)
+            return super().search(query, top_k)
+
+    spy = Spy(seed_articles())
+    question = "3密是什麼？" + "地" * 10_000
+    answer = answer_question(question, spy, thresholds=FAKE_THRESHOLDS)
+    assert len(calls[0]) == MAX_QUERY_CHARS
+    assert answer.message in (MESSAGE_TRUNCATED, NOT_FOUND_LINE)
+
+
+def test_empty_index_gets_a_message():
+    answer = ask("3密是什麼？", FakeSearcher([]))
+    assert not answer.found and answer.message == MESSAGE_NO_ARTICLES
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=60, deadline=None)
+def test_any_text_gives_an_answer_never_an_exception(text):
+    answer = answer_question(text, FakeSearcher(seed_articles()), thresholds=FAKE_THRESHOLDS)
+    assert answer.found in (True, False)
+    assert answer.found or not answer.quotes
+    assert answer.found or answer.message
+
+
+# --------------------------------------------------------------------------- caching and evaluation
+
+
+def test_sentence_vectors_are_cached(searcher):
+    ask("地方財政嚴峻不易投資的原因？", searcher)
+    before = searcher.encoder.calls
+    ask("地方財政嚴峻不易投資的原因？", searcher)
+    assert vector_cache(searcher.encoder) is vector_cache(searcher.encoder)
+    assert searcher.encoder.calls - before <= 1  # only the searcher's own query encoding
+
+
+def test_analysis_exposes_signals_and_reason(searcher):
+    analysis = analyse_question("紅燒牛肉麵的食譜怎麼做？", searcher, thresholds=FAKE_THRESHOLDS)
+    assert analysis.signals is not None and analysis.reason
+
+
+def test_evaluate_answers_reports_rates(searcher):
+    questions = [
+        {"id": "x1", "q": "2012年有多少地方政府正著手推動相關政策？", "gold": ["2.3%"], "kind": "number"},
+        {"id": "x2", "q": "紅燒牛肉麵的食譜怎麼做？", "gold": [], "kind": "recipe"},
+    ]
+    report = evaluate_answers(searcher, questions, thresholds=FAKE_THRESHOLDS)
+    assert report["answerable"] == 1 and report["unanswerable"] == 1
+    assert report["first_sentence_gold_rate"] == 1.0
+    assert report["answered_rate"] == 1.0
+    assert report["abstain_rate"] == 1.0
+    assert [r["id"] for r in report["misses"]] == []

@@ -1,0 +1,135 @@
+"""HTML rendering: escaping, citations, highlighting, the source viewer, the JSON shape."""
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chat.abstain import NOT_FOUND_LINE
+from chat.records import Answer, Citation, Quote
+from chat.render import (
+    answer_to_json,
+    answer_to_text,
+    highlight,
+    match_spans,
+    render_answer,
+    render_not_found,
+    render_passages,
+    render_source,
+)
+from index.records import Hit
+from ingest.records import Passage
+from tests.chat_fakes import make_article
+
+EVIL = '地方創生<script>alert("x")</script>與<img src=x onerror="alert(1)">預算'
+
+
+def passage(pid: str, text: str, paragraph: int = 2, page: int | None = 3, title: str = "日本地方創生") -> Passage:
+    return Passage(id=pid, doc_id="000_a", title=title, paragraph=paragraph, page=page, start=0, end=len(text), text=text)
+
+
+def hits_of(*passages: Passage) -> tuple[Hit, ...]:
+    return tuple(Hit(passage=p, score=1.0 / i, rank=i) for i, p in enumerate(passages, start=1))
+
+
+def found_answer() -> Answer:
+    p1 = passage("p-1", "補助的預算在2020年達3兆日圓。讓地方提案。")
+    p2 = passage("p-2", EVIL, paragraph=5, page=None, title="<b>標題</b>")
+    hits = hits_of(p1, p2)
+    cite = Citation(n=1, passage_id="p-1", doc_id="000_a", title=p1.title, paragraph=2, page=3)
+    return Answer(
+        question="2020年的预算是多少？",
+        found=True,
+        quotes=(Quote(text="補助的預算在2020年達3兆日圓。", citation=cite),),
+        hits=hits,
+        terms=("2020", "预算"),
+    )
+
+
+def test_article_markup_is_shown_as_text():
+    out = render_answer(found_answer())
+    assert "<script>" not in out and "<img" not in out and "<b>標題" not in out
+    assert "&lt;script&gt;" in out and "&lt;img src=x onerror=" in out
+
+
+def test_quote_has_a_citation_link_with_the_passage_id():
+    out = render_answer(found_answer())
+    assert re.search(r'<a class="sousei-cite" href="#sousei-p-1" data-n="1" data-passage-id="p-1"[^>]*>\[1\]</a>', out)
+    assert "補助的預算在2020年達3兆日圓。" in out
+
+
+def test_passages_show_title_paragraph_and_page_with_highlights():
+    out = render_passages(found_answer().hits, ("2020", "预算"))
+    assert 'id="sousei-p-1"' in out and 'id="sousei-p-2"' in out
+    assert "第2段・第3頁" in out and "第5段" in out
+    assert "<mark>預算</mark>" in out and "<mark>2020</mark>" in out  # Simplified term, Traditional text
+    assert "&lt;b&gt;標題&lt;/b&gt;" in out
+
+
+def test_not_found_answer_shows_the_line_and_marks_nearest_passages():
+    answer = Answer(question="火星", found=False, quotes=(), hits=found_answer().hits, message=NOT_FOUND_LINE)
+    out = render_answer(answer)
+    assert NOT_FOUND_LINE in out and render_not_found() in out
+    assert "sousei-nearest" in out and 'data-found="false"' in out
+    assert "sousei-quote" not in out
+
+
+def test_input_message_is_escaped():
+    out = render_answer(Answer(question="", found=False, quotes=(), hits=(), message="<請輸入問題>"))
+    assert "&lt;請輸入問題&gt;" in out
+
+
+def test_highlight_escapes_inside_and_outside_marks():
+    out = highlight("<預算>&預算", ("预算",))
+    assert out == "&lt;<mark>預算</mark>&gt;&amp;<mark>預算</mark>"
+
+
+def test_highlight_latin_terms_match_whole_words_only():
+    assert match_spans("the ICT plan and ictx", ("ict",)) == [(4, 7)]
+
+
+def test_overlapping_terms_merge_into_one_mark():
+    assert highlight("地方創生", ("地方", "地方创生", "创生")) == "<mark>地方創生</mark>"
+
+
+@given(st.text(max_size=40), st.lists(st.sampled_from(["地方", "预算", "<", "a", "創", "&"]), max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_highlight_only_adds_marks(text, terms):
+    out = highlight(text, terms)
+    assert html.unescape(out.replace("<mark>", "").replace("</mark>", "")) == text
+    assert "<" not in out.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_source_viewer_marks_the_cited_paragraph():
+    article = make_article("000_a", "標題<script>", ["第一段。", EVIL, "第三段。"])
+    cited = passage("p-2", EVIL, paragraph=2, page=None)
+    out = render_source(article, cited, terms=("预算",))
+    assert out.count('id="sousei-cited"') == 1
+    assert re.search(r'<p id="sousei-cited" class="sousei-para sousei-cited" data-paragraph="2">', out)
+    assert 'id="sousei-para-1"' in out and 'id="sousei-para-3"' in out
+    assert "<script>" not in out and "<img" not in out
+    assert "<mark>預算</mark>" in out
+
+
+def test_source_viewer_without_citation_marks_nothing():
+    article = make_article("000_a", "標題", ["第一段。", "第二段。"])
+    assert "sousei-cited" not in render_source(article)
+
+
+def test_answer_to_json_shape():
+    data = answer_to_json(found_answer())
+    assert set(data) == {"question", "found", "answer", "passages", "message"}
+    assert data["answer"] == [{"text": "補助的預算在2020年達3兆日圓。", "citation": 1}]
+    assert set(data["passages"][0]) == {"rank", "id", "doc_id", "title", "paragraph", "page", "text", "score"}
+    assert [p["rank"] for p in data["passages"]] == [1, 2]
+    assert data["passages"][1]["text"] == EVIL  # JSON carries the raw text; escaping is the renderer's job
+    json.dumps(data, ensure_ascii=False)
+
+
+def test_answer_to_text_lists_quotes_and_passages():
+    text = answer_to_text(found_answer())
+    assert "補助的預算在2020年達3兆日圓。 [1]" in text
+    assert "[2] <b>標題</b>（第5段）" in text
