@@ -1,0 +1,58 @@
+"""Passage cutting: sentence-end cuts, bounded length, spans, stable ids."""
+from __future__ import annotations
+
+from ingest.passages import passage_id, sentence_spans, split_passages
+from ingest.records import Article, ArticleMeta, Paragraph
+
+
+def _article(*paragraphs: str) -> Article:
+    paras, offset = [], 0
+    for n, text in enumerate(paragraphs, start=1):
+        paras.append(Paragraph(number=n, text=text, start=offset, end=offset + len(text), page=None))
+        offset += len(text) + 2
+    return Article(doc_id="doc", meta=ArticleMeta(title="標題"), text="\n\n".join(paragraphs),
+                   paragraphs=tuple(paras), content_hash="h")
+
+
+def test_sentence_spans_cut_after_end_marks_and_closing_quotes():
+    text = "第一句。「第二句！」第三句？[2]第四句；最後"
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["第一句。", "「第二句！」", "第三句？[2]", "第四句；", "最後"]
+
+
+def test_passages_respect_max_chars_and_cut_at_sentence_ends():
+    sentence = "這是一個十個字的句子。"  # 11 characters
+    article = _article(sentence * 10)
+    passages = split_passages(article, max_chars=40)
+    assert all(len(p.text) <= 40 for p in passages)
+    assert all(p.text.endswith("。") for p in passages)
+    assert "".join(p.text for p in passages) == sentence * 10
+
+
+def test_overlong_sentence_is_cut_at_a_comma():
+    article = _article("甲" * 30 + "，" + "乙" * 30 + "。")
+    passages = split_passages(article, max_chars=40)
+    assert [p.text for p in passages] == ["甲" * 30 + "，", "乙" * 30 + "。"]
+
+
+def test_spans_point_into_the_article_text():
+    article = _article("第一段。", "第二段的第一句。第二句。")
+    for p in split_passages(article, max_chars=8):
+        assert article.text[p.start:p.end] == p.text
+    assert [p.paragraph for p in split_passages(article, max_chars=8)] == [1, 2, 2]
+
+
+def test_ids_are_stable_and_depend_on_text_only():
+    a = split_passages(_article("同一句話。"), 240)[0]
+    b = split_passages(_article("同一句話。"), 240)[0]
+    assert a.id == b.id == passage_id("doc", "同一句話。")
+    assert split_passages(_article("另一句話。"), 240)[0].id != a.id
+
+
+def test_repeated_text_in_one_article_gets_distinct_ids():
+    passages = split_passages(_article("重複。", "重複。"), 240)
+    assert len({p.id for p in passages}) == 2
+
+
+def test_tokens_come_from_the_given_tokenizer():
+    passage = split_passages(_article("地方創生。"), 240, tokenize=lambda t: ["x", t])[0]
+    assert passage.tokens == ("x", "地方創生。")
