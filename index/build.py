@@ -1,0 +1,246 @@
+"""Build or rebuild the index from a corpus directory, atomically and incrementally.
+
+A build holds an OS lock beside the index (a second build waits; a lock left by a
+killed process is released by the kernel), ingests the whole corpus, embeds only
+passages whose text is not in the embedding cache, writes the new index into a
+temporary directory beside the live one and swaps it in with renames. A crash at
+any moment leaves the previous index loadable (see ``index.store.recover``).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from index.bm25 import BM25Params, KeywordIndex
+from index.dense import EXACT_MAX_VECTORS, DenseIndex
+from index.store import (ArticleEntry, EmbeddingCache, IndexBusyError, IndexPaths, IndexMissingError,
+                         IndexMismatchError, Manifest, file_lock, index_paths, read_manifest, recover,
+                         swap_in, text_key, write_store)
+from ingest.records import Article, IngestResult, Passage
+
+Progress = Callable[[int, int, str], None]
+IngestFn = Callable[[Path, int], IngestResult]
+CACHE_SAVE_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    documents: int
+    passages: int
+    embedded: int          # passages whose vectors were computed by this build
+    reused: int            # passages whose vectors came from the embedding cache
+    removed: int           # articles in the previous index that are gone now
+    duplicates: int        # files skipped because another file has the same content
+    seconds: float
+    warnings: tuple[str, ...] = ()
+    removed_ids: tuple[str, ...] = ()
+    duplicate_pairs: tuple[tuple[str, str], ...] = ()
+    dense_kind: str = "flat"
+    index_dir: str = ""
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["duplicate_pairs"] = [list(pair) for pair in self.duplicate_pairs]
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+@dataclass
+class _Embedded:
+    vectors: np.ndarray
+    embedded: int
+    reused: int
+
+
+@dataclass
+class _Stage:
+    """Forwards progress to an optional callback."""
+
+    callback: Progress | None = None
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        if self.callback is not None:
+            self.callback(done, total, message)
+
+
+def build_index(corpus_dir: Path, index_dir: Path, encoder, *, max_chars: int = 240,
+                progress: Progress | None = None, ingest: IngestFn | None = None,
+                segmenter: dict | None = None, lock_timeout: float = 600.0, batch_size: int = 32,
+                exact_max: int = EXACT_MAX_VECTORS, bm25: BM25Params = BM25Params()) -> BuildReport:
+    """Build ``index_dir`` from ``corpus_dir`` (see the module docstring); returns what it did.
+
+    ``progress(done, total, message)`` is called per stage and per embedded batch.
+    ``ingest`` and ``segmenter`` default to ``ingest.pipeline.ingest_corpus`` and
+    ``ingest.segment.segmenter_fingerprint()``.
+    """
+    start = time.perf_counter()
+    stage = _Stage(progress)
+    paths = index_paths(index_dir)
+    with _build_lock(paths, lock_timeout, stage):
+        _remove_stale_temps(paths)
+        recover(paths.live)
+        previous, notes = _previous_manifest(paths)
+        stage(0, 1, "reading corpus")
+        result = _run_ingest(ingest, Path(corpus_dir), max_chars)
+        passages, dropped = unique_passages(result.passages)
+        embedded = embed_passages(passages, encoder, paths.cache, stage, batch_size)
+        stage(0, 1, "indexing")
+        dense = DenseIndex.build(embedded.vectors, exact_max=exact_max)
+        keyword = KeywordIndex.build([p.tokens for p in passages], bm25)
+        manifest = make_manifest(result.articles, passages, encoder, segmenter or _default_segmenter(),
+                                 max_chars, dense.kind, bm25, result.duplicates)
+        stage(0, 1, "saving")
+        _write_and_swap(paths, manifest, passages, list(result.articles), embedded.vectors, dense, keyword)
+    removed = _removed_articles(previous, result.articles)
+    stage(1, 1, "done")
+    return BuildReport(documents=len(result.articles), passages=len(passages), embedded=embedded.embedded,
+                       reused=embedded.reused, removed=len(removed), duplicates=len(result.duplicates),
+                       seconds=round(time.perf_counter() - start, 3),
+                       warnings=tuple(result.warnings) + tuple(notes) + tuple(dropped),
+                       removed_ids=tuple(removed), duplicate_pairs=tuple(result.duplicates),
+                       dense_kind=dense.kind, index_dir=str(paths.live))
+
+
+class _build_lock:
+    """The build lock, telling the progress callback when it has to wait for another build."""
+
+    def __init__(self, paths: IndexPaths, timeout: float, stage: _Stage) -> None:
+        self._lock = file_lock(paths.build_lock, timeout)
+        self._paths, self._timeout, self._stage = paths, timeout, stage
+
+    def __enter__(self):
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            self._stage(0, 1, "waiting for another build of this index to finish")
+            try:
+                self._lock.acquire(timeout=self._timeout)
+            except Timeout as exc:
+                raise IndexBusyError(f"Another build of {self._paths.live} has been running for over "
+                                     f"{self._timeout:.0f} s; wait for it or stop it, then retry.") from exc
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._lock.release()
+
+
+def _remove_stale_temps(paths: IndexPaths) -> None:
+    """Temp dirs of killed builds (we hold the build lock, so none is in use)."""
+    for temp in paths.temp_dirs():
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _previous_manifest(paths: IndexPaths) -> tuple[Manifest | None, list[str]]:
+    try:
+        return read_manifest(paths.live), []
+    except IndexMissingError:
+        return None, []
+    except IndexMismatchError as exc:
+        return None, [f"the previous index could not be read and is replaced: {exc}"]
+
+
+def _run_ingest(ingest: IngestFn | None, corpus_dir: Path, max_chars: int) -> IngestResult:
+    if ingest is None:
+        from ingest.pipeline import ingest_corpus as ingest
+    return ingest(corpus_dir, max_chars)
+
+
+def _default_segmenter() -> dict:
+    from ingest.segment import segmenter_fingerprint
+
+    return segmenter_fingerprint()
+
+
+def unique_passages(passages: Sequence[Passage]) -> tuple[list[Passage], list[str]]:
+    """Drop passages whose id repeats (same article, same text); say how many were dropped."""
+    seen: dict[str, Passage] = {}
+    for passage in passages:
+        seen.setdefault(passage.id, passage)
+    dropped = len(passages) - len(seen)
+    notes = [f"{dropped} repeated passage(s) (same text in the same article) indexed once"] if dropped else []
+    return list(seen.values()), notes
+
+
+def embedding_text(passage: Passage) -> str:
+    """The exact string given to the encoder for a passage (and hashed as its cache key)."""
+    return passage.text
+
+
+def embed_passages(passages: Sequence[Passage], encoder, cache_dir: Path, stage: _Stage,
+                   batch_size: int = 32) -> _Embedded:
+    """Vectors for ``passages`` in order, computing only texts missing from the cache."""
+    cache = EmbeddingCache.open(cache_dir, encoder.fingerprint, encoder.dim)
+    texts = [embedding_text(p) for p in passages]
+    keys = [text_key(t) for t in texts]
+    todo = list(dict.fromkeys(k for k in keys if cache.get(k) is None))
+    text_of = dict(zip(keys, texts))
+    last_save = time.monotonic()
+    for begin in range(0, len(todo), batch_size):
+        stage(begin, len(todo), "embedding passages")
+        batch = todo[begin:begin + batch_size]
+        cache.put(batch, _encode_checked(encoder, [text_of[k] for k in batch]))
+        if time.monotonic() - last_save > CACHE_SAVE_SECONDS:
+            cache.save(encoder.fingerprint, keep=keys)
+            last_save = time.monotonic()
+    if todo:
+        stage(len(todo), len(todo), "embedding passages")
+    cache.save(encoder.fingerprint, keep=keys)
+    fresh = set(todo)
+    embedded = sum(1 for k in keys if k in fresh)
+    vectors = np.stack([cache.get(k) for k in keys]) if keys else np.zeros((0, encoder.dim), np.float32)
+    return _Embedded(vectors.astype(np.float32), embedded, len(keys) - embedded)
+
+
+def _encode_checked(encoder, texts: list[str]) -> np.ndarray:
+    vectors = np.asarray(encoder.encode_passages(texts), dtype=np.float32)
+    if vectors.shape != (len(texts), encoder.dim) or not np.isfinite(vectors).all():
+        raise ValueError(f"encoder {encoder.model_id!r} returned an array of shape {vectors.shape} "
+                         f"(expected {(len(texts), encoder.dim)}, finite)")
+    return vectors
+
+
+def make_manifest(articles: Sequence[Article], passages: Sequence[Passage], encoder, segmenter: dict,
+                  max_chars: int, dense_kind: str, bm25: BM25Params,
+                  duplicates: Sequence[tuple[str, str]]) -> Manifest:
+    counts: dict[str, int] = {}
+    for passage in passages:
+        counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
+    entries = tuple(ArticleEntry(a.doc_id, a.meta.source, a.content_hash, counts.get(a.doc_id, 0))
+                    for a in articles)
+    return Manifest(model_id=encoder.model_id, model_dim=int(encoder.dim), model_fingerprint=encoder.fingerprint,
+                    segmenter=dict(segmenter), max_chars=max_chars, articles=entries,
+                    passage_ids=tuple(p.id for p in passages), dense_kind=dense_kind, bm25=asdict(bm25),
+                    duplicates=tuple(tuple(pair) for pair in duplicates),
+                    created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    build_id=uuid.uuid4().hex)
+
+
+def _write_and_swap(paths: IndexPaths, manifest: Manifest, passages: list[Passage], articles: list[Article],
+                    vectors: np.ndarray, dense: DenseIndex, keyword: KeywordIndex) -> None:
+    temp = paths.new_temp_dir()
+    try:
+        write_store(temp, manifest, passages, articles, vectors, dense, keyword)
+        swap_in(temp, paths.live)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _removed_articles(previous: Manifest | None, articles: Sequence[Article]) -> list[str]:
+    if previous is None:
+        return []
+    current = {a.doc_id for a in articles}
+    return sorted(a.doc_id for a in previous.articles if a.doc_id not in current)
+

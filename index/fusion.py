@@ -1,0 +1,144 @@
+"""Fusion: small named functions turning dense and BM25 scores into one ranking.
+
+All functions work on *aligned candidate arrays*: position ``i`` of every array is
+the same candidate passage (the union of the dense and BM25 top lists, each scored
+by both retrievers). ``fuse`` picks the method named in ``FusionParams``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+METHODS = ("weighted", "rrf", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class FusionParams:
+    method: str = "weighted"   # one of METHODS
+    alpha: float = 0.5         # weight of the dense side in "weighted" (1 - alpha for BM25)
+    norm: str = "minmax"       # "minmax" or "zscore" normalisation for "weighted"
+    rrf_k: float = 60.0        # rank offset for reciprocal-rank fusion
+    boost: float = 0.0         # added per exact rare term (number, Latin name) found in a passage
+    candidates: int = 50       # how many passages each retriever contributes
+
+
+def minmax(scores: np.ndarray) -> np.ndarray:
+    """Scale to [0, 1]; a constant array becomes all ones (all equally good), empty stays empty."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if not len(scores):
+        return scores
+    low, high = scores.min(), scores.max()
+    if high - low <= 1e-12:
+        return np.ones_like(scores) if high > 0 else np.zeros_like(scores)
+    return (scores - low) / (high - low)
+
+
+def zscore(scores: np.ndarray) -> np.ndarray:
+    """Standardise to mean 0, standard deviation 1 (a constant array becomes zeros)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if not len(scores):
+        return scores
+    std = scores.std()
+    return np.zeros_like(scores) if std <= 1e-12 else (scores - scores.mean()) / std
+
+
+def ranks(scores: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
+    """1-based rank of each score (higher is better, ties by position); 0 where not ``present``."""
+    scores = np.asarray(scores, dtype=np.float64)
+    mask = np.ones(len(scores), dtype=bool) if present is None else np.asarray(present, dtype=bool)
+    result = np.zeros(len(scores), dtype=np.int64)
+    idx = np.flatnonzero(mask)
+    order = idx[np.lexsort((idx, -scores[idx]))]
+    result[order] = np.arange(1, len(order) + 1)
+    return result
+
+
+def reciprocal_rank(rank_lists: Sequence[np.ndarray], k: float = 60.0,
+                    weights: Sequence[float] | None = None) -> np.ndarray:
+    """Reciprocal-rank fusion: sum of ``w / (k + rank)`` over the lists where a candidate is ranked."""
+    weights = weights or [1.0] * len(rank_lists)
+    total = np.zeros(len(rank_lists[0]) if rank_lists else 0, dtype=np.float64)
+    for rank, weight in zip(rank_lists, weights):
+        rank = np.asarray(rank)
+        total += np.where(rank > 0, weight / (k + np.maximum(rank, 1)), 0.0)
+    return total
+
+
+def weighted_sum(dense: np.ndarray, bm25: np.ndarray, alpha: float, norm: str = "minmax") -> np.ndarray:
+    """``alpha * norm(dense) + (1 - alpha) * norm(bm25)``."""
+    normalise = {"minmax": minmax, "zscore": zscore}[norm]
+    return alpha * normalise(dense) + (1.0 - alpha) * normalise(bm25)
+
+
+# Exact terms a user may copy from an article: numbers with units/decimals/percent and
+# Latin-script names (REVIC, MyNaPoint, GIGA), which embeddings tend to blur.
+_EXACT_TERM = re.compile(r"\d+(?:[.,]\d+)*%?|[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
+_STOP_LATIN = frozenset({"the", "and", "for", "with", "what", "how", "many", "much", "are", "is",
+                         "was", "were", "which", "who", "when", "where", "why", "does", "did", "can",
+                         "this", "that", "from", "into", "about", "there", "their", "have", "has"})
+
+
+def squash(text: str) -> str:
+    """NFKC, lower case, no whitespace: the form in which exact terms are compared."""
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def exact_terms(query: str) -> list[str]:
+    """Numbers (with ``.``/``%``) and Latin words of 3+ letters from the query, squashed, de-duplicated."""
+    found = []
+    for match in _EXACT_TERM.finditer(unicodedata.normalize("NFKC", query)):
+        term = match.group().lower()
+        is_number = term[0].isdigit()
+        if (is_number and len(term) >= 2) or (not is_number and len(term) >= 3 and term not in _STOP_LATIN):
+            found.append(term)
+    return list(dict.fromkeys(found))
+
+
+def _contains_term(text: str, term: str) -> bool:
+    """``term`` occurs in squashed ``text``; numbers must not be part of a longer number."""
+    if term[0].isdigit():
+        return re.search(rf"(?<![\d.]){re.escape(term)}(?![\d]|\.\d)", text) is not None
+    return term in text
+
+
+def term_matches(terms: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+    """For each text, the fraction of ``terms`` it contains (0 when there are no terms)."""
+    if not terms:
+        return np.zeros(len(texts), dtype=np.float64)
+    counts = [sum(_contains_term(squash(t), term) for term in terms) for t in texts]
+    return np.asarray(counts, dtype=np.float64) / len(terms)
+
+
+def rare_term_boost(terms: Sequence[str], texts: Sequence[str], max_share: float = 0.2) -> np.ndarray:
+    """``term_matches`` counting only terms found in at most ``max_share`` of the candidates."""
+    if not terms or not len(texts):
+        return np.zeros(len(texts), dtype=np.float64)
+    squashed = [squash(t) for t in texts]
+    rare = [term for term in terms
+            if 0 < sum(_contains_term(s, term) for s in squashed) <= max(1, max_share * len(texts))]
+    if not rare:
+        return np.zeros(len(texts), dtype=np.float64)
+    counts = [sum(_contains_term(s, term) for term in rare) for s in squashed]
+    return np.asarray(counts, dtype=np.float64) / len(terms)
+
+
+def fuse(dense: np.ndarray, bm25: np.ndarray, dense_rank: np.ndarray, bm25_rank: np.ndarray,
+         params: FusionParams, boost: np.ndarray | None = None) -> np.ndarray:
+    """One fused score per candidate, higher is better."""
+    if params.method == "weighted":
+        fused = weighted_sum(dense, bm25, params.alpha, params.norm)
+    elif params.method == "rrf":
+        fused = reciprocal_rank([dense_rank, bm25_rank], params.rrf_k, [params.alpha, 1.0 - params.alpha])
+    elif params.method == "dense":
+        fused = np.asarray(dense, dtype=np.float64)
+    elif params.method == "bm25":
+        fused = np.asarray(bm25, dtype=np.float64)
+    else:
+        raise ValueError(f"unknown fusion method {params.method!r}; expected one of {METHODS}")
+    if boost is not None and params.boost:
+        fused = fused + params.boost * np.asarray(boost, dtype=np.float64)
+    return fused

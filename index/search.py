@@ -1,0 +1,176 @@
+"""Hybrid search over a stored index: dense (FAISS) + keyword (BM25), fused."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from index.fusion import FusionParams, exact_terms, fuse, rare_term_boost
+from index.records import Hit
+from index.store import MANIFEST_FILE, StoredIndex, check_compatible, index_paths, load_store
+from ingest.errors import SouseiError
+from ingest.records import Article, Passage
+
+Tokenizer = Callable[[str], Sequence[str]]
+MODES = ("hybrid", "dense", "bm25")
+MAX_QUERY_CHARS = 2000
+# Chosen on tests/data/dev.jsonl together with tests/data/retrieval_questions.jsonl
+# (see index/evaluate.py and tests/test_retrieval_quality.py).
+DEFAULT_FUSION = FusionParams(method="weighted", alpha=0.5, norm="minmax", boost=0.3, candidates=50)
+
+
+class UnknownArticleError(SouseiError, KeyError):
+    """No article with this doc_id in the index."""
+
+    def __str__(self) -> str:  # KeyError would add quotes
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass
+class _Candidates:
+    ids: np.ndarray          # row numbers of passages
+    dense: np.ndarray        # cosine similarity to the query (zeros in bm25 mode)
+    bm25: np.ndarray         # BM25 score (zeros in dense mode)
+    dense_rank: np.ndarray   # 1-based rank in the dense top list, 0 = not in it
+    bm25_rank: np.ndarray    # 1-based rank in the BM25 top list, 0 = not in it
+
+
+class Searcher:
+    """Answers queries from one loaded index; open it once with ``Searcher.open``."""
+
+    def __init__(self, index_dir: Path, stored: StoredIndex, encoder, tokenizer: Tokenizer,
+                 fusion: FusionParams = DEFAULT_FUSION) -> None:
+        self.index_dir = Path(index_dir)
+        self._stored = stored
+        self._encoder = encoder
+        self._tokenize = tokenizer
+        self.fusion = fusion
+        self.timings: dict[str, float] = {}
+        self._articles = {a.doc_id: a for a in stored.articles}
+
+    @classmethod
+    def open(cls, index_dir: Path, encoder, *, tokenizer: Tokenizer | None = None,
+             segmenter: dict | None = None, fusion: FusionParams = DEFAULT_FUSION) -> "Searcher":
+        """Load the index and check it was built with ``encoder``'s model and the current segmenter.
+
+        ``tokenizer`` / ``segmenter`` default to ``ingest.segment.tokenize`` / ``segmenter_fingerprint()``.
+        Raises ``IndexMissingError`` or ``IndexMismatchError`` (messages say to run ``sousei build``).
+        """
+        if tokenizer is None or segmenter is None:
+            from ingest.segment import segmenter_fingerprint, tokenize
+
+            tokenizer = tokenizer or tokenize
+            segmenter = segmenter if segmenter is not None else segmenter_fingerprint()
+        stored = load_store(Path(index_dir))
+        check_compatible(stored.manifest, model_id=encoder.model_id, model_dim=int(encoder.dim),
+                         model_fingerprint=encoder.fingerprint, segmenter=segmenter)
+        return cls(index_dir, stored, encoder, tokenizer, fusion)
+
+    # ------------------------------------------------------------------ accessors
+
+    @property
+    def manifest(self):
+        return self._stored.manifest
+
+    @property
+    def passages(self) -> list[Passage]:
+        return self._stored.passages
+
+    def articles(self) -> list[Article]:
+        return sorted(self._articles.values(), key=lambda a: a.doc_id)
+
+    def article(self, doc_id: str) -> Article:
+        try:
+            return self._articles[doc_id]
+        except KeyError:
+            raise UnknownArticleError(f"No article {doc_id!r} in the index.") from None
+
+    def is_stale(self) -> bool:
+        """True when the index on disk is no longer the one loaded (a rebuild swapped in)."""
+        path = index_paths(self.index_dir).live / MANIFEST_FILE
+        try:
+            build_id = json.loads(path.read_text(encoding="utf-8")).get("build_id")
+        except (OSError, ValueError):
+            return True
+        return build_id != self.manifest.build_id
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, query: str, top_k: int = 5, mode: str = "hybrid") -> list[Hit]:
+        """The ``top_k`` best passages for ``query``; ``mode`` is "hybrid", "dense" or "bm25"."""
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}; expected one of {MODES}")
+        self.timings = {"encode_ms": 0.0, "dense_ms": 0.0, "bm25_ms": 0.0, "fusion_ms": 0.0}
+        text = " ".join((query or "").split())[:MAX_QUERY_CHARS]
+        if not text or top_k <= 0 or not self.passages:
+            return []
+        pool = max(self.fusion.candidates, top_k)
+        candidates = self._candidates(text, pool, mode)
+        start = time.perf_counter()
+        hits = self._rank(text, candidates, top_k, mode)
+        self.timings["fusion_ms"] = _ms(start)
+        return hits
+
+    def _candidates(self, text: str, pool: int, mode: str) -> _Candidates:
+        dense_ids = np.zeros(0, np.int64)
+        query_vector = None
+        if mode != "bm25":
+            start = time.perf_counter()
+            query_vector = np.asarray(self._encoder.encode_queries([text]), dtype=np.float32)[0]
+            self.timings["encode_ms"] = _ms(start)
+            start = time.perf_counter()
+            _, dense_ids = self._stored.dense.search(query_vector, pool)
+            self.timings["dense_ms"] = _ms(start)
+        all_bm25 = np.zeros(len(self.passages), np.float32)
+        bm25_ids = np.zeros(0, np.int64)
+        if mode != "dense":
+            start = time.perf_counter()
+            all_bm25 = self._stored.keyword.scores(list(self._tokenize(text)))
+            bm25_ids = _top_positive_ids(all_bm25, pool)
+            self.timings["bm25_ms"] = _ms(start)
+        return self._align(dense_ids, bm25_ids, query_vector, all_bm25)
+
+    def _align(self, dense_ids: np.ndarray, bm25_ids: np.ndarray, query_vector: np.ndarray | None,
+               all_bm25: np.ndarray) -> _Candidates:
+        ids = np.array(list(dict.fromkeys(dense_ids.tolist() + bm25_ids.tolist())), dtype=np.int64)
+        dense = (self._stored.vectors[ids] @ query_vector if query_vector is not None and len(ids)
+                 else np.zeros(len(ids), np.float32))
+        return _Candidates(ids, np.asarray(dense, np.float32), all_bm25[ids],
+                           _positions(ids, dense_ids), _positions(ids, bm25_ids))
+
+    def _rank(self, text: str, cand: _Candidates, top_k: int, mode: str) -> list[Hit]:
+        params = self.fusion if mode == "hybrid" else replace(self.fusion, method=mode, boost=0.0)
+        boost = None
+        if params.boost:
+            boost = rare_term_boost(exact_terms(text), [self.passages[i].text for i in cand.ids])
+        fused = fuse(cand.dense, cand.bm25, cand.dense_rank, cand.bm25_rank, params, boost)
+        order = np.lexsort((cand.ids, -cand.dense, -fused))[:top_k]
+        return [self._hit(cand, int(i), rank, float(fused[i]), mode) for rank, i in enumerate(order, 1)]
+
+    def _hit(self, cand: _Candidates, i: int, rank: int, score: float, mode: str) -> Hit:
+        dense_rank, bm25_rank = int(cand.dense_rank[i]), int(cand.bm25_rank[i])
+        return Hit(passage=self.passages[int(cand.ids[i])], score=score, rank=rank,
+                   dense_score=None if mode == "bm25" else float(cand.dense[i]),
+                   dense_rank=dense_rank or None,
+                   bm25_score=None if mode == "dense" else float(cand.bm25[i]),
+                   bm25_rank=bm25_rank or None)
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 3)
+
+
+def _top_positive_ids(scores: np.ndarray, k: int) -> np.ndarray:
+    from index.bm25 import top_positive
+
+    return top_positive(scores, k)[1]
+
+
+def _positions(ids: np.ndarray, ranked: np.ndarray) -> np.ndarray:
+    """1-based position of each id in ``ranked``, 0 where absent."""
+    where = {int(r): pos for pos, r in enumerate(ranked.tolist(), 1)}
+    return np.array([where.get(int(i), 0) for i in ids], dtype=np.int64)

@@ -1,0 +1,434 @@
+"""The on-disk index: a directory of plain files described by ``manifest.json``.
+
+Layout of ``index_dir``::
+
+    manifest.json     schema, model, segmenter, articles, passage ids, file sizes (written last)
+    passages.jsonl    one Passage per line (with its search tokens), row order = vector ids
+    articles.jsonl    one cleaned Article per line (text, paragraphs, meta)
+    vectors.npy       float32 (passages, dim), L2-normalised
+    dense.faiss       FAISS index over vectors.npy
+    bm25/             bm25s files + meta.json
+
+Beside it (same parent, named after it): ``.NAME.old`` (the previous index during a
+swap), ``.NAME.tmp-*`` (a build in progress), ``.NAME.build.lock`` / ``.NAME.swap.lock``
+and ``NAME.cache/embeddings/`` (the embedding cache, which survives swaps).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from index.bm25 import BM25_DIR, KeywordIndex
+from index.dense import DENSE_FILE, DenseIndex
+from ingest.errors import SouseiError
+from ingest.records import Article, ArticleMeta, Paragraph, Passage
+
+SCHEMA_VERSION = 1
+MANIFEST_FILE = "manifest.json"
+PASSAGES_FILE = "passages.jsonl"
+ARTICLES_FILE = "articles.jsonl"
+VECTORS_FILE = "vectors.npy"
+SWAP_LOCK_TIMEOUT = 120.0
+REBUILD = "Run `sousei build` to rebuild the index."
+
+
+class IndexMissingError(SouseiError):
+    """There is no index at the configured location."""
+
+
+class IndexMismatchError(SouseiError):
+    """The index was built with another schema, model or segmenter."""
+
+
+class IndexCorruptError(IndexMismatchError):
+    """A file of the index is missing, truncated or unreadable."""
+
+
+class IndexBusyError(SouseiError):
+    """Another build holds the index lock for too long."""
+
+
+# --------------------------------------------------------------------------- paths
+
+
+@dataclass(frozen=True)
+class IndexPaths:
+    """The live index directory and its siblings."""
+
+    live: Path
+
+    @property
+    def backup(self) -> Path:
+        return self.live.parent / f".{self.live.name}.old"
+
+    @property
+    def build_lock(self) -> Path:
+        return self.live.parent / f".{self.live.name}.build.lock"
+
+    @property
+    def swap_lock(self) -> Path:
+        return self.live.parent / f".{self.live.name}.swap.lock"
+
+    @property
+    def cache(self) -> Path:
+        return self.live.parent / f"{self.live.name}.cache"
+
+    def temp_dirs(self) -> list[Path]:
+        return sorted(self.live.parent.glob(f".{self.live.name}.tmp-*"))
+
+    def new_temp_dir(self) -> Path:
+        self.live.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{self.live.name}.tmp-", dir=self.live.parent))
+
+
+def index_paths(index_dir: Path) -> IndexPaths:
+    return IndexPaths(Path(index_dir).expanduser().absolute())
+
+
+def file_lock(path: Path, timeout: float):
+    """An OS-level lock (fcntl/msvcrt): released by the kernel when its process dies."""
+    from filelock import FileLock
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path), timeout=timeout, fallback_to_soft=False)
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    doc_id: str
+    source: str | None
+    content_hash: str
+    passages: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    model_id: str
+    model_dim: int
+    model_fingerprint: str
+    segmenter: dict
+    max_chars: int
+    articles: tuple[ArticleEntry, ...]
+    passage_ids: tuple[str, ...]
+    dense_kind: str
+    bm25: dict
+    duplicates: tuple[tuple[str, str], ...] = ()
+    created: str = ""
+    build_id: str = ""
+    files: dict = field(default_factory=dict)   # relative path -> size in bytes
+    schema: int = SCHEMA_VERSION
+
+    @property
+    def documents(self) -> int:
+        return len(self.articles)
+
+    @property
+    def passages(self) -> int:
+        return len(self.passage_ids)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["counts"] = {"documents": self.documents, "passages": self.passages}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Manifest":
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["articles"] = tuple(ArticleEntry(**a) for a in data["articles"])
+        values["passage_ids"] = tuple(data["passage_ids"])
+        values["duplicates"] = tuple(tuple(pair) for pair in data.get("duplicates", ()))
+        return cls(**values)
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    """The manifest of an index directory, or ``IndexMissingError`` / ``IndexMismatchError``."""
+    path = Path(index_dir) / MANIFEST_FILE
+    if not Path(index_dir).is_dir():
+        raise IndexMissingError(f"No index at {index_dir}. {REBUILD}")
+    if not path.is_file():
+        raise IndexCorruptError(f"The index at {index_dir} has no {MANIFEST_FILE} (incomplete). {REBUILD}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(f"The index manifest {path} is unreadable ({exc}). {REBUILD}") from exc
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if schema != SCHEMA_VERSION:
+        raise IndexMismatchError(
+            f"The index at {index_dir} has schema version {schema!r}, this sousei reads {SCHEMA_VERSION}. {REBUILD}")
+    try:
+        return Manifest.from_dict(data)
+    except (KeyError, TypeError) as exc:
+        raise IndexCorruptError(f"The index manifest {path} is incomplete ({exc}). {REBUILD}") from exc
+
+
+def check_compatible(manifest: Manifest, *, model_id: str, model_dim: int, model_fingerprint: str,
+                     segmenter: dict | None) -> None:
+    """Raise ``IndexMismatchError`` naming what differs between the index and the running setup."""
+    problems = []
+    if manifest.model_fingerprint != model_fingerprint or manifest.model_dim != model_dim:
+        problems.append(f"it was built with embedding model {manifest.model_id!r} "
+                        f"(fingerprint {manifest.model_fingerprint[:16]}, dim {manifest.model_dim}), "
+                        f"the loaded model is {model_id!r} (fingerprint {model_fingerprint[:16]}, dim {model_dim})")
+    if segmenter is not None and _canonical(manifest.segmenter) != _canonical(segmenter):
+        problems.append(f"it was built with segmenter {manifest.segmenter}, the current one is {segmenter}")
+    if problems:
+        raise IndexMismatchError("The index does not match this setup: " + "; ".join(problems) + f". {REBUILD}")
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- records <-> json
+
+
+def passage_to_dict(passage: Passage) -> dict:
+    data = asdict(passage)
+    data["tokens"] = list(passage.tokens)
+    return data
+
+
+def passage_from_dict(data: dict) -> Passage:
+    return Passage(**{**data, "tokens": tuple(data.get("tokens", ()))})
+
+
+def article_to_dict(article: Article) -> dict:
+    return {"doc_id": article.doc_id, "meta": asdict(article.meta), "text": article.text,
+            "paragraphs": [asdict(p) for p in article.paragraphs],
+            "content_hash": article.content_hash, "removed": list(article.removed)}
+
+
+def article_from_dict(data: dict) -> Article:
+    return Article(doc_id=data["doc_id"], meta=ArticleMeta(**data["meta"]), text=data["text"],
+                   paragraphs=tuple(Paragraph(**p) for p in data["paragraphs"]),
+                   content_hash=data["content_hash"], removed=tuple(data.get("removed", ())))
+
+
+def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+# --------------------------------------------------------------------------- write / load
+
+
+@dataclass
+class StoredIndex:
+    manifest: Manifest
+    passages: list[Passage]
+    articles: list[Article]
+    vectors: np.ndarray
+    dense: DenseIndex
+    keyword: KeywordIndex
+
+
+def write_store(directory: Path, manifest: Manifest, passages: list[Passage], articles: list[Article],
+                vectors: np.ndarray, dense: DenseIndex, keyword: KeywordIndex) -> Manifest:
+    """Write every file into ``directory`` (a fresh temp dir), the manifest last, all fsynced."""
+    directory = Path(directory)
+    _write_jsonl(directory / PASSAGES_FILE, (passage_to_dict(p) for p in passages))
+    _write_jsonl(directory / ARTICLES_FILE, (article_to_dict(a) for a in articles))
+    np.save(directory / VECTORS_FILE, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+    dense.save(directory)
+    keyword.save(directory)
+    final = Manifest(**{**manifest.__dict__, "files": _file_sizes(directory)})
+    (directory / MANIFEST_FILE).write_text(json.dumps(final.to_dict(), ensure_ascii=False, indent=1),
+                                           encoding="utf-8")
+    fsync_tree(directory)
+    return final
+
+
+def _file_sizes(directory: Path) -> dict:
+    return {p.relative_to(directory).as_posix(): p.stat().st_size
+            for p in sorted(directory.rglob("*")) if p.is_file() and p.name != MANIFEST_FILE}
+
+
+def fsync_tree(directory: Path) -> None:
+    """Flush every file and directory under ``directory`` to disk."""
+    for path in sorted(Path(directory).rglob("*")) + [Path(directory)]:
+        flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
+        fd = os.open(path, flags)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def verify_files(index_dir: Path, manifest: Manifest) -> None:
+    """Every file the manifest lists exists with the recorded size."""
+    for name, size in manifest.files.items():
+        path = Path(index_dir) / name
+        if not path.is_file():
+            raise IndexCorruptError(f"The index at {index_dir} is damaged: {name} is missing. {REBUILD}")
+        actual = path.stat().st_size
+        if actual != size:
+            raise IndexCorruptError(f"The index at {index_dir} is damaged: {name} has {actual} bytes, "
+                                    f"the manifest says {size}. {REBUILD}")
+
+
+def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
+    current = PASSAGES_FILE
+    try:
+        passages = [passage_from_dict(row) for row in _read_jsonl(index_dir / PASSAGES_FILE)]
+        current = ARTICLES_FILE
+        articles = [article_from_dict(row) for row in _read_jsonl(index_dir / ARTICLES_FILE)]
+        current = VECTORS_FILE
+        vectors = np.load(index_dir / VECTORS_FILE, allow_pickle=False)
+        current = DENSE_FILE
+        dense = DenseIndex.load(index_dir)
+        current = BM25_DIR
+        keyword = KeywordIndex.load(index_dir)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(f"The index at {index_dir} is damaged: {current} is unreadable ({exc}). "
+                                f"{REBUILD}") from exc
+    return StoredIndex(manifest, passages, articles, vectors, dense, keyword)
+
+
+def _check_counts(index_dir: Path, stored: StoredIndex) -> None:
+    manifest, n = stored.manifest, stored.manifest.passages
+    found = {"passages": len(stored.passages), "vector rows": len(stored.vectors),
+             "dense vectors": stored.dense.size, "bm25 documents": stored.keyword.size}
+    wrong = {k: v for k, v in found.items() if v != n}
+    if wrong or tuple(p.id for p in stored.passages) != manifest.passage_ids:
+        raise IndexCorruptError(f"The index at {index_dir} is inconsistent: the manifest lists {n} passages, "
+                                f"found {wrong or 'other passage ids'}. {REBUILD}")
+    if stored.vectors.ndim != 2 or (n and stored.vectors.shape[1] != manifest.model_dim):
+        raise IndexCorruptError(f"The index at {index_dir} has vectors of shape {stored.vectors.shape}, "
+                                f"expected dimension {manifest.model_dim}. {REBUILD}")
+    if len(stored.articles) != manifest.documents:
+        raise IndexCorruptError(f"The index at {index_dir} is inconsistent: {len(stored.articles)} articles "
+                                f"stored, the manifest lists {manifest.documents}. {REBUILD}")
+
+
+def load_store(index_dir: Path) -> StoredIndex:
+    """Load and validate the live index (recovering an interrupted swap first)."""
+    paths = index_paths(index_dir)
+    if not paths.live.exists() and not paths.backup.exists():
+        raise IndexMissingError(f"No index at {paths.live}. {REBUILD}")
+    with file_lock(paths.swap_lock, SWAP_LOCK_TIMEOUT):
+        recover_unlocked(paths)
+        manifest = read_manifest(paths.live)
+        verify_files(paths.live, manifest)
+        stored = _load_parts(paths.live, manifest)
+    _check_counts(paths.live, stored)
+    return stored
+
+
+# --------------------------------------------------------------------------- atomic swap
+
+
+def recover_unlocked(paths: IndexPaths) -> None:
+    """Finish or undo a swap that a killed build left half done (caller holds the swap lock)."""
+    if paths.backup.exists() and not paths.live.exists():
+        os.rename(paths.backup, paths.live)
+    elif paths.backup.exists():
+        shutil.rmtree(paths.backup)
+
+
+def recover(index_dir: Path) -> None:
+    paths = index_paths(index_dir)
+    if paths.backup.exists():
+        with file_lock(paths.swap_lock, SWAP_LOCK_TIMEOUT):
+            recover_unlocked(paths)
+
+
+def swap_in(new_dir: Path, index_dir: Path) -> None:
+    """Make ``new_dir`` the live index: live -> backup, new -> live, delete backup."""
+    paths = index_paths(index_dir)
+    with file_lock(paths.swap_lock, SWAP_LOCK_TIMEOUT):
+        recover_unlocked(paths)
+        if paths.live.exists():
+            os.rename(paths.live, paths.backup)
+        os.rename(new_dir, paths.live)
+        fsync_tree_dir(paths.live.parent)
+        shutil.rmtree(paths.backup, ignore_errors=True)
+
+
+def fsync_tree_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- embedding cache
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors keyed by sha256 of the embedded text, one ``.npz`` per model fingerprint."""
+
+    def __init__(self, path: Path, dim: int, entries: dict[str, np.ndarray]) -> None:
+        self.path = path
+        self.dim = dim
+        self._entries = entries
+
+    @classmethod
+    def open(cls, cache_dir: Path, fingerprint: str, dim: int) -> "EmbeddingCache":
+        name = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:24]
+        path = Path(cache_dir) / "embeddings" / f"{name}.npz"
+        return cls(path, dim, _read_cache_file(path, fingerprint, dim))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str) -> np.ndarray | None:
+        return self._entries.get(key)
+
+    def put(self, keys: list[str], vectors: np.ndarray) -> None:
+        for key, vector in zip(keys, np.asarray(vectors, dtype=np.float32)):
+            self._entries[key] = vector
+
+    def save(self, fingerprint: str, keep: list[str], extra: int = 1000) -> None:
+        """Atomically write the entries for ``keep`` plus up to ``extra`` others (most recent)."""
+        wanted = dict.fromkeys(k for k in keep if k in self._entries)
+        others = [k for k in reversed(list(self._entries)) if k not in wanted][:extra]
+        keys = list(wanted) + others
+        vectors = np.stack([self._entries[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=self.path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, keys=np.array(keys, dtype="U64"), vectors=vectors.astype(np.float32),
+                     fingerprint=np.array(fingerprint))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+
+
+def _read_cache_file(path: Path, fingerprint: str, dim: int) -> dict[str, np.ndarray]:
+    """The cached entries, or none if the file is absent, unreadable or for another model."""
+    if not path.is_file():
+        return {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["fingerprint"]) != fingerprint or data["vectors"].shape[1:] != (dim,):
+                return {}
+            return dict(zip(data["keys"].tolist(), data["vectors"]))
+    except (OSError, ValueError, KeyError, EOFError) as exc:  # a damaged cache only costs re-embedding
+        import warnings
+
+        warnings.warn(f"ignoring unreadable embedding cache {path}: {exc}", stacklevel=2)
+        return {}

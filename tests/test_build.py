@@ -1,0 +1,201 @@
+"""build_index: counts, incremental embedding, removal, duplicates, locking, atomic swap."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from chat.config import PROJECT_ROOT
+from index.build import BuildReport, build_index
+from index.search import Searcher
+from index.store import IndexBusyError, file_lock, index_paths, load_store, read_manifest
+from tests.fakes import FakeEncoder
+from tests.index_fakes import (ARTICLE_A, ARTICLE_B, ARTICLE_C, build_kwargs, many_paragraphs, open_kwargs,
+                               write_corpus)
+
+
+def _build(corpus: Path, index_dir: Path, encoder, **extra) -> BuildReport:
+    return build_index(corpus, index_dir, encoder, **build_kwargs(), **extra)
+
+
+def test_first_build_embeds_everything(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B)
+    report = _build(corpus, tmp_path / "index", fake_encoder)
+    assert (report.documents, report.passages, report.embedded, report.reused) == (2, 6, 6, 0)
+    assert (report.removed, report.duplicates) == (0, 0)
+    assert fake_encoder.calls == 6 and report.seconds >= 0
+    data = json.loads(report.to_json())
+    assert {"documents", "passages", "embedded", "reused", "removed", "duplicates", "seconds"} <= set(data)
+
+
+def test_adding_an_article_embeds_only_its_passages(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A)
+    _build(corpus, tmp_path / "index", fake_encoder)
+    calls = fake_encoder.calls
+    write_corpus(corpus, b=ARTICLE_B)
+    report = _build(corpus, tmp_path / "index", fake_encoder)
+    assert (report.embedded, report.reused, report.passages) == (3, 3, 6)
+    assert fake_encoder.calls - calls == 3
+
+
+def test_unchanged_rebuild_embeds_nothing_and_changed_paragraph_one(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B)
+    _build(corpus, tmp_path / "index", fake_encoder)
+    assert _build(corpus, tmp_path / "index", fake_encoder).embedded == 0
+    write_corpus(corpus, b=ARTICLE_B.replace("遠距授課", "線上授課"))
+    report = _build(corpus, tmp_path / "index", fake_encoder)
+    assert (report.embedded, report.reused) == (1, 5)
+
+
+def test_removed_article_disappears(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B)
+    index_dir = tmp_path / "index"
+    _build(corpus, index_dir, fake_encoder)
+    (corpus / "b.txt").unlink()
+    report = _build(corpus, index_dir, fake_encoder)
+    assert (report.removed, report.removed_ids, report.documents, report.passages) == (1, ("b",), 1, 3)
+    searcher = Searcher.open(index_dir, fake_encoder, **open_kwargs())
+    assert all(h.passage.doc_id == "a" for h in searcher.search("REVIC", top_k=10))
+    assert [a.doc_id for a in searcher.articles()] == ["a"]
+
+
+def test_duplicate_file_is_reported_and_indexed_once(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, a_copy=ARTICLE_A, c=ARTICLE_C)
+    report = _build(corpus, tmp_path / "index", fake_encoder)
+    assert (report.documents, report.duplicates, report.passages) == (2, 1, 5)
+    assert report.duplicate_pairs == (("a_copy.txt", "a.txt"),)
+    assert read_manifest(tmp_path / "index").duplicates == (("a_copy.txt", "a.txt"),)
+
+
+def test_removing_then_readding_reuses_cached_vectors(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B)
+    _build(corpus, tmp_path / "index", fake_encoder)
+    (corpus / "b.txt").unlink()
+    _build(corpus, tmp_path / "index", fake_encoder)
+    write_corpus(corpus, b=ARTICLE_B)
+    assert _build(corpus, tmp_path / "index", fake_encoder).embedded == 0
+
+
+def test_other_model_does_not_reuse_vectors(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A)
+    _build(corpus, tmp_path / "index", FakeEncoder())
+    report = _build(corpus, tmp_path / "index", FakeEncoder(fingerprint="fake-v2"))
+    assert (report.embedded, report.reused) == (3, 0)
+    assert read_manifest(tmp_path / "index").model_fingerprint == "fake-v2"
+
+
+def test_empty_corpus_builds_an_empty_index(tmp_path, fake_encoder):
+    (tmp_path / "corpus").mkdir()
+    report = _build(tmp_path / "corpus", tmp_path / "index", fake_encoder)
+    assert (report.documents, report.passages) == (0, 0)
+    assert Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs()).search("地方") == []
+
+
+def test_progress_reports_stages_and_batches(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B)
+    events = []
+    _build(corpus, tmp_path / "index", fake_encoder, batch_size=2,
+           progress=lambda done, total, message: events.append((done, total, message)))
+    messages = [m for _, _, m in events]
+    assert messages[0] == "reading corpus" and messages[-1] == "done"
+    assert [(d, t) for d, t, m in events if m == "embedding passages"] == [(0, 6), (2, 6), (4, 6), (6, 6)]
+
+
+def test_build_repairs_a_damaged_index_and_cleans_leftovers(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A)
+    index_dir = tmp_path / "index"
+    _build(corpus, index_dir, fake_encoder)
+    (index_dir / "vectors.npy").write_bytes(b"broken")
+    leftover = index_paths(index_dir).new_temp_dir()
+    _build(corpus, index_dir, fake_encoder)
+    assert len(load_store(index_dir).passages) == 3 and not leftover.exists()
+    (index_dir / "manifest.json").write_text("{", encoding="utf-8")
+    report = _build(corpus, index_dir, fake_encoder)
+    assert any("could not be read" in w for w in report.warnings)
+    assert report.embedded == 0 and len(load_store(index_dir).passages) == 3
+
+
+def test_a_held_lock_makes_a_second_build_wait_then_fail(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A)
+    index_dir = tmp_path / "index"
+    messages = []
+    with file_lock(index_paths(index_dir).build_lock, 1):
+        with pytest.raises(IndexBusyError, match="Another build"):
+            _build(corpus, index_dir, fake_encoder, lock_timeout=0.3,
+                   progress=lambda d, t, m: messages.append(m))
+    assert messages == ["waiting for another build of this index to finish"]
+    assert _build(corpus, index_dir, fake_encoder, lock_timeout=0.3).passages == 3
+
+
+# ---------------------------------------------------------------- subprocesses (kill, lock)
+
+
+def _spawn_build(corpus: Path, index_dir: Path, delay: float) -> subprocess.Popen:
+    code = ("import sys; from tests.index_fakes import build_in_subprocess_main as m; "
+            "m(sys.argv[1], sys.argv[2], sys.argv[3])")
+    return subprocess.Popen([sys.executable, "-c", code, str(corpus), str(index_dir), str(delay)],
+                            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_line(proc: subprocess.Popen, needle: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if needle in line:
+            return
+        if not line and proc.poll() is not None:
+            raise AssertionError(f"build exited early: {proc.stderr.read()}")
+    raise AssertionError(f"no {needle!r} within {timeout} s")
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_previous_index_loadable(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B)
+    index_dir = tmp_path / "index"
+    _build(corpus, index_dir, fake_encoder)
+    before = [h.passage.id for h in Searcher.open(index_dir, fake_encoder, **open_kwargs()).search("REVIC")]
+    write_corpus(corpus, c=many_paragraphs(40))
+    for delay_before_kill in (0.0, 0.3, 0.6, 1.0, 1.5):
+        proc = _spawn_build(corpus, index_dir, delay=0.05)
+        _wait_for_line(proc, "reading corpus")
+        time.sleep(delay_before_kill)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        searcher = Searcher.open(index_dir, fake_encoder, **open_kwargs())
+        assert [h.passage.id for h in searcher.search("REVIC")] == before
+        assert searcher.manifest.documents == 2
+    report = _build(corpus, index_dir, FakeEncoder())
+    assert report.documents == 3 and report.reused > 0   # vectors embedded before the kills were cached
+    assert not index_paths(index_dir).temp_dirs()
+
+
+@pytest.mark.slow
+def test_lock_of_a_killed_build_does_not_block(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, c=many_paragraphs(30))
+    index_dir = tmp_path / "index"
+    proc = _spawn_build(corpus, index_dir, delay=0.5)
+    _wait_for_line(proc, "embedding passages")
+    assert index_paths(index_dir).build_lock.exists()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    report = _build(corpus, index_dir, fake_encoder, lock_timeout=2)
+    assert report.documents == 2
+
+
+@pytest.mark.slow
+def test_concurrent_builds_serialise_and_leave_a_consistent_index(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B, c=many_paragraphs(10))
+    index_dir = tmp_path / "index"
+    procs = [_spawn_build(corpus, index_dir, delay=0.05) for _ in range(3)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
+    reports = [json.loads(out.split("REPORT ", 1)[1]) for out, _ in outputs]
+    assert sorted(r["embedded"] for r in reports) == [0, 0, 16]   # one embedded, the others waited and reused
+    stored = load_store(index_dir)
+    assert len(stored.passages) == 16 and not index_paths(index_dir).temp_dirs()

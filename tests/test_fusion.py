@@ -1,0 +1,91 @@
+"""Fusion functions: normalisation, rank fusion, weighted sums, exact-term boost."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.fusion import (FusionParams, exact_terms, fuse, minmax, ranks, rare_term_boost, reciprocal_rank,
+                          term_matches, weighted_sum, zscore)
+
+floats = st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=30)
+
+
+@given(floats)
+def test_minmax_is_within_unit_interval_and_keeps_order(values):
+    scaled = minmax(np.array(values))
+    assert ((scaled >= 0) & (scaled <= 1)).all()
+    order = np.argsort(values, kind="stable")
+    assert (np.diff(scaled[order]) >= -1e-9).all()
+
+
+def test_minmax_constant_and_empty():
+    assert minmax(np.array([3.0, 3.0])).tolist() == [1.0, 1.0]
+    assert minmax(np.array([0.0, 0.0])).tolist() == [0.0, 0.0]
+    assert minmax(np.array([])).size == 0
+
+
+def test_zscore():
+    z = zscore(np.array([1.0, 2.0, 3.0]))
+    assert z.mean() == pytest.approx(0) and z.std() == pytest.approx(1)
+    assert zscore(np.array([5.0, 5.0])).tolist() == [0.0, 0.0]
+
+
+def test_ranks_with_absent_entries():
+    assert ranks(np.array([0.1, 0.9, 0.5])).tolist() == [3, 1, 2]
+    assert ranks(np.array([0.1, 0.9, 0.5]), np.array([True, False, True])).tolist() == [2, 0, 1]
+
+
+def test_reciprocal_rank_prefers_items_ranked_by_both():
+    fused = reciprocal_rank([np.array([1, 2, 0]), np.array([2, 0, 1])], k=60)
+    assert fused.argmax() == 0
+    assert fused[1] == pytest.approx(1 / 62)
+
+
+def test_weighted_sum_alpha_extremes():
+    dense, bm25 = np.array([0.9, 0.1]), np.array([0.0, 5.0])
+    assert weighted_sum(dense, bm25, 1.0).argmax() == 0
+    assert weighted_sum(dense, bm25, 0.0).argmax() == 1
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("2012年只有多少%？2.3%", ["2012", "2.3%"]),
+    ("REVIC是什麼機構？", ["revic"]),
+    ("ＲＥＶＩＣ", ["revic"]),
+    ("How many concepts are in the 20 policy?", ["concepts", "20", "policy"]),
+    ("地方創生", []),
+    ("MyNaPoint", ["mynapoint"]),
+])
+def test_exact_terms(query, expected):
+    assert exact_terms(query) == expected
+
+
+def test_numbers_must_not_match_inside_longer_numbers():
+    texts = ["2020年", "20項", "12.3%", "2.3%"]
+    assert term_matches(["20"], texts).tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert term_matches(["2.3%"], texts).tolist() == [0.0, 0.0, 0.0, 1.0]
+
+
+def test_terms_match_across_line_breaks():
+    assert term_matches(["mynapoint"], ["導入IT、MyNaPoi\nnt、無現金"]).tolist() == [1.0]
+
+
+def test_rare_term_boost_ignores_common_terms():
+    texts = ["REVIC 20項"] + ["20項 其他"] * 9
+    boost = rare_term_boost(["revic", "20"], texts, max_share=0.2)
+    assert boost[0] == pytest.approx(0.5)
+    assert (boost[1:] == 0).all()
+
+
+def test_fuse_methods_and_boost():
+    dense, bm25 = np.array([0.8, 0.7, 0.1]), np.array([0.0, 9.0, 3.0])
+    d_rank, b_rank = np.array([1, 2, 3]), np.array([0, 1, 2])
+    assert fuse(dense, bm25, d_rank, b_rank, FusionParams(method="dense")).argmax() == 0
+    assert fuse(dense, bm25, d_rank, b_rank, FusionParams(method="bm25")).argmax() == 1
+    assert fuse(dense, bm25, d_rank, b_rank, FusionParams(method="weighted", alpha=0.5)).argmax() == 1
+    assert fuse(dense, bm25, d_rank, b_rank, FusionParams(method="rrf")).argmax() == 1
+    boosted = fuse(dense, bm25, d_rank, b_rank, FusionParams(method="dense", boost=1.0), np.array([0, 0, 1.0]))
+    assert boosted.argmax() == 2
+    with pytest.raises(ValueError, match="unknown fusion"):
+        fuse(dense, bm25, d_rank, b_rank, FusionParams(method="nope"))

@@ -1,0 +1,108 @@
+"""Searcher: open checks, hybrid/dense/bm25 modes, hits, articles, odd queries."""
+from __future__ import annotations
+
+import pytest
+
+from index.build import build_index
+from index.fusion import FusionParams
+from index.records import Hit
+from index.search import Searcher, UnknownArticleError
+from index.store import IndexMismatchError, IndexMissingError
+from ingest.errors import SouseiError
+from tests.fakes import FakeEncoder
+from tests.index_fakes import (ARTICLE_A, ARTICLE_B, ARTICLE_C, FAKE_SEGMENTER, build_kwargs, fake_tokenize,
+                               open_kwargs, write_corpus)
+
+
+@pytest.fixture
+def index_dir(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B, c=ARTICLE_C)
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    return tmp_path / "index"
+
+
+@pytest.fixture
+def searcher(index_dir, fake_encoder):
+    return Searcher.open(index_dir, fake_encoder, **open_kwargs())
+
+
+def test_hits_are_ranked_records_with_both_scores(searcher):
+    hits = searcher.search("REVIC提供什麼？", top_k=3)
+    assert [h.rank for h in hits] == [1, 2, 3]
+    assert all(isinstance(h, Hit) for h in hits)
+    assert "REVIC" in hits[0].passage.text
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert hits[0].dense_score is not None and hits[0].bm25_score > 0 and hits[0].bm25_rank == 1
+
+
+def test_exact_number_is_found(searcher):
+    assert "2.3%" in searcher.search("只有2.3%的地方政府", top_k=1)[0].passage.text
+
+
+def test_modes(searcher, fake_encoder):
+    dense = searcher.search("物流資訊", top_k=2, mode="dense")
+    assert dense and all(h.bm25_score is None and h.dense_score is not None for h in dense)
+    calls = fake_encoder.calls
+    keyword = searcher.search("物流資訊", top_k=2, mode="bm25")
+    assert fake_encoder.calls == calls            # BM25 mode does not encode the query
+    assert keyword and all(h.dense_score is None and h.bm25_score > 0 for h in keyword)
+    with pytest.raises(ValueError, match="mode"):
+        searcher.search("x", mode="fancy")
+
+
+def test_top_k_beyond_corpus_and_zero(searcher):
+    assert len(searcher.search("地方", top_k=100)) == 8
+    assert searcher.search("地方", top_k=0) == []
+
+
+@pytest.mark.parametrize("query", ["", "   \n\t", "？？！！。。", "😀🎉", "\x00\x07控制", "SELECT * FROM x; --",
+                                   "<script>alert(1)</script>", "地方" * 5000, "Mixed 地方 ｒｅｖｉｃ 2.3％"])
+def test_odd_queries_do_not_crash(searcher, query):
+    hits = searcher.search(query, top_k=3)
+    assert isinstance(hits, list) and len(hits) <= 3
+    if not query.strip():
+        assert hits == []
+
+
+def test_timings_of_last_query(searcher):
+    searcher.search("地方政府", top_k=2)
+    assert set(searcher.timings) == {"encode_ms", "dense_ms", "bm25_ms", "fusion_ms"}
+    assert all(v >= 0 for v in searcher.timings.values())
+
+
+def test_articles_and_article(searcher):
+    assert [a.doc_id for a in searcher.articles()] == ["a", "b", "c"]
+    article = searcher.article("b")
+    assert article.paragraphs[0].text.startswith("地域經濟活性化機構")
+    with pytest.raises(UnknownArticleError, match="nope") as info:
+        searcher.article("nope")
+    assert isinstance(info.value, SouseiError) and isinstance(info.value, KeyError)
+
+
+def test_open_rejects_another_model(index_dir):
+    with pytest.raises(IndexMismatchError, match="other-model.*sousei build"):
+        Searcher.open(index_dir, FakeEncoder(model_id="other-model", fingerprint="other"), **open_kwargs())
+    with pytest.raises(IndexMismatchError, match="dim 32"):
+        Searcher.open(index_dir, FakeEncoder(dim=32), **open_kwargs())
+
+
+def test_open_rejects_another_segmenter(index_dir, fake_encoder):
+    with pytest.raises(IndexMismatchError, match="segmenter"):
+        Searcher.open(index_dir, fake_encoder, tokenizer=fake_tokenize, segmenter={**FAKE_SEGMENTER, "version": 2})
+
+
+def test_open_without_index(tmp_path, fake_encoder):
+    with pytest.raises(IndexMissingError, match="sousei build"):
+        Searcher.open(tmp_path / "none", fake_encoder, **open_kwargs())
+
+
+def test_is_stale_after_a_rebuild(index_dir, searcher, fake_encoder, tmp_path):
+    assert not searcher.is_stale()
+    build_index(tmp_path / "corpus", index_dir, fake_encoder, **build_kwargs())
+    assert searcher.is_stale()
+
+
+def test_rrf_and_zscore_fusion_work_end_to_end(index_dir, fake_encoder):
+    for params in (FusionParams(method="rrf"), FusionParams(norm="zscore", boost=0.0)):
+        searcher = Searcher.open(index_dir, fake_encoder, fusion=params, **open_kwargs())
+        assert "REVIC" in searcher.search("REVIC", top_k=1)[0].passage.text
