@@ -1,0 +1,315 @@
+"""Corpus management shared by the CLI and the UI: add article files, remove an article.
+
+Adding validates every file first (type, size, readable by ``ingest.load``) and
+copies nothing unless all are acceptable. Files get safe names, are written
+atomically (hidden temp file, then a link that never replaces an existing file)
+and never outside the corpus directory. ``doc_id`` = file name without extension.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import LoadError, SouseiError
+from ingest.load import SIDECAR_SUFFIX, SUPPORTED_EXTENSIONS, corpus_files, load_file
+
+DEFAULT_STEM = "article"
+_MAX_STEM_BYTES = 200          # file names are limited to 255 bytes; leave room for temp suffixes
+_MAX_EXTENSION_CHARS = 10
+_KEPT_PUNCTUATION = "-_."
+_RESERVED_WINDOWS = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+@dataclass(frozen=True)
+class AddedFile:
+    """One file handed to ``add_files`` and what became of it."""
+
+    source: Path                     # the file the user gave
+    path: Path                       # the article file in the corpus
+    status: str                      # "added" or "unchanged" (an identical file was already there)
+    duplicate_of: str | None = None  # another corpus file with the same bytes, if any
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def doc_id(self) -> str:
+        return self.path.stem
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    source: Path
+    name: str
+    data: bytes
+    digest: str
+    status: str
+    duplicate_of: str | None
+
+
+# ---------------------------------------------------------------- safe names
+
+
+def safe_name(name: str) -> str:
+    """A file name safe to create in the corpus: basename only, no control or shell
+    metacharacters, no leading dot or dash; letters of any script (CJK included),
+    digits, "-", "_" and "." kept; the extension kept (lower-cased). Never empty."""
+    base = _basename(unicodedata.normalize("NFC", name))
+    stem, extension = _split_extension(base)
+    stem = _clean_stem(stem)
+    return f"{stem}.{extension}" if extension else stem
+
+
+def _basename(name: str) -> str:
+    parts = [part for part in re.split(r"[/\\]", name) if part.strip()]
+    return parts[-1] if parts else ""
+
+
+def _split_extension(base: str) -> tuple[str, str]:
+    stem, dot, extension = base.rpartition(".")
+    extension = re.sub(r"[^0-9a-z]", "", extension.lower())[:_MAX_EXTENSION_CHARS]
+    if not dot or not extension:
+        return base, ""
+    return stem, extension  # a stem of only dots becomes DEFAULT_STEM: ".txt" -> "article.txt"
+
+
+def _clean_stem(stem: str) -> str:
+    kept = "".join(char if _is_safe_char(char) else "_" for char in stem)
+    kept = re.sub(r"_{2,}", "_", kept).strip("._- ")
+    kept = _truncate_utf8(kept, _MAX_STEM_BYTES).rstrip("._- ")
+    if not kept:
+        return DEFAULT_STEM
+    return f"{kept}_" if kept.upper() in _RESERVED_WINDOWS else kept
+
+
+def _is_safe_char(char: str) -> bool:
+    return char in _KEPT_PUNCTUATION or unicodedata.category(char)[0] in "LNM"
+
+
+def _truncate_utf8(text: str, limit: int) -> str:
+    encoded = text.encode("utf-8")[:limit]
+    return encoded.decode("utf-8", errors="ignore")
+
+
+# ---------------------------------------------------------------- add
+
+
+def add_files(corpus_dir: Path, files: list[Path], max_bytes: int) -> list[AddedFile]:
+    """Copy article files into the corpus under safe names.
+
+    All files are validated before anything is copied; if any is refused, nothing is
+    added and the ``SouseiError`` lists every refused file and what to do. A file
+    identical to one already present is reported as ``"unchanged"``.
+    """
+    corpus_dir = Path(corpus_dir)
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    root = corpus_dir.resolve()
+    plans = _plan_all(root, [Path(f) for f in files], max_bytes)
+    return [_commit(root, plan) for plan in plans]
+
+
+def _plan_all(root: Path, files: list[Path], max_bytes: int) -> list[_Plan]:
+    existing = {path.name: path for path in corpus_files(root)}
+    hashes = {_sha256_file(path): name for name, path in existing.items()}
+    plans: list[_Plan] = []
+    problems: list[str] = []
+    for source in files:
+        try:
+            plan = _plan_one(root, source, max_bytes, existing, hashes, plans)
+        except SouseiError as exc:
+            problems.append(str(exc))
+            continue
+        plans.append(plan)
+        hashes.setdefault(plan.digest, plan.name)
+    if problems:
+        listed = "\n".join(f"- {problem}" for problem in problems)
+        raise SouseiError(f"Nothing was added to the corpus; fix or leave out these files:\n{listed}")
+    return plans
+
+
+def _plan_one(
+    root: Path,
+    source: Path,
+    max_bytes: int,
+    existing: dict[str, Path],
+    hashes: dict[str, str],
+    planned: list[_Plan],
+) -> _Plan:
+    name = safe_name(source.name)
+    _check_extension(source, name)
+    _check_size(source, max_bytes)
+    data, digest = _read_validated(source, max_bytes)
+    _check_destination(root, name)
+    status = _status_against_existing(root, name, digest, existing, planned)
+    duplicate_of = hashes.get(digest)
+    return _Plan(source, name, data, digest, status, None if duplicate_of == name else duplicate_of)
+
+
+def _check_extension(source: Path, name: str) -> None:
+    extension = Path(name).suffix.lower()
+    if extension not in SUPPORTED_EXTENSIONS:
+        raise SouseiError(
+            f"{source.name}: unsupported file type {extension or '(no extension)'!r}; "
+            f"add one of {', '.join(SUPPORTED_EXTENSIONS)}"
+        )
+
+
+def _check_size(source: Path, max_bytes: int) -> None:
+    try:
+        size = source.stat().st_size
+    except OSError as exc:
+        raise SouseiError(f"{source.name}: cannot be read ({exc.strerror or exc}); check the path") from None
+    if size > max_bytes:
+        raise SouseiError(
+            f"{source.name}: is {_megabytes(size)}, larger than the upload limit of {_megabytes(max_bytes)}; "
+            "split the article or raise the limit (max_upload_mb)"
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"  # MiB, as max_upload_mb is counted
+
+
+def _read_validated(source: Path, max_bytes: int) -> tuple[bytes, str]:
+    """Load the file as an article (raises ``LoadError`` naming it), then read the same bytes."""
+    raw = load_file(source)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"{source.name}: cannot be read ({exc.strerror or exc}); check its permissions") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != raw.content_hash or len(data) > max_bytes:
+        raise SouseiError(f"{source.name}: changed while it was being added; try again")
+    return data, digest
+
+
+def _check_destination(root: Path, name: str) -> None:
+    destination = root / name
+    if destination.resolve().parent != root or destination.is_dir():
+        raise SouseiError(
+            f"{name}: the corpus already has a link or folder with this name that points elsewhere; "
+            "rename the file or clean up the corpus directory"
+        )
+
+
+def _status_against_existing(
+    root: Path, name: str, digest: str, existing: dict[str, Path], planned: list[_Plan]
+) -> str:
+    """"added", "unchanged" (identical file present), or refuse a clash of name or doc id."""
+    same_name = [plan.digest for plan in planned if plan.name == name]
+    if name in existing:
+        same_name.append(_sha256_file(existing[name]))
+    if same_name:
+        if all(other == digest for other in same_name):
+            return "unchanged"
+        raise SouseiError(
+            f"{name}: a different file with this name is already in the corpus; rename the new file, "
+            f"or remove the old article first (remove {Path(name).stem})"
+        )
+    stem = Path(name).stem
+    clashes = sorted({n for n in existing if Path(n).stem == stem} | {p.name for p in planned if Path(p.name).stem == stem})
+    if clashes:
+        raise SouseiError(
+            f"{name}: the article id {stem!r} is already used by {', '.join(clashes)}; rename the new file "
+            f"or remove the old article first (remove {stem})"
+        )
+    return "added"
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _commit(root: Path, plan: _Plan) -> AddedFile:
+    destination = root / plan.name
+    if plan.status == "added":
+        _write_new_file(root, destination, plan.data)
+    return AddedFile(source=plan.source, path=destination, status=plan.status, duplicate_of=plan.duplicate_of)
+
+
+def _write_new_file(root: Path, destination: Path, data: bytes) -> None:
+    """Temp file in the corpus (hidden, so never listed), fsync, then link it to the final
+    name, which fails instead of replacing a file that appeared meanwhile."""
+    temporary = root / f".{destination.name}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _link_without_overwrite(temporary, destination)
+        _fsync_directory(root)
+    except FileExistsError:
+        raise SouseiError(
+            f"{destination.name}: another file with this name was added at the same time; "
+            "check the corpus and try again"
+        ) from None
+    except OSError as exc:
+        raise SouseiError(
+            f"{destination.name}: could not be written to the corpus ({exc.strerror or exc}); "
+            "check free space and permissions"
+        ) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _link_without_overwrite(temporary: Path, destination: Path) -> None:
+    try:
+        os.link(temporary, destination)
+    except FileExistsError:
+        raise
+    except OSError:  # file systems without hard links: best effort, checked just before
+        if destination.exists():
+            raise FileExistsError(destination) from None
+        os.replace(temporary, destination)
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not supported on this platform; the data itself is already synced
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+# ---------------------------------------------------------------- remove
+
+
+def remove_article(corpus_dir: Path, doc_id: str) -> Path:
+    """Delete the article file whose name without extension is ``doc_id``, and its sidecar."""
+    files = corpus_files(Path(corpus_dir))
+    matches = [path for path in files if path.stem == doc_id]
+    if not matches:
+        known = ", ".join(path.stem for path in files[:20]) or "(the corpus is empty)"
+        raise SouseiError(
+            f"no article with id {doc_id!r} in {corpus_dir}; ids are the corpus file names without "
+            f"extension (the articles list shows them): {known}"
+        )
+    if len(matches) > 1:
+        names = ", ".join(path.name for path in matches)
+        raise SouseiError(f"the id {doc_id!r} matches several files ({names}); delete the one you mean by hand")
+    article = matches[0]
+    sidecar = article.with_name(article.name + SIDECAR_SUFFIX)
+    try:
+        article.unlink()
+        sidecar.unlink(missing_ok=True)
+    except OSError as exc:
+        raise SouseiError(f"{article.name}: could not be removed ({exc.strerror or exc}); check permissions") from None
+    return article

@@ -1,0 +1,549 @@
+"""Loaders: one article file -> RawDocument (text per page, before cleaning).
+
+Formats: .txt, .md (text with encoding detection), .html/.htm (main text via
+trafilatura), .pdf (pypdf text layer, one string per page), .docx (python-docx).
+Every failure is a ``LoadError`` whose message names the file and says what to do.
+Heavy libraries are imported inside the loader that needs them.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ingest.errors import LoadError, SouseiError
+from ingest.records import RawDocument
+
+SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+SIDECAR_SUFFIX = ".meta.json"
+_FORMAT_NAMES = {".htm": "html"}
+
+_SUPPORTED_HINT = ", ".join(SUPPORTED_EXTENSIONS)
+_RESAVE_HINT = "re-save it as UTF-8 text and add it again"
+# BOMs, longest first (the UTF-32 LE BOM starts with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CHINESE_CODECS = ("gb18030", "cp950")  # gb18030 first: it wins exact ties (measured on the seeds)
+_CHINESE_FAMILY = {"big5", "big5hkscs", "cp950", "gb2312", "gbk", "gb18030", "hz", "cp936"}
+_MIN_CHINESE_SCORE = 0.6
+_TRUST_DETECTOR_BYTES = 256   # below this, the detector is unreliable for CJK (it guesses cp949 for "人口")
+_SCORE_SAMPLE_CHARS = 5000
+_MIN_PRINTABLE_RATIO = 0.95
+_CJK_PUNCT = set("，。、；：？！「」『』（）《》〈〉【】—…‧·．“”‘’　～")
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    pages: tuple[str, ...]
+    paged: bool
+    encoding: str | None = None
+    title: str | None = None
+
+
+# ---------------------------------------------------------------- corpus listing
+
+
+def _is_article_candidate(path: Path) -> bool:
+    """A regular, visible file that is not a metadata sidecar or an editor lock file."""
+    name = path.name
+    if name.startswith((".", "~$")) or name.endswith(SIDECAR_SUFFIX):
+        return False
+    return path.is_file()
+
+
+def _corpus_entries(corpus_dir: Path) -> list[Path]:
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise SouseiError(
+            f"corpus directory {corpus_dir} does not exist or is not a directory; "
+            "create it or pass the right one with --corpus"
+        )
+    return sorted(p for p in corpus_dir.iterdir() if _is_article_candidate(p))
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """Supported article files directly in ``corpus_dir``, sorted by name."""
+    return [p for p in _corpus_entries(corpus_dir) if p.suffix.lower() in SUPPORTED_EXTENSIONS]
+
+
+def unsupported_files(corpus_dir: Path) -> list[Path]:
+    """Visible files in ``corpus_dir`` that are skipped because of their extension."""
+    return [p for p in _corpus_entries(corpus_dir) if p.suffix.lower() not in SUPPORTED_EXTENSIONS]
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def load_file(path: Path, corpus_dir: Path | None = None) -> RawDocument:
+    """Read one article file; raise ``LoadError`` naming the file when it cannot be used."""
+    path = Path(path)
+    name = _source_name(path, corpus_dir)
+    extension = path.suffix.lower()
+    loader = _LOADERS.get(extension)
+    if loader is None:
+        raise LoadError(
+            f"{name}: unsupported file type {extension or '(no extension)'!r}; "
+            f"supported types are {_SUPPORTED_HINT} - convert it to one of them or remove it"
+        )
+    data = _read_bytes(path, name)
+    loaded = loader(data, name)
+    if not any(page.strip() for page in loaded.pages):
+        raise LoadError(f"{name}: no text found in the file; check that it contains the article text")
+    return RawDocument(
+        source=name,
+        pages=loaded.pages,
+        paged=loaded.paged,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        fmt=_FORMAT_NAMES.get(extension, extension.lstrip(".")),
+        encoding=loaded.encoding,
+        title=loaded.title,
+    )
+
+
+def _source_name(path: Path, corpus_dir: Path | None) -> str:
+    if corpus_dir is not None:
+        try:
+            return path.resolve().relative_to(Path(corpus_dir).resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(f"{name}: file not found; check the path") from None
+    except IsADirectoryError:
+        raise LoadError(f"{name}: is a directory, not an article file") from None
+    except OSError as exc:
+        raise LoadError(f"{name}: cannot be read ({exc.strerror or exc}); check its permissions") from None
+    if not data:
+        raise LoadError(f"{name}: the file is empty (0 bytes); put the article text in it or remove it")
+    return data
+
+
+# ---------------------------------------------------------------- text decoding
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Bytes -> (text with "\\n" newlines, encoding). BOM, then strict UTF-8, then detection."""
+    text, encoding = _decode_any(data, name)
+    text = normalise_newlines(text)
+    if _printable_ratio(text) < _MIN_PRINTABLE_RATIO:
+        raise LoadError(f"{name}: looks like binary data, not text; {_RESAVE_HINT}")
+    return text, encoding
+
+
+def _decode_any(data: bytes, name: str) -> tuple[str, str]:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _decode_with_bom(data[len(bom):], codec, name), codec
+    if b"\x00" in data:
+        return _decode_nul_bearing(data, name)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return _decode_legacy(data, name)
+
+
+def _decode_with_bom(body: bytes, codec: str, name: str) -> str:
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError:
+        raise LoadError(
+            f"{name}: starts with a {codec} byte-order mark but is not valid {codec}; {_RESAVE_HINT}"
+        ) from None
+
+
+def _decode_nul_bearing(data: bytes, name: str) -> tuple[str, str]:
+    """NUL bytes mean binary data, unless the detector recognises BOM-less UTF-16/32."""
+    match = _detector_best(data)
+    if match is not None and match.encoding.startswith(("utf_16", "utf_32")):
+        return str(match), match.encoding
+    raise LoadError(f"{name}: contains NUL bytes, so it is binary data, not text; {_RESAVE_HINT}")
+
+
+def _decode_legacy(data: bytes, name: str) -> tuple[str, str]:
+    """Not UTF-8: trust the detector for long non-Chinese text, else arbitrate Big5 vs GB18030."""
+    long_enough = len(data) >= _TRUST_DETECTOR_BYTES
+    match = _detector_best(data) if long_enough else None
+    if match is not None and match.encoding not in _CHINESE_FAMILY:
+        return str(match), match.encoding
+    chinese = _guess_chinese(data)
+    if chinese is not None:
+        return chinese
+    if not long_enough:
+        match = _detector_best(data)
+    if match is not None:
+        return str(match), match.encoding
+    raise LoadError(
+        f"{name}: could not detect the text encoding (tried UTF-8, UTF-16, Big5, GB18030 and "
+        f"charset-normalizer); {_RESAVE_HINT}"
+    )
+
+
+def _detector_best(data: bytes):  # -> charset_normalizer.CharsetMatch | None
+    from charset_normalizer import from_bytes
+
+    return from_bytes(data).best()
+
+
+def _guess_chinese(data: bytes) -> tuple[str, str] | None:
+    """Decode as GB18030 and as Big5 (cp950); keep the more plausible Chinese, if plausible enough.
+
+    Charset detectors lean to Big5 on short GB texts (both byte ranges overlap), so each
+    decoding is scored by how many of its characters are in the common-character level
+    of its own standard; garbled decodings land in rare levels, kana or private use.
+    """
+    best: tuple[float, str, str] | None = None
+    for codec in _CHINESE_CODECS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = _chinese_plausibility(text, _COMMONNESS[codec])
+        if best is None or score > best[0]:
+            best = (score, text, codec)
+    if best is None or best[0] < _MIN_CHINESE_SCORE:
+        return None
+    return best[1], best[2]
+
+
+def _chinese_plausibility(text: str, commonness: Callable[[str], float]) -> float:
+    """Mean plausibility (0..1) of the first non-ASCII characters of ``text``."""
+    values: list[float] = []
+    for char in text:
+        if char.isascii():
+            continue
+        if "\u4e00" <= char <= "\u9fff":
+            values.append(commonness(char))
+        elif char in _CJK_PUNCT or "\uff01" <= char <= "\uff5e" or "\u3000" <= char <= "\u303f":
+            values.append(1.0)
+        else:
+            values.append(0.0)
+        if len(values) >= _SCORE_SAMPLE_CHARS:
+            break
+    return sum(values) / len(values) if values else 0.0
+
+
+def _gb_commonness(char: str) -> float:
+    """1 for GB2312 level 1 (3,755 common hanzi), 0.2 for level 2 and GBK traditional, else 0."""
+    code = _two_byte_code(char, "gb18030")
+    if code is None:
+        return 0.0
+    high, low = code >> 8, code & 0xFF
+    if 0xB0 <= high <= 0xD7 and low >= 0xA1:
+        return 1.0
+    if (0xD8 <= high <= 0xF7 and low >= 0xA1) or 0x81 <= high <= 0xA0:
+        return 0.2
+    return 0.0
+
+
+def _big5_commonness(char: str) -> float:
+    """1 for Big5 level 1 (5,401 common hanzi), 0.2 for level 2, else 0."""
+    code = _two_byte_code(char, "cp950")
+    if code is None:
+        return 0.0
+    if 0xA440 <= code <= 0xC67E:
+        return 1.0
+    if 0xC940 <= code <= 0xF9D5:
+        return 0.2
+    return 0.0
+
+
+def _two_byte_code(char: str, codec: str) -> int | None:
+    try:
+        encoded = char.encode(codec)
+    except UnicodeEncodeError:
+        return None
+    return int.from_bytes(encoded, "big") if len(encoded) == 2 else None
+
+
+_COMMONNESS: dict[str, Callable[[str], float]] = {"gb18030": _gb_commonness, "cp950": _big5_commonness}
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF / CR / Unicode line separators -> "\\n"; a leading BOM character dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return text.removeprefix("\ufeff")
+
+
+def _printable_ratio(text: str, sample: int = 100_000) -> float:
+    """Share of printable characters; U+FFFD (a replaced undecodable byte) does not count."""
+    head = text[:sample]
+    if not head:
+        return 1.0
+    printable = sum(1 for char in head if (char.isprintable() and char != "\ufffd") or char in "\n\t\f")
+    return printable / len(head)
+
+
+# ---------------------------------------------------------------- .txt / .md
+
+
+def _load_txt(data: bytes, name: str) -> _Loaded:
+    text, encoding = decode_text(data, name)
+    return _Loaded(pages=(text,), paged=False, encoding=encoding)
+
+
+def _load_md(data: bytes, name: str) -> _Loaded:
+    text, encoding = decode_text(data, name)
+    return _Loaded(pages=(strip_markdown(text),), paged=False, encoding=encoding)
+
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_RULE = re.compile(r"^\s{0,3}([-*_=])(?:\s*\1){2,}\s*$")
+_REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+_BULLET = re.compile(r"^\s*[-*+]\s+")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_TARGET = r"\((?:[^()]|\([^()]*\))*\)"   # (url "title"), one level of nested parentheses
+_IMAGE = re.compile(r"!\[[^\]]*\](?:" + _TARGET + r"|\[[^\]]*\])")
+_LINK = re.compile(r"\[([^\]]*)\](?:" + _TARGET + r"|\[[^\]]*\])")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_EMPHASIS = (
+    re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"),
+    re.compile(r"(~~)(?=\S)(.+?)(?<=\S)\1"),
+    re.compile(r"(\*)(?=\S)(.+?)(?<=\S)\1"),
+    re.compile(r"(?<![0-9A-Za-z])(_)(?=\S)(.+?)(?<=\S)\1(?![0-9A-Za-z])"),
+)
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown -> plain text: syntax removed, link text kept, images dropped, code kept."""
+    lines: list[str] = []
+    in_fence = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        lines.append(line if in_fence else _strip_markdown_line(line))
+    return "\n".join(lines)
+
+
+def _strip_markdown_line(line: str) -> str:
+    if _RULE.match(line) or _REF_DEFINITION.match(line):
+        return ""
+    line = _HEADING.sub(r"\1", line)
+    line = _QUOTE.sub("", line)
+    line = _BULLET.sub("", line)
+    return _strip_inline(line)
+
+
+def _strip_inline(line: str) -> str:
+    """Inline syntax; escapes and code spans are shielded by NUL placeholders (text has no NUL)."""
+    shielded: list[str] = []
+
+    def shield(value: str) -> str:
+        shielded.append(value)
+        return f"\x00{len(shielded) - 1}\x00"
+
+    line = _ESCAPE.sub(lambda m: shield(m.group(1)), line)
+    line = _CODE_SPAN.sub(lambda m: shield(m.group(2)), line)
+    line = _IMAGE.sub("", line)
+    line = _LINK.sub(r"\1", line)
+    line = _AUTOLINK.sub(r"\1", line)
+    for pattern in _EMPHASIS:
+        line = pattern.sub(r"\2", line)
+    return re.sub(r"\x00(\d+)\x00", lambda m: shielded[int(m.group(1))], line)
+
+
+# ---------------------------------------------------------------- .html
+
+
+# Pages declaring these usually contain characters of the vendor superset.
+_DECLARED_SUPERSETS = {"big5": "cp950", "gb2312": "gb18030", "gbk": "gb18030"}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _load_html(data: bytes, name: str) -> _Loaded:
+    import trafilatura
+
+    html, encoding = _decode_html(data, name)
+    document = trafilatura.bare_extraction(
+        html,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        with_metadata=True,
+    )
+    body = getattr(document, "text", None) if document is not None else None
+    if not body or not body.strip():
+        raise LoadError(
+            f"{name}: no article text found in the HTML page (only navigation or an empty body); "
+            "save the article page itself, or copy its text into a .txt file"
+        )
+    paragraphs = [line.strip() for line in normalise_newlines(body).split("\n") if line.strip()]
+    title = (getattr(document, "title", None) or "").strip() or None
+    return _Loaded(pages=("\n\n".join(paragraphs),), paged=False, encoding=encoding, title=title)
+
+
+def _decode_html(data: bytes, name: str) -> tuple[str, str]:
+    """Use the charset the page declares when it is valid for the bytes, else detect."""
+    declared = _META_CHARSET.search(data[:4096])
+    if declared is not None and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = declared.group(1).decode("ascii").lower()
+        codec = _DECLARED_SUPERSETS.get(codec, codec)
+        try:
+            return normalise_newlines(data.decode(codec)), codec
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data, name)
+
+
+# ---------------------------------------------------------------- .pdf
+
+
+def _load_pdf(data: bytes, name: str) -> _Loaded:
+    _check_pdf_envelope(data, name)
+    reader = _open_pdf(data, name)
+    pages = _pdf_page_texts(reader, name)
+    if not any(page.strip() for page in pages):
+        raise LoadError(
+            f"{name}: the PDF has no text layer (scanned images?); OCR is not supported - "
+            "run OCR first (e.g. ocrmypdf) or add the text as a .txt file"
+        )
+    if _printable_ratio("".join(pages)) < _MIN_PRINTABLE_RATIO:
+        raise LoadError(
+            f"{name}: the PDF text layer is garbled (damaged file or fonts without a Unicode map); "
+            "export the PDF again, or add the text as a .txt file"
+        )
+    return _Loaded(pages=pages, paged=True, title=_pdf_title(reader))
+
+
+def _check_pdf_envelope(data: bytes, name: str) -> None:
+    if b"%PDF-" not in data[:1024]:
+        raise LoadError(f"{name}: is not a PDF (no %PDF- header); check the file or its extension")
+    if b"%%EOF" not in data[-2048:]:
+        raise LoadError(
+            f"{name}: the PDF is truncated (no end-of-file marker); download or export it again"
+        )
+
+
+_PDF_ERRORS: tuple[type[BaseException], ...] = (
+    ValueError, KeyError, IndexError, TypeError, struct.error, zlib.error, RecursionError,
+)
+
+
+def _open_pdf(data: bytes, name: str):  # -> pypdf.PdfReader
+    from pypdf import PdfReader, PasswordType
+    from pypdf.errors import DependencyError, PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise LoadError(
+                f"{name}: the PDF is encrypted with a password; save an unprotected copy and add that"
+            )
+    except DependencyError:
+        raise LoadError(
+            f"{name}: the PDF is AES-encrypted and the 'cryptography' package is not installed; "
+            "save an unprotected copy of the PDF and add that"
+        ) from None
+    except (PyPdfError, *_PDF_ERRORS) as exc:
+        raise LoadError(f"{name}: the PDF is damaged and cannot be read ({exc}); export it again") from None
+    return reader
+
+
+def _pdf_page_texts(reader, name: str) -> tuple[str, ...]:
+    from pypdf.errors import PyPdfError
+
+    texts: list[str] = []
+    try:
+        pages = list(reader.pages)
+    except (PyPdfError, *_PDF_ERRORS) as exc:
+        raise LoadError(f"{name}: the PDF is damaged and cannot be read ({exc}); export it again") from None
+    for number, page in enumerate(pages, start=1):
+        try:
+            texts.append(normalise_newlines(page.extract_text() or ""))
+        except (PyPdfError, *_PDF_ERRORS) as exc:
+            raise LoadError(
+                f"{name}: page {number} of the PDF is damaged ({exc}); export the PDF again"
+            ) from None
+    return tuple(texts)
+
+
+_JUNK_TITLES = {"untitled", "unknown", "none", "title"}
+
+
+def _pdf_title(reader) -> str | None:
+    from pypdf.errors import PyPdfError
+
+    try:
+        title = (reader.metadata.title if reader.metadata else None) or ""
+    except (PyPdfError, *_PDF_ERRORS):
+        return None
+    title = title.strip().removeprefix("Microsoft Word - ").strip()
+    return title if title and title.lower() not in _JUNK_TITLES else None
+
+
+# ---------------------------------------------------------------- .docx
+
+
+def _load_docx(data: bytes, name: str) -> _Loaded:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
+        raise LoadError(
+            f"{name}: is not a valid Word .docx file ({exc}); open it in Word or LibreOffice "
+            "and save it as .docx (old .doc files must be converted)"
+        ) from None
+    blocks = _docx_blocks(document)
+    title = (document.core_properties.title or "").strip() or None
+    return _Loaded(pages=("\n\n".join(blocks),), paged=False, title=title)
+
+
+def _docx_blocks(document) -> list[str]:
+    """Paragraph texts and table rows (cells joined by " | "), in document order."""
+    from docx.table import Table
+
+    blocks: list[str] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            blocks.extend(_table_rows(item))
+        elif item.text.strip():
+            blocks.append(item.text.strip())
+    return blocks
+
+
+def _table_rows(table) -> list[str]:
+    rows: list[str] = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            text = " ".join(cell.text.split())
+            if text and (not cells or cells[-1] != text):  # merged cells repeat their text
+                cells.append(text)
+        if cells:
+            rows.append(" | ".join(cells))
+    return rows
+
+
+_LOADERS: dict[str, Callable[[bytes, str], _Loaded]] = {
+    ".txt": _load_txt,
+    ".md": _load_md,
+    ".html": _load_html,
+    ".htm": _load_html,
+    ".pdf": _load_pdf,
+    ".docx": _load_docx,
+}

@@ -1,0 +1,250 @@
+"""Corpus management: safe names, adding files (validated, atomic, inside the corpus), removal."""
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest import library
+from ingest.errors import SouseiError
+from ingest.library import AddedFile, add_files, remove_article, safe_name
+from ingest.load import corpus_files, load_file
+from tests import make_fixtures as mf
+
+MB = 1_000_000
+SHELL_META = set(";&|`$<>(){}[]*?!\"'\\/#~%^=,@+ \t\n")
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file under ``directory`` (hidden ones included) with its bytes."""
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    directory = tmp_path / "corpus"
+    directory.mkdir()
+    mf.write_big5(directory, "existing.txt")
+    (directory / "existing.txt.meta.json").write_text('{"title": "舊文章"}', encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def uploads(tmp_path) -> Path:
+    directory = tmp_path / "uploads"
+    directory.mkdir()
+    return directory
+
+
+# ---------------------------------------------------------------- safe_name
+
+
+@pytest.mark.parametrize(
+    ("given_name", "expected"),
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\windows\\win.ini.txt", "win.ini.txt"),
+        ("a;rm -rf ~.txt", "a_rm_-rf.txt"),
+        ("$(reboot).pdf", "reboot.pdf"),
+        ("`x`|y&z>w.docx", "x_y_z_w.docx"),
+        ("a\x00b\nc\x7f.md", "a_b_c.md"),
+        ("-rf.txt", "rf.txt"),
+        (".hidden.txt", "hidden.txt"),
+        ("日本の地方創生（概要）.PDF", "日本の地方創生_概要.pdf"),
+        ("地方創生 報告.html", "地方創生_報告.html"),
+        ("", "article"),
+        ("..", "article"),
+        ("../", "article"),
+        (".txt", "article.txt"),
+        ("CON.txt", "CON_.txt"),
+        ("report.v2.txt", "report.v2.txt"),
+    ],
+)
+def test_safe_name_cases(given_name, expected):
+    assert safe_name(given_name) == expected
+
+
+def test_safe_name_limits_length_and_keeps_extension():
+    name = safe_name("字" * 300 + ".txt")
+    assert name.endswith(".txt") and len(name.encode("utf-8")) <= 255 and name.startswith("字字")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_safe_name_properties(text):
+    name = safe_name(text)
+    assert name and name not in {".", ".."}
+    assert not name.startswith((".", "-"))
+    assert not SHELL_META & set(name)
+    assert all(unicodedata.category(c)[0] != "C" for c in name)
+    assert len(name.encode("utf-8")) <= 255
+    assert safe_name(name) == name
+
+
+# ---------------------------------------------------------------- add_files
+
+
+def test_add_files_copies_valid_files(corpus, uploads):
+    big5 = mf.write_big5(uploads, "地方創生 報告.txt")
+    docx = mf.write_docx(uploads)
+    added = add_files(corpus, [big5, docx], max_bytes=5 * MB)
+    assert [(a.name, a.status) for a in added] == [("地方創生_報告.txt", "added"), ("report.docx", "added")]
+    assert (corpus / "地方創生_報告.txt").read_bytes() == big5.read_bytes()
+    assert (corpus / "report.docx").read_bytes() == docx.read_bytes()
+    assert added[0].doc_id == "地方創生_報告" and added[0].source == big5
+    assert Path(os.fspath(added[1])) == corpus / "report.docx"
+    assert load_file(added[0].path, corpus).pages == (mf.BIG5_TEXT,)
+    assert not [p for p in corpus.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+def test_identical_file_is_unchanged_not_an_error(corpus, uploads):
+    again = mf.write_big5(uploads, "existing.txt")
+    before = snapshot(corpus)
+    (result,) = add_files(corpus, [again], max_bytes=MB)
+    assert result.status == "unchanged" and result.duplicate_of is None
+    assert snapshot(corpus) == before
+
+
+def test_different_file_with_same_name_is_refused(corpus, uploads):
+    other = mf.write_gb18030(uploads, "existing.txt")
+    before = snapshot(corpus)
+    with pytest.raises(SouseiError, match="existing.txt.*different file.*rename"):
+        add_files(corpus, [other], max_bytes=MB)
+    assert snapshot(corpus) == before
+
+
+def test_same_doc_id_with_other_extension_is_refused(corpus, uploads):
+    with pytest.raises(SouseiError, match="'existing' is already used by existing.txt"):
+        add_files(corpus, [mf.write_markdown(uploads, "existing.md")], max_bytes=MB)
+
+
+def test_same_article_under_another_name_is_added_and_reported(corpus, uploads):
+    (result,) = add_files(corpus, [mf.write_big5(uploads, "copy.txt")], max_bytes=MB)
+    assert result.status == "added" and result.duplicate_of == "existing.txt"
+
+
+def test_two_uploads_clashing_in_one_batch(corpus, uploads):
+    first = mf.write_big5(uploads / "a", "new.txt")
+    second = mf.write_gb18030(uploads / "b", "new.txt")
+    with pytest.raises(SouseiError, match="new.txt"):
+        add_files(corpus, [first, second], max_bytes=MB)
+    assert not (corpus / "new.txt").exists()
+
+
+BAD_FILES = [
+    (mf.write_empty, "empty"),
+    (mf.write_binary_as_txt, "binary"),
+    (mf.write_truncated_pdf, "truncated"),
+    (mf.write_encrypted_pdf, "password"),
+    (mf.write_image_only_pdf, "OCR"),
+    (mf.write_html_no_body, "no article text"),
+    (mf.write_renamed_zip, ".docx"),
+]
+
+
+@pytest.mark.parametrize(("writer", "reason"), BAD_FILES, ids=[w.__name__ for w, _ in BAD_FILES])
+def test_bad_file_refused_and_nothing_added(corpus, uploads, writer, reason):
+    good = mf.write_gb18030(uploads, "good.txt")
+    bad = writer(uploads)
+    before = snapshot(corpus)
+    with pytest.raises(SouseiError) as info:
+        add_files(corpus, [good, bad], max_bytes=5 * MB)
+    message = str(info.value)
+    assert bad.name in message and reason in message and "Nothing was added" in message
+    assert snapshot(corpus) == before  # the valid file was not copied either
+
+
+def test_unsupported_extension_refused(corpus, uploads):
+    path = mf.write_bytes(uploads, "notes.doc", "文字".encode())
+    with pytest.raises(SouseiError, match=r"notes.doc: unsupported file type '.doc'"):
+        add_files(corpus, [path], max_bytes=MB)
+
+
+def test_size_limit(corpus, uploads):
+    path = mf.write_bytes(uploads, "big.txt", ("地方創生。" * 1000).encode())
+    with pytest.raises(SouseiError, match="big.txt.*upload limit"):
+        add_files(corpus, [path], max_bytes=1000)
+    assert not (corpus / "big.txt").exists()
+
+
+def test_missing_upload(corpus, uploads):
+    with pytest.raises(SouseiError, match="gone.txt"):
+        add_files(corpus, [uploads / "gone.txt"], max_bytes=MB)
+
+
+def test_shell_metacharacter_name_lands_inside_the_corpus(tmp_path, corpus, uploads):
+    source = mf.write_gb18030(uploads, "a;rm -rf $(echo x)|y.txt")
+    outside_before = {p for p in tmp_path.rglob("*") if not p.is_relative_to(corpus)}
+    (result,) = add_files(corpus, [source], max_bytes=MB)
+    assert result.path.parent == corpus.resolve() and result.name == "a_rm_-rf_echo_x_y.txt"
+    assert {p for p in tmp_path.rglob("*") if not p.is_relative_to(corpus)} == outside_before
+
+
+def test_symlink_in_corpus_pointing_outside_is_not_followed(tmp_path, corpus, uploads):
+    victim = mf.write_bytes(tmp_path, "victim.txt", "不可被覆寫。".encode())
+    (corpus / "evil.txt").symlink_to(victim)
+    (corpus / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    for name in ("evil.txt", "dangling.txt"):
+        with pytest.raises(SouseiError, match="points elsewhere"):
+            add_files(corpus, [mf.write_gb18030(uploads, name)], max_bytes=MB)
+    assert victim.read_text(encoding="utf-8") == "不可被覆寫。"
+    assert not (tmp_path / "nowhere.txt").exists()
+
+
+def test_write_never_replaces_a_file_that_appeared_meanwhile(corpus):
+    destination = corpus / "race.txt"
+    destination.write_bytes(b"first writer")
+    with pytest.raises(SouseiError, match="same time"):
+        library._write_new_file(corpus.resolve(), destination, b"second writer")
+    assert destination.read_bytes() == b"first writer"
+    assert not [p for p in corpus.iterdir() if p.name.startswith(".")]
+
+
+def test_hostile_articles_are_accepted_as_text(corpus, uploads):
+    files = [mf.write_hostile_html(uploads, "hostile_page.html"), mf.write_hostile_md(uploads, "hostile_note.md")]
+    added = add_files(corpus, files, max_bytes=MB)
+    assert [a.status for a in added] == ["added", "added"]
+
+
+def test_add_creates_missing_corpus_directory(tmp_path, uploads):
+    corpus = tmp_path / "new" / "corpus"
+    (result,) = add_files(corpus, [mf.write_big5(uploads)], max_bytes=MB)
+    assert result.path.exists() and [p.name for p in corpus_files(corpus)] == ["big5.txt"]
+
+
+def test_added_file_record():
+    record = AddedFile(source=Path("/u/x.txt"), path=Path("/c/x.txt"), status="added")
+    assert record.doc_id == "x" and record.name == "x.txt" and os.fspath(record) == "/c/x.txt"
+
+
+# ---------------------------------------------------------------- remove_article
+
+
+def test_remove_article_deletes_file_and_sidecar(corpus, uploads):
+    add_files(corpus, [mf.write_gb18030(uploads, "keep.txt")], max_bytes=MB)
+    removed = remove_article(corpus, "existing")
+    assert removed == corpus / "existing.txt"
+    assert sorted(p.name for p in corpus.iterdir()) == ["keep.txt"]
+
+
+def test_remove_unknown_id_lists_ids(corpus):
+    before = snapshot(corpus)
+    for doc_id in ("nope", "../corpus/existing", "existing.txt", ""):
+        with pytest.raises(SouseiError, match="no article with id .*existing"):
+            remove_article(corpus, doc_id)
+    assert snapshot(corpus) == before
+
+
+def test_remove_ambiguous_id_is_refused(corpus):
+    mf.write_markdown(corpus, "existing.md")
+    with pytest.raises(SouseiError, match="several files"):
+        remove_article(corpus, "existing")
+    assert (corpus / "existing.txt").exists() and (corpus / "existing.md").exists()
