@@ -40,6 +40,7 @@ _CHINESE_FAMILY = {"big5", "big5hkscs", "cp950", "gb2312", "gbk", "gb18030", "hz
 _MIN_CHINESE_SCORE = 0.6
 _TRUST_DETECTOR_BYTES = 256   # below this, the detector is unreliable for CJK (it guesses cp949 for "人口")
 _SCORE_SAMPLE_CHARS = 5000
+_DETECT_SAMPLE_BYTES = 65_536
 _MIN_PRINTABLE_RATIO = 0.95
 _CJK_PUNCT = set("，。、；：？！「」『』（）《》〈〉【】—…‧·．“”‘’　～")
 
@@ -170,35 +171,56 @@ def _decode_with_bom(body: bytes, codec: str, name: str) -> str:
 
 def _decode_nul_bearing(data: bytes, name: str) -> tuple[str, str]:
     """NUL bytes mean binary data, unless the detector recognises BOM-less UTF-16/32."""
-    match = _detector_best(data)
-    if match is not None and match.encoding.startswith(("utf_16", "utf_32")):
-        return str(match), match.encoding
+    detected = _detect(data)
+    if detected is not None and detected[1].startswith(("utf_16", "utf_32")):
+        return detected
     raise LoadError(f"{name}: contains NUL bytes, so it is binary data, not text; {_RESAVE_HINT}")
 
 
 def _decode_legacy(data: bytes, name: str) -> tuple[str, str]:
     """Not UTF-8: trust the detector for long non-Chinese text, else arbitrate Big5 vs GB18030."""
     long_enough = len(data) >= _TRUST_DETECTOR_BYTES
-    match = _detector_best(data) if long_enough else None
-    if match is not None and match.encoding not in _CHINESE_FAMILY:
-        return str(match), match.encoding
+    detected = _detect(data) if long_enough else None
+    if detected is not None and detected[1] not in _CHINESE_FAMILY:
+        return detected
     chinese = _guess_chinese(data)
     if chinese is not None:
         return chinese
     if not long_enough:
-        match = _detector_best(data)
-    if match is not None:
-        return str(match), match.encoding
+        detected = _detect(data)
+    if detected is not None:
+        return detected
     raise LoadError(
         f"{name}: could not detect the text encoding (tried UTF-8, UTF-16, Big5, GB18030 and "
         f"charset-normalizer); {_RESAVE_HINT}"
     )
 
 
-def _detector_best(data: bytes):  # -> charset_normalizer.CharsetMatch | None
+def _detect(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's best (text, encoding), run on a leading sample of large inputs
+    (it takes seconds on tens of MB), then confirmed by strictly decoding everything."""
     from charset_normalizer import from_bytes
 
-    return from_bytes(data).best()
+    sample = _detection_sample(data)
+    match = from_bytes(sample).best()
+    if match is None:
+        return None
+    if len(sample) == len(data):
+        return str(match), match.encoding
+    try:
+        return data.decode(match.encoding), match.encoding
+    except (UnicodeDecodeError, LookupError):
+        match = from_bytes(data).best()
+        return (str(match), match.encoding) if match is not None else None
+
+
+def _detection_sample(data: bytes) -> bytes:
+    """At most ``_DETECT_SAMPLE_BYTES``, cut after a newline so no multibyte character is split
+    (0x0A is never a trail byte in Big5, GBK or Shift_JIS)."""
+    if len(data) <= _DETECT_SAMPLE_BYTES:
+        return data
+    cut = data.rfind(b"\n", 0, _DETECT_SAMPLE_BYTES)
+    return data[: cut + 1] if cut > 0 else data[:_DETECT_SAMPLE_BYTES]
 
 
 def _guess_chinese(data: bytes) -> tuple[str, str] | None:

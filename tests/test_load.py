@@ -170,6 +170,11 @@ def test_long_latin_text_uses_the_detector():
     assert decode_text(text.encode("cp1252"), "fr.txt")[0] == text
 
 
+def test_large_latin_text_is_detected_on_a_sample_and_decoded_whole():
+    text = "Le développement régional à la française, où l'été est doux.\n" * 3000  # ~190 kB
+    assert decode_text(text.encode("cp1252"), "fr.txt")[0] == text
+
+
 def test_large_big5_file_loads(tmp_path):
     text = mf.BIG5_TEXT * 40_000  # about 2.5 MB
     path = mf.write_big5(tmp_path, "large.txt", text)
