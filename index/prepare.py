@@ -241,6 +241,7 @@ def precompiled_charsmap(norm_map: dict[int, tuple[int, ...]]) -> bytes:
     charsmap (the only way the ``tokenizers`` library can apply an arbitrary character map)."""
     import sentencepiece as spm
 
+    spm.set_min_log_level(2)             # its builder logs "Loading CharsMap…" to stderr otherwise
     rules = sorted((chr(cp), "".join(map(chr, out))) for cp, out in norm_map.items())
     normalizer = spm.SentencePieceNormalizer(norm_map=rules)
     charsmap = _proto_bytes_field(normalizer.serialized_normalizer_spec(), field_number=2)
