@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Callable
@@ -258,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged PDFs are reported as LoadErrors instead
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
