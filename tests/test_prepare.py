@@ -22,8 +22,9 @@ from index.prepare import (
 from ingest.errors import SouseiError
 
 META = "\u2581"
-TINY_PIECES = ["<s>", "<pad>", "</s>", "<unk>", META, "a", META + "a", "b", "ab", "<mask>"]
-TINY_SCORES = [0.0, 0.0, 0.0, 0.0, -2.0, -3.0, -1.5, -3.0, -2.5, 0.0]
+# Every character of every piece has a piece of its own (as in the real vocabulary).
+TINY_PIECES = ["<s>", "<pad>", "</s>", "<unk>", META, "a", META + "a", "b", "ab", "<mask>", *"<>/spdunkm"]
+TINY_SCORES = [0.0, 0.0, 0.0, 0.0, -2.0, -3.0, -1.5, -3.0, -2.5, 0.0] + [-5.0] * 10
 TINY_NORM = {1: (), 9: (32,), 0xFF21: (ord("A"),), 0x2460: (ord("1"),)}   # U+0001 deleted, tab, Ａ, ①
 
 
@@ -230,11 +231,23 @@ def test_tokenizer_of_tiny_model_follows_e5c_rules(tiny_source: Path, tmp_path: 
 
     path = prepare_model(tmp_path).path
     tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tok.encode_special_tokens = True         # what tokenizer_config's split_special_tokens does
     assert tok.encode("a").tokens == ["<s>", META + "a", "</s>"]
     assert tok.encode("ab  a").tokens == ["<s>", META, "ab", META + "a", "</s>"]      # spaces collapsed
     assert tok.encode("\x01Ａ\tb").ids == [0, 4, 3, 4, 7, 2]      # U+0001 deleted, Ａ→A (no piece: unk), tab→space
     assert tok.encode("xy").ids == [0, 4, 3, 3, 2]                  # one <unk> per character, not fused
     assert tok.encode(" a").tokens == ["<s>", META + "a", "</s>"]   # no second ▁ before a leading space
+    assert tok.encode("<unk>").tokens == ["<s>", META, "<", "u", "n", "k", ">", "</s>"]  # never the <unk> piece
+
+
+def test_tokenizer_builder_refuses_a_vocabulary_it_cannot_reproduce(tiny_bin: Path):
+    from dataclasses import replace
+
+    source = read_e5_bin(tiny_bin.read_bytes())
+    with pytest.raises(PrepareError, match="longer pieces"):
+        prepare.tokenizer_json(replace(source.vocab, pieces=source.vocab.pieces[:-1] + ["é"]), source.norm_map)
+    with pytest.raises(PrepareError, match="U\\+0001"):
+        prepare.tokenizer_json(source.vocab, {**source.norm_map, 1: (1,)})
 
 
 def test_prepare_is_a_noop_when_up_to_date_and_rebuilds_when_source_changes(tiny_source: Path, tmp_path: Path):
