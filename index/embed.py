@@ -44,7 +44,7 @@ class Encoder(Protocol):
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-@dataclass
+@dataclass(eq=False)   # hashed by identity: chat.answer keeps a vector cache per encoder
 class SentenceTransformerEncoder:
     """An :class:`Encoder` over a loaded ``SentenceTransformer``.
 
