@@ -93,7 +93,7 @@ def cmd_model_prepare(args: argparse.Namespace) -> int:
 
 def _print_report(report, as_json: bool) -> None:
     if as_json:
-        _emit(report.to_json())
+        _emit(report.to_dict())   # a JSON object (to_json() is already a string)
         return
     print(f"documents: {report.documents}  passages: {report.passages}  embedded: {report.embedded}  "
           f"reused: {report.reused}  removed: {report.removed}  duplicates: {len(report.duplicates)}  "
