@@ -160,14 +160,20 @@ def _ask_batch(service: Service, path: Path, top_k: int | None) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from chat.evaluate import evaluate_file, format_report
+    """Retrieval (hybrid, BM25-only, dense-only) and answer/abstention metrics in one run."""
+    from chat.evaluate import evaluate_answers, format_report, read_questions
+    from index.evaluate import compare_modes, format_table
 
-    service = _service(args)
-    report = evaluate_file(Path(args.file), service.searcher())
+    questions = read_questions(Path(args.file))
+    searcher = _service(args).searcher()
+    retrieval = compare_modes(searcher, questions)
+    answers = {"file": args.file, **evaluate_answers(searcher, questions)}
     if args.json:
-        _emit(report)
+        slim = {mode: {k: v for k, v in r.items() if k != "per_question"} for mode, r in retrieval.items()}
+        _emit({"retrieval": slim, "answers": answers})
     else:
-        print(format_report(report))
+        print(format_table(retrieval))
+        print(format_report(answers))
     return 0
 
 
