@@ -1,0 +1,53 @@
+"""A large index on disk (e.g. 100k passages) without embedding every passage.
+
+Passages are real seed text re-cut and re-combined (:func:`bench.corpus.synthetic_store_parts`)
+with real search tokens (``ingest.segment.tokenize``); their *vectors are synthetic*
+(``bench.ann_bench.clustered_vectors``): embedding 100k passages with the real model
+would take hours on 2 cores. The manifest carries the benchmark encoder's model id,
+dimension and fingerprint and the current segmenter, so ``Searcher.open`` (and the CLI and
+UI) open it like any index; questions are encoded by the real model. Latency and memory
+are realistic; dense relevance is not.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.corpus import SeedText, synthetic_store_parts
+from bench.rebuild import fresh_dir
+
+VECTORS_NOTE = ("passage text: seed sentences re-combined; passage vectors: synthetic "
+                "(bench.ann_bench.clustered_vectors), query vectors: the real encoder")
+
+
+def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, random_seed: int = 0) -> dict:
+    """Write an index of about ``passages`` passages to ``index_dir``; returns sizes and timings."""
+    from bench.ann_bench import clustered_vectors
+    from index.bm25 import BM25Params, KeywordIndex
+    from index.build import make_manifest
+    from index.dense import DenseIndex
+    from index.store import write_store
+    from ingest.segment import segmenter_fingerprint
+
+    start = time.perf_counter()
+    articles, cut = synthetic_store_parts(seed, passages, random_seed)
+    text_s = time.perf_counter() - start
+    vectors = clustered_vectors(len(cut), np.random.default_rng(random_seed), dim=int(encoder.dim))
+    begin = time.perf_counter()
+    dense = DenseIndex.build(vectors)
+    dense_s = time.perf_counter() - begin
+    begin = time.perf_counter()
+    keyword = KeywordIndex.build([p.tokens for p in cut], BM25Params())
+    bm25_s = time.perf_counter() - begin
+    manifest = make_manifest(articles, cut, encoder, segmenter_fingerprint(), 240, dense.kind, BM25Params(), ())
+    directory = fresh_dir(index_dir)
+    directory.mkdir(parents=True)
+    begin = time.perf_counter()
+    write_store(directory, manifest, cut, articles, vectors, dense, keyword)
+    return {"passages": len(cut), "articles": len(articles), "dense_kind": dense.kind,
+            "text_s": round(text_s, 1), "dense_build_s": round(dense_s, 1), "bm25_build_s": round(bm25_s, 1),
+            "write_s": round(time.perf_counter() - begin, 1), "seconds": round(time.perf_counter() - start, 1),
+            "disk_mb": round(sum(p.stat().st_size for p in directory.rglob("*") if p.is_file()) / 2 ** 20, 1),
+            "vectors": VECTORS_NOTE, "synthetic": True}

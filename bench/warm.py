@@ -1,0 +1,83 @@
+"""Warm ``ask`` latency in one process: the model and index loaded, then ≥ 100 questions.
+
+Each question goes through ``Service.ask`` (what the CLI and UI call). The split comes from
+``Searcher.timings`` (query encoding, dense search, BM25, fusion) and from timing the
+whole ``Searcher.search`` call; answer composition is the rest of ``ask`` (sentence
+splitting and scoring, sentence vectors, abstention, citations).
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from bench.measure import elapsed_ms, summarize
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+WARMUP = ("暖身問題：地方創生是什麼？", "warm-up question about regional revitalisation", "補助金")
+STAGES = ("encode", "dense", "bm25", "fusion", "compose", "search_other", "total")
+
+
+def load_questions(data_dir: Path = DATA) -> list[str]:
+    """Every distinct ``q`` of the JSON-lines question sets in ``tests/data`` (file order)."""
+    questions: dict[str, None] = {}
+    for path in sorted(Path(data_dir).glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                text = json.loads(line).get("q")
+                if isinstance(text, str) and text.strip():
+                    questions.setdefault(text.strip(), None)
+    return list(questions)
+
+
+class TimedSearch:
+    """Wraps a searcher's ``search`` method to record the wall time of each call."""
+
+    def __init__(self, searcher) -> None:
+        self.inner = searcher.search
+        self.last_ms = 0.0
+        searcher.search = self
+
+    def __call__(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return self.inner(*args, **kwargs)
+        finally:
+            self.last_ms = elapsed_ms(start)
+
+
+def make_service(index_dir: Path, corpus_dir: Path, encoder):
+    from chat.config import Config
+    from chat.service import Service
+
+    config = Config.load(index_dir=str(index_dir), corpus_dir=str(corpus_dir))
+    return Service(config, say=lambda _m: None, _encoder=encoder)
+
+
+def split_one(service, timer: TimedSearch, question: str) -> dict:
+    """Milliseconds of one ``ask`` by stage."""
+    start = time.perf_counter()
+    service.ask(question)
+    total = elapsed_ms(start)
+    t = dict(service.searcher().timings)
+    parts = {"encode": t.get("encode_ms", 0.0), "dense": t.get("dense_ms", 0.0),
+             "bm25": t.get("bm25_ms", 0.0), "fusion": t.get("fusion_ms", 0.0)}
+    parts["search_other"] = max(0.0, timer.last_ms - sum(parts.values()))
+    parts["compose"] = max(0.0, total - timer.last_ms)
+    parts["total"] = total
+    return parts
+
+
+def warm_ask(index_dir: Path, corpus_dir: Path, encoder, questions: list[str]) -> dict:
+    """p50/p95 per stage over ``questions`` (after opening the index and three warm-up asks)."""
+    service = make_service(index_dir, corpus_dir, encoder)
+    start = time.perf_counter()
+    searcher = service.searcher()
+    open_ms = elapsed_ms(start)
+    timer = TimedSearch(searcher)
+    for text in WARMUP:
+        service.ask(text)
+    rows = [split_one(service, timer, q) for q in questions]
+    return {"questions": len(rows), "passages": len(searcher.passages), "dense_kind": searcher.manifest.dense_kind,
+            "open_index_ms": round(open_ms, 1),
+            "stages_ms": {stage: summarize([r[stage] for r in rows]) for stage in STAGES}}
