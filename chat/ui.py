@@ -17,6 +17,7 @@ escaped text stays inert. Nothing runs at import time: Gradio is imported by
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -458,14 +459,31 @@ def launch_options(config) -> dict:
     }
 
 
-def serve(service: "Service", *, block: bool = True) -> "gr.Blocks":
+def warm_up(service: "Service") -> None:
+    """Loads the model and opens the index, then answers one example question, so the first
+    user does not wait for it. Runs in a background thread started by :func:`serve`."""
+    try:
+        service.ask(EXAMPLE_QUESTIONS[0])
+    except SouseiError as err:       # e.g. no index yet: the page says so when someone asks
+        log.warning("warm-up skipped: %s", err)
+
+
+def start_warm_up(service: "Service") -> threading.Thread:
+    thread = threading.Thread(target=warm_up, args=(service,), name="sousei-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def serve(service: "Service", *, block: bool = True, warm: bool = True) -> "gr.Blocks":
     """Start the web server on ``service.config.host:port`` (127.0.0.1 unless asked otherwise).
 
-    With ``block=False`` the server runs in background threads and the app is returned
-    (call ``app.close()`` to stop it); tests use that.
+    The model is loaded in the background meanwhile (``warm``). With ``block=False`` the
+    server runs in background threads and the app is returned (``app.close()`` stops it).
     """
     check_host(service.config.host, service.say)
     app = make_app(service)
     app.queue(default_concurrency_limit=1)
+    if warm:
+        start_warm_up(service)
     app.launch(prevent_thread_lock=not block, **launch_options(service.config))
     return app

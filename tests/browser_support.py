@@ -1,0 +1,291 @@
+"""Live-server and browser fixtures for the browser tests (tests/test_browser.py).
+
+* The server is the real thing: ``sousei build`` then ``sousei serve`` as subprocesses on a free
+  127.0.0.1 port, with a temporary copy of the corpus and a temporary index directory, and the
+  user's prepared model cache (``Config.load().model_cache``).
+* The browser is Debian's Chromium driven by Playwright (``npx playwright install`` cannot
+  download browsers here), headless, with a new empty profile directory.
+* Screenshots go to ``tests/artifacts/`` (git-ignored); timings to ``tests/artifacts/browser_timings.json``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from chat.config import PROJECT_ROOT, Config
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 1440, "height": 1000}
+BUILD_TIMEOUT = 900          # seconds: first build embeds the seed corpus with the real model on CPU
+START_TIMEOUT = 180          # seconds until the server answers HTTP
+ANSWER_TIMEOUT = 120_000     # milliseconds for one answer in the page (the first one loads the model)
+
+TIMINGS: dict[str, float] = {}
+
+HOSTILE_TITLE = "<img src=x onerror=\"window.__pwned='title';alert('title')\">惡意標題測試"
+HOSTILE_TEXT = """溫泉鄉雪燈籠祭典
+
+溫泉鄉的觀光協會<script>window.__pwned='script';alert('script')</script>每年冬季舉辦雪燈籠祭典，吸引許多遊客。
+
+雪燈籠祭典的報名方式是[點我報名](javascript:window.__pwned='md';alert('md'))或<a href="javascript:alert('a')">報名連結</a>。
+
+雪燈籠祭典的志工說明會<img src=x onerror="window.__pwned='img';alert('img')">在公民館舉行，${alert('tpl')} {{alert}}。
+"""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def chromium_executable() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Chromium is not installed: apt-get install -y chromium (./dev test installs it)")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def record_timing(name: str, seconds: float) -> None:
+    TIMINGS[name] = round(seconds, 2)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "browser_timings.json").write_text(json.dumps(TIMINGS, ensure_ascii=False, indent=2) + "\n",
+                                                    encoding="utf-8")
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def server_env(model_cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "PYTHONUNBUFFERED": "1",
+        "SOUSEI_MODEL_CACHE": str(model_cache),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PYTHONPATH": str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+    })
+    return env
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "chat.cli", *args]
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    corpus: Path
+    index: Path
+    model_cache: Path
+    hostile_doc_id: str = "hostile_article"
+
+
+def make_workspace(root: Path) -> Workspace:
+    """A temporary copy of the seed corpus plus one hostile article (with a hostile title)."""
+    corpus = root / "corpus"
+    shutil.copytree(PROJECT_ROOT / "corpus", corpus)
+    hostile = corpus / "hostile_article.txt"
+    hostile.write_text(HOSTILE_TEXT, encoding="utf-8")
+    (corpus / "hostile_article.txt.meta.json").write_text(
+        json.dumps({"title": HOSTILE_TITLE, "published": "2024-01-01"}, ensure_ascii=False), encoding="utf-8")
+    return Workspace(root=root, corpus=corpus, index=root / "index", model_cache=Config.load().model_cache)
+
+
+# --------------------------------------------------------------------------- server
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+    workspace: Workspace
+    started_seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    def log(self) -> str:
+        return log_tail(self.log_path)
+
+
+def build_index(ws: Workspace) -> float:
+    """``sousei build`` on the workspace; returns the seconds it took."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        cli("build", "--corpus", str(ws.corpus), "--index", str(ws.index), "--model-cache", str(ws.model_cache)),
+        cwd=PROJECT_ROOT, env=server_env(ws.model_cache), capture_output=True, text=True, timeout=BUILD_TIMEOUT,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"sousei build failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"sousei serve exited with {process.returncode}:\n{log_tail(log_path)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"sousei serve did not answer on {url} within {timeout:.0f} s:\n{log_tail(log_path)}")
+
+
+def start_server(ws: Workspace) -> LiveServer:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log_path = ws.root / "server.log"
+    start = time.perf_counter()
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            cli("serve", "--corpus", str(ws.corpus), "--index", str(ws.index), "--model-cache", str(ws.model_cache),
+                "--host", "127.0.0.1", "--port", str(port)),
+            cwd=PROJECT_ROOT, env=server_env(ws.model_cache), stdout=log, stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(url=url, process=process, log_path=log_path, workspace=ws)
+    try:
+        wait_until_serving(url, process, log_path, START_TIMEOUT)
+    except BaseException:
+        stop_server(server)
+        raise
+    server.started_seconds = time.perf_counter() - start
+    return server
+
+
+def stop_server(server: LiveServer) -> None:
+    """Stops the one process this fixture started (by its own handle)."""
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=20)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Workspace:
+    return make_workspace(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def live_server(workspace):
+    record_timing("build_seconds", build_index(workspace))
+    server = start_server(workspace)
+    record_timing("server_start_seconds", server.started_seconds)
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS,
+            viewport=VIEWPORT, locale="zh-TW",
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@dataclass
+class PageWatch:
+    """What the page did that it should not: dialogs (alert/confirm) and uncaught errors."""
+
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def page_watch() -> PageWatch:
+    return PageWatch()
+
+
+@pytest.fixture
+def app_page(live_server, browser_context, page_watch):
+    """A fresh tab on the app (a new Gradio session: empty chat); dialogs are recorded and dismissed."""
+    page = browser_context.new_page()
+    watch = page_watch
+
+    def on_dialog(dialog):
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda err: watch.errors.append(str(err)))
+    page.goto(live_server.url)
+    page.locator("#sousei-question textarea").wait_for(timeout=60_000)
+    yield page
+    page.close()
+
+
+# --------------------------------------------------------------------------- page actions
+
+
+def ask(page, question: str, timeout: int = ANSWER_TIMEOUT):
+    """Types the question, sends it and returns the locator of the new answer block."""
+    turns = page.locator("#sousei-log .sousei-turn")
+    before = turns.count()
+    page.locator("#sousei-question textarea").fill(question)
+    page.locator("#sousei-send").click()
+    turns.nth(before).locator(".sousei-answer").wait_for(timeout=timeout)
+    return turns.nth(before).locator(".sousei-answer")
+
+
+def open_tab(page, label: str) -> None:
+    page.get_by_role("tab", name=label).click()
+
+
+def cited_box_visible(page) -> bool:
+    """True when the marked paragraph lies inside the visible part of the source viewer's scroll box."""
+    return page.evaluate("""() => {
+        const box = document.querySelector('#sousei-viewer .sousei-source');
+        const cited = document.querySelector('#sousei-viewer #sousei-cited');
+        if (!box || !cited) return false;
+        const b = box.getBoundingClientRect(), c = cited.getBoundingClientRect();
+        return c.top >= b.top - 1 && c.top < b.bottom && c.height > 0;
+    }""")
