@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from chat.terms import CorpusStats, folded, weighted_coverage
+from chat.terms import CorpusStats, folded, group_credit, group_weight, term_groups, weighted_coverage
 from index.records import Hit
 
 NOT_FOUND_LINE = "資料中找不到直接回答這個問題。"
@@ -36,21 +36,23 @@ class Signals:
     dense_gap: float | None    # dense top-1 minus top-2
     ranks_agree: bool          # keyword top-1 is also dense top-1..3 (or vice versa)
     sentence: float            # lexical coverage of the best sentence
+    sentence_dense: float | None  # cosine of the best sentence with the question
     latin: float               # share of Latin letters in the question
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    min_coverage: float = 0.5          # below this share of the question's terms: not found
-    max_unknown: float = 0.34          # above this share of unseen terms: not found
+    max_unknown: float = 0.34          # share of terms unseen in the articles above which: not found
+    max_unknown_agree: float = 0.45    # … when keyword and dense retrieval agree on the top passage
+    min_coverage: float = 0.5          # share of the question's terms the best passage must carry
+    min_coverage_agree: float = 0.4    # … when keyword and dense retrieval agree
     min_sentence: float = 0.3          # the quoted sentence must carry some of the terms
-    min_dense: float = 0.80            # dense floor for questions with lexical support
-    min_dense_weak: float = 0.84       # dense needed when coverage is only partial
-    weak_coverage: float = 0.7         # below this coverage, ask for more dense evidence
-    crosslingual_latin: float = 0.6    # Latin share above which the question is cross-lingual
-    crosslingual_unknown: float = 0.6  # … and this much of it is unseen in the corpus
-    min_dense_crosslingual: float = 0.84
-    min_gap_crosslingual: float = 0.0
+    min_dense: float = 0.83            # dense floor for questions with lexical support
+    weak_coverage: float = 0.7         # below this coverage and without agreement …
+    min_dense_weak: float = 0.88       # … the dense score must be at least this
+    crosslingual_latin: float = 0.6    # Latin share above which the question may be cross-lingual
+    crosslingual_unknown: float = 0.5  # … when this much of it is unseen in the articles
+    min_dense_crosslingual: float = 0.805  # best passage or sentence cosine for a cross-lingual question
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -70,11 +72,14 @@ def passage_coverage(terms: Sequence[str], hits: Sequence[Hit], stats: CorpusSta
 
 
 def unknown_share(terms: Sequence[str], stats: CorpusStats) -> float:
-    """IDF-weighted share of the question's terms that no indexed passage contains."""
-    total = sum(stats.idf(t) for t in terms)
+    """IDF-weighted share of the question's terms that no indexed passage contains
+    (a compound counts as partly known when a part of it is known)."""
+    groups = term_groups(terms)
+    total = sum(group_weight(g, stats) for g in groups)
     if total <= 0:
         return 0.0
-    return sum(stats.idf(t) for t in terms if not stats.known(t)) / total
+    unknown = sum(group_weight(g, stats) * (1.0 - group_credit(g, stats.known)) for g in groups)
+    return unknown / total
 
 
 def dense_top(hits: Sequence[Hit]) -> float | None:
@@ -101,10 +106,9 @@ def is_crosslingual(s: Signals, th: Thresholds) -> bool:
 
 
 def decide_crosslingual(s: Signals, th: Thresholds) -> Decision:
-    if s.dense_top is None or s.dense_top < th.min_dense_crosslingual:
+    best = max((x for x in (s.dense_top, s.sentence_dense) if x is not None), default=None)
+    if best is None or best < th.min_dense_crosslingual:
         return Decision(False, "cross-lingual: dense score too low")
-    if s.dense_gap is not None and s.dense_gap < th.min_gap_crosslingual:
-        return Decision(False, "cross-lingual: no passage stands out")
     return Decision(True, "cross-lingual: dense match")
 
 
@@ -114,14 +118,14 @@ def decide(s: Signals, th: Thresholds = DEFAULT_THRESHOLDS) -> Decision:
         return decide_crosslingual(s, th)
     if s.n_terms == 0:
         return Decision(False, "no content terms")
-    if s.unknown > th.max_unknown:
+    if s.unknown > (th.max_unknown_agree if s.ranks_agree else th.max_unknown):
         return Decision(False, "question terms not in the articles")
-    if s.coverage < th.min_coverage:
+    if s.coverage < (th.min_coverage_agree if s.ranks_agree else th.min_coverage):
         return Decision(False, "best passages cover too little of the question")
     if s.sentence < th.min_sentence:
         return Decision(False, "no sentence carries the question's terms")
     if s.dense_top is not None and s.dense_top < th.min_dense:
         return Decision(False, "dense score too low")
-    if s.coverage < th.weak_coverage and not s.ranks_agree and (s.dense_top or 0.0) < th.min_dense_weak:
+    if not s.ranks_agree and s.coverage < th.weak_coverage and (s.dense_top or 0.0) < th.min_dense_weak:
         return Decision(False, "partial coverage without agreement or a strong dense match")
     return Decision(True, "covered")

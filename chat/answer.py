@@ -172,9 +172,12 @@ class SentenceWeights:
     passage_lexical: float = 0.3  # … in the sentence's whole passage
     dense: float = 4.0            # per unit of cosine above the best sentence's cosine
     rank: float = 0.3             # 1/rank of the passage in the fused list
+    question: float = 0.3         # penalty for a sentence that is itself a question (it asks, not answers)
+    extra_margin: float = 0.15    # further quotes must score within this of the best
 
 
 DEFAULT_WEIGHTS = SentenceWeights()
+_QUESTION_END = re.compile(r"[？?][」』）)】〕》”’\"']*$")
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,10 @@ class ScoredSentence:
     dense: float
 
 
+def is_question(text: str) -> bool:
+    return _QUESTION_END.search(text) is not None
+
+
 def score_sentences(
     terms: Sequence[str],
     sentences: Sequence[Sentence],
@@ -192,32 +199,37 @@ def score_sentences(
     similarities: np.ndarray,
     stats: CorpusStats,
     weights: SentenceWeights = DEFAULT_WEIGHTS,
+    lexical_trust: float = 1.0,
 ) -> list[ScoredSentence]:
-    """Every sentence scored, best first (ties keep passage order)."""
+    """Every sentence scored, best first (ties keep passage order).
+
+    ``lexical_trust`` (0..1) scales the term-overlap parts down when most of the question's
+    terms are unknown to the articles (e.g. an English question over Chinese articles).
+    """
     passage_cov = [weighted_coverage(terms, folded(h.passage.text), stats) for h in hits]
     best_dense = float(similarities.max()) if len(similarities) else 0.0
     scored = []
     for sentence, sim in zip(sentences, similarities):
         lexical = weighted_coverage(terms, folded(sentence.text), stats)
         score = (
-            weights.lexical * lexical
-            + weights.passage_lexical * passage_cov[sentence.hit]
+            lexical_trust * (weights.lexical * lexical + weights.passage_lexical * passage_cov[sentence.hit])
             + weights.dense * (float(sim) - best_dense)
             + weights.rank / hits[sentence.hit].rank
+            - (weights.question if is_question(sentence.text) else 0.0)
         )
         scored.append(ScoredSentence(sentence, score, lexical, float(sim)))
     return sorted(scored, key=lambda s: -s.score)
 
 
-def select_quotes(scored: Sequence[ScoredSentence], max_quotes: int = 3, keep: float = 0.85) -> list[ScoredSentence]:
-    """The best sentence, then up to ``max_quotes - 1`` more scoring at least ``keep`` × best."""
+def select_quotes(
+    scored: Sequence[ScoredSentence], max_quotes: int = 3, margin: float = DEFAULT_WEIGHTS.extra_margin
+) -> list[ScoredSentence]:
+    """The best sentence, then up to ``max_quotes - 1`` more scoring within ``margin`` of it."""
     if not scored:
         return []
-    best = scored[0]
-    chosen = [best]
-    floor = best.score * keep if best.score > 0 else best.score
+    chosen = [scored[0]]
     for candidate in scored[1:]:
-        if len(chosen) >= max_quotes or candidate.score < floor:
+        if len(chosen) >= max_quotes or candidate.score < scored[0].score - margin:
             break
         if all(candidate.sentence.text != c.sentence.text for c in chosen):
             chosen.append(candidate)
@@ -239,16 +251,16 @@ def searcher_passages(searcher: object) -> Sequence:
 
 
 def corpus_stats(searcher: object) -> CorpusStats:
-    """Document frequencies over the searcher's passages, cached until the passages change."""
+    """Document frequencies over the searcher's passages, cached per searcher object
+    (a rebuild opens a new searcher) and recomputed if its passage count changes."""
     from chat.terms import tokenize
 
     passages = searcher_passages(searcher)
-    key = hash(tuple(p.id for p in passages))
     cached = _STATS.get(searcher)
-    if cached is not None and cached[0] == key:
+    if cached is not None and cached[0] == len(passages):
         return cached[1]
     stats = CorpusStats.from_token_lists(p.tokens or tokenize(p.text) for p in passages)
-    _STATS[searcher] = (key, stats)
+    _STATS[searcher] = (len(passages), stats)
     return stats
 
 
@@ -278,6 +290,7 @@ def measure_signals(
         dense_gap=dense_gap(hits),
         ranks_agree=ranks_agree(hits),
         sentence=best.lexical if best else 0.0,
+        sentence_dense=best.dense if best and best.dense else None,
         latin=latin_share(question),
     )
 
@@ -310,11 +323,12 @@ def analyse_question(
     stats = corpus_stats(searcher)
     sentences = hit_sentences(hits)
     sims = sentence_similarities(prepared.query, sentences, getattr(searcher, "encoder", None))
-    scored = score_sentences(terms, sentences, hits, sims, stats, weights)
+    trust = 1.0 - unknown_share(terms, stats)
+    scored = score_sentences(terms, sentences, hits, sims, stats, weights, trust)
     signals = measure_signals(prepared.query, terms, hits, stats, scored[0] if scored else None)
     decision = decide(signals, thresholds)
     if decision.found and scored:
-        quotes = build_quotes(select_quotes(scored), hits)
+        quotes = build_quotes(select_quotes(scored, margin=weights.extra_margin), hits)
         answer = Answer(prepared.text, True, quotes, hits, prepared.message, terms=terms)
     else:
         answer = Answer(prepared.text, False, (), hits, NOT_FOUND_LINE, terms=terms)

@@ -5,12 +5,15 @@ A question is *answerable* when its ``gold`` list is non-empty (any gold string 
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 from chat.abstain import DEFAULT_THRESHOLDS, Thresholds
 from chat.answer import Analysis, SearcherLike, analyse_question
+from ingest.errors import SouseiError
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,46 @@ def evaluate_answers(
     """First-sentence gold rate and answered rate on answerable questions, abstention rate on
     unanswerable ones, latency, and the misses (for reports and tuning)."""
     return summarise([run_question(searcher, item, top_k, thresholds) for item in questions])
+
+
+def read_questions(path: Path) -> list[dict]:
+    """A JSON-lines question set: one ``{"id", "q", "gold": [...], "kind"}`` per line."""
+    if not path.exists():
+        raise SouseiError(f"{path}: no such file; give a JSON-lines file of {{\"id\", \"q\", \"gold\"}}")
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            item["q"]
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise SouseiError(f"{path}:{number}: expected a JSON object with \"q\" and \"gold\" ({err})") from err
+        items.append(item)
+    return items
+
+
+def evaluate_file(path: Path, searcher: SearcherLike, top_k: int = 5) -> dict:
+    """:func:`evaluate_answers` over a JSON-lines file, with the file name in the report."""
+    report = evaluate_answers(searcher, read_questions(Path(path)), top_k)
+    return {"file": str(path), **report}
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def format_report(report: dict) -> str:
+    """The report as a few lines of text for the terminal."""
+    lines = [
+        f"questions: {report['questions']} ({report['answerable']} answerable, {report['unanswerable']} without an answer)",
+        f"first answer sentence contains a gold string: {_percent(report['first_sentence_gold_rate'])}",
+        f"answered (found) on answerable questions:     {_percent(report['answered_rate'])}",
+        f"abstained on questions without an answer:     {_percent(report['abstain_rate'])}",
+    ]
+    if report.get("median_ms") is not None:
+        lines.append(f"latency per question: median {report['median_ms']:.1f} ms, max {report['max_ms']:.1f} ms")
+    for miss in report["misses"]:
+        state = "found" if miss["found"] else "not found"
+        lines.append(f"  miss {miss['id']} [{miss['kind']}] {miss['q']} -> {state} ({miss['reason']}): {miss['first'][:60]}")
+    return "\n".join(lines)

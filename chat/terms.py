@@ -57,14 +57,39 @@ def fold(text: str) -> str:
     return _fold(text)
 
 
-def question_terms(question: str) -> tuple[str, ...]:
-    """Distinct search tokens of the question, in order of first appearance.
+# Words that frame a question rather than name its subject ("how many kinds", "the English
+# abbreviation"); folded forms. They are not looked for in the articles.
+FRAME_TERMS = frozenset(
+    """
+    几个 几类 几项 几种 几年 几成 几次 几位 几天 哪年 哪一 哪种 哪家 哪间 哪位 哪方面 哪些是 分成 分为
+    是指 指的是 意思 意义 含义 全名 全称 中文 英文 日文 缩写 简称 名称 叫做 称为 内容 重点 主题 目的 用途
+    介绍 说明 解释 定义 例子 举例 具体 主要 相关 有关 关于 请 告诉 知道 想 问 一下 东西 情况 方面 部分
+    为何 哪里 多久 多大 多长 多高 什么样 什么时候 怎样 如何 是不是 有没有 能不能 可不可以
+    """.split()
+)
+_CJK_CHAR = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$")
 
-    Single digits and single Latin letters are dropped (they match almost anything).
+
+def is_frame(token: str) -> bool:
+    """A frame word, or a frame word glued to one more character (全名是, 几个月)."""
+    rest = token
+    for frame in sorted(FRAME_TERMS, key=len, reverse=True):
+        if frame in rest:
+            rest = rest.replace(frame, "")
+    return rest != token and len(rest) <= 1
+
+
+def question_terms(question: str) -> tuple[str, ...]:
+    """Distinct content terms of the question, in order of first appearance.
+
+    Search tokens minus frame words, single CJK characters, single digits and single Latin
+    letters (they match almost anything).
     """
     seen: dict[str, None] = {}
     for token in tokenize(question):
-        if len(token) == 1 and token.isascii():
+        if len(token) == 1 and (token.isascii() or _CJK_CHAR.match(token)):
+            continue
+        if is_frame(token):
             continue
         seen.setdefault(token, None)
     return tuple(seen)
@@ -87,12 +112,30 @@ def term_in(term: str, folded_text: str) -> bool:
     return term in folded_text
 
 
+def term_groups(terms: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each maximal term with the terms it contains (jieba search mode yields 地方创生 and 地方, 创生)."""
+    return [(t, tuple(u for u in terms if u in t)) for t in maximal_terms(terms)]
+
+
+def group_weight(group: tuple[str, tuple[str, ...]], stats: CorpusStats) -> float:
+    return stats.idf(group[0])
+
+
+def group_credit(group: tuple[str, tuple[str, ...]], present) -> float:
+    """1 when the whole term is present, else the character share of its longest present part."""
+    term, parts = group
+    return max((len(p) / len(term) for p in parts if present(p)), default=0.0)
+
+
 def weighted_coverage(terms: Sequence[str], folded_text: str, stats: CorpusStats) -> float:
-    """IDF-weighted share of ``terms`` that occur in ``folded_text`` (0 when no terms)."""
-    total = sum(stats.idf(t) for t in terms)
+    """IDF-weighted share of the question's terms found in ``folded_text`` (0 when no terms);
+    a compound term not found whole gets partial credit for its longest part that is."""
+    groups = term_groups(terms)
+    total = sum(group_weight(g, stats) for g in groups)
     if total <= 0:
         return 0.0
-    return sum(stats.idf(t) for t in terms if term_in(t, folded_text)) / total
+    present = lambda t: term_in(t, folded_text)  # noqa: E731
+    return sum(group_weight(g, stats) * group_credit(g, present) for g in groups) / total
 
 
 def latin_share(text: str) -> float:

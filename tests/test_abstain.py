@@ -41,7 +41,7 @@ STATS = CorpusStats.from_token_lists(
 )
 
 ANSWERED = Signals(
-    n_terms=3, coverage=0.9, unknown=0.0, dense_top=0.88, dense_gap=0.02, ranks_agree=True, sentence=0.8, latin=0.0
+    n_terms=3, coverage=0.9, unknown=0.0, dense_top=0.88, dense_gap=0.02, ranks_agree=True, sentence=0.8, sentence_dense=0.88, latin=0.0
 )
 
 
@@ -91,7 +91,8 @@ def test_covered_question_is_found():
         {"sentence": 0.0},                                     # no sentence carries the terms
         {"dense_top": 0.5},                                    # the model finds it far away
         {"n_terms": 0, "latin": 0.0},                          # nothing to look for
-        {"coverage": 0.55, "ranks_agree": False, "dense_top": 0.81},  # partial, disputed, weak
+        {"coverage": 0.55, "ranks_agree": False, "dense_top": 0.85},  # partial, disputed, weak
+        {"unknown": 0.4, "ranks_agree": False},                # some unseen terms and no agreement
     ],
 )
 def test_each_signal_can_refuse(change):
@@ -101,15 +102,17 @@ def test_each_signal_can_refuse(change):
 
 
 def test_partial_coverage_is_enough_when_retrievers_agree():
-    assert decide(replace(ANSWERED, coverage=0.55, ranks_agree=True, dense_top=0.81)).found
+    assert decide(replace(ANSWERED, coverage=0.55, ranks_agree=True, dense_top=0.85)).found
+    assert decide(replace(ANSWERED, unknown=0.4, ranks_agree=True)).found
 
 
 def test_crosslingual_questions_rely_on_the_dense_score():
-    english = replace(ANSWERED, latin=1.0, unknown=1.0, coverage=0.0, sentence=0.0)
-    strong = replace(english, dense_top=DEFAULT_THRESHOLDS.min_dense_crosslingual + 0.01)
-    weak = replace(english, dense_top=DEFAULT_THRESHOLDS.min_dense_crosslingual - 0.01)
-    assert decide(strong).found
-    assert not decide(weak).found
+    bar = DEFAULT_THRESHOLDS.min_dense_crosslingual
+    english = replace(ANSWERED, latin=1.0, unknown=1.0, coverage=0.0, sentence=0.0, ranks_agree=False)
+    assert decide(replace(english, dense_top=bar + 0.01, sentence_dense=bar - 0.02)).found
+    assert decide(replace(english, dense_top=bar - 0.02, sentence_dense=bar + 0.01)).found  # a sentence stands out
+    assert not decide(replace(english, dense_top=bar - 0.01, sentence_dense=bar - 0.01)).found
+    assert not decide(replace(english, dense_top=None, sentence_dense=None)).found
 
 
 def test_latin_terms_present_in_the_articles_are_not_crosslingual():
