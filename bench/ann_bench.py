@@ -3,11 +3,14 @@
 Measures, on this machine, single-query latency of ``IndexFlatIP`` at several sizes
 and, for ``IndexHNSWFlat`` (inner product), build time, latency and recall@10
 against exact search for several ``efSearch`` values. The vectors are synthetic:
-embedding 100k real passages would take hours on 2 CPU cores. They are drawn
-around random cluster centres (like real sentence embeddings, which are far from
-uniform on the sphere) and queries are noisy copies of corpus vectors.
+embedding 100k real passages would take hours on 2 CPU cores. Two generators:
 
-    python bench/ann_bench.py [--sizes 2000,10000,100000] [--json bench/results/ann.json]
+* ``--sample real.npy``: a Gaussian with the mean and covariance of real passage
+  embeddings (the realistic case); queries are fresh draws from the same Gaussian;
+* default: random cluster centres plus noise (``--spread``; 3+ is close to uniform
+  on the sphere, the worst case for graph indexes); queries are noisy corpus vectors.
+
+    python bench/ann_bench.py [--sample real.npy] [--sizes 2000,10000,100000] [--json out.json]
 """
 from __future__ import annotations
 
@@ -54,6 +57,16 @@ def clustered_vectors(n: int, rng: np.random.Generator, dim: int = DIM, per_clus
     noise = rng.standard_normal((n, dim)).astype(np.float32) * (spread / np.sqrt(dim))
     vectors = centres[rng.integers(0, len(centres), n)] + noise
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def fitted_gaussian(sample: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draws from a Gaussian with the mean and covariance of real embeddings ``sample`` (m, dim)."""
+    mean = sample.mean(axis=0)
+    _, singular, basis = np.linalg.svd(sample - mean, full_matrices=False)
+    scale = (singular / np.sqrt(max(1, len(sample) - 1)))[:, None] * basis
+    draws = mean + rng.standard_normal((n, len(singular))).astype(np.float32) @ scale
+    draws = draws.astype(np.float32)
+    return draws / np.linalg.norm(draws, axis=1, keepdims=True)
 
 
 def noisy_queries(vectors: np.ndarray, count: int, rng: np.random.Generator, noise: float = 0.5) -> np.ndarray:
@@ -109,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--spread", type=float, default=1.0,
                         help="noise around cluster centres (larger = harder, 3+ is close to uniform)")
+    parser.add_argument("--sample", type=Path, default=None,
+                        help="real embeddings (.npy, m x dim): corpus and queries are drawn from a Gaussian "
+                             "fitted to them instead of synthetic clusters")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
 
@@ -118,9 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     ef_values = [int(e) for e in args.ef.split(",")]
     params = HNSWParams(m=args.m, ef_construction=args.ef_construction)
     flat_rows, hnsw_rows = [], []
+    sample = np.load(args.sample).astype(np.float32) if args.sample else None
     for n in sizes:
-        vectors = clustered_vectors(n, rng, spread=args.spread)
-        queries = noisy_queries(vectors, args.queries, rng)
+        if sample is not None:
+            vectors = fitted_gaussian(sample, n, rng)
+            queries = fitted_gaussian(sample, args.queries, rng)
+        else:
+            vectors = clustered_vectors(n, rng, spread=args.spread)
+            queries = noisy_queries(vectors, args.queries, rng)
         flat, exact = bench_flat(vectors, queries)
         flat_rows.append(flat)
         print(f"flat  n={n:>7}  p50={flat.p50_ms:7.3f} ms  p95={flat.p95_ms:7.3f} ms", flush=True)
@@ -130,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"hnsw  n={n:>7}  M={row.m} efC={row.ef_construction} ef={row.ef_search:>4}  "
                       f"build={row.build_s:6.1f} s  p50={row.p50_ms:7.3f} ms  p95={row.p95_ms:7.3f} ms  "
                       f"recall@10={row.recall_at_10:.4f}", flush=True)
-    report = {"dim": DIM, "k": K, "queries": args.queries, "vectors": f"synthetic, clustered (spread {args.spread})",
+    report = {"dim": DIM, "k": K, "queries": args.queries, "vectors": (f"Gaussian fitted to {len(sample)} real embeddings ({args.sample.name})" if sample is not None
+                           else f"synthetic, clustered (spread {args.spread})"),
               "flat": [asdict(r) for r in flat_rows], "hnsw": [asdict(r) for r in hnsw_rows]}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
