@@ -153,6 +153,9 @@ def _hub_reachable(timeout: float = 3.0) -> bool:
 
 def _construct(name_or_path: str, display: str, local_only: bool) -> Any:
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start; we print our own messages
 
     try:
         return SentenceTransformer(name_or_path, device="cpu", local_files_only=local_only)
