@@ -96,7 +96,7 @@ def _print_report(report, as_json: bool) -> None:
         _emit(report.to_dict())   # a JSON object (to_json() is already a string)
         return
     print(f"documents: {report.documents}  passages: {report.passages}  embedded: {report.embedded}  "
-          f"reused: {report.reused}  removed: {report.removed}  duplicates: {len(report.duplicates)}  "
+          f"reused: {report.reused}  removed: {report.removed}  duplicates: {report.duplicates}  "
           f"seconds: {report.seconds:.1f}")
     for warning in report.warnings:
         _stderr(f"warning: {warning}")

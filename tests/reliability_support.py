@@ -126,11 +126,22 @@ class Setup:
 
 
 def make_setup(root: Path, model: Path, corpus_from: Path = SEED_CORPUS) -> Setup:
-    """A private copy of ``corpus_from`` under ``root``; the index is not built yet."""
+    """A private copy of ``corpus_from`` in ``root/corpus``; the index (not built yet) goes to
+    ``root/state/index``, so its lock files and embedding cache stay inside ``root/state``."""
     root = Path(root)
     corpus = root / "corpus"
     shutil.copytree(corpus_from, corpus)
-    return Setup(corpus=corpus, index=root / "index", model=Path(model), model_cache=root / "model-cache")
+    return Setup(corpus=corpus, index=root / "state" / "index", model=Path(model),
+                 model_cache=root / "state" / "model-cache")
+
+
+def clone_setup(setup: Setup, root: Path) -> Setup:
+    """A copy of ``setup``'s corpus and state (index, embedding cache) under ``root``."""
+    root = Path(root)
+    shutil.copytree(setup.corpus, root / "corpus", symlinks=True)
+    shutil.copytree(setup.index.parent, root / "state", symlinks=True)
+    return Setup(corpus=root / "corpus", index=root / "state" / setup.index.name, model=setup.model,
+                 model_cache=root / "state" / setup.model_cache.name)
 
 
 # --------------------------------------------------------------------------- running the CLI
@@ -165,10 +176,17 @@ def run_cli(argv: Sequence[str]) -> CliResult:
 def assert_clean_failure(result: CliResult, *needles: str) -> None:
     """Exit code 1, an ``error:`` message containing every needle, and no traceback."""
     assert result.code == 1, (result.code, result.out, result.err)
-    assert result.err.startswith("error: "), result.err
     assert TRACEBACK not in result.err + result.out
+    message = error_message(result.err)
     for needle in needles:
-        assert needle in result.err, (needle, result.err)
+        assert needle in message, (needle, message)
+
+
+def error_message(stderr: str) -> str:
+    """The ``error: ...`` message at the end of stderr (model-loading chatter may precede it)."""
+    start = stderr.find("error: ")
+    assert start == 0 or (start > 0 and stderr[start - 1] in "\r\n"), stderr
+    return stderr[start:]
 
 
 def cli_subprocess(setup: Setup, *command: str, env: dict | None = None, **popen) -> subprocess.Popen:

@@ -16,7 +16,7 @@ import pytest
 from chat.abstain import NOT_FOUND_LINE
 from chat.answer import MESSAGE_EMPTY, MESSAGE_NO_TEXT, MESSAGE_TRUNCATED
 from chat.config import PROJECT_ROOT
-from tests.reliability_support import TRACEBACK, make_setup, run_cli, tiny_model
+from tests.reliability_support import TRACEBACK, error_message, make_setup, run_cli, tiny_model
 
 CLI_SECONDS = 30.0       # generous: one CLI call loads the model and the index, on a busy 2-core machine
 ASK_SECONDS = 5.0        # Service.ask with the model and index already loaded
@@ -95,7 +95,7 @@ def test_bad_query_cli_text(built, name):
 def test_empty_question_is_a_usage_message(built):
     result = run_cli(built.argv("ask", ""))
     assert result.code == 1 and TRACEBACK not in result.err
-    assert result.err.startswith("error: ") and "sousei ask" in result.err
+    assert "sousei ask" in error_message(result.err)
 
 
 def test_no_question_at_all_is_a_usage_message(built):
