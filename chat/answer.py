@@ -172,12 +172,24 @@ class SentenceWeights:
     passage_lexical: float = 0.3  # … in the sentence's whole passage
     dense: float = 4.0            # per unit of cosine above the best sentence's cosine
     rank: float = 0.3             # 1/rank of the passage in the fused list
-    question: float = 0.3         # penalty for a sentence that is itself a question (it asks, not answers)
+    lead_in: float = 0.3          # penalty for a sentence that asks or introduces (ends in ？ or ：)
+    follows_question: float = 0.2 # bonus for the sentence right after a question (the article's answer)
     extra_margin: float = 0.15    # further quotes must score within this of the best
 
 
 DEFAULT_WEIGHTS = SentenceWeights()
+_LEAD_IN_END = re.compile(r"[？?:：][」』）)】〕》”’\"']*$")
 _QUESTION_END = re.compile(r"[？?][」』）)】〕》”’\"']*$")
+
+
+@dataclass(frozen=True)
+class SentenceFeatures:
+    lexical: float
+    passage_lexical: float
+    dense: float              # cosine with the question
+    rank: int                 # fused rank of the passage
+    lead_in: bool
+    follows_question: bool
 
 
 @dataclass(frozen=True)
@@ -188,37 +200,72 @@ class ScoredSentence:
     dense: float
 
 
-def is_question(text: str) -> bool:
-    return _QUESTION_END.search(text) is not None
+def is_lead_in(text: str) -> bool:
+    """A sentence that asks a question or introduces a list/heading rather than stating."""
+    return _LEAD_IN_END.search(text) is not None
 
 
-def score_sentences(
-    terms: Sequence[str],
+def previous_sentence(sentence: Sentence, sentences: Sequence[Sentence], hits: Sequence[Hit]) -> Sentence | None:
+    """The sentence just before ``sentence`` in its article, when it is among the hits' sentences."""
+    if sentence.order > 0:
+        return next((s for s in sentences if s.hit == sentence.hit and s.order == sentence.order - 1), None)
+    here = hits[sentence.hit].passage
+    before = [
+        (h.passage.end, i) for i, h in enumerate(hits)
+        if h.passage.doc_id == here.doc_id and h.passage.end <= here.start and here.start - h.passage.end <= 4
+    ]
+    if not before:
+        return None
+    last = [s for s in sentences if s.hit == max(before)[1]]
+    return last[-1] if last else None
+
+
+def sentence_features(
+    terms: Sequence[str], sentences: Sequence[Sentence], hits: Sequence[Hit], similarities: np.ndarray, stats: CorpusStats
+) -> list[SentenceFeatures]:
+    passage_cov = [weighted_coverage(terms, folded(h.passage.text), stats) for h in hits]
+    features = []
+    for sentence, sim in zip(sentences, similarities):
+        prev = previous_sentence(sentence, sentences, hits)
+        features.append(SentenceFeatures(
+            lexical=weighted_coverage(terms, folded(sentence.text), stats),
+            passage_lexical=passage_cov[sentence.hit],
+            dense=float(sim),
+            rank=hits[sentence.hit].rank,
+            lead_in=is_lead_in(sentence.text),
+            follows_question=prev is not None and _QUESTION_END.search(prev.text) is not None,
+        ))
+    return features
+
+
+def combine(f: SentenceFeatures, best_dense: float, weights: SentenceWeights, lexical_trust: float) -> float:
+    """One sentence's score: a weighted sum of its features."""
+    return (
+        lexical_trust * (weights.lexical * f.lexical + weights.passage_lexical * f.passage_lexical)
+        + weights.dense * (f.dense - best_dense)
+        + weights.rank / max(f.rank, 1)
+        - (weights.lead_in if f.lead_in else 0.0)
+        + (weights.follows_question if f.follows_question else 0.0)
+    )
+
+
+def rank_sentences(
     sentences: Sequence[Sentence],
-    hits: Sequence[Hit],
-    similarities: np.ndarray,
-    stats: CorpusStats,
+    features: Sequence[SentenceFeatures],
     weights: SentenceWeights = DEFAULT_WEIGHTS,
     lexical_trust: float = 1.0,
 ) -> list[ScoredSentence]:
-    """Every sentence scored, best first (ties keep passage order).
+    """Sentences scored, best first (ties keep passage order).
 
     ``lexical_trust`` (0..1) scales the term-overlap parts down when most of the question's
     terms are unknown to the articles (e.g. an English question over Chinese articles).
     """
-    passage_cov = [weighted_coverage(terms, folded(h.passage.text), stats) for h in hits]
-    best_dense = float(similarities.max()) if len(similarities) else 0.0
-    scored = []
-    for sentence, sim in zip(sentences, similarities):
-        lexical = weighted_coverage(terms, folded(sentence.text), stats)
-        score = (
-            lexical_trust * (weights.lexical * lexical + weights.passage_lexical * passage_cov[sentence.hit])
-            + weights.dense * (float(sim) - best_dense)
-            + weights.rank / hits[sentence.hit].rank
-            - (weights.question if is_question(sentence.text) else 0.0)
-        )
-        scored.append(ScoredSentence(sentence, score, lexical, float(sim)))
-    return sorted(scored, key=lambda s: -s.score)
+    best_dense = max((f.dense for f in features), default=0.0)
+    scored = [
+        ScoredSentence(s, combine(f, best_dense, weights, lexical_trust), f.lexical, f.dense)
+        for s, f in zip(sentences, features)
+    ]
+    return sorted(scored, key=lambda x: -x.score)
 
 
 def select_quotes(
@@ -324,7 +371,7 @@ def analyse_question(
     sentences = hit_sentences(hits)
     sims = sentence_similarities(prepared.query, sentences, getattr(searcher, "encoder", None))
     trust = 1.0 - unknown_share(terms, stats)
-    scored = score_sentences(terms, sentences, hits, sims, stats, weights, trust)
+    scored = rank_sentences(sentences, sentence_features(terms, sentences, hits, sims, stats), weights, trust)
     signals = measure_signals(prepared.query, terms, hits, stats, scored[0] if scored else None)
     decision = decide(signals, thresholds)
     if decision.found and scored:

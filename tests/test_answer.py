@@ -177,3 +177,59 @@ def test_evaluate_answers_reports_rates(searcher):
     assert report["answered_rate"] == 1.0
     assert report["abstain_rate"] == 1.0
     assert [r["id"] for r in report["misses"]] == []
+
+
+# --------------------------------------------------------------------------- sentence features
+
+
+def test_lead_in_sentences_are_recognised():
+    from chat.answer import is_lead_in
+
+    assert is_lead_in("首先地方的公部門該如何檢視需不需要利用IT資源呢？")
+    assert is_lead_in("6.善用區域的再生能源、建構強韌且脫碳化的分散型電源:")
+    assert is_lead_in("「這是問題嗎？」")
+    assert not is_lead_in("地域未來構想二:確立新的生活型態")
+    assert not is_lead_in("有三項方針分別是：要理解地方魅力。")
+
+
+def test_sentence_after_a_question_is_marked_even_across_passages():
+    from chat.answer import hit_sentences, previous_sentence
+    from index.records import Hit
+    from ingest.records import Passage
+
+    def p(pid, start, text, paragraph):
+        return Passage(id=pid, doc_id="d", title="t", paragraph=paragraph, page=None, start=start, end=start + len(text), text=text)
+
+    q = p("q", 0, "前言。國家能提供什麼支援呢？", 1)
+    a = p("a", q.end + 2, "首先是導入相關資源。其次是永續。", 2)
+    hits = [Hit(a, 1.0, 1), Hit(q, 0.5, 2)]
+    sentences = hit_sentences(hits)
+    first_of_a = next(s for s in sentences if s.text == "首先是導入相關資源。")
+    second_of_a = next(s for s in sentences if s.text == "其次是永續。")
+    assert previous_sentence(first_of_a, sentences, hits).text == "國家能提供什麼支援呢？"
+    assert previous_sentence(second_of_a, sentences, hits).text == "首先是導入相關資源。"
+    assert previous_sentence(next(s for s in sentences if s.text == "前言。"), sentences, hits) is None
+
+
+def test_lead_in_is_ranked_below_the_statement_it_introduces():
+    from chat.answer import DEFAULT_WEIGHTS, Sentence, SentenceFeatures, rank_sentences
+
+    heading = Sentence("6.建構脫碳化的分散型電源:", 0, 0)
+    statement = Sentence("建構分散型能源系統成了重要的事業模式。", 0, 1)
+    feats = [
+        SentenceFeatures(lexical=0.6, passage_lexical=0.6, dense=0.89, rank=1, lead_in=True, follows_question=False),
+        SentenceFeatures(lexical=0.5, passage_lexical=0.6, dense=0.89, rank=1, lead_in=False, follows_question=False),
+    ]
+    assert rank_sentences([heading, statement], feats, DEFAULT_WEIGHTS)[0].sentence is statement
+
+
+def test_unknown_question_terms_lower_lexical_trust():
+    from chat.answer import Sentence, SentenceFeatures, rank_sentences
+
+    a, b = Sentence("A。", 0, 0), Sentence("B。", 1, 0)
+    feats = [
+        SentenceFeatures(lexical=0.3, passage_lexical=0.3, dense=0.80, rank=1, lead_in=False, follows_question=False),
+        SentenceFeatures(lexical=0.0, passage_lexical=0.0, dense=0.82, rank=1, lead_in=False, follows_question=False),
+    ]
+    assert rank_sentences([a, b], feats, lexical_trust=1.0)[0].sentence is a
+    assert rank_sentences([a, b], feats, lexical_trust=0.0)[0].sentence is b
