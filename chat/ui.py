@@ -373,8 +373,9 @@ def _chat_tab(service: "Service") -> None:
                 send = gr.Button(LABEL_SEND, variant="primary", scale=1, elem_id="sousei-send")
             clear = gr.Button(LABEL_CLEAR, size="sm", elem_id="sousei-clear")
         with gr.Column(scale=2):
-            viewer = gr.HTML(render_placeholder(EMPTY_VIEWER), label=LABEL_VIEWER, show_label=True,
-                             container=True, elem_id="sousei-viewer", js_on_load=VIEWER_JS)
+            gr.Markdown(f"**{LABEL_VIEWER}**", elem_id="sousei-viewer-heading")
+            viewer = gr.HTML(render_placeholder(EMPTY_VIEWER), container=True, elem_id="sousei-viewer",
+                             js_on_load=VIEWER_JS)
 
     outputs = [log_view, history, cited, question, examples]
     ask_handler = _bind(ask, service)

@@ -327,3 +327,21 @@ def test_serve_listens_on_127_0_0_1_only(ui, service):
         assert listening and all(c.laddr.ip == "127.0.0.1" for c in listening)
     finally:
         app.close()
+
+
+def test_server_refuses_uploads_over_the_limit(ui, service):
+    """Gradio's own upload route enforces ``max_upload_mb`` before any handler runs."""
+    import httpx
+
+    port = free_port()
+    svc = Service(Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, port=port,
+                              max_upload_mb=1), say=lambda _m: None, _encoder=service._encoder)
+    app = ui.serve(svc, block=False, warm=False)
+    try:
+        url = f"http://127.0.0.1:{port}/gradio_api/upload"
+        small = httpx.post(url, files={"files": ("ok.txt", "地方創生".encode("utf-8"))}, timeout=30)
+        assert small.status_code == 200
+        big = httpx.post(url, files={"files": ("big.txt", b"x" * (1024 * 1024 + 10))}, timeout=30)
+        assert big.status_code == 413
+    finally:
+        app.close()
