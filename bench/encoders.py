@@ -1,4 +1,4 @@
-"""The encoder a benchmark run uses: the real default model, or the tests' fake encoder.
+"""The encoder a benchmark run uses: the real default model (as the CLI and UI load it), or the tests' fake.
 
 ``fake`` (for the quick test run) is ``tests.fakes.FakeEncoder``: no model load, character
 n-gram vectors. Subprocesses in fake mode run :mod:`bench.fakecli`, which is the real
@@ -20,9 +20,9 @@ def load_bench_encoder(kind: str, model_cache: Path | None = None):
     if kind == "fake":
         return fake_encoder()
     from chat.config import DEFAULT_MODEL, Config
-    from index.embed import load_encoder
+    from index.fast_e5 import load_serving_encoder
 
-    return load_encoder(DEFAULT_MODEL, model_cache or Config.load().model_cache)
+    return load_serving_encoder(DEFAULT_MODEL, model_cache or Config.load().model_cache)
 
 
 def fake_encoder():

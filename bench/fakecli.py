@@ -8,11 +8,16 @@ import sys
 
 
 def install_fake_encoder() -> None:
-    """Make ``index.embed.load_encoder`` (looked up at call time by chat.service) return the fake."""
+    """Make the loaders chat.service looks up at call time return the fake encoder."""
     import index.embed
+    import index.fast_e5
     from bench.encoders import fake_encoder
 
-    index.embed.load_encoder = lambda model, cache_dir, progress=None: fake_encoder()
+    def load(model, cache_dir, progress=None):
+        return fake_encoder()
+
+    index.embed.load_encoder = load
+    index.fast_e5.load_serving_encoder = load
 
 
 def main(argv: list[str] | None = None) -> int:

