@@ -8,13 +8,19 @@ several small signals, each a named function below, with named thresholds:
                       top passages (how much of what was asked the passage talks about);
 * ``unknown``       – IDF-weighted share of the question's terms that occur nowhere in the
                       corpus (食譜, 股價, 韓國 …);
+* ``ranks_agree``   – whether keyword and dense retrieval put the same passage on top; when
+                      they agree, a little less coverage and a few more unseen terms are allowed;
 * ``dense_top``     – cosine of the best passage for the question (the embedding model);
-* ``dense_gap``     – how far the best passage stands out from the second;
-* ``ranks_agree``   – whether keyword and dense retrieval put the same passage first;
 * ``sentence``      – lexical coverage of the best single sentence.
 
 Questions written mostly in another script than the articles (English) have no lexical
-overlap by construction; for those only the dense signals speak, with a stricter bar.
+overlap by construction; for those only the dense cosine of the best passage or sentence
+speaks. ``dense_gap`` (top-1 minus top-2 cosine) is measured and reported but not used:
+on the seed articles it did not separate answerable from off-corpus questions.
+
+The thresholds were tuned on the seed articles with the default model
+(multilingual-e5-small), on tests/data/dev.jsonl, answer_questions.jsonl and offcorpus.jsonl;
+dense thresholds are model-specific (another model needs its own ``Thresholds``).
 """
 from __future__ import annotations
 
@@ -47,7 +53,7 @@ class Thresholds:
     min_coverage: float = 0.5          # share of the question's terms the best passage must carry
     min_coverage_agree: float = 0.4    # … when keyword and dense retrieval agree
     min_sentence: float = 0.3          # the quoted sentence must carry some of the terms
-    min_dense: float = 0.83            # dense floor for questions with lexical support
+    min_dense: float = 0.80            # dense floor for questions with lexical support
     weak_coverage: float = 0.7         # below this coverage and without agreement …
     min_dense_weak: float = 0.88       # … the dense score must be at least this
     crosslingual_latin: float = 0.6    # Latin share above which the question may be cross-lingual
