@@ -298,3 +298,114 @@ def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
     return ordered[rank - 1]
+
+
+# --------------------------------------------------------------------------- fork runner
+
+
+class ForkRunner:
+    """A helper process that imports the CLI's heavy modules once, then forks one child per
+    ``chat.cli.main(argv)`` call. Each child is a real separate process running the real CLI
+    (it loads the model and the index itself), so ``kill -9`` on it is a real crash; only the
+    interpreter start-up (~10 s of imports on a 2-core machine) is shared.
+
+    The helper runs no torch/FAISS operation and starts no thread before forking, so forking is safe.
+    """
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = Path(log_dir)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from tests.reliability_support import fork_runner_main; fork_runner_main()"],
+            cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        assert self._reply(timeout=300) == "READY"
+        self._count = 0
+
+    def _reply(self, timeout: float) -> str:
+        import select
+
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            raise AssertionError(f"fork runner gave no answer within {timeout} s")
+        line = self.proc.stdout.readline()
+        if not line:
+            raise AssertionError(f"fork runner exited with {self.proc.wait(timeout=10)}")
+        return line.strip()
+
+    def start(self, argv: Sequence[str]) -> tuple[int, Path]:
+        """Fork a child running ``chat.cli.main(argv)``; returns (pid, its stdout+stderr log)."""
+        self._count += 1
+        log = self.log_dir / f"child-{self._count}.log"
+        self.proc.stdin.write(json.dumps({"run": list(argv), "log": str(log)}) + "\n")
+        reply = self._reply(timeout=30)
+        assert reply.startswith("PID "), reply
+        return int(reply.split()[1]), log
+
+    def wait(self, pid: int, timeout: float = 120) -> int:
+        """The child's exit code, or minus the signal that ended it."""
+        self.proc.stdin.write(json.dumps({"wait": pid}) + "\n")
+        reply = self._reply(timeout=timeout)
+        assert reply.startswith("EXIT "), reply
+        return int(reply.split()[1])
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=30)
+
+
+def fork_runner_main() -> None:
+    """The helper process of :class:`ForkRunner` (protocol: one JSON request per stdin line)."""
+    import threading
+
+    import faiss  # noqa: F401  (imports only: no operation, so no OpenMP pool before fork)
+    import sentence_transformers  # noqa: F401
+    import torch  # noqa: F401
+
+    import chat.cli
+    import chat.service  # noqa: F401
+    import index.build  # noqa: F401
+    import index.embed  # noqa: F401
+    import index.search  # noqa: F401
+    import ingest.pipeline  # noqa: F401
+
+    print("READY", flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        if "run" in request:
+            assert threading.active_count() == 1, threading.enumerate()
+            pid = os.fork()
+            if pid == 0:
+                _child(chat.cli.main, request["run"], request["log"])
+            print(f"PID {pid}", flush=True)
+        else:
+            _, status = os.waitpid(int(request["wait"]), 0)
+            code = os.waitstatus_to_exitcode(status)
+            print(f"EXIT {code}", flush=True)
+
+
+def _child(main: Callable[[list[str]], int], argv: list[str], log: str) -> None:
+    """In the forked child: output to ``log``, run the CLI, exit without running parent cleanup."""
+    code = 70
+    try:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        sys.stdin = open(os.devnull)
+        code = main(argv)
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 2
+    except BaseException:  # the log shows the traceback; the exit code says it failed
+        import traceback
+
+        traceback.print_exc()
+        code = 71
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
