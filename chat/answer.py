@@ -22,6 +22,7 @@ from chat.records import Answer, Citation, Quote
 from chat.terms import CorpusStats, folded, latin_share, has_searchable_text, question_terms
 from chat.terms import weighted_coverage
 from index.records import Hit
+from ingest.passages import sentence_spans
 
 MAX_QUERY_CHARS = 500
 MESSAGE_EMPTY = "請輸入問題。"
@@ -29,11 +30,6 @@ MESSAGE_NO_TEXT = "問題裡沒有可以搜尋的文字，請用文字描述問�
 MESSAGE_TRUNCATED = f"問題太長，只用前 {MAX_QUERY_CHARS} 個字搜尋。"
 MESSAGE_NO_ARTICLES = "目前沒有可以搜尋的文章，請先加入文章。"
 
-_TERMINATORS = "。！？；!?;"
-_CLOSERS = "」』）)】〕》”’\"'"
-_SENTENCE = re.compile(
-    rf"[^{_TERMINATORS}\n]*[{_TERMINATORS}]+[{re.escape(_CLOSERS)}]*|[^{_TERMINATORS}\n]+"
-)
 
 
 class Encoder(Protocol):
@@ -95,12 +91,8 @@ def split_sentences(text: str) -> list[str]:
     Each sentence is an exact slice of ``text`` with only surrounding whitespace removed;
     pieces without any letter or digit are dropped.
     """
-    out = []
-    for match in _SENTENCE.finditer(text):
-        piece = match.group().strip()
-        if piece and has_searchable_text(piece):
-            out.append(piece)
-    return out
+    pieces = (text[start:end] for start, end in sentence_spans(text))
+    return [piece for piece in pieces if has_searchable_text(piece)]
 
 
 def hit_sentences(hits: Sequence[Hit]) -> list[Sentence]:

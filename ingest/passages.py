@@ -9,8 +9,9 @@ from typing import Callable
 from ingest.records import Article, Paragraph, Passage
 
 DEFAULT_MAX_CHARS = 240
-# a sentence ends after one of these (and any closing quotes/brackets and footnote marks that follow)
-_SENTENCE_END = re.compile(r"[。！？!?；;](?:[」』）)”’\"']*)(?:\[\d{1,3}\])*|\.(?=\s)|\.$")
+# a sentence ends after a run of end marks (and any closing quotes/brackets and footnote marks
+# that follow), after a Latin full stop followed by space or the end, or at a line end
+_SENTENCE_END = re.compile(r"[。！？!?；;]+[」』）)】〕》”’\"']*(?:\[\d{1,3}\])*|\.(?=\s)|\.$|\n")
 _SOFT_BREAK = re.compile(r"[，,、：:]")
 
 

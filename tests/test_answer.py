@@ -233,3 +233,7 @@ def test_unknown_question_terms_lower_lexical_trust():
     ]
     assert rank_sentences([a, b], feats, lexical_trust=1.0)[0].sentence is a
     assert rank_sentences([a, b], feats, lexical_trust=0.0)[0].sentence is b
+
+
+def test_footnote_marks_stay_with_their_sentence():
+    assert split_sentences("成長戰略。[1]同時也有政策。[2]") == ["成長戰略。[1]", "同時也有政策。[2]"]
