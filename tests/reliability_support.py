@@ -372,7 +372,10 @@ def fork_runner_main() -> None:
     import index.embed  # noqa: F401
     import index.search  # noqa: F401
     import ingest.pipeline  # noqa: F401
+    from ingest.segment import segmenter_fingerprint, tokenize
 
+    tokenize("地方創生的關係人口")      # load jieba's dictionary and OpenCC once (no threads): children inherit them
+    segmenter_fingerprint()
     print("READY", flush=True)
     for line in sys.stdin:
         request = json.loads(line)

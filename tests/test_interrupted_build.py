@@ -21,12 +21,12 @@ import pytest
 from index.build import build_index
 from index.search import Searcher
 from index.store import index_paths
-from tests.reliability_support import (PROBE_QUESTIONS, ForkRunner, answers, cli_subprocess, holds_open,
+from tests.reliability_support import (PROBE_QUESTIONS, SEED_CORPUS, ForkRunner, answers, cli_subprocess, holds_open,
                                        kill_hard, make_setup, run_cli, tiny_model, wait_until)
 
 MIN_KILLS = 20
 MAX_ATTEMPTS = 45
-WRITE_WINDOW = 0.4        # seconds after the temporary index directory appears (write + swap take less)
+WRITE_WINDOW = 0.25       # seconds after the temporary index directory appears (write + swap take less)
 EXTRA_NAME = "yubari.txt"
 EXTRA_ARTICLE = """夕張市雪融發電計畫
 
@@ -76,7 +76,10 @@ class States:
 def states(tmp_path_factory) -> States:
     from index.embed import load_encoder
 
-    setup = make_setup(tmp_path_factory.mktemp("interrupted"), tiny_model(tmp_path_factory))
+    small = tmp_path_factory.mktemp("small-corpus")      # the smaller seed article: shorter builds, more kills
+    for name in ("000_52ed3b7e36387b18.txt", "000_52ed3b7e36387b18.txt.meta.json"):
+        shutil.copyfile(SEED_CORPUS / name, small / name)
+    setup = make_setup(tmp_path_factory.mktemp("interrupted"), tiny_model(tmp_path_factory), corpus_from=small)
     encoder = load_encoder(str(setup.model), setup.model_cache)
     result = States(setup, encoder)
     for state in ("extra", "base"):            # ends on "base"; the embedding cache then holds both
