@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -200,7 +201,8 @@ def passage_to_dict(passage: Passage) -> dict:
 
 
 def passage_from_dict(data: dict) -> Passage:
-    return Passage(**{**data, "tokens": tuple(data.get("tokens", ()))})
+    # Interned: the same few thousand tokens repeat across passages (100k passages: 631 -> 146 MB).
+    return Passage(**{**data, "tokens": tuple(sys.intern(t) for t in data.get("tokens", ()))})
 
 
 def article_to_dict(article: Article) -> dict:
@@ -292,7 +294,8 @@ def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
         current = ARTICLES_FILE
         articles = [article_from_dict(row) for row in _read_jsonl(index_dir / ARTICLES_FILE)]
         current = VECTORS_FILE
-        vectors = np.load(index_dir / VECTORS_FILE, allow_pickle=False)
+        # Memory-mapped: search reads only the candidates' rows (the FAISS index holds its own copy).
+        vectors = np.load(index_dir / VECTORS_FILE, allow_pickle=False, mmap_mode="r")
         current = DENSE_FILE
         dense = DenseIndex.load(index_dir)
         current = BM25_DIR
