@@ -43,11 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown sections: {sorted(unknown)}; choose from {', '.join(SECTIONS)}", file=sys.stderr)
         return 2
+    out = args.out or (QUICK_OUT if args.quick else DEFAULT_OUT)
+    partial = out.with_name(out.stem + ".partial.json")
     options = Options(sizes=QUICK if args.quick else FULL, encoder=args.encoder, seed_corpus=args.corpus.resolve(),
-                      work_dir=args.work_dir, skip=skip, say=lambda m: print(m, file=sys.stderr, flush=True))
+                      work_dir=args.work_dir, skip=skip, say=lambda m: print(m, file=sys.stderr, flush=True),
+                      checkpoint=lambda results: write_json(results, partial))
     results = run_benchmark(options)
     print("\n".join(table_lines(results)))
-    out = write_json(results, args.out or (QUICK_OUT if args.quick else DEFAULT_OUT))
+    write_json(results, out)
+    partial.unlink(missing_ok=True)
     print(f"\nwritten: {out}")
     return 0
 

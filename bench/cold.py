@@ -26,7 +26,7 @@ def one_cold_ask(kind: str, index_dir: Path, corpus_dir: Path, question: str) ->
         raise ColdStartError(f"cold ask exited with {result.returncode}: {result.stderr[-1500:]}")
     answer = json.loads(result.lines[0])
     return {"first_answer_s": round(result.first_line_seconds, 3), "exit_s": round(result.seconds, 3),
-            "peak_rss_mb": result.peak_rss_mb, "found": bool(answer.get("found"))}
+            "peak_rss_mb": result.peak_rss_mb, "cpu_s": result.cpu_s, "found": bool(answer.get("found"))}
 
 
 def cold_ask(kind: str, index_dir: Path, corpus_dir: Path, runs: int, question: str = COLD_QUESTION) -> dict:
@@ -35,6 +35,7 @@ def cold_ask(kind: str, index_dir: Path, corpus_dir: Path, runs: int, question: 
     return {"runs": rows, "question": question,
             "first_answer_s": summarize([r["first_answer_s"] * 1000 for r in rows]),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in rows),
+            "cpu_s_p50": sorted(r["cpu_s"] for r in rows)[len(rows) // 2],
             "note": "first_answer_s is in milliseconds in the summary (p50/p95 over runs)"}
 
 

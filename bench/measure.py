@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import socket
 import subprocess
 import sys
@@ -118,6 +119,7 @@ class ChildResult:
     seconds: float                  # process start to exit
     first_line_seconds: float | None  # process start to its first stdout line
     peak_rss_mb: float
+    cpu_s: float                    # user + system CPU seconds of the child (and its waited-for children)
     stdout: str
     stderr: str
     lines: list[str] = field(default_factory=list)
@@ -134,6 +136,7 @@ def child_env(extra: dict | None = None) -> dict:
 
 def run_child(cmd: Sequence[str], *, cwd: Path, env: dict | None = None, timeout: float = 600.0) -> ChildResult:
     """Run ``cmd`` to completion, timing it and its first stdout line, sampling its peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(list(cmd), cwd=str(cwd), env=env or child_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
@@ -149,9 +152,11 @@ def run_child(cmd: Sequence[str], *, cwd: Path, env: dict | None = None, timeout
             lines.append(line)
         proc.wait(timeout=timeout)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     err_thread.join()
     return ChildResult(proc.returncode, seconds, first[0] if first else None,
-                       round(sampler.peak / MB, 1), "".join(lines), "".join(errors), lines)
+                       round(sampler.peak / MB, 1), round(cpu, 2), "".join(lines), "".join(errors), lines)
 
 
 def python_cmd(*args: str) -> list[str]:

@@ -118,6 +118,7 @@ def process_rows(results: dict) -> list[tuple[str, str]]:
     if cold:
         rows.append(("cold ask: first answer s p50 (runs)",
                      f"{_fmt(cold['first_answer_s']['p50'] / 1000)} ({cold['first_answer_s']['n']})"))
+        rows.append(("cold ask: CPU s (user+sys, median run)", _fmt(cold.get("cpu_s_p50"))))
         rows.append(("cold ask: peak RSS MB", _fmt(cold["peak_rss_mb"])))
     for key, label in (("server_seed", "UI seed"), ("server_large", "UI large")):
         server = results.get(key)

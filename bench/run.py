@@ -45,6 +45,7 @@ class Options:
     work_dir: Path | None = None  # None = a temporary directory, removed at the end
     skip: tuple[str, ...] = ()
     say: Callable[[str], None] = print
+    checkpoint: Callable[[dict], None] | None = None   # called with the results after each section
 
 
 @dataclass
@@ -169,6 +170,8 @@ def run_sections(ctx: Context, results: dict) -> None:
         results[name] = RUNNERS[name](ctx)
         results["meta"]["section_seconds"][name] = round(time.perf_counter() - start, 1)
         ctx.options.say(f"[bench] {name}: {results['meta']['section_seconds'][name]} s")
+        if ctx.options.checkpoint is not None:
+            ctx.options.checkpoint(results)
 
 
 def run_benchmark(options: Options) -> dict:

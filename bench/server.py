@@ -54,7 +54,23 @@ def _log_tail(log_path: Path) -> str:
 
 
 def serve_and_ask(kind: str, index_dir: Path, corpus_dir: Path, questions: Sequence[str],
-                  work_dir: Path) -> dict:
+                  work_dir: Path, attempts: int = 2) -> dict:
+    """:func:`serve_once`, retried once: under heavy load Gradio's own localhost self-check at
+    launch can time out and stop the server before it answers (seen once at 100k passages)."""
+    import httpx
+
+    for attempt in range(1, attempts + 1):
+        try:
+            result = serve_once(kind, index_dir, corpus_dir, questions, work_dir)
+            result["attempts"] = attempt
+            return result
+        except (ServerError, httpx.HTTPError):
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def serve_once(kind: str, index_dir: Path, corpus_dir: Path, questions: Sequence[str], work_dir: Path) -> dict:
     """Cold start to the first UI answer, warm UI answer times, and the server's RSS."""
     from gradio_client import Client
 

@@ -18,7 +18,7 @@ from bench.measure import summarize
 from bench.report import TARGETS, evaluate_targets
 from chat.config import PROJECT_ROOT
 
-STAGES = {"encode", "dense", "bm25", "fusion", "compose", "search_other", "total"}
+STAGES = {"encode", "dense", "bm25", "fusion", "compose", "search_other", "total", "total_cpu"}
 
 
 def test_summarize_median_and_p95():
