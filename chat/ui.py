@@ -461,10 +461,11 @@ def launch_options(config) -> dict:
 
 
 def warm_up(service: "Service") -> None:
-    """Loads the model and opens the index, then answers one example question, so the first
-    user does not wait for it. Runs in a background thread started by :func:`serve`."""
+    """Loads the model and opens the index, answers one example question and embeds the
+    corpus sentences (``Service.warm_up``), so the first users do not wait for it. Runs in a
+    background thread started by :func:`serve`."""
     try:
-        service.ask(EXAMPLE_QUESTIONS[0])
+        service.warm_up(EXAMPLE_QUESTIONS[0])
     except SouseiError as err:       # e.g. no index yet: the page says so when someone asks
         log.warning("warm-up skipped: %s", err)
 

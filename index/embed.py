@@ -44,6 +44,43 @@ class Encoder(Protocol):
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+class QueryCachingEncoder:
+    """An encoder that encodes the same single query text once.
+
+    Search and answer composition both need the question's vector; with this wrapper
+    the second request is a dictionary look-up. Passages pass straight through.
+    """
+
+    def __init__(self, inner: Encoder, capacity: int = 256):
+        import threading
+        from collections import OrderedDict
+
+        self.inner = inner
+        self.model_id, self.dim, self.fingerprint = inner.model_id, inner.dim, inner.fingerprint
+        self._capacity = capacity
+        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if len(texts) != 1:
+            return self.inner.encode_queries(texts)
+        with self._lock:
+            cached = self._cache.get(texts[0])
+            if cached is not None:
+                self._cache.move_to_end(texts[0])
+                return cached[None, :].copy()
+        vector = np.asarray(self.inner.encode_queries(texts), dtype=np.float32)
+        with self._lock:
+            self._cache[texts[0]] = vector[0].copy()
+            while len(self._cache) > self._capacity:
+                self._cache.popitem(last=False)
+        return vector
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.encode_passages(texts)
+
+
 @dataclass(eq=False)   # hashed by identity: chat.answer keeps a vector cache per encoder
 class SentenceTransformerEncoder:
     """An :class:`Encoder` over a loaded ``SentenceTransformer``.

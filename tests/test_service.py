@@ -1,0 +1,80 @@
+"""The Service shared by CLI and UI: query cache, passage encoder choice, rebuilds seen across processes."""
+from __future__ import annotations
+
+import numpy as np
+
+import chat.service as service_module
+from chat.config import Config
+from chat.service import Service
+from index.embed import QueryCachingEncoder
+from tests.fakes import FakeEncoder
+
+ARTICLE = "日本於2014年通過了「城鎮・人口・工作創生法」，希望打造一億人活躍的強韌社會。\n\n總務省每年補助地方政府推動ICT地域活性化政策。\n"
+OTHER = "北海道夕張市的雪融發電計畫預計每年發電4200萬度，供應市內所有公共設施。\n"
+
+
+def _service(tmp_path, encoder) -> Service:
+    config = Config.load(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    return Service(config, say=lambda _m: None, _encoder=encoder)
+
+
+def test_query_cache_encodes_a_repeated_question_once():
+    inner = FakeEncoder()
+    cached = QueryCachingEncoder(inner)
+    first = cached.encode_queries(["地方創生是什麼？"])
+    second = cached.encode_queries(["地方創生是什麼？"])
+    assert inner.calls == 1
+    np.testing.assert_array_equal(first, second)
+    second[0, 0] = 99.0   # callers cannot corrupt the cache
+    assert cached.encode_queries(["地方創生是什麼？"])[0, 0] != 99.0
+    cached.encode_queries(["別的問題"])
+    assert inner.calls == 2 and cached.fingerprint == inner.fingerprint
+
+
+def test_search_and_answer_share_one_query_encoding(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    inner = FakeEncoder()
+    svc = _service(tmp_path, QueryCachingEncoder(inner))
+    svc.build()
+    before = inner.calls
+    svc.ask("總務省補助哪些政策？")
+    after_first = inner.calls
+    svc.ask("總務省補助哪些政策？")
+    assert inner.calls == after_first        # nothing encoded again for the same question
+    assert after_first > before
+
+
+def test_a_test_or_sentence_transformers_encoder_also_embeds_passages(tmp_path):
+    fake = FakeEncoder()
+    assert _service(tmp_path, fake).passage_encoder() is fake
+    assert _service(tmp_path, QueryCachingEncoder(fake)).passage_encoder() is fake
+
+
+def test_a_rebuild_by_another_process_is_picked_up(tmp_path, monkeypatch):
+    monkeypatch.setattr(service_module, "STALE_CHECK_SECONDS", 0.0)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    serving = _service(tmp_path, FakeEncoder())
+    serving.build()
+    assert [a.doc_id for a in serving.articles()] == ["a"]
+    (tmp_path / "corpus" / "b.txt").write_text(OTHER, encoding="utf-8")
+    _service(tmp_path, FakeEncoder()).build()          # e.g. `sousei build` in a terminal
+    assert sorted(a.doc_id for a in serving.articles()) == ["a", "b"]
+
+
+TOPICS = ["溫泉觀光", "雪燈籠祭典", "漁港再生", "茶園體驗", "山村小學", "離島醫療", "空屋整修", "地方鐵道",
+          "森林步道", "稻米品牌", "陶藝工坊", "夜市文化"]
+
+
+def test_warm_up_embeds_corpus_sentences_so_answers_need_no_new_encoding(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    text = "\n\n".join(f"第{i}項計畫是{t}。{t}每年吸引許多旅客。" for i, t in enumerate(TOPICS, 1))
+    (tmp_path / "corpus" / "many.txt").write_text(text + "\n", encoding="utf-8")
+    inner = FakeEncoder()
+    svc = _service(tmp_path, QueryCachingEncoder(inner))
+    svc.build()
+    assert svc.warm_up("溫泉觀光是什麼計畫？") >= 2 * len(TOPICS)
+    before = inner.calls
+    assert svc.ask("夜市文化吸引旅客嗎？", top_k=3).hits
+    assert inner.calls == before + 1      # only the new question: every sentence was already embedded
