@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import unicodedata
 import weakref
 from collections import OrderedDict
@@ -300,12 +301,15 @@ def searcher_passages(searcher: object) -> Sequence:
     return passages if passages is not None else ()
 
 
-WARM_SENTENCE_LIMIT = 4000
+WARM_SENTENCE_LIMIT = 2000
+WARM_SECONDS = 20.0   # a background warm-up must not compete with users for long on 2 cores
 
 
-def warm_sentence_cache(searcher: object, limit: int = WARM_SENTENCE_LIMIT, batch: int = 32) -> int:
-    """Embed the sentences of the indexed passages (up to ``limit``) before questions arrive,
-    so the first answers that quote them do not wait for it. Returns the number embedded."""
+def warm_sentence_cache(searcher: object, limit: int = WARM_SENTENCE_LIMIT, batch: int = 16,
+                        seconds: float = WARM_SECONDS) -> int:
+    """Embed the sentences of the indexed passages (up to ``limit``, for at most ``seconds``)
+    before questions arrive, so the first answers that quote them do not wait. Returns the
+    number of sentences embedded."""
     encoder = getattr(searcher, "encoder", None)
     if encoder is None:
         return 0
@@ -315,10 +319,12 @@ def warm_sentence_cache(searcher: object, limit: int = WARM_SENTENCE_LIMIT, batc
         if len(texts) >= limit:
             break
     texts = list(dict.fromkeys(texts))[:limit]
-    cache = vector_cache(encoder)
+    cache, deadline, done = vector_cache(encoder), time.monotonic() + seconds, 0
     for start in range(0, len(texts), batch):
-        cache.passages(texts[start:start + batch])
-    return len(texts)
+        if time.monotonic() > deadline:
+            break
+        done += len(cache.passages(texts[start:start + batch]))
+    return done
 
 
 def corpus_stats(searcher: object) -> CorpusStats:
