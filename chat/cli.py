@@ -224,10 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_model_prepare)
 
-    for name, func, text in (("build", cmd_build, "build or incrementally rebuild the index"),):
-        p = sub.add_parser(name, help=text)
-        _common(p)
-        p.set_defaults(func=func)
+    p = sub.add_parser("build", help="build or incrementally rebuild the index")
+    _common(p)
+    p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("add", help="copy article files into the corpus and rebuild")
     p.add_argument("files", nargs="+")
