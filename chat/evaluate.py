@@ -5,7 +5,6 @@ A question is *answerable* when its ``gold`` list is non-empty (any gold string 
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Sequence
 
 from chat.abstain import DEFAULT_THRESHOLDS, Thresholds
 from chat.answer import Analysis, SearcherLike, analyse_question
+from index.evaluate import load_questions
 from ingest.errors import SouseiError
 
 
@@ -94,16 +94,13 @@ def read_questions(path: Path) -> list[dict]:
     """A JSON-lines question set: one ``{"id", "q", "gold": [...], "kind"}`` per line."""
     if not path.exists():
         raise SouseiError(f"{path}: no such file; give a JSON-lines file of {{\"id\", \"q\", \"gold\"}}")
-    items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            item["q"]
-        except (json.JSONDecodeError, KeyError, TypeError) as err:
-            raise SouseiError(f"{path}:{number}: expected a JSON object with \"q\" and \"gold\" ({err})") from err
-        items.append(item)
+    try:
+        items = load_questions(path)
+    except ValueError as err:
+        raise SouseiError(f"{err}; expected one JSON object with \"q\" and \"gold\" per line") from err
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or "q" not in item:
+            raise SouseiError(f"{path}: question {number} has no \"q\"; expected {{\"id\", \"q\", \"gold\"}}")
     return items
 
 

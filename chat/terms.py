@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from ingest.segment import fold, tokenize  # jieba/OpenCC load on first use, not at import
+
 _LATIN_WORD = re.compile(r"^[0-9a-z][0-9a-z.\-_']*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
@@ -42,19 +44,6 @@ class CorpusStats:
 
     def known(self, term: str) -> bool:
         return self.df.get(term, 0) > 0
-
-
-def tokenize(text: str) -> list[str]:
-    """The search tokenizer (imported lazily: jieba loads its dictionary on first use)."""
-    from ingest.segment import tokenize as _tokenize
-
-    return _tokenize(text)
-
-
-def fold(text: str) -> str:
-    from ingest.segment import fold as _fold
-
-    return _fold(text)
 
 
 # Words that frame a question rather than name its subject ("how many kinds", "the English
