@@ -50,13 +50,15 @@ class Service:
         with self._lock:
             if self._passage_encoder is None:
                 from index.embed import load_encoder
-                from index.fast_e5 import FastE5Encoder
+                from index.fast_e5 import FastE5Encoder, serves_fast
 
-                query_side = getattr(self.encoder(), "inner", self.encoder())
-                if isinstance(query_side, FastE5Encoder):
+                if self._encoder is None and serves_fast(self.config.model):
+                    # `sousei build` needs no query encoder: load only the sentence-transformers model
                     self._passage_encoder = load_encoder(self.config.model, self.config.model_cache, progress=self.say)
-                else:   # already a sentence-transformers model (or a test encoder): use it for both
-                    self._passage_encoder = query_side
+                else:   # the query side is a sentence-transformers model (or a test encoder): share it
+                    query_side = getattr(self.encoder(), "inner", self.encoder())
+                    self._passage_encoder = (load_encoder(self.config.model, self.config.model_cache, progress=self.say)
+                                             if isinstance(query_side, FastE5Encoder) else query_side)
             return self._passage_encoder
 
     def searcher(self):

@@ -248,13 +248,20 @@ def load_serving_encoder(model: str, cache_dir: Path, progress: Callable[[str], 
     ``SOUSEI_ENCODER=torch``."""
     import index.embed as embed
 
-    name = (model or embed.DEFAULT_MODEL).strip()
-    if name != embed.DEFAULT_MODEL or os.environ.get("SOUSEI_ENCODER", "").strip().lower() == "torch":
+    if not serves_fast(model):
         return embed.load_encoder(model, cache_dir, progress=progress)
     from index.prepare import prepare_model
 
     path = prepare_model(Path(cache_dir), progress=progress).path
-    return FastE5Encoder.load(path, name, embed.directory_fingerprint(path))
+    return FastE5Encoder.load(path, embed.DEFAULT_MODEL, embed.directory_fingerprint(path))
+
+
+def serves_fast(model: str | None) -> bool:
+    """Whether :func:`load_serving_encoder` uses the numpy path for this model setting."""
+    from index.embed import DEFAULT_MODEL
+
+    name = (model or DEFAULT_MODEL).strip()
+    return name == DEFAULT_MODEL and os.environ.get("SOUSEI_ENCODER", "").strip().lower() != "torch"
 
 
 def _pad(sequences: list[list[int]], pad_id: int = 1) -> tuple[np.ndarray, np.ndarray]:

@@ -158,6 +158,14 @@ class CliResult:
         return [json.loads(line) for line in self.out.splitlines() if line.strip()]
 
 
+def built_setup(root: Path, model: Path) -> Setup:
+    """A private corpus copy with its index already built by ``sousei build``."""
+    setup = make_setup(root, model)
+    result = run_cli(setup.argv("build", "--json"))
+    assert result.code == 0, result.err
+    return setup
+
+
 def run_cli(argv: Sequence[str]) -> CliResult:
     """``chat.cli.main(argv)`` in-process. Exceptions propagate (a traceback fails the test);
     argparse's ``SystemExit`` becomes its exit code."""

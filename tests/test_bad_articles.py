@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests import make_fixtures as mf
-from tests.reliability_support import (TRACEBACK, assert_clean_failure, assert_old_articles_unchanged,
-                                       clone_setup, index_snapshot, make_setup, run_cli, tiny_model,
+from tests.reliability_support import (TRACEBACK, built_setup, assert_clean_failure, assert_old_articles_unchanged,
+                                       clone_setup, index_snapshot, run_cli, tiny_model,
                                        tree_snapshot)
 
 FIFTY_MB = 50 * 1024 * 1024
@@ -24,10 +24,7 @@ FIFTY_MB = 50 * 1024 * 1024
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    setup = make_setup(tmp_path_factory.mktemp("bad-articles-base"), tiny_model(tmp_path_factory))
-    result = run_cli(setup.argv("build", "--json"))
-    assert result.code == 0, result.err
-    return setup
+    return built_setup(tmp_path_factory.mktemp("bad-articles-base"), tiny_model(tmp_path_factory))
 
 
 @pytest.fixture

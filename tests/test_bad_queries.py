@@ -16,7 +16,7 @@ import pytest
 from chat.abstain import NOT_FOUND_LINE
 from chat.answer import MESSAGE_EMPTY, MESSAGE_NO_TEXT, MESSAGE_TRUNCATED
 from chat.config import PROJECT_ROOT
-from tests.reliability_support import TRACEBACK, error_message, make_setup, run_cli, tiny_model
+from tests.reliability_support import TRACEBACK, built_setup, error_message, run_cli, tiny_model
 
 CLI_SECONDS = 30.0       # generous: one CLI call loads the model and the index, on a busy 2-core machine
 ASK_SECONDS = 5.0        # Service.ask with the model and index already loaded
@@ -44,10 +44,7 @@ BAD_QUERIES: dict[str, tuple[str, str | None]] = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    setup = make_setup(tmp_path_factory.mktemp("bad-queries"), tiny_model(tmp_path_factory))
-    result = run_cli(setup.argv("build", "--json"))
-    assert result.code == 0, result.err
-    return setup
+    return built_setup(tmp_path_factory.mktemp("bad-queries"), tiny_model(tmp_path_factory))
 
 
 @pytest.fixture(scope="module")
