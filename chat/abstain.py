@@ -1,80 +1,216 @@
-"""Deciding whether the articles answer a question at all (``found``).
+"""Deciding whether the articles answer a question at all: a fitted model over named signals.
 
-One score threshold cannot do it: on these articles the top cosine score of an
-off-topic question overlaps that of answerable ones. So the decision combines
-several small signals, each a named function below, with named thresholds:
+Each signal is a small named function of the question, its search hits and the corpus
+statistics (below). :class:`DecisionModel` combines them with a logistic regression fitted
+by ``python -m chat.fit_decision`` on the ``train`` split of ``tests/data/qbank.jsonl``; its
+coefficients live in a versioned JSON file (``chat/data/decision.json``) together with the
+model fingerprint they were fitted for and the chosen operating points:
 
-* ``coverage``      – IDF-weighted share of the question's terms found in the best of the
-                      top passages (how much of what was asked the passage talks about);
-* ``unknown``       – IDF-weighted share of the question's terms that occur nowhere in the
-                      corpus (食譜, 股價, 韓國 …);
-* ``ranks_agree``   – whether keyword and dense retrieval put the same passage on top; when
-                      they agree, a little less coverage and a few more unseen terms are allowed;
-* ``dense_top``     – cosine of the best passage for the question (the embedding model);
-* ``sentence``      – lexical coverage of the best single sentence.
+* ``confidence >= found_at``  -> found: the quotes are the answer;
+* ``maybe_at <= confidence < found_at`` -> 可能相關: quoted, marked as uncertain;
+* below ``maybe_at``          -> not found: the nearest paragraphs are shown instead.
 
-Questions written mostly in another script than the articles (English) have no lexical
-overlap by construction; for those only the dense cosine of the best passage or sentence
-speaks. ``dense_gap`` (top-1 minus top-2 cosine) is measured and reported but not used:
-on the seed articles it did not separate answerable from off-corpus questions.
-
-The thresholds were tuned on the seed articles with the default model
-(multilingual-e5-small), on tests/data/dev.jsonl, answer_questions.jsonl and offcorpus.jsonl;
-dense thresholds are model-specific (another model needs its own ``Thresholds``).
+Dense scores are specific to the embedding model: with another model the decision still
+runs but says that it is uncalibrated (refit with the script).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import math
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Sequence
 
 from chat.terms import CorpusStats, folded, group_credit, group_weight, term_groups, weighted_coverage
 from index.records import Hit
+from ingest.errors import SouseiError
 
 NOT_FOUND_LINE = "資料中找不到直接回答這個問題。"
+MAYBE_LINE = "可能相關：文章沒有明確回答，以下句子或許有關，請對照原文。"
+DECISION_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
+DECISION_VERSION = 1
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
 class Signals:
+    """What the decision looks at, all measured at question time without another model call."""
+
     n_terms: int               # content terms in the question
     coverage: float            # best IDF-weighted term coverage among the top passages
     unknown: float             # IDF-weighted share of terms unseen in the corpus
+    unknown_terms: int         # maximal terms of the question that no passage contains
+    numbers_missing: float     # share of the question's numbers absent from the top passages
     dense_top: float | None    # best dense cosine among the hits
     dense_gap: float | None    # dense top-1 minus top-2
+    dense_spread: float        # dense top-1 minus the median of the wider candidate list
     ranks_agree: bool          # keyword top-1 is also dense top-1..3 (or vice versa)
     sentence: float            # lexical coverage of the best sentence
     sentence_dense: float | None  # cosine of the best sentence with the question
     latin: float               # share of Latin letters in the question
+    letters: float             # share of letters and digits among the question's characters
+    chars: int                 # question length in characters
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    max_unknown: float = 0.34          # share of terms unseen in the articles above which: not found
-    max_unknown_agree: float = 0.45    # … when keyword and dense retrieval agree on the top passage
-    min_coverage: float = 0.5          # share of the question's terms the best passage must carry
-    min_coverage_agree: float = 0.4    # … when keyword and dense retrieval agree
-    min_sentence: float = 0.3          # the quoted sentence must carry some of the terms
-    min_dense: float = 0.80            # dense floor for questions with lexical support
-    weak_coverage: float = 0.7         # below this coverage and without agreement …
-    min_dense_weak: float = 0.88       # … the dense score must be at least this
-    crosslingual_latin: float = 0.6    # Latin share above which the question may be cross-lingual
-    crosslingual_unknown: float = 0.5  # … when this much of it is unseen in the articles
-    min_dense_crosslingual: float = 0.805  # best passage or sentence cosine for a cross-lingual question
+# The features the model sees, each a named function of the signals.
+FEATURES: dict[str, object] = {
+    "dense_top": lambda s: s.dense_top or 0.0,
+    "dense_gap": lambda s: s.dense_gap or 0.0,
+    "dense_spread": lambda s: s.dense_spread,
+    "nothing_known": lambda s: float(s.n_terms == 0 or s.unknown >= 0.99) * (1.0 - s.latin),
+    "nothing_known_latin": lambda s: float(s.n_terms == 0 or s.unknown >= 0.99) * s.latin,
+    "dense_covered": lambda s: (s.dense_top or 0.0) * (1.0 - s.unknown),
+    "sentence_dense": lambda s: s.sentence_dense or 0.0,
+    "coverage": lambda s: s.coverage,
+    "unknown": lambda s: s.unknown,
+    "unknown_terms": lambda s: math.log1p(s.unknown_terms),
+    "numbers_missing": lambda s: s.numbers_missing,
+    "sentence": lambda s: s.sentence,
+    "ranks_agree": lambda s: float(s.ranks_agree),
+    "latin": lambda s: s.latin,
+    "latin_dense": lambda s: s.latin * (s.dense_top or 0.0),
+    "terms": lambda s: math.log1p(s.n_terms),
+    "no_terms": lambda s: float(s.n_terms == 0),
+    "letters": lambda s: s.letters,
+    "length": lambda s: math.log1p(s.chars),
+}
+
+# What each feature says, in the direction it pushed the decision (for ``reason``).
+_SAYS = {
+    "dense_top": ("a passage is close in meaning", "no passage is close in meaning"),
+    "dense_gap": ("one passage stands out", "no passage stands out"),
+    "dense_spread": ("the best passage stands out from the rest", "the best passage is no closer than the rest"),
+    "nothing_known": ("the question's words occur in the articles", "none of the question's words occur in the articles"),
+    "nothing_known_latin": ("the question's words occur in the articles", "none of the question's words occur in the articles"),
+    "dense_covered": ("a close passage that uses the question's terms", "no close passage uses the question's terms"),
+    "sentence_dense": ("a sentence is close in meaning", "no sentence is close in meaning"),
+    "coverage": ("the top passages carry the question's terms", "the top passages carry few of the question's terms"),
+    "unknown": ("the question's terms occur in the articles", "the question's terms are not in the articles"),
+    "unknown_terms": ("every term occurs in the articles", "some terms occur nowhere in the articles"),
+    "numbers_missing": ("the question's numbers occur in the passages", "the question's numbers are not in the passages"),
+    "sentence": ("a sentence carries the question's terms", "no sentence carries the question's terms"),
+    "ranks_agree": ("keyword and meaning search agree", "keyword and meaning search disagree"),
+    "latin": ("the question's script", "the question's script"),
+    "latin_dense": ("a cross-lingual meaning match", "no cross-lingual meaning match"),
+    "terms": ("the question has searchable terms", "the question has few searchable terms"),
+    "no_terms": ("the question has searchable terms", "the question has no searchable terms"),
+    "letters": ("the question is mostly words", "the question is mostly symbols"),
+    "length": ("the question's length", "the question's length"),
+}
 
 
-DEFAULT_THRESHOLDS = Thresholds()
+def feature_values(s: Signals, names: Sequence[str]) -> list[float]:
+    return [float(FEATURES[name](s)) for name in names]  # type: ignore[operator]
 
 
 @dataclass(frozen=True)
 class Decision:
     found: bool
+    uncertain: bool            # in the 可能相關 band: quoted, but marked as uncertain
+    confidence: float          # 0..1, the model's probability that the articles answer
     reason: str
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A logistic regression over standardised named features (fitted by chat.fit_decision)."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def contributions(self, values: Sequence[float]) -> list[float]:
+        return [c * (v - m) / (sc or 1.0) for c, v, m, sc in zip(self.coef, values, self.mean, self.scale)]
+
+    def logit(self, values: Sequence[float]) -> float:
+        return self.intercept + sum(self.contributions(values))
+
+    @classmethod
+    def from_json(cls, data: dict, known: dict) -> "LinearModel":
+        unknown = [f for f in data.get("features", []) if f not in known]
+        if unknown:
+            raise ValueError(f"decision file uses unknown features {unknown}")
+        return cls(tuple(data["features"]), tuple(data["mean"]), tuple(data["scale"]),
+                   tuple(data["coef"]), float(data["intercept"]))
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    """The fitted found / not-found model with its two operating points, and the fitted
+    sentence ranker that picks the quotes; stored together, tied to one embedding model."""
+
+    found: LinearModel
+    found_at: float
+    maybe_at: float
+    sentence: LinearModel
+    model_id: str = ""
+    model_fingerprint: str = ""
+    version: int = DECISION_VERSION
+
+    def confidence(self, s: Signals) -> float:
+        return sigmoid(self.found.logit(feature_values(s, self.found.features)))
+
+    def decide(self, s: Signals, fingerprint: str | None = None) -> Decision:
+        parts = self.found.contributions(feature_values(s, self.found.features))
+        p = sigmoid(self.found.intercept + sum(parts))
+        found = p >= self.maybe_at
+        # the feature that pushed hardest in the direction of the outcome says why
+        order = sorted(range(len(parts)), key=lambda i: parts[i], reverse=found)
+        said = _SAYS[self.found.features[order[0]]][0 if found else 1] if parts else "no signals"
+        reason = ("found: " if p >= self.found_at else "uncertain: " if found else "not found: ") + said
+        if fingerprint is not None and self.model_fingerprint and fingerprint != self.model_fingerprint:
+            reason += " (decision fitted for another embedding model; refit with python -m chat.fit_decision)"
+        return Decision(found=found, uncertain=found and p < self.found_at, confidence=round(p, 4), reason=reason)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "DecisionModel":
+        from chat.answer import SENTENCE_FEATURES
+
+        if not isinstance(data, dict) or data.get("version") != DECISION_VERSION:
+            raise ValueError(f"decision file version {data.get('version') if isinstance(data, dict) else None!r}, "
+                             f"expected {DECISION_VERSION}")
+        return cls(found=LinearModel.from_json(data["found"], FEATURES), found_at=float(data["found_at"]),
+                   maybe_at=float(data["maybe_at"]), sentence=LinearModel.from_json(data["sentence"], SENTENCE_FEATURES),
+                   model_id=str(data.get("model_id", "")), model_fingerprint=str(data.get("model_fingerprint", "")))
+
+    @classmethod
+    def load(cls, path: Path = DECISION_FILE) -> "DecisionModel":
+        try:
+            return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise DecisionFileError(f"{path}: cannot use the decision file ({err}); "
+                                    "refit it with python -m chat.fit_decision") from err
+
+    def save(self, path: Path) -> None:
+        from ingest.fileio import atomic_write_text
+
+        atomic_write_text(Path(path), json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n")
+
+
+class DecisionFileError(SouseiError):
+    """The fitted decision file is missing or unreadable."""
+
+
+# --------------------------------------------------------------------------- signals
 
 
 def passage_coverage(terms: Sequence[str], hits: Sequence[Hit], stats: CorpusStats, depth: int = 3) -> float:
     """Best IDF-weighted share of the question's terms present in one of the top ``depth`` passages."""
     if not terms:
         return 0.0
-    return max((weighted_coverage(terms, folded(h.passage.text), stats) for h in hits[:depth]), default=0.0)
+    return max((weighted_coverage(terms, folded(h.passage.search_text), stats) for h in hits[:depth]), default=0.0)
 
 
 def unknown_share(terms: Sequence[str], stats: CorpusStats) -> float:
@@ -88,6 +224,29 @@ def unknown_share(terms: Sequence[str], stats: CorpusStats) -> float:
     return unknown / total
 
 
+def unknown_count(terms: Sequence[str], stats: CorpusStats) -> int:
+    """Maximal terms of which no part occurs in the corpus."""
+    return sum(1 for g in term_groups(terms) if group_credit(g, stats.known) == 0.0)
+
+
+def numbers_missing(question: str, hits: Sequence[Hit], depth: int = 3) -> float:
+    """Share of the numbers in the question (years, amounts) that none of the top passages has."""
+    numbers = set(_NUMBER.findall(unicodedata.normalize("NFKC", question)))
+    if not numbers:
+        return 0.0
+    text = unicodedata.normalize("NFKC", " ".join(h.passage.search_text for h in hits[:depth]))
+    present = set(_NUMBER.findall(text))
+    return sum(1 for n in numbers if n not in present) / len(numbers)
+
+
+def letter_share(text: str) -> float:
+    """Share of the question's non-space characters that are letters or digits."""
+    chars = [ch for ch in text if not ch.isspace()]
+    if not chars:
+        return 0.0
+    return sum(1 for ch in chars if unicodedata.category(ch)[0] in ("L", "N")) / len(chars)
+
+
 def dense_top(hits: Sequence[Hit]) -> float | None:
     scores = [h.dense_score for h in hits if h.dense_score is not None]
     return max(scores) if scores else None
@@ -98,6 +257,12 @@ def dense_gap(hits: Sequence[Hit]) -> float | None:
     return scores[0] - scores[1] if len(scores) >= 2 else None
 
 
+def dense_spread(hits: Sequence[Hit]) -> float:
+    """How far the best dense score stands above the median of the candidates' dense scores."""
+    scores = sorted((h.dense_score for h in hits if h.dense_score is not None), reverse=True)
+    return float(scores[0] - scores[len(scores) // 2]) if len(scores) >= 3 else 0.0
+
+
 def ranks_agree(hits: Sequence[Hit], within: int = 3) -> bool:
     """Keyword and dense retrieval agree: each one's top passage is in the other's top ``within``."""
     kw_top = next((h for h in hits if h.bm25_rank == 1), None)
@@ -105,33 +270,3 @@ def ranks_agree(hits: Sequence[Hit], within: int = 3) -> bool:
     if kw_top is None or dn_top is None:
         return False
     return (kw_top.dense_rank or within + 1) <= within and (dn_top.bm25_rank or within + 1) <= within
-
-
-def is_crosslingual(s: Signals, th: Thresholds) -> bool:
-    return s.latin >= th.crosslingual_latin and (s.unknown >= th.crosslingual_unknown or s.n_terms == 0)
-
-
-def decide_crosslingual(s: Signals, th: Thresholds) -> Decision:
-    best = max((x for x in (s.dense_top, s.sentence_dense) if x is not None), default=None)
-    if best is None or best < th.min_dense_crosslingual:
-        return Decision(False, "cross-lingual: dense score too low")
-    return Decision(True, "cross-lingual: dense match")
-
-
-def decide(s: Signals, th: Thresholds = DEFAULT_THRESHOLDS) -> Decision:
-    """Whether the articles answer the question, with the reason (for logs and tuning)."""
-    if is_crosslingual(s, th):
-        return decide_crosslingual(s, th)
-    if s.n_terms == 0:
-        return Decision(False, "no content terms")
-    if s.unknown > (th.max_unknown_agree if s.ranks_agree else th.max_unknown):
-        return Decision(False, "question terms not in the articles")
-    if s.coverage < (th.min_coverage_agree if s.ranks_agree else th.min_coverage):
-        return Decision(False, "best passages cover too little of the question")
-    if s.sentence < th.min_sentence:
-        return Decision(False, "no sentence carries the question's terms")
-    if s.dense_top is not None and s.dense_top < th.min_dense:
-        return Decision(False, "dense score too low")
-    if not s.ranks_agree and s.coverage < th.weak_coverage and (s.dense_top or 0.0) < th.min_dense_weak:
-        return Decision(False, "partial coverage without agreement or a strong dense match")
-    return Decision(True, "covered")

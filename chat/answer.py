@@ -7,6 +7,7 @@ and quotes the best one to three sentences verbatim with ``[n]`` citations.
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -18,13 +19,14 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from chat.abstain import NOT_FOUND_LINE, DEFAULT_THRESHOLDS, Signals, Thresholds, decide
-from chat.abstain import dense_gap, dense_top, passage_coverage, ranks_agree, unknown_share
+from chat.abstain import MAYBE_LINE, NOT_FOUND_LINE, DecisionModel, LinearModel, Signals
+from chat.abstain import dense_gap, dense_spread, dense_top, letter_share, numbers_missing, passage_coverage, ranks_agree
+from chat.abstain import unknown_count, unknown_share
 from chat.records import Answer, Citation, Quote
 from chat.terms import CorpusStats, folded, latin_share, has_searchable_text, question_terms
-from chat.terms import weighted_coverage
+from chat.terms import ENUMERATION, NUMBER_IN_TEXT, Asks, question_asks, weighted_coverage
 from index.records import Hit
-from ingest.passages import sentence_spans
+from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, sentence_spans
 
 MAX_QUERY_CHARS = 500
 MESSAGE_EMPTY = "請輸入問題。"
@@ -85,6 +87,8 @@ class Sentence:
     text: str          # verbatim slice of the passage text, surrounding whitespace stripped
     hit: int           # 0-based index of its passage in the hits
     order: int         # position within the passage
+    heading: bool = False       # a heading quoted together with the sentence under it
+    parts: tuple[int, ...] = ()  # indices into sentence_spans(passage.text) it covers
 
 
 def split_sentences(text: str) -> list[str]:
@@ -97,12 +101,59 @@ def split_sentences(text: str) -> list[str]:
     return [piece for piece in pieces if has_searchable_text(piece)]
 
 
+@dataclass(frozen=True)
+class QuoteUnit:
+    start: int
+    end: int
+    heading: bool
+    parts: tuple[int, ...]
+
+
+def quote_units(text: str) -> list[QuoteUnit]:
+    """What can be quoted from a passage: its sentences, except that a table row is quoted
+    whole and a heading is never quoted alone when a sentence follows it (it leads that one)."""
+    spans = sentence_spans(text)
+    units, i = [], 0
+    while i < len(spans):
+        a, b = spans[i]
+        line_end = text.find("\n", a)
+        line_end = len(text) if line_end < 0 else line_end
+        if TABLE_CELL_SEPARATOR in text[a:line_end]:
+            j = i
+            while j + 1 < len(spans) and spans[j + 1][0] < line_end:
+                j += 1
+            units.append(QuoteUnit(a, spans[j][1], False, tuple(range(i, j + 1))))
+            i = j + 1
+        elif i + 1 < len(spans) and "\n" in text[b:spans[i + 1][0]] and is_heading(text[a:b]):
+            units.append(QuoteUnit(a, spans[i + 1][1], True, (i, i + 1)))
+            i += 2
+        else:
+            units.append(QuoteUnit(a, b, False, (i,)))
+            i += 1
+    return [u for u in units if has_searchable_text(text[u.start:u.end])]
+
+
 def hit_sentences(hits: Sequence[Hit]) -> list[Sentence]:
     return [
-        Sentence(text, i, j)
+        Sentence(hit.passage.text[u.start:u.end], i, j, u.heading, u.parts)
         for i, hit in enumerate(hits)
-        for j, text in enumerate(split_sentences(hit.passage.text))
+        for j, u in enumerate(quote_units(hit.passage.text))
     ]
+
+
+def unit_similarities(query: str, sentences: Sequence[Sentence], hits: Sequence[Hit],
+                      encoder: "Encoder | None") -> np.ndarray:
+    """Cosine of each quotable unit with the question: the best of the sentences it covers."""
+    raw: list[tuple[int, str]] = []
+    for i, hit in enumerate(hits):
+        raw.extend((i, hit.passage.text[a:b]) for a, b in sentence_spans(hit.passage.text))
+    sims = sentence_similarities(query, [Sentence(t, i, 0) for i, t in raw], encoder)
+    offsets, total = [], 0
+    for hit in hits:
+        offsets.append(total)
+        total += len(sentence_spans(hit.passage.text))
+    return np.array([max((float(sims[offsets[s.hit] + k]) for k in s.parts), default=0.0) for s in sentences],
+                    dtype=np.float32)
 
 
 # --------------------------------------------------------------------------- dense vectors
@@ -171,29 +222,44 @@ def sentence_similarities(query: str, sentences: Sequence[Sentence], encoder: En
 
 
 @dataclass(frozen=True)
-class SentenceWeights:
-    lexical: float = 1.0          # IDF-weighted share of question terms in the sentence
-    passage_lexical: float = 0.3  # … in the sentence's whole passage
-    dense: float = 4.0            # per unit of cosine above the best sentence's cosine
-    rank: float = 0.3             # 1/rank of the passage in the fused list
-    lead_in: float = 0.3          # penalty for a sentence that asks or introduces (ends in ？ or ：)
-    follows_question: float = 0.2 # bonus for the sentence right after a question (the article's answer)
-    extra_margin: float = 0.15    # further quotes must score within this of the best
-
-
-DEFAULT_WEIGHTS = SentenceWeights()
-_LEAD_IN_END = re.compile(r"[？?:：][」』）)】〕》”’\"']*$")
-_QUESTION_END = re.compile(r"[？?][」』）)】〕》”’\"']*$")
-
-
-@dataclass(frozen=True)
 class SentenceFeatures:
-    lexical: float
-    passage_lexical: float
+    lexical: float            # IDF-weighted share of question terms in the sentence
+    passage_lexical: float    # … in the sentence's whole passage (with its headings)
     dense: float              # cosine with the question
+    best_dense: float         # the best sentence cosine among the candidates
     rank: int                 # fused rank of the passage
-    lead_in: bool
-    follows_question: bool
+    lead_in: bool             # asks or introduces (ends in ？ or ：)
+    follows_question: bool    # the sentence right after a question (the article's answer)
+    heading: bool             # a heading quoted with the sentence under it
+    has_number: bool
+    enumeration: int          # list separators (、) in the sentence
+    parenthesis: bool         # carries a bracketed gloss (a full name, an abbreviation)
+    chars: int
+    asks: Asks
+
+
+# The sentence ranker's features, each a named function of SentenceFeatures.
+SENTENCE_FEATURES: dict[str, object] = {
+    "lexical": lambda f: f.lexical,
+    "passage_lexical": lambda f: f.passage_lexical,
+    "dense_rel": lambda f: f.dense - f.best_dense,
+    "dense": lambda f: f.dense,
+    "rank_inv": lambda f: 1.0 / max(f.rank, 1),
+    "lead_in": lambda f: float(f.lead_in),
+    "follows_question": lambda f: float(f.follows_question),
+    "heading": lambda f: float(f.heading),
+    "number_asked": lambda f: float(f.asks.number and f.has_number),
+    "number": lambda f: float(f.has_number),
+    "list_asked": lambda f: math.log1p(f.enumeration) if f.asks.listing else 0.0,
+    "enumeration": lambda f: math.log1p(f.enumeration),
+    "definition_asked": lambda f: float(f.asks.definition and f.parenthesis),
+    "length": lambda f: math.log1p(f.chars),
+}
+EXTRA_QUOTE_MARGIN = 1.0   # further quotes must score within this logit of the best
+
+
+def sentence_values(f: SentenceFeatures, names: Sequence[str]) -> list[float]:
+    return [float(SENTENCE_FEATURES[name](f)) for name in names]  # type: ignore[operator]
 
 
 @dataclass(frozen=True)
@@ -202,6 +268,11 @@ class ScoredSentence:
     score: float
     lexical: float
     dense: float
+
+
+_LEAD_IN_END = re.compile(r"[？?:：][」』）)】〕》”’\"']*$")
+_QUESTION_END = re.compile(r"[？?][」』）)】〕》”’\"']*$")
+_GLOSS = re.compile(r"[（(][^）)]*[A-Za-z\u3040-\u30ff][^）)]*[）)]")
 
 
 def is_lead_in(text: str) -> bool:
@@ -225,66 +296,56 @@ def previous_sentence(sentence: Sentence, sentences: Sequence[Sentence], hits: S
 
 
 def sentence_features(
-    terms: Sequence[str], sentences: Sequence[Sentence], hits: Sequence[Hit], similarities: np.ndarray, stats: CorpusStats
+    terms: Sequence[str], sentences: Sequence[Sentence], hits: Sequence[Hit], similarities: np.ndarray,
+    stats: CorpusStats, asks: Asks,
 ) -> list[SentenceFeatures]:
-    passage_cov = [weighted_coverage(terms, folded(h.passage.text), stats) for h in hits]
+    passage_cov = [weighted_coverage(terms, folded(h.passage.search_text), stats) for h in hits]
+    best = float(max(similarities, default=0.0))
     features = []
     for sentence, sim in zip(sentences, similarities):
         prev = previous_sentence(sentence, sentences, hits)
+        text = sentence.text
         features.append(SentenceFeatures(
-            lexical=weighted_coverage(terms, folded(sentence.text), stats),
+            lexical=weighted_coverage(terms, folded(text), stats),
             passage_lexical=passage_cov[sentence.hit],
-            dense=float(sim),
+            dense=float(sim), best_dense=best,
             rank=hits[sentence.hit].rank,
-            lead_in=is_lead_in(sentence.text),
+            lead_in=is_lead_in(text),
             follows_question=prev is not None and _QUESTION_END.search(prev.text) is not None,
+            heading=sentence.heading,
+            has_number=NUMBER_IN_TEXT.search(text) is not None,
+            enumeration=len(ENUMERATION.findall(text)),
+            parenthesis=_GLOSS.search(text) is not None,
+            chars=len(text), asks=asks,
         ))
     return features
 
 
-def combine(f: SentenceFeatures, best_dense: float, weights: SentenceWeights, lexical_trust: float) -> float:
-    """One sentence's score: a weighted sum of its features."""
-    return (
-        lexical_trust * (weights.lexical * f.lexical + weights.passage_lexical * f.passage_lexical)
-        + weights.dense * (f.dense - best_dense)
-        + weights.rank / max(f.rank, 1)
-        - (weights.lead_in if f.lead_in else 0.0)
-        + (weights.follows_question if f.follows_question else 0.0)
-    )
-
-
-def rank_sentences(
-    sentences: Sequence[Sentence],
-    features: Sequence[SentenceFeatures],
-    weights: SentenceWeights = DEFAULT_WEIGHTS,
-    lexical_trust: float = 1.0,
-) -> list[ScoredSentence]:
-    """Sentences scored, best first (ties keep passage order).
-
-    ``lexical_trust`` (0..1) scales the term-overlap parts down when most of the question's
-    terms are unknown to the articles (e.g. an English question over Chinese articles).
-    """
-    best_dense = max((f.dense for f in features), default=0.0)
+def rank_sentences(sentences: Sequence[Sentence], features: Sequence[SentenceFeatures],
+                   model: LinearModel) -> list[ScoredSentence]:
+    """Sentences scored by the fitted ranker, best first (ties keep passage order)."""
     scored = [
-        ScoredSentence(s, combine(f, best_dense, weights, lexical_trust), f.lexical, f.dense)
+        ScoredSentence(s, model.logit(sentence_values(f, model.features)), f.lexical, f.dense)
         for s, f in zip(sentences, features)
     ]
     return sorted(scored, key=lambda x: -x.score)
 
 
-def select_quotes(
-    scored: Sequence[ScoredSentence], max_quotes: int = 3, margin: float = DEFAULT_WEIGHTS.extra_margin
-) -> list[ScoredSentence]:
-    """The best sentence, then up to ``max_quotes - 1`` more scoring within ``margin`` of it."""
+def select_quotes(scored: Sequence[ScoredSentence], max_quotes: int = 3,
+                  margin: float = EXTRA_QUOTE_MARGIN) -> list[ScoredSentence]:
+    """The best sentence first, then up to ``max_quotes - 1`` more scoring within ``margin`` of
+    it, those in article order after it."""
     if not scored:
         return []
-    chosen = [scored[0]]
+    best = scored[0]
+    extra: list[ScoredSentence] = []
     for candidate in scored[1:]:
-        if len(chosen) >= max_quotes or candidate.score < scored[0].score - margin:
+        if len(extra) >= max_quotes - 1 or candidate.score < best.score - margin:
             break
-        if all(candidate.sentence.text != c.sentence.text for c in chosen):
-            chosen.append(candidate)
-    return chosen
+        if all(candidate.sentence.text != c.sentence.text for c in [best, *extra]):
+            extra.append(candidate)
+    extra.sort(key=lambda c: (c.sentence.hit, c.sentence.order))
+    return [best, *extra]
 
 
 # --------------------------------------------------------------------------- corpus statistics
@@ -349,27 +410,71 @@ def citation_for(hit: Hit, n: int) -> Citation:
     return Citation(n=n, passage_id=p.id, doc_id=p.doc_id, title=p.title, paragraph=p.paragraph, page=p.page)
 
 
-def build_quotes(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -> tuple[Quote, ...]:
-    return tuple(
-        Quote(text=s.sentence.text, citation=citation_for(hits[s.sentence.hit], s.sentence.hit + 1))
-        for s in chosen
-    )
+def cite(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -> tuple[tuple[Quote, ...], tuple[Hit, ...]]:
+    """Quotes numbered in the order they are shown: the passages they quote come first
+    (numbered [1], [2], … as first quoted), then the other retrieved passages."""
+    order: list[int] = []
+    for s in chosen:
+        if s.sentence.hit not in order:
+            order.append(s.sentence.hit)
+    order += [i for i in range(len(hits)) if i not in order]
+    number = {hit_index: n for n, hit_index in enumerate(order, start=1)}
+    quotes = tuple(Quote(text=s.sentence.text, citation=citation_for(hits[s.sentence.hit], number[s.sentence.hit]))
+                   for s in chosen)
+    return quotes, tuple(hits[i] for i in order)
 
 
-def measure_signals(
-    question: str, terms: Sequence[str], hits: Sequence[Hit], stats: CorpusStats, best: ScoredSentence | None
-) -> Signals:
+SPREAD_DEPTH = 20   # passages searched to see how far the best one stands out
+
+
+def measure_signals(question: str, terms: Sequence[str], hits: Sequence[Hit], stats: CorpusStats,
+                    best: ScoredSentence | None, spread: float = 0.0) -> Signals:
     return Signals(
         n_terms=len(terms),
         coverage=passage_coverage(terms, hits, stats),
         unknown=unknown_share(terms, stats),
+        unknown_terms=unknown_count(terms, stats),
+        numbers_missing=numbers_missing(question, hits),
         dense_top=dense_top(hits),
         dense_gap=dense_gap(hits),
+        dense_spread=spread,
         ranks_agree=ranks_agree(hits),
         sentence=best.lexical if best else 0.0,
         sentence_dense=best.dense if best and best.dense else None,
         latin=latin_share(question),
+        letters=letter_share(question),
+        chars=len(question),
     )
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A question searched and its candidate sentences scored, before the found decision."""
+
+    prepared: PreparedQuestion
+    hits: tuple[Hit, ...]
+    terms: tuple[str, ...]
+    sentences: tuple[Sentence, ...]
+    features: tuple[SentenceFeatures, ...]
+    signals: Signals
+
+
+def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> Measured | None:
+    """Search, split the hits into quotable units and measure everything the decision and the
+    sentence ranker look at (None when the index has no passages)."""
+    wide = tuple(searcher.search(prepared.query, top_k=max(top_k, SPREAD_DEPTH)))
+    hits = wide[:top_k]
+    if not hits:
+        return None
+    terms = question_terms(prepared.query)
+    stats = corpus_stats(searcher)
+    sentences = tuple(hit_sentences(hits))
+    sims = unit_similarities(prepared.query, sentences, hits, getattr(searcher, "encoder", None))
+    features = tuple(sentence_features(terms, sentences, hits, sims, stats, question_asks(prepared.query)))
+    best_i = int(np.argmax([f.lexical + f.dense for f in features])) if features else -1
+    best = ScoredSentence(sentences[best_i], 0.0, features[best_i].lexical, features[best_i].dense) if features else None
+    signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide))
+    return Measured(prepared, hits, terms, sentences, features, signals)
 
 
 @dataclass(frozen=True)
@@ -382,43 +487,38 @@ class Analysis:
     scored: tuple[ScoredSentence, ...]
 
 
-def analyse_question(
-    question: str,
-    searcher: SearcherLike,
-    top_k: int = 5,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
-    weights: SentenceWeights = DEFAULT_WEIGHTS,
-) -> Analysis:
+def analyse_question(question: str, searcher: SearcherLike, top_k: int = 5,
+                     decision: DecisionModel | None = None) -> Analysis:
+    """Search, decide found / 可能相關 / not found with the fitted model, and quote."""
     prepared = prepare_question(question)
     if isinstance(prepared, str):
-        return Analysis(Answer(clean_question(question), False, (), (), prepared), None, "bad input", ())
-    hits = tuple(searcher.search(prepared.query, top_k=top_k))
-    if not hits:
-        answer = Answer(prepared.text, False, (), (), prepared.message or MESSAGE_NO_ARTICLES)
+        return Analysis(Answer(clean_question(question), False, (), (), prepared, reason="bad input"), None,
+                        "bad input", ())
+    measured = measure(prepared, searcher, top_k)
+    if measured is None:
+        answer = Answer(prepared.text, False, (), (), prepared.message or MESSAGE_NO_ARTICLES, reason="no articles")
         return Analysis(answer, None, "no hits", ())
-    terms = question_terms(prepared.query)
-    stats = corpus_stats(searcher)
-    sentences = hit_sentences(hits)
-    sims = sentence_similarities(prepared.query, sentences, getattr(searcher, "encoder", None))
-    trust = 1.0 - unknown_share(terms, stats)
-    scored = rank_sentences(sentences, sentence_features(terms, sentences, hits, sims, stats), weights, trust)
-    signals = measure_signals(prepared.query, terms, hits, stats, scored[0] if scored else None)
-    decision = decide(signals, thresholds)
-    if decision.found and scored:
-        quotes = build_quotes(select_quotes(scored, margin=weights.extra_margin), hits)
-        answer = Answer(prepared.text, True, quotes, hits, prepared.message, terms=terms)
+    model = decision or DecisionModel.load()
+    scored = tuple(rank_sentences(measured.sentences, measured.features, model.sentence))
+    verdict = model.decide(measured.signals, getattr(getattr(searcher, "encoder", None), "fingerprint", None))
+    hits = measured.hits
+    if verdict.found and scored:
+        quotes, shown = cite(select_quotes(scored), hits)
+        message = MAYBE_LINE if verdict.uncertain else prepared.message
+        answer = Answer(prepared.text, True, quotes, shown, message, terms=measured.terms,
+                        confidence=verdict.confidence, uncertain=verdict.uncertain, reason=verdict.reason)
     else:
-        answer = Answer(prepared.text, False, (), hits, NOT_FOUND_LINE, terms=terms)
-    return Analysis(answer, signals, decision.reason, tuple(scored))
+        answer = Answer(prepared.text, False, (), hits, NOT_FOUND_LINE, terms=measured.terms,
+                        confidence=verdict.confidence, reason=verdict.reason)
+    return Analysis(answer, measured.signals, verdict.reason, scored)
 
 
-def answer_question(
-    question: str, searcher: SearcherLike, top_k: int = 5, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
-) -> Answer:
+def answer_question(question: str, searcher: SearcherLike, top_k: int = 5, *,
+                    decision: DecisionModel | None = None) -> Answer:
     """Quote the one to three sentences that best answer ``question``, or say it is not found.
 
     Never raises for bad input: empty, whitespace-only, punctuation-only questions get a
     fixed message in ``Answer.message``; very long ones are truncated for the search.
-    ``thresholds`` are tuned for the default model; another encoder may need its own.
+    ``decision`` defaults to the fitted model shipped in chat/data/decision.json.
     """
-    return analyse_question(question, searcher, top_k, thresholds).answer
+    return analyse_question(question, searcher, top_k, decision).answer

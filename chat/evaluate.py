@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from chat.abstain import DEFAULT_THRESHOLDS, Thresholds
+from chat.abstain import DecisionModel
 from chat.answer import Analysis, SearcherLike, analyse_question
-from index.evaluate import load_questions
+from index.evaluate import is_hit, load_questions
 from ingest.errors import SouseiError
 
 
@@ -26,6 +26,8 @@ class Outcome:
     first: str          # first quoted sentence ("" when none)
     reason: str
     ms: float
+    uncertain: bool = False
+    confidence: float | None = None
 
     @property
     def answerable(self) -> bool:
@@ -33,16 +35,16 @@ class Outcome:
 
     @property
     def first_has_gold(self) -> bool:
-        return any(g in self.first for g in self.gold)
+        return is_hit(self.first, self.gold) if self.first else False
 
     @property
     def ok(self) -> bool:
         return self.found and self.first_has_gold if self.answerable else not self.found
 
 
-def run_question(searcher: SearcherLike, item: dict, top_k: int, thresholds: Thresholds) -> Outcome:
+def run_question(searcher: SearcherLike, item: dict, top_k: int, decision: DecisionModel | None) -> Outcome:
     start = time.perf_counter()
-    analysis: Analysis = analyse_question(item["q"], searcher, top_k, thresholds)
+    analysis: Analysis = analyse_question(item["q"], searcher, top_k, decision)
     ms = (time.perf_counter() - start) * 1000
     answer = analysis.answer
     return Outcome(
@@ -54,11 +56,21 @@ def run_question(searcher: SearcherLike, item: dict, top_k: int, thresholds: Thr
         first=answer.quotes[0].text if answer.quotes else "",
         reason=analysis.reason,
         ms=ms,
+        uncertain=answer.uncertain,
+        confidence=answer.confidence,
     )
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
+
+
+def _kind_summary(outcomes: Sequence[Outcome]) -> dict:
+    answerable = [o for o in outcomes if o.answerable]
+    if answerable:
+        return {"n": len(outcomes), "first": _rate(sum(o.found and o.first_has_gold for o in answerable), len(answerable)),
+                "not_found": _rate(sum(not o.found for o in answerable), len(answerable))}
+    return {"n": len(outcomes), "abstain": _rate(sum(not o.found for o in outcomes), len(outcomes))}
 
 
 def summarise(outcomes: Sequence[Outcome]) -> dict:
@@ -72,6 +84,13 @@ def summarise(outcomes: Sequence[Outcome]) -> dict:
         "first_sentence_gold_rate": _rate(sum(o.found and o.first_has_gold for o in answerable), len(answerable)),
         "answered_rate": _rate(sum(o.found for o in answerable), len(answerable)),
         "abstain_rate": _rate(sum(not o.found for o in unanswerable), len(unanswerable)),
+        "uncertain_rate": _rate(sum(o.uncertain for o in outcomes), len(outcomes)),
+        "confusion": {"answerable_found": sum(o.found for o in answerable),
+                      "answerable_not_found": sum(not o.found for o in answerable),
+                      "unanswerable_found": sum(o.found for o in unanswerable),
+                      "unanswerable_not_found": sum(not o.found for o in unanswerable)},
+        "by_kind": {kind: _kind_summary([o for o in outcomes if o.kind == kind])
+                    for kind in sorted({o.kind for o in outcomes})},
         "median_ms": times[len(times) // 2] if times else None,
         "max_ms": times[-1] if times else None,
         "misses": [
@@ -83,11 +102,23 @@ def summarise(outcomes: Sequence[Outcome]) -> dict:
 
 
 def evaluate_answers(
-    searcher: SearcherLike, questions: Sequence[dict], top_k: int = 5, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+    searcher: SearcherLike, questions: Sequence[dict], top_k: int = 5, *, decision: DecisionModel | None = None
 ) -> dict:
     """First-sentence gold rate and answered rate on answerable questions, abstention rate on
-    unanswerable ones, latency, and the misses (for reports and tuning)."""
-    return summarise([run_question(searcher, item, top_k, thresholds) for item in questions])
+    unanswerable ones, per kind, the found/not-found confusion, latency, and the misses."""
+    model = decision or DecisionModel.load()
+    return summarise([run_question(searcher, item, top_k, model) for item in questions])
+
+
+def select_split(questions: Sequence[dict], split: str | None) -> list[dict]:
+    """Questions of one split (``train``/``test``/``dev``), or all when ``split`` is None;
+    ``article:ID`` keeps the questions about one article (and the unanswerable ones)."""
+    if not split:
+        return list(questions)
+    if split.startswith("article:"):
+        art = split.split(":", 1)[1]
+        return [q for q in questions if q.get("article") in (art, "none")]
+    return [q for q in questions if q.get("split") == split]
 
 
 def read_questions(path: Path) -> list[dict]:
@@ -122,6 +153,15 @@ def format_report(report: dict) -> str:
         f"answered (found) on answerable questions:     {_percent(report['answered_rate'])}",
         f"abstained on questions without an answer:     {_percent(report['abstain_rate'])}",
     ]
+    c = report["confusion"]
+    lines += ["found / not found:        found  not found",
+              f"  answerable            {c['answerable_found']:6d} {c['answerable_not_found']:10d}",
+              f"  without an answer     {c['unanswerable_found']:6d} {c['unanswerable_not_found']:10d}",
+              "by kind:"]
+    for kind, k in report["by_kind"].items():
+        shown = (f"first quote right {_percent(k['first'])}, told not found {_percent(k['not_found'])}"
+                 if "first" in k else f"told not found {_percent(k['abstain'])}")
+        lines.append(f"  {kind:14s} n={k['n']:3d}  {shown}")
     if report.get("median_ms") is not None:
         lines.append(f"latency per question: median {report['median_ms']:.1f} ms, max {report['max_ms']:.1f} ms")
     for miss in report["misses"]:

@@ -137,3 +137,32 @@ def latin_share(text: str) -> float:
 def has_searchable_text(text: str) -> bool:
     """At least one letter or digit (any script)."""
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)
+
+
+# What a question asks for, from its wording (Traditional, Simplified, English, Japanese).
+_ASKS_NUMBER = re.compile(
+    r"多少|幾|几|哪一?年|何年|何時|何时|什麼時候|什么时候|多久|比例|百分|金額|金额|預算|预算|億|亿|兆|萬|万|"
+    r"how (?:many|much|long)|what year|when|percent|amount|budget|いくら|何人|何割|いつ", re.IGNORECASE)
+_ASKS_LIST = re.compile(
+    r"哪些|哪幾|哪几|幾項|几项|幾個|几个|幾類|几类|分成|分為|分为|包括|包含|有什麼|有什么|列出|"
+    r"which|what are|list|kinds|types|categories|どんな|どのような|何が", re.IGNORECASE)
+_ASKS_DEFINITION = re.compile(
+    r"是什麼|是什么|什麼是|什么是|全名|全稱|全称|指的是|意思|定義|定义|縮寫|缩写|英文|"
+    r"what is|what does|stand for|mean|full name|とは|何ですか|正式名称", re.IGNORECASE)
+NUMBER_IN_TEXT = re.compile(r"\d|[一二三四五六七八九十百千萬万億亿兆]+(?:[項项個个成年月日%％]|日圓|日元|人)")
+ENUMERATION = re.compile(r"[、]")
+
+
+@dataclass(frozen=True)
+class Asks:
+    """What kind of answer the question's wording asks for."""
+
+    number: bool
+    listing: bool
+    definition: bool
+
+
+def question_asks(question: str) -> Asks:
+    text = unicodedata.normalize("NFKC", question)
+    return Asks(number=bool(_ASKS_NUMBER.search(text)), listing=bool(_ASKS_LIST.search(text)),
+                definition=bool(_ASKS_DEFINITION.search(text)))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import replace
-from typing import Callable
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
 
 from ingest.records import Article, Paragraph, Passage
 
@@ -74,16 +74,78 @@ def _balance_tail(chunks: list[tuple[int, int]], text: str, max_chars: int) -> l
     return chunks
 
 
+# A heading: a short line that does not end a sentence (a section title, a numbered list
+# title, a table caption, a lead-in ending with a colon). Source lines and footnotes are not.
+HEADING_MAX_CHARS = 40
+LIST_HEADING_MAX_CHARS = 60    # numbered item titles and lead-ins ending with a colon run longer
+_NUMBERED = re.compile(r"^\s*\d{1,2}\s*[.．、]\s*\S")
+_ENDS_SENTENCE = re.compile(r"[。！？!?；;.][」』）)】〕》”’\"']*$")
+_ENDS_COLON = re.compile(r"[：:]$")
+_NOT_HEADING = re.compile(r"^\s*(?:\[\d{1,3}\]|(?:資料|圖片|图片|资料)?[來来]源|source\b|https?://)", re.IGNORECASE)
+_LABELLED_LIST = re.compile(r"[：:].*[、，,]")   # "導入團體別：地方政府、非營利組織" is content
+TABLE_CELL_SEPARATOR = " ｜ "
+
+
+def is_heading(text: str) -> bool:
+    """Whether a paragraph (or sentence) reads as a heading rather than as content."""
+    text = text.strip()
+    if not text or len(text) > LIST_HEADING_MAX_CHARS or TABLE_CELL_SEPARATOR in text:
+        return False
+    if _ENDS_COLON.search(text):
+        return True
+    if len(text) > (LIST_HEADING_MAX_CHARS if _NUMBERED.match(text) else HEADING_MAX_CHARS):
+        return False
+    if _NOT_HEADING.match(text) or _ENDS_SENTENCE.search(text):
+        return False
+    return _LABELLED_LIST.search(text) is None
+
+
+def heading_level(text: str) -> int:
+    """1 for a section heading, 2 for a numbered item heading (nested under the section)."""
+    return 2 if _NUMBERED.match(text) else 1
+
+
+@dataclass(frozen=True)
+class OutlinedParagraph:
+    paragraph: Paragraph
+    context: tuple[str, ...]          # the headings above it that are not part of its text
+    lead: tuple[Paragraph, ...] = ()  # heading paragraphs right before it, merged into its first passage
+
+
+def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
+    """Content paragraphs with the heading path above each; a heading followed by content is
+    not a unit of its own but leads the first passage under it (a trailing heading stays alone)."""
+    path: list[tuple[int, str]] = []
+    pending: list[Paragraph] = []
+    out: list[OutlinedParagraph] = []
+    for para in paragraphs:
+        if is_heading(para.text):
+            level = heading_level(para.text)
+            path = [h for h in path if h[0] < level] + [(level, para.text.strip())]
+            pending.append(para)
+            continue
+        lead = tuple(pending)
+        own = {p.text.strip() for p in lead}
+        out.append(OutlinedParagraph(para, tuple(h for _, h in path if h not in own), lead))
+        pending = []
+    out.extend(OutlinedParagraph(p, ()) for p in pending)   # headings with nothing under them
+    return out
+
+
 def split_passages(
     article: Article,
     max_chars: int = DEFAULT_MAX_CHARS,
     tokenize: Callable[[str], list[str]] | None = None,
 ) -> list[Passage]:
-    """Passages of ``article``: each within one paragraph, cut at sentence ends."""
+    """Passages of ``article``: each within one paragraph (led by the heading just above it,
+    if any), cut at sentence ends, and carrying the article title and heading path as context."""
     passages, seen = [], set()
-    for para in article.paragraphs:
-        for start, end in _chunks(para.text, max_chars):
-            passage = _passage(article, para, start, end, tokenize)
+    for item in outline(article.paragraphs):
+        para = item.paragraph
+        for n, (start, end) in enumerate(_chunks(para.text, max_chars)):
+            first = item.lead[0] if (n == 0 and item.lead) else None
+            context = " › ".join((article.meta.title, *item.context, *((p.text for p in item.lead) if n else ())))
+            passage = _passage(article, para, start, end, tokenize, context, first)
             if passage.id in seen:  # the same text twice in one article: keep ids unique, still stable
                 passage = replace(passage, id=f"{passage.id}-{para.number}-{start}")
             seen.add(passage.id)
@@ -91,16 +153,21 @@ def split_passages(
     return passages
 
 
-def _passage(article: Article, para: Paragraph, start: int, end: int, tokenize) -> Passage:
-    text = para.text[start:end]
+def _passage(article: Article, para: Paragraph, start: int, end: int, tokenize, context: str,
+             lead: Paragraph | None) -> Passage:
+    begin = lead.start if lead is not None else para.start + start
+    text = article.text[begin:para.start + end]
+    context = context.strip(" ›")
+    search = f"{context}\n{text}" if context else text
     return Passage(
         id=passage_id(article.doc_id, text),
         doc_id=article.doc_id,
         title=article.meta.title,
-        paragraph=para.number,
-        page=para.page,
-        start=para.start + start,
+        paragraph=lead.number if lead is not None else para.number,
+        page=lead.page if lead is not None else para.page,
+        start=begin,
         end=para.start + end,
         text=text,
-        tokens=tuple(tokenize(text)) if tokenize else (),
+        tokens=tuple(tokenize(search)) if tokenize else (),
+        context=context,
     )

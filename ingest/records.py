@@ -63,6 +63,12 @@ class Passage:
     end: int
     text: str                  # display text, original script
     tokens: tuple[str, ...] = field(default=(), compare=False)  # search tokens (folded, segmented)
+    context: str = ""          # the headings above it (title › heading › subheading), not in ``text``
+
+    @property
+    def search_text(self) -> str:
+        """What is embedded and keyword-indexed: the heading path, then the passage's own text."""
+        return f"{self.context}\n{self.text}" if self.context else self.text
 
 
 @dataclass(frozen=True)

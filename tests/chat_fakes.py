@@ -109,3 +109,18 @@ class FakeSearcher:
             )
             for r, i in enumerate(best, start=1)
         ]
+
+
+def _fake_decision():
+    """A hand-set decision for the fake encoder (whose cosines are on another scale than the
+    real model's): found when the best passages carry the question's terms; quotes ranked by
+    term overlap, dense similarity and passage rank."""
+    from chat.abstain import DecisionModel, LinearModel
+
+    found = LinearModel(("coverage", "unknown"), (0.0, 0.0), (1.0, 1.0), (8.0, -4.0), -3.0)
+    sentence = LinearModel(("lexical", "dense_rel", "rank_inv", "lead_in", "follows_question"),
+                           (0.0,) * 5, (1.0,) * 5, (3.0, 4.0, 0.3, -0.3, 0.2), 0.0)
+    return DecisionModel(found=found, found_at=0.5, maybe_at=0.5, sentence=sentence)
+
+
+FAKE_DECISION = _fake_decision()

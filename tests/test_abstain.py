@@ -1,14 +1,15 @@
 """The abstention signals and the decision, on hand-made hits."""
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pytest
 
 from chat.abstain import (
-    DEFAULT_THRESHOLDS,
+    DecisionModel,
+    LinearModel,
     Signals,
-    decide,
     dense_gap,
     dense_top,
     passage_coverage,
@@ -41,7 +42,8 @@ STATS = CorpusStats.from_token_lists(
 )
 
 ANSWERED = Signals(
-    n_terms=3, coverage=0.9, unknown=0.0, dense_top=0.88, dense_gap=0.02, ranks_agree=True, sentence=0.8, sentence_dense=0.88, latin=0.0
+    n_terms=3, coverage=0.9, unknown=0.0, unknown_terms=0, numbers_missing=0.0, dense_top=0.88, dense_gap=0.02,
+    dense_spread=0.05, ranks_agree=True, sentence=0.8, sentence_dense=0.88, latin=0.0, letters=1.0, chars=12,
 )
 
 
@@ -79,44 +81,98 @@ def test_ranks_agree_when_each_top_is_near_the_top_of_the_other():
     assert not ranks_agree([hit("a", "x", 1, 0.9, 1, None)])  # no keyword hit at all
 
 
-def test_covered_question_is_found():
-    assert decide(ANSWERED).found
+
+# --------------------------------------------------------------------------- the fitted decision
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"unknown": 0.6},                                      # 食譜, 股價 … unseen in the articles
-        {"coverage": 0.2},                                     # the best passages say little of it
-        {"sentence": 0.0},                                     # no sentence carries the terms
-        {"dense_top": 0.5},                                    # the model finds it far away
-        {"n_terms": 0, "latin": 0.0},                          # nothing to look for
-        {"coverage": 0.55, "ranks_agree": False, "dense_top": 0.85},  # partial, disputed, weak
-        {"unknown": 0.4, "ranks_agree": False},                # some unseen terms and no agreement
-    ],
-)
-def test_each_signal_can_refuse(change):
-    decision = decide(replace(ANSWERED, **change))
-    assert not decision.found
-    assert decision.reason
+def tiny_model(found_at: float = 0.7, maybe_at: float = 0.3) -> DecisionModel:
+    found = LinearModel(("coverage", "unknown"), (0.5, 0.5), (0.25, 0.25), (2.0, -1.0), 0.0)
+    sentence = LinearModel(("lexical",), (0.0,), (1.0,), (1.0,), 0.0)
+    return DecisionModel(found=found, found_at=found_at, maybe_at=maybe_at, sentence=sentence, model_fingerprint="fp")
 
 
-def test_partial_coverage_is_enough_when_retrievers_agree():
-    assert decide(replace(ANSWERED, coverage=0.55, ranks_agree=True, dense_top=0.85)).found
-    assert decide(replace(ANSWERED, unknown=0.4, ranks_agree=True)).found
+def test_confidence_is_the_logistic_of_the_standardised_sum():
+    # z = 2 * (0.9 - 0.5) / 0.25 - 1 * (0.0 - 0.5) / 0.25 = 3.2 + 2.0 = 5.2
+    assert tiny_model().confidence(ANSWERED) == pytest.approx(1 / (1 + math.exp(-5.2)))
 
 
-def test_crosslingual_questions_rely_on_the_dense_score():
-    bar = DEFAULT_THRESHOLDS.min_dense_crosslingual
-    english = replace(ANSWERED, latin=1.0, unknown=1.0, coverage=0.0, sentence=0.0, ranks_agree=False)
-    assert decide(replace(english, dense_top=bar + 0.01, sentence_dense=bar - 0.02)).found
-    assert decide(replace(english, dense_top=bar - 0.02, sentence_dense=bar + 0.01)).found  # a sentence stands out
-    assert not decide(replace(english, dense_top=bar - 0.01, sentence_dense=bar - 0.01)).found
-    assert not decide(replace(english, dense_top=None, sentence_dense=None)).found
+def test_three_bands_found_uncertain_not_found():
+    model = tiny_model()
+    sure = model.decide(ANSWERED)
+    assert sure.found and not sure.uncertain and sure.reason.startswith("found:")
+    middle = model.decide(replace(ANSWERED, coverage=0.5, unknown=0.5))       # z = 0 -> 0.5
+    assert middle.found and middle.uncertain and middle.confidence == pytest.approx(0.5)
+    none = model.decide(replace(ANSWERED, coverage=0.0, unknown=1.0))
+    assert not none.found and not none.uncertain and none.reason.startswith("not found:")
 
 
-def test_latin_terms_present_in_the_articles_are_not_crosslingual():
-    # "Think big, start small" is in the articles: judged on its words like any question
-    latin_known = replace(ANSWERED, latin=0.9, unknown=0.0, dense_top=0.5)
-    assert not decide(latin_known).found  # the dense floor still applies
-    assert decide(replace(latin_known, dense_top=0.9)).found
+def test_reason_names_the_signal_that_decided():
+    none = tiny_model().decide(replace(ANSWERED, coverage=0.45, unknown=1.0))
+    assert "not in the articles" in none.reason      # unknown pushed hardest towards "not found"
+
+
+def test_another_models_fingerprint_is_flagged():
+    assert "another embedding model" in tiny_model().decide(ANSWERED, fingerprint="other").reason
+    assert "another" not in tiny_model().decide(ANSWERED, fingerprint="fp").reason
+
+
+def test_decision_file_round_trips(tmp_path):
+    model = tiny_model()
+    model.save(tmp_path / "d.json")
+    assert DecisionModel.load(tmp_path / "d.json") == model
+
+
+@pytest.mark.parametrize("content", ["", "[]", '{"version": 99}', '{"version": 1}'])
+def test_a_bad_decision_file_says_how_to_refit(tmp_path, content):
+    from chat.abstain import DecisionFileError
+
+    path = tmp_path / "d.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DecisionFileError, match="chat.fit_decision"):
+        DecisionModel.load(path)
+
+
+def test_shipped_decision_file_loads_and_separates_the_obvious_cases():
+    model = DecisionModel.load()
+    assert 0.0 < model.maybe_at <= model.found_at < 1.0
+    nothing = replace(ANSWERED, coverage=0.0, unknown=1.0, unknown_terms=3, sentence=0.0, dense_top=0.80,
+                      sentence_dense=0.80, dense_spread=0.0, ranks_agree=False)
+    assert model.confidence(ANSWERED) > model.found_at
+    assert model.confidence(nothing) < model.found_at     # never a confident answer
+
+
+def test_numbers_missing_and_unknown_count():
+    from chat.abstain import numbers_missing, unknown_count
+
+    hits = [hit("a", "2021年為1.5兆日圓", 1, 0.9, 1, 1)]
+    assert numbers_missing("2021年的補助金是多少", hits) == 0.0
+    assert numbers_missing("2023年的補助金是多少", hits) == 1.0
+    assert numbers_missing("補助金是多少", hits) == 0.0
+    assert unknown_count(["食谱", "地方"], STATS) == 1
+
+
+def test_operating_points_meet_the_asked_rates():
+    import numpy as np
+
+    from chat.fit_decision import operating_points
+
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.2, 0.1, 0.3, 0.05, 0.5, 0.65])
+    y = np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
+    maybe_at, found_at = operating_points(p, y, max_missed=0.0, max_confident_wrong=0.2)
+    assert maybe_at == pytest.approx(0.2)                     # every answerable at or above it
+    assert np.mean(p[y == 0] >= found_at) <= 0.2
+    assert found_at >= maybe_at
+
+
+def test_fit_learns_a_separable_toy_set():
+    import numpy as np
+
+    from chat.abstain import sigmoid
+    from chat.fit_decision import fit_linear
+
+    rng = np.random.default_rng(0)
+    x = np.vstack([rng.normal(1.0, 0.3, (40, 2)), rng.normal(-1.0, 0.3, (40, 2))])
+    y = np.array([1] * 40 + [0] * 40)
+    model = fit_linear(x, y, ["coverage", "unknown"])
+    assert all(sigmoid(model.logit(row)) > 0.5 for row in x[:40])
+    assert all(sigmoid(model.logit(row)) < 0.5 for row in x[40:])

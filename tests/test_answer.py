@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chat.abstain import NOT_FOUND_LINE, Thresholds
+from chat.abstain import NOT_FOUND_LINE
 from chat.answer import (
     MAX_QUERY_CHARS,
     MESSAGE_EMPTY,
@@ -19,10 +19,7 @@ from chat.answer import (
     vector_cache,
 )
 from chat.evaluate import evaluate_answers
-from tests.chat_fakes import FakeSearcher, seed_articles
-
-# The fake encoder's cosines live on another scale than the real model's.
-FAKE_THRESHOLDS = Thresholds(min_dense=0.0, min_dense_weak=0.0, min_dense_crosslingual=0.0)
+from tests.chat_fakes import FAKE_DECISION, FakeSearcher, seed_articles
 
 
 @pytest.fixture
@@ -31,7 +28,7 @@ def searcher() -> FakeSearcher:
 
 
 def ask(question: str, searcher: FakeSearcher):
-    return answer_question(question, searcher, thresholds=FAKE_THRESHOLDS)
+    return answer_question(question, searcher, decision=FAKE_DECISION)
 
 
 # --------------------------------------------------------------------------- sentences
@@ -84,9 +81,14 @@ def test_simplified_question_is_answered_in_the_original_script(searcher):
     assert "一人一台電腦裝置" in answer.quotes[0].text  # Traditional, as in the article
 
 
-def test_passages_are_numbered_from_one(searcher):
+def test_citations_are_numbered_in_the_order_quotes_are_shown(searcher):
     answer = ask("地方財政嚴峻", searcher)
-    assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
+    assert answer.found
+    numbers = [q.citation.n for q in answer.quotes]
+    assert numbers[0] == 1
+    assert numbers == sorted(numbers)                                  # [1] before [2]
+    assert sorted({q.citation.n for q in answer.quotes}) == list(range(1, len(set(numbers)) + 1))
+    assert sorted(h.rank for h in answer.hits) == list(range(1, len(answer.hits) + 1))
 
 
 def test_off_corpus_question_is_not_found(searcher):
@@ -131,7 +133,7 @@ def test_very_long_question_is_truncated_for_search(searcher):
 
     spy = Spy(seed_articles())
     question = "3密是什麼？" + "地" * 10_000
-    answer = answer_question(question, spy, thresholds=FAKE_THRESHOLDS)
+    answer = answer_question(question, spy, decision=FAKE_DECISION)
     assert len(calls[0]) == MAX_QUERY_CHARS
     assert answer.message in (MESSAGE_TRUNCATED, NOT_FOUND_LINE)
 
@@ -144,7 +146,7 @@ def test_empty_index_gets_a_message():
 @given(st.text(max_size=60))
 @settings(max_examples=60, deadline=None)
 def test_any_text_gives_an_answer_never_an_exception(text):
-    answer = answer_question(text, FakeSearcher(seed_articles()), thresholds=FAKE_THRESHOLDS)
+    answer = answer_question(text, FakeSearcher(seed_articles()), decision=FAKE_DECISION)
     assert answer.found in (True, False)
     assert answer.found or not answer.quotes
     assert answer.found or answer.message
@@ -162,7 +164,7 @@ def test_sentence_vectors_are_cached(searcher):
 
 
 def test_analysis_exposes_signals_and_reason(searcher):
-    analysis = analyse_question("紅燒牛肉麵的食譜怎麼做？", searcher, thresholds=FAKE_THRESHOLDS)
+    analysis = analyse_question("紅燒牛肉麵的食譜怎麼做？", searcher, decision=FAKE_DECISION)
     assert analysis.signals is not None and analysis.reason
 
 
@@ -171,7 +173,7 @@ def test_evaluate_answers_reports_rates(searcher):
         {"id": "x1", "q": "2012年有多少地方政府正著手推動相關政策？", "gold": ["2.3%"], "kind": "number"},
         {"id": "x2", "q": "紅燒牛肉麵的食譜怎麼做？", "gold": [], "kind": "recipe"},
     ]
-    report = evaluate_answers(searcher, questions, thresholds=FAKE_THRESHOLDS)
+    report = evaluate_answers(searcher, questions, decision=FAKE_DECISION)
     assert report["answerable"] == 1 and report["unanswerable"] == 1
     assert report["first_sentence_gold_rate"] == 1.0
     assert report["answered_rate"] == 1.0
@@ -211,28 +213,53 @@ def test_sentence_after_a_question_is_marked_even_across_passages():
     assert previous_sentence(next(s for s in sentences if s.text == "前言。"), sentences, hits) is None
 
 
-def test_lead_in_is_ranked_below_the_statement_it_introduces():
-    from chat.answer import DEFAULT_WEIGHTS, Sentence, SentenceFeatures, rank_sentences
+def _features(**change):
+    from chat.answer import SentenceFeatures
+    from chat.terms import Asks
 
+    base = dict(lexical=0.5, passage_lexical=0.6, dense=0.89, best_dense=0.89, rank=1, lead_in=False,
+                follows_question=False, heading=False, has_number=False, enumeration=0, parenthesis=False,
+                chars=20, asks=Asks(False, False, False))
+    return SentenceFeatures(**{**base, **change})
+
+
+def test_the_fitted_ranker_orders_by_its_coefficients():
+    from chat.abstain import LinearModel
+    from chat.answer import Sentence, rank_sentences
+
+    model = LinearModel(("lexical", "lead_in"), (0.0, 0.0), (1.0, 1.0), (1.0, -5.0), 0.0)
     heading = Sentence("6.建構脫碳化的分散型電源:", 0, 0)
     statement = Sentence("建構分散型能源系統成了重要的事業模式。", 0, 1)
-    feats = [
-        SentenceFeatures(lexical=0.6, passage_lexical=0.6, dense=0.89, rank=1, lead_in=True, follows_question=False),
-        SentenceFeatures(lexical=0.5, passage_lexical=0.6, dense=0.89, rank=1, lead_in=False, follows_question=False),
-    ]
-    assert rank_sentences([heading, statement], feats, DEFAULT_WEIGHTS)[0].sentence is statement
+    ranked = rank_sentences([heading, statement], [_features(lexical=0.6, lead_in=True), _features()], model)
+    assert ranked[0].sentence is statement
+    assert ranked[0].score == pytest.approx(0.5)
 
 
-def test_unknown_question_terms_lower_lexical_trust():
-    from chat.answer import Sentence, SentenceFeatures, rank_sentences
+def test_a_heading_is_quoted_with_the_sentence_under_it():
+    from chat.answer import quote_units
 
-    a, b = Sentence("A。", 0, 0), Sentence("B。", 1, 0)
-    feats = [
-        SentenceFeatures(lexical=0.3, passage_lexical=0.3, dense=0.80, rank=1, lead_in=False, follows_question=False),
-        SentenceFeatures(lexical=0.0, passage_lexical=0.0, dense=0.82, rank=1, lead_in=False, follows_question=False),
-    ]
-    assert rank_sentences([a, b], feats, lexical_trust=1.0)[0].sentence is a
-    assert rank_sentences([a, b], feats, lexical_trust=0.0)[0].sentence is b
+    text = "地域未來構想二:確立新的生活型態\n\n當新型態社會的軟硬體建設備足。再來是教育。"
+    units = [text[u.start:u.end] for u in quote_units(text)]
+    assert units[0] == "地域未來構想二:確立新的生活型態\n\n當新型態社會的軟硬體建設備足。"
+    assert units[1] == "再來是教育。"
+    assert quote_units("作者 謝子涵 為政治工作者")[0].heading is False   # nothing under it: quoted alone
+
+
+def test_a_table_row_is_quoted_whole():
+    from chat.answer import quote_units
+
+    row = "財政 ｜ 事業能持續營運。(確保預算?) ｜ 有必要讓地方也能導入"
+    assert [row[u.start:u.end] for u in quote_units(row)] == [row]
+
+
+def test_question_asks_reads_the_wording():
+    from chat.terms import question_asks
+
+    assert question_asks("2021年的補助金是多少？").number
+    assert question_asks("案例依導入團體分成哪幾類？").listing
+    assert question_asks("RESAS的全名是什麼？").definition
+    assert question_asks("How many concepts are there?").number
+    assert not question_asks("誰推動了這個計畫").number
 
 
 def test_footnote_marks_stay_with_their_sentence():

@@ -55,4 +55,21 @@ def test_repeated_text_in_one_article_gets_distinct_ids():
 
 def test_tokens_come_from_the_given_tokenizer():
     passage = split_passages(_article("地方創生。"), 240, tokenize=lambda t: ["x", t])[0]
-    assert passage.tokens == ("x", "地方創生。")
+    assert passage.tokens == ("x", passage.search_text)          # headings and text are both searchable
+    assert passage.search_text.endswith("\n地方創生。") and passage.text == "地方創生。"
+
+
+def test_a_heading_leads_the_first_passage_under_it_and_is_context_for_the_rest():
+    from ingest.passages import is_heading
+
+    article = _article("地域未來構想二:確立新的生活型態", "教育很重要。", "醫療也很重要。")
+    first, second = split_passages(article, 240)
+    assert first.text == "地域未來構想二:確立新的生活型態\n\n教育很重要。"
+    assert first.text == article.text[first.start:first.end]
+    assert second.text == "醫療也很重要。" and "確立新的生活型態" in second.context
+    assert "確立新的生活型態" in second.search_text
+    assert is_heading("9.加速與強化GIGA School,實現符合新世代的教育:")
+    assert is_heading("區域ICT活用推廣支援課題")
+    assert not is_heading("導入團體別：地方政府、非營利組織、民間企業")     # a labelled list is content
+    assert not is_heading("資料來源：地域IoT実装推進タスクフォースについて")
+    assert not is_heading("這是一個完整的句子。")

@@ -1,0 +1,169 @@
+"""Fit the found / not-found model and the sentence ranker on the ``train`` split.
+
+    python -m chat.fit_decision [--questions tests/data/qbank.jsonl] [--out chat/data/decision.json]
+                                [--report docs/decision.md]
+
+Every question of the split is searched on the current index (``sousei build`` first) with
+the configured model; the signals of :mod:`chat.abstain` and the sentence features of
+:mod:`chat.answer` are measured, and two logistic regressions (scikit-learn) are fitted:
+
+* found: answerable (gold non-empty) vs not; the operating points are read off 5-fold
+  cross-validated probabilities on the train split: ``maybe_at`` keeps answerable questions
+  told "not found" at most ``--max-missed``; ``found_at`` lets at most ``--max-confident-wrong``
+  of the unanswerable questions through as confident answers;
+* sentence: for answerable questions whose gold is among the hits, whether a quotable unit
+  contains a gold string.
+
+The test split is never read here.
+"""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from chat.abstain import DECISION_FILE, FEATURES, DecisionModel, LinearModel, feature_values
+from chat.answer import SENTENCE_FEATURES, Measured, measure, prepare_question, sentence_values
+from index.evaluate import is_hit
+
+
+@dataclass(frozen=True)
+class Sample:
+    item: dict
+    measured: Measured | None
+
+
+def measure_all(questions: Sequence[dict], searcher, top_k: int = 5) -> list[Sample]:
+    samples = []
+    for item in questions:
+        prepared = prepare_question(item["q"])
+        samples.append(Sample(item, None if isinstance(prepared, str) else measure(prepared, searcher, top_k)))
+    return samples
+
+
+def fit_linear(x: np.ndarray, y: np.ndarray, names: Sequence[str], c: float = 1.0) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit((x - mean) / scale, y)
+    return LinearModel(tuple(names), tuple(map(float, mean)), tuple(map(float, scale)),
+                       tuple(map(float, lr.coef_[0])), float(lr.intercept_[0]))
+
+
+def cv_probabilities(x: np.ndarray, y: np.ndarray, names: Sequence[str], folds: int = 5) -> np.ndarray:
+    from sklearn.model_selection import StratifiedKFold
+
+    from chat.abstain import sigmoid
+
+    p = np.zeros(len(y))
+    for train, held in StratifiedKFold(folds, shuffle=True, random_state=0).split(x, y):
+        model = fit_linear(x[train], y[train], names)
+        p[held] = [sigmoid(model.logit(row)) for row in x[held]]
+    return p
+
+
+def found_data(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray]:
+    names = list(FEATURES)
+    rows = [(feature_values(s.measured.signals, names), bool(s.item.get("gold"))) for s in samples if s.measured]
+    return np.array([r[0] for r in rows]), np.array([int(r[1]) for r in rows])
+
+
+def sentence_data(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray]:
+    names = list(SENTENCE_FEATURES)
+    x, y = [], []
+    for s in samples:
+        gold = s.item.get("gold") or []
+        if not s.measured or not gold:
+            continue
+        labels = [is_hit(sentence.text, gold) for sentence in s.measured.sentences]
+        if not any(labels):
+            continue
+        for feats, label in zip(s.measured.features, labels):
+            x.append(sentence_values(feats, names))
+            y.append(int(label))
+    return np.array(x), np.array(y)
+
+
+def operating_points(p: np.ndarray, y: np.ndarray, max_missed: float, max_confident_wrong: float) -> tuple[float, float]:
+    """``maybe_at``: the highest threshold with at most ``max_missed`` answerable below it;
+    ``found_at``: the lowest with at most ``max_confident_wrong`` unanswerable at or above it."""
+    answerable, other = np.sort(p[y == 1]), np.sort(p[y == 0])
+    k = int(np.floor(max_missed * len(answerable)))
+    maybe_at = float(answerable[k]) if len(answerable) else 0.5
+    j = int(np.ceil((1 - max_confident_wrong) * len(other)))
+    found_at = float(other[min(j, len(other) - 1)]) + 1e-6 if len(other) else 0.5
+    return maybe_at, max(found_at, maybe_at)
+
+
+def curve(p: np.ndarray, y: np.ndarray, thresholds: Sequence[float]) -> list[tuple[float, float, float]]:
+    return [(t, float(np.mean(p[y == 1] < t)), float(np.mean(p[y == 0] < t))) for t in thresholds]
+
+
+def fit(samples: Sequence[Sample], max_missed: float, max_confident_wrong: float,
+        model_id: str = "", fingerprint: str = "") -> tuple[DecisionModel, dict]:
+    x, y = found_data(samples)
+    p = cv_probabilities(x, y, list(FEATURES))
+    maybe_at, found_at = operating_points(p, y, max_missed, max_confident_wrong)
+    sx, sy = sentence_data(samples)
+    model = DecisionModel(found=fit_linear(x, y, list(FEATURES)), found_at=round(found_at, 4),
+                          maybe_at=round(maybe_at, 4), sentence=fit_linear(sx, sy, list(SENTENCE_FEATURES)),
+                          model_id=model_id, model_fingerprint=fingerprint)
+    report = {"questions": len(y), "answerable": int(y.sum()), "unanswerable": int(len(y) - y.sum()),
+              "sentence_rows": len(sy), "maybe_at": model.maybe_at, "found_at": model.found_at,
+              "cv_missed": float(np.mean(p[y == 1] < maybe_at)), "cv_abstain": float(np.mean(p[y == 0] < maybe_at)),
+              "cv_confident_wrong": float(np.mean(p[y == 0] >= found_at)),
+              "curve": curve(p, y, [round(t, 2) for t in np.arange(0.05, 1.0, 0.05)])}
+    return model, report
+
+
+def format_report(model: DecisionModel, report: dict) -> str:
+    lines = ["# The fitted found / not-found decision", "",
+             "Made by `python -m chat.fit_decision` on the train split of tests/data/qbank.jsonl "
+             f"({report['questions']} questions: {report['answerable']} answerable, {report['unanswerable']} not); "
+             f"sentence ranker on {report['sentence_rows']} candidate sentences.", "",
+             f"Model: {model.model_id} (fingerprint {model.model_fingerprint[:16]}).", "",
+             "## Operating points (5-fold cross-validated probabilities on train)", "",
+             f"- `maybe_at` = {model.maybe_at}: below it, not found. CV answerable told not found: "
+             f"{report['cv_missed']:.1%}; unanswerable told not found: {report['cv_abstain']:.1%}.",
+             f"- `found_at` = {model.found_at}: at or above it, a confident answer; in between, 可能相關. "
+             f"CV unanswerable answered confidently: {report['cv_confident_wrong']:.1%}.", "",
+             "| threshold | answerable told not found | unanswerable told not found |", "| --- | --- | --- |"]
+    lines += [f"| {t:.2f} | {a:.1%} | {u:.1%} |" for t, a, u in report["curve"]]
+    lines += ["", "## Coefficients (standardised features)", "", "| found feature | coef |", "| --- | --- |"]
+    lines += [f"| {n} | {c:+.3f} |" for n, c in zip(model.found.features, model.found.coef)]
+    lines += ["", "| sentence feature | coef |", "| --- | --- |"]
+    lines += [f"| {n} | {c:+.3f} |" for n, c in zip(model.sentence.features, model.sentence.coef)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from chat.config import Config
+    from chat.evaluate import read_questions
+    from chat.service import Service
+
+    parser = argparse.ArgumentParser(prog="python -m chat.fit_decision", description=__doc__.split("\n")[0])
+    parser.add_argument("--questions", type=Path, default=Path("tests/data/qbank.jsonl"))
+    parser.add_argument("--split", default="train")
+    parser.add_argument("--out", type=Path, default=DECISION_FILE)
+    parser.add_argument("--report", type=Path, default=Path("docs/decision.md"))
+    parser.add_argument("--max-missed", type=float, default=0.03)
+    parser.add_argument("--max-confident-wrong", type=float, default=0.05)
+    args = parser.parse_args(argv)
+    questions = [q for q in read_questions(args.questions) if q.get("split") == args.split]
+    service = Service(Config.load())
+    searcher = service.searcher()
+    encoder = searcher.encoder
+    model, report = fit(measure_all(questions, searcher), args.max_missed, args.max_confident_wrong,
+                        encoder.model_id, encoder.fingerprint)
+    model.save(args.out)
+    args.report.write_text(format_report(model, report), encoding="utf-8")
+    print(format_report(model, report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
