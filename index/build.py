@@ -176,7 +176,7 @@ def unique_passages(passages: Sequence[Passage]) -> tuple[list[Passage], list[st
 def embedding_text(passage: Passage) -> str:
     """The exact string given to the encoder for a passage (and hashed as its cache key):
     its heading path and its own text."""
-    return passage.search_text
+    return passage.text
 
 
 def embed_passages(passages: Sequence[Passage], encoder, cache_dir: Path, stage: _Stage,

@@ -144,7 +144,7 @@ def split_passages(
         para = item.paragraph
         for n, (start, end) in enumerate(_chunks(para.text, max_chars)):
             first = item.lead[0] if (n == 0 and item.lead) else None
-            context = " › ".join((article.meta.title, *item.context, *((p.text for p in item.lead) if n else ())))
+            context = " › ".join((*item.context, *((p.text for p in item.lead) if n else ())))
             passage = _passage(article, para, start, end, tokenize, context, first)
             if passage.id in seen:  # the same text twice in one article: keep ids unique, still stable
                 passage = replace(passage, id=f"{passage.id}-{para.number}-{start}")

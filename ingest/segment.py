@@ -11,9 +11,13 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-OPENCC_CONFIG = "t2s"  # fold everything to Simplified: many Traditional forms map to one Simplified form
+# Fold everything to Simplified (many Traditional forms map to one Simplified form), after
+# Japanese shinjitai to Traditional (総務省 → 總務省), so Japanese questions meet the articles.
+OPENCC_CONFIGS = ("jp2t", "t2s")
+OPENCC_CONFIG = "+".join(OPENCC_CONFIGS)
 
 _PUNCT_OR_SPACE = re.compile(r"^[\W_]+$", re.UNICODE)
+_KANA_PARTICLE = re.compile(r"^[\u3040-\u309f]{1,3}$")   # Japanese hiragana particles and endings
 
 
 def _data_text(name: str) -> str:
@@ -21,15 +25,18 @@ def _data_text(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _converter():
+def _converters() -> tuple:
     import opencc
 
-    return opencc.OpenCC(OPENCC_CONFIG)
+    return tuple(opencc.OpenCC(name) for name in OPENCC_CONFIGS)
 
 
 def fold(text: str) -> str:
-    """NFKC (full-width → half-width), Traditional → Simplified, lowercase."""
-    return _converter().convert(unicodedata.normalize("NFKC", text)).lower()
+    """NFKC (full-width → half-width), Japanese shinjitai → Traditional → Simplified, lowercase."""
+    text = unicodedata.normalize("NFKC", text)
+    for converter in _converters():
+        text = converter.convert(text)
+    return text.lower()
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +66,7 @@ def tokenize(text: str) -> list[str]:
     tokens = []
     for word in _jieba().cut_for_search(fold(text)):
         word = word.strip()
-        if word and not _PUNCT_OR_SPACE.match(word) and word not in stop:
+        if word and not _PUNCT_OR_SPACE.match(word) and word not in stop and not _KANA_PARTICLE.match(word):
             tokens.append(word)
     return tokens
 
