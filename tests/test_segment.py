@@ -27,4 +27,9 @@ def test_fold_is_width_and_case_insensitive():
 
 def test_fingerprint_names_jieba_dictionary_and_opencc():
     fp = segmenter_fingerprint()
-    assert fp["jieba"] and len(fp["userdict_sha256"]) == 64 and fp["opencc"] == "t2s"
+    assert fp["jieba"] and len(fp["userdict_sha256"]) == 64 and fp["opencc"] == "jp2t+t2s"
+
+
+def test_japanese_shinjitai_meets_the_traditional_text():
+    assert set(tokenize("総務省の地域活性化")) & set(tokenize("總務省的地域活性化")) >= {fold("總務省")}
+    assert "が" not in tokenize("総務省が実施した")          # hiragana particles are not search terms
