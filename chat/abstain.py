@@ -19,6 +19,7 @@ import json
 import math
 import re
 import unicodedata
+from itertools import combinations_with_replacement
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
@@ -77,6 +78,9 @@ FEATURES: dict[str, object] = {
     "letters": lambda s: s.letters,
     "length": lambda s: math.log1p(s.chars),
 }
+# What the found model is fitted on (the raw signals; their products come from interactions).
+FOUND_FEATURES = ("dense_top", "dense_gap", "dense_spread", "sentence_dense", "coverage", "unknown",
+                  "unknown_terms", "numbers_missing", "sentence", "ranks_agree", "latin", "letters", "length", "terms")
 
 # What each feature says, in the direction it pushed the decision (for ``reason``).
 _SAYS = {
@@ -116,27 +120,53 @@ class Decision:
 
 @dataclass(frozen=True)
 class LinearModel:
-    """A logistic regression over standardised named features (fitted by chat.fit_decision)."""
+    """A logistic regression over standardised named features (fitted by chat.fit_decision);
+    with ``interactions`` it also weighs every product of two standardised features (a
+    quadratic boundary: "no known term" matters more when the dense match is weak)."""
 
     features: tuple[str, ...]
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
+    interactions: bool = False
+
+    def standardise(self, values: Sequence[float]) -> list[float]:
+        return [(v - m) / (sc or 1.0) for v, m, sc in zip(values, self.mean, self.scale)]
+
+    def expand(self, values: Sequence[float]) -> list[float]:
+        z = self.standardise(values)
+        return z + [z[i] * z[j] for i, j in pairs(len(z))] if self.interactions else z
 
     def contributions(self, values: Sequence[float]) -> list[float]:
-        return [c * (v - m) / (sc or 1.0) for c, v, m, sc in zip(self.coef, values, self.mean, self.scale)]
+        """Each feature's share of the logit (an interaction is split between its two features)."""
+        z = self.standardise(values)
+        parts = [c * v for c, v in zip(self.coef, z)]
+        if self.interactions:
+            for c, (i, j) in zip(self.coef[len(z):], pairs(len(z))):
+                parts[i] += c * z[i] * z[j] / 2
+                parts[j] += c * z[i] * z[j] / 2
+        return parts
 
     def logit(self, values: Sequence[float]) -> float:
-        return self.intercept + sum(self.contributions(values))
+        return self.intercept + sum(c * v for c, v in zip(self.coef, self.expand(values)))
 
     @classmethod
     def from_json(cls, data: dict, known: dict) -> "LinearModel":
         unknown = [f for f in data.get("features", []) if f not in known]
         if unknown:
             raise ValueError(f"decision file uses unknown features {unknown}")
-        return cls(tuple(data["features"]), tuple(data["mean"]), tuple(data["scale"]),
-                   tuple(data["coef"]), float(data["intercept"]))
+        model = cls(tuple(data["features"]), tuple(data["mean"]), tuple(data["scale"]),
+                    tuple(data["coef"]), float(data["intercept"]), bool(data.get("interactions", False)))
+        n = len(model.features)
+        if len(model.coef) != n + (len(pairs(n)) if model.interactions else 0):
+            raise ValueError("decision file has the wrong number of coefficients")
+        return model
+
+
+def pairs(n: int) -> list[tuple[int, int]]:
+    """Index pairs (i <= j) of the interaction terms, in a fixed order."""
+    return list(combinations_with_replacement(range(n), 2))
 
 
 def sigmoid(z: float) -> float:
@@ -160,8 +190,9 @@ class DecisionModel:
         return sigmoid(self.found.logit(feature_values(s, self.found.features)))
 
     def decide(self, s: Signals, fingerprint: str | None = None) -> Decision:
-        parts = self.found.contributions(feature_values(s, self.found.features))
-        p = sigmoid(self.found.intercept + sum(parts))
+        values = feature_values(s, self.found.features)
+        parts = self.found.contributions(values)
+        p = sigmoid(self.found.logit(values))
         found = p >= self.maybe_at
         # the feature that pushed hardest in the direction of the outcome says why
         order = sorted(range(len(parts)), key=lambda i: parts[i], reverse=found)
