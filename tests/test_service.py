@@ -6,7 +6,7 @@ import numpy as np
 import chat.service as service_module
 from chat.config import Config
 from chat.service import Service
-from index.embed import QueryCachingEncoder
+from index.model.encoder import QueryCachingEncoder
 from tests.fakes import FakeEncoder
 
 ARTICLE = "日本於2014年通過了「城鎮・人口・工作創生法」，希望打造一億人活躍的強韌社會。\n\n總務省每年補助地方政府推動ICT地域活性化政策。\n"
