@@ -19,7 +19,16 @@ from bench.corpus import SeedText, synthetic_store_parts
 from bench.rebuild import fresh_dir
 
 VECTORS_NOTE = ("passage text: seed sentences re-combined; passage vectors: synthetic "
-                "(bench.ann_bench.clustered_vectors), query vectors: the real encoder")
+                "(bench.ann_bench.clustered_vectors); sentence vectors: the passage's vector plus noise; "
+                "query vectors: the real encoder")
+
+
+def _sentence_vectors(passage_vectors: np.ndarray, spans: list, random_seed: int) -> np.ndarray:
+    """Synthetic sentence vectors near their passage's vector (unit length, float32)."""
+    rows = np.repeat(np.arange(len(spans)), [len(s) for s in spans])
+    rng = np.random.default_rng(random_seed + 1)
+    noisy = passage_vectors[rows] + rng.normal(0, 0.02, (len(rows), passage_vectors.shape[1])).astype(np.float32)
+    return (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
 
 
 def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, random_seed: int = 0) -> dict:
@@ -27,14 +36,17 @@ def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, ran
     from bench.ann_bench import clustered_vectors
     from index.bm25 import BM25Params, KeywordIndex
     from index.build import make_manifest
+    from index.build import passage_sentence_spans
     from index.dense import DenseIndex
-    from index.store import write_store
+    from index.store import SentenceTable, write_store
     from ingest.segment import segmenter_fingerprint
 
     start = time.perf_counter()
     articles, cut = synthetic_store_parts(seed, passages, random_seed)
     text_s = time.perf_counter() - start
     vectors = clustered_vectors(len(cut), np.random.default_rng(random_seed), dim=int(encoder.dim))
+    spans = passage_sentence_spans(cut)
+    sentences = SentenceTable.from_lists(spans, _sentence_vectors(vectors, spans, random_seed))
     begin = time.perf_counter()
     dense = DenseIndex.build(vectors)
     dense_s = time.perf_counter() - begin
@@ -45,7 +57,7 @@ def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, ran
     directory = fresh_dir(index_dir)
     directory.mkdir(parents=True)
     begin = time.perf_counter()
-    write_store(directory, manifest, cut, articles, vectors, dense, keyword)
+    write_store(directory, manifest, cut, articles, vectors, dense, keyword, sentences)
     return {"passages": len(cut), "articles": len(articles), "dense_kind": dense.kind,
             "text_s": round(text_s, 1), "dense_build_s": round(dense_s, 1), "bm25_build_s": round(bm25_s, 1),
             "write_s": round(time.perf_counter() - begin, 1), "seconds": round(time.perf_counter() - start, 1),

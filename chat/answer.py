@@ -8,11 +8,8 @@ and quotes the best one to three sentences verbatim with ``[n]`` citations.
 from __future__ import annotations
 
 import re
-import threading
-import time
 import unicodedata
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
@@ -23,7 +20,7 @@ from chat.abstain import dense_gap, dense_top, passage_coverage, ranks_agree, un
 from chat.records import Answer, Citation, Quote
 from chat.terms import CorpusStats, folded, latin_share, has_searchable_text, question_terms
 from chat.terms import weighted_coverage
-from index.records import Hit
+from index.records import Hit, SentenceVectors
 from ingest.passages import sentence_spans
 
 MAX_QUERY_CHARS = 500
@@ -34,17 +31,10 @@ MESSAGE_NO_ARTICLES = "目前沒有可以搜尋的文章，請先加入文章。
 
 
 
-class Encoder(Protocol):
-    fingerprint: str
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
 class SearcherLike(Protocol):
-    encoder: Encoder
-
     def search(self, query: str, top_k: int = 5) -> list[Hit]: ...
+    def query_vector(self, query: str) -> np.ndarray: ...
+    def sentence_vectors(self, passage_id: str) -> SentenceVectors: ...
 
 
 # --------------------------------------------------------------------------- input
@@ -108,63 +98,26 @@ def hit_sentences(hits: Sequence[Hit]) -> list[Sentence]:
 # --------------------------------------------------------------------------- dense vectors
 
 
-class VectorCache:
-    """Sentence vectors by text for one encoder, least recently used dropped first (thread-safe)."""
-
-    def __init__(self, encoder: Encoder, capacity: int = 20000):
-        self.encoder = encoder
-        self.capacity = capacity
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _remember(self, store: OrderedDict[str, np.ndarray], key: str, vec: np.ndarray, cap: int) -> None:
-        store[key] = vec
-        store.move_to_end(key)
-        while len(store) > cap:
-            store.popitem(last=False)
-
-    def passages(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        fresh = dict(zip(missing, self.encoder.encode_passages(missing))) if missing else {}
-        with self._lock:
-            for text, vec in fresh.items():
-                self._remember(self._vectors, text, np.asarray(vec, dtype=np.float32), self.capacity)
-            rows = [self._vectors.get(t) for t in texts]
-            for t in texts:
-                if t in self._vectors:
-                    self._vectors.move_to_end(t)
-        rows = [row if row is not None else np.asarray(fresh[t], dtype=np.float32) for row, t in zip(rows, texts)]
-        return np.stack(rows) if rows else np.zeros((0, 0), np.float32)
-
-    def query(self, text: str) -> np.ndarray:
-        with self._lock:
-            cached = self._queries.get(text)
-        if cached is not None:
-            return cached
-        vec = np.asarray(self.encoder.encode_queries([text])[0], dtype=np.float32)
-        with self._lock:
-            self._remember(self._queries, text, vec, 256)
-        return vec
-
-
-_CACHES: "weakref.WeakKeyDictionary[object, VectorCache]" = weakref.WeakKeyDictionary()
-
-
-def vector_cache(encoder: Encoder) -> VectorCache:
-    cache = _CACHES.get(encoder)
-    if cache is None:
-        cache = _CACHES[encoder] = VectorCache(encoder)
-    return cache
-
-
-def sentence_similarities(query: str, sentences: Sequence[Sentence], encoder: Encoder | None) -> np.ndarray:
-    """Cosine of each sentence with the query (zeros without an encoder)."""
-    if encoder is None or not sentences:
-        return np.zeros(len(sentences), dtype=np.float32)
-    cache = vector_cache(encoder)
-    return cache.passages([s.text for s in sentences]) @ cache.query(query)
+def sentence_similarities(query: str, sentences: Sequence[Sentence], hits: Sequence[Hit],
+                          searcher: SearcherLike) -> np.ndarray:
+    """Cosine of each sentence with the query: the sentence vectors stored at build time
+    (``searcher.sentence_vectors``) against the one query encoding (``searcher.query_vector``,
+    the search's own through the query cache). Nothing is embedded here; a sentence without a
+    stored vector scores 0."""
+    sims = np.zeros(len(sentences), dtype=np.float32)
+    if not sentences:
+        return sims
+    stored: dict[int, dict[str, np.ndarray]] = {}
+    for i in sorted({s.hit for s in sentences}):
+        passage = hits[i].passage
+        vectors = searcher.sentence_vectors(passage.id)
+        stored[i] = dict(zip(vectors.texts(passage.text), vectors.vectors))
+    query_vector = searcher.query_vector(query)
+    for n, sentence in enumerate(sentences):
+        vector = stored[sentence.hit].get(sentence.text)
+        if vector is not None:
+            sims[n] = float(vector @ query_vector)
+    return sims
 
 
 # --------------------------------------------------------------------------- scoring
@@ -301,32 +254,6 @@ def searcher_passages(searcher: object) -> Sequence:
     return passages if passages is not None else ()
 
 
-WARM_SENTENCE_LIMIT = 2000
-WARM_SECONDS = 20.0   # a background warm-up must not compete with users for long on 2 cores
-
-
-def warm_sentence_cache(searcher: object, limit: int = WARM_SENTENCE_LIMIT, batch: int = 16,
-                        seconds: float = WARM_SECONDS) -> int:
-    """Embed the sentences of the indexed passages (up to ``limit``, for at most ``seconds``)
-    before questions arrive, so the first answers that quote them do not wait. Returns the
-    number of sentences embedded."""
-    encoder = getattr(searcher, "encoder", None)
-    if encoder is None:
-        return 0
-    texts: list[str] = []
-    for passage in searcher_passages(searcher):
-        texts.extend(split_sentences(passage.text))
-        if len(texts) >= limit:
-            break
-    texts = list(dict.fromkeys(texts))[:limit]
-    cache, deadline, done = vector_cache(encoder), time.monotonic() + seconds, 0
-    for start in range(0, len(texts), batch):
-        if time.monotonic() > deadline:
-            break
-        done += len(cache.passages(texts[start:start + batch]))
-    return done
-
-
 def corpus_stats(searcher: object) -> CorpusStats:
     """Document frequencies over the searcher's passages, cached per searcher object
     (a rebuild opens a new searcher) and recomputed if its passage count changes."""
@@ -399,7 +326,7 @@ def analyse_question(
     terms = question_terms(prepared.query)
     stats = corpus_stats(searcher)
     sentences = hit_sentences(hits)
-    sims = sentence_similarities(prepared.query, sentences, getattr(searcher, "encoder", None))
+    sims = sentence_similarities(prepared.query, sentences, hits, searcher)
     trust = 1.0 - unknown_share(terms, stats)
     scored = rank_sentences(sentences, sentence_features(terms, sentences, hits, sims, stats), weights, trust)
     signals = measure_signals(prepared.query, terms, hits, stats, scored[0] if scored else None)

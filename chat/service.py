@@ -94,12 +94,11 @@ class Service:
         return answer_question(question, self.searcher(), top_k=top_k or self.config.top_k)
 
     def warm_up(self, question: str) -> int:
-        """Load the model, open the index, answer ``question`` and embed the corpus' sentences
-        ahead of users (the UI runs this in the background at start). Returns sentences embedded."""
-        from chat.answer import warm_sentence_cache
-
+        """Load the model, open the index and answer ``question`` ahead of users (the UI runs this
+        in the background at start). Sentence vectors are stored in the index, so nothing else
+        needs warming. Returns the number of stored sentence vectors."""
         self.ask(question)
-        return warm_sentence_cache(self.searcher())
+        return self.searcher().manifest.sentences
 
     def build(self, progress: Progress | None = None):
         """Incremental rebuild of the index from the corpus; the new index is served afterwards."""
