@@ -23,7 +23,7 @@ from index.bm25 import BM25Params, KeywordIndex
 from index.dense import EXACT_MAX_VECTORS, DenseIndex
 from index.store import (ArticleEntry, EmbeddingCache, IndexBusyError, IndexPaths, IndexMissingError,
                          IndexMismatchError, Manifest, SentenceTable, file_lock, index_paths, read_manifest,
-                         recover, swap_in, text_key, write_store)
+                         VECTORS_FILE, recover, swap_in, text_key, write_store)
 from ingest.records import Article, IngestResult, Passage
 
 Progress = Callable[[int, int, str], None]
@@ -100,7 +100,7 @@ def build_index(corpus_dir: Path, index_dir: Path, encoder, *, max_chars: int = 
         embedded, sentence_embedded = embed_passages(passages, spans, encoder, paths.cache, stage, batch_size)
         sentences = SentenceTable.from_lists(spans, sentence_embedded.vectors)
         stage(0, 1, "indexing")
-        dense = DenseIndex.build(embedded.vectors, exact_max=exact_max)
+        dense = dense_index(paths, previous, passages, embedded.vectors, exact_max)
         keyword = KeywordIndex.build([p.tokens for p in passages], bm25)
         manifest = make_manifest(result.articles, passages, encoder, segmenter or _default_segmenter(),
                                  max_chars, dense.kind, bm25, result.duplicates)
@@ -240,6 +240,28 @@ def _embed_texts(texts: list[str], encoder, cache: EmbeddingCache, stage: _Stage
     fresh = set(todo)
     embedded = sum(1 for k in keys if k in fresh)
     return _Embedded(vectors.astype(np.float32), embedded, len(keys) - embedded, len(todo))
+
+
+def dense_index(paths: IndexPaths, previous: Manifest | None, passages: Sequence[Passage], vectors: np.ndarray,
+                exact_max: int) -> DenseIndex:
+    """The FAISS index for ``vectors``: the previous HNSW graph updated in place of a rebuild
+    when there is one (unchanged passages keep their nodes; see ``DenseIndex.update``)."""
+    if previous is None or previous.dense_kind != "hnsw" or len(vectors) <= exact_max:
+        return DenseIndex.build(vectors, exact_max=exact_max)
+    try:
+        old = DenseIndex.load(paths.live)
+        old_vectors = np.load(paths.live / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError, RuntimeError):        # unreadable: the load check will say so; rebuild
+        return DenseIndex.build(vectors, exact_max=exact_max)
+    old_row = {pid: row for row, pid in enumerate(previous.passage_ids)}
+    reuse = np.array([old_row.get(p.id, -1) for p in passages], dtype=np.int64)
+    known = np.flatnonzero(reuse >= 0)
+    if len(known) and old_vectors.shape[1:] == vectors.shape[1:] and len(old_vectors) == len(previous.passage_ids):
+        same = np.all(np.asarray(old_vectors[reuse[known]]) == vectors[known], axis=1)
+        reuse[known[~same]] = -1                         # same id, new vector (e.g. another embed text)
+    else:
+        reuse[:] = -1
+    return DenseIndex.update(old, reuse, vectors, exact_max=exact_max)
 
 
 def _encode_checked(encoder, texts: list[str]) -> np.ndarray:

@@ -242,3 +242,26 @@ def test_a_missing_passage_id_has_no_sentence_vectors(tmp_path, fake_encoder):
     _build(corpus, tmp_path / "index", fake_encoder)
     with pytest.raises(KeyError):
         Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs()).sentence_vectors("no-such-passage")
+
+
+def test_adding_and_removing_articles_updates_the_hnsw_graph_instead_of_rebuilding(tmp_path, fake_encoder):
+    from tests.index_fakes import many_paragraphs
+
+    corpus = write_corpus(tmp_path / "corpus", a=many_paragraphs(40, "甲"), b=many_paragraphs(40, "乙"))
+    index_dir = tmp_path / "index"
+    assert _build(corpus, index_dir, fake_encoder, exact_max=10).dense_kind == "hnsw"
+    write_corpus(corpus, c=many_paragraphs(5, "丙"))
+    _build(corpus, index_dir, fake_encoder, exact_max=10)
+    stored = load_store(index_dir)
+    assert (stored.dense.size, stored.dense.total) == (85, 85)
+    assert stored.dense.slots[:80].tolist() == list(range(80))       # the first 80 nodes kept their place
+    (corpus / "c.txt").unlink()                                        # 5 of 85 removed: tombstones
+    _build(corpus, index_dir, fake_encoder, exact_max=10)
+    stored = load_store(index_dir)
+    assert (stored.dense.size, stored.dense.total) == (80, 85)
+    searcher = Searcher.open(index_dir, fake_encoder, **open_kwargs())
+    hits = searcher.search("第3段丙：地方創生政策第3項措施與預算。", top_k=80, mode="dense")
+    assert len(hits) == 80 and all(h.passage.doc_id in ("a", "b") for h in hits)
+    (corpus / "b.txt").unlink()                                        # half removed: rebuilt
+    _build(corpus, index_dir, fake_encoder, exact_max=10)
+    assert (load_store(index_dir).dense.size, load_store(index_dir).dense.total) == (40, 40)
