@@ -1,8 +1,8 @@
 """The peer baseline: the plain hybrid pipeline a user would write instead of sousei, timed in the
 same run, alternating question by question with ``Service.ask`` on the same index.
 
-Peer = sentence-transformers query encoding (``SentenceTransformer.encode``, its default
-threads) + FAISS ``IndexFlatIP`` over the index's stored passage vectors (same model, same
+Peer = sentence-transformers query encoding (``SentenceTransformer.encode`` on one torch thread,
+its fastest setting for one question on a busy 2-core machine) + FAISS ``IndexFlatIP`` over the index's stored passage vectors (same model, same
 passages) + bm25s over the same jieba tokens + reciprocal-rank fusion (k = 60) of the top 50 of
 each; it returns the top 5 passages and composes no answer. sousei's figure is a whole
 ``Service.ask`` (search + quoted answer). Each row records the load average when it was taken.
@@ -55,10 +55,12 @@ class PeerPipeline:
 
 def st_query_encoder(model_cache: Path) -> Callable[[str], np.ndarray]:
     """Plain sentence-transformers encoding of a question (the model's "query: " prompt)."""
+    import torch
     from sentence_transformers import SentenceTransformer
 
     from index.model.prepare import prepare_model
 
+    torch.set_num_threads(1)
     model = SentenceTransformer(str(prepare_model(Path(model_cache)).path), device="cpu")
     return lambda q: model.encode([q], prompt_name="query", normalize_embeddings=True, show_progress_bar=False)[0]
 
@@ -75,8 +77,11 @@ def peer_vs_sousei(index_dir: Path, corpus_dir: Path, encoder, questions: list[s
         encode = lambda q: fake.encode_queries([q])[0]   # noqa: E731
     else:
         encode = st_query_encoder(model_cache or Config.load().model_cache)
+    from index.model.encoder import QueryCachingEncoder
+    from index.model.factory import unwrap
+
     peer = PeerPipeline(index_dir, encode)
-    service = make_service(index_dir, corpus_dir, encoder)
+    service = make_service(index_dir, corpus_dir, QueryCachingEncoder(unwrap(encoder)))   # an empty query cache
     for text in WARMUP:
         service.ask(text)
         peer.search(text)

@@ -300,3 +300,11 @@ def test_embed_module_is_lazy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_an_unchanged_source_is_not_hashed_again(tiny_source: Path, tmp_path: Path, monkeypatch):
+    first = prepare.prepare_model(tmp_path, export=False)
+    assert prepare.read_manifest(first.path)["source_stamp"] == prepare.source_stamp(tiny_source)
+    monkeypatch.setattr(prepare, "sha256_bytes", lambda data: pytest.fail("the source was hashed again"))
+    again = prepare.prepare_model(tmp_path, export=False)
+    assert not again.created and again.source_sha256 == first.source_sha256
