@@ -2,7 +2,7 @@
 
 ``fake`` (for the quick test run) is ``tests.fakes.FakeEncoder``: no model load, character
 n-gram vectors. Subprocesses in fake mode run :mod:`bench.fakecli`, which is the real
-``sousei`` CLI with ``index.embed.load_encoder`` replaced by the same fake.
+``sousei`` CLI with ``index.model.factory``'s loaders replaced by the same fake.
 """
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ def load_bench_encoder(kind: str, model_cache: Path | None = None):
     if kind == "fake":
         return fake_encoder()
     from chat.config import DEFAULT_MODEL, Config
-    from index.fast_e5 import load_serving_encoder
+    from index.model.factory import load_query_encoder
 
-    return load_serving_encoder(DEFAULT_MODEL, model_cache or Config.load().model_cache)
+    return load_query_encoder(DEFAULT_MODEL, model_cache or Config.load().model_cache)
 
 
 def fake_encoder():

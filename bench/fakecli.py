@@ -9,15 +9,14 @@ import sys
 
 def install_fake_encoder() -> None:
     """Make the loaders chat.service looks up at call time return the fake encoder."""
-    import index.embed
-    import index.fast_e5
+    import index.model.factory
     from bench.encoders import fake_encoder
 
-    def load(model, cache_dir, progress=None):
+    def load(model, cache_dir, progress=None, query_encoder=None):
         return fake_encoder()
 
-    index.embed.load_encoder = load
-    index.fast_e5.load_serving_encoder = load
+    index.model.factory.load_query_encoder = load
+    index.model.factory.load_passage_encoder = load
 
 
 def main(argv: list[str] | None = None) -> int:

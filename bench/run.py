@@ -11,7 +11,7 @@ from typing import Callable
 
 from bench.measure import load_average, machine_info
 
-SECTIONS = ("seed_build", "warm_seed", "cold_ask", "server_seed", "add_one", "dense_scale",
+SECTIONS = ("seed_build", "warm_seed", "peer_seed", "batch_seed", "cold_ask", "server_seed", "add_one", "dense_scale",
             "large_index", "warm_large", "server_large")
 
 
@@ -83,6 +83,20 @@ def section_warm_seed(ctx: Context) -> dict:
     return warm_ask(ctx.seed_index, ctx.options.seed_corpus, ctx.encoder, _questions(ctx.options.sizes.questions))
 
 
+def section_peer_seed(ctx: Context) -> dict:
+    from bench.peer import peer_vs_sousei
+
+    return peer_vs_sousei(ctx.seed_index, ctx.options.seed_corpus, ctx.encoder,
+                          _questions(ctx.options.sizes.questions), ctx.options.encoder)
+
+
+def section_batch_seed(ctx: Context) -> dict:
+    from bench.batch import batch_cost
+
+    return batch_cost(ctx.options.encoder, ctx.seed_index, ctx.options.seed_corpus,
+                      _questions(ctx.options.sizes.questions), ctx.work)
+
+
 def section_cold_ask(ctx: Context) -> dict:
     from bench.cold import cold_ask, import_profile
 
@@ -133,7 +147,7 @@ def section_server_large(ctx: Context) -> dict:
 
 
 RUNNERS = {name: globals()[f"section_{name}"] for name in SECTIONS}
-NEEDS = {"warm_seed": "seed_build", "cold_ask": "seed_build", "server_seed": "seed_build",
+NEEDS = {"warm_seed": "seed_build", "peer_seed": "seed_build", "batch_seed": "seed_build", "cold_ask": "seed_build", "server_seed": "seed_build",
          "warm_large": "large_index", "server_large": "large_index"}
 
 
@@ -167,7 +181,10 @@ def run_sections(ctx: Context, results: dict) -> None:
             continue
         ctx.options.say(f"[bench] {name} ... (load {load_average()})")
         start = time.perf_counter()
+        load_start = load_average()
         results[name] = RUNNERS[name](ctx)
+        if isinstance(results[name], dict):          # the machine load with every figure
+            results[name].setdefault("load", {"start": load_start, "end": load_average()})
         results["meta"]["section_seconds"][name] = round(time.perf_counter() - start, 1)
         ctx.options.say(f"[bench] {name}: {results['meta']['section_seconds'][name]} s")
         if ctx.options.checkpoint is not None:

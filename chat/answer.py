@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-import time
 import unicodedata
-import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
@@ -25,7 +21,7 @@ from chat.abstain import unknown_count, unknown_share
 from chat.records import Answer, Citation, Quote
 from chat.terms import CorpusStats, folded, latin_share, has_searchable_text, question_terms
 from chat.terms import ENUMERATION, NUMBER_IN_TEXT, Asks, question_asks, weighted_coverage
-from index.records import Hit
+from index.records import Hit, SentenceVectors
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, sentence_spans
 
 MAX_QUERY_CHARS = 500
@@ -36,17 +32,15 @@ MESSAGE_NO_ARTICLES = "目前沒有可以搜尋的文章，請先加入文章。
 
 
 
-class Encoder(Protocol):
-    fingerprint: str
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
 class SearcherLike(Protocol):
-    encoder: Encoder
+    """What answering needs from an opened index (``index.search.Searcher`` is one)."""
 
+    @property
+    def fingerprint(self) -> str: ...
     def search(self, query: str, top_k: int = 5) -> list[Hit]: ...
+    def query_vector(self, query: str) -> np.ndarray: ...
+    def sentence_vectors(self, passage_id: str) -> SentenceVectors: ...
+    def stats(self) -> CorpusStats: ...
 
 
 # --------------------------------------------------------------------------- input
@@ -142,80 +136,17 @@ def hit_sentences(hits: Sequence[Hit]) -> list[Sentence]:
 
 
 def unit_similarities(query: str, sentences: Sequence[Sentence], hits: Sequence[Hit],
-                      encoder: "Encoder | None") -> np.ndarray:
-    """Cosine of each quotable unit with the question: the best of the sentences it covers."""
-    raw: list[tuple[int, str]] = []
-    for i, hit in enumerate(hits):
-        raw.extend((i, hit.passage.text[a:b]) for a, b in sentence_spans(hit.passage.text))
-    sims = sentence_similarities(query, [Sentence(t, i, 0) for i, t in raw], encoder)
-    offsets, total = [], 0
-    for hit in hits:
-        offsets.append(total)
-        total += len(sentence_spans(hit.passage.text))
-    return np.array([max((float(sims[offsets[s.hit] + k]) for k in s.parts), default=0.0) for s in sentences],
-                    dtype=np.float32)
-
-
-# --------------------------------------------------------------------------- dense vectors
-
-
-class VectorCache:
-    """Sentence vectors by text for one encoder, least recently used dropped first (thread-safe)."""
-
-    def __init__(self, encoder: Encoder, capacity: int = 20000):
-        self.encoder = encoder
-        self.capacity = capacity
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _remember(self, store: OrderedDict[str, np.ndarray], key: str, vec: np.ndarray, cap: int) -> None:
-        store[key] = vec
-        store.move_to_end(key)
-        while len(store) > cap:
-            store.popitem(last=False)
-
-    def passages(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        fresh = dict(zip(missing, self.encoder.encode_passages(missing))) if missing else {}
-        with self._lock:
-            for text, vec in fresh.items():
-                self._remember(self._vectors, text, np.asarray(vec, dtype=np.float32), self.capacity)
-            rows = [self._vectors.get(t) for t in texts]
-            for t in texts:
-                if t in self._vectors:
-                    self._vectors.move_to_end(t)
-        rows = [row if row is not None else np.asarray(fresh[t], dtype=np.float32) for row, t in zip(rows, texts)]
-        return np.stack(rows) if rows else np.zeros((0, 0), np.float32)
-
-    def query(self, text: str) -> np.ndarray:
-        with self._lock:
-            cached = self._queries.get(text)
-        if cached is not None:
-            return cached
-        vec = np.asarray(self.encoder.encode_queries([text])[0], dtype=np.float32)
-        with self._lock:
-            self._remember(self._queries, text, vec, 256)
-        return vec
-
-
-_CACHES: "weakref.WeakKeyDictionary[object, VectorCache]" = weakref.WeakKeyDictionary()
-
-
-def vector_cache(encoder: Encoder) -> VectorCache:
-    cache = _CACHES.get(encoder)
-    if cache is None:
-        cache = _CACHES[encoder] = VectorCache(encoder)
-    return cache
-
-
-def sentence_similarities(query: str, sentences: Sequence[Sentence], encoder: Encoder | None) -> np.ndarray:
-    """Cosine of each sentence with the query (zeros without an encoder)."""
-    if encoder is None or not sentences:
-        return np.zeros(len(sentences), dtype=np.float32)
-    cache = vector_cache(encoder)
-    return cache.passages([s.text for s in sentences]) @ cache.query(query)
+                      searcher: SearcherLike) -> np.ndarray:
+    """Cosine of each quotable unit with the question: the best of the sentences it covers, from
+    the sentence vectors stored at build time against the one query encoding (nothing is
+    embedded here; a sentence without a stored vector scores 0)."""
+    if not sentences:
+        return np.zeros(0, dtype=np.float32)
+    query_vector = searcher.query_vector(query)
+    per_hit = {i: searcher.sentence_vectors(hits[i].passage.id).vectors @ query_vector
+               for i in sorted({s.hit for s in sentences})}
+    return np.array([max((float(per_hit[s.hit][k]) for k in s.parts if k < len(per_hit[s.hit])), default=0.0)
+                     for s in sentences], dtype=np.float32)
 
 
 # --------------------------------------------------------------------------- scoring
@@ -348,60 +279,6 @@ def select_quotes(scored: Sequence[ScoredSentence], max_quotes: int = 3,
     return [best, *extra]
 
 
-# --------------------------------------------------------------------------- corpus statistics
-
-
-_STATS: "weakref.WeakKeyDictionary[object, tuple[int, CorpusStats]]" = weakref.WeakKeyDictionary()
-
-
-def searcher_passages(searcher: object) -> Sequence:
-    """All indexed passages, from the searcher (attribute ``passages`` or method ``all_passages``)."""
-    passages = getattr(searcher, "passages", None)
-    if callable(passages):
-        passages = passages()
-    return passages if passages is not None else ()
-
-
-WARM_SENTENCE_LIMIT = 2000
-WARM_SECONDS = 20.0   # a background warm-up must not compete with users for long on 2 cores
-
-
-def warm_sentence_cache(searcher: object, limit: int = WARM_SENTENCE_LIMIT, batch: int = 16,
-                        seconds: float = WARM_SECONDS) -> int:
-    """Embed the sentences of the indexed passages (up to ``limit``, for at most ``seconds``)
-    before questions arrive, so the first answers that quote them do not wait. Returns the
-    number of sentences embedded."""
-    encoder = getattr(searcher, "encoder", None)
-    if encoder is None:
-        return 0
-    texts: list[str] = []
-    for passage in searcher_passages(searcher):
-        texts.extend(split_sentences(passage.text))
-        if len(texts) >= limit:
-            break
-    texts = list(dict.fromkeys(texts))[:limit]
-    cache, deadline, done = vector_cache(encoder), time.monotonic() + seconds, 0
-    for start in range(0, len(texts), batch):
-        if time.monotonic() > deadline:
-            break
-        done += len(cache.passages(texts[start:start + batch]))
-    return done
-
-
-def corpus_stats(searcher: object) -> CorpusStats:
-    """Document frequencies over the searcher's passages, cached per searcher object
-    (a rebuild opens a new searcher) and recomputed if its passage count changes."""
-    from chat.terms import tokenize
-
-    passages = searcher_passages(searcher)
-    cached = _STATS.get(searcher)
-    if cached is not None and cached[0] == len(passages):
-        return cached[1]
-    stats = CorpusStats.from_token_lists(p.tokens or tokenize(p.text) for p in passages)
-    _STATS[searcher] = (len(passages), stats)
-    return stats
-
-
 # --------------------------------------------------------------------------- composition
 
 
@@ -467,9 +344,9 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
     if not hits:
         return None
     terms = question_terms(prepared.query)
-    stats = corpus_stats(searcher)
+    stats = searcher.stats()
     sentences = tuple(hit_sentences(hits))
-    sims = unit_similarities(prepared.query, sentences, hits, getattr(searcher, "encoder", None))
+    sims = unit_similarities(prepared.query, sentences, hits, searcher)
     features = tuple(sentence_features(terms, sentences, hits, sims, stats, question_asks(prepared.query)))
     best_i = int(np.argmax([f.lexical + f.dense for f in features])) if features else -1
     best = ScoredSentence(sentences[best_i], 0.0, features[best_i].lexical, features[best_i].dense) if features else None
@@ -500,7 +377,7 @@ def analyse_question(question: str, searcher: SearcherLike, top_k: int = 5,
         return Analysis(answer, None, "no hits", ())
     model = decision or DecisionModel.load()
     scored = tuple(rank_sentences(measured.sentences, measured.features, model.sentence))
-    verdict = model.decide(measured.signals, getattr(getattr(searcher, "encoder", None), "fingerprint", None))
+    verdict = model.decide(measured.signals, searcher.fingerprint)
     hits = measured.hits
     if verdict.found and scored:
         quotes, shown = cite(select_quotes(scored), hits)
@@ -508,7 +385,8 @@ def analyse_question(question: str, searcher: SearcherLike, top_k: int = 5,
         answer = Answer(prepared.text, True, quotes, shown, message, terms=measured.terms,
                         confidence=verdict.confidence, uncertain=verdict.uncertain, reason=verdict.reason)
     else:
-        answer = Answer(prepared.text, False, (), hits, NOT_FOUND_LINE, terms=measured.terms,
+        message = f"{prepared.message} {NOT_FOUND_LINE}" if prepared.message else NOT_FOUND_LINE
+        answer = Answer(prepared.text, False, (), hits, message, terms=measured.terms,
                         confidence=verdict.confidence, reason=verdict.reason)
     return Analysis(answer, measured.signals, verdict.reason, scored)
 

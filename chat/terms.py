@@ -6,7 +6,6 @@ the keyword index uses. Weights are inverse document frequencies over the indexe
 """
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -14,36 +13,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from index.stats import CorpusStats
 from ingest.segment import fold, tokenize  # jieba/OpenCC load on first use, not at import
 
 _LATIN_WORD = re.compile(r"^[0-9a-z][0-9a-z.\-_']*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
-
-
-@dataclass(frozen=True)
-class CorpusStats:
-    """Document frequencies of tokens over the indexed passages."""
-
-    df: dict[str, int]
-    n_docs: int
-
-    @classmethod
-    def from_token_lists(cls, token_lists: Iterable[Sequence[str]]) -> "CorpusStats":
-        df: Counter[str] = Counter()
-        n = 0
-        for tokens in token_lists:
-            n += 1
-            df.update(set(tokens))
-        return cls(df=dict(df), n_docs=n)
-
-    def idf(self, term: str) -> float:
-        """BM25-style IDF, always positive; an unseen term gets the highest weight."""
-        d = self.df.get(term, 0)
-        return math.log(1.0 + (self.n_docs - d + 0.5) / (d + 0.5))
-
-    def known(self, term: str) -> bool:
-        return self.df.get(term, 0) > 0
 
 
 # Words that frame a question rather than name its subject ("how many kinds", "the English

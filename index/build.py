@@ -22,8 +22,8 @@ import numpy as np
 from index.bm25 import BM25Params, KeywordIndex
 from index.dense import EXACT_MAX_VECTORS, DenseIndex
 from index.store import (ArticleEntry, EmbeddingCache, IndexBusyError, IndexPaths, IndexMissingError,
-                         IndexMismatchError, Manifest, file_lock, index_paths, read_manifest, recover,
-                         swap_in, text_key, write_store)
+                         IndexMismatchError, Manifest, SentenceTable, file_lock, index_paths, read_manifest,
+                         VECTORS_FILE, recover, swap_in, text_key, write_store)
 from ingest.records import Article, IngestResult, Passage
 
 Progress = Callable[[int, int, str], None]
@@ -45,6 +45,8 @@ class BuildReport:
     duplicate_pairs: tuple[tuple[str, str], ...] = ()
     dense_kind: str = "flat"
     index_dir: str = ""
+    sentences: int = 0             # sentence vectors stored (every sentence of every passage)
+    sentences_embedded: int = 0    # distinct sentence texts computed by this build (not in the cache, not a passage)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -58,8 +60,9 @@ class BuildReport:
 @dataclass
 class _Embedded:
     vectors: np.ndarray
-    embedded: int
-    reused: int
+    embedded: int          # texts whose vectors were computed (a repeated text counts each time)
+    reused: int            # texts whose vectors came from the cache
+    computed: int = 0      # distinct texts given to the encoder
 
 
 @dataclass
@@ -93,14 +96,16 @@ def build_index(corpus_dir: Path, index_dir: Path, encoder, *, max_chars: int = 
         stage(0, 1, "reading corpus")
         result = _run_ingest(ingest, Path(corpus_dir), max_chars)
         passages, dropped = unique_passages(result.passages)
-        embedded = embed_passages(passages, encoder, paths.cache, stage, batch_size)
+        spans = passage_sentence_spans(passages)
+        embedded, sentence_embedded = embed_passages(passages, spans, encoder, paths.cache, stage, batch_size)
+        sentences = SentenceTable.from_lists(spans, sentence_embedded.vectors)
         stage(0, 1, "indexing")
-        dense = DenseIndex.build(embedded.vectors, exact_max=exact_max)
+        dense = dense_index(paths, previous, passages, embedded.vectors, exact_max)
         keyword = KeywordIndex.build([p.tokens for p in passages], bm25)
         manifest = make_manifest(result.articles, passages, encoder, segmenter or _default_segmenter(),
                                  max_chars, dense.kind, bm25, result.duplicates)
         stage(0, 1, "saving")
-        _write_and_swap(paths, manifest, passages, list(result.articles), embedded.vectors, dense, keyword)
+        _write_and_swap(paths, manifest, passages, list(result.articles), embedded.vectors, dense, keyword, sentences)
     removed = _removed_articles(previous, result.articles)
     stage(1, 1, "done")
     return BuildReport(documents=len(result.articles), passages=len(passages), embedded=embedded.embedded,
@@ -108,7 +113,8 @@ def build_index(corpus_dir: Path, index_dir: Path, encoder, *, max_chars: int = 
                        seconds=round(time.perf_counter() - start, 3),
                        warnings=tuple(result.warnings) + tuple(notes) + tuple(dropped),
                        removed_ids=tuple(removed), duplicate_pairs=tuple(result.duplicates),
-                       dense_kind=dense.kind, index_dir=str(paths.live))
+                       dense_kind=dense.kind, index_dir=str(paths.live), sentences=sentences.size,
+                       sentences_embedded=sentence_embedded.computed)
 
 
 class _build_lock:
@@ -179,29 +185,84 @@ def embedding_text(passage: Passage) -> str:
     return passage.text
 
 
-def embed_passages(passages: Sequence[Passage], encoder, cache_dir: Path, stage: _Stage,
-                   batch_size: int = 32) -> _Embedded:
-    """Vectors for ``passages`` in order, computing only texts missing from the cache."""
+def passage_sentence_spans(passages: Sequence[Passage]) -> list[list[tuple[int, int]]]:
+    """The quotable sentences of each passage: every ``sentence_spans`` span of its text."""
+    from ingest.passages import sentence_spans
+
+    return [sentence_spans(p.text) for p in passages]
+
+
+def embed_passages(passages: Sequence[Passage], spans: Sequence[Sequence[tuple[int, int]]], encoder,
+                   cache_dir: Path, stage: _Stage, batch_size: int = 32) -> tuple[_Embedded, _Embedded]:
+    """Vectors of ``passages`` and of their sentences (``spans``), in order, computing only texts
+    missing from the embedding cache (one cache for both, keyed by model fingerprint + text hash)."""
     cache = EmbeddingCache.open(cache_dir, encoder.fingerprint, encoder.dim)
-    texts = [embedding_text(p) for p in passages]
+    passage_texts = [embedding_text(p) for p in passages]
+    sentence_texts = [p.text[a:b] for p, group in zip(passages, spans) for a, b in group]
+    keep = [text_key(t) for t in passage_texts + sentence_texts]
+    saver = _CacheSaver(cache, encoder.fingerprint, keep)
+    done = (_embed_texts(passage_texts, encoder, cache, stage, batch_size, "embedding passages", saver),
+            _embed_texts(sentence_texts, encoder, cache, stage, batch_size, "embedding sentences", saver))
+    cache.save(encoder.fingerprint, keep=keep)
+    return done
+
+
+@dataclass
+class _CacheSaver:
+    """Saves the embedding cache at most every ``CACHE_SAVE_SECONDS`` during a long embedding run."""
+
+    cache: EmbeddingCache
+    fingerprint: str
+    keep: list[str]
+    last: float = 0.0
+
+    def maybe_save(self) -> None:
+        now = time.monotonic()
+        if not self.last:
+            self.last = now
+        elif now - self.last > CACHE_SAVE_SECONDS:
+            self.cache.save(self.fingerprint, keep=self.keep)
+            self.last = now
+
+
+def _embed_texts(texts: list[str], encoder, cache: EmbeddingCache, stage: _Stage, batch_size: int,
+                 message: str, saver: _CacheSaver) -> _Embedded:
     keys = [text_key(t) for t in texts]
     todo = list(dict.fromkeys(k for k in keys if cache.get(k) is None))
     text_of = dict(zip(keys, texts))
-    last_save = time.monotonic()
     for begin in range(0, len(todo), batch_size):
-        stage(begin, len(todo), "embedding passages")
+        stage(begin, len(todo), message)
         batch = todo[begin:begin + batch_size]
         cache.put(batch, _encode_checked(encoder, [text_of[k] for k in batch]))
-        if time.monotonic() - last_save > CACHE_SAVE_SECONDS:
-            cache.save(encoder.fingerprint, keep=keys)
-            last_save = time.monotonic()
+        saver.maybe_save()
     if todo:
-        stage(len(todo), len(todo), "embedding passages")
-    cache.save(encoder.fingerprint, keep=keys)
+        stage(len(todo), len(todo), message)
+    vectors = np.stack([cache.get(k) for k in keys]) if keys else np.zeros((0, encoder.dim), np.float32)
     fresh = set(todo)
     embedded = sum(1 for k in keys if k in fresh)
-    vectors = np.stack([cache.get(k) for k in keys]) if keys else np.zeros((0, encoder.dim), np.float32)
-    return _Embedded(vectors.astype(np.float32), embedded, len(keys) - embedded)
+    return _Embedded(vectors.astype(np.float32), embedded, len(keys) - embedded, len(todo))
+
+
+def dense_index(paths: IndexPaths, previous: Manifest | None, passages: Sequence[Passage], vectors: np.ndarray,
+                exact_max: int) -> DenseIndex:
+    """The FAISS index for ``vectors``: the previous HNSW graph updated in place of a rebuild
+    when there is one (unchanged passages keep their nodes; see ``DenseIndex.update``)."""
+    if previous is None or previous.dense_kind != "hnsw" or len(vectors) <= exact_max:
+        return DenseIndex.build(vectors, exact_max=exact_max)
+    try:
+        old = DenseIndex.load(paths.live)
+        old_vectors = np.load(paths.live / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError, RuntimeError):        # unreadable: the load check will say so; rebuild
+        return DenseIndex.build(vectors, exact_max=exact_max)
+    old_row = {pid: row for row, pid in enumerate(previous.passage_ids)}
+    reuse = np.array([old_row.get(p.id, -1) for p in passages], dtype=np.int64)
+    known = np.flatnonzero(reuse >= 0)
+    if len(known) and old_vectors.shape[1:] == vectors.shape[1:] and len(old_vectors) == len(previous.passage_ids):
+        same = np.all(np.asarray(old_vectors[reuse[known]]) == vectors[known], axis=1)
+        reuse[known[~same]] = -1                         # same id, new vector (e.g. another embed text)
+    else:
+        reuse[:] = -1
+    return DenseIndex.update(old, reuse, vectors, exact_max=exact_max)
 
 
 def _encode_checked(encoder, texts: list[str]) -> np.ndarray:
@@ -229,10 +290,10 @@ def make_manifest(articles: Sequence[Article], passages: Sequence[Passage], enco
 
 
 def _write_and_swap(paths: IndexPaths, manifest: Manifest, passages: list[Passage], articles: list[Article],
-                    vectors: np.ndarray, dense: DenseIndex, keyword: KeywordIndex) -> None:
+                    vectors: np.ndarray, dense: DenseIndex, keyword: KeywordIndex, sentences: SentenceTable) -> None:
     temp = paths.new_temp_dir()
     try:
-        write_store(temp, manifest, passages, articles, vectors, dense, keyword)
+        write_store(temp, manifest, passages, articles, vectors, dense, keyword, sentences)
         swap_in(temp, paths.live)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)

@@ -10,7 +10,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from index.fusion import FusionParams, exact_terms, fuse, rare_term_boost
-from index.records import Hit
+from index.stats import CorpusStats
+from index.records import Hit, SentenceVectors
 from index.store import MANIFEST_FILE, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
 from ingest.records import Article, Passage
@@ -50,11 +51,13 @@ class Searcher:
                  fusion: FusionParams = DEFAULT_FUSION) -> None:
         self.index_dir = Path(index_dir)
         self._stored = stored
-        self.encoder = encoder            # public: chat.answer encodes sentences with it
+        self.encoder = encoder            # the query encoder (with the query cache when served)
         self._tokenize = tokenizer
         self.fusion = fusion
         self.timings: dict[str, float] = {}
         self._articles = {a.doc_id: a for a in stored.articles}
+        self._stats: CorpusStats | None = None
+        self._rows = {p.id: row for row, p in enumerate(stored.passages)}
 
     @classmethod
     def open(cls, index_dir: Path, encoder, *, tokenizer: Tokenizer | None = None,
@@ -81,8 +84,30 @@ class Searcher:
         return self._stored.manifest
 
     @property
+    def fingerprint(self) -> str:
+        """The embedding model's fingerprint (what a fitted answer decision is tied to)."""
+        return str(self.encoder.fingerprint)
+
+    def stats(self) -> CorpusStats:
+        """Document frequencies of the passages' search tokens, computed once per opened index."""
+        if self._stats is None:
+            self._stats = CorpusStats.from_token_lists(p.tokens for p in self._stored.passages)
+        return self._stats
+
+    @property
     def passages(self) -> list[Passage]:
         return self._stored.passages
+
+    def sentence_vectors(self, passage_id: str) -> SentenceVectors:
+        """The stored vectors of a passage's sentences (embedded at build time, never at question
+        time). Raises ``KeyError`` for an id not in the index."""
+        return self._stored.sentences.of(self._rows[passage_id])
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The question's vector as :meth:`search` computes it (float32, ``(dim,)``); with the query
+        cache of a served encoder, asking again after ``search`` costs a dictionary look-up."""
+        text = " ".join((query or "").split())[:MAX_QUERY_CHARS]
+        return np.asarray(self.encoder.encode_queries([text]), dtype=np.float32)[0]
 
     def articles(self) -> list[Article]:
         return sorted(self._articles.values(), key=lambda a: a.doc_id)
@@ -124,7 +149,7 @@ class Searcher:
         query_vector = None
         if mode != "bm25":
             start = time.perf_counter()
-            query_vector = np.asarray(self.encoder.encode_queries([text]), dtype=np.float32)[0]
+            query_vector = self.query_vector(text)
             self.timings["encode_ms"] = _ms(start)
             start = time.perf_counter()
             _, dense_ids = self._stored.dense.search(query_vector, pool)

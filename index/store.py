@@ -6,6 +6,9 @@ Layout of ``index_dir``::
     passages.jsonl    one Passage per line (with its search tokens), row order = vector ids
     articles.jsonl    one cleaned Article per line (text, paragraphs, meta)
     vectors.npy       float32 (passages, dim), L2-normalised
+    sentence_vectors.npy   float32 (sentences, dim): every sentence of every passage, embedded like passages
+    sentence_spans.npy     int32 (sentences, 2): (start, end) of each sentence in its passage's text
+    sentence_offsets.npy   int64 (passages + 1): passage row i owns sentence rows offsets[i]:offsets[i+1]
     dense.faiss       FAISS index over vectors.npy
     bm25/             bm25s files + meta.json
 
@@ -30,13 +33,17 @@ import numpy as np
 from index.bm25 import BM25_DIR, KeywordIndex
 from index.dense import DENSE_FILE, DenseIndex
 from ingest.errors import SouseiError
+from index.records import SentenceVectors
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2          # 2: sentence vectors
 MANIFEST_FILE = "manifest.json"
 PASSAGES_FILE = "passages.jsonl"
 ARTICLES_FILE = "articles.jsonl"
 VECTORS_FILE = "vectors.npy"
+SENTENCE_VECTORS_FILE = "sentence_vectors.npy"
+SENTENCE_SPANS_FILE = "sentence_spans.npy"
+SENTENCE_OFFSETS_FILE = "sentence_offsets.npy"
 SWAP_LOCK_TIMEOUT = 120.0
 REBUILD = "Run `sousei build` to rebuild the index."
 
@@ -128,6 +135,7 @@ class Manifest:
     created: str = ""
     build_id: str = ""
     files: dict = field(default_factory=dict)   # relative path -> size in bytes
+    sentences: int = 0                          # rows of sentence_vectors.npy
     schema: int = SCHEMA_VERSION
 
     @property
@@ -233,6 +241,43 @@ def _read_jsonl(path: Path) -> Iterator[dict]:
 # --------------------------------------------------------------------------- write / load
 
 
+@dataclass(frozen=True)
+class SentenceTable:
+    """The sentence vectors of all passages, by passage row (see the module docstring)."""
+
+    offsets: np.ndarray         # int64 (passages + 1,)
+    spans: np.ndarray           # int32 (sentences, 2)
+    vectors: np.ndarray         # float32 (sentences, dim), memory-mapped when loaded
+
+    @classmethod
+    def from_lists(cls, spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> "SentenceTable":
+        """From each passage's spans (in passage order) and the vectors of all spans in that order."""
+        counts = np.array([len(s) for s in spans], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        flat = np.array([span for group in spans for span in group], dtype=np.int32).reshape(-1, 2)
+        return cls(offsets, flat, np.ascontiguousarray(vectors, dtype=np.float32))
+
+    @property
+    def size(self) -> int:
+        return int(len(self.vectors))
+
+    def of(self, row: int) -> SentenceVectors:
+        begin, end = int(self.offsets[row]), int(self.offsets[row + 1])
+        spans = tuple((int(a), int(b)) for a, b in self.spans[begin:end])
+        return SentenceVectors(spans, np.asarray(self.vectors[begin:end], dtype=np.float32))
+
+    def save(self, directory: Path) -> None:
+        np.save(directory / SENTENCE_OFFSETS_FILE, self.offsets.astype(np.int64), allow_pickle=False)
+        np.save(directory / SENTENCE_SPANS_FILE, self.spans.astype(np.int32), allow_pickle=False)
+        np.save(directory / SENTENCE_VECTORS_FILE, self.vectors.astype(np.float32), allow_pickle=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> "SentenceTable":
+        return cls(np.load(directory / SENTENCE_OFFSETS_FILE, allow_pickle=False),
+                   np.load(directory / SENTENCE_SPANS_FILE, allow_pickle=False),
+                   np.load(directory / SENTENCE_VECTORS_FILE, allow_pickle=False, mmap_mode="r"))
+
+
 @dataclass
 class StoredIndex:
     manifest: Manifest
@@ -241,18 +286,20 @@ class StoredIndex:
     vectors: np.ndarray
     dense: DenseIndex
     keyword: KeywordIndex
+    sentences: SentenceTable
 
 
 def write_store(directory: Path, manifest: Manifest, passages: list[Passage], articles: list[Article],
-                vectors: np.ndarray, dense: DenseIndex, keyword: KeywordIndex) -> Manifest:
+                vectors: np.ndarray, dense: DenseIndex, keyword: KeywordIndex, sentences: SentenceTable) -> Manifest:
     """Write every file into ``directory`` (a fresh temp dir), the manifest last, all fsynced."""
     directory = Path(directory)
     _write_jsonl(directory / PASSAGES_FILE, (passage_to_dict(p) for p in passages))
     _write_jsonl(directory / ARTICLES_FILE, (article_to_dict(a) for a in articles))
     np.save(directory / VECTORS_FILE, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+    sentences.save(directory)
     dense.save(directory)
     keyword.save(directory)
-    final = Manifest(**{**manifest.__dict__, "files": _file_sizes(directory)})
+    final = Manifest(**{**manifest.__dict__, "files": _file_sizes(directory), "sentences": sentences.size})
     (directory / MANIFEST_FILE).write_text(json.dumps(final.to_dict(), ensure_ascii=False, indent=1),
                                            encoding="utf-8")
     fsync_tree(directory)
@@ -296,6 +343,8 @@ def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
         current = VECTORS_FILE
         # Memory-mapped: search reads only the candidates' rows (the FAISS index holds its own copy).
         vectors = np.load(index_dir / VECTORS_FILE, allow_pickle=False, mmap_mode="r")
+        current = SENTENCE_VECTORS_FILE
+        sentences = SentenceTable.load(index_dir)
         current = DENSE_FILE
         dense = DenseIndex.load(index_dir)
         current = BM25_DIR
@@ -303,7 +352,7 @@ def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"The index at {index_dir} is damaged: {current} is unreadable ({exc}). "
                                 f"{REBUILD}") from exc
-    return StoredIndex(manifest, passages, articles, vectors, dense, keyword)
+    return StoredIndex(manifest, passages, articles, vectors, dense, keyword, sentences)
 
 
 def _check_counts(index_dir: Path, stored: StoredIndex) -> None:
@@ -317,9 +366,23 @@ def _check_counts(index_dir: Path, stored: StoredIndex) -> None:
     if stored.vectors.ndim != 2 or (n and stored.vectors.shape[1] != manifest.model_dim):
         raise IndexCorruptError(f"The index at {index_dir} has vectors of shape {stored.vectors.shape}, "
                                 f"expected dimension {manifest.model_dim}. {REBUILD}")
+    _check_sentences(index_dir, stored)
     if len(stored.articles) != manifest.documents:
         raise IndexCorruptError(f"The index at {index_dir} is inconsistent: {len(stored.articles)} articles "
                                 f"stored, the manifest lists {manifest.documents}. {REBUILD}")
+
+
+def _check_sentences(index_dir: Path, stored: StoredIndex) -> None:
+    table, manifest = stored.sentences, stored.manifest
+    offsets = table.offsets
+    ok = (offsets.ndim == 1 and len(offsets) == manifest.passages + 1 and int(offsets[0]) == 0
+          and int(offsets[-1]) == table.size == manifest.sentences == len(table.spans)
+          and bool(np.all(np.diff(offsets) >= 0))
+          and (table.size == 0 or table.vectors.shape[1:] == (manifest.model_dim,)))
+    if not ok:
+        raise IndexCorruptError(f"The index at {index_dir} has inconsistent sentence vectors "
+                                f"({table.size} vectors, {len(table.spans)} spans, {len(offsets)} offsets for "
+                                f"{manifest.passages} passages). {REBUILD}")
 
 
 def load_store(index_dir: Path) -> StoredIndex:

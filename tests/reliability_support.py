@@ -2,7 +2,7 @@
 
 * ``make_tiny_model`` writes a real sentence-transformers model directory (a one-layer BERT
   with random weights and a character vocabulary) that ``--model PATH`` loads like any other
-  model: the real CLI, the real ``index.embed`` loader, in-process or in a subprocess, fast.
+  model: the real CLI, the real ``index.model`` loaders, in-process or in a subprocess, fast.
 * ``run_cli`` calls ``chat.cli.main`` in-process and captures its exit code, output and time.
 * ``tree_snapshot`` / ``index_snapshot`` record a directory or an index so a test can prove
   that nothing else changed.
@@ -377,7 +377,7 @@ def fork_runner_main() -> None:
     import chat.cli
     import chat.service  # noqa: F401
     import index.build  # noqa: F401
-    import index.embed  # noqa: F401
+    import index.model.factory  # noqa: F401
     import index.search  # noqa: F401
     import ingest.pipeline  # noqa: F401
     from ingest.segment import segmenter_fingerprint, tokenize

@@ -16,7 +16,7 @@ from chat.abstain import (
     ranks_agree,
     unknown_share,
 )
-from chat.terms import CorpusStats
+from index.stats import CorpusStats
 from index.records import Hit
 from ingest.records import Passage
 

@@ -15,8 +15,9 @@ from chat.answer import (
     analyse_question,
     answer_question,
     clean_question,
+    hit_sentences,
+    unit_similarities,
     split_sentences,
-    vector_cache,
 )
 from chat.evaluate import evaluate_answers
 from tests.chat_fakes import FAKE_DECISION, FakeSearcher, seed_articles
@@ -155,12 +156,25 @@ def test_any_text_gives_an_answer_never_an_exception(text):
 # --------------------------------------------------------------------------- caching and evaluation
 
 
-def test_sentence_vectors_are_cached(searcher):
-    ask("地方財政嚴峻不易投資的原因？", searcher)
+def test_answering_encodes_only_the_question_never_a_sentence(searcher):
+    """Sentence vectors come from the index (stored at build time); the question is encoded once."""
     before = searcher.encoder.calls
-    ask("地方財政嚴峻不易投資的原因？", searcher)
-    assert vector_cache(searcher.encoder) is vector_cache(searcher.encoder)
-    assert searcher.encoder.calls - before <= 1  # only the searcher's own query encoding
+    answer = ask("地方財政嚴峻不易投資的原因？", searcher)
+    assert answer.hits and searcher.encoder.calls - before == 1
+    before = searcher.encoder.calls
+    ask("3密是什麼？", searcher)
+    assert searcher.encoder.calls - before == 1
+
+
+def test_sentence_similarities_use_the_stored_vectors(searcher):
+    hits = searcher.search("總務省補助", top_k=2)
+    sentences = hit_sentences(hits)
+    sims = unit_similarities("總務省補助", sentences, hits, searcher)
+    query = searcher.query_vector("總務省補助")
+    for sentence, sim in zip(sentences, sims):
+        stored = searcher.sentence_vectors(hits[sentence.hit].passage.id)
+        best = max(float(stored.vectors[k] @ query) for k in sentence.parts)   # a heading unit: its best part
+        assert sim == pytest.approx(best, abs=1e-6)
 
 
 def test_analysis_exposes_signals_and_reason(searcher):

@@ -72,6 +72,12 @@ def test_quick_benchmark_run_writes_sane_json(tmp_path):
     total = warm["stages_ms"]["total"]
     assert 0 < total["p50"] <= total["p95"] < 60_000
 
+    peer = data["peer_seed"]                      # the peer baseline, same run, same questions
+    assert peer["questions"] == warm["questions"] and peer["passages"] == seed["passages"]
+    assert 0 < peer["peer_ms"]["p50"] and peer["ratio_p50"] == round(peer["sousei_ms"]["p50"] / peer["peer_ms"]["p50"], 3)
+    assert 0 < data["batch_seed"]["one_s"] and data["batch_seed"]["questions"] == warm["questions"]
+    assert all(len(data[name]["load"]["start"]) == 3 for name in ("warm_seed", "peer_seed", "batch_seed"))
+
     cold = data["cold_ask"]
     assert 0 < cold["first_answer_s"]["p50"] < 600_000 and cold["peak_rss_mb"] > 20
 

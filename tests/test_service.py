@@ -6,7 +6,7 @@ import numpy as np
 import chat.service as service_module
 from chat.config import Config
 from chat.service import Service
-from index.embed import QueryCachingEncoder
+from index.model.encoder import QueryCachingEncoder
 from tests.fakes import FakeEncoder
 
 ARTICLE = "日本於2014年通過了「城鎮・人口・工作創生法」，希望打造一億人活躍的強韌社會。\n\n總務省每年補助地方政府推動ICT地域活性化政策。\n"
@@ -67,14 +67,17 @@ TOPICS = ["溫泉觀光", "雪燈籠祭典", "漁港再生", "茶園體驗", "�
           "森林步道", "稻米品牌", "陶藝工坊", "夜市文化"]
 
 
-def test_warm_up_embeds_corpus_sentences_so_answers_need_no_new_encoding(tmp_path):
+def test_answers_need_no_sentence_encoding_without_any_warm_up(tmp_path):
+    """Every sentence vector is stored at build time: a fresh process's first answers encode only
+    their question, and the warm-up has nothing left to embed."""
     (tmp_path / "corpus").mkdir()
     text = "\n\n".join(f"第{i}項計畫是{t}。{t}每年吸引許多旅客。" for i, t in enumerate(TOPICS, 1))
     (tmp_path / "corpus" / "many.txt").write_text(text + "\n", encoding="utf-8")
+    report = _service(tmp_path, FakeEncoder()).build()
+    assert report.sentences == 2 * len(TOPICS)
     inner = FakeEncoder()
-    svc = _service(tmp_path, QueryCachingEncoder(inner))
-    svc.build()
-    assert svc.warm_up("溫泉觀光是什麼計畫？") >= 2 * len(TOPICS)
-    before = inner.calls
+    svc = _service(tmp_path, QueryCachingEncoder(inner))       # a new process: nothing cached in memory
     assert svc.ask("夜市文化吸引旅客嗎？", top_k=3).hits
-    assert inner.calls == before + 1      # only the new question: every sentence was already embedded
+    assert inner.calls == 1                                    # the question, nothing else
+    assert svc.warm_up("溫泉觀光是什麼計畫？") == 2 * len(TOPICS)
+    assert inner.calls == 2

@@ -146,3 +146,23 @@ def test_damaged_embedding_cache_is_ignored_with_a_warning(tmp_path):
     with pytest.warns(UserWarning, match="embedding cache"):
         assert len(EmbeddingCache.open(tmp_path, "m", 2)) == 0
 
+
+
+def test_sentence_files_are_listed_and_checked(built):
+    data = json.loads((built / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert {"sentence_vectors.npy", "sentence_spans.npy", "sentence_offsets.npy"} <= set(data["files"])
+    assert data["sentences"] == len(load_store(built).sentences.vectors) == 6
+    offsets = np.load(built / "sentence_offsets.npy")
+    offsets[1], offsets[2] = offsets[2], offsets[1]          # same size, inconsistent order
+    np.save(built / "sentence_offsets.npy", offsets)
+    with pytest.raises(IndexCorruptError, match="sentence vectors.*sousei build"):
+        load_store(built)
+
+
+def test_an_index_of_the_previous_schema_asks_for_a_rebuild(built):
+    path = built / MANIFEST_FILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["schema"] = 1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match="schema version 1.*sousei build"):
+        load_store(built)

