@@ -24,6 +24,8 @@ class FusionParams:
     rrf_k: float = 60.0        # rank offset for reciprocal-rank fusion
     boost: float = 0.0         # added per exact rare term (number, Latin name) found in a passage
     candidates: int = 50       # how many passages each retriever contributes
+    sentence_weight: float = 0.0  # weight of the best stored sentence's cosine when re-ranking the top
+    sentence_depth: int = 20      # how many fused candidates the sentence re-ranking looks at
 
 
 def minmax(scores: np.ndarray) -> np.ndarray:
@@ -142,3 +144,14 @@ def fuse(dense: np.ndarray, bm25: np.ndarray, dense_rank: np.ndarray, bm25_rank:
     if boost is not None and params.boost:
         fused = fused + params.boost * np.asarray(boost, dtype=np.float64)
     return fused
+
+
+def sentence_rerank(fused: np.ndarray, best_sentence: np.ndarray, top: np.ndarray, weight: float) -> np.ndarray:
+    """Scores where the ``top`` candidates (indices into ``fused``) are re-ordered by their min-max
+    fused score plus ``weight`` × the min-max cosine of their best sentence, and stay above the rest.
+
+    A passage whose one sentence says what the question asks can sit below a passage that is
+    closer on average; the stored sentence vectors make this a dot product, no model call."""
+    out = minmax(fused) - 2.0
+    out[top] = minmax(fused[top]) + weight * minmax(best_sentence)
+    return out

@@ -89,3 +89,18 @@ def test_fuse_methods_and_boost():
     assert boosted.argmax() == 2
     with pytest.raises(ValueError, match="unknown fusion"):
         fuse(dense, bm25, d_rank, b_rank, FusionParams(method="nope"))
+
+
+def test_sentence_rerank_reorders_the_top_by_the_best_sentence_and_keeps_it_above_the_rest():
+    import numpy as np
+
+    from index.fusion import sentence_rerank
+
+    fused = np.array([1.0, 0.9, 0.5, 0.0])
+    top = np.array([0, 1])
+    best = np.array([0.80, 0.95])                 # passage 1 has the sentence that matches
+    out = sentence_rerank(fused, best, top, weight=0.3)
+    assert out[0] == 1.0 and out[1] == 0.3         # minmax(fused[top]) + 0.3 * minmax(best)
+    assert sorted(range(4), key=lambda i: -out[i])[:2] == [0, 1]
+    out = sentence_rerank(fused, best, top, weight=2.0)
+    assert sorted(range(4), key=lambda i: -out[i]) == [1, 0, 2, 3]   # the rest stays below the top
