@@ -161,10 +161,13 @@ def _ask_batch(service: Service, path: Path, top_k: int | None) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Retrieval (hybrid, BM25-only, dense-only) and answer/abstention metrics in one run."""
-    from chat.evaluate import evaluate_answers, format_report, read_questions
+    from chat.evaluate import evaluate_answers, format_report, read_questions, select_split
     from index.evaluate import compare_modes, format_table
 
-    questions = read_questions(Path(args.file))
+    questions = select_split(read_questions(Path(args.file)), args.split)
+    if not questions:
+        raise SouseiError(f"{args.file}: no questions in split {args.split!r}; splits are the \"split\" field "
+                          "(train, test) or article:ID")
     searcher = _service(args).searcher()
     retrieval = compare_modes(searcher, questions)
     answers = {"file": args.file, **evaluate_answers(searcher, questions)}
@@ -249,6 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="retrieval and answer metrics over a JSON-lines question set")
     p.add_argument("file")
+    p.add_argument("--split", default=None,
+                   help="only the questions of this split (train, test) or article:ID (its questions + unanswerable)")
     _common(p)
     p.set_defaults(func=cmd_eval)
 

@@ -112,15 +112,32 @@ class OutlinedParagraph:
     lead: tuple[Paragraph, ...] = ()  # heading paragraphs right before it, merged into its first passage
 
 
+def is_table_row(text: str) -> bool:
+    return TABLE_CELL_SEPARATOR in text
+
+
 def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
     """Content paragraphs with the heading path above each; a heading followed by content is
-    not a unit of its own but leads the first passage under it (a trailing heading stays alone)."""
+    not a unit of its own but leads the first passage under it (a trailing heading stays alone).
+    A table's header row (the first row under a caption, with more rows after it) is part of
+    the heading path of the rows below it, so each row says what its cells are."""
     path: list[tuple[int, str]] = []
+    before_lead: list[tuple[int, str]] = []      # the path before the current run of headings
+    resume: list[tuple[int, str]] | None = None  # the path to return to when a table ends
     pending: list[Paragraph] = []
     out: list[OutlinedParagraph] = []
-    for para in paragraphs:
-        if is_heading(para.text):
-            level = heading_level(para.text)
+    for i, para in enumerate(paragraphs):
+        following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        header_row = (is_table_row(para.text) and bool(pending) and not is_table_row(pending[-1].text)
+                      and following is not None and is_table_row(following.text))
+        if resume is not None and not is_table_row(para.text):
+            path, resume = resume, None                 # the caption and header speak for the table only
+        if is_heading(para.text) or header_row:
+            if not pending:
+                before_lead = list(path)
+            if header_row:
+                resume = before_lead
+            level = path[-1][0] + 1 if header_row and path else heading_level(para.text)
             path = [h for h in path if h[0] < level] + [(level, para.text.strip())]
             pending.append(para)
             continue
