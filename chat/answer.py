@@ -203,9 +203,7 @@ class ScoredSentence:
 
 _LEAD_IN_END = re.compile(r"[？?:：][」』）)】〕》”’\"']*$")
 _QUESTION_END = re.compile(r"[？?][」』）)】〕》”’\"']*$")
-_GLOSS = re.compile(r"[（(][^）)]*[A-Za-z\u3040-\u30ff][^）)]*[）)]")
-
-
+_GLOSS = re.compile(r"[（(][^）)]{2,}[）)]")
 def is_lead_in(text: str) -> bool:
     """A sentence that asks a question or introduces a list/heading rather than stating."""
     return _LEAD_IN_END.search(text) is not None
@@ -254,7 +252,8 @@ def sentence_features(
 
 def rank_sentences(sentences: Sequence[Sentence], features: Sequence[SentenceFeatures],
                    model: LinearModel) -> list[ScoredSentence]:
-    """Sentences scored by the fitted ranker, best first (ties keep passage order)."""
+    """Sentences scored by the fitted ranker, best first (ties keep passage order); statements
+    before the article's own questions and reference lines, whatever their scores."""
     scored = [
         ScoredSentence(s, model.logit(sentence_values(f, model.features)), f.lexical, f.dense)
         for s, f in zip(sentences, features)

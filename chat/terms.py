@@ -137,7 +137,11 @@ class Asks:
     definition: bool
 
 
+SHORT_QUERY_CHARS = 8   # a bare term typed like a search box ("RESAS", "總務省") asks what it is
+
+
 def question_asks(question: str) -> Asks:
     text = unicodedata.normalize("NFKC", question)
+    short = len("".join(text.split())) <= SHORT_QUERY_CHARS
     return Asks(number=bool(_ASKS_NUMBER.search(text)), listing=bool(_ASKS_LIST.search(text)),
                 definition=bool(_ASKS_DEFINITION.search(text)))
