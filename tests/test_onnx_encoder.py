@@ -174,3 +174,12 @@ def test_prepare_exports_any_bert_or_xlmr_model(kind, pooling, model_cache, tmp_
     assert ours.fingerprint == ref.fingerprint and ours.dim == ref.dim == 32
     for side in ("encode_queries", "encode_passages"):
         assert cosines(getattr(ours, side)(TEXTS), getattr(ref, side)(TEXTS)).min() >= 0.9999, side
+
+
+@pytest.mark.slow
+def test_background_load_gives_the_same_vectors(onnx_encoder, model_cache):
+    from index.model.onnx import OnnxEncoder
+
+    late = OnnxEncoder.load(export_dir("multilingual-e5-small", model_cache), background=True)
+    assert late.fingerprint == onnx_encoder.fingerprint           # known before the runtime is loaded
+    assert np.array_equal(late.encode_queries(TEXTS[:3]), onnx_encoder.encode_queries(TEXTS[:3]))
