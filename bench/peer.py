@@ -77,11 +77,8 @@ def peer_vs_sousei(index_dir: Path, corpus_dir: Path, encoder, questions: list[s
         encode = lambda q: fake.encode_queries([q])[0]   # noqa: E731
     else:
         encode = st_query_encoder(model_cache or Config.load().model_cache)
-    from index.model.encoder import QueryCachingEncoder
-    from index.model.factory import unwrap
-
     peer = PeerPipeline(index_dir, encode)
-    service = make_service(index_dir, corpus_dir, QueryCachingEncoder(unwrap(encoder)))   # an empty query cache
+    service = make_service(index_dir, corpus_dir, encoder)      # with an empty query cache
     for text in WARMUP:
         service.ask(text)
         peer.search(text)

@@ -51,8 +51,12 @@ def make_service(index_dir: Path, corpus_dir: Path, encoder):
     from chat.config import Config
     from chat.service import Service
 
+    from index.model.encoder import QueryCachingEncoder
+    from index.model.factory import unwrap
+
     config = Config.load(index_dir=str(index_dir), corpus_dir=str(corpus_dir))
-    return Service(config, say=lambda _m: None, _encoder=encoder)
+    # an empty query cache per run: questions asked by an earlier section must be encoded again
+    return Service(config, say=lambda _m: None, _encoder=QueryCachingEncoder(unwrap(encoder)))
 
 
 def split_one(service, timer: TimedSearch, question: str) -> dict:

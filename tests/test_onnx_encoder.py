@@ -96,9 +96,9 @@ def onnx_encoder(model_cache):
 @pytest.mark.slow
 def test_onnx_and_sentence_transformers_vectors_are_equal(onnx_encoder, real_encoder):
     assert len(TEXTS) >= 30
-    for side in ("encode_queries", "encode_passages"):
-        ours, ref = getattr(onnx_encoder, side)(TEXTS), getattr(real_encoder, side)(TEXTS)
-        assert ours.shape == ref.shape == (len(TEXTS), 384) and ours.dtype == np.float32
+    for side, texts in (("encode_queries", TEXTS), ("encode_passages", TEXTS[::4])):   # the passage prompt on 9
+        ours, ref = getattr(onnx_encoder, side)(texts), getattr(real_encoder, side)(texts)
+        assert ours.shape == ref.shape == (len(texts), 384) and ours.dtype == np.float32
         assert cosines(ours, ref).min() >= 0.9999, side
     one = onnx_encoder.encode_queries([TEXTS[0]])           # a single question, unpadded
     assert cosines(one, real_encoder.encode_queries([TEXTS[0]]))[0] >= 0.9999
@@ -135,7 +135,8 @@ def test_export_is_recorded_in_the_model_manifest(onnx_encoder, model_cache):
 def _tiny_model(directory: Path, tokenizer_dir: Path, kind: str, pooling: str) -> Path:
     """A small random-weight sentence-transformers model of ``kind`` ("bert" / "xlm-roberta")."""
     import torch
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     from transformers import AutoModel, BertConfig, XLMRobertaConfig
 
     torch.manual_seed(0)
@@ -148,8 +149,8 @@ def _tiny_model(directory: Path, tokenizer_dir: Path, kind: str, pooling: str) -
     AutoModel.from_config(config).save_pretrained(raw)
     for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
         shutil.copy(tokenizer_dir / name, raw / name)
-    transformer = models.Transformer(str(raw), max_seq_length=128)
-    model = SentenceTransformer(modules=[transformer, models.Pooling(32, pooling_mode=pooling), models.Normalize()],
+    transformer = Transformer(str(raw), max_seq_length=128)
+    model = SentenceTransformer(modules=[transformer, Pooling(32, pooling_mode=pooling), Normalize()],
                                 prompts={"query": "q: ", "passage": "p: "}, device="cpu")
     out = directory / f"tiny-{kind}"
     model.save(str(out))
@@ -174,3 +175,12 @@ def test_prepare_exports_any_bert_or_xlmr_model(kind, pooling, model_cache, tmp_
     assert ours.fingerprint == ref.fingerprint and ours.dim == ref.dim == 32
     for side in ("encode_queries", "encode_passages"):
         assert cosines(getattr(ours, side)(TEXTS), getattr(ref, side)(TEXTS)).min() >= 0.9999, side
+
+
+@pytest.mark.slow
+def test_background_load_gives_the_same_vectors(onnx_encoder, model_cache):
+    from index.model.onnx import OnnxEncoder
+
+    late = OnnxEncoder.load(export_dir("multilingual-e5-small", model_cache), background=True)
+    assert late.fingerprint == onnx_encoder.fingerprint           # known before the runtime is loaded
+    assert np.array_equal(late.encode_queries(TEXTS[:3]), onnx_encoder.encode_queries(TEXTS[:3]))

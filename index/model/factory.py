@@ -66,11 +66,12 @@ def unwrap(encoder: Encoder) -> Encoder:
 
 
 def load_query_encoder(model: str, cache_dir: Path, progress: Progress | None = None) -> QueryCachingEncoder:
-    """The encoder the CLI and UI encode questions with (see the module docstring)."""
-    return QueryCachingEncoder(_load(_name(model), cache_dir, progress))
+    """The encoder the CLI and UI encode questions with (see the module docstring); an ONNX
+    export's tokenizer and session load in the background while the caller opens the index."""
+    return QueryCachingEncoder(_load(_name(model), cache_dir, progress, background=True))
 
 
-def _load(model: str, cache_dir: Path, progress: Progress | None) -> Encoder:
+def _load(model: str, cache_dir: Path, progress: Progress | None, background: bool = False) -> Encoder:
     """The model's ONNX export on one thread (the default model is prepared and exported on first
     use), or sentence-transformers when another model has no current export."""
     from index.model.onnx import OnnxEncoder
@@ -78,10 +79,10 @@ def _load(model: str, cache_dir: Path, progress: Progress | None) -> Encoder:
     if model == DEFAULT_MODEL:
         from index.model.prepare import prepare_model
 
-        prepare_model(Path(cache_dir), progress=progress)      # a stat and a hash when ready
-        return OnnxEncoder.load(export_dir(model, cache_dir))
+        prepare_model(Path(cache_dir), progress=progress)      # a few stats when ready
+        return OnnxEncoder.load(export_dir(model, cache_dir), background=background)
     if _export_is_current(model, cache_dir):
-        return OnnxEncoder.load(export_dir(model, cache_dir))
+        return OnnxEncoder.load(export_dir(model, cache_dir), background=background)
     if progress is not None:
         progress(f"No ONNX export of {model!r}; it is run by sentence-transformers "
                  f"(run `sousei model prepare --model {model}` for faster answers and builds).")

@@ -25,6 +25,7 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -205,34 +206,55 @@ def _session(path: Path, threads: int) -> Any:
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
+def _runtime(directory: Path, export: OnnxExport, threads: int) -> tuple[Any, Any]:
+    """(tokenizer, onnxruntime session) of an export: the slow part of loading (~1 s)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=export.max_tokens)
+    tokenizer.encode_special_tokens = export.split_special_tokens
+    return tokenizer, _session(directory / GRAPH_FILE, threads)
+
+
 @dataclass(eq=False)
 class OnnxEncoder:
-    """An ``index.model.encoder.Encoder`` running an :class:`OnnxExport` with onnxruntime."""
+    """An ``index.model.encoder.Encoder`` running an :class:`OnnxExport` with onnxruntime.
+
+    The tokenizer and the session are loaded in a background thread (``load(background=True)``)
+    so a cold ``sousei ask`` opens the index meanwhile; the first encode waits for them."""
 
     model_id: str
     dim: int
     fingerprint: str
     export: OnnxExport = field(repr=False)
-    session: Any = field(repr=False)
-    tokenizer: Any = field(repr=False)
     words: np.ndarray = field(repr=False)     # memory-mapped (vocab, hidden)
+    runtime: Future = field(repr=False)       # -> (tokenizer, session)
 
     @classmethod
-    def load(cls, directory: Path, threads: int = 1) -> "OnnxEncoder":
+    def load(cls, directory: Path, threads: int = 1, background: bool = False) -> "OnnxEncoder":
         """Open the export in ``directory``; ``threads`` intra-op threads (1 for questions)."""
-        from tokenizers import Tokenizer
-
         directory = Path(directory)
         export = OnnxExport.read(directory)
         if export is None:
             raise ExportError(f"no complete ONNX export in {directory}; run `sousei model prepare`")
-        tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
-        tokenizer.no_padding()
-        tokenizer.enable_truncation(max_length=export.max_tokens)
-        tokenizer.encode_special_tokens = export.split_special_tokens
         words = np.load(directory / WORDS_FILE, mmap_mode="r", allow_pickle=False)
-        return cls(export.model_id, export.dim, export.fingerprint, export, _session(directory / GRAPH_FILE, threads),
-                   tokenizer, words)
+        if background:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sousei-onnx-load")
+            runtime = pool.submit(_runtime, directory, export, threads)
+            pool.shutdown(wait=False)                  # the thread ends when the load is done
+        else:
+            runtime = Future()
+            runtime.set_result(_runtime(directory, export, threads))
+        return cls(export.model_id, export.dim, export.fingerprint, export, words, runtime)
+
+    @property
+    def tokenizer(self) -> Any:
+        return self.runtime.result()[0]
+
+    @property
+    def session(self) -> Any:
+        return self.runtime.result()[1]
 
     def _run(self, ids: list[list[int]]) -> np.ndarray:
         width = max(len(row) for row in ids)
