@@ -57,8 +57,11 @@ class LoadOutcome:
 class Reader:
     """Reads files through the loader process; a context manager (the process ends with it)."""
 
-    def __init__(self, limits: LoadLimits = DEFAULT_LIMITS, cache_dir: Path | None = None) -> None:
+    def __init__(self, limits: LoadLimits = DEFAULT_LIMITS, cache_dir: Path | None = None, *,
+                 prune: bool = True) -> None:
+        """``prune``: at close, forget cached files this reader did not read (a whole-corpus scan)."""
         self.limits = limits
+        self.prune = prune
         self.cache = OutcomeCache(Path(cache_dir), limits) if cache_dir is not None else None
         self._proc: subprocess.Popen | None = None
         self._buffer = b""
@@ -163,7 +166,7 @@ class Reader:
             except (OSError, subprocess.TimeoutExpired):
                 pass
         self._stop()
-        if self.cache is not None:
+        if self.cache is not None and self.prune:
             self.cache.prune()
 
 
