@@ -63,8 +63,8 @@ class LoadLimits:
     pdf_objects: int = 200_000
     html_elements: int = 30_000      # tags in an HTML page
     text_lines: int = 100_000        # lines of a .txt / .md file
-    text_chars: int = 2_000_000      # characters of text read from any file
-    passages: int = 10_000           # passages cut from one article
+    text_chars: int = 1_500_000      # characters of text read from any file
+    passages: int = 5_000            # passages cut from one article
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -647,7 +647,7 @@ def _check_pdf_size(reader, name: str, limits: LoadLimits) -> None:
         raise over_limit(name, f"has {objects:,} PDF objects", "pdf_objects", limits.pdf_objects)
     pages = _pdf_page_count(reader, name, limits)
     if pages > limits.pdf_pages:
-        raise over_limit(name, f"has {pages:,} pages", "pdf_pages", limits.pdf_pages)
+        raise over_limit(name, f"has more than {limits.pdf_pages:,} pages", "pdf_pages", limits.pdf_pages)
 
 
 def _pdf_page_count(reader, name: str, limits: LoadLimits) -> int:
