@@ -61,7 +61,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import ingest_corpus
 
     config = _service(args).config
-    result = ingest_corpus(config.corpus_dir, config.max_passage_chars)
+    result = ingest_corpus(config.corpus_dir, config.max_passage_chars, limits=config.load_limits())
     if args.json:
         for p in result.passages:
             _emit({"id": p.id, "doc_id": p.doc_id, "title": p.title, "paragraph": p.paragraph,

@@ -82,14 +82,14 @@ def test_hostile_file_is_refused_by_name_with_its_limit_in_a_small_child(hostile
 def test_a_loader_over_its_time_limit_is_killed_and_the_next_file_is_read(tmp_path):
     slow = hf.write_docx_grid_span(tmp_path, "100000000")      # python-docx: minutes, linear in the span
     good = mf.write_docx(tmp_path)
-    limits = LoadLimits(load_seconds=2.0, docx_grid_span=10**9)    # pre-check off: the time limit must act
+    limits = LoadLimits(load_seconds=3.0, docx_grid_span=10**9)    # pre-check off: the time limit must act
     with Reader(limits) as reader:
         start = time.monotonic()
         refused = reader.read(slow, slow.name)
         took = time.monotonic() - start
         accepted = reader.read(good, good.name)
-    assert refused.refusal is not None and "load_seconds=2" in refused.refusal and slow.name in refused.refusal
-    assert took < 10, took
+    assert refused.refusal is not None and "load_seconds=3" in refused.refusal and slow.name in refused.refusal
+    assert 3 <= took < 15, took
     assert accepted.refusal is None and mf.DOCX_PARAGRAPHS[0] in accepted.raw.pages[0]
 
 
