@@ -36,8 +36,9 @@ def read_sidecar(article_path: Path) -> tuple[dict, list[str]]:
     if data is None:
         return {}, []
     if not isinstance(data, dict):
-        return {}, [f"{path.name}: expected a JSON object with {', '.join(FIELDS)}, found a {type(data).__name__}; "
-                    "its metadata is ignored - fix or delete the file"]
+        problem = (f"{path.name}: expected a JSON object with {', '.join(FIELDS)}, found a {type(data).__name__}; "
+                   "its metadata is ignored - fix or delete the file")
+        return {}, [problem]
     fields, problems = {}, []
     for key in FIELDS:
         value = data.get(key)

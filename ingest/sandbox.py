@@ -16,6 +16,7 @@ import json
 import os
 import select
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -184,7 +185,7 @@ def _file_digest(path: Path, limits: LoadLimits) -> str | None:
     try:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
-            if not (info.st_mode & 0o170000 == 0o100000) or info.st_size > limits.max_file_mb * 1048576:
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limits.max_file_mb * 1048576:
                 return None
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)

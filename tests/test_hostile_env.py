@@ -16,7 +16,7 @@ import pytest
 
 from chat.render import TITLE_DISPLAY_MAX, answer_to_text, render_answer, terminal_safe
 from index.build import build_index
-from index.store import index_paths, load_store
+from index.store import index_paths
 from ingest.errors import SouseiError
 from tests import hostile_env_support as env
 from tests import hostile_files as hf
