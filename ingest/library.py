@@ -205,6 +205,9 @@ def _read_validated(source: Path, max_bytes: int, reader: Reader) -> tuple[bytes
     """Load and clean the file within the limits (raises ``LoadError`` naming it), then read
     the same bytes."""
     raw, cleaned = reader.read(source, source.name).unwrap()
+    if not cleaned.paragraphs:
+        raise LoadError(f"{source.name}: no text left after cleaning (every line looked like page furniture); "
+                        "is this an article? Fix its content or add its text as a .txt file")
     passages = sum(max(1, len(text) // DEFAULT_MAX_CHARS) for text, _page in cleaned.paragraphs)
     if passages > reader.limits.passages:
         raise over_limit(source.name, f"would make over {passages:,} passages", "passages", reader.limits.passages)

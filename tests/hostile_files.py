@@ -131,7 +131,7 @@ def write_html_paragraphs(directory: Path, count: int, name: str = "many-paragra
 
 def write_html_undefined_charset(directory: Path, name: str = "undefined-charset.html") -> Path:
     page = ('<html><head><meta charset="undefined"><title>字元集</title></head><body><article>'
-            + "".join(f"<p>{BODY}</p>" for _ in range(8)) + "</article></body></html>")
+            + "".join(f"<p>第{i}段：{BODY}</p>" for i in range(8)) + "</article></body></html>")
     return mf.write_bytes(directory, name, page.encode("utf-8"))
 
 

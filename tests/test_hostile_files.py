@@ -276,6 +276,19 @@ def test_add_of_a_hostile_file_is_refused_and_changes_nothing(world, hostile_dir
     _refused_add(world, path, path.name, HOSTILE[case][1], "Nothing was added")
 
 
+def test_add_of_html_declaring_an_undefined_charset_is_accepted(world, tmp_path):
+    path = hf.write_html_undefined_charset(tmp_path / "uploads")
+    result = run_cli(world.argv("add", str(path), "--json"))
+    assert result.code == 0 and TRACEBACK not in result.err, result.err
+    assert "undefined-charset" in {json.loads(line)["doc_id"] for line in
+                                   (world.index / "articles.jsonl").read_text(encoding="utf-8").splitlines()}
+
+
+def test_add_of_a_file_with_no_text_left_after_cleaning_is_refused(world, tmp_path):
+    path = hf.write_article(tmp_path / "uploads", "furniture.txt", "點擊數：123\n" * 40)
+    _refused_add(world, path, "furniture.txt", "no text left after cleaning")
+
+
 def test_add_of_a_link_to_a_device_or_a_fifo_is_refused(world, tmp_path):
     link = tmp_path / "uploads" / "zero.txt"
     os.symlink("/dev/zero", link)
