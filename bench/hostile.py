@@ -85,6 +85,11 @@ def _measure(command: list[str], env: dict, stdin: bytes | None, cap_seconds: fl
 
 
 def _outcome(code: int, out: str, err: str, capped: str, cap_seconds: float, cap_bytes: int) -> str:
+    extra = [line.removeprefix("BENCH ") for line in out.splitlines() if line.startswith("BENCH ")]
+    return "; ".join([_status(code, err, capped, cap_seconds, cap_bytes), *extra])
+
+
+def _status(code: int, err: str, capped: str, cap_seconds: float, cap_bytes: int) -> str:
     if capped == "time":
         return f"killed at the {cap_seconds:.0f} s cap"
     if capped == "memory":
@@ -100,9 +105,6 @@ def _outcome(code: int, out: str, err: str, capped: str, cap_seconds: float, cap
         summary += f": {message.removeprefix('error: ').removeprefix('- ')[:110]}"
     elif warnings:
         summary += f"; {len(warnings)} warning(s): {warnings[0].removeprefix('warning: ')[:90]}"
-    extra = [line for line in out.splitlines() if line.startswith("BENCH ")]
-    if extra:
-        summary += "; " + "; ".join(line.removeprefix("BENCH ") for line in extra)
     return summary
 
 
@@ -123,7 +125,9 @@ def _cases() -> list[Case]:
         return ["add", str(link)]
 
     def link_to_secret(work: Path, corpus: Path) -> list[str]:
-        secret = hf.write_article(work / "outside", "passwd.txt", "root:x:0:0:root:/root:/bin/bash 機密 hunter2\n" * 20)
+        lines = "".join(f"user{i}:x:{1000 + i}:{1000 + i}:第{i}位使用者的密碼是 hunter2:/home/user{i}:/bin/bash\n"
+                        for i in range(20))
+        secret = hf.write_article(work / "outside", "passwd.txt", lines)
         os.symlink(secret, corpus / "passwd.txt")
         return ["build"]
 
@@ -167,6 +171,7 @@ def _cases() -> list[Case]:
         _file_case("txt: 15 MB on one line, no punctuation", lambda d: hf.write_text_one_line(d, 15)),
         _file_case("txt: 700k short lines", lambda d: hf.write_text_many_lines(d, 700_000)),
         _file_case("txt: private-use characters only", hf.write_private_use_text),
+        _file_case("txt: symbols only (not language)", hf.write_symbol_text),
         Case("add a link to /dev/zero", link_to_dev_zero),
         Case("build: corpus link to a file outside (passwd-like)", link_to_secret),
         Case("build: corpus link to a 1 GB file outside", link_to_big),
@@ -182,8 +187,8 @@ def _cases() -> list[Case]:
         Case("add on a full disk (tmpfs)", lambda work, corpus: ["add", str(hf.write_article(
             work / "uploads", "new.txt", "北海道夕張市的雪融發電計畫，" * 400 + "。"))],
              shell="mount -t tmpfs -o size={tight} tmpfs {small} && cp -a {state} {small}/ && "
-                   "{cli_small}; rc=$?; echo BENCH temp files left: $(find {small} -name '.*tmp-*' | wc -l) >&1; "
-                   "exit $rc"),
+                   "{cli_small}; rc=$?; echo BENCH temp files left: $(find {small} -name '.*tmp-*' | wc -l); "
+                   "echo BENCH new file left in the corpus: $(ls {corpus} | grep -c '^new.txt$'); exit $rc"),
     ]
 
 
@@ -222,7 +227,7 @@ def run_case(case: Case, root: Path, model: Path, prebuilt: Path, cap_seconds: f
             small = work / "small"
             small.mkdir()
             used = sum(-(-p.stat().st_size // 4096) * 4096 if p.is_file() else 4096 for p in state.rglob("*"))
-            script = case.shell.format(state=state, small=small, tight=used + 16 * 1024,
+            script = case.shell.format(state=state, small=small, corpus=corpus, tight=used + 16 * 1024,
                                        cli=" ".join(map(_quote, command)),
                                        cli_small=" ".join(map(_quote, cli(small / "state" / "index"))))
             command = ["unshare", "-m", "sh", "-c", script]
