@@ -99,7 +99,7 @@ def build_index(corpus_dir: Path, index_dir: Path, encoder, *, max_chars: int = 
         if exc.errno not in _DISK_ERRORS:
             raise
         _remove_stale_temps(paths)
-        where = Path(exc.filename).parent if exc.filename else paths.live.parent
+        where = paths.live.parent      # where the index, its temp copies, locks and cache live
         raise SouseiError(f"cannot write the index in {where}: {exc.strerror or exc}. Free some space or fix "
                           f"the permissions (or choose another --index); the previous index is unchanged.") from None
 
@@ -166,7 +166,10 @@ def _remove_stale_temps(paths: IndexPaths) -> None:
         shutil.rmtree(temp, ignore_errors=True)
     for folder in (paths.cache / "embeddings", paths.cache / READS_CACHE):
         for temp in folder.glob(".tmp-*") if folder.is_dir() else ():
-            temp.unlink(missing_ok=True)
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:     # a read-only disk: nothing can be left over by us there anyway
+                pass
 
 
 def _previous_manifest(paths: IndexPaths) -> tuple[Manifest | None, list[str]]:
