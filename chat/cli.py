@@ -61,7 +61,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import ingest_corpus
 
     config = _service(args).config
-    result = ingest_corpus(config.corpus_dir, config.max_passage_chars)
+    result = ingest_corpus(config.corpus_dir, config.max_passage_chars, limits=config.load_limits())
     if args.json:
         for p in result.passages:
             _emit({"id": p.id, "doc_id": p.doc_id, "title": p.title, "paragraph": p.paragraph,
@@ -129,7 +129,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     service = _service(args)
     if args.batch:
-        return _ask_batch(service, Path(args.batch), args.top_k)
+        return _ask_batch(service, args.batch, args.top_k)
     if not args.question:
         raise SouseiError("give a question: sousei ask \"問題\" (or --batch FILE.jsonl)")
     answer = service.ask(args.question, args.top_k)
@@ -140,23 +140,70 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ask_batch(service: Service, path: Path, top_k: int | None) -> int:
+MAX_BATCH_LINE = 100_000        # characters of one batch line (a question is far shorter)
+
+
+def _ask_batch(service: Service, source: str, top_k: int | None) -> int:
+    """One JSON answer per line; a bad line gets ``{"id", "line", "error"}`` and the batch goes on.
+    Exit code 1 when any line was bad (each is also named on stderr)."""
     from chat.render import answer_to_json
 
-    if not path.exists():
-        raise SouseiError(f"{path}: no such file; --batch takes a JSON-lines file of {{\"id\", \"q\"}}")
-    source = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
-    with source:
-        for number, line in enumerate(source, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                qid, question = item.get("id", number), item["q"]
-            except (json.JSONDecodeError, KeyError, AttributeError) as err:
-                raise SouseiError(f"{path}:{number}: expected a JSON object with \"q\" ({err})") from err
-            _emit({"id": qid, **answer_to_json(service.ask(str(question), top_k))})
-    return 0
+    label = "stdin" if source == "-" else source
+    bad = 0
+    for number, line in enumerate(_batch_lines(source, label), start=1):
+        if not line.strip():
+            continue
+        item, problem = _batch_item(line)
+        qid = item.get("id", number) if isinstance(item, dict) else number
+        if not isinstance(qid, (str, int, float)) or isinstance(qid, bool):
+            qid = number
+        if problem is not None:
+            bad += 1
+            _stderr(f"error: {label}:{number}: {problem}")
+            _emit({"id": qid, "line": number, "error": problem})
+            continue
+        _emit({"id": qid, **answer_to_json(service.ask(item["q"], top_k))})
+    return 1 if bad else 0
+
+
+def _batch_lines(source: str, label: str) -> list[str]:
+    """The batch's lines, decoded as UTF-8 (one clear message when they are not)."""
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise SouseiError(f"{path}: no such file; --batch takes a JSON-lines file of {{\"id\", \"q\"}} (or - for stdin)")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SouseiError(f"{path}: cannot be read ({exc.strerror or exc}); check its permissions") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SouseiError(f"{label}:{line}: the batch is not UTF-8 text (byte {exc.start}); "
+                          "save it as UTF-8 and run it again") from None
+    return text.splitlines()
+
+
+def _batch_item(line: str) -> tuple[object, str | None]:
+    """(the parsed line, None) or (whatever parsed, what is wrong with it)."""
+    if len(line) > MAX_BATCH_LINE:
+        return None, f"line is {len(line):,} characters, over {MAX_BATCH_LINE:,}; shorten the question"
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as err:
+        return None, f"not valid JSON ({err}); expected {{\"id\": ..., \"q\": \"question\"}}"
+    except RecursionError:
+        return None, "nested too deeply; expected {\"id\": ..., \"q\": \"question\"}"
+    if not isinstance(item, dict):
+        return None, f"expected a JSON object with \"q\", found a {type(item).__name__}"
+    if "q" not in item:
+        return item, "no \"q\" field; expected {\"id\": ..., \"q\": \"question\"}"
+    if not isinstance(item["q"], str):
+        return item, f"\"q\" must be a string, not {type(item['q']).__name__}"
+    return item, None
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -182,10 +229,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_articles(args: argparse.Namespace) -> int:
     service = _service(args)
+    from chat.render import terminal_safe
+
     rows = [{"doc_id": a.doc_id, "title": a.meta.title, "published": a.meta.published,
              "source": a.meta.source, "paragraphs": len(a.paragraphs)} for a in service.articles()]
     for row in rows:
-        _emit(row) if args.json else print(f"{row['doc_id']}  {row['title']}  {row['published'] or ''}")
+        if args.json:
+            _emit(row)
+        else:
+            print(terminal_safe(f"{row['doc_id']}  {row['title']}  {row['published'] or ''}"))
     return 0
 
 
@@ -201,6 +253,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- parser
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
 
 def _common(p: argparse.ArgumentParser, *, index: bool = True) -> None:
     p.add_argument("--corpus", help="article directory (env SOUSEI_CORPUS; default: corpus/ in the checkout)")
@@ -245,8 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer a question with quoted sentences and citations")
     p.add_argument("question", nargs="?")
-    p.add_argument("--top-k", type=int, default=None, help="passages to show (default 5)")
-    p.add_argument("--batch", help="JSON-lines file of {\"id\", \"q\"}; one JSON answer per line")
+    p.add_argument("--top-k", type=_positive_int, default=None, help="passages to show (default 5)")
+    p.add_argument("--batch", help="JSON-lines file of {\"id\", \"q\"} (- reads stdin); one JSON answer per line")
     _common(p)
     p.set_defaults(func=cmd_ask)
 

@@ -26,6 +26,13 @@ class Config:
     port: int = 7860
     max_upload_mb: int = 20
 
+    def load_limits(self):
+        """The limits on reading one article file (``ingest.load.LoadLimits``); the file size
+        limit is ``max_upload_mb``, at add and at build alike."""
+        from ingest.load import LoadLimits
+
+        return LoadLimits(max_file_mb=self.max_upload_mb)
+
     @classmethod
     def load(cls, **overrides: object) -> "Config":
         """Defaults, then SOUSEI_* environment variables, then explicit overrides (None = not given)."""

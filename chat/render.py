@@ -29,11 +29,26 @@ from index.records import Hit
 
 NEAREST_HEADING = "最接近的段落（僅供參考，並未直接回答問題）："
 SOURCES_HEADING = "引用段落："
+TITLE_DISPLAY_MAX = 120      # characters of a title shown in any rendering
 _LATIN_TERM = re.compile(r"^[0-9a-z][0-9a-z.\-_']*$")
+# C0/C1 controls (ESC, BEL, CR...) and bidi overrides: shown escaped in terminal text (newline and tab kept)
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal: control characters (ESC, BEL, CR, C1, bidi overrides) shown as
+    ``\\xNN`` / ``\\uNNNN`` instead of acting on the terminal."""
+    return _TERMINAL_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def short_title(title: str | None) -> str:
+    """A title capped at ``TITLE_DISPLAY_MAX`` characters (with …), for every rendering."""
+    title = title or ""
+    return title if len(title) <= TITLE_DISPLAY_MAX else title[: TITLE_DISPLAY_MAX - 1] + "…"
 
 
 # --------------------------------------------------------------------------- highlighting
@@ -131,7 +146,7 @@ def render_passage_item(n: int, passage: Passage, terms: Sequence[str]) -> str:
         f'<li class="sousei-passage" id="sousei-p-{n}" value="{n}" '
         f'data-passage-id="{esc(passage.id)}" data-doc-id="{esc(passage.doc_id)}" data-paragraph="{passage.paragraph}">'
         f'<div class="sousei-passage-head"><span class="sousei-n">[{n}]</span> '
-        f'<span class="sousei-title">{esc(passage.title)}</span> '
+        f'<span class="sousei-title">{esc(short_title(passage.title))}</span> '
         f'<span class="sousei-loc">{esc(location_label(passage.paragraph, passage.page))}</span></div>'
         f'<div class="sousei-passage-text">{highlight(passage.text, terms)}</div></li>'
     )
@@ -183,7 +198,7 @@ def render_source(article: Article, cited: Passage | None = None, terms: Sequenc
     ``id="sousei-cited"`` and ``class="sousei-cited"`` so the UI can scroll to it."""
     target = cited_paragraph(article, cited)
     meta = article.meta
-    head = f'<h3 class="sousei-source-title">{esc(meta.title)}</h3>'
+    head = f'<h3 class="sousei-source-title">{esc(short_title(meta.title))}</h3>'
     if meta.published:
         head += f'<p class="sousei-source-date">{esc(meta.published)}</p>'
     paras = []
@@ -211,7 +226,7 @@ def answer_to_json(answer: Answer) -> dict:
                 "rank": i,
                 "id": h.passage.id,
                 "doc_id": h.passage.doc_id,
-                "title": h.passage.title,
+                "title": short_title(h.passage.title),
                 "paragraph": h.passage.paragraph,
                 "page": h.passage.page,
                 "text": h.passage.text,
@@ -224,7 +239,8 @@ def answer_to_json(answer: Answer) -> dict:
 
 
 def answer_to_text(answer: Answer) -> str:
-    """Plain text for a terminal: quotes with [n], then the numbered passages."""
+    """Plain text for a terminal: quotes with [n], then the numbered passages; control characters
+    from the articles (titles, text) are shown escaped, titles capped."""
     lines = []
     if answer.message:
         lines.append(answer.message)
@@ -234,6 +250,6 @@ def answer_to_text(answer: Answer) -> str:
         lines.append(NEAREST_HEADING if not answer.found else SOURCES_HEADING)
         for i, h in enumerate(answer.hits, start=1):
             p = h.passage
-            lines.append(f"[{i}] {p.title}（{location_label(p.paragraph, p.page)}）")
+            lines.append(f"[{i}] {short_title(p.title)}（{location_label(p.paragraph, p.page)}）")
             lines.append(f"    {p.text}")
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))

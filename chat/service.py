@@ -1,8 +1,10 @@
 """The operations both the CLI and the UI call: ask, build, add, remove, list articles.
 
 A :class:`Service` owns the loaded model and the open index for one process. Rebuilds
-run under a lock; the open index is swapped only after a rebuild succeeded, so
-questions keep being answered from the old index while a rebuild runs.
+(build, add, remove) run under ``_build_lock``; loading the model and opening the index
+take ``_open_lock``, which a rebuild holds only for an instant, so a question never waits
+for a rebuild: it is answered from the last complete index (reading it takes no lock on
+disk either), and the next question after a rebuild opens the new one.
 """
 from __future__ import annotations
 
@@ -31,12 +33,13 @@ class Service:
     _searcher: object | None = field(default=None, repr=False)
     _seen: tuple = field(default=(), repr=False)          # (inode, mtime) of the manifest last checked
     _checked: float = field(default=0.0, repr=False)
-    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _open_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)    # model + open index
+    _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)   # build / add / remove
 
     def encoder(self):
         """The query encoder, loaded once (``index.model.factory`` decides which: the model's
         ONNX export run by onnxruntime, with the query cache)."""
-        with self._lock:
+        with self._open_lock:
             if self._encoder is None:
                 from index.model.factory import load_query_encoder
 
@@ -46,7 +49,7 @@ class Service:
     def passage_encoder(self):
         """The encoder that embeds passages and sentences at build time (loaded on first build;
         ``index.model.factory`` decides which, sharing the query encoder when it can)."""
-        with self._lock:
+        with self._build_lock:
             if self._passage_encoder is None:
                 from index.model.factory import load_passage_encoder
 
@@ -62,7 +65,7 @@ class Service:
         if searcher is None or self._rebuilt_elsewhere(searcher):
             from index.search import Searcher
 
-            with self._lock:
+            with self._open_lock:
                 if self._searcher is None or self._searcher is searcher:
                     self._seen = self._manifest_stamp()
                     self._searcher = Searcher.open(self.config.index_dir, self.encoder())
@@ -104,27 +107,39 @@ class Service:
         """Incremental rebuild of the index from the corpus; the new index is served afterwards."""
         from index.build import build_index
 
-        with self._lock:
+        with self._build_lock:
             report = build_index(
                 self.config.corpus_dir, self.config.index_dir, self.passage_encoder(),
                 max_chars=self.config.max_passage_chars, progress=progress,
+                load_limits=self.config.load_limits(),
             )
-            if self._searcher is not None:   # questions so far were answered from the old index
+            with self._open_lock:            # questions so far were answered from the old index
                 self._searcher = None        # the next one opens the new index
         return report
 
     def add(self, files: list[Path], progress: Progress | None = None):
         """Copy files into the corpus (validated, safe names), then rebuild incrementally."""
-        from ingest.library import add_files
+        from ingest.library import add_files, withdraw_added
 
-        with self._lock:
-            added = add_files(self.config.corpus_dir, [Path(f) for f in files], self.config.max_upload_mb * 1024 * 1024)
-            return added, self.build(progress)
+        with self._build_lock:
+            added = add_files(self.config.corpus_dir, [Path(f) for f in files], self.config.max_upload_mb * 1024 * 1024,
+                              limits=self.config.load_limits(), cache_dir=self._reads_cache())
+            try:
+                return added, self.build(progress)
+            except BaseException:
+                withdraw_added(added)   # a failed build (full disk...) leaves the corpus as it was
+                raise
+
+    def _reads_cache(self) -> Path:
+        from index.build import READS_CACHE
+        from index.store import index_paths
+
+        return index_paths(self.config.index_dir).cache / READS_CACHE
 
     def remove(self, doc_id: str, progress: Progress | None = None):
         from ingest.library import remove_article
 
-        with self._lock:
+        with self._build_lock:
             remove_article(self.config.corpus_dir, doc_id)
             return self.build(progress)
 

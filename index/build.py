@@ -8,6 +8,7 @@ any moment leaves the previous index loadable (see ``index.store.recover``).
 """
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import time
@@ -24,11 +25,14 @@ from index.dense import EXACT_MAX_VECTORS, DenseIndex
 from index.store import (ArticleEntry, EmbeddingCache, IndexBusyError, IndexPaths, IndexMissingError,
                          IndexMismatchError, Manifest, SentenceTable, file_lock, index_paths, read_manifest,
                          VECTORS_FILE, recover, swap_in, text_key, write_store)
+from ingest.errors import SouseiError
 from ingest.records import Article, IngestResult, Passage
 
 Progress = Callable[[int, int, str], None]
 IngestFn = Callable[[Path, int], IngestResult]
 CACHE_SAVE_SECONDS = 20.0
+READS_CACHE = "reads"          # under the index cache: what each corpus file's bytes gave (ingest.sandbox)
+_DISK_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG}
 
 
 @dataclass(frozen=True)
@@ -79,22 +83,41 @@ class _Stage:
 def build_index(corpus_dir: Path, index_dir: Path, encoder, *, max_chars: int = 240,
                 progress: Progress | None = None, ingest: IngestFn | None = None,
                 segmenter: dict | None = None, lock_timeout: float = 600.0, batch_size: int = 32,
-                exact_max: int = EXACT_MAX_VECTORS, bm25: BM25Params = BM25Params()) -> BuildReport:
+                exact_max: int = EXACT_MAX_VECTORS, bm25: BM25Params = BM25Params(),
+                load_limits=None) -> BuildReport:
     """Build ``index_dir`` from ``corpus_dir`` (see the module docstring); returns what it did.
 
     ``progress(done, total, message)`` is called per stage and per embedded batch.
     ``ingest`` and ``segmenter`` default to ``ingest.pipeline.ingest_corpus`` and
-    ``ingest.segment.segmenter_fingerprint()``.
+    ``ingest.segment.segmenter_fingerprint()``. A disk that is full, read-only or not writable
+    is one ``SouseiError`` naming the directory; the previous index is untouched and no
+    temporary file is left behind.
     """
+    paths = index_paths(index_dir)
+    try:
+        return _build(Path(corpus_dir), paths, encoder, max_chars=max_chars, progress=progress, ingest=ingest,
+                      segmenter=segmenter, lock_timeout=lock_timeout, batch_size=batch_size, exact_max=exact_max,
+                      bm25=bm25, load_limits=load_limits)
+    except OSError as exc:
+        if exc.errno not in _DISK_ERRORS:
+            raise
+        _remove_stale_temps(paths)
+        where = paths.live.parent      # where the index, its temp copies, locks and cache live
+        raise SouseiError(f"cannot write the index in {where}: {exc.strerror or exc}. Free some space or fix "
+                          f"the permissions (or choose another --index); the previous index is unchanged.") from None
+
+
+def _build(corpus_dir: Path, paths: IndexPaths, encoder, *, max_chars: int, progress: Progress | None,
+           ingest: IngestFn | None, segmenter: dict | None, lock_timeout: float, batch_size: int,
+           exact_max: int, bm25: BM25Params, load_limits) -> BuildReport:
     start = time.perf_counter()
     stage = _Stage(progress)
-    paths = index_paths(index_dir)
     with _build_lock(paths, lock_timeout, stage):
         _remove_stale_temps(paths)
         recover(paths.live)
         previous, notes = _previous_manifest(paths)
         stage(0, 1, "reading corpus")
-        result = _run_ingest(ingest, Path(corpus_dir), max_chars)
+        result = _run_ingest(ingest, corpus_dir, max_chars, paths, load_limits)
         passages, dropped = unique_passages(result.passages)
         spans = passage_sentence_spans(passages)
         embedded, sentence_embedded = embed_passages(passages, spans, encoder, paths.cache, stage, batch_size)
@@ -143,9 +166,16 @@ class _build_lock:
 
 
 def _remove_stale_temps(paths: IndexPaths) -> None:
-    """Temp dirs of killed builds (we hold the build lock, so none is in use)."""
+    """Temp dirs and temp cache files of killed or failed builds (we hold the build lock, so
+    none is in use)."""
     for temp in paths.temp_dirs():
         shutil.rmtree(temp, ignore_errors=True)
+    for folder in (paths.cache / "embeddings", paths.cache / READS_CACHE):
+        for temp in folder.glob(".tmp-*") if folder.is_dir() else ():
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:     # a read-only disk: nothing can be left over by us there anyway
+                pass
 
 
 def _previous_manifest(paths: IndexPaths) -> tuple[Manifest | None, list[str]]:
@@ -157,10 +187,15 @@ def _previous_manifest(paths: IndexPaths) -> tuple[Manifest | None, list[str]]:
         return None, [f"the previous index could not be read and is replaced: {exc}"]
 
 
-def _run_ingest(ingest: IngestFn | None, corpus_dir: Path, max_chars: int) -> IngestResult:
-    if ingest is None:
-        from ingest.pipeline import ingest_corpus as ingest
-    return ingest(corpus_dir, max_chars)
+def _run_ingest(ingest: IngestFn | None, corpus_dir: Path, max_chars: int, paths: IndexPaths,
+                load_limits) -> IngestResult:
+    if ingest is not None:
+        return ingest(corpus_dir, max_chars)
+    from ingest.load import DEFAULT_LIMITS
+    from ingest.pipeline import ingest_corpus
+
+    return ingest_corpus(corpus_dir, max_chars, limits=load_limits or DEFAULT_LIMITS,
+                         cache_dir=paths.cache / READS_CACHE)
 
 
 def _default_segmenter() -> dict:

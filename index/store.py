@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -385,18 +386,69 @@ def _check_sentences(index_dir: Path, stored: StoredIndex) -> None:
                                 f"{manifest.passages} passages). {REBUILD}")
 
 
+LOAD_ATTEMPTS = 5
+
+
 def load_store(index_dir: Path) -> StoredIndex:
-    """Load and validate the live index (recovering an interrupted swap first)."""
+    """Load and validate the last complete index.
+
+    Reading writes nothing and takes no lock (a read-only disk is fine; a question never waits
+    for a build): a swap that happens while the files are read is noticed (the live directory
+    or its build id changed) and the load is retried. A swap a killed build left half done is
+    finished when the index directory is writable and no build holds it; otherwise the previous
+    complete index (the backup) is read as it is."""
     paths = index_paths(index_dir)
-    if not paths.live.exists() and not paths.backup.exists():
-        raise IndexMissingError(f"No index at {paths.live}. {REBUILD}")
-    with file_lock(paths.swap_lock, SWAP_LOCK_TIMEOUT):
-        recover_unlocked(paths)
-        manifest = read_manifest(paths.live)
-        verify_files(paths.live, manifest)
-        stored = _load_parts(paths.live, manifest)
-    _check_counts(paths.live, stored)
+    for attempt in range(1, LOAD_ATTEMPTS + 1):
+        _recover_if_possible(paths)
+        before = _stamp(paths)
+        try:
+            stored = _load_complete(before[0])
+        except (IndexMismatchError, IndexMissingError):
+            if attempt < LOAD_ATTEMPTS and _stamp(paths) != before:
+                time.sleep(0.05 * attempt)
+                continue
+            raise
+        if _stamp(paths) == before:
+            return stored
+        time.sleep(0.05 * attempt)
+    return _load_complete(_stamp(paths)[0])
+
+
+def _load_complete(directory: Path) -> StoredIndex:
+    manifest = read_manifest(directory)
+    verify_files(directory, manifest)
+    stored = _load_parts(directory, manifest)
+    _check_counts(directory, stored)
     return stored
+
+
+def _stamp(paths: IndexPaths) -> tuple[Path, object]:
+    """The directory holding the last complete index (live, else the backup of a half-done
+    swap) and the build id in its manifest."""
+    if paths.live.exists():
+        directory = paths.live
+    elif paths.backup.exists():
+        directory = paths.backup
+    else:
+        raise IndexMissingError(f"No index at {paths.live}. {REBUILD}")
+    try:
+        build_id = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8")).get("build_id")
+    except (OSError, ValueError, AttributeError):
+        build_id = None
+    return directory, build_id
+
+
+def _recover_if_possible(paths: IndexPaths) -> None:
+    """Finish a killed swap when we may write and no build holds the swap lock; never wait."""
+    if paths.live.exists() or not paths.backup.exists() or not os.access(paths.live.parent, os.W_OK):
+        return
+    from filelock import Timeout
+
+    try:
+        with file_lock(paths.swap_lock, 0):
+            recover_unlocked(paths)
+    except (Timeout, OSError):
+        return
 
 
 # --------------------------------------------------------------------------- atomic swap
@@ -476,12 +528,16 @@ class EmbeddingCache:
         vectors = np.stack([self._entries[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=self.path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, keys=np.array(keys, dtype="U64"), vectors=vectors.astype(np.float32),
-                     fingerprint=np.array(fingerprint))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, keys=np.array(keys, dtype="U64"), vectors=vectors.astype(np.float32),
+                         fingerprint=np.array(fingerprint))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)   # a full disk leaves no half-written cache behind
+            raise
 
 
 def _read_cache_file(path: Path, fingerprint: str, dim: int) -> dict[str, np.ndarray]:

@@ -1,7 +1,9 @@
 """Corpus management shared by the CLI and the UI: add article files, remove an article.
 
-Adding validates every file first (type, size, readable by ``ingest.load``) and
-copies nothing unless all are acceptable. Files get safe names, are written
+Adding validates every file first (a regular file, type, size, read and cleaned by
+``ingest.sandbox`` within ``LoadLimits``, a name that does not clash with an existing one
+even after Unicode normalisation, no stale sidecar waiting under its name) and copies
+nothing unless all are acceptable. Files get safe names, are written
 atomically (hidden temp file, then a link that never replaces an existing file)
 and never outside the corpus directory. ``doc_id`` = file name without extension.
 """
@@ -10,13 +12,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import LoadError, SouseiError
-from ingest.load import SIDECAR_SUFFIX, SUPPORTED_EXTENSIONS, corpus_files, load_file
+from ingest.load import DEFAULT_LIMITS, SIDECAR_SUFFIX, SUPPORTED_EXTENSIONS, LoadLimits, corpus_files, over_limit
+from ingest.passages import DEFAULT_MAX_CHARS
+from ingest.sandbox import Reader
 
 DEFAULT_STEM = "article"
 _MAX_STEM_BYTES = 200          # file names are limited to 255 bytes; leave room for temp suffixes
@@ -103,28 +108,38 @@ def _truncate_utf8(text: str, limit: int) -> str:
 # ---------------------------------------------------------------- add
 
 
-def add_files(corpus_dir: Path, files: list[Path], max_bytes: int) -> list[AddedFile]:
+def add_files(corpus_dir: Path, files: list[Path], max_bytes: int, *, limits: LoadLimits = DEFAULT_LIMITS,
+              cache_dir: Path | None = None) -> list[AddedFile]:
     """Copy article files into the corpus under safe names.
 
     All files are validated before anything is copied; if any is refused, nothing is
     added and the ``SouseiError`` lists every refused file and what to do. A file
-    identical to one already present is reported as ``"unchanged"``.
+    identical to one already present is reported as ``"unchanged"``. ``cache_dir`` is the
+    index's read cache (the build then need not read the new files again).
     """
     corpus_dir = Path(corpus_dir)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     root = corpus_dir.resolve()
-    plans = _plan_all(root, [Path(f) for f in files], max_bytes)
+    with Reader(limits, cache_dir, prune=False) as reader:   # an add reads a few files, not the corpus
+        plans = _plan_all(root, [Path(f) for f in files], max_bytes, reader)
     return [_commit(root, plan) for plan in plans]
 
 
-def _plan_all(root: Path, files: list[Path], max_bytes: int) -> list[_Plan]:
+def withdraw_added(added: list[AddedFile]) -> None:
+    """Delete the files an add copied in (status "added"): the corpus is as it was before."""
+    for item in added:
+        if item.status == "added":
+            item.path.unlink(missing_ok=True)
+
+
+def _plan_all(root: Path, files: list[Path], max_bytes: int, reader: Reader) -> list[_Plan]:
     existing = {path.name: path for path in corpus_files(root)}
     hashes = {_sha256_file(path): name for name, path in existing.items()}
     plans: list[_Plan] = []
     problems: list[str] = []
     for source in files:
         try:
-            plan = _plan_one(root, source, max_bytes, existing, hashes, plans)
+            plan = _plan_one(root, source, max_bytes, existing, hashes, plans, reader)
         except SouseiError as exc:
             problems.append(str(exc))
             continue
@@ -143,12 +158,15 @@ def _plan_one(
     existing: dict[str, Path],
     hashes: dict[str, str],
     planned: list[_Plan],
+    reader: Reader,
 ) -> _Plan:
     name = safe_name(source.name)
     _check_extension(source, name)
     _check_size(source, max_bytes)
-    data, digest = _read_validated(source, max_bytes)
+    data, digest = _read_validated(source, max_bytes, reader)
     _check_destination(root, name)
+    _check_normalised_clash(root, name)
+    _check_stale_sidecar(root, name)
     status = _status_against_existing(root, name, digest, existing, planned)
     duplicate_of = hashes.get(digest)
     return _Plan(source, name, data, digest, status, None if duplicate_of == name else duplicate_of)
@@ -165,9 +183,13 @@ def _check_extension(source: Path, name: str) -> None:
 
 def _check_size(source: Path, max_bytes: int) -> None:
     try:
-        size = source.stat().st_size
+        info = source.stat()          # follows a link: what counts is the file it points to
     except OSError as exc:
         raise SouseiError(f"{source.name}: cannot be read ({exc.strerror or exc}); check the path") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise SouseiError(f"{source.name}: is not a regular file (a device, FIFO, socket or folder); "
+                          "give an article file")
+    size = info.st_size
     if size > max_bytes:
         raise SouseiError(
             f"{source.name}: is {_megabytes(size)}, larger than the upload limit of {_megabytes(max_bytes)}; "
@@ -179,11 +201,19 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"  # MiB, as max_upload_mb is counted
 
 
-def _read_validated(source: Path, max_bytes: int) -> tuple[bytes, str]:
-    """Load the file as an article (raises ``LoadError`` naming it), then read the same bytes."""
-    raw = load_file(source)
+def _read_validated(source: Path, max_bytes: int, reader: Reader) -> tuple[bytes, str]:
+    """Load and clean the file within the limits (raises ``LoadError`` naming it), then read
+    the same bytes."""
+    raw, cleaned = reader.read(source, source.name).unwrap()
+    if not cleaned.paragraphs:
+        raise LoadError(f"{source.name}: no text left after cleaning (every line looked like page furniture); "
+                        "is this an article? Fix its content or add its text as a .txt file")
+    passages = sum(max(1, len(text) // DEFAULT_MAX_CHARS) for text, _page in cleaned.paragraphs)
+    if passages > reader.limits.passages:
+        raise over_limit(source.name, f"would make over {passages:,} passages", "passages", reader.limits.passages)
     try:
-        data = source.read_bytes()
+        with open(source, "rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise LoadError(f"{source.name}: cannot be read ({exc.strerror or exc}); check its permissions") from None
     digest = hashlib.sha256(data).hexdigest()
@@ -198,6 +228,27 @@ def _check_destination(root: Path, name: str) -> None:
         raise SouseiError(
             f"{name}: the corpus already has a link or folder with this name that points elsewhere; "
             "rename the file or clean up the corpus directory"
+        )
+
+
+def _check_normalised_clash(root: Path, name: str) -> None:
+    """Refuse a name that equals an existing one after NFC normalisation but not byte for byte
+    (two articles whose ids look identical)."""
+    for existing in root.iterdir():
+        if existing.name != name and unicodedata.normalize("NFC", existing.name) == name:
+            raise SouseiError(
+                f"{name}: the corpus has {existing.name!r}, the same name in another Unicode normalisation; "
+                f"remove the old article first (remove {Path(existing.name).stem}) or rename the new file"
+            )
+
+
+def _check_stale_sidecar(root: Path, name: str) -> None:
+    """A metadata file left without its article would give its title to a new file of that name."""
+    sidecar = root / (name + SIDECAR_SUFFIX)
+    if os.path.lexists(sidecar) and not os.path.lexists(root / name):
+        raise SouseiError(
+            f"{name}: the corpus has a metadata file {sidecar.name} left from an earlier article of this name; "
+            "delete it (or rename the new file), then add again"
         )
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import os
 import re
+import stat
 import struct
+import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -46,6 +49,37 @@ _CJK_PUNCT = set("，。、；：？！「」『』（）《》〈〉【】—�
 
 
 @dataclass(frozen=True)
+class LoadLimits:
+    """Limits on reading one article file. A file over one is refused, and the refusal names
+    the limit as ``name=value`` (the settings field to raise if the file is legitimate)."""
+
+    max_file_mb: int = 20            # file size, at add and at build
+    load_seconds: float = 60.0       # wall time to parse and clean one file (in the loader process)
+    load_memory_mb: int = 1536       # address space of the loader process
+    docx_unzipped_mb: int = 100      # total uncompressed size of a .docx's zip members
+    docx_zip_ratio: int = 200        # uncompressed/compressed ratio of any member over 1 MB
+    docx_grid_span: int = 1000       # columns one table cell may span
+    pdf_pages: int = 2000
+    pdf_objects: int = 200_000
+    html_elements: int = 30_000      # tags in an HTML page
+    text_lines: int = 100_000        # lines of a .txt / .md file
+    text_chars: int = 1_500_000      # characters of text read from any file
+    passages: int = 5_000            # passages cut from one article
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+DEFAULT_LIMITS = LoadLimits()
+
+
+def over_limit(name: str, what: str, limit: str, value: object) -> LoadError:
+    """A refusal naming the file, what it has, and the limit (settings field) it broke."""
+    return LoadError(f"{name}: {what}, over the limit {limit}={value}; "
+                     "split or simplify the file (or raise the limit if the file is trusted)")
+
+
+@dataclass(frozen=True)
 class _Loaded:
     pages: tuple[str, ...]
     paged: bool
@@ -56,39 +90,103 @@ class _Loaded:
 # ---------------------------------------------------------------- corpus listing
 
 
-def _is_article_candidate(path: Path) -> bool:
-    """A regular, visible file that is not a metadata sidecar or an editor lock file."""
+@dataclass(frozen=True)
+class CorpusScan:
+    """What is in a corpus directory: article files to read, and everything else worth a warning."""
+
+    files: tuple[Path, ...]
+    unsupported: tuple[Path, ...] = ()
+    skipped: tuple[str, ...] = field(default=())   # warnings: links out, devices, FIFOs, oversized, stale sidecars
+
+
+def _is_listed(path: Path) -> bool:
+    """Visible, not a metadata sidecar, not an editor lock file."""
     name = path.name
-    if name.startswith((".", "~$")) or name.endswith(SIDECAR_SUFFIX):
-        return False
-    return path.is_file()
+    return not (name.startswith((".", "~$")) or name.endswith(SIDECAR_SUFFIX))
 
 
-def _corpus_entries(corpus_dir: Path) -> list[Path]:
+def _check_corpus_dir(corpus_dir: Path) -> Path:
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise SouseiError(
             f"corpus directory {corpus_dir} does not exist or is not a directory; "
             "create it or pass the right one with --corpus"
         )
-    return sorted(p for p in corpus_dir.iterdir() if _is_article_candidate(p))
+    return corpus_dir
+
+
+def _entry_problem(path: Path, root: Path, max_bytes: int | None) -> str | None:
+    """Why ``path`` (a listed entry) must not be read, or None. Only regular files inside the
+    corpus are read: links resolving outside it, devices, FIFOs and sockets are skipped."""
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                return f"{path.name}: is a link to {target}, outside the corpus; skipped - copy the file in instead"
+        info = path.stat()
+    except (OSError, RuntimeError) as exc:
+        return f"{path.name}: cannot be read ({getattr(exc, 'strerror', None) or exc}); skipped - check the file"
+    if stat.S_ISDIR(info.st_mode):
+        return ""
+    if not stat.S_ISREG(info.st_mode):
+        return f"{path.name}: is not a regular file (a device, FIFO or socket); skipped - remove it from the corpus"
+    if max_bytes is not None and info.st_size > max_bytes:
+        return (f"{path.name}: is {info.st_size / 1048576:.1f} MB, over the limit max_file_mb={max_bytes // 1048576}; "
+                "skipped - split the article")
+    return None
+
+
+def scan_corpus(corpus_dir: Path, max_bytes: int | None = None) -> CorpusScan:
+    """The corpus' article files (regular, inside it, within ``max_bytes``) and what was skipped."""
+    corpus_dir = _check_corpus_dir(corpus_dir)
+    root = corpus_dir.resolve()
+    files: list[Path] = []
+    unsupported: list[Path] = []
+    skipped: list[str] = []
+    for path in sorted(corpus_dir.iterdir()):
+        if not _is_listed(path):
+            continue
+        problem = _entry_problem(path, root, max_bytes)
+        if problem == "":
+            continue                      # a folder: not an article, nothing to say
+        if problem is not None:
+            skipped.append(problem)
+        elif path.suffix.lower() in SUPPORTED_EXTENSIONS:
+            files.append(path)
+        else:
+            unsupported.append(path)
+    skipped.extend(_stale_sidecars(corpus_dir))
+    return CorpusScan(tuple(files), tuple(unsupported), tuple(skipped))
+
+
+def _stale_sidecars(corpus_dir: Path) -> list[str]:
+    stale = []
+    for sidecar in sorted(corpus_dir.glob("*" + SIDECAR_SUFFIX)):
+        article = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
+        if not sidecar.name.startswith(".") and not os.path.lexists(article):
+            stale.append(f"{sidecar.name}: metadata for {article.name}, which is not in the corpus; "
+                         "delete it (a new file of that name would otherwise inherit it)")
+    return stale
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Supported article files directly in ``corpus_dir``, sorted by name."""
-    return [p for p in _corpus_entries(corpus_dir) if p.suffix.lower() in SUPPORTED_EXTENSIONS]
+    """Supported article files directly in ``corpus_dir`` (regular files inside it), sorted by name."""
+    return list(scan_corpus(corpus_dir).files)
 
 
 def unsupported_files(corpus_dir: Path) -> list[Path]:
     """Visible files in ``corpus_dir`` that are skipped because of their extension."""
-    return [p for p in _corpus_entries(corpus_dir) if p.suffix.lower() not in SUPPORTED_EXTENSIONS]
+    return list(scan_corpus(corpus_dir).unsupported)
 
 
 # ---------------------------------------------------------------- entry point
 
 
-def load_file(path: Path, corpus_dir: Path | None = None) -> RawDocument:
-    """Read one article file; raise ``LoadError`` naming the file when it cannot be used."""
+def load_file(path: Path, corpus_dir: Path | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> RawDocument:
+    """Read one article file; raise ``LoadError`` naming the file when it cannot be used.
+
+    Parsing runs in this process: untrusted files go through ``ingest.sandbox`` instead,
+    which calls this in a child process with time and memory limits."""
     path = Path(path)
     name = _source_name(path, corpus_dir)
     extension = path.suffix.lower()
@@ -98,10 +196,11 @@ def load_file(path: Path, corpus_dir: Path | None = None) -> RawDocument:
             f"{name}: unsupported file type {extension or '(no extension)'!r}; "
             f"supported types are {_SUPPORTED_HINT} - convert it to one of them or remove it"
         )
-    data = _read_bytes(path, name)
-    loaded = loader(data, name)
+    data = _read_bytes(path, name, limits)
+    loaded = loader(data, name, limits)
     if not any(page.strip() for page in loaded.pages):
         raise LoadError(f"{name}: no text found in the file; check that it contains the article text")
+    check_language(loaded.pages, name, limits)
     return RawDocument(
         source=name,
         pages=loaded.pages,
@@ -122,9 +221,14 @@ def _source_name(path: Path, corpus_dir: Path | None) -> str:
     return path.name
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
+def _read_bytes(path: Path, name: str, limits: LoadLimits) -> bytes:
+    max_bytes = limits.max_file_mb * 1024 * 1024
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise LoadError(f"{name}: is not a regular file (a device, FIFO or socket); give an article file")
+            data = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise LoadError(f"{name}: file not found; check the path") from None
     except IsADirectoryError:
@@ -133,7 +237,43 @@ def _read_bytes(path: Path, name: str) -> bytes:
         raise LoadError(f"{name}: cannot be read ({exc.strerror or exc}); check its permissions") from None
     if not data:
         raise LoadError(f"{name}: the file is empty (0 bytes); put the article text in it or remove it")
+    if len(data) > max_bytes:
+        raise over_limit(name, f"is over {limits.max_file_mb} MB", "max_file_mb", limits.max_file_mb)
     return data
+
+
+# ---------------------------------------------------------------- is it language?
+
+_MIN_LANGUAGE_SHARE = 0.5      # letters (any script) and digits among the non-space characters
+_LANGUAGE_SAMPLE = 200_000
+
+
+def language_share(text: str) -> float:
+    """Share of letters and digits (CJK, kana, Latin, ... ) among the non-space characters of
+    ``text``; control, private-use, symbol and replacement characters do not count."""
+    total = counted = 0
+    for char in text[:_LANGUAGE_SAMPLE]:
+        if char.isspace():
+            continue
+        total += 1
+        if char.isalnum() and unicodedata.category(char) not in ("Co", "Cn"):
+            counted += 1
+    return counted / total if total else 0.0
+
+
+def check_language(pages: tuple[str, ...], name: str, limits: LoadLimits) -> None:
+    """Refuse text that is not language (binary decoded as text, private-use glyph codes, symbols)
+    and text over ``text_chars``."""
+    chars = sum(len(page) for page in pages)
+    if chars > limits.text_chars:
+        raise over_limit(name, f"has {chars:,} characters of text", "text_chars", limits.text_chars)
+    share = language_share("\n".join(pages))
+    if share < _MIN_LANGUAGE_SHARE:
+        raise LoadError(
+            f"{name}: the text does not look like language (only {share:.0%} of its characters are letters "
+            "or digits; the rest are control, private-use or symbol characters); check the file, "
+            "or export its text again as UTF-8"
+        )
 
 
 # ---------------------------------------------------------------- text decoding
@@ -316,12 +456,20 @@ def _printable_ratio(text: str, sample: int = 100_000) -> float:
 # ---------------------------------------------------------------- .txt / .md
 
 
-def _load_txt(data: bytes, name: str) -> _Loaded:
+def _check_text_size(data: bytes, name: str, limits: LoadLimits) -> None:
+    lines = data.count(b"\n") + 1
+    if lines > limits.text_lines:
+        raise over_limit(name, f"has {lines:,} lines", "text_lines", limits.text_lines)
+
+
+def _load_txt(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
+    _check_text_size(data, name, limits)
     text, encoding = decode_text(data, name)
     return _Loaded(pages=(text,), paged=False, encoding=encoding)
 
 
-def _load_md(data: bytes, name: str) -> _Loaded:
+def _load_md(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
+    _check_text_size(data, name, limits)
     text, encoding = decode_text(data, name)
     return _Loaded(pages=(strip_markdown(text),), paged=False, encoding=encoding)
 
@@ -393,9 +541,15 @@ _DECLARED_SUPERSETS = {"big5": "cp950", "gb2312": "gb18030", "gbk": "gb18030"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
-def _load_html(data: bytes, name: str) -> _Loaded:
+_TAG = re.compile(rb"<[A-Za-z]")
+
+
+def _load_html(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
     import trafilatura
 
+    elements = len(_TAG.findall(data))
+    if elements > limits.html_elements:
+        raise over_limit(name, f"has {elements:,} HTML elements", "html_elements", limits.html_elements)
     html, encoding = _decode_html(data, name)
     document = trafilatura.bare_extraction(
         html,
@@ -424,7 +578,7 @@ def _decode_html(data: bytes, name: str) -> tuple[str, str]:
         codec = _DECLARED_SUPERSETS.get(codec, codec)
         try:
             return normalise_newlines(data.decode(codec)), codec
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError, ValueError):   # unknown, undecodable or "undefined" charset
             pass
     return decode_text(data, name)
 
@@ -432,9 +586,10 @@ def _decode_html(data: bytes, name: str) -> tuple[str, str]:
 # ---------------------------------------------------------------- .pdf
 
 
-def _load_pdf(data: bytes, name: str) -> _Loaded:
+def _load_pdf(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
     _check_pdf_envelope(data, name)
     reader = _open_pdf(data, name)
+    _check_pdf_size(reader, name, limits)
     pages = _pdf_page_texts(reader, name)
     if not any(page.strip() for page in pages):
         raise LoadError(
@@ -483,6 +638,40 @@ def _open_pdf(data: bytes, name: str):  # -> pypdf.PdfReader
     return reader
 
 
+def _check_pdf_size(reader, name: str, limits: LoadLimits) -> None:
+    """Object count from the cross-reference tables, then the page count (the page tree is
+    walked once; a tree repeating one page 99,000 times is refused here, before any text)."""
+    objects = sum(len(table) for table in getattr(reader, "xref", {}).values())
+    objects += len(getattr(reader, "xref_objStm", {}))
+    if objects > limits.pdf_objects:
+        raise over_limit(name, f"has {objects:,} PDF objects", "pdf_objects", limits.pdf_objects)
+    pages = _pdf_page_count(reader, name, limits)
+    if pages > limits.pdf_pages:
+        raise over_limit(name, f"has more than {limits.pdf_pages:,} pages", "pdf_pages", limits.pdf_pages)
+
+
+def _pdf_page_count(reader, name: str, limits: LoadLimits) -> int:
+    """Leaves of the page tree, counted without building page objects; stops past the limit."""
+    from pypdf.errors import PyPdfError
+
+    count, stack, seen_nodes = 0, [], 0
+    try:
+        stack.append(reader.trailer["/Root"]["/Pages"].get_object())
+        while stack and count <= limits.pdf_pages and seen_nodes <= limits.pdf_objects:
+            node = stack.pop()
+            seen_nodes += 1
+            kids = node.get("/Kids") if hasattr(node, "get") else None
+            if kids is None:
+                count += 1
+                continue
+            stack.extend(kid.get_object() for kid in kids.get_object())
+    except (PyPdfError, *_PDF_ERRORS, AttributeError) as exc:
+        raise LoadError(f"{name}: the PDF page tree is damaged ({exc}); export the PDF again") from None
+    if seen_nodes > limits.pdf_objects:
+        raise over_limit(name, "has a page tree larger than its object limit", "pdf_objects", limits.pdf_objects)
+    return count
+
+
 def _pdf_page_texts(reader, name: str) -> tuple[str, ...]:
     from pypdf.errors import PyPdfError
 
@@ -501,28 +690,67 @@ def _pdf_page_texts(reader, name: str) -> tuple[str, ...]:
     return tuple(texts)
 
 
-_JUNK_TITLES = {"untitled", "unknown", "none", "title"}
-
-
 def _pdf_title(reader) -> str | None:
+    """The document information title as written (placeholders are judged by ``ingest.metadata``)."""
     from pypdf.errors import PyPdfError
 
     try:
         title = (reader.metadata.title if reader.metadata else None) or ""
     except (PyPdfError, *_PDF_ERRORS):
         return None
-    title = title.strip().removeprefix("Microsoft Word - ").strip()
-    return title if title and title.lower() not in _JUNK_TITLES else None
+    return str(title).strip() or None
 
 
 # ---------------------------------------------------------------- .docx
 
 
-def _load_docx(data: bytes, name: str) -> _Loaded:
+_GRID_SPAN = re.compile(rb"gridSpan\s+w:val=\"\s*([0-9]+)")
+_MEMBER_RATIO_FLOOR = 1024 * 1024     # members smaller than this may compress as they like
+
+
+def _check_docx_zip(data: bytes, name: str, limits: LoadLimits) -> None:
+    """Zip members' declared sizes and ratios, compression methods and encryption, before unpacking."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            _check_docx_members(members, name, limits)
+            document = next((m for m in members if m.filename == "word/document.xml"), None)
+            body = archive.read(document) if document is not None else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError,
+            zlib.error, EOFError, OSError) as exc:
+        raise LoadError(
+            f"{name}: is not a valid Word .docx file ({exc}); open it in Word or LibreOffice "
+            "and save it as .docx (old .doc files must be converted)"
+        ) from None
+    spans = [int(value) for value in _GRID_SPAN.findall(body)]
+    if spans and max(spans) > limits.docx_grid_span:
+        raise over_limit(name, f"has a table cell spanning {max(spans):,} columns", "docx_grid_span",
+                         limits.docx_grid_span)
+
+
+def _check_docx_members(members: list, name: str, limits: LoadLimits) -> None:
+    total = sum(member.file_size for member in members)
+    if total > limits.docx_unzipped_mb * 1024 * 1024:
+        raise over_limit(name, f"unpacks to {total / 1048576:,.0f} MB", "docx_unzipped_mb", limits.docx_unzipped_mb)
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise LoadError(f"{name}: is password-protected (encrypted zip member {member.filename}); "
+                            "save an unprotected copy and add that")
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise LoadError(f"{name}: member {member.filename} uses an unsupported zip compression "
+                            f"(method {member.compress_type}); open it in Word or LibreOffice and save it again")
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _MEMBER_RATIO_FLOOR and ratio > limits.docx_zip_ratio:
+            raise over_limit(name, f"member {member.filename} expands {ratio:,.0f} times", "docx_zip_ratio",
+                             limits.docx_zip_ratio)
+
+
+def _load_docx(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
+    _check_docx_zip(data, name, limits)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
@@ -561,7 +789,7 @@ def _table_rows(table) -> list[str]:
     return rows
 
 
-_LOADERS: dict[str, Callable[[bytes, str], _Loaded]] = {
+_LOADERS: dict[str, Callable[[bytes, str, LoadLimits], _Loaded]] = {
     ".txt": _load_txt,
     ".md": _load_md,
     ".html": _load_html,

@@ -1,32 +1,98 @@
-"""Per-article metadata in an editable sidecar file: ``NAME.EXT.meta.json`` beside the article."""
+"""Per-article metadata in an editable sidecar file: ``NAME.EXT.meta.json`` beside the article.
+
+A sidecar is user-edited and may be anything: it is read defensively. A problem (not JSON,
+not an object, a field of the wrong type, a folder in its place) becomes a warning naming
+the sidecar, and the fields that are usable are still used.
+"""
 from __future__ import annotations
 
 import json
+import re
+import stat
 from pathlib import Path
 
-from ingest.errors import SouseiError
 from ingest.records import ArticleMeta
 
 SIDECAR_SUFFIX = ".meta.json"
 FIELDS = ("title", "author", "published")
+MAX_SIDECAR_BYTES = 64 * 1024
+TITLE_MAX = 200          # characters kept of any title (sidecar, file metadata or heading)
+FIELD_MAX = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+_PLACEHOLDER_TITLES = {"anonymous", "(anonymous)", "untitled", "unknown", "none", "title", "無標題", "无标题"}
+_WORD_PREFIX = "microsoft word - "
 
 
 def sidecar_path(article_path: Path) -> Path:
     return article_path.with_name(article_path.name + SIDECAR_SUFFIX)
 
 
-def read_sidecar(article_path: Path) -> dict:
-    """The sidecar's fields, or ``{}`` when there is none."""
+def read_sidecar(article_path: Path) -> tuple[dict, list[str]]:
+    """The sidecar's usable fields (``{}`` when there is none) and the problems found in it."""
     path = sidecar_path(article_path)
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise SouseiError(f"{path.name}: not valid JSON ({err}); fix or delete the metadata file") from err
+    data, problem = _sidecar_json(path)
+    if problem:
+        return {}, [f"{path.name}: {problem}; its metadata is ignored - fix or delete the file"]
+    if data is None:
+        return {}, []
     if not isinstance(data, dict):
-        raise SouseiError(f"{path.name}: expected a JSON object with {', '.join(FIELDS)}")
-    return {k: str(v) for k, v in data.items() if k in FIELDS and v not in (None, "")}
+        problem = (f"{path.name}: expected a JSON object with {', '.join(FIELDS)}, found a {type(data).__name__}; "
+                   "its metadata is ignored - fix or delete the file")
+        return {}, [problem]
+    fields, problems = {}, []
+    for key in FIELDS:
+        value = data.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            fields[key] = value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and key == "published":
+            fields[key] = str(value)
+        else:
+            problems.append(f"{path.name}: field {key!r} should be text, not {type(value).__name__}; ignored")
+    return fields, problems
+
+
+def _sidecar_json(path: Path) -> tuple[object, str | None]:
+    """(parsed JSON or None when there is no sidecar, problem)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror or exc})"
+    if not stat.S_ISREG(info.st_mode):
+        return None, "is not a regular file"
+    if info.st_size > MAX_SIDECAR_BYTES:
+        return None, f"is {info.st_size:,} bytes, larger than a metadata file can be ({MAX_SIDECAR_BYTES:,})"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror or exc})"
+    text, problem = _decode(data)
+    if problem:
+        return None, problem
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON ({exc})"
+    except RecursionError:
+        return None, "is nested too deeply to be a metadata file"
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    """UTF-8 (with or without BOM), else the loaders' detection (Big5, GB18030, UTF-16)."""
+    from ingest.errors import LoadError
+    from ingest.load import decode_text
+
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return decode_text(data, "sidecar")[0], None
+    except LoadError:
+        return "", "is not UTF-8 text (and its encoding could not be detected); save it as UTF-8"
 
 
 def write_sidecar(article_path: Path, meta: ArticleMeta) -> Path:
@@ -36,14 +102,35 @@ def write_sidecar(article_path: Path, meta: ArticleMeta) -> Path:
     return path
 
 
+def clean_field(value: str | None, limit: int = FIELD_MAX) -> str | None:
+    """Control and bidi characters replaced by spaces, whitespace collapsed, length capped."""
+    if value is None:
+        return None
+    value = " ".join(_CONTROL.sub(" ", value).split())
+    if len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    return value or None
+
+
+def is_placeholder_title(title: str | None) -> bool:
+    """Titles that say nothing: empty, "untitled", "(anonymous)", "Microsoft Word - FILE.docx"."""
+    if not title or not title.strip():
+        return True
+    folded = title.strip().lower()
+    return folded in _PLACEHOLDER_TITLES or folded.startswith(_WORD_PREFIX)
+
+
 def resolve_meta(
     article_path: Path, sidecar: dict, format_title: str | None, first_heading: str | None, published: str | None
 ) -> ArticleMeta:
-    """Sidecar values win; then what the file format says; then what cleaning found; then the file name."""
-    title = sidecar.get("title") or format_title or first_heading or article_path.stem
+    """Sidecar values win; then what the file format says (unless a placeholder); then the first
+    heading; then the file name. Every field is cleaned of control characters and capped."""
+    candidates = (sidecar.get("title"), format_title, first_heading, article_path.stem)
+    titles = [clean_field(t, TITLE_MAX) for t in candidates]
+    title = next((t for t in titles if not is_placeholder_title(t)), None) or titles[-1] or article_path.stem
     return ArticleMeta(
-        title=title.strip(),
-        author=sidecar.get("author"),
-        published=sidecar.get("published") or published,
+        title=title,
+        author=clean_field(sidecar.get("author")),
+        published=clean_field(sidecar.get("published") or published, 40),
         source=article_path.name,
     )

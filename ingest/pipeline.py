@@ -1,14 +1,22 @@
-"""load → clean → passages → tokens, for one file or a whole corpus directory."""
+"""load → clean → passages → tokens, for one file or a whole corpus directory.
+
+Files are read by ``ingest.sandbox`` (a child process with time and memory limits); any
+per-file failure (a refused or crashing loader, a bad sidecar, a limit) becomes a warning
+naming the file, and the other files are still ingested.
+"""
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from pathlib import Path
 
 from ingest import load, metadata
-from ingest.clean import HEADING_MAX, clean_document
+from ingest.clean import HEADING_MAX, CleanResult
 from ingest.errors import LoadError
+from ingest.load import DEFAULT_LIMITS, LoadLimits
 from ingest.passages import DEFAULT_MAX_CHARS, split_passages
 from ingest.records import Article, IngestResult, Paragraph, Passage, RawDocument
+from ingest.sandbox import Reader
 from ingest.segment import tokenize
 
 
@@ -17,9 +25,14 @@ def doc_id_for(path: Path) -> str:
     return path.stem
 
 
-def build_article(path: Path, raw: RawDocument) -> Article:
-    """Clean a loaded document into an :class:`Article` with numbered paragraphs and spans."""
-    cleaned = clean_document(raw)
+def build_article(path: Path, raw: RawDocument, cleaned: CleanResult | None = None,
+                  warnings: list[str] | None = None) -> Article:
+    """Clean a loaded document into an :class:`Article` with numbered paragraphs and spans.
+    Problems with the sidecar are appended to ``warnings`` (the article is still built)."""
+    if cleaned is None:
+        from ingest.clean import clean_document
+
+        cleaned = clean_document(raw)
     if not cleaned.paragraphs:
         raise LoadError(f"{path.name}: no text left after cleaning; is this an article? Remove it or fix its content.")
     paragraphs, offset = [], 0
@@ -29,7 +42,10 @@ def build_article(path: Path, raw: RawDocument) -> Article:
     text = "\n\n".join(p.text for p in paragraphs)
     first = paragraphs[0].text
     heading = first if len(first) <= HEADING_MAX and "。" not in first else None
-    meta = metadata.resolve_meta(path, metadata.read_sidecar(path), raw.title, heading, cleaned.published)
+    sidecar, problems = metadata.read_sidecar(path)
+    if warnings is not None:
+        warnings.extend(problems)
+    meta = metadata.resolve_meta(path, sidecar, raw.title, heading, cleaned.published)
     return Article(
         doc_id=doc_id_for(path),
         meta=meta,
@@ -40,42 +56,86 @@ def build_article(path: Path, raw: RawDocument) -> Article:
     )
 
 
-def ingest_path(path: Path, corpus_dir: Path | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[Article, list[Passage]]:
+def cut_passages(article: Article, max_chars: int, limits: LoadLimits) -> list[Passage]:
+    """Passages with search tokens; refuses an article over ``limits.passages`` before tokenizing."""
+    estimate = sum(max(1, len(p.text) // max_chars) for p in article.paragraphs)
+    if estimate > limits.passages:
+        raise load.over_limit(article.meta.source or article.doc_id, f"would make over {estimate:,} passages",
+                              "passages", limits.passages)
+    untokenized = split_passages(article, max_chars)
+    if len(untokenized) > limits.passages:
+        raise load.over_limit(article.meta.source or article.doc_id, f"makes {len(untokenized):,} passages",
+                              "passages", limits.passages)
+    return [Passage(**{**p.__dict__, "tokens": tuple(tokenize(p.text))}) for p in untokenized]
+
+
+def ingest_path(path: Path, corpus_dir: Path | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+                limits: LoadLimits = DEFAULT_LIMITS, reader: Reader | None = None,
+                warnings: list[str] | None = None) -> tuple[Article, list[Passage]]:
     """One file → its article and passages. Raises :class:`LoadError` naming the file."""
-    article = build_article(path, load.load_file(path, corpus_dir))
-    return article, split_passages(article, max_chars, tokenize)
+    if reader is None:
+        with Reader(limits) as own:
+            return ingest_path(path, corpus_dir, max_chars, limits, own, warnings)
+    name = load._source_name(Path(path), corpus_dir)
+    raw, cleaned = reader.read(Path(path), name).unwrap()
+    article = build_article(Path(path), raw, cleaned, warnings)
+    return article, cut_passages(article, max_chars, limits)
 
 
 def _text_hash(article: Article) -> str:
     return hashlib.sha256(article.text.encode("utf-8")).hexdigest()
 
 
-def ingest_corpus(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS) -> IngestResult:
-    """Every supported file of ``corpus_dir``; bad files become warnings, duplicates are kept once."""
+def ingest_corpus(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS, *, limits: LoadLimits = DEFAULT_LIMITS,
+                  cache_dir: Path | None = None) -> IngestResult:
+    """Every supported file of ``corpus_dir``; bad files become warnings, duplicates are kept once.
+
+    ``cache_dir`` (the index build passes one) remembers what each file's bytes gave, refusals
+    included, so a rebuild reads only new or changed files."""
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise LoadError(f"corpus directory {corpus_dir} does not exist; create it or pass --corpus DIR")
+    scan = load.scan_corpus(corpus_dir, limits.max_file_mb * 1024 * 1024)
+    warnings = [f"{p.name}: unsupported file type {p.suffix or '(none)'}; supported: {', '.join(load.SUPPORTED_EXTENSIONS)}"
+                for p in scan.unsupported]
+    warnings.extend(scan.skipped)
     articles: list[Article] = []
     passages: list[Passage] = []
-    warnings = [f"{p.name}: unsupported file type {p.suffix or '(none)'}; supported: {', '.join(load.SUPPORTED_EXTENSIONS)}"
-                for p in load.unsupported_files(corpus_dir)]
     duplicates: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for path in load.corpus_files(corpus_dir):
-        try:
-            article, cut = ingest_path(path, corpus_dir, max_chars)
-        except LoadError as err:
-            warnings.append(str(err))
-            continue
-        if any(a.doc_id == article.doc_id for a in articles):
-            warnings.append(f"{path.name}: another file already has the id {article.doc_id}; rename one of them")
-            continue
-        key = _text_hash(article)
-        if key in seen:
-            duplicates.append((path.name, seen[key]))
-            warnings.append(f"{path.name}: same text as {seen[key]}; indexed once")
-            continue
-        seen[key] = path.name
-        articles.append(article)
-        passages.extend(cut)
+    ids: dict[str, str] = {}
+    with Reader(limits, cache_dir) as reader:
+        for path in scan.files:
+            cut = _ingest_one(path, corpus_dir, max_chars, limits, reader, warnings)
+            if cut is None:
+                continue
+            article, article_passages = cut
+            folded_id = unicodedata.normalize("NFC", article.doc_id)
+            if folded_id in ids:
+                warnings.append(f"{path.name}: another file ({ids[folded_id]}) already has the id {article.doc_id} "
+                                "(the names differ at most in Unicode normalisation); rename one of them")
+                continue
+            key = _text_hash(article)
+            if key in seen:
+                duplicates.append((path.name, seen[key]))
+                warnings.append(f"{path.name}: same text as {seen[key]}; indexed once")
+                continue
+            seen[key] = path.name
+            ids[folded_id] = path.name
+            articles.append(article)
+            passages.extend(article_passages)
     return IngestResult(tuple(articles), tuple(passages), tuple(warnings), tuple(duplicates))
+
+
+def _ingest_one(path: Path, corpus_dir: Path, max_chars: int, limits: LoadLimits, reader: Reader,
+                warnings: list[str]) -> tuple[Article, list[Passage]] | None:
+    """One file's article and passages, or None with a warning naming the file: one bad file
+    never stops the others."""
+    try:
+        return ingest_path(path, corpus_dir, max_chars, limits, reader, warnings)
+    except LoadError as err:
+        warnings.append(str(err))
+    except (Exception, RecursionError) as err:  # noqa: BLE001 - any per-file failure is this file's warning
+        warnings.append(f"{path.name}: could not be ingested ({type(err).__name__}: {str(err)[:200]}); "
+                        "the file may be damaged - open and save it again, or convert it to .txt")
+    return None

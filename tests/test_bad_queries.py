@@ -131,10 +131,13 @@ def test_batch_file_problems_are_messages(built, tmp_path):
     missing = run_cli(built.argv("ask", "--batch", str(tmp_path / "nope.jsonl")))
     assert missing.code == 1 and "nope.jsonl" in missing.err and TRACEBACK not in missing.err
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": 1, "q": "地方創生"}\n{not json\n', encoding="utf-8")
+    bad.write_text('{"id": 1, "q": "地方創生"}\n{not json\n{"id": 3, "q": "地方創生"}\n', encoding="utf-8")
     result = run_cli(built.argv("ask", "--batch", str(bad)))
     assert result.code == 1 and "bad.jsonl:2" in result.err and TRACEBACK not in result.err
-    assert len(result.json_lines()) == 1          # the good line before it was answered
+    first, error, third = result.json_lines()      # the bad line gets an error object; the batch goes on
+    assert first["id"] == 1 and "found" in first
+    assert error["id"] == 2 and error["line"] == 2 and "not valid JSON" in error["error"]
+    assert third["id"] == 3 and "found" in third
 
 
 def test_batch_of_every_bad_query_in_one_call(built, tmp_path):
