@@ -39,7 +39,7 @@ _FOOTNOTE_LINK = re.compile(r"\[\\?\[(\d{1,3})\\?\]\]\([^)]*\)")
 _FOOTNOTE_CARET = re.compile(r"\[\^(\d{1,3})\]")
 _SPACE_BEFORE_NOTE = re.compile(r"(?<=[。！？，、」』）)；：.!?])[ \t]+(?=\[\d{1,3}\])")
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_LETTER_SPACED = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: [{_CJK}])+(?![{_CJK}])")
+_LETTER_SPACED = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: +[{_CJK}])+(?![{_CJK}])")
 _CJK_SPACE_CJK = re.compile(rf"(?<=[{_CJK}，、。）」]) +(?=[{_CJK}（「])")
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[、，,:：])")
 _LATIN_END = re.compile(r"[A-Za-z0-9]$")
