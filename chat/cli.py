@@ -50,6 +50,8 @@ def _service(args: argparse.Namespace) -> Service:
         max_passage_chars=getattr(args, "max_chars", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        feedback=getattr(args, "feedback", None),
+        admin_key=getattr(args, "admin_key", None),
     )
     quiet = getattr(args, "json", False)
     return Service(config, say=_stderr if not quiet else (lambda _m: None))
@@ -132,10 +134,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return _ask_batch(service, Path(args.batch), args.top_k)
     if not args.question:
         raise SouseiError("give a question: sousei ask \"問題\" (or --batch FILE.jsonl)")
-    answer = service.ask(args.question, args.top_k)
+    answer = service.ask(args.question, args.top_k, previous=args.previous)
+    searched = answer.question if answer.question != args.question else None
     if args.json:
-        _emit(answer_to_json(answer))
+        _emit({**answer_to_json(answer), "question": args.question, "searched": searched or args.question})
     else:
+        if searched:
+            print(f"搜尋：{searched}")
         print(answer_to_text(answer))
     return 0
 
@@ -156,6 +161,26 @@ def _ask_batch(service: Service, path: Path, top_k: int | None) -> int:
             except (json.JSONDecodeError, KeyError, AttributeError) as err:
                 raise SouseiError(f"{path}:{number}: expected a JSON object with \"q\" ({err})") from err
             _emit({"id": qid, **answer_to_json(service.ask(str(question), top_k))})
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    service = _service(args)
+    _print_report(service.restore(args.doc_id, _progress_bar(not args.json)), args.json)
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    service = _service(args)
+    entries = service.feedback()
+    for entry in entries:
+        if args.json:
+            _emit(entry)
+        else:
+            print(f"{entry.get('time', '')}  {entry.get('vote', '')}  {entry.get('question', '')}  "
+                  f"{' '.join(entry.get('passages', []))}")
+    if not entries and not args.json:
+        print(f"no feedback yet ({service.config.feedback_file})")
     return 0
 
 
@@ -233,13 +258,25 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("remove", help="remove an article (by doc id) and rebuild")
+    p = sub.add_parser("remove", help="move an article (by doc id) to corpus/.trash and rebuild (sousei restore ID undoes it)")
     p.add_argument("doc_id")
     _common(p)
     p.set_defaults(func=cmd_remove)
 
+    p = sub.add_parser("restore", help="bring a removed article back from corpus/.trash and rebuild")
+    p.add_argument("doc_id")
+    _common(p)
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("feedback", help="list the 👍/👎 votes given in the UI")
+    _common(p)
+    p.add_argument("--feedback", help="feedback file (env SOUSEI_FEEDBACK; default feedback.jsonl beside the index)")
+    p.set_defaults(func=cmd_feedback)
+
     p = sub.add_parser("ask", help="answer a question with quoted sentences and citations")
     p.add_argument("question", nargs="?")
+    p.add_argument("--previous", help="the question asked before this one: a short follow-up "
+                                      "(\"那2021年呢？\") is searched with its terms")
     p.add_argument("--top-k", type=int, default=None, help="passages to show (default 5)")
     p.add_argument("--batch", help="JSON-lines file of {\"id\", \"q\"}; one JSON answer per line")
     _common(p)
@@ -259,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="interface to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, help="port (default 7860)")
     p.add_argument("--build-if-missing", action="store_true", help="build the index first when there is none")
+    p.add_argument("--admin-key", help="key for adding/removing/rebuilding/restoring articles when serving beyond "
+                                       "127.0.0.1 (env SOUSEI_ADMIN_KEY); without it those actions are disabled there")
+    p.add_argument("--feedback", help="feedback file (env SOUSEI_FEEDBACK; default feedback.jsonl beside the index)")
     p.set_defaults(func=cmd_serve)
     return parser
 

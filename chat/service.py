@@ -95,10 +95,19 @@ class Service:
     def index_exists(self) -> bool:
         return (Path(self.config.index_dir) / "manifest.json").exists()
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, top_k: int | None = None, previous: str | None = None) -> Answer:
+        """Answer ``question``; with ``previous`` (the question before it) a follow-up that lacks
+        its own subject is searched together with the previous question's terms
+        (:mod:`chat.followup`); the answer's ``question`` is then the searched text."""
         from chat.answer import answer_question
+        from chat.followup import resolve
 
-        return answer_question(question, self.searcher(), top_k=top_k or self.config.top_k)
+        top_k = top_k or self.config.top_k
+        query = resolve(question, previous)
+        answer = answer_question(query.searched, self.searcher(), top_k=top_k)
+        if query.follow_up and not answer.found:     # the carried terms led nowhere: the question alone
+            answer = answer_question(question, self.searcher(), top_k=top_k)
+        return answer
 
     def warm_up(self, question: str) -> int:
         """Load the model, open the index, answer ``question`` and embed the corpus' sentences
@@ -135,6 +144,38 @@ class Service:
         with self._lock:
             remove_article(self.config.corpus_dir, doc_id)
             return self.build(progress)
+
+    def restore(self, doc_id: str, progress: Progress | None = None):
+        """Move an article removed earlier back from the trash folder, then rebuild."""
+        from ingest.library import restore_article
+
+        with self._lock:
+            restore_article(self.config.corpus_dir, doc_id)
+            return self.build(progress)
+
+    def trash(self) -> list[str]:
+        """Ids of removed articles that can be restored."""
+        from ingest.library import trashed_articles
+
+        return [path.stem for path in trashed_articles(self.config.corpus_dir)]
+
+    def edit_meta(self, doc_id: str, title: str, author: str, published: str, progress: Progress | None = None):
+        """Write title / author / date to the article's sidecar, then rebuild (only metadata changes)."""
+        from ingest.library import edit_metadata
+
+        with self._lock:
+            edit_metadata(self.config.corpus_dir, doc_id, title=title, author=author, published=published)
+            return self.build(progress)
+
+    def record_feedback(self, question: str, passage_ids: list[str], vote: str) -> dict:
+        from chat.feedback import record
+
+        return record(self.config.feedback_file, question, passage_ids, vote)
+
+    def feedback(self) -> list[dict]:
+        from chat.feedback import read_all
+
+        return read_all(self.config.feedback_file)
 
     def articles(self) -> list[Article]:
         return list(self.searcher().articles())
