@@ -271,13 +271,14 @@ def answer_message(service: "Service", question: str, previous: str | None) -> s
 
 
 def ask(service: "Service", question: str, history: list[dict] | None):
-    """Handler for 送出 / Enter / an example: returns (chat log, stored history, cleared textbox)."""
+    """Handler for 送出 / Enter / an example: returns (chat log, cleared textbox). The browser keeps
+    a copy of the log (``gr.BrowserState``, synchronised in the page without a server call)."""
     from chat.render import esc, render_message, short_question
 
     history = bounded(history or [], service.config.max_history_turns)
     question = (question or "").strip()
     if not question:
-        return history, history, ""
+        return history, ""
     cap = service.config.max_question_chars
     if len(question) > cap:
         reply = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
@@ -287,8 +288,7 @@ def ask(service: "Service", question: str, history: list[dict] | None):
         reply = answer_message(service, question, previous_question(history))
         history = history + [{"role": "user", "content": esc(short_question(question))},
                              {"role": "assistant", "content": reply}]
-    history = bounded(history, service.config.max_history_turns)
-    return history, history, ""
+    return bounded(history, service.config.max_history_turns), ""
 
 
 def ask_example(service: "Service", history: list[dict] | None, evt: "gr.SelectData"):
@@ -302,7 +302,7 @@ def restore_history(history: list[dict] | None):
 
 
 def clear_chat():
-    return [], [], render_placeholder(EMPTY_VIEWER)
+    return [], render_placeholder(EMPTY_VIEWER)
 
 
 def record_vote(service: "Service", history: list[dict] | None, evt: "gr.LikeData") -> None:
@@ -619,7 +619,7 @@ def _chat_tab(service: "Service"):
             viewer = gr.HTML(render_placeholder(EMPTY_VIEWER), container=True, elem_id="sousei-viewer",
                              js_on_load=VIEWER_JS)
 
-    outputs = [chat, stored, question]
+    outputs = [chat, question]
     ask_handler = _bind(ask, service)
     options = {"concurrency_limit": ASK_CONCURRENCY, "show_progress": "minimal"}
     send.click(ask_handler, [question, chat], outputs, api_name="ask", **options)
@@ -627,7 +627,8 @@ def _chat_tab(service: "Service"):
     events = _event_handlers(service)
     chat.example_select(events["example"], [chat], outputs, api_name=False, **options)
     chat.like(events["vote"], [chat], None, api_name=False)
-    clear.click(clear_chat, None, [chat, stored, viewer], api_name=False)
+    clear.click(clear_chat, None, [chat, viewer], api_name=False)
+    chat.change(None, [chat], [stored], js="(log) => log", api_name=False)   # kept in this browser
     viewer.click(events["citation"], None, [viewer], api_name=False)
     return chat, stored
 
