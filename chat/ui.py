@@ -21,6 +21,7 @@ from __future__ import annotations
 import hmac
 import html
 import logging
+import os
 import re
 import socket
 import tempfile
@@ -181,6 +182,8 @@ if (!window.souseiListener) {
     while (asked && !asked.classList.contains('message-row')) asked = asked.previousElementSibling;
     const top = (asked || row || newest).getBoundingClientRect().top;
     box.scrollTop += top - box.getBoundingClientRect().top - 8;
+    const view = box.getBoundingClientRect();          // the page itself: the log back in the window
+    if (view.top < 0 || view.bottom > innerHeight) window.scrollBy(0, view.top - 8);
   };
   window.souseiFollow = follow;
   new MutationObserver(() => requestAnimationFrame(follow)).observe(document.body, {childList: true, subtree: true});
@@ -271,14 +274,13 @@ def answer_message(service: "Service", question: str, previous: str | None) -> s
 
 
 def ask(service: "Service", question: str, history: list[dict] | None):
-    """Handler for 送出 / Enter / an example: returns (chat log, cleared textbox). The browser keeps
-    a copy of the log (``gr.BrowserState``, synchronised in the page without a server call)."""
+    """Handler for 送出 / Enter / an example: returns (chat log, the copy kept in the browser, cleared textbox)."""
     from chat.render import esc, render_message, short_question
 
     history = bounded(history or [], service.config.max_history_turns)
     question = (question or "").strip()
     if not question:
-        return history, ""
+        return history, history, ""
     cap = service.config.max_question_chars
     if len(question) > cap:
         reply = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
@@ -288,7 +290,8 @@ def ask(service: "Service", question: str, history: list[dict] | None):
         reply = answer_message(service, question, previous_question(history))
         history = history + [{"role": "user", "content": esc(short_question(question))},
                              {"role": "assistant", "content": reply}]
-    return bounded(history, service.config.max_history_turns), ""
+    history = bounded(history, service.config.max_history_turns)
+    return history, history, ""
 
 
 def ask_example(service: "Service", history: list[dict] | None, evt: "gr.SelectData"):
@@ -302,7 +305,7 @@ def restore_history(history: list[dict] | None):
 
 
 def clear_chat():
-    return [], render_placeholder(EMPTY_VIEWER)
+    return [], [], render_placeholder(EMPTY_VIEWER)
 
 
 def record_vote(service: "Service", history: list[dict] | None, evt: "gr.LikeData") -> None:
@@ -429,8 +432,6 @@ def upload_paths(files: Sequence[Any] | None) -> list[Path]:
 
 
 def gradio_cache_dir() -> Path:
-    import os
-
     return Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio").resolve()
 
 
@@ -619,7 +620,7 @@ def _chat_tab(service: "Service"):
             viewer = gr.HTML(render_placeholder(EMPTY_VIEWER), container=True, elem_id="sousei-viewer",
                              js_on_load=VIEWER_JS)
 
-    outputs = [chat, question]
+    outputs = [chat, stored, question]
     ask_handler = _bind(ask, service)
     options = {"concurrency_limit": ASK_CONCURRENCY, "show_progress": "minimal"}
     send.click(ask_handler, [question, chat], outputs, api_name="ask", **options)
@@ -627,8 +628,7 @@ def _chat_tab(service: "Service"):
     events = _event_handlers(service)
     chat.example_select(events["example"], [chat], outputs, api_name=False, **options)
     chat.like(events["vote"], [chat], None, api_name=False)
-    clear.click(clear_chat, None, [chat, viewer], api_name=False)
-    chat.change(None, [chat], [stored], js="(log) => log", api_name=False)   # kept in this browser
+    clear.click(clear_chat, None, [chat, stored, viewer], api_name=False)
     viewer.click(events["citation"], None, [viewer], api_name=False)
     return chat, stored
 
@@ -794,6 +794,8 @@ def launch_options(config) -> dict:
         "ssr_mode": False,
         "mcp_server": False,
         "quiet": True,           # no share hint; serve() prints the address itself
+        "footer_links": ["gradio", "settings"],
+        "run_history": False,    # Gradio would keep every call's answer in the browser too
         "css": CSS,
         "app_kwargs": {"middleware": [Middleware(PageLanguage)]},
     }
@@ -823,6 +825,9 @@ def serve(service: "Service", *, block: bool = True, warm: bool = True) -> "gr.B
     config = service.config
     check_host(config.host, service.say)
     check_port(config.host, config.port)
+    # Gradio summarises its event analytics with pandas after every event (for a monitoring page
+    # sousei does not use): avoidable work and two pandas warnings per question
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(10**9))
     app = make_app(service)
     app.queue(default_concurrency_limit=1)
     if warm:

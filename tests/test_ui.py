@@ -71,7 +71,8 @@ Q_FOUND = "地方創生臨時補助金的預算在2021年是多少？"   # answe
 
 
 def ask_once(ui, service, question, history=None):
-    chat, box = ui.ask(service, question, history or [])
+    chat, stored, box = ui.ask(service, question, history or [])
+    assert stored == chat            # the copy kept in the browser
     return chat, box
 
 
@@ -216,8 +217,8 @@ def test_follow_up_is_searched_with_previous_terms_and_says_so(ui, service):
 
 
 def test_clear_chat_resets_log_and_viewer(ui):
-    chat, viewer = ui.clear_chat()
-    assert chat == [] and ui.EMPTY_VIEWER in viewer
+    chat, stored, viewer = ui.clear_chat()
+    assert chat == [] and stored == [] and ui.EMPTY_VIEWER in viewer
 
 
 def test_restore_history_returns_what_the_browser_kept(ui):
@@ -459,5 +460,110 @@ def test_server_refuses_uploads_over_the_limit(ui, service):
         assert small.status_code == 200
         big = httpx.post(url, files={"files": ("big.txt", b"x" * (1024 * 1024 + 10))}, timeout=30)
         assert big.status_code == 413
+    finally:
+        app.close()
+
+
+# --------------------------------------------------------------------------- admin actions over raw HTTP
+
+
+def _dependency(config: dict, elem_id: str) -> int:
+    """The function number a button's click calls (what a client finds in /config)."""
+    component = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == elem_id)
+    for i, dep in enumerate(config["dependencies"]):
+        if any(t[0] == component for t in dep.get("targets", [])):
+            return dep.get("id", i)
+    raise AssertionError(elem_id)
+
+
+def _load_dependency(config: dict, elem_id: str) -> int:
+    """The page-load event that fills a dropdown's choices for the session."""
+    component = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == elem_id)
+    for i, dep in enumerate(config["dependencies"]):
+        if any(t[1] == "load" for t in dep.get("targets", [])) and component in dep.get("outputs", []):
+            return dep.get("id", i)
+    raise AssertionError(elem_id)
+
+
+def _queue_call(base: str, fn: int, data: list, session: str | None = None) -> dict:
+    """One call through /gradio_api/queue/join, as any HTTP client can make it."""
+    import json
+    import uuid
+
+    import httpx
+
+    session = session or uuid.uuid4().hex[:10]
+    joined = httpx.post(base + "gradio_api/queue/join", timeout=30,
+                        json={"data": data, "fn_index": fn, "session_hash": session, "event_data": None})
+    assert joined.status_code == 200, joined.text
+    with httpx.stream("GET", base + "gradio_api/queue/data", params={"session_hash": session}, timeout=60) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data:"):
+                message = json.loads(line[5:])
+                if message.get("msg") == "process_completed":
+                    return message
+    raise AssertionError("no process_completed")
+
+
+@pytest.mark.parametrize("admin_key", ["", "s3cret"])
+def test_admin_actions_need_the_key_beyond_loopback(ui, service, admin_key):
+    """Served on 0.0.0.0: remove / rebuild / restore / metadata over raw HTTP are refused without
+    the key (and disabled when none is set); with the key they work."""
+    import httpx
+
+    port = free_port()
+    svc = Service(Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, port=port,
+                              host="0.0.0.0", admin_key=admin_key or None), say=lambda _m: None,
+                  _encoder=service._encoder)
+    app = ui.serve(svc, block=False, warm=False)
+    corpus = service.config.corpus_dir
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        config = httpx.get(base + "config", timeout=10).json()
+        remove = _dependency(config, "sousei-confirm-remove")
+        session = "attacker01"       # a session whose article and trash choices are filled, as the page does
+        _queue_call(base, _load_dependency(config, "sousei-remove-choice"), [], session)
+        for key in ("", "wrong"):
+            done = _queue_call(base, remove, ["b", key], session)
+            status = done["output"]["data"][0]
+            assert (ui.ADMIN_REFUSED if admin_key else ui.ADMIN_DISABLED) in status
+            assert (corpus / "b.txt").exists()
+        rebuild = _dependency(config, "sousei-rebuild")
+        assert "sousei-status-error" in _queue_call(base, rebuild, ["wrong"])["output"]["data"][0]
+        save = _dependency(config, "sousei-save-meta")
+        _queue_call(base, save, ["a", "改掉的標題", "", "", "wrong"], session)
+        assert not (corpus / "a.txt.meta.json").exists()
+        if admin_key:
+            done = _queue_call(base, remove, ["b", admin_key], session)
+            assert "已移到回收區" in done["output"]["data"][0] and not (corpus / "b.txt").exists()
+            restore = _dependency(config, "sousei-restore")
+            assert "sousei-status-error" in _queue_call(base, restore, ["b", "wrong"], session)["output"]["data"][0]
+            assert not (corpus / "b.txt").exists()
+            assert "已還原" in _queue_call(base, restore, ["b", admin_key], session)["output"]["data"][0]
+            assert (corpus / "b.txt").exists()
+    finally:
+        app.close()
+
+
+def test_oversized_request_bodies_are_refused_before_gradio(ui, service):
+    """A 10M-character question never reaches the queue (413); normal questions still work."""
+    import httpx
+
+    port = free_port()
+    svc = Service(Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, port=port),
+                  say=lambda _m: None, _encoder=service._encoder)
+    app = ui.serve(svc, block=False, warm=False)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        config = httpx.get(base + "config", timeout=10).json()
+        ask = next(d.get("id", i) for i, d in enumerate(config["dependencies"]) if d.get("api_name") == "ask")
+        big = httpx.post(base + "gradio_api/queue/join", timeout=60,
+                         json={"data": ["地" * 10_000_000, []], "fn_index": ask, "session_hash": "x1"})
+        assert big.status_code == 413
+        done = _queue_call(base, ask, [Q_FOUND, []])
+        assert "3兆日圓" in done["output"]["data"][0][-1]["content"][0]["text"] if isinstance(
+            done["output"]["data"][0][-1]["content"], list) else "3兆日圓" in done["output"]["data"][0][-1]["content"]
+        page = httpx.get(base, timeout=10).text
+        assert 'lang="zh-Hant"' in page and 'navigator,"language"' in page
     finally:
         app.close()
