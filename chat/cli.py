@@ -26,17 +26,25 @@ def _stderr(message: str) -> None:
 
 
 def _progress_bar(enabled: bool) -> Callable[[int, int, str], None] | None:
-    """A one-line progress bar on a terminal (stderr); nothing when piped or with --json."""
+    """A progress bar per build stage on a terminal (stderr, tqdm); nothing when piped or with --json."""
     if not enabled or not sys.stderr.isatty():
         return None
+    from tqdm import tqdm
+
+    bars: list = []
 
     def show(done: int, total: int, message: str) -> None:
-        width = 30
-        filled = int(width * done / total) if total else width
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {message[:40]:<40}")
+        if not bars:
+            bars.append(tqdm(total=max(total, 1), file=sys.stderr, dynamic_ncols=True,
+                             bar_format="{desc:<32}{bar}| {n_fmt}/{total_fmt} [{elapsed}]"))
+        bar = bars[0]
+        bar.total = max(total, 1)
+        bar.n = min(done, bar.total) if total else 0
+        bar.set_description_str(message[:30], refresh=False)
+        bar.refresh()
         if total and done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            bar.close()
+            bars.clear()
 
     return show
 
@@ -214,9 +222,13 @@ def cmd_articles(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from chat.ui import serve
 
+    from chat.ui import check_port
+
     service = _service(args)
+    check_port(service.config.host, service.config.port)     # a busy port: one line, before any slow step
     if args.build_if_missing and not service.index_exists():
-        _stderr(f"no index at {service.config.index_dir}: building it from {service.config.corpus_dir} ...")
+        _stderr(f"first run: no index at {service.config.index_dir}; preparing the model and building the index "
+                f"from {service.config.corpus_dir} (about a minute) / 第一次執行：準備模型並建立索引")
         _print_report(service.build(_progress_bar(True)), False)
     serve(service)
     return 0
