@@ -114,7 +114,8 @@ mark.sousei-quoted { background: #fff0a0; color: inherit; padding: 0 1px; }
 .sousei-empty { color: var(--body-text-color-subdued); }
 #sousei-viewer .sousei-source { position: relative; max-height: 70vh; overflow-y: auto; padding: 0 .4em 0 0; }
 #sousei-viewer .sousei-source-head { position: sticky; top: 0; z-index: 1; background: var(--block-background-fill);
-                                     border-bottom: 1px solid var(--border-color-primary); padding: .2em 0; }
+                                     border-bottom: 1px solid var(--border-color-primary); padding: .2em 0;
+                                     box-shadow: 0 3px 4px -2px rgba(0,0,0,.12); }
 #sousei-viewer .sousei-source-title { margin: 0; font-size: 1.05em; }
 #sousei-viewer .sousei-source-date { margin: 0; color: var(--body-text-color-subdued); font-size: .85em; }
 #sousei-viewer .sousei-para { margin: .4em 0; line-height: 1.6; }
@@ -794,7 +795,7 @@ def launch_options(config) -> dict:
         "ssr_mode": False,
         "mcp_server": False,
         "quiet": True,           # no share hint; serve() prints the address itself
-        "footer_links": ["gradio", "settings"],
+        "footer_links": [],      # no footer: its links (API page, Gradio, settings) are not for readers
         "run_history": False,    # Gradio would keep every call's answer in the browser too
         "css": CSS,
         "app_kwargs": {"middleware": [Middleware(PageLanguage)]},

@@ -94,7 +94,7 @@ def test_page_is_traditional_chinese_with_examples_and_tabs(app_page, page_watch
     open_tab(page, "文章管理")
     page.locator("#sousei-articles table").wait_for(timeout=30_000)
     text = page.locator("body").inner_text()
-    for english in ("Drop File Here", "Click to Upload", "Built with Gradio", "Use via API", "Settings"):
+    for english in ("Drop File Here", "Click to Upload", "Built with Gradio", "Use via API", "Settings", "Runs"):
         assert english not in text, english
     screenshot(page, "01_empty_chat")
     assert page_watch.errors == []
