@@ -45,7 +45,7 @@ LABEL_CHAT_TAB = "問答"
 LABEL_ARTICLES_TAB = "文章管理"
 LABEL_CHAT = "對話"
 LABEL_QUESTION = "問題"
-PLACEHOLDER_QUESTION = "輸入問題，例如：2021年的地方創生臨時補助金是多少？"
+PLACEHOLDER_QUESTION = "輸入問題（最多 {cap} 字），例如：2021年的地方創生臨時補助金是多少？"
 LABEL_SEND = "送出"
 LABEL_CLEAR = "清除對話"
 LABEL_VIEWER = "原文"
@@ -611,7 +611,7 @@ def _chat_tab(service: "Service"):
                               placeholder=EMPTY_CHAT, examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
                               group_consecutive_messages=False, layout="bubble")
             with gr.Row(equal_height=True):
-                question = gr.Textbox(show_label=False, placeholder=PLACEHOLDER_QUESTION, lines=1, max_lines=4,
+                question = gr.Textbox(show_label=False, placeholder=PLACEHOLDER_QUESTION.format(cap=service.config.max_question_chars), lines=1, max_lines=4,
                                       scale=6, elem_id="sousei-question", container=False,
                                       max_length=service.config.max_question_chars)
                 send = gr.Button(LABEL_SEND, variant="primary", scale=1, min_width=70, elem_id="sousei-send")
