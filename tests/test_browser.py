@@ -200,6 +200,19 @@ def test_dislike_lands_in_the_feedback_file(app_page, page_watch, workspace):
     assert page_watch.errors == []
 
 
+def test_copy_button_copies_quotes_and_references_as_plain_text(app_page, page_watch, browser_context, live_server):
+    page = app_page
+    browser_context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url.rstrip("/"))
+    answer = timed_ask(page, CONVERSATION[1])
+    quote = answer.locator(".sousei-quote .sousei-quote-text").first.inner_text().strip()
+    answer.locator("button.sousei-copy").click()
+    page.wait_for_function("() => [...document.querySelectorAll('button.sousei-copy')].some(b => b.textContent === '已複製')")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith(quote) and "[1]" in copied and "<" not in copied
+    assert any(line.startswith("[1] ") and "第" in line for line in copied.splitlines())
+    assert page_watch.errors == []
+
+
 def test_question_without_answer_gets_not_found_line(app_page, page_watch):
     page, item = app_page, negative_question()
     answer = timed_ask(page, item["q"])
