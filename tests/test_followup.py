@@ -141,3 +141,30 @@ def test_restore_refuses_unknown_ids_and_existing_articles(fake_cli, capsys):
     assert "already in the corpus" in capsys.readouterr().err
     assert (corpus / "c.txt").read_text(encoding="utf-8").startswith("新的夕張")
     assert (corpus / ".trash" / "c.txt").exists()
+
+
+def test_followup_eval_script_scores_dialogues(setup, tmp_path):
+    """bench.followup_eval on two dialogues (fake encoder): the split filter and the counting."""
+    from bench.followup_eval import run
+
+    dialogues = tmp_path / "d.jsonl"
+    rows = [
+        {"id": "t1", "split": "test", "turns": [{"q": "地方創生臨時補助金的預算在2020年有多少？", "gold": ["3兆日圓"]},
+                                                 {"q": "2021年的呢？", "gold": ["3兆日圓"]}]},
+        {"id": "t2", "split": "train", "turns": [{"q": "夕張市發電多少？", "gold": ["不存在的句子"]},
+                                                  {"q": "那呢？", "gold": ["不存在的句子"]}]},
+    ]
+    dialogues.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = run(dialogues, "test", setup)
+    assert result["dialogues"] == 1 and result["follow_up_first_quote"] == 1.0
+    assert run(dialogues, "train", setup)["follow_up_first_quote"] == 0.0
+
+
+def test_dialogue_data_has_train_and_test_splits():
+    from chat.config import PROJECT_ROOT
+
+    rows = [json.loads(line) for line in (PROJECT_ROOT / "tests" / "data" / "dialogues.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 30 and all(len(r["turns"]) == 2 and r["turns"][1]["gold"] for r in rows)
+    train = {r["id"] for r in rows if r["split"] == "train"}
+    assert train == {f"w3d-{i}" for i in range(1, 19)} and len(rows) - len(train) >= 18
