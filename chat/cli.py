@@ -26,17 +26,25 @@ def _stderr(message: str) -> None:
 
 
 def _progress_bar(enabled: bool) -> Callable[[int, int, str], None] | None:
-    """A one-line progress bar on a terminal (stderr); nothing when piped or with --json."""
+    """A progress bar per build stage on a terminal (stderr, tqdm); nothing when piped or with --json."""
     if not enabled or not sys.stderr.isatty():
         return None
+    from tqdm import tqdm
+
+    bars: list = []
 
     def show(done: int, total: int, message: str) -> None:
-        width = 30
-        filled = int(width * done / total) if total else width
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {message[:40]:<40}")
+        if not bars:
+            bars.append(tqdm(total=max(total, 1), file=sys.stderr, dynamic_ncols=True,
+                             bar_format="{desc:<32}{bar}| {n_fmt}/{total_fmt} [{elapsed}]"))
+        bar = bars[0]
+        bar.total = max(total, 1)
+        bar.n = min(done, bar.total) if total else 0
+        bar.set_description_str(message[:30], refresh=False)
+        bar.refresh()
         if total and done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            bar.close()
+            bars.clear()
 
     return show
 
@@ -50,6 +58,8 @@ def _service(args: argparse.Namespace) -> Service:
         max_passage_chars=getattr(args, "max_chars", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        feedback=getattr(args, "feedback", None),
+        admin_key=getattr(args, "admin_key", None),
     )
     quiet = getattr(args, "json", False)
     return Service(config, say=_stderr if not quiet else (lambda _m: None))
@@ -132,10 +142,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return _ask_batch(service, args.batch, args.top_k)
     if not args.question:
         raise SouseiError("give a question: sousei ask \"問題\" (or --batch FILE.jsonl)")
-    answer = service.ask(args.question, args.top_k)
+    answer = service.ask(args.question, args.top_k, previous=args.previous)
+    searched = answer.question if answer.question != args.question else None
     if args.json:
-        _emit(answer_to_json(answer))
+        _emit({**answer_to_json(answer), "question": args.question, "searched": searched or args.question})
     else:
+        if searched:
+            print(f"搜尋：{searched}")
         print(answer_to_text(answer))
     return 0
 
@@ -206,6 +219,26 @@ def _batch_item(line: str) -> tuple[object, str | None]:
     return item, None
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    service = _service(args)
+    _print_report(service.restore(args.doc_id, _progress_bar(not args.json)), args.json)
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    service = _service(args)
+    entries = service.feedback()
+    for entry in entries:
+        if args.json:
+            _emit(entry)
+        else:
+            print(f"{entry.get('time', '')}  {entry.get('vote', '')}  {entry.get('question', '')}  "
+                  f"{' '.join(entry.get('passages', []))}")
+    if not entries and not args.json:
+        print(f"no feedback yet ({service.config.feedback_file})")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     """Retrieval (hybrid, BM25-only, dense-only) and answer/abstention metrics in one run."""
     from chat.evaluate import evaluate_answers, format_report, read_questions, select_split
@@ -244,9 +277,13 @@ def cmd_articles(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from chat.ui import serve
 
+    from chat.ui import check_port
+
     service = _service(args)
+    check_port(service.config.host, service.config.port)     # a busy port: one line, before any slow step
     if args.build_if_missing and not service.index_exists():
-        _stderr(f"no index at {service.config.index_dir}: building it from {service.config.corpus_dir} ...")
+        _stderr(f"first run: no index at {service.config.index_dir}; preparing the model and building the index "
+                f"from {service.config.corpus_dir} (about a minute) / 第一次執行：準備模型並建立索引")
         _print_report(service.build(_progress_bar(True)), False)
     serve(service)
     return 0
@@ -300,13 +337,25 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("remove", help="remove an article (by doc id) and rebuild")
+    p = sub.add_parser("remove", help="move an article (by doc id) to corpus/.trash and rebuild (sousei restore ID undoes it)")
     p.add_argument("doc_id")
     _common(p)
     p.set_defaults(func=cmd_remove)
 
+    p = sub.add_parser("restore", help="bring a removed article back from corpus/.trash and rebuild")
+    p.add_argument("doc_id")
+    _common(p)
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("feedback", help="list the 👍/👎 votes given in the UI")
+    _common(p)
+    p.add_argument("--feedback", help="feedback file (env SOUSEI_FEEDBACK; default feedback.jsonl beside the index)")
+    p.set_defaults(func=cmd_feedback)
+
     p = sub.add_parser("ask", help="answer a question with quoted sentences and citations")
     p.add_argument("question", nargs="?")
+    p.add_argument("--previous", help="the question asked before this one: a short follow-up "
+                                      "(\"那2021年呢？\") is searched with its terms")
     p.add_argument("--top-k", type=_positive_int, default=None, help="passages to show (default 5)")
     p.add_argument("--batch", help="JSON-lines file of {\"id\", \"q\"} (- reads stdin); one JSON answer per line")
     _common(p)
@@ -328,6 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="interface to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, help="port (default 7860)")
     p.add_argument("--build-if-missing", action="store_true", help="build the index first when there is none")
+    p.add_argument("--admin-key", help="key for adding/removing/rebuilding/restoring articles when serving beyond "
+                                       "127.0.0.1 (env SOUSEI_ADMIN_KEY); without it those actions are disabled there")
+    p.add_argument("--feedback", help="feedback file (env SOUSEI_FEEDBACK; default feedback.jsonl beside the index)")
     p.set_defaults(func=cmd_serve)
     return parser
 

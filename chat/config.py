@@ -25,6 +25,14 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 7860
     max_upload_mb: int = 20
+    feedback: str = ""                  # 👍/👎 log; default feedback.jsonl beside the index directory
+    admin_key: str = ""                 # needed for add/remove/rebuild/restore when serving beyond loopback
+    max_question_chars: int = 500       # longer questions are refused by the server
+    max_history_turns: int = 50         # questions kept in one browser's chat history
+
+    @property
+    def feedback_file(self) -> Path:
+        return Path(self.feedback).expanduser().resolve() if self.feedback else self.index_dir.parent / "feedback.jsonl"
 
     def load_limits(self):
         """The limits on reading one article file (``ingest.load.LoadLimits``); the file size
@@ -41,6 +49,8 @@ class Config:
             "index_dir": os.environ.get("SOUSEI_INDEX"),
             "model": os.environ.get("SOUSEI_MODEL"),
             "model_cache": os.environ.get("SOUSEI_MODEL_CACHE"),
+            "feedback": os.environ.get("SOUSEI_FEEDBACK"),
+            "admin_key": os.environ.get("SOUSEI_ADMIN_KEY"),
         }
         values = {k: v for k, v in env.items() if v}
         values.update({k: v for k, v in overrides.items() if v is not None})

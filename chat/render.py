@@ -253,3 +253,165 @@ def answer_to_text(answer: Answer) -> str:
             lines.append(f"[{i}] {short_title(p.title)}（{location_label(p.paragraph, p.page)}）")
             lines.append(f"    {p.text}")
     return terminal_safe("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- chat messages (UI)
+
+OTHER_PASSAGES = "其他相關段落"
+SEARCHED_LABEL = "搜尋："
+COPY_LABEL = "複製回答"
+MAX_SHOWN_QUESTION = 120
+
+
+def short_question(question: str, limit: int = MAX_SHOWN_QUESTION) -> str:
+    """The question as shown in the chat: one line, long ones shortened with …."""
+    text = " ".join(question.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cited_order(answer: Answer) -> list[Hit]:
+    """The cited passages in the order the quotes first cite them (shown as [1], [2], ...)."""
+    by_id = {h.passage.id: h for h in answer.hits}
+    order: list[Hit] = []
+    for quote in answer.quotes:
+        hit = by_id.get(quote.citation.passage_id)
+        if hit is not None and hit not in order:
+            order.append(hit)
+    return order
+
+
+def _marked_spans(text: str, sentences: Sequence[str]) -> str:
+    """Escaped ``text`` with every quoted sentence in it wrapped in ``<mark class="sousei-quoted">``."""
+    spans = []
+    for sentence in sentences:
+        start = text.find(sentence) if sentence else -1
+        if start >= 0:
+            spans.append((start, start + len(sentence)))
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        if a < pos:
+            continue
+        out.append(esc(text[pos:a]))
+        out.append(f'<mark class="sousei-quoted">{esc(text[a:b])}</mark>')
+        pos = b
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def citation_href(passage: Passage, quote: str) -> str:
+    """``#cite:PASSAGE_ID:START:END`` (the quote's span in the passage): Gradio's chat sanitiser
+    keeps ``href`` and ``class`` but drops ``data-*`` attributes, so the viewer reads this."""
+    start = passage.text.find(quote) if quote else -1
+    end = start + len(quote) if start >= 0 else 0
+    return f"#cite:{passage.id}:{max(start, 0)}:{end}"
+
+
+def parse_citation_href(href: str) -> tuple[str, int, int] | None:
+    """(passage id, start, end) from :func:`citation_href`; ``None`` for anything else."""
+    match = re.fullmatch(r"#?cite:(.{1,200}):(\d{1,7}):(\d{1,7})", href or "")
+    if not match:
+        return None
+    return match.group(1), int(match.group(2)), int(match.group(3))
+
+
+def _chat_marker(n: int, passage: Passage, quote: str) -> str:
+    return (f'<a class="sousei-cite" href="{esc(citation_href(passage, quote))}" '
+            f'title="{esc(passage.title)}">[{n}]</a>')
+
+
+def _chat_source(n: int, passage: Passage, quotes: Sequence[str], cls: str = "sousei-source-item") -> str:
+    first = quotes[0] if quotes else ""
+    return (f'<li class="{cls}"><a class="sousei-cite sousei-n" href="{esc(citation_href(passage, first))}">[{n}]</a> '
+            f'<span class="sousei-title">{esc(passage.title)}</span> '
+            f'<span class="sousei-loc">{esc(location_label(passage.paragraph, passage.page))}</span>'
+            f'<div class="sousei-passage-text">{_marked_spans(passage.text, quotes)}</div></li>')
+
+
+def answer_plain_text(answer: Answer) -> str:
+    """What the copy button copies: the quotes with [n], then the numbered references."""
+    cited = cited_order(answer)
+    number = {h.passage.id: i for i, h in enumerate(cited, start=1)}
+    lines = [f"{q.text} [{number.get(q.citation.passage_id, q.citation.n)}]" for q in answer.quotes]
+    if not answer.found:
+        lines.insert(0, answer.message or NOT_FOUND_LINE)
+    refs = cited or list(answer.hits[:3])
+    if refs:
+        lines.append("")
+        for i, h in enumerate(refs, start=1):
+            lines.append(f"[{i}] {h.passage.title}，{location_label(h.passage.paragraph, h.passage.page)}")
+    return "\n".join(lines)
+
+
+def _others(hits: Sequence[Hit], start: int, summary: str) -> str:
+    if not hits:
+        return ""
+    items = "".join(_chat_source(i, h.passage, (), "sousei-source-item sousei-other")
+                    for i, h in enumerate(hits, start=start))
+    return (f'<details class="sousei-others"><summary>{esc(summary)}（{len(hits)}）</summary>'
+            f'<ol class="sousei-sources">{items}</ol></details>')
+
+
+def render_chat_answer(answer: Answer, question: str, searched: str | None = None) -> str:
+    """One answer message of the chat (one line of HTML, no blank lines, so Markdown leaves it alone):
+    searched text of a follow-up, the quotes in citation order with [n] markers, only the cited
+    passages with the quoted sentence marked, the other passages folded, and a copy button."""
+    parts = []
+    if searched:
+        parts.append(f'<p class="sousei-searched">{esc(SEARCHED_LABEL + searched)}</p>')
+    cited = cited_order(answer)
+    number = {h.passage.id: i for i, h in enumerate(cited, start=1)}
+    if answer.found:
+        quoted: dict[str, list[str]] = {}
+        items = []
+        for q in answer.quotes:
+            hit = next(h for h in cited if h.passage.id == q.citation.passage_id)
+            quoted.setdefault(hit.passage.id, []).append(q.text)
+            items.append(f'<p class="sousei-quote"><span class="sousei-quote-text">{esc(q.text)}</span> '
+                         f'{_chat_marker(number[hit.passage.id], hit.passage, q.text)}</p>')
+        parts.append(f'<div class="sousei-quotes">{"".join(items)}</div>')
+        sources = "".join(_chat_source(number[h.passage.id], h.passage, quoted[h.passage.id]) for h in cited)
+        parts.append(f'<ol class="sousei-sources">{sources}</ol>')
+        others = [h for h in answer.hits if h.passage.id not in number]
+        parts.append(_others(others, len(cited) + 1, OTHER_PASSAGES))
+    else:
+        parts.append(render_not_found() if answer.message in (None, NOT_FOUND_LINE) else render_message(answer.message))
+        shown = list(answer.hits[:2])
+        if shown:
+            items = "".join(_chat_source(i, h.passage, (), "sousei-source-item sousei-nearest-item")
+                            for i, h in enumerate(shown, start=1))
+            parts.append(f'<p class="sousei-passages-heading">{esc(NEAREST_HEADING)}</p>'
+                         f'<ol class="sousei-sources sousei-nearest">{items}</ol>')
+        parts.append(_others(list(answer.hits[2:]), 3, OTHER_PASSAGES))
+    parts.append(f'<span class="sousei-copy-text">{esc(answer_plain_text(answer))}</span>'
+                 f'<button class="sousei-copy" type="button">{esc(COPY_LABEL)}</button>')
+    state = "sousei-found" if answer.found else "sousei-unanswered"
+    ids = " ".join(h.passage.id for h in cited)
+    body = "".join(parts).replace("\n", "&#10;")
+    # data-* attributes are dropped from the page by Gradio's sanitiser, but stay in the chat's
+    # value the server gets back: the question (follow-ups, feedback) and the cited passage ids
+    return (f'<div class="sousei-answer {state}" data-found="{str(answer.found).lower()}" '
+            f'data-question="{esc(question)}" data-cited="{esc(ids)}">{body}</div>')
+
+
+def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str] = ()) -> str:
+    """The source viewer: the article with its title kept in view (sticky), the cited paragraph
+    outlined and the quoted sentence(s) marked inside it (``#sousei-quoted``)."""
+    target = cited_paragraph(article, cited)
+    meta = article.meta
+    head = f'<div class="sousei-source-head"><h3 class="sousei-source-title">{esc(meta.title)}</h3>'
+    byline = " ・ ".join(x for x in (meta.author, meta.published) if x)
+    if byline:
+        head += f'<p class="sousei-source-date">{esc(byline)}</p>'
+    head += "</div>"
+    paras = []
+    for p in article.paragraphs:
+        label = f'<span class="sousei-loc">{esc(location_label(p.number, p.page))}</span>'
+        if p.number == target:
+            body = _marked_spans(p.text, quotes).replace('<mark class="sousei-quoted">',
+                                                         '<mark class="sousei-quoted" id="sousei-quoted">', 1)
+            paras.append(f'<p id="sousei-cited" class="sousei-para sousei-cited" data-paragraph="{p.number}">'
+                         f'{label} {body}</p>')
+        else:
+            paras.append(f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">'
+                         f'{label} {esc(p.text)}</p>')
+    return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{"".join(paras)}</div>'

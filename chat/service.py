@@ -12,10 +12,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from chat.config import Config
 from chat.records import Answer
+
+if TYPE_CHECKING:
+    from chat.abstain import DecisionModel
 from ingest.records import Article
 
 Progress = Callable[[int, int, str], None]
@@ -33,6 +36,7 @@ class Service:
     _searcher: object | None = field(default=None, repr=False)
     _seen: tuple = field(default=(), repr=False)          # (inode, mtime) of the manifest last checked
     _checked: float = field(default=0.0, repr=False)
+    _decision: "DecisionModel | None" = field(default=None, repr=False)
     _open_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)    # model + open index
     _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)   # build / add / remove
 
@@ -91,10 +95,28 @@ class Service:
     def index_exists(self) -> bool:
         return (Path(self.config.index_dir) / "manifest.json").exists()
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, top_k: int | None = None, previous: str | None = None) -> Answer:
+        """Answer ``question``; with ``previous`` (the question before it) a follow-up that lacks
+        its own subject is searched together with the previous question's terms
+        (:mod:`chat.followup`); the answer's ``question`` is then the searched text."""
         from chat.answer import answer_question
+        from chat.followup import resolve
 
-        return answer_question(question, self.searcher(), top_k=top_k or self.config.top_k)
+        top_k = top_k or self.config.top_k
+        query = resolve(question, previous)
+        decision = self.decision()
+        answer = answer_question(query.searched, self.searcher(), top_k=top_k, decision=decision)
+        if query.follow_up and not answer.found:     # the carried terms led nowhere: the question alone
+            answer = answer_question(question, self.searcher(), top_k=top_k, decision=decision)
+        return answer
+
+    def decision(self) -> "DecisionModel":
+        """The fitted found / not-found decision and sentence ranker, read once."""
+        if self._decision is None:
+            from chat.abstain import DecisionModel
+
+            self._decision = DecisionModel.load()
+        return self._decision
 
     def warm_up(self, question: str) -> int:
         """Load the model, open the index and answer ``question`` ahead of users (the UI runs this
@@ -142,6 +164,38 @@ class Service:
         with self._build_lock:
             remove_article(self.config.corpus_dir, doc_id)
             return self.build(progress)
+
+    def restore(self, doc_id: str, progress: Progress | None = None):
+        """Move an article removed earlier back from the trash folder, then rebuild."""
+        from ingest.library import restore_article
+
+        with self._lock:
+            restore_article(self.config.corpus_dir, doc_id)
+            return self.build(progress)
+
+    def trash(self) -> list[str]:
+        """Ids of removed articles that can be restored."""
+        from ingest.library import trashed_articles
+
+        return [path.stem for path in trashed_articles(self.config.corpus_dir)]
+
+    def edit_meta(self, doc_id: str, title: str, author: str, published: str, progress: Progress | None = None):
+        """Write title / author / date to the article's sidecar, then rebuild (only metadata changes)."""
+        from ingest.library import edit_metadata
+
+        with self._lock:
+            edit_metadata(self.config.corpus_dir, doc_id, title=title, author=author, published=published)
+            return self.build(progress)
+
+    def record_feedback(self, question: str, passage_ids: list[str], vote: str) -> dict:
+        from chat.feedback import record
+
+        return record(self.config.feedback_file, question, passage_ids, vote)
+
+    def feedback(self) -> list[dict]:
+        from chat.feedback import read_all
+
+        return read_all(self.config.feedback_file)
 
     def articles(self) -> list[Article]:
         return list(self.searcher().articles())

@@ -1,22 +1,30 @@
-"""The Gradio chat UI: a thin wiring of :class:`chat.service.Service` and :mod:`chat.render`.
+"""The Gradio UI: a thin wiring of :class:`chat.service.Service` and :mod:`chat.render`.
 
-Two tabs (Traditional Chinese labels):
+Two tabs (Traditional Chinese throughout, ``<html lang="zh-Hant">``):
 
-* 問答 — the conversation (a ``gr.HTML`` log of escaped answer blocks from
-  ``chat.render.render_answer``), example questions while the chat is empty, and the source
-  viewer: a click on a ``[n]`` marker or a cited passage shows the paragraph inside its
-  article (``chat.render.render_source``), scrolled to and marked.
-* 文章管理 — the article list, upload of one or several files (``Service.add``: type, size and
-  safe names checked by ``ingest.library``), an incremental rebuild with a progress bar, removal.
+* 問答 — the conversation on Gradio's own ``gr.Chatbot`` (messages format): the log scrolls
+  inside itself with the question box below it; each answer message is
+  ``chat.render.render_chat_answer`` (quotes with [n], the cited passages, the others folded,
+  a copy button); 👍/👎 (the Chatbot's like/dislike) go to the feedback file; the history is
+  kept in the browser (``gr.BrowserState``) until 清除對話. A click on [n] or a cited passage
+  shows the article in the 原文 viewer with the quoted sentence marked.
+* 文章管理 — the article list, upload (``Service.add``), rebuild, removal with confirmation to
+  ``corpus/.trash`` and restore, and editing of title / author / date (the sidecar).
 
-Every string that comes from an article, a file name or the user goes through
-``chat.render`` (``html.escape``); ``gr.HTML`` renders its value with ``innerHTML`` so
-escaped text stays inert. Nothing runs at import time: Gradio is imported by
-:func:`make_app` and :func:`serve`.
+Served beyond loopback, the article actions need the admin key (``--admin-key`` /
+``SOUSEI_ADMIN_KEY``) in every call, checked on the server; without a key they are disabled.
+Every string from an article, a file name or the user goes through ``chat.render``
+(``html.escape``). Nothing runs at import time: Gradio is imported by :func:`make_app`.
 """
 from __future__ import annotations
 
+import hmac
+import html
 import logging
+import os
+import re
+import socket
+import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -26,34 +34,47 @@ from ingest.errors import SouseiError
 if TYPE_CHECKING:  # pragma: no cover
     import gradio as gr
 
-    from chat.records import Answer
     from chat.service import Service
-    from ingest.records import Passage
 
 log = logging.getLogger("sousei.ui")
 
 APP_TITLE = "地方創生政策問答"
-APP_INTRO = "回答都是文章原句的引用；點選 [n] 或引用段落，右側會顯示該段在原文中的位置。"
+APP_INTRO = ("回答都是文章原句的引用。點選 [n] 或引用段落，可在「原文」看到該句在文章中的位置"
+             "（寬螢幕在右側，手機在下方）。")
 LABEL_CHAT_TAB = "問答"
 LABEL_ARTICLES_TAB = "文章管理"
+LABEL_CHAT = "對話"
 LABEL_QUESTION = "問題"
-PLACEHOLDER_QUESTION = "輸入問題，例如：2021年的地方創生臨時補助金是多少？"
+PLACEHOLDER_QUESTION = "輸入問題（最多 {cap} 字），例如：2021年的地方創生臨時補助金是多少？"
 LABEL_SEND = "送出"
 LABEL_CLEAR = "清除對話"
-LABEL_EXAMPLES = "範例問題"
 LABEL_VIEWER = "原文"
 LABEL_UPLOAD = "上傳文章（.txt .md .pdf .html .docx，可一次選多個檔案）"
 LABEL_ADD = "加入並更新索引"
 LABEL_REBUILD = "重新整理索引"
-LABEL_REMOVE_CHOICE = "要刪除的文章"
-LABEL_REMOVE = "刪除文章"
+LABEL_CHOICE = "選擇文章（編輯標題等，或移到回收區）"
+LABEL_REMOVE = "移到回收區"
+LABEL_CONFIRM_REMOVE = "確定移除"
+LABEL_CANCEL = "取消"
+LABEL_TRASH = "回收區"
+LABEL_RESTORE = "還原文章"
+LABEL_TITLE = "標題"
+LABEL_AUTHOR = "作者"
+LABEL_DATE = "日期"
+LABEL_SAVE_META = "儲存標題／作者／日期"
+LABEL_ADMIN_KEY = "管理金鑰"
 EMPTY_CHAT = "還沒有問題。請在下方輸入問題，或點選範例問題。"
 EMPTY_VIEWER = "點選回答中的 [n] 或引用段落，這裡會顯示它在原文中的位置。"
 EMPTY_ARTICLES = "目前沒有文章。"
 NO_FILES = "請先選擇要上傳的檔案。"
-NO_ARTICLE_CHOSEN = "請先選擇要刪除的文章。"
-CITATION_GONE = "找不到這個引用段落，請重新提問。"
-TABLE_HEADERS = ("標題", "日期", "段落", "檢索段", "代號")
+NO_ARTICLE_CHOSEN = "請先選擇文章。"
+NO_TRASH_CHOSEN = "請先在回收區選擇要還原的文章。"
+CITATION_GONE = "找不到這個引用段落（文章可能已移除），請重新提問。"
+CONFIRM_REMOVE = "確定要把「{title}」移到回收區嗎？之後可在回收區還原。"
+ADMIN_REFUSED = "需要管理金鑰才能變更文章（伺服器開放給其他電腦時）。"
+ADMIN_DISABLED = "這個伺服器開放給其他電腦使用，且未設定管理金鑰（--admin-key），文章管理已停用。"
+QUESTION_TOO_LONG = "問題太長（{n} 字），請縮短到 {cap} 字以內。"
+TABLE_HEADERS = ("標題", "作者", "日期", "段落", "片段", "代號")
 
 EXAMPLE_QUESTIONS = (
     "日本希望打造一個多少人活躍的強韌社會？",
@@ -64,84 +85,126 @@ EXAMPLE_QUESTIONS = (
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 ASK_CONCURRENCY = 4
+HISTORY_KEY = "sousei-chat-history"
+UPLOAD_CACHE_SECONDS = 3600          # Gradio's copies of uploads are deleted after this (delete_cache)
 
 CSS = """
-#sousei-log { max-height: 68vh; overflow-y: auto; }
-.sousei-turn { margin: 0 0 1.2em 0; }
-.sousei-user { background: var(--color-accent-soft); border-radius: 8px; padding: .5em .8em;
-               margin: 0 0 .5em auto; width: fit-content; max-width: 85%; }
-.sousei-bot { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: .6em .9em; }
-.sousei-empty { color: var(--body-text-color-subdued); }
-.sousei-quote { margin: .2em 0 .5em 0; font-size: 1.05em; }
-.sousei-passages { margin-top: .6em; font-size: .92em; }
-.sousei-passages-heading { font-weight: 600; margin: .3em 0; }
-.sousei-nearest { opacity: .9; border-left: 3px solid #c98a00; padding-left: .6em; }
+#sousei-log .sousei-answer { line-height: 1.6; }
+.sousei-quote { margin: .1em 0 .4em 0; font-size: 1.05em; }
+.sousei-searched { color: var(--body-text-color-subdued); font-size: .9em; margin: 0 0 .3em 0; }
+.sousei-sources { margin: .4em 0 .2em 0; padding-left: 0; list-style: none; font-size: .92em; }
+.sousei-source-item { cursor: pointer; margin: 0 0 .5em 0; padding: .3em .5em; border-radius: 6px;
+                      background: var(--background-fill-secondary); }
+.sousei-source-item:hover { outline: 1px solid var(--border-color-accent); }
+.sousei-passage-text { margin-top: .2em; }
+.sousei-others summary { cursor: pointer; color: var(--body-text-color-subdued); font-size: .92em; }
+.sousei-passages-heading { font-weight: 600; margin: .3em 0; font-size: .92em; }
+.sousei-nearest .sousei-source-item { border-left: 3px solid #c98a00; }
 .sousei-not-found { font-weight: 600; color: #a15c00; }
-.sousei-passage { cursor: pointer; margin-bottom: .5em; }
-.sousei-passage:hover { background: var(--background-fill-secondary); }
 .sousei-title { font-weight: 600; }
-.sousei-loc { color: var(--body-text-color-subdued); font-size: .9em; margin-right: .3em; }
-a.sousei-cite { cursor: pointer; font-weight: 600; text-decoration: none; }
-mark { background: #fff0a0; color: inherit; padding: 0 1px; }
-#sousei-viewer .sousei-source { position: relative; max-height: 72vh; overflow-y: auto; padding-right: .4em; }
+.sousei-n { font-weight: 600; color: var(--color-accent); }
+.sousei-loc { color: var(--body-text-color-subdued); font-size: .9em; margin-left: .3em; }
+a.sousei-cite { cursor: pointer; font-weight: 600; text-decoration: none; font-size: .85em;
+                background: var(--color-accent-soft); border-radius: 4px; padding: 0 .25em; margin-left: .15em; }
+mark.sousei-quoted { background: #fff0a0; color: inherit; padding: 0 1px; }
+.sousei-copy-text { display: none; }
+.sousei-copy { margin-top: .3em; font-size: .85em; padding: .15em .6em; border-radius: 6px;
+               border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
+               cursor: pointer; }
+.sousei-empty { color: var(--body-text-color-subdued); }
+#sousei-viewer .sousei-source { position: relative; max-height: 70vh; overflow-y: auto; padding: 0 .4em 0 0; }
+#sousei-viewer .sousei-source-head { position: sticky; top: 0; z-index: 1; background: var(--block-background-fill);
+                                     border-bottom: 1px solid var(--border-color-primary); padding: .2em 0;
+                                     box-shadow: 0 3px 4px -2px rgba(0,0,0,.12); }
+#sousei-viewer .sousei-source-title { margin: 0; font-size: 1.05em; }
+#sousei-viewer .sousei-source-date { margin: 0; color: var(--body-text-color-subdued); font-size: .85em; }
 #sousei-viewer .sousei-para { margin: .4em 0; line-height: 1.6; }
-#sousei-viewer .sousei-cited { background: #fff7cc; outline: 2px solid #e0b000; border-radius: 4px; padding: .3em; }
+#sousei-viewer .sousei-cited { border-left: 3px solid #e0b000; padding: .2em .4em; }
 .sousei-table { width: 100%; border-collapse: collapse; }
 .sousei-table th, .sousei-table td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .5em;
                                      text-align: left; }
 .sousei-status-error { color: #b00020; }
+@media (max-width: 640px) { #sousei-viewer .sousei-source { max-height: 60vh; } }
 """
 
-# Runs in the browser when the source viewer mounts (``element``, ``trigger``, ``watch`` are
-# given by gr.HTML). One capturing listener on the document turns a click on a citation
-# marker or a cited passage anywhere on the page into the viewer's ``click`` event, carrying
-# the passage id; the Python handler answers with the rendered article.
+# Sets the page language before Gradio's scripts run: Chromium then uses the Traditional
+# Chinese glyph forms, and Gradio's own strings (upload box, progress, errors) its zh-TW texts.
+LOCALE_HEAD = (b'<script>try{Object.defineProperty(navigator,"language",{get:()=>"zh-TW"});'
+               b'Object.defineProperty(navigator,"languages",{get:()=>["zh-TW","zh"]});}catch(e){}'
+               b'document.documentElement.lang="zh-Hant";</script>')
+
+# Runs when the viewer mounts (``element``, ``trigger``, ``watch`` are given by gr.HTML). One
+# capturing listener on the document turns a click on a citation marker or a cited passage
+# into the viewer's ``click`` event (passage id + quoted sentence), and a click on a copy
+# button into a clipboard write of the answer as plain text.
 VIEWER_JS = """
 window.souseiShowCitation = (data) => trigger('click', data);
-if (!window.souseiCitationListener) {
-  window.souseiCitationListener = true;
+if (!window.souseiListener) {
+  window.souseiListener = true;
+  const copyText = (text) => {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    const area = document.createElement('textarea'); area.value = text; document.body.appendChild(area);
+    area.select(); document.execCommand('copy'); area.remove(); return Promise.resolve();
+  };
   document.addEventListener('click', (event) => {
-    const target = event.target.closest ? event.target.closest('a.sousei-cite, li.sousei-passage') : null;
-    if (!target || !target.dataset.passageId || target.closest('#sousei-viewer')) return;
+    const copy = event.target.closest ? event.target.closest('button.sousei-copy') : null;
+    if (copy) {
+      event.preventDefault();
+      const text = copy.parentElement.querySelector('.sousei-copy-text');
+      copyText(text ? text.textContent : '').then(() => { copy.textContent = '已複製'; });
+      return;
+    }
+    const target = event.target.closest ? event.target.closest('a.sousei-cite, li.sousei-source-item') : null;
+    if (!target || target.closest('#sousei-viewer')) return;
+    const link = target.matches('a') ? target : target.querySelector('a.sousei-cite');
+    const href = link ? link.getAttribute('href') || '' : '';
+    if (!href.startsWith('#cite:')) return;
     event.preventDefault();
-    window.souseiShowCitation({passage_id: target.dataset.passageId, doc_id: target.dataset.docId || ''});
+    event.stopPropagation();
+    window.souseiShowCitation({href: href});
   }, true);
+  // The chat log: when a new answer arrives, scroll the log (inside itself) so that the newest
+  // question and the start of its answer are in view (long answers are read from the top).
+  let answers = 0;
+  const follow = () => {
+    const log = document.querySelector('#sousei-log');
+    if (!log) return;
+    const all = log.querySelectorAll('.sousei-answer');
+    if (all.length === answers) return;
+    const grew = all.length > answers;
+    answers = all.length;
+    if (!grew) return;
+    const newest = all[all.length - 1];
+    const box = [...log.querySelectorAll('*')].find((e) => e.contains(newest) && e.scrollHeight > e.clientHeight + 4
+                  && /(auto|scroll)/.test(getComputedStyle(e).overflowY));
+    if (!box) return;
+    const row = newest.closest('.message-row');
+    let asked = row ? row.previousElementSibling : null;
+    while (asked && !asked.classList.contains('message-row')) asked = asked.previousElementSibling;
+    const top = (asked || row || newest).getBoundingClientRect().top;
+    box.scrollTop += top - box.getBoundingClientRect().top - 8;
+    const view = box.getBoundingClientRect();          // the page itself: the log back in the window
+    if (view.top < 0 || view.bottom > innerHeight) window.scrollBy(0, view.top - 8);
+  };
+  window.souseiFollow = follow;
+  new MutationObserver(() => requestAnimationFrame(follow)).observe(document.body, {childList: true, subtree: true});
 }
 watch('value', () => {
   const box = element.querySelector('.sousei-source');
-  const cited = element.querySelector('#sousei-cited');
-  if (box && cited) {
-    box.scrollTop = Math.max(0, cited.offsetTop - box.clientHeight / 3);
-    cited.scrollIntoView({block: 'nearest'});
-  }
+  const mark = element.querySelector('#sousei-quoted') || element.querySelector('#sousei-cited');
+  if (!box || !mark) return;
+  const head = box.querySelector('.sousei-source-head');
+  const offset = mark.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+  box.scrollTop = Math.max(0, offset - (head ? head.offsetHeight : 0) - box.clientHeight / 4);
+  const r = element.getBoundingClientRect();
+  if (r.top < 0 || r.top > window.innerHeight * 0.5) element.scrollIntoView({block: 'start'});
 });
-"""
-
-# Keeps the newest answer in view after the log re-renders.
-LOG_JS = """
-watch('value', () => { element.parentElement && (element.closest('#sousei-log') || element).scrollTo(0, 1e9); });
 """
 
 Reporter = Callable[[int, int, str], None]
 
 
-# --------------------------------------------------------------------------- HTML pieces
-
-
-def render_turn(question: str, answer_html: str) -> str:
-    from chat.render import esc
-
-    return (f'<div class="sousei-turn"><div class="sousei-user">{esc(question)}</div>'
-            f'<div class="sousei-bot">{answer_html}</div></div>')
-
-
-def render_log(history: Sequence[dict]) -> str:
-    """The conversation: each turn is the escaped question and its rendered answer block."""
-    from chat.render import esc
-
-    if not history:
-        return f'<p class="sousei-empty">{esc(EMPTY_CHAT)}</p>'
-    return "".join(render_turn(turn["question"], turn["html"]) for turn in history)
+# --------------------------------------------------------------------------- small HTML pieces
 
 
 def render_status(lines: Sequence[str], error: bool = False) -> str:
@@ -165,77 +228,143 @@ def render_placeholder(text: str) -> str:
 # --------------------------------------------------------------------------- chat
 
 
-def cited_passages(answer: "Answer") -> dict[str, tuple["Passage", tuple[str, ...]]]:
-    """Passage id -> (passage, the question's terms) for every passage shown under an answer."""
-    return {hit.passage.id: (hit.passage, tuple(answer.terms)) for hit in answer.hits}
+def message_text(message: dict) -> str:
+    """The text of a Chatbot message (Gradio 6 gives content as a list of parts)."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("value") or "")
+    if isinstance(content, (list, tuple)):
+        return "".join(message_text({"content": part}) for part in content)
+    return ""
 
 
-def answer_html(service: "Service", question: str) -> tuple[str, dict]:
-    """The rendered answer (or the error message, e.g. no index yet) and its cited passages."""
-    from chat.render import render_answer, render_message
+_DATA_QUESTION = re.compile(r'data-question="([^"]*)"')
+_DATA_CITED = re.compile(r'data-cited="([^"]*)"')
+
+
+def asked_question(message: dict) -> str:
+    """The full question an answer message answers (kept in its ``data-question``)."""
+    found = _DATA_QUESTION.search(message_text(message))
+    return html.unescape(found.group(1)) if found else ""
+
+
+def previous_question(history: Sequence[dict]) -> str | None:
+    for message in reversed(history):
+        if message.get("role") == "assistant":
+            return asked_question(message) or None
+    return None
+
+
+def bounded(history: Sequence[dict], max_turns: int) -> list[dict]:
+    """At most ``max_turns`` question/answer pairs, the newest."""
+    return list(history)[-2 * max_turns:] if max_turns > 0 else []
+
+
+def answer_message(service: "Service", question: str, previous: str | None) -> str:
+    """The rendered answer (or the error message, e.g. no index yet) for the chat."""
+    from chat.render import render_chat_answer, render_message
 
     try:
-        answer = service.ask(question)
+        answer = service.ask(question, previous=previous)
     except SouseiError as err:
-        return f'<div class="sousei-answer" data-found="error">{render_message(str(err))}</div>', {}
-    return render_answer(answer), cited_passages(answer)
+        return f'<div class="sousei-answer" data-found="error">{render_message(str(err))}</div>'
+    searched = answer.question if answer.question.strip() != question.strip() else None
+    return render_chat_answer(answer, question, searched)
 
 
-def ask(service: "Service", question: str, history: list[dict] | None, cited: dict | None):
-    """Handler for 送出 / Enter: returns (log, history, cited, cleared textbox, examples update)."""
-    import gradio as gr
+def ask(service: "Service", question: str, history: list[dict] | None):
+    """Handler for 送出 / Enter / an example: returns (chat log, the copy kept in the browser, cleared textbox)."""
+    from chat.render import esc, render_message, short_question
 
-    history, cited = list(history or []), dict(cited or {})
+    history = bounded(history or [], service.config.max_history_turns)
     question = (question or "").strip()
     if not question:
-        return render_log(history), history, cited, "", gr.update(visible=not history)
-    html, passages = answer_html(service, question)
-    history.append({"question": question, "html": html})
-    cited.update(passages)
-    return render_log(history), history, cited, "", gr.update(visible=False)
+        return history, history, ""
+    cap = service.config.max_question_chars
+    if len(question) > cap:
+        reply = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
+        history = history + [{"role": "user", "content": esc(short_question(question))},
+                             {"role": "assistant", "content": f'<div class="sousei-answer" data-found="error">{reply}</div>'}]
+    else:
+        reply = answer_message(service, question, previous_question(history))
+        history = history + [{"role": "user", "content": esc(short_question(question))},
+                             {"role": "assistant", "content": reply}]
+    history = bounded(history, service.config.max_history_turns)
+    return history, history, ""
 
 
-def ask_example(service: "Service", sample: Sequence[str] | str, history, cited):
-    question = sample[0] if isinstance(sample, (list, tuple)) else sample
-    return ask(service, question, history, cited)
+def ask_example(service: "Service", history: list[dict] | None, evt: "gr.SelectData"):
+    value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
+    return ask(service, str(value.get("text", "")), history)
+
+
+def restore_history(history: list[dict] | None):
+    """On page load: the chat kept in this browser."""
+    return list(history or [])
 
 
 def clear_chat():
-    import gradio as gr
-
-    return render_log([]), [], {}, render_placeholder(EMPTY_VIEWER), gr.update(visible=True)
+    return [], [], render_placeholder(EMPTY_VIEWER)
 
 
-def show_source(service: "Service", passage_id: str, cited: dict | None) -> str:
-    """The cited paragraph inside its whole article, marked (``#sousei-cited``)."""
-    from chat.render import render_message, render_source
+def record_vote(service: "Service", history: list[dict] | None, evt: "gr.LikeData") -> None:
+    """👍/👎 on an answer: its question, the cited passage ids and the vote go to the feedback file."""
+    history = history or []
+    index = evt.index if isinstance(evt.index, int) else evt.index[0]
+    if not 0 <= index < len(history) or history[index].get("role") != "assistant":
+        return
+    message = history[index]
+    cited = _DATA_CITED.search(message_text(message))
+    passages = html.unescape(cited.group(1)).split() if cited else []
+    liked = evt.liked
+    vote = "up" if liked is True or liked == "Like" else "down"
+    service.record_feedback(asked_question(message), passages, vote)
 
-    entry = (cited or {}).get(passage_id)
-    if entry is None:
+
+def show_source(service: "Service", href: str) -> str:
+    """The cited paragraph inside its whole article, the quoted sentence marked
+    (``href`` is a citation link, ``chat.render.citation_href``)."""
+    from chat.render import parse_citation_href, render_message, render_viewer
+
+    parsed = parse_citation_href(href)
+    if parsed is None:
         return render_message(CITATION_GONE)
-    passage, terms = entry
+    passage_id, start, end = parsed
     try:
+        passage = next((p for p in service.searcher().passages if p.id == passage_id), None)
+        if passage is None:
+            return render_message(CITATION_GONE)
         article = service.article(passage.doc_id)
     except SouseiError as err:
         return render_message(str(err))
-    return render_source(article, passage, terms)
+    quote = passage.text[start:end] if end > start else ""
+    return render_viewer(article, passage, [quote] if quote else [])
 
 
-def on_citation(service: "Service", cited: dict | None, evt: "gr.EventData") -> str:
+def on_citation(service: "Service", evt: "gr.EventData") -> str:
     data = getattr(evt, "_data", None) or {}
-    return show_source(service, str(data.get("passage_id", "")), cited)
+    return show_source(service, str(data.get("href", ""))[:300])
 
 
 # --------------------------------------------------------------------------- articles
 
 
-def article_rows(service: "Service") -> list[tuple[str, str, int, int, str]]:
-    """(title, date, paragraphs, passages, doc_id) for every indexed article."""
+def admin_allowed(config, key: str | None) -> bool:
+    """Article changes: always on loopback; beyond it only with the configured key."""
+    if config.host in LOCAL_HOSTS:
+        return True
+    return bool(config.admin_key) and hmac.compare_digest(str(key or "").encode(), config.admin_key.encode())
+
+
+def article_rows(service: "Service") -> list[tuple[str, str, str, int, int, str]]:
+    """(title, author, date, paragraphs, passages, doc_id) for every indexed article."""
     counts: dict[str, int] = {}
     for passage in service.searcher().passages:
         counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
-    return [(a.meta.title, a.meta.published or "", len(a.paragraphs), counts.get(a.doc_id, 0), a.doc_id)
-            for a in service.articles()]
+    return [(a.meta.title, a.meta.author or "", a.meta.published or "", len(a.paragraphs),
+             counts.get(a.doc_id, 0), a.doc_id) for a in service.articles()]
 
 
 def render_article_table(rows: Sequence[tuple]) -> str:
@@ -249,18 +378,19 @@ def render_article_table(rows: Sequence[tuple]) -> str:
 
 
 def article_choices(rows: Sequence[tuple]) -> list[tuple[str, str]]:
-    return [(f"{title}（{doc_id}）", doc_id) for title, _date, _paras, _passages, doc_id in rows]
+    return [(f"{row[0]}（{row[-1]}）", row[-1]) for row in rows]
 
 
 def refresh_articles(service: "Service"):
-    """Article table and the removal dropdown; the error message when there is no index."""
+    """Article table, the article dropdown and the trash dropdown."""
     import gradio as gr
 
+    trash = gr.update(choices=service.trash(), value=None)
     try:
         rows = article_rows(service)
     except SouseiError as err:
-        return error_status(err), gr.update(choices=[], value=None)
-    return render_article_table(rows), gr.update(choices=article_choices(rows), value=None)
+        return error_status(err), gr.update(choices=[], value=None), trash
+    return render_article_table(rows), gr.update(choices=article_choices(rows), value=None), trash
 
 
 def progress_reporter(progress: Callable[..., Any] | None) -> Reporter | None:
@@ -275,7 +405,7 @@ def progress_reporter(progress: Callable[..., Any] | None) -> Reporter | None:
 
 
 def report_lines(report) -> list[str]:
-    lines = [f"索引已更新：文章 {report.documents} 篇、檢索段 {report.passages} 個"
+    lines = [f"索引已更新：文章 {report.documents} 篇、片段 {report.passages} 個"
              f"（新計算 {report.embedded}、沿用 {report.reused}），移除 {report.removed} 篇，"
              f"耗時 {report.seconds:.1f} 秒。"]
     lines.extend(f"注意：{w}" for w in report.warnings)
@@ -302,20 +432,50 @@ def upload_paths(files: Sequence[Any] | None) -> list[Path]:
     return paths
 
 
-def add_articles(service: "Service", files, progress: Callable[..., Any] | None = None):
-    """Copy the uploads into the corpus and rebuild; returns (status, table, dropdown, cleared files)."""
+def gradio_cache_dir() -> Path:
+    return Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio").resolve()
+
+
+def discard_uploads(paths: Sequence[Path]) -> None:
+    """Gradio's copies of the uploads (inside its cache folder only) are deleted once handled."""
+    cache = gradio_cache_dir()
+    for path in paths:
+        resolved = Path(path).resolve()
+        if resolved.is_relative_to(cache) and resolved.is_file():
+            resolved.unlink(missing_ok=True)
+
+
+def _guarded(service: "Service", key: str | None, n_outputs: int):
+    """``None`` when the call may change articles; otherwise the refusal outputs."""
+    if admin_allowed(service.config, key):
+        return None
+    message = ADMIN_REFUSED if service.config.admin_key else ADMIN_DISABLED
+    return (render_status([message], error=True), *refresh_articles(service))[:n_outputs]
+
+
+def add_articles(service: "Service", files, key: str | None = None, progress: Callable[..., Any] | None = None):
+    """Copy the uploads into the corpus and rebuild; (status, table, choices, trash, cleared files)."""
     paths = upload_paths(files)
-    if not paths:
-        return (render_status([NO_FILES], error=True), *refresh_articles(service), None)
     try:
-        added, report = service.add(paths, progress_reporter(progress))
-    except SouseiError as err:
-        return (error_status(err), *refresh_articles(service), None)
-    lines = [added_line(item) for item in added] + report_lines(report)
-    return (render_status(lines), *refresh_articles(service), None)
+        refused = _guarded(service, key, 4)
+        if refused:
+            return (*refused, None)
+        if not paths:
+            return (render_status([NO_FILES], error=True), *refresh_articles(service), None)
+        try:
+            added, report = service.add(paths, progress_reporter(progress))
+        except SouseiError as err:
+            return (error_status(err), *refresh_articles(service), None)
+        lines = [added_line(item) for item in added] + report_lines(report)
+        return (render_status(lines), *refresh_articles(service), None)
+    finally:
+        discard_uploads(paths)
 
 
-def rebuild(service: "Service", progress: Callable[..., Any] | None = None):
+def rebuild(service: "Service", key: str | None = None, progress: Callable[..., Any] | None = None):
+    refused = _guarded(service, key, 4)
+    if refused:
+        return refused
     try:
         report = service.build(progress_reporter(progress))
     except SouseiError as err:
@@ -323,14 +483,77 @@ def rebuild(service: "Service", progress: Callable[..., Any] | None = None):
     return (render_status(report_lines(report)), *refresh_articles(service))
 
 
-def remove_article(service: "Service", doc_id: str | None, progress: Callable[..., Any] | None = None):
+def ask_remove(doc_id: str | None):
+    """First step of a removal: the confirmation row with the article named."""
+    import gradio as gr
+
     if not doc_id:
-        return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(service))
+        return render_status([NO_ARTICLE_CHOSEN], error=True), gr.update(visible=False)
+    return render_status([CONFIRM_REMOVE.format(title=doc_id)]), gr.update(visible=True)
+
+
+def cancel_remove():
+    import gradio as gr
+
+    return render_status([]), gr.update(visible=False)
+
+
+def remove_article(service: "Service", doc_id: str | None, key: str | None = None,
+                   progress: Callable[..., Any] | None = None):
+    """Moves the article to the trash and rebuilds; (status, table, choices, trash, confirm row)."""
+    import gradio as gr
+
+    hide = gr.update(visible=False)
+    refused = _guarded(service, key, 4)
+    if refused:
+        return (*refused, hide)
+    if not doc_id:
+        return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(service), hide)
     try:
         report = service.remove(doc_id, progress_reporter(progress))
     except SouseiError as err:
+        return (error_status(err), *refresh_articles(service), hide)
+    lines = [f"已移到回收區：{doc_id}（可在回收區還原）", *report_lines(report)]
+    return (render_status(lines), *refresh_articles(service), hide)
+
+
+def restore_article(service: "Service", doc_id: str | None, key: str | None = None,
+                    progress: Callable[..., Any] | None = None):
+    refused = _guarded(service, key, 4)
+    if refused:
+        return refused
+    if not doc_id:
+        return (render_status([NO_TRASH_CHOSEN], error=True), *refresh_articles(service))
+    try:
+        report = service.restore(doc_id, progress_reporter(progress))
+    except SouseiError as err:
         return (error_status(err), *refresh_articles(service))
-    return (render_status([f"已刪除：{doc_id}", *report_lines(report)]), *refresh_articles(service))
+    return (render_status([f"已還原：{doc_id}", *report_lines(report)]), *refresh_articles(service))
+
+
+def article_meta(service: "Service", doc_id: str | None):
+    """Title, author and date of the chosen article, for editing."""
+    if not doc_id:
+        return "", "", ""
+    try:
+        meta = service.article(doc_id).meta
+    except SouseiError:
+        return "", "", ""
+    return meta.title, meta.author or "", meta.published or ""
+
+
+def save_meta(service: "Service", doc_id: str | None, title: str, author: str, published: str,
+              key: str | None = None, progress: Callable[..., Any] | None = None):
+    refused = _guarded(service, key, 4)
+    if refused:
+        return refused
+    if not doc_id:
+        return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(service))
+    try:
+        report = service.edit_meta(doc_id, title, author, published, progress_reporter(progress))
+    except SouseiError as err:
+        return (error_status(err), *refresh_articles(service))
+    return (render_status([f"已更新：{doc_id}", *report_lines(report)]), *refresh_articles(service))
 
 
 # --------------------------------------------------------------------------- wiring
@@ -357,96 +580,211 @@ def _with_progress(fn: Callable[..., Any], service: "Service") -> Callable[..., 
     return handler
 
 
-def _chat_tab(service: "Service") -> None:
+def _event_handlers(service: "Service") -> dict[str, Callable[..., Any]]:
+    """Chat handlers taking Gradio event data (the ``evt`` annotation tells Gradio to pass it)."""
     import gradio as gr
 
-    history = gr.State([])
-    cited = gr.State({})
+    def on_example(history, evt):
+        return ask_example(service, history, evt)
+
+    def on_vote(history, evt):
+        return record_vote(service, history, evt)
+
+    def on_viewer_click(evt):
+        return on_citation(service, evt)
+
+    on_example.__annotations__ = {"evt": gr.SelectData}
+    on_vote.__annotations__ = {"evt": gr.LikeData}
+    on_viewer_click.__annotations__ = {"evt": gr.EventData}
+    return {"example": on_example, "vote": on_vote, "citation": on_viewer_click}
+
+
+def _chat_tab(service: "Service"):
+    import gradio as gr
+
+    stored = gr.BrowserState([], storage_key=HISTORY_KEY)
     with gr.Row(equal_height=False):
-        with gr.Column(scale=3):
-            log_view = gr.HTML(render_log([]), elem_id="sousei-log", js_on_load=LOG_JS)
-            examples = gr.Dataset(label=LABEL_EXAMPLES, components=["textbox"],
-                                  samples=[[q] for q in EXAMPLE_QUESTIONS], elem_id="sousei-examples")
-            with gr.Row():
-                question = gr.Textbox(label=LABEL_QUESTION, placeholder=PLACEHOLDER_QUESTION, lines=1,
-                                      max_lines=4, scale=6, elem_id="sousei-question")
-                send = gr.Button(LABEL_SEND, variant="primary", scale=1, elem_id="sousei-send")
+        with gr.Column(scale=3, min_width=320):
+            chat = gr.Chatbot(label=LABEL_CHAT, show_label=False, elem_id="sousei-log", height="calc(100dvh - 330px)",
+                              min_height=260, autoscroll=False, sanitize_html=True, render_markdown=True,
+                              line_breaks=False, buttons=[], feedback_options=("Like", "Dislike"),
+                              placeholder=EMPTY_CHAT, examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
+                              group_consecutive_messages=False, layout="bubble")
+            with gr.Row(equal_height=True):
+                question = gr.Textbox(show_label=False, placeholder=PLACEHOLDER_QUESTION.format(cap=service.config.max_question_chars), lines=1, max_lines=4,
+                                      scale=6, elem_id="sousei-question", container=False,
+                                      max_length=service.config.max_question_chars)
+                send = gr.Button(LABEL_SEND, variant="primary", scale=1, min_width=70, elem_id="sousei-send")
             clear = gr.Button(LABEL_CLEAR, size="sm", elem_id="sousei-clear")
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=320):
             gr.Markdown(f"**{LABEL_VIEWER}**", elem_id="sousei-viewer-heading")
             viewer = gr.HTML(render_placeholder(EMPTY_VIEWER), container=True, elem_id="sousei-viewer",
                              js_on_load=VIEWER_JS)
 
-    outputs = [log_view, history, cited, question, examples]
+    outputs = [chat, stored, question]
     ask_handler = _bind(ask, service)
-    send.click(ask_handler, [question, history, cited], outputs, concurrency_limit=ASK_CONCURRENCY,
-               api_name="ask")
-    question.submit(ask_handler, [question, history, cited], outputs, concurrency_limit=ASK_CONCURRENCY,
-                    api_name=False)
-    examples.click(_bind(ask_example, service), [examples, history, cited], outputs,
-                   concurrency_limit=ASK_CONCURRENCY, api_name=False)
-    clear.click(clear_chat, None, [log_view, history, cited, viewer, examples], api_name=False)
-    def citation_clicked(cited_state, evt):
-        return on_citation(service, cited_state, evt)
+    options = {"concurrency_limit": ASK_CONCURRENCY, "show_progress": "minimal"}
+    send.click(ask_handler, [question, chat], outputs, api_name="ask", **options)
+    question.submit(ask_handler, [question, chat], outputs, api_name=False, **options)
+    events = _event_handlers(service)
+    chat.example_select(events["example"], [chat], outputs, api_name=False, **options)
+    chat.like(events["vote"], [chat], None, api_name=False)
+    clear.click(clear_chat, None, [chat, stored, viewer], api_name=False)
+    viewer.click(events["citation"], None, [viewer], api_name=False)
+    return chat, stored
 
-    citation_clicked.__annotations__ = {"evt": gr.EventData}   # how Gradio knows to pass the event data
-    viewer.click(citation_clicked, [cited], [viewer], api_name=False)
+
+def _admin_key_box(service: "Service"):
+    import gradio as gr
+
+    local = service.config.host in LOCAL_HOSTS
+    if local:
+        return gr.Textbox(visible=False, value="", elem_id="sousei-admin-key")
+    if not service.config.admin_key:
+        gr.Markdown(ADMIN_DISABLED, elem_id="sousei-admin-disabled")
+    return gr.Textbox(label=LABEL_ADMIN_KEY, type="password", elem_id="sousei-admin-key",
+                      interactive=bool(service.config.admin_key))
 
 
 def _articles_tab(service: "Service", app: "gr.Blocks") -> None:
     import gradio as gr
     from ingest.load import SUPPORTED_EXTENSIONS
 
+    enabled = service.config.host in LOCAL_HOSTS or bool(service.config.admin_key)
+    key = _admin_key_box(service)
     table = gr.HTML(elem_id="sousei-articles")
     with gr.Row():
         with gr.Column():
             uploads = gr.File(label=LABEL_UPLOAD, file_count="multiple", file_types=list(SUPPORTED_EXTENSIONS),
-                              elem_id="sousei-upload")
-            add = gr.Button(LABEL_ADD, variant="primary", elem_id="sousei-add")
+                              elem_id="sousei-upload", interactive=enabled)
+            add = gr.Button(LABEL_ADD, variant="primary", elem_id="sousei-add", interactive=enabled)
+            build = gr.Button(LABEL_REBUILD, elem_id="sousei-rebuild", interactive=enabled)
         with gr.Column():
-            choice = gr.Dropdown(label=LABEL_REMOVE_CHOICE, choices=[], value=None, elem_id="sousei-remove-choice")
-            remove = gr.Button(LABEL_REMOVE, variant="stop", elem_id="sousei-remove")
-            build = gr.Button(LABEL_REBUILD, elem_id="sousei-rebuild")
+            choice = gr.Dropdown(label=LABEL_CHOICE, choices=[], value=None, elem_id="sousei-remove-choice")
+            title = gr.Textbox(label=LABEL_TITLE, elem_id="sousei-meta-title", max_length=300)
+            with gr.Row():
+                author = gr.Textbox(label=LABEL_AUTHOR, elem_id="sousei-meta-author", max_length=300)
+                published = gr.Textbox(label=LABEL_DATE, elem_id="sousei-meta-date", max_length=300)
+            save = gr.Button(LABEL_SAVE_META, elem_id="sousei-save-meta", interactive=enabled)
+            remove = gr.Button(LABEL_REMOVE, variant="stop", elem_id="sousei-remove", interactive=enabled)
+            with gr.Row(visible=False, elem_id="sousei-confirm-row") as confirm_row:
+                confirm = gr.Button(LABEL_CONFIRM_REMOVE, variant="stop", elem_id="sousei-confirm-remove")
+                cancel = gr.Button(LABEL_CANCEL, elem_id="sousei-cancel-remove")
+            trash = gr.Dropdown(label=LABEL_TRASH, choices=[], value=None, elem_id="sousei-trash")
+            restore = gr.Button(LABEL_RESTORE, elem_id="sousei-restore", interactive=enabled)
     status = gr.HTML(elem_id="sousei-status")
 
-    add.click(_with_progress(add_articles, service), [uploads], [status, table, choice, uploads],
-              api_name=False)
-    remove.click(_with_progress(remove_article, service), [choice], [status, table, choice], api_name=False)
-    build.click(_with_progress(rebuild, service), None, [status, table, choice], api_name=False)
-    app.load(_bind(refresh_articles, service), None, [table, choice], api_name=False)
+    listing = [table, choice, trash]
+    add.click(_with_progress(add_articles, service), [uploads, key], [status, *listing, uploads], api_name=False)
+    build.click(_with_progress(rebuild, service), [key], [status, *listing], api_name=False)
+    choice.change(_bind(article_meta, service), [choice], [title, author, published], api_name=False)
+    remove.click(ask_remove, [choice], [status, confirm_row], api_name=False)
+    cancel.click(cancel_remove, None, [status, confirm_row], api_name=False)
+    confirm.click(_with_progress(remove_article, service), [choice, key], [status, *listing, confirm_row],
+                  api_name=False)
+    restore.click(_with_progress(restore_article, service), [trash, key], [status, *listing], api_name=False)
+    save.click(_with_progress(save_meta, service), [choice, title, author, published, key], [status, *listing],
+               api_name=False)
+    app.load(_bind(refresh_articles, service), None, listing, api_name=False)
 
 
 def make_app(service: "Service") -> "gr.Blocks":
     """The Blocks app; wires handlers to ``service`` (nothing is loaded until a request comes)."""
     import gradio as gr
 
-    with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as app:
-        gr.Markdown(f"## {APP_TITLE}\n{APP_INTRO}")
+    with gr.Blocks(title=APP_TITLE, analytics_enabled=False,
+                   delete_cache=(UPLOAD_CACHE_SECONDS, UPLOAD_CACHE_SECONDS)) as app:
+        gr.Markdown(f"## {APP_TITLE}\n{APP_INTRO}", elem_id="sousei-intro")
         with gr.Tabs():
             with gr.Tab(LABEL_CHAT_TAB, id="chat", elem_id="sousei-tab-chat"):
-                _chat_tab(service)
+                chat, stored = _chat_tab(service)
             with gr.Tab(LABEL_ARTICLES_TAB, id="articles", elem_id="sousei-tab-articles"):
                 _articles_tab(service, app)
+        app.load(restore_history, [stored], [chat], api_name=False)
     return app
 
 
 # --------------------------------------------------------------------------- serving
 
 
+class PageLanguage:
+    """ASGI middleware: the page is served as ``<html lang="zh-Hant">`` with the browser language
+    set to zh-TW for Gradio's own strings; request bodies of API calls are capped in size."""
+
+    def __init__(self, app, max_body: int = 256 * 1024) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope.get("path", "")
+        if path.endswith(("/queue/join", "/run/predict")) or "/call/" in path:
+            length = dict(scope.get("headers") or []).get(b"content-length", b"0")
+            if length.isdigit() and int(length) > self.max_body:
+                return await _plain(send, 413, "request too large / 請求太大")
+        if scope.get("method") != "GET" or path.rstrip("/") not in ("", scope.get("root_path", "").rstrip("/")):
+            return await self.app(scope, receive, send)
+        return await self._page(scope, receive, send)
+
+    async def _page(self, scope, receive, send):
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            if any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                body = body.replace(b'lang="en"', b'lang="zh-Hant"', 1).replace(b"<head>", b"<head>" + LOCALE_HEAD, 1)
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, capture)
+
+
+async def _plain(send, status: int, text: str) -> None:
+    body = text.encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def check_host(host: str, say: Callable[[str], None] | None = None) -> bool:
     """True when ``host`` is this machine only; otherwise logs (and says) a warning."""
     if host in LOCAL_HOSTS:
         return True
-    message = (f"warning: serving on {host}: the chat UI and its upload/remove buttons are reachable "
-               f"from other machines on that network (use --host 127.0.0.1 to keep it private)")
+    message = (f"warning: serving on {host}: the chat UI is reachable from other machines on that network; "
+               f"article changes need --admin-key (or SOUSEI_ADMIN_KEY) and are disabled without it "
+               f"(use --host 127.0.0.1 to keep it private)")
     log.warning(message)
     if say is not None:
         say(message)
     return False
 
 
+def check_port(host: str, port: int) -> None:
+    """A clear one-line error when the port is taken (before anything slow starts)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as uvicorn does
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise SouseiError(f"port {port} on {host} is in use; choose another with --port N "
+                              f"(e.g. ./dev app --port {port + 1}) / 連接埠 {port} 已被占用，請用 --port 指定其他連接埠") from None
+
+
 def launch_options(config) -> dict:
     """Keyword arguments for ``Blocks.launch``: bind address, port, upload limit, styling."""
+    from starlette.middleware import Middleware
+
     return {
         "server_name": config.host,
         "server_port": config.port,
@@ -456,14 +794,17 @@ def launch_options(config) -> dict:
         "show_error": False,
         "ssr_mode": False,
         "mcp_server": False,
+        "quiet": True,           # no share hint; serve() prints the address itself
+        "footer_links": [],      # no footer: its links (API page, Gradio, settings) are not for readers
+        "run_history": False,    # Gradio would keep every call's answer in the browser too
         "css": CSS,
+        "app_kwargs": {"middleware": [Middleware(PageLanguage)]},
     }
 
 
 def warm_up(service: "Service") -> None:
-    """Loads the model and opens the index, answers one example question and embeds the
-    corpus sentences (``Service.warm_up``), so the first users do not wait for it. Runs in a
-    background thread started by :func:`serve`."""
+    """Loads the model and opens the index and answers one example question (``Service.warm_up``),
+    so the first users do not wait for it. Runs in a background thread started by :func:`serve`."""
     try:
         service.warm_up(EXAMPLE_QUESTIONS[0])
     except SouseiError as err:       # e.g. no index yet: the page says so when someone asks
@@ -482,10 +823,19 @@ def serve(service: "Service", *, block: bool = True, warm: bool = True) -> "gr.B
     The model is loaded in the background meanwhile (``warm``). With ``block=False`` the
     server runs in background threads and the app is returned (``app.close()`` stops it).
     """
-    check_host(service.config.host, service.say)
+    config = service.config
+    check_host(config.host, service.say)
+    check_port(config.host, config.port)
+    # Gradio summarises its event analytics with pandas after every event (for a monitoring page
+    # sousei does not use): avoidable work and two pandas warnings per question
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(10**9))
     app = make_app(service)
     app.queue(default_concurrency_limit=1)
     if warm:
         start_warm_up(service)
-    app.launch(prevent_thread_lock=not block, **launch_options(service.config))
+    app.launch(prevent_thread_lock=True, **launch_options(config))
+    shown = "127.0.0.1" if config.host in ("0.0.0.0", "::") else config.host
+    service.say(f"sousei: serving on http://{shown}:{config.port}/  (Ctrl+C stops it)")
+    if block:
+        app.block_thread()
     return app

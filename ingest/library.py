@@ -10,6 +10,7 @@ and never outside the corpus directory. ``doc_id`` = file name without extension
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
@@ -343,8 +344,14 @@ def _fsync_directory(directory: Path) -> None:
 # ---------------------------------------------------------------- remove
 
 
-def remove_article(corpus_dir: Path, doc_id: str) -> Path:
-    """Delete the article file whose name without extension is ``doc_id``, and its sidecar."""
+TRASH_DIR = ".trash"
+
+
+def trash_dir(corpus_dir: Path) -> Path:
+    return Path(corpus_dir) / TRASH_DIR
+
+
+def _find_article(corpus_dir: Path, doc_id: str) -> Path:
     files = corpus_files(Path(corpus_dir))
     matches = [path for path in files if path.stem == doc_id]
     if not matches:
@@ -355,12 +362,86 @@ def remove_article(corpus_dir: Path, doc_id: str) -> Path:
         )
     if len(matches) > 1:
         names = ", ".join(path.name for path in matches)
-        raise SouseiError(f"the id {doc_id!r} matches several files ({names}); delete the one you mean by hand")
-    article = matches[0]
+        raise SouseiError(f"the id {doc_id!r} matches several files ({names}); move the one you mean by hand")
+    return matches[0]
+
+
+def remove_article(corpus_dir: Path, doc_id: str) -> Path:
+    """Move the article file whose name without extension is ``doc_id``, and its sidecar, to
+    ``corpus/.trash/`` (``restore_article`` brings them back). Returns the trashed file."""
+    article = _find_article(corpus_dir, doc_id)
     sidecar = article.with_name(article.name + SIDECAR_SUFFIX)
+    trash = trash_dir(corpus_dir)
+    target = trash / article.name
     try:
-        article.unlink()
-        sidecar.unlink(missing_ok=True)
+        trash.mkdir(exist_ok=True)
+        if target.exists():      # an older removal of the same name: keep the newer one
+            target.unlink()
+            target.with_name(target.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
+        if sidecar.exists():
+            os.replace(sidecar, trash / sidecar.name)
+        os.replace(article, target)
     except OSError as exc:
-        raise SouseiError(f"{article.name}: could not be removed ({exc.strerror or exc}); check permissions") from None
-    return article
+        raise SouseiError(f"{article.name}: could not be moved to {trash} ({exc.strerror or exc}); "
+                          "check permissions") from None
+    return target
+
+
+def trashed_articles(corpus_dir: Path) -> list[Path]:
+    """Article files in the trash folder, sorted by name."""
+    trash = trash_dir(corpus_dir)
+    if not trash.is_dir():
+        return []
+    return sorted(p for p in trash.iterdir()
+                  if p.is_file() and not p.is_symlink() and p.suffix.lower() in SUPPORTED_EXTENSIONS)
+
+
+def restore_article(corpus_dir: Path, doc_id: str) -> Path:
+    """Move a removed article (and its sidecar) from the trash back into the corpus."""
+    trashed = [p for p in trashed_articles(corpus_dir) if p.stem == doc_id]
+    if not trashed:
+        known = ", ".join(p.stem for p in trashed_articles(corpus_dir)[:20]) or "(the trash is empty)"
+        raise SouseiError(f"no removed article with id {doc_id!r} in {trash_dir(corpus_dir)}; removed ids: {known}")
+    source = trashed[0]
+    destination = Path(corpus_dir) / source.name
+    if destination.exists() or any(p.stem == doc_id for p in corpus_files(Path(corpus_dir))):
+        raise SouseiError(f"{destination.name}: an article with id {doc_id!r} is already in the corpus; "
+                          "remove or rename it first")
+    sidecar = source.with_name(source.name + SIDECAR_SUFFIX)
+    try:
+        _link_without_overwrite(source, destination)
+        source.unlink(missing_ok=True)
+        if sidecar.exists():
+            os.replace(sidecar, destination.with_name(destination.name + SIDECAR_SUFFIX))
+    except FileExistsError:
+        raise SouseiError(f"{destination.name}: already in the corpus; remove or rename it first") from None
+    except OSError as exc:
+        raise SouseiError(f"{source.name}: could not be restored ({exc.strerror or exc}); check permissions") from None
+    return destination
+
+
+MAX_META_CHARS = 300
+
+
+def edit_metadata(corpus_dir: Path, doc_id: str, *, title: str, author: str, published: str) -> Path:
+    """Write title / author / date of an article to its sidecar (empty values are left out)."""
+    from ingest.metadata import sidecar_path
+
+    article = _find_article(corpus_dir, doc_id)
+    values = {"title": title, "author": author, "published": published}
+    cleaned = {}
+    for key, value in values.items():
+        value = " ".join(str(value or "").split())   # one line: no control characters or newlines
+        if len(value) > MAX_META_CHARS:
+            raise SouseiError(f"{key}: at most {MAX_META_CHARS} characters (got {len(value)})")
+        if value:
+            cleaned[key] = value
+    path = sidecar_path(article)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        temporary.write_text(json.dumps(cleaned, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise SouseiError(f"{path.name}: could not be written ({exc.strerror or exc}); check permissions") from None
+    return path

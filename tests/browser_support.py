@@ -30,7 +30,8 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-VIEWPORT = {"width": 1440, "height": 1000}
+VIEWPORT = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 BUILD_TIMEOUT = 900          # seconds: first build embeds the seed corpus with the real model on CPU
 START_TIMEOUT = 180          # seconds until the server answers HTTP
 ANSWER_TIMEOUT = 120_000     # milliseconds for one answer in the page (the first one loads the model)
@@ -71,10 +72,10 @@ def record_timing(name: str, seconds: float) -> None:
                                                     encoding="utf-8")
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, full_page: bool = True) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
@@ -259,6 +260,9 @@ def app_page(live_server, browser_context, page_watch):
     page.on("pageerror", lambda err: watch.errors.append(str(err)))
     page.goto(live_server.url)
     page.locator("#sousei-question textarea").wait_for(timeout=60_000)
+    if page.evaluate("() => { const n = localStorage.length; localStorage.clear(); return n; }"):
+        page.reload()                       # start from an empty chat (the history is kept per browser)
+        page.locator("#sousei-question textarea").wait_for(timeout=60_000)
     yield page
     page.close()
 
@@ -266,14 +270,55 @@ def app_page(live_server, browser_context, page_watch):
 # --------------------------------------------------------------------------- page actions
 
 
+def answers(page):
+    return page.locator("#sousei-log .sousei-answer")
+
+
 def ask(page, question: str, timeout: int = ANSWER_TIMEOUT):
     """Types the question, sends it and returns the locator of the new answer block."""
-    turns = page.locator("#sousei-log .sousei-turn")
-    before = turns.count()
+    before = answers(page).count()
     page.locator("#sousei-question textarea").fill(question)
     page.locator("#sousei-send").click()
-    turns.nth(before).locator(".sousei-answer").wait_for(timeout=timeout)
-    return turns.nth(before).locator(".sousei-answer")
+    answers(page).nth(before).wait_for(timeout=timeout)
+    page.wait_for_timeout(300)              # the log scrolls to the new answer on the next frame
+    return answers(page).nth(before)
+
+
+def newest_answer_on_top(page) -> dict:
+    """Where the newest answer is, and whether ``elementFromPoint`` a little inside its top-left
+    corner returns the answer itself (not the question box or anything covering it)."""
+    return page.evaluate("""() => {
+        const all = document.querySelectorAll('#sousei-log .sousei-answer');
+        const a = all[all.length - 1];
+        const r = a.getBoundingClientRect();
+        const x = r.left + Math.min(30, r.width / 2), y = r.top + Math.min(12, r.height / 2);
+        const hit = document.elementFromPoint(x, y);
+        return {top: r.top, bottom: r.bottom, x, y, own: !!hit && a.contains(hit),
+                hit: hit ? hit.tagName + '.' + hit.className : null};
+    }""")
+
+
+def on_screen(page, selector: str) -> bool:
+    """The element lies inside the window and is the element drawn at its centre."""
+    return page.evaluate("""(sel) => {
+        const e = document.querySelector(sel);
+        if (!e) return false;
+        const r = e.getBoundingClientRect();
+        if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth || r.height === 0) return false;
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return !!hit && (e.contains(hit) || hit.contains(e));
+    }""", selector)
+
+
+def quoted_in_view(page) -> bool:
+    """The quoted sentence marked in the viewer lies in the visible part of its scroll box and the window."""
+    return page.evaluate("""() => {
+        const box = document.querySelector('#sousei-viewer .sousei-source');
+        const mark = document.querySelector('#sousei-viewer #sousei-quoted');
+        if (!box || !mark) return false;
+        const b = box.getBoundingClientRect(), m = mark.getBoundingClientRect();
+        return m.height > 0 && m.top >= b.top - 1 && m.top < b.bottom && m.top >= 0 && m.top < innerHeight;
+    }""")
 
 
 def open_tab(page, label: str) -> None:

@@ -6,14 +6,15 @@ Fixtures (server subprocess on a free 127.0.0.1 port, Playwright + Chromium) are
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
-    HOSTILE_TITLE, ask, app_page, browser_context, cited_box_visible, live_server, open_tab, page_watch,
-    record_timing, screenshot, workspace,
+    ARTIFACTS, HOSTILE_TITLE, PHONE, PROJECT_ROOT, VIEWPORT, answers, app_page, ask, browser_context, live_server,
+    newest_answer_on_top, on_screen, open_tab, page_watch, quoted_in_view, record_timing, screenshot, workspace,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -34,6 +35,15 @@ NEW_QUESTION = "夕張市的雪融發電計畫預計每年發電多少？"
 NEW_FACT = "4200萬度"
 
 HOSTILE_QUESTION = "雪燈籠祭典的報名方式是什麼？"
+
+CONVERSATION = (            # six in a row, with a follow-up; each is answered with a quote
+    "日本希望打造一個多少人活躍的強韌社會？",
+    "2021年的地方創生臨時補助金是多少？",
+    "那2020年呢？",
+    "處方箋和藥劑要如何配送？",
+    "國家戰略特區針對哪些領域做法規調適？",
+    "RESAS是什麼系統？",
+)
 
 
 def dev_question(qid: str) -> dict:
@@ -68,13 +78,24 @@ def timed_ask(page, question):
 # --------------------------------------------------------------------------- tests
 
 
-def test_page_opens_with_examples_and_tabs(app_page, page_watch):
+def cite_href_doc(href: str) -> str:
+    """The doc id inside a citation link ``#cite:DOC:HASH:START:END``."""
+    return href.split(":", 2)[1]
+
+
+def test_page_is_traditional_chinese_with_examples_and_tabs(app_page, page_watch):
     page = app_page
     assert "地方創生政策問答" in page.title()
+    assert page.evaluate("() => document.documentElement.lang").startswith("zh")
     assert page.get_by_role("tab", name="問答").is_visible()
     assert page.get_by_role("tab", name="文章管理").is_visible()
-    examples = page.locator("#sousei-examples")
-    assert examples.is_visible() and "日本希望打造一個多少人活躍的強韌社會" in examples.inner_text()
+    log = page.locator("#sousei-log")
+    assert "日本希望打造一個多少人活躍的強韌社會" in log.inner_text()           # examples on an empty chat
+    open_tab(page, "文章管理")
+    page.locator("#sousei-articles table").wait_for(timeout=30_000)
+    text = page.locator("body").inner_text()
+    for english in ("Drop File Here", "Click to Upload", "Built with Gradio", "Use via API", "Settings", "Runs"):
+        assert english not in text, english
     screenshot(page, "01_empty_chat")
     assert page_watch.errors == []
 
@@ -83,90 +104,143 @@ def test_page_opens_with_examples_and_tabs(app_page, page_watch):
 def test_dev_question_is_answered_with_cited_gold_text(app_page, page_watch, qid):
     page, item = app_page, dev_question(qid)
     answer = timed_ask(page, item["q"])
-    assert answer.get_attribute("data-found") == "true", answer.inner_text()
+    assert "sousei-found" in answer.get_attribute("class"), answer.inner_text()
     quotes = answer.locator(".sousei-quote")
     assert quotes.count() >= 1
-    assert quotes.first.locator("a.sousei-cite").first.inner_text().startswith("[")
-    passages = answer.locator(".sousei-passages li.sousei-passage")
-    texts = [passages.nth(i).inner_text() for i in range(passages.count())]
+    markers = [m.inner_text() for m in answer.locator(".sousei-quote a.sousei-cite").all()]
+    assert markers[0] == "[1]" and markers == sorted(markers)                # citation order
+    cited = answer.locator("li.sousei-source-item:not(.sousei-other)")
+    assert cited.count() == len(set(markers))                               # only the cited passages
+    texts = [cited.nth(i).inner_text() for i in range(cited.count())]
     assert any(gold in text for gold in item["gold"] for text in texts), texts
-    heads = answer.locator(".sousei-passage-head").first.inner_text()
-    assert "第" in heads and "段" in heads                   # title and 第N段 shown
-    assert answer.locator(".sousei-passages mark").count() >= 1      # matched terms highlighted
-    assert not page.locator("#sousei-examples").is_visible()          # examples only on an empty chat
+    assert "第" in texts[0] and "段" in texts[0]
+    assert cited.first.locator("mark.sousei-quoted").count() >= 1          # the quote marked in its passage
+    others = answer.locator("details.sousei-others")
+    assert others.count() == 1 and not others.first.locator("li").first.is_visible()   # folded
     screenshot(page, f"02_answer_{qid}")
     assert page_watch.errors == []
 
 
-def test_citation_click_shows_paragraph_in_its_article(app_page, page_watch):
-    page, item = app_page, dev_question(DEEP_CITATION_ID)
-    answer = timed_ask(page, item["q"])
-    cite = answer.locator(".sousei-quote a.sousei-cite").first
-    n, doc_id = cite.get_attribute("data-n"), cite.get_attribute("data-doc-id")
-    quote_text = answer.locator(".sousei-quote .sousei-quote-text").first.inner_text().strip()
-    cited_item = answer.locator(f"li.sousei-passage#sousei-p-{n}")
-    paragraph = cited_item.get_attribute("data-paragraph")
-    cite.click()
-    marked = page.locator("#sousei-viewer #sousei-cited")
-    marked.wait_for(timeout=30_000)
-    viewer = page.locator("#sousei-viewer .sousei-source")
-    assert viewer.get_attribute("data-doc-id") == doc_id
-    assert marked.get_attribute("data-paragraph") == paragraph
-    assert quote_text and quote_text in marked.inner_text()
-    assert viewer.locator(".sousei-para").count() > 3                   # the whole article, not just the passage
-    page.wait_for_function("""() => {
-        const box = document.querySelector('#sousei-viewer .sousei-source');
-        const cited = document.querySelector('#sousei-viewer #sousei-cited');
-        if (!box || !cited) return false;
-        const b = box.getBoundingClientRect(), c = cited.getBoundingClientRect();
-        return c.top >= b.top - 1 && c.top < b.bottom;
-    }""", timeout=10_000)
-    assert cited_box_visible(page)                                        # scrolled to
-    if int(paragraph) > 10:
-        assert viewer.evaluate("box => box.scrollTop") > 0
-    screenshot(page, "03_citation_source_viewer")
+def converse(page, name: str) -> None:
+    """Six questions in a row; after each: the newest answer is drawn on top and in view, the
+    question box is on screen, and its first citation opens the viewer at the quoted sentence."""
+    for number, question in enumerate(CONVERSATION, start=1):
+        answer = timed_ask(page, question)
+        where = newest_answer_on_top(page)
+        assert where["own"], (number, question, where)
+        assert 0 <= where["y"] < page.viewport_size["height"], where
+        assert on_screen(page, "#sousei-question textarea"), number
+        assert "sousei-found" in answer.get_attribute("class"), (question, answer.inner_text())
+        if question.startswith("那"):
+            assert "搜尋：" in answer.locator(".sousei-searched").inner_text()
+        quote = answer.locator(".sousei-quote .sousei-quote-text").first.inner_text().strip()
+        marker = answer.locator(".sousei-quote a.sousei-cite").first
+        doc = cite_href_doc(marker.get_attribute("href"))
+        marker.click()
+        page.wait_for_function(
+            "([q, d]) => { const m = document.querySelector('#sousei-viewer #sousei-quoted');"
+            " const s = document.querySelector('#sousei-viewer .sousei-source');"
+            " return m && s && m.textContent.trim() === q && s.dataset.docId === d; }",
+            arg=[quote, doc], timeout=30_000)
+        page.wait_for_timeout(200)
+        assert quoted_in_view(page), (number, question)
+        assert page.locator("#sousei-viewer .sousei-source-title").is_visible()       # title kept in view
+    assert answers(page).count() == len(CONVERSATION)
 
-    # a click on another listed passage moves the viewer to that paragraph
-    other = answer.locator("li.sousei-passage").nth(1)
-    other_paragraph, other_doc = other.get_attribute("data-paragraph"), other.get_attribute("data-doc-id")
-    other.locator(".sousei-passage-head").click()
-    page.wait_for_function(
-        "([p, d]) => { const c = document.querySelector('#sousei-viewer #sousei-cited');"
-        " const s = document.querySelector('#sousei-viewer .sousei-source');"
-        " return c && s && c.dataset.paragraph === p && s.dataset.docId === d; }",
-        arg=[other_paragraph, other_doc], timeout=30_000)
-    assert cited_box_visible(page)
+
+def test_six_questions_on_a_desktop_then_reload_keeps_history(app_page, page_watch):
+    page = app_page
+    converse(page, "desktop")
+    page.locator("#sousei-question textarea").scroll_into_view_if_needed()
+    answers(page).last.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    path = screenshot(page, "desktop_six_questions", full_page=False)
+    shutil.copyfile(path, PROJECT_ROOT / "docs" / "screenshot.png")
+    page.reload()
+    page.locator("#sousei-question textarea").wait_for(timeout=60_000)
+    page.wait_for_function("(n) => document.querySelectorAll('#sousei-log .sousei-answer').length === n",
+                           arg=len(CONVERSATION), timeout=30_000)
+    page.locator("#sousei-clear").click()
+    page.wait_for_function("() => document.querySelectorAll('#sousei-log .sousei-answer').length === 0")
+    page.reload()
+    page.locator("#sousei-question textarea").wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert answers(page).count() == 0                                       # cleared stays cleared
+    assert page_watch.errors == []
+
+
+def test_six_questions_on_a_phone(app_page, page_watch):
+    page = app_page
+    page.set_viewport_size(PHONE)
+    try:
+        converse(page, "phone")
+        page.locator("#sousei-question textarea").scroll_into_view_if_needed()
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.wait_for_timeout(300)
+        screenshot(page, "phone_six_questions", full_page=False)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+    assert page_watch.errors == []
+
+
+def test_dislike_lands_in_the_feedback_file(app_page, page_watch, workspace):
+    page = app_page
+    feedback = workspace.index.parent / "feedback.jsonl"
+    before = feedback.read_text(encoding="utf-8").splitlines() if feedback.exists() else []
+    timed_ask(page, CONVERSATION[1])
+    page.locator("#sousei-log").get_by_label("不讚").last.click()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        lines = feedback.read_text(encoding="utf-8").splitlines() if feedback.exists() else []
+        if len(lines) > len(before):
+            break
+        time.sleep(0.2)
+    entry = json.loads(lines[-1])
+    assert entry["vote"] == "down" and entry["question"] == CONVERSATION[1] and entry["passages"]
+    assert page_watch.errors == []
+
+
+def test_copy_button_copies_quotes_and_references_as_plain_text(app_page, page_watch, browser_context, live_server):
+    page = app_page
+    browser_context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url.rstrip("/"))
+    answer = timed_ask(page, CONVERSATION[1])
+    quote = answer.locator(".sousei-quote .sousei-quote-text").first.inner_text().strip()
+    answer.locator("button.sousei-copy").click()
+    page.wait_for_function("() => [...document.querySelectorAll('button.sousei-copy')].some(b => b.textContent === '已複製')")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith(quote) and "[1]" in copied and "<" not in copied
+    assert any(line.startswith("[1] ") and "第" in line for line in copied.splitlines())
     assert page_watch.errors == []
 
 
 def test_question_without_answer_gets_not_found_line(app_page, page_watch):
     page, item = app_page, negative_question()
     answer = timed_ask(page, item["q"])
-    assert answer.get_attribute("data-found") == "false"
+    assert "sousei-unanswered" in answer.get_attribute("class")
     assert NOT_FOUND_TEXT in answer.locator(".sousei-not-found").inner_text()
     assert answer.locator(".sousei-quote").count() == 0
-    nearest = answer.locator(".sousei-passages.sousei-nearest")
-    assert nearest.count() == 1 and nearest.locator("li.sousei-passage").count() >= 1
-    assert "僅供參考" in nearest.inner_text()
+    nearest = answer.locator("ol.sousei-nearest")
+    assert nearest.count() == 1 and nearest.locator("li").count() >= 1
+    assert "僅供參考" in answer.inner_text()
     screenshot(page, "04_not_found")
     assert page_watch.errors == []
 
 
 def test_example_question_click_answers(app_page, page_watch):
     page = app_page
-    page.locator("#sousei-examples").get_by_text("2021年的地方創生臨時補助金是多少？").click()
-    page.locator("#sousei-log .sousei-turn .sousei-answer").first.wait_for(timeout=60_000)
-    assert "2021年的地方創生臨時補助金是多少？" in page.locator("#sousei-log .sousei-user").first.inner_text()
+    page.locator("#sousei-log").get_by_text("2021年的地方創生臨時補助金是多少？").click()
+    answers(page).first.wait_for(timeout=60_000)
+    assert "2021年的地方創生臨時補助金是多少？" in page.locator("#sousei-log").inner_text()
     assert page_watch.errors == []
 
 
 def test_hostile_article_renders_inert(app_page, page_watch, workspace):
     page = app_page
     answer = timed_ask(page, HOSTILE_QUESTION)
-    hostile_items = answer.locator(f'li.sousei-passage[data-doc-id="{workspace.hostile_doc_id}"]')
-    assert hostile_items.count() >= 1, answer.inner_text()
-    assert "<img src=x onerror=" in hostile_items.first.inner_text()            # the title, shown as text
-    hostile_items.first.locator(".sousei-passage-head").click()
+    hostile = answer.locator(f'li.sousei-source-item:has(a[href^="#cite:{workspace.hostile_doc_id}:"])')
+    assert hostile.count() >= 1, answer.inner_text()
+    assert "<img src=x onerror=" in hostile.first.inner_text()            # the title, shown as text
+    hostile.first.locator(".sousei-title").click()
     page.locator(f'#sousei-viewer .sousei-source[data-doc-id="{workspace.hostile_doc_id}"]').wait_for(timeout=30_000)
     viewer_text = page.locator("#sousei-viewer").inner_text()
     for literal in ("<script>window.__pwned='script'", "[點我報名](javascript:", '<a href="javascript:alert',
@@ -178,18 +252,47 @@ def test_hostile_article_renders_inert(app_page, page_watch, workspace):
     table = page.locator("#sousei-articles table")
     table.wait_for(timeout=30_000)
     assert HOSTILE_TITLE in table.inner_text()
-    screenshot(page, "06_hostile_articles_tab")
-
     page.wait_for_timeout(500)            # give any injected handler the chance to fire
     injected = page.evaluate("""() => ({
         pwned: window.__pwned === undefined ? null : String(window.__pwned),
         scripts: document.querySelectorAll('#sousei-log script, #sousei-viewer script, #sousei-articles script').length,
-        imgs: document.querySelectorAll('#sousei-log img, #sousei-viewer img, #sousei-articles img, img[src="x"]').length,
+        imgs: document.querySelectorAll('#sousei-log img[src="x"], #sousei-viewer img, #sousei-articles img, img[src="x"]').length,
         jsLinks: document.querySelectorAll('a[href^="javascript:" i]').length,
         handlers: document.querySelectorAll('[onerror], [onload], [onclick]').length,
     })""")
     assert injected == {"pwned": None, "scripts": 0, "imgs": 0, "jsLinks": 0, "handlers": 0}, injected
     assert page_watch.dialogs == []
+    assert page_watch.errors == []
+
+
+def choose(page, elem_id: str, text: str) -> None:
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=text).first.click()
+
+
+def test_remove_confirm_restore_and_answer_again(app_page, page_watch, workspace):
+    page = app_page
+    question, fact = CONVERSATION[1], "1.5兆日圓"
+    assert fact in ask(page, question).locator(".sousei-quotes").inner_text()
+    doc_id = next(p.stem for p in workspace.corpus.glob("001_*") if not p.name.endswith(".meta.json"))
+    open_tab(page, "文章管理")
+    page.locator("#sousei-articles table").wait_for(timeout=30_000)
+    choose(page, "sousei-remove-choice", doc_id)
+    page.locator("#sousei-remove").click()
+    page.locator("#sousei-confirm-remove").wait_for(timeout=10_000)
+    assert (workspace.corpus / f"{doc_id}.txt").exists()                    # nothing happens before confirming
+    page.locator("#sousei-confirm-remove").click()
+    page.get_by_text("已移到回收區").wait_for(timeout=300_000)
+    assert (workspace.corpus / ".trash" / f"{doc_id}.txt").exists()
+    open_tab(page, "問答")
+    assert fact not in ask(page, question).inner_text()
+    open_tab(page, "文章管理")
+    choose(page, "sousei-trash", doc_id)
+    page.locator("#sousei-restore").click()
+    page.get_by_text("已還原").wait_for(timeout=300_000)
+    assert (workspace.corpus / f"{doc_id}.txt").exists()
+    open_tab(page, "問答")
+    assert fact in ask(page, question).locator(".sousei-quotes").inner_text()
     assert page_watch.errors == []
 
 
@@ -210,20 +313,18 @@ def test_upload_new_article_rebuild_and_answer_from_it(app_page, page_watch, wor
     record_timing("upload_rebuild_seconds", time.perf_counter() - start)
     status = page.locator("#sousei-status").inner_text()
     assert "已加入" in status and "索引已更新" in status, status
-    page.get_by_text(NEW_TITLE).first.wait_for(timeout=30_000)            # listed in the article table
+    page.locator("#sousei-articles").get_by_text(NEW_TITLE).first.wait_for(timeout=30_000)
     screenshot(page, "07_uploaded")
 
     added = {p.name for p in workspace.corpus.iterdir()} - before
-    articles = [name for name in added if not name.endswith(".meta.json")]
+    articles = [name for name in added if not name.endswith(".meta.json") and not name.startswith(".")]
     assert len(articles) == 1, added
     new_doc_id = Path(articles[0]).stem
 
     open_tab(page, "問答")
     answer = timed_ask(page, NEW_QUESTION)
-    assert answer.get_attribute("data-found") == "true", answer.inner_text()
-    cites = answer.locator(f'.sousei-quote a.sousei-cite[data-doc-id="{new_doc_id}"]')
-    assert cites.count() >= 1, answer.inner_text()
+    assert "sousei-found" in answer.get_attribute("class"), answer.inner_text()
+    assert answer.locator(f'.sousei-quote a.sousei-cite[href^="#cite:{new_doc_id}:"]').count() >= 1
     assert NEW_FACT in answer.locator(".sousei-quotes").inner_text()
-    assert NEW_TITLE in answer.locator(f'li.sousei-passage[data-doc-id="{new_doc_id}"]').first.inner_text()
     screenshot(page, "08_answer_from_uploaded")
     assert page_watch.errors == []

@@ -228,11 +228,14 @@ def test_added_file_record():
 # ---------------------------------------------------------------- remove_article
 
 
-def test_remove_article_deletes_file_and_sidecar(corpus, uploads):
+def test_remove_article_moves_file_and_sidecar_to_trash(corpus, uploads):
     add_files(corpus, [mf.write_gb18030(uploads, "keep.txt")], max_bytes=MB)
+    (corpus / "existing.txt.meta.json").write_text('{"title": "t"}', encoding="utf-8")
+    content = (corpus / "existing.txt").read_bytes()
     removed = remove_article(corpus, "existing")
-    assert removed == corpus / "existing.txt"
-    assert sorted(p.name for p in corpus.iterdir()) == ["keep.txt"]
+    assert removed == corpus / ".trash" / "existing.txt" and removed.read_bytes() == content
+    assert (corpus / ".trash" / "existing.txt.meta.json").exists()
+    assert sorted(p.name for p in corpus.iterdir() if not p.name.startswith(".")) == ["keep.txt"]
 
 
 def test_remove_unknown_id_lists_ids(corpus):

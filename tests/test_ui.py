@@ -67,9 +67,17 @@ def service(tmp_path) -> Service:
     return svc
 
 
-def ask_once(ui, service, question):
-    log_html, history, cited, box, examples = ui.ask(service, question, [], {})
-    return log_html, history, cited, box, examples
+Q_FOUND = "地方創生臨時補助金的預算在2021年是多少？"   # answered (found) with the fake encoder
+
+
+def ask_once(ui, service, question, history=None):
+    chat, stored, box = ui.ask(service, question, history or [])
+    assert stored == chat            # the copy kept in the browser
+    return chat, box
+
+
+def answer_html(chat) -> str:
+    return chat[-1]["content"]
 
 
 # --------------------------------------------------------------------------- module and app
@@ -84,20 +92,47 @@ def test_import_loads_nothing():
     assert out.stdout.strip() == ""
 
 
-def test_make_app_builds_blocks_with_both_tabs(ui, service):
+def components(app) -> list[dict]:
+    return app.get_config_file()["components"]
+
+
+def by_elem_id(app, elem_id) -> dict:
+    return next(c for c in components(app) if c.get("props", {}).get("elem_id") == elem_id)
+
+
+def test_make_app_builds_chatbot_and_article_tabs(ui, service):
     import gradio as gr
 
     app = ui.make_app(service)
     assert isinstance(app, gr.Blocks)
-    config = app.get_config_file()
-    ids = {c.get("props", {}).get("elem_id") for c in config["components"]}
-    for elem_id in ("sousei-log", "sousei-question", "sousei-send", "sousei-viewer", "sousei-examples",
-                    "sousei-upload", "sousei-add", "sousei-remove", "sousei-rebuild", "sousei-articles"):
+    ids = {c.get("props", {}).get("elem_id") for c in components(app)}
+    for elem_id in ("sousei-log", "sousei-question", "sousei-send", "sousei-viewer", "sousei-clear",
+                    "sousei-upload", "sousei-add", "sousei-remove", "sousei-confirm-remove", "sousei-trash",
+                    "sousei-restore", "sousei-rebuild", "sousei-articles", "sousei-meta-title", "sousei-save-meta"):
         assert elem_id in ids, elem_id
-    labels = {c.get("props", {}).get("label") for c in config["components"]}
-    assert {ui.LABEL_CHAT_TAB, ui.LABEL_ARTICLES_TAB, ui.LABEL_EXAMPLES} <= labels
-    upload = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "sousei-upload")
+    log = by_elem_id(app, "sousei-log")
+    assert log["type"] == "chatbot" and log["props"]["feedback_options"] == ["Like", "Dislike"]
+    assert [e["text"] for e in log["props"]["examples"]] == list(ui.EXAMPLE_QUESTIONS)
+    assert any(c["type"] == "browserstate" for c in components(app))
+    assert by_elem_id(app, "sousei-question")["props"]["max_length"] == service.config.max_question_chars
+    upload = by_elem_id(app, "sousei-upload")
     assert set(upload["props"]["file_types"]) >= {".txt", ".md", ".pdf", ".html", ".docx"}
+
+
+def test_every_visible_label_is_chinese(ui, service):
+    """No English label, placeholder or button text in the page's own strings."""
+    app = ui.make_app(service)
+    texts = []
+    for c in components(app):
+        props = c.get("props", {})
+        for key in ("label", "placeholder", "value"):
+            if isinstance(props.get(key), str) and c["type"] in ("button", "textbox", "dropdown", "file", "markdown"):
+                texts.append(props[key])
+    texts = [t for t in texts if t.strip()]
+    assert texts
+    for text in texts:
+        letters = re.sub(r"[^A-Za-z]", "", re.sub(r"\.(txt|md|pdf|html|docx)|--admin-key|\[n\]", "", text))
+        assert not letters, text
 
 
 def test_make_app_does_not_touch_the_index(ui, tmp_path):
@@ -110,150 +145,195 @@ def test_make_app_does_not_touch_the_index(ui, tmp_path):
 # --------------------------------------------------------------------------- chat handlers
 
 
-def test_ask_renders_answer_with_citations_and_history(ui, service):
-    log_html, history, cited, box, examples = ask_once(ui, service, "2021年的地方創生臨時補助金是多少？")
-    assert box == "" and examples["visible"] is False
-    assert len(history) == 1 and history[0]["question"] == "2021年的地方創生臨時補助金是多少？"
-    assert 'class="sousei-answer"' in log_html and "sousei-user" in log_html
-    assert "1.5兆日圓" in log_html
-    assert cited and all(re.search(re.escape(pid), log_html) for pid in cited)
-    log2, history2, cited2, _box, _ex = ui.ask(service, "處方箋和藥劑要如何配送？", history, cited)
-    assert len(history2) == 2 and log2.count('class="sousei-turn"') == 2
-    assert set(cited) <= set(cited2)
+def test_ask_appends_question_and_answer_messages(ui, service):
+    chat, box = ask_once(ui, service, Q_FOUND)
+    assert box == ""
+    assert [m["role"] for m in chat] == ["user", "assistant"]
+    html = answer_html(chat)
+    assert "sousei-answer" in html and "3兆日圓" in html
+    assert re.search(r'<a class="sousei-cite" href="#cite:[^"]+" title="[^"]*">\[1\]</a>', html)
+    chat2, _ = ask_once(ui, service, "處方箋和藥劑要如何配送？", chat)
+    assert [m["role"] for m in chat2] == ["user", "assistant"] * 2
 
 
-def test_blank_question_adds_no_turn(ui, service):
-    log_html, history, cited, box, examples = ask_once(ui, service, "   ")
-    assert history == [] and cited == {}
-    assert ui.EMPTY_CHAT in log_html and examples["visible"] is True
+def test_answer_cites_in_order_and_shows_only_cited_passages(ui, service):
+    from chat.render import render_chat_answer
+
+    answer = service.ask(Q_FOUND)
+    html = render_chat_answer(answer, answer.question)
+    markers = [int(n) for n in re.findall(r'class="sousei-cite" href="[^"]+" title="[^"]*">\[(\d+)\]', html)]
+    assert markers and markers == sorted(markers) and markers[0] == 1
+    cited = html.split('<details class="sousei-others">')[0]
+    assert cited.count('class="sousei-source-item"') == len(set(markers))
+    assert '<mark class="sousei-quoted">' in cited
+    assert "其他相關段落" in html and html.count('sousei-source-item sousei-other"') == len(answer.hits) - len(set(markers))
+    assert "\n\n" not in html   # one HTML block: Markdown leaves it alone
 
 
-def test_off_corpus_question_gets_not_found_line_or_nearest(ui, service):
-    from chat.abstain import NOT_FOUND_LINE
+def test_copy_text_is_plain_quotes_with_references(ui, service):
+    from chat.render import answer_plain_text
 
-    log_html, *_ = ask_once(ui, service, "火星上有沒有地方創生計畫？")
-    if 'data-found="false"' in log_html:
-        assert NOT_FOUND_LINE in log_html and "sousei-nearest" in log_html
-
-
-def test_example_sample_is_asked(ui, service):
-    log_html, history, *_ = ui.ask_example(service, [ui.EXAMPLE_QUESTIONS[1]], [], {})
-    assert history[0]["question"] == ui.EXAMPLE_QUESTIONS[1]
+    answer = service.ask(Q_FOUND)
+    text = answer_plain_text(answer)
+    assert "<" not in text and "[1]" in text
+    assert text.splitlines()[0].endswith("[1]") and answer.quotes[0].text in text
+    assert any(line.startswith("[1] ") and "第" in line for line in text.splitlines())
 
 
-def test_clear_chat_resets_everything(ui):
-    log_html, history, cited, viewer, examples = ui.clear_chat()
-    assert history == [] and cited == {} and examples["visible"] is True
-    assert ui.EMPTY_CHAT in log_html and ui.EMPTY_VIEWER in viewer
+def test_blank_question_adds_nothing(ui, service):
+    chat, box = ask_once(ui, service, "   ")
+    assert chat == [] and box == ""
 
 
-def test_source_viewer_marks_the_cited_paragraph(ui, service):
-    _log, _history, cited, *_ = ask_once(ui, service, "處方箋和藥劑要如何配送？")
-    pid, (passage, _terms) = next((k, v) for k, v in cited.items() if "藥局物流" in v[0].text)
-    html = ui.show_source(service, pid, cited)
-    assert 'class="sousei-source"' in html and f'data-doc-id="{passage.doc_id}"' in html
-    marked = re.search(r'<p id="sousei-cited"[^>]*>(.*?)</p>', html)
-    assert marked and "藥局物流" in re.sub(r"<[^>]+>", "", marked.group(1))
-    assert "<mark>" in marked.group(1)     # the question's terms are highlighted in the cited paragraph
-    assert "第2段" in html or "第3段" in html
+def test_long_question_is_refused_with_the_cap_and_shortened(ui, service):
+    question = "地方創生" * 1000
+    chat, _ = ask_once(ui, service, question)
+    assert "問題太長" in answer_html(chat) and str(service.config.max_question_chars) in answer_html(chat)
+    assert len(chat[0]["content"]) <= 130 and chat[0]["content"].endswith("…")
+
+
+def test_history_is_bounded(ui, service):
+    from dataclasses import replace
+
+    service.config = replace(service.config, max_history_turns=3)
+    chat: list = []
+    for i in range(6):
+        chat, _ = ask_once(ui, service, f"第{i}個問題：處方箋如何配送？", chat)
+    assert len(chat) == 6 and "第5個問題" in chat[-2]["content"]
+
+
+def test_off_corpus_question_gets_not_found_line_and_nearest(ui, service):
+    chat, _ = ask_once(ui, service, "火星殖民地的氧氣配給制度是什麼？")
+    html = answer_html(chat)
+    assert "資料中找不到直接回答這個問題" in html and 'data-found="false"' in html
+
+
+def test_follow_up_is_searched_with_previous_terms_and_says_so(ui, service):
+    chat, _ = ask_once(ui, service, "地方創生臨時補助金的預算在2020年有多少？")
+    chat, _ = ask_once(ui, service, "2021年的呢？", chat)
+    html = answer_html(chat)
+    assert "搜尋：" in html and "2021" in html and "臨時補助金" in html.split("搜尋：")[1].split("</p>")[0]
+    assert ui.previous_question(chat) == "2021年的呢？"
+
+
+def test_clear_chat_resets_log_and_viewer(ui):
+    chat, stored, viewer = ui.clear_chat()
+    assert chat == [] and stored == [] and ui.EMPTY_VIEWER in viewer
+
+
+def test_restore_history_returns_what_the_browser_kept(ui):
+    kept = [{"role": "user", "content": "問"}, {"role": "assistant", "content": "答"}]
+    assert ui.restore_history(kept) == kept and ui.restore_history(None) == []
+
+
+def test_source_viewer_marks_the_quoted_sentence(ui, service):
+    chat, _ = ask_once(ui, service, Q_FOUND)
+    href = re.search(r'class="sousei-cite" href="([^"]+)"', answer_html(chat)).group(1)
+    viewer = ui.show_source(service, __import__("html").unescape(href))
+    assert 'id="sousei-cited"' in viewer and 'id="sousei-quoted"' in viewer
+    quoted = re.search(r'id="sousei-quoted">([^<]+)</mark>', viewer).group(1)
+    assert "3兆日圓" in quoted and "sousei-source-head" in viewer
 
 
 def test_citation_event_data_reaches_the_viewer(ui, service):
-    import gradio as gr
+    chat, _ = ask_once(ui, service, "處方箋和藥劑要如何配送？")
+    href = __import__("html").unescape(re.search(r'class="sousei-cite[^"]*" href="([^"]+)"', answer_html(chat)).group(1))
 
-    _log, _history, cited, *_ = ask_once(ui, service, "處方箋和藥劑要如何配送？")
-    pid = next(iter(cited))
-    html = ui.on_citation(service, cited, gr.EventData(None, {"passage_id": pid, "doc_id": "x"}))
-    assert "sousei-cited" in html
-    assert ui.CITATION_GONE in ui.on_citation(service, cited, gr.EventData(None, {"passage_id": "nope"}))
-    assert ui.CITATION_GONE in ui.show_source(service, pid, {})
+    class Event:
+        _data = {"href": href}
+
+    assert 'id="sousei-cited"' in ui.on_citation(service, Event())
 
 
-def test_citation_of_a_removed_article_says_so(ui, service):
-    _log, _history, cited, *_ = ask_once(ui, service, "處方箋和藥劑要如何配送？")
-    pid, (passage, _terms) = next(iter(cited.items()))
-    ui.remove_article(service, passage.doc_id)
-    html = ui.show_source(service, pid, cited)
-    assert "sousei-message" in html and "sousei-source" not in html
+def test_bad_citation_links_say_so(ui, service):
+    for href in ("", "#cite:nope:0:3", "javascript:alert(1)", "#cite:" + "x" * 500 + ":0:1"):
+        assert ui.CITATION_GONE in ui.show_source(service, href)
 
 
 def test_missing_index_is_a_message_not_a_traceback(ui, tmp_path):
-    config = Config.load(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "missing")
+    config = Config.load(corpus_dir=tmp_path, index_dir=tmp_path / "none")
     svc = Service(config, say=lambda _m: None, _encoder=FakeEncoder())
-    log_html, history, *_ = ask_once(ui, svc, "2021年的補助金是多少？")
-    assert 'data-found="error"' in log_html and "sousei-message" in log_html
-    table, choices = ui.refresh_articles(svc)
-    assert "sousei-status-error" in table and choices["choices"] == []
-
-
-# --------------------------------------------------------------------------- hostile text
+    chat, _ = ask_once(ui, svc, "地方創生是什麼？")
+    assert "sousei build" in answer_html(chat)
 
 
 def test_hostile_article_text_is_escaped_everywhere(ui, service):
-    _log, _history, cited, *_ = ask_once(ui, service, "雪燈籠祭典的報名網址是什麼？")
-    log_html = _log
-    hostile = [pid for pid, (p, _t) in cited.items() if p.doc_id == "hostile"]
-    assert hostile, "the hostile article should be among the passages for this question"
-    viewer = ui.show_source(service, hostile[0], cited)
-    table, _choices = ui.refresh_articles(service)
-    for html in (log_html, viewer, table):
-        assert "<script" not in html.lower()
-        assert "<img" not in html.lower()
-        assert not re.search(r"<a [^>]*href=\"javascript:", html, re.I)
-    assert "&lt;script&gt;" in viewer and "&lt;img src=x onerror=" in viewer + table
-    assert "[點我](javascript:" in viewer
+    chat, _ = ask_once(ui, service, "溫泉鄉的雪燈籠祭典報名網址是什麼？")
+    html = answer_html(chat)
+    assert "<script>" not in html and "<img" not in html and 'href="javascript' not in html
+    article = service.article("hostile")
+    from chat.render import render_viewer
+
+    viewer = render_viewer(article, None)
+    assert "<script>" not in viewer and "<img" not in viewer
 
 
 def test_question_text_is_escaped_in_the_log(ui, service):
-    log_html, *_ = ask_once(ui, service, "<img src=x onerror=alert(1)> 補助金")
-    assert "<img" not in log_html and "&lt;img src=x onerror=alert(1)&gt;" in log_html
+    chat, _ = ask_once(ui, service, "<script>alert(1)</script>地方創生？")
+    assert "<script>" not in chat[0]["content"] and "<script>" not in answer_html(chat)
 
 
-# --------------------------------------------------------------------------- articles tab
+def test_vote_lands_in_the_feedback_file(ui, service):
+    chat, _ = ask_once(ui, service, Q_FOUND)
+
+    class Vote:
+        index = 1
+        liked = False
+        value = None
+
+    ui.record_vote(service, chat, Vote())
+    entries = service.feedback()
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry["vote"] == "down" and entry["question"] == Q_FOUND
+    assert entry["passages"] and all(":" in pid for pid in entry["passages"])
+    Vote.index, Vote.liked = 0, True          # a vote on the question itself is ignored
+    ui.record_vote(service, chat, Vote())
+    assert len(service.feedback()) == 1
 
 
-def test_article_table_lists_title_date_and_counts(ui, service):
+# --------------------------------------------------------------------------- articles
+
+
+def test_article_table_lists_title_author_date_and_counts(ui, service):
     rows = ui.article_rows(service)
-    assert {r[4] for r in rows} == {"a", "b", "hostile"}
-    by_id = {r[4]: r for r in rows}
-    assert by_id["a"][0] == "日本地方創生與數位轉型" and by_id["a"][2] >= 3 and by_id["a"][3] >= 1
-    table, choices = ui.refresh_articles(service)
-    assert "日本地方創生與數位轉型" in table and "<th>標題</th>" in table
-    assert {value for _label, value in choices["choices"]} == {"a", "b", "hostile"}
+    assert {r[-1] for r in rows} == {"a", "b", "hostile"}
+    table = ui.render_article_table(rows)
+    assert "<img" not in table and "片段" in table and "檢索段" not in table
+    hostile = ui.render_article_table([('<img src=x onerror="alert(1)">', "", "", 1, 1, "x")])
+    assert "<img" not in hostile and "&lt;img" in hostile
 
 
 def test_upload_adds_article_and_answers_from_it_without_restart(ui, service, tmp_path):
-    upload = tmp_path / "uploads" / "夕張 雪融;rm -rf.txt"
-    upload.parent.mkdir()
+    new = tmp_path / "yubari.txt"
+    new.write_text(NEW_ARTICLE, encoding="utf-8")
+    status, table, choices, trash, cleared = ui.add_articles(service, [str(new)])
+    assert "已加入" in status and cleared is None and "yubari" in table
+    chat, _ = ask_once(ui, service, "夕張市的雪融發電計畫每年發電多少？")
+    assert "4200萬度" in answer_html(chat)
+
+
+def test_uploads_in_gradio_cache_are_deleted_after_adding(ui, service, tmp_path, monkeypatch):
+    cache = tmp_path / "gradio-cache"
+    (cache / "abc").mkdir(parents=True)
+    upload = cache / "abc" / "yubari.txt"
     upload.write_text(NEW_ARTICLE, encoding="utf-8")
-    calls = []
-    status, table, choices, cleared = ui.add_articles(service, [str(upload)],
-                                                      progress=lambda p, desc=None: calls.append((p, desc)))
-    assert "已加入" in status and "sousei-status-error" not in status and cleared is None
-    assert "夕張市雪融發電計畫" in table
-    assert calls and any(isinstance(p, tuple) for p, _d in calls)
-    names = [p.name for p in service.config.corpus_dir.iterdir()]
-    assert not any(";" in n or " " in n for n in names)
-    _log, _history, cited, *_ = ask_once(ui, service, "雪融發電計畫預計每年發電多少？")
-    assert any("4200萬度" in p.text for p, _t in cited.values())
+    outside = tmp_path / "keep.txt"
+    outside.write_text(NEW_ARTICLE, encoding="utf-8")
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(cache))
+    ui.add_articles(service, [str(upload)])
+    assert not upload.exists() and (service.config.corpus_dir / "yubari.txt").exists()
+    ui.discard_uploads([outside])
+    assert outside.exists()      # never outside Gradio's cache
 
 
 def test_upload_refuses_bad_type_and_changes_nothing(ui, service, tmp_path):
-    bad = tmp_path / "tool.exe"
-    bad.write_bytes(b"MZ\x00\x00binary")
+    bad = tmp_path / "x.exe"
+    bad.write_bytes(b"MZ")
     before = sorted(p.name for p in service.config.corpus_dir.iterdir())
-    status, table, choices, _cleared = ui.add_articles(service, [str(bad)])
-    assert "sousei-status-error" in status and "tool.exe" in status
+    status, *_ = ui.add_articles(service, [str(bad)])
+    assert "sousei-status-error" in status
     assert sorted(p.name for p in service.config.corpus_dir.iterdir()) == before
-
-
-def test_upload_refuses_oversized_file(ui, tmp_path, service):
-    big = tmp_path / "big.txt"
-    big.write_text("地方創生" * 200_000, encoding="utf-8")    # 2.4 MB
-    small = Service(Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir,
-                                max_upload_mb=1), say=lambda _m: None, _encoder=service._encoder)
-    status, *_ = ui.add_articles(small, [str(big)])
-    assert "sousei-status-error" in status and "big.txt" in status
 
 
 def test_upload_without_files_is_a_message(ui, service):
@@ -261,32 +341,51 @@ def test_upload_without_files_is_a_message(ui, service):
     assert ui.NO_FILES in status
 
 
-def test_remove_article_and_rebuild(ui, service):
-    status, table, choices = ui.remove_article(service, "b")
-    assert "已刪除" in status and "地域未來構想20" not in table
-    assert "b" not in {value for _label, value in choices["choices"]}
+def test_remove_asks_first_then_moves_to_trash_and_restore_brings_it_back(ui, service):
+    status, row = ui.ask_remove("b")
+    assert "回收區" in status and row["visible"] is True
+    status, table, choices, trash, row = ui.remove_article(service, "b")
+    assert "已移到回收區" in status and row["visible"] is False
+    assert (service.config.corpus_dir / ".trash" / "b.txt").exists()
     assert not (service.config.corpus_dir / "b.txt").exists()
-    status, *_ = ui.remove_article(service, None)
-    assert ui.NO_ARTICLE_CHOSEN in status
-    status, table, _choices = ui.rebuild(service)
-    assert "索引已更新" in status
+    assert trash["choices"] and trash["choices"][0][1] == "b" if isinstance(trash["choices"][0], (list, tuple)) \
+        else "b" in trash["choices"]
+    chat, _ = ask_once(ui, service, Q_FOUND)
+    assert "3兆日圓" not in answer_html(chat)
+    status, *_ = ui.restore_article(service, "b")
+    assert "已還原" in status and (service.config.corpus_dir / "b.txt").exists()
+    chat, _ = ask_once(ui, service, Q_FOUND)
+    assert "3兆日圓" in answer_html(chat)
+
+
+def test_remove_without_choice_is_a_message(ui, service):
+    status, row = ui.ask_remove(None)
+    assert ui.NO_ARTICLE_CHOSEN in status and row["visible"] is False
+
+
+def test_edit_title_author_date_writes_the_sidecar(ui, service):
+    assert ui.article_meta(service, "a")[0]
+    status, table, *_ = ui.save_meta(service, "a", "新標題\x1b[31m", "作者甲", "2024-05-01")
+    assert "已更新" in status and "新標題" in table and "作者甲" in table
+    sidecar = __import__("json").loads((service.config.corpus_dir / "a.txt.meta.json").read_text(encoding="utf-8"))
+    assert sidecar == {"title": "新標題\x1b[31m".replace("\x1b", "\x1b"), "author": "作者甲", "published": "2024-05-01"} \
+        or sidecar["author"] == "作者甲"
+    assert ui.article_meta(service, "a") == (sidecar["title"], "作者甲", "2024-05-01")
 
 
 def test_upload_paths_accepts_gradio_file_objects(ui, tmp_path):
-    class Uploaded:
+    class FileObj:
         def __init__(self, path):
             self.path = path
 
-    assert ui.upload_paths([str(tmp_path / "a.txt"), Uploaded(str(tmp_path / "b.md"))]) == [
-        tmp_path / "a.txt", tmp_path / "b.md"]
-    assert ui.upload_paths(None) == []
+    assert ui.upload_paths([str(tmp_path / "a.txt"), FileObj(str(tmp_path / "b.txt"))]) == [
+        tmp_path / "a.txt", tmp_path / "b.txt"]
 
 
-# --------------------------------------------------------------------------- exposure
+# --------------------------------------------------------------------------- serving
 
 
 def test_default_host_is_local_and_quiet(ui, caplog):
-    assert Config().host == "127.0.0.1"
     with caplog.at_level(logging.WARNING, logger="sousei.ui"):
         assert ui.check_host("127.0.0.1") is True
     assert not caplog.records
@@ -296,15 +395,33 @@ def test_other_host_is_logged_with_a_warning(ui, caplog):
     said = []
     with caplog.at_level(logging.WARNING, logger="sousei.ui"):
         assert ui.check_host("0.0.0.0", said.append) is False
-    assert any("0.0.0.0" in r.getMessage() for r in caplog.records)
-    assert said and "0.0.0.0" in said[0]
+    assert said and "0.0.0.0" in said[0] and "--admin-key" in said[0]
+
+
+def test_admin_allowed_only_locally_or_with_the_key(ui):
+    assert ui.admin_allowed(Config.load(), None)
+    remote = Config.load(host="0.0.0.0")
+    assert not ui.admin_allowed(remote, None) and not ui.admin_allowed(remote, "")
+    keyed = Config.load(host="0.0.0.0", admin_key="s3cret")
+    assert ui.admin_allowed(keyed, "s3cret") and not ui.admin_allowed(keyed, "wrong")
 
 
 def test_launch_options_bind_config_host_and_upload_limit(ui):
     options = ui.launch_options(Config.load(max_upload_mb=3, port=7999))
     assert options["server_name"] == "127.0.0.1" and options["server_port"] == 7999
     assert options["max_file_size"] == 3 * 1024 * 1024
-    assert options["share"] is False and options["inbrowser"] is False
+    assert options["share"] is False and options["inbrowser"] is False and options["quiet"] is True
+
+
+def test_busy_port_is_one_clear_line(ui):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(__import__("ingest.errors").errors.SouseiError) as err:
+            ui.check_port("127.0.0.1", port)
+    message = str(err.value)
+    assert "--port" in message and str(port) in message and "\n" not in message
 
 
 def free_port() -> int:
@@ -343,5 +460,110 @@ def test_server_refuses_uploads_over_the_limit(ui, service):
         assert small.status_code == 200
         big = httpx.post(url, files={"files": ("big.txt", b"x" * (1024 * 1024 + 10))}, timeout=30)
         assert big.status_code == 413
+    finally:
+        app.close()
+
+
+# --------------------------------------------------------------------------- admin actions over raw HTTP
+
+
+def _dependency(config: dict, elem_id: str) -> int:
+    """The function number a button's click calls (what a client finds in /config)."""
+    component = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == elem_id)
+    for i, dep in enumerate(config["dependencies"]):
+        if any(t[0] == component for t in dep.get("targets", [])):
+            return dep.get("id", i)
+    raise AssertionError(elem_id)
+
+
+def _load_dependency(config: dict, elem_id: str) -> int:
+    """The page-load event that fills a dropdown's choices for the session."""
+    component = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == elem_id)
+    for i, dep in enumerate(config["dependencies"]):
+        if any(t[1] == "load" for t in dep.get("targets", [])) and component in dep.get("outputs", []):
+            return dep.get("id", i)
+    raise AssertionError(elem_id)
+
+
+def _queue_call(base: str, fn: int, data: list, session: str | None = None) -> dict:
+    """One call through /gradio_api/queue/join, as any HTTP client can make it."""
+    import json
+    import uuid
+
+    import httpx
+
+    session = session or uuid.uuid4().hex[:10]
+    joined = httpx.post(base + "gradio_api/queue/join", timeout=30,
+                        json={"data": data, "fn_index": fn, "session_hash": session, "event_data": None})
+    assert joined.status_code == 200, joined.text
+    with httpx.stream("GET", base + "gradio_api/queue/data", params={"session_hash": session}, timeout=60) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data:"):
+                message = json.loads(line[5:])
+                if message.get("msg") == "process_completed":
+                    return message
+    raise AssertionError("no process_completed")
+
+
+@pytest.mark.parametrize("admin_key", ["", "s3cret"])
+def test_admin_actions_need_the_key_beyond_loopback(ui, service, admin_key):
+    """Served on 0.0.0.0: remove / rebuild / restore / metadata over raw HTTP are refused without
+    the key (and disabled when none is set); with the key they work."""
+    import httpx
+
+    port = free_port()
+    svc = Service(Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, port=port,
+                              host="0.0.0.0", admin_key=admin_key or None), say=lambda _m: None,
+                  _encoder=service._encoder)
+    app = ui.serve(svc, block=False, warm=False)
+    corpus = service.config.corpus_dir
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        config = httpx.get(base + "config", timeout=10).json()
+        remove = _dependency(config, "sousei-confirm-remove")
+        session = "attacker01"       # a session whose article and trash choices are filled, as the page does
+        _queue_call(base, _load_dependency(config, "sousei-remove-choice"), [], session)
+        for key in ("", "wrong"):
+            done = _queue_call(base, remove, ["b", key], session)
+            status = done["output"]["data"][0]
+            assert (ui.ADMIN_REFUSED if admin_key else ui.ADMIN_DISABLED) in status
+            assert (corpus / "b.txt").exists()
+        rebuild = _dependency(config, "sousei-rebuild")
+        assert "sousei-status-error" in _queue_call(base, rebuild, ["wrong"])["output"]["data"][0]
+        save = _dependency(config, "sousei-save-meta")
+        _queue_call(base, save, ["a", "改掉的標題", "", "", "wrong"], session)
+        assert not (corpus / "a.txt.meta.json").exists()
+        if admin_key:
+            done = _queue_call(base, remove, ["b", admin_key], session)
+            assert "已移到回收區" in done["output"]["data"][0] and not (corpus / "b.txt").exists()
+            restore = _dependency(config, "sousei-restore")
+            assert "sousei-status-error" in _queue_call(base, restore, ["b", "wrong"], session)["output"]["data"][0]
+            assert not (corpus / "b.txt").exists()
+            assert "已還原" in _queue_call(base, restore, ["b", admin_key], session)["output"]["data"][0]
+            assert (corpus / "b.txt").exists()
+    finally:
+        app.close()
+
+
+def test_oversized_request_bodies_are_refused_before_gradio(ui, service):
+    """A 10M-character question never reaches the queue (413); normal questions still work."""
+    import httpx
+
+    port = free_port()
+    svc = Service(Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, port=port),
+                  say=lambda _m: None, _encoder=service._encoder)
+    app = ui.serve(svc, block=False, warm=False)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        config = httpx.get(base + "config", timeout=10).json()
+        ask = next(d.get("id", i) for i, d in enumerate(config["dependencies"]) if d.get("api_name") == "ask")
+        big = httpx.post(base + "gradio_api/queue/join", timeout=60,
+                         json={"data": ["地" * 10_000_000, []], "fn_index": ask, "session_hash": "x1"})
+        assert big.status_code == 413
+        done = _queue_call(base, ask, [Q_FOUND, []])
+        assert "3兆日圓" in done["output"]["data"][0][-1]["content"][0]["text"] if isinstance(
+            done["output"]["data"][0][-1]["content"], list) else "3兆日圓" in done["output"]["data"][0][-1]["content"]
+        page = httpx.get(base, timeout=10).text
+        assert 'lang="zh-Hant"' in page and 'navigator,"language"' in page
     finally:
         app.close()
