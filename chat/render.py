@@ -280,22 +280,31 @@ def cited_order(answer: Answer) -> list[Hit]:
     return order
 
 
-def _marked_spans(text: str, sentences: Sequence[str]) -> str:
-    """Escaped ``text`` with every quoted sentence in it wrapped in ``<mark class="sousei-quoted">``."""
+def _quote_spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
     spans = []
     for sentence in sentences:
         start = text.find(sentence) if sentence else -1
         if start >= 0:
             spans.append((start, start + len(sentence)))
+    return spans
+
+
+def _mark(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Escaped ``text`` with the given spans wrapped in ``<mark class="sousei-quoted">``."""
     out, pos = [], 0
     for a, b in sorted(spans):
-        if a < pos:
+        if a < pos or a >= b:
             continue
         out.append(esc(text[pos:a]))
         out.append(f'<mark class="sousei-quoted">{esc(text[a:b])}</mark>')
         pos = b
     out.append(esc(text[pos:]))
     return "".join(out)
+
+
+def _marked_spans(text: str, sentences: Sequence[str]) -> str:
+    """Escaped ``text`` with every quoted sentence in it wrapped in ``<mark class="sousei-quoted">``."""
+    return _mark(text, _quote_spans(text, sentences))
 
 
 def citation_href(passage: Passage, quote: str) -> str:
@@ -327,11 +336,16 @@ def _chat_source(n: int, passage: Passage, quotes: Sequence[str], cls: str = "so
             f'<div class="sousei-passage-text">{_marked_spans(passage.text, quotes)}</div></li>')
 
 
+def _one_line(text: str) -> str:
+    """A quote that runs from a heading into its paragraph, on one line (the break as a space)."""
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
 def answer_plain_text(answer: Answer) -> str:
     """What the copy button copies: the quotes with [n], then the numbered references."""
     cited = cited_order(answer)
     number = {h.passage.id: i for i, h in enumerate(cited, start=1)}
-    lines = [f"{q.text} [{number.get(q.citation.passage_id, q.citation.n)}]" for q in answer.quotes]
+    lines = [f"{_one_line(q.text)} [{number.get(q.citation.passage_id, q.citation.n)}]" for q in answer.quotes]
     if not answer.found:
         lines.insert(0, answer.message or NOT_FOUND_LINE)
     refs = cited or list(answer.hits[:3])
@@ -395,8 +409,13 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
 
 def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str] = ()) -> str:
     """The source viewer: the article with its title kept in view (sticky), the cited paragraph
-    outlined and the quoted sentence(s) marked inside it (``#sousei-quoted``)."""
-    target = cited_paragraph(article, cited)
+    outlined and the quoted sentence(s) marked inside it (``#sousei-quoted``); a quote that runs
+    from a heading into the paragraph under it is marked in both."""
+    quoted = []     # quote spans in article coordinates
+    if cited is not None:
+        quoted = [(cited.start + a, cited.start + b) for a, b in _quote_spans(cited.text, quotes)]
+    touched = [p.number for p in article.paragraphs if any(a < p.end and b > p.start for a, b in quoted)]
+    target = touched[0] if touched else cited_paragraph(article, cited)
     meta = article.meta
     head = f'<div class="sousei-source-head"><h3 class="sousei-source-title">{esc(meta.title)}</h3>'
     byline = " ・ ".join(x for x in (meta.author, meta.published) if x)
@@ -406,12 +425,14 @@ def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str]
     paras = []
     for p in article.paragraphs:
         label = f'<span class="sousei-loc">{esc(location_label(p.number, p.page))}</span>'
+        local = [(max(a, p.start) - p.start, min(b, p.end) - p.start) for a, b in quoted if a < p.end and b > p.start]
         if p.number == target:
-            body = _marked_spans(p.text, quotes).replace('<mark class="sousei-quoted">',
-                                                         '<mark class="sousei-quoted" id="sousei-quoted">', 1)
+            body = _mark(p.text, local).replace('<mark class="sousei-quoted">',
+                                                '<mark class="sousei-quoted" id="sousei-quoted">', 1)
             paras.append(f'<p id="sousei-cited" class="sousei-para sousei-cited" data-paragraph="{p.number}">'
                          f'{label} {body}</p>')
         else:
+            body = _mark(p.text, local) if local else esc(p.text)
             paras.append(f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">'
-                         f'{label} {esc(p.text)}</p>')
+                         f'{label} {body}</p>')
     return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{"".join(paras)}</div>'

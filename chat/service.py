@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Callable
 
 from chat.config import Config
 from chat.records import Answer
+from ingest.records import Article
 
 if TYPE_CHECKING:
     from chat.abstain import DecisionModel
-from ingest.records import Article
 
 Progress = Callable[[int, int, str], None]
 
@@ -169,7 +169,7 @@ class Service:
         """Move an article removed earlier back from the trash folder, then rebuild."""
         from ingest.library import restore_article
 
-        with self._lock:
+        with self._build_lock:
             restore_article(self.config.corpus_dir, doc_id)
             return self.build(progress)
 
@@ -183,7 +183,7 @@ class Service:
         """Write title / author / date to the article's sidecar, then rebuild (only metadata changes)."""
         from ingest.library import edit_metadata
 
-        with self._lock:
+        with self._build_lock:
             edit_metadata(self.config.corpus_dir, doc_id, title=title, author=author, published=published)
             return self.build(progress)
 

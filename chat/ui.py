@@ -23,6 +23,7 @@ import html
 import logging
 import os
 import re
+import errno
 import socket
 import tempfile
 import threading
@@ -776,7 +777,10 @@ def check_port(host: str, port: int) -> None:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as uvicorn does
         try:
             probe.bind((host, port))
-        except OSError:
+        except OSError as err:
+            if err.errno == errno.EADDRNOTAVAIL:
+                raise SouseiError(f"{host} is not an address of this machine; give one of its own with --host "
+                                  f"/ {host} 不是這台電腦的位址，請用 --host 指定") from None
             raise SouseiError(f"port {port} on {host} is in use; choose another with --port N "
                               f"(e.g. ./dev app --port {port + 1}) / 連接埠 {port} 已被占用，請用 --port 指定其他連接埠") from None
 

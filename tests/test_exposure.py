@@ -69,7 +69,14 @@ def test_gradio_environment_cannot_widen_the_default(built, launches, monkeypatc
     assert launches[0]["server_name"] == "127.0.0.1" and launches[0]["share"] is False
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::"])
+def test_an_address_not_of_this_machine_is_one_clear_line(built, launches):
+    result = run_cli(built.argv("serve", "--host", "192.0.2.20"))       # TEST-NET-1: never local
+    assert result.code == 1 and TRACEBACK not in result.err
+    assert "192.0.2.20" in result.err and "--host" in result.err
+    assert not launches
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::"])
 def test_another_address_is_explicit_and_logged(built, launches, caplog, host):
     with caplog.at_level(logging.WARNING, logger="sousei.ui"):
         result = run_cli(built.argv("serve", "--host", host))
