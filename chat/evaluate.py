@@ -168,3 +168,32 @@ def format_report(report: dict) -> str:
         state = "found" if miss["found"] else "not found"
         lines.append(f"  miss {miss['id']} [{miss['kind']}] {miss['q']} -> {state} ({miss['reason']}): {miss['first'][:60]}")
     return "\n".join(lines)
+
+
+ANSWERABLE_KINDS = frozenset({"keyword", "paraphrase", "number", "list", "table", "definition", "who_where",
+                              "short", "long", "colloquial", "simplified", "english", "japanese"})
+UNANSWERABLE_KINDS = frozenset({"offtopic", "near_domain", "false_premise", "junk"})
+
+
+def validate_questions(questions: Sequence[dict], passage_texts: Sequence[str]) -> list[str]:
+    """Problems of a question bank: fields, kinds, splits, and every gold string of an
+    answerable question must lie inside a passage's text (whitespace ignored)."""
+    problems = []
+    seen: set[str] = set()
+    for item in questions:
+        qid = str(item.get("id"))
+        if qid in seen:
+            problems.append(f"{qid}: id repeated")
+        seen.add(qid)
+        if not isinstance(item.get("q"), str) or not item["q"].strip():
+            problems.append(f"{qid}: no question text")
+        if item.get("split") not in ("train", "test"):
+            problems.append(f"{qid}: split {item.get('split')!r} is not train or test")
+        gold = item.get("gold")
+        kinds = ANSWERABLE_KINDS if gold else UNANSWERABLE_KINDS
+        if item.get("kind") not in kinds:
+            problems.append(f"{qid}: kind {item.get('kind')!r} does not fit gold {gold!r}")
+        for g in gold or ():
+            if not any(is_hit(text, [g]) for text in passage_texts):
+                problems.append(f"{qid}: gold {g!r} is in no passage")
+    return problems

@@ -149,6 +149,22 @@ def format_report(model: DecisionModel, report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def transfer(samples: Sequence[Sample], test_questions: Sequence[dict], searcher, articles: tuple[str, str],
+             max_missed: float, max_confident_wrong: float) -> dict:
+    """Fit on the train questions about ``articles[0]`` (and the unanswerable train questions),
+    report on the test questions about ``articles[1]`` (and the unanswerable test ones): does the
+    decision carry over to an article it has never seen?"""
+    from chat.evaluate import evaluate_answers
+
+    source, target = articles
+    fit_on = [s for s in samples if s.item.get("article") in (source, "none")]
+    model, _ = fit(fit_on, max_missed, max_confident_wrong, searcher.encoder.model_id, searcher.fingerprint)
+    report = evaluate_answers(searcher, [q for q in test_questions if q.get("article") in (target, "none")],
+                              decision=model)
+    return {"fit_on": source, "report_on": target,
+            **{k: report[k] for k in ("first_sentence_gold_rate", "answered_rate", "abstain_rate")}}
+
+
 def main(argv: list[str] | None = None) -> int:
     from chat.config import Config
     from chat.evaluate import read_questions
@@ -161,13 +177,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=Path("docs/decision.md"))
     parser.add_argument("--max-missed", type=float, default=0.03)
     parser.add_argument("--max-confident-wrong", type=float, default=0.05)
+    parser.add_argument("--transfer", action="store_true",
+                        help="only report the per-article transfer (fit on one article's train questions, "
+                             "report on the other article's test questions); writes nothing")
     args = parser.parse_args(argv)
-    questions = [q for q in read_questions(args.questions) if q.get("split") == args.split]
-    service = Service(Config.load())
-    searcher = service.searcher()
-    encoder = searcher.encoder
-    model, report = fit(measure_all(questions, searcher), args.max_missed, args.max_confident_wrong,
-                        encoder.model_id, encoder.fingerprint)
+    everything = read_questions(args.questions)
+    questions = [q for q in everything if q.get("split") == args.split]
+    searcher = Service(Config.load()).searcher()
+    samples = measure_all(questions, searcher)
+    if args.transfer:
+        test = [q for q in everything if q.get("split") == "test"]
+        for pair in (("000", "001"), ("001", "000")):
+            row = transfer(samples, test, searcher, pair, args.max_missed, args.max_confident_wrong)
+            print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
+        return 0
+    model, report = fit(samples, args.max_missed, args.max_confident_wrong,
+                        searcher.encoder.model_id, searcher.fingerprint)
     model.save(args.out)
     args.report.write_text(format_report(model, report), encoding="utf-8")
     print(format_report(model, report))
