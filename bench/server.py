@@ -41,9 +41,17 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 def ask_ui(client, question: str) -> str:
-    """One question through the UI's ``/ask`` endpoint; returns the conversation HTML."""
-    result = client.predict(question, api_name="/ask")
-    return result[0] if isinstance(result, (list, tuple)) else str(result)
+    """One question through the UI's ``/ask`` endpoint (question, empty chat); returns the
+    answer message's HTML."""
+    result = client.predict(question, [], api_name="/ask")
+    chat = result[0] if isinstance(result, (list, tuple)) else []
+    for message in reversed(chat or []):
+        if isinstance(message, dict) and message.get("role") == "assistant":
+            content = message.get("content")
+            if isinstance(content, list):
+                return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+            return str(content)
+    return str(result)
 
 
 def _log_tail(log_path: Path) -> str:

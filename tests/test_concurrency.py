@@ -64,7 +64,7 @@ def free_port() -> int:
 def ask_http(client, base: str, question: str) -> Reply:
     """POST /gradio_api/call/ask, then read its event stream to the ``complete`` event."""
     start = time.monotonic()
-    posted = client.post(f"{base}/gradio_api/call/ask", json={"data": [question]})
+    posted = client.post(f"{base}/gradio_api/call/ask", json={"data": [question, []]})   # question, empty chat
     if posted.status_code != 200:
         return Reply(question, None, f"POST {posted.status_code}: {posted.text[:200]}", start, time.monotonic())
     event_id = posted.json()["event_id"]
@@ -73,16 +73,27 @@ def ask_http(client, base: str, question: str) -> Reply:
     event = re.search(r"^event: (\w+)\ndata: (.*)$", stream.text, re.MULTILINE)
     if stream.status_code != 200 or event is None or event.group(1) != "complete":
         return Reply(question, None, f"GET {stream.status_code}: {stream.text[:300]}", start, end)
-    html = json.loads(event.group(2))[0]
-    found = re.search(r'class="sousei-answer" data-found="(\w+)"', html)
+    html = last_answer(json.loads(event.group(2))[0])
+    found = re.search(r'class="sousei-answer[^"]*" data-found="(\w+)"', html)
     if found is None or found.group(1) == "error":
         return Reply(question, html, f"no answer block: {html[:300]}", start, end)
     return Reply(question, html, None, start, end)
 
 
+def last_answer(chat: list) -> str:
+    """The newest assistant message's HTML in the returned chat log (Gradio messages format)."""
+    for message in reversed(chat or []):
+        if message.get("role") == "assistant":
+            content = message.get("content")
+            if isinstance(content, list):        # [{"type": "text", "text": ...}]
+                return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+            return str(content)
+    return ""
+
+
 def answer_block(html: str) -> str:
-    """The answer part of the returned log (the turn's question is the user's own text)."""
-    return html[html.index('<div class="sousei-bot">'):]
+    """The answer message itself (the question is the user's own message)."""
+    return html
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +179,7 @@ def test_questions_are_answered_during_a_rebuild_old_then_new(server, record_pro
             thread.join(timeout=120)
     errors = [r for r in replies if r.error]
     assert not errors, errors[:3]
-    new_marker = f'data-doc-id="{NEW_DOC}"'
+    new_marker = f'href="#cite:{NEW_DOC}:'     # a citation of the new article
     asked_new = [r for r in replies if r.question == NEW_QUESTION]
     before = [r for r in asked_new if r.end < build_start]
     during = [r for r in replies if r.start > build_start and r.end < build_end]
