@@ -216,10 +216,14 @@ def render_source(article: Article, cited: Passage | None = None, terms: Sequenc
 
 
 def answer_to_json(answer: Answer) -> dict:
-    """The issue-4 JSON shape, plus ``message``."""
+    """The issue-4 JSON shape, plus ``message``, the decision's ``confidence`` (0-1),
+    ``uncertain`` (可能相關) and ``reason``."""
     return {
         "question": answer.question,
         "found": answer.found,
+        "confidence": answer.confidence,
+        "uncertain": answer.uncertain,
+        "reason": answer.reason,
         "answer": [{"text": q.text, "citation": q.citation.n} for q in answer.quotes],
         "passages": [
             {
@@ -375,6 +379,9 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
     cited = cited_order(answer)
     number = {h.passage.id: i for i, h in enumerate(cited, start=1)}
     if answer.found:
+        if answer.message:        # 可能相關 (quoted, but uncertain) or a note on the question
+            kind = "sousei-uncertain-note" if answer.uncertain else "sousei-note"
+            parts.append(f'<p class="{kind}">{esc(answer.message)}</p>')
         quoted: dict[str, list[str]] = {}
         items = []
         for q in answer.quotes:
@@ -398,13 +405,14 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
         parts.append(_others(list(answer.hits[2:]), 3, OTHER_PASSAGES))
     parts.append(f'<span class="sousei-copy-text">{esc(answer_plain_text(answer))}</span>'
                  f'<button class="sousei-copy" type="button">{esc(COPY_LABEL)}</button>')
-    state = "sousei-found" if answer.found else "sousei-unanswered"
+    state = ("sousei-uncertain" if answer.uncertain else "sousei-found") if answer.found else "sousei-unanswered"
     ids = " ".join(h.passage.id for h in cited)
     body = "".join(parts).replace("\n", "&#10;")
     # data-* attributes are dropped from the page by Gradio's sanitiser, but stay in the chat's
     # value the server gets back: the question (follow-ups, feedback) and the cited passage ids
     return (f'<div class="sousei-answer {state}" data-found="{str(answer.found).lower()}" '
-            f'data-question="{esc(question)}" data-cited="{esc(ids)}">{body}</div>')
+            f'data-question="{esc(question)}" data-cited="{esc(ids)}" '
+            f'data-confidence="{"" if answer.confidence is None else f"{answer.confidence:.2f}"}">{body}</div>')
 
 
 def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str] = ()) -> str:

@@ -102,6 +102,7 @@ CSS = """
 .sousei-passages-heading { font-weight: 600; margin: .3em 0; font-size: .92em; }
 .sousei-nearest .sousei-source-item { border-left: 3px solid #c98a00; }
 .sousei-not-found { font-weight: 600; color: #a15c00; }
+.sousei-uncertain-note { font-weight: 600; color: #8a5a00; background: #fff6e0; padding: 4px 8px; border-radius: 6px; }
 .sousei-title { font-weight: 600; }
 .sousei-n { font-weight: 600; color: var(--color-accent); }
 .sousei-loc { color: var(--body-text-color-subdued); font-size: .9em; margin-left: .3em; }

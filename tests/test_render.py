@@ -121,7 +121,7 @@ def test_source_viewer_without_citation_marks_nothing():
 
 def test_answer_to_json_shape():
     data = answer_to_json(found_answer())
-    assert set(data) == {"question", "found", "answer", "passages", "message"}
+    assert set(data) == {"question", "found", "confidence", "uncertain", "reason", "answer", "passages", "message"}
     assert data["answer"] == [{"text": "補助的預算在2020年達3兆日圓。", "citation": 1}]
     assert set(data["passages"][0]) == {"rank", "id", "doc_id", "title", "paragraph", "page", "text", "score"}
     assert [p["rank"] for p in data["passages"]] == [1, 2]
