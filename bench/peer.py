@@ -43,7 +43,8 @@ class PeerPipeline:
     def search(self, question: str, top_k: int = 5) -> list[str]:
         vector = np.asarray(self.encode_query(question), dtype=np.float32).reshape(1, -1)
         _, dense_ids = self.dense.search(vector, min(POOL, len(self.passages)))
-        scores = self.bm25.get_scores(list(self.tokenize(question)))
+        tokens = list(self.tokenize(question))
+        scores = self.bm25.get_scores(tokens) if tokens else np.zeros(len(self.passages))  # bm25s fails on []
         bm25_ids = np.argsort(-scores)[:POOL]
         fused: dict[int, float] = {}
         for ranking in (dense_ids[0].tolist(), [int(i) for i in bm25_ids if scores[i] > 0]):
