@@ -52,8 +52,7 @@ def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, ran
     """Write an index of about ``passages`` passages to ``index_dir``; returns sizes and timings."""
     from bench.ann_bench import clustered_vectors
     from index.bm25 import BM25Params, KeywordIndex
-    from index.build import make_manifest
-    from index.build import passage_sentence_spans
+    from index.build import make_manifest, passage_sentence_spans
     from index.dense import DenseIndex
     from index.store import SentenceTable, write_store
     from ingest.segment import segmenter_fingerprint

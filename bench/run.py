@@ -4,10 +4,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from bench.measure import load_average, machine_info
 
@@ -139,7 +139,8 @@ def section_large_index(ctx: Context) -> dict:
 def section_warm_large(ctx: Context) -> dict:
     from bench.warm import warm_ask
 
-    return warm_ask(ctx.large_index, ctx.options.seed_corpus, ctx.encoder, _questions(ctx.options.sizes.large_questions))
+    questions = _questions(ctx.options.sizes.large_questions)
+    return warm_ask(ctx.large_index, ctx.options.seed_corpus, ctx.encoder, questions)
 
 
 def section_server_large(ctx: Context) -> dict:
@@ -147,8 +148,8 @@ def section_server_large(ctx: Context) -> dict:
 
 
 RUNNERS = {name: globals()[f"section_{name}"] for name in SECTIONS}
-NEEDS = {"warm_seed": "seed_build", "peer_seed": "seed_build", "batch_seed": "seed_build", "cold_ask": "seed_build", "server_seed": "seed_build",
-         "warm_large": "large_index", "server_large": "large_index"}
+NEEDS = {"warm_seed": "seed_build", "peer_seed": "seed_build", "batch_seed": "seed_build", "cold_ask": "seed_build",
+         "server_seed": "seed_build", "warm_large": "large_index", "server_large": "large_index"}
 
 
 def notes(options: Options) -> list[str]:
@@ -198,7 +199,7 @@ def run_benchmark(options: Options) -> dict:
     work = Path(options.work_dir or tempfile.mkdtemp(prefix="sousei-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    results: dict = {"meta": {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    results: dict = {"meta": {"started": datetime.now(UTC).isoformat(timespec="seconds"),
                               "quick": options.sizes != FULL, "encoder": options.encoder,
                               "sizes": asdict(options.sizes), "machine": machine_info(),
                               "notes": notes(options), "section_seconds": {}}}

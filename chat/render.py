@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 from chat.abstain import NOT_FOUND_LINE
 from chat.records import Answer
-from ingest.records import Article, Passage
 from index.records import Hit
+from ingest.records import Article, Passage
 
 NEAREST_HEADING = "最接近的段落（僅供參考，並未直接回答問題）："
 SOURCES_HEADING = "引用段落："
@@ -206,9 +206,11 @@ def render_source(article: Article, cited: Passage | None = None, terms: Sequenc
         body = highlight(p.text, terms) if p.number == target else esc(p.text)
         label = f'<span class="sousei-loc">{esc(location_label(p.number, p.page))}</span>'
         if p.number == target:
-            paras.append(f'<p id="sousei-cited" class="sousei-para sousei-cited" data-paragraph="{p.number}">{label} {body}</p>')
+            paras.append(f'<p id="sousei-cited" class="sousei-para sousei-cited" '
+                         f'data-paragraph="{p.number}">{label} {body}</p>')
         else:
-            paras.append(f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">{label} {body}</p>')
+            paras.append(f'<p id="sousei-para-{p.number}" class="sousei-para" '
+                         f'data-paragraph="{p.number}">{label} {body}</p>')
     return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{"".join(paras)}</div>'
 
 

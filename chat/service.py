@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from chat.config import Config
 from chat.records import Answer
@@ -36,7 +37,7 @@ class Service:
     _searcher: object | None = field(default=None, repr=False)
     _seen: tuple = field(default=(), repr=False)          # (inode, mtime) of the manifest last checked
     _checked: float = field(default=0.0, repr=False)
-    _decision: "DecisionModel | None" = field(default=None, repr=False)
+    _decision: DecisionModel | None = field(default=None, repr=False)
     _open_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)    # model + open index
     _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)   # build / add / remove
 
@@ -110,7 +111,7 @@ class Service:
             answer = answer_question(question, self.searcher(), top_k=top_k, decision=decision)
         return answer
 
-    def decision(self) -> "DecisionModel":
+    def decision(self) -> DecisionModel:
         """The fitted found / not-found decision and sentence ranker, read once."""
         if self._decision is None:
             from chat.abstain import DecisionModel

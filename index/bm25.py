@@ -8,9 +8,9 @@ segmenter is hard-wired here. Saved as plain files in a directory (bm25s' own
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -40,7 +40,7 @@ class KeywordIndex:
         self.params = params
 
     @classmethod
-    def build(cls, token_lists: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> "KeywordIndex":
+    def build(cls, token_lists: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> KeywordIndex:
         corpus = [[t for t in tokens if t] for tokens in token_lists]
         if not corpus:
             return cls(None, 0, params)
@@ -84,7 +84,7 @@ class KeywordIndex:
         return path
 
     @classmethod
-    def load(cls, directory: Path) -> "KeywordIndex":
+    def load(cls, directory: Path) -> KeywordIndex:
         import bm25s
 
         path = Path(directory) / BM25_DIR

@@ -13,18 +13,33 @@ import json
 import shutil
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
 from index.bm25 import BM25Params, KeywordIndex
 from index.dense import EXACT_MAX_VECTORS, DenseIndex
-from index.store import (ArticleEntry, EmbeddingCache, IndexBusyError, IndexPaths, IndexMissingError,
-                         IndexMismatchError, Manifest, SentenceTable, file_lock, index_paths, read_manifest,
-                         VECTORS_FILE, recover, swap_in, text_key, write_store)
+from index.store import (
+    VECTORS_FILE,
+    ArticleEntry,
+    EmbeddingCache,
+    IndexBusyError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexPaths,
+    Manifest,
+    SentenceTable,
+    file_lock,
+    index_paths,
+    read_manifest,
+    recover,
+    swap_in,
+    text_key,
+    write_store,
+)
 from ingest.errors import SouseiError
 from ingest.records import Article, IngestResult, Passage
 
@@ -320,7 +335,7 @@ def make_manifest(articles: Sequence[Article], passages: Sequence[Passage], enco
                     segmenter=dict(segmenter), max_chars=max_chars, articles=entries,
                     passage_ids=tuple(p.id for p in passages), dense_kind=dense_kind, bm25=asdict(bm25),
                     duplicates=tuple(tuple(pair) for pair in duplicates),
-                    created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    created=datetime.now(UTC).isoformat(timespec="seconds"),
                     build_id=uuid.uuid4().hex)
 
 

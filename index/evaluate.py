@@ -8,8 +8,8 @@ hits; their top scores are reported so an abstention threshold can be chosen.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 DEPTH = 10
 CUTOFFS = (1, 3, 5)

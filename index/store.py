@@ -25,16 +25,16 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import numpy as np
 
 from index.bm25 import BM25_DIR, KeywordIndex
 from index.dense import DENSE_FILE, DenseIndex
-from ingest.errors import SouseiError
 from index.records import SentenceVectors
+from ingest.errors import SouseiError
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
 
 SCHEMA_VERSION = 2          # 2: sentence vectors
@@ -153,7 +153,7 @@ class Manifest:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Manifest":
+    def from_dict(cls, data: dict) -> Manifest:
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         values["articles"] = tuple(ArticleEntry(**a) for a in data["articles"])
         values["passage_ids"] = tuple(data["passage_ids"])
@@ -251,7 +251,7 @@ class SentenceTable:
     vectors: np.ndarray         # float32 (sentences, dim), memory-mapped when loaded
 
     @classmethod
-    def from_lists(cls, spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> "SentenceTable":
+    def from_lists(cls, spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> SentenceTable:
         """From each passage's spans (in passage order) and the vectors of all spans in that order."""
         counts = np.array([len(s) for s in spans], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -273,7 +273,7 @@ class SentenceTable:
         np.save(directory / SENTENCE_VECTORS_FILE, self.vectors.astype(np.float32), allow_pickle=False)
 
     @classmethod
-    def load(cls, directory: Path) -> "SentenceTable":
+    def load(cls, directory: Path) -> SentenceTable:
         return cls(np.load(directory / SENTENCE_OFFSETS_FILE, allow_pickle=False),
                    np.load(directory / SENTENCE_SPANS_FILE, allow_pickle=False),
                    np.load(directory / SENTENCE_VECTORS_FILE, allow_pickle=False, mmap_mode="r"))
@@ -505,7 +505,7 @@ class EmbeddingCache:
         self._entries = entries
 
     @classmethod
-    def open(cls, cache_dir: Path, fingerprint: str, dim: int) -> "EmbeddingCache":
+    def open(cls, cache_dir: Path, fingerprint: str, dim: int) -> EmbeddingCache:
         name = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:24]
         path = Path(cache_dir) / "embeddings" / f"{name}.npz"
         return cls(path, dim, _read_cache_file(path, fingerprint, dim))

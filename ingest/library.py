@@ -268,7 +268,8 @@ def _status_against_existing(
             f"or remove the old article first (remove {Path(name).stem})"
         )
     stem = Path(name).stem
-    clashes = sorted({n for n in existing if Path(n).stem == stem} | {p.name for p in planned if Path(p.name).stem == stem})
+    clashes = sorted({n for n in existing if Path(n).stem == stem}
+                     | {p.name for p in planned if Path(p.name).stem == stem})
     if clashes:
         raise SouseiError(
             f"{name}: the article id {stem!r} is already used by {', '.join(clashes)}; rename the new file "

@@ -17,9 +17,9 @@ import struct
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ingest.errors import LoadError, SouseiError
 from ingest.records import RawDocument
@@ -619,7 +619,7 @@ _PDF_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def _open_pdf(data: bytes, name: str):  # -> pypdf.PdfReader
-    from pypdf import PdfReader, PasswordType
+    from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, PyPdfError
 
     try:

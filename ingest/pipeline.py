@@ -96,7 +96,8 @@ def ingest_corpus(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS, *, limit
     if not corpus_dir.is_dir():
         raise LoadError(f"corpus directory {corpus_dir} does not exist; create it or pass --corpus DIR")
     scan = load.scan_corpus(corpus_dir, limits.max_file_mb * 1024 * 1024)
-    warnings = [f"{p.name}: unsupported file type {p.suffix or '(none)'}; supported: {', '.join(load.SUPPORTED_EXTENSIONS)}"
+    supported = ", ".join(load.SUPPORTED_EXTENSIONS)
+    warnings = [f"{p.name}: unsupported file type {p.suffix or '(none)'}; supported: {supported}"
                 for p in scan.unsupported]
     warnings.extend(scan.skipped)
     articles: list[Article] = []

@@ -71,7 +71,7 @@ class Reader:
         self._proc: subprocess.Popen | None = None
         self._buffer = b""
 
-    def __enter__(self) -> "Reader":
+    def __enter__(self) -> Reader:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -129,7 +129,8 @@ class Reader:
 
     def _process(self) -> subprocess.Popen:
         if self._proc is None or self._proc.poll() is not None:
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
+            pythonpath = os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))
+            env = {**os.environ, "PYTHONPATH": pythonpath}
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "ingest.sandbox", json.dumps(self.limits.to_dict())],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=_ROOT)

@@ -39,14 +39,14 @@ ANSWER_TIMEOUT = 120_000     # milliseconds for one answer in the page (the firs
 TIMINGS: dict[str, float] = {}
 
 HOSTILE_TITLE = "<img src=x onerror=\"window.__pwned='title';alert('title')\">惡意標題測試"
-HOSTILE_TEXT = """溫泉鄉雪燈籠祭典
-
-溫泉鄉的觀光協會<script>window.__pwned='script';alert('script')</script>每年冬季舉辦雪燈籠祭典，吸引許多遊客。
-
-雪燈籠祭典的報名方式是[點我報名](javascript:window.__pwned='md';alert('md'))或<a href="javascript:alert('a')">報名連結</a>。
-
-雪燈籠祭典的志工說明會<img src=x onerror="window.__pwned='img';alert('img')">在公民館舉行，${alert('tpl')} {{alert}}。
-"""
+HOSTILE_TEXT = (
+    "溫泉鄉雪燈籠祭典\n\n"
+    "溫泉鄉的觀光協會<script>window.__pwned='script';alert('script')</script>每年冬季舉辦雪燈籠祭典，吸引許多遊客。\n\n"
+    "雪燈籠祭典的報名方式是[點我報名](javascript:window.__pwned='md';alert('md'))"
+    "或<a href=\"javascript:alert('a')\">報名連結</a>。\n\n"
+    "雪燈籠祭典的志工說明會<img src=x onerror=\"window.__pwned='img';alert('img')\">"
+    "在公民館舉行，${alert('tpl')} {{alert}}。\n"
+)
 
 
 # --------------------------------------------------------------------------- helpers

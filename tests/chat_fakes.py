@@ -5,7 +5,7 @@ keyword scores from token overlap, reciprocal-rank fusion, ``Hit`` records with 
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

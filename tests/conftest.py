@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from chat.config import PROJECT_ROOT
-
 from tests.fakes import FakeEncoder
 
 DATA = Path(__file__).parent / "data"

@@ -7,7 +7,6 @@ No test binds anything but 127.0.0.1: the non-local cases replace ``Blocks.launc
 from __future__ import annotations
 
 import logging
-import os
 import re
 import signal
 import socket
@@ -102,8 +101,9 @@ def test_launch_carries_the_upload_limit(built, launches):
 @pytest.mark.slow
 def test_real_serve_process_listens_on_loopback_only(built):
     """``python -m chat.cli serve`` as a user starts it: only 127.0.0.1:PORT is listening."""
-    import psutil
     import urllib.request
+
+    import psutil
 
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "chat.cli", "serve", "--port", str(port), *built.options()],

@@ -21,8 +21,15 @@ from ingest.errors import SouseiError
 from tests import hostile_env_support as env
 from tests import hostile_files as hf
 from tests.fakes import FakeEncoder
-from tests.reliability_support import (TRACEBACK, assert_clean_failure, built_setup, clone_setup, run_cli,
-                                       tiny_model, tree_snapshot)
+from tests.reliability_support import (
+    TRACEBACK,
+    assert_clean_failure,
+    built_setup,
+    clone_setup,
+    run_cli,
+    tiny_model,
+    tree_snapshot,
+)
 
 QUESTION = "關係人口是什麼？"
 
@@ -69,7 +76,6 @@ def test_service_questions_never_wait_for_its_own_rebuild(tmp_path, monkeypatch)
     """A rebuild (here blocked inside its ingest) holds the build lock; questions keep being answered
     from the last complete index, and the one after the rebuild sees the new article."""
     import ingest.pipeline
-
     from chat.config import Config
     from chat.service import Service
 

@@ -20,8 +20,16 @@ from ingest.sandbox import Reader
 from tests import hostile_files as hf
 from tests import make_fixtures as mf
 from tests.fakes import FakeEncoder
-from tests.reliability_support import (TRACEBACK, assert_clean_failure, built_setup, clone_setup, index_snapshot,
-                                       run_cli, tiny_model, tree_snapshot)
+from tests.reliability_support import (
+    TRACEBACK,
+    assert_clean_failure,
+    built_setup,
+    clone_setup,
+    index_snapshot,
+    run_cli,
+    tiny_model,
+    tree_snapshot,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 SEED_IDS = {"000_52ed3b7e36387b18", "001_4942e598eceb2bee"}

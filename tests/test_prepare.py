@@ -296,7 +296,8 @@ def test_embed_module_is_lazy():
     import subprocess
     import sys
 
-    code = "import sys, index.model.encoder, index.model.prepare, index.model.onnx, index.model.factory; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    code = ("import sys, index.model.encoder, index.model.prepare, index.model.onnx, index.model.factory; "
+            "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.stdout.split() == ["False", "False"]

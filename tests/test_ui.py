@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -166,7 +165,8 @@ def test_answer_cites_in_order_and_shows_only_cited_passages(ui, service):
     cited = html.split('<details class="sousei-others">')[0]
     assert cited.count('class="sousei-source-item"') == len(set(markers))
     assert '<mark class="sousei-quoted">' in cited
-    assert "其他相關段落" in html and html.count('sousei-source-item sousei-other"') == len(answer.hits) - len(set(markers))
+    assert "其他相關段落" in html
+    assert html.count('sousei-source-item sousei-other"') == len(answer.hits) - len(set(markers))
     assert "\n\n" not in html   # one HTML block: Markdown leaves it alone
 
 
@@ -238,7 +238,8 @@ def test_source_viewer_marks_the_quoted_sentence(ui, service):
 
 def test_citation_event_data_reaches_the_viewer(ui, service):
     chat, _ = ask_once(ui, service, "處方箋和藥劑要如何配送？")
-    href = __import__("html").unescape(re.search(r'class="sousei-cite[^"]*" href="([^"]+)"', answer_html(chat)).group(1))
+    link = re.search(r'class="sousei-cite[^"]*" href="([^"]+)"', answer_html(chat))
+    href = __import__("html").unescape(link.group(1))
 
     class Event:
         _data = {"href": href}
@@ -369,8 +370,8 @@ def test_edit_title_author_date_writes_the_sidecar(ui, service):
     status, table, *_ = ui.save_meta(service, "a", "新標題\x1b[31m", "作者甲", "2024-05-01")
     assert "已更新" in status and "新標題" in table and "作者甲" in table
     sidecar = __import__("json").loads((service.config.corpus_dir / "a.txt.meta.json").read_text(encoding="utf-8"))
-    assert sidecar == {"title": "新標題\x1b[31m".replace("\x1b", "\x1b"), "author": "作者甲", "published": "2024-05-01"} \
-        or sidecar["author"] == "作者甲"
+    # the sidecar keeps what was typed; the control characters are cleaned when it is read (below)
+    assert sidecar == {"title": "新標題\x1b[31m", "author": "作者甲", "published": "2024-05-01"}
     title, author, published = ui.article_meta(service, "a")
     assert title.startswith("新標題") and "\x1b" not in title       # control characters never reach the page
     assert (author, published) == ("作者甲", "2024-05-01")
@@ -459,7 +460,7 @@ def test_server_refuses_uploads_over_the_limit(ui, service):
     app = ui.serve(svc, block=False, warm=False)
     try:
         url = f"http://127.0.0.1:{port}/gradio_api/upload"
-        small = httpx.post(url, files={"files": ("ok.txt", "地方創生".encode("utf-8"))}, timeout=30)
+        small = httpx.post(url, files={"files": ("ok.txt", "地方創生".encode())}, timeout=30)
         assert small.status_code == 200
         big = httpx.post(url, files={"files": ("big.txt", b"x" * (1024 * 1024 + 10))}, timeout=30)
         assert big.status_code == 413

@@ -25,10 +25,11 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -67,7 +68,7 @@ class OnnxExport:
     schema: int = EXPORT_SCHEMA
 
     @classmethod
-    def read(cls, directory: Path) -> "OnnxExport | None":
+    def read(cls, directory: Path) -> OnnxExport | None:
         """The export in ``directory``, or None when absent, unreadable, of another schema or incomplete."""
         try:
             data = json.loads((Path(directory) / EXPORT_FILE).read_text(encoding="utf-8"))
@@ -232,7 +233,7 @@ class OnnxEncoder:
     runtime: Future = field(repr=False)       # -> (tokenizer, session)
 
     @classmethod
-    def load(cls, directory: Path, threads: int = 1, background: bool = False) -> "OnnxEncoder":
+    def load(cls, directory: Path, threads: int = 1, background: bool = False) -> OnnxEncoder:
         """Open the export in ``directory``; ``threads`` intra-op threads (1 for questions)."""
         directory = Path(directory)
         export = OnnxExport.read(directory)

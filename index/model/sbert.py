@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from index.model.encoder import (BATCH_SIZE, DEFAULT_MODEL, ModelUnavailableError, Progress,
-                                 directory_fingerprint)
+from index.model.encoder import BATCH_SIZE, DEFAULT_MODEL, ModelUnavailableError, Progress, directory_fingerprint
 
 
 @dataclass(eq=False)   # hashed by identity: chat.answer keeps a vector cache per encoder
@@ -152,7 +152,8 @@ def load_sentence_transformer(name_or_path: str, model_id: str) -> SentenceTrans
     configure_torch_threads()
     loaded = _load_sentence_transformer(name_or_path, model_id)
     loaded.eval()
-    return SentenceTransformerEncoder(loaded, model_id, _model_dim(loaded), _hub_or_dir_fingerprint(name_or_path, loaded))
+    fingerprint = _hub_or_dir_fingerprint(name_or_path, loaded)
+    return SentenceTransformerEncoder(loaded, model_id, _model_dim(loaded), fingerprint)
 
 
 def load_encoder(model: str, cache_dir: Path, progress: Progress | None = None) -> SentenceTransformerEncoder:
