@@ -21,6 +21,7 @@ from ingest.records import Article
 
 if TYPE_CHECKING:
     from chat.abstain import DecisionModel
+    from index.model.encoder import Encoder
 
 Progress = Callable[[int, int, str], None]
 
@@ -40,6 +41,18 @@ class Service:
     _decision: DecisionModel | None = field(default=None, repr=False)
     _open_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)    # model + open index
     _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)   # build / add / remove
+
+    @classmethod
+    def with_encoder(cls, config: Config, encoder: Encoder, say: Callable[[str], None] = print) -> Service:
+        """A service whose questions (and, through ``index.model.factory``, passages) are encoded by
+        ``encoder`` instead of the configured model: a fake encoder in tests, or one model shared by
+        several services in one process."""
+        return cls(config, say=say, _encoder=encoder)
+
+    @property
+    def index_is_open(self) -> bool:
+        """Whether an index has been opened (asking opens it; a missing index leaves it closed)."""
+        return self._searcher is not None
 
     def encoder(self):
         """The query encoder, loaded once (``index.model.factory`` decides which: the model's

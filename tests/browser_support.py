@@ -2,7 +2,7 @@
 
 * The server is the real thing: ``sousei build`` then ``sousei serve`` as subprocesses on a free
   127.0.0.1 port, with a temporary copy of the corpus and a temporary index directory, and the
-  user's prepared model cache (``Config.load().model_cache``).
+  tests' model cache (``Config.load().model_cache``: ``.sousei/test-models``, set in conftest.py).
 * The browser is Debian's Chromium driven by Playwright (``npx playwright install`` cannot
   download browsers here), headless, with a new empty profile directory.
 * Screenshots go to ``tests/artifacts/`` (git-ignored); timings to ``tests/artifacts/browser_timings.json``.

@@ -64,7 +64,7 @@ def setup(tmp_path):
     (corpus / "b.txt").write_text(ARTICLE, encoding="utf-8")
     (corpus / "c.txt").write_text("夕張市\n\n北海道夕張市的雪融發電計畫預計每年發電4200萬度。\n", encoding="utf-8")
     config = Config.load(corpus_dir=corpus, index_dir=tmp_path / "index")
-    service = Service(config, say=lambda _m: None, _encoder=FakeEncoder())
+    service = Service.with_encoder(config, FakeEncoder(), say=lambda _m: None)
     service.build()
     return service
 
@@ -76,10 +76,9 @@ def cli(service, *args):
 @pytest.fixture
 def fake_cli(monkeypatch, setup):
     """The CLI with the fake encoder (no model load)."""
-    monkeypatch.setattr("chat.cli._service", lambda args: Service(
+    monkeypatch.setattr("chat.cli._service", lambda args: Service.with_encoder(
         Config.load(corpus_dir=getattr(args, "corpus", None), index_dir=getattr(args, "index", None),
-                    feedback=getattr(args, "feedback", None)),
-        say=lambda _m: None, _encoder=FakeEncoder()))
+                    feedback=getattr(args, "feedback", None)), FakeEncoder(), say=lambda _m: None))
     return setup
 
 

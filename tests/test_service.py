@@ -16,7 +16,7 @@ OTHER = "北海道夕張市的雪融發電計畫預計每年發電4200萬度，�
 
 def _service(tmp_path, encoder) -> Service:
     config = Config.load(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    return Service(config, say=lambda _m: None, _encoder=encoder)
+    return Service.with_encoder(config, encoder, say=lambda _m: None)
 
 
 def test_query_cache_encodes_a_repeated_question_once():

@@ -46,6 +46,11 @@ NEW_ARTICLE = """夕張市雪融發電計畫
 """
 
 
+def _config_like(service: Service, **overrides) -> Config:
+    """A config on ``service``'s corpus and index with other settings changed."""
+    return Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, **overrides)
+
+
 @pytest.fixture(scope="module")
 def ui():
     from chat import ui as module
@@ -61,7 +66,7 @@ def service(tmp_path) -> Service:
     (corpus / "b.txt").write_text(ARTICLE_B, encoding="utf-8")
     (corpus / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     config = Config.load(corpus_dir=corpus, index_dir=tmp_path / "index")
-    svc = Service(config, say=lambda _m: None, _encoder=FakeEncoder())
+    svc = Service.with_encoder(config, FakeEncoder(), say=lambda _m: None)
     svc.build()
     return svc
 
@@ -136,9 +141,9 @@ def test_every_visible_label_is_chinese(ui, service):
 
 def test_make_app_does_not_touch_the_index(ui, tmp_path):
     config = Config.load(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "missing")
-    svc = Service(config, say=lambda _m: None, _encoder=FakeEncoder())
+    svc = Service.with_encoder(config, FakeEncoder(), say=lambda _m: None)
     ui.make_app(svc)
-    assert svc._searcher is None and not (tmp_path / "missing").exists()
+    assert not svc.index_is_open and not (tmp_path / "missing").exists()
 
 
 # --------------------------------------------------------------------------- chat handlers
@@ -254,7 +259,7 @@ def test_bad_citation_links_say_so(ui, service):
 
 def test_missing_index_is_a_message_not_a_traceback(ui, tmp_path):
     config = Config.load(corpus_dir=tmp_path, index_dir=tmp_path / "none")
-    svc = Service(config, say=lambda _m: None, _encoder=FakeEncoder())
+    svc = Service.with_encoder(config, FakeEncoder(), say=lambda _m: None)
     chat, _ = ask_once(ui, svc, "地方創生是什麼？")
     assert "sousei build" in answer_html(chat)
 
@@ -436,8 +441,7 @@ def free_port() -> int:
 
 def test_serve_listens_on_127_0_0_1_only(ui, service):
     port = free_port()
-    svc = Service(Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, port=port),
-                  say=lambda _m: None, _encoder=service._encoder)
+    svc = Service.with_encoder(_config_like(service, port=port), service.encoder(), say=lambda _m: None)
     app = ui.serve(svc, block=False)
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
@@ -455,8 +459,8 @@ def test_server_refuses_uploads_over_the_limit(ui, service):
     import httpx
 
     port = free_port()
-    svc = Service(Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, port=port,
-                              max_upload_mb=1), say=lambda _m: None, _encoder=service._encoder)
+    config = _config_like(service, port=port, max_upload_mb=1)
+    svc = Service.with_encoder(config, service.encoder(), say=lambda _m: None)
     app = ui.serve(svc, block=False, warm=False)
     try:
         url = f"http://127.0.0.1:{port}/gradio_api/upload"
@@ -516,9 +520,8 @@ def test_admin_actions_need_the_key_beyond_loopback(ui, service, admin_key):
     import httpx
 
     port = free_port()
-    svc = Service(Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, port=port,
-                              host="0.0.0.0", admin_key=admin_key or None), say=lambda _m: None,
-                  _encoder=service._encoder)
+    config = _config_like(service, port=port, host="0.0.0.0", admin_key=admin_key or None)
+    svc = Service.with_encoder(config, service.encoder(), say=lambda _m: None)
     app = ui.serve(svc, block=False, warm=False)
     corpus = service.config.corpus_dir
     try:
@@ -554,8 +557,7 @@ def test_oversized_request_bodies_are_refused_before_gradio(ui, service):
     import httpx
 
     port = free_port()
-    svc = Service(Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, port=port),
-                  say=lambda _m: None, _encoder=service._encoder)
+    svc = Service.with_encoder(_config_like(service, port=port), service.encoder(), say=lambda _m: None)
     app = ui.serve(svc, block=False, warm=False)
     try:
         base = f"http://127.0.0.1:{port}/"
