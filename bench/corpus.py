@@ -20,10 +20,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.passages import DEFAULT_MAX_CHARS
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]+[」』）)】〕》”’\"']*|[^。！？；!?;\n]+")
-MAX_PASSAGE_CHARS = 240
+MAX_PASSAGE_CHARS = DEFAULT_MAX_CHARS
 
 
 @dataclass(frozen=True)

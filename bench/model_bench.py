@@ -21,12 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.passages import DEFAULT_MAX_CHARS
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["地方創生是什麼？", "日本的地方创生政策从哪一年开始？", "How do towns attract young people?",
            "人口減少への対策", "返乡创业有哪些补贴"]
 
 
-def corpus_passages(limit: int, max_chars: int = 240) -> list[str]:
+def corpus_passages(limit: int, max_chars: int = DEFAULT_MAX_CHARS) -> list[str]:
     """Up to ``limit`` passages of ≤ max_chars characters cut from the seed corpus paragraphs."""
     out: list[str] = []
     for path in sorted((ROOT / "corpus").glob("*.txt")):

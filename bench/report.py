@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from ingest.fileio import atomic_write_text
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,5 @@ def write_json(results: dict, out: Path) -> Path:
     """Write ``results`` to ``out`` (via a temporary file, then a rename)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    temp = out.with_name(out.name + ".tmp")
-    temp.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(temp, out)
+    atomic_write_text(out, json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     return out

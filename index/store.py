@@ -18,7 +18,6 @@ and ``NAME.cache/embeddings/`` (the embedding cache, which survives swaps).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -35,6 +34,7 @@ from index.bm25 import BM25_DIR, KeywordIndex
 from index.dense import DENSE_FILE, DenseIndex
 from index.records import SentenceVectors
 from ingest.errors import SouseiError
+from ingest.fileio import atomic_write, sha256_hex
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
 
 SCHEMA_VERSION = 2          # 2: sentence vectors
@@ -493,7 +493,7 @@ def fsync_tree_dir(directory: Path) -> None:
 
 
 def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256_hex(text)
 
 
 class EmbeddingCache:
@@ -506,7 +506,7 @@ class EmbeddingCache:
 
     @classmethod
     def open(cls, cache_dir: Path, fingerprint: str, dim: int) -> EmbeddingCache:
-        name = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:24]
+        name = sha256_hex(fingerprint)[:24]
         path = Path(cache_dir) / "embeddings" / f"{name}.npz"
         return cls(path, dim, _read_cache_file(path, fingerprint, dim))
 
@@ -527,17 +527,10 @@ class EmbeddingCache:
         keys = list(wanted) + others
         vectors = np.stack([self._entries[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, keys=np.array(keys, dtype="U64"), vectors=vectors.astype(np.float32),
-                         fingerprint=np.array(fingerprint))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)   # a full disk leaves no half-written cache behind
-            raise
+        # a full disk leaves no half-written cache behind
+        atomic_write(self.path, lambda handle: np.savez(handle, keys=np.array(keys, dtype="U64"),
+                                                        vectors=vectors.astype(np.float32),
+                                                        fingerprint=np.array(fingerprint)))
 
 
 def _read_cache_file(path: Path, fingerprint: str, dim: int) -> dict[str, np.ndarray]:

@@ -8,7 +8,6 @@ Heavy libraries are imported inside the loader that needs them.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import io
 import os
 import re
@@ -22,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ingest.errors import LoadError, SouseiError
+from ingest.fileio import sha256_hex
 from ingest.records import RawDocument
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
@@ -205,7 +205,7 @@ def load_file(path: Path, corpus_dir: Path | None = None, limits: LoadLimits = D
         source=name,
         pages=loaded.pages,
         paged=loaded.paged,
-        content_hash=hashlib.sha256(data).hexdigest(),
+        content_hash=sha256_hex(data),
         fmt=_FORMAT_NAMES.get(extension, extension.lstrip(".")),
         encoding=loaded.encoding,
         title=loaded.title,

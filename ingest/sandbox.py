@@ -19,13 +19,13 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ingest.clean import CleanResult
 from ingest.errors import LoadError
+from ingest.fileio import atomic_write_text
 from ingest.load import DEFAULT_LIMITS, LoadLimits
 from ingest.records import RawDocument
 
@@ -255,19 +255,11 @@ class OutcomeCache:
         else:
             reply = {"raw": {k: v for k, v in asdict(outcome.raw).items() if k != "source"},
                      "cleaned": asdict(outcome.cleaned)}
-        temporary = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.directory)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(reply, handle, ensure_ascii=False)
-            os.replace(temporary, self.directory / f"{key}.json")
-            temporary = None
+            atomic_write_text(self.directory / f"{key}.json", json.dumps(reply, ensure_ascii=False), durable=False)
         except OSError:
             pass
-        finally:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Forget files no longer in the corpus (and temp files of killed writers)."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -57,12 +57,6 @@ def chromium_executable() -> str:
     if not Path(path).exists():
         pytest.fail("Chromium is not installed: apt-get install -y chromium (./dev test installs it)")
     return path
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def record_timing(name: str, seconds: float) -> None:

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chat.config import PROJECT_ROOT
+from ingest.fileio import read_jsonl, sha256_hex
 
 SEED_CORPUS = PROJECT_ROOT / "corpus"
 TRACEBACK = "Traceback (most recent call last)"
@@ -206,10 +206,6 @@ def cli_subprocess(setup: Setup, *command: str, env: dict | None = None, **popen
 # --------------------------------------------------------------------------- snapshots
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def tree_snapshot(directory: Path, skip: Sequence[Path] = ()) -> dict[str, str]:
     """Relative path -> sha256 (or "->target" for links, "/" for folders) of everything under
     ``directory``, hidden files included, except below ``skip``."""
@@ -225,15 +221,14 @@ def tree_snapshot(directory: Path, skip: Sequence[Path] = ()) -> dict[str, str]:
         elif path.is_dir():
             result[key] = "/"
         else:
-            result[key] = sha256_bytes(path.read_bytes())
+            result[key] = sha256_hex(path.read_bytes())
     return result
 
 
 def index_snapshot(index_dir: Path) -> dict:
     """What an index holds: per-article entries, passage ids and every passage row."""
     manifest = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
-    rows = [json.loads(line) for line in (Path(index_dir) / "passages.jsonl").read_text(encoding="utf-8")
-            .splitlines() if line.strip()]
+    rows = read_jsonl(Path(index_dir) / "passages.jsonl")
     return {
         "articles": {a["doc_id"]: a for a in manifest["articles"]},
         "passage_ids": manifest["passage_ids"],

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.fileio import read_jsonl
 from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
     ARTIFACTS,
     HOSTILE_TITLE,
@@ -63,15 +64,11 @@ CONVERSATION = (            # six in a row, with a follow-up; each is answered w
 
 
 def dev_question(qid: str) -> dict:
-    for line in (DATA / "dev.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip() and json.loads(line)["id"] == qid:
-            return json.loads(line)
-    raise KeyError(qid)
+    return next(item for item in read_jsonl(DATA / "dev.jsonl") if item["id"] == qid)
 
 
 def negative_question() -> dict:
-    items = [json.loads(line) for line in (DATA / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    return next(item for item in items if item["gold"] == [])
+    return next(item for item in read_jsonl(DATA / "dev.jsonl") if item["gold"] == [])
 
 
 _first_answer_recorded = False

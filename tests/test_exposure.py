@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 import re
 import signal
-import socket
 import subprocess
 import sys
 
 import pytest
 
+from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
 from ingest.errors import SouseiError
 from tests.reliability_support import TRACEBACK, make_setup, run_cli, tiny_model, wait_until
@@ -42,12 +42,6 @@ def launches(monkeypatch):
 
     monkeypatch.setattr(gradio.Blocks, "launch", fake_launch)
     return calls
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_serve_defaults_to_this_machine_only(built, launches, caplog):

@@ -9,6 +9,7 @@ from chat.cli import main
 from chat.config import Config
 from chat.followup import carried_terms, is_follow_up, resolve
 from chat.service import Service
+from ingest.fileio import read_jsonl
 from tests.fakes import FakeEncoder
 
 PREVIOUS = "2020年地方創生臨時補助金的預算有多少？"
@@ -162,8 +163,7 @@ def test_followup_eval_script_scores_dialogues(setup, tmp_path):
 def test_dialogue_data_has_train_and_test_splits():
     from chat.config import PROJECT_ROOT
 
-    rows = [json.loads(line) for line in (PROJECT_ROOT / "tests" / "data" / "dialogues.jsonl").read_text(
-        encoding="utf-8").splitlines() if line.strip()]
+    rows = read_jsonl(PROJECT_ROOT / "tests" / "data" / "dialogues.jsonl")
     assert len(rows) >= 30 and all(len(r["turns"]) == 2 and r["turns"][1]["gold"] for r in rows)
     train = {r["id"] for r in rows if r["split"] == "train"}
     assert train == {f"w3d-{i}" for i in range(1, 19)} and len(rows) - len(train) >= 18

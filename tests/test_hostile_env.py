@@ -146,9 +146,13 @@ def test_a_build_removes_leftovers_of_killed_builds(tmp_path):
     stale_npz.write_bytes(b"half")
     stale_read = paths.cache / "reads" / ".tmp-killed.json"
     stale_read.write_bytes(b"half")
+    killed_writes = [paths.cache / "embeddings" / ".0123abcd.npz.k1ll3d.tmp", paths.cache / "reads" / ".k3y.json.x.tmp"]
+    for path in killed_writes:            # what ingest.fileio.atomic_write leaves when killed mid-write
+        path.write_bytes(b"half")
     stale_dir = paths.new_temp_dir()
     build_index(corpus, index, FakeEncoder())
     assert not stale_npz.exists() and not stale_read.exists() and not stale_dir.exists()
+    assert not any(path.exists() for path in killed_writes)
 
 
 needs_mounts = pytest.mark.skipif(not env.namespaces_available(), reason="needs unshare -m and tmpfs mounts (root)")

@@ -14,6 +14,7 @@ import pytest
 
 from index.build import build_index
 from ingest import metadata
+from ingest.fileio import read_jsonl
 from ingest.load import LoadLimits
 from ingest.pipeline import ingest_corpus
 from ingest.sandbox import Reader
@@ -229,8 +230,7 @@ def test_a_build_over_a_hostile_corpus_indexes_the_rest_and_names_every_bad_file
         if title is None:                          # a bad sidecar: named in a warning, the article indexed
             assert f"{stem}.txt.meta.json" in text, (stem, text)
     assert "café" in text and "Unicode normalisation" in text
-    rows = (json.loads(line) for line in (index / "articles.jsonl").read_text(encoding="utf-8").splitlines())
-    articles = {row["doc_id"]: row for row in rows}
+    articles = {row["doc_id"]: row for row in read_jsonl(index / "articles.jsonl")}
     assert SEED_IDS | set(titles) <= set(articles)
     assert {"bom": "有BOM的標題", "big5": "大五碼標題地方創生"} == {
         stem: articles[stem]["meta"]["title"] for stem, title in titles.items() if title}
@@ -288,8 +288,7 @@ def test_add_of_html_declaring_an_undefined_charset_is_accepted(world, tmp_path)
     path = hf.write_html_undefined_charset(tmp_path / "uploads")
     result = run_cli(world.argv("add", str(path), "--json"))
     assert result.code == 0 and TRACEBACK not in result.err, result.err
-    assert "undefined-charset" in {json.loads(line)["doc_id"] for line in
-                                   (world.index / "articles.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert "undefined-charset" in {row["doc_id"] for row in read_jsonl(world.index / "articles.jsonl")}
 
 
 def test_add_of_a_file_with_no_text_left_after_cleaning_is_refused(world, tmp_path):

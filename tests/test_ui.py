@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
 from chat.service import Service
 from tests.fakes import FakeEncoder
@@ -431,12 +432,6 @@ def test_busy_port_is_one_clear_line(ui):
             ui.check_port("127.0.0.1", port)
     message = str(err.value)
     assert "--port" in message and str(port) in message and "\n" not in message
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_serve_listens_on_127_0_0_1_only(ui, service):

@@ -14,13 +14,13 @@ built with one opens with the other.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.model.encoder import DEFAULT_MODEL, Encoder, Progress, QueryCachingEncoder
+from ingest.fileio import sha256_hex
 
 EXPORTS_DIR = "onnx"          # under the model cache: exports of models other than the default
 SOURCE_STAMP = "source.json"  # beside such an export: size and mtime of the files it was made from
@@ -54,7 +54,7 @@ def export_dir(model: str, cache_dir: Path) -> Path:
     if model == DEFAULT_MODEL:
         return Path(cache_dir).expanduser() / MODEL_NAME / ONNX_DIR
     slug = re.sub(r"[^A-Za-z0-9._-]+", "--", model).strip("-.")[:80]
-    return Path(cache_dir).expanduser() / EXPORTS_DIR / f"{slug}-{hashlib.sha256(model.encode()).hexdigest()[:8]}"
+    return Path(cache_dir).expanduser() / EXPORTS_DIR / f"{slug}-{sha256_hex(model)[:8]}"
 
 
 def unwrap(encoder: Encoder) -> Encoder:

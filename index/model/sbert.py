@@ -7,7 +7,6 @@ a local directory. torch and sentence-transformers are imported only inside the 
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from index.model.encoder import BATCH_SIZE, DEFAULT_MODEL, ModelUnavailableError, Progress, directory_fingerprint
+from ingest.fileio import sha256_hex
 
 
 @dataclass(eq=False)   # hashed by identity: chat.answer keeps a vector cache per encoder
@@ -179,7 +179,7 @@ def _hub_or_dir_fingerprint(model: str, loaded: Any) -> str:
     snapshot = _snapshot_dir(loaded)
     if snapshot is not None:
         return directory_fingerprint(snapshot)
-    return hashlib.sha256(f"hub:{model}".encode()).hexdigest()
+    return sha256_hex(f"hub:{model}")
 
 
 def _snapshot_dir(loaded: Any) -> Path | None:
