@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from ingest.passages import DEFAULT_MAX_CHARS
 
@@ -54,19 +55,19 @@ class Config:
             "feedback": os.environ.get("SOUSEI_FEEDBACK"),
             "admin_key": os.environ.get("SOUSEI_ADMIN_KEY"),
         }
-        values = {k: v for k, v in env.items() if v}
+        values: dict[str, object] = {k: v for k, v in env.items() if v}
         values.update({k: v for k, v in overrides.items() if v is not None})
         types = {f.name: f.type for f in fields(cls)}
         unknown = set(values) - set(types)
         if unknown:
             raise TypeError(f"unknown settings: {sorted(unknown)}")
-        converted = {}
+        converted: dict[str, Any] = {}
         for key, value in values.items():
             kind = types[key]
             if kind == "Path":
-                converted[key] = Path(value).expanduser().resolve()
+                converted[key] = Path(str(value)).expanduser().resolve()
             elif kind == "int":
-                converted[key] = int(value)
+                converted[key] = int(str(value))
             else:
                 converted[key] = value
         return replace(cls(), **converted)

@@ -22,6 +22,7 @@ from ingest.records import Article
 if TYPE_CHECKING:
     from chat.abstain import DecisionModel
     from index.model.encoder import Encoder
+    from index.search import Searcher
 
 Progress = Callable[[int, int, str], None]
 
@@ -33,9 +34,9 @@ STALE_CHECK_SECONDS = 2.0   # how often a served index looks for a rebuild made 
 class Service:
     config: Config
     say: Callable[[str], None] = print       # where progress messages of slow first steps go
-    _encoder: object | None = field(default=None, repr=False)
-    _passage_encoder: object | None = field(default=None, repr=False)
-    _searcher: object | None = field(default=None, repr=False)
+    _encoder: Encoder | None = field(default=None, repr=False)
+    _passage_encoder: Encoder | None = field(default=None, repr=False)
+    _searcher: Searcher | None = field(default=None, repr=False)
     _seen: tuple = field(default=(), repr=False)          # (inode, mtime) of the manifest last checked
     _checked: float = field(default=0.0, repr=False)
     _decision: DecisionModel | None = field(default=None, repr=False)

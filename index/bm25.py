@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ class BM25Params:
     method: str = "lucene"
 
 
-def _new_retriever(params: BM25Params):
+def _new_retriever(params: BM25Params) -> Any:    # a bm25s.BM25 (bm25s has no type information)
     import bm25s
 
     return bm25s.BM25(k1=params.k1, b=params.b, method=params.method)
@@ -34,7 +35,7 @@ def _new_retriever(params: BM25Params):
 class KeywordIndex:
     """BM25 over token lists; document ids are row numbers of the stored passages."""
 
-    def __init__(self, retriever, documents: int, params: BM25Params) -> None:
+    def __init__(self, retriever: Any, documents: int, params: BM25Params) -> None:
         self._retriever = retriever      # None when there are no documents
         self._documents = documents
         self.params = params

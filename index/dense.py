@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +50,7 @@ def as_unit_float32(vectors: np.ndarray) -> np.ndarray:
     return array
 
 
-def _new_faiss_index(dim: int, count: int, exact_max: int, hnsw: HNSWParams):
+def _new_faiss_index(dim: int, count: int, exact_max: int, hnsw: HNSWParams) -> Any:    # a faiss.Index
     import faiss
 
     if count <= exact_max:
@@ -91,7 +92,7 @@ class DenseIndex:
     graph the update rebuilds it instead.
     """
 
-    def __init__(self, faiss_index, slots: np.ndarray | None = None) -> None:
+    def __init__(self, faiss_index: Any, slots: np.ndarray | None = None) -> None:
         self._index = faiss_index
         total = int(faiss_index.ntotal)
         self.slots = np.arange(total, dtype=np.int64) if slots is None else np.asarray(slots, dtype=np.int64)
@@ -102,7 +103,7 @@ class DenseIndex:
             import faiss
 
             self._selector = faiss.IDSelectorBatch(np.sort(self.slots))
-            self._params = faiss.SearchParametersHNSW(sel=self._selector)
+            self._params = faiss.SearchParametersHNSW(sel=self._selector)  # type: ignore[attr-defined]  # SWIG class, not in faiss's stubs
 
     @classmethod
     def build(cls, vectors: np.ndarray, *, exact_max: int = EXACT_MAX_VECTORS,
@@ -126,7 +127,7 @@ class DenseIndex:
         reuse = np.asarray(reuse, dtype=np.int64)
         usable = (previous is not None and previous.kind == "hnsw" and len(vectors) > exact_max
                   and previous.dim == np.asarray(vectors).shape[1])
-        if usable:
+        if usable and previous is not None:
             fresh = np.flatnonzero(reuse < 0)
             total = previous.total + len(fresh)
             if (total - len(vectors)) / total <= max_tombstones:

@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +37,9 @@ from index.records import SentenceVectors
 from ingest.errors import SouseiError
 from ingest.fileio import atomic_write, sha256_hex
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 SCHEMA_VERSION = 2          # 2: sentence vectors
 MANIFEST_FILE = "manifest.json"
@@ -102,7 +106,7 @@ def index_paths(index_dir: Path) -> IndexPaths:
     return IndexPaths(Path(index_dir).expanduser().absolute())
 
 
-def file_lock(path: Path, timeout: float):
+def file_lock(path: Path, timeout: float) -> FileLock:
     """An OS-level lock (fcntl/msvcrt): released by the kernel when its process dies."""
     from filelock import FileLock
 
@@ -126,16 +130,16 @@ class Manifest:
     model_id: str
     model_dim: int
     model_fingerprint: str
-    segmenter: dict
+    segmenter: dict[str, Any]
     max_chars: int
     articles: tuple[ArticleEntry, ...]
     passage_ids: tuple[str, ...]
     dense_kind: str
-    bm25: dict
+    bm25: dict[str, Any]
     duplicates: tuple[tuple[str, str], ...] = ()
     created: str = ""
     build_id: str = ""
-    files: dict = field(default_factory=dict)   # relative path -> size in bytes
+    files: dict[str, Any] = field(default_factory=dict)   # relative path -> size in bytes
     sentences: int = 0                          # rows of sentence_vectors.npy
     schema: int = SCHEMA_VERSION
 
@@ -147,13 +151,13 @@ class Manifest:
     def passages(self) -> int:
         return len(self.passage_ids)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["counts"] = {"documents": self.documents, "passages": self.passages}
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> Manifest:
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         values["articles"] = tuple(ArticleEntry(**a) for a in data["articles"])
         values["passage_ids"] = tuple(data["passage_ids"])
@@ -183,7 +187,7 @@ def read_manifest(index_dir: Path) -> Manifest:
 
 
 def check_compatible(manifest: Manifest, *, model_id: str, model_dim: int, model_fingerprint: str,
-                     segmenter: dict | None) -> None:
+                     segmenter: dict[str, Any] | None) -> None:
     """Raise ``IndexMismatchError`` naming what differs between the index and the running setup."""
     problems = []
     if manifest.model_fingerprint != model_fingerprint or manifest.model_dim != model_dim:
@@ -203,36 +207,36 @@ def _canonical(value: object) -> str:
 # --------------------------------------------------------------------------- records <-> json
 
 
-def passage_to_dict(passage: Passage) -> dict:
+def passage_to_dict(passage: Passage) -> dict[str, Any]:
     data = asdict(passage)
     data["tokens"] = list(passage.tokens)
     return data
 
 
-def passage_from_dict(data: dict) -> Passage:
+def passage_from_dict(data: dict[str, Any]) -> Passage:
     # Interned: the same few thousand tokens repeat across passages (100k passages: 631 -> 146 MB).
     return Passage(**{**data, "tokens": tuple(sys.intern(t) for t in data.get("tokens", ()))})
 
 
-def article_to_dict(article: Article) -> dict:
+def article_to_dict(article: Article) -> dict[str, Any]:
     return {"doc_id": article.doc_id, "meta": asdict(article.meta), "text": article.text,
             "paragraphs": [asdict(p) for p in article.paragraphs],
             "content_hash": article.content_hash, "removed": list(article.removed)}
 
 
-def article_from_dict(data: dict) -> Article:
+def article_from_dict(data: dict[str, Any]) -> Article:
     return Article(doc_id=data["doc_id"], meta=ArticleMeta(**data["meta"]), text=data["text"],
                    paragraphs=tuple(Paragraph(**p) for p in data["paragraphs"]),
                    content_hash=data["content_hash"], removed=tuple(data.get("removed", ())))
 
 
-def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
+def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _read_jsonl(path: Path) -> Iterator[dict]:
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
@@ -307,7 +311,7 @@ def write_store(directory: Path, manifest: Manifest, passages: list[Passage], ar
     return final
 
 
-def _file_sizes(directory: Path) -> dict:
+def _file_sizes(directory: Path) -> dict[str, Any]:
     return {p.relative_to(directory).as_posix(): p.stat().st_size
             for p in sorted(directory.rglob("*")) if p.is_file() and p.name != MANIFEST_FILE}
 
@@ -515,6 +519,10 @@ class EmbeddingCache:
 
     def get(self, key: str) -> np.ndarray | None:
         return self._entries.get(key)
+
+    def vector(self, key: str) -> np.ndarray:
+        """The vector of ``key``, which must have been put or loaded (KeyError otherwise)."""
+        return self._entries[key]
 
     def put(self, keys: list[str], vectors: np.ndarray) -> None:
         for key, vector in zip(keys, np.asarray(vectors, dtype=np.float32)):

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from index.model.encoder import DEFAULT_MODEL, Encoder, Progress, QueryCachingEncoder
 from ingest.fileio import sha256_hex
@@ -37,7 +38,7 @@ class PreparedEncoders:
     created: bool
     seconds: float
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"model": self.model, "path": str(self.model_dir) if self.model_dir else None,
                 "onnx": str(self.onnx_dir), "created": self.created, "seconds": round(self.seconds, 2)}
 
@@ -105,7 +106,7 @@ def _source_dir(model: str) -> Path | None:
     return Path(found).parent if isinstance(found, str) else None
 
 
-def _stamp(directory: Path | None) -> dict:
+def _stamp(directory: Path | None) -> dict[str, Any]:
     if directory is None:
         return {}
     files = [directory / name for name in STAMP_FILES if (directory / name).is_file()]

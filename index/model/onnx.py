@@ -59,10 +59,10 @@ class OnnxExport:
     dim: int
     max_tokens: int
     pad_id: int
-    prompts: dict
+    prompts: dict[str, Any]
     split_special_tokens: bool
     model_type: str
-    files: dict                 # file name -> sha256
+    files: dict[str, Any]                 # file name -> sha256
     created: str = ""
     seconds: float = 0.0
     schema: int = EXPORT_SCHEMA
@@ -93,7 +93,7 @@ def _graph_module(st_model: Any) -> Any:
             self.transformer = st_model[0].auto_model
             self.rest = torch.nn.ModuleList(list(st_model)[1:])
 
-        def forward(self, inputs_embeds, attention_mask, position_ids):
+        def forward(self, inputs_embeds: Any, attention_mask: Any, position_ids: Any) -> Any:
             hidden = self.transformer(inputs_embeds=inputs_embeds, attention_mask=attention_mask,
                                       position_ids=position_ids).last_hidden_state
             features = {"token_embeddings": hidden, "attention_mask": attention_mask}
@@ -222,7 +222,7 @@ class OnnxEncoder:
     fingerprint: str
     export: OnnxExport = field(repr=False)
     words: np.ndarray = field(repr=False)     # memory-mapped (vocab, hidden)
-    runtime: Future = field(repr=False)       # -> (tokenizer, session)
+    runtime: Future[tuple[Any, Any]] = field(repr=False)       # -> (tokenizer, session)
 
     @classmethod
     def load(cls, directory: Path, threads: int = 1, background: bool = False) -> OnnxEncoder:
@@ -258,7 +258,8 @@ class OnnxEncoder:
             mask[i, :len(row)] = 1
         embeds = np.asarray(self.words[matrix], dtype=np.float32)
         feed = {"inputs_embeds": embeds, "attention_mask": mask, "position_ids": self._positions(matrix)}
-        return self.session.run(None, feed)[0]
+        output: np.ndarray = self.session.run(None, feed)[0]
+        return output
 
     def _positions(self, ids: np.ndarray) -> np.ndarray:
         """Position ids as the model computes them from input ids: XLM-R counts from
@@ -266,7 +267,8 @@ class OnnxEncoder:
         BERT counts from 0."""
         if self.export.model_type == "xlm-roberta":
             real = (ids != self.export.pad_id).astype(np.int64)
-            return np.cumsum(real, axis=1) * real + self.export.pad_id
+            positions: np.ndarray = np.cumsum(real, axis=1) * real + self.export.pad_id
+            return positions
         return np.broadcast_to(np.arange(ids.shape[1], dtype=np.int64), ids.shape).copy()
 
     def _encode(self, texts: Sequence[str], prompt_name: str) -> np.ndarray:

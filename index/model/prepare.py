@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ class PreparedModel:
     dtype: str = STORE_DTYPE
     onnx: Path | None = None         # the ONNX export directory (index.model.onnx)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "model": self.model, "created": self.created,
                 "seconds": round(self.seconds, 3), "source": str(self.source) if self.source else None,
                 "source_sha256": self.source_sha256, "dtype": self.dtype,
@@ -71,7 +72,7 @@ ST_POOLING = "sentence_transformers.sentence_transformer.modules.pooling.Pooling
 ST_NORMALIZE = "sentence_transformers.base.modules.normalize.Normalize"
 
 
-def sentence_transformers_files(hidden: int) -> dict[str, dict | list]:
+def sentence_transformers_files(hidden: int) -> dict[str, dict[str, Any] | list[Any]]:
     """The sentence-transformers module files: Transformer (root) → mean Pooling → Normalize."""
     return {
         "modules.json": [
@@ -94,12 +95,12 @@ def sentence_transformers_files(hidden: int) -> dict[str, dict | list]:
     }
 
 
-def _write_json(path: Path, doc: dict | list) -> None:
+def _write_json(path: Path, doc: dict[str, Any] | list[Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def write_model_dir(source: E5Bin, target: Path, manifest: dict) -> None:
+def write_model_dir(source: E5Bin, target: Path, manifest: dict[str, Any]) -> None:
     """Write the whole sentence-transformers directory into ``target`` (an empty directory)."""
     from safetensors.numpy import save_file
 
@@ -147,10 +148,11 @@ def source_version() -> str:
         return "unknown"
 
 
-def read_manifest(model_dir: Path) -> dict | None:
+def read_manifest(model_dir: Path) -> dict[str, Any] | None:
     """The manifest of a prepared directory, or None when absent or unreadable."""
     try:
-        return json.loads((model_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((model_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        return manifest
     except (OSError, ValueError):
         return None
 
@@ -162,14 +164,14 @@ def is_up_to_date(model_dir: Path, source_sha: str) -> bool:
             and (model_dir / "model.safetensors").is_file() and (model_dir / "tokenizer.json").is_file())
 
 
-def source_stamp(source: Path) -> list:
+def source_stamp(source: Path) -> list[Any]:
     """Path, size and mtime of the source file: when they match the manifest, its sha256 is not
     recomputed (reading and hashing 72 MB took ~0.3 s of every cold start)."""
     stat = source.stat()
     return [str(source.resolve()), stat.st_size, stat.st_mtime_ns]
 
 
-def build_manifest(source: Path, source_sha: str) -> dict:
+def build_manifest(source: Path, source_sha: str) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "model": MODEL_NAME, "source_package": SOURCE_PACKAGE,
             "source_version": source_version(), "source_file": source.name, "source_sha256": source_sha,
             "source_stamp": source_stamp(source),
@@ -177,7 +179,7 @@ def build_manifest(source: Path, source_sha: str) -> dict:
             "created": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
-def _write_manifest(model_dir: Path, manifest: dict) -> None:
+def _write_manifest(model_dir: Path, manifest: dict[str, Any]) -> None:
     """Replace ``sousei_manifest.json`` atomically (temporary file, fsync, rename)."""
     atomic_write_text(model_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 

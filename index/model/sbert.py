@@ -106,7 +106,7 @@ def _construct(name_or_path: str, display: str, local_only: bool) -> Any:
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start; we print our own messages
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # untyped in transformers; no "Loading weights" bar on every start; we print our own messages
 
     try:
         return SentenceTransformer(name_or_path, device="cpu", local_files_only=local_only)
