@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from chat.config import Config
 from chat.service import Service
@@ -168,7 +169,7 @@ def _ask_batch(service: Service, source: str, top_k: int | None) -> int:
         if not line.strip():
             continue
         item, problem = _batch_item(line)
-        qid = item.get("id", number) if isinstance(item, dict) else number
+        qid = item.get("id", number) if item is not None else number
         if not isinstance(qid, (str, int, float)) or isinstance(qid, bool):
             qid = number
         if problem is not None:
@@ -176,6 +177,7 @@ def _ask_batch(service: Service, source: str, top_k: int | None) -> int:
             _stderr(f"error: {label}:{number}: {problem}")
             _emit({"id": qid, "line": number, "error": problem})
             continue
+        assert item is not None                     # _batch_item gives a problem for every other case
         _emit({"id": qid, **answer_to_json(service.ask(item["q"], top_k))})
     return 1 if bad else 0
 
@@ -202,7 +204,7 @@ def _batch_lines(source: str, label: str) -> list[str]:
     return text.splitlines()
 
 
-def _batch_item(line: str) -> tuple[object, str | None]:
+def _batch_item(line: str) -> tuple[dict[str, Any] | None, str | None]:
     """(the parsed line, None) or (whatever parsed, what is wrong with it)."""
     if len(line) > MAX_BATCH_LINE:
         return None, f"line is {len(line):,} characters, over {MAX_BATCH_LINE:,}; shorten the question"

@@ -393,10 +393,10 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
         parts.append(render_not_found() if answer.message in (None, NOT_FOUND_LINE) else render_message(answer.message))
         shown = list(answer.hits[:2])
         if shown:
-            items = "".join(_chat_source(i, h.passage, (), "sousei-source-item sousei-nearest-item")
-                            for i, h in enumerate(shown, start=1))
+            nearest = "".join(_chat_source(i, h.passage, (), "sousei-source-item sousei-nearest-item")
+                              for i, h in enumerate(shown, start=1))
             parts.append(f'<p class="sousei-passages-heading">{esc(NEAREST_HEADING)}</p>'
-                         f'<ol class="sousei-sources sousei-nearest">{items}</ol>')
+                         f'<ol class="sousei-sources sousei-nearest">{nearest}</ol>')
         parts.append(_others(list(answer.hits[2:]), 3, OTHER_PASSAGES))
     parts.append(f'<span class="sousei-copy-text">{esc(answer_plain_text(answer))}</span>'
                  f'<button class="sousei-copy" type="button">{esc(COPY_LABEL)}</button>')

@@ -627,14 +627,14 @@ def _chat_tab(service: Service):
 
     outputs = [chat, stored, question]
     ask_handler = _bind(ask, service)
-    options = {"concurrency_limit": ASK_CONCURRENCY, "show_progress": "minimal"}
+    options: dict[str, Any] = {"concurrency_limit": ASK_CONCURRENCY, "show_progress": "minimal"}
     send.click(ask_handler, [question, chat], outputs, api_name="ask", **options)
-    question.submit(ask_handler, [question, chat], outputs, api_name=False, **options)
+    question.submit(ask_handler, [question, chat], outputs, api_visibility="private", **options)
     events = _event_handlers(service)
-    chat.example_select(events["example"], [chat], outputs, api_name=False, **options)
-    chat.like(events["vote"], [chat], None, api_name=False)
-    clear.click(clear_chat, None, [chat, stored, viewer], api_name=False)
-    viewer.click(events["citation"], None, [viewer], api_name=False)
+    chat.example_select(events["example"], [chat], outputs, api_visibility="private", **options)
+    chat.like(events["vote"], [chat], None, api_visibility="private")
+    clear.click(clear_chat, None, [chat, stored, viewer], api_visibility="private")
+    viewer.click(events["citation"], None, [viewer], api_visibility="private")
     return chat, stored
 
 
@@ -680,17 +680,18 @@ def _articles_tab(service: Service, app: gr.Blocks) -> None:
     status = gr.HTML(elem_id="sousei-status")
 
     listing = [table, choice, trash]
-    add.click(_with_progress(add_articles, service), [uploads, key], [status, *listing, uploads], api_name=False)
-    build.click(_with_progress(rebuild, service), [key], [status, *listing], api_name=False)
-    choice.change(_bind(article_meta, service), [choice], [title, author, published], api_name=False)
-    remove.click(ask_remove, [choice], [status, confirm_row], api_name=False)
-    cancel.click(cancel_remove, None, [status, confirm_row], api_name=False)
+    add.click(_with_progress(add_articles, service), [uploads, key], [status, *listing, uploads],
+              api_visibility="private")
+    build.click(_with_progress(rebuild, service), [key], [status, *listing], api_visibility="private")
+    choice.change(_bind(article_meta, service), [choice], [title, author, published], api_visibility="private")
+    remove.click(ask_remove, [choice], [status, confirm_row], api_visibility="private")
+    cancel.click(cancel_remove, None, [status, confirm_row], api_visibility="private")
     confirm.click(_with_progress(remove_article, service), [choice, key], [status, *listing, confirm_row],
-                  api_name=False)
-    restore.click(_with_progress(restore_article, service), [trash, key], [status, *listing], api_name=False)
+                  api_visibility="private")
+    restore.click(_with_progress(restore_article, service), [trash, key], [status, *listing], api_visibility="private")
     save.click(_with_progress(save_meta, service), [choice, title, author, published, key], [status, *listing],
-               api_name=False)
-    app.load(_bind(refresh_articles, service), None, listing, api_name=False)
+               api_visibility="private")
+    app.load(_bind(refresh_articles, service), None, listing, api_visibility="private")
 
 
 def make_app(service: Service) -> gr.Blocks:
@@ -705,7 +706,7 @@ def make_app(service: Service) -> gr.Blocks:
                 chat, stored = _chat_tab(service)
             with gr.Tab(LABEL_ARTICLES_TAB, id="articles", elem_id="sousei-tab-articles"):
                 _articles_tab(service, app)
-        app.load(restore_history, [stored], [chat], api_name=False)
+        app.load(restore_history, [stored], [chat], api_visibility="private")
     return app
 
 

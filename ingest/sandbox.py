@@ -22,6 +22,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from ingest.clean import CleanResult
 from ingest.errors import LoadError
@@ -97,6 +98,7 @@ class Reader:
         request = json.dumps({"path": str(path.absolute()), "name": name}) + "\n"
         start = time.monotonic()
         line = None
+        assert proc.stdin is not None                 # the child is started with stdin=PIPE
         try:
             proc.stdin.write(request.encode("utf-8"))
             proc.stdin.flush()
@@ -139,6 +141,7 @@ class Reader:
 
     def _read_line(self, proc: subprocess.Popen, deadline: float) -> bytes | None:
         """One reply line, or None when the child died or the deadline passed."""
+        assert proc.stdout is not None                # the child is started with stdout=PIPE
         fd = proc.stdout.fileno()
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
@@ -163,13 +166,14 @@ class Reader:
         proc.wait(timeout=_KILL_WAIT)
         for stream in (proc.stdin, proc.stdout):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except OSError:
                 pass
 
     def close(self) -> None:
         proc = self._proc
-        if proc is not None and proc.poll() is None:
+        if proc is not None and proc.poll() is None and proc.stdin is not None:
             try:
                 proc.stdin.close()       # the child ends at end of input
                 proc.wait(timeout=_KILL_WAIT)
@@ -250,9 +254,11 @@ class OutcomeCache:
         """Best effort: an unwritable cache only costs reading the file again next time."""
         key = self._key(digest, extension)
         self._used.add(key)
+        reply: dict[str, Any]
         if outcome.refusal is not None:
             reply = {"refused": outcome.refusal}
         else:
+            assert outcome.raw is not None and outcome.cleaned is not None     # a load that was not refused
             reply = {"raw": {k: v for k, v in asdict(outcome.raw).items() if k != "source"},
                      "cleaned": asdict(outcome.cleaned)}
         try:
