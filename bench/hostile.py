@@ -51,7 +51,7 @@ def _measure(command: list[str], env: dict, stdin: bytes | None, cap_seconds: fl
     proc = subprocess.Popen(command, env=env, cwd=env["PYTHONPATH"],
                             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    if stdin is not None:
+    if stdin is not None and proc.stdin is not None:
         proc.stdin.write(stdin)
         proc.stdin.close()
     out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()

@@ -143,7 +143,9 @@ def run_child(cmd: Sequence[str], *, cwd: Path, env: dict | None = None, timeout
     first: list[float] = []
     lines: list[str] = []
     errors: list[str] = []
-    err_thread = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+    assert proc.stdout is not None and proc.stderr is not None      # both are pipes
+    stderr = proc.stderr
+    err_thread = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
     err_thread.start()
     with PeakSampler(proc.pid) as sampler:
         for line in proc.stdout:
@@ -220,7 +222,7 @@ def _cpu_model() -> str:
 def _versions(names: Sequence[str]) -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
-    found = {}
+    found: dict[str, str | None] = {}
     for name in names:
         try:
             found[name] = version(name)

@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -41,8 +42,10 @@ def corpus_passages(limit: int, max_chars: int = DEFAULT_MAX_CHARS) -> list[str]
         out += out[: limit - len(out)]
     return out[:limit]
 
+T = TypeVar("T")
 
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
+
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
     start = time.perf_counter()
     value = fn()
     return time.perf_counter() - start, value

@@ -91,7 +91,8 @@ def peer_vs_sousei(index_dir: Path, corpus_dir: Path, encoder, questions: list[s
         start = time.perf_counter()
         peer.search(question)
         theirs.append(elapsed_ms(start))
-        loads.append(load_average()[0] if load_average() else None)
+        load = load_average()
+        loads.append(load[0] if load else None)
     a, b = summarize(ours), summarize(theirs)
     return {"questions": len(questions), "passages": len(peer.passages), "sousei_ms": a, "peer_ms": b,
             "ratio_p50": round(a["p50"] / b["p50"], 3) if b["p50"] else None,

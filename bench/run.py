@@ -8,8 +8,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.measure import load_average, machine_info
+
+if TYPE_CHECKING:
+    from bench.corpus import SeedText
 
 SECTIONS = ("seed_build", "warm_seed", "peer_seed", "batch_seed", "cold_ask", "server_seed", "add_one", "dense_scale",
             "large_index", "warm_large", "server_large")
@@ -45,7 +49,7 @@ class Options:
     work_dir: Path | None = None  # None = a temporary directory, removed at the end
     skip: tuple[str, ...] = ()
     say: Callable[[str], None] = print
-    checkpoint: Callable[[dict], None] | None = None   # called with the results after each section
+    checkpoint: Callable[[dict], object] | None = None   # called with the results after each section
 
 
 @dataclass
@@ -53,7 +57,7 @@ class Context:
     options: Options
     work: Path
     encoder: object = None
-    seed: object = None
+    seed: SeedText | None = None
 
     @property
     def seed_index(self) -> Path:
@@ -121,6 +125,7 @@ def section_add_one(ctx: Context) -> dict:
     from bench.rebuild import add_one_vs_rebuild
 
     sizes = ctx.options.sizes
+    assert ctx.seed is not None                  # loaded with the encoder before any section runs
     return add_one_vs_rebuild(ctx.work, ctx.seed, ctx.encoder, sizes.add_articles, sizes.adds)
 
 
@@ -133,6 +138,7 @@ def section_dense_scale(ctx: Context) -> dict:
 def section_large_index(ctx: Context) -> dict:
     from bench.bigindex import write_big_index
 
+    assert ctx.seed is not None                  # loaded with the encoder before any section runs
     return write_big_index(ctx.large_index, ctx.seed, ctx.encoder, ctx.options.sizes.large_passages)
 
 

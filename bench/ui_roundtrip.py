@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
+from typing import Any
 
 import httpx
 
@@ -84,13 +85,14 @@ def measure(url: str, history_turns: int) -> dict:
     with httpx.Client(timeout=60) as client:
         fn = fn_index(client, url)
         _, warm = call(client, url, fn, [EXAMPLE_QUESTIONS[0], []])        # model loaded, index open
-        history = []
+        history: list[Any] = []
         for _ in range(history_turns):
             _, message = call(client, url, fn, [EXAMPLE_QUESTIONS[1], history])
             history = message["output"]["data"][0]
         result: dict = {"url": url}
         for run in ("first_ask", "repeated"):     # repeated: the server's answer caches are warm, so
-            empty, longer = [], []                # what remains is the HTTP/Gradio/rendering path
+            empty: list[float] = []               # what remains is the HTTP/Gradio/rendering path
+            longer: list[float] = []
             for i, q in enumerate(questions):
                 seconds, message = call(client, url, fn, [q, [] if i < half else history])
                 if not message.get("success"):
