@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ingest.fileio import read_jsonl
 
 if TYPE_CHECKING:
-    from index.search import Searcher
+    from index.records import Hit
+
+
+class Searcher(Protocol):
+    """What evaluation needs of a searcher (``index.search.Searcher`` or a stub)."""
+
+    def search(self, query: str, top_k: int = 5, mode: str = "hybrid") -> list[Hit]: ...
 
 DEPTH = 10
 CUTOFFS = (1, 3, 5)

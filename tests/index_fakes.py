@@ -42,7 +42,8 @@ def _passages(article: Article) -> list[Passage]:
 
 def fake_ingest(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS) -> IngestResult:
     """One passage per blank-line paragraph of each ``*.txt``; identical files indexed once."""
-    articles, passages, duplicates, seen = [], [], [], {}
+    articles, passages, duplicates = [], [], []
+    seen: dict[str, str] = {}
     for path in sorted(Path(corpus_dir).glob("*.txt")):
         raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from chat.config import PROJECT_ROOT
 from ingest.fileio import read_jsonl, sha256_hex
@@ -36,6 +37,8 @@ PROBE_QUESTIONS = (
     "處方箋和藥劑要如何配送？",
     "關係人口是什麼？",
 )
+
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- tiny model
@@ -258,7 +261,7 @@ def answers(searcher, questions: Sequence[str] = PROBE_QUESTIONS) -> list[dict]:
 # --------------------------------------------------------------------------- processes and polling
 
 
-def wait_until(predicate: Callable[[], object], timeout: float, interval: float = 0.01, what: str = "") -> object:
+def wait_until(predicate: Callable[[], T], timeout: float, interval: float = 0.01, what: str = "") -> T:
     """Poll ``predicate`` until it returns a truthy value; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -327,6 +330,7 @@ class ForkRunner:
     def _reply(self, timeout: float) -> str:
         import select
 
+        assert self.proc.stdout is not None
         ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
         if not ready:
             raise AssertionError(f"fork runner gave no answer within {timeout} s")

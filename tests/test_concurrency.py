@@ -130,6 +130,7 @@ def test_eight_clients_two_hundred_questions_each(server, record_property):
     assert len(replies) == CLIENTS * QUESTIONS_PER_CLIENT, "the run hit its deadline"
     by_question: dict[str, set[str]] = {}
     for reply in replies:
+        assert reply.html is not None, reply
         by_question.setdefault(reply.question, set()).add(answer_block(reply.html))
     assert all(len(blocks) == 1 for blocks in by_question.values()), "a question got different answers"
     assert p95 < P95_LIMIT_SECONDS

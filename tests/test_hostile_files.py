@@ -194,7 +194,7 @@ def _hostile_corpus(root: Path, hostile_dir: Path) -> tuple[Path, list[str]]:
     return corpus, expected
 
 
-def _sidecars(corpus: Path) -> dict[str, str]:
+def _sidecars(corpus: Path) -> dict[str, str | None]:
     """Articles with bad sidecars (still indexed); returns doc id -> expected title."""
     cases = {
         "bom": ("\ufeff" + json.dumps({"title": "有BOM的標題"}, ensure_ascii=False)).encode("utf-8"),

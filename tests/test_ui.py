@@ -402,7 +402,7 @@ def test_default_host_is_local_and_quiet(ui, caplog):
 
 
 def test_other_host_is_logged_with_a_warning(ui, caplog):
-    said = []
+    said: list[str] = []
     with caplog.at_level(logging.WARNING, logger="sousei.ui"):
         assert ui.check_host("0.0.0.0", said.append) is False
     assert said and "0.0.0.0" in said[0] and "--admin-key" in said[0]
