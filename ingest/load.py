@@ -22,10 +22,10 @@ from pathlib import Path
 
 from ingest.errors import LoadError, SouseiError
 from ingest.fileio import sha256_hex
+from ingest.metadata import SIDECAR_SUFFIX
 from ingest.records import RawDocument
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-SIDECAR_SUFFIX = ".meta.json"
 _FORMAT_NAMES = {".htm": "html"}
 
 _SUPPORTED_HINT = ", ".join(SUPPORTED_EXTENSIONS)

