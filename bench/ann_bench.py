@@ -151,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"hnsw  n={n:>7}  M={row.m} efC={row.ef_construction} ef={row.ef_search:>4}  "
                       f"build={row.build_s:6.1f} s  p50={row.p50_ms:7.3f} ms  p95={row.p95_ms:7.3f} ms  "
                       f"recall@10={row.recall_at_10:.4f}", flush=True)
-    report = {"dim": DIM, "k": K, "queries": args.queries, "vectors": (f"Gaussian fitted to {len(sample)} real embeddings ({args.sample.name})" if sample is not None
-                           else f"synthetic, clustered (spread {args.spread})"),
+    source = (f"Gaussian fitted to {len(sample)} real embeddings ({args.sample.name})" if sample is not None
+              else f"synthetic, clustered (spread {args.spread})")
+    report = {"dim": DIM, "k": K, "queries": args.queries, "vectors": source,
               "flat": [asdict(r) for r in flat_rows], "hnsw": [asdict(r) for r in hnsw_rows]}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ import numpy as np
 
 from bench.corpus import SeedText, synthetic_store_parts
 from bench.rebuild import fresh_dir
+from ingest.passages import DEFAULT_MAX_CHARS
 
 VECTORS_NOTE = ("passage text: seed sentences re-combined; passage vectors: synthetic "
                 "(bench.ann_bench.clustered_vectors); sentence vectors: the passage's vector plus noise; "
@@ -52,8 +53,7 @@ def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, ran
     """Write an index of about ``passages`` passages to ``index_dir``; returns sizes and timings."""
     from bench.ann_bench import clustered_vectors
     from index.bm25 import BM25Params, KeywordIndex
-    from index.build import make_manifest
-    from index.build import passage_sentence_spans
+    from index.build import make_manifest, passage_sentence_spans
     from index.dense import DenseIndex
     from index.store import SentenceTable, write_store
     from ingest.segment import segmenter_fingerprint
@@ -70,7 +70,8 @@ def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, ran
     begin = time.perf_counter()
     keyword = KeywordIndex.build([p.tokens for p in cut], BM25Params())
     bm25_s = time.perf_counter() - begin
-    manifest = make_manifest(articles, cut, encoder, segmenter_fingerprint(), 240, dense.kind, BM25Params(), ())
+    manifest = make_manifest(articles, cut, encoder, segmenter_fingerprint(), DEFAULT_MAX_CHARS, dense.kind,
+                             BM25Params(), ())
     directory = fresh_dir(index_dir)
     directory.mkdir(parents=True)
     begin = time.perf_counter()

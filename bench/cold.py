@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from bench.encoders import ROOT, cli_cmd
 from bench.measure import child_env, run_child, summarize
@@ -50,7 +51,7 @@ def import_profile(kind: str, index_dir: Path, corpus_dir: Path, top: int = 12) 
 
 def slowest_imports(stderr: str, top: int) -> list[dict]:
     """Parse ``-X importtime`` output: top-level imports (one leading space) by cumulative time."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for line in stderr.splitlines():
         parts = line[len("import time:"):].split("|") if line.startswith("import time:") else []
         if len(parts) != 3 or not parts[1].strip().isdigit():

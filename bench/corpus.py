@@ -20,10 +20,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.passages import DEFAULT_MAX_CHARS
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]+[」』）)】〕》”’\"']*|[^。！？；!?;\n]+")
-MAX_PASSAGE_CHARS = 240
+MAX_PASSAGE_CHARS = DEFAULT_MAX_CHARS
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ class TokenCache:
 
 def passage_text(seed: SeedText, rng: random.Random) -> list[str]:
     """Sentences of one passage (≤ MAX_PASSAGE_CHARS, like ``ingest.passages``)."""
-    sentences, length = [], 0
+    sentences: list[str] = []
+    length = 0
     for sentence in sentence_run(seed, rng, 4) + sentence_run(seed, rng, 2):
         if sentences and length + len(sentence) > MAX_PASSAGE_CHARS:
             break
@@ -148,9 +150,11 @@ def synthetic_article(seed: SeedText, rng: random.Random, number: int, passages:
 
     doc_id = f"synth_{number:06d}"
     title = article_title(seed, rng, number)
-    paragraphs, cut, offset = [], [], 0
+    paragraphs: list[Paragraph] = []
+    cut: list[Passage] = []
+    offset = 0
     seen: set[str] = set()
-    for number_in_article in range(1, passages + 1):
+    for _ in range(passages):
         sentences = passage_text(seed, rng)
         text = "".join(sentences)
         if text in seen:
@@ -172,7 +176,8 @@ def synthetic_store_parts(seed: SeedText, passages: int, random_seed: int = 0,
     """About ``passages`` passages in articles of ``per_article`` (repeats inside an article dropped)."""
     rng = random.Random(random_seed)
     tokens = TokenCache()
-    articles, cut = [], []
+    articles: list[Article] = []
+    cut: list[Passage] = []
     number = 0
     while len(cut) < passages:
         article, more = synthetic_article(seed, rng, number, min(per_article, passages - len(cut)), tokens)

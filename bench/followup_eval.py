@@ -13,6 +13,7 @@ from pathlib import Path
 
 from chat.config import PROJECT_ROOT, Config
 from chat.service import Service
+from ingest.fileio import read_jsonl
 
 
 def first_quote_hit(answer, gold: list[str]) -> bool:
@@ -20,7 +21,7 @@ def first_quote_hit(answer, gold: list[str]) -> bool:
 
 
 def run(path: Path, split: str | None, service: Service, verbose: bool = False) -> dict:
-    dialogues = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    dialogues = read_jsonl(path)
     if split:
         dialogues = [d for d in dialogues if d.get("split") == split]
     with_previous = alone = first_turn = 0

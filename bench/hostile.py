@@ -20,9 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import psutil
 
@@ -48,9 +48,10 @@ class Case:
 
 def _measure(command: list[str], env: dict, stdin: bytes | None, cap_seconds: float, cap_bytes: int) -> tuple:
     start = time.monotonic()
-    proc = subprocess.Popen(command, env=env, cwd=env["PYTHONPATH"], stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+    proc = subprocess.Popen(command, env=env, cwd=env["PYTHONPATH"],
+                            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    if stdin is not None:
+    if stdin is not None and proc.stdin is not None:
         proc.stdin.write(stdin)
         proc.stdin.close()
     out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()

@@ -14,9 +14,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -101,7 +101,7 @@ class PeakSampler:
         self.peak = max(self.peak, rss, hwm or 0)
         return rss
 
-    def __enter__(self) -> "PeakSampler":
+    def __enter__(self) -> PeakSampler:
         self._thread.start()
         return self
 
@@ -143,7 +143,9 @@ def run_child(cmd: Sequence[str], *, cwd: Path, env: dict | None = None, timeout
     first: list[float] = []
     lines: list[str] = []
     errors: list[str] = []
-    err_thread = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+    assert proc.stdout is not None and proc.stderr is not None      # both are pipes
+    stderr = proc.stderr
+    err_thread = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
     err_thread.start()
     with PeakSampler(proc.pid) as sampler:
         for line in proc.stdout:
@@ -168,6 +170,7 @@ def python_cmd(*args: str) -> list[str]:
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (the one helper for servers in tests and bench)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -219,7 +222,7 @@ def _cpu_model() -> str:
 def _versions(names: Sequence[str]) -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
-    found = {}
+    found: dict[str, str | None] = {}
     for name in names:
         try:
             found[name] = version(name)

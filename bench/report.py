@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from ingest.fileio import atomic_write_text
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def _fmt(value) -> str:
 def stage_rows(label: str, warm: dict | None) -> list[tuple[str, str]]:
     if not warm:
         return []
-    rows = [(f"{label}: questions / passages / dense", f"{warm['questions']} / {warm['passages']} / {warm['dense_kind']}")]
+    rows = [(f"{label}: questions / passages / dense",
+             f"{warm['questions']} / {warm['passages']} / {warm['dense_kind']}")]
     for stage, stats in warm["stages_ms"].items():
         rows.append((f"{label}: {stage} ms p50 / p95", f"{_fmt(stats['p50'])} / {_fmt(stats['p95'])}"))
     return rows
@@ -97,12 +99,15 @@ def peer_rows(results: dict) -> list[tuple[str, str]]:
     rows = []
     peer = results.get("peer_seed")
     if peer:
-        rows.append(("same run: sousei ask ms p50 / p95", f"{_fmt(peer['sousei_ms']['p50'])} / {_fmt(peer['sousei_ms']['p95'])}"))
-        rows.append(("same run: peer baseline ms p50 / p95", f"{_fmt(peer['peer_ms']['p50'])} / {_fmt(peer['peer_ms']['p95'])}"))
+        rows.append(("same run: sousei ask ms p50 / p95",
+                     f"{_fmt(peer['sousei_ms']['p50'])} / {_fmt(peer['sousei_ms']['p95'])}"))
+        rows.append(("same run: peer baseline ms p50 / p95",
+                     f"{_fmt(peer['peer_ms']['p50'])} / {_fmt(peer['peer_ms']['p95'])}"))
         rows.append(("sousei / peer: p50 / p95", f"{_fmt(peer['ratio_p50'])} / {_fmt(peer['ratio_p95'])}"))
     batch = results.get("batch_seed")
     if batch:
-        rows.append(("ask --batch: ms per question (questions)", f"{_fmt(batch['per_question_ms'])} ({batch['questions']})"))
+        rows.append(("ask --batch: ms per question (questions)",
+                     f"{_fmt(batch['per_question_ms'])} ({batch['questions']})"))
     return rows
 
 
@@ -144,8 +149,10 @@ def process_rows(results: dict) -> list[tuple[str, str]]:
     for key, label in (("server_seed", "UI seed"), ("server_large", "UI large")):
         server = results.get(key)
         if server:
-            rows.append((f"{label}: ready s / first answer s", f"{_fmt(server['ready_s'])} / {_fmt(server['first_answer_s'])}"))
-            rows.append((f"{label}: peak RSS MB / after MB", f"{_fmt(server['peak_rss_mb'])} / {_fmt(server['rss_after_mb'])}"))
+            rows.append((f"{label}: ready s / first answer s",
+                         f"{_fmt(server['ready_s'])} / {_fmt(server['first_answer_s'])}"))
+            rows.append((f"{label}: peak RSS MB / after MB",
+                         f"{_fmt(server['peak_rss_mb'])} / {_fmt(server['rss_after_mb'])}"))
             rows.append((f"{label}: warm UI answer ms p50", _fmt(server["warm_ui_ms"]["p50"])))
     return rows
 
@@ -159,7 +166,8 @@ def table_lines(results: dict) -> list[str]:
     lines.append("")
     for target in results.get("targets", []):
         status = {True: "met", False: "NOT MET", None: "not measured"}[target["met"]]
-        lines.append(f"target {target['name']:<40} {target['target']:<14} measured {_fmt(target['measured']):<10} {status}")
+        lines.append(f"target {target['name']:<40} {target['target']:<14} "
+                     f"measured {_fmt(target['measured']):<10} {status}")
     for note in results.get("meta", {}).get("notes", []):
         lines.append(f"note: {note}")
     return lines
@@ -169,7 +177,5 @@ def write_json(results: dict, out: Path) -> Path:
     """Write ``results`` to ``out`` (via a temporary file, then a rename)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    temp = out.with_name(out.name + ".tmp")
-    temp.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(temp, out)
+    atomic_write_text(out, json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     return out

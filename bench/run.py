@@ -4,12 +4,16 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from bench.measure import load_average, machine_info
+
+if TYPE_CHECKING:
+    from bench.corpus import SeedText
 
 SECTIONS = ("seed_build", "warm_seed", "peer_seed", "batch_seed", "cold_ask", "server_seed", "add_one", "dense_scale",
             "large_index", "warm_large", "server_large")
@@ -45,7 +49,7 @@ class Options:
     work_dir: Path | None = None  # None = a temporary directory, removed at the end
     skip: tuple[str, ...] = ()
     say: Callable[[str], None] = print
-    checkpoint: Callable[[dict], None] | None = None   # called with the results after each section
+    checkpoint: Callable[[dict], object] | None = None   # called with the results after each section
 
 
 @dataclass
@@ -53,7 +57,7 @@ class Context:
     options: Options
     work: Path
     encoder: object = None
-    seed: object = None
+    seed: SeedText | None = None
 
     @property
     def seed_index(self) -> Path:
@@ -121,6 +125,7 @@ def section_add_one(ctx: Context) -> dict:
     from bench.rebuild import add_one_vs_rebuild
 
     sizes = ctx.options.sizes
+    assert ctx.seed is not None                  # loaded with the encoder before any section runs
     return add_one_vs_rebuild(ctx.work, ctx.seed, ctx.encoder, sizes.add_articles, sizes.adds)
 
 
@@ -133,13 +138,15 @@ def section_dense_scale(ctx: Context) -> dict:
 def section_large_index(ctx: Context) -> dict:
     from bench.bigindex import write_big_index
 
+    assert ctx.seed is not None                  # loaded with the encoder before any section runs
     return write_big_index(ctx.large_index, ctx.seed, ctx.encoder, ctx.options.sizes.large_passages)
 
 
 def section_warm_large(ctx: Context) -> dict:
     from bench.warm import warm_ask
 
-    return warm_ask(ctx.large_index, ctx.options.seed_corpus, ctx.encoder, _questions(ctx.options.sizes.large_questions))
+    questions = _questions(ctx.options.sizes.large_questions)
+    return warm_ask(ctx.large_index, ctx.options.seed_corpus, ctx.encoder, questions)
 
 
 def section_server_large(ctx: Context) -> dict:
@@ -147,8 +154,8 @@ def section_server_large(ctx: Context) -> dict:
 
 
 RUNNERS = {name: globals()[f"section_{name}"] for name in SECTIONS}
-NEEDS = {"warm_seed": "seed_build", "peer_seed": "seed_build", "batch_seed": "seed_build", "cold_ask": "seed_build", "server_seed": "seed_build",
-         "warm_large": "large_index", "server_large": "large_index"}
+NEEDS = {"warm_seed": "seed_build", "peer_seed": "seed_build", "batch_seed": "seed_build", "cold_ask": "seed_build",
+         "server_seed": "seed_build", "warm_large": "large_index", "server_large": "large_index"}
 
 
 def notes(options: Options) -> list[str]:
@@ -198,7 +205,7 @@ def run_benchmark(options: Options) -> dict:
     work = Path(options.work_dir or tempfile.mkdtemp(prefix="sousei-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    results: dict = {"meta": {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    results: dict = {"meta": {"started": datetime.now(UTC).isoformat(timespec="seconds"),
                               "quick": options.sizes != FULL, "encoder": options.encoder,
                               "sizes": asdict(options.sizes), "machine": machine_info(),
                               "notes": notes(options), "section_seconds": {}}}

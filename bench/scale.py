@@ -9,8 +9,8 @@ vectors (``bench.ann_bench.clustered_vectors``); the HNSW parameters are the one
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from bench.encoders import ROOT, cli_cmd
 from bench.measure import MB, PeakSampler, child_env, free_port, summarize, wait_for_port

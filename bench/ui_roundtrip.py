@@ -19,11 +19,13 @@ import subprocess
 import sys
 import time
 import uuid
+from typing import Any
 
 import httpx
 
 from chat.config import PROJECT_ROOT
 from chat.ui import EXAMPLE_QUESTIONS
+from ingest.fileio import read_jsonl
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "answer_questions.jsonl"
 
@@ -78,18 +80,19 @@ def summary(times: list[float]) -> dict:
 
 
 def measure(url: str, history_turns: int) -> dict:
-    questions = [json.loads(line)["q"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [row["q"] for row in read_jsonl(QUESTIONS)]
     half = len(questions) // 2
     with httpx.Client(timeout=60) as client:
         fn = fn_index(client, url)
         _, warm = call(client, url, fn, [EXAMPLE_QUESTIONS[0], []])        # model loaded, index open
-        history = []
+        history: list[Any] = []
         for _ in range(history_turns):
             _, message = call(client, url, fn, [EXAMPLE_QUESTIONS[1], history])
             history = message["output"]["data"][0]
         result: dict = {"url": url}
         for run in ("first_ask", "repeated"):     # repeated: the server's answer caches are warm, so
-            empty, longer = [], []                # what remains is the HTTP/Gradio/rendering path
+            empty: list[float] = []               # what remains is the HTTP/Gradio/rendering path
+            longer: list[float] = []
             for i, q in enumerate(questions):
                 seconds, message = call(client, url, fn, [q, [] if i < half else history])
                 if not message.get("success"):

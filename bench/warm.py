@@ -8,11 +8,11 @@ process's CPU time per ask (all threads): on a shared machine it separates cost 
 """
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 from bench.measure import elapsed_ms, summarize
+from ingest.fileio import read_jsonl
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 WARMUP = ("暖身問題：地方創生是什麼？", "warm-up question about regional revitalisation", "補助金")
@@ -23,11 +23,10 @@ def load_questions(data_dir: Path = DATA) -> list[str]:
     """Every distinct ``q`` of the JSON-lines question sets in ``tests/data`` (file order)."""
     questions: dict[str, None] = {}
     for path in sorted(Path(data_dir).glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                text = json.loads(line).get("q")
-                if isinstance(text, str) and text.strip():
-                    questions.setdefault(text.strip(), None)
+        for row in read_jsonl(path):
+            text = row.get("q")
+            if isinstance(text, str) and text.strip():
+                questions.setdefault(text.strip(), None)
     return list(questions)
 
 
@@ -50,7 +49,6 @@ class TimedSearch:
 def make_service(index_dir: Path, corpus_dir: Path, encoder):
     from chat.config import Config
     from chat.service import Service
-
     from index.model.encoder import QueryCachingEncoder
     from index.model.factory import unwrap
 

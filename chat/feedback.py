@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.errors import SouseiError
@@ -24,7 +24,7 @@ def record(path: Path, question: str, passage_ids: list[str], vote: str) -> dict
     if vote not in VOTES:
         raise SouseiError(f"vote must be one of {', '.join(VOTES)}, not {vote!r}")
     entry = {
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "question": str(question)[:MAX_QUESTION_CHARS],
         "passages": [str(p)[:200] for p in passage_ids][:MAX_PASSAGES],
         "vote": vote,

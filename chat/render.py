@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 from chat.abstain import NOT_FOUND_LINE
 from chat.records import Answer
-from ingest.records import Article, Passage
 from index.records import Hit
+from ingest.records import Article, Passage
 
 NEAREST_HEADING = "最接近的段落（僅供參考，並未直接回答問題）："
 SOURCES_HEADING = "引用段落："
@@ -206,9 +206,11 @@ def render_source(article: Article, cited: Passage | None = None, terms: Sequenc
         body = highlight(p.text, terms) if p.number == target else esc(p.text)
         label = f'<span class="sousei-loc">{esc(location_label(p.number, p.page))}</span>'
         if p.number == target:
-            paras.append(f'<p id="sousei-cited" class="sousei-para sousei-cited" data-paragraph="{p.number}">{label} {body}</p>')
+            paras.append(f'<p id="sousei-cited" class="sousei-para sousei-cited" '
+                         f'data-paragraph="{p.number}">{label} {body}</p>')
         else:
-            paras.append(f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">{label} {body}</p>')
+            paras.append(f'<p id="sousei-para-{p.number}" class="sousei-para" '
+                         f'data-paragraph="{p.number}">{label} {body}</p>')
     return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{"".join(paras)}</div>'
 
 
@@ -398,10 +400,10 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
         parts.append(render_not_found() if answer.message in (None, NOT_FOUND_LINE) else render_message(answer.message))
         shown = list(answer.hits[:2])
         if shown:
-            items = "".join(_chat_source(i, h.passage, (), "sousei-source-item sousei-nearest-item")
-                            for i, h in enumerate(shown, start=1))
+            nearest = "".join(_chat_source(i, h.passage, (), "sousei-source-item sousei-nearest-item")
+                              for i, h in enumerate(shown, start=1))
             parts.append(f'<p class="sousei-passages-heading">{esc(NEAREST_HEADING)}</p>'
-                         f'<ol class="sousei-sources sousei-nearest">{items}</ol>')
+                         f'<ol class="sousei-sources sousei-nearest">{nearest}</ol>')
         parts.append(_others(list(answer.hits[2:]), 3, OTHER_PASSAGES))
     parts.append(f'<span class="sousei-copy-text">{esc(answer_plain_text(answer))}</span>'
                  f'<button class="sousei-copy" type="button">{esc(COPY_LABEL)}</button>')

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from chat.config import Config
 from chat.records import Answer
@@ -20,6 +21,8 @@ from ingest.records import Article
 
 if TYPE_CHECKING:
     from chat.abstain import DecisionModel
+    from index.model.encoder import Encoder
+    from index.search import Searcher
 
 Progress = Callable[[int, int, str], None]
 
@@ -31,14 +34,26 @@ STALE_CHECK_SECONDS = 2.0   # how often a served index looks for a rebuild made 
 class Service:
     config: Config
     say: Callable[[str], None] = print       # where progress messages of slow first steps go
-    _encoder: object | None = field(default=None, repr=False)
-    _passage_encoder: object | None = field(default=None, repr=False)
-    _searcher: object | None = field(default=None, repr=False)
+    _encoder: Encoder | None = field(default=None, repr=False)
+    _passage_encoder: Encoder | None = field(default=None, repr=False)
+    _searcher: Searcher | None = field(default=None, repr=False)
     _seen: tuple = field(default=(), repr=False)          # (inode, mtime) of the manifest last checked
     _checked: float = field(default=0.0, repr=False)
-    _decision: "DecisionModel | None" = field(default=None, repr=False)
+    _decision: DecisionModel | None = field(default=None, repr=False)
     _open_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)    # model + open index
     _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)   # build / add / remove
+
+    @classmethod
+    def with_encoder(cls, config: Config, encoder: Encoder, say: Callable[[str], None] = print) -> Service:
+        """A service whose questions (and, through ``index.model.factory``, passages) are encoded by
+        ``encoder`` instead of the configured model: a fake encoder in tests, or one model shared by
+        several services in one process."""
+        return cls(config, say=say, _encoder=encoder)
+
+    @property
+    def index_is_open(self) -> bool:
+        """Whether an index has been opened (asking opens it; a missing index leaves it closed)."""
+        return self._searcher is not None
 
     def encoder(self):
         """The query encoder, loaded once (``index.model.factory`` decides which: the model's
@@ -110,7 +125,7 @@ class Service:
             answer = answer_question(question, self.searcher(), top_k=top_k, decision=decision)
         return answer
 
-    def decision(self) -> "DecisionModel":
+    def decision(self) -> DecisionModel:
         """The fitted found / not-found decision and sentence ranker, read once."""
         if self._decision is None:
             from chat.abstain import DecisionModel

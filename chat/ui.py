@@ -18,17 +18,18 @@ Every string from an article, a file name or the user goes through ``chat.render
 """
 from __future__ import annotations
 
+import errno
 import hmac
 import html
 import logging
 import os
 import re
-import errno
 import socket
 import tempfile
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ingest.errors import SouseiError
 
@@ -264,7 +265,7 @@ def bounded(history: Sequence[dict], max_turns: int) -> list[dict]:
     return list(history)[-2 * max_turns:] if max_turns > 0 else []
 
 
-def answer_message(service: "Service", question: str, previous: str | None) -> str:
+def answer_message(service: Service, question: str, previous: str | None) -> str:
     """The rendered answer (or the error message, e.g. no index yet) for the chat."""
     from chat.render import render_chat_answer, render_message
 
@@ -276,7 +277,7 @@ def answer_message(service: "Service", question: str, previous: str | None) -> s
     return render_chat_answer(answer, question, searched)
 
 
-def ask(service: "Service", question: str, history: list[dict] | None):
+def ask(service: Service, question: str, history: list[dict] | None):
     """Handler for 送出 / Enter / an example: returns (chat log, the copy kept in the browser, cleared textbox)."""
     from chat.render import esc, render_message, short_question
 
@@ -287,8 +288,9 @@ def ask(service: "Service", question: str, history: list[dict] | None):
     cap = service.config.max_question_chars
     if len(question) > cap:
         reply = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
+        error_html = f'<div class="sousei-answer" data-found="error">{reply}</div>'
         history = history + [{"role": "user", "content": esc(short_question(question))},
-                             {"role": "assistant", "content": f'<div class="sousei-answer" data-found="error">{reply}</div>'}]
+                             {"role": "assistant", "content": error_html}]
     else:
         reply = answer_message(service, question, previous_question(history))
         history = history + [{"role": "user", "content": esc(short_question(question))},
@@ -297,7 +299,7 @@ def ask(service: "Service", question: str, history: list[dict] | None):
     return history, history, ""
 
 
-def ask_example(service: "Service", history: list[dict] | None, evt: "gr.SelectData"):
+def ask_example(service: Service, history: list[dict] | None, evt: gr.SelectData):
     value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
     return ask(service, str(value.get("text", "")), history)
 
@@ -311,7 +313,7 @@ def clear_chat():
     return [], [], render_placeholder(EMPTY_VIEWER)
 
 
-def record_vote(service: "Service", history: list[dict] | None, evt: "gr.LikeData") -> None:
+def record_vote(service: Service, history: list[dict] | None, evt: gr.LikeData) -> None:
     """👍/👎 on an answer: its question, the cited passage ids and the vote go to the feedback file."""
     history = history or []
     index = evt.index if isinstance(evt.index, int) else evt.index[0]
@@ -325,7 +327,7 @@ def record_vote(service: "Service", history: list[dict] | None, evt: "gr.LikeDat
     service.record_feedback(asked_question(message), passages, vote)
 
 
-def show_source(service: "Service", href: str) -> str:
+def show_source(service: Service, href: str) -> str:
     """The cited paragraph inside its whole article, the quoted sentence marked
     (``href`` is a citation link, ``chat.render.citation_href``)."""
     from chat.render import parse_citation_href, render_message, render_viewer
@@ -345,7 +347,7 @@ def show_source(service: "Service", href: str) -> str:
     return render_viewer(article, passage, [quote] if quote else [])
 
 
-def on_citation(service: "Service", evt: "gr.EventData") -> str:
+def on_citation(service: Service, evt: gr.EventData) -> str:
     data = getattr(evt, "_data", None) or {}
     return show_source(service, str(data.get("href", ""))[:300])
 
@@ -360,7 +362,7 @@ def admin_allowed(config, key: str | None) -> bool:
     return bool(config.admin_key) and hmac.compare_digest(str(key or "").encode(), config.admin_key.encode())
 
 
-def article_rows(service: "Service") -> list[tuple[str, str, str, int, int, str]]:
+def article_rows(service: Service) -> list[tuple[str, str, str, int, int, str]]:
     """(title, author, date, paragraphs, passages, doc_id) for every indexed article."""
     counts: dict[str, int] = {}
     for passage in service.searcher().passages:
@@ -383,7 +385,7 @@ def article_choices(rows: Sequence[tuple]) -> list[tuple[str, str]]:
     return [(f"{row[0]}（{row[-1]}）", row[-1]) for row in rows]
 
 
-def refresh_articles(service: "Service"):
+def refresh_articles(service: Service):
     """Article table, the article dropdown and the trash dropdown."""
     import gradio as gr
 
@@ -429,7 +431,7 @@ def upload_paths(files: Sequence[Any] | None) -> list[Path]:
     """Local paths of the files Gradio received (strings or objects with ``.name``/``.path``)."""
     paths = []
     for item in files or []:
-        path = item if isinstance(item, (str, Path)) else getattr(item, "path", None) or getattr(item, "name")
+        path = item if isinstance(item, (str, Path)) else getattr(item, "path", None) or item.name
         paths.append(Path(path))
     return paths
 
@@ -447,7 +449,7 @@ def discard_uploads(paths: Sequence[Path]) -> None:
             resolved.unlink(missing_ok=True)
 
 
-def _guarded(service: "Service", key: str | None, n_outputs: int):
+def _guarded(service: Service, key: str | None, n_outputs: int):
     """``None`` when the call may change articles; otherwise the refusal outputs."""
     if admin_allowed(service.config, key):
         return None
@@ -455,7 +457,7 @@ def _guarded(service: "Service", key: str | None, n_outputs: int):
     return (render_status([message], error=True), *refresh_articles(service))[:n_outputs]
 
 
-def add_articles(service: "Service", files, key: str | None = None, progress: Callable[..., Any] | None = None):
+def add_articles(service: Service, files, key: str | None = None, progress: Callable[..., Any] | None = None):
     """Copy the uploads into the corpus and rebuild; (status, table, choices, trash, cleared files)."""
     paths = upload_paths(files)
     try:
@@ -474,7 +476,7 @@ def add_articles(service: "Service", files, key: str | None = None, progress: Ca
         discard_uploads(paths)
 
 
-def rebuild(service: "Service", key: str | None = None, progress: Callable[..., Any] | None = None):
+def rebuild(service: Service, key: str | None = None, progress: Callable[..., Any] | None = None):
     refused = _guarded(service, key, 4)
     if refused:
         return refused
@@ -500,7 +502,7 @@ def cancel_remove():
     return render_status([]), gr.update(visible=False)
 
 
-def remove_article(service: "Service", doc_id: str | None, key: str | None = None,
+def remove_article(service: Service, doc_id: str | None, key: str | None = None,
                    progress: Callable[..., Any] | None = None):
     """Moves the article to the trash and rebuilds; (status, table, choices, trash, confirm row)."""
     import gradio as gr
@@ -519,7 +521,7 @@ def remove_article(service: "Service", doc_id: str | None, key: str | None = Non
     return (render_status(lines), *refresh_articles(service), hide)
 
 
-def restore_article(service: "Service", doc_id: str | None, key: str | None = None,
+def restore_article(service: Service, doc_id: str | None, key: str | None = None,
                     progress: Callable[..., Any] | None = None):
     refused = _guarded(service, key, 4)
     if refused:
@@ -533,7 +535,7 @@ def restore_article(service: "Service", doc_id: str | None, key: str | None = No
     return (render_status([f"已還原：{doc_id}", *report_lines(report)]), *refresh_articles(service))
 
 
-def article_meta(service: "Service", doc_id: str | None):
+def article_meta(service: Service, doc_id: str | None):
     """Title, author and date of the chosen article, for editing."""
     if not doc_id:
         return "", "", ""
@@ -544,7 +546,7 @@ def article_meta(service: "Service", doc_id: str | None):
     return meta.title, meta.author or "", meta.published or ""
 
 
-def save_meta(service: "Service", doc_id: str | None, title: str, author: str, published: str,
+def save_meta(service: Service, doc_id: str | None, title: str, author: str, published: str,
               key: str | None = None, progress: Callable[..., Any] | None = None):
     refused = _guarded(service, key, 4)
     if refused:
@@ -561,7 +563,7 @@ def save_meta(service: "Service", doc_id: str | None, title: str, author: str, p
 # --------------------------------------------------------------------------- wiring
 
 
-def _bind(fn: Callable[..., Any], service: "Service") -> Callable[..., Any]:
+def _bind(fn: Callable[..., Any], service: Service) -> Callable[..., Any]:
     """``fn`` with ``service`` as first argument, as a plain function (Gradio inspects handlers)."""
 
     def handler(*args):
@@ -571,7 +573,7 @@ def _bind(fn: Callable[..., Any], service: "Service") -> Callable[..., Any]:
     return handler
 
 
-def _with_progress(fn: Callable[..., Any], service: "Service") -> Callable[..., Any]:
+def _with_progress(fn: Callable[..., Any], service: Service) -> Callable[..., Any]:
     """A Gradio handler with a ``gr.Progress`` default argument (how Gradio shows a progress bar)."""
     import gradio as gr
 
@@ -582,7 +584,7 @@ def _with_progress(fn: Callable[..., Any], service: "Service") -> Callable[..., 
     return handler
 
 
-def _event_handlers(service: "Service") -> dict[str, Callable[..., Any]]:
+def _event_handlers(service: Service) -> dict[str, Callable[..., Any]]:
     """Chat handlers taking Gradio event data (the ``evt`` annotation tells Gradio to pass it)."""
     import gradio as gr
 
@@ -601,7 +603,7 @@ def _event_handlers(service: "Service") -> dict[str, Callable[..., Any]]:
     return {"example": on_example, "vote": on_vote, "citation": on_viewer_click}
 
 
-def _chat_tab(service: "Service"):
+def _chat_tab(service: Service):
     import gradio as gr
 
     stored = gr.BrowserState([], storage_key=HISTORY_KEY)
@@ -613,7 +615,8 @@ def _chat_tab(service: "Service"):
                               placeholder=EMPTY_CHAT, examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
                               group_consecutive_messages=False, layout="bubble")
             with gr.Row(equal_height=True):
-                question = gr.Textbox(show_label=False, placeholder=PLACEHOLDER_QUESTION.format(cap=service.config.max_question_chars), lines=1, max_lines=4,
+                placeholder = PLACEHOLDER_QUESTION.format(cap=service.config.max_question_chars)
+                question = gr.Textbox(show_label=False, placeholder=placeholder, lines=1, max_lines=4,
                                       scale=6, elem_id="sousei-question", container=False,
                                       max_length=service.config.max_question_chars)
                 send = gr.Button(LABEL_SEND, variant="primary", scale=1, min_width=70, elem_id="sousei-send")
@@ -625,18 +628,18 @@ def _chat_tab(service: "Service"):
 
     outputs = [chat, stored, question]
     ask_handler = _bind(ask, service)
-    options = {"concurrency_limit": ASK_CONCURRENCY, "show_progress": "minimal"}
+    options: dict[str, Any] = {"concurrency_limit": ASK_CONCURRENCY, "show_progress": "minimal"}
     send.click(ask_handler, [question, chat], outputs, api_name="ask", **options)
-    question.submit(ask_handler, [question, chat], outputs, api_name=False, **options)
+    question.submit(ask_handler, [question, chat], outputs, api_visibility="private", **options)
     events = _event_handlers(service)
-    chat.example_select(events["example"], [chat], outputs, api_name=False, **options)
-    chat.like(events["vote"], [chat], None, api_name=False)
-    clear.click(clear_chat, None, [chat, stored, viewer], api_name=False)
-    viewer.click(events["citation"], None, [viewer], api_name=False)
+    chat.example_select(events["example"], [chat], outputs, api_visibility="private", **options)
+    chat.like(events["vote"], [chat], None, api_visibility="private")
+    clear.click(clear_chat, None, [chat, stored, viewer], api_visibility="private")
+    viewer.click(events["citation"], None, [viewer], api_visibility="private")
     return chat, stored
 
 
-def _admin_key_box(service: "Service"):
+def _admin_key_box(service: Service):
     import gradio as gr
 
     local = service.config.host in LOCAL_HOSTS
@@ -648,8 +651,9 @@ def _admin_key_box(service: "Service"):
                       interactive=bool(service.config.admin_key))
 
 
-def _articles_tab(service: "Service", app: "gr.Blocks") -> None:
+def _articles_tab(service: Service, app: gr.Blocks) -> None:
     import gradio as gr
+
     from ingest.load import SUPPORTED_EXTENSIONS
 
     enabled = service.config.host in LOCAL_HOSTS or bool(service.config.admin_key)
@@ -677,20 +681,21 @@ def _articles_tab(service: "Service", app: "gr.Blocks") -> None:
     status = gr.HTML(elem_id="sousei-status")
 
     listing = [table, choice, trash]
-    add.click(_with_progress(add_articles, service), [uploads, key], [status, *listing, uploads], api_name=False)
-    build.click(_with_progress(rebuild, service), [key], [status, *listing], api_name=False)
-    choice.change(_bind(article_meta, service), [choice], [title, author, published], api_name=False)
-    remove.click(ask_remove, [choice], [status, confirm_row], api_name=False)
-    cancel.click(cancel_remove, None, [status, confirm_row], api_name=False)
+    add.click(_with_progress(add_articles, service), [uploads, key], [status, *listing, uploads],
+              api_visibility="private")
+    build.click(_with_progress(rebuild, service), [key], [status, *listing], api_visibility="private")
+    choice.change(_bind(article_meta, service), [choice], [title, author, published], api_visibility="private")
+    remove.click(ask_remove, [choice], [status, confirm_row], api_visibility="private")
+    cancel.click(cancel_remove, None, [status, confirm_row], api_visibility="private")
     confirm.click(_with_progress(remove_article, service), [choice, key], [status, *listing, confirm_row],
-                  api_name=False)
-    restore.click(_with_progress(restore_article, service), [trash, key], [status, *listing], api_name=False)
+                  api_visibility="private")
+    restore.click(_with_progress(restore_article, service), [trash, key], [status, *listing], api_visibility="private")
     save.click(_with_progress(save_meta, service), [choice, title, author, published, key], [status, *listing],
-               api_name=False)
-    app.load(_bind(refresh_articles, service), None, listing, api_name=False)
+               api_visibility="private")
+    app.load(_bind(refresh_articles, service), None, listing, api_visibility="private")
 
 
-def make_app(service: "Service") -> "gr.Blocks":
+def make_app(service: Service) -> gr.Blocks:
     """The Blocks app; wires handlers to ``service`` (nothing is loaded until a request comes)."""
     import gradio as gr
 
@@ -702,7 +707,7 @@ def make_app(service: "Service") -> "gr.Blocks":
                 chat, stored = _chat_tab(service)
             with gr.Tab(LABEL_ARTICLES_TAB, id="articles", elem_id="sousei-tab-articles"):
                 _articles_tab(service, app)
-        app.load(restore_history, [stored], [chat], api_name=False)
+        app.load(restore_history, [stored], [chat], api_visibility="private")
     return app
 
 
@@ -754,7 +759,8 @@ class PageLanguage:
 async def _plain(send, status: int, text: str) -> None:
     body = text.encode("utf-8")
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -783,7 +789,8 @@ def check_port(host: str, port: int) -> None:
                 raise SouseiError(f"{host} is not an address of this machine; give one of its own with --host "
                                   f"/ {host} 不是這台電腦的位址，請用 --host 指定") from None
             raise SouseiError(f"port {port} on {host} is in use; choose another with --port N "
-                              f"(e.g. ./dev app --port {port + 1}) / 連接埠 {port} 已被占用，請用 --port 指定其他連接埠") from None
+                              f"(e.g. ./dev app --port {port + 1}) "
+                              f"/ 連接埠 {port} 已被占用，請用 --port 指定其他連接埠") from None
 
 
 def launch_options(config) -> dict:
@@ -807,7 +814,7 @@ def launch_options(config) -> dict:
     }
 
 
-def warm_up(service: "Service") -> None:
+def warm_up(service: Service) -> None:
     """Loads the model and opens the index and answers one example question (``Service.warm_up``),
     so the first users do not wait for it. Runs in a background thread started by :func:`serve`."""
     try:
@@ -816,13 +823,13 @@ def warm_up(service: "Service") -> None:
         log.warning("warm-up skipped: %s", err)
 
 
-def start_warm_up(service: "Service") -> threading.Thread:
+def start_warm_up(service: Service) -> threading.Thread:
     thread = threading.Thread(target=warm_up, args=(service,), name="sousei-warm-up", daemon=True)
     thread.start()
     return thread
 
 
-def serve(service: "Service", *, block: bool = True, warm: bool = True) -> "gr.Blocks":
+def serve(service: Service, *, block: bool = True, warm: bool = True) -> gr.Blocks:
     """Start the web server on ``service.config.host:port`` (127.0.0.1 unless asked otherwise).
 
     The model is loaded in the background meanwhile (``warm``). With ``block=False`` the

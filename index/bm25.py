@@ -8,9 +8,10 @@ segmenter is hard-wired here. Saved as plain files in a directory (bm25s' own
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ class BM25Params:
     method: str = "lucene"
 
 
-def _new_retriever(params: BM25Params):
+def _new_retriever(params: BM25Params) -> Any:    # a bm25s.BM25 (bm25s has no type information)
     import bm25s
 
     return bm25s.BM25(k1=params.k1, b=params.b, method=params.method)
@@ -34,13 +35,13 @@ def _new_retriever(params: BM25Params):
 class KeywordIndex:
     """BM25 over token lists; document ids are row numbers of the stored passages."""
 
-    def __init__(self, retriever, documents: int, params: BM25Params) -> None:
+    def __init__(self, retriever: Any, documents: int, params: BM25Params) -> None:
         self._retriever = retriever      # None when there are no documents
         self._documents = documents
         self.params = params
 
     @classmethod
-    def build(cls, token_lists: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> "KeywordIndex":
+    def build(cls, token_lists: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> KeywordIndex:
         corpus = [[t for t in tokens if t] for tokens in token_lists]
         if not corpus:
             return cls(None, 0, params)
@@ -84,7 +85,7 @@ class KeywordIndex:
         return path
 
     @classmethod
-    def load(cls, directory: Path) -> "KeywordIndex":
+    def load(cls, directory: Path) -> KeywordIndex:
         import bm25s
 
         path = Path(directory) / BM25_DIR

@@ -13,20 +13,42 @@ import json
 import shutil
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from index.bm25 import BM25Params, KeywordIndex
 from index.dense import EXACT_MAX_VECTORS, DenseIndex
-from index.store import (ArticleEntry, EmbeddingCache, IndexBusyError, IndexPaths, IndexMissingError,
-                         IndexMismatchError, Manifest, SentenceTable, file_lock, index_paths, read_manifest,
-                         VECTORS_FILE, recover, swap_in, text_key, write_store)
+from index.store import (
+    VECTORS_FILE,
+    ArticleEntry,
+    EmbeddingCache,
+    IndexBusyError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexPaths,
+    Manifest,
+    SentenceTable,
+    file_lock,
+    index_paths,
+    read_manifest,
+    recover,
+    swap_in,
+    text_key,
+    write_store,
+)
 from ingest.errors import SouseiError
+from ingest.fileio import TEMP_GLOB
+from ingest.passages import DEFAULT_MAX_CHARS
 from ingest.records import Article, IngestResult, Passage
+
+if TYPE_CHECKING:
+    from index.model.encoder import Encoder
+    from ingest.load import LoadLimits
 
 Progress = Callable[[int, int, str], None]
 IngestFn = Callable[[Path, int], IngestResult]
@@ -52,7 +74,7 @@ class BuildReport:
     sentences: int = 0             # sentence vectors stored (every sentence of every passage)
     sentences_embedded: int = 0    # distinct sentence texts computed by this build (not in the cache, not a passage)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["duplicate_pairs"] = [list(pair) for pair in self.duplicate_pairs]
         return data
@@ -80,11 +102,11 @@ class _Stage:
             self.callback(done, total, message)
 
 
-def build_index(corpus_dir: Path, index_dir: Path, encoder, *, max_chars: int = 240,
+def build_index(corpus_dir: Path, index_dir: Path, encoder: Encoder, *, max_chars: int = DEFAULT_MAX_CHARS,
                 progress: Progress | None = None, ingest: IngestFn | None = None,
-                segmenter: dict | None = None, lock_timeout: float = 600.0, batch_size: int = 32,
+                segmenter: dict[str, Any] | None = None, lock_timeout: float = 600.0, batch_size: int = 32,
                 exact_max: int = EXACT_MAX_VECTORS, bm25: BM25Params = BM25Params(),
-                load_limits=None) -> BuildReport:
+                load_limits: LoadLimits | None = None) -> BuildReport:
     """Build ``index_dir`` from ``corpus_dir`` (see the module docstring); returns what it did.
 
     ``progress(done, total, message)`` is called per stage and per embedded batch.
@@ -107,9 +129,9 @@ def build_index(corpus_dir: Path, index_dir: Path, encoder, *, max_chars: int = 
                           f"the permissions (or choose another --index); the previous index is unchanged.") from None
 
 
-def _build(corpus_dir: Path, paths: IndexPaths, encoder, *, max_chars: int, progress: Progress | None,
-           ingest: IngestFn | None, segmenter: dict | None, lock_timeout: float, batch_size: int,
-           exact_max: int, bm25: BM25Params, load_limits) -> BuildReport:
+def _build(corpus_dir: Path, paths: IndexPaths, encoder: Encoder, *, max_chars: int, progress: Progress | None,
+           ingest: IngestFn | None, segmenter: dict[str, Any] | None, lock_timeout: float, batch_size: int,
+           exact_max: int, bm25: BM25Params, load_limits: LoadLimits | None) -> BuildReport:
     start = time.perf_counter()
     stage = _Stage(progress)
     with _build_lock(paths, lock_timeout, stage):
@@ -147,7 +169,7 @@ class _build_lock:
         self._lock = file_lock(paths.build_lock, timeout)
         self._paths, self._timeout, self._stage = paths, timeout, stage
 
-    def __enter__(self):
+    def __enter__(self) -> _build_lock:
         from filelock import Timeout
 
         try:
@@ -161,7 +183,7 @@ class _build_lock:
                                      f"{self._timeout:.0f} s; wait for it or stop it, then retry.") from exc
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._lock.release()
 
 
@@ -171,7 +193,8 @@ def _remove_stale_temps(paths: IndexPaths) -> None:
     for temp in paths.temp_dirs():
         shutil.rmtree(temp, ignore_errors=True)
     for folder in (paths.cache / "embeddings", paths.cache / READS_CACHE):
-        for temp in folder.glob(".tmp-*") if folder.is_dir() else ():
+        leftovers = [*folder.glob(".tmp-*"), *folder.glob(TEMP_GLOB)] if folder.is_dir() else []
+        for temp in leftovers:
             try:
                 temp.unlink(missing_ok=True)
             except OSError:     # a read-only disk: nothing can be left over by us there anyway
@@ -188,7 +211,7 @@ def _previous_manifest(paths: IndexPaths) -> tuple[Manifest | None, list[str]]:
 
 
 def _run_ingest(ingest: IngestFn | None, corpus_dir: Path, max_chars: int, paths: IndexPaths,
-                load_limits) -> IngestResult:
+                load_limits: LoadLimits | None) -> IngestResult:
     if ingest is not None:
         return ingest(corpus_dir, max_chars)
     from ingest.load import DEFAULT_LIMITS
@@ -198,7 +221,7 @@ def _run_ingest(ingest: IngestFn | None, corpus_dir: Path, max_chars: int, paths
                          cache_dir=paths.cache / READS_CACHE)
 
 
-def _default_segmenter() -> dict:
+def _default_segmenter() -> dict[str, Any]:
     from ingest.segment import segmenter_fingerprint
 
     return segmenter_fingerprint()
@@ -227,7 +250,7 @@ def passage_sentence_spans(passages: Sequence[Passage]) -> list[list[tuple[int, 
     return [sentence_spans(p.text) for p in passages]
 
 
-def embed_passages(passages: Sequence[Passage], spans: Sequence[Sequence[tuple[int, int]]], encoder,
+def embed_passages(passages: Sequence[Passage], spans: Sequence[Sequence[tuple[int, int]]], encoder: Encoder,
                    cache_dir: Path, stage: _Stage, batch_size: int = 32) -> tuple[_Embedded, _Embedded]:
     """Vectors of ``passages`` and of their sentences (``spans``), in order, computing only texts
     missing from the embedding cache (one cache for both, keyed by model fingerprint + text hash)."""
@@ -260,7 +283,7 @@ class _CacheSaver:
             self.last = now
 
 
-def _embed_texts(texts: list[str], encoder, cache: EmbeddingCache, stage: _Stage, batch_size: int,
+def _embed_texts(texts: list[str], encoder: Encoder, cache: EmbeddingCache, stage: _Stage, batch_size: int,
                  message: str, saver: _CacheSaver) -> _Embedded:
     keys = [text_key(t) for t in texts]
     todo = list(dict.fromkeys(k for k in keys if cache.get(k) is None))
@@ -272,7 +295,7 @@ def _embed_texts(texts: list[str], encoder, cache: EmbeddingCache, stage: _Stage
         saver.maybe_save()
     if todo:
         stage(len(todo), len(todo), message)
-    vectors = np.stack([cache.get(k) for k in keys]) if keys else np.zeros((0, encoder.dim), np.float32)
+    vectors = np.stack([cache.vector(k) for k in keys]) if keys else np.zeros((0, encoder.dim), np.float32)
     fresh = set(todo)
     embedded = sum(1 for k in keys if k in fresh)
     return _Embedded(vectors.astype(np.float32), embedded, len(keys) - embedded, len(todo))
@@ -300,7 +323,7 @@ def dense_index(paths: IndexPaths, previous: Manifest | None, passages: Sequence
     return DenseIndex.update(old, reuse, vectors, exact_max=exact_max)
 
 
-def _encode_checked(encoder, texts: list[str]) -> np.ndarray:
+def _encode_checked(encoder: Encoder, texts: list[str]) -> np.ndarray:
     vectors = np.asarray(encoder.encode_passages(texts), dtype=np.float32)
     if vectors.shape != (len(texts), encoder.dim) or not np.isfinite(vectors).all():
         raise ValueError(f"encoder {encoder.model_id!r} returned an array of shape {vectors.shape} "
@@ -308,7 +331,7 @@ def _encode_checked(encoder, texts: list[str]) -> np.ndarray:
     return vectors
 
 
-def make_manifest(articles: Sequence[Article], passages: Sequence[Passage], encoder, segmenter: dict,
+def make_manifest(articles: Sequence[Article], passages: Sequence[Passage], encoder: Encoder, segmenter: dict[str, Any],
                   max_chars: int, dense_kind: str, bm25: BM25Params,
                   duplicates: Sequence[tuple[str, str]]) -> Manifest:
     counts: dict[str, int] = {}
@@ -319,8 +342,8 @@ def make_manifest(articles: Sequence[Article], passages: Sequence[Passage], enco
     return Manifest(model_id=encoder.model_id, model_dim=int(encoder.dim), model_fingerprint=encoder.fingerprint,
                     segmenter=dict(segmenter), max_chars=max_chars, articles=entries,
                     passage_ids=tuple(p.id for p in passages), dense_kind=dense_kind, bm25=asdict(bm25),
-                    duplicates=tuple(tuple(pair) for pair in duplicates),
-                    created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    duplicates=tuple((a, b) for a, b in duplicates),
+                    created=datetime.now(UTC).isoformat(timespec="seconds"),
                     build_id=uuid.uuid4().hex)
 
 

@@ -5,8 +5,8 @@ Exact search (``IndexFlatIP``) up to ``EXACT_MAX_VECTORS`` vectors, an HNSW grap
 this 2-core machine (384-d vectors drawn from a Gaussian fitted to real
 multilingual-e5-small passage embeddings of the seed corpus):
 
-* exact search (its cost does not depend on the data), one query, idle machine: ~1 ms at 10k, ~3.5 ms at 20k, ~8.5 ms at 50k,
-  ~16 ms at 100k vectors (and 3-4x worse when the CPUs are busy);
+* exact search (its cost does not depend on the data), one query, idle machine: ~1 ms at 10k,
+  ~3.5 ms at 20k, ~8.5 ms at 50k, ~16 ms at 100k vectors (and 3-4x worse when the CPUs are busy);
 * HNSW (M=32, efConstruction=80) at 100k: recall@10 against exact 0.937 / 0.984 / 0.994 at
   efSearch 128 / 256 / 384, ~2-4 ms per query at efSearch 256; building it takes ~2-3 min
   at 100k from scratch; an incremental build adds only the new passages to the previous graph
@@ -17,10 +17,11 @@ HNSW with efSearch 256 above.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +50,7 @@ def as_unit_float32(vectors: np.ndarray) -> np.ndarray:
     return array
 
 
-def _new_faiss_index(dim: int, count: int, exact_max: int, hnsw: HNSWParams):
+def _new_faiss_index(dim: int, count: int, exact_max: int, hnsw: HNSWParams) -> Any:    # a faiss.Index
     import faiss
 
     if count <= exact_max:
@@ -91,7 +92,7 @@ class DenseIndex:
     graph the update rebuilds it instead.
     """
 
-    def __init__(self, faiss_index, slots: np.ndarray | None = None) -> None:
+    def __init__(self, faiss_index: Any, slots: np.ndarray | None = None) -> None:
         self._index = faiss_index
         total = int(faiss_index.ntotal)
         self.slots = np.arange(total, dtype=np.int64) if slots is None else np.asarray(slots, dtype=np.int64)
@@ -102,11 +103,11 @@ class DenseIndex:
             import faiss
 
             self._selector = faiss.IDSelectorBatch(np.sort(self.slots))
-            self._params = faiss.SearchParametersHNSW(sel=self._selector)
+            self._params = faiss.SearchParametersHNSW(sel=self._selector)  # type: ignore[attr-defined]  # SWIG class, not in faiss's stubs
 
     @classmethod
     def build(cls, vectors: np.ndarray, *, exact_max: int = EXACT_MAX_VECTORS,
-              hnsw: HNSWParams = HNSWParams()) -> "DenseIndex":
+              hnsw: HNSWParams = HNSWParams()) -> DenseIndex:
         array = as_unit_float32(vectors)
         index = _new_faiss_index(array.shape[1], len(array), exact_max, hnsw)
         if len(array):
@@ -114,9 +115,9 @@ class DenseIndex:
         return cls(index)
 
     @classmethod
-    def update(cls, previous: "DenseIndex | None", reuse: np.ndarray, vectors: np.ndarray, *,
+    def update(cls, previous: DenseIndex | None, reuse: np.ndarray, vectors: np.ndarray, *,
                exact_max: int = EXACT_MAX_VECTORS, hnsw: HNSWParams = HNSWParams(),
-               max_tombstones: float = MAX_TOMBSTONE_SHARE) -> "DenseIndex":
+               max_tombstones: float = MAX_TOMBSTONE_SHARE) -> DenseIndex:
         """The index for ``vectors``, reusing ``previous`` when it is an HNSW graph and stays one.
 
         ``reuse[row]`` is the previous row whose vector equals ``vectors[row]`` (-1: new). Reused
@@ -126,14 +127,14 @@ class DenseIndex:
         reuse = np.asarray(reuse, dtype=np.int64)
         usable = (previous is not None and previous.kind == "hnsw" and len(vectors) > exact_max
                   and previous.dim == np.asarray(vectors).shape[1])
-        if usable:
+        if usable and previous is not None:
             fresh = np.flatnonzero(reuse < 0)
             total = previous.total + len(fresh)
             if (total - len(vectors)) / total <= max_tombstones:
                 return previous._extended(reuse, fresh, vectors)
         return cls.build(vectors, exact_max=exact_max, hnsw=hnsw)
 
-    def _extended(self, reuse: np.ndarray, fresh: np.ndarray, vectors: np.ndarray) -> "DenseIndex":
+    def _extended(self, reuse: np.ndarray, fresh: np.ndarray, vectors: np.ndarray) -> DenseIndex:
         slots = np.empty(len(reuse), dtype=np.int64)
         kept = reuse >= 0
         slots[kept] = self.slots[reuse[kept]]
@@ -191,7 +192,7 @@ class DenseIndex:
         return path
 
     @classmethod
-    def load(cls, directory: Path) -> "DenseIndex":
+    def load(cls, directory: Path) -> DenseIndex:
         import faiss
 
         path = Path(directory) / DENSE_FILE

@@ -7,24 +7,28 @@ hits; their top scores are reported so an abstention threshold can be chosen.
 """
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ingest.fileio import read_jsonl
+
+if TYPE_CHECKING:
+    from index.records import Hit
+
+
+class Searcher(Protocol):
+    """What evaluation needs of a searcher (``index.search.Searcher`` or a stub)."""
+
+    def search(self, query: str, top_k: int = 5, mode: str = "hybrid") -> list[Hit]: ...
 
 DEPTH = 10
 CUTOFFS = (1, 3, 5)
 
 
-def load_questions(path: Path) -> list[dict]:
-    """Questions from a JSON-lines file (blank lines skipped)."""
-    rows = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not a JSON object ({exc.msg})") from exc
-    return rows
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    """Questions from a JSON-lines file (blank lines skipped; a bad line raises ValueError naming it)."""
+    return read_jsonl(path)
 
 
 def _squash(text: str) -> str:
@@ -44,7 +48,7 @@ def first_hit_rank(texts: Sequence[str], gold: Sequence[str]) -> int | None:
     return None
 
 
-def summarise(ranks: Sequence[int | None], depth: int = DEPTH) -> dict:
+def summarise(ranks: Sequence[int | None], depth: int = DEPTH) -> dict[str, Any]:
     """hit@k for ``CUTOFFS`` and MRR@depth over first-hit ranks (None = missed)."""
     n = len(ranks)
     if not n:
@@ -55,7 +59,8 @@ def summarise(ranks: Sequence[int | None], depth: int = DEPTH) -> dict:
     return result
 
 
-def evaluate_retrieval(searcher, questions: Iterable[dict], *, mode: str = "hybrid", depth: int = DEPTH) -> dict:
+def evaluate_retrieval(searcher: Searcher, questions: Iterable[dict[str, Any]], *, mode: str = "hybrid",
+                       depth: int = DEPTH) -> dict[str, Any]:
     """Scores of ``searcher.search(q, depth, mode)`` over ``questions``.
 
     Returns ``{"mode", "hit@1", "hit@3", "hit@5", "mrr@10", "questions", "per_question": [...],
@@ -78,13 +83,13 @@ def evaluate_retrieval(searcher, questions: Iterable[dict], *, mode: str = "hybr
     return result
 
 
-def compare_modes(searcher, questions: Sequence[dict], modes: Sequence[str] = ("hybrid", "bm25", "dense"),
-                  depth: int = DEPTH) -> dict[str, dict]:
+def compare_modes(searcher: Searcher, questions: Sequence[dict[str, Any]],
+                  modes: Sequence[str] = ("hybrid", "bm25", "dense"), depth: int = DEPTH) -> dict[str, dict[str, Any]]:
     """``evaluate_retrieval`` for each mode, in one run over the same loaded index."""
     return {mode: evaluate_retrieval(searcher, questions, mode=mode, depth=depth) for mode in modes}
 
 
-def format_table(results: dict[str, dict], depth: int = DEPTH) -> str:
+def format_table(results: dict[str, dict[str, Any]], depth: int = DEPTH) -> str:
     """A small text table: one row per mode."""
     header = f"{'mode':<8} {'n':>3} {'hit@1':>6} {'hit@3':>6} {'hit@5':>6} {f'mrr@{depth}':>7}"
     rows = [header] + [f"{mode:<8} {r['questions']:>3} {r['hit@1']:>6.3f} {r['hit@3']:>6.3f} "

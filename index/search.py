@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
 from index.fusion import FusionParams, exact_terms, fuse, rare_term_boost, sentence_rerank
-from index.stats import CorpusStats
 from index.records import Hit, SentenceVectors
+from index.stats import CorpusStats
 from index.store import MANIFEST_FILE, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
 from ingest.records import Article, Passage
@@ -66,7 +66,7 @@ class Searcher:
 
     @classmethod
     def open(cls, index_dir: Path, encoder, *, tokenizer: Tokenizer | None = None,
-             segmenter: dict | None = None, fusion: FusionParams = DEFAULT_FUSION) -> "Searcher":
+             segmenter: dict | None = None, fusion: FusionParams = DEFAULT_FUSION) -> Searcher:
         """Load the index and check it was built with ``encoder``'s model and the current segmenter.
 
         ``tokenizer`` / ``segmenter`` default to ``ingest.segment.tokenize`` / ``segmenter_fingerprint()``.

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class CorpusStats:
     n_docs: int
 
     @classmethod
-    def from_token_lists(cls, token_lists: Iterable[Sequence[str]]) -> "CorpusStats":
+    def from_token_lists(cls, token_lists: Iterable[Sequence[str]]) -> CorpusStats:
         df: Counter[str] = Counter()
         n = 0
         for tokens in token_lists:

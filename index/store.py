@@ -18,24 +18,28 @@ and ``NAME.cache/embeddings/`` (the embedding cache, which survives swaps).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from index.bm25 import BM25_DIR, KeywordIndex
 from index.dense import DENSE_FILE, DenseIndex
-from ingest.errors import SouseiError
 from index.records import SentenceVectors
+from ingest.errors import SouseiError
+from ingest.fileio import atomic_write, sha256_hex
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 SCHEMA_VERSION = 2          # 2: sentence vectors
 MANIFEST_FILE = "manifest.json"
@@ -102,7 +106,7 @@ def index_paths(index_dir: Path) -> IndexPaths:
     return IndexPaths(Path(index_dir).expanduser().absolute())
 
 
-def file_lock(path: Path, timeout: float):
+def file_lock(path: Path, timeout: float) -> FileLock:
     """An OS-level lock (fcntl/msvcrt): released by the kernel when its process dies."""
     from filelock import FileLock
 
@@ -126,16 +130,16 @@ class Manifest:
     model_id: str
     model_dim: int
     model_fingerprint: str
-    segmenter: dict
+    segmenter: dict[str, Any]
     max_chars: int
     articles: tuple[ArticleEntry, ...]
     passage_ids: tuple[str, ...]
     dense_kind: str
-    bm25: dict
+    bm25: dict[str, Any]
     duplicates: tuple[tuple[str, str], ...] = ()
     created: str = ""
     build_id: str = ""
-    files: dict = field(default_factory=dict)   # relative path -> size in bytes
+    files: dict[str, Any] = field(default_factory=dict)   # relative path -> size in bytes
     sentences: int = 0                          # rows of sentence_vectors.npy
     schema: int = SCHEMA_VERSION
 
@@ -147,13 +151,13 @@ class Manifest:
     def passages(self) -> int:
         return len(self.passage_ids)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["counts"] = {"documents": self.documents, "passages": self.passages}
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Manifest":
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         values["articles"] = tuple(ArticleEntry(**a) for a in data["articles"])
         values["passage_ids"] = tuple(data["passage_ids"])
@@ -183,7 +187,7 @@ def read_manifest(index_dir: Path) -> Manifest:
 
 
 def check_compatible(manifest: Manifest, *, model_id: str, model_dim: int, model_fingerprint: str,
-                     segmenter: dict | None) -> None:
+                     segmenter: dict[str, Any] | None) -> None:
     """Raise ``IndexMismatchError`` naming what differs between the index and the running setup."""
     problems = []
     if manifest.model_fingerprint != model_fingerprint or manifest.model_dim != model_dim:
@@ -203,36 +207,36 @@ def _canonical(value: object) -> str:
 # --------------------------------------------------------------------------- records <-> json
 
 
-def passage_to_dict(passage: Passage) -> dict:
+def passage_to_dict(passage: Passage) -> dict[str, Any]:
     data = asdict(passage)
     data["tokens"] = list(passage.tokens)
     return data
 
 
-def passage_from_dict(data: dict) -> Passage:
+def passage_from_dict(data: dict[str, Any]) -> Passage:
     # Interned: the same few thousand tokens repeat across passages (100k passages: 631 -> 146 MB).
     return Passage(**{**data, "tokens": tuple(sys.intern(t) for t in data.get("tokens", ()))})
 
 
-def article_to_dict(article: Article) -> dict:
+def article_to_dict(article: Article) -> dict[str, Any]:
     return {"doc_id": article.doc_id, "meta": asdict(article.meta), "text": article.text,
             "paragraphs": [asdict(p) for p in article.paragraphs],
             "content_hash": article.content_hash, "removed": list(article.removed)}
 
 
-def article_from_dict(data: dict) -> Article:
+def article_from_dict(data: dict[str, Any]) -> Article:
     return Article(doc_id=data["doc_id"], meta=ArticleMeta(**data["meta"]), text=data["text"],
                    paragraphs=tuple(Paragraph(**p) for p in data["paragraphs"]),
                    content_hash=data["content_hash"], removed=tuple(data.get("removed", ())))
 
 
-def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
+def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _read_jsonl(path: Path) -> Iterator[dict]:
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
@@ -251,7 +255,7 @@ class SentenceTable:
     vectors: np.ndarray         # float32 (sentences, dim), memory-mapped when loaded
 
     @classmethod
-    def from_lists(cls, spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> "SentenceTable":
+    def from_lists(cls, spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> SentenceTable:
         """From each passage's spans (in passage order) and the vectors of all spans in that order."""
         counts = np.array([len(s) for s in spans], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -273,7 +277,7 @@ class SentenceTable:
         np.save(directory / SENTENCE_VECTORS_FILE, self.vectors.astype(np.float32), allow_pickle=False)
 
     @classmethod
-    def load(cls, directory: Path) -> "SentenceTable":
+    def load(cls, directory: Path) -> SentenceTable:
         return cls(np.load(directory / SENTENCE_OFFSETS_FILE, allow_pickle=False),
                    np.load(directory / SENTENCE_SPANS_FILE, allow_pickle=False),
                    np.load(directory / SENTENCE_VECTORS_FILE, allow_pickle=False, mmap_mode="r"))
@@ -307,7 +311,7 @@ def write_store(directory: Path, manifest: Manifest, passages: list[Passage], ar
     return final
 
 
-def _file_sizes(directory: Path) -> dict:
+def _file_sizes(directory: Path) -> dict[str, Any]:
     return {p.relative_to(directory).as_posix(): p.stat().st_size
             for p in sorted(directory.rglob("*")) if p.is_file() and p.name != MANIFEST_FILE}
 
@@ -493,7 +497,7 @@ def fsync_tree_dir(directory: Path) -> None:
 
 
 def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256_hex(text)
 
 
 class EmbeddingCache:
@@ -505,8 +509,8 @@ class EmbeddingCache:
         self._entries = entries
 
     @classmethod
-    def open(cls, cache_dir: Path, fingerprint: str, dim: int) -> "EmbeddingCache":
-        name = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:24]
+    def open(cls, cache_dir: Path, fingerprint: str, dim: int) -> EmbeddingCache:
+        name = sha256_hex(fingerprint)[:24]
         path = Path(cache_dir) / "embeddings" / f"{name}.npz"
         return cls(path, dim, _read_cache_file(path, fingerprint, dim))
 
@@ -515,6 +519,10 @@ class EmbeddingCache:
 
     def get(self, key: str) -> np.ndarray | None:
         return self._entries.get(key)
+
+    def vector(self, key: str) -> np.ndarray:
+        """The vector of ``key``, which must have been put or loaded (KeyError otherwise)."""
+        return self._entries[key]
 
     def put(self, keys: list[str], vectors: np.ndarray) -> None:
         for key, vector in zip(keys, np.asarray(vectors, dtype=np.float32)):
@@ -527,17 +535,10 @@ class EmbeddingCache:
         keys = list(wanted) + others
         vectors = np.stack([self._entries[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, keys=np.array(keys, dtype="U64"), vectors=vectors.astype(np.float32),
-                         fingerprint=np.array(fingerprint))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)   # a full disk leaves no half-written cache behind
-            raise
+        # a full disk leaves no half-written cache behind
+        atomic_write(self.path, lambda handle: np.savez(handle, keys=np.array(keys, dtype="U64"),
+                                                        vectors=vectors.astype(np.float32),
+                                                        fingerprint=np.array(fingerprint)))
 
 
 def _read_cache_file(path: Path, fingerprint: str, dim: int) -> dict[str, np.ndarray]:

@@ -41,12 +41,14 @@ _SPACE_BEFORE_NOTE = re.compile(r"(?<=[。！？，、」』）)；：.!?])[ \t]
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LETTER_SPACED = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: +[{_CJK}])+(?![{_CJK}])")
 _CJK_SPACE_CJK = re.compile(rf"(?<=[{_CJK}，、。）」]) +(?=[{_CJK}（「])")
-_LIST_ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[、，,:：])")
+_LIST_ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、"
+                        r"|第[一二三四五六七八九十\d]+[、，,:：])")
 _LATIN_END = re.compile(r"[A-Za-z0-9]$")
 _LETTER_END = re.compile(r"[A-Za-z]$")
 _MARKER_ONLY = re.compile(r"^(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)$")
 _NOTE_START = re.compile(r"^\[\d{1,3}\]")
-_CAPTION = re.compile(r"^(?:資料|圖片|图片|圖表|图表|表格|照片)?來源[:：]|^(?:source|image|photo)s?[:：]", re.IGNORECASE)
+_CAPTION = re.compile(r"^(?:資料|圖片|图片|圖表|图表|表格|照片)?來源[:：]|^(?:source|image|photo)s?[:：]",
+                      re.IGNORECASE)
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
 
 

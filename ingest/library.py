@@ -9,7 +9,6 @@ and never outside the corpus directory. ``doc_id`` = file name without extension
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import LoadError, SouseiError
+from ingest.fileio import atomic_write_text, sha256_file, sha256_hex
 from ingest.load import DEFAULT_LIMITS, SIDECAR_SUFFIX, SUPPORTED_EXTENSIONS, LoadLimits, corpus_files, over_limit
 from ingest.passages import DEFAULT_MAX_CHARS
 from ingest.sandbox import Reader
@@ -135,7 +135,7 @@ def withdraw_added(added: list[AddedFile]) -> None:
 
 def _plan_all(root: Path, files: list[Path], max_bytes: int, reader: Reader) -> list[_Plan]:
     existing = {path.name: path for path in corpus_files(root)}
-    hashes = {_sha256_file(path): name for name, path in existing.items()}
+    hashes = {sha256_file(path): name for name, path in existing.items()}
     plans: list[_Plan] = []
     problems: list[str] = []
     for source in files:
@@ -217,7 +217,7 @@ def _read_validated(source: Path, max_bytes: int, reader: Reader) -> tuple[bytes
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise LoadError(f"{source.name}: cannot be read ({exc.strerror or exc}); check its permissions") from None
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_hex(data)
     if digest != raw.content_hash or len(data) > max_bytes:
         raise SouseiError(f"{source.name}: changed while it was being added; try again")
     return data, digest
@@ -259,7 +259,7 @@ def _status_against_existing(
     """"added", "unchanged" (identical file present), or refuse a clash of name or doc id."""
     same_name = [plan.digest for plan in planned if plan.name == name]
     if name in existing:
-        same_name.append(_sha256_file(existing[name]))
+        same_name.append(sha256_file(existing[name]))
     if same_name:
         if all(other == digest for other in same_name):
             return "unchanged"
@@ -268,21 +268,14 @@ def _status_against_existing(
             f"or remove the old article first (remove {Path(name).stem})"
         )
     stem = Path(name).stem
-    clashes = sorted({n for n in existing if Path(n).stem == stem} | {p.name for p in planned if Path(p.name).stem == stem})
+    clashes = sorted({n for n in existing if Path(n).stem == stem}
+                     | {p.name for p in planned if Path(p.name).stem == stem})
     if clashes:
         raise SouseiError(
             f"{name}: the article id {stem!r} is already used by {', '.join(clashes)}; rename the new file "
             f"or remove the old article first (remove {stem})"
         )
     return "added"
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _commit(root: Path, plan: _Plan) -> AddedFile:
@@ -437,11 +430,8 @@ def edit_metadata(corpus_dir: Path, doc_id: str, *, title: str, author: str, pub
         if value:
             cleaned[key] = value
     path = sidecar_path(article)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        temporary.write_text(json.dumps(cleaned, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
+        atomic_write_text(path, json.dumps(cleaned, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         raise SouseiError(f"{path.name}: could not be written ({exc.strerror or exc}); check permissions") from None
     return path

@@ -8,7 +8,6 @@ Heavy libraries are imported inside the loader that needs them.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import io
 import os
 import re
@@ -17,15 +16,16 @@ import struct
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ingest.errors import LoadError, SouseiError
+from ingest.fileio import sha256_hex
+from ingest.metadata import SIDECAR_SUFFIX
 from ingest.records import RawDocument
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-SIDECAR_SUFFIX = ".meta.json"
 _FORMAT_NAMES = {".htm": "html"}
 
 _SUPPORTED_HINT = ", ".join(SUPPORTED_EXTENSIONS)
@@ -205,7 +205,7 @@ def load_file(path: Path, corpus_dir: Path | None = None, limits: LoadLimits = D
         source=name,
         pages=loaded.pages,
         paged=loaded.paged,
-        content_hash=hashlib.sha256(data).hexdigest(),
+        content_hash=sha256_hex(data),
         fmt=_FORMAT_NAMES.get(extension, extension.lstrip(".")),
         encoding=loaded.encoding,
         title=loaded.title,
@@ -618,9 +618,16 @@ _PDF_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+def _pdf_errors(*more: type[BaseException]) -> tuple[type[BaseException], ...]:
+    """What a damaged PDF raises inside pypdf (pypdf is imported only when a PDF is read)."""
+    from pypdf.errors import PyPdfError
+
+    return (PyPdfError, *_PDF_ERRORS, *more)
+
+
 def _open_pdf(data: bytes, name: str):  # -> pypdf.PdfReader
-    from pypdf import PdfReader, PasswordType
-    from pypdf.errors import DependencyError, PyPdfError
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -633,7 +640,7 @@ def _open_pdf(data: bytes, name: str):  # -> pypdf.PdfReader
             f"{name}: the PDF is AES-encrypted and the 'cryptography' package is not installed; "
             "save an unprotected copy of the PDF and add that"
         ) from None
-    except (PyPdfError, *_PDF_ERRORS) as exc:
+    except _pdf_errors() as exc:
         raise LoadError(f"{name}: the PDF is damaged and cannot be read ({exc}); export it again") from None
     return reader
 
@@ -652,7 +659,6 @@ def _check_pdf_size(reader, name: str, limits: LoadLimits) -> None:
 
 def _pdf_page_count(reader, name: str, limits: LoadLimits) -> int:
     """Leaves of the page tree, counted without building page objects; stops past the limit."""
-    from pypdf.errors import PyPdfError
 
     count, stack, seen_nodes = 0, [], 0
     try:
@@ -665,7 +671,7 @@ def _pdf_page_count(reader, name: str, limits: LoadLimits) -> int:
                 count += 1
                 continue
             stack.extend(kid.get_object() for kid in kids.get_object())
-    except (PyPdfError, *_PDF_ERRORS, AttributeError) as exc:
+    except _pdf_errors(AttributeError) as exc:
         raise LoadError(f"{name}: the PDF page tree is damaged ({exc}); export the PDF again") from None
     if seen_nodes > limits.pdf_objects:
         raise over_limit(name, "has a page tree larger than its object limit", "pdf_objects", limits.pdf_objects)
@@ -673,17 +679,16 @@ def _pdf_page_count(reader, name: str, limits: LoadLimits) -> int:
 
 
 def _pdf_page_texts(reader, name: str) -> tuple[str, ...]:
-    from pypdf.errors import PyPdfError
 
     texts: list[str] = []
     try:
         pages = list(reader.pages)
-    except (PyPdfError, *_PDF_ERRORS) as exc:
+    except _pdf_errors() as exc:
         raise LoadError(f"{name}: the PDF is damaged and cannot be read ({exc}); export it again") from None
     for number, page in enumerate(pages, start=1):
         try:
             texts.append(normalise_newlines(page.extract_text() or ""))
-        except (PyPdfError, *_PDF_ERRORS) as exc:
+        except _pdf_errors() as exc:
             raise LoadError(
                 f"{name}: page {number} of the PDF is damaged ({exc}); export the PDF again"
             ) from None
@@ -692,11 +697,10 @@ def _pdf_page_texts(reader, name: str) -> tuple[str, ...]:
 
 def _pdf_title(reader) -> str | None:
     """The document information title as written (placeholders are judged by ``ingest.metadata``)."""
-    from pypdf.errors import PyPdfError
 
     try:
         title = (reader.metadata.title if reader.metadata else None) or ""
-    except (PyPdfError, *_PDF_ERRORS):
+    except _pdf_errors():
         return None
     return str(title).strip() or None
 

@@ -6,13 +6,13 @@ naming the file, and the other files are still ingested.
 """
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from pathlib import Path
 
 from ingest import load, metadata
 from ingest.clean import HEADING_MAX, CleanResult
 from ingest.errors import LoadError
+from ingest.fileio import sha256_hex
 from ingest.load import DEFAULT_LIMITS, LoadLimits
 from ingest.passages import DEFAULT_MAX_CHARS, split_passages
 from ingest.records import Article, IngestResult, Paragraph, Passage, RawDocument
@@ -83,7 +83,7 @@ def ingest_path(path: Path, corpus_dir: Path | None = None, max_chars: int = DEF
 
 
 def _text_hash(article: Article) -> str:
-    return hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+    return sha256_hex(article.text)
 
 
 def ingest_corpus(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS, *, limits: LoadLimits = DEFAULT_LIMITS,
@@ -96,7 +96,8 @@ def ingest_corpus(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS, *, limit
     if not corpus_dir.is_dir():
         raise LoadError(f"corpus directory {corpus_dir} does not exist; create it or pass --corpus DIR")
     scan = load.scan_corpus(corpus_dir, limits.max_file_mb * 1024 * 1024)
-    warnings = [f"{p.name}: unsupported file type {p.suffix or '(none)'}; supported: {', '.join(load.SUPPORTED_EXTENSIONS)}"
+    supported = ", ".join(load.SUPPORTED_EXTENSIONS)
+    warnings = [f"{p.name}: unsupported file type {p.suffix or '(none)'}; supported: {supported}"
                 for p in scan.unsupported]
     warnings.extend(scan.skipped)
     articles: list[Article] = []

@@ -19,13 +19,14 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from ingest.clean import CleanResult
 from ingest.errors import LoadError
+from ingest.fileio import atomic_write_text
 from ingest.load import DEFAULT_LIMITS, LoadLimits
 from ingest.records import RawDocument
 
@@ -71,7 +72,7 @@ class Reader:
         self._proc: subprocess.Popen | None = None
         self._buffer = b""
 
-    def __enter__(self) -> "Reader":
+    def __enter__(self) -> Reader:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -97,6 +98,7 @@ class Reader:
         request = json.dumps({"path": str(path.absolute()), "name": name}) + "\n"
         start = time.monotonic()
         line = None
+        assert proc.stdin is not None                 # the child is started with stdin=PIPE
         try:
             proc.stdin.write(request.encode("utf-8"))
             proc.stdin.flush()
@@ -129,7 +131,8 @@ class Reader:
 
     def _process(self) -> subprocess.Popen:
         if self._proc is None or self._proc.poll() is not None:
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
+            pythonpath = os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))
+            env = {**os.environ, "PYTHONPATH": pythonpath}
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "ingest.sandbox", json.dumps(self.limits.to_dict())],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=_ROOT)
@@ -138,6 +141,7 @@ class Reader:
 
     def _read_line(self, proc: subprocess.Popen, deadline: float) -> bytes | None:
         """One reply line, or None when the child died or the deadline passed."""
+        assert proc.stdout is not None                # the child is started with stdout=PIPE
         fd = proc.stdout.fileno()
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
@@ -162,13 +166,14 @@ class Reader:
         proc.wait(timeout=_KILL_WAIT)
         for stream in (proc.stdin, proc.stdout):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except OSError:
                 pass
 
     def close(self) -> None:
         proc = self._proc
-        if proc is not None and proc.poll() is None:
+        if proc is not None and proc.poll() is None and proc.stdin is not None:
             try:
                 proc.stdin.close()       # the child ends at end of input
                 proc.wait(timeout=_KILL_WAIT)
@@ -249,24 +254,18 @@ class OutcomeCache:
         """Best effort: an unwritable cache only costs reading the file again next time."""
         key = self._key(digest, extension)
         self._used.add(key)
+        reply: dict[str, Any]
         if outcome.refusal is not None:
             reply = {"refused": outcome.refusal}
         else:
+            assert outcome.raw is not None and outcome.cleaned is not None     # a load that was not refused
             reply = {"raw": {k: v for k, v in asdict(outcome.raw).items() if k != "source"},
                      "cleaned": asdict(outcome.cleaned)}
-        temporary = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.directory)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(reply, handle, ensure_ascii=False)
-            os.replace(temporary, self.directory / f"{key}.json")
-            temporary = None
+            atomic_write_text(self.directory / f"{key}.json", json.dumps(reply, ensure_ascii=False), durable=False)
         except OSError:
             pass
-        finally:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Forget files no longer in the corpus (and temp files of killed writers)."""

@@ -5,11 +5,12 @@ query and a Traditional article meet on the same tokens.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+
+from ingest.fileio import sha256_hex
 
 # Fold everything to Simplified (many Traditional forms map to one Simplified form), after
 # Japanese shinjitai to Traditional (総務省 → 總務省), so Japanese questions meet the articles.
@@ -78,6 +79,6 @@ def segmenter_fingerprint() -> dict:
     dictionary = _data_text("userdict.txt") + "\n--stop--\n" + _data_text("stopwords.txt")
     return {
         "jieba": jieba.__version__,
-        "userdict_sha256": hashlib.sha256(dictionary.encode("utf-8")).hexdigest(),
+        "userdict_sha256": sha256_hex(dictionary),
         "opencc": OPENCC_CONFIG,
     }

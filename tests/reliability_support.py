@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -19,11 +18,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from chat.config import PROJECT_ROOT
+from ingest.fileio import read_jsonl, sha256_hex
 
 SEED_CORPUS = PROJECT_ROOT / "corpus"
 TRACEBACK = "Traceback (most recent call last)"
@@ -36,6 +37,8 @@ PROBE_QUESTIONS = (
     "處方箋和藥劑要如何配送？",
     "關係人口是什麼？",
 )
+
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- tiny model
@@ -206,10 +209,6 @@ def cli_subprocess(setup: Setup, *command: str, env: dict | None = None, **popen
 # --------------------------------------------------------------------------- snapshots
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def tree_snapshot(directory: Path, skip: Sequence[Path] = ()) -> dict[str, str]:
     """Relative path -> sha256 (or "->target" for links, "/" for folders) of everything under
     ``directory``, hidden files included, except below ``skip``."""
@@ -225,15 +224,14 @@ def tree_snapshot(directory: Path, skip: Sequence[Path] = ()) -> dict[str, str]:
         elif path.is_dir():
             result[key] = "/"
         else:
-            result[key] = sha256_bytes(path.read_bytes())
+            result[key] = sha256_hex(path.read_bytes())
     return result
 
 
 def index_snapshot(index_dir: Path) -> dict:
     """What an index holds: per-article entries, passage ids and every passage row."""
     manifest = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
-    rows = [json.loads(line) for line in (Path(index_dir) / "passages.jsonl").read_text(encoding="utf-8")
-            .splitlines() if line.strip()]
+    rows = read_jsonl(Path(index_dir) / "passages.jsonl")
     return {
         "articles": {a["doc_id"]: a for a in manifest["articles"]},
         "passage_ids": manifest["passage_ids"],
@@ -263,7 +261,7 @@ def answers(searcher, questions: Sequence[str] = PROBE_QUESTIONS) -> list[dict]:
 # --------------------------------------------------------------------------- processes and polling
 
 
-def wait_until(predicate: Callable[[], object], timeout: float, interval: float = 0.01, what: str = "") -> object:
+def wait_until(predicate: Callable[[], T], timeout: float, interval: float = 0.01, what: str = "") -> T:
     """Poll ``predicate`` until it returns a truthy value; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -332,6 +330,7 @@ class ForkRunner:
     def _reply(self, timeout: float) -> str:
         import select
 
+        assert self.proc.stdout is not None
         ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
         if not ready:
             raise AssertionError(f"fork runner gave no answer within {timeout} s")

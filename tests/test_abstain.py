@@ -16,8 +16,8 @@ from chat.abstain import (
     ranks_agree,
     unknown_share,
 )
-from index.stats import CorpusStats
 from index.records import Hit
+from index.stats import CorpusStats
 from ingest.records import Passage
 
 

@@ -16,8 +16,8 @@ from chat.answer import (
     answer_question,
     clean_question,
     hit_sentences,
-    unit_similarities,
     split_sentences,
+    unit_similarities,
 )
 from chat.evaluate import evaluate_answers
 from tests.chat_fakes import FAKE_DECISION, FakeSearcher, seed_articles

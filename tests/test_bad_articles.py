@@ -15,9 +15,17 @@ from pathlib import Path
 import pytest
 
 from tests import make_fixtures as mf
-from tests.reliability_support import (TRACEBACK, built_setup, assert_clean_failure, assert_old_articles_unchanged,
-                                       clone_setup, index_snapshot, run_cli, tiny_model,
-                                       tree_snapshot)
+from tests.reliability_support import (
+    TRACEBACK,
+    assert_clean_failure,
+    assert_old_articles_unchanged,
+    built_setup,
+    clone_setup,
+    index_snapshot,
+    run_cli,
+    tiny_model,
+    tree_snapshot,
+)
 
 FIFTY_MB = 50 * 1024 * 1024
 
@@ -112,7 +120,7 @@ def test_bad_file_is_refused_by_name_and_nothing_changes(world, tmp_path, writer
 
 @pytest.mark.parametrize("name", ["notes.exe", "old.doc", "README", "slides.pptx", "data.txt.gz"])
 def test_unsupported_extension_is_refused(world, tmp_path, name):
-    path = mf.write_bytes(tmp_path / "uploads", name, "地方創生是日本的重要政策。".encode("utf-8"))
+    path = mf.write_bytes(tmp_path / "uploads", name, "地方創生是日本的重要政策。".encode())
     refuse(world, tmp_path, path, "unsupported file type")
 
 
@@ -141,7 +149,7 @@ def test_missing_file_is_refused(world, tmp_path):
 
 def test_a_different_file_under_an_existing_name_is_refused(world, tmp_path):
     existing = sorted(world.corpus.glob("*.txt"))[0]
-    path = mf.write_bytes(tmp_path / "uploads", existing.name, "另一篇完全不同的文章內容。".encode("utf-8"))
+    path = mf.write_bytes(tmp_path / "uploads", existing.name, "另一篇完全不同的文章內容。".encode())
     refuse(world, tmp_path, path, "already in the corpus")
 
 
@@ -149,7 +157,7 @@ def test_symlink_in_corpus_pointing_outside_is_not_written_through(world, tmp_pa
     victim = tmp_path / "victim.txt"
     victim.write_text("不要覆寫我。", encoding="utf-8")
     (world.corpus / "linked.txt").symlink_to(victim)
-    path = mf.write_bytes(tmp_path / "uploads", "linked.txt", "新的上傳內容，與受害檔案不同。".encode("utf-8"))
+    path = mf.write_bytes(tmp_path / "uploads", "linked.txt", "新的上傳內容，與受害檔案不同。".encode())
     guard = Guard(world, tmp_path)
     result = add(world, path)
     assert result.code == 1 and "linked.txt" in result.err and TRACEBACK not in result.err
@@ -195,7 +203,7 @@ def test_same_article_under_two_names_is_indexed_once(world, tmp_path):
     "\x1b[31mred\x07.txt",
 ])
 def test_hostile_file_names_land_inside_the_corpus_with_safe_names(world, tmp_path, hostile_name):
-    path = mf.write_bytes(tmp_path / "uploads", hostile_name, "地方創生：關係人口與數位田園都市。".encode("utf-8"))
+    path = mf.write_bytes(tmp_path / "uploads", hostile_name, "地方創生：關係人口與數位田園都市。".encode())
     report, new_files, _after = accept(world, tmp_path, path)
     assert len(new_files) == 1
     (stored,) = new_files
@@ -208,7 +216,7 @@ def test_hostile_file_names_land_inside_the_corpus_with_safe_names(world, tmp_pa
 
 def test_dotdot_in_the_given_path_reads_that_file_and_writes_only_into_the_corpus(world, tmp_path):
     (tmp_path / "uploads" / "sub").mkdir()
-    path = mf.write_bytes(tmp_path / "uploads", "up.txt", "上一層資料夾的文章：地方創生。".encode("utf-8"))
+    path = mf.write_bytes(tmp_path / "uploads", "up.txt", "上一層資料夾的文章：地方創生。".encode())
     _report, new_files, _after = accept(world, tmp_path, tmp_path / "uploads" / "sub" / ".." / "up.txt")
     assert new_files == {"up.txt"} and path.exists()
 

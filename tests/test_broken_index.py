@@ -8,8 +8,15 @@ import shutil
 
 import pytest
 
-from tests.reliability_support import (PROBE_QUESTIONS, TRACEBACK, assert_clean_failure, clone_setup,
-                                       make_setup, run_cli, tiny_model)
+from tests.reliability_support import (
+    PROBE_QUESTIONS,
+    TRACEBACK,
+    assert_clean_failure,
+    clone_setup,
+    make_setup,
+    run_cli,
+    tiny_model,
+)
 
 INDEX_FILES = ("manifest.json", "passages.jsonl", "articles.jsonl", "vectors.npy", "dense.faiss",
                "bm25/params.index.json", "bm25/vocab.index.json", "bm25/data.csc.index.npy",

@@ -12,9 +12,26 @@ from pathlib import Path
 
 import pytest
 
+from ingest.fileio import read_jsonl
 from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
-    ARTIFACTS, HOSTILE_TITLE, PHONE, PROJECT_ROOT, VIEWPORT, answers, app_page, ask, browser_context, live_server,
-    newest_answer_on_top, on_screen, open_tab, page_watch, quoted_in_view, record_timing, screenshot, workspace,
+    ARTIFACTS,
+    HOSTILE_TITLE,
+    PHONE,
+    PROJECT_ROOT,
+    VIEWPORT,
+    answers,
+    app_page,
+    ask,
+    browser_context,
+    live_server,
+    newest_answer_on_top,
+    on_screen,
+    open_tab,
+    page_watch,
+    quoted_in_view,
+    record_timing,
+    screenshot,
+    workspace,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -47,15 +64,11 @@ CONVERSATION = (            # six in a row, with a follow-up; each is answered w
 
 
 def dev_question(qid: str) -> dict:
-    for line in (DATA / "dev.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip() and json.loads(line)["id"] == qid:
-            return json.loads(line)
-    raise KeyError(qid)
+    return next(item for item in read_jsonl(DATA / "dev.jsonl") if item["id"] == qid)
 
 
 def negative_question() -> dict:
-    items = [json.loads(l) for l in (DATA / "dev.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
-    return next(item for item in items if item["gold"] == [])
+    return next(item for item in read_jsonl(DATA / "dev.jsonl") if item["gold"] == [])
 
 
 _first_answer_recorded = False
@@ -206,7 +219,8 @@ def test_copy_button_copies_quotes_and_references_as_plain_text(app_page, page_w
     answer = timed_ask(page, CONVERSATION[1])
     quote = answer.locator(".sousei-quote .sousei-quote-text").first.inner_text().strip()
     answer.locator("button.sousei-copy").click()
-    page.wait_for_function("() => [...document.querySelectorAll('button.sousei-copy')].some(b => b.textContent === '已複製')")
+    page.wait_for_function("() => [...document.querySelectorAll('button.sousei-copy')]"
+                           ".some(b => b.textContent === '已複製')")
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied.startswith(quote) and "[1]" in copied and "<" not in copied
     assert any(line.startswith("[1] ") and "第" in line for line in copied.splitlines())
@@ -256,7 +270,8 @@ def test_hostile_article_renders_inert(app_page, page_watch, workspace):
     injected = page.evaluate("""() => ({
         pwned: window.__pwned === undefined ? null : String(window.__pwned),
         scripts: document.querySelectorAll('#sousei-log script, #sousei-viewer script, #sousei-articles script').length,
-        imgs: document.querySelectorAll('#sousei-log img[src="x"], #sousei-viewer img, #sousei-articles img, img[src="x"]').length,
+        imgs: document.querySelectorAll(
+            '#sousei-log img[src="x"], #sousei-viewer img, #sousei-articles img, img[src="x"]').length,
         jsLinks: document.querySelectorAll('a[href^="javascript:" i]').length,
         handlers: document.querySelectorAll('[onerror], [onload], [onclick]').length,
     })""")

@@ -17,8 +17,7 @@ from index.build import BuildReport, build_index
 from index.search import Searcher
 from index.store import IndexBusyError, file_lock, index_paths, load_store, read_manifest
 from tests.fakes import FakeEncoder
-from tests.index_fakes import (ARTICLE_A, ARTICLE_B, ARTICLE_C, build_kwargs, many_paragraphs, open_kwargs,
-                               write_corpus)
+from tests.index_fakes import ARTICLE_A, ARTICLE_B, ARTICLE_C, build_kwargs, many_paragraphs, open_kwargs, write_corpus
 
 
 def _build(corpus: Path, index_dir: Path, encoder, **extra) -> BuildReport:

@@ -24,12 +24,14 @@ def test_number_broken_from_its_unit_is_rejoined():
 
 
 def test_latin_words_rejoin_with_one_space():
-    assert clean_text("以「雲端優先（Cloud\n\nFirst\n\nPolicy）」為基礎。") == "以「雲端優先（Cloud First Policy）」為基礎。"
+    cleaned = clean_text("以「雲端優先（Cloud\n\nFirst\n\nPolicy）」為基礎。")
+    assert cleaned == "以「雲端優先（Cloud First Policy）」為基礎。"
 
 
 def test_paragraph_breaks_and_headings_are_kept():
     text = "第一段結束了。\n\n地域未來構想一:整備社會環境\n\n在整備社會環境目標中有8項。"
-    assert clean_text(text).split("\n\n") == ["第一段結束了。", "地域未來構想一:整備社會環境", "在整備社會環境目標中有8項。"]
+    expected = ["第一段結束了。", "地域未來構想一:整備社會環境", "在整備社會環境目標中有8項。"]
+    assert clean_text(text).split("\n\n") == expected
 
 
 def test_repeated_headers_and_page_counters_are_removed_and_date_kept():
@@ -68,7 +70,8 @@ def test_seed_articles_have_no_page_furniture(seed_corpus):
 def test_first_sentence_of_article_000_is_one_string(seed_corpus):
     cleaned = clean_text((seed_corpus / "000_52ed3b7e36387b18.txt").read_text(encoding="utf-8"))
     first = cleaned.split("\n\n")[0]
-    assert first.startswith("日本為了解決人口減少、地方經濟萎縮以及人口過度集中在東京等問題，於2014年通過了「城鎮・人口・工作創生法」")
+    assert first.startswith("日本為了解決人口減少、地方經濟萎縮以及人口過度集中在東京等問題，"
+                            "於2014年通過了「城鎮・人口・工作創生法」")
     assert first.endswith("打造一億人活躍的強韌社會。")
 
 

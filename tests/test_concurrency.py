@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
 import time
 from dataclasses import dataclass
 
 import pytest
 
+from bench.measure import free_port
 from tests.reliability_support import make_setup, percentile, run_cli, tiny_model
 
 CLIENTS = 8
@@ -53,12 +53,6 @@ class Reply:
     @property
     def seconds(self) -> float:
         return self.end - self.start
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def ask_http(client, base: str, question: str) -> Reply:
@@ -147,6 +141,7 @@ def test_eight_clients_two_hundred_questions_each(server, record_property):
     assert len(replies) == CLIENTS * QUESTIONS_PER_CLIENT, "the run hit its deadline"
     by_question: dict[str, set[str]] = {}
     for reply in replies:
+        assert reply.html is not None, reply
         by_question.setdefault(reply.question, set()).add(answer_block(reply.html))
     assert all(len(blocks) == 1 for blocks in by_question.values()), "a question got different answers"
     assert p95 < P95_LIMIT_SECONDS

@@ -3,8 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from index.evaluate import (compare_modes, evaluate_retrieval, first_hit_rank, format_table, is_hit,
-                            load_questions, summarise)
+from index.evaluate import (
+    compare_modes,
+    evaluate_retrieval,
+    first_hit_rank,
+    format_table,
+    is_hit,
+    load_questions,
+    summarise,
+)
 from index.records import Hit
 from ingest.records import Passage
 

@@ -7,15 +7,14 @@ No test binds anything but 127.0.0.1: the non-local cases replace ``Blocks.launc
 from __future__ import annotations
 
 import logging
-import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 
 import pytest
 
+from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
 from ingest.errors import SouseiError
 from tests.reliability_support import TRACEBACK, make_setup, run_cli, tiny_model, wait_until
@@ -43,12 +42,6 @@ def launches(monkeypatch):
 
     monkeypatch.setattr(gradio.Blocks, "launch", fake_launch)
     return calls
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_serve_defaults_to_this_machine_only(built, launches, caplog):
@@ -102,8 +95,9 @@ def test_launch_carries_the_upload_limit(built, launches):
 @pytest.mark.slow
 def test_real_serve_process_listens_on_loopback_only(built):
     """``python -m chat.cli serve`` as a user starts it: only 127.0.0.1:PORT is listening."""
-    import psutil
     import urllib.request
+
+    import psutil
 
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "chat.cli", "serve", "--port", str(port), *built.options()],

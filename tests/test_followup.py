@@ -9,6 +9,7 @@ from chat.cli import main
 from chat.config import Config
 from chat.followup import carried_terms, is_follow_up, resolve
 from chat.service import Service
+from ingest.fileio import read_jsonl
 from tests.fakes import FakeEncoder
 
 PREVIOUS = "2020年地方創生臨時補助金的預算有多少？"
@@ -64,7 +65,7 @@ def setup(tmp_path):
     (corpus / "b.txt").write_text(ARTICLE, encoding="utf-8")
     (corpus / "c.txt").write_text("夕張市\n\n北海道夕張市的雪融發電計畫預計每年發電4200萬度。\n", encoding="utf-8")
     config = Config.load(corpus_dir=corpus, index_dir=tmp_path / "index")
-    service = Service(config, say=lambda _m: None, _encoder=FakeEncoder())
+    service = Service.with_encoder(config, FakeEncoder(), say=lambda _m: None)
     service.build()
     return service
 
@@ -76,10 +77,9 @@ def cli(service, *args):
 @pytest.fixture
 def fake_cli(monkeypatch, setup):
     """The CLI with the fake encoder (no model load)."""
-    monkeypatch.setattr("chat.cli._service", lambda args: Service(
+    monkeypatch.setattr("chat.cli._service", lambda args: Service.with_encoder(
         Config.load(corpus_dir=getattr(args, "corpus", None), index_dir=getattr(args, "index", None),
-                    feedback=getattr(args, "feedback", None)),
-        say=lambda _m: None, _encoder=FakeEncoder()))
+                    feedback=getattr(args, "feedback", None)), FakeEncoder(), say=lambda _m: None))
     return setup
 
 
@@ -163,8 +163,7 @@ def test_followup_eval_script_scores_dialogues(setup, tmp_path):
 def test_dialogue_data_has_train_and_test_splits():
     from chat.config import PROJECT_ROOT
 
-    rows = [json.loads(line) for line in (PROJECT_ROOT / "tests" / "data" / "dialogues.jsonl").read_text(
-        encoding="utf-8").splitlines() if line.strip()]
+    rows = read_jsonl(PROJECT_ROOT / "tests" / "data" / "dialogues.jsonl")
     assert len(rows) >= 30 and all(len(r["turns"]) == 2 and r["turns"][1]["gold"] for r in rows)
     train = {r["id"] for r in rows if r["split"] == "train"}
     assert train == {f"w3d-{i}" for i in range(1, 19)} and len(rows) - len(train) >= 18

@@ -6,8 +6,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.fusion import (FusionParams, exact_terms, fuse, minmax, ranks, rare_term_boost, reciprocal_rank,
-                          term_matches, weighted_sum, zscore)
+from index.fusion import (
+    FusionParams,
+    exact_terms,
+    fuse,
+    minmax,
+    ranks,
+    rare_term_boost,
+    reciprocal_rank,
+    term_matches,
+    weighted_sum,
+    zscore,
+)
 
 floats = st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=30)
 

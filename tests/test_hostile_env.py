@@ -21,8 +21,15 @@ from ingest.errors import SouseiError
 from tests import hostile_env_support as env
 from tests import hostile_files as hf
 from tests.fakes import FakeEncoder
-from tests.reliability_support import (TRACEBACK, assert_clean_failure, built_setup, clone_setup, run_cli,
-                                       tiny_model, tree_snapshot)
+from tests.reliability_support import (
+    TRACEBACK,
+    assert_clean_failure,
+    built_setup,
+    clone_setup,
+    run_cli,
+    tiny_model,
+    tree_snapshot,
+)
 
 QUESTION = "關係人口是什麼？"
 
@@ -69,7 +76,6 @@ def test_service_questions_never_wait_for_its_own_rebuild(tmp_path, monkeypatch)
     """A rebuild (here blocked inside its ingest) holds the build lock; questions keep being answered
     from the last complete index, and the one after the rebuild sees the new article."""
     import ingest.pipeline
-
     from chat.config import Config
     from chat.service import Service
 
@@ -140,9 +146,13 @@ def test_a_build_removes_leftovers_of_killed_builds(tmp_path):
     stale_npz.write_bytes(b"half")
     stale_read = paths.cache / "reads" / ".tmp-killed.json"
     stale_read.write_bytes(b"half")
+    killed_writes = [paths.cache / "embeddings" / ".0123abcd.npz.k1ll3d.tmp", paths.cache / "reads" / ".k3y.json.x.tmp"]
+    for path in killed_writes:            # what ingest.fileio.atomic_write leaves when killed mid-write
+        path.write_bytes(b"half")
     stale_dir = paths.new_temp_dir()
     build_index(corpus, index, FakeEncoder())
     assert not stale_npz.exists() and not stale_read.exists() and not stale_dir.exists()
+    assert not any(path.exists() for path in killed_writes)
 
 
 needs_mounts = pytest.mark.skipif(not env.namespaces_available(), reason="needs unshare -m and tmpfs mounts (root)")

@@ -14,14 +14,23 @@ import pytest
 
 from index.build import build_index
 from ingest import metadata
+from ingest.fileio import read_jsonl
 from ingest.load import LoadLimits
 from ingest.pipeline import ingest_corpus
 from ingest.sandbox import Reader
 from tests import hostile_files as hf
 from tests import make_fixtures as mf
 from tests.fakes import FakeEncoder
-from tests.reliability_support import (TRACEBACK, assert_clean_failure, built_setup, clone_setup, index_snapshot,
-                                       run_cli, tiny_model, tree_snapshot)
+from tests.reliability_support import (
+    TRACEBACK,
+    assert_clean_failure,
+    built_setup,
+    clone_setup,
+    index_snapshot,
+    run_cli,
+    tiny_model,
+    tree_snapshot,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 SEED_IDS = {"000_52ed3b7e36387b18", "001_4942e598eceb2bee"}
@@ -185,7 +194,7 @@ def _hostile_corpus(root: Path, hostile_dir: Path) -> tuple[Path, list[str]]:
     return corpus, expected
 
 
-def _sidecars(corpus: Path) -> dict[str, str]:
+def _sidecars(corpus: Path) -> dict[str, str | None]:
     """Articles with bad sidecars (still indexed); returns doc id -> expected title."""
     cases = {
         "bom": ("\ufeff" + json.dumps({"title": "有BOM的標題"}, ensure_ascii=False)).encode("utf-8"),
@@ -221,8 +230,7 @@ def test_a_build_over_a_hostile_corpus_indexes_the_rest_and_names_every_bad_file
         if title is None:                          # a bad sidecar: named in a warning, the article indexed
             assert f"{stem}.txt.meta.json" in text, (stem, text)
     assert "café" in text and "Unicode normalisation" in text
-    rows = (json.loads(line) for line in (index / "articles.jsonl").read_text(encoding="utf-8").splitlines())
-    articles = {row["doc_id"]: row for row in rows}
+    articles = {row["doc_id"]: row for row in read_jsonl(index / "articles.jsonl")}
     assert SEED_IDS | set(titles) <= set(articles)
     assert {"bom": "有BOM的標題", "big5": "大五碼標題地方創生"} == {
         stem: articles[stem]["meta"]["title"] for stem, title in titles.items() if title}
@@ -280,8 +288,7 @@ def test_add_of_html_declaring_an_undefined_charset_is_accepted(world, tmp_path)
     path = hf.write_html_undefined_charset(tmp_path / "uploads")
     result = run_cli(world.argv("add", str(path), "--json"))
     assert result.code == 0 and TRACEBACK not in result.err, result.err
-    assert "undefined-charset" in {json.loads(line)["doc_id"] for line in
-                                   (world.index / "articles.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert "undefined-charset" in {row["doc_id"] for row in read_jsonl(world.index / "articles.jsonl")}
 
 
 def test_add_of_a_file_with_no_text_left_after_cleaning_is_refused(world, tmp_path):

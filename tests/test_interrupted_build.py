@@ -15,14 +15,30 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from index.build import build_index
 from index.search import Searcher
 from index.store import index_paths
-from tests.reliability_support import (PROBE_QUESTIONS, SEED_CORPUS, ForkRunner, answers, cli_subprocess, holds_open,
-                                       kill_hard, make_setup, run_cli, tiny_model, wait_until)
+from tests.reliability_support import (
+    PROBE_QUESTIONS,
+    SEED_CORPUS,
+    ForkRunner,
+    Setup,
+    answers,
+    cli_subprocess,
+    holds_open,
+    kill_hard,
+    make_setup,
+    run_cli,
+    tiny_model,
+    wait_until,
+)
+
+if TYPE_CHECKING:
+    from index.model.encoder import Encoder
 
 MIN_KILLS = 20
 MAX_ATTEMPTS = 45
@@ -49,8 +65,8 @@ def comparable(answer_list: list[dict]) -> list[dict]:
 class States:
     """The two complete states of the corpus and what their index answers."""
 
-    setup: object
-    encoder: object
+    setup: Setup
+    encoder: Encoder
     reference: dict[str, list[dict]] = field(default_factory=dict)   # "base" / "extra" -> answers
     doc_ids: dict[str, set[str]] = field(default_factory=dict)
 
@@ -146,11 +162,11 @@ def test_kills_at_random_moments_leave_a_complete_index(states, runner, record_p
         if moment < 0.25:
             time.sleep(rng.uniform(0, total))                         # anywhere in the process's life
         elif moment < 0.65:
-            wait_until(lambda: holds_open(pid, lock) or not alive(pid),
+            wait_until(lambda: holds_open(pid, lock) or not alive(pid),  # noqa: B023 (waited for inside this iteration)
                        timeout=120, interval=0.002, what="the build lock")
             time.sleep(rng.uniform(0, locked_part))                   # somewhere inside the build
         else:
-            wait_until(lambda: index_paths(setup.index).temp_dirs() or not alive(pid),
+            wait_until(lambda: index_paths(setup.index).temp_dirs() or not alive(pid),  # noqa: B023 (waited for inside this iteration)
                        timeout=120, interval=0.001, what="the new index being written")
             time.sleep(rng.uniform(0, WRITE_WINDOW))                  # while writing / swapping the new index
         seen["phase_" + ("any" if moment < 0.25 else "build" if moment < 0.65 else "write")] += 1
@@ -222,8 +238,8 @@ def test_two_builds_at_once_one_killed(states, runner):
         states.write_corpus(target)
         first, _ = runner.start(setup.argv("build", "--json"))
         second, log = runner.start(setup.argv("build", "--json"))
-        wait_until(lambda: holds_open(first, lock) or holds_open(second, lock), timeout=120, interval=0.002,
-                   what="a build holding the lock")
+        wait_until(lambda: holds_open(first, lock) or holds_open(second, lock),  # noqa: B023 (waited for inside this iteration)
+                   timeout=120, interval=0.002, what="a build holding the lock")
         time.sleep(rng.uniform(0, 0.5))
         victim, survivor = rng.sample([first, second], 2)
         if Path(f"/proc/{victim}").exists():
@@ -244,8 +260,8 @@ def test_killing_the_real_cli_process(states):
         target = "extra" if current == "base" else "base"
         states.write_corpus(target)
         proc = cli_subprocess(setup, "build", stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
-        wait_until(lambda: holds_open(proc.pid, lock) or proc.poll() is not None, timeout=300, interval=0.002,
-                   what="the build lock")
+        wait_until(lambda: holds_open(proc.pid, lock) or proc.poll() is not None,  # noqa: B023 (waited for inside this iteration)
+                   timeout=300, interval=0.002, what="the build lock")
         time.sleep(rng.uniform(0, 0.8))
         killed = kill_hard(proc)
         assert killed or proc.returncode == 0

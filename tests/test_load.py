@@ -126,7 +126,7 @@ def test_short_gb18030_text(word):
 
 def _seed_windows(width: int, limit: int) -> list[str]:
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
-    runs = re.findall(r"[\u4e00-\u9fff，。、「」]{%d,}" % width, text)
+    runs = re.findall(rf"[\u4e00-\u9fff，。、「」]{{{width},}}", text)
     windows = [run[i:i + width] for run in runs for i in range(0, len(run) - width + 1, width)]
     return windows[:limit]
 
@@ -230,7 +230,7 @@ def test_code_fence_content_is_kept_verbatim():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_characters="\\`*_~[]()!#<>-+=|:\r\x00", blacklist_categories=("Cs",))))
+@given(st.text(alphabet=st.characters(exclude_characters="\\`*_~[]()!#<>-+=|:\r\x00", exclude_categories=["Cs"])))
 def test_plain_text_passes_markdown_stripping_unchanged(text):
     stripped = "\n".join(line.lstrip() for line in text.split("\n"))
     assert strip_markdown(stripped) == stripped
@@ -251,7 +251,8 @@ def test_html_main_text_without_navigation(tmp_path):
 
 
 def test_htm_extension_and_declared_big5_charset(tmp_path):
-    page = mf.html_page(mf.HTML_TITLE, mf.HTML_PARAGRAPHS).replace('charset="utf-8"', 'charset="big5"').replace("©", "(c)")
+    page = mf.html_page(mf.HTML_TITLE, mf.HTML_PARAGRAPHS)
+    page = page.replace('charset="utf-8"', 'charset="big5"').replace("©", "(c)")
     doc = load_file(mf.write_bytes(tmp_path, "page.htm", page.encode("cp950")))
     assert mf.HTML_PARAGRAPHS[0] in doc.pages[0]
     assert doc.fmt == "html" and doc.encoding == "cp950"

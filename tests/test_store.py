@@ -9,9 +9,23 @@ import numpy as np
 import pytest
 
 from index.build import build_index
-from index.store import (MANIFEST_FILE, SCHEMA_VERSION, EmbeddingCache, IndexCorruptError, IndexMismatchError,
-                         IndexMissingError, article_from_dict, article_to_dict, check_compatible, index_paths,
-                         load_store, passage_from_dict, passage_to_dict, read_manifest, recover)
+from index.store import (
+    MANIFEST_FILE,
+    SCHEMA_VERSION,
+    EmbeddingCache,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    article_from_dict,
+    article_to_dict,
+    check_compatible,
+    index_paths,
+    load_store,
+    passage_from_dict,
+    passage_to_dict,
+    read_manifest,
+    recover,
+)
 from ingest.errors import SouseiError
 from tests.index_fakes import ARTICLE_A, ARTICLE_B, FAKE_SEGMENTER, build_kwargs, fake_ingest, write_corpus
 

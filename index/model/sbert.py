@@ -7,16 +7,16 @@ a local directory. torch and sentence-transformers are imported only inside the 
 """
 from __future__ import annotations
 
-import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from index.model.encoder import (BATCH_SIZE, DEFAULT_MODEL, ModelUnavailableError, Progress,
-                                 directory_fingerprint)
+from index.model.encoder import BATCH_SIZE, DEFAULT_MODEL, ModelUnavailableError, Progress, directory_fingerprint
+from ingest.fileio import sha256_hex
 
 
 @dataclass(eq=False)   # hashed by identity: chat.answer keeps a vector cache per encoder
@@ -106,7 +106,7 @@ def _construct(name_or_path: str, display: str, local_only: bool) -> Any:
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start; we print our own messages
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # untyped in transformers; no "Loading weights" bar on every start; we print our own messages
 
     try:
         return SentenceTransformer(name_or_path, device="cpu", local_files_only=local_only)
@@ -152,7 +152,8 @@ def load_sentence_transformer(name_or_path: str, model_id: str) -> SentenceTrans
     configure_torch_threads()
     loaded = _load_sentence_transformer(name_or_path, model_id)
     loaded.eval()
-    return SentenceTransformerEncoder(loaded, model_id, _model_dim(loaded), _hub_or_dir_fingerprint(name_or_path, loaded))
+    fingerprint = _hub_or_dir_fingerprint(name_or_path, loaded)
+    return SentenceTransformerEncoder(loaded, model_id, _model_dim(loaded), fingerprint)
 
 
 def load_encoder(model: str, cache_dir: Path, progress: Progress | None = None) -> SentenceTransformerEncoder:
@@ -178,7 +179,7 @@ def _hub_or_dir_fingerprint(model: str, loaded: Any) -> str:
     snapshot = _snapshot_dir(loaded)
     if snapshot is not None:
         return directory_fingerprint(snapshot)
-    return hashlib.sha256(f"hub:{model}".encode()).hexdigest()
+    return sha256_hex(f"hub:{model}")
 
 
 def _snapshot_dir(loaded: Any) -> Path | None:
