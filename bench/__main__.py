@@ -4,6 +4,7 @@ Full run (default): real model, seed corpus, 100 generated articles, 10k and 100
 passages; about 10-15 minutes on 2 cores. ``--quick``: tiny sizes (the test suite runs
 ``--quick --encoder fake``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,14 +22,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes (seconds, not comparable to targets)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help=f"JSON output (default {DEFAULT_OUT.relative_to(ROOT)}; "
-                             f"--quick: {QUICK_OUT.relative_to(ROOT)})")
-    parser.add_argument("--encoder", choices=KINDS, default="real",
-                        help="real = multilingual-e5-small (default); fake = the tests' hashing encoder")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"JSON output (default {DEFAULT_OUT.relative_to(ROOT)}; --quick: {QUICK_OUT.relative_to(ROOT)})",
+    )
+    parser.add_argument(
+        "--encoder",
+        choices=KINDS,
+        default="real",
+        help="real = multilingual-e5-small (default); fake = the tests' hashing encoder",
+    )
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="seed corpus (default corpus/)")
-    parser.add_argument("--work-dir", type=Path, default=None,
-                        help="keep indexes and corpora here (default: a temporary directory, removed)")
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=None,
+        help="keep indexes and corpora here (default: a temporary directory, removed)",
+    )
     parser.add_argument("--skip", default="", help=f"comma-separated sections to skip: {','.join(SECTIONS)}")
     return parser
 
@@ -45,9 +57,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out = args.out or (QUICK_OUT if args.quick else DEFAULT_OUT)
     partial = out.with_name(out.stem + ".partial.json")
-    options = Options(sizes=QUICK if args.quick else FULL, encoder=args.encoder, seed_corpus=args.corpus.resolve(),
-                      work_dir=args.work_dir, skip=skip, say=lambda m: print(m, file=sys.stderr, flush=True),
-                      checkpoint=lambda results: write_json(results, partial))
+    options = Options(
+        sizes=QUICK if args.quick else FULL,
+        encoder=args.encoder,
+        seed_corpus=args.corpus.resolve(),
+        work_dir=args.work_dir,
+        skip=skip,
+        say=lambda m: print(m, file=sys.stderr, flush=True),
+        checkpoint=lambda results: write_json(results, partial),
+    )
     results = run_benchmark(options)
     print("\n".join(table_lines(results)))
     write_json(results, out)

@@ -12,6 +12,7 @@ embedding 100k real passages would take hours on 2 CPU cores. Two generators:
 
     python bench/ann_bench.py [--sample real.npy] [--sizes 2000,10000,100000] [--json out.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,9 @@ class HnswRow:
     recall_at_10: float
 
 
-def clustered_vectors(n: int, rng: np.random.Generator, dim: int = DIM, per_cluster: int = 50,
-                      spread: float = 0.6) -> np.ndarray:
+def clustered_vectors(
+    n: int, rng: np.random.Generator, dim: int = DIM, per_cluster: int = 50, spread: float = 0.6
+) -> np.ndarray:
     centres = rng.standard_normal((max(1, n // per_cluster), dim)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     noise = rng.standard_normal((n, dim)).astype(np.float32) * (spread / np.sqrt(dim))
@@ -97,8 +99,9 @@ def bench_flat(vectors: np.ndarray, queries: np.ndarray) -> tuple[FlatRow, list[
     return row, results
 
 
-def bench_hnsw(vectors: np.ndarray, queries: np.ndarray, exact: list[np.ndarray],
-               params: HNSWParams, ef_values: list[int]) -> list[HnswRow]:
+def bench_hnsw(
+    vectors: np.ndarray, queries: np.ndarray, exact: list[np.ndarray], params: HNSWParams, ef_values: list[int]
+) -> list[HnswRow]:
     start = time.perf_counter()
     index = DenseIndex.build(vectors, exact_max=0, hnsw=params)
     build_s = time.perf_counter() - start
@@ -106,9 +109,18 @@ def bench_hnsw(vectors: np.ndarray, queries: np.ndarray, exact: list[np.ndarray]
     for ef in ef_values:
         index.set_ef_search(ef)
         results, times = timed_search(index, queries)
-        rows.append(HnswRow(len(vectors), params.m, params.ef_construction, ef, round(build_s, 2),
-                            round(float(np.median(times)), 3), round(float(np.percentile(times, 95)), 3),
-                            round(recall_at_k(results, exact), 4)))
+        rows.append(
+            HnswRow(
+                len(vectors),
+                params.m,
+                params.ef_construction,
+                ef,
+                round(build_s, 2),
+                round(float(np.median(times)), 3),
+                round(float(np.percentile(times, 95)), 3),
+                round(recall_at_k(results, exact), 4),
+            )
+        )
     return rows
 
 
@@ -120,11 +132,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--m", type=int, default=HNSWParams.m)
     parser.add_argument("--ef-construction", type=int, default=HNSWParams.ef_construction)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--spread", type=float, default=1.0,
-                        help="noise around cluster centres (larger = harder, 3+ is close to uniform)")
-    parser.add_argument("--sample", type=Path, default=None,
-                        help="real embeddings (.npy, m x dim): corpus and queries are drawn from a Gaussian "
-                             "fitted to them instead of synthetic clusters")
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=1.0,
+        help="noise around cluster centres (larger = harder, 3+ is close to uniform)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=Path,
+        default=None,
+        help="real embeddings (.npy, m x dim): corpus and queries are drawn from a Gaussian "
+        "fitted to them instead of synthetic clusters",
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
 
@@ -148,13 +168,25 @@ def main(argv: list[str] | None = None) -> int:
         if n in hnsw_sizes:
             for row in bench_hnsw(vectors, queries, exact, params, ef_values):
                 hnsw_rows.append(row)
-                print(f"hnsw  n={n:>7}  M={row.m} efC={row.ef_construction} ef={row.ef_search:>4}  "
-                      f"build={row.build_s:6.1f} s  p50={row.p50_ms:7.3f} ms  p95={row.p95_ms:7.3f} ms  "
-                      f"recall@10={row.recall_at_10:.4f}", flush=True)
-    source = (f"Gaussian fitted to {len(sample)} real embeddings ({args.sample.name})" if sample is not None
-              else f"synthetic, clustered (spread {args.spread})")
-    report = {"dim": DIM, "k": K, "queries": args.queries, "vectors": source,
-              "flat": [asdict(r) for r in flat_rows], "hnsw": [asdict(r) for r in hnsw_rows]}
+                print(
+                    f"hnsw  n={n:>7}  M={row.m} efC={row.ef_construction} ef={row.ef_search:>4}  "
+                    f"build={row.build_s:6.1f} s  p50={row.p50_ms:7.3f} ms  p95={row.p95_ms:7.3f} ms  "
+                    f"recall@10={row.recall_at_10:.4f}",
+                    flush=True,
+                )
+    source = (
+        f"Gaussian fitted to {len(sample)} real embeddings ({args.sample.name})"
+        if sample is not None
+        else f"synthetic, clustered (spread {args.spread})"
+    )
+    report = {
+        "dim": DIM,
+        "k": K,
+        "queries": args.queries,
+        "vectors": source,
+        "flat": [asdict(r) for r in flat_rows],
+        "hnsw": [asdict(r) for r in hnsw_rows],
+    }
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")

@@ -8,6 +8,7 @@ dimension and fingerprint and the current segmenter, so ``Searcher.open`` (and t
 UI) open it like any index; questions are encoded by the real model. Latency and memory
 are realistic; dense relevance is not.
 """
+
 from __future__ import annotations
 
 import time
@@ -19,9 +20,11 @@ from bench.corpus import SeedText, synthetic_store_parts
 from bench.rebuild import fresh_dir
 from ingest.passages import DEFAULT_MAX_CHARS
 
-VECTORS_NOTE = ("passage text: seed sentences re-combined; passage vectors: synthetic "
-                "(bench.ann_bench.clustered_vectors); sentence vectors: the passage's vector plus noise; "
-                "query vectors: the real encoder")
+VECTORS_NOTE = (
+    "passage text: seed sentences re-combined; passage vectors: synthetic "
+    "(bench.ann_bench.clustered_vectors); sentence vectors: the passage's vector plus noise; "
+    "query vectors: the real encoder"
+)
 
 
 def _sentence_vectors(passage_vectors: np.ndarray, spans: list, random_seed: int) -> np.ndarray:
@@ -43,10 +46,14 @@ def add_one_dense(directory: Path, vectors: np.ndarray, dim: int, random_seed: i
     previous = DenseIndex.load(directory)
     load_s = time.perf_counter() - begin
     begin = time.perf_counter()
-    updated = DenseIndex.update(previous, np.concatenate([np.arange(len(vectors)), -np.ones(new, np.int64)]),
-                                np.concatenate([vectors, fresh]))
-    return {"add_one_dense_s": round(time.perf_counter() - begin, 3), "add_one_dense_load_s": round(load_s, 3),
-            "add_one_kept_graph": updated.total == len(vectors) + new and updated.kind == "hnsw"}
+    updated = DenseIndex.update(
+        previous, np.concatenate([np.arange(len(vectors)), -np.ones(new, np.int64)]), np.concatenate([vectors, fresh])
+    )
+    return {
+        "add_one_dense_s": round(time.perf_counter() - begin, 3),
+        "add_one_dense_load_s": round(load_s, 3),
+        "add_one_kept_graph": updated.total == len(vectors) + new and updated.kind == "hnsw",
+    }
 
 
 def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, random_seed: int = 0) -> dict:
@@ -70,17 +77,27 @@ def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, ran
     begin = time.perf_counter()
     keyword = KeywordIndex.build([p.tokens for p in cut], BM25Params())
     bm25_s = time.perf_counter() - begin
-    manifest = make_manifest(articles, cut, encoder, segmenter_fingerprint(), DEFAULT_MAX_CHARS, dense.kind,
-                             BM25Params(), ())
+    manifest = make_manifest(
+        articles, cut, encoder, segmenter_fingerprint(), DEFAULT_MAX_CHARS, dense.kind, BM25Params(), ()
+    )
     directory = fresh_dir(index_dir)
     directory.mkdir(parents=True)
     begin = time.perf_counter()
     write_store(directory, manifest, cut, articles, vectors, dense, keyword, sentences)
     write_s = time.perf_counter() - begin
     add = add_one_dense(directory, vectors, int(encoder.dim), random_seed)
-    return {**add, "add_one_dense_ratio": round(add["add_one_dense_s"] / dense_s, 4) if dense_s else None,
-            "passages": len(cut), "articles": len(articles), "dense_kind": dense.kind,
-            "text_s": round(text_s, 1), "dense_build_s": round(dense_s, 1), "bm25_build_s": round(bm25_s, 1),
-            "write_s": round(write_s, 1), "seconds": round(time.perf_counter() - start, 1),
-            "disk_mb": round(sum(p.stat().st_size for p in directory.rglob("*") if p.is_file()) / 2 ** 20, 1),
-            "vectors": VECTORS_NOTE, "synthetic": True}
+    return {
+        **add,
+        "add_one_dense_ratio": round(add["add_one_dense_s"] / dense_s, 4) if dense_s else None,
+        "passages": len(cut),
+        "articles": len(articles),
+        "dense_kind": dense.kind,
+        "text_s": round(text_s, 1),
+        "dense_build_s": round(dense_s, 1),
+        "bm25_build_s": round(bm25_s, 1),
+        "write_s": round(write_s, 1),
+        "seconds": round(time.perf_counter() - start, 1),
+        "disk_mb": round(sum(p.stat().st_size for p in directory.rglob("*") if p.is_file()) / 2**20, 1),
+        "vectors": VECTORS_NOTE,
+        "synthetic": True,
+    }

@@ -12,6 +12,7 @@ different. Everything is deterministic for a given seed.
 * :func:`synthetic_store_parts` makes passages (with search tokens) and articles in
   memory for the 100k-passage index, tokenising each seed sentence once.
 """
+
 from __future__ import annotations
 
 import json
@@ -67,7 +68,7 @@ def sentence_run(seed: SeedText, rng: random.Random, max_sentences: int) -> list
     para = seed.paragraphs[rng.randrange(len(seed.paragraphs))]
     length = rng.randint(1, min(max_sentences, len(para)))
     begin = rng.randrange(len(para) - length + 1)
-    return list(para[begin:begin + length])
+    return list(para[begin : begin + length])
 
 
 def recombined_paragraph(seed: SeedText, rng: random.Random, max_chars: int = 400) -> str:
@@ -94,8 +95,9 @@ def article_text(seed: SeedText, rng: random.Random, paragraphs: tuple[int, int]
     return "\n\n".join(recombined_paragraph(seed, rng) for _ in range(count)) + "\n"
 
 
-def write_article(corpus_dir: Path, seed: SeedText, number: int, random_seed: int,
-                  paragraphs: tuple[int, int] = (10, 30)) -> Path:
+def write_article(
+    corpus_dir: Path, seed: SeedText, number: int, random_seed: int, paragraphs: tuple[int, int] = (10, 30)
+) -> Path:
     """Article ``number`` of the benchmark corpus (same number + seed = same file)."""
     rng = random.Random(f"{random_seed}:{number}")
     path = Path(corpus_dir) / f"bench_{number:05d}.txt"
@@ -105,8 +107,7 @@ def write_article(corpus_dir: Path, seed: SeedText, number: int, random_seed: in
     return path
 
 
-def write_corpus(corpus_dir: Path, seed: SeedText, articles: int, random_seed: int = 0,
-                 first: int = 0) -> list[Path]:
+def write_corpus(corpus_dir: Path, seed: SeedText, articles: int, random_seed: int = 0, first: int = 0) -> list[Path]:
     """Write articles ``first .. first+articles-1`` into ``corpus_dir``."""
     Path(corpus_dir).mkdir(parents=True, exist_ok=True)
     return [write_article(corpus_dir, seed, n, random_seed) for n in range(first, first + articles)]
@@ -143,8 +144,9 @@ def passage_text(seed: SeedText, rng: random.Random) -> list[str]:
     return sentences
 
 
-def synthetic_article(seed: SeedText, rng: random.Random, number: int, passages: int,
-                      tokens: TokenCache) -> tuple[Article, list[Passage]]:
+def synthetic_article(
+    seed: SeedText, rng: random.Random, number: int, passages: int, tokens: TokenCache
+) -> tuple[Article, list[Passage]]:
     """One in-memory article of ``passages`` paragraphs (one passage each), with search tokens."""
     from ingest.passages import passage_id
 
@@ -161,18 +163,33 @@ def synthetic_article(seed: SeedText, rng: random.Random, number: int, passages:
             continue
         seen.add(text)
         paragraphs.append(Paragraph(len(paragraphs) + 1, text, offset, offset + len(text), None))
-        cut.append(Passage(id=passage_id(doc_id, text), doc_id=doc_id, title=title, paragraph=len(paragraphs),
-                           page=None, start=offset, end=offset + len(text), text=text,
-                           tokens=tuple(t for s in sentences for t in tokens(s))))
+        cut.append(
+            Passage(
+                id=passage_id(doc_id, text),
+                doc_id=doc_id,
+                title=title,
+                paragraph=len(paragraphs),
+                page=None,
+                start=offset,
+                end=offset + len(text),
+                text=text,
+                tokens=tuple(t for s in sentences for t in tokens(s)),
+            )
+        )
         offset += len(text) + 2
-    article = Article(doc_id=doc_id, meta=ArticleMeta(title=title, author="bench", source=f"{doc_id}.txt"),
-                      text="\n\n".join(p.text for p in paragraphs), paragraphs=tuple(paragraphs),
-                      content_hash=f"synthetic-{number}")
+    article = Article(
+        doc_id=doc_id,
+        meta=ArticleMeta(title=title, author="bench", source=f"{doc_id}.txt"),
+        text="\n\n".join(p.text for p in paragraphs),
+        paragraphs=tuple(paragraphs),
+        content_hash=f"synthetic-{number}",
+    )
     return article, cut
 
 
-def synthetic_store_parts(seed: SeedText, passages: int, random_seed: int = 0,
-                          per_article: int = 25) -> tuple[list[Article], list[Passage]]:
+def synthetic_store_parts(
+    seed: SeedText, passages: int, random_seed: int = 0, per_article: int = 25
+) -> tuple[list[Article], list[Passage]]:
     """About ``passages`` passages in articles of ``per_article`` (repeats inside an article dropped)."""
     rng = random.Random(random_seed)
     tokens = TokenCache()

@@ -4,6 +4,7 @@
 n-gram vectors. Subprocesses in fake mode run :mod:`bench.fakecli`, which is the real
 ``sousei`` CLI with ``index.model.factory``'s loaders replaced by the same fake.
 """
+
 from __future__ import annotations
 
 import sys

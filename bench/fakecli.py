@@ -1,7 +1,8 @@
 """``sousei`` with the tests' fake encoder instead of the real model (quick benchmark runs only).
 
-    python -m bench.fakecli ask --index DIR "問題"
+python -m bench.fakecli ask --index DIR "問題"
 """
+
 from __future__ import annotations
 
 import sys

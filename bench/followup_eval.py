@@ -4,6 +4,7 @@ rule of :mod:`chat.followup`) and, for comparison, alone.
 
     python -m bench.followup_eval [tests/data/dialogues.jsonl] [--split test] [--index DIR] [-v]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,9 +37,13 @@ def run(path: Path, split: str | None, service: Service, verbose: bool = False) 
             quote = followed.quotes[0].text if followed.quotes else "(no quote)"
             print(f"{'OK ' if hit else 'MISS'} {d['id']}  搜尋：{followed.question}\n      {quote[:90]}")
     n = len(dialogues) or 1
-    return {"dialogues": len(dialogues), "split": split or "all",
-            "follow_up_first_quote": round(with_previous / n, 3),
-            "without_previous": round(alone / n, 3), "first_turn": round(first_turn / n, 3)}
+    return {
+        "dialogues": len(dialogues),
+        "split": split or "all",
+        "follow_up_first_quote": round(with_previous / n, 3),
+        "without_previous": round(alone / n, 3),
+        "first_turn": round(first_turn / n, 3),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

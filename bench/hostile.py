@@ -9,6 +9,7 @@ that checkout first on ``PYTHONPATH`` against a copy of the seed corpus and an i
 the peak RSS of the whole process tree (the CLI and any loader child), and the outcome. A run over
 ``--cap-seconds`` or ``--cap-gb`` is killed and reported as "> cap". Prints a Markdown table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,7 @@ import psutil
 
 HERE = Path(__file__).resolve().parent.parent
 SEEDS = HERE / "corpus"
-GB = 1024 ** 3
+GB = 1024**3
 
 
 @dataclass
@@ -41,24 +42,32 @@ class Run:
 @dataclass
 class Case:
     name: str
-    prepare: Callable[[Path, Path], list[str]]      # (work dir, corpus) -> CLI arguments (before the common options)
+    prepare: Callable[[Path, Path], list[str]]  # (work dir, corpus) -> CLI arguments (before the common options)
     stdin: bytes | None = None
-    shell: str | None = None                         # a shell template wrapping the CLI (mount namespaces)
+    shell: str | None = None  # a shell template wrapping the CLI (mount namespaces)
 
 
 def _measure(command: list[str], env: dict, stdin: bytes | None, cap_seconds: float, cap_bytes: int) -> tuple:
     start = time.monotonic()
-    proc = subprocess.Popen(command, env=env, cwd=env["PYTHONPATH"],
-                            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        env=env,
+        cwd=env["PYTHONPATH"],
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     if stdin is not None and proc.stdin is not None:
         proc.stdin.write(stdin)
         proc.stdin.close()
     out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()
     import threading
 
-    pumps = [threading.Thread(target=shutil.copyfileobj, args=(src, dst)) for src, dst in
-             ((proc.stdout, out_file), (proc.stderr, err_file))]
+    pumps = [
+        threading.Thread(target=shutil.copyfileobj, args=(src, dst))
+        for src, dst in ((proc.stdout, out_file), (proc.stderr, err_file))
+    ]
     for pump in pumps:
         pump.start()
     peak, capped = 0, ""
@@ -81,8 +90,14 @@ def _measure(command: list[str], env: dict, stdin: bytes | None, cap_seconds: fl
         pump.join()
     out_file.seek(0)
     err_file.seek(0)
-    return proc.returncode, out_file.read().decode("utf-8", "replace"), err_file.read().decode("utf-8", "replace"), \
-        seconds, peak, capped
+    return (
+        proc.returncode,
+        out_file.read().decode("utf-8", "replace"),
+        err_file.read().decode("utf-8", "replace"),
+        seconds,
+        peak,
+        capped,
+    )
 
 
 def _outcome(code: int, out: str, err: str, capped: str, cap_seconds: float, cap_bytes: int) -> str:
@@ -126,8 +141,10 @@ def _cases() -> list[Case]:
         return ["add", str(link)]
 
     def link_to_secret(work: Path, corpus: Path) -> list[str]:
-        lines = "".join(f"user{i}:x:{1000 + i}:{1000 + i}:第{i}位使用者的密碼是 hunter2:/home/user{i}:/bin/bash\n"
-                        for i in range(20))
+        lines = "".join(
+            f"user{i}:x:{1000 + i}:{1000 + i}:第{i}位使用者的密碼是 hunter2:/home/user{i}:/bin/bash\n"
+            for i in range(20)
+        )
         secret = hf.write_article(work / "outside", "passwd.txt", lines)
         os.symlink(secret, corpus / "passwd.txt")
         return ["build"]
@@ -144,6 +161,7 @@ def _cases() -> list[Case]:
         def prepare(work: Path, corpus: Path) -> list[str]:
             (corpus / "000_52ed3b7e36387b18.txt.meta.json").write_bytes(data)
             return ["build"]
+
         return prepare
 
     def batch(work: Path, corpus: Path) -> list[str]:
@@ -155,7 +173,8 @@ def _cases() -> list[Case]:
 
     def title_escape(work: Path, corpus: Path) -> list[str]:
         (corpus / "000_52ed3b7e36387b18.txt.meta.json").write_text(
-            json.dumps({"title": "\x1b]0;pwned\x07\x1b[2J假標題"}), encoding="utf-8")
+            json.dumps({"title": "\x1b]0;pwned\x07\x1b[2J假標題"}), encoding="utf-8"
+        )
         return ["build"]
 
     return [
@@ -180,16 +199,27 @@ def _cases() -> list[Case]:
         Case("build: sidecar holding a JSON list", sidecar(b'["a"]')),
         Case("build: sidecar nested 100k deep", sidecar(b"[" * 100_000 + b"]" * 100_000)),
         Case("batch: malformed line 10 of 17", batch),
-        Case("ask --batch - (stdin)", lambda work, corpus: ["ask", "--batch", "-"],
-             stdin=(json.dumps({"id": 1, "q": "地方創生"}) + "\n").encode()),
+        Case(
+            "ask --batch - (stdin)",
+            lambda work, corpus: ["ask", "--batch", "-"],
+            stdin=(json.dumps({"id": 1, "q": "地方創生"}) + "\n").encode(),
+        ),
         Case("build, then articles: ESC/BEL in a sidecar title", title_escape),
-        Case("ask on a read-only index", lambda work, corpus: ["ask", "關係人口是什麼？"],
-             shell="mount --bind {state} {state} && mount -o remount,bind,ro {state} && exec {cli}"),
-        Case("add on a full disk (tmpfs)", lambda work, corpus: ["add", str(hf.write_article(
-            work / "uploads", "new.txt", "北海道夕張市的雪融發電計畫，" * 400 + "。"))],
-             shell="mount -t tmpfs -o size={tight} tmpfs {small} && cp -a {state} {small}/ && "
-                   "{cli_small}; rc=$?; echo BENCH temp files left: $(find {small} -name '.*tmp-*' | wc -l); "
-                   "echo BENCH new file left in the corpus: $(ls {corpus} | grep -c '^new.txt$'); exit $rc"),
+        Case(
+            "ask on a read-only index",
+            lambda work, corpus: ["ask", "關係人口是什麼？"],
+            shell="mount --bind {state} {state} && mount -o remount,bind,ro {state} && exec {cli}",
+        ),
+        Case(
+            "add on a full disk (tmpfs)",
+            lambda work, corpus: [
+                "add",
+                str(hf.write_article(work / "uploads", "new.txt", "北海道夕張市的雪融發電計畫，" * 400 + "。")),
+            ],
+            shell="mount -t tmpfs -o size={tight} tmpfs {small} && cp -a {state} {small}/ && "
+            "{cli_small}; rc=$?; echo BENCH temp files left: $(find {small} -name '.*tmp-*' | wc -l); "
+            "echo BENCH new file left in the corpus: $(ls {corpus} | grep -c '^new.txt$'); exit $rc",
+        ),
     ]
 
 
@@ -205,8 +235,21 @@ def _prebuilt(root: Path, model: Path, where: Path) -> Path:
     """The seed corpus and its index built by ``root``'s CLI (copied for every case)."""
     corpus, state = where / "corpus", where / "state"
     shutil.copytree(SEEDS, corpus)
-    command = [sys.executable, "-m", "chat.cli", "build", "--corpus", str(corpus), "--index", str(state / "index"),
-               "--model", str(model), "--model-cache", str(state / "models"), "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "chat.cli",
+        "build",
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(state / "index"),
+        "--model",
+        str(model),
+        "--model-cache",
+        str(state / "models"),
+        "--json",
+    ]
     subprocess.run(command, env=_env(root), cwd=root, check=True, capture_output=True)
     return where
 
@@ -220,29 +263,50 @@ def run_case(case: Case, root: Path, model: Path, prebuilt: Path, cap_seconds: f
         arguments = case.prepare(work, corpus)
 
         def cli(index: Path) -> list[str]:
-            return [sys.executable, "-m", "chat.cli", *arguments, "--corpus", str(corpus), "--index", str(index),
-                    "--model", str(model), "--model-cache", str(state / "models")]
+            return [
+                sys.executable,
+                "-m",
+                "chat.cli",
+                *arguments,
+                "--corpus",
+                str(corpus),
+                "--index",
+                str(index),
+                "--model",
+                str(model),
+                "--model-cache",
+                str(state / "models"),
+            ]
 
         command = cli(state / "index")
         if case.shell:
             small = work / "small"
             small.mkdir()
             used = sum(-(-p.stat().st_size // 4096) * 4096 if p.is_file() else 4096 for p in state.rglob("*"))
-            script = case.shell.format(state=state, small=small, corpus=corpus, tight=used + 16 * 1024,
-                                       cli=" ".join(map(_quote, command)),
-                                       cli_small=" ".join(map(_quote, cli(small / "state" / "index"))))
+            script = case.shell.format(
+                state=state,
+                small=small,
+                corpus=corpus,
+                tight=used + 16 * 1024,
+                cli=" ".join(map(_quote, command)),
+                cli_small=" ".join(map(_quote, cli(small / "state" / "index"))),
+            )
             command = ["unshare", "-m", "sh", "-c", script]
         code, out, err, seconds, peak, capped = _measure(command, _env(root), case.stdin, cap_seconds, cap_bytes)
         outcome = _outcome(code, out, err, capped, cap_seconds, cap_bytes)
         if case.name.startswith("batch"):
             outcome += f"; {sum(1 for line in out.splitlines() if line.startswith('{'))} JSON lines out"
         if "passwd" in case.name:
-            index_text = (state / "index" / "passages.jsonl")
+            index_text = state / "index" / "passages.jsonl"
             quoted = index_text.is_file() and "hunter2" in index_text.read_text(encoding="utf-8")
             outcome += "; secret indexed" if quoted else "; secret not indexed"
         if "ESC" in case.name:
-            listing = subprocess.run(cli(state / "index")[:3] + ["articles", *cli(state / "index")[4:]], env=_env(root),
-                                     cwd=root, capture_output=True)
+            listing = subprocess.run(
+                cli(state / "index")[:3] + ["articles", *cli(state / "index")[4:]],
+                env=_env(root),
+                cwd=root,
+                capture_output=True,
+            )
             outcome += "; raw ESC printed" if b"\x1b" in listing.stdout else "; ESC shown escaped"
         return Run(seconds, peak / 1048576, outcome)
     finally:
@@ -277,8 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         for case in _cases():
             if args.only and args.only not in case.name:
                 continue
-            runs = {label: run_case(case, root, model, prebuilt[label], args.cap_seconds, args.cap_gb * GB)
-                    for label, root in roots.items()}
+            runs = {
+                label: run_case(case, root, model, prebuilt[label], args.cap_seconds, args.cap_gb * GB)
+                for label, root in roots.items()
+            }
             cells = [f"{r.seconds:.1f} s, {r.peak_mb:,.0f} MB, {r.outcome}" for r in runs.values()]
             print(f"| {case.name} | {cells[0]} | {cells[1]} |", flush=True)
             rows.append({"case": case.name, **{k: vars(v) for k, v in runs.items()}})

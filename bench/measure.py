@@ -4,6 +4,7 @@ Peak RSS of a child is the kernel's high-water mark (``VmHWM`` in ``/proc/PID/st
 read while the child is alive, and otherwise the maximum of psutil samples taken every
 few milliseconds over the child and its descendants.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,14 @@ def summarize(samples_ms: Sequence[float]) -> dict:
     values = np.asarray(list(samples_ms), dtype=np.float64)
     if not len(values):
         return {"n": 0, "p50": None, "p95": None, "mean": None, "min": None, "max": None}
-    return {"n": int(len(values)), "p50": _r(np.median(values)), "p95": _r(np.percentile(values, 95)),
-            "mean": _r(values.mean()), "min": _r(values.min()), "max": _r(values.max())}
+    return {
+        "n": int(len(values)),
+        "p50": _r(np.median(values)),
+        "p95": _r(np.percentile(values, 95)),
+        "mean": _r(values.mean()),
+        "min": _r(values.min()),
+        "max": _r(values.max()),
+    }
 
 
 def _r(value: float) -> float:
@@ -116,10 +123,10 @@ class PeakSampler:
 @dataclass
 class ChildResult:
     returncode: int
-    seconds: float                  # process start to exit
+    seconds: float  # process start to exit
     first_line_seconds: float | None  # process start to its first stdout line
     peak_rss_mb: float
-    cpu_s: float                    # user + system CPU seconds of the child (and its waited-for children)
+    cpu_s: float  # user + system CPU seconds of the child (and its waited-for children)
     stdout: str
     stderr: str
     lines: list[str] = field(default_factory=list)
@@ -128,8 +135,9 @@ class ChildResult:
 def child_env(extra: dict | None = None) -> dict:
     """The environment for children: this one, unbuffered, offline model hub, plus ``extra``."""
     env = dict(os.environ)
-    env.update({"PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-                "TOKENIZERS_PARALLELISM": "false"})
+    env.update(
+        {"PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    )
     env.update(extra or {})
     return env
 
@@ -138,12 +146,19 @@ def run_child(cmd: Sequence[str], *, cwd: Path, env: dict | None = None, timeout
     """Run ``cmd`` to completion, timing it and its first stdout line, sampling its peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(list(cmd), cwd=str(cwd), env=env or child_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    proc = subprocess.Popen(
+        list(cmd),
+        cwd=str(cwd),
+        env=env or child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     first: list[float] = []
     lines: list[str] = []
     errors: list[str] = []
-    assert proc.stdout is not None and proc.stderr is not None      # both are pipes
+    assert proc.stdout is not None and proc.stderr is not None  # both are pipes
     stderr = proc.stderr
     err_thread = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
     err_thread.start()
@@ -157,8 +172,16 @@ def run_child(cmd: Sequence[str], *, cwd: Path, env: dict | None = None, timeout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     err_thread.join()
-    return ChildResult(proc.returncode, seconds, first[0] if first else None,
-                       round(sampler.peak / MB, 1), round(cpu, 2), "".join(lines), "".join(errors), lines)
+    return ChildResult(
+        proc.returncode,
+        seconds,
+        first[0] if first else None,
+        round(sampler.peak / MB, 1),
+        round(cpu, 2),
+        "".join(lines),
+        "".join(errors),
+        lines,
+    )
 
 
 def python_cmd(*args: str) -> list[str]:
@@ -200,7 +223,7 @@ def machine_info() -> dict:
     return {
         "cpu": _cpu_model(),
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "memory_gb": round(psutil.virtual_memory().total / (1024 ** 3), 1),
+        "memory_gb": round(psutil.virtual_memory().total / (1024**3), 1),
         "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
         "python": platform.python_version(),
         "platform": platform.platform(),

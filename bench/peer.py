@@ -8,6 +8,7 @@ reciprocal-rank fusion (k = 60) of the top 50 of each; it returns the top 5 pass
 answer. sousei's figure is a whole ``Service.ask`` (search + quoted answer). Each row records the load
 average when it was taken.
 """
+
 from __future__ import annotations
 
 import time
@@ -67,8 +68,9 @@ def st_query_encoder(model_cache: Path) -> Callable[[str], np.ndarray]:
     return lambda q: model.encode([q], prompt_name="query", normalize_embeddings=True, show_progress_bar=False)[0]
 
 
-def peer_vs_sousei(index_dir: Path, corpus_dir: Path, encoder, questions: list[str], kind: str,
-                   model_cache: Path | None = None) -> dict:
+def peer_vs_sousei(
+    index_dir: Path, corpus_dir: Path, encoder, questions: list[str], kind: str, model_cache: Path | None = None
+) -> dict:
     """Per question, ``Service.ask`` then the peer pipeline, alternating; p50/p95 of each and the ratios."""
     from bench.encoders import fake_encoder
     from bench.warm import WARMUP, make_service
@@ -76,11 +78,11 @@ def peer_vs_sousei(index_dir: Path, corpus_dir: Path, encoder, questions: list[s
 
     if kind == "fake":
         fake = fake_encoder()
-        encode = lambda q: fake.encode_queries([q])[0]   # noqa: E731
+        encode = lambda q: fake.encode_queries([q])[0]  # noqa: E731
     else:
         encode = st_query_encoder(model_cache or Config.load().model_cache)
     peer = PeerPipeline(index_dir, encode)
-    service = make_service(index_dir, corpus_dir, encoder)      # with an empty query cache
+    service = make_service(index_dir, corpus_dir, encoder)  # with an empty query cache
     for text in WARMUP:
         service.ask(text)
         peer.search(text)
@@ -95,9 +97,14 @@ def peer_vs_sousei(index_dir: Path, corpus_dir: Path, encoder, questions: list[s
         load = load_average()
         loads.append(load[0] if load else None)
     a, b = summarize(ours), summarize(theirs)
-    return {"questions": len(questions), "passages": len(peer.passages), "sousei_ms": a, "peer_ms": b,
-            "ratio_p50": round(a["p50"] / b["p50"], 3) if b["p50"] else None,
-            "ratio_p95": round(a["p95"] / b["p95"], 3) if b["p95"] else None,
-            "load_1min": summarize([x for x in loads if x is not None]) if any(loads) else None,
-            "peer": "sentence-transformers query + FAISS IndexFlatIP + bm25s (jieba tokens) + RRF k=60, top 5, "
-                    "no answer composition"}
+    return {
+        "questions": len(questions),
+        "passages": len(peer.passages),
+        "sousei_ms": a,
+        "peer_ms": b,
+        "ratio_p50": round(a["p50"] / b["p50"], 3) if b["p50"] else None,
+        "ratio_p95": round(a["p95"] / b["p95"], 3) if b["p95"] else None,
+        "load_1min": summarize([x for x in loads if x is not None]) if any(loads) else None,
+        "peer": "sentence-transformers query + FAISS IndexFlatIP + bm25s (jieba tokens) + RRF k=60, top 5, "
+        "no answer composition",
+    }

@@ -4,6 +4,7 @@ Builds run in this process through ``index.build.build_index`` with an already l
 encoder (the model load is measured once, separately). Stage times come from the
 build's own progress messages.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -39,9 +40,15 @@ def timed_build(corpus_dir: Path, index_dir: Path, encoder) -> dict:
     clock = StageClock()
     report = build_index(corpus_dir, index_dir, encoder, progress=clock)
     seconds = time.perf_counter() - clock.start
-    return {"seconds": round(seconds, 3), "stages": clock.stages(seconds), "documents": report.documents,
-            "passages": report.passages, "embedded": report.embedded, "reused": report.reused,
-            "dense_kind": report.dense_kind}
+    return {
+        "seconds": round(seconds, 3),
+        "stages": clock.stages(seconds),
+        "documents": report.documents,
+        "passages": report.passages,
+        "embedded": report.embedded,
+        "reused": report.reused,
+        "dense_kind": report.dense_kind,
+    }
 
 
 def fresh_dir(path: Path) -> Path:
@@ -63,8 +70,9 @@ def seed_build(corpus_dir: Path, index_dir: Path, encoder) -> dict:
     return {"full": full, "unchanged_rebuild": again}
 
 
-def add_one_vs_rebuild(work_dir: Path, seed: SeedText, encoder, articles: int, adds: int = 2,
-                       random_seed: int = 0) -> dict:
+def add_one_vs_rebuild(
+    work_dir: Path, seed: SeedText, encoder, articles: int, adds: int = 2, random_seed: int = 0
+) -> dict:
     """Full build of ``articles`` generated articles, then ``adds`` single-article additions.
 
     ``ratio`` = median add time / full build time (the target is ≤ 1/20).
@@ -79,6 +87,11 @@ def add_one_vs_rebuild(work_dir: Path, seed: SeedText, encoder, articles: int, a
         write_article(corpus_dir, seed, number, random_seed)
         added.append(timed_build(corpus_dir, index_dir, encoder))
     add_seconds = sorted(a["seconds"] for a in added)[len(added) // 2]
-    return {"articles": articles, "full": full, "adds": added, "add_seconds": add_seconds,
-            "ratio": round(add_seconds / full["seconds"], 4) if full["seconds"] else None,
-            "corpus": "seed paragraphs re-cut and re-combined (bench/corpus.py)"}
+    return {
+        "articles": articles,
+        "full": full,
+        "adds": added,
+        "add_seconds": add_seconds,
+        "ratio": round(add_seconds / full["seconds"], 4) if full["seconds"] else None,
+        "corpus": "seed paragraphs re-cut and re-combined (bench/corpus.py)",
+    }

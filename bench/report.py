@@ -1,4 +1,5 @@
 """The benchmark's results as targets, a printed table and a JSON file."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,9 @@ class Target:
     higher_is_better: bool = False
 
     def check(self, measured: float | None) -> dict:
-        met = None if measured is None else (measured >= self.limit if self.higher_is_better
-                                             else measured <= self.limit)
+        met = (
+            None if measured is None else (measured >= self.limit if self.higher_is_better else measured <= self.limit)
+        )
         sign = "≥" if self.higher_is_better else "≤"
         return {"name": self.name, "target": f"{sign} {self.limit:g} {self.unit}", "measured": measured, "met": met}
 
@@ -88,8 +90,9 @@ def _fmt(value) -> str:
 def stage_rows(label: str, warm: dict | None) -> list[tuple[str, str]]:
     if not warm:
         return []
-    rows = [(f"{label}: questions / passages / dense",
-             f"{warm['questions']} / {warm['passages']} / {warm['dense_kind']}")]
+    rows = [
+        (f"{label}: questions / passages / dense", f"{warm['questions']} / {warm['passages']} / {warm['dense_kind']}")
+    ]
     for stage, stats in warm["stages_ms"].items():
         rows.append((f"{label}: {stage} ms p50 / p95", f"{_fmt(stats['p50'])} / {_fmt(stats['p95'])}"))
     return rows
@@ -99,15 +102,21 @@ def peer_rows(results: dict) -> list[tuple[str, str]]:
     rows = []
     peer = results.get("peer_seed")
     if peer:
-        rows.append(("same run: sousei ask ms p50 / p95",
-                     f"{_fmt(peer['sousei_ms']['p50'])} / {_fmt(peer['sousei_ms']['p95'])}"))
-        rows.append(("same run: peer baseline ms p50 / p95",
-                     f"{_fmt(peer['peer_ms']['p50'])} / {_fmt(peer['peer_ms']['p95'])}"))
+        rows.append(
+            (
+                "same run: sousei ask ms p50 / p95",
+                f"{_fmt(peer['sousei_ms']['p50'])} / {_fmt(peer['sousei_ms']['p95'])}",
+            )
+        )
+        rows.append(
+            ("same run: peer baseline ms p50 / p95", f"{_fmt(peer['peer_ms']['p50'])} / {_fmt(peer['peer_ms']['p95'])}")
+        )
         rows.append(("sousei / peer: p50 / p95", f"{_fmt(peer['ratio_p50'])} / {_fmt(peer['ratio_p95'])}"))
     batch = results.get("batch_seed")
     if batch:
-        rows.append(("ask --batch: ms per question (questions)",
-                     f"{_fmt(batch['per_question_ms'])} ({batch['questions']})"))
+        rows.append(
+            ("ask --batch: ms per question (questions)", f"{_fmt(batch['per_question_ms'])} ({batch['questions']})")
+        )
     return rows
 
 
@@ -120,8 +129,12 @@ def build_rows(results: dict) -> list[tuple[str, str]]:
         rows.append(("seed unchanged rebuild s", _fmt(seed["unchanged_rebuild"]["seconds"])))
     add = results.get("add_one")
     if add:
-        rows.append((f"{add['articles']} articles: full build s (passages)",
-                     f"{_fmt(add['full']['seconds'])} ({add['full']['passages']})"))
+        rows.append(
+            (
+                f"{add['articles']} articles: full build s (passages)",
+                f"{_fmt(add['full']['seconds'])} ({add['full']['passages']})",
+            )
+        )
         rows.append(("add one article s (median)", _fmt(add["add_seconds"])))
         rows.append(("add one / full rebuild", _fmt(add["ratio"])))
     return rows
@@ -131,9 +144,14 @@ def scale_rows(results: dict) -> list[tuple[str, str]]:
     scale = results.get("dense_scale")
     if not scale:
         return []
-    return [(f"dense {r['n']:,} {r['kind']}: p50/p95 ms, build s, peak MB, recall@10",
-             f"{_fmt(r['p50_ms'])}/{_fmt(r['p95_ms'])}, {_fmt(r['build_s'])}, {_fmt(r['peak_rss_mb'])}, "
-             f"{_fmt(r['recall_at_10'])}") for r in scale["rows"]]
+    return [
+        (
+            f"dense {r['n']:,} {r['kind']}: p50/p95 ms, build s, peak MB, recall@10",
+            f"{_fmt(r['p50_ms'])}/{_fmt(r['p95_ms'])}, {_fmt(r['build_s'])}, {_fmt(r['peak_rss_mb'])}, "
+            f"{_fmt(r['recall_at_10'])}",
+        )
+        for r in scale["rows"]
+    ]
 
 
 def process_rows(results: dict) -> list[tuple[str, str]]:
@@ -142,32 +160,44 @@ def process_rows(results: dict) -> list[tuple[str, str]]:
         rows.append(("model load in process s", _fmt(results["model_load_s"])))
     cold = results.get("cold_ask")
     if cold:
-        rows.append(("cold ask: first answer s p50 (runs)",
-                     f"{_fmt(cold['first_answer_s']['p50'] / 1000)} ({cold['first_answer_s']['n']})"))
+        rows.append(
+            (
+                "cold ask: first answer s p50 (runs)",
+                f"{_fmt(cold['first_answer_s']['p50'] / 1000)} ({cold['first_answer_s']['n']})",
+            )
+        )
         rows.append(("cold ask: CPU s (user+sys, median run)", _fmt(cold.get("cpu_s_p50"))))
         rows.append(("cold ask: peak RSS MB", _fmt(cold["peak_rss_mb"])))
     for key, label in (("server_seed", "UI seed"), ("server_large", "UI large")):
         server = results.get(key)
         if server:
-            rows.append((f"{label}: ready s / first answer s",
-                         f"{_fmt(server['ready_s'])} / {_fmt(server['first_answer_s'])}"))
-            rows.append((f"{label}: peak RSS MB / after MB",
-                         f"{_fmt(server['peak_rss_mb'])} / {_fmt(server['rss_after_mb'])}"))
+            rows.append(
+                (f"{label}: ready s / first answer s", f"{_fmt(server['ready_s'])} / {_fmt(server['first_answer_s'])}")
+            )
+            rows.append(
+                (f"{label}: peak RSS MB / after MB", f"{_fmt(server['peak_rss_mb'])} / {_fmt(server['rss_after_mb'])}")
+            )
             rows.append((f"{label}: warm UI answer ms p50", _fmt(server["warm_ui_ms"]["p50"])))
     return rows
 
 
 def table_lines(results: dict) -> list[str]:
-    rows = (process_rows(results) + stage_rows("warm seed", results.get("warm_seed")) + peer_rows(results)
-            + build_rows(results)
-            + scale_rows(results) + stage_rows("warm large", results.get("warm_large")))
+    rows = (
+        process_rows(results)
+        + stage_rows("warm seed", results.get("warm_seed"))
+        + peer_rows(results)
+        + build_rows(results)
+        + scale_rows(results)
+        + stage_rows("warm large", results.get("warm_large"))
+    )
     width = max((len(name) for name, _ in rows), default=10)
     lines = [f"{name:<{width}}  {value}" for name, value in rows]
     lines.append("")
     for target in results.get("targets", []):
         status = {True: "met", False: "NOT MET", None: "not measured"}[target["met"]]
-        lines.append(f"target {target['name']:<40} {target['target']:<14} "
-                     f"measured {_fmt(target['measured']):<10} {status}")
+        lines.append(
+            f"target {target['name']:<40} {target['target']:<14} measured {_fmt(target['measured']):<10} {status}"
+        )
     for note in results.get("meta", {}).get("notes", []):
         lines.append(f"note: {note}")
     return lines

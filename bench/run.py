@@ -1,4 +1,5 @@
 """Runs the benchmark sections in order and collects their results in one dict."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,13 +16,24 @@ from bench.measure import load_average, machine_info
 if TYPE_CHECKING:
     from bench.corpus import SeedText
 
-SECTIONS = ("seed_build", "warm_seed", "peer_seed", "batch_seed", "cold_ask", "server_seed", "add_one", "dense_scale",
-            "large_index", "warm_large", "server_large")
+SECTIONS = (
+    "seed_build",
+    "warm_seed",
+    "peer_seed",
+    "batch_seed",
+    "cold_ask",
+    "server_seed",
+    "add_one",
+    "dense_scale",
+    "large_index",
+    "warm_large",
+    "server_large",
+)
 
 
 @dataclass(frozen=True)
 class Sizes:
-    questions: int | None        # warm questions on the seed index (None = all, ≥ 100)
+    questions: int | None  # warm questions on the seed index (None = all, ≥ 100)
     cold_runs: int
     import_profile: bool
     add_articles: int
@@ -33,23 +45,41 @@ class Sizes:
     server_questions: int
 
 
-FULL = Sizes(questions=None, cold_runs=3, import_profile=True, add_articles=100, adds=2,
-             scale_sizes=(10_000, 100_000), scale_queries=200, large_passages=100_000,
-             large_questions=None, server_questions=6)
-QUICK = Sizes(questions=12, cold_runs=1, import_profile=False, add_articles=4, adds=1,
-              scale_sizes=(1_500,), scale_queries=20, large_passages=1_500,
-              large_questions=8, server_questions=2)
+FULL = Sizes(
+    questions=None,
+    cold_runs=3,
+    import_profile=True,
+    add_articles=100,
+    adds=2,
+    scale_sizes=(10_000, 100_000),
+    scale_queries=200,
+    large_passages=100_000,
+    large_questions=None,
+    server_questions=6,
+)
+QUICK = Sizes(
+    questions=12,
+    cold_runs=1,
+    import_profile=False,
+    add_articles=4,
+    adds=1,
+    scale_sizes=(1_500,),
+    scale_queries=20,
+    large_passages=1_500,
+    large_questions=8,
+    server_questions=2,
+)
 
 
 @dataclass
 class Options:
     sizes: Sizes
-    encoder: str                 # "real" or "fake"
+    encoder: str  # "real" or "fake"
     seed_corpus: Path
     work_dir: Path | None = None  # None = a temporary directory, removed at the end
     skip: tuple[str, ...] = ()
     say: Callable[[str], None] = print
-    checkpoint: Callable[[dict], object] | None = None   # called with the results after each section
+    checkpoint: Callable[[dict], object] | None = None  # called with the results after each section
 
 
 @dataclass
@@ -90,15 +120,21 @@ def section_warm_seed(ctx: Context) -> dict:
 def section_peer_seed(ctx: Context) -> dict:
     from bench.peer import peer_vs_sousei
 
-    return peer_vs_sousei(ctx.seed_index, ctx.options.seed_corpus, ctx.encoder,
-                          _questions(ctx.options.sizes.questions), ctx.options.encoder)
+    return peer_vs_sousei(
+        ctx.seed_index,
+        ctx.options.seed_corpus,
+        ctx.encoder,
+        _questions(ctx.options.sizes.questions),
+        ctx.options.encoder,
+    )
 
 
 def section_batch_seed(ctx: Context) -> dict:
     from bench.batch import batch_cost
 
-    return batch_cost(ctx.options.encoder, ctx.seed_index, ctx.options.seed_corpus,
-                      _questions(ctx.options.sizes.questions), ctx.work)
+    return batch_cost(
+        ctx.options.encoder, ctx.seed_index, ctx.options.seed_corpus, _questions(ctx.options.sizes.questions), ctx.work
+    )
 
 
 def section_cold_ask(ctx: Context) -> dict:
@@ -125,7 +161,7 @@ def section_add_one(ctx: Context) -> dict:
     from bench.rebuild import add_one_vs_rebuild
 
     sizes = ctx.options.sizes
-    assert ctx.seed is not None                  # loaded with the encoder before any section runs
+    assert ctx.seed is not None  # loaded with the encoder before any section runs
     return add_one_vs_rebuild(ctx.work, ctx.seed, ctx.encoder, sizes.add_articles, sizes.adds)
 
 
@@ -138,7 +174,7 @@ def section_dense_scale(ctx: Context) -> dict:
 def section_large_index(ctx: Context) -> dict:
     from bench.bigindex import write_big_index
 
-    assert ctx.seed is not None                  # loaded with the encoder before any section runs
+    assert ctx.seed is not None  # loaded with the encoder before any section runs
     return write_big_index(ctx.large_index, ctx.seed, ctx.encoder, ctx.options.sizes.large_passages)
 
 
@@ -154,15 +190,24 @@ def section_server_large(ctx: Context) -> dict:
 
 
 RUNNERS = {name: globals()[f"section_{name}"] for name in SECTIONS}
-NEEDS = {"warm_seed": "seed_build", "peer_seed": "seed_build", "batch_seed": "seed_build", "cold_ask": "seed_build",
-         "server_seed": "seed_build", "warm_large": "large_index", "server_large": "large_index"}
+NEEDS = {
+    "warm_seed": "seed_build",
+    "peer_seed": "seed_build",
+    "batch_seed": "seed_build",
+    "cold_ask": "seed_build",
+    "server_seed": "seed_build",
+    "warm_large": "large_index",
+    "server_large": "large_index",
+}
 
 
 def notes(options: Options) -> list[str]:
-    out = ["dense_scale: vectors are synthetic (bench.ann_bench.clustered_vectors), not model embeddings",
-           "large index: passage texts are seed sentences re-combined, passage vectors synthetic, "
-           "question vectors from the encoder (latency and memory realistic, dense relevance not)",
-           "add_one: the corpus is the seed articles' cleaned paragraphs re-cut and re-combined (bench/corpus.py)"]
+    out = [
+        "dense_scale: vectors are synthetic (bench.ann_bench.clustered_vectors), not model embeddings",
+        "large index: passage texts are seed sentences re-combined, passage vectors synthetic, "
+        "question vectors from the encoder (latency and memory realistic, dense relevance not)",
+        "add_one: the corpus is the seed articles' cleaned paragraphs re-cut and re-combined (bench/corpus.py)",
+    ]
     if options.encoder == "fake":
         out.insert(0, "FAKE ENCODER (tests.fakes.FakeEncoder): model costs are absent; not comparable to targets")
     if options.sizes != FULL:
@@ -190,7 +235,7 @@ def run_sections(ctx: Context, results: dict) -> None:
         start = time.perf_counter()
         load_start = load_average()
         results[name] = RUNNERS[name](ctx)
-        if isinstance(results[name], dict):          # the machine load with every figure
+        if isinstance(results[name], dict):  # the machine load with every figure
             results[name].setdefault("load", {"start": load_start, "end": load_average()})
         results["meta"]["section_seconds"][name] = round(time.perf_counter() - start, 1)
         ctx.options.say(f"[bench] {name}: {results['meta']['section_seconds'][name]} s")
@@ -205,10 +250,17 @@ def run_benchmark(options: Options) -> dict:
     work = Path(options.work_dir or tempfile.mkdtemp(prefix="sousei-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    results: dict = {"meta": {"started": datetime.now(UTC).isoformat(timespec="seconds"),
-                              "quick": options.sizes != FULL, "encoder": options.encoder,
-                              "sizes": asdict(options.sizes), "machine": machine_info(),
-                              "notes": notes(options), "section_seconds": {}}}
+    results: dict = {
+        "meta": {
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quick": options.sizes != FULL,
+            "encoder": options.encoder,
+            "sizes": asdict(options.sizes),
+            "machine": machine_info(),
+            "notes": notes(options),
+            "section_seconds": {},
+        }
+    }
     try:
         ctx = Context(options, work)
         prepare(ctx, results)

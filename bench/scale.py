@@ -6,6 +6,7 @@ HNSW is measured against the exact ``IndexFlatIP`` results on the same synthetic
 vectors (``bench.ann_bench.clustered_vectors``); the HNSW parameters are the ones
 ``index.dense`` uses.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,10 @@ from bench.encoders import ROOT
 from bench.measure import child_env, python_cmd, run_child
 
 SPREAD = 1.0
-VECTORS_NOTE = ("synthetic 384-d vectors from bench.ann_bench.clustered_vectors (clusters of 50, "
-                f"spread {SPREAD}); queries are noisy copies of corpus vectors")
+VECTORS_NOTE = (
+    "synthetic 384-d vectors from bench.ann_bench.clustered_vectors (clusters of 50, "
+    f"spread {SPREAD}); queries are noisy copies of corpus vectors"
+)
 
 
 class ScaleChildError(RuntimeError):
@@ -27,8 +30,20 @@ class ScaleChildError(RuntimeError):
 
 
 def run_one(n: int, kind: str, queries: int, out: Path) -> dict:
-    cmd = python_cmd("-m", "bench.scale_child", "--n", str(n), "--kind", kind, "--queries", str(queries),
-                     "--spread", str(SPREAD), "--out", str(out))
+    cmd = python_cmd(
+        "-m",
+        "bench.scale_child",
+        "--n",
+        str(n),
+        "--kind",
+        kind,
+        "--queries",
+        str(queries),
+        "--spread",
+        str(SPREAD),
+        "--out",
+        str(out),
+    )
     result = run_child(cmd, cwd=ROOT, env=child_env())
     if result.returncode != 0 or not result.lines:
         raise ScaleChildError(f"scale child n={n} kind={kind} failed: {result.stderr[-1500:]}")
@@ -41,8 +56,10 @@ def run_one(n: int, kind: str, queries: int, out: Path) -> dict:
 def recall_at_10(out: Path, n: int, kind: str) -> float:
     approx = np.load(out / f"ids-{n}-{kind}.npy")
     exact = np.load(out / f"ids-{n}-flat.npy")
-    hits = [len(set(a[a >= 0].tolist()) & set(e[e >= 0].tolist())) / max(1, int((e >= 0).sum()))
-            for a, e in zip(approx, exact)]
+    hits = [
+        len(set(a[a >= 0].tolist()) & set(e[e >= 0].tolist())) / max(1, int((e >= 0).sum()))
+        for a, e in zip(approx, exact)
+    ]
     return round(float(np.mean(hits)), 4)
 
 
@@ -59,6 +76,11 @@ def dense_scale(sizes: Sequence[int], queries: int, work_dir: Path) -> dict:
             row["recall_at_10"] = 1.0 if kind == "flat" else recall_at_10(out, n, kind)
             rows.append(row)
     params = HNSWParams()
-    return {"rows": rows, "queries": queries, "vectors": VECTORS_NOTE, "synthetic": True,
-            "hnsw": {"m": params.m, "ef_construction": params.ef_construction, "ef_search": params.ef_search},
-            "exact_max_vectors": EXACT_MAX_VECTORS}
+    return {
+        "rows": rows,
+        "queries": queries,
+        "vectors": VECTORS_NOTE,
+        "synthetic": True,
+        "hnsw": {"m": params.m, "ef_construction": params.ef_construction, "ef_search": params.ef_search},
+        "exact_max_vectors": EXACT_MAX_VECTORS,
+    }

@@ -6,6 +6,7 @@ Vectors and queries are synthetic, from ``bench.ann_bench`` (clustered, like rea
 sentence embeddings); the same ``--seed`` gives the same vectors in every child. Prints
 one JSON line; writes the result ids to ``DIR/ids-N-KIND.npy`` for recall in the parent.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,16 @@ def run(n: int, kind: str, queries: int, seed: int, spread: float, out: Path) ->
     ids, times = timed_search(index, query_vectors)
     np.save(out / f"ids-{n}-{kind}.npy", np.stack([np.pad(i, (0, 10 - len(i)), constant_values=-1) for i in ids]))
     size = index.save(out).stat().st_size
-    return {"n": n, "kind": index.kind, "build_s": round(build_s, 2), "p50_ms": round(float(np.median(times)), 3),
-            "p95_ms": round(float(np.percentile(times, 95)), 3), "rss_before_build_mb": before,
-            "rss_after_build_mb": after, "index_file_mb": round(size / (1024 * 1024), 1)}
+    return {
+        "n": n,
+        "kind": index.kind,
+        "build_s": round(build_s, 2),
+        "p50_ms": round(float(np.median(times)), 3),
+        "p95_ms": round(float(np.percentile(times, 95)), 3),
+        "rss_before_build_mb": before,
+        "rss_after_build_mb": after,
+        "index_file_mb": round(size / (1024 * 1024), 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

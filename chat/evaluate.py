@@ -3,12 +3,13 @@
 A question is *answerable* when its ``gold`` list is non-empty (any gold string counts),
 *unanswerable* when ``gold`` is ``[]``.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from chat.abstain import DecisionModel
 from chat.answer import Analysis, SearcherLike, analyse_question
@@ -23,7 +24,7 @@ class Outcome:
     kind: str
     gold: tuple[str, ...]
     found: bool
-    first: str          # first quoted sentence ("" when none)
+    first: str  # first quoted sentence ("" when none)
     reason: str
     ms: float
     uncertain: bool = False
@@ -68,8 +69,11 @@ def _rate(numerator: int, denominator: int) -> float | None:
 def _kind_summary(outcomes: Sequence[Outcome]) -> dict:
     answerable = [o for o in outcomes if o.answerable]
     if answerable:
-        return {"n": len(outcomes), "first": _rate(sum(o.found and o.first_has_gold for o in answerable), len(answerable)),
-                "not_found": _rate(sum(not o.found for o in answerable), len(answerable))}
+        return {
+            "n": len(outcomes),
+            "first": _rate(sum(o.found and o.first_has_gold for o in answerable), len(answerable)),
+            "not_found": _rate(sum(not o.found for o in answerable), len(answerable)),
+        }
     return {"n": len(outcomes), "abstain": _rate(sum(not o.found for o in outcomes), len(outcomes))}
 
 
@@ -85,12 +89,15 @@ def summarise(outcomes: Sequence[Outcome]) -> dict:
         "answered_rate": _rate(sum(o.found for o in answerable), len(answerable)),
         "abstain_rate": _rate(sum(not o.found for o in unanswerable), len(unanswerable)),
         "uncertain_rate": _rate(sum(o.uncertain for o in outcomes), len(outcomes)),
-        "confusion": {"answerable_found": sum(o.found for o in answerable),
-                      "answerable_not_found": sum(not o.found for o in answerable),
-                      "unanswerable_found": sum(o.found for o in unanswerable),
-                      "unanswerable_not_found": sum(not o.found for o in unanswerable)},
-        "by_kind": {kind: _kind_summary([o for o in outcomes if o.kind == kind])
-                    for kind in sorted({o.kind for o in outcomes})},
+        "confusion": {
+            "answerable_found": sum(o.found for o in answerable),
+            "answerable_not_found": sum(not o.found for o in answerable),
+            "unanswerable_found": sum(o.found for o in unanswerable),
+            "unanswerable_not_found": sum(not o.found for o in unanswerable),
+        },
+        "by_kind": {
+            kind: _kind_summary([o for o in outcomes if o.kind == kind]) for kind in sorted({o.kind for o in outcomes})
+        },
         "median_ms": times[len(times) // 2] if times else None,
         "max_ms": times[-1] if times else None,
         "misses": [
@@ -124,14 +131,14 @@ def select_split(questions: Sequence[dict], split: str | None) -> list[dict]:
 def read_questions(path: Path) -> list[dict]:
     """A JSON-lines question set: one ``{"id", "q", "gold": [...], "kind"}`` per line."""
     if not path.exists():
-        raise SouseiError(f"{path}: no such file; give a JSON-lines file of {{\"id\", \"q\", \"gold\"}}")
+        raise SouseiError(f'{path}: no such file; give a JSON-lines file of {{"id", "q", "gold"}}')
     try:
         items = load_questions(path)
     except ValueError as err:
-        raise SouseiError(f"{err}; expected one JSON object with \"q\" and \"gold\" per line") from err
+        raise SouseiError(f'{err}; expected one JSON object with "q" and "gold" per line') from err
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or "q" not in item:
-            raise SouseiError(f"{path}: question {number} has no \"q\"; expected {{\"id\", \"q\", \"gold\"}}")
+            raise SouseiError(f'{path}: question {number} has no "q"; expected {{"id", "q", "gold"}}')
     return items
 
 
@@ -148,30 +155,53 @@ def _percent(value: float | None) -> str:
 def format_report(report: dict) -> str:
     """The report as a few lines of text for the terminal."""
     lines = [
-        f"questions: {report['questions']} ({report['answerable']} answerable, {report['unanswerable']} without an answer)",
+        f"questions: {report['questions']} ({report['answerable']} answerable, "
+        f"{report['unanswerable']} without an answer)",
         f"first answer sentence contains a gold string: {_percent(report['first_sentence_gold_rate'])}",
         f"answered (found) on answerable questions:     {_percent(report['answered_rate'])}",
         f"abstained on questions without an answer:     {_percent(report['abstain_rate'])}",
     ]
     c = report["confusion"]
-    lines += ["found / not found:        found  not found",
-              f"  answerable            {c['answerable_found']:6d} {c['answerable_not_found']:10d}",
-              f"  without an answer     {c['unanswerable_found']:6d} {c['unanswerable_not_found']:10d}",
-              "by kind:"]
+    lines += [
+        "found / not found:        found  not found",
+        f"  answerable            {c['answerable_found']:6d} {c['answerable_not_found']:10d}",
+        f"  without an answer     {c['unanswerable_found']:6d} {c['unanswerable_not_found']:10d}",
+        "by kind:",
+    ]
     for kind, k in report["by_kind"].items():
-        shown = (f"first quote right {_percent(k['first'])}, told not found {_percent(k['not_found'])}"
-                 if "first" in k else f"told not found {_percent(k['abstain'])}")
+        shown = (
+            f"first quote right {_percent(k['first'])}, told not found {_percent(k['not_found'])}"
+            if "first" in k
+            else f"told not found {_percent(k['abstain'])}"
+        )
         lines.append(f"  {kind:14s} n={k['n']:3d}  {shown}")
     if report.get("median_ms") is not None:
         lines.append(f"latency per question: median {report['median_ms']:.1f} ms, max {report['max_ms']:.1f} ms")
     for miss in report["misses"]:
         state = "found" if miss["found"] else "not found"
-        lines.append(f"  miss {miss['id']} [{miss['kind']}] {miss['q']} -> {state} ({miss['reason']}): {miss['first'][:60]}")
+        lines.append(
+            f"  miss {miss['id']} [{miss['kind']}] {miss['q']} -> {state} ({miss['reason']}): {miss['first'][:60]}"
+        )
     return "\n".join(lines)
 
 
-ANSWERABLE_KINDS = frozenset({"keyword", "paraphrase", "number", "list", "table", "definition", "who_where",
-                              "short", "long", "colloquial", "simplified", "english", "japanese"})
+ANSWERABLE_KINDS = frozenset(
+    {
+        "keyword",
+        "paraphrase",
+        "number",
+        "list",
+        "table",
+        "definition",
+        "who_where",
+        "short",
+        "long",
+        "colloquial",
+        "simplified",
+        "english",
+        "japanese",
+    }
+)
 UNANSWERABLE_KINDS = frozenset({"offtopic", "near_domain", "false_premise", "junk"})
 
 

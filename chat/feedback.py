@@ -4,6 +4,7 @@ One object per vote: ``time`` (UTC, ISO 8601), ``question``, ``passages`` (the q
 ids), ``vote`` (``up`` or ``down``). ``sousei feedback --json`` prints them, so a wrong answer
 can become an eval question. Appends are one ``write`` of one line under a lock.
 """
+
 from __future__ import annotations
 
 import json

@@ -16,12 +16,13 @@ the configured model; the signals of :mod:`chat.abstain` and the sentence featur
 
 The test split is never read here.
 """
+
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -44,8 +45,9 @@ def measure_all(questions: Sequence[dict], searcher, top_k: int = 5) -> list[Sam
     return samples
 
 
-def fit_linear(x: np.ndarray, y: np.ndarray, names: Sequence[str], c: float = 1.0,
-               interactions: bool = False) -> LinearModel:
+def fit_linear(
+    x: np.ndarray, y: np.ndarray, names: Sequence[str], c: float = 1.0, interactions: bool = False
+) -> LinearModel:
     """Logistic regression on standardised features (and their pairwise products)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -54,11 +56,12 @@ def fit_linear(x: np.ndarray, y: np.ndarray, names: Sequence[str], c: float = 1.
     shell = LinearModel(tuple(names), tuple(map(float, mean)), tuple(map(float, scale)), (), 0.0, interactions)
     design = np.array([shell.expand(row) for row in x])
     lr = LogisticRegression(C=c, max_iter=10000).fit(design, y)
-    return LinearModel(tuple(names), shell.mean, shell.scale, tuple(map(float, lr.coef_[0])),
-                       float(lr.intercept_[0]), interactions)
+    return LinearModel(
+        tuple(names), shell.mean, shell.scale, tuple(map(float, lr.coef_[0])), float(lr.intercept_[0]), interactions
+    )
 
 
-FOUND_C = 0.1   # chosen by 5-fold CV on train among 0.03/0.1/0.3 (abstention at 3% missed)
+FOUND_C = 0.1  # chosen by 5-fold CV on train among 0.03/0.1/0.3 (abstention at 3% missed)
 
 
 def cv_probabilities(x: np.ndarray, y: np.ndarray, names: Sequence[str], folds: int = 5) -> np.ndarray:
@@ -95,7 +98,9 @@ def sentence_data(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(x), np.array(y)
 
 
-def operating_points(p: np.ndarray, y: np.ndarray, max_missed: float, max_confident_wrong: float) -> tuple[float, float]:
+def operating_points(
+    p: np.ndarray, y: np.ndarray, max_missed: float, max_confident_wrong: float
+) -> tuple[float, float]:
     """``maybe_at``: the highest threshold with at most ``max_missed`` answerable below it;
     ``found_at``: the lowest with at most ``max_confident_wrong`` unanswerable at or above it."""
     answerable, other = np.sort(p[y == 1]), np.sort(p[y == 0])
@@ -110,47 +115,76 @@ def curve(p: np.ndarray, y: np.ndarray, thresholds: Sequence[float]) -> list[tup
     return [(t, float(np.mean(p[y == 1] < t)), float(np.mean(p[y == 0] < t))) for t in thresholds]
 
 
-def fit(samples: Sequence[Sample], max_missed: float, max_confident_wrong: float,
-        model_id: str = "", fingerprint: str = "") -> tuple[DecisionModel, dict]:
+def fit(
+    samples: Sequence[Sample], max_missed: float, max_confident_wrong: float, model_id: str = "", fingerprint: str = ""
+) -> tuple[DecisionModel, dict]:
     x, y = found_data(samples)
     p = cv_probabilities(x, y, list(FOUND_FEATURES))
     maybe_at, found_at = operating_points(p, y, max_missed, max_confident_wrong)
     sx, sy = sentence_data(samples)
-    model = DecisionModel(found=fit_linear(x, y, list(FOUND_FEATURES), FOUND_C, interactions=True), found_at=round(found_at, 4),
-                          maybe_at=round(maybe_at, 4), sentence=fit_linear(sx, sy, list(SENTENCE_FEATURES)),
-                          model_id=model_id, model_fingerprint=fingerprint)
-    report = {"questions": len(y), "answerable": int(y.sum()), "unanswerable": int(len(y) - y.sum()),
-              "sentence_rows": len(sy), "maybe_at": model.maybe_at, "found_at": model.found_at,
-              "cv_missed": float(np.mean(p[y == 1] < maybe_at)), "cv_abstain": float(np.mean(p[y == 0] < maybe_at)),
-              "cv_confident_wrong": float(np.mean(p[y == 0] >= found_at)),
-              "curve": curve(p, y, [round(t, 2) for t in np.arange(0.05, 1.0, 0.05)])}
+    model = DecisionModel(
+        found=fit_linear(x, y, list(FOUND_FEATURES), FOUND_C, interactions=True),
+        found_at=round(found_at, 4),
+        maybe_at=round(maybe_at, 4),
+        sentence=fit_linear(sx, sy, list(SENTENCE_FEATURES)),
+        model_id=model_id,
+        model_fingerprint=fingerprint,
+    )
+    report = {
+        "questions": len(y),
+        "answerable": int(y.sum()),
+        "unanswerable": int(len(y) - y.sum()),
+        "sentence_rows": len(sy),
+        "maybe_at": model.maybe_at,
+        "found_at": model.found_at,
+        "cv_missed": float(np.mean(p[y == 1] < maybe_at)),
+        "cv_abstain": float(np.mean(p[y == 0] < maybe_at)),
+        "cv_confident_wrong": float(np.mean(p[y == 0] >= found_at)),
+        "curve": curve(p, y, [round(t, 2) for t in np.arange(0.05, 1.0, 0.05)]),
+    }
     return model, report
 
 
 def format_report(model: DecisionModel, report: dict) -> str:
-    lines = ["# The fitted found / not-found decision", "",
-             "Made by `python -m chat.fit_decision` on the train split of tests/data/qbank.jsonl "
-             f"({report['questions']} questions: {report['answerable']} answerable, {report['unanswerable']} not); "
-             f"sentence ranker on {report['sentence_rows']} candidate sentences.", "",
-             f"Model: {model.model_id} (fingerprint {model.model_fingerprint[:16]}).", "",
-             "## Operating points (5-fold cross-validated probabilities on train)", "",
-             f"- `maybe_at` = {model.maybe_at}: below it, not found. CV answerable told not found: "
-             f"{report['cv_missed']:.1%}; unanswerable told not found: {report['cv_abstain']:.1%}.",
-             f"- `found_at` = {model.found_at}: at or above it, a confident answer; in between, 可能相關. "
-             f"CV unanswerable answered confidently: {report['cv_confident_wrong']:.1%}.", "",
-             "| threshold | answerable told not found | unanswerable told not found |", "| --- | --- | --- |"]
+    lines = [
+        "# The fitted found / not-found decision",
+        "",
+        "Made by `python -m chat.fit_decision` on the train split of tests/data/qbank.jsonl "
+        f"({report['questions']} questions: {report['answerable']} answerable, {report['unanswerable']} not); "
+        f"sentence ranker on {report['sentence_rows']} candidate sentences.",
+        "",
+        f"Model: {model.model_id} (fingerprint {model.model_fingerprint[:16]}).",
+        "",
+        "## Operating points (5-fold cross-validated probabilities on train)",
+        "",
+        f"- `maybe_at` = {model.maybe_at}: below it, not found. CV answerable told not found: "
+        f"{report['cv_missed']:.1%}; unanswerable told not found: {report['cv_abstain']:.1%}.",
+        f"- `found_at` = {model.found_at}: at or above it, a confident answer; in between, 可能相關. "
+        f"CV unanswerable answered confidently: {report['cv_confident_wrong']:.1%}.",
+        "",
+        "| threshold | answerable told not found | unanswerable told not found |",
+        "| --- | --- | --- |",
+    ]
     lines += [f"| {t:.2f} | {a:.1%} | {u:.1%} |" for t, a, u in report["curve"]]
     lines += ["", "## Coefficients (standardised features)", "", "| found feature | coef |", "| --- | --- |"]
     lines += [f"| {n} | {c:+.3f} |" for n, c in zip(model.found.features, model.found.coef)]
-    lines += [f"\n{len(model.found.coef) - len(model.found.features)} pairwise interaction coefficients "
-              "are in chat/data/decision.json."]
+    lines += [
+        f"\n{len(model.found.coef) - len(model.found.features)} pairwise interaction coefficients "
+        "are in chat/data/decision.json."
+    ]
     lines += ["", "| sentence feature | coef |", "| --- | --- |"]
     lines += [f"| {n} | {c:+.3f} |" for n, c in zip(model.sentence.features, model.sentence.coef)]
     return "\n".join(lines) + "\n"
 
 
-def transfer(samples: Sequence[Sample], test_questions: Sequence[dict], searcher, articles: tuple[str, str],
-             max_missed: float, max_confident_wrong: float) -> dict:
+def transfer(
+    samples: Sequence[Sample],
+    test_questions: Sequence[dict],
+    searcher,
+    articles: tuple[str, str],
+    max_missed: float,
+    max_confident_wrong: float,
+) -> dict:
     """Fit on the train questions about ``articles[0]`` (and the unanswerable train questions),
     report on the test questions about ``articles[1]`` (and the unanswerable test ones): does the
     decision carry over to an article it has never seen?"""
@@ -159,10 +193,14 @@ def transfer(samples: Sequence[Sample], test_questions: Sequence[dict], searcher
     source, target = articles
     fit_on = [s for s in samples if s.item.get("article") in (source, "none")]
     model, _ = fit(fit_on, max_missed, max_confident_wrong, searcher.encoder.model_id, searcher.fingerprint)
-    report = evaluate_answers(searcher, [q for q in test_questions if q.get("article") in (target, "none")],
-                              decision=model)
-    return {"fit_on": source, "report_on": target,
-            **{k: report[k] for k in ("first_sentence_gold_rate", "answered_rate", "abstain_rate")}}
+    report = evaluate_answers(
+        searcher, [q for q in test_questions if q.get("article") in (target, "none")], decision=model
+    )
+    return {
+        "fit_on": source,
+        "report_on": target,
+        **{k: report[k] for k in ("first_sentence_gold_rate", "answered_rate", "abstain_rate")},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,9 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=Path("docs/decision.md"))
     parser.add_argument("--max-missed", type=float, default=0.03)
     parser.add_argument("--max-confident-wrong", type=float, default=0.05)
-    parser.add_argument("--transfer", action="store_true",
-                        help="only report the per-article transfer (fit on one article's train questions, "
-                             "report on the other article's test questions); writes nothing")
+    parser.add_argument(
+        "--transfer",
+        action="store_true",
+        help="only report the per-article transfer (fit on one article's train questions, "
+        "report on the other article's test questions); writes nothing",
+    )
     args = parser.parse_args(argv)
     everything = read_questions(args.questions)
     questions = [q for q in everything if q.get("split") == args.split]
@@ -191,8 +232,9 @@ def main(argv: list[str] | None = None) -> int:
             row = transfer(samples, test, searcher, pair, args.max_missed, args.max_confident_wrong)
             print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
         return 0
-    model, report = fit(samples, args.max_missed, args.max_confident_wrong,
-                        searcher.encoder.model_id, searcher.fingerprint)
+    model, report = fit(
+        samples, args.max_missed, args.max_confident_wrong, searcher.encoder.model_id, searcher.fingerprint
+    )
     model.save(args.out)
     args.report.write_text(format_report(model, report), encoding="utf-8")
     print(format_report(model, report))

@@ -13,18 +13,43 @@ finds no answer, the follow-up is answered on its own (``chat.service.Service.as
 Tuned on the dialogues marked ``train`` in ``tests/data/dialogues.jsonl`` only
 (``python -m bench.followup_eval --split test`` reports the others).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 # Openings that point back to the previous question (folded to Simplified, as terms are).
-_BACK_REFERENCES = ("那", "它", "他们", "她", "其", "这", "此", "该", "还有", "另外", "其他", "其余", "分别",
-                    "为什么", "为何", "最后", "第二", "第三", "然后", "再", "同样", "and ", "what about", "how about")
-SHORT_CHARS = 9          # a question this short (without punctuation) rarely names its subject
-MAX_OWN_TERMS = 1        # ... nor does one with at most this many content terms
+_BACK_REFERENCES = (
+    "那",
+    "它",
+    "他们",
+    "她",
+    "其",
+    "这",
+    "此",
+    "该",
+    "还有",
+    "另外",
+    "其他",
+    "其余",
+    "分别",
+    "为什么",
+    "为何",
+    "最后",
+    "第二",
+    "第三",
+    "然后",
+    "再",
+    "同样",
+    "and ",
+    "what about",
+    "how about",
+)
+SHORT_CHARS = 9  # a question this short (without punctuation) rarely names its subject
+MAX_OWN_TERMS = 1  # ... nor does one with at most this many content terms
 MAX_TERMS_FOLLOW_UP = 3  # a question with more content terms than this names its own subject
-MAX_CARRIED = 2          # previous-question terms carried over (tuned on the train dialogues)
+MAX_CARRIED = 2  # previous-question terms carried over (tuned on the train dialogues)
 MAX_PREVIOUS_CHARS = 300
 _NUMBER = re.compile(r"\d")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -35,7 +60,7 @@ class Query:
     """What was asked, and what is searched for it."""
 
     question: str
-    searched: str             # == question unless it is a follow-up
+    searched: str  # == question unless it is a follow-up
     follow_up: bool = False
 
 

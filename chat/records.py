@@ -1,4 +1,5 @@
 """Typed answer records: every word shown is a quotation or a fixed UI phrase."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from index.records import Hit
 
 @dataclass(frozen=True)
 class Citation:
-    n: int               # the marker number shown as [n]
+    n: int  # the marker number shown as [n]
     passage_id: str
     doc_id: str
     title: str
@@ -18,7 +19,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Quote:
-    text: str            # a verbatim sentence from the cited passage
+    text: str  # a verbatim sentence from the cited passage
     citation: Citation
 
 
@@ -27,9 +28,9 @@ class Answer:
     question: str
     found: bool
     quotes: tuple[Quote, ...]
-    hits: tuple[Hit, ...]          # the passages shown under the answer, numbered from 1
-    message: str | None = None     # a fixed UI phrase (e.g. not-found line or input problem)
-    terms: tuple[str, ...] = ()    # the question's search terms (folded), for highlighting matches
+    hits: tuple[Hit, ...]  # the passages shown under the answer, numbered from 1
+    message: str | None = None  # a fixed UI phrase (e.g. not-found line or input problem)
+    terms: tuple[str, ...] = ()  # the question's search terms (folded), for highlighting matches
     confidence: float | None = None  # the fitted model's probability that the articles answer (0..1)
-    uncertain: bool = False        # 可能相關: quoted, but below the confident operating point
-    reason: str = ""               # why found / not found (the signal that decided), for logs and --json
+    uncertain: bool = False  # 可能相關: quoted, but below the confident operating point
+    reason: str = ""  # why found / not found (the signal that decided), for logs and --json

@@ -15,6 +15,7 @@ Class names and attributes the UI can rely on:
 * ``.sousei-source``            the source viewer; the cited paragraph is ``#sousei-cited.sousei-cited``,
   other paragraphs ``#sousei-para-N``.
 """
+
 from __future__ import annotations
 
 import html
@@ -29,7 +30,7 @@ from ingest.records import Article, Passage
 
 NEAREST_HEADING = "最接近的段落（僅供參考，並未直接回答問題）："
 SOURCES_HEADING = "引用段落："
-TITLE_DISPLAY_MAX = 120      # characters of a title shown in any rendering
+TITLE_DISPLAY_MAX = 120  # characters of a title shown in any rendering
 _LATIN_TERM = re.compile(r"^[0-9a-z][0-9a-z.\-_']*$")
 # C0/C1 controls (ESC, BEL, CR...) and bidi overrides: shown escaped in terminal text (newline and tab kept)
 _TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -206,11 +207,13 @@ def render_source(article: Article, cited: Passage | None = None, terms: Sequenc
         body = highlight(p.text, terms) if p.number == target else esc(p.text)
         label = f'<span class="sousei-loc">{esc(location_label(p.number, p.page))}</span>'
         if p.number == target:
-            paras.append(f'<p id="sousei-cited" class="sousei-para sousei-cited" '
-                         f'data-paragraph="{p.number}">{label} {body}</p>')
+            paras.append(
+                f'<p id="sousei-cited" class="sousei-para sousei-cited" data-paragraph="{p.number}">{label} {body}</p>'
+            )
         else:
-            paras.append(f'<p id="sousei-para-{p.number}" class="sousei-para" '
-                         f'data-paragraph="{p.number}">{label} {body}</p>')
+            paras.append(
+                f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">{label} {body}</p>'
+            )
     return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{"".join(paras)}</div>'
 
 
@@ -330,16 +333,17 @@ def parse_citation_href(href: str) -> tuple[str, int, int] | None:
 
 
 def _chat_marker(n: int, passage: Passage, quote: str) -> str:
-    return (f'<a class="sousei-cite" href="{esc(citation_href(passage, quote))}" '
-            f'title="{esc(passage.title)}">[{n}]</a>')
+    return f'<a class="sousei-cite" href="{esc(citation_href(passage, quote))}" title="{esc(passage.title)}">[{n}]</a>'
 
 
 def _chat_source(n: int, passage: Passage, quotes: Sequence[str], cls: str = "sousei-source-item") -> str:
     first = quotes[0] if quotes else ""
-    return (f'<li class="{cls}"><a class="sousei-cite sousei-n" href="{esc(citation_href(passage, first))}">[{n}]</a> '
-            f'<span class="sousei-title">{esc(passage.title)}</span> '
-            f'<span class="sousei-loc">{esc(location_label(passage.paragraph, passage.page))}</span>'
-            f'<div class="sousei-passage-text">{_marked_spans(passage.text, quotes)}</div></li>')
+    return (
+        f'<li class="{cls}"><a class="sousei-cite sousei-n" href="{esc(citation_href(passage, first))}">[{n}]</a> '
+        f'<span class="sousei-title">{esc(passage.title)}</span> '
+        f'<span class="sousei-loc">{esc(location_label(passage.paragraph, passage.page))}</span>'
+        f'<div class="sousei-passage-text">{_marked_spans(passage.text, quotes)}</div></li>'
+    )
 
 
 def _one_line(text: str) -> str:
@@ -365,10 +369,13 @@ def answer_plain_text(answer: Answer) -> str:
 def _others(hits: Sequence[Hit], start: int, summary: str) -> str:
     if not hits:
         return ""
-    items = "".join(_chat_source(i, h.passage, (), "sousei-source-item sousei-other")
-                    for i, h in enumerate(hits, start=start))
-    return (f'<details class="sousei-others"><summary>{esc(summary)}（{len(hits)}）</summary>'
-            f'<ol class="sousei-sources">{items}</ol></details>')
+    items = "".join(
+        _chat_source(i, h.passage, (), "sousei-source-item sousei-other") for i, h in enumerate(hits, start=start)
+    )
+    return (
+        f'<details class="sousei-others"><summary>{esc(summary)}（{len(hits)}）</summary>'
+        f'<ol class="sousei-sources">{items}</ol></details>'
+    )
 
 
 def render_chat_answer(answer: Answer, question: str, searched: str | None = None) -> str:
@@ -381,7 +388,7 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
     cited = cited_order(answer)
     number = {h.passage.id: i for i, h in enumerate(cited, start=1)}
     if answer.found:
-        if answer.message:        # 可能相關 (quoted, but uncertain) or a note on the question
+        if answer.message:  # 可能相關 (quoted, but uncertain) or a note on the question
             kind = "sousei-uncertain-note" if answer.uncertain else "sousei-note"
             parts.append(f'<p class="{kind}">{esc(answer.message)}</p>')
         quoted: dict[str, list[str]] = {}
@@ -389,8 +396,10 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
         for q in answer.quotes:
             hit = next(h for h in cited if h.passage.id == q.citation.passage_id)
             quoted.setdefault(hit.passage.id, []).append(q.text)
-            items.append(f'<p class="sousei-quote"><span class="sousei-quote-text">{esc(q.text)}</span> '
-                         f'{_chat_marker(number[hit.passage.id], hit.passage, q.text)}</p>')
+            items.append(
+                f'<p class="sousei-quote"><span class="sousei-quote-text">{esc(q.text)}</span> '
+                f"{_chat_marker(number[hit.passage.id], hit.passage, q.text)}</p>"
+            )
         parts.append(f'<div class="sousei-quotes">{"".join(items)}</div>')
         sources = "".join(_chat_source(number[h.passage.id], h.passage, quoted[h.passage.id]) for h in cited)
         parts.append(f'<ol class="sousei-sources">{sources}</ol>')
@@ -400,28 +409,36 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
         parts.append(render_not_found() if answer.message in (None, NOT_FOUND_LINE) else render_message(answer.message))
         shown = list(answer.hits[:2])
         if shown:
-            nearest = "".join(_chat_source(i, h.passage, (), "sousei-source-item sousei-nearest-item")
-                              for i, h in enumerate(shown, start=1))
-            parts.append(f'<p class="sousei-passages-heading">{esc(NEAREST_HEADING)}</p>'
-                         f'<ol class="sousei-sources sousei-nearest">{nearest}</ol>')
+            nearest = "".join(
+                _chat_source(i, h.passage, (), "sousei-source-item sousei-nearest-item")
+                for i, h in enumerate(shown, start=1)
+            )
+            parts.append(
+                f'<p class="sousei-passages-heading">{esc(NEAREST_HEADING)}</p>'
+                f'<ol class="sousei-sources sousei-nearest">{nearest}</ol>'
+            )
         parts.append(_others(list(answer.hits[2:]), 3, OTHER_PASSAGES))
-    parts.append(f'<span class="sousei-copy-text">{esc(answer_plain_text(answer))}</span>'
-                 f'<button class="sousei-copy" type="button">{esc(COPY_LABEL)}</button>')
+    parts.append(
+        f'<span class="sousei-copy-text">{esc(answer_plain_text(answer))}</span>'
+        f'<button class="sousei-copy" type="button">{esc(COPY_LABEL)}</button>'
+    )
     state = ("sousei-uncertain" if answer.uncertain else "sousei-found") if answer.found else "sousei-unanswered"
     ids = " ".join(h.passage.id for h in cited)
     body = "".join(parts).replace("\n", "&#10;")
     # data-* attributes are dropped from the page by Gradio's sanitiser, but stay in the chat's
     # value the server gets back: the question (follow-ups, feedback) and the cited passage ids
-    return (f'<div class="sousei-answer {state}" data-found="{str(answer.found).lower()}" '
-            f'data-question="{esc(question)}" data-cited="{esc(ids)}" '
-            f'data-confidence="{"" if answer.confidence is None else f"{answer.confidence:.2f}"}">{body}</div>')
+    return (
+        f'<div class="sousei-answer {state}" data-found="{str(answer.found).lower()}" '
+        f'data-question="{esc(question)}" data-cited="{esc(ids)}" '
+        f'data-confidence="{"" if answer.confidence is None else f"{answer.confidence:.2f}"}">{body}</div>'
+    )
 
 
 def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str] = ()) -> str:
     """The source viewer: the article with its title kept in view (sticky), the cited paragraph
     outlined and the quoted sentence(s) marked inside it (``#sousei-quoted``); a quote that runs
     from a heading into the paragraph under it is marked in both."""
-    quoted = []     # quote spans in article coordinates
+    quoted = []  # quote spans in article coordinates
     if cited is not None:
         quoted = [(cited.start + a, cited.start + b) for a, b in _quote_spans(cited.text, quotes)]
     touched = [p.number for p in article.paragraphs if any(a < p.end and b > p.start for a, b in quoted)]
@@ -437,12 +454,15 @@ def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str]
         label = f'<span class="sousei-loc">{esc(location_label(p.number, p.page))}</span>'
         local = [(max(a, p.start) - p.start, min(b, p.end) - p.start) for a, b in quoted if a < p.end and b > p.start]
         if p.number == target:
-            body = _mark(p.text, local).replace('<mark class="sousei-quoted">',
-                                                '<mark class="sousei-quoted" id="sousei-quoted">', 1)
-            paras.append(f'<p id="sousei-cited" class="sousei-para sousei-cited" data-paragraph="{p.number}">'
-                         f'{label} {body}</p>')
+            body = _mark(p.text, local).replace(
+                '<mark class="sousei-quoted">', '<mark class="sousei-quoted" id="sousei-quoted">', 1
+            )
+            paras.append(
+                f'<p id="sousei-cited" class="sousei-para sousei-cited" data-paragraph="{p.number}">{label} {body}</p>'
+            )
         else:
             body = _mark(p.text, local) if local else esc(p.text)
-            paras.append(f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">'
-                         f'{label} {body}</p>')
+            paras.append(
+                f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">{label} {body}</p>'
+            )
     return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{"".join(paras)}</div>'

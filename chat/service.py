@@ -6,6 +6,7 @@ take ``_open_lock``, which a rebuild holds only for an instant, so a question ne
 for a rebuild: it is answered from the last complete index (reading it takes no lock on
 disk either), and the next question after a rebuild opens the new one.
 """
+
 from __future__ import annotations
 
 import threading
@@ -27,21 +28,21 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 
 
-STALE_CHECK_SECONDS = 2.0   # how often a served index looks for a rebuild made by another process
+STALE_CHECK_SECONDS = 2.0  # how often a served index looks for a rebuild made by another process
 
 
 @dataclass
 class Service:
     config: Config
-    say: Callable[[str], None] = print       # where progress messages of slow first steps go
+    say: Callable[[str], None] = print  # where progress messages of slow first steps go
     _encoder: Encoder | None = field(default=None, repr=False)
     _passage_encoder: Encoder | None = field(default=None, repr=False)
     _searcher: Searcher | None = field(default=None, repr=False)
-    _seen: tuple = field(default=(), repr=False)          # (inode, mtime) of the manifest last checked
+    _seen: tuple = field(default=(), repr=False)  # (inode, mtime) of the manifest last checked
     _checked: float = field(default=0.0, repr=False)
     _decision: DecisionModel | None = field(default=None, repr=False)
-    _open_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)    # model + open index
-    _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)   # build / add / remove
+    _open_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # model + open index
+    _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # build / add / remove
 
     @classmethod
     def with_encoder(cls, config: Config, encoder: Encoder, say: Callable[[str], None] = print) -> Service:
@@ -72,8 +73,9 @@ class Service:
             if self._passage_encoder is None:
                 from index.model.factory import load_passage_encoder
 
-                self._passage_encoder = load_passage_encoder(self.config.model, self.config.model_cache,
-                                                             progress=self.say, query_encoder=self._encoder)
+                self._passage_encoder = load_passage_encoder(
+                    self.config.model, self.config.model_cache, progress=self.say, query_encoder=self._encoder
+                )
             return self._passage_encoder
 
     def searcher(self):
@@ -121,7 +123,7 @@ class Service:
         query = resolve(question, previous)
         decision = self.decision()
         answer = answer_question(query.searched, self.searcher(), top_k=top_k, decision=decision)
-        if query.follow_up and not answer.found:     # the carried terms led nowhere: the question alone
+        if query.follow_up and not answer.found:  # the carried terms led nowhere: the question alone
             answer = answer_question(question, self.searcher(), top_k=top_k, decision=decision)
         return answer
 
@@ -146,12 +148,15 @@ class Service:
 
         with self._build_lock:
             report = build_index(
-                self.config.corpus_dir, self.config.index_dir, self.passage_encoder(),
-                max_chars=self.config.max_passage_chars, progress=progress,
+                self.config.corpus_dir,
+                self.config.index_dir,
+                self.passage_encoder(),
+                max_chars=self.config.max_passage_chars,
+                progress=progress,
                 load_limits=self.config.load_limits(),
             )
-            with self._open_lock:            # questions so far were answered from the old index
-                self._searcher = None        # the next one opens the new index
+            with self._open_lock:  # questions so far were answered from the old index
+                self._searcher = None  # the next one opens the new index
         return report
 
     def add(self, files: list[Path], progress: Progress | None = None):
@@ -159,12 +164,17 @@ class Service:
         from ingest.library import add_files, withdraw_added
 
         with self._build_lock:
-            added = add_files(self.config.corpus_dir, [Path(f) for f in files], self.config.max_upload_mb * 1024 * 1024,
-                              limits=self.config.load_limits(), cache_dir=self._reads_cache())
+            added = add_files(
+                self.config.corpus_dir,
+                [Path(f) for f in files],
+                self.config.max_upload_mb * 1024 * 1024,
+                limits=self.config.load_limits(),
+                cache_dir=self._reads_cache(),
+            )
             try:
                 return added, self.build(progress)
             except BaseException:
-                withdraw_added(added)   # a failed build (full disk...) leaves the corpus as it was
+                withdraw_added(added)  # a failed build (full disk...) leaves the corpus as it was
                 raise
 
     def _reads_cache(self) -> Path:

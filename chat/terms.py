@@ -4,14 +4,14 @@ Terms are the tokens of :func:`ingest.segment.tokenize` (folded to Simplified, l
 stopwords and punctuation dropped), so a question meets the articles on the same tokens
 the keyword index uses. Weights are inverse document frequencies over the indexed passages.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 from index.stats import CorpusStats
 from ingest.segment import fold, tokenize  # jieba/OpenCC load on first use, not at import
@@ -117,13 +117,19 @@ def has_searchable_text(text: str) -> bool:
 # What a question asks for, from its wording (Traditional, Simplified, English, Japanese).
 _ASKS_NUMBER = re.compile(
     r"多少|幾|几|哪一?年|何年|何時|何时|什麼時候|什么时候|多久|比例|百分|金額|金额|預算|预算|億|亿|兆|萬|万|"
-    r"how (?:many|much|long)|what year|when|percent|amount|budget|いくら|何人|何割|いつ", re.IGNORECASE)
+    r"how (?:many|much|long)|what year|when|percent|amount|budget|いくら|何人|何割|いつ",
+    re.IGNORECASE,
+)
 _ASKS_LIST = re.compile(
     r"哪些|哪幾|哪几|幾項|几项|幾個|几个|幾類|几类|分成|分為|分为|包括|包含|有什麼|有什么|列出|"
-    r"which|what are|list|kinds|types|categories|どんな|どのような|何が", re.IGNORECASE)
+    r"which|what are|list|kinds|types|categories|どんな|どのような|何が",
+    re.IGNORECASE,
+)
 _ASKS_DEFINITION = re.compile(
     r"是什麼|是什么|什麼是|什么是|全名|全稱|全称|指的是|意思|定義|定义|縮寫|缩写|英文|"
-    r"what is|what does|stand for|mean|full name|とは|何ですか|正式名称", re.IGNORECASE)
+    r"what is|what does|stand for|mean|full name|とは|何ですか|正式名称",
+    re.IGNORECASE,
+)
 NUMBER_IN_TEXT = re.compile(r"\d|[一二三四五六七八九十百千萬万億亿兆]+(?:[項项個个成年月日%％]|日圓|日元|人)")
 ENUMERATION = re.compile(r"[、]")
 
@@ -137,11 +143,10 @@ class Asks:
     definition: bool
 
 
-SHORT_QUERY_CHARS = 8   # a bare term typed like a search box ("RESAS", "總務省") asks what it is
-
-
 def question_asks(question: str) -> Asks:
     text = unicodedata.normalize("NFKC", question)
-    short = len("".join(text.split())) <= SHORT_QUERY_CHARS
-    return Asks(number=bool(_ASKS_NUMBER.search(text)), listing=bool(_ASKS_LIST.search(text)),
-                definition=bool(_ASKS_DEFINITION.search(text)))
+    return Asks(
+        number=bool(_ASKS_NUMBER.search(text)),
+        listing=bool(_ASKS_LIST.search(text)),
+        definition=bool(_ASKS_DEFINITION.search(text)),
+    )

@@ -16,6 +16,7 @@ Served beyond loopback, the article actions need the admin key (``--admin-key`` 
 Every string from an article, a file name or the user goes through ``chat.render``
 (``html.escape``). Nothing runs at import time: Gradio is imported by :func:`make_app`.
 """
+
 from __future__ import annotations
 
 import errno
@@ -41,8 +42,9 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("sousei.ui")
 
 APP_TITLE = "地方創生政策問答"
-APP_INTRO = ("回答都是文章原句的引用。點選 [n] 或引用段落，可在「原文」看到該句在文章中的位置"
-             "（寬螢幕在右側，手機在下方）。")
+APP_INTRO = (
+    "回答都是文章原句的引用。點選 [n] 或引用段落，可在「原文」看到該句在文章中的位置（寬螢幕在右側，手機在下方）。"
+)
 LABEL_CHAT_TAB = "問答"
 LABEL_ARTICLES_TAB = "文章管理"
 LABEL_CHAT = "對話"
@@ -88,7 +90,7 @@ EXAMPLE_QUESTIONS = (
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 ASK_CONCURRENCY = 4
 HISTORY_KEY = "sousei-chat-history"
-UPLOAD_CACHE_SECONDS = 3600          # Gradio's copies of uploads are deleted after this (delete_cache)
+UPLOAD_CACHE_SECONDS = 3600  # Gradio's copies of uploads are deleted after this (delete_cache)
 
 CSS = """
 #sousei-log .sousei-answer { line-height: 1.6; }
@@ -132,9 +134,11 @@ mark.sousei-quoted { background: #fff0a0; color: inherit; padding: 0 1px; }
 
 # Sets the page language before Gradio's scripts run: Chromium then uses the Traditional
 # Chinese glyph forms, and Gradio's own strings (upload box, progress, errors) its zh-TW texts.
-LOCALE_HEAD = (b'<script>try{Object.defineProperty(navigator,"language",{get:()=>"zh-TW"});'
-               b'Object.defineProperty(navigator,"languages",{get:()=>["zh-TW","zh"]});}catch(e){}'
-               b'document.documentElement.lang="zh-Hant";</script>')
+LOCALE_HEAD = (
+    b'<script>try{Object.defineProperty(navigator,"language",{get:()=>"zh-TW"});'
+    b'Object.defineProperty(navigator,"languages",{get:()=>["zh-TW","zh"]});}catch(e){}'
+    b'document.documentElement.lang="zh-Hant";</script>'
+)
 
 # Runs when the viewer mounts (``element``, ``trigger``, ``watch`` are given by gr.HTML). One
 # capturing listener on the document turns a click on a citation marker or a cited passage
@@ -262,7 +266,7 @@ def previous_question(history: Sequence[dict]) -> str | None:
 
 def bounded(history: Sequence[dict], max_turns: int) -> list[dict]:
     """At most ``max_turns`` question/answer pairs, the newest."""
-    return list(history)[-2 * max_turns:] if max_turns > 0 else []
+    return list(history)[-2 * max_turns :] if max_turns > 0 else []
 
 
 def answer_message(service: Service, question: str, previous: str | None) -> str:
@@ -289,12 +293,16 @@ def ask(service: Service, question: str, history: list[dict] | None):
     if len(question) > cap:
         reply = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
         error_html = f'<div class="sousei-answer" data-found="error">{reply}</div>'
-        history = history + [{"role": "user", "content": esc(short_question(question))},
-                             {"role": "assistant", "content": error_html}]
+        history = history + [
+            {"role": "user", "content": esc(short_question(question))},
+            {"role": "assistant", "content": error_html},
+        ]
     else:
         reply = answer_message(service, question, previous_question(history))
-        history = history + [{"role": "user", "content": esc(short_question(question))},
-                             {"role": "assistant", "content": reply}]
+        history = history + [
+            {"role": "user", "content": esc(short_question(question))},
+            {"role": "assistant", "content": reply},
+        ]
     history = bounded(history, service.config.max_history_turns)
     return history, history, ""
 
@@ -367,8 +375,17 @@ def article_rows(service: Service) -> list[tuple[str, str, str, int, int, str]]:
     counts: dict[str, int] = {}
     for passage in service.searcher().passages:
         counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
-    return [(a.meta.title, a.meta.author or "", a.meta.published or "", len(a.paragraphs),
-             counts.get(a.doc_id, 0), a.doc_id) for a in service.articles()]
+    return [
+        (
+            a.meta.title,
+            a.meta.author or "",
+            a.meta.published or "",
+            len(a.paragraphs),
+            counts.get(a.doc_id, 0),
+            a.doc_id,
+        )
+        for a in service.articles()
+    ]
 
 
 def render_article_table(rows: Sequence[tuple]) -> str:
@@ -409,9 +426,11 @@ def progress_reporter(progress: Callable[..., Any] | None) -> Reporter | None:
 
 
 def report_lines(report) -> list[str]:
-    lines = [f"索引已更新：文章 {report.documents} 篇、片段 {report.passages} 個"
-             f"（新計算 {report.embedded}、沿用 {report.reused}），移除 {report.removed} 篇，"
-             f"耗時 {report.seconds:.1f} 秒。"]
+    lines = [
+        f"索引已更新：文章 {report.documents} 篇、片段 {report.passages} 個"
+        f"（新計算 {report.embedded}、沿用 {report.reused}），移除 {report.removed} 篇，"
+        f"耗時 {report.seconds:.1f} 秒。"
+    ]
     lines.extend(f"注意：{w}" for w in report.warnings)
     return lines
 
@@ -502,8 +521,9 @@ def cancel_remove():
     return render_status([]), gr.update(visible=False)
 
 
-def remove_article(service: Service, doc_id: str | None, key: str | None = None,
-                   progress: Callable[..., Any] | None = None):
+def remove_article(
+    service: Service, doc_id: str | None, key: str | None = None, progress: Callable[..., Any] | None = None
+):
     """Moves the article to the trash and rebuilds; (status, table, choices, trash, confirm row)."""
     import gradio as gr
 
@@ -521,8 +541,9 @@ def remove_article(service: Service, doc_id: str | None, key: str | None = None,
     return (render_status(lines), *refresh_articles(service), hide)
 
 
-def restore_article(service: Service, doc_id: str | None, key: str | None = None,
-                    progress: Callable[..., Any] | None = None):
+def restore_article(
+    service: Service, doc_id: str | None, key: str | None = None, progress: Callable[..., Any] | None = None
+):
     refused = _guarded(service, key, 4)
     if refused:
         return refused
@@ -546,8 +567,15 @@ def article_meta(service: Service, doc_id: str | None):
     return meta.title, meta.author or "", meta.published or ""
 
 
-def save_meta(service: Service, doc_id: str | None, title: str, author: str, published: str,
-              key: str | None = None, progress: Callable[..., Any] | None = None):
+def save_meta(
+    service: Service,
+    doc_id: str | None,
+    title: str,
+    author: str,
+    published: str,
+    key: str | None = None,
+    progress: Callable[..., Any] | None = None,
+):
     refused = _guarded(service, key, 4)
     if refused:
         return refused
@@ -609,22 +637,42 @@ def _chat_tab(service: Service):
     stored = gr.BrowserState([], storage_key=HISTORY_KEY)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
-            chat = gr.Chatbot(label=LABEL_CHAT, show_label=False, elem_id="sousei-log", height="calc(100dvh - 330px)",
-                              min_height=260, autoscroll=False, sanitize_html=True, render_markdown=True,
-                              line_breaks=False, buttons=[], feedback_options=("Like", "Dislike"),
-                              placeholder=EMPTY_CHAT, examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
-                              group_consecutive_messages=False, layout="bubble")
+            chat = gr.Chatbot(
+                label=LABEL_CHAT,
+                show_label=False,
+                elem_id="sousei-log",
+                height="calc(100dvh - 330px)",
+                min_height=260,
+                autoscroll=False,
+                sanitize_html=True,
+                render_markdown=True,
+                line_breaks=False,
+                buttons=[],
+                feedback_options=("Like", "Dislike"),
+                placeholder=EMPTY_CHAT,
+                examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
+                group_consecutive_messages=False,
+                layout="bubble",
+            )
             with gr.Row(equal_height=True):
                 placeholder = PLACEHOLDER_QUESTION.format(cap=service.config.max_question_chars)
-                question = gr.Textbox(show_label=False, placeholder=placeholder, lines=1, max_lines=4,
-                                      scale=6, elem_id="sousei-question", container=False,
-                                      max_length=service.config.max_question_chars)
+                question = gr.Textbox(
+                    show_label=False,
+                    placeholder=placeholder,
+                    lines=1,
+                    max_lines=4,
+                    scale=6,
+                    elem_id="sousei-question",
+                    container=False,
+                    max_length=service.config.max_question_chars,
+                )
                 send = gr.Button(LABEL_SEND, variant="primary", scale=1, min_width=70, elem_id="sousei-send")
             clear = gr.Button(LABEL_CLEAR, size="sm", elem_id="sousei-clear")
         with gr.Column(scale=2, min_width=320):
             gr.Markdown(f"**{LABEL_VIEWER}**", elem_id="sousei-viewer-heading")
-            viewer = gr.HTML(render_placeholder(EMPTY_VIEWER), container=True, elem_id="sousei-viewer",
-                             js_on_load=VIEWER_JS)
+            viewer = gr.HTML(
+                render_placeholder(EMPTY_VIEWER), container=True, elem_id="sousei-viewer", js_on_load=VIEWER_JS
+            )
 
     outputs = [chat, stored, question]
     ask_handler = _bind(ask, service)
@@ -647,8 +695,9 @@ def _admin_key_box(service: Service):
         return gr.Textbox(visible=False, value="", elem_id="sousei-admin-key")
     if not service.config.admin_key:
         gr.Markdown(ADMIN_DISABLED, elem_id="sousei-admin-disabled")
-    return gr.Textbox(label=LABEL_ADMIN_KEY, type="password", elem_id="sousei-admin-key",
-                      interactive=bool(service.config.admin_key))
+    return gr.Textbox(
+        label=LABEL_ADMIN_KEY, type="password", elem_id="sousei-admin-key", interactive=bool(service.config.admin_key)
+    )
 
 
 def _articles_tab(service: Service, app: gr.Blocks) -> None:
@@ -661,8 +710,13 @@ def _articles_tab(service: Service, app: gr.Blocks) -> None:
     table = gr.HTML(elem_id="sousei-articles")
     with gr.Row():
         with gr.Column():
-            uploads = gr.File(label=LABEL_UPLOAD, file_count="multiple", file_types=list(SUPPORTED_EXTENSIONS),
-                              elem_id="sousei-upload", interactive=enabled)
+            uploads = gr.File(
+                label=LABEL_UPLOAD,
+                file_count="multiple",
+                file_types=list(SUPPORTED_EXTENSIONS),
+                elem_id="sousei-upload",
+                interactive=enabled,
+            )
             add = gr.Button(LABEL_ADD, variant="primary", elem_id="sousei-add", interactive=enabled)
             build = gr.Button(LABEL_REBUILD, elem_id="sousei-rebuild", interactive=enabled)
         with gr.Column():
@@ -681,17 +735,26 @@ def _articles_tab(service: Service, app: gr.Blocks) -> None:
     status = gr.HTML(elem_id="sousei-status")
 
     listing = [table, choice, trash]
-    add.click(_with_progress(add_articles, service), [uploads, key], [status, *listing, uploads],
-              api_visibility="private")
+    add.click(
+        _with_progress(add_articles, service), [uploads, key], [status, *listing, uploads], api_visibility="private"
+    )
     build.click(_with_progress(rebuild, service), [key], [status, *listing], api_visibility="private")
     choice.change(_bind(article_meta, service), [choice], [title, author, published], api_visibility="private")
     remove.click(ask_remove, [choice], [status, confirm_row], api_visibility="private")
     cancel.click(cancel_remove, None, [status, confirm_row], api_visibility="private")
-    confirm.click(_with_progress(remove_article, service), [choice, key], [status, *listing, confirm_row],
-                  api_visibility="private")
+    confirm.click(
+        _with_progress(remove_article, service),
+        [choice, key],
+        [status, *listing, confirm_row],
+        api_visibility="private",
+    )
     restore.click(_with_progress(restore_article, service), [trash, key], [status, *listing], api_visibility="private")
-    save.click(_with_progress(save_meta, service), [choice, title, author, published, key], [status, *listing],
-               api_visibility="private")
+    save.click(
+        _with_progress(save_meta, service),
+        [choice, title, author, published, key],
+        [status, *listing],
+        api_visibility="private",
+    )
     app.load(_bind(refresh_articles, service), None, listing, api_visibility="private")
 
 
@@ -699,8 +762,9 @@ def make_app(service: Service) -> gr.Blocks:
     """The Blocks app; wires handlers to ``service`` (nothing is loaded until a request comes)."""
     import gradio as gr
 
-    with gr.Blocks(title=APP_TITLE, analytics_enabled=False,
-                   delete_cache=(UPLOAD_CACHE_SECONDS, UPLOAD_CACHE_SECONDS)) as app:
+    with gr.Blocks(
+        title=APP_TITLE, analytics_enabled=False, delete_cache=(UPLOAD_CACHE_SECONDS, UPLOAD_CACHE_SECONDS)
+    ) as app:
         gr.Markdown(f"## {APP_TITLE}\n{APP_INTRO}", elem_id="sousei-intro")
         with gr.Tabs():
             with gr.Tab(LABEL_CHAT_TAB, id="chat", elem_id="sousei-tab-chat"):
@@ -758,9 +822,13 @@ class PageLanguage:
 
 async def _plain(send, status: int, text: str) -> None:
     body = text.encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -768,9 +836,11 @@ def check_host(host: str, say: Callable[[str], None] | None = None) -> bool:
     """True when ``host`` is this machine only; otherwise logs (and says) a warning."""
     if host in LOCAL_HOSTS:
         return True
-    message = (f"warning: serving on {host}: the chat UI is reachable from other machines on that network; "
-               f"article changes need --admin-key (or SOUSEI_ADMIN_KEY) and are disabled without it "
-               f"(use --host 127.0.0.1 to keep it private)")
+    message = (
+        f"warning: serving on {host}: the chat UI is reachable from other machines on that network; "
+        f"article changes need --admin-key (or SOUSEI_ADMIN_KEY) and are disabled without it "
+        f"(use --host 127.0.0.1 to keep it private)"
+    )
     log.warning(message)
     if say is not None:
         say(message)
@@ -781,16 +851,20 @@ def check_port(host: str, port: int) -> None:
     """A clear one-line error when the port is taken (before anything slow starts)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as uvicorn does
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
         try:
             probe.bind((host, port))
         except OSError as err:
             if err.errno == errno.EADDRNOTAVAIL:
-                raise SouseiError(f"{host} is not an address of this machine; give one of its own with --host "
-                                  f"/ {host} 不是這台電腦的位址，請用 --host 指定") from None
-            raise SouseiError(f"port {port} on {host} is in use; choose another with --port N "
-                              f"(e.g. ./dev app --port {port + 1}) "
-                              f"/ 連接埠 {port} 已被占用，請用 --port 指定其他連接埠") from None
+                raise SouseiError(
+                    f"{host} is not an address of this machine; give one of its own with --host "
+                    f"/ {host} 不是這台電腦的位址，請用 --host 指定"
+                ) from None
+            raise SouseiError(
+                f"port {port} on {host} is in use; choose another with --port N "
+                f"(e.g. ./dev app --port {port + 1}) "
+                f"/ 連接埠 {port} 已被占用，請用 --port 指定其他連接埠"
+            ) from None
 
 
 def launch_options(config) -> dict:
@@ -806,9 +880,9 @@ def launch_options(config) -> dict:
         "show_error": False,
         "ssr_mode": False,
         "mcp_server": False,
-        "quiet": True,           # no share hint; serve() prints the address itself
-        "footer_links": [],      # no footer: its links (API page, Gradio, settings) are not for readers
-        "run_history": False,    # Gradio would keep every call's answer in the browser too
+        "quiet": True,  # no share hint; serve() prints the address itself
+        "footer_links": [],  # no footer: its links (API page, Gradio, settings) are not for readers
+        "run_history": False,  # Gradio would keep every call's answer in the browser too
         "css": CSS,
         "app_kwargs": {"middleware": [Middleware(PageLanguage)]},
     }
@@ -819,7 +893,7 @@ def warm_up(service: Service) -> None:
     so the first users do not wait for it. Runs in a background thread started by :func:`serve`."""
     try:
         service.warm_up(EXAMPLE_QUESTIONS[0])
-    except SouseiError as err:       # e.g. no index yet: the page says so when someone asks
+    except SouseiError as err:  # e.g. no index yet: the page says so when someone asks
         log.warning("warm-up skipped: %s", err)
 
 

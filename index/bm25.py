@@ -5,6 +5,7 @@ segmenter) and queries are tokenised by the caller with the same function, so no
 segmenter is hard-wired here. Saved as plain files in a directory (bm25s' own
 ``.npy`` + ``.json`` files plus ``meta.json``).
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,7 @@ class BM25Params:
     method: str = "lucene"
 
 
-def _new_retriever(params: BM25Params) -> Any:    # a bm25s.BM25 (bm25s has no type information)
+def _new_retriever(params: BM25Params) -> Any:  # a bm25s.BM25 (bm25s has no type information)
     import bm25s
 
     return bm25s.BM25(k1=params.k1, b=params.b, method=params.method)
@@ -36,7 +37,7 @@ class KeywordIndex:
     """BM25 over token lists; document ids are row numbers of the stored passages."""
 
     def __init__(self, retriever: Any, documents: int, params: BM25Params) -> None:
-        self._retriever = retriever      # None when there are no documents
+        self._retriever = retriever  # None when there are no documents
         self._documents = documents
         self.params = params
 

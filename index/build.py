@@ -6,6 +6,7 @@ passages whose text is not in the embedding cache, writes the new index into a
 temporary directory beside the live one and swaps it in with renames. A crash at
 any moment leaves the previous index loadable (see ``index.store.recover``).
 """
+
 from __future__ import annotations
 
 import errno
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 IngestFn = Callable[[Path, int], IngestResult]
 CACHE_SAVE_SECONDS = 20.0
-READS_CACHE = "reads"          # under the index cache: what each corpus file's bytes gave (ingest.sandbox)
+READS_CACHE = "reads"  # under the index cache: what each corpus file's bytes gave (ingest.sandbox)
 _DISK_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG}
 
 
@@ -61,18 +62,18 @@ _DISK_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQU
 class BuildReport:
     documents: int
     passages: int
-    embedded: int          # passages whose vectors were computed by this build
-    reused: int            # passages whose vectors came from the embedding cache
-    removed: int           # articles in the previous index that are gone now
-    duplicates: int        # files skipped because another file has the same content
+    embedded: int  # passages whose vectors were computed by this build
+    reused: int  # passages whose vectors came from the embedding cache
+    removed: int  # articles in the previous index that are gone now
+    duplicates: int  # files skipped because another file has the same content
     seconds: float
     warnings: tuple[str, ...] = ()
     removed_ids: tuple[str, ...] = ()
     duplicate_pairs: tuple[tuple[str, str], ...] = ()
     dense_kind: str = "flat"
     index_dir: str = ""
-    sentences: int = 0             # sentence vectors stored (every sentence of every passage)
-    sentences_embedded: int = 0    # distinct sentence texts computed by this build (not in the cache, not a passage)
+    sentences: int = 0  # sentence vectors stored (every sentence of every passage)
+    sentences_embedded: int = 0  # distinct sentence texts computed by this build (not in the cache, not a passage)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -86,9 +87,9 @@ class BuildReport:
 @dataclass
 class _Embedded:
     vectors: np.ndarray
-    embedded: int          # texts whose vectors were computed (a repeated text counts each time)
-    reused: int            # texts whose vectors came from the cache
-    computed: int = 0      # distinct texts given to the encoder
+    embedded: int  # texts whose vectors were computed (a repeated text counts each time)
+    reused: int  # texts whose vectors came from the cache
+    computed: int = 0  # distinct texts given to the encoder
 
 
 @dataclass
@@ -102,11 +103,21 @@ class _Stage:
             self.callback(done, total, message)
 
 
-def build_index(corpus_dir: Path, index_dir: Path, encoder: Encoder, *, max_chars: int = DEFAULT_MAX_CHARS,
-                progress: Progress | None = None, ingest: IngestFn | None = None,
-                segmenter: dict[str, Any] | None = None, lock_timeout: float = 600.0, batch_size: int = 32,
-                exact_max: int = EXACT_MAX_VECTORS, bm25: BM25Params = BM25Params(),
-                load_limits: LoadLimits | None = None) -> BuildReport:
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder,
+    *,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    progress: Progress | None = None,
+    ingest: IngestFn | None = None,
+    segmenter: dict[str, Any] | None = None,
+    lock_timeout: float = 600.0,
+    batch_size: int = 32,
+    exact_max: int = EXACT_MAX_VECTORS,
+    bm25: BM25Params = BM25Params(),
+    load_limits: LoadLimits | None = None,
+) -> BuildReport:
     """Build ``index_dir`` from ``corpus_dir`` (see the module docstring); returns what it did.
 
     ``progress(done, total, message)`` is called per stage and per embedded batch.
@@ -117,21 +128,46 @@ def build_index(corpus_dir: Path, index_dir: Path, encoder: Encoder, *, max_char
     """
     paths = index_paths(index_dir)
     try:
-        return _build(Path(corpus_dir), paths, encoder, max_chars=max_chars, progress=progress, ingest=ingest,
-                      segmenter=segmenter, lock_timeout=lock_timeout, batch_size=batch_size, exact_max=exact_max,
-                      bm25=bm25, load_limits=load_limits)
+        return _build(
+            Path(corpus_dir),
+            paths,
+            encoder,
+            max_chars=max_chars,
+            progress=progress,
+            ingest=ingest,
+            segmenter=segmenter,
+            lock_timeout=lock_timeout,
+            batch_size=batch_size,
+            exact_max=exact_max,
+            bm25=bm25,
+            load_limits=load_limits,
+        )
     except OSError as exc:
         if exc.errno not in _DISK_ERRORS:
             raise
         _remove_stale_temps(paths)
-        where = paths.live.parent      # where the index, its temp copies, locks and cache live
-        raise SouseiError(f"cannot write the index in {where}: {exc.strerror or exc}. Free some space or fix "
-                          f"the permissions (or choose another --index); the previous index is unchanged.") from None
+        where = paths.live.parent  # where the index, its temp copies, locks and cache live
+        raise SouseiError(
+            f"cannot write the index in {where}: {exc.strerror or exc}. Free some space or fix "
+            f"the permissions (or choose another --index); the previous index is unchanged."
+        ) from None
 
 
-def _build(corpus_dir: Path, paths: IndexPaths, encoder: Encoder, *, max_chars: int, progress: Progress | None,
-           ingest: IngestFn | None, segmenter: dict[str, Any] | None, lock_timeout: float, batch_size: int,
-           exact_max: int, bm25: BM25Params, load_limits: LoadLimits | None) -> BuildReport:
+def _build(
+    corpus_dir: Path,
+    paths: IndexPaths,
+    encoder: Encoder,
+    *,
+    max_chars: int,
+    progress: Progress | None,
+    ingest: IngestFn | None,
+    segmenter: dict[str, Any] | None,
+    lock_timeout: float,
+    batch_size: int,
+    exact_max: int,
+    bm25: BM25Params,
+    load_limits: LoadLimits | None,
+) -> BuildReport:
     start = time.perf_counter()
     stage = _Stage(progress)
     with _build_lock(paths, lock_timeout, stage):
@@ -147,19 +183,36 @@ def _build(corpus_dir: Path, paths: IndexPaths, encoder: Encoder, *, max_chars: 
         stage(0, 1, "indexing")
         dense = dense_index(paths, previous, passages, embedded.vectors, exact_max)
         keyword = KeywordIndex.build([p.tokens for p in passages], bm25)
-        manifest = make_manifest(result.articles, passages, encoder, segmenter or _default_segmenter(),
-                                 max_chars, dense.kind, bm25, result.duplicates)
+        manifest = make_manifest(
+            result.articles,
+            passages,
+            encoder,
+            segmenter or _default_segmenter(),
+            max_chars,
+            dense.kind,
+            bm25,
+            result.duplicates,
+        )
         stage(0, 1, "saving")
         _write_and_swap(paths, manifest, passages, list(result.articles), embedded.vectors, dense, keyword, sentences)
     removed = _removed_articles(previous, result.articles)
     stage(1, 1, "done")
-    return BuildReport(documents=len(result.articles), passages=len(passages), embedded=embedded.embedded,
-                       reused=embedded.reused, removed=len(removed), duplicates=len(result.duplicates),
-                       seconds=round(time.perf_counter() - start, 3),
-                       warnings=tuple(result.warnings) + tuple(notes) + tuple(dropped),
-                       removed_ids=tuple(removed), duplicate_pairs=tuple(result.duplicates),
-                       dense_kind=dense.kind, index_dir=str(paths.live), sentences=sentences.size,
-                       sentences_embedded=sentence_embedded.computed)
+    return BuildReport(
+        documents=len(result.articles),
+        passages=len(passages),
+        embedded=embedded.embedded,
+        reused=embedded.reused,
+        removed=len(removed),
+        duplicates=len(result.duplicates),
+        seconds=round(time.perf_counter() - start, 3),
+        warnings=tuple(result.warnings) + tuple(notes) + tuple(dropped),
+        removed_ids=tuple(removed),
+        duplicate_pairs=tuple(result.duplicates),
+        dense_kind=dense.kind,
+        index_dir=str(paths.live),
+        sentences=sentences.size,
+        sentences_embedded=sentence_embedded.computed,
+    )
 
 
 class _build_lock:
@@ -179,8 +232,10 @@ class _build_lock:
             try:
                 self._lock.acquire(timeout=self._timeout)
             except Timeout as exc:
-                raise IndexBusyError(f"Another build of {self._paths.live} has been running for over "
-                                     f"{self._timeout:.0f} s; wait for it or stop it, then retry.") from exc
+                raise IndexBusyError(
+                    f"Another build of {self._paths.live} has been running for over "
+                    f"{self._timeout:.0f} s; wait for it or stop it, then retry."
+                ) from exc
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -197,7 +252,7 @@ def _remove_stale_temps(paths: IndexPaths) -> None:
         for temp in leftovers:
             try:
                 temp.unlink(missing_ok=True)
-            except OSError:     # a read-only disk: nothing can be left over by us there anyway
+            except OSError:  # a read-only disk: nothing can be left over by us there anyway
                 pass
 
 
@@ -210,15 +265,17 @@ def _previous_manifest(paths: IndexPaths) -> tuple[Manifest | None, list[str]]:
         return None, [f"the previous index could not be read and is replaced: {exc}"]
 
 
-def _run_ingest(ingest: IngestFn | None, corpus_dir: Path, max_chars: int, paths: IndexPaths,
-                load_limits: LoadLimits | None) -> IngestResult:
+def _run_ingest(
+    ingest: IngestFn | None, corpus_dir: Path, max_chars: int, paths: IndexPaths, load_limits: LoadLimits | None
+) -> IngestResult:
     if ingest is not None:
         return ingest(corpus_dir, max_chars)
     from ingest.load import DEFAULT_LIMITS
     from ingest.pipeline import ingest_corpus
 
-    return ingest_corpus(corpus_dir, max_chars, limits=load_limits or DEFAULT_LIMITS,
-                         cache_dir=paths.cache / READS_CACHE)
+    return ingest_corpus(
+        corpus_dir, max_chars, limits=load_limits or DEFAULT_LIMITS, cache_dir=paths.cache / READS_CACHE
+    )
 
 
 def _default_segmenter() -> dict[str, Any]:
@@ -250,8 +307,14 @@ def passage_sentence_spans(passages: Sequence[Passage]) -> list[list[tuple[int, 
     return [sentence_spans(p.text) for p in passages]
 
 
-def embed_passages(passages: Sequence[Passage], spans: Sequence[Sequence[tuple[int, int]]], encoder: Encoder,
-                   cache_dir: Path, stage: _Stage, batch_size: int = 32) -> tuple[_Embedded, _Embedded]:
+def embed_passages(
+    passages: Sequence[Passage],
+    spans: Sequence[Sequence[tuple[int, int]]],
+    encoder: Encoder,
+    cache_dir: Path,
+    stage: _Stage,
+    batch_size: int = 32,
+) -> tuple[_Embedded, _Embedded]:
     """Vectors of ``passages`` and of their sentences (``spans``), in order, computing only texts
     missing from the embedding cache (one cache for both, keyed by model fingerprint + text hash)."""
     cache = EmbeddingCache.open(cache_dir, encoder.fingerprint, encoder.dim)
@@ -259,8 +322,10 @@ def embed_passages(passages: Sequence[Passage], spans: Sequence[Sequence[tuple[i
     sentence_texts = [p.text[a:b] for p, group in zip(passages, spans) for a, b in group]
     keep = [text_key(t) for t in passage_texts + sentence_texts]
     saver = _CacheSaver(cache, encoder.fingerprint, keep)
-    done = (_embed_texts(passage_texts, encoder, cache, stage, batch_size, "embedding passages", saver),
-            _embed_texts(sentence_texts, encoder, cache, stage, batch_size, "embedding sentences", saver))
+    done = (
+        _embed_texts(passage_texts, encoder, cache, stage, batch_size, "embedding passages", saver),
+        _embed_texts(sentence_texts, encoder, cache, stage, batch_size, "embedding sentences", saver),
+    )
     cache.save(encoder.fingerprint, keep=keep)
     return done
 
@@ -283,14 +348,21 @@ class _CacheSaver:
             self.last = now
 
 
-def _embed_texts(texts: list[str], encoder: Encoder, cache: EmbeddingCache, stage: _Stage, batch_size: int,
-                 message: str, saver: _CacheSaver) -> _Embedded:
+def _embed_texts(
+    texts: list[str],
+    encoder: Encoder,
+    cache: EmbeddingCache,
+    stage: _Stage,
+    batch_size: int,
+    message: str,
+    saver: _CacheSaver,
+) -> _Embedded:
     keys = [text_key(t) for t in texts]
     todo = list(dict.fromkeys(k for k in keys if cache.get(k) is None))
     text_of = dict(zip(keys, texts))
     for begin in range(0, len(todo), batch_size):
         stage(begin, len(todo), message)
-        batch = todo[begin:begin + batch_size]
+        batch = todo[begin : begin + batch_size]
         cache.put(batch, _encode_checked(encoder, [text_of[k] for k in batch]))
         saver.maybe_save()
     if todo:
@@ -301,8 +373,9 @@ def _embed_texts(texts: list[str], encoder: Encoder, cache: EmbeddingCache, stag
     return _Embedded(vectors.astype(np.float32), embedded, len(keys) - embedded, len(todo))
 
 
-def dense_index(paths: IndexPaths, previous: Manifest | None, passages: Sequence[Passage], vectors: np.ndarray,
-                exact_max: int) -> DenseIndex:
+def dense_index(
+    paths: IndexPaths, previous: Manifest | None, passages: Sequence[Passage], vectors: np.ndarray, exact_max: int
+) -> DenseIndex:
     """The FAISS index for ``vectors``: the previous HNSW graph updated in place of a rebuild
     when there is one (unchanged passages keep their nodes; see ``DenseIndex.update``)."""
     if previous is None or previous.dense_kind != "hnsw" or len(vectors) <= exact_max:
@@ -310,14 +383,14 @@ def dense_index(paths: IndexPaths, previous: Manifest | None, passages: Sequence
     try:
         old = DenseIndex.load(paths.live)
         old_vectors = np.load(paths.live / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
-    except (OSError, ValueError, RuntimeError):        # unreadable: the load check will say so; rebuild
+    except (OSError, ValueError, RuntimeError):  # unreadable: the load check will say so; rebuild
         return DenseIndex.build(vectors, exact_max=exact_max)
     old_row = {pid: row for row, pid in enumerate(previous.passage_ids)}
     reuse = np.array([old_row.get(p.id, -1) for p in passages], dtype=np.int64)
     known = np.flatnonzero(reuse >= 0)
     if len(known) and old_vectors.shape[1:] == vectors.shape[1:] and len(old_vectors) == len(previous.passage_ids):
         same = np.all(np.asarray(old_vectors[reuse[known]]) == vectors[known], axis=1)
-        reuse[known[~same]] = -1                         # same id, new vector (e.g. another embed text)
+        reuse[known[~same]] = -1  # same id, new vector (e.g. another embed text)
     else:
         reuse[:] = -1
     return DenseIndex.update(old, reuse, vectors, exact_max=exact_max)
@@ -326,29 +399,53 @@ def dense_index(paths: IndexPaths, previous: Manifest | None, passages: Sequence
 def _encode_checked(encoder: Encoder, texts: list[str]) -> np.ndarray:
     vectors = np.asarray(encoder.encode_passages(texts), dtype=np.float32)
     if vectors.shape != (len(texts), encoder.dim) or not np.isfinite(vectors).all():
-        raise ValueError(f"encoder {encoder.model_id!r} returned an array of shape {vectors.shape} "
-                         f"(expected {(len(texts), encoder.dim)}, finite)")
+        raise ValueError(
+            f"encoder {encoder.model_id!r} returned an array of shape {vectors.shape} "
+            f"(expected {(len(texts), encoder.dim)}, finite)"
+        )
     return vectors
 
 
-def make_manifest(articles: Sequence[Article], passages: Sequence[Passage], encoder: Encoder, segmenter: dict[str, Any],
-                  max_chars: int, dense_kind: str, bm25: BM25Params,
-                  duplicates: Sequence[tuple[str, str]]) -> Manifest:
+def make_manifest(
+    articles: Sequence[Article],
+    passages: Sequence[Passage],
+    encoder: Encoder,
+    segmenter: dict[str, Any],
+    max_chars: int,
+    dense_kind: str,
+    bm25: BM25Params,
+    duplicates: Sequence[tuple[str, str]],
+) -> Manifest:
     counts: dict[str, int] = {}
     for passage in passages:
         counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
-    entries = tuple(ArticleEntry(a.doc_id, a.meta.source, a.content_hash, counts.get(a.doc_id, 0))
-                    for a in articles)
-    return Manifest(model_id=encoder.model_id, model_dim=int(encoder.dim), model_fingerprint=encoder.fingerprint,
-                    segmenter=dict(segmenter), max_chars=max_chars, articles=entries,
-                    passage_ids=tuple(p.id for p in passages), dense_kind=dense_kind, bm25=asdict(bm25),
-                    duplicates=tuple((a, b) for a, b in duplicates),
-                    created=datetime.now(UTC).isoformat(timespec="seconds"),
-                    build_id=uuid.uuid4().hex)
+    entries = tuple(ArticleEntry(a.doc_id, a.meta.source, a.content_hash, counts.get(a.doc_id, 0)) for a in articles)
+    return Manifest(
+        model_id=encoder.model_id,
+        model_dim=int(encoder.dim),
+        model_fingerprint=encoder.fingerprint,
+        segmenter=dict(segmenter),
+        max_chars=max_chars,
+        articles=entries,
+        passage_ids=tuple(p.id for p in passages),
+        dense_kind=dense_kind,
+        bm25=asdict(bm25),
+        duplicates=tuple((a, b) for a, b in duplicates),
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        build_id=uuid.uuid4().hex,
+    )
 
 
-def _write_and_swap(paths: IndexPaths, manifest: Manifest, passages: list[Passage], articles: list[Article],
-                    vectors: np.ndarray, dense: DenseIndex, keyword: KeywordIndex, sentences: SentenceTable) -> None:
+def _write_and_swap(
+    paths: IndexPaths,
+    manifest: Manifest,
+    passages: list[Passage],
+    articles: list[Article],
+    vectors: np.ndarray,
+    dense: DenseIndex,
+    keyword: KeywordIndex,
+    sentences: SentenceTable,
+) -> None:
     temp = paths.new_temp_dir()
     try:
         write_store(temp, manifest, passages, articles, vectors, dense, keyword, sentences)
@@ -363,4 +460,3 @@ def _removed_articles(previous: Manifest | None, articles: Sequence[Article]) ->
         return []
     current = {a.doc_id for a in articles}
     return sorted(a.doc_id for a in previous.articles if a.doc_id not in current)
-

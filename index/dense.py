@@ -15,6 +15,7 @@ multilingual-e5-small passage embeddings of the seed corpus):
 So exact search up to 50k vectors (<= ~10 ms, no graph build on incremental rebuilds),
 HNSW with efSearch 256 above.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -26,16 +27,16 @@ from typing import Any
 import numpy as np
 
 DENSE_FILE = "dense.faiss"
-SLOTS_FILE = "dense_slots.npy"       # FAISS id of each passage row
-MAX_TOMBSTONE_SHARE = 0.2            # removed passages left in an HNSW graph before it is rebuilt
+SLOTS_FILE = "dense_slots.npy"  # FAISS id of each passage row
+MAX_TOMBSTONE_SHARE = 0.2  # removed passages left in an HNSW graph before it is rebuilt
 EXACT_MAX_VECTORS = 50_000
 
 
 @dataclass(frozen=True)
 class HNSWParams:
-    m: int = 32                 # graph degree
-    ef_construction: int = 80   # build-time beam width
-    ef_search: int = 256        # query-time beam width: recall@10 0.984 at 100k (see above)
+    m: int = 32  # graph degree
+    ef_construction: int = 80  # build-time beam width
+    ef_search: int = 256  # query-time beam width: recall@10 0.984 at 100k (see above)
 
 
 def as_unit_float32(vectors: np.ndarray) -> np.ndarray:
@@ -50,7 +51,7 @@ def as_unit_float32(vectors: np.ndarray) -> np.ndarray:
     return array
 
 
-def _new_faiss_index(dim: int, count: int, exact_max: int, hnsw: HNSWParams) -> Any:    # a faiss.Index
+def _new_faiss_index(dim: int, count: int, exact_max: int, hnsw: HNSWParams) -> Any:  # a faiss.Index
     import faiss
 
     if count <= exact_max:
@@ -99,15 +100,16 @@ class DenseIndex:
         self._row_of = np.full(total, -1, dtype=np.int64)
         self._row_of[self.slots] = np.arange(len(self.slots), dtype=np.int64)
         self._params = None
-        if len(self.slots) < total:          # tombstones: search only the live slots
+        if len(self.slots) < total:  # tombstones: search only the live slots
             import faiss
 
             self._selector = faiss.IDSelectorBatch(np.sort(self.slots))
             self._params = faiss.SearchParametersHNSW(sel=self._selector)  # type: ignore[attr-defined]  # SWIG class, not in faiss's stubs
 
     @classmethod
-    def build(cls, vectors: np.ndarray, *, exact_max: int = EXACT_MAX_VECTORS,
-              hnsw: HNSWParams = HNSWParams()) -> DenseIndex:
+    def build(
+        cls, vectors: np.ndarray, *, exact_max: int = EXACT_MAX_VECTORS, hnsw: HNSWParams = HNSWParams()
+    ) -> DenseIndex:
         array = as_unit_float32(vectors)
         index = _new_faiss_index(array.shape[1], len(array), exact_max, hnsw)
         if len(array):
@@ -115,9 +117,16 @@ class DenseIndex:
         return cls(index)
 
     @classmethod
-    def update(cls, previous: DenseIndex | None, reuse: np.ndarray, vectors: np.ndarray, *,
-               exact_max: int = EXACT_MAX_VECTORS, hnsw: HNSWParams = HNSWParams(),
-               max_tombstones: float = MAX_TOMBSTONE_SHARE) -> DenseIndex:
+    def update(
+        cls,
+        previous: DenseIndex | None,
+        reuse: np.ndarray,
+        vectors: np.ndarray,
+        *,
+        exact_max: int = EXACT_MAX_VECTORS,
+        hnsw: HNSWParams = HNSWParams(),
+        max_tombstones: float = MAX_TOMBSTONE_SHARE,
+    ) -> DenseIndex:
         """The index for ``vectors``, reusing ``previous`` when it is an HNSW graph and stays one.
 
         ``reuse[row]`` is the previous row whose vector equals ``vectors[row]`` (-1: new). Reused
@@ -125,8 +134,12 @@ class DenseIndex:
         tombstones. Built from scratch when there is no usable previous graph or the tombstones
         would exceed ``max_tombstones`` of the graph."""
         reuse = np.asarray(reuse, dtype=np.int64)
-        usable = (previous is not None and previous.kind == "hnsw" and len(vectors) > exact_max
-                  and previous.dim == np.asarray(vectors).shape[1])
+        usable = (
+            previous is not None
+            and previous.kind == "hnsw"
+            and len(vectors) > exact_max
+            and previous.dim == np.asarray(vectors).shape[1]
+        )
         if usable and previous is not None:
             fresh = np.flatnonzero(reuse < 0)
             total = previous.total + len(fresh)
@@ -200,7 +213,10 @@ class DenseIndex:
         if index.metric_type != faiss.METRIC_INNER_PRODUCT:
             raise ValueError(f"{path} is not an inner-product index")
         slots = np.load(Path(directory) / SLOTS_FILE, allow_pickle=False)
-        if slots.ndim != 1 or (len(slots) and (slots.min() < 0 or slots.max() >= index.ntotal)) \
-                or len(np.unique(slots)) != len(slots):
+        if (
+            slots.ndim != 1
+            or (len(slots) and (slots.min() < 0 or slots.max() >= index.ntotal))
+            or len(np.unique(slots)) != len(slots)
+        ):
             raise ValueError(f"{SLOTS_FILE} does not match {path}")
         return cls(index, slots)

@@ -5,6 +5,7 @@ is a hit when its text contains one of the gold strings, whitespace ignored.
 Questions with ``gold: []`` (nothing in the corpus answers them) are not scored for
 hits; their top scores are reported so an abstention threshold can be chosen.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ class Searcher(Protocol):
     """What evaluation needs of a searcher (``index.search.Searcher`` or a stub)."""
 
     def search(self, query: str, top_k: int = 5, mode: str = "hybrid") -> list[Hit]: ...
+
 
 DEPTH = 10
 CUTOFFS = (1, 3, 5)
@@ -59,8 +61,9 @@ def summarise(ranks: Sequence[int | None], depth: int = DEPTH) -> dict[str, Any]
     return result
 
 
-def evaluate_retrieval(searcher: Searcher, questions: Iterable[dict[str, Any]], *, mode: str = "hybrid",
-                       depth: int = DEPTH) -> dict[str, Any]:
+def evaluate_retrieval(
+    searcher: Searcher, questions: Iterable[dict[str, Any]], *, mode: str = "hybrid", depth: int = DEPTH
+) -> dict[str, Any]:
     """Scores of ``searcher.search(q, depth, mode)`` over ``questions``.
 
     Returns ``{"mode", "hit@1", "hit@3", "hit@5", "mrr@10", "questions", "per_question": [...],
@@ -73,18 +76,31 @@ def evaluate_retrieval(searcher: Searcher, questions: Iterable[dict[str, Any]], 
             negatives[question.get("id", question["q"])] = round(hits[0].score, 4) if hits else None
             continue
         rank = first_hit_rank([h.passage.text for h in hits], question["gold"])
-        per_question.append({"id": question.get("id"), "q": question["q"], "kind": question.get("kind"),
-                             "rank": rank, "top": hits[0].passage.id if hits else None})
+        per_question.append(
+            {
+                "id": question.get("id"),
+                "q": question["q"],
+                "kind": question.get("kind"),
+                "rank": rank,
+                "top": hits[0].passage.id if hits else None,
+            }
+        )
     result = {"mode": mode, **summarise([row["rank"] for row in per_question], depth)}
-    result["by_kind"] = {kind: summarise([r["rank"] for r in per_question if str(r["kind"]) == kind], depth)
-                         for kind in sorted({str(r["kind"]) for r in per_question})}
+    result["by_kind"] = {
+        kind: summarise([r["rank"] for r in per_question if str(r["kind"]) == kind], depth)
+        for kind in sorted({str(r["kind"]) for r in per_question})
+    }
     result["per_question"] = per_question
     result["negatives"] = {"questions": len(negatives), "top_scores": negatives}
     return result
 
 
-def compare_modes(searcher: Searcher, questions: Sequence[dict[str, Any]],
-                  modes: Sequence[str] = ("hybrid", "bm25", "dense"), depth: int = DEPTH) -> dict[str, dict[str, Any]]:
+def compare_modes(
+    searcher: Searcher,
+    questions: Sequence[dict[str, Any]],
+    modes: Sequence[str] = ("hybrid", "bm25", "dense"),
+    depth: int = DEPTH,
+) -> dict[str, dict[str, Any]]:
     """``evaluate_retrieval`` for each mode, in one run over the same loaded index."""
     return {mode: evaluate_retrieval(searcher, questions, mode=mode, depth=depth) for mode in modes}
 
@@ -92,6 +108,9 @@ def compare_modes(searcher: Searcher, questions: Sequence[dict[str, Any]],
 def format_table(results: dict[str, dict[str, Any]], depth: int = DEPTH) -> str:
     """A small text table: one row per mode."""
     header = f"{'mode':<8} {'n':>3} {'hit@1':>6} {'hit@3':>6} {'hit@5':>6} {f'mrr@{depth}':>7}"
-    rows = [header] + [f"{mode:<8} {r['questions']:>3} {r['hit@1']:>6.3f} {r['hit@3']:>6.3f} "
-                       f"{r['hit@5']:>6.3f} {r[f'mrr@{depth}']:>7.3f}" for mode, r in results.items()]
+    rows = [header] + [
+        f"{mode:<8} {r['questions']:>3} {r['hit@1']:>6.3f} {r['hit@3']:>6.3f} "
+        f"{r['hit@5']:>6.3f} {r[f'mrr@{depth}']:>7.3f}"
+        for mode, r in results.items()
+    ]
     return "\n".join(rows)

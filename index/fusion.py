@@ -4,6 +4,7 @@ All functions work on *aligned candidate arrays*: position ``i`` of every array 
 the same candidate passage (the union of the dense and BM25 top lists, each scored
 by both retrievers). ``fuse`` picks the method named in ``FusionParams``.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,14 +19,14 @@ METHODS = ("weighted", "rrf", "dense", "bm25")
 
 @dataclass(frozen=True)
 class FusionParams:
-    method: str = "weighted"   # one of METHODS
-    alpha: float = 0.5         # weight of the dense side in "weighted" (1 - alpha for BM25)
-    norm: str = "minmax"       # "minmax" or "zscore" normalisation for "weighted"
-    rrf_k: float = 60.0        # rank offset for reciprocal-rank fusion
-    boost: float = 0.0         # added per exact rare term (number, Latin name) found in a passage
-    candidates: int = 50       # how many passages each retriever contributes
+    method: str = "weighted"  # one of METHODS
+    alpha: float = 0.5  # weight of the dense side in "weighted" (1 - alpha for BM25)
+    norm: str = "minmax"  # "minmax" or "zscore" normalisation for "weighted"
+    rrf_k: float = 60.0  # rank offset for reciprocal-rank fusion
+    boost: float = 0.0  # added per exact rare term (number, Latin name) found in a passage
+    candidates: int = 50  # how many passages each retriever contributes
     sentence_weight: float = 0.0  # weight of the best stored sentence's cosine when re-ranking the top
-    sentence_depth: int = 20      # how many fused candidates the sentence re-ranking looks at
+    sentence_depth: int = 20  # how many fused candidates the sentence re-ranking looks at
 
 
 def minmax(scores: np.ndarray) -> np.ndarray:
@@ -36,7 +37,8 @@ def minmax(scores: np.ndarray) -> np.ndarray:
     low, high = scores.min(), scores.max()
     if high - low <= 1e-12:
         return np.ones_like(scores) if high > 0 else np.zeros_like(scores)
-    return (scores - low) / (high - low)
+    scaled: np.ndarray = (scores - low) / (high - low)
+    return scaled
 
 
 def zscore(scores: np.ndarray) -> np.ndarray:
@@ -59,8 +61,9 @@ def ranks(scores: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
     return result
 
 
-def reciprocal_rank(rank_lists: Sequence[np.ndarray], k: float = 60.0,
-                    weights: Sequence[float] | None = None) -> np.ndarray:
+def reciprocal_rank(
+    rank_lists: Sequence[np.ndarray], k: float = 60.0, weights: Sequence[float] | None = None
+) -> np.ndarray:
     """Reciprocal-rank fusion: sum of ``w / (k + rank)`` over the lists where a candidate is ranked."""
     weights = weights or [1.0] * len(rank_lists)
     total = np.zeros(len(rank_lists[0]) if rank_lists else 0, dtype=np.float64)
@@ -79,9 +82,39 @@ def weighted_sum(dense: np.ndarray, bm25: np.ndarray, alpha: float, norm: str = 
 # Exact terms a user may copy from an article: numbers with units/decimals/percent and
 # Latin-script names (REVIC, MyNaPoint, GIGA), which embeddings tend to blur.
 _EXACT_TERM = re.compile(r"\d+(?:[.,]\d+)*%?|[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
-_STOP_LATIN = frozenset({"the", "and", "for", "with", "what", "how", "many", "much", "are", "is",
-                         "was", "were", "which", "who", "when", "where", "why", "does", "did", "can",
-                         "this", "that", "from", "into", "about", "there", "their", "have", "has"})
+_STOP_LATIN = frozenset(
+    {
+        "the",
+        "and",
+        "for",
+        "with",
+        "what",
+        "how",
+        "many",
+        "much",
+        "are",
+        "is",
+        "was",
+        "were",
+        "which",
+        "who",
+        "when",
+        "where",
+        "why",
+        "does",
+        "did",
+        "can",
+        "this",
+        "that",
+        "from",
+        "into",
+        "about",
+        "there",
+        "their",
+        "have",
+        "has",
+    }
+)
 
 
 def squash(text: str) -> str:
@@ -120,16 +153,23 @@ def rare_term_boost(terms: Sequence[str], texts: Sequence[str], max_share: float
     if not terms or not len(texts):
         return np.zeros(len(texts), dtype=np.float64)
     squashed = [squash(t) for t in texts]
-    rare = [term for term in terms
-            if 0 < sum(_contains_term(s, term) for s in squashed) <= max(1, max_share * len(texts))]
+    rare = [
+        term for term in terms if 0 < sum(_contains_term(s, term) for s in squashed) <= max(1, max_share * len(texts))
+    ]
     if not rare:
         return np.zeros(len(texts), dtype=np.float64)
     counts = [sum(_contains_term(s, term) for term in rare) for s in squashed]
     return np.asarray(counts, dtype=np.float64) / len(terms)
 
 
-def fuse(dense: np.ndarray, bm25: np.ndarray, dense_rank: np.ndarray, bm25_rank: np.ndarray,
-         params: FusionParams, boost: np.ndarray | None = None) -> np.ndarray:
+def fuse(
+    dense: np.ndarray,
+    bm25: np.ndarray,
+    dense_rank: np.ndarray,
+    bm25_rank: np.ndarray,
+    params: FusionParams,
+    boost: np.ndarray | None = None,
+) -> np.ndarray:
     """One fused score per candidate, higher is better."""
     if params.method == "weighted":
         fused = weighted_sum(dense, bm25, params.alpha, params.norm)

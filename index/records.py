@@ -1,4 +1,5 @@
 """Typed search results and stored sentence vectors."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +12,8 @@ from ingest.records import Passage
 @dataclass(frozen=True)
 class Hit:
     passage: Passage
-    score: float                   # fused score, higher is better
-    rank: int                      # 1-based rank in the fused list
+    score: float  # fused score, higher is better
+    rank: int  # 1-based rank in the fused list
     dense_score: float | None = None
     dense_rank: int | None = None  # 1-based, None when not in the dense candidates
     bm25_score: float | None = None

@@ -1,4 +1,5 @@
 """Hybrid search over a stored index: dense (FAISS) + keyword (BM25), fused."""
+
 from __future__ import annotations
 
 import json
@@ -6,13 +7,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from index.fusion import FusionParams, exact_terms, fuse, rare_term_boost, sentence_rerank
+from index.model.encoder import Encoder
 from index.records import Hit, SentenceVectors
 from index.stats import CorpusStats
-from index.store import MANIFEST_FILE, StoredIndex, check_compatible, index_paths, load_store
+from index.store import MANIFEST_FILE, Manifest, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
 from ingest.records import Article, Passage
 
@@ -28,8 +31,9 @@ MAX_QUERY_CHARS = 2000
 # tests/data/qbank.jsonl (blind-written): alpha 0.5/0.6/0.7/0.8 gave hit@1 0.758/0.766/0.777/0.770,
 # RRF 0.718. Re-ranking the top 20 by the best stored sentence's cosine (weight 0.0/0.2/0.3/0.5/1.0)
 # gave hit@1 0.792/0.814/0.825/0.818/0.810, so 0.3.
-DEFAULT_FUSION = FusionParams(method="weighted", alpha=0.7, norm="minmax", boost=0.5, candidates=50,
-                               sentence_weight=0.3, sentence_depth=20)
+DEFAULT_FUSION = FusionParams(
+    method="weighted", alpha=0.7, norm="minmax", boost=0.5, candidates=50, sentence_weight=0.3, sentence_depth=20
+)
 
 
 class UnknownArticleError(SouseiError, KeyError):
@@ -41,22 +45,28 @@ class UnknownArticleError(SouseiError, KeyError):
 
 @dataclass
 class _Candidates:
-    ids: np.ndarray          # row numbers of passages
-    dense: np.ndarray        # cosine similarity to the query (zeros in bm25 mode)
-    bm25: np.ndarray         # BM25 score (zeros in dense mode)
-    dense_rank: np.ndarray   # 1-based rank in the dense top list, 0 = not in it
-    bm25_rank: np.ndarray    # 1-based rank in the BM25 top list, 0 = not in it
+    ids: np.ndarray  # row numbers of passages
+    dense: np.ndarray  # cosine similarity to the query (zeros in bm25 mode)
+    bm25: np.ndarray  # BM25 score (zeros in dense mode)
+    dense_rank: np.ndarray  # 1-based rank in the dense top list, 0 = not in it
+    bm25_rank: np.ndarray  # 1-based rank in the BM25 top list, 0 = not in it
     query_vector: np.ndarray | None = None
 
 
 class Searcher:
     """Answers queries from one loaded index; open it once with ``Searcher.open``."""
 
-    def __init__(self, index_dir: Path, stored: StoredIndex, encoder, tokenizer: Tokenizer,
-                 fusion: FusionParams = DEFAULT_FUSION) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        stored: StoredIndex,
+        encoder: Encoder,
+        tokenizer: Tokenizer,
+        fusion: FusionParams = DEFAULT_FUSION,
+    ) -> None:
         self.index_dir = Path(index_dir)
         self._stored = stored
-        self.encoder = encoder            # the query encoder (with the query cache when served)
+        self.encoder = encoder  # the query encoder (with the query cache when served)
         self._tokenize = tokenizer
         self.fusion = fusion
         self.timings: dict[str, float] = {}
@@ -65,8 +75,15 @@ class Searcher:
         self._rows = {p.id: row for row, p in enumerate(stored.passages)}
 
     @classmethod
-    def open(cls, index_dir: Path, encoder, *, tokenizer: Tokenizer | None = None,
-             segmenter: dict | None = None, fusion: FusionParams = DEFAULT_FUSION) -> Searcher:
+    def open(
+        cls,
+        index_dir: Path,
+        encoder: Encoder,
+        *,
+        tokenizer: Tokenizer | None = None,
+        segmenter: dict[str, Any] | None = None,
+        fusion: FusionParams = DEFAULT_FUSION,
+    ) -> Searcher:
         """Load the index and check it was built with ``encoder``'s model and the current segmenter.
 
         ``tokenizer`` / ``segmenter`` default to ``ingest.segment.tokenize`` / ``segmenter_fingerprint()``.
@@ -78,14 +95,19 @@ class Searcher:
             tokenizer = tokenizer or tokenize
             segmenter = segmenter if segmenter is not None else segmenter_fingerprint()
         stored = load_store(Path(index_dir))
-        check_compatible(stored.manifest, model_id=encoder.model_id, model_dim=int(encoder.dim),
-                         model_fingerprint=encoder.fingerprint, segmenter=segmenter)
+        check_compatible(
+            stored.manifest,
+            model_id=encoder.model_id,
+            model_dim=int(encoder.dim),
+            model_fingerprint=encoder.fingerprint,
+            segmenter=segmenter,
+        )
         return cls(index_dir, stored, encoder, tokenizer, fusion)
 
     # ------------------------------------------------------------------ accessors
 
     @property
-    def manifest(self):
+    def manifest(self) -> Manifest:
         return self._stored.manifest
 
     @property
@@ -112,7 +134,8 @@ class Searcher:
         """The question's vector as :meth:`search` computes it (float32, ``(dim,)``); with the query
         cache of a served encoder, asking again after ``search`` costs a dictionary look-up."""
         text = " ".join((query or "").split())[:MAX_QUERY_CHARS]
-        return np.asarray(self.encoder.encode_queries([text]), dtype=np.float32)[0]
+        vector: np.ndarray = np.asarray(self.encoder.encode_queries([text]), dtype=np.float32)[0]
+        return vector
 
     def articles(self) -> list[Article]:
         return sorted(self._articles.values(), key=lambda a: a.doc_id)
@@ -130,7 +153,7 @@ class Searcher:
             build_id = json.loads(path.read_text(encoding="utf-8")).get("build_id")
         except (OSError, ValueError):
             return True
-        return build_id != self.manifest.build_id
+        return bool(build_id != self.manifest.build_id)
 
     # ------------------------------------------------------------------ search
 
@@ -168,13 +191,23 @@ class Searcher:
             self.timings["bm25_ms"] = _ms(start)
         return self._align(dense_ids, bm25_ids, query_vector, all_bm25)
 
-    def _align(self, dense_ids: np.ndarray, bm25_ids: np.ndarray, query_vector: np.ndarray | None,
-               all_bm25: np.ndarray) -> _Candidates:
+    def _align(
+        self, dense_ids: np.ndarray, bm25_ids: np.ndarray, query_vector: np.ndarray | None, all_bm25: np.ndarray
+    ) -> _Candidates:
         ids = np.array(list(dict.fromkeys(dense_ids.tolist() + bm25_ids.tolist())), dtype=np.int64)
-        dense = (self._stored.vectors[ids] @ query_vector if query_vector is not None and len(ids)
-                 else np.zeros(len(ids), np.float32))
-        return _Candidates(ids, np.asarray(dense, np.float32), all_bm25[ids],
-                           _positions(ids, dense_ids), _positions(ids, bm25_ids), query_vector)
+        dense = (
+            self._stored.vectors[ids] @ query_vector
+            if query_vector is not None and len(ids)
+            else np.zeros(len(ids), np.float32)
+        )
+        return _Candidates(
+            ids,
+            np.asarray(dense, np.float32),
+            all_bm25[ids],
+            _positions(ids, dense_ids),
+            _positions(ids, bm25_ids),
+            query_vector,
+        )
 
     def _rank(self, text: str, cand: _Candidates, top_k: int, mode: str) -> list[Hit]:
         params = self.fusion if mode == "hybrid" else replace(self.fusion, method=mode, boost=0.0)
@@ -183,9 +216,10 @@ class Searcher:
             boost = rare_term_boost(exact_terms(text), [self.passages[i].text for i in cand.ids])
         fused = fuse(cand.dense, cand.bm25, cand.dense_rank, cand.bm25_rank, params, boost)
         if mode == "hybrid" and params.sentence_weight and cand.query_vector is not None and len(fused):
-            top = np.lexsort((cand.ids, -cand.dense, -fused))[:params.sentence_depth]
-            fused = sentence_rerank(fused, self._best_sentences(cand.ids[top], cand.query_vector), top,
-                                    params.sentence_weight)
+            top = np.lexsort((cand.ids, -cand.dense, -fused))[: params.sentence_depth]
+            fused = sentence_rerank(
+                fused, self._best_sentences(cand.ids[top], cand.query_vector), top, params.sentence_weight
+            )
         order = np.lexsort((cand.ids, -cand.dense, -fused))[:top_k]
         return [self._hit(cand, int(i), rank, float(fused[i]), mode) for rank, i in enumerate(order, 1)]
 
@@ -194,16 +228,24 @@ class Searcher:
         best = np.empty(len(rows), np.float32)
         for n, row in enumerate(rows.tolist()):
             vectors = self._stored.sentences.of(row).vectors
-            best[n] = float((vectors @ query_vector).max()) if len(vectors) else float(self._stored.vectors[row] @ query_vector)
+            best[n] = (
+                float((vectors @ query_vector).max())
+                if len(vectors)
+                else float(self._stored.vectors[row] @ query_vector)
+            )
         return best
 
     def _hit(self, cand: _Candidates, i: int, rank: int, score: float, mode: str) -> Hit:
         dense_rank, bm25_rank = int(cand.dense_rank[i]), int(cand.bm25_rank[i])
-        return Hit(passage=self.passages[int(cand.ids[i])], score=score, rank=rank,
-                   dense_score=None if mode == "bm25" else float(cand.dense[i]),
-                   dense_rank=dense_rank or None,
-                   bm25_score=None if mode == "dense" or cand.bm25[i] <= 0 else float(cand.bm25[i]),
-                   bm25_rank=bm25_rank or None)
+        return Hit(
+            passage=self.passages[int(cand.ids[i])],
+            score=score,
+            rank=rank,
+            dense_score=None if mode == "bm25" else float(cand.dense[i]),
+            dense_rank=dense_rank or None,
+            bm25_score=None if mode == "dense" or cand.bm25[i] <= 0 else float(cand.bm25[i]),
+            bm25_rank=bm25_rank or None,
+        )
 
 
 def _ms(start: float) -> float:

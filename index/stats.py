@@ -1,4 +1,5 @@
 """Document frequencies of search tokens over the indexed passages (term weights for answers)."""
+
 from __future__ import annotations
 
 import math

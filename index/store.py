@@ -16,6 +16,7 @@ Beside it (same parent, named after it): ``.NAME.old`` (the previous index durin
 swap), ``.NAME.tmp-*`` (a build in progress), ``.NAME.build.lock`` / ``.NAME.swap.lock``
 and ``NAME.cache/embeddings/`` (the embedding cache, which survives swaps).
 """
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,7 @@ from ingest.records import Article, ArticleMeta, Paragraph, Passage
 if TYPE_CHECKING:
     from filelock import FileLock
 
-SCHEMA_VERSION = 2          # 2: sentence vectors
+SCHEMA_VERSION = 2  # 2: sentence vectors
 MANIFEST_FILE = "manifest.json"
 PASSAGES_FILE = "passages.jsonl"
 ARTICLES_FILE = "articles.jsonl"
@@ -139,8 +140,8 @@ class Manifest:
     duplicates: tuple[tuple[str, str], ...] = ()
     created: str = ""
     build_id: str = ""
-    files: dict[str, Any] = field(default_factory=dict)   # relative path -> size in bytes
-    sentences: int = 0                          # rows of sentence_vectors.npy
+    files: dict[str, Any] = field(default_factory=dict)  # relative path -> size in bytes
+    sentences: int = 0  # rows of sentence_vectors.npy
     schema: int = SCHEMA_VERSION
 
     @property
@@ -179,21 +180,25 @@ def read_manifest(index_dir: Path) -> Manifest:
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema != SCHEMA_VERSION:
         raise IndexMismatchError(
-            f"The index at {index_dir} has schema version {schema!r}, this sousei reads {SCHEMA_VERSION}. {REBUILD}")
+            f"The index at {index_dir} has schema version {schema!r}, this sousei reads {SCHEMA_VERSION}. {REBUILD}"
+        )
     try:
         return Manifest.from_dict(data)
     except (KeyError, TypeError) as exc:
         raise IndexCorruptError(f"The index manifest {path} is incomplete ({exc}). {REBUILD}") from exc
 
 
-def check_compatible(manifest: Manifest, *, model_id: str, model_dim: int, model_fingerprint: str,
-                     segmenter: dict[str, Any] | None) -> None:
+def check_compatible(
+    manifest: Manifest, *, model_id: str, model_dim: int, model_fingerprint: str, segmenter: dict[str, Any] | None
+) -> None:
     """Raise ``IndexMismatchError`` naming what differs between the index and the running setup."""
     problems = []
     if manifest.model_fingerprint != model_fingerprint or manifest.model_dim != model_dim:
-        problems.append(f"it was built with embedding model {manifest.model_id!r} "
-                        f"(fingerprint {manifest.model_fingerprint[:16]}, dim {manifest.model_dim}), "
-                        f"the loaded model is {model_id!r} (fingerprint {model_fingerprint[:16]}, dim {model_dim})")
+        problems.append(
+            f"it was built with embedding model {manifest.model_id!r} "
+            f"(fingerprint {manifest.model_fingerprint[:16]}, dim {manifest.model_dim}), "
+            f"the loaded model is {model_id!r} (fingerprint {model_fingerprint[:16]}, dim {model_dim})"
+        )
     if segmenter is not None and _canonical(manifest.segmenter) != _canonical(segmenter):
         problems.append(f"it was built with segmenter {manifest.segmenter}, the current one is {segmenter}")
     if problems:
@@ -219,15 +224,25 @@ def passage_from_dict(data: dict[str, Any]) -> Passage:
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
-    return {"doc_id": article.doc_id, "meta": asdict(article.meta), "text": article.text,
-            "paragraphs": [asdict(p) for p in article.paragraphs],
-            "content_hash": article.content_hash, "removed": list(article.removed)}
+    return {
+        "doc_id": article.doc_id,
+        "meta": asdict(article.meta),
+        "text": article.text,
+        "paragraphs": [asdict(p) for p in article.paragraphs],
+        "content_hash": article.content_hash,
+        "removed": list(article.removed),
+    }
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:
-    return Article(doc_id=data["doc_id"], meta=ArticleMeta(**data["meta"]), text=data["text"],
-                   paragraphs=tuple(Paragraph(**p) for p in data["paragraphs"]),
-                   content_hash=data["content_hash"], removed=tuple(data.get("removed", ())))
+    return Article(
+        doc_id=data["doc_id"],
+        meta=ArticleMeta(**data["meta"]),
+        text=data["text"],
+        paragraphs=tuple(Paragraph(**p) for p in data["paragraphs"]),
+        content_hash=data["content_hash"],
+        removed=tuple(data.get("removed", ())),
+    )
 
 
 def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -250,9 +265,9 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 class SentenceTable:
     """The sentence vectors of all passages, by passage row (see the module docstring)."""
 
-    offsets: np.ndarray         # int64 (passages + 1,)
-    spans: np.ndarray           # int32 (sentences, 2)
-    vectors: np.ndarray         # float32 (sentences, dim), memory-mapped when loaded
+    offsets: np.ndarray  # int64 (passages + 1,)
+    spans: np.ndarray  # int32 (sentences, 2)
+    vectors: np.ndarray  # float32 (sentences, dim), memory-mapped when loaded
 
     @classmethod
     def from_lists(cls, spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> SentenceTable:
@@ -278,9 +293,11 @@ class SentenceTable:
 
     @classmethod
     def load(cls, directory: Path) -> SentenceTable:
-        return cls(np.load(directory / SENTENCE_OFFSETS_FILE, allow_pickle=False),
-                   np.load(directory / SENTENCE_SPANS_FILE, allow_pickle=False),
-                   np.load(directory / SENTENCE_VECTORS_FILE, allow_pickle=False, mmap_mode="r"))
+        return cls(
+            np.load(directory / SENTENCE_OFFSETS_FILE, allow_pickle=False),
+            np.load(directory / SENTENCE_SPANS_FILE, allow_pickle=False),
+            np.load(directory / SENTENCE_VECTORS_FILE, allow_pickle=False, mmap_mode="r"),
+        )
 
 
 @dataclass
@@ -294,8 +311,16 @@ class StoredIndex:
     sentences: SentenceTable
 
 
-def write_store(directory: Path, manifest: Manifest, passages: list[Passage], articles: list[Article],
-                vectors: np.ndarray, dense: DenseIndex, keyword: KeywordIndex, sentences: SentenceTable) -> Manifest:
+def write_store(
+    directory: Path,
+    manifest: Manifest,
+    passages: list[Passage],
+    articles: list[Article],
+    vectors: np.ndarray,
+    dense: DenseIndex,
+    keyword: KeywordIndex,
+    sentences: SentenceTable,
+) -> Manifest:
     """Write every file into ``directory`` (a fresh temp dir), the manifest last, all fsynced."""
     directory = Path(directory)
     _write_jsonl(directory / PASSAGES_FILE, (passage_to_dict(p) for p in passages))
@@ -305,15 +330,17 @@ def write_store(directory: Path, manifest: Manifest, passages: list[Passage], ar
     dense.save(directory)
     keyword.save(directory)
     final = Manifest(**{**manifest.__dict__, "files": _file_sizes(directory), "sentences": sentences.size})
-    (directory / MANIFEST_FILE).write_text(json.dumps(final.to_dict(), ensure_ascii=False, indent=1),
-                                           encoding="utf-8")
+    (directory / MANIFEST_FILE).write_text(json.dumps(final.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     fsync_tree(directory)
     return final
 
 
 def _file_sizes(directory: Path) -> dict[str, Any]:
-    return {p.relative_to(directory).as_posix(): p.stat().st_size
-            for p in sorted(directory.rglob("*")) if p.is_file() and p.name != MANIFEST_FILE}
+    return {
+        p.relative_to(directory).as_posix(): p.stat().st_size
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and p.name != MANIFEST_FILE
+    }
 
 
 def fsync_tree(directory: Path) -> None:
@@ -335,8 +362,9 @@ def verify_files(index_dir: Path, manifest: Manifest) -> None:
             raise IndexCorruptError(f"The index at {index_dir} is damaged: {name} is missing. {REBUILD}")
         actual = path.stat().st_size
         if actual != size:
-            raise IndexCorruptError(f"The index at {index_dir} is damaged: {name} has {actual} bytes, "
-                                    f"the manifest says {size}. {REBUILD}")
+            raise IndexCorruptError(
+                f"The index at {index_dir} is damaged: {name} has {actual} bytes, the manifest says {size}. {REBUILD}"
+            )
 
 
 def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
@@ -355,39 +383,56 @@ def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
         current = BM25_DIR
         keyword = KeywordIndex.load(index_dir)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
-        raise IndexCorruptError(f"The index at {index_dir} is damaged: {current} is unreadable ({exc}). "
-                                f"{REBUILD}") from exc
+        raise IndexCorruptError(
+            f"The index at {index_dir} is damaged: {current} is unreadable ({exc}). {REBUILD}"
+        ) from exc
     return StoredIndex(manifest, passages, articles, vectors, dense, keyword, sentences)
 
 
 def _check_counts(index_dir: Path, stored: StoredIndex) -> None:
     manifest, n = stored.manifest, stored.manifest.passages
-    found = {"passages": len(stored.passages), "vector rows": len(stored.vectors),
-             "dense vectors": stored.dense.size, "bm25 documents": stored.keyword.size}
+    found = {
+        "passages": len(stored.passages),
+        "vector rows": len(stored.vectors),
+        "dense vectors": stored.dense.size,
+        "bm25 documents": stored.keyword.size,
+    }
     wrong = {k: v for k, v in found.items() if v != n}
     if wrong or tuple(p.id for p in stored.passages) != manifest.passage_ids:
-        raise IndexCorruptError(f"The index at {index_dir} is inconsistent: the manifest lists {n} passages, "
-                                f"found {wrong or 'other passage ids'}. {REBUILD}")
+        raise IndexCorruptError(
+            f"The index at {index_dir} is inconsistent: the manifest lists {n} passages, "
+            f"found {wrong or 'other passage ids'}. {REBUILD}"
+        )
     if stored.vectors.ndim != 2 or (n and stored.vectors.shape[1] != manifest.model_dim):
-        raise IndexCorruptError(f"The index at {index_dir} has vectors of shape {stored.vectors.shape}, "
-                                f"expected dimension {manifest.model_dim}. {REBUILD}")
+        raise IndexCorruptError(
+            f"The index at {index_dir} has vectors of shape {stored.vectors.shape}, "
+            f"expected dimension {manifest.model_dim}. {REBUILD}"
+        )
     _check_sentences(index_dir, stored)
     if len(stored.articles) != manifest.documents:
-        raise IndexCorruptError(f"The index at {index_dir} is inconsistent: {len(stored.articles)} articles "
-                                f"stored, the manifest lists {manifest.documents}. {REBUILD}")
+        raise IndexCorruptError(
+            f"The index at {index_dir} is inconsistent: {len(stored.articles)} articles "
+            f"stored, the manifest lists {manifest.documents}. {REBUILD}"
+        )
 
 
 def _check_sentences(index_dir: Path, stored: StoredIndex) -> None:
     table, manifest = stored.sentences, stored.manifest
     offsets = table.offsets
-    ok = (offsets.ndim == 1 and len(offsets) == manifest.passages + 1 and int(offsets[0]) == 0
-          and int(offsets[-1]) == table.size == manifest.sentences == len(table.spans)
-          and bool(np.all(np.diff(offsets) >= 0))
-          and (table.size == 0 or table.vectors.shape[1:] == (manifest.model_dim,)))
+    ok = (
+        offsets.ndim == 1
+        and len(offsets) == manifest.passages + 1
+        and int(offsets[0]) == 0
+        and int(offsets[-1]) == table.size == manifest.sentences == len(table.spans)
+        and bool(np.all(np.diff(offsets) >= 0))
+        and (table.size == 0 or table.vectors.shape[1:] == (manifest.model_dim,))
+    )
     if not ok:
-        raise IndexCorruptError(f"The index at {index_dir} has inconsistent sentence vectors "
-                                f"({table.size} vectors, {len(table.spans)} spans, {len(offsets)} offsets for "
-                                f"{manifest.passages} passages). {REBUILD}")
+        raise IndexCorruptError(
+            f"The index at {index_dir} has inconsistent sentence vectors "
+            f"({table.size} vectors, {len(table.spans)} spans, {len(offsets)} offsets for "
+            f"{manifest.passages} passages). {REBUILD}"
+        )
 
 
 LOAD_ATTEMPTS = 5
@@ -536,9 +581,15 @@ class EmbeddingCache:
         vectors = np.stack([self._entries[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # a full disk leaves no half-written cache behind
-        atomic_write(self.path, lambda handle: np.savez(handle, keys=np.array(keys, dtype="U64"),
-                                                        vectors=vectors.astype(np.float32),
-                                                        fingerprint=np.array(fingerprint)))
+        atomic_write(
+            self.path,
+            lambda handle: np.savez(
+                handle,
+                keys=np.array(keys, dtype="U64"),
+                vectors=vectors.astype(np.float32),
+                fingerprint=np.array(fingerprint),
+            ),
+        )
 
 
 def _read_cache_file(path: Path, fingerprint: str, dim: int) -> dict[str, np.ndarray]:

@@ -9,6 +9,7 @@
 
 The output is a fixed point: cleaning a cleaned text changes nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,7 @@ OPENERS = {"「": "」", "『": "』", "（": "）", "(": ")", "《": "》", "�
 # characters that (almost) never start a paragraph: a line starting with one continues the previous line
 CONTINUATION_START = set("、，,。．.；;：:！？!?）)」』》〉】%％的了過著之與及等者們性化率")
 HEADING_MAX = 40
-REPEAT_MIN = 3           # a short line seen this many times (or on half the pages) is a header/footer
+REPEAT_MIN = 3  # a short line seen this many times (or on half the pages) is a header/footer
 REPEAT_MAX_LEN = 60
 
 _PAGE_COUNTER = re.compile(
@@ -41,22 +42,25 @@ _SPACE_BEFORE_NOTE = re.compile(r"(?<=[。！？，、」』）)；：.!?])[ \t]
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LETTER_SPACED = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: +[{_CJK}])+(?![{_CJK}])")
 _CJK_SPACE_CJK = re.compile(rf"(?<=[{_CJK}，、。）」]) +(?=[{_CJK}（「])")
-_LIST_ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、"
-                        r"|第[一二三四五六七八九十\d]+[、，,:：])")
+_LIST_ITEM = re.compile(
+    r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、"
+    r"|第[一二三四五六七八九十\d]+[、，,:：])"
+)
 _LATIN_END = re.compile(r"[A-Za-z0-9]$")
 _LETTER_END = re.compile(r"[A-Za-z]$")
 _MARKER_ONLY = re.compile(r"^(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)$")
 _NOTE_START = re.compile(r"^\[\d{1,3}\]")
-_CAPTION = re.compile(r"^(?:資料|圖片|图片|圖表|图表|表格|照片)?來源[:：]|^(?:source|image|photo)s?[:：]",
-                      re.IGNORECASE)
+_CAPTION = re.compile(
+    r"^(?:資料|圖片|图片|圖表|图表|表格|照片)?來源[:：]|^(?:source|image|photo)s?[:：]", re.IGNORECASE
+)
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
 
 
 @dataclass
 class CleanResult:
-    paragraphs: list[tuple[str, int | None]]   # (text, page) in reading order
+    paragraphs: list[tuple[str, int | None]]  # (text, page) in reading order
     published: str | None = None
-    removed: list[str] = field(default_factory=list)   # distinct removed lines, for reports
+    removed: list[str] = field(default_factory=list)  # distinct removed lines, for reports
 
 
 def clean_document(raw: RawDocument) -> CleanResult:

@@ -5,6 +5,7 @@ all with :func:`atomic_write` (text, bytes or anything written to a binary handl
 ``np.savez``), hash with :func:`sha256_hex` / :func:`sha256_file`, read JSON lines with
 :func:`read_jsonl`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,13 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-FILE_MODE = 0o644      # what a plain open() makes under the usual umask (mkstemp alone gives 0o600)
+FILE_MODE = 0o644  # what a plain open() makes under the usual umask (mkstemp alone gives 0o600)
 BLOCK = 1 << 20
-TEMP_GLOB = ".*.tmp"   # what an interrupted atomic_write leaves beside its target (a killed process)
+TEMP_GLOB = ".*.tmp"  # what an interrupted atomic_write leaves beside its target (a killed process)
 
 
-def atomic_write(path: Path, write: Callable[[IO[bytes]], object], *, durable: bool = True,
-                 mode: int = FILE_MODE) -> None:
+def atomic_write(
+    path: Path, write: Callable[[IO[bytes]], object], *, durable: bool = True, mode: int = FILE_MODE
+) -> None:
     """Write ``path`` through ``write(handle)`` so that readers see the old file or the new one,
     never half: a hidden temporary file beside it (flushed to disk when ``durable``), then renamed
     over it. On any error the temporary file is removed, the old file is untouched, and the error
@@ -46,8 +48,9 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True, mode: i
     atomic_write(path, lambda handle: handle.write(data), durable=durable, mode=mode)
 
 
-def atomic_write_text(path: Path, text: str, encoding: str = "utf-8", *, durable: bool = True,
-                      mode: int = FILE_MODE) -> None:
+def atomic_write_text(
+    path: Path, text: str, encoding: str = "utf-8", *, durable: bool = True, mode: int = FILE_MODE
+) -> None:
     """:func:`atomic_write` of ``text``."""
     atomic_write_bytes(path, text.encode(encoding), durable=durable, mode=mode)
 

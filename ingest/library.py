@@ -7,6 +7,7 @@ nothing unless all are acceptable. Files get safe names, are written
 atomically (hidden temp file, then a link that never replaces an existing file)
 and never outside the corpus directory. ``doc_id`` = file name without extension.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ from ingest.passages import DEFAULT_MAX_CHARS
 from ingest.sandbox import Reader
 
 DEFAULT_STEM = "article"
-_MAX_STEM_BYTES = 200          # file names are limited to 255 bytes; leave room for temp suffixes
+_MAX_STEM_BYTES = 200  # file names are limited to 255 bytes; leave room for temp suffixes
 _MAX_EXTENSION_CHARS = 10
 _KEPT_PUNCTUATION = "-_."
 _RESERVED_WINDOWS = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -35,9 +36,9 @@ _RESERVED_WINDOWS = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 1
 class AddedFile:
     """One file handed to ``add_files`` and what became of it."""
 
-    source: Path                     # the file the user gave
-    path: Path                       # the article file in the corpus
-    status: str                      # "added" or "unchanged" (an identical file was already there)
+    source: Path  # the file the user gave
+    path: Path  # the article file in the corpus
+    status: str  # "added" or "unchanged" (an identical file was already there)
     duplicate_of: str | None = None  # another corpus file with the same bytes, if any
 
     @property
@@ -109,8 +110,14 @@ def _truncate_utf8(text: str, limit: int) -> str:
 # ---------------------------------------------------------------- add
 
 
-def add_files(corpus_dir: Path, files: list[Path], max_bytes: int, *, limits: LoadLimits = DEFAULT_LIMITS,
-              cache_dir: Path | None = None) -> list[AddedFile]:
+def add_files(
+    corpus_dir: Path,
+    files: list[Path],
+    max_bytes: int,
+    *,
+    limits: LoadLimits = DEFAULT_LIMITS,
+    cache_dir: Path | None = None,
+) -> list[AddedFile]:
     """Copy article files into the corpus under safe names.
 
     All files are validated before anything is copied; if any is refused, nothing is
@@ -121,7 +128,7 @@ def add_files(corpus_dir: Path, files: list[Path], max_bytes: int, *, limits: Lo
     corpus_dir = Path(corpus_dir)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     root = corpus_dir.resolve()
-    with Reader(limits, cache_dir, prune=False) as reader:   # an add reads a few files, not the corpus
+    with Reader(limits, cache_dir, prune=False) as reader:  # an add reads a few files, not the corpus
         plans = _plan_all(root, [Path(f) for f in files], max_bytes, reader)
     return [_commit(root, plan) for plan in plans]
 
@@ -184,12 +191,13 @@ def _check_extension(source: Path, name: str) -> None:
 
 def _check_size(source: Path, max_bytes: int) -> None:
     try:
-        info = source.stat()          # follows a link: what counts is the file it points to
+        info = source.stat()  # follows a link: what counts is the file it points to
     except OSError as exc:
         raise SouseiError(f"{source.name}: cannot be read ({exc.strerror or exc}); check the path") from None
     if not stat.S_ISREG(info.st_mode):
-        raise SouseiError(f"{source.name}: is not a regular file (a device, FIFO, socket or folder); "
-                          "give an article file")
+        raise SouseiError(
+            f"{source.name}: is not a regular file (a device, FIFO, socket or folder); give an article file"
+        )
     size = info.st_size
     if size > max_bytes:
         raise SouseiError(
@@ -207,8 +215,10 @@ def _read_validated(source: Path, max_bytes: int, reader: Reader) -> tuple[bytes
     the same bytes."""
     raw, cleaned = reader.read(source, source.name).unwrap()
     if not cleaned.paragraphs:
-        raise LoadError(f"{source.name}: no text left after cleaning (every line looked like page furniture); "
-                        "is this an article? Fix its content or add its text as a .txt file")
+        raise LoadError(
+            f"{source.name}: no text left after cleaning (every line looked like page furniture); "
+            "is this an article? Fix its content or add its text as a .txt file"
+        )
     passages = sum(max(1, len(text) // DEFAULT_MAX_CHARS) for text, _page in cleaned.paragraphs)
     if passages > reader.limits.passages:
         raise over_limit(source.name, f"would make over {passages:,} passages", "passages", reader.limits.passages)
@@ -256,7 +266,7 @@ def _check_stale_sidecar(root: Path, name: str) -> None:
 def _status_against_existing(
     root: Path, name: str, digest: str, existing: dict[str, Path], planned: list[_Plan]
 ) -> str:
-    """"added", "unchanged" (identical file present), or refuse a clash of name or doc id."""
+    """ "added", "unchanged" (identical file present), or refuse a clash of name or doc id."""
     same_name = [plan.digest for plan in planned if plan.name == name]
     if name in existing:
         same_name.append(sha256_file(existing[name]))
@@ -268,8 +278,9 @@ def _status_against_existing(
             f"or remove the old article first (remove {Path(name).stem})"
         )
     stem = Path(name).stem
-    clashes = sorted({n for n in existing if Path(n).stem == stem}
-                     | {p.name for p in planned if Path(p.name).stem == stem})
+    clashes = sorted(
+        {n for n in existing if Path(n).stem == stem} | {p.name for p in planned if Path(p.name).stem == stem}
+    )
     if clashes:
         raise SouseiError(
             f"{name}: the article id {stem!r} is already used by {', '.join(clashes)}; rename the new file "
@@ -368,15 +379,16 @@ def remove_article(corpus_dir: Path, doc_id: str) -> Path:
     target = trash / article.name
     try:
         trash.mkdir(exist_ok=True)
-        if target.exists():      # an older removal of the same name: keep the newer one
+        if target.exists():  # an older removal of the same name: keep the newer one
             target.unlink()
             target.with_name(target.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
         if sidecar.exists():
             os.replace(sidecar, trash / sidecar.name)
         os.replace(article, target)
     except OSError as exc:
-        raise SouseiError(f"{article.name}: could not be moved to {trash} ({exc.strerror or exc}); "
-                          "check permissions") from None
+        raise SouseiError(
+            f"{article.name}: could not be moved to {trash} ({exc.strerror or exc}); check permissions"
+        ) from None
     return target
 
 
@@ -385,8 +397,9 @@ def trashed_articles(corpus_dir: Path) -> list[Path]:
     trash = trash_dir(corpus_dir)
     if not trash.is_dir():
         return []
-    return sorted(p for p in trash.iterdir()
-                  if p.is_file() and not p.is_symlink() and p.suffix.lower() in SUPPORTED_EXTENSIONS)
+    return sorted(
+        p for p in trash.iterdir() if p.is_file() and not p.is_symlink() and p.suffix.lower() in SUPPORTED_EXTENSIONS
+    )
 
 
 def restore_article(corpus_dir: Path, doc_id: str) -> Path:
@@ -398,8 +411,9 @@ def restore_article(corpus_dir: Path, doc_id: str) -> Path:
     source = trashed[0]
     destination = Path(corpus_dir) / source.name
     if destination.exists() or any(p.stem == doc_id for p in corpus_files(Path(corpus_dir))):
-        raise SouseiError(f"{destination.name}: an article with id {doc_id!r} is already in the corpus; "
-                          "remove or rename it first")
+        raise SouseiError(
+            f"{destination.name}: an article with id {doc_id!r} is already in the corpus; remove or rename it first"
+        )
     sidecar = source.with_name(source.name + SIDECAR_SUFFIX)
     try:
         _link_without_overwrite(source, destination)
@@ -424,7 +438,7 @@ def edit_metadata(corpus_dir: Path, doc_id: str, *, title: str, author: str, pub
     values = {"title": title, "author": author, "published": published}
     cleaned = {}
     for key, value in values.items():
-        value = " ".join(str(value or "").split())   # one line: no control characters or newlines
+        value = " ".join(str(value or "").split())  # one line: no control characters or newlines
         if len(value) > MAX_META_CHARS:
             raise SouseiError(f"{key}: at most {MAX_META_CHARS} characters (got {len(value)})")
         if value:

@@ -5,6 +5,7 @@ trafilatura), .pdf (pypdf text layer, one string per page), .docx (python-docx).
 Every failure is a ``LoadError`` whose message names the file and says what to do.
 Heavy libraries are imported inside the loader that needs them.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -41,7 +42,7 @@ _BOMS = (
 _CHINESE_CODECS = ("gb18030", "cp950")  # gb18030 first: it wins exact ties (measured on the seeds)
 _CHINESE_FAMILY = {"big5", "big5hkscs", "cp950", "gb2312", "gbk", "gb18030", "hz", "cp936"}
 _MIN_CHINESE_SCORE = 0.6
-_TRUST_DETECTOR_BYTES = 256   # below this, the detector is unreliable for CJK (it guesses cp949 for "人口")
+_TRUST_DETECTOR_BYTES = 256  # below this, the detector is unreliable for CJK (it guesses cp949 for "人口")
 _SCORE_SAMPLE_CHARS = 5000
 _DETECT_SAMPLE_BYTES = 65_536
 _MIN_PRINTABLE_RATIO = 0.95
@@ -53,18 +54,18 @@ class LoadLimits:
     """Limits on reading one article file. A file over one is refused, and the refusal names
     the limit as ``name=value`` (the settings field to raise if the file is legitimate)."""
 
-    max_file_mb: int = 20            # file size, at add and at build
-    load_seconds: float = 60.0       # wall time to parse and clean one file (in the loader process)
-    load_memory_mb: int = 1536       # address space of the loader process
-    docx_unzipped_mb: int = 100      # total uncompressed size of a .docx's zip members
-    docx_zip_ratio: int = 200        # uncompressed/compressed ratio of any member over 1 MB
-    docx_grid_span: int = 1000       # columns one table cell may span
+    max_file_mb: int = 20  # file size, at add and at build
+    load_seconds: float = 60.0  # wall time to parse and clean one file (in the loader process)
+    load_memory_mb: int = 1536  # address space of the loader process
+    docx_unzipped_mb: int = 100  # total uncompressed size of a .docx's zip members
+    docx_zip_ratio: int = 200  # uncompressed/compressed ratio of any member over 1 MB
+    docx_grid_span: int = 1000  # columns one table cell may span
     pdf_pages: int = 2000
     pdf_objects: int = 200_000
-    html_elements: int = 30_000      # tags in an HTML page
-    text_lines: int = 100_000        # lines of a .txt / .md file
-    text_chars: int = 1_500_000      # characters of text read from any file
-    passages: int = 5_000            # passages cut from one article
+    html_elements: int = 30_000  # tags in an HTML page
+    text_lines: int = 100_000  # lines of a .txt / .md file
+    text_chars: int = 1_500_000  # characters of text read from any file
+    passages: int = 5_000  # passages cut from one article
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -75,8 +76,10 @@ DEFAULT_LIMITS = LoadLimits()
 
 def over_limit(name: str, what: str, limit: str, value: object) -> LoadError:
     """A refusal naming the file, what it has, and the limit (settings field) it broke."""
-    return LoadError(f"{name}: {what}, over the limit {limit}={value}; "
-                     "split or simplify the file (or raise the limit if the file is trusted)")
+    return LoadError(
+        f"{name}: {what}, over the limit {limit}={value}; "
+        "split or simplify the file (or raise the limit if the file is trusted)"
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ class CorpusScan:
 
     files: tuple[Path, ...]
     unsupported: tuple[Path, ...] = ()
-    skipped: tuple[str, ...] = field(default=())   # warnings: links out, devices, FIFOs, oversized, stale sidecars
+    skipped: tuple[str, ...] = field(default=())  # warnings: links out, devices, FIFOs, oversized, stale sidecars
 
 
 def _is_listed(path: Path) -> bool:
@@ -131,8 +134,10 @@ def _entry_problem(path: Path, root: Path, max_bytes: int | None) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         return f"{path.name}: is not a regular file (a device, FIFO or socket); skipped - remove it from the corpus"
     if max_bytes is not None and info.st_size > max_bytes:
-        return (f"{path.name}: is {info.st_size / 1048576:.1f} MB, over the limit max_file_mb={max_bytes // 1048576}; "
-                "skipped - split the article")
+        return (
+            f"{path.name}: is {info.st_size / 1048576:.1f} MB, over the limit max_file_mb={max_bytes // 1048576}; "
+            "skipped - split the article"
+        )
     return None
 
 
@@ -148,7 +153,7 @@ def scan_corpus(corpus_dir: Path, max_bytes: int | None = None) -> CorpusScan:
             continue
         problem = _entry_problem(path, root, max_bytes)
         if problem == "":
-            continue                      # a folder: not an article, nothing to say
+            continue  # a folder: not an article, nothing to say
         if problem is not None:
             skipped.append(problem)
         elif path.suffix.lower() in SUPPORTED_EXTENSIONS:
@@ -164,8 +169,10 @@ def _stale_sidecars(corpus_dir: Path) -> list[str]:
     for sidecar in sorted(corpus_dir.glob("*" + SIDECAR_SUFFIX)):
         article = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
         if not sidecar.name.startswith(".") and not os.path.lexists(article):
-            stale.append(f"{sidecar.name}: metadata for {article.name}, which is not in the corpus; "
-                         "delete it (a new file of that name would otherwise inherit it)")
+            stale.append(
+                f"{sidecar.name}: metadata for {article.name}, which is not in the corpus; "
+                "delete it (a new file of that name would otherwise inherit it)"
+            )
     return stale
 
 
@@ -244,7 +251,7 @@ def _read_bytes(path: Path, name: str, limits: LoadLimits) -> bytes:
 
 # ---------------------------------------------------------------- is it language?
 
-_MIN_LANGUAGE_SHARE = 0.5      # letters (any script) and digits among the non-space characters
+_MIN_LANGUAGE_SHARE = 0.5  # letters (any script) and digits among the non-space characters
 _LANGUAGE_SAMPLE = 200_000
 
 
@@ -291,7 +298,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
 def _decode_any(data: bytes, name: str) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return _decode_with_bom(data[len(bom):], codec, name), codec
+            return _decode_with_bom(data[len(bom) :], codec, name), codec
     if b"\x00" in data:
         return _decode_nul_bearing(data, name)
     try:
@@ -482,7 +489,7 @@ _QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 _BULLET = re.compile(r"^\s*[-*+]\s+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_TARGET = r"\((?:[^()]|\([^()]*\))*\)"   # (url "title"), one level of nested parentheses
+_TARGET = r"\((?:[^()]|\([^()]*\))*\)"  # (url "title"), one level of nested parentheses
 _IMAGE = re.compile(r"!\[[^\]]*\](?:" + _TARGET + r"|\[[^\]]*\])")
 _LINK = re.compile(r"\[([^\]]*)\](?:" + _TARGET + r"|\[[^\]]*\])")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
@@ -578,7 +585,7 @@ def _decode_html(data: bytes, name: str) -> tuple[str, str]:
         codec = _DECLARED_SUPERSETS.get(codec, codec)
         try:
             return normalise_newlines(data.decode(codec)), codec
-        except (LookupError, UnicodeError, ValueError):   # unknown, undecodable or "undefined" charset
+        except (LookupError, UnicodeError, ValueError):  # unknown, undecodable or "undefined" charset
             pass
     return decode_text(data, name)
 
@@ -608,13 +615,17 @@ def _check_pdf_envelope(data: bytes, name: str) -> None:
     if b"%PDF-" not in data[:1024]:
         raise LoadError(f"{name}: is not a PDF (no %PDF- header); check the file or its extension")
     if b"%%EOF" not in data[-2048:]:
-        raise LoadError(
-            f"{name}: the PDF is truncated (no end-of-file marker); download or export it again"
-        )
+        raise LoadError(f"{name}: the PDF is truncated (no end-of-file marker); download or export it again")
 
 
 _PDF_ERRORS: tuple[type[BaseException], ...] = (
-    ValueError, KeyError, IndexError, TypeError, struct.error, zlib.error, RecursionError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    struct.error,
+    zlib.error,
+    RecursionError,
 )
 
 
@@ -632,9 +643,7 @@ def _open_pdf(data: bytes, name: str):  # -> pypdf.PdfReader
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise LoadError(
-                f"{name}: the PDF is encrypted with a password; save an unprotected copy and add that"
-            )
+            raise LoadError(f"{name}: the PDF is encrypted with a password; save an unprotected copy and add that")
     except DependencyError:
         raise LoadError(
             f"{name}: the PDF is AES-encrypted and the 'cryptography' package is not installed; "
@@ -689,9 +698,7 @@ def _pdf_page_texts(reader, name: str) -> tuple[str, ...]:
         try:
             texts.append(normalise_newlines(page.extract_text() or ""))
         except _pdf_errors() as exc:
-            raise LoadError(
-                f"{name}: page {number} of the PDF is damaged ({exc}); export the PDF again"
-            ) from None
+            raise LoadError(f"{name}: page {number} of the PDF is damaged ({exc}); export the PDF again") from None
     return tuple(texts)
 
 
@@ -709,7 +716,7 @@ def _pdf_title(reader) -> str | None:
 
 
 _GRID_SPAN = re.compile(rb"gridSpan\s+w:val=\"\s*([0-9]+)")
-_MEMBER_RATIO_FLOOR = 1024 * 1024     # members smaller than this may compress as they like
+_MEMBER_RATIO_FLOOR = 1024 * 1024  # members smaller than this may compress as they like
 
 
 def _check_docx_zip(data: bytes, name: str, limits: LoadLimits) -> None:
@@ -720,16 +727,25 @@ def _check_docx_zip(data: bytes, name: str, limits: LoadLimits) -> None:
             _check_docx_members(members, name, limits)
             document = next((m for m in members if m.filename == "word/document.xml"), None)
             body = archive.read(document) if document is not None else b""
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError,
-            zlib.error, EOFError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        zlib.error,
+        EOFError,
+        OSError,
+    ) as exc:
         raise LoadError(
             f"{name}: is not a valid Word .docx file ({exc}); open it in Word or LibreOffice "
             "and save it as .docx (old .doc files must be converted)"
         ) from None
     spans = [int(value) for value in _GRID_SPAN.findall(body)]
     if spans and max(spans) > limits.docx_grid_span:
-        raise over_limit(name, f"has a table cell spanning {max(spans):,} columns", "docx_grid_span",
-                         limits.docx_grid_span)
+        raise over_limit(
+            name, f"has a table cell spanning {max(spans):,} columns", "docx_grid_span", limits.docx_grid_span
+        )
 
 
 def _check_docx_members(members: list, name: str, limits: LoadLimits) -> None:
@@ -738,15 +754,20 @@ def _check_docx_members(members: list, name: str, limits: LoadLimits) -> None:
         raise over_limit(name, f"unpacks to {total / 1048576:,.0f} MB", "docx_unzipped_mb", limits.docx_unzipped_mb)
     for member in members:
         if member.flag_bits & 0x1:
-            raise LoadError(f"{name}: is password-protected (encrypted zip member {member.filename}); "
-                            "save an unprotected copy and add that")
+            raise LoadError(
+                f"{name}: is password-protected (encrypted zip member {member.filename}); "
+                "save an unprotected copy and add that"
+            )
         if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise LoadError(f"{name}: member {member.filename} uses an unsupported zip compression "
-                            f"(method {member.compress_type}); open it in Word or LibreOffice and save it again")
+            raise LoadError(
+                f"{name}: member {member.filename} uses an unsupported zip compression "
+                f"(method {member.compress_type}); open it in Word or LibreOffice and save it again"
+            )
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _MEMBER_RATIO_FLOOR and ratio > limits.docx_zip_ratio:
-            raise over_limit(name, f"member {member.filename} expands {ratio:,.0f} times", "docx_zip_ratio",
-                             limits.docx_zip_ratio)
+            raise over_limit(
+                name, f"member {member.filename} expands {ratio:,.0f} times", "docx_zip_ratio", limits.docx_zip_ratio
+            )
 
 
 def _load_docx(data: bytes, name: str, limits: LoadLimits) -> _Loaded:

@@ -4,6 +4,7 @@ A sidecar is user-edited and may be anything: it is read defensively. A problem 
 not an object, a field of the wrong type, a folder in its place) becomes a warning naming
 the sidecar, and the fields that are usable are still used.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ from ingest.records import ArticleMeta
 SIDECAR_SUFFIX = ".meta.json"
 FIELDS = ("title", "author", "published")
 MAX_SIDECAR_BYTES = 64 * 1024
-TITLE_MAX = 200          # characters kept of any title (sidecar, file metadata or heading)
+TITLE_MAX = 200  # characters kept of any title (sidecar, file metadata or heading)
 FIELD_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
 _PLACEHOLDER_TITLES = {"anonymous", "(anonymous)", "untitled", "unknown", "none", "title", "無標題", "无标题"}
@@ -36,8 +37,10 @@ def read_sidecar(article_path: Path) -> tuple[dict, list[str]]:
     if data is None:
         return {}, []
     if not isinstance(data, dict):
-        problem = (f"{path.name}: expected a JSON object with {', '.join(FIELDS)}, found a {type(data).__name__}; "
-                   "its metadata is ignored - fix or delete the file")
+        problem = (
+            f"{path.name}: expected a JSON object with {', '.join(FIELDS)}, found a {type(data).__name__}; "
+            "its metadata is ignored - fix or delete the file"
+        )
         return {}, [problem]
     fields, problems = {}, []
     for key in FIELDS:

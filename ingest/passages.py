@@ -1,10 +1,11 @@
 """Cutting articles into passages: paragraph-based, split at sentence ends, bounded length."""
+
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
 
 from ingest.records import Article, Paragraph, Passage
 
@@ -17,7 +18,7 @@ _SOFT_BREAK = re.compile(r"[，,、：:]")
 
 def passage_id(doc_id: str, text: str) -> str:
     """Stable id: the same text in the same article gets the same id on every build."""
-    digest = hashlib.sha256(f"{doc_id}\x00{text}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{doc_id}\x00{text}".encode()).hexdigest()
     return f"{doc_id}:{digest[:12]}"
 
 
@@ -44,7 +45,7 @@ def _hard_pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[
     """Split an over-long sentence at the last soft break (comma…) before ``max_chars``, else hard."""
     pieces = []
     while end - start > max_chars:
-        window = text[start:start + max_chars]
+        window = text[start : start + max_chars]
         breaks = [m.end() for m in _SOFT_BREAK.finditer(window) if m.end() > max_chars // 3]
         cut = start + (breaks[-1] if breaks else max_chars)
         pieces.append((start, cut))
@@ -77,12 +78,12 @@ def _balance_tail(chunks: list[tuple[int, int]], text: str, max_chars: int) -> l
 # A heading: a short line that does not end a sentence (a section title, a numbered list
 # title, a table caption, a lead-in ending with a colon). Source lines and footnotes are not.
 HEADING_MAX_CHARS = 40
-LIST_HEADING_MAX_CHARS = 60    # numbered item titles and lead-ins ending with a colon run longer
+LIST_HEADING_MAX_CHARS = 60  # numbered item titles and lead-ins ending with a colon run longer
 _NUMBERED = re.compile(r"^\s*\d{1,2}\s*[.．、]\s*\S")
 _ENDS_SENTENCE = re.compile(r"[。！？!?；;.][」』）)】〕》”’\"']*$")
 _ENDS_COLON = re.compile(r"[：:]$")
 _NOT_HEADING = re.compile(r"^\s*(?:\[\d{1,3}\]|(?:資料|圖片|图片|资料)?[來来]源|source\b|https?://)", re.IGNORECASE)
-_LABELLED_LIST = re.compile(r"[：:].*[、，,]")   # "導入團體別：地方政府、非營利組織" is content
+_LABELLED_LIST = re.compile(r"[：:].*[、，,]")  # "導入團體別：地方政府、非營利組織" is content
 TABLE_CELL_SEPARATOR = " ｜ "
 
 
@@ -108,7 +109,7 @@ def heading_level(text: str) -> int:
 @dataclass(frozen=True)
 class OutlinedParagraph:
     paragraph: Paragraph
-    context: tuple[str, ...]          # the headings above it that are not part of its text
+    context: tuple[str, ...]  # the headings above it that are not part of its text
     lead: tuple[Paragraph, ...] = ()  # heading paragraphs right before it, merged into its first passage
 
 
@@ -122,16 +123,21 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
     A table's header row (the first row under a caption, with more rows after it) is part of
     the heading path of the rows below it, so each row says what its cells are."""
     path: list[tuple[int, str]] = []
-    before_lead: list[tuple[int, str]] = []      # the path before the current run of headings
+    before_lead: list[tuple[int, str]] = []  # the path before the current run of headings
     resume: list[tuple[int, str]] | None = None  # the path to return to when a table ends
     pending: list[Paragraph] = []
     out: list[OutlinedParagraph] = []
     for i, para in enumerate(paragraphs):
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-        header_row = (is_table_row(para.text) and bool(pending) and not is_table_row(pending[-1].text)
-                      and following is not None and is_table_row(following.text))
+        header_row = (
+            is_table_row(para.text)
+            and bool(pending)
+            and not is_table_row(pending[-1].text)
+            and following is not None
+            and is_table_row(following.text)
+        )
         if resume is not None and not is_table_row(para.text):
-            path, resume = resume, None                 # the caption and header speak for the table only
+            path, resume = resume, None  # the caption and header speak for the table only
         if is_heading(para.text) or header_row:
             if not pending:
                 before_lead = list(path)
@@ -145,7 +151,7 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
         own = {p.text.strip() for p in lead}
         out.append(OutlinedParagraph(para, tuple(h for _, h in path if h not in own), lead))
         pending = []
-    out.extend(OutlinedParagraph(p, ()) for p in pending)   # headings with nothing under them
+    out.extend(OutlinedParagraph(p, ()) for p in pending)  # headings with nothing under them
     return out
 
 
@@ -170,10 +176,11 @@ def split_passages(
     return passages
 
 
-def _passage(article: Article, para: Paragraph, start: int, end: int, tokenize, context: str,
-             lead: Paragraph | None) -> Passage:
+def _passage(
+    article: Article, para: Paragraph, start: int, end: int, tokenize, context: str, lead: Paragraph | None
+) -> Passage:
     begin = lead.start if lead is not None else para.start + start
-    text = article.text[begin:para.start + end]
+    text = article.text[begin : para.start + end]
     context = context.strip(" ›")
     search = f"{context}\n{text}" if context else text
     return Passage(

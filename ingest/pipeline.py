@@ -4,6 +4,7 @@ Files are read by ``ingest.sandbox`` (a child process with time and memory limit
 per-file failure (a refused or crashing loader, a bad sidecar, a limit) becomes a warning
 naming the file, and the other files are still ingested.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -25,8 +26,9 @@ def doc_id_for(path: Path) -> str:
     return path.stem
 
 
-def build_article(path: Path, raw: RawDocument, cleaned: CleanResult | None = None,
-                  warnings: list[str] | None = None) -> Article:
+def build_article(
+    path: Path, raw: RawDocument, cleaned: CleanResult | None = None, warnings: list[str] | None = None
+) -> Article:
     """Clean a loaded document into an :class:`Article` with numbered paragraphs and spans.
     Problems with the sidecar are appended to ``warnings`` (the article is still built)."""
     if cleaned is None:
@@ -60,18 +62,25 @@ def cut_passages(article: Article, max_chars: int, limits: LoadLimits) -> list[P
     """Passages with search tokens; refuses an article over ``limits.passages`` before tokenizing."""
     estimate = sum(max(1, len(p.text) // max_chars) for p in article.paragraphs)
     if estimate > limits.passages:
-        raise load.over_limit(article.meta.source or article.doc_id, f"would make over {estimate:,} passages",
-                              "passages", limits.passages)
+        raise load.over_limit(
+            article.meta.source or article.doc_id, f"would make over {estimate:,} passages", "passages", limits.passages
+        )
     untokenized = split_passages(article, max_chars)
     if len(untokenized) > limits.passages:
-        raise load.over_limit(article.meta.source or article.doc_id, f"makes {len(untokenized):,} passages",
-                              "passages", limits.passages)
+        raise load.over_limit(
+            article.meta.source or article.doc_id, f"makes {len(untokenized):,} passages", "passages", limits.passages
+        )
     return [Passage(**{**p.__dict__, "tokens": tuple(tokenize(p.text))}) for p in untokenized]
 
 
-def ingest_path(path: Path, corpus_dir: Path | None = None, max_chars: int = DEFAULT_MAX_CHARS,
-                limits: LoadLimits = DEFAULT_LIMITS, reader: Reader | None = None,
-                warnings: list[str] | None = None) -> tuple[Article, list[Passage]]:
+def ingest_path(
+    path: Path,
+    corpus_dir: Path | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    limits: LoadLimits = DEFAULT_LIMITS,
+    reader: Reader | None = None,
+    warnings: list[str] | None = None,
+) -> tuple[Article, list[Passage]]:
     """One file → its article and passages. Raises :class:`LoadError` naming the file."""
     if reader is None:
         with Reader(limits) as own:
@@ -86,8 +95,13 @@ def _text_hash(article: Article) -> str:
     return sha256_hex(article.text)
 
 
-def ingest_corpus(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS, *, limits: LoadLimits = DEFAULT_LIMITS,
-                  cache_dir: Path | None = None) -> IngestResult:
+def ingest_corpus(
+    corpus_dir: Path,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    *,
+    limits: LoadLimits = DEFAULT_LIMITS,
+    cache_dir: Path | None = None,
+) -> IngestResult:
     """Every supported file of ``corpus_dir``; bad files become warnings, duplicates are kept once.
 
     ``cache_dir`` (the index build passes one) remembers what each file's bytes gave, refusals
@@ -97,8 +111,9 @@ def ingest_corpus(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS, *, limit
         raise LoadError(f"corpus directory {corpus_dir} does not exist; create it or pass --corpus DIR")
     scan = load.scan_corpus(corpus_dir, limits.max_file_mb * 1024 * 1024)
     supported = ", ".join(load.SUPPORTED_EXTENSIONS)
-    warnings = [f"{p.name}: unsupported file type {p.suffix or '(none)'}; supported: {supported}"
-                for p in scan.unsupported]
+    warnings = [
+        f"{p.name}: unsupported file type {p.suffix or '(none)'}; supported: {supported}" for p in scan.unsupported
+    ]
     warnings.extend(scan.skipped)
     articles: list[Article] = []
     passages: list[Passage] = []
@@ -113,8 +128,10 @@ def ingest_corpus(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS, *, limit
             article, article_passages = cut
             folded_id = unicodedata.normalize("NFC", article.doc_id)
             if folded_id in ids:
-                warnings.append(f"{path.name}: another file ({ids[folded_id]}) already has the id {article.doc_id} "
-                                "(the names differ at most in Unicode normalisation); rename one of them")
+                warnings.append(
+                    f"{path.name}: another file ({ids[folded_id]}) already has the id {article.doc_id} "
+                    "(the names differ at most in Unicode normalisation); rename one of them"
+                )
                 continue
             key = _text_hash(article)
             if key in seen:
@@ -128,8 +145,9 @@ def ingest_corpus(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS, *, limit
     return IngestResult(tuple(articles), tuple(passages), tuple(warnings), tuple(duplicates))
 
 
-def _ingest_one(path: Path, corpus_dir: Path, max_chars: int, limits: LoadLimits, reader: Reader,
-                warnings: list[str]) -> tuple[Article, list[Passage]] | None:
+def _ingest_one(
+    path: Path, corpus_dir: Path, max_chars: int, limits: LoadLimits, reader: Reader, warnings: list[str]
+) -> tuple[Article, list[Passage]] | None:
     """One file's article and passages, or None with a warning naming the file: one bad file
     never stops the others."""
     try:
@@ -137,6 +155,8 @@ def _ingest_one(path: Path, corpus_dir: Path, max_chars: int, limits: LoadLimits
     except LoadError as err:
         warnings.append(str(err))
     except (Exception, RecursionError) as err:  # noqa: BLE001 - any per-file failure is this file's warning
-        warnings.append(f"{path.name}: could not be ingested ({type(err).__name__}: {str(err)[:200]}); "
-                        "the file may be damaged - open and save it again, or convert it to .txt")
+        warnings.append(
+            f"{path.name}: could not be ingested ({type(err).__name__}: {str(err)[:200]}); "
+            "the file may be damaged - open and save it again, or convert it to .txt"
+        )
     return None

@@ -1,4 +1,5 @@
 """Typed records that flow from ingest to index to chat."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,13 +13,13 @@ class RawDocument:
     string otherwise; ``paged`` tells which.
     """
 
-    source: str                  # file name relative to the corpus directory
+    source: str  # file name relative to the corpus directory
     pages: tuple[str, ...]
     paged: bool
-    content_hash: str            # sha256 of the file's bytes
-    fmt: str                     # "txt", "md", "html", "pdf", "docx"
+    content_hash: str  # sha256 of the file's bytes
+    fmt: str  # "txt", "md", "html", "pdf", "docx"
     encoding: str | None = None  # detected text encoding, when the format has one
-    title: str | None = None     # a title the format itself carries (HTML <title>, DOCX core props)
+    title: str | None = None  # a title the format itself carries (HTML <title>, DOCX core props)
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Paragraph:
 
     number: int
     text: str
-    start: int        # character span in Article.text
+    start: int  # character span in Article.text
     end: int
     page: int | None  # 1-based page where the paragraph starts (PDF only)
 
@@ -37,33 +38,33 @@ class ArticleMeta:
     title: str
     author: str | None = None
     published: str | None = None  # ISO date, "2021-10-29"
-    source: str | None = None     # file name the article came from
+    source: str | None = None  # file name the article came from
 
 
 @dataclass(frozen=True)
 class Article:
     doc_id: str
     meta: ArticleMeta
-    text: str                          # cleaned article text; paragraphs joined by "\n\n"
+    text: str  # cleaned article text; paragraphs joined by "\n\n"
     paragraphs: tuple[Paragraph, ...]
-    content_hash: str                  # sha256 of the source file's bytes
-    removed: tuple[str, ...] = ()      # what cleaning removed (distinct lines), for reports
+    content_hash: str  # sha256 of the source file's bytes
+    removed: tuple[str, ...] = ()  # what cleaning removed (distinct lines), for reports
 
 
 @dataclass(frozen=True)
 class Passage:
     """The unit that is indexed, retrieved and cited."""
 
-    id: str                    # stable: derived from doc_id + text, same text => same id
+    id: str  # stable: derived from doc_id + text, same text => same id
     doc_id: str
     title: str
-    paragraph: int             # paragraph number in the cleaned article (1-based)
+    paragraph: int  # paragraph number in the cleaned article (1-based)
     page: int | None
-    start: int                 # character span in the cleaned article text
+    start: int  # character span in the cleaned article text
     end: int
-    text: str                  # display text, original script
+    text: str  # display text, original script
     tokens: tuple[str, ...] = field(default=(), compare=False)  # search tokens (folded, segmented)
-    context: str = ""          # the headings above it (title › heading › subheading), not in ``text``
+    context: str = ""  # the headings above it (title › heading › subheading), not in ``text``
 
     @property
     def search_text(self) -> str:

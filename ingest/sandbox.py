@@ -9,6 +9,7 @@ restarted for the next file. Every outcome, refusals included, is cached by the 
 content hash (plus the loader code and the limits), so a rebuild neither re-parses an
 accepted file nor pays again for a refused one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,10 +34,16 @@ from ingest.records import RawDocument
 _ROOT = Path(__file__).resolve().parent.parent
 _CODE_FILES = ("load.py", "clean.py", "sandbox.py")
 _KILL_WAIT = 10.0
-_START_SECONDS = 60.0     # for the loader process to start and import a format's parser (not the file's time)
+_START_SECONDS = 60.0  # for the loader process to start and import a format's parser (not the file's time)
 # imported before a file's clock starts: their import time is not the file's fault
-_PARSERS = {".docx": ("docx", "lxml.etree"), ".pdf": ("pypdf",), ".html": ("trafilatura",), ".htm": ("trafilatura",),
-            ".txt": ("charset_normalizer",), ".md": ("charset_normalizer",)}
+_PARSERS = {
+    ".docx": ("docx", "lxml.etree"),
+    ".pdf": ("pypdf",),
+    ".html": ("trafilatura",),
+    ".htm": ("trafilatura",),
+    ".txt": ("charset_normalizer",),
+    ".md": ("charset_normalizer",),
+}
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ class LoadOutcome:
     raw: RawDocument | None
     cleaned: CleanResult | None
     refusal: str | None
-    peak_rss_mb: float = 0.0      # the loader process' peak resident memory so far
+    peak_rss_mb: float = 0.0  # the loader process' peak resident memory so far
     seconds: float = 0.0
     cached: bool = False
 
@@ -63,8 +70,9 @@ class LoadOutcome:
 class Reader:
     """Reads files through the loader process; a context manager (the process ends with it)."""
 
-    def __init__(self, limits: LoadLimits = DEFAULT_LIMITS, cache_dir: Path | None = None, *,
-                 prune: bool = True) -> None:
+    def __init__(
+        self, limits: LoadLimits = DEFAULT_LIMITS, cache_dir: Path | None = None, *, prune: bool = True
+    ) -> None:
         """``prune``: at close, forget cached files this reader did not read (a whole-corpus scan)."""
         self.limits = limits
         self.prune = prune
@@ -98,11 +106,11 @@ class Reader:
         request = json.dumps({"path": str(path.absolute()), "name": name}) + "\n"
         start = time.monotonic()
         line = None
-        assert proc.stdin is not None                 # the child is started with stdin=PIPE
+        assert proc.stdin is not None  # the child is started with stdin=PIPE
         try:
             proc.stdin.write(request.encode("utf-8"))
             proc.stdin.flush()
-            if self._read_line(proc, start + _START_SECONDS) is not None:     # "started"
+            if self._read_line(proc, start + _START_SECONDS) is not None:  # "started"
                 start = time.monotonic()
                 line = self._read_line(proc, start + self.limits.load_seconds)
         except BrokenPipeError:
@@ -121,12 +129,16 @@ class Reader:
         timed_out = proc is not None and proc.poll() is None
         self._stop()
         if timed_out:
-            refusal = (f"{name}: reading it took longer than {self.limits.load_seconds:g} s, over the limit "
-                       f"load_seconds={self.limits.load_seconds:g}; split or simplify the file")
+            refusal = (
+                f"{name}: reading it took longer than {self.limits.load_seconds:g} s, over the limit "
+                f"load_seconds={self.limits.load_seconds:g}; split or simplify the file"
+            )
         else:
-            refusal = (f"{name}: the loader stopped while reading it (over the memory limit "
-                       f"load_memory_mb={self.limits.load_memory_mb}, or a parser crash); "
-                       "split or simplify the file, or convert it to .txt")
+            refusal = (
+                f"{name}: the loader stopped while reading it (over the memory limit "
+                f"load_memory_mb={self.limits.load_memory_mb}, or a parser crash); "
+                "split or simplify the file, or convert it to .txt"
+            )
         return LoadOutcome(name, None, None, refusal, peak, seconds)
 
     def _process(self) -> subprocess.Popen:
@@ -135,13 +147,18 @@ class Reader:
             env = {**os.environ, "PYTHONPATH": pythonpath}
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "ingest.sandbox", json.dumps(self.limits.to_dict())],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=_ROOT)
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                cwd=_ROOT,
+            )
             self._buffer = b""
         return self._proc
 
     def _read_line(self, proc: subprocess.Popen, deadline: float) -> bytes | None:
         """One reply line, or None when the child died or the deadline passed."""
-        assert proc.stdout is not None                # the child is started with stdout=PIPE
+        assert proc.stdout is not None  # the child is started with stdout=PIPE
         fd = proc.stdout.fileno()
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
@@ -175,7 +192,7 @@ class Reader:
         proc = self._proc
         if proc is not None and proc.poll() is None and proc.stdin is not None:
             try:
-                proc.stdin.close()       # the child ends at end of input
+                proc.stdin.close()  # the child ends at end of input
                 proc.wait(timeout=_KILL_WAIT)
             except (OSError, subprocess.TimeoutExpired):
                 pass
@@ -242,10 +259,17 @@ class OutcomeCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
         self._used.add(key)
-        if outcome.refusal is not None:     # the reason names the file as it was called then
+        if outcome.refusal is not None:  # the reason names the file as it was called then
             refusal = outcome.refusal.split(": ", 1)[-1]
-            outcome = LoadOutcome(name, None, None, f"{name}: {refusal} (remembered from an earlier build; "
-                                  "change the file to have it read again)", 0.0, 0.0, True)
+            outcome = LoadOutcome(
+                name,
+                None,
+                None,
+                f"{name}: {refusal} (remembered from an earlier build; change the file to have it read again)",
+                0.0,
+                0.0,
+                True,
+            )
         else:
             outcome = LoadOutcome(name, outcome.raw, outcome.cleaned, None, 0.0, 0.0, True)
         return outcome
@@ -258,9 +282,11 @@ class OutcomeCache:
         if outcome.refusal is not None:
             reply = {"refused": outcome.refusal}
         else:
-            assert outcome.raw is not None and outcome.cleaned is not None     # a load that was not refused
-            reply = {"raw": {k: v for k, v in asdict(outcome.raw).items() if k != "source"},
-                     "cleaned": asdict(outcome.cleaned)}
+            assert outcome.raw is not None and outcome.cleaned is not None  # a load that was not refused
+            reply = {
+                "raw": {k: v for k, v in asdict(outcome.raw).items() if k != "source"},
+                "cleaned": asdict(outcome.cleaned),
+            }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.directory / f"{key}.json", json.dumps(reply, ensure_ascii=False), durable=False)
@@ -296,7 +322,7 @@ def _child_main(limits_json: str) -> int:
     memory = limits.load_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C goes to the parent, which stops us
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which stops us
     _die_with_parent()
     logging.disable(logging.CRITICAL)
     out = sys.stdout.buffer
@@ -323,10 +349,10 @@ def _die_with_parent() -> None:
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)        # PR_SET_PDEATHSIG
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:                    # the parent died before prctl took effect
+    if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(0)
 
 
@@ -340,20 +366,25 @@ def _serve_one(path: Path, name: str, limits: LoadLimits) -> dict:
     except LoadError as exc:
         return {"refused": _renamed(str(exc), path.name, name)}
     except MemoryError:
-        return {"refused": f"{name}: reading it needed more memory than the limit load_memory_mb="
-                           f"{limits.load_memory_mb}; split or simplify the file", "restart": True}
+        return {
+            "refused": f"{name}: reading it needed more memory than the limit load_memory_mb="
+            f"{limits.load_memory_mb}; split or simplify the file",
+            "restart": True,
+        }
     except RecursionError:
         return {"refused": f"{name}: is nested too deeply to read; simplify the file or convert it to .txt"}
     except Exception as exc:  # noqa: BLE001 - any parser failure is a refusal of this one file
-        return {"refused": f"{name}: could not be read ({type(exc).__name__}: {_short(exc)}); the file may be "
-                           "damaged - open and save it again, or convert it to .txt"}
+        return {
+            "refused": f"{name}: could not be read ({type(exc).__name__}: {_short(exc)}); the file may be "
+            "damaged - open and save it again, or convert it to .txt"
+        }
     raw_dict = asdict(raw)
     raw_dict.pop("source")
     return {"raw": raw_dict, "cleaned": asdict(cleaned)}
 
 
 def _renamed(message: str, file_name: str, name: str) -> str:
-    return f"{name}{message[len(file_name):]}" if message.startswith(file_name) else message
+    return f"{name}{message[len(file_name) :]}" if message.startswith(file_name) else message
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:

@@ -3,6 +3,7 @@
 One function, :func:`tokenize`, serves both indexing and queries, so a Simplified
 query and a Traditional article meet on the same tokens.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ OPENCC_CONFIGS = ("jp2t", "t2s")
 OPENCC_CONFIG = "+".join(OPENCC_CONFIGS)
 
 _PUNCT_OR_SPACE = re.compile(r"^[\W_]+$", re.UNICODE)
-_KANA_PARTICLE = re.compile(r"^[\u3040-\u309f]{1,3}$")   # Japanese hiragana particles and endings
+_KANA_PARTICLE = re.compile(r"^[\u3040-\u309f]{1,3}$")  # Japanese hiragana particles and endings
 
 
 def _data_text(name: str) -> str:

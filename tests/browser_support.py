@@ -7,6 +7,7 @@
   download browsers here), headless, with a new empty profile directory.
 * Screenshots go to ``tests/artifacts/`` (git-ignored); timings to ``tests/artifacts/browser_timings.json``.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,17 +29,23 @@ from chat.config import PROJECT_ROOT, Config
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 if TYPE_CHECKING:
     from playwright.sync_api import ViewportSize
 
 VIEWPORT: ViewportSize = {"width": 1366, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
-BUILD_TIMEOUT = 900          # seconds: first build embeds the seed corpus with the real model on CPU
-START_TIMEOUT = 180          # seconds until the server answers HTTP
-ANSWER_TIMEOUT = 120_000     # milliseconds for one answer in the page (the first one loads the model)
+BUILD_TIMEOUT = 900  # seconds: first build embeds the seed corpus with the real model on CPU
+START_TIMEOUT = 180  # seconds until the server answers HTTP
+ANSWER_TIMEOUT = 120_000  # milliseconds for one answer in the page (the first one loads the model)
 
 TIMINGS: dict[str, float] = {}
 
@@ -66,8 +73,9 @@ def chromium_executable() -> str:
 def record_timing(name: str, seconds: float) -> None:
     TIMINGS[name] = round(seconds, 2)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "browser_timings.json").write_text(json.dumps(TIMINGS, ensure_ascii=False, indent=2) + "\n",
-                                                    encoding="utf-8")
+    (ARTIFACTS / "browser_timings.json").write_text(
+        json.dumps(TIMINGS, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def screenshot(page, name: str, full_page: bool = True) -> Path:
@@ -79,14 +87,16 @@ def screenshot(page, name: str, full_page: bool = True) -> Path:
 
 def server_env(model_cache: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "PYTHONUNBUFFERED": "1",
-        "SOUSEI_MODEL_CACHE": str(model_cache),
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "PYTHONPATH": str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-    })
+    env.update(
+        {
+            "PYTHONUNBUFFERED": "1",
+            "SOUSEI_MODEL_CACHE": str(model_cache),
+            "GRADIO_ANALYTICS_ENABLED": "False",
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "PYTHONPATH": str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        }
+    )
     return env
 
 
@@ -119,7 +129,8 @@ def make_workspace(root: Path) -> Workspace:
     hostile = corpus / "hostile_article.txt"
     hostile.write_text(HOSTILE_TEXT, encoding="utf-8")
     (corpus / "hostile_article.txt.meta.json").write_text(
-        json.dumps({"title": HOSTILE_TITLE, "published": "2024-01-01"}, ensure_ascii=False), encoding="utf-8")
+        json.dumps({"title": HOSTILE_TITLE, "published": "2024-01-01"}, ensure_ascii=False), encoding="utf-8"
+    )
     return Workspace(root=root, corpus=corpus, index=root / "index", model_cache=Config.load().model_cache)
 
 
@@ -144,7 +155,11 @@ def build_index(ws: Workspace) -> float:
     start = time.perf_counter()
     done = subprocess.run(
         cli("build", "--corpus", str(ws.corpus), "--index", str(ws.index), "--model-cache", str(ws.model_cache)),
-        cwd=PROJECT_ROOT, env=server_env(ws.model_cache), capture_output=True, text=True, timeout=BUILD_TIMEOUT,
+        cwd=PROJECT_ROOT,
+        env=server_env(ws.model_cache),
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
     )
     if done.returncode != 0:
         pytest.fail(f"sousei build failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -173,9 +188,23 @@ def start_server(ws: Workspace) -> LiveServer:
     start = time.perf_counter()
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            cli("serve", "--corpus", str(ws.corpus), "--index", str(ws.index), "--model-cache", str(ws.model_cache),
-                "--host", "127.0.0.1", "--port", str(port)),
-            cwd=PROJECT_ROOT, env=server_env(ws.model_cache), stdout=log, stderr=subprocess.STDOUT,
+            cli(
+                "serve",
+                "--corpus",
+                str(ws.corpus),
+                "--index",
+                str(ws.index),
+                "--model-cache",
+                str(ws.model_cache),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ),
+            cwd=PROJECT_ROOT,
+            env=server_env(ws.model_cache),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     server = LiveServer(url=url, process=process, log_path=log_path, workspace=ws)
     try:
@@ -222,8 +251,12 @@ def browser_context(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS,
-            viewport=VIEWPORT, locale="zh-TW",
+            str(profile),
+            executable_path=chromium_executable(),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=VIEWPORT,
+            locale="zh-TW",
         )
         try:
             yield context
@@ -259,7 +292,7 @@ def app_page(live_server, browser_context, page_watch):
     page.goto(live_server.url)
     page.locator("#sousei-question textarea").wait_for(timeout=60_000)
     if page.evaluate("() => { const n = localStorage.length; localStorage.clear(); return n; }"):
-        page.reload()                       # start from an empty chat (the history is kept per browser)
+        page.reload()  # start from an empty chat (the history is kept per browser)
         page.locator("#sousei-question textarea").wait_for(timeout=60_000)
     yield page
     page.close()
@@ -278,7 +311,7 @@ def ask(page, question: str, timeout: int = ANSWER_TIMEOUT):
     page.locator("#sousei-question textarea").fill(question)
     page.locator("#sousei-send").click()
     answers(page).nth(before).wait_for(timeout=timeout)
-    page.wait_for_timeout(300)              # the log scrolls to the new answer on the next frame
+    page.wait_for_timeout(300)  # the log scrolls to the new answer on the next frame
     return answers(page).nth(before)
 
 
@@ -298,14 +331,17 @@ def newest_answer_on_top(page) -> dict:
 
 def on_screen(page, selector: str) -> bool:
     """The element lies inside the window and is the element drawn at its centre."""
-    return page.evaluate("""(sel) => {
+    return page.evaluate(
+        """(sel) => {
         const e = document.querySelector(sel);
         if (!e) return false;
         const r = e.getBoundingClientRect();
         if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth || r.height === 0) return false;
         const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
         return !!hit && (e.contains(hit) || hit.contains(e));
-    }""", selector)
+    }""",
+        selector,
+    )
 
 
 def quoted_in_view(page) -> bool:

@@ -3,6 +3,7 @@
 The searcher mimics ``index.search.Searcher``: dense scores from the fake encoder,
 keyword scores from token overlap, reciprocal-rank fusion, ``Hit`` records with both ranks.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -83,7 +84,7 @@ class FakeSearcher:
         self._queries: dict[str, np.ndarray] = {}
 
     def query_vector(self, query: str) -> np.ndarray:
-        if query not in self._queries:        # the served encoder's query cache
+        if query not in self._queries:  # the served encoder's query cache
             self._queries[query] = self.encoder.encode_queries([query])[0]
         return self._queries[query]
 
@@ -143,8 +144,13 @@ def _fake_decision():
     from chat.abstain import DecisionModel, LinearModel
 
     found = LinearModel(("coverage", "unknown"), (0.0, 0.0), (1.0, 1.0), (8.0, -4.0), -3.0)
-    sentence = LinearModel(("lexical", "dense_rel", "rank_inv", "lead_in", "follows_question"),
-                           (0.0,) * 5, (1.0,) * 5, (3.0, 4.0, 0.3, -0.3, 0.2), 0.0)
+    sentence = LinearModel(
+        ("lexical", "dense_rel", "rank_inv", "lead_in", "follows_question"),
+        (0.0,) * 5,
+        (1.0,) * 5,
+        (3.0, 4.0, 0.3, -0.3, 0.2),
+        0.0,
+    )
     return DecisionModel(found=found, found_at=0.5, maybe_at=0.5, sentence=sentence)
 
 

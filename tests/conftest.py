@@ -1,4 +1,5 @@
 """Shared fixtures. Real-model fixtures are session-scoped and their tests marked ``slow``."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """A tiny deterministic fake encoder for unit tests (character n-gram hashing)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,11 +19,11 @@ class FakeEncoder:
         self.dim = dim
         self.model_id = model_id
         self.fingerprint = fingerprint
-        self.calls = 0          # number of texts encoded, for "only new passages are embedded" tests
+        self.calls = 0  # number of texts encoded, for "only new passages are embedded" tests
 
     def _vector(self, text: str) -> np.ndarray:
         vec = np.zeros(self.dim, dtype=np.float32)
-        grams = list(text) + [text[i:i + 2] for i in range(len(text) - 1)]
+        grams = list(text) + [text[i : i + 2] for i in range(len(text) - 1)]
         for gram in grams:
             if gram.isspace():
                 continue

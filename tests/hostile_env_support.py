@@ -5,6 +5,7 @@ private mount namespace the child mounts the index state read-only (a bind mount
 or copies it onto a tiny tmpfs (a full disk), runs CLI commands in-process, and prints one JSON
 object: exit codes, stderr, and snapshots taken inside the namespace. Nothing is mounted outside it.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,11 @@ def namespaces_available() -> bool:
     """Whether this process may create a mount namespace and mount a tmpfs (root in a container)."""
     if shutil.which("unshare") is None:
         return False
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt && umount /mnt"],
-                           capture_output=True, timeout=30)
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt && umount /mnt"],
+        capture_output=True,
+        timeout=30,
+    )
     return probe.returncode == 0
 
 
@@ -64,7 +68,7 @@ def _full_disk(request: dict) -> dict:
     state = Path(request["state"])
     small = Path(request["mount_at"])
     small.mkdir(parents=True, exist_ok=True)
-    page = 4096      # tmpfs allocates whole pages per file
+    page = 4096  # tmpfs allocates whole pages per file
     used = sum(-(-p.stat().st_size // page) * page if p.is_file() else page for p in state.rglob("*"))
     _mount("-t", "tmpfs", "-o", f"size={used + request['slack_bytes']}", "tmpfs", str(small))
     shutil.copytree(state, small / state.name, symlinks=True)

@@ -4,6 +4,7 @@ Every ``write_*`` function writes one file into ``directory`` and returns its pa
 parameters: the tests use small ones with lowered limits where that proves the same thing;
 ``bench/hostile.py`` uses the sizes from the issue to measure before / after.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,10 @@ from pathlib import Path
 from tests import make_fixtures as mf
 
 BODY = "地方創生是日本的重要政策，總務省與內閣官房共同推動關係人口。"
-_IMAGE_REL = ('<Relationship Id="rIdZero" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-              'relationships/image" Target="media/zero.png"/>')
+_IMAGE_REL = (
+    '<Relationship Id="rIdZero" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/image" Target="media/zero.png"/>'
+)
 
 
 def _docx_members(directory: Path) -> dict[str, bytes]:
@@ -73,15 +76,19 @@ def _edit_document(directory: Path, name: str, edit) -> Path:
 
 def write_docx_grid_span(directory: Path, span: str = "100000000", name: str = "grid-span.docx") -> Path:
     """A table cell declaring ``gridSpan`` = ``span`` (a huge number, or text such as "abc")."""
+
     def edit(xml: bytes) -> bytes:
         return re.sub(rb"(<w:tcPr>)", rb'\1<w:gridSpan w:val="' + span.encode() + rb'"/>', xml, count=1)
+
     return _edit_document(directory, name, edit)
 
 
 def write_docx_vmerge_first_row(directory: Path, name: str = "vmerge.docx") -> Path:
     """A vertically merged continuation cell in the table's first row (python-docx: ValueError)."""
+
     def edit(xml: bytes) -> bytes:
         return re.sub(rb"(<w:tcPr>)", rb"\1<w:vMerge/>", xml, count=1)
+
     return _edit_document(directory, name, edit)
 
 
@@ -104,7 +111,7 @@ def _central_entry(data: bytes, member: str) -> int:
     position = data.find(b"PK\x01\x02")
     while position >= 0:
         name_length = struct.unpack_from("<H", data, position + 28)[0]
-        if data[position + 46:position + 46 + name_length] == member.encode():
+        if data[position + 46 : position + 46 + name_length] == member.encode():
             return position
         position = data.find(b"PK\x01\x02", position + 4)
     raise KeyError(member)
@@ -131,13 +138,17 @@ def write_html_paragraphs(directory: Path, count: int, name: str = "many-paragra
 
 
 def write_html_undefined_charset(directory: Path, name: str = "undefined-charset.html") -> Path:
-    page = ('<html><head><meta charset="undefined"><title>字元集</title></head><body><article>'
-            + "".join(f"<p>第{i}段：{BODY}</p>" for i in range(8)) + "</article></body></html>")
+    page = (
+        '<html><head><meta charset="undefined"><title>字元集</title></head><body><article>'
+        + "".join(f"<p>第{i}段：{BODY}</p>" for i in range(8))
+        + "</article></body></html>"
+    )
     return mf.write_bytes(directory, name, page.encode("utf-8"))
 
 
-def write_pdf_repeated_page(directory: Path, fanout: tuple[int, ...] = (44, 45, 50),
-                            name: str = "repeated-page.pdf") -> Path:
+def write_pdf_repeated_page(
+    directory: Path, fanout: tuple[int, ...] = (44, 45, 50), name: str = "repeated-page.pdf"
+) -> Path:
     """A few-KB PDF whose page tree repeats one page prod(fanout) times (44*45*50 = 99,000)."""
     objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     levels = len(fanout)
@@ -155,8 +166,10 @@ def write_pdf_repeated_page(directory: Path, fanout: tuple[int, ...] = (44, 45, 
         objects.append(b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(below * count).encode() + parent + b" >>")
     page_id = 2 + levels
     stream = b"BT /F1 12 Tf 72 720 Td (Regional revitalisation policy page) Tj ET"
-    objects.append(f"<< /Type /Page /Parent {1 + levels} 0 R /MediaBox [0 0 612 792] /Contents {page_id + 1} 0 R "
-                   f"/Resources << /Font << /F1 {page_id + 2} 0 R >> >> >>".encode())
+    objects.append(
+        f"<< /Type /Page /Parent {1 + levels} 0 R /MediaBox [0 0 612 792] /Contents {page_id + 1} 0 R "
+        f"/Resources << /Font << /F1 {page_id + 2} 0 R >> >> >>".encode()
+    )
     objects.append(b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     return mf.write_bytes(directory, name, _pdf_file(objects))

@@ -2,6 +2,7 @@
 
 They let the index package be tested without jieba, OpenCC or the real ingest pipeline.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,16 +29,30 @@ def _article(doc_id: str, path: Path, raw: bytes) -> Article:
     for number, block in enumerate(blocks, 1):
         paragraphs.append(Paragraph(number, block, offset, offset + len(block), None))
         offset += len(block) + 2
-    return Article(doc_id=doc_id, meta=ArticleMeta(title=doc_id, source=path.name),
-                   text="\n\n".join(blocks), paragraphs=tuple(paragraphs),
-                   content_hash=hashlib.sha256(raw).hexdigest())
+    return Article(
+        doc_id=doc_id,
+        meta=ArticleMeta(title=doc_id, source=path.name),
+        text="\n\n".join(blocks),
+        paragraphs=tuple(paragraphs),
+        content_hash=hashlib.sha256(raw).hexdigest(),
+    )
 
 
 def _passages(article: Article) -> list[Passage]:
-    return [Passage(id=hashlib.sha256(f"{article.doc_id}\n{p.text}".encode()).hexdigest()[:16],
-                    doc_id=article.doc_id, title=article.meta.title, paragraph=p.number, page=None,
-                    start=p.start, end=p.end, text=p.text, tokens=tuple(fake_tokenize(p.text)))
-            for p in article.paragraphs]
+    return [
+        Passage(
+            id=hashlib.sha256(f"{article.doc_id}\n{p.text}".encode()).hexdigest()[:16],
+            doc_id=article.doc_id,
+            title=article.meta.title,
+            paragraph=p.number,
+            page=None,
+            start=p.start,
+            end=p.end,
+            text=p.text,
+            tokens=tuple(fake_tokenize(p.text)),
+        )
+        for p in article.paragraphs
+    ]
 
 
 def fake_ingest(corpus_dir: Path, max_chars: int = DEFAULT_MAX_CHARS) -> IngestResult:
@@ -118,9 +133,14 @@ def build_in_subprocess_main(corpus: str, index_dir: str, delay: str) -> None:
 
     from index.build import build_index
 
-    report = build_index(Path(corpus), Path(index_dir), SlowFakeEncoder(float(delay)), batch_size=1,
-                         progress=lambda done, total, message: print(message, done, total, flush=True),
-                         **build_kwargs())
+    report = build_index(
+        Path(corpus),
+        Path(index_dir),
+        SlowFakeEncoder(float(delay)),
+        batch_size=1,
+        progress=lambda done, total, message: print(message, done, total, flush=True),
+        **build_kwargs(),
+    )
     print("REPORT", report.to_json(), flush=True)
 
 

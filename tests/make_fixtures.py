@@ -4,6 +4,7 @@ Every ``write_*`` function takes a directory, writes one file into it and return
 its path. Constants hold the exact texts so tests can assert on real content.
 Heavy libraries (reportlab, pypdf, python-docx) are imported inside the writers.
 """
+
 from __future__ import annotations
 
 import io

@@ -7,6 +7,7 @@
 * ``tree_snapshot`` / ``index_snapshot`` record a directory or an index so a test can prove
   that nothing else changed.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,7 +29,7 @@ from ingest.fileio import read_jsonl, sha256_hex
 
 SEED_CORPUS = PROJECT_ROOT / "corpus"
 TRACEBACK = "Traceback (most recent call last)"
-_TINY_MODELS: dict[str, Path] = {}          # one tiny model per test session and directory
+_TINY_MODELS: dict[str, Path] = {}  # one tiny model per test session and directory
 
 # A fixed, offline set of questions whose answers are compared before and after damage.
 PROBE_QUESTIONS = (
@@ -59,11 +60,19 @@ def _tiny_tokenizer(vocab: list[str]):
     tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True, handle_chinese_chars=True)
     tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tokenizer.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B [SEP]",
-        special_tokens=[("[CLS]", vocab.index("[CLS]")), ("[SEP]", vocab.index("[SEP]"))])
-    return PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]",
-                                   cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]",
-                                   model_max_length=256)
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B [SEP]",
+        special_tokens=[("[CLS]", vocab.index("[CLS]")), ("[SEP]", vocab.index("[SEP]"))],
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=256,
+    )
 
 
 def make_tiny_model(directory: Path, texts: Iterable[str] = (), seed: int = 7) -> Path:
@@ -78,8 +87,14 @@ def make_tiny_model(directory: Path, texts: Iterable[str] = (), seed: int = 7) -
     vocab = _vocabulary([*corpus_texts, *texts, *PROBE_QUESTIONS])
     hf_dir = directory / "hf"
     torch.manual_seed(seed)
-    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=256)
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=256,
+    )
     BertModel(config).save_pretrained(hf_dir)
     _tiny_tokenizer(vocab).save_pretrained(hf_dir)
     transformer = Transformer(str(hf_dir), max_seq_length=256)
@@ -110,8 +125,16 @@ class Setup:
     model_cache: Path
 
     def options(self) -> list[str]:
-        return ["--corpus", str(self.corpus), "--index", str(self.index), "--model", str(self.model),
-                "--model-cache", str(self.model_cache)]
+        return [
+            "--corpus",
+            str(self.corpus),
+            "--index",
+            str(self.index),
+            "--model",
+            str(self.model),
+            "--model-cache",
+            str(self.model_cache),
+        ]
 
     def argv(self, *command: str) -> list[str]:
         return [*command, *self.options()]
@@ -119,8 +142,13 @@ class Setup:
     def config(self, **overrides):
         from chat.config import Config
 
-        return Config.load(corpus_dir=self.corpus, index_dir=self.index, model=str(self.model),
-                           model_cache=self.model_cache, **overrides)
+        return Config.load(
+            corpus_dir=self.corpus,
+            index_dir=self.index,
+            model=str(self.model),
+            model_cache=self.model_cache,
+            **overrides,
+        )
 
     def service(self, **overrides):
         from chat.service import Service
@@ -134,8 +162,9 @@ def make_setup(root: Path, model: Path, corpus_from: Path = SEED_CORPUS) -> Setu
     root = Path(root)
     corpus = root / "corpus"
     shutil.copytree(corpus_from, corpus)
-    return Setup(corpus=corpus, index=root / "state" / "index", model=Path(model),
-                 model_cache=root / "state" / "model-cache")
+    return Setup(
+        corpus=corpus, index=root / "state" / "index", model=Path(model), model_cache=root / "state" / "model-cache"
+    )
 
 
 def clone_setup(setup: Setup, root: Path) -> Setup:
@@ -143,8 +172,12 @@ def clone_setup(setup: Setup, root: Path) -> Setup:
     root = Path(root)
     shutil.copytree(setup.corpus, root / "corpus", symlinks=True)
     shutil.copytree(setup.index.parent, root / "state", symlinks=True)
-    return Setup(corpus=root / "corpus", index=root / "state" / setup.index.name, model=setup.model,
-                 model_cache=root / "state" / setup.model_cache.name)
+    return Setup(
+        corpus=root / "corpus",
+        index=root / "state" / setup.index.name,
+        model=setup.model,
+        model_cache=root / "state" / setup.model_cache.name,
+    )
 
 
 # --------------------------------------------------------------------------- running the CLI
@@ -202,8 +235,13 @@ def error_message(stderr: str) -> str:
 
 def cli_subprocess(setup: Setup, *command: str, env: dict | None = None, **popen) -> subprocess.Popen:
     """``python -m chat.cli COMMAND ... --json`` as a child process of this test."""
-    return subprocess.Popen([sys.executable, "-m", "chat.cli", *setup.argv(*command), "--json"],
-                            cwd=PROJECT_ROOT, env={**os.environ, **(env or {})}, text=True, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "chat.cli", *setup.argv(*command), "--json"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+        text=True,
+        **popen,
+    )
 
 
 # --------------------------------------------------------------------------- snapshots
@@ -323,7 +361,12 @@ class ForkRunner:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from tests.reliability_support import fork_runner_main; fork_runner_main()"],
-            cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
         assert self._reply(timeout=300) == "READY"
         self._count = 0
 
@@ -381,7 +424,7 @@ def fork_runner_main() -> None:
     import ingest.pipeline  # noqa: F401
     from ingest.segment import segmenter_fingerprint, tokenize
 
-    tokenize("地方創生的關係人口")      # load jieba's dictionary and OpenCC once (no threads): children inherit them
+    tokenize("地方創生的關係人口")  # load jieba's dictionary and OpenCC once (no threads): children inherit them
     segmenter_fingerprint()
     print("READY", flush=True)
     for line in sys.stdin:

@@ -1,4 +1,5 @@
 """The abstention signals and the decision, on hand-made hits."""
+
 from __future__ import annotations
 
 import math
@@ -42,8 +43,20 @@ STATS = CorpusStats.from_token_lists(
 )
 
 ANSWERED = Signals(
-    n_terms=3, coverage=0.9, unknown=0.0, unknown_terms=0, numbers_missing=0.0, dense_top=0.88, dense_gap=0.02,
-    dense_spread=0.05, ranks_agree=True, sentence=0.8, sentence_dense=0.88, latin=0.0, letters=1.0, chars=12,
+    n_terms=3,
+    coverage=0.9,
+    unknown=0.0,
+    unknown_terms=0,
+    numbers_missing=0.0,
+    dense_top=0.88,
+    dense_gap=0.02,
+    dense_spread=0.05,
+    ranks_agree=True,
+    sentence=0.8,
+    sentence_dense=0.88,
+    latin=0.0,
+    letters=1.0,
+    chars=12,
 )
 
 
@@ -81,7 +94,6 @@ def test_ranks_agree_when_each_top_is_near_the_top_of_the_other():
     assert not ranks_agree([hit("a", "x", 1, 0.9, 1, None)])  # no keyword hit at all
 
 
-
 # --------------------------------------------------------------------------- the fitted decision
 
 
@@ -100,7 +112,7 @@ def test_three_bands_found_uncertain_not_found():
     model = tiny_model()
     sure = model.decide(ANSWERED)
     assert sure.found and not sure.uncertain and sure.reason.startswith("found:")
-    middle = model.decide(replace(ANSWERED, coverage=0.5, unknown=0.5))       # z = 0 -> 0.5
+    middle = model.decide(replace(ANSWERED, coverage=0.5, unknown=0.5))  # z = 0 -> 0.5
     assert middle.found and middle.uncertain and middle.confidence == pytest.approx(0.5)
     none = model.decide(replace(ANSWERED, coverage=0.0, unknown=1.0))
     assert not none.found and not none.uncertain and none.reason.startswith("not found:")
@@ -108,7 +120,7 @@ def test_three_bands_found_uncertain_not_found():
 
 def test_reason_names_the_signal_that_decided():
     none = tiny_model().decide(replace(ANSWERED, coverage=0.45, unknown=1.0))
-    assert "not in the articles" in none.reason      # unknown pushed hardest towards "not found"
+    assert "not in the articles" in none.reason  # unknown pushed hardest towards "not found"
 
 
 def test_another_models_fingerprint_is_flagged():
@@ -135,10 +147,19 @@ def test_a_bad_decision_file_says_how_to_refit(tmp_path, content):
 def test_shipped_decision_file_loads_and_separates_the_obvious_cases():
     model = DecisionModel.load()
     assert 0.0 < model.maybe_at <= model.found_at < 1.0
-    nothing = replace(ANSWERED, coverage=0.0, unknown=1.0, unknown_terms=3, sentence=0.0, dense_top=0.80,
-                      sentence_dense=0.80, dense_spread=0.0, ranks_agree=False)
+    nothing = replace(
+        ANSWERED,
+        coverage=0.0,
+        unknown=1.0,
+        unknown_terms=3,
+        sentence=0.0,
+        dense_top=0.80,
+        sentence_dense=0.80,
+        dense_spread=0.0,
+        ranks_agree=False,
+    )
     assert model.confidence(ANSWERED) > model.found_at
-    assert model.confidence(nothing) < model.found_at     # never a confident answer
+    assert model.confidence(nothing) < model.found_at  # never a confident answer
 
 
 def test_numbers_missing_and_unknown_count():
@@ -159,7 +180,7 @@ def test_operating_points_meet_the_asked_rates():
     p = np.array([0.9, 0.8, 0.7, 0.6, 0.2, 0.1, 0.3, 0.05, 0.5, 0.65])
     y = np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
     maybe_at, found_at = operating_points(p, y, max_missed=0.0, max_confident_wrong=0.2)
-    assert maybe_at == pytest.approx(0.2)                     # every answerable at or above it
+    assert maybe_at == pytest.approx(0.2)  # every answerable at or above it
     assert np.mean(p[y == 0] >= found_at) <= 0.2
     assert found_at >= maybe_at
 

@@ -1,4 +1,5 @@
 """Answer composition on hand-made passages (fake encoder, in-memory searcher)."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,7 +38,16 @@ def ask(question: str, searcher: FakeSearcher):
 
 def test_split_sentences_on_terminators_and_line_ends():
     text = "第一句。第二句！第三句？第四句；第五句;\n第六句\n\n「第七句。」第八句"
-    assert split_sentences(text) == ["第一句。", "第二句！", "第三句？", "第四句；", "第五句;", "第六句", "「第七句。」", "第八句"]
+    assert split_sentences(text) == [
+        "第一句。",
+        "第二句！",
+        "第三句？",
+        "第四句；",
+        "第五句;",
+        "第六句",
+        "「第七句。」",
+        "第八句",
+    ]
 
 
 def test_split_sentences_keeps_halfwidth_commas_and_numbers():
@@ -87,7 +97,7 @@ def test_citations_are_numbered_in_the_order_quotes_are_shown(searcher):
     assert answer.found
     numbers = [q.citation.n for q in answer.quotes]
     assert numbers[0] == 1
-    assert numbers == sorted(numbers)                                  # [1] before [2]
+    assert numbers == sorted(numbers)  # [1] before [2]
     assert sorted({q.citation.n for q in answer.quotes}) == list(range(1, len(set(numbers)) + 1))
     assert sorted(h.rank for h in answer.hits) == list(range(1, len(answer.hits) + 1))
 
@@ -110,7 +120,13 @@ def test_answer_carries_question_terms(searcher):
 
 @pytest.mark.parametrize(
     "question, message",
-    [("", MESSAGE_EMPTY), ("   \n\t ", MESSAGE_EMPTY), ("？！。，,.!?", MESSAGE_NO_TEXT), ("\x00\x07\x1b", MESSAGE_EMPTY), (None, MESSAGE_EMPTY)],
+    [
+        ("", MESSAGE_EMPTY),
+        ("   \n\t ", MESSAGE_EMPTY),
+        ("？！。，,.!?", MESSAGE_NO_TEXT),
+        ("\x00\x07\x1b", MESSAGE_EMPTY),
+        (None, MESSAGE_EMPTY),
+    ],
 )
 def test_bad_input_gets_a_fixed_message(searcher, question, message):
     answer = ask(question, searcher)
@@ -136,7 +152,7 @@ def test_very_long_question_is_truncated_for_search(searcher):
     question = "3密是什麼？" + "地" * 10_000
     answer = answer_question(question, spy, decision=FAKE_DECISION)
     assert len(calls[0]) == MAX_QUERY_CHARS
-    assert answer.message.startswith(MESSAGE_TRUNCATED)     # said whether found or not
+    assert answer.message.startswith(MESSAGE_TRUNCATED)  # said whether found or not
 
 
 def test_empty_index_gets_a_message():
@@ -173,7 +189,7 @@ def test_sentence_similarities_use_the_stored_vectors(searcher):
     query = searcher.query_vector("總務省補助")
     for sentence, sim in zip(sentences, sims):
         stored = searcher.sentence_vectors(hits[sentence.hit].passage.id)
-        best = max(float(stored.vectors[k] @ query) for k in sentence.parts)   # a heading unit: its best part
+        best = max(float(stored.vectors[k] @ query) for k in sentence.parts)  # a heading unit: its best part
         assert sim == pytest.approx(best, abs=1e-6)
 
 
@@ -214,7 +230,9 @@ def test_sentence_after_a_question_is_marked_even_across_passages():
     from ingest.records import Passage
 
     def p(pid, start, text, paragraph):
-        return Passage(id=pid, doc_id="d", title="t", paragraph=paragraph, page=None, start=start, end=start + len(text), text=text)
+        return Passage(
+            id=pid, doc_id="d", title="t", paragraph=paragraph, page=None, start=start, end=start + len(text), text=text
+        )
 
     q = p("q", 0, "前言。國家能提供什麼支援呢？", 1)
     a = p("a", q.end + 2, "首先是導入相關資源。其次是永續。", 2)
@@ -231,9 +249,21 @@ def _features(**change):
     from chat.answer import SentenceFeatures
     from chat.terms import Asks
 
-    base = dict(lexical=0.5, passage_lexical=0.6, dense=0.89, best_dense=0.89, rank=1, lead_in=False,
-                follows_question=False, heading=False, has_number=False, enumeration=0, parenthesis=False,
-                chars=20, asks=Asks(False, False, False))
+    base = dict(
+        lexical=0.5,
+        passage_lexical=0.6,
+        dense=0.89,
+        best_dense=0.89,
+        rank=1,
+        lead_in=False,
+        follows_question=False,
+        heading=False,
+        has_number=False,
+        enumeration=0,
+        parenthesis=False,
+        chars=20,
+        asks=Asks(False, False, False),
+    )
     return SentenceFeatures(**{**base, **change})
 
 
@@ -253,17 +283,17 @@ def test_a_heading_is_quoted_with_the_sentence_under_it():
     from chat.answer import quote_units
 
     text = "地域未來構想二:確立新的生活型態\n\n當新型態社會的軟硬體建設備足。再來是教育。"
-    units = [text[u.start:u.end] for u in quote_units(text)]
+    units = [text[u.start : u.end] for u in quote_units(text)]
     assert units[0] == "地域未來構想二:確立新的生活型態\n\n當新型態社會的軟硬體建設備足。"
     assert units[1] == "再來是教育。"
-    assert quote_units("作者 謝子涵 為政治工作者")[0].heading is False   # nothing under it: quoted alone
+    assert quote_units("作者 謝子涵 為政治工作者")[0].heading is False  # nothing under it: quoted alone
 
 
 def test_a_table_row_is_quoted_whole():
     from chat.answer import quote_units
 
     row = "財政 ｜ 事業能持續營運。(確保預算?) ｜ 有必要讓地方也能導入"
-    assert [row[u.start:u.end] for u in quote_units(row)] == [row]
+    assert [row[u.start : u.end] for u in quote_units(row)] == [row]
 
 
 def test_question_asks_reads_the_wording():

@@ -7,6 +7,7 @@ which this model does not reach (hit@1 >= 0.93, first quote >= 0.88, answerable 
 <= 3%, unanswerable told not found >= 95%). Measured: hit@1 0.765, hit@5 0.924, MRR@10 0.840,
 first quote 0.705, answerable told not found 6.0%, unanswerable told not found 58.9%, junk 96.8%.
 """
+
 from __future__ import annotations
 
 import time
@@ -80,7 +81,7 @@ def test_quotes_are_verbatim_sentences_of_cited_passages(searcher, test_split):
         answer = answer_question(item["q"], searcher)
         assert 1 <= len(answer.quotes) <= 3 if answer.found else not answer.quotes
         numbers = [q.citation.n for q in answer.quotes]
-        assert numbers == sorted(numbers) and (not numbers or numbers[0] == 1)     # citation order
+        assert numbers == sorted(numbers) and (not numbers or numbers[0] == 1)  # citation order
         for quote in answer.quotes:
             assert quote.text in answer.hits[quote.citation.n - 1].passage.text
             assert answer.confidence is not None and 0.0 <= answer.confidence <= 1.0 and answer.reason
@@ -88,7 +89,7 @@ def test_quotes_are_verbatim_sentences_of_cited_passages(searcher, test_split):
 
 def test_warm_answer_latency(searcher, dev_questions):
     questions = [q["q"] for q in dev_questions]
-    for q in questions:                       # warm: model, statistics
+    for q in questions:  # warm: model, statistics
         answer_question(q, searcher)
     timings = []
     for q in questions:

@@ -5,6 +5,7 @@ the file; nothing else in the corpus or the index changes; nothing is written ou
 Decision (documented in docs/reliability.md): the upload limit is ``max_upload_mb`` = 20 MB, so a
 50 MB text is refused before it is read, with a message naming the file and the limit.
 """
+
 from __future__ import annotations
 
 import json
@@ -84,7 +85,7 @@ def accept(world, tmp_path, *paths: Path) -> tuple[dict, set[str], dict]:
     result = add(world, *paths)
     assert result.code == 0 and TRACEBACK not in result.err, result.err
     report = result.json_lines()[-1]
-    assert isinstance(report, dict), report      # a JSON object, not a JSON-encoded string
+    assert isinstance(report, dict), report  # a JSON object, not a JSON-encoded string
     new_files = guard.new_corpus_files()
     after = index_snapshot(world.index)
     new_ids = {Path(name).stem for name in new_files}
@@ -104,16 +105,19 @@ def article_text(setup, doc_id: str) -> str:
 # --------------------------------------------------------------------------- refused
 
 
-@pytest.mark.parametrize(("writer", "needle"), [
-    (mf.write_empty, "empty"),
-    (mf.write_binary_as_txt, "binary"),
-    (mf.write_truncated_pdf, "PDF"),
-    (mf.write_encrypted_pdf, "password"),
-    (mf.write_html_no_body, "no article text"),
-    (mf.write_renamed_zip, ".docx"),
-    (mf.write_image_only_pdf, ""),
-], ids=["empty", "binary_txt", "truncated_pdf", "encrypted_pdf", "html_no_body", "renamed_zip_docx",
-        "image_only_pdf"])
+@pytest.mark.parametrize(
+    ("writer", "needle"),
+    [
+        (mf.write_empty, "empty"),
+        (mf.write_binary_as_txt, "binary"),
+        (mf.write_truncated_pdf, "PDF"),
+        (mf.write_encrypted_pdf, "password"),
+        (mf.write_html_no_body, "no article text"),
+        (mf.write_renamed_zip, ".docx"),
+        (mf.write_image_only_pdf, ""),
+    ],
+    ids=["empty", "binary_txt", "truncated_pdf", "encrypted_pdf", "html_no_body", "renamed_zip_docx", "image_only_pdf"],
+)
 def test_bad_file_is_refused_by_name_and_nothing_changes(world, tmp_path, writer, needle):
     refuse(world, tmp_path, writer(tmp_path / "uploads"), needle)
 
@@ -168,12 +172,16 @@ def test_symlink_in_corpus_pointing_outside_is_not_written_through(world, tmp_pa
 # --------------------------------------------------------------------------- accepted
 
 
-@pytest.mark.parametrize(("writer", "expected"), [
-    (mf.write_big5, mf.BIG5_TEXT.strip()),
-    (mf.write_gb18030, mf.GB_TEXT.strip()),
-    (mf.write_utf16, "數位田園都市國家構想"),
-    (mf.write_utf8_bom, mf.UTF8_BOM_TEXT.strip()),
-], ids=["big5", "gb18030", "utf16", "utf8_bom"])
+@pytest.mark.parametrize(
+    ("writer", "expected"),
+    [
+        (mf.write_big5, mf.BIG5_TEXT.strip()),
+        (mf.write_gb18030, mf.GB_TEXT.strip()),
+        (mf.write_utf16, "數位田園都市國家構想"),
+        (mf.write_utf8_bom, mf.UTF8_BOM_TEXT.strip()),
+    ],
+    ids=["big5", "gb18030", "utf16", "utf8_bom"],
+)
 def test_legacy_encodings_are_decoded_and_indexed(world, tmp_path, writer, expected):
     path = writer(tmp_path / "uploads")
     report, new_files, after = accept(world, tmp_path, path)
@@ -189,19 +197,22 @@ def test_same_article_under_two_names_is_indexed_once(world, tmp_path):
     report, new_files, after = accept(world, tmp_path, Path(twin))
     assert new_files == {"twin-copy.txt"}
     assert report["duplicates"] == 1
-    assert set(after["passages"]) == set(Guard(world, tmp_path).index["passages"])   # no passage added
-    again = add(world, seed)                       # the very same file again: a no-op, not an error
+    assert set(after["passages"]) == set(Guard(world, tmp_path).index["passages"])  # no passage added
+    again = add(world, seed)  # the very same file again: a no-op, not an error
     assert again.code == 0, again.err
 
 
-@pytest.mark.parametrize("hostile_name", [
-    "..\\..\\outside.txt",
-    "$(touch PWNED);rm -rf ~;.txt",
-    "a b|c&d>e`id`'\"x\".txt",
-    "-rf --no-preserve-root.txt",
-    ".hidden.txt",
-    "\x1b[31mred\x07.txt",
-])
+@pytest.mark.parametrize(
+    "hostile_name",
+    [
+        "..\\..\\outside.txt",
+        "$(touch PWNED);rm -rf ~;.txt",
+        'a b|c&d>e`id`\'"x".txt',
+        "-rf --no-preserve-root.txt",
+        ".hidden.txt",
+        "\x1b[31mred\x07.txt",
+    ],
+)
 def test_hostile_file_names_land_inside_the_corpus_with_safe_names(world, tmp_path, hostile_name):
     path = mf.write_bytes(tmp_path / "uploads", hostile_name, "地方創生：關係人口與數位田園都市。".encode())
     report, new_files, _after = accept(world, tmp_path, path)

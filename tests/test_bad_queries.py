@@ -4,6 +4,7 @@ and through ``Service.ask``: each gets an answer or a clear message, never a tra
 The index is the seed corpus embedded by a tiny random-weight sentence-transformers model
 (``tests.reliability_support.make_tiny_model``) loaded through ``--model PATH``.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,8 @@ from chat.answer import MESSAGE_EMPTY, MESSAGE_NO_TEXT, MESSAGE_TRUNCATED
 from chat.config import PROJECT_ROOT
 from tests.reliability_support import TRACEBACK, built_setup, error_message, run_cli, tiny_model
 
-CLI_SECONDS = 30.0       # generous: one CLI call loads the model and the index, on a busy 2-core machine
-ASK_SECONDS = 5.0        # Service.ask with the model and index already loaded
+CLI_SECONDS = 30.0  # generous: one CLI call loads the model and the index, on a busy 2-core machine
+ASK_SECONDS = 5.0  # Service.ask with the model and index already loaded
 
 # name -> (question, the message the answer must carry; None = any answer or message)
 BAD_QUERIES: dict[str, tuple[str, str | None]] = {
@@ -50,7 +51,7 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="module")
 def service(built):
     svc = built.service()
-    svc.ask("暖機")      # load model and index once, so timings below are per question
+    svc.ask("暖機")  # load model and index once, so timings below are per question
     return svc
 
 
@@ -61,7 +62,7 @@ def check_json_answer(result, expected_message: str | None) -> dict:
     assert len(lines) == 1, result.out
     answer = lines[0]
     assert set(answer) >= {"question", "found", "answer", "passages", "message"}
-    assert answer["found"] or answer["message"], answer        # an answer, or a message saying why not
+    assert answer["found"] or answer["message"], answer  # an answer, or a message saying why not
     if answer["found"]:
         assert answer["answer"] and all(q["text"] for q in answer["answer"])
     if expected_message is not None:
@@ -117,7 +118,7 @@ def test_bad_query_service_ask(service, name, record_property):
     record_property("seconds", round(seconds, 4))
     assert answer.found or answer.message
     if expected is not None:
-        assert answer.message.startswith(expected)     # a truncated question may also be not found
+        assert answer.message.startswith(expected)  # a truncated question may also be not found
     assert seconds < ASK_SECONDS, seconds
 
 
@@ -134,7 +135,7 @@ def test_batch_file_problems_are_messages(built, tmp_path):
     bad.write_text('{"id": 1, "q": "地方創生"}\n{not json\n{"id": 3, "q": "地方創生"}\n', encoding="utf-8")
     result = run_cli(built.argv("ask", "--batch", str(bad)))
     assert result.code == 1 and "bad.jsonl:2" in result.err and TRACEBACK not in result.err
-    first, error, third = result.json_lines()      # the bad line gets an error object; the batch goes on
+    first, error, third = result.json_lines()  # the bad line gets an error object; the batch goes on
     assert first["id"] == 1 and "found" in first
     assert error["id"] == 2 and error["line"] == 2 and "not valid JSON" in error["error"]
     assert third["id"] == 3 and "found" in third
@@ -142,8 +143,9 @@ def test_batch_file_problems_are_messages(built, tmp_path):
 
 def test_batch_of_every_bad_query_in_one_call(built, tmp_path):
     batch = tmp_path / "all.jsonl"
-    batch.write_text("".join(json.dumps({"id": name, "q": q}) + "\n" for name, (q, _m) in BAD_QUERIES.items()),
-                     encoding="utf-8")
+    batch.write_text(
+        "".join(json.dumps({"id": name, "q": q}) + "\n" for name, (q, _m) in BAD_QUERIES.items()), encoding="utf-8"
+    )
     result = run_cli(built.argv("ask", "--batch", str(batch)))
     assert result.code == 0 and TRACEBACK not in result.err
     got = {line["id"]: line for line in result.json_lines()}
@@ -159,8 +161,9 @@ def test_bad_queries_through_a_real_process_stdout(built, tmp_path):
     """Real stdout (UTF-8 pipe): lone surrogates, control characters and a question given as bytes
     that are not UTF-8 (argv decoded with surrogateescape) must print, not crash."""
     batch = tmp_path / "all.jsonl"
-    batch.write_text("".join(json.dumps({"id": name, "q": q}) + "\n" for name, (q, _m) in BAD_QUERIES.items()),
-                     encoding="utf-8")
+    batch.write_text(
+        "".join(json.dumps({"id": name, "q": q}) + "\n" for name, (q, _m) in BAD_QUERIES.items()), encoding="utf-8"
+    )
     command = [sys.executable, "-m", "chat.cli", "ask", "--batch", str(batch), *built.options()]
     done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, timeout=180)
     assert done.returncode == 0 and TRACEBACK.encode() not in done.stderr, done.stderr.decode(errors="replace")
@@ -168,8 +171,11 @@ def test_bad_queries_through_a_real_process_stdout(built, tmp_path):
     assert {line["id"] for line in lines} == set(BAD_QUERIES)
 
     big5_bytes = "地方創生補助金".encode("cp950")
-    text = subprocess.run([sys.executable.encode(), b"-m", b"chat.cli", b"ask", big5_bytes,
-                           *[o.encode() for o in built.options()]],
-                          cwd=PROJECT_ROOT, capture_output=True, timeout=180)
+    text = subprocess.run(
+        [sys.executable.encode(), b"-m", b"chat.cli", b"ask", big5_bytes, *[o.encode() for o in built.options()]],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        timeout=180,
+    )
     assert text.returncode == 0, text.stderr.decode(errors="replace")
     assert TRACEBACK.encode() not in text.stderr and text.stdout.strip()

@@ -4,6 +4,7 @@
 encoder (subprocesses use ``bench.fakecli``); one UI server start is skipped to keep the
 test short. It starts subprocesses and a local Gradio server, so it is marked ``slow``.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,9 +52,13 @@ def test_targets_are_checked():
 @pytest.mark.slow
 def test_quick_benchmark_run_writes_sane_json(tmp_path):
     out = tmp_path / "quick.json"
-    proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--encoder", "fake", "--out", str(out),
-                           "--skip", "server_large"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--encoder", "fake", "--out", str(out), "--skip", "server_large"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "target warm ask p50" in proc.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -71,7 +76,7 @@ def test_quick_benchmark_run_writes_sane_json(tmp_path):
     total = warm["stages_ms"]["total"]
     assert 0 < total["p50"] <= total["p95"] < 60_000
 
-    peer = data["peer_seed"]                      # the peer baseline, same run, same questions
+    peer = data["peer_seed"]  # the peer baseline, same run, same questions
     assert peer["questions"] == warm["questions"] and peer["passages"] == seed["passages"]
     assert 0 < peer["peer_ms"]["p50"]
     assert peer["ratio_p50"] == round(peer["sousei_ms"]["p50"] / peer["peer_ms"]["p50"], 3)
@@ -83,7 +88,7 @@ def test_quick_benchmark_run_writes_sane_json(tmp_path):
 
     add = data["add_one"]
     first_add = add["adds"][0]
-    assert first_add["embedded"] > 0 and first_add["reused"] >= add["full"]["passages"]   # only new text embedded
+    assert first_add["embedded"] > 0 and first_add["reused"] >= add["full"]["passages"]  # only new text embedded
     assert first_add["embedded"] + first_add["reused"] == first_add["passages"]
     assert 0 < add["ratio"] < 100
 
@@ -102,5 +107,5 @@ def test_quick_benchmark_run_writes_sane_json(tmp_path):
 
     targets = {t["key"]: t for t in data["targets"]}
     assert set(targets) == set(TARGETS)
-    assert targets["server_rss_large_mb"]["met"] is None      # skipped section: not measured
+    assert targets["server_rss_large_mb"]["met"] is None  # skipped section: not measured
     assert targets["warm_ask_p50_seed_ms"]["measured"] == total["p50"]

@@ -1,4 +1,5 @@
 """KeywordIndex: BM25 over given tokens, no tokenizer inside, save/load."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,6 +1,7 @@
 """A damaged or foreign index: every CLI command that reads it stops with a clear message that
 says to run ``sousei build`` (exit 1, no traceback), and ``sousei build`` repairs it so the
 answers are the same as before the damage."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,19 @@ from tests.reliability_support import (
     tiny_model,
 )
 
-INDEX_FILES = ("manifest.json", "passages.jsonl", "articles.jsonl", "vectors.npy", "dense.faiss",
-               "bm25/params.index.json", "bm25/vocab.index.json", "bm25/data.csc.index.npy",
-               "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy", "bm25/meta.json")
+INDEX_FILES = (
+    "manifest.json",
+    "passages.jsonl",
+    "articles.jsonl",
+    "vectors.npy",
+    "dense.faiss",
+    "bm25/params.index.json",
+    "bm25/vocab.index.json",
+    "bm25/data.csc.index.npy",
+    "bm25/indices.csc.index.npy",
+    "bm25/indptr.csc.index.npy",
+    "bm25/meta.json",
+)
 
 
 def probe_answers(setup) -> list[dict]:
@@ -32,7 +43,7 @@ def probe_answers(setup) -> list[dict]:
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     setup = make_setup(tmp_path_factory.mktemp("broken-index-base"), tiny_model(tmp_path_factory))
-    result = run_cli(setup.argv("build"))            # text output (not --json) on purpose
+    result = run_cli(setup.argv("build"))  # text output (not --json) on purpose
     assert result.code == 0 and TRACEBACK not in result.err, result.err
     assert result.out.startswith("documents: 2")
     write_probe(setup.corpus.parent / "probe.jsonl")
@@ -40,8 +51,10 @@ def base(tmp_path_factory):
 
 
 def write_probe(path) -> None:
-    path.write_text("".join(json.dumps({"id": i, "q": q}, ensure_ascii=False) + "\n"
-                            for i, q in enumerate(PROBE_QUESTIONS)), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps({"id": i, "q": q}, ensure_ascii=False) + "\n" for i, q in enumerate(PROBE_QUESTIONS)),
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture
@@ -71,7 +84,7 @@ def assert_build_repairs(world, expected: list[dict]) -> None:
     result = run_cli(world.argv("build", "--json"))
     assert result.code == 0 and TRACEBACK not in result.err, result.err
     report = result.json_lines()[-1]
-    assert report["documents"] == 2 and report["embedded"] == 0     # the embedding cache survived
+    assert report["documents"] == 2 and report["embedded"] == 0  # the embedding cache survived
     assert probe_answers(world) == expected
 
 

@@ -3,6 +3,7 @@
 Run: ``.venv/bin/python -m pytest tests/test_browser.py -q`` (``-m "not browser"`` leaves them out).
 Fixtures (server subprocess on a free 127.0.0.1 port, Playwright + Chromium) are in browser_support.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DATA = Path(__file__).parent / "data"
 ANSWERABLE_IDS = ("d09", "d14")
-DEEP_CITATION_ID = "d14"          # its answer cites a paragraph far down its article (scrolling is tested)
+DEEP_CITATION_ID = "d14"  # its answer cites a paragraph far down its article (scrolling is tested)
 NOT_FOUND_TEXT = "資料中找不到直接回答這個問題"
 
 NEW_TITLE = "夕張市雪融發電計畫"
@@ -53,7 +54,7 @@ NEW_FACT = "4200萬度"
 
 HOSTILE_QUESTION = "雪燈籠祭典的報名方式是什麼？"
 
-CONVERSATION = (            # six in a row, with a follow-up; each is answered with a quote
+CONVERSATION = (  # six in a row, with a follow-up; each is answered with a quote
     "日本希望打造一個多少人活躍的強韌社會？",
     "2021年的地方創生臨時補助金是多少？",
     "那2020年呢？",
@@ -103,7 +104,7 @@ def test_page_is_traditional_chinese_with_examples_and_tabs(app_page, page_watch
     assert page.get_by_role("tab", name="問答").is_visible()
     assert page.get_by_role("tab", name="文章管理").is_visible()
     log = page.locator("#sousei-log")
-    assert "日本希望打造一個多少人活躍的強韌社會" in log.inner_text()           # examples on an empty chat
+    assert "日本希望打造一個多少人活躍的強韌社會" in log.inner_text()  # examples on an empty chat
     open_tab(page, "文章管理")
     page.locator("#sousei-articles table").wait_for(timeout=30_000)
     text = page.locator("body").inner_text()
@@ -121,15 +122,15 @@ def test_dev_question_is_answered_with_cited_gold_text(app_page, page_watch, qid
     quotes = answer.locator(".sousei-quote")
     assert quotes.count() >= 1
     markers = [m.inner_text() for m in answer.locator(".sousei-quote a.sousei-cite").all()]
-    assert markers[0] == "[1]" and markers == sorted(markers)                # citation order
+    assert markers[0] == "[1]" and markers == sorted(markers)  # citation order
     cited = answer.locator("li.sousei-source-item:not(.sousei-other)")
-    assert cited.count() == len(set(markers))                               # only the cited passages
+    assert cited.count() == len(set(markers))  # only the cited passages
     texts = [cited.nth(i).inner_text() for i in range(cited.count())]
     assert any(gold in text for gold in item["gold"] for text in texts), texts
     assert "第" in texts[0] and "段" in texts[0]
-    assert cited.first.locator("mark.sousei-quoted").count() >= 1          # the quote marked in its passage
+    assert cited.first.locator("mark.sousei-quoted").count() >= 1  # the quote marked in its passage
     others = answer.locator("details.sousei-others")
-    assert others.count() == 1 and not others.first.locator("li").first.is_visible()   # folded
+    assert others.count() == 1 and not others.first.locator("li").first.is_visible()  # folded
     screenshot(page, f"02_answer_{qid}")
     assert page_watch.errors == []
 
@@ -154,10 +155,12 @@ def converse(page, name: str) -> None:
             "([q, d]) => { const m = document.querySelector('#sousei-viewer #sousei-quoted');"
             " const s = document.querySelector('#sousei-viewer .sousei-source');"
             " return m && s && m.textContent.trim() === q && s.dataset.docId === d; }",
-            arg=[quote, doc], timeout=30_000)
+            arg=[quote, doc],
+            timeout=30_000,
+        )
         page.wait_for_timeout(200)
         assert quoted_in_view(page), (number, question)
-        assert page.locator("#sousei-viewer .sousei-source-title").is_visible()       # title kept in view
+        assert page.locator("#sousei-viewer .sousei-source-title").is_visible()  # title kept in view
     assert answers(page).count() == len(CONVERSATION)
 
 
@@ -171,14 +174,17 @@ def test_six_questions_on_a_desktop_then_reload_keeps_history(app_page, page_wat
     shutil.copyfile(path, PROJECT_ROOT / "docs" / "screenshot.png")
     page.reload()
     page.locator("#sousei-question textarea").wait_for(timeout=60_000)
-    page.wait_for_function("(n) => document.querySelectorAll('#sousei-log .sousei-answer').length === n",
-                           arg=len(CONVERSATION), timeout=30_000)
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('#sousei-log .sousei-answer').length === n",
+        arg=len(CONVERSATION),
+        timeout=30_000,
+    )
     page.locator("#sousei-clear").click()
     page.wait_for_function("() => document.querySelectorAll('#sousei-log .sousei-answer').length === 0")
     page.reload()
     page.locator("#sousei-question textarea").wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
-    assert answers(page).count() == 0                                       # cleared stays cleared
+    assert answers(page).count() == 0  # cleared stays cleared
     assert page_watch.errors == []
 
 
@@ -219,8 +225,9 @@ def test_copy_button_copies_quotes_and_references_as_plain_text(app_page, page_w
     answer = timed_ask(page, CONVERSATION[1])
     quote = answer.locator(".sousei-quote .sousei-quote-text").first.inner_text().strip()
     answer.locator("button.sousei-copy").click()
-    page.wait_for_function("() => [...document.querySelectorAll('button.sousei-copy')]"
-                           ".some(b => b.textContent === '已複製')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button.sousei-copy')].some(b => b.textContent === '已複製')"
+    )
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied.startswith(quote) and "[1]" in copied and "<" not in copied
     assert any(line.startswith("[1] ") and "第" in line for line in copied.splitlines())
@@ -253,12 +260,18 @@ def test_hostile_article_renders_inert(app_page, page_watch, workspace):
     answer = timed_ask(page, HOSTILE_QUESTION)
     hostile = answer.locator(f'li.sousei-source-item:has(a[href^="#cite:{workspace.hostile_doc_id}:"])')
     assert hostile.count() >= 1, answer.inner_text()
-    assert "<img src=x onerror=" in hostile.first.inner_text()            # the title, shown as text
+    assert "<img src=x onerror=" in hostile.first.inner_text()  # the title, shown as text
     hostile.first.locator(".sousei-title").click()
     page.locator(f'#sousei-viewer .sousei-source[data-doc-id="{workspace.hostile_doc_id}"]').wait_for(timeout=30_000)
     viewer_text = page.locator("#sousei-viewer").inner_text()
-    for literal in ("<script>window.__pwned='script'", "[點我報名](javascript:", '<a href="javascript:alert',
-                    "<img src=x onerror=", "${alert('tpl')}", "{{alert}}"):
+    for literal in (
+        "<script>window.__pwned='script'",
+        "[點我報名](javascript:",
+        '<a href="javascript:alert',
+        "<img src=x onerror=",
+        "${alert('tpl')}",
+        "{{alert}}",
+    ):
         assert literal in viewer_text, literal
     screenshot(page, "05_hostile_viewer")
 
@@ -266,7 +279,7 @@ def test_hostile_article_renders_inert(app_page, page_watch, workspace):
     table = page.locator("#sousei-articles table")
     table.wait_for(timeout=30_000)
     assert HOSTILE_TITLE in table.inner_text()
-    page.wait_for_timeout(500)            # give any injected handler the chance to fire
+    page.wait_for_timeout(500)  # give any injected handler the chance to fire
     injected = page.evaluate("""() => ({
         pwned: window.__pwned === undefined ? null : String(window.__pwned),
         scripts: document.querySelectorAll('#sousei-log script, #sousei-viewer script, #sousei-articles script').length,
@@ -295,7 +308,7 @@ def test_remove_confirm_restore_and_answer_again(app_page, page_watch, workspace
     choose(page, "sousei-remove-choice", doc_id)
     page.locator("#sousei-remove").click()
     page.locator("#sousei-confirm-remove").wait_for(timeout=10_000)
-    assert (workspace.corpus / f"{doc_id}.txt").exists()                    # nothing happens before confirming
+    assert (workspace.corpus / f"{doc_id}.txt").exists()  # nothing happens before confirming
     page.locator("#sousei-confirm-remove").click()
     page.get_by_text("已移到回收區").wait_for(timeout=300_000)
     assert (workspace.corpus / ".trash" / f"{doc_id}.txt").exists()

@@ -1,4 +1,5 @@
 """build_index: counts, incremental embedding, removal, duplicates, locking, atomic swap."""
+
 from __future__ import annotations
 
 import json
@@ -100,8 +101,13 @@ def test_empty_corpus_builds_an_empty_index(tmp_path, fake_encoder):
 def test_progress_reports_stages_and_batches(tmp_path, fake_encoder):
     corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B)
     events = []
-    _build(corpus, tmp_path / "index", fake_encoder, batch_size=2,
-           progress=lambda done, total, message: events.append((done, total, message)))
+    _build(
+        corpus,
+        tmp_path / "index",
+        fake_encoder,
+        batch_size=2,
+        progress=lambda done, total, message: events.append((done, total, message)),
+    )
     messages = [m for _, _, m in events]
     assert messages[0] == "reading corpus" and messages[-1] == "done"
     assert [(d, t) for d, t, m in events if m == "embedding passages"] == [(0, 6), (2, 6), (4, 6), (6, 6)]
@@ -127,8 +133,7 @@ def test_a_held_lock_makes_a_second_build_wait_then_fail(tmp_path, fake_encoder)
     messages = []
     with file_lock(index_paths(index_dir).build_lock, 1):
         with pytest.raises(IndexBusyError, match="Another build"):
-            _build(corpus, index_dir, fake_encoder, lock_timeout=0.3,
-                   progress=lambda d, t, m: messages.append(m))
+            _build(corpus, index_dir, fake_encoder, lock_timeout=0.3, progress=lambda d, t, m: messages.append(m))
     assert messages == ["waiting for another build of this index to finish"]
     assert _build(corpus, index_dir, fake_encoder, lock_timeout=0.3).passages == 3
 
@@ -137,10 +142,17 @@ def test_a_held_lock_makes_a_second_build_wait_then_fail(tmp_path, fake_encoder)
 
 
 def _spawn_build(corpus: Path, index_dir: Path, delay: float) -> subprocess.Popen:
-    code = ("import sys; from tests.index_fakes import build_in_subprocess_main as m; "
-            "m(sys.argv[1], sys.argv[2], sys.argv[3])")
-    return subprocess.Popen([sys.executable, "-c", code, str(corpus), str(index_dir), str(delay)],
-                            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    code = (
+        "import sys; from tests.index_fakes import build_in_subprocess_main as m; "
+        "m(sys.argv[1], sys.argv[2], sys.argv[3])"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(corpus), str(index_dir), str(delay)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for_line(proc: subprocess.Popen, needle: str, timeout: float = 60) -> None:
@@ -171,7 +183,7 @@ def test_killed_build_leaves_previous_index_loadable(tmp_path, fake_encoder):
         assert [h.passage.id for h in searcher.search("REVIC")] == before
         assert searcher.manifest.documents == 2
     report = _build(corpus, index_dir, FakeEncoder())
-    assert report.documents == 3 and report.reused > 0   # vectors embedded before the kills were cached
+    assert report.documents == 3 and report.reused > 0  # vectors embedded before the kills were cached
     assert not index_paths(index_dir).temp_dirs()
 
 
@@ -196,7 +208,7 @@ def test_concurrent_builds_serialise_and_leave_a_consistent_index(tmp_path, fake
     outputs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
     reports = [json.loads(out.split("REPORT ", 1)[1]) for out, _ in outputs]
-    assert sorted(r["embedded"] for r in reports) == [0, 0, 16]   # one embedded, the others waited and reused
+    assert sorted(r["embedded"] for r in reports) == [0, 0, 16]  # one embedded, the others waited and reused
     stored = load_store(index_dir)
     assert len(stored.passages) == 16 and not index_paths(index_dir).temp_dirs()
 
@@ -229,10 +241,10 @@ def test_sentences_are_embedded_incrementally(tmp_path, fake_encoder):
     _build(corpus, tmp_path / "index", fake_encoder)
     calls = fake_encoder.calls
     assert _build(corpus, tmp_path / "index", fake_encoder).sentences_embedded == 0
-    assert fake_encoder.calls == calls                       # an unchanged rebuild embeds nothing
+    assert fake_encoder.calls == calls  # an unchanged rebuild embeds nothing
     write_corpus(corpus, m=MULTI.replace("第二句講雪燈籠祭典！", "第二句講茶園體驗！"))
     report = _build(corpus, tmp_path / "index", fake_encoder)
-    assert (report.embedded, report.sentences_embedded) == (1, 1)   # the changed passage and its one new sentence
+    assert (report.embedded, report.sentences_embedded) == (1, 1)  # the changed passage and its one new sentence
     assert fake_encoder.calls - calls == 2
 
 
@@ -253,14 +265,14 @@ def test_adding_and_removing_articles_updates_the_hnsw_graph_instead_of_rebuildi
     _build(corpus, index_dir, fake_encoder, exact_max=10)
     stored = load_store(index_dir)
     assert (stored.dense.size, stored.dense.total) == (85, 85)
-    assert stored.dense.slots[:80].tolist() == list(range(80))       # the first 80 nodes kept their place
-    (corpus / "c.txt").unlink()                                        # 5 of 85 removed: tombstones
+    assert stored.dense.slots[:80].tolist() == list(range(80))  # the first 80 nodes kept their place
+    (corpus / "c.txt").unlink()  # 5 of 85 removed: tombstones
     _build(corpus, index_dir, fake_encoder, exact_max=10)
     stored = load_store(index_dir)
     assert (stored.dense.size, stored.dense.total) == (80, 85)
     searcher = Searcher.open(index_dir, fake_encoder, **open_kwargs())
     hits = searcher.search("第3段丙：地方創生政策第3項措施與預算。", top_k=80, mode="dense")
     assert len(hits) == 80 and all(h.passage.doc_id in ("a", "b") for h in hits)
-    (corpus / "b.txt").unlink()                                        # half removed: rebuilt
+    (corpus / "b.txt").unlink()  # half removed: rebuilt
     _build(corpus, index_dir, fake_encoder, exact_max=10)
     assert (load_store(index_dir).dense.size, load_store(index_dir).dense.total) == (40, 40)

@@ -1,4 +1,5 @@
 """Cleaning: known-answer cases, the real seeds, and idempotence as a property."""
+
 from __future__ import annotations
 
 import re
@@ -70,8 +71,9 @@ def test_seed_articles_have_no_page_furniture(seed_corpus):
 def test_first_sentence_of_article_000_is_one_string(seed_corpus):
     cleaned = clean_text((seed_corpus / "000_52ed3b7e36387b18.txt").read_text(encoding="utf-8"))
     first = cleaned.split("\n\n")[0]
-    assert first.startswith("日本為了解決人口減少、地方經濟萎縮以及人口過度集中在東京等問題，"
-                            "於2014年通過了「城鎮・人口・工作創生法」")
+    assert first.startswith(
+        "日本為了解決人口減少、地方經濟萎縮以及人口過度集中在東京等問題，於2014年通過了「城鎮・人口・工作創生法」"
+    )
     assert first.endswith("打造一億人活躍的強韌社會。")
 
 
@@ -82,8 +84,36 @@ def test_cleaning_the_seeds_is_idempotent(seed_corpus):
 
 
 _pieces = st.sampled_from(
-    ["日本", "地方創生", "人口減", "少", "。", "，", "、", "「", "」", "（", "）", "2014", "年", "ICT", "IT",
-     "Cloud", " ", "\n", "\n\n", "\t", "？", "：", "[1]", "3 / 14", "的", "政策", "1.", "https://x.jp/a"]
+    [
+        "日本",
+        "地方創生",
+        "人口減",
+        "少",
+        "。",
+        "，",
+        "、",
+        "「",
+        "」",
+        "（",
+        "）",
+        "2014",
+        "年",
+        "ICT",
+        "IT",
+        "Cloud",
+        " ",
+        "\n",
+        "\n\n",
+        "\t",
+        "？",
+        "：",
+        "[1]",
+        "3 / 14",
+        "的",
+        "政策",
+        "1.",
+        "https://x.jp/a",
+    ]
 )
 
 

@@ -5,6 +5,7 @@ answered while a rebuild runs - from the old index, then from the new one.
 The server is ``chat.ui.serve`` (the same function ``sousei serve`` calls) on a free local port,
 over a private copy of the seed corpus embedded by the tiny test model.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,8 @@ from tests.reliability_support import make_setup, percentile, run_cli, tiny_mode
 
 CLIENTS = 8
 QUESTIONS_PER_CLIENT = 200
-DEADLINE_SECONDS = 300          # the whole 1,600-question run; a request times out after 60 s
-P95_LIMIT_SECONDS = 10.0        # generous on a shared 2-core machine; the measured value is printed
+DEADLINE_SECONDS = 300  # the whole 1,600-question run; a request times out after 60 s
+P95_LIMIT_SECONDS = 10.0  # generous on a shared 2-core machine; the measured value is printed
 QUESTIONS = (
     "日本希望打造一個多少人活躍的強韌社會？",
     "2021年的地方創生臨時補助金是多少？",
@@ -58,7 +59,7 @@ class Reply:
 def ask_http(client, base: str, question: str) -> Reply:
     """POST /gradio_api/call/ask, then read its event stream to the ``complete`` event."""
     start = time.monotonic()
-    posted = client.post(f"{base}/gradio_api/call/ask", json={"data": [question, []]})   # question, empty chat
+    posted = client.post(f"{base}/gradio_api/call/ask", json={"data": [question, []]})  # question, empty chat
     if posted.status_code != 200:
         return Reply(question, None, f"POST {posted.status_code}: {posted.text[:200]}", start, time.monotonic())
     event_id = posted.json()["event_id"]
@@ -79,7 +80,7 @@ def last_answer(chat: list) -> str:
     for message in reversed(chat or []):
         if message.get("role") == "assistant":
             content = message.get("content")
-            if isinstance(content, list):        # [{"type": "text", "text": ...}]
+            if isinstance(content, list):  # [{"type": "text", "text": ...}]
                 return "".join(part.get("text", "") for part in content if isinstance(part, dict))
             return str(content)
     return ""
@@ -103,8 +104,9 @@ def server(tmp_path_factory):
     app.close()
 
 
-def client_loop(base: str, questions, replies: list, stop: threading.Event | None = None,
-                deadline: float = float("inf")) -> None:
+def client_loop(
+    base: str, questions, replies: list, stop: threading.Event | None = None, deadline: float = float("inf")
+) -> None:
     import httpx
 
     with httpx.Client(timeout=60) as client:
@@ -119,9 +121,19 @@ def test_eight_clients_two_hundred_questions_each(server, record_property):
     _service, base = server
     deadline = time.monotonic() + DEADLINE_SECONDS
     per_client: list[list[Reply]] = [[] for _ in range(CLIENTS)]
-    threads = [threading.Thread(target=client_loop, args=(
-        base, [QUESTIONS[(c + i) % len(QUESTIONS)] for i in range(QUESTIONS_PER_CLIENT)], per_client[c], None,
-        deadline)) for c in range(CLIENTS)]
+    threads = [
+        threading.Thread(
+            target=client_loop,
+            args=(
+                base,
+                [QUESTIONS[(c + i) % len(QUESTIONS)] for i in range(QUESTIONS_PER_CLIENT)],
+                per_client[c],
+                None,
+                deadline,
+            ),
+        )
+        for c in range(CLIENTS)
+    ]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -132,8 +144,10 @@ def test_eight_clients_two_hundred_questions_each(server, record_property):
     errors = [r for r in replies if r.error]
     latencies = [r.seconds for r in replies]
     p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
-    print(f"\n{len(replies)} questions from {CLIENTS} clients in {wall:.1f} s: {len(errors)} errors, "
-          f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
+    print(
+        f"\n{len(replies)} questions from {CLIENTS} clients in {wall:.1f} s: {len(errors)} errors, "
+        f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
+    )
     record_property("questions", len(replies))
     record_property("errors", len(errors))
     record_property("p95_ms", round(p95 * 1000))
@@ -155,8 +169,9 @@ def test_questions_are_answered_during_a_rebuild_old_then_new(server, record_pro
     stop = threading.Event()
     replies: list[Reply] = []
     mix = [NEW_QUESTION, QUESTIONS[1]] * 10_000
-    threads = [threading.Thread(target=client_loop, args=(base, mix, replies, stop, time.monotonic() + 240))
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=client_loop, args=(base, mix, replies, stop, time.monotonic() + 240)) for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     try:
@@ -174,21 +189,26 @@ def test_questions_are_answered_during_a_rebuild_old_then_new(server, record_pro
             thread.join(timeout=120)
     errors = [r for r in replies if r.error]
     assert not errors, errors[:3]
-    new_marker = f'href="#cite:{NEW_DOC}:'     # a citation of the new article
+    new_marker = f'href="#cite:{NEW_DOC}:'  # a citation of the new article
     asked_new = [r for r in replies if r.question == NEW_QUESTION]
     before = [r for r in asked_new if r.end < build_start]
     during = [r for r in replies if r.start > build_start and r.end < build_end]
     after_build = [r for r in asked_new if r.start > build_end]
-    print(f"\nrebuild took {build_end - build_start:.2f} s; {len(during)} questions answered during it; "
-          f"{len(before)} before, {len(after_build)} after (new-article question)")
+    print(
+        f"\nrebuild took {build_end - build_start:.2f} s; {len(during)} questions answered during it; "
+        f"{len(before)} before, {len(after_build)} after (new-article question)"
+    )
     record_property("answered_during_rebuild", len(during))
     assert before and all(new_marker not in r.html for r in before)
     assert after_build and all(new_marker in r.html for r in after_build)
     assert during, "no question was answered while the rebuild ran"
     switched = [new_marker in r.html for r in sorted(asked_new, key=lambda r: r.start)]
     first_new = switched.index(True)
-    late_old = [r for r in sorted(asked_new, key=lambda r: r.start)[first_new:]
-                if new_marker not in r.html and r.start > build_end]
+    late_old = [
+        r
+        for r in sorted(asked_new, key=lambda r: r.start)[first_new:]
+        if new_marker not in r.html and r.start > build_end
+    ]
     assert not late_old, "an answer from the old index came after the rebuild finished"
 
 

@@ -1,4 +1,5 @@
 """DenseIndex: exact below the threshold, HNSW above, same answers, save/load."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -89,20 +90,20 @@ def test_hnsw_update_adds_only_new_vectors_and_never_returns_removed_ones():
     old = _unit(300)
     index = DenseIndex.build(old, exact_max=100)
     assert index.kind == "hnsw" and index.total == 300
-    new = np.concatenate([old[20:], _unit(10, seed=1)])        # rows 0-19 removed, 10 added
+    new = np.concatenate([old[20:], _unit(10, seed=1)])  # rows 0-19 removed, 10 added
     reuse = np.concatenate([np.arange(20, 300), -np.ones(10, np.int64)])
     updated = DenseIndex.update(index, reuse, new, exact_max=100)
-    assert (updated.size, updated.total) == (290, 310)          # 20 tombstones, nothing rebuilt
-    for row in (0, 150, 285):                                   # old and new rows find themselves by row number
+    assert (updated.size, updated.total) == (290, 310)  # 20 tombstones, nothing rebuilt
+    for row in (0, 150, 285):  # old and new rows find themselves by row number
         assert updated.search(new[row], 1)[1].tolist() == [row]
-    _, rows = updated.search(old[5], 290)                       # a removed vector: never returned
+    _, rows = updated.search(old[5], 290)  # a removed vector: never returned
     assert len(rows) == 290 and sorted(rows.tolist()) == list(range(290))
 
 
 def test_hnsw_update_rebuilds_past_the_tombstone_share_and_round_trips(tmp_path):
     old = _unit(300)
     index = DenseIndex.build(old, exact_max=100)
-    reuse = np.arange(100, 300)                                  # a third removed: over the share
+    reuse = np.arange(100, 300)  # a third removed: over the share
     rebuilt = DenseIndex.update(index, reuse, old[100:], exact_max=100)
     assert (rebuilt.size, rebuilt.total) == (200, 200)
     kept = DenseIndex.update(DenseIndex.build(old, exact_max=100), np.arange(10, 300), old[10:], exact_max=100)

@@ -1,4 +1,5 @@
 """Retrieval metrics: hits ignore whitespace, hit@k / MRR@10, per-mode comparison."""
+
 from __future__ import annotations
 
 import pytest
@@ -48,17 +49,24 @@ def test_first_hit_rank():
 
 def test_summarise():
     result = summarise([1, 2, None, 4])
-    assert result == {"hit@1": 0.25, "hit@3": 0.5, "hit@5": 0.75, "mrr@10": round((1 + 0.5 + 0.25) / 4, 4),
-                      "questions": 4}
+    assert result == {
+        "hit@1": 0.25,
+        "hit@3": 0.5,
+        "hit@5": 0.75,
+        "mrr@10": round((1 + 0.5 + 0.25) / 4, 4),
+        "questions": 4,
+    }
     assert summarise([])["questions"] == 0
     assert summarise([11])["mrr@10"] == 0.0
 
 
 def test_evaluate_retrieval_scores_and_negatives():
-    questions = [{"id": "q1", "q": "one", "gold": ["A"], "kind": "keyword"},
-                 {"id": "q2", "q": "two", "gold": ["B", "C"], "kind": "number"},
-                 {"id": "q3", "q": "three", "gold": ["Z"], "kind": "keyword"},
-                 {"id": "n1", "q": "none", "gold": []}]
+    questions = [
+        {"id": "q1", "q": "one", "gold": ["A"], "kind": "keyword"},
+        {"id": "q2", "q": "two", "gold": ["B", "C"], "kind": "number"},
+        {"id": "q3", "q": "three", "gold": ["Z"], "kind": "keyword"},
+        {"id": "n1", "q": "none", "gold": []},
+    ]
     searcher = StubSearcher({"one": ["A x", "y"], "two": ["x", "y", "has C"], "three": ["x"], "none": ["x"]})
     result = evaluate_retrieval(searcher, questions)
     assert (result["hit@1"], result["hit@3"], result["questions"]) == (round(1 / 3, 4), round(2 / 3, 4), 3)

@@ -4,6 +4,7 @@ the web server's own upload endpoint).
 
 No test binds anything but 127.0.0.1: the non-local cases replace ``Blocks.launch`` with a recorder.
 """
+
 from __future__ import annotations
 
 import logging
@@ -63,7 +64,7 @@ def test_gradio_environment_cannot_widen_the_default(built, launches, monkeypatc
 
 
 def test_an_address_not_of_this_machine_is_one_clear_line(built, launches):
-    result = run_cli(built.argv("serve", "--host", "192.0.2.20"))       # TEST-NET-1: never local
+    result = run_cli(built.argv("serve", "--host", "192.0.2.20"))  # TEST-NET-1: never local
     assert result.code == 1 and TRACEBACK not in result.err
     assert "192.0.2.20" in result.err and "--host" in result.err
     assert not launches
@@ -77,7 +78,7 @@ def test_another_address_is_explicit_and_logged(built, launches, caplog, host):
     assert launches[0]["server_name"] == host
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert any(host in message and "other machines" in message for message in warnings), warnings
-    assert host in result.err                          # the person starting it sees it too
+    assert host in result.err  # the person starting it sees it too
 
 
 @pytest.mark.parametrize("host", ["localhost", "::1"])
@@ -100,9 +101,15 @@ def test_real_serve_process_listens_on_loopback_only(built):
     import psutil
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chat.cli", "serve", "--port", str(port), *built.options()],
-                            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chat.cli", "serve", "--port", str(port), *built.options()],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
+
         def listening():
             assert proc.poll() is None, proc.stderr.read()
             return [c for c in psutil.Process(proc.pid).net_connections(kind="inet") if c.status == "LISTEN"]

@@ -1,4 +1,5 @@
 """ingest.fileio: the one atomic writer, hasher and JSON-lines reader."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,7 +41,7 @@ def test_atomic_write_takes_any_binary_writer(tmp_path):
 
 
 def test_temp_glob_matches_what_a_killed_write_leaves(tmp_path):
-    leftover = tmp_path / ".v.npz.k1ll3d.tmp"          # mkstemp(prefix=".v.npz.", suffix=".tmp")
+    leftover = tmp_path / ".v.npz.k1ll3d.tmp"  # mkstemp(prefix=".v.npz.", suffix=".tmp")
     leftover.write_bytes(b"half")
     (tmp_path / "v.npz").write_bytes(b"kept")
     assert list(tmp_path.glob(TEMP_GLOB)) == [leftover]
@@ -48,7 +49,7 @@ def test_temp_glob_matches_what_a_killed_write_leaves(tmp_path):
 
 def test_hashes(tmp_path):
     data = "地方創生".encode()
-    (tmp_path / "f").write_bytes(data * 300_000)           # more than one 1 MB block
+    (tmp_path / "f").write_bytes(data * 300_000)  # more than one 1 MB block
     assert sha256_hex("地方創生") == sha256_hex(data) == hashlib.sha256(data).hexdigest()
     assert sha256_file(tmp_path / "f") == hashlib.sha256(data * 300_000).hexdigest()
 

@@ -1,4 +1,5 @@
 """Follow-up questions (chat.followup), `sousei ask --previous`, feedback and trash/restore in the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -15,14 +16,18 @@ from tests.fakes import FakeEncoder
 PREVIOUS = "2020年地方創生臨時補助金的預算有多少？"
 
 
-@pytest.mark.parametrize("question", ["那2021年呢？", "它的全名是什麼？", "還有哪些？", "為什麼？", "分別是哪些？",
-                                      "區域別呢？", "What about 2021?"])
+@pytest.mark.parametrize(
+    "question",
+    ["那2021年呢？", "它的全名是什麼？", "還有哪些？", "為什麼？", "分別是哪些？", "區域別呢？", "What about 2021?"],
+)
 def test_short_questions_without_a_subject_are_follow_ups(question):
     assert is_follow_up(question)
 
 
-@pytest.mark.parametrize("question", ["日本的地方創生臨時補助金在2021年的預算是多少？",
-                                      "處方箋和藥劑可以運用哪些方式配送到偏遠地區？", "", "？？"])
+@pytest.mark.parametrize(
+    "question",
+    ["日本的地方創生臨時補助金在2021年的預算是多少？", "處方箋和藥劑可以運用哪些方式配送到偏遠地區？", "", "？？"],
+)
 def test_questions_with_their_own_subject_are_not(question):
     assert not is_follow_up(question)
 
@@ -30,8 +35,8 @@ def test_questions_with_their_own_subject_are_not(question):
 def test_follow_up_carries_previous_terms_as_written_and_replaces_the_year():
     query = resolve("那2021年呢？", PREVIOUS)
     assert query.follow_up and query.searched.endswith("那2021年呢？")
-    assert "臨時補助金" in query.searched           # Traditional, as the user wrote it
-    assert "2020" not in query.searched             # the follow-up's year replaces the previous one
+    assert "臨時補助金" in query.searched  # Traditional, as the user wrote it
+    assert "2020" not in query.searched  # the follow-up's year replaces the previous one
 
 
 def test_carried_terms_are_few_and_skip_what_the_follow_up_names():
@@ -77,9 +82,18 @@ def cli(service, *args):
 @pytest.fixture
 def fake_cli(monkeypatch, setup):
     """The CLI with the fake encoder (no model load)."""
-    monkeypatch.setattr("chat.cli._service", lambda args: Service.with_encoder(
-        Config.load(corpus_dir=getattr(args, "corpus", None), index_dir=getattr(args, "index", None),
-                    feedback=getattr(args, "feedback", None)), FakeEncoder(), say=lambda _m: None))
+    monkeypatch.setattr(
+        "chat.cli._service",
+        lambda args: Service.with_encoder(
+            Config.load(
+                corpus_dir=getattr(args, "corpus", None),
+                index_dir=getattr(args, "index", None),
+                feedback=getattr(args, "feedback", None),
+            ),
+            FakeEncoder(),
+            say=lambda _m: None,
+        ),
+    )
     return setup
 
 
@@ -101,8 +115,10 @@ def test_feedback_is_recorded_and_listed_as_json(fake_cli, capsys):
     fake_cli.record_feedback("問題二", [], "up")
     assert cli(fake_cli, "feedback", "--json") == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(e["question"], e["vote"], e["passages"]) for e in lines] == [("問題一", "down", ["b:1", "b:2"]),
-                                                                          ("問題二", "up", [])]
+    assert [(e["question"], e["vote"], e["passages"]) for e in lines] == [
+        ("問題一", "down", ["b:1", "b:2"]),
+        ("問題二", "up", []),
+    ]
     assert all("T" in e["time"] for e in lines)
     assert fake_cli.config.feedback_file == fake_cli.config.index_dir.parent / "feedback.jsonl"
 
@@ -149,10 +165,19 @@ def test_followup_eval_script_scores_dialogues(setup, tmp_path):
 
     dialogues = tmp_path / "d.jsonl"
     rows = [
-        {"id": "t1", "split": "test", "turns": [{"q": "地方創生臨時補助金的預算在2020年有多少？", "gold": ["3兆日圓"]},
-                                                 {"q": "2021年的呢？", "gold": ["3兆日圓"]}]},
-        {"id": "t2", "split": "train", "turns": [{"q": "夕張市發電多少？", "gold": ["不存在的句子"]},
-                                                  {"q": "那呢？", "gold": ["不存在的句子"]}]},
+        {
+            "id": "t1",
+            "split": "test",
+            "turns": [
+                {"q": "地方創生臨時補助金的預算在2020年有多少？", "gold": ["3兆日圓"]},
+                {"q": "2021年的呢？", "gold": ["3兆日圓"]},
+            ],
+        },
+        {
+            "id": "t2",
+            "split": "train",
+            "turns": [{"q": "夕張市發電多少？", "gold": ["不存在的句子"]}, {"q": "那呢？", "gold": ["不存在的句子"]}],
+        },
     ]
     dialogues.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     result = run(dialogues, "test", setup)

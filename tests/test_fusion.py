@@ -1,4 +1,5 @@
 """Fusion functions: normalisation, rank fusion, weighted sums, exact-term boost."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -59,14 +60,17 @@ def test_weighted_sum_alpha_extremes():
     assert weighted_sum(dense, bm25, 0.0).argmax() == 1
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("2012年只有多少%？2.3%", ["2012", "2.3%"]),
-    ("REVIC是什麼機構？", ["revic"]),
-    ("ＲＥＶＩＣ", ["revic"]),
-    ("How many concepts are in the 20 policy?", ["concepts", "20", "policy"]),
-    ("地方創生", []),
-    ("MyNaPoint", ["mynapoint"]),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("2012年只有多少%？2.3%", ["2012", "2.3%"]),
+        ("REVIC是什麼機構？", ["revic"]),
+        ("ＲＥＶＩＣ", ["revic"]),
+        ("How many concepts are in the 20 policy?", ["concepts", "20", "policy"]),
+        ("地方創生", []),
+        ("MyNaPoint", ["mynapoint"]),
+    ],
+)
 def test_exact_terms(query, expected):
     assert exact_terms(query) == expected
 
@@ -108,9 +112,9 @@ def test_sentence_rerank_reorders_the_top_by_the_best_sentence_and_keeps_it_abov
 
     fused = np.array([1.0, 0.9, 0.5, 0.0])
     top = np.array([0, 1])
-    best = np.array([0.80, 0.95])                 # passage 1 has the sentence that matches
+    best = np.array([0.80, 0.95])  # passage 1 has the sentence that matches
     out = sentence_rerank(fused, best, top, weight=0.3)
-    assert out[0] == 1.0 and out[1] == 0.3         # minmax(fused[top]) + 0.3 * minmax(best)
+    assert out[0] == 1.0 and out[1] == 0.3  # minmax(fused[top]) + 0.3 * minmax(best)
     assert sorted(range(4), key=lambda i: -out[i])[:2] == [0, 1]
     out = sentence_rerank(fused, best, top, weight=2.0)
-    assert sorted(range(4), key=lambda i: -out[i]) == [1, 0, 2, 3]   # the rest stays below the top
+    assert sorted(range(4), key=lambda i: -out[i]) == [1, 0, 2, 3]  # the rest stays below the top

@@ -1,6 +1,7 @@
 """Issue 14: hostile environments and inputs around the index. Read-only and full disks (real
 mounts in a private mount namespace), reading without locks, questions that never wait for a
 rebuild, the batch CLI's bad lines, and control characters / long titles in text output."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -64,7 +65,7 @@ def test_a_question_is_answered_while_a_build_holds_every_lock(world):
 
     paths = index_paths(world.index)
     build_lock, swap_lock = FileLock(str(paths.build_lock)), FileLock(str(paths.swap_lock))
-    with build_lock, swap_lock:            # as a running `sousei build` in its swap would
+    with build_lock, swap_lock:  # as a running `sousei build` in its swap would
         start = time.monotonic()
         result = run_cli(world.argv("ask", QUESTION, "--json"))
         took = time.monotonic() - start
@@ -81,8 +82,9 @@ def test_service_questions_never_wait_for_its_own_rebuild(tmp_path, monkeypatch)
 
     corpus = tmp_path / "corpus"
     hf.write_article(corpus, "a.txt")
-    service = Service(Config.load(corpus_dir=corpus, index_dir=tmp_path / "index"), say=lambda _m: None,
-                      _encoder=FakeEncoder())
+    service = Service(
+        Config.load(corpus_dir=corpus, index_dir=tmp_path / "index"), say=lambda _m: None, _encoder=FakeEncoder()
+    )
     service.build()
     entered, release = threading.Event(), threading.Event()
     real = ingest.pipeline.ingest_corpus
@@ -147,7 +149,7 @@ def test_a_build_removes_leftovers_of_killed_builds(tmp_path):
     stale_read = paths.cache / "reads" / ".tmp-killed.json"
     stale_read.write_bytes(b"half")
     killed_writes = [paths.cache / "embeddings" / ".0123abcd.npz.k1ll3d.tmp", paths.cache / "reads" / ".k3y.json.x.tmp"]
-    for path in killed_writes:            # what ingest.fileio.atomic_write leaves when killed mid-write
+    for path in killed_writes:  # what ingest.fileio.atomic_write leaves when killed mid-write
         path.write_bytes(b"half")
     stale_dir = paths.new_temp_dir()
     build_index(corpus, index, FakeEncoder())
@@ -163,11 +165,19 @@ needs_mounts = pytest.mark.skipif(not env.namespaces_available(), reason="needs 
 def test_read_only_index_answers_and_a_build_there_is_one_message(world):
     for lock in world.index.parent.glob("*.lock"):
         lock.unlink()
-    report = env.in_namespace({"kind": "read_only", "state": str(world.index.parent), "corpus": str(world.corpus),
-                               "commands": {"ask": world.argv("ask", QUESTION, "--json"),
-                                            "text": world.argv("ask", QUESTION),
-                                            "articles": world.argv("articles", "--json"),
-                                            "build": world.argv("build", "--json")}})
+    report = env.in_namespace(
+        {
+            "kind": "read_only",
+            "state": str(world.index.parent),
+            "corpus": str(world.corpus),
+            "commands": {
+                "ask": world.argv("ask", QUESTION, "--json"),
+                "text": world.argv("ask", QUESTION),
+                "articles": world.argv("articles", "--json"),
+                "build": world.argv("build", "--json"),
+            },
+        }
+    )
     results = report["results"]
     for name in ("ask", "text", "articles"):
         assert results[name]["code"] == 0 and TRACEBACK not in results[name]["err"], results[name]
@@ -184,13 +194,20 @@ def test_full_disk_add_leaves_corpus_and_index_as_they_were(world, tmp_path):
     small = tmp_path / "small"
     moved = dataclasses.replace(world, index=small / world.index.parent.name / world.index.name)
     new = hf.write_article(tmp_path / "uploads", "new.txt", "北海道夕張市的雪融發電計畫，" * 400 + "。")
-    report = env.in_namespace({"kind": "full_disk", "state": str(world.index.parent), "corpus": str(world.corpus),
-                               "mount_at": str(small), "slack_bytes": 16 * 1024,
-                               "commands": {"add": moved.argv("add", str(new), "--json")}})
+    report = env.in_namespace(
+        {
+            "kind": "full_disk",
+            "state": str(world.index.parent),
+            "corpus": str(world.corpus),
+            "mount_at": str(small),
+            "slack_bytes": 16 * 1024,
+            "commands": {"add": moved.argv("add", str(new), "--json")},
+        }
+    )
     add = report["results"]["add"]
     assert add["code"] == 1 and TRACEBACK not in add["err"], add
     assert "No space left on device" in add["err"] and str(small) in add["err"], add["err"]
-    assert report["after"]["corpus"] == report["before"]["corpus"]          # the new file was withdrawn
+    assert report["after"]["corpus"] == report["before"]["corpus"]  # the new file was withdrawn
     index_name = world.index.name
     old = {k: v for k, v in report["before"]["state"].items() if k.startswith(index_name + "/")}
     assert {k: v for k, v in report["after"]["state"].items() if k.startswith(index_name + "/")} == old
@@ -201,9 +218,17 @@ def test_full_disk_add_leaves_corpus_and_index_as_they_were(world, tmp_path):
 
 
 def test_batch_bad_lines_get_error_objects_and_the_batch_goes_on(world, tmp_path):
-    lines = [json.dumps({"id": "ok1", "q": "地方創生"}), "{not json", json.dumps({"id": "null", "q": None}),
-             json.dumps({"id": "list", "q": ["a", "b"]}), json.dumps({"id": "num", "q": 5}), "[1, 2]",
-             json.dumps({"id": "noq"}), "[" * 50_000 + "]" * 50_000, json.dumps({"id": "ok2", "q": "關係人口"})]
+    lines = [
+        json.dumps({"id": "ok1", "q": "地方創生"}),
+        "{not json",
+        json.dumps({"id": "null", "q": None}),
+        json.dumps({"id": "list", "q": ["a", "b"]}),
+        json.dumps({"id": "num", "q": 5}),
+        "[1, 2]",
+        json.dumps({"id": "noq"}),
+        "[" * 50_000 + "]" * 50_000,
+        json.dumps({"id": "ok2", "q": "關係人口"}),
+    ]
     batch = tmp_path / "batch.jsonl"
     batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run_cli(world.argv("ask", "--batch", str(batch), "--json"))
@@ -228,8 +253,9 @@ def test_batch_reads_stdin_with_a_dash(world, monkeypatch):
 
 def test_non_utf8_batch_is_one_clear_message(world, tmp_path):
     batch = tmp_path / "big5.jsonl"
-    batch.write_bytes(json.dumps({"id": 1, "q": "地方創生"}).encode() + b"\n"
-                      + '{"id": 2, "q": "地方創生"}'.encode("cp950") + b"\n")
+    batch.write_bytes(
+        json.dumps({"id": 1, "q": "地方創生"}).encode() + b"\n" + '{"id": 2, "q": "地方創生"}'.encode("cp950") + b"\n"
+    )
     result = run_cli(world.argv("ask", "--batch", str(batch), "--json"))
     assert_clean_failure(result, "big5.jsonl:2", "not UTF-8")
     assert result.out == ""
@@ -251,8 +277,9 @@ def test_text_output_escapes_control_characters_from_titles(tmp_path):
 
     title = "\x1b]0;pwned\x07Fake\r\x1b[2J" + "長" * 2_000_000
     passage = Passage(id="p", doc_id="d", title=title, paragraph=1, page=None, start=0, end=4, text="地方\x1b[31m創生")
-    answer = Answer(question="q", found=False, quotes=(), hits=(Hit(passage=passage, score=1.0, rank=1),), message=None,
-                    terms=())
+    answer = Answer(
+        question="q", found=False, quotes=(), hits=(Hit(passage=passage, score=1.0, rank=1),), message=None, terms=()
+    )
     text = answer_to_text(answer)
     assert "\x1b" not in text and "\x07" not in text and "\r" not in text
     assert "\\x1b]0;pwned\\x07Fake" in text and len(text) < 1000

@@ -1,6 +1,7 @@
 """Issue 14: hostile article files. Each is built here (small, in tmp_path) and must be refused by
 name with the limit or the reason, by a loader process whose peak memory stays bounded; one bad
 file never stops a build (the other articles are indexed); a refused ``add`` changes nothing."""
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,7 @@ from tests.reliability_support import (
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 SEED_IDS = {"000_52ed3b7e36387b18", "001_4942e598eceb2bee"}
-CHILD_RSS_MB = 300        # every refusal below happens in a loader process smaller than this
+CHILD_RSS_MB = 300  # every refusal below happens in a loader process smaller than this
 
 # (writer, text every refusal must contain) - the limit's settings name, or the reason
 HOSTILE = {
@@ -89,9 +90,9 @@ def test_hostile_file_is_refused_by_name_with_its_limit_in_a_small_child(hostile
 
 
 def test_a_loader_over_its_time_limit_is_killed_and_the_next_file_is_read(tmp_path):
-    slow = hf.write_docx_grid_span(tmp_path, "100000000")      # python-docx: minutes, linear in the span
+    slow = hf.write_docx_grid_span(tmp_path, "100000000")  # python-docx: minutes, linear in the span
     good = mf.write_docx(tmp_path)
-    limits = LoadLimits(load_seconds=3.0, docx_grid_span=10**9)    # pre-check off: the time limit must act
+    limits = LoadLimits(load_seconds=3.0, docx_grid_span=10**9)  # pre-check off: the time limit must act
     with Reader(limits) as reader:
         start = time.monotonic()
         refused = reader.read(slow, slow.name)
@@ -103,7 +104,7 @@ def test_a_loader_over_its_time_limit_is_killed_and_the_next_file_is_read(tmp_pa
 
 
 def test_a_loader_over_its_memory_limit_is_refused_and_stays_under_it(tmp_path):
-    bomb = hf.write_docx_zero_image(tmp_path, 600)          # python-docx reads the whole 600 MB part
+    bomb = hf.write_docx_zero_image(tmp_path, 600)  # python-docx reads the whole 600 MB part
     limits = LoadLimits(load_memory_mb=400, docx_unzipped_mb=10**6, docx_zip_ratio=10**9)
     with Reader(limits) as reader:
         outcome = reader.read(bomb, bomb.name)
@@ -121,11 +122,11 @@ def test_outcomes_are_cached_by_content_so_a_rebuild_pays_nothing_again(tmp_path
         first = [reader.read(p, p.name) for p in (bomb, good)]
     with Reader(cache_dir=cache) as reader:
         second = [reader.read(p, p.name) for p in (bomb, good)]
-        assert reader._proc is None                 # no loader process was needed
+        assert reader._proc is None  # no loader process was needed
     assert first[0].refusal and second[0].cached and "remembered" in second[0].refusal
     assert second[0].refusal.startswith(bomb.name) and "pdf_pages" in second[0].refusal
     assert second[1].cached and second[1].raw.pages == first[1].raw.pages
-    good.write_bytes(mf.BIG5_TEXT.encode("cp950") * 2)      # changed bytes: read again
+    good.write_bytes(mf.BIG5_TEXT.encode("cp950") * 2)  # changed bytes: read again
     with Reader(cache_dir=cache) as reader:
         third = reader.read(good, good.name)
     assert not third.cached and third.refusal is None
@@ -227,18 +228,19 @@ def test_a_build_over_a_hostile_corpus_indexes_the_rest_and_names_every_bad_file
     for name in expected:
         assert name in text, (name, text)
     for stem, title in titles.items():
-        if title is None:                          # a bad sidecar: named in a warning, the article indexed
+        if title is None:  # a bad sidecar: named in a warning, the article indexed
             assert f"{stem}.txt.meta.json" in text, (stem, text)
     assert "café" in text and "Unicode normalisation" in text
     articles = {row["doc_id"]: row for row in read_jsonl(index / "articles.jsonl")}
     assert SEED_IDS | set(titles) <= set(articles)
     assert {"bom": "有BOM的標題", "big5": "大五碼標題地方創生"} == {
-        stem: articles[stem]["meta"]["title"] for stem, title in titles.items() if title}
+        stem: articles[stem]["meta"]["title"] for stem, title in titles.items() if title
+    }
     assert sum(1 for doc_id in articles if unicodedata.normalize("NFC", doc_id) == "café") == 1
     assert not set(articles) & {Path(name).stem for name in expected}
     assert "hunter2" not in (index / "passages.jsonl").read_text(encoding="utf-8")
     start = time.monotonic()
-    again = build_index(corpus, index, FakeEncoder())       # refusals remembered, nothing re-parsed
+    again = build_index(corpus, index, FakeEncoder())  # refusals remembered, nothing re-parsed
     assert time.monotonic() - start < max(5.0, first)
     assert again.documents == report.documents and "remembered" in "\n".join(again.warnings)
     assert first < 60
@@ -277,8 +279,17 @@ def _refused_add(world, path: Path, *needles: str):
     return result
 
 
-@pytest.mark.parametrize("case", ["docx_zero_image", "docx_vmerge_first_row", "pdf_99000_repeated_pages",
-                                  "html_40k_paragraphs", "txt_150k_lines", "docx_deflate64"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "docx_zero_image",
+        "docx_vmerge_first_row",
+        "pdf_99000_repeated_pages",
+        "html_40k_paragraphs",
+        "txt_150k_lines",
+        "docx_deflate64",
+    ],
+)
 def test_add_of_a_hostile_file_is_refused_and_changes_nothing(world, hostile_dir, case):
     path = _path_of(hostile_dir, case)
     _refused_add(world, path, path.name, HOSTILE[case][1], "Nothing was added")

@@ -7,6 +7,7 @@ Most kills use :class:`tests.reliability_support.ForkRunner` (a real child proce
 call, without paying the interpreter start-up each time); the slow test also kills the literal
 ``python -m chat.cli build``. Set ``SOUSEI_KILL_SEED`` to replay a sequence of kill moments.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 MIN_KILLS = 20
 MAX_ATTEMPTS = 45
-WRITE_WINDOW = 0.25       # seconds after the temporary index directory appears (write + swap take less)
+WRITE_WINDOW = 0.25  # seconds after the temporary index directory appears (write + swap take less)
 EXTRA_NAME = "yubari.txt"
 EXTRA_ARTICLE = """夕張市雪融發電計畫
 
@@ -57,8 +58,9 @@ QUESTIONS = PROBE_QUESTIONS + ("夕張市的雪融發電每年發電多少？",)
 
 def comparable(answer_list: list[dict]) -> list[dict]:
     """Answers without scores (re-embedding may move a score in its 7th decimal)."""
-    return [{**a, "passages": [{k: v for k, v in p.items() if k != "score"} for p in a["passages"]]}
-            for a in answer_list]
+    return [
+        {**a, "passages": [{k: v for k, v in p.items() if k != "score"} for p in a["passages"]]} for a in answer_list
+    ]
 
 
 @dataclass
@@ -67,7 +69,7 @@ class States:
 
     setup: Setup
     encoder: Encoder
-    reference: dict[str, list[dict]] = field(default_factory=dict)   # "base" / "extra" -> answers
+    reference: dict[str, list[dict]] = field(default_factory=dict)  # "base" / "extra" -> answers
     doc_ids: dict[str, set[str]] = field(default_factory=dict)
 
     def write_corpus(self, state: str) -> None:
@@ -92,19 +94,19 @@ class States:
 def states(tmp_path_factory) -> States:
     from index.model.sbert import load_encoder
 
-    small = tmp_path_factory.mktemp("small-corpus")      # the smaller seed article: shorter builds, more kills
+    small = tmp_path_factory.mktemp("small-corpus")  # the smaller seed article: shorter builds, more kills
     for name in ("000_52ed3b7e36387b18.txt", "000_52ed3b7e36387b18.txt.meta.json"):
         shutil.copyfile(SEED_CORPUS / name, small / name)
     setup = make_setup(tmp_path_factory.mktemp("interrupted"), tiny_model(tmp_path_factory), corpus_from=small)
     encoder = load_encoder(str(setup.model), setup.model_cache)
     result = States(setup, encoder)
-    for state in ("extra", "base"):            # ends on "base"; the embedding cache then holds both
+    for state in ("extra", "base"):  # ends on "base"; the embedding cache then holds both
         result.write_corpus(state)
         assert run_cli(setup.argv("build", "--json")).code == 0
         searcher = Searcher.open(setup.index, encoder)
         result.doc_ids[state] = {a.doc_id for a in searcher.articles()}
         result.reference[state] = comparable(answers(searcher, QUESTIONS))
-    assert result.reference["base"] != result.reference["extra"]     # the states can be told apart
+    assert result.reference["base"] != result.reference["extra"]  # the states can be told apart
     return result
 
 
@@ -147,28 +149,47 @@ def test_kills_at_random_moments_leave_a_complete_index(states, runner, record_p
     lock = index_paths(setup.index).build_lock
     total, locked_part = calibrate(runner, states)
     current = states.observe()
-    kills, completed, seen = 0, 0, {"temp_dir": 0, "backup": 0, "state_changed": 0, "cold_cache": 0,
-                                 "phase_any": 0, "phase_build": 0, "phase_write": 0}
+    kills, completed, seen = (
+        0,
+        0,
+        {
+            "temp_dir": 0,
+            "backup": 0,
+            "state_changed": 0,
+            "cold_cache": 0,
+            "phase_any": 0,
+            "phase_build": 0,
+            "phase_write": 0,
+        },
+    )
     for attempt in range(MAX_ATTEMPTS):
         if kills >= MIN_KILLS:
             break
         target = "extra" if current == "base" else "base"
         states.write_corpus(target)
-        if attempt % 4 == 3:                  # now and then a cold embedding cache: kills land while embedding
+        if attempt % 4 == 3:  # now and then a cold embedding cache: kills land while embedding
             shutil.rmtree(setup.index.parent / f"{setup.index.name}.cache", ignore_errors=True)
             seen["cold_cache"] += 1
         pid, log = runner.start(setup.argv("build", "--json"))
         moment = rng.random()
         if moment < 0.25:
-            time.sleep(rng.uniform(0, total))                         # anywhere in the process's life
+            time.sleep(rng.uniform(0, total))  # anywhere in the process's life
         elif moment < 0.65:
-            wait_until(lambda: holds_open(pid, lock) or not alive(pid),  # noqa: B023 (waited for inside this iteration)
-                       timeout=120, interval=0.002, what="the build lock")
-            time.sleep(rng.uniform(0, locked_part))                   # somewhere inside the build
+            wait_until(
+                lambda: holds_open(pid, lock) or not alive(pid),  # noqa: B023 (waited for inside this iteration)
+                timeout=120,
+                interval=0.002,
+                what="the build lock",
+            )
+            time.sleep(rng.uniform(0, locked_part))  # somewhere inside the build
         else:
-            wait_until(lambda: index_paths(setup.index).temp_dirs() or not alive(pid),  # noqa: B023 (waited for inside this iteration)
-                       timeout=120, interval=0.001, what="the new index being written")
-            time.sleep(rng.uniform(0, WRITE_WINDOW))                  # while writing / swapping the new index
+            wait_until(
+                lambda: index_paths(setup.index).temp_dirs() or not alive(pid),  # noqa: B023 (waited for inside this iteration)
+                timeout=120,
+                interval=0.001,
+                what="the new index being written",
+            )
+            time.sleep(rng.uniform(0, WRITE_WINDOW))  # while writing / swapping the new index
         seen["phase_" + ("any" if moment < 0.25 else "build" if moment < 0.65 else "write")] += 1
         if alive(pid):
             os.kill(pid, 9)
@@ -181,7 +202,7 @@ def test_kills_at_random_moments_leave_a_complete_index(states, runner, record_p
         left = leftovers(setup.index)
         seen["temp_dir"] += left["temp_dir"]
         seen["backup"] += left["backup"]
-        state = states.observe()                  # loads (recovering a half-done swap) and answers
+        state = states.observe()  # loads (recovering a half-done swap) and answers
         assert state in (current, target)
         if code == 0:
             assert state == target
@@ -189,12 +210,14 @@ def test_kills_at_random_moments_leave_a_complete_index(states, runner, record_p
         current = state
     record_property("kill_seed", seed)
     record_property("kills", kills)
-    print(f"\nkill seed {seed}: {kills} kills survived, {completed} builds finished first, "
-          f"leftovers seen {seen}, build {total:.2f} s ({locked_part:.2f} s holding the lock)")
+    print(
+        f"\nkill seed {seed}: {kills} kills survived, {completed} builds finished first, "
+        f"leftovers seen {seen}, build {total:.2f} s ({locked_part:.2f} s holding the lock)"
+    )
     assert kills >= MIN_KILLS, f"only {kills} kills in {MAX_ATTEMPTS} attempts (seed {seed})"
 
     states.write_corpus(current)
-    report = build_index(setup.corpus, setup.index, states.encoder, lock_timeout=5)   # stale lock: no wait
+    report = build_index(setup.corpus, setup.index, states.encoder, lock_timeout=5)  # stale lock: no wait
     assert report.documents == len(states.doc_ids[current])
     assert not index_paths(setup.index).temp_dirs() and not index_paths(setup.index).backup.exists()
     assert states.observe() == current
@@ -207,12 +230,12 @@ def test_lock_left_by_a_killed_build_does_not_block(states, runner):
     wait_until(lambda: holds_open(pid, lock), timeout=120, interval=0.002, what="the build lock")
     os.kill(pid, 9)
     assert runner.wait(pid) == -9
-    assert lock.exists()                                   # the lock file stays; the kernel released the lock
+    assert lock.exists()  # the lock file stays; the kernel released the lock
     start = time.monotonic()
     report = build_index(setup.corpus, setup.index, states.encoder, lock_timeout=2)
     assert time.monotonic() - start < 60
     assert report.documents in {len(ids) for ids in states.doc_ids.values()}
-    result = run_cli(setup.argv("build", "--json"))       # and through the CLI
+    result = run_cli(setup.argv("build", "--json"))  # and through the CLI
     assert result.code == 0, result.err
 
 
@@ -238,15 +261,19 @@ def test_two_builds_at_once_one_killed(states, runner):
         states.write_corpus(target)
         first, _ = runner.start(setup.argv("build", "--json"))
         second, log = runner.start(setup.argv("build", "--json"))
-        wait_until(lambda: holds_open(first, lock) or holds_open(second, lock),  # noqa: B023 (waited for inside this iteration)
-                   timeout=120, interval=0.002, what="a build holding the lock")
+        wait_until(
+            lambda: holds_open(first, lock) or holds_open(second, lock),  # noqa: B023 (waited for inside this iteration)
+            timeout=120,
+            interval=0.002,
+            what="a build holding the lock",
+        )
         time.sleep(rng.uniform(0, 0.5))
         victim, survivor = rng.sample([first, second], 2)
         if Path(f"/proc/{victim}").exists():
             os.kill(victim, 9)
         runner.wait(victim)
         assert runner.wait(survivor) == 0, log.read_text()
-        assert states.observe() == target          # the survivor finished the new state
+        assert states.observe() == target  # the survivor finished the new state
 
 
 @pytest.mark.slow
@@ -260,8 +287,12 @@ def test_killing_the_real_cli_process(states):
         target = "extra" if current == "base" else "base"
         states.write_corpus(target)
         proc = cli_subprocess(setup, "build", stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
-        wait_until(lambda: holds_open(proc.pid, lock) or proc.poll() is not None,  # noqa: B023 (waited for inside this iteration)
-                   timeout=300, interval=0.002, what="the build lock")
+        wait_until(
+            lambda: holds_open(proc.pid, lock) or proc.poll() is not None,  # noqa: B023 (waited for inside this iteration)
+            timeout=300,
+            interval=0.002,
+            what="the build lock",
+        )
         time.sleep(rng.uniform(0, 0.8))
         killed = kill_hard(proc)
         assert killed or proc.returncode == 0

@@ -1,4 +1,5 @@
 """Corpus management: safe names, adding files (validated, atomic, inside the corpus), removal."""
+
 from __future__ import annotations
 
 import os

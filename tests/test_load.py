@@ -1,4 +1,5 @@
 """Loader tests: every format and encoding, and the bad files, on fixtures built here."""
+
 from __future__ import annotations
 
 import hashlib
@@ -91,7 +92,7 @@ def test_pdf_without_text_layer_says_no_ocr(tmp_path):
 def test_pdf_with_damaged_body(tmp_path):
     data = mf.pdf_bytes([[mf.PDF_PAGE1], [mf.PDF_PAGE2]])
     middle = len(data) // 2
-    path = mf.write_bytes(tmp_path, "damaged.pdf", data[:middle] + b"\x13garbage" * 50 + data[middle + 400:])
+    path = mf.write_bytes(tmp_path, "damaged.pdf", data[:middle] + b"\x13garbage" * 50 + data[middle + 400 :])
     assert_load_error(path, "PDF")
 
 
@@ -127,7 +128,7 @@ def test_short_gb18030_text(word):
 def _seed_windows(width: int, limit: int) -> list[str]:
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
     runs = re.findall(rf"[\u4e00-\u9fff，。、「」]{{{width},}}", text)
-    windows = [run[i:i + width] for run in runs for i in range(0, len(run) - width + 1, width)]
+    windows = [run[i : i + width] for run in runs for i in range(0, len(run) - width + 1, width)]
     return windows[:limit]
 
 

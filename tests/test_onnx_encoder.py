@@ -1,5 +1,6 @@
 """index.model.onnx / factory: the ONNX export encodes like sentence-transformers, for the default
 model and for any BERT / XLM-R sentence-transformers model, and indexes are interchangeable."""
+
 from __future__ import annotations
 
 import json
@@ -20,20 +21,41 @@ ROOT = Path(__file__).resolve().parent.parent
 
 TEXTS = [
     # Traditional Chinese
-    "2021年的地方創生臨時補助金是多少？", "地方創生的核心概念是什麼", "關係人口如何幫助偏鄉？",
-    "日本總務省推動的ICT政策有哪些成果？", "地域未來構想20包含二十個構想。", "人口減少與東京一極集中的問題",
-    "RESAS 是什麼系統？", "3密", "城鄉差距", "地方創生推動計畫自2019年起實施，整合各部會資源，協助地方發展特色產業。",
+    "2021年的地方創生臨時補助金是多少？",
+    "地方創生的核心概念是什麼",
+    "關係人口如何幫助偏鄉？",
+    "日本總務省推動的ICT政策有哪些成果？",
+    "地域未來構想20包含二十個構想。",
+    "人口減少與東京一極集中的問題",
+    "RESAS 是什麼系統？",
+    "3密",
+    "城鄉差距",
+    "地方創生推動計畫自2019年起實施，整合各部會資源，協助地方發展特色產業。",
     # Simplified Chinese
-    "地方创生的核心概念是什么", "日本的数字田园都市国家构想", "乡村振兴与人口外流", "远程办公让年轻人回到家乡",
+    "地方创生的核心概念是什么",
+    "日本的数字田园都市国家构想",
+    "乡村振兴与人口外流",
+    "远程办公让年轻人回到家乡",
     # English
-    "How many concepts are in the Regional Future Vision 20 policy?", "What is regional revitalization?",
-    "Tokyo", "ICT", "The Ministry of Internal Affairs and Communications funded broadband in rural towns.",
-    "a", "What did the 2021 temporary grant pay for, and who received it?",
+    "How many concepts are in the Regional Future Vision 20 policy?",
+    "What is regional revitalization?",
+    "Tokyo",
+    "ICT",
+    "The Ministry of Internal Affairs and Communications funded broadband in rural towns.",
+    "a",
+    "What did the 2021 temporary grant pay for, and who received it?",
     # Japanese
-    "地方創生とは何ですか", "関係人口を増やすための施策", "まち・ひと・しごと創生総合戦略", "テレワークの推進",
+    "地方創生とは何ですか",
+    "関係人口を増やすための施策",
+    "まち・ひと・しごと創生総合戦略",
+    "テレワークの推進",
     # mixed, punctuation, numbers, odd input
-    "地方創生 regional revitalisation 地方創生", "（一）「地方創生」的定義：", "2019-2024年度", "!!!???",
-    "<s> </s> <unk> <pad>", "①②③ ＡＢＣ ｶﾀｶﾅ",
+    "地方創生 regional revitalisation 地方創生",
+    "（一）「地方創生」的定義：",
+    "2019-2024年度",
+    "!!!???",
+    "<s> </s> <unk> <pad>",
+    "①②③ ＡＢＣ ｶﾀｶﾅ",
     # long (beyond 512 tokens: truncated identically)
     "地方創生是日本政府為了因應人口減少與高齡化所推動的政策，" * 40,
     "Regional revitalisation aims to stop population decline in rural areas. " * 60,
@@ -77,8 +99,10 @@ def test_a_missing_export_says_what_to_do(tmp_path: Path):
 
 
 def test_onnx_module_has_no_torch_import():
-    code = ("import sys, index.model.onnx, index.model.factory; "
-            "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    code = (
+        "import sys, index.model.onnx, index.model.factory; "
+        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.split() == ["False", "False"]
 
@@ -96,11 +120,11 @@ def onnx_encoder(model_cache):
 @pytest.mark.slow
 def test_onnx_and_sentence_transformers_vectors_are_equal(onnx_encoder, real_encoder):
     assert len(TEXTS) >= 30
-    for side, texts in (("encode_queries", TEXTS), ("encode_passages", TEXTS[::4])):   # the passage prompt on 9
+    for side, texts in (("encode_queries", TEXTS), ("encode_passages", TEXTS[::4])):  # the passage prompt on 9
         ours, ref = getattr(onnx_encoder, side)(texts), getattr(real_encoder, side)(texts)
         assert ours.shape == ref.shape == (len(texts), 384) and ours.dtype == np.float32
         assert cosines(ours, ref).min() >= 0.9999, side
-    one = onnx_encoder.encode_queries([TEXTS[0]])           # a single question, unpadded
+    one = onnx_encoder.encode_queries([TEXTS[0]])  # a single question, unpadded
     assert cosines(one, real_encoder.encode_queries([TEXTS[0]]))[0] >= 0.9999
 
 
@@ -109,8 +133,11 @@ def test_same_identity_so_an_st_built_index_opens_with_onnx(onnx_encoder, real_e
     from index.build import build_index
     from index.search import Searcher
 
-    assert (onnx_encoder.model_id, onnx_encoder.dim, onnx_encoder.fingerprint) == \
-        (real_encoder.model_id, real_encoder.dim, real_encoder.fingerprint)
+    assert (onnx_encoder.model_id, onnx_encoder.dim, onnx_encoder.fingerprint) == (
+        real_encoder.model_id,
+        real_encoder.dim,
+        real_encoder.fingerprint,
+    )
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     first = sorted(p for p in seed_corpus.iterdir() if not p.name.endswith(".meta.json"))[0]
@@ -142,16 +169,26 @@ def _tiny_model(directory: Path, tokenizer_dir: Path, kind: str, pooling: str) -
     torch.manual_seed(0)
     vocab = json.loads((tokenizer_dir / "config.json").read_text())["vocab_size"]
     config_class = BertConfig if kind == "bert" else XLMRobertaConfig
-    config = config_class(vocab_size=vocab, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                          intermediate_size=64, max_position_embeddings=514, pad_token_id=1,
-                          type_vocab_size=1 if kind != "bert" else 2)
+    config = config_class(
+        vocab_size=vocab,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=514,
+        pad_token_id=1,
+        type_vocab_size=1 if kind != "bert" else 2,
+    )
     raw = directory / "raw"
     AutoModel.from_config(config).save_pretrained(raw)
     for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
         shutil.copy(tokenizer_dir / name, raw / name)
     transformer = Transformer(str(raw), max_seq_length=128)
-    model = SentenceTransformer(modules=[transformer, Pooling(32, pooling_mode=pooling), Normalize()],
-                                prompts={"query": "q: ", "passage": "p: "}, device="cpu")
+    model = SentenceTransformer(
+        modules=[transformer, Pooling(32, pooling_mode=pooling), Normalize()],
+        prompts={"query": "q: ", "passage": "p: "},
+        device="cpu",
+    )
     out = directory / f"tiny-{kind}"
     model.save(str(out))
     return out
@@ -168,7 +205,7 @@ def test_prepare_exports_any_bert_or_xlmr_model(kind, pooling, model_cache, tmp_
     cache = tmp_path / "cache"
     done = prepare(model, cache)
     assert done.created and (done.onnx_dir / "export.json").is_file()
-    assert not prepare(model, cache).created                       # current: nothing to do
+    assert not prepare(model, cache).created  # current: nothing to do
     ours = unwrap(load_query_encoder(model, cache))
     assert isinstance(ours, OnnxEncoder)
     ref = load_encoder(model, cache)
@@ -182,5 +219,5 @@ def test_background_load_gives_the_same_vectors(onnx_encoder, model_cache):
     from index.model.onnx import OnnxEncoder
 
     late = OnnxEncoder.load(export_dir("multilingual-e5-small", model_cache), background=True)
-    assert late.fingerprint == onnx_encoder.fingerprint           # known before the runtime is loaded
+    assert late.fingerprint == onnx_encoder.fingerprint  # known before the runtime is loaded
     assert np.array_equal(late.encode_queries(TEXTS[:3]), onnx_encoder.encode_queries(TEXTS[:3]))

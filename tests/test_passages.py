@@ -1,4 +1,5 @@
 """Passage cutting: sentence-end cuts, bounded length, spans, stable ids."""
+
 from __future__ import annotations
 
 from ingest.passages import passage_id, sentence_spans, split_passages
@@ -10,8 +11,13 @@ def _article(*paragraphs: str) -> Article:
     for n, text in enumerate(paragraphs, start=1):
         paras.append(Paragraph(number=n, text=text, start=offset, end=offset + len(text), page=None))
         offset += len(text) + 2
-    return Article(doc_id="doc", meta=ArticleMeta(title="標題"), text="\n\n".join(paragraphs),
-                   paragraphs=tuple(paras), content_hash="h")
+    return Article(
+        doc_id="doc",
+        meta=ArticleMeta(title="標題"),
+        text="\n\n".join(paragraphs),
+        paragraphs=tuple(paras),
+        content_hash="h",
+    )
 
 
 def test_sentence_spans_cut_after_end_marks_and_closing_quotes():
@@ -38,7 +44,7 @@ def test_overlong_sentence_is_cut_at_a_comma():
 def test_spans_point_into_the_article_text():
     article = _article("第一段。", "第二段的第一句。第二句。")
     for p in split_passages(article, max_chars=8):
-        assert article.text[p.start:p.end] == p.text
+        assert article.text[p.start : p.end] == p.text
     assert [p.paragraph for p in split_passages(article, max_chars=8)] == [1, 2, 2]
 
 
@@ -56,8 +62,8 @@ def test_repeated_text_in_one_article_gets_distinct_ids():
 
 def test_tokens_come_from_the_given_tokenizer():
     passage = split_passages(_article("地方創生。"), 240, tokenize=lambda t: ["x", t])[0]
-    assert passage.tokens == ("x", passage.search_text)          # headings and text are both searchable
-    assert passage.search_text == "地方創生。" == passage.text           # no heading above it: no context
+    assert passage.tokens == ("x", passage.search_text)  # headings and text are both searchable
+    assert passage.search_text == "地方創生。" == passage.text  # no heading above it: no context
 
 
 def test_a_heading_leads_the_first_passage_under_it_and_is_context_for_the_rest():
@@ -66,11 +72,11 @@ def test_a_heading_leads_the_first_passage_under_it_and_is_context_for_the_rest(
     article = _article("地域未來構想二:確立新的生活型態", "教育很重要。", "醫療也很重要。")
     first, second = split_passages(article, 240)
     assert first.text == "地域未來構想二:確立新的生活型態\n\n教育很重要。"
-    assert first.text == article.text[first.start:first.end]
+    assert first.text == article.text[first.start : first.end]
     assert second.text == "醫療也很重要。" and "確立新的生活型態" in second.context
     assert "確立新的生活型態" in second.search_text
     assert is_heading("9.加速與強化GIGA School,實現符合新世代的教育:")
     assert is_heading("區域ICT活用推廣支援課題")
-    assert not is_heading("導入團體別：地方政府、非營利組織、民間企業")     # a labelled list is content
+    assert not is_heading("導入團體別：地方政府、非營利組織、民間企業")  # a labelled list is content
     assert not is_heading("資料來源：地域IoT実装推進タスクフォースについて")
     assert not is_heading("這是一個完整的句子。")

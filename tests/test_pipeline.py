@@ -1,4 +1,5 @@
 """The ingest pipeline on the real seed articles and on small corpora."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ def test_seed_passages_are_clean(seed_corpus):
     assert not result.warnings
     for passage in result.passages:
         assert not FURNITURE.search(passage.text), passage.text
-        assert 0 < len(passage.text) <= 240 + LIST_HEADING_MAX_CHARS + 2   # a heading may lead the passage
+        assert 0 < len(passage.text) <= 240 + LIST_HEADING_MAX_CHARS + 2  # a heading may lead the passage
 
 
 def test_every_dev_gold_string_lies_inside_one_passage(seed_corpus, dev_questions):
@@ -42,7 +43,7 @@ def test_ids_and_spans_are_stable_across_runs(seed_corpus):
     assert [p.id for p in one.passages] == [p.id for p in two.passages]
     articles = {a.doc_id: a for a in one.articles}
     for p in one.passages:
-        assert articles[p.doc_id].text[p.start:p.end] == p.text
+        assert articles[p.doc_id].text[p.start : p.end] == p.text
 
 
 def test_metadata_comes_from_sidecar_and_from_removed_headers(seed_corpus):

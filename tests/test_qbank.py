@@ -1,4 +1,5 @@
 """The blind question bank: well-formed, gold inside the cleaned passages, test split frozen."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,7 +25,7 @@ def test_bank_is_large_and_covers_every_kind(bank):
     assert len(answerable) >= 500 and len(bank) - len(answerable) >= 250
     kinds = Counter(q["kind"] for q in bank)
     assert all(kinds[k] >= 30 for k in ANSWERABLE_KINDS | UNANSWERABLE_KINDS), kinds
-    assert {q["batch"] for q in bank} >= {"w1", "w2", "w3", "w4"}       # independent writers
+    assert {q["batch"] for q in bank} >= {"w1", "w2", "w3", "w4"}  # independent writers
 
 
 def test_every_gold_string_is_in_a_cleaned_passage(bank):
@@ -33,8 +34,10 @@ def test_every_gold_string_is_in_a_cleaned_passage(bank):
 
 
 def test_the_validator_finds_what_is_wrong():
-    bad = [{"id": "a", "q": "問", "gold": ["不存在的句子"], "kind": "keyword", "split": "train"},
-           {"id": "a", "q": "", "gold": [], "kind": "keyword", "split": "dev"}]
+    bad = [
+        {"id": "a", "q": "問", "gold": ["不存在的句子"], "kind": "keyword", "split": "train"},
+        {"id": "a", "q": "", "gold": [], "kind": "keyword", "split": "dev"},
+    ]
     problems = validate_questions(bad, ["地方創生的補助金"])
     assert any("in no passage" in p for p in problems)
     assert any("repeated" in p for p in problems) and any("no question text" in p for p in problems)
@@ -43,8 +46,9 @@ def test_the_validator_finds_what_is_wrong():
 
 def test_test_split_is_frozen(bank):
     """The test split is never tuned on; its exact lines are pinned by this hash."""
-    lines = [line for line in (DATA / "qbank.jsonl").read_text(encoding="utf-8").splitlines()
-             if '"split": "test"' in line]
+    lines = [
+        line for line in (DATA / "qbank.jsonl").read_text(encoding="utf-8").splitlines() if '"split": "test"' in line
+    ]
     digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
     assert digest == (DATA / "qbank.test.sha256").read_text(encoding="utf-8").split()[0]
     assert len(lines) == sum(1 for q in bank if q["split"] == "test") >= 350

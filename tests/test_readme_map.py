@@ -1,4 +1,5 @@
 """README.md's file map cannot drift: every tracked module is in it, every file it names exists."""
+
 from __future__ import annotations
 
 import fnmatch
@@ -14,7 +15,7 @@ def map_rows(readme: str) -> list[str]:
     """The first cell of each row of the table under '## Map of the files'."""
     section = readme.split("## Map of the files", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| ---")]
-    return [row.split("|")[1] for row in rows[1:]]          # rows[0] is the header
+    return [row.split("|")[1] for row in rows[1:]]  # rows[0] is the header
 
 
 def named_paths(cell: str) -> list[str]:
@@ -33,11 +34,15 @@ def tracked_python_files() -> list[str]:
     try:
         out = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True)
         files = out.stdout.split()
-    except (OSError, subprocess.CalledProcessError):           # not a git checkout: what is on disk
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout: what is on disk
         files = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*.py") if "__pycache__" not in p.parts]
-    return sorted(f for f in files if f.split("/", 1)[0] in MAPPED_PACKAGES
-                  and not f.endswith("__init__.py")              # package markers
-                  and not f.startswith("tests/artifacts/"))
+    return sorted(
+        f
+        for f in files
+        if f.split("/", 1)[0] in MAPPED_PACKAGES
+        and not f.endswith("__init__.py")  # package markers
+        and not f.startswith("tests/artifacts/")
+    )
 
 
 def readme_names() -> list[str]:

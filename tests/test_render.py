@@ -1,4 +1,5 @@
 """HTML rendering: escaping, citations, highlighting, the source viewer, the JSON shape."""
+
 from __future__ import annotations
 
 import html
@@ -28,8 +29,9 @@ EVIL = '地方創生<script>alert("x")</script>與<img src=x onerror="alert(1)">
 
 
 def passage(pid: str, text: str, paragraph: int = 2, page: int | None = 3, title: str = "日本地方創生") -> Passage:
-    return Passage(id=pid, doc_id="000_a", title=title, paragraph=paragraph, page=page, start=0, end=len(text),
-                   text=text)
+    return Passage(
+        id=pid, doc_id="000_a", title=title, paragraph=paragraph, page=page, start=0, end=len(text), text=text
+    )
 
 
 def hits_of(*passages: Passage) -> tuple[Hit, ...]:

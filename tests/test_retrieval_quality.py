@@ -1,4 +1,5 @@
 """Real model, real corpus: retrieval quality targets and incremental rebuilds (slow)."""
+
 from __future__ import annotations
 
 import shutil
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data"
 DOC_000 = "000_52ed3b7e36387b18"
 DOC_001 = "001_4942e598eceb2bee"
-ONLY_001 = "REVIC是什麼機構？"          # answered only by article 001
+ONLY_001 = "REVIC是什麼機構？"  # answered only by article 001
 ONLY_001_GOLD = ["地域經濟活性化機構(REVIC)"]
 
 
@@ -63,8 +64,9 @@ def test_own_questions_hybrid_beats_each_retriever(seed_searcher):
 
 def test_every_gold_string_is_in_some_passage(seed_searcher, dev_questions):
     questions = dev_questions + load_questions(DATA / "retrieval_questions.jsonl")
-    unreachable = [q["id"] for q in questions
-                   if q["gold"] and not any(is_hit(p.text, q["gold"]) for p in seed_searcher.passages)]
+    unreachable = [
+        q["id"] for q in questions if q["gold"] and not any(is_hit(p.text, q["gold"]) for p in seed_searcher.passages)
+    ]
     assert unreachable == []
 
 
@@ -101,6 +103,8 @@ def test_model_mismatch_is_a_clear_error(seed_searcher):
 def test_query_in_simplified_and_english_find_traditional_text(seed_searcher):
     hit = seed_searcher.search("疫情期间学校改为远距授课，教育现场需要投资什么？", top_k=3)
     assert any(is_hit(h.passage.text, ["投資遠端教育和科技教育"]) for h in hit)
-    result = evaluate_retrieval(seed_searcher, [{"q": "How many concepts are in the Regional Future Vision 20 policy?",
-                                                 "gold": ["三大目標、20項"]}])
+    result = evaluate_retrieval(
+        seed_searcher,
+        [{"q": "How many concepts are in the Regional Future Vision 20 policy?", "gold": ["三大目標、20項"]}],
+    )
     assert result["hit@5"] == 1.0

@@ -1,4 +1,5 @@
 """Searcher: open checks, hybrid/dense/bm25 modes, hits, articles, odd queries."""
+
 from __future__ import annotations
 
 import pytest
@@ -52,7 +53,7 @@ def test_modes(searcher, fake_encoder):
     assert dense and all(h.bm25_score is None and h.dense_score is not None for h in dense)
     calls = fake_encoder.calls
     keyword = searcher.search("物流資訊", top_k=2, mode="bm25")
-    assert fake_encoder.calls == calls            # BM25 mode does not encode the query
+    assert fake_encoder.calls == calls  # BM25 mode does not encode the query
     assert keyword and all(h.dense_score is None and h.bm25_score > 0 for h in keyword)
     with pytest.raises(ValueError, match="mode"):
         searcher.search("x", mode="fancy")
@@ -63,8 +64,20 @@ def test_top_k_beyond_corpus_and_zero(searcher):
     assert searcher.search("地方", top_k=0) == []
 
 
-@pytest.mark.parametrize("query", ["", "   \n\t", "？？！！。。", "😀🎉", "\x00\x07控制", "SELECT * FROM x; --",
-                                   "<script>alert(1)</script>", "地方" * 5000, "Mixed 地方 ｒｅｖｉｃ 2.3％"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   \n\t",
+        "？？！！。。",
+        "😀🎉",
+        "\x00\x07控制",
+        "SELECT * FROM x; --",
+        "<script>alert(1)</script>",
+        "地方" * 5000,
+        "Mixed 地方 ｒｅｖｉｃ 2.3％",
+    ],
+)
 def test_odd_queries_do_not_crash(searcher, query):
     hits = searcher.search(query, top_k=3)
     assert isinstance(hits, list) and len(hits) <= 3

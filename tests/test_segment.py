@@ -33,4 +33,4 @@ def test_fingerprint_names_jieba_dictionary_and_opencc():
 
 def test_japanese_shinjitai_meets_the_traditional_text():
     assert set(tokenize("総務省の地域活性化")) & set(tokenize("總務省的地域活性化")) >= {fold("總務省")}
-    assert "が" not in tokenize("総務省が実施した")          # hiragana particles are not search terms
+    assert "が" not in tokenize("総務省が実施した")  # hiragana particles are not search terms

@@ -1,4 +1,5 @@
 """The Service shared by CLI and UI: query cache, passage encoder choice, rebuilds seen across processes."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,8 +10,10 @@ from chat.service import Service
 from index.model.encoder import QueryCachingEncoder
 from tests.fakes import FakeEncoder
 
-ARTICLE = ("日本於2014年通過了「城鎮・人口・工作創生法」，希望打造一億人活躍的強韌社會。\n\n"
-           "總務省每年補助地方政府推動ICT地域活性化政策。\n")
+ARTICLE = (
+    "日本於2014年通過了「城鎮・人口・工作創生法」，希望打造一億人活躍的強韌社會。\n\n"
+    "總務省每年補助地方政府推動ICT地域活性化政策。\n"
+)
 OTHER = "北海道夕張市的雪融發電計畫預計每年發電4200萬度，供應市內所有公共設施。\n"
 
 
@@ -26,7 +29,7 @@ def test_query_cache_encodes_a_repeated_question_once():
     second = cached.encode_queries(["地方創生是什麼？"])
     assert inner.calls == 1
     np.testing.assert_array_equal(first, second)
-    second[0, 0] = 99.0   # callers cannot corrupt the cache
+    second[0, 0] = 99.0  # callers cannot corrupt the cache
     assert cached.encode_queries(["地方創生是什麼？"])[0, 0] != 99.0
     cached.encode_queries(["別的問題"])
     assert inner.calls == 2 and cached.fingerprint == inner.fingerprint
@@ -42,7 +45,7 @@ def test_search_and_answer_share_one_query_encoding(tmp_path):
     svc.ask("總務省補助哪些政策？")
     after_first = inner.calls
     svc.ask("總務省補助哪些政策？")
-    assert inner.calls == after_first        # nothing encoded again for the same question
+    assert inner.calls == after_first  # nothing encoded again for the same question
     assert after_first > before
 
 
@@ -60,12 +63,24 @@ def test_a_rebuild_by_another_process_is_picked_up(tmp_path, monkeypatch):
     serving.build()
     assert [a.doc_id for a in serving.articles()] == ["a"]
     (tmp_path / "corpus" / "b.txt").write_text(OTHER, encoding="utf-8")
-    _service(tmp_path, FakeEncoder()).build()          # e.g. `sousei build` in a terminal
+    _service(tmp_path, FakeEncoder()).build()  # e.g. `sousei build` in a terminal
     assert sorted(a.doc_id for a in serving.articles()) == ["a", "b"]
 
 
-TOPICS = ["溫泉觀光", "雪燈籠祭典", "漁港再生", "茶園體驗", "山村小學", "離島醫療", "空屋整修", "地方鐵道",
-          "森林步道", "稻米品牌", "陶藝工坊", "夜市文化"]
+TOPICS = [
+    "溫泉觀光",
+    "雪燈籠祭典",
+    "漁港再生",
+    "茶園體驗",
+    "山村小學",
+    "離島醫療",
+    "空屋整修",
+    "地方鐵道",
+    "森林步道",
+    "稻米品牌",
+    "陶藝工坊",
+    "夜市文化",
+]
 
 
 def test_answers_need_no_sentence_encoding_without_any_warm_up(tmp_path):
@@ -77,8 +92,8 @@ def test_answers_need_no_sentence_encoding_without_any_warm_up(tmp_path):
     report = _service(tmp_path, FakeEncoder()).build()
     assert report.sentences == 2 * len(TOPICS)
     inner = FakeEncoder()
-    svc = _service(tmp_path, QueryCachingEncoder(inner))       # a new process: nothing cached in memory
+    svc = _service(tmp_path, QueryCachingEncoder(inner))  # a new process: nothing cached in memory
     assert svc.ask("夜市文化吸引旅客嗎？", top_k=3).hits
-    assert inner.calls == 1                                    # the question, nothing else
+    assert inner.calls == 1  # the question, nothing else
     assert svc.warm_up("溫泉觀光是什麼計畫？") == 2 * len(TOPICS)
     assert inner.calls == 2

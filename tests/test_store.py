@@ -1,4 +1,5 @@
 """The on-disk store: manifest, validation on load, clear errors, swap recovery, embedding cache."""
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,16 @@ def test_missing_index_says_to_build(tmp_path):
     assert issubclass(IndexMissingError, SouseiError) and issubclass(IndexMismatchError, SouseiError)
 
 
-FILES = ["passages.jsonl", "articles.jsonl", "vectors.npy", "dense.faiss", "bm25/meta.json",
-         "bm25/data.csc.index.npy", "bm25/vocab.index.json", MANIFEST_FILE]
+FILES = [
+    "passages.jsonl",
+    "articles.jsonl",
+    "vectors.npy",
+    "dense.faiss",
+    "bm25/meta.json",
+    "bm25/data.csc.index.npy",
+    "bm25/vocab.index.json",
+    MANIFEST_FILE,
+]
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -103,26 +112,33 @@ def test_other_schema_is_a_mismatch(built):
 
 def test_check_compatible_names_model_and_segmenter(built):
     manifest = read_manifest(built)
-    check_compatible(manifest, model_id="fake-encoder", model_dim=64, model_fingerprint="fake-v1",
-                     segmenter=FAKE_SEGMENTER)
+    check_compatible(
+        manifest, model_id="fake-encoder", model_dim=64, model_fingerprint="fake-v1", segmenter=FAKE_SEGMENTER
+    )
     with pytest.raises(IndexMismatchError, match="other-model.*sousei build"):
-        check_compatible(manifest, model_id="other-model", model_dim=64, model_fingerprint="x",
-                         segmenter=FAKE_SEGMENTER)
+        check_compatible(
+            manifest, model_id="other-model", model_dim=64, model_fingerprint="x", segmenter=FAKE_SEGMENTER
+        )
     with pytest.raises(IndexMismatchError, match="segmenter"):
-        check_compatible(manifest, model_id="fake-encoder", model_dim=64, model_fingerprint="fake-v1",
-                         segmenter={**FAKE_SEGMENTER, "userdict": "changed"})
+        check_compatible(
+            manifest,
+            model_id="fake-encoder",
+            model_dim=64,
+            model_fingerprint="fake-v1",
+            segmenter={**FAKE_SEGMENTER, "userdict": "changed"},
+        )
 
 
 def test_recover_when_only_the_backup_exists(built):
     paths = index_paths(built)
-    os.rename(paths.live, paths.backup)      # a build killed between its two renames
+    os.rename(paths.live, paths.backup)  # a build killed between its two renames
     assert len(load_store(built).passages) == 6
     assert paths.live.is_dir() and not paths.backup.exists()
 
 
 def test_recover_removes_a_leftover_backup(built):
     paths = index_paths(built)
-    shutil.copytree(paths.live, paths.backup)   # killed after the second rename
+    shutil.copytree(paths.live, paths.backup)  # killed after the second rename
     recover(built)
     assert not paths.backup.exists() and paths.live.is_dir()
 
@@ -161,13 +177,12 @@ def test_damaged_embedding_cache_is_ignored_with_a_warning(tmp_path):
         assert len(EmbeddingCache.open(tmp_path, "m", 2)) == 0
 
 
-
 def test_sentence_files_are_listed_and_checked(built):
     data = json.loads((built / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert {"sentence_vectors.npy", "sentence_spans.npy", "sentence_offsets.npy"} <= set(data["files"])
     assert data["sentences"] == len(load_store(built).sentences.vectors) == 6
     offsets = np.load(built / "sentence_offsets.npy")
-    offsets[1], offsets[2] = offsets[2], offsets[1]          # same size, inconsistent order
+    offsets[1], offsets[2] = offsets[2], offsets[1]  # same size, inconsistent order
     np.save(built / "sentence_offsets.npy", offsets)
     with pytest.raises(IndexCorruptError, match="sentence vectors.*sousei build"):
         load_store(built)

@@ -2,6 +2,7 @@
 
 The browser behaviour (clicks, scrolling, inert hostile text in a real page) is in test_browser.py.
 """
+
 from __future__ import annotations
 
 import logging
@@ -72,12 +73,12 @@ def service(tmp_path) -> Service:
     return svc
 
 
-Q_FOUND = "地方創生臨時補助金的預算在2021年是多少？"   # answered (found) with the fake encoder
+Q_FOUND = "地方創生臨時補助金的預算在2021年是多少？"  # answered (found) with the fake encoder
 
 
 def ask_once(ui, service, question, history=None):
     chat, stored, box = ui.ask(service, question, history or [])
-    assert stored == chat            # the copy kept in the browser
+    assert stored == chat  # the copy kept in the browser
     return chat, box
 
 
@@ -90,9 +91,11 @@ def answer_html(chat) -> str:
 
 def test_import_loads_nothing():
     """Importing chat.ui must not import Gradio, load a model or open an index."""
-    code = ("import sys, chat.ui; "
-            "heavy = [m for m in ('gradio', 'torch', 'faiss', 'sentence_transformers') if m in sys.modules]; "
-            "print(','.join(heavy))")
+    code = (
+        "import sys, chat.ui; "
+        "heavy = [m for m in ('gradio', 'torch', 'faiss', 'sentence_transformers') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
@@ -111,9 +114,23 @@ def test_make_app_builds_chatbot_and_article_tabs(ui, service):
     app = ui.make_app(service)
     assert isinstance(app, gr.Blocks)
     ids = {c.get("props", {}).get("elem_id") for c in components(app)}
-    for elem_id in ("sousei-log", "sousei-question", "sousei-send", "sousei-viewer", "sousei-clear",
-                    "sousei-upload", "sousei-add", "sousei-remove", "sousei-confirm-remove", "sousei-trash",
-                    "sousei-restore", "sousei-rebuild", "sousei-articles", "sousei-meta-title", "sousei-save-meta"):
+    for elem_id in (
+        "sousei-log",
+        "sousei-question",
+        "sousei-send",
+        "sousei-viewer",
+        "sousei-clear",
+        "sousei-upload",
+        "sousei-add",
+        "sousei-remove",
+        "sousei-confirm-remove",
+        "sousei-trash",
+        "sousei-restore",
+        "sousei-rebuild",
+        "sousei-articles",
+        "sousei-meta-title",
+        "sousei-save-meta",
+    ):
         assert elem_id in ids, elem_id
     log = by_elem_id(app, "sousei-log")
     assert log["type"] == "chatbot" and log["props"]["feedback_options"] == ["Like", "Dislike"]
@@ -173,7 +190,7 @@ def test_answer_cites_in_order_and_shows_only_cited_passages(ui, service):
     assert '<mark class="sousei-quoted">' in cited
     assert "其他相關段落" in html
     assert html.count('sousei-source-item sousei-other"') == len(answer.hits) - len(set(markers))
-    assert "\n\n" not in html   # one HTML block: Markdown leaves it alone
+    assert "\n\n" not in html  # one HTML block: Markdown leaves it alone
 
 
 def test_copy_text_is_plain_quotes_with_references(ui, service):
@@ -183,7 +200,7 @@ def test_copy_text_is_plain_quotes_with_references(ui, service):
     text = answer_plain_text(answer)
     assert "<" not in text and "[1]" in text
     one_line = " ".join(part.strip() for part in answer.quotes[0].text.split("\n") if part.strip())
-    assert text.splitlines()[0].endswith("[1]") and one_line in text   # a heading + sentence quote on one line
+    assert text.splitlines()[0].endswith("[1]") and one_line in text  # a heading + sentence quote on one line
     assert any(line.startswith("[1] ") and "第" in line for line in text.splitlines())
 
 
@@ -239,7 +256,7 @@ def test_source_viewer_marks_the_quoted_sentence(ui, service):
     viewer = ui.show_source(service, __import__("html").unescape(href))
     assert 'id="sousei-cited"' in viewer and 'id="sousei-quoted"' in viewer
     quoted = "".join(re.findall(r'<mark class="sousei-quoted"[^>]*>([^<]+)</mark>', viewer))
-    assert "3兆日圓" in quoted and "sousei-source-head" in viewer     # marked across heading and paragraph
+    assert "3兆日圓" in quoted and "sousei-source-head" in viewer  # marked across heading and paragraph
 
 
 def test_citation_event_data_reaches_the_viewer(ui, service):
@@ -295,7 +312,7 @@ def test_vote_lands_in_the_feedback_file(ui, service):
     entry = entries[0]
     assert entry["vote"] == "down" and entry["question"] == Q_FOUND
     assert entry["passages"] and all(":" in pid for pid in entry["passages"])
-    Vote.index, Vote.liked = 0, True          # a vote on the question itself is ignored
+    Vote.index, Vote.liked = 0, True  # a vote on the question itself is ignored
     ui.record_vote(service, chat, Vote())
     assert len(service.feedback()) == 1
 
@@ -332,7 +349,7 @@ def test_uploads_in_gradio_cache_are_deleted_after_adding(ui, service, tmp_path,
     ui.add_articles(service, [str(upload)])
     assert not upload.exists() and (service.config.corpus_dir / "yubari.txt").exists()
     ui.discard_uploads([outside])
-    assert outside.exists()      # never outside Gradio's cache
+    assert outside.exists()  # never outside Gradio's cache
 
 
 def test_upload_refuses_bad_type_and_changes_nothing(ui, service, tmp_path):
@@ -356,8 +373,11 @@ def test_remove_asks_first_then_moves_to_trash_and_restore_brings_it_back(ui, se
     assert "已移到回收區" in status and row["visible"] is False
     assert (service.config.corpus_dir / ".trash" / "b.txt").exists()
     assert not (service.config.corpus_dir / "b.txt").exists()
-    assert trash["choices"] and trash["choices"][0][1] == "b" if isinstance(trash["choices"][0], (list, tuple)) \
+    assert (
+        trash["choices"] and trash["choices"][0][1] == "b"
+        if isinstance(trash["choices"][0], (list, tuple))
         else "b" in trash["choices"]
+    )
     chat, _ = ask_once(ui, service, Q_FOUND)
     assert "3兆日圓" not in answer_html(chat)
     status, *_ = ui.restore_article(service, "b")
@@ -379,7 +399,7 @@ def test_edit_title_author_date_writes_the_sidecar(ui, service):
     # the sidecar keeps what was typed; the control characters are cleaned when it is read (below)
     assert sidecar == {"title": "新標題\x1b[31m", "author": "作者甲", "published": "2024-05-01"}
     title, author, published = ui.article_meta(service, "a")
-    assert title.startswith("新標題") and "\x1b" not in title       # control characters never reach the page
+    assert title.startswith("新標題") and "\x1b" not in title  # control characters never reach the page
     assert (author, published) == ("作者甲", "2024-05-01")
 
 
@@ -389,7 +409,9 @@ def test_upload_paths_accepts_gradio_file_objects(ui, tmp_path):
             self.path = path
 
     assert ui.upload_paths([str(tmp_path / "a.txt"), FileObj(str(tmp_path / "b.txt"))]) == [
-        tmp_path / "a.txt", tmp_path / "b.txt"]
+        tmp_path / "a.txt",
+        tmp_path / "b.txt",
+    ]
 
 
 # --------------------------------------------------------------------------- serving
@@ -442,8 +464,11 @@ def test_serve_listens_on_127_0_0_1_only(ui, service):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
             assert response.status == 200 and ui.APP_TITLE in response.read().decode("utf-8")
         assert app.server_name == "127.0.0.1"
-        listening = [c for c in __import__("psutil").net_connections(kind="inet")
-                     if c.status == "LISTEN" and c.laddr and c.laddr.port == port]
+        listening = [
+            c
+            for c in __import__("psutil").net_connections(kind="inet")
+            if c.status == "LISTEN" and c.laddr and c.laddr.port == port
+        ]
         assert listening and all(c.laddr.ip == "127.0.0.1" for c in listening)
     finally:
         app.close()
@@ -496,8 +521,11 @@ def _queue_call(base: str, fn: int, data: list, session: str | None = None) -> d
     import httpx
 
     session = session or uuid.uuid4().hex[:10]
-    joined = httpx.post(base + "gradio_api/queue/join", timeout=30,
-                        json={"data": data, "fn_index": fn, "session_hash": session, "event_data": None})
+    joined = httpx.post(
+        base + "gradio_api/queue/join",
+        timeout=30,
+        json={"data": data, "fn_index": fn, "session_hash": session, "event_data": None},
+    )
     assert joined.status_code == 200, joined.text
     with httpx.stream("GET", base + "gradio_api/queue/data", params={"session_hash": session}, timeout=60) as stream:
         for line in stream.iter_lines():
@@ -523,7 +551,7 @@ def test_admin_actions_need_the_key_beyond_loopback(ui, service, admin_key):
         base = f"http://127.0.0.1:{port}/"
         config = httpx.get(base + "config", timeout=10).json()
         remove = _dependency(config, "sousei-confirm-remove")
-        session = "attacker01"       # a session whose article and trash choices are filled, as the page does
+        session = "attacker01"  # a session whose article and trash choices are filled, as the page does
         _queue_call(base, _load_dependency(config, "sousei-remove-choice"), [], session)
         for key in ("", "wrong"):
             done = _queue_call(base, remove, ["b", key], session)
@@ -558,12 +586,18 @@ def test_oversized_request_bodies_are_refused_before_gradio(ui, service):
         base = f"http://127.0.0.1:{port}/"
         config = httpx.get(base + "config", timeout=10).json()
         ask = next(d.get("id", i) for i, d in enumerate(config["dependencies"]) if d.get("api_name") == "ask")
-        big = httpx.post(base + "gradio_api/queue/join", timeout=60,
-                         json={"data": ["地" * 10_000_000, []], "fn_index": ask, "session_hash": "x1"})
+        big = httpx.post(
+            base + "gradio_api/queue/join",
+            timeout=60,
+            json={"data": ["地" * 10_000_000, []], "fn_index": ask, "session_hash": "x1"},
+        )
         assert big.status_code == 413
         done = _queue_call(base, ask, [Q_FOUND, []])
-        assert "3兆日圓" in done["output"]["data"][0][-1]["content"][0]["text"] if isinstance(
-            done["output"]["data"][0][-1]["content"], list) else "3兆日圓" in done["output"]["data"][0][-1]["content"]
+        assert (
+            "3兆日圓" in done["output"]["data"][0][-1]["content"][0]["text"]
+            if isinstance(done["output"]["data"][0][-1]["content"], list)
+            else "3兆日圓" in done["output"]["data"][0][-1]["content"]
+        )
         page = httpx.get(base, timeout=10).text
         assert 'lang="zh-Hant"' in page and 'navigator,"language"' in page
     finally:

@@ -3,6 +3,7 @@
 Which encoder encodes questions and which embeds passages is decided in
 :mod:`index.model.factory` only. Nothing heavy is imported here.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,9 +20,17 @@ from ingest.errors import SouseiError
 
 DEFAULT_MODEL = "multilingual-e5-small"
 BATCH_SIZE = 32
-FINGERPRINT_FILES = ("config.json", "modules.json", "config_sentence_transformers.json",
-                     "sentence_bert_config.json", "1_Pooling/config.json", "tokenizer.json",
-                     "tokenizer_config.json", "model.safetensors", "pytorch_model.bin")
+FINGERPRINT_FILES = (
+    "config.json",
+    "modules.json",
+    "config_sentence_transformers.json",
+    "sentence_bert_config.json",
+    "1_Pooling/config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "model.safetensors",
+    "pytorch_model.bin",
+)
 
 Progress = Callable[[str], None]
 
@@ -102,5 +111,3 @@ def directory_fingerprint(path: Path) -> str:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(block)
     return digest.hexdigest()
-
-

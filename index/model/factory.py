@@ -12,6 +12,7 @@
 The ONNX and sentence-transformers encoders of a model report the same fingerprint, so an index
 built with one opens with the other.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,7 @@ from typing import Any
 from index.model.encoder import DEFAULT_MODEL, Encoder, Progress, QueryCachingEncoder
 from ingest.fileio import sha256_hex
 
-EXPORTS_DIR = "onnx"          # under the model cache: exports of models other than the default
+EXPORTS_DIR = "onnx"  # under the model cache: exports of models other than the default
 SOURCE_STAMP = "source.json"  # beside such an export: size and mtime of the files it was made from
 STAMP_FILES = ("config.json", "modules.json", "tokenizer.json", "model.safetensors", "pytorch_model.bin")
 
@@ -33,14 +34,19 @@ class PreparedEncoders:
     """What ``sousei model prepare`` did."""
 
     model: str
-    model_dir: Path | None      # the sentence-transformers directory (None for a hub id)
+    model_dir: Path | None  # the sentence-transformers directory (None for a hub id)
     onnx_dir: Path
     created: bool
     seconds: float
 
     def as_json(self) -> dict[str, Any]:
-        return {"model": self.model, "path": str(self.model_dir) if self.model_dir else None,
-                "onnx": str(self.onnx_dir), "created": self.created, "seconds": round(self.seconds, 2)}
+        return {
+            "model": self.model,
+            "path": str(self.model_dir) if self.model_dir else None,
+            "onnx": str(self.onnx_dir),
+            "created": self.created,
+            "seconds": round(self.seconds, 2),
+        }
 
 
 def _name(model: str | None) -> str:
@@ -80,13 +86,15 @@ def _load(model: str, cache_dir: Path, progress: Progress | None, background: bo
     if model == DEFAULT_MODEL:
         from index.model.prepare import prepare_model
 
-        prepare_model(Path(cache_dir), progress=progress)      # a few stats when ready
+        prepare_model(Path(cache_dir), progress=progress)  # a few stats when ready
         return OnnxEncoder.load(export_dir(model, cache_dir), background=background)
     if _export_is_current(model, cache_dir):
         return OnnxEncoder.load(export_dir(model, cache_dir), background=background)
     if progress is not None:
-        progress(f"No ONNX export of {model!r}; it is run by sentence-transformers "
-                 f"(run `sousei model prepare --model {model}` for faster answers and builds).")
+        progress(
+            f"No ONNX export of {model!r}; it is run by sentence-transformers "
+            f"(run `sousei model prepare --model {model}` for faster answers and builds)."
+        )
     from index.model.sbert import load_encoder
 
     return load_encoder(model, cache_dir, progress=progress)
@@ -110,8 +118,7 @@ def _stamp(directory: Path | None) -> dict[str, Any]:
     if directory is None:
         return {}
     files = [directory / name for name in STAMP_FILES if (directory / name).is_file()]
-    return {"dir": str(directory.resolve()),
-            "files": {f.name: [f.stat().st_size, f.stat().st_mtime_ns] for f in files}}
+    return {"dir": str(directory.resolve()), "files": {f.name: [f.stat().st_size, f.stat().st_mtime_ns] for f in files}}
 
 
 def _export_is_current(model: str, cache_dir: Path) -> bool:
@@ -130,8 +137,9 @@ def _export_is_current(model: str, cache_dir: Path) -> bool:
 # --------------------------------------------------------------------------- passages
 
 
-def load_passage_encoder(model: str, cache_dir: Path, progress: Progress | None = None,
-                         query_encoder: Encoder | None = None) -> Encoder:
+def load_passage_encoder(
+    model: str, cache_dir: Path, progress: Progress | None = None, query_encoder: Encoder | None = None
+) -> Encoder:
     """The encoder that embeds passages and sentences at build time (see the module docstring).
 
     A loaded ``query_encoder`` embeds passages too (same rule, same model), so the model is in

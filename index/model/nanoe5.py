@@ -8,6 +8,7 @@ tokenizer (per-code-point nmt_nfkc map, space collapsing, Metaspace, Unigram Vit
 ``<unk>`` per uncovered character). :mod:`index.model.prepare` writes them out as a
 sentence-transformers directory.
 """
+
 from __future__ import annotations
 
 import base64
@@ -21,12 +22,11 @@ import numpy as np
 from ingest.errors import SouseiError
 
 MAGIC = b"E5S1"
-QK = 32                              # values per Q4_0 block
-Q4_BLOCK_BYTES = 2 + QK // 2         # fp16 scale + 16 bytes of nibbles
+QK = 32  # values per Q4_0 block
+Q4_BLOCK_BYTES = 2 + QK // 2  # fp16 scale + 16 bytes of nibbles
 DTYPE_F32, DTYPE_Q4_0 = 0, 1
-STORE_DTYPE = "float16"              # on-disk weights; compute is float32 (see docs/model.md)
-META = "\u2581"                      # SentencePiece's metaspace marker
-
+STORE_DTYPE = "float16"  # on-disk weights; compute is float32 (see docs/model.md)
+META = "\u2581"  # SentencePiece's metaspace marker
 
 
 class PrepareError(SouseiError):
@@ -34,6 +34,7 @@ class PrepareError(SouseiError):
 
 
 # --------------------------------------------------------------------------- records
+
 
 @dataclass(frozen=True)
 class E5Header:
@@ -52,7 +53,7 @@ class E5Header:
 @dataclass(frozen=True)
 class E5Vocab:
     pieces: list[str]
-    scores: np.ndarray               # float32, one per piece
+    scores: np.ndarray  # float32, one per piece
     bos: int
     eos: int
     pad: int
@@ -62,9 +63,9 @@ class E5Vocab:
 @dataclass(frozen=True)
 class TensorEntry:
     name: str
-    dtype: int                       # DTYPE_F32 or DTYPE_Q4_0
+    dtype: int  # DTYPE_F32 or DTYPE_Q4_0
     elements: int
-    offset: int                      # absolute byte offset in the file
+    offset: int  # absolute byte offset in the file
     nbytes: int
 
 
@@ -74,14 +75,14 @@ class E5Bin:
 
     header: E5Header
     vocab: E5Vocab
-    norm_map: dict[int, tuple[int, ...]]        # code point -> replacement code points
+    norm_map: dict[int, tuple[int, ...]]  # code point -> replacement code points
     tensors: dict[str, TensorEntry]
     data: bytes = field(repr=False)
 
     def tensor(self, name: str) -> np.ndarray:
         """The named tensor as a flat float32 array (Q4_0 tensors are dequantised)."""
         entry = self.tensors[name]
-        raw = self.data[entry.offset: entry.offset + entry.nbytes]
+        raw = self.data[entry.offset : entry.offset + entry.nbytes]
         if entry.dtype == DTYPE_F32:
             return np.frombuffer(raw, dtype="<f4", count=entry.elements).astype(np.float32)
         if entry.dtype == DTYPE_Q4_0:
@@ -89,8 +90,8 @@ class E5Bin:
         raise PrepareError(f"tensor {name!r} has unknown dtype {entry.dtype}")
 
 
-
 # --------------------------------------------------------------------------- binary reader
+
 
 class _Cursor:
     """Little-endian reader over a bytes object."""
@@ -98,7 +99,7 @@ class _Cursor:
     def __init__(self, data: bytes, pos: int = 0):
         self.data, self.pos = data, pos
 
-    def take(self, fmt: str) -> Any:      # one value, or a tuple for several fields
+    def take(self, fmt: str) -> Any:  # one value, or a tuple for several fields
         size = struct.calcsize(fmt)
         if self.pos + size > len(self.data):
             raise PrepareError(f"truncated model file (wanted {size} bytes at offset {self.pos})")
@@ -109,7 +110,7 @@ class _Cursor:
     def raw(self, n: int) -> bytes:
         if self.pos + n > len(self.data):
             raise PrepareError(f"truncated model file (wanted {n} bytes at offset {self.pos})")
-        out = self.data[self.pos: self.pos + n]
+        out = self.data[self.pos : self.pos + n]
         self.pos += n
         return out
 
@@ -136,7 +137,7 @@ def _read_vocab(cur: _Cursor) -> E5Vocab:
     offsets = cur.array("<u4", n + 1)
     scores = cur.array("<f4", n).astype(np.float32)
     blob = cur.raw(blob_len)
-    pieces = [blob[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(n)]
+    pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n)]
     return E5Vocab(pieces, scores, bos, eos, pad, unk)
 
 
@@ -181,7 +182,7 @@ def dequantize_q4_0(raw: bytes, elements: int) -> np.ndarray:
     if len(raw) < nblocks * Q4_BLOCK_BYTES:
         raise PrepareError(f"Q4_0 tensor truncated: {len(raw)} bytes for {nblocks} blocks")
     blocks = np.frombuffer(raw, dtype=np.uint8, count=nblocks * Q4_BLOCK_BYTES).reshape(nblocks, Q4_BLOCK_BYTES)
-    scale = blocks[:, :2].copy().view("<f2").astype(np.float32)          # (nblocks, 1)
+    scale = blocks[:, :2].copy().view("<f2").astype(np.float32)  # (nblocks, 1)
     qs = blocks[:, 2:]
     low = (qs & 0x0F).astype(np.int8) - 8
     high = (qs >> 4).astype(np.int8) - 8
@@ -190,6 +191,7 @@ def dequantize_q4_0(raw: bytes, elements: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- tokenizer
+
 
 def _codepoint_class(codepoints: list[int], negate: bool) -> str:
     """A regex character class (Oniguruma syntax) for ``codepoints``, compressed into ranges."""
@@ -208,7 +210,7 @@ def precompiled_charsmap(norm_map: dict[int, tuple[int, ...]]) -> bytes:
     charsmap (the only way the ``tokenizers`` library can apply an arbitrary character map)."""
     import sentencepiece as spm
 
-    spm.set_min_log_level(2)             # its builder logs "Loading CharsMap…" to stderr otherwise
+    spm.set_min_log_level(2)  # its builder logs "Loading CharsMap…" to stderr otherwise
     rules = sorted((chr(cp), "".join(map(chr, out))) for cp, out in norm_map.items())
     normalizer = spm.SentencePieceNormalizer(norm_map=rules)
     charsmap = _proto_bytes_field(normalizer.serialized_normalizer_spec(), field_number=2)
@@ -220,6 +222,7 @@ def precompiled_charsmap(norm_map: dict[int, tuple[int, ...]]) -> bytes:
 def _proto_bytes_field(message: bytes, field_number: int) -> bytes | None:
     """Read one length-delimited field of a serialised protobuf message (NormalizerSpec's
     ``precompiled_charsmap`` is field 2), without needing the protobuf package."""
+
     def varint(pos: int) -> tuple[int, int]:
         value = shift = 0
         while True:
@@ -238,7 +241,7 @@ def _proto_bytes_field(message: bytes, field_number: int) -> bytes | None:
         elif wire == 2:
             length, pos = varint(pos)
             if number == field_number:
-                return message[pos: pos + length]
+                return message[pos : pos + length]
             pos += length
         elif wire in (1, 5):
             pos += 8 if wire == 1 else 4
@@ -252,8 +255,10 @@ def _proto_bytes_field(message: bytes, field_number: int) -> bytes | None:
 # the mark, while e5.c maps every code point. A U+0001 (a control: always its own cluster, and
 # deleted by the map) inserted before every cluster-extending character keeps the mapping per
 # code point.
-GRAPHEME_EXTEND_LOOKAHEAD = (r"(?=[\p{M}\x{200C}\x{200D}\x{FF9E}\x{FF9F}"
-                             r"\x{1F3FB}-\x{1F3FF}\x{E0020}-\x{E007F}])")
+GRAPHEME_EXTEND_LOOKAHEAD = (
+    r"(?=[\p{M}\x{200C}\x{200D}\x{FF9E}\x{FF9F}"
+    r"\x{1F3FB}-\x{1F3FF}\x{E0020}-\x{E007F}])"
+)
 
 
 def _check_tokenizer_assumptions(vocab: E5Vocab, norm_map: dict[int, tuple[int, ...]]) -> None:
@@ -270,24 +275,40 @@ def _check_tokenizer_assumptions(vocab: E5Vocab, norm_map: dict[int, tuple[int, 
 
 
 def _normalizer(norm_map: dict[int, tuple[int, ...]]) -> dict[str, Any]:
-    return {"type": "Sequence", "normalizers": [
-        {"type": "Replace", "pattern": {"Regex": GRAPHEME_EXTEND_LOOKAHEAD}, "content": "\x01"},
-        {"type": "Precompiled",
-         "precompiled_charsmap": base64.b64encode(precompiled_charsmap(norm_map)).decode("ascii")},
-        {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
-    ]}
+    return {
+        "type": "Sequence",
+        "normalizers": [
+            {"type": "Replace", "pattern": {"Regex": GRAPHEME_EXTEND_LOOKAHEAD}, "content": "\x01"},
+            {
+                "type": "Precompiled",
+                "precompiled_charsmap": base64.b64encode(precompiled_charsmap(norm_map)).decode("ascii"),
+            },
+            {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
+        ],
+    }
 
 
 def _pre_tokenizer(vocab: E5Vocab) -> dict[str, Any]:
     single_chars = [ord(p) for p in vocab.pieces if len(p) == 1]
     unk = vocab.pieces[vocab.unk]
-    return {"type": "Sequence", "pretokenizers": [
-        {"type": "Metaspace", "replacement": META, "prepend_scheme": "always", "split": False},
-        {"type": "Split", "pattern": {"Regex": _codepoint_class(single_chars, negate=True)},
-         "behavior": "Isolated", "invert": False},
-        {"type": "Split", "pattern": {"Regex": f"{re.escape(unk[0])}(?={re.escape(unk[1:])})"},
-         "behavior": "MergedWithPrevious", "invert": False},
-    ]}
+    return {
+        "type": "Sequence",
+        "pretokenizers": [
+            {"type": "Metaspace", "replacement": META, "prepend_scheme": "always", "split": False},
+            {
+                "type": "Split",
+                "pattern": {"Regex": _codepoint_class(single_chars, negate=True)},
+                "behavior": "Isolated",
+                "invert": False,
+            },
+            {
+                "type": "Split",
+                "pattern": {"Regex": f"{re.escape(unk[0])}(?={re.escape(unk[1:])})"},
+                "behavior": "MergedWithPrevious",
+                "invert": False,
+            },
+        ],
+    }
 
 
 def _post_processor(vocab: E5Vocab) -> dict[str, Any]:
@@ -299,11 +320,15 @@ def _post_processor(vocab: E5Vocab) -> dict[str, Any]:
     def sequence(name: str) -> dict[str, Any]:
         return {"Sequence": {"id": name, "type_id": 0}}
 
-    return {"type": "TemplateProcessing",
-            "single": [special(bos), sequence("A"), special(eos)],
-            "pair": [special(bos), sequence("A"), special(eos), special(eos), sequence("B"), special(eos)],
-            "special_tokens": {bos: {"id": bos, "ids": [vocab.bos], "tokens": [bos]},
-                               eos: {"id": eos, "ids": [vocab.eos], "tokens": [eos]}}}
+    return {
+        "type": "TemplateProcessing",
+        "single": [special(bos), sequence("A"), special(eos)],
+        "pair": [special(bos), sequence("A"), special(eos), special(eos), sequence("B"), special(eos)],
+        "special_tokens": {
+            bos: {"id": bos, "ids": [vocab.bos], "tokens": [bos]},
+            eos: {"id": eos, "ids": [vocab.eos], "tokens": [eos]},
+        },
+    }
 
 
 def _special_ids(vocab: E5Vocab) -> list[int]:
@@ -327,28 +352,50 @@ def tokenizer_json(vocab: E5Vocab, norm_map: dict[int, tuple[int, ...]]) -> dict
         "version": "1.0",
         "truncation": None,
         "padding": None,
-        "added_tokens": [{"id": i, "content": vocab.pieces[i], "single_word": False, "lstrip": False,
-                          "rstrip": False, "normalized": False, "special": True} for i in _special_ids(vocab)],
+        "added_tokens": [
+            {
+                "id": i,
+                "content": vocab.pieces[i],
+                "single_word": False,
+                "lstrip": False,
+                "rstrip": False,
+                "normalized": False,
+                "special": True,
+            }
+            for i in _special_ids(vocab)
+        ],
         "normalizer": _normalizer(norm_map),
         "pre_tokenizer": _pre_tokenizer(vocab),
         "post_processor": _post_processor(vocab),
         "decoder": {"type": "Metaspace", "replacement": META, "prepend_scheme": "always", "split": True},
-        "model": {"type": "Unigram", "unk_id": vocab.unk, "byte_fallback": False,
-                  "vocab": [[p, float(score)] for p, score in zip(vocab.pieces, vocab.scores)]},
+        "model": {
+            "type": "Unigram",
+            "unk_id": vocab.unk,
+            "byte_fallback": False,
+            "vocab": [[p, float(score)] for p, score in zip(vocab.pieces, vocab.scores)],
+        },
     }
 
 
 # --------------------------------------------------------------------------- weights
 
 _LAYER_NAMES = {
-    "q.w": "attention.self.query.weight", "q.b": "attention.self.query.bias",
-    "k.w": "attention.self.key.weight", "k.b": "attention.self.key.bias",
-    "v.w": "attention.self.value.weight", "v.b": "attention.self.value.bias",
-    "ao.w": "attention.output.dense.weight", "ao.b": "attention.output.dense.bias",
-    "aln.w": "attention.output.LayerNorm.weight", "aln.b": "attention.output.LayerNorm.bias",
-    "fi.w": "intermediate.dense.weight", "fi.b": "intermediate.dense.bias",
-    "fo.w": "output.dense.weight", "fo.b": "output.dense.bias",
-    "oln.w": "output.LayerNorm.weight", "oln.b": "output.LayerNorm.bias",
+    "q.w": "attention.self.query.weight",
+    "q.b": "attention.self.query.bias",
+    "k.w": "attention.self.key.weight",
+    "k.b": "attention.self.key.bias",
+    "v.w": "attention.self.value.weight",
+    "v.b": "attention.self.value.bias",
+    "ao.w": "attention.output.dense.weight",
+    "ao.b": "attention.output.dense.bias",
+    "aln.w": "attention.output.LayerNorm.weight",
+    "aln.b": "attention.output.LayerNorm.bias",
+    "fi.w": "intermediate.dense.weight",
+    "fi.b": "intermediate.dense.bias",
+    "fo.w": "output.dense.weight",
+    "fo.b": "output.dense.bias",
+    "oln.w": "output.LayerNorm.weight",
+    "oln.b": "output.LayerNorm.bias",
 }
 
 
@@ -365,8 +412,9 @@ def bert_tensor_shapes(h: E5Header) -> dict[str, tuple[str, tuple[int, ...]]]:
     shapes = {"fi.w": (h.ffn, h.hidden), "fi.b": (h.ffn,), "fo.w": (h.hidden, h.ffn)}
     for layer in range(h.layers):
         for short, hf in _LAYER_NAMES.items():
-            shape = shapes.get(short, (h.hidden, h.hidden) if short.endswith(".w") and "ln" not in short
-                               else (h.hidden,))
+            shape = shapes.get(
+                short, (h.hidden, h.hidden) if short.endswith(".w") and "ln" not in short else (h.hidden,)
+            )
             out[f"l{layer}.{short}"] = (f"encoder.layer.{layer}.{hf}", shape)
     return out
 
@@ -425,8 +473,14 @@ def tokenizer_config(vocab: E5Vocab) -> dict[str, Any]:
     ignores ours. ``split_special_tokens`` stops literal ``<s>``/``</s>`` in user text from being
     matched as added special tokens; the Unigram model then segments them exactly as e5.c does."""
     p = vocab.pieces
-    return {"tokenizer_class": "PreTrainedTokenizerFast", "backend": "tokenizers",
-            "bos_token": p[vocab.bos], "eos_token": p[vocab.eos], "pad_token": p[vocab.pad],
-            "unk_token": p[vocab.unk], "model_max_length": MAX_SEQ_LENGTH, "split_special_tokens": True,
-            "clean_up_tokenization_spaces": False}
-
+    return {
+        "tokenizer_class": "PreTrainedTokenizerFast",
+        "backend": "tokenizers",
+        "bos_token": p[vocab.bos],
+        "eos_token": p[vocab.eos],
+        "pad_token": p[vocab.pad],
+        "unk_token": p[vocab.unk],
+        "model_max_length": MAX_SEQ_LENGTH,
+        "split_special_tokens": True,
+        "clean_up_tokenization_spaces": False,
+    }

