@@ -221,9 +221,21 @@ def render_status(lines: Sequence[str], error: bool = False) -> str:
     return f'<div class="{cls}">' + "".join(f"<p>{esc(line)}</p>" for line in lines) + "</div>"
 
 
+# The shared (CLI and UI) messages are English; their opening lines are said in Chinese here, and
+# any other error is introduced by ERROR_HEADING, with the details after it.
+ERROR_HEADING = "未完成，原因如下（細節以英文說明）："
+KNOWN_MESSAGES = {
+    "Nothing was added to the corpus; fix or leave out these files:": "沒有加入任何文章；請修正或略過以下檔案：",
+}
+
+
 def error_status(err: Exception) -> str:
-    """A refused upload, a missing index, ...: the message (one paragraph per line), escaped."""
-    return render_status(str(err).splitlines() or [type(err).__name__], error=True)
+    """A refused upload, a missing index, ...: a Chinese opening line, then the message (one
+    paragraph per line), escaped."""
+    lines = str(err).splitlines() or [type(err).__name__]
+    opening = KNOWN_MESSAGES.get(lines[0].strip())
+    lines = [opening, *lines[1:]] if opening else [ERROR_HEADING, *lines]
+    return render_status(lines, error=True)
 
 
 def render_placeholder(text: str) -> str:

@@ -356,3 +356,24 @@ def test_upload_new_article_rebuild_and_answer_from_it(app_page, page_watch, wor
     assert NEW_FACT in answer.locator(".sousei-quotes").inner_text()
     screenshot(page, "08_answer_from_uploaded")
     assert page_watch.errors == []
+
+
+def test_a_binary_file_named_txt_is_refused_and_changes_nothing(app_page, page_watch, workspace, tmp_path):
+    """A 14-byte binary file named .txt is refused with a reason; the corpus is unchanged."""
+    page = app_page
+    upload = tmp_path / "binary.txt"
+    upload.write_bytes(b"\x00\x01\x02\x03\xfe\xff\x00\x10binary")
+    before = sorted(p.name for p in workspace.corpus.iterdir())
+
+    open_tab(page, "文章管理")
+    page.locator("#sousei-articles table").wait_for(timeout=30_000)
+    page.locator("#sousei-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#sousei-upload").get_by_text("binary.txt").wait_for(timeout=30_000)
+    page.locator("#sousei-add").click()
+    page.locator("#sousei-status .sousei-status").wait_for(timeout=120_000)
+    status = page.locator("#sousei-status").inner_text()
+    assert "binary.txt" in status and "已加入" not in status, status
+    assert "沒有加入任何文章" in status                                   # said in Chinese first
+    assert sorted(p.name for p in workspace.corpus.iterdir()) == before
+    screenshot(page, "09_binary_refused")
+    assert page_watch.errors == []
