@@ -33,6 +33,7 @@ from chat.abstain import (
     unknown_count,
     unknown_share,
 )
+from chat.config import MAX_QUESTION_CHARS
 from chat.records import Answer, Citation, Quote
 from chat.terms import (
     ENUMERATION,
@@ -49,7 +50,7 @@ from chat.terms import (
 from index.records import Hit, SentenceVectors
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, sentence_spans
 
-MAX_QUERY_CHARS = 500
+MAX_QUERY_CHARS = MAX_QUESTION_CHARS
 MESSAGE_EMPTY = "請輸入問題。"
 MESSAGE_NO_TEXT = "問題裡沒有可以搜尋的文字，請用文字描述問題。"
 MESSAGE_TRUNCATED = f"問題太長，只用前 {MAX_QUERY_CHARS} 個字搜尋。"

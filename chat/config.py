@@ -10,6 +10,9 @@ from typing import Any
 from ingest.passages import DEFAULT_MAX_CHARS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The longest question searched (the UI refuses longer ones, the CLI searches their start);
+# chat.answer takes it from here.
+MAX_QUESTION_CHARS = 500
 DEFAULT_MODEL = "multilingual-e5-small"
 
 
@@ -31,7 +34,7 @@ class Config:
     max_upload_mb: int = 20
     feedback: str = ""  # 👍/👎 log; default feedback.jsonl beside the index directory
     admin_key: str = ""  # needed for add/remove/rebuild/restore when serving beyond loopback
-    max_question_chars: int = 500  # longer questions are refused by the server
+    max_question_chars: int = MAX_QUESTION_CHARS  # longer questions are refused by the server
     max_history_turns: int = 50  # questions kept in one browser's chat history
 
     @property

@@ -21,7 +21,7 @@ from ingest.records import Article, Passage
 
 Tokenizer = Callable[[str], Sequence[str]]
 MODES = ("hybrid", "dense", "bm25")
-MAX_QUERY_CHARS = 2000
+SEARCH_MAX_CHARS = 2000
 # Chosen with multilingual-e5-small on the seed corpus, primarily on the 42 questions of
 # tests/data/retrieval_questions.jsonl (dev.jsonl only as a check, to avoid fitting it):
 # a weighted min-max sum is flat for alpha 0.65-0.75 (own set MRR@10 0.897 vs 0.852 dense-only,
@@ -133,7 +133,7 @@ class Searcher:
     def query_vector(self, query: str) -> np.ndarray:
         """The question's vector as :meth:`search` computes it (float32, ``(dim,)``); with the query
         cache of a served encoder, asking again after ``search`` costs a dictionary look-up."""
-        text = " ".join((query or "").split())[:MAX_QUERY_CHARS]
+        text = " ".join((query or "").split())[:SEARCH_MAX_CHARS]
         vector: np.ndarray = np.asarray(self.encoder.encode_queries([text]), dtype=np.float32)[0]
         return vector
 
@@ -162,7 +162,7 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; expected one of {MODES}")
         self.timings = {"encode_ms": 0.0, "dense_ms": 0.0, "bm25_ms": 0.0, "fusion_ms": 0.0}
-        text = " ".join((query or "").split())[:MAX_QUERY_CHARS]
+        text = " ".join((query or "").split())[:SEARCH_MAX_CHARS]
         if not text or top_k <= 0 or not self.passages:
             return []
         pool = max(self.fusion.candidates, top_k)
