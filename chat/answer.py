@@ -431,33 +431,24 @@ def analyse_question(
     model = decision or DecisionModel.load()
     scored = tuple(rank_sentences(measured.sentences, measured.features, model.sentence))
     verdict = model.decide(measured.signals, searcher.fingerprint)
-    hits = measured.hits
-    if verdict.found and scored:
-        quotes, shown = cite(select_quotes(scored), hits)
+    found = verdict.found and bool(scored)
+    if found:
+        quotes, shown = cite(select_quotes(scored), measured.hits)
         message = MAYBE_LINE if verdict.uncertain else prepared.message
-        answer = Answer(
-            prepared.text,
-            True,
-            quotes,
-            shown,
-            message,
-            terms=measured.terms,
-            confidence=verdict.confidence,
-            uncertain=verdict.uncertain,
-            reason=verdict.reason,
-        )
     else:
+        quotes, shown = (), measured.hits
         message = f"{prepared.message} {NOT_FOUND_LINE}" if prepared.message else NOT_FOUND_LINE
-        answer = Answer(
-            prepared.text,
-            False,
-            (),
-            hits,
-            message,
-            terms=measured.terms,
-            confidence=verdict.confidence,
-            reason=verdict.reason,
-        )
+    answer = Answer(
+        prepared.text,
+        found,
+        quotes,
+        shown,
+        message,
+        terms=measured.terms,
+        confidence=verdict.confidence,
+        uncertain=found and verdict.uncertain,
+        reason=verdict.reason,
+    )
     return Analysis(answer, measured.signals, verdict.reason, scored)
 
 
