@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from chat.config import PROJECT_ROOT, Config
-from chat.service import Service
+from chat.engine import Engine
 from ingest.fileio import read_jsonl
 
 
@@ -21,18 +21,18 @@ def first_quote_hit(answer, gold: list[str]) -> bool:
     return bool(answer.found and answer.quotes and any(g in answer.quotes[0].text for g in gold))
 
 
-def run(path: Path, split: str | None, service: Service, verbose: bool = False) -> dict:
+def run(path: Path, split: str | None, service: Engine, verbose: bool = False) -> dict:
     dialogues = read_jsonl(path)
     if split:
         dialogues = [d for d in dialogues if d.get("split") == split]
     with_previous = alone = first_turn = 0
     for d in dialogues:
         first, second = d["turns"][0], d["turns"][1]
-        first_turn += first_quote_hit(service.ask(first["q"]), first["gold"])
-        followed = service.ask(second["q"], previous=first["q"])
+        first_turn += first_quote_hit(service.answer(first["q"]), first["gold"])
+        followed = service.answer(second["q"], previous=first["q"])
         hit = first_quote_hit(followed, second["gold"])
         with_previous += hit
-        alone += first_quote_hit(service.ask(second["q"]), second["gold"])
+        alone += first_quote_hit(service.answer(second["q"]), second["gold"])
         if verbose:
             quote = followed.quotes[0].text if followed.quotes else "(no quote)"
             print(f"{'OK ' if hit else 'MISS'} {d['id']}  搜尋：{followed.question}\n      {quote[:90]}")
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    service = Service(Config.load(index_dir=args.index), say=lambda _m: None)
+    service = Engine(Config.load(index_dir=args.index), say=lambda _m: None)
     start = time.perf_counter()
     result = run(Path(args.file), args.split, service, args.verbose)
     result["seconds"] = round(time.perf_counter() - start, 1)

@@ -8,7 +8,7 @@ The previous question's terms are cut from its own text (``chat.render.match_spa
 folded terms), so what is shown reads in the user's script. Terms of the same kind as one
 the follow-up names itself (a year or number when the follow-up gives one) are left out:
 "那2021年呢？" after a question about 2020 searches 2021, not both. When the combined search
-finds no answer, the follow-up is answered on its own (``chat.service.Service.ask``).
+finds no answer, the follow-up is answered on its own (``chat.engine.Engine.ask``).
 
 Tuned on the dialogues marked ``train`` in ``tests/data/dialogues.jsonl`` only
 (``python -m bench.followup_eval --split test`` reports the others).

@@ -125,6 +125,11 @@ class Searcher:
     def passages(self) -> list[Passage]:
         return self._stored.passages
 
+    def passage(self, passage_id: str) -> Passage | None:
+        """The passage with this id, or None when the index has none."""
+        row = self._rows.get(passage_id)
+        return None if row is None else self._stored.passages[row]
+
     def sentence_vectors(self, passage_id: str) -> SentenceVectors:
         """The stored vectors of a passage's sentences (embedded at build time, never at question
         time). Raises ``KeyError`` for an id not in the index."""

@@ -8,8 +8,8 @@ import pytest
 
 from chat.cli import main
 from chat.config import Config
+from chat.engine import Engine
 from chat.followup import carried_terms, is_follow_up, resolve
-from chat.service import Service
 from ingest.fileio import read_jsonl
 from tests.fakes import FakeEncoder
 
@@ -70,8 +70,8 @@ def setup(tmp_path):
     (corpus / "b.txt").write_text(ARTICLE, encoding="utf-8")
     (corpus / "c.txt").write_text("夕張市\n\n北海道夕張市的雪融發電計畫預計每年發電4200萬度。\n", encoding="utf-8")
     config = Config.load(corpus_dir=corpus, index_dir=tmp_path / "index")
-    service = Service.with_encoder(config, FakeEncoder(), say=lambda _m: None)
-    service.build()
+    service = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    service.rebuild()
     return service
 
 
@@ -83,8 +83,8 @@ def cli(service, *args):
 def fake_cli(monkeypatch, setup):
     """The CLI with the fake encoder (no model load)."""
     monkeypatch.setattr(
-        "chat.cli._service",
-        lambda args: Service.with_encoder(
+        "chat.cli._engine",
+        lambda args: Engine.with_encoder(
             Config.load(
                 corpus_dir=getattr(args, "corpus", None),
                 index_dir=getattr(args, "index", None),
@@ -98,7 +98,7 @@ def fake_cli(monkeypatch, setup):
 
 
 def test_service_ask_with_previous_searches_the_combined_text(setup):
-    answer = setup.ask("2021年的呢？", previous="地方創生臨時補助金的預算在2020年有多少？")
+    answer = setup.answer("2021年的呢？", previous="地方創生臨時補助金的預算在2020年有多少？")
     assert answer.question.startswith("地方創生臨時補助金") and answer.found
 
 
