@@ -160,7 +160,7 @@ class Engine:
                 self.config.corpus_dir,
                 self.config.index_dir,
                 self.passage_encoder(),
-                max_chars=self.config.max_passage_chars,
+                self.config.index_settings(),
                 progress=progress,
                 load_limits=self.config.load_limits(),
             )

@@ -35,6 +35,7 @@ import numpy as np
 from index.bm25 import BM25_DIR, KeywordIndex
 from index.dense import DENSE_FILE, DenseIndex
 from index.records import SentenceVectors
+from index.settings import IndexSettings
 from ingest.errors import SouseiError
 from ingest.fileio import atomic_write, sha256_hex
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
@@ -42,7 +43,7 @@ from ingest.records import Article, ArticleMeta, Paragraph, Passage
 if TYPE_CHECKING:
     from filelock import FileLock
 
-SCHEMA_VERSION = 2  # 2: sentence vectors
+INDEX_SCHEMA = 3  # 2: sentence vectors; 3: the build's IndexSettings in the manifest
 MANIFEST_FILE = "manifest.json"
 PASSAGES_FILE = "passages.jsonl"
 ARTICLES_FILE = "articles.jsonl"
@@ -132,17 +133,16 @@ class Manifest:
     model_dim: int
     model_fingerprint: str
     segmenter: dict[str, Any]
-    max_chars: int
+    settings: IndexSettings
     articles: tuple[ArticleEntry, ...]
     passage_ids: tuple[str, ...]
     dense_kind: str
-    bm25: dict[str, Any]
     duplicates: tuple[tuple[str, str], ...] = ()
     created: str = ""
     build_id: str = ""
     files: dict[str, Any] = field(default_factory=dict)  # relative path -> size in bytes
     sentences: int = 0  # rows of sentence_vectors.npy
-    schema: int = SCHEMA_VERSION
+    schema: int = INDEX_SCHEMA
 
     @property
     def documents(self) -> int:
@@ -160,6 +160,7 @@ class Manifest:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["settings"] = IndexSettings.from_dict(data["settings"])
         values["articles"] = tuple(ArticleEntry(**a) for a in data["articles"])
         values["passage_ids"] = tuple(data["passage_ids"])
         values["duplicates"] = tuple(tuple(pair) for pair in data.get("duplicates", ()))
@@ -178,9 +179,9 @@ def read_manifest(index_dir: Path) -> Manifest:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"The index manifest {path} is unreadable ({exc}). {REBUILD}") from exc
     schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != SCHEMA_VERSION:
+    if schema != INDEX_SCHEMA:
         raise IndexMismatchError(
-            f"The index at {index_dir} has schema version {schema!r}, this sousei reads {SCHEMA_VERSION}. {REBUILD}"
+            f"The index at {index_dir} has schema version {schema!r}, this sousei reads {INDEX_SCHEMA}. {REBUILD}"
         )
     try:
         return Manifest.from_dict(data)

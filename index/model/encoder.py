@@ -18,7 +18,6 @@ import numpy as np
 
 from ingest.errors import SouseiError
 
-DEFAULT_MODEL = "multilingual-e5-small"
 BATCH_SIZE = 32
 FINGERPRINT_FILES = (
     "config.json",

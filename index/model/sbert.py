@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from index.model.encoder import BATCH_SIZE, DEFAULT_MODEL, ModelUnavailableError, Progress, directory_fingerprint
+from index.model import DEFAULT_MODEL
+from index.model.encoder import BATCH_SIZE, ModelUnavailableError, Progress, directory_fingerprint
 from ingest.fileio import sha256_hex
 
 
