@@ -31,7 +31,8 @@ FINGERPRINT_FILES = (
     "pytorch_model.bin",
 )
 
-Progress = Callable[[str], None]
+# Where one-line status messages go (print, a logger); counted build progress is index.build.Progress.
+Say = Callable[[str], None]
 
 
 class ModelUnavailableError(SouseiError):

