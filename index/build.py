@@ -284,8 +284,9 @@ def unique_passages(passages: Sequence[Passage]) -> tuple[list[Passage], list[st
 
 
 def embedding_text(passage: Passage) -> str:
-    """The exact string given to the encoder for a passage (and hashed as its cache key):
-    its heading path and its own text."""
+    """The exact string given to the encoder for a passage (and hashed as its cache key): its own
+    text. The heading path is searched on the keyword side only (``Passage.search_text``): with
+    headings in the embedded text, hit@1 on the train questions was lower (docs/decision.md)."""
     return passage.text
 
 
