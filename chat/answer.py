@@ -293,8 +293,9 @@ def sentence_features(
 def rank_sentences(
     sentences: Sequence[Sentence], features: Sequence[SentenceFeatures], model: LinearModel
 ) -> list[ScoredSentence]:
-    """Sentences scored by the fitted ranker, best first (ties keep passage order); statements
-    before the article's own questions and reference lines, whatever their scores."""
+    """Sentences scored by the fitted ranker, best first (ties keep passage order). The article's
+    own questions and reference lines are ranked by score like any sentence (demoting them cost
+    first-quote accuracy on the train questions)."""
     scored = [
         ScoredSentence(s, model.logit(sentence_values(f, model.features)), f.lexical, f.dense)
         for s, f in zip(sentences, features)
