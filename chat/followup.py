@@ -17,7 +17,19 @@ Tuned on the dialogues marked ``train`` in ``tests/data/dialogues.jsonl`` only
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from chat.abstain import DecisionModel
+    from chat.answer import SearcherLike
+    from chat.records import Answer
+    from index.records import Hit, SentenceVectors
+    from index.search import Searcher
+    from ingest.records import Passage
 
 # Openings that point back to the previous question (folded to Simplified, as terms are).
 _BACK_REFERENCES = (
@@ -51,6 +63,8 @@ MAX_OWN_TERMS = 1  # ... nor does one with at most this many content terms
 MAX_TERMS_FOLLOW_UP = 3  # a question with more content terms than this names its own subject
 MAX_CARRIED = 2  # previous-question terms carried over (tuned on the train dialogues)
 MAX_PREVIOUS_CHARS = 300
+CARRY_TERMS = True  # search a follow-up with the previous question's terms
+FALLBACK_ALONE = True  # when that finds nothing, search the follow-up alone
 _NUMBER = re.compile(r"\d")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -113,7 +127,109 @@ def resolve(question: str, previous: str | None = None) -> Query:
     question = question or ""
     if not previous or not previous.strip() or not is_follow_up(question):
         return Query(question, question)
-    carried = carried_terms(previous, question)
+    carried = carried_terms(previous, question) if CARRY_TERMS else []
     if not carried:
-        return Query(question, question)
+        return Query(question, question, follow_up=True)
     return Query(question, " ".join([*carried, question.strip()]), follow_up=True)
+
+
+# --------------------------------------------------------------------------- the previous answer
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The turn before a question: what was asked and the passages its answer cited (the chat
+    keeps both in the answer message; ``sousei ask --previous`` gives only the question, and the
+    service then answers it again to find its passages)."""
+
+    question: str
+    passage_ids: tuple[str, ...] = ()
+
+
+SAME_PASSAGE = 0.6  # nearness of the previous answer's own passage
+SAME_SECTION = 0.6  # ... of a passage under the same heading path
+NEAR_WINDOW = 4  # paragraphs within which nearness fades to 0 in the same article
+NEAR_WEIGHT = 0.5  # how much nearness adds to a passage's fused score
+POOL = 20  # passages re-ranked
+MAX_ANCHORS = 3  # passages of the previous answer that count
+
+
+def section(passage: Passage) -> str:
+    """The passage's heading path, or its own first line when it leads a section."""
+    return passage.context or passage.text.split("\n", 1)[0].strip()
+
+
+def nearness(passage: Passage, anchor: Passage) -> float:
+    """0..1: how close ``passage`` is to ``anchor`` (the previous answer's passage) in its article."""
+    if passage.doc_id != anchor.doc_id:
+        return 0.0
+    if passage.id == anchor.id:
+        return SAME_PASSAGE
+    mine, theirs = section(passage), section(anchor)
+    same = SAME_SECTION if mine == theirs or mine.startswith(theirs) or theirs.startswith(mine) else 0.0
+    fade = max(0.0, 1.0 - abs(passage.paragraph - anchor.paragraph) / NEAR_WINDOW)
+    return min(1.0, same + (1.0 - same) * fade)
+
+
+@dataclass(frozen=True)
+class NearPrevious:
+    """A searcher whose results are re-ranked toward the previous answer's passages: each of the
+    top ``POOL`` passages gains ``NEAR_WEIGHT`` × its nearness to the closest anchor."""
+
+    base: SearcherLike
+    anchors: tuple[Passage, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        return self.base.fingerprint
+
+    def search(self, query: str, top_k: int = 5) -> list[Hit]:
+        hits = self.base.search(query, top_k=max(top_k, POOL))
+        scored = [
+            (h.score + NEAR_WEIGHT * max((nearness(h.passage, a) for a in self.anchors), default=0.0), h) for h in hits
+        ]
+        scored.sort(key=lambda pair: -pair[0])
+        return [replace(h, score=score, rank=rank) for rank, (score, h) in enumerate(scored[:top_k], 1)]
+
+    def query_vector(self, query: str) -> np.ndarray:
+        return self.base.query_vector(query)
+
+    def sentence_vectors(self, passage_id: str) -> SentenceVectors:
+        return self.base.sentence_vectors(passage_id)
+
+    def stats(self):
+        return self.base.stats()
+
+
+def anchors_of(passages: Sequence[Passage], passage_ids: Sequence[str]) -> tuple[Passage, ...]:
+    """The indexed passages with these ids (ids no longer in the index are skipped)."""
+    wanted = set(passage_ids)
+    return tuple(p for p in passages if p.id in wanted)
+
+
+def cited_ids(answer: Answer) -> tuple[str, ...]:
+    """The passages an answer quotes, in citation order (none when not found)."""
+    return tuple(dict.fromkeys(q.citation.passage_id for q in answer.quotes)) if answer.found else ()
+
+
+def answer_after(
+    question: str, previous: str | Previous | None, searcher: Searcher, top_k: int, decision: DecisionModel
+) -> Answer:
+    """Answer ``question`` asked after ``previous``. A follow-up is searched with the previous
+    question's terms (:func:`resolve`) and its passages re-ranked toward those the previous
+    answer cited (:class:`NearPrevious`; given as :class:`Previous`, or found by answering the
+    previous question again); when that finds nothing, the follow-up alone is searched."""
+    from chat.answer import answer_question
+
+    if isinstance(previous, str):
+        previous = Previous(previous)
+    query = resolve(question, previous.question if previous else None)
+    if previous is None or not query.follow_up:
+        return answer_question(question, searcher, top_k=top_k, decision=decision)
+    ids = previous.passage_ids or cited_ids(answer_question(previous.question, searcher, top_k, decision=decision))
+    anchors = anchors_of(searcher.passages, ids[:MAX_ANCHORS])
+    near: SearcherLike = NearPrevious(searcher, anchors) if anchors else searcher
+    answer = answer_question(query.searched, near, top_k=top_k, decision=decision)
+    if FALLBACK_ALONE and not answer.found and query.searched != question:
+        answer = answer_question(question, near, top_k=top_k, decision=decision)
+    return answer
