@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from chat.config import PROJECT_ROOT, Config
-from chat.followup import Previous, cited_ids
+from chat.followup import Previous
 from chat.service import Service
 from index.evaluate import is_hit
 from ingest.fileio import read_jsonl, sha256_hex
@@ -95,7 +95,7 @@ def run(path: Path, split: str | None, service: Service, verbose: bool = False) 
         first_answer = service.ask(first["q"])
         first_turn += first_quote_hit(first_answer, first["gold"])
         # as the chat asks it: the previous question and the passages its answer cited
-        followed = service.ask(second["q"], previous=Previous(first["q"], cited_ids(first_answer)))
+        followed = service.ask(second["q"], previous=Previous.of(first["q"], first_answer))
         hit = first_quote_hit(followed, second["gold"])
         with_previous += hit
         alone += first_quote_hit(service.ask(second["q"]), second["gold"])

@@ -58,13 +58,40 @@ _BACK_REFERENCES = (
     "what about",
     "how about",
 )
+# Words anywhere in a question that point at something said before (folded to Simplified).
+_POINTERS = (
+    "它",
+    "他们",
+    "她们",
+    "其中",
+    "这个",
+    "这些",
+    "这项",
+    "这样",
+    "这种",
+    "这份",
+    "该",
+    "那个",
+    "那些",
+    "那边",
+    "那块",
+    "那栏",
+    "那张",
+    "那项",
+    "在那",
+    "上述",
+)
+_ENGLISH_POINTER = re.compile(r"\b(it|its|that|this|these|those|they|them)\b")
+POINTERS_ANYWHERE = True
+MAX_TERMS_POINTING = 6  # a question that points back is a follow-up up to this many own terms
 SHORT_CHARS = 9  # a question this short (without punctuation) rarely names its subject
 MAX_OWN_TERMS = 1  # ... nor does one with at most this many content terms
 MAX_TERMS_FOLLOW_UP = 3  # a question with more content terms than this names its own subject
 MAX_CARRIED = 2  # previous-question terms carried over (tuned on the train dialogues)
 MAX_PREVIOUS_CHARS = 300
 CARRY_TERMS = True  # search a follow-up with the previous question's terms
-FALLBACK_ALONE = True  # when that finds nothing, search the follow-up alone
+SENTENCES_ALONE = True  # rank a follow-up's sentences by the follow-up alone (passages by the combined text)
+WHOLE_PREVIOUS = True  # then the whole previous question with the follow-up
 _NUMBER = re.compile(r"\d")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -89,18 +116,27 @@ def own_terms(question: str) -> tuple[str, ...]:
 
 
 def is_follow_up(question: str) -> bool:
-    """True when the question points back (那…呢, 它…) or is too short to name a subject."""
+    """True when the question points back (那…呢, 它…, 這個…, "it") or is too short to name a subject."""
     from chat.terms import folded
 
     core = _core(question)
-    if not core or len(own_terms(question)) > MAX_TERMS_FOLLOW_UP:
+    if not core:
         return False
-    start = folded(question.strip()).lower()
-    if start.startswith(_BACK_REFERENCES):
+    n_terms = len(own_terms(question))
+    text = folded(question.strip()).lower()
+    if (
+        POINTERS_ANYWHERE
+        and n_terms <= MAX_TERMS_POINTING
+        and (any(word in text for word in _POINTERS) or _ENGLISH_POINTER.search(text))
+    ):
         return True
-    if start.endswith(("呢?", "呢？", "呢")) and len(own_terms(question)) <= 2:
+    if n_terms > MAX_TERMS_FOLLOW_UP:
+        return False
+    if text.startswith(_BACK_REFERENCES):
         return True
-    return len(core) <= SHORT_CHARS or len(own_terms(question)) <= MAX_OWN_TERMS
+    if text.endswith(("呢?", "呢？", "呢")) and n_terms <= 2:
+        return True
+    return len(core) <= SHORT_CHARS or n_terms <= MAX_OWN_TERMS
 
 
 def carried_terms(previous: str, question: str) -> list[str]:
@@ -145,11 +181,16 @@ class Previous:
     question: str
     passage_ids: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, question: str, answer: Answer) -> Previous:
+        """The turn ``question`` → ``answer`` as context for the next question."""
+        return cls(question, cited_ids(answer))
 
-SAME_PASSAGE = 0.6  # nearness of the previous answer's own passage
+
+SAME_PASSAGE = 1.0  # nearness of the previous answer's own passage
 SAME_SECTION = 0.6  # ... of a passage under the same heading path
 NEAR_WINDOW = 4  # paragraphs within which nearness fades to 0 in the same article
-NEAR_WEIGHT = 0.5  # how much nearness adds to a passage's fused score
+NEAR_WEIGHT = 1.0  # how much nearness adds to a passage's fused score
 POOL = 20  # passages re-ranked
 MAX_ANCHORS = 3  # passages of the previous answer that count
 
@@ -178,13 +219,14 @@ class NearPrevious:
 
     base: SearcherLike
     anchors: tuple[Passage, ...]
+    passage_query: str | None = None  # search passages with this text, whatever the question
 
     @property
     def fingerprint(self) -> str:
         return self.base.fingerprint
 
     def search(self, query: str, top_k: int = 5) -> list[Hit]:
-        hits = self.base.search(query, top_k=max(top_k, POOL))
+        hits = self.base.search(self.passage_query or query, top_k=max(top_k, POOL))
         scored = [
             (h.score + NEAR_WEIGHT * max((nearness(h.passage, a) for a in self.anchors), default=0.0), h) for h in hits
         ]
@@ -215,21 +257,30 @@ def cited_ids(answer: Answer) -> tuple[str, ...]:
 def answer_after(
     question: str, previous: str | Previous | None, searcher: Searcher, top_k: int, decision: DecisionModel
 ) -> Answer:
-    """Answer ``question`` asked after ``previous``. A follow-up is searched with the previous
-    question's terms (:func:`resolve`) and its passages re-ranked toward those the previous
-    answer cited (:class:`NearPrevious`; given as :class:`Previous`, or found by answering the
-    previous question again); when that finds nothing, the follow-up alone is searched."""
-    from chat.answer import answer_question
+    """Answer ``question`` asked after ``previous``. A follow-up's passages are searched with the
+    previous question's terms (:func:`resolve`) and re-ranked toward the passages the previous
+    answer cited (:class:`NearPrevious`); its sentences are ranked for the follow-up itself.
+    ``previous`` given as a question
+    alone is answered again to find its passages. When nothing is found that way, the combined
+    text, then the follow-up alone, picks the sentences too."""
+    from chat.answer import analyse_question, answer_question
 
     if isinstance(previous, str):
         previous = Previous(previous)
     query = resolve(question, previous.question if previous else None)
     if previous is None or not query.follow_up:
         return answer_question(question, searcher, top_k=top_k, decision=decision)
-    ids = previous.passage_ids or cited_ids(answer_question(previous.question, searcher, top_k, decision=decision))
-    anchors = anchors_of(searcher.passages, ids[:MAX_ANCHORS])
-    near: SearcherLike = NearPrevious(searcher, anchors) if anchors else searcher
-    answer = answer_question(query.searched, near, top_k=top_k, decision=decision)
-    if FALLBACK_ALONE and not answer.found and query.searched != question:
-        answer = answer_question(question, near, top_k=top_k, decision=decision)
-    return answer
+    if not previous.passage_ids:
+        previous = Previous.of(
+            previous.question, answer_question(previous.question, searcher, top_k, decision=decision)
+        )
+    anchors = anchors_of(searcher.passages, previous.passage_ids[:MAX_ANCHORS])
+    whole = f"{previous.question[:MAX_PREVIOUS_CHARS]} {question}"
+    tries = [(query.searched, question)] if SENTENCES_ALONE else []
+    tries += [(query.searched, query.searched)] + ([(whole, whole)] if WHOLE_PREVIOUS else []) + [(question, question)]
+    for passage_text, sentence_text in dict.fromkeys(tries):
+        near = NearPrevious(searcher, anchors, passage_text)
+        analysis = analyse_question(sentence_text, near, top_k, decision)
+        if analysis.answer.found:
+            break
+    return replace(analysis.answer, question=passage_text)
