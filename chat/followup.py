@@ -1,17 +1,25 @@
 """Follow-up questions without a generative model.
 
-A short question that lacks its own subject ("那2020年呢？", "它的全名是什麼？", "還有哪些？")
-is searched together with the previous question's content terms. :func:`resolve` decides
-and returns what to search; the UI and ``sousei ask --previous`` both show it (搜尋：…).
+A question that lacks its own subject ("那2020年呢？", "它的全名是什麼？", "還有哪些？") or points
+back ("這個數據…", "…for it?") is a follow-up (:func:`is_follow_up`). Its **passages** are searched
+together with the previous question's content terms (:func:`resolve`, shown as 搜尋：…) and
+re-ranked toward the passages the previous answer cited (:class:`NearPrevious`: the same passage,
+the same heading path, a few paragraphs away); its **sentences** are ranked for the follow-up
+alone, so the answer is what the follow-up asks rather than the previous answer again. When that
+finds nothing: the combined text for the sentences too, then the whole previous question with
+the follow-up, then the follow-up alone (:func:`answer_after`).
+
+The previous turn is a :class:`Previous` (question + cited passage ids; the chat keeps both in
+each answer message) or just the previous question (``sousei ask --previous``), which is then
+answered again to find its passages.
 
 The previous question's terms are cut from its own text (``chat.render.match_spans`` on the
 folded terms), so what is shown reads in the user's script. Terms of the same kind as one
 the follow-up names itself (a year or number when the follow-up gives one) are left out:
-"那2021年呢？" after a question about 2020 searches 2021, not both. When the combined search
-finds no answer, the follow-up is answered on its own (``chat.service.Service.ask``).
+"那2021年呢？" after a question about 2020 searches 2021, not both.
 
 Tuned on the dialogues marked ``train`` in ``tests/data/dialogues.jsonl`` only
-(``python -m bench.followup_eval --split test`` reports the others).
+(``python -m bench.followup_eval --split train``; ``--split test`` reports the others).
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ if TYPE_CHECKING:
     from chat.records import Answer
     from index.records import Hit, SentenceVectors
     from index.search import Searcher
+    from index.stats import CorpusStats
     from ingest.records import Passage
 
 # Openings that point back to the previous question (folded to Simplified, as terms are).
@@ -239,7 +248,7 @@ class NearPrevious:
     def sentence_vectors(self, passage_id: str) -> SentenceVectors:
         return self.base.sentence_vectors(passage_id)
 
-    def stats(self):
+    def stats(self) -> CorpusStats:
         return self.base.stats()
 
 
@@ -260,20 +269,16 @@ def answer_after(
     """Answer ``question`` asked after ``previous``. A follow-up's passages are searched with the
     previous question's terms (:func:`resolve`) and re-ranked toward the passages the previous
     answer cited (:class:`NearPrevious`); its sentences are ranked for the follow-up itself.
-    ``previous`` given as a question
-    alone is answered again to find its passages. When nothing is found that way, the combined
-    text, then the follow-up alone, picks the sentences too."""
+    When nothing is found that way, the combined text picks the sentences too, then the whole
+    previous question is searched with the follow-up, then the follow-up alone. A ``previous``
+    given as a question alone (``sousei ask --previous``) is answered again to find its passages."""
     from chat.answer import analyse_question, answer_question
 
-    if isinstance(previous, str):
-        previous = Previous(previous)
-    query = resolve(question, previous.question if previous else None)
+    query = resolve(question, previous.question if isinstance(previous, Previous) else previous)
     if previous is None or not query.follow_up:
         return answer_question(question, searcher, top_k=top_k, decision=decision)
-    if not previous.passage_ids:
-        previous = Previous.of(
-            previous.question, answer_question(previous.question, searcher, top_k, decision=decision)
-        )
+    if isinstance(previous, str):
+        previous = Previous.of(previous, answer_question(previous, searcher, top_k, decision=decision))
     anchors = anchors_of(searcher.passages, previous.passage_ids[:MAX_ANCHORS])
     whole = f"{previous.question[:MAX_PREVIOUS_CHARS]} {question}"
     tries = [(query.searched, question)] if SENTENCES_ALONE else []
