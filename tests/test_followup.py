@@ -227,15 +227,26 @@ def test_nearness_prefers_the_same_passage_then_its_section_then_neighbours():
 class _Fixed:
     """A searcher that returns the same ranked hits whatever is asked, recording the query."""
 
-    fingerprint = "fixed"
+    @property
+    def fingerprint(self) -> str:
+        return "fixed"
 
     def __init__(self, passages):
         self.hits = [Hit(p, 1.0 - 0.1 * i, i + 1) for i, p in enumerate(passages)]
         self.queries: list[str] = []
 
-    def search(self, query, top_k=5):
+    def search(self, query: str, top_k: int = 5) -> list[Hit]:
         self.queries.append(query)
         return self.hits[:top_k]
+
+    def query_vector(self, query):  # not used by NearPrevious.search
+        raise AssertionError("not expected")
+
+    def sentence_vectors(self, passage_id):
+        raise AssertionError("not expected")
+
+    def stats(self):
+        raise AssertionError("not expected")
 
 
 def test_near_previous_reranks_toward_the_anchor_and_searches_the_passage_text():
