@@ -28,6 +28,7 @@ from ingest.records import Article
 if TYPE_CHECKING:
     from chat.abstain import DecisionModel
     from chat.answer import Analysis
+    from chat.followup import Previous
     from index.build import BuildReport, Progress
     from index.model.encoder import Encoder
     from index.records import Hit
@@ -121,20 +122,15 @@ class Engine:
     def index_exists(self) -> bool:
         return (Path(self.config.index_dir) / "manifest.json").exists()
 
-    def answer(self, question: str, top_k: int | None = None, previous: str | None = None) -> Answer:
-        """Answer ``question``; with ``previous`` (the question before it) a follow-up that lacks
-        its own subject is searched together with the previous question's terms
-        (:mod:`chat.followup`); the answer's ``question`` is then the searched text."""
-        from chat.answer import answer_question
-        from chat.followup import resolve
+    def answer(self, question: str, top_k: int | None = None, previous: str | Previous | None = None) -> Answer:
+        """Answer ``question``. ``previous`` is the turn before it: its question, or a
+        :class:`chat.followup.Previous` (its question and the passages its answer cited). A
+        follow-up that lacks its own subject is searched with the previous question's terms and
+        re-ranked toward the previous answer's passages (:mod:`chat.followup`); the answer's
+        ``question`` is then the searched text."""
+        from chat.followup import answer_after
 
-        top_k = top_k or self.config.top_k
-        query = resolve(question, previous)
-        decision = self.decision()
-        answer = answer_question(query.searched, self.index(), top_k=top_k, decision=decision)
-        if query.follow_up and not answer.found:  # the carried terms led nowhere: the question alone
-            answer = answer_question(question, self.index(), top_k=top_k, decision=decision)
-        return answer
+        return answer_after(question, previous, self.index(), top_k or self.config.top_k, self.decision())
 
     def decision(self) -> DecisionModel:
         """The fitted found / not-found decision and sentence ranker, read once."""

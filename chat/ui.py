@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import gradio as gr
 
     from chat.engine import Engine
+    from chat.followup import Previous
 
 log = logging.getLogger("sousei.ui")
 
@@ -276,12 +277,25 @@ def previous_question(history: Sequence[dict]) -> str | None:
     return None
 
 
+def previous_turn(history: Sequence[dict]) -> Previous | None:
+    """The last question and the passages its answer cited (``data-cited``), for a follow-up."""
+    from chat.followup import Previous
+
+    for message in reversed(history):
+        if message.get("role") == "assistant":
+            question = asked_question(message)
+            cited = _DATA_CITED.search(message_text(message))
+            ids = tuple(html.unescape(cited.group(1)).split()) if cited else ()
+            return Previous(question, ids) if question else None
+    return None
+
+
 def bounded(history: Sequence[dict], max_turns: int) -> list[dict]:
     """At most ``max_turns`` question/answer pairs, the newest."""
     return list(history)[-2 * max_turns :] if max_turns > 0 else []
 
 
-def answer_message(service: Engine, question: str, previous: str | None) -> str:
+def answer_message(service: Engine, question: str, previous: str | Previous | None) -> str:
     """The rendered answer (or the error message, e.g. no index yet) for the chat."""
     from chat.render import render_chat_answer, render_message
 
@@ -310,7 +324,7 @@ def ask(service: Engine, question: str, history: list[dict] | None):
             {"role": "assistant", "content": error_html},
         ]
     else:
-        reply = answer_message(service, question, previous_question(history))
+        reply = answer_message(service, question, previous_turn(history))
         history = history + [
             {"role": "user", "content": esc(short_question(question))},
             {"role": "assistant", "content": reply},
