@@ -17,6 +17,7 @@ from index.records import Hit, SentenceVectors
 from index.stats import CorpusStats
 from index.store import MANIFEST_FILE, Manifest, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
+from ingest.glossary import GlossaryEntry
 from ingest.records import Article, Passage
 
 Tokenizer = Callable[[str], Sequence[str]]
@@ -124,6 +125,11 @@ class Searcher:
         if self._stats is None:
             self._stats = CorpusStats.from_token_lists(p.tokens for p in self._stored.passages)
         return self._stats
+
+    @property
+    def glossary(self) -> tuple[GlossaryEntry, ...]:
+        """The articles' own bilingual pairs stored with the index (ingest.glossary)."""
+        return self._stored.glossary
 
     @property
     def passages(self) -> list[Passage]:

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 GLOSSARY_FILE = "glossary.jsonl"
 MAX_NATIVE_CHARS = 16  # a Chinese term longer than this is a clause, not a name
@@ -173,7 +174,7 @@ def _trim_leading(term: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _posseg():  # type: ignore[no-untyped-def]
+def _posseg() -> Any:  # a jieba.posseg.POSTokenizer (jieba has no type information)
     import logging
 
     import jieba
