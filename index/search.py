@@ -282,10 +282,9 @@ def _glossary_expander(stored: StoredIndex) -> Expander | None:
     """English / Latin names in a question → the articles' own terms for them (ingest.glossary)."""
     if not stored.glossary:
         return None
-    from ingest.glossary import expansions
+    from ingest.glossary import GlossaryMatcher
 
-    entries = stored.glossary
-    return lambda question: expansions(question, entries)
+    return GlossaryMatcher(stored.glossary).expansions
 
 
 def _ms(start: float) -> float:

@@ -269,14 +269,30 @@ def _longest_common_run(a: Sequence[str], b: Sequence[str]) -> int:
     return best
 
 
+class GlossaryMatcher:
+    """:func:`expansions` for many questions: each key is parsed once and indexed by its words,
+    so a question only checks the keys that share a word with it."""
+
+    def __init__(self, entries: Sequence[GlossaryEntry]) -> None:
+        self.entries = tuple(entries)
+        self._by_word: dict[str, list[tuple[int, str]]] = {}
+        for number, entry in enumerate(self.entries):
+            for key in entry.latin:
+                for word in dict.fromkeys(_content(_words(key)) or [_stem(w) for w in _words(key)]):
+                    self._by_word.setdefault(word, []).append((number, key))
+
+    def expansions(self, question: str) -> list[str]:
+        """The native terms of the entries whose Latin names ``question`` mentions, in glossary
+        order, each once (none when the question has no Latin word)."""
+        words = _words(question)
+        if not words or not self._by_word:
+            return []
+        candidates = {pair for word in {_stem(w) for w in words} for pair in self._by_word.get(word, ())}
+        matched = sorted({number for number, key in candidates if key_matches(key, words)})
+        return list(dict.fromkeys(self.entries[number].native for number in matched))
+
+
 def expansions(question: str, entries: Sequence[GlossaryEntry]) -> list[str]:
     """The native terms of the entries whose Latin names ``question`` mentions, in glossary order,
     each once (none when the question has no Latin word)."""
-    words = _words(question)
-    if not words:
-        return []
-    found: dict[str, None] = {}
-    for entry in entries:
-        if entry.native not in found and any(key_matches(key, words) for key in entry.latin):
-            found[entry.native] = None
-    return list(found)
+    return GlossaryMatcher(entries).expansions(question)
