@@ -22,6 +22,7 @@ from typing import Any
 GLOSSARY_FILE = "glossary.jsonl"
 MAX_NATIVE_CHARS = 16  # a Chinese term longer than this is a clause, not a name
 MAX_LATIN_CHARS = 80
+LOOK_BACK_CHARS = 100  # text before a parenthesis that is looked at (keeps extraction linear)
 # English function words ignored when a multi-word name is matched against a question.
 _FUNCTION_WORDS = frozenset(
     "a an the of for and or as to in on at by with from into is are was were be what which who how "
@@ -70,7 +71,8 @@ def extract_pairs(text: str, doc_id: str = "") -> list[GlossaryEntry]:
     for paragraph in text.split("\n"):
         for match in _PAREN.finditer(paragraph):
             after = paragraph[match.end() : match.end() + 1]
-            entry = _pair_at(paragraph[: match.start()], match.group(1).strip(), after, doc_id)
+            before = paragraph[max(0, match.start() - LOOK_BACK_CHARS) : match.start()]
+            entry = _pair_at(before, match.group(1).strip(), after, doc_id)
             if entry is not None:
                 entries.setdefault((entry.native, entry.latin), entry)
     return list(entries.values())

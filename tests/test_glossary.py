@@ -82,6 +82,16 @@ def test_a_pair_stated_twice_is_kept_once_and_split_latin():
     assert split_latin("Think big, start small, move fast.") == ("Think big, start small, move fast",)
 
 
+def test_a_huge_paragraph_of_parentheses_is_read_in_linear_time():
+    import time
+
+    hostile = "地方政府(AB)」" * 40_000 + "交通行動服務(MaaS)"  # 400k characters, one paragraph
+    start = time.perf_counter()
+    pairs = _pairs(hostile)
+    assert time.perf_counter() - start < 10
+    assert pairs[-1] == ("交通行動服務", ("MaaS",)) and len(pairs) == 2
+
+
 def test_file_lines_round_trip_and_a_bad_line_is_refused():
     entries = [GlossaryEntry("地方經濟分析系統", ("Regional Economy Society Analyzing System", "RESAS"), "a")]
     assert parse_glossary(glossary_lines(entries)) == entries
