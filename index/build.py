@@ -45,6 +45,7 @@ from index.store import (
 )
 from ingest.errors import SouseiError
 from ingest.fileio import TEMP_GLOB
+from ingest.glossary import GlossaryEntry, glossary_of
 from ingest.records import Article, IngestResult, Passage
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class BuildReport:
     index_dir: str = ""
     sentences: int = 0  # sentence vectors stored (every sentence of every passage)
     sentences_embedded: int = 0  # distinct sentence texts computed by this build (not in the cache, not a passage)
+    glossary: int = 0  # bilingual pairs found in the articles (ingest.glossary)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -173,6 +175,7 @@ def _build(
         stage(0, 1, "indexing")
         dense = dense_index(paths, previous, passages, embedded.vectors, settings)
         keyword = KeywordIndex.build([p.tokens for p in passages], settings.bm25)
+        glossary = glossary_of((a.doc_id, a.text) for a in result.articles)  # re-read each build: ms
         manifest = make_manifest(
             result.articles,
             passages,
@@ -183,7 +186,9 @@ def _build(
             result.duplicates,
         )
         stage(0, 1, "saving")
-        _write_and_swap(paths, manifest, passages, list(result.articles), embedded.vectors, dense, keyword, sentences)
+        _write_and_swap(
+            paths, manifest, passages, list(result.articles), embedded.vectors, dense, keyword, sentences, glossary
+        )
     removed = _removed_articles(previous, result.articles)
     stage(1, 1, "done")
     return BuildReport(
@@ -201,6 +206,7 @@ def _build(
         index_dir=str(paths.live),
         sentences=sentences.size,
         sentences_embedded=sentence_embedded.computed,
+        glossary=len(glossary),
     )
 
 
@@ -438,10 +444,11 @@ def _write_and_swap(
     dense: DenseIndex,
     keyword: KeywordIndex,
     sentences: SentenceTable,
+    glossary: Sequence[GlossaryEntry] = (),
 ) -> None:
     temp = paths.new_temp_dir()
     try:
-        write_store(temp, manifest, passages, articles, vectors, dense, keyword, sentences)
+        write_store(temp, manifest, passages, articles, vectors, dense, keyword, sentences, glossary)
         swap_in(temp, paths.live)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)

@@ -11,6 +11,7 @@ Layout of ``index_dir``::
     sentence_offsets.npy   int64 (passages + 1): passage row i owns sentence rows offsets[i]:offsets[i+1]
     dense.faiss       FAISS index over vectors.npy
     bm25/             bm25s files + meta.json
+    glossary.jsonl    the articles' own bilingual pairs (ingest.glossary), one per line; optional
 
 Beside it (same parent, named after it): ``.NAME.old`` (the previous index during a
 swap), ``.NAME.tmp-*`` (a build in progress), ``.NAME.build.lock`` / ``.NAME.swap.lock``
@@ -25,7 +26,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,7 @@ from index.records import SentenceVectors
 from index.settings import IndexSettings
 from ingest.errors import SouseiError
 from ingest.fileio import atomic_write, sha256_hex
+from ingest.glossary import GLOSSARY_FILE, GlossaryEntry, glossary_lines, parse_glossary
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
 
 if TYPE_CHECKING:
@@ -310,6 +312,7 @@ class StoredIndex:
     dense: DenseIndex
     keyword: KeywordIndex
     sentences: SentenceTable
+    glossary: tuple[GlossaryEntry, ...] = ()
 
 
 def write_store(
@@ -321,9 +324,11 @@ def write_store(
     dense: DenseIndex,
     keyword: KeywordIndex,
     sentences: SentenceTable,
+    glossary: Sequence[GlossaryEntry] = (),
 ) -> Manifest:
     """Write every file into ``directory`` (a fresh temp dir), the manifest last, all fsynced."""
     directory = Path(directory)
+    (directory / GLOSSARY_FILE).write_text(glossary_lines(glossary), encoding="utf-8")
     _write_jsonl(directory / PASSAGES_FILE, (passage_to_dict(p) for p in passages))
     _write_jsonl(directory / ARTICLES_FILE, (article_to_dict(a) for a in articles))
     np.save(directory / VECTORS_FILE, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
@@ -383,11 +388,20 @@ def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
         dense = DenseIndex.load(index_dir)
         current = BM25_DIR
         keyword = KeywordIndex.load(index_dir)
+        current = GLOSSARY_FILE
+        glossary = _load_glossary(index_dir, manifest)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(
             f"The index at {index_dir} is damaged: {current} is unreadable ({exc}). {REBUILD}"
         ) from exc
-    return StoredIndex(manifest, passages, articles, vectors, dense, keyword, sentences)
+    return StoredIndex(manifest, passages, articles, vectors, dense, keyword, sentences, glossary)
+
+
+def _load_glossary(index_dir: Path, manifest: Manifest) -> tuple[GlossaryEntry, ...]:
+    """The glossary, or none for an index written before there was one (not in its manifest)."""
+    if GLOSSARY_FILE not in manifest.files:
+        return ()
+    return tuple(parse_glossary((index_dir / GLOSSARY_FILE).read_text(encoding="utf-8")))
 
 
 def _check_counts(index_dir: Path, stored: StoredIndex) -> None:
