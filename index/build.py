@@ -43,6 +43,8 @@ from index.store import (
     text_key,
     write_store,
 )
+from ingest.dictionary import SOURCE as DICTIONARY_SOURCE
+from ingest.dictionary import dictionary_entries
 from ingest.errors import SouseiError
 from ingest.fileio import TEMP_GLOB
 from ingest.glossary import GlossaryEntry, glossary_of
@@ -76,6 +78,7 @@ class BuildReport:
     sentences: int = 0  # sentence vectors stored (every sentence of every passage)
     sentences_embedded: int = 0  # distinct sentence texts computed by this build (not in the cache, not a passage)
     glossary: int = 0  # bilingual pairs found in the articles (ingest.glossary)
+    dictionary: int = 0  # CC-CEDICT glosses of the corpus's words (ingest.dictionary)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -175,7 +178,7 @@ def _build(
         stage(0, 1, "indexing")
         dense = dense_index(paths, previous, passages, embedded.vectors, settings)
         keyword = KeywordIndex.build([p.tokens for p in passages], settings.bm25)
-        glossary = glossary_of((a.doc_id, a.text) for a in result.articles)  # re-read each build: ms
+        glossary = build_glossary(result.articles, passages)
         manifest = make_manifest(
             result.articles,
             passages,
@@ -206,7 +209,8 @@ def _build(
         index_dir=str(paths.live),
         sentences=sentences.size,
         sentences_embedded=sentence_embedded.computed,
-        glossary=len(glossary),
+        glossary=sum(1 for entry in glossary if entry.doc_id != DICTIONARY_SOURCE),
+        dictionary=sum(1 for entry in glossary if entry.doc_id == DICTIONARY_SOURCE),
     )
 
 
@@ -277,6 +281,14 @@ def _default_segmenter() -> dict[str, Any]:
     from ingest.segment import segmenter_fingerprint
 
     return segmenter_fingerprint()
+
+
+def build_glossary(articles: Sequence[Article], passages: Sequence[Passage]) -> list[GlossaryEntry]:
+    """What English words in a question stand for on the keyword side: the articles' own bilingual
+    pairs (``ingest.glossary``, re-read each build: ms), then CC-CEDICT glosses of the corpus's
+    words (``ingest.dictionary``)."""
+    own = glossary_of((a.doc_id, a.text) for a in articles)
+    return own + dictionary_entries(token for p in passages for token in p.tokens)
 
 
 def unique_passages(passages: Sequence[Passage]) -> tuple[list[Passage], list[str]]:

@@ -232,7 +232,12 @@ def _words(text: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
+    """A plural's singular, roughly: policies → policy, taxes → tax, systems → system."""
     word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("xes", "ches", "shes", "sses")):
+        return word[:-2]
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 

@@ -11,6 +11,7 @@ import pytest
 from index.build import build_index
 from index.search import Searcher
 from index.store import MANIFEST_FILE, IndexCorruptError, load_store, read_manifest
+from ingest.dictionary import SOURCE as DICTIONARY_SOURCE
 from ingest.glossary import (
     GLOSSARY_FILE,
     GlossaryEntry,
@@ -146,8 +147,13 @@ ARTICLE_G = """地方政府可以善用地方經濟分析系統（Regional Econo
 ARTICLE_H = """地域經濟活性化機構(REVIC)提供資金。"""
 
 
-def _glossary_file(index_dir: Path) -> list[GlossaryEntry]:
+def _all_glossary_file(index_dir: Path) -> list[GlossaryEntry]:
     return parse_glossary((index_dir / GLOSSARY_FILE).read_text(encoding="utf-8"))
+
+
+def _glossary_file(index_dir: Path) -> list[GlossaryEntry]:
+    """The articles' own pairs in the glossary file (CC-CEDICT glosses follow them)."""
+    return [e for e in _all_glossary_file(index_dir) if e.doc_id != DICTIONARY_SOURCE]
 
 
 def test_build_writes_the_glossary_and_updates_it_with_the_corpus(tmp_path, fake_encoder):
@@ -165,7 +171,8 @@ def test_build_writes_the_glossary_and_updates_it_with_the_corpus(tmp_path, fake
     (corpus / "g.txt").unlink()
     build_index(corpus, index_dir, fake_encoder, **build_kwargs())
     assert [(e.native, e.latin) for e in _glossary_file(index_dir)] == [("地域經濟活性化機構", ("REVIC",))]
-    assert load_store(index_dir).glossary == tuple(_glossary_file(index_dir))
+    assert load_store(index_dir).glossary == tuple(_all_glossary_file(index_dir))
+    assert _all_glossary_file(index_dir)[-1].doc_id == DICTIONARY_SOURCE  # dictionary glosses of its words
 
 
 def test_english_acronym_question_reaches_the_chinese_passage_by_bm25(tmp_path, fake_encoder):
