@@ -361,7 +361,13 @@ def _common(p: argparse.ArgumentParser, *, index: bool = True) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sousei", description="Quoted answers with citations from policy articles.")
     sub = parser.add_subparsers(dest="command", required=True)
+    _corpus_commands(sub)
+    _question_commands(sub)
+    return parser
 
+
+def _corpus_commands(sub: Any) -> None:
+    """ingest, model prepare, build, add, remove, restore."""
     p = sub.add_parser("ingest", help="clean and cut the corpus into passages (no index)")
     _common(p, index=False)
     p.add_argument("--max-chars", type=int, help=f"maximum passage length in characters (default {DEFAULT_MAX_CHARS})")
@@ -401,6 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_restore)
 
+
+def _question_commands(sub: Any) -> None:
+    """feedback, ask, eval, articles, serve."""
     p = sub.add_parser("feedback", help="list the 👍/👎 votes given in the UI")
     _common(p)
     p.add_argument("--feedback", help="feedback file (env SOUSEI_FEEDBACK; default feedback.jsonl beside the index)")
@@ -443,7 +452,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--feedback", help="feedback file (env SOUSEI_FEEDBACK; default feedback.jsonl beside the index)")
     p.set_defaults(func=cmd_serve)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
