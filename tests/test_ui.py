@@ -5,6 +5,7 @@ The browser behaviour (clicks, scrolling, inert hostile text in a real page) is 
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import socket
@@ -17,6 +18,7 @@ import pytest
 from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
 from chat.service import Service
+from ingest.library import NOTHING_ADDED
 from tests.fakes import FakeEncoder
 
 ARTICLE_A = """日本地方創生與數位轉型
@@ -359,6 +361,40 @@ def test_upload_refuses_bad_type_and_changes_nothing(ui, service, tmp_path):
     status, *_ = ui.add_articles(service, [str(bad)])
     assert "sousei-status-error" in status
     assert sorted(p.name for p in service.config.corpus_dir.iterdir()) == before
+
+
+# Technical tokens a Chinese message may keep: file types, the command, settings and encodings.
+TECHNICAL = {"txt", "md", "html", "htm", "pdf", "docx", "exe", "sousei", "build", "UTF", "NUL", "max_upload_mb"}
+
+
+def english_words(page_html: str, *names: str) -> set[str]:
+    """Latin words left in the visible text of ``page_html`` once the given names (file names,
+    paths) and the allowed technical tokens are taken out."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page_html))
+    for name in names:
+        text = text.replace(name, " ")
+    return set(re.findall(r"[A-Za-z_]{2,}", text)) - TECHNICAL
+
+
+def test_refusals_are_traditional_chinese_with_what_to_do(ui, service, tmp_path):
+    """A refused upload (bad type, binary .txt), a missing index and a too-long question are told in
+    Chinese, naming the file and saying what to do; English only for technical tokens."""
+    exe = tmp_path / "x.exe"
+    exe.write_bytes(b"MZ")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    for path, reason in ((exe, "不支援的檔案類型"), (binary, "二進位資料")):
+        status, *_ = ui.add_articles(service, [str(path)])
+        assert NOTHING_ADDED in status and path.name in status and reason in status and "請" in status, status
+        assert not english_words(status, path.name), status
+    missing = Service.with_encoder(
+        Config.load(corpus_dir=tmp_path, index_dir=tmp_path / "none"), FakeEncoder(), say=lambda _m: None
+    )
+    reply = answer_html(ask_once(ui, missing, "地方創生是什麼？")[0])
+    assert "找不到索引" in reply and "sousei build" in reply and "重新整理索引" in reply
+    assert not english_words(reply, str(tmp_path / "none")), reply
+    reply = answer_html(ask_once(ui, service, "地" * 600)[0])
+    assert "問題太長" in reply and not english_words(reply), reply
 
 
 def test_upload_without_files_is_a_message(ui, service):
