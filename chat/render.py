@@ -13,7 +13,8 @@ Class names and attributes the UI can rely on:
   ``.sousei-nearest`` added when the passages are only the nearest ones (not found);
 * ``.sousei-not-found``         the not-found line; ``.sousei-message`` any other fixed message;
 * ``.sousei-source``            the source viewer; the cited paragraph is ``#sousei-cited.sousei-cited``,
-  other paragraphs ``#sousei-para-N``.
+  other paragraphs ``#sousei-para-N``. In ``render_viewer`` the title is ``.sousei-source-head``
+  and the paragraphs scroll inside ``.sousei-source-body`` below it (the title never covers text).
 """
 
 from __future__ import annotations
@@ -435,16 +436,20 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
 
 
 def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str] = ()) -> str:
-    """The source viewer: the article with its title kept in view (sticky), the cited paragraph
-    outlined and the quoted sentence(s) marked inside it (``#sousei-quoted``); a quote that runs
-    from a heading into the paragraph under it is marked in both."""
+    """The source viewer: the article's title (``.sousei-source-head``) above its paragraphs, which
+    scroll in their own box (``.sousei-source-body``), so the title stays in view without covering
+    a line; the cited paragraph outlined and the quoted sentence(s) marked inside it
+    (``#sousei-quoted``); a quote that runs from a heading into the paragraph under it is marked in both."""
     quoted = []  # quote spans in article coordinates
     if cited is not None:
         quoted = [(cited.start + a, cited.start + b) for a, b in _quote_spans(cited.text, quotes)]
     touched = [p.number for p in article.paragraphs if any(a < p.end and b > p.start for a, b in quoted)]
     target = touched[0] if touched else cited_paragraph(article, cited)
     meta = article.meta
-    head = f'<div class="sousei-source-head"><h3 class="sousei-source-title">{esc(meta.title)}</h3>'
+    head = (
+        f'<div class="sousei-source-head"><h3 class="sousei-source-title" title="{esc(meta.title)}">'
+        f"{esc(short_title(meta.title))}</h3>"
+    )
     byline = " ・ ".join(x for x in (meta.author, meta.published) if x)
     if byline:
         head += f'<p class="sousei-source-date">{esc(byline)}</p>'
@@ -465,4 +470,5 @@ def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str]
             paras.append(
                 f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">{label} {body}</p>'
             )
-    return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{"".join(paras)}</div>'
+    body = f'<div class="sousei-source-body">{"".join(paras)}</div>'
+    return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{body}</div>'
