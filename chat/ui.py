@@ -129,8 +129,16 @@ mark.sousei-quoted { background: #fff0a0; color: inherit; padding: 0 1px; }
 .sousei-table { width: 100%; border-collapse: collapse; }
 .sousei-table th, .sousei-table td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .5em;
                                      text-align: left; }
-.sousei-status-error { color: #b00020; }
-@media (max-width: 640px) { #sousei-viewer .sousei-source { max-height: 60vh; } }
+.sousei-status p { margin: .2em 0; }
+.sousei-status-error { background: #fdecee; border-left: 3px solid #b00020; border-radius: 6px; padding: .4em .8em; }
+.sousei-status-error p, .sousei-error .sousei-message { color: #8c0019; }
+.sousei-error .sousei-message { font-weight: 600; margin: 0; }
+@media (max-width: 640px) {
+  #sousei-viewer .sousei-source { max-height: 60vh; }
+  /* a phone: answers use the log's width (Gradio keeps 20px margins and 60px free beside a bubble) */
+  #sousei-log .message-row.bot-row { max-width: calc(100% - 16px); margin-left: 8px; margin-right: 8px; }
+  #sousei-log .message-row.user-row { margin-right: 8px; }
+}
 """
 
 # Sets the page language before Gradio's scripts run: Chromium then uses the Traditional
@@ -209,6 +217,16 @@ watch('value', () => {
 });
 """
 
+# The article tab's status (added, refused, removed ...) is brought into view when it changes:
+# below the forms it would otherwise be off screen on a phone, or below the fold on a desktop.
+STATUS_JS = """
+watch('value', () => {
+  if (!element.textContent.trim()) return;
+  const r = element.getBoundingClientRect();
+  if (r.top < 0 || r.bottom > window.innerHeight) element.scrollIntoView({block: 'center'});
+});
+"""
+
 Reporter = Callable[[int, int, str], None]
 
 
@@ -279,13 +297,14 @@ def answer_message(service: Service, question: str, previous: str | None) -> str
     try:
         answer = service.ask(question, previous=previous)
     except SouseiError as err:
-        return f'<div class="sousei-answer" data-found="error">{render_message(str(err))}</div>'
+        return f'<div class="sousei-answer sousei-error" data-found="error">{render_message(str(err))}</div>'
     searched = answer.question if answer.question.strip() != question.strip() else None
     return render_chat_answer(answer, question, searched)
 
 
 def ask(service: Service, question: str, history: list[dict] | None):
-    """Handler for 送出 / Enter / an example: returns (chat log, the copy kept in the browser, cleared textbox)."""
+    """Handler for 送出 / Enter / an example: returns (chat log, the copy kept in the browser, the
+    textbox: cleared, or the question kept when it is refused as too long, to be shortened)."""
     from chat.render import esc, render_message, short_question
 
     history = bounded(history or [], service.config.max_history_turns)
@@ -294,20 +313,16 @@ def ask(service: Service, question: str, history: list[dict] | None):
         return history, history, ""
     cap = service.config.max_question_chars
     if len(question) > cap:
-        reply = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
-        error_html = f'<div class="sousei-answer" data-found="error">{reply}</div>'
-        history = history + [
-            {"role": "user", "content": esc(short_question(question))},
-            {"role": "assistant", "content": error_html},
-        ]
+        message = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
+        reply, box = f'<div class="sousei-answer sousei-error" data-found="error">{message}</div>', question
     else:
-        reply = answer_message(service, question, previous_question(history))
-        history = history + [
-            {"role": "user", "content": esc(short_question(question))},
-            {"role": "assistant", "content": reply},
-        ]
+        reply, box = answer_message(service, question, previous_question(history)), ""
+    history = history + [
+        {"role": "user", "content": esc(short_question(question))},
+        {"role": "assistant", "content": reply},
+    ]
     history = bounded(history, service.config.max_history_turns)
-    return history, history, ""
+    return history, history, box
 
 
 def ask_example(service: Service, history: list[dict] | None, evt: gr.SelectData):
@@ -667,8 +682,7 @@ def _chat_tab(service: Service):
                     scale=6,
                     elem_id="sousei-question",
                     container=False,
-                    max_length=service.config.max_question_chars,
-                )
+                )  # no max_length: a longer question is refused with its length and kept in the box
                 send = gr.Button(LABEL_SEND, variant="primary", scale=1, min_width=70, elem_id="sousei-send")
             clear = gr.Button(LABEL_CLEAR, size="sm", elem_id="sousei-clear")
         with gr.Column(scale=2, min_width=320):
@@ -735,7 +749,7 @@ def _articles_tab(service: Service, app: gr.Blocks) -> None:
                 cancel = gr.Button(LABEL_CANCEL, elem_id="sousei-cancel-remove")
             trash = gr.Dropdown(label=LABEL_TRASH, choices=[], value=None, elem_id="sousei-trash")
             restore = gr.Button(LABEL_RESTORE, elem_id="sousei-restore", interactive=enabled)
-    status = gr.HTML(elem_id="sousei-status")
+    status = gr.HTML(elem_id="sousei-status", js_on_load=STATUS_JS)
 
     listing = [table, choice, trash]
     add.click(

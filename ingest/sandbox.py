@@ -265,7 +265,7 @@ class OutcomeCache:
                 name,
                 None,
                 None,
-                f"{name}{NAME_SEPARATOR}{refusal}（上次建立索引時已拒絕，檔案有變更才會重新讀取）",
+                f"{name}{NAME_SEPARATOR}{refusal}（內容與先前拒絕的檔案相同，未重新讀取）",
                 0.0,
                 0.0,
                 True,

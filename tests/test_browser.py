@@ -386,7 +386,9 @@ def test_a_binary_file_named_txt_is_refused_and_changes_nothing(app_page, page_w
     page.locator("#sousei-status .sousei-status").wait_for(timeout=120_000)
     status = page.locator("#sousei-status").inner_text()
     assert "binary.txt" in status and "已加入" not in status, status
-    assert "沒有加入任何文章" in status  # said in Chinese first
+    assert "沒有加入任何文章" in status and "二進位資料" in status  # said in Chinese, with the reason
+    page.wait_for_timeout(300)
+    assert on_screen(page, "#sousei-status .sousei-status"), "the refusal is brought into view"
     assert sorted(p.name for p in workspace.corpus.iterdir()) == before
     screenshot(page, "09_binary_refused")
     assert page_watch.errors == []

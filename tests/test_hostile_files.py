@@ -39,7 +39,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 SEED_IDS = {"000_52ed3b7e36387b18", "001_4942e598eceb2bee"}
 CHILD_RSS_MB = 300  # every refusal below happens in a loader process smaller than this
 
-REMEMBERED = "上次建立索引時已拒絕"  # a refusal from the reads cache (ingest.sandbox)
+REMEMBERED = "內容與先前拒絕的檔案相同"  # a refusal from the reads cache (ingest.sandbox)
 
 # (writer, text every refusal must contain) - the limit's settings name, or the reason
 HOSTILE = {
