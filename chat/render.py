@@ -13,7 +13,8 @@ Class names and attributes the UI can rely on:
   ``.sousei-nearest`` added when the passages are only the nearest ones (not found);
 * ``.sousei-not-found``         the not-found line; ``.sousei-message`` any other fixed message;
 * ``.sousei-source``            the source viewer; the cited paragraph is ``#sousei-cited.sousei-cited``,
-  other paragraphs ``#sousei-para-N``.
+  other paragraphs ``#sousei-para-N``. In ``render_viewer`` the title is ``.sousei-source-head``
+  and the paragraphs scroll inside ``.sousei-source-body`` below it (the title never covers text).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ingest.records import Article, Passage
 NEAREST_HEADING = "最接近的段落（僅供參考，並未直接回答問題）："
 SOURCES_HEADING = "引用段落："
 TITLE_DISPLAY_MAX = 120  # characters of a title shown in any rendering
+PARAGRAPH_BREAK = "\n\n"  # between an article's paragraphs (ingest.records.Article.text)
 _LATIN_TERM = re.compile(r"^[0-9a-z][0-9a-z.\-_']*$")
 # C0/C1 controls (ESC, BEL, CR...) and bidi overrides: shown escaped in terminal text (newline and tab kept)
 _TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -114,9 +116,17 @@ def highlight(text: str, terms: Sequence[str]) -> str:
 # --------------------------------------------------------------------------- pieces
 
 
-def location_label(paragraph: int, page: int | None) -> str:
-    """第N段 and, when known, 第N頁."""
-    return f"第{paragraph}段" + (f"・第{page}頁" if page is not None else "")
+def location_label(paragraph: int, page: int | None, last: int | None = None) -> str:
+    """第N段 (第N–M段 for a run of paragraphs) and, when known, 第N頁."""
+    span = f"{paragraph}–{last}" if last is not None and last > paragraph else f"{paragraph}"
+    return f"第{span}段" + (f"・第{page}頁" if page is not None else "")
+
+
+def passage_label(passage: Passage) -> str:
+    """Where a passage is: a heading that leads the paragraph under it makes it span two paragraphs
+    (article paragraphs are joined by a blank line), shown as 第N–M段 so the viewer's 第M段 matches."""
+    last = passage.paragraph + passage.text.count(PARAGRAPH_BREAK)
+    return location_label(passage.paragraph, passage.page, last)
 
 
 def render_citation_marker(n: int, passage: Passage) -> str:
@@ -148,7 +158,7 @@ def render_passage_item(n: int, passage: Passage, terms: Sequence[str]) -> str:
         f'data-passage-id="{esc(passage.id)}" data-doc-id="{esc(passage.doc_id)}" data-paragraph="{passage.paragraph}">'
         f'<div class="sousei-passage-head"><span class="sousei-n">[{n}]</span> '
         f'<span class="sousei-title">{esc(short_title(passage.title))}</span> '
-        f'<span class="sousei-loc">{esc(location_label(passage.paragraph, passage.page))}</span></div>'
+        f'<span class="sousei-loc">{esc(passage_label(passage))}</span></div>'
         f'<div class="sousei-passage-text">{highlight(passage.text, terms)}</div></li>'
     )
 
@@ -259,7 +269,7 @@ def answer_to_text(answer: Answer) -> str:
         lines.append(NEAREST_HEADING if not answer.found else SOURCES_HEADING)
         for i, h in enumerate(answer.hits, start=1):
             p = h.passage
-            lines.append(f"[{i}] {short_title(p.title)}（{location_label(p.paragraph, p.page)}）")
+            lines.append(f"[{i}] {short_title(p.title)}（{passage_label(p)}）")
             lines.append(f"    {p.text}")
     return terminal_safe("\n".join(lines))
 
@@ -341,7 +351,7 @@ def _chat_source(n: int, passage: Passage, quotes: Sequence[str], cls: str = "so
     return (
         f'<li class="{cls}"><a class="sousei-cite sousei-n" href="{esc(citation_href(passage, first))}">[{n}]</a> '
         f'<span class="sousei-title">{esc(passage.title)}</span> '
-        f'<span class="sousei-loc">{esc(location_label(passage.paragraph, passage.page))}</span>'
+        f'<span class="sousei-loc">{esc(passage_label(passage))}</span>'
         f'<div class="sousei-passage-text">{_marked_spans(passage.text, quotes)}</div></li>'
     )
 
@@ -362,7 +372,7 @@ def answer_plain_text(answer: Answer) -> str:
     if refs:
         lines.append("")
         for i, h in enumerate(refs, start=1):
-            lines.append(f"[{i}] {h.passage.title}，{location_label(h.passage.paragraph, h.passage.page)}")
+            lines.append(f"[{i}] {h.passage.title}，{passage_label(h.passage)}")
     return "\n".join(lines)
 
 
@@ -384,7 +394,7 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
     passages with the quoted sentence marked, the other passages folded, and a copy button."""
     parts = []
     if searched:
-        parts.append(f'<p class="sousei-searched">{esc(SEARCHED_LABEL + searched)}</p>')
+        parts.append(f'<p class="sousei-searched">{esc(SEARCHED_LABEL + short_question(searched))}</p>')
     cited = cited_order(answer)
     number = {h.passage.id: i for i, h in enumerate(cited, start=1)}
     if answer.found:
@@ -435,16 +445,20 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
 
 
 def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str] = ()) -> str:
-    """The source viewer: the article with its title kept in view (sticky), the cited paragraph
-    outlined and the quoted sentence(s) marked inside it (``#sousei-quoted``); a quote that runs
-    from a heading into the paragraph under it is marked in both."""
+    """The source viewer: the article's title (``.sousei-source-head``) above its paragraphs, which
+    scroll in their own box (``.sousei-source-body``), so the title stays in view without covering
+    a line; the cited paragraph outlined and the quoted sentence(s) marked inside it
+    (``#sousei-quoted``); a quote that runs from a heading into the paragraph under it is marked in both."""
     quoted = []  # quote spans in article coordinates
     if cited is not None:
         quoted = [(cited.start + a, cited.start + b) for a, b in _quote_spans(cited.text, quotes)]
     touched = [p.number for p in article.paragraphs if any(a < p.end and b > p.start for a, b in quoted)]
     target = touched[0] if touched else cited_paragraph(article, cited)
     meta = article.meta
-    head = f'<div class="sousei-source-head"><h3 class="sousei-source-title">{esc(meta.title)}</h3>'
+    head = (
+        f'<div class="sousei-source-head"><h3 class="sousei-source-title" title="{esc(meta.title)}">'
+        f"{esc(short_title(meta.title))}</h3>"
+    )
     byline = " ・ ".join(x for x in (meta.author, meta.published) if x)
     if byline:
         head += f'<p class="sousei-source-date">{esc(byline)}</p>'
@@ -465,4 +479,5 @@ def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str]
             paras.append(
                 f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">{label} {body}</p>'
             )
-    return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{"".join(paras)}</div>'
+    body = f'<div class="sousei-source-body">{"".join(paras)}</div>'
+    return f'<div class="sousei-source" data-doc-id="{esc(article.doc_id)}">{head}{body}</div>'

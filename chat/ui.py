@@ -118,19 +118,28 @@ mark.sousei-quoted { background: #fff0a0; color: inherit; padding: 0 1px; }
                border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
                cursor: pointer; }
 .sousei-empty { color: var(--body-text-color-subdued); }
-#sousei-viewer .sousei-source { position: relative; max-height: 70vh; overflow-y: auto; padding: 0 .4em 0 0; }
-#sousei-viewer .sousei-source-head { position: sticky; top: 0; z-index: 1; background: var(--block-background-fill);
-                                     border-bottom: 1px solid var(--border-color-primary); padding: .2em 0;
-                                     box-shadow: 0 3px 4px -2px rgba(0,0,0,.12); }
-#sousei-viewer .sousei-source-title { margin: 0; font-size: 1.05em; }
+#sousei-viewer .sousei-source { display: flex; flex-direction: column; max-height: 70vh; }
+#sousei-viewer .sousei-source-head { flex: none; border-bottom: 1px solid var(--border-color-primary);
+                                     padding: .2em 0 .3em 0; }
+#sousei-viewer .sousei-source-body { flex: 1 1 auto; min-height: 0; overflow-y: auto; padding: 0 .4em 0 0; }
+#sousei-viewer .sousei-source-title { margin: 0; font-size: 1.05em; line-height: 1.4; display: -webkit-box;
+                                      -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden; }
 #sousei-viewer .sousei-source-date { margin: 0; color: var(--body-text-color-subdued); font-size: .85em; }
 #sousei-viewer .sousei-para { margin: .4em 0; line-height: 1.6; }
 #sousei-viewer .sousei-cited { border-left: 3px solid #e0b000; padding: .2em .4em; }
 .sousei-table { width: 100%; border-collapse: collapse; }
 .sousei-table th, .sousei-table td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .5em;
                                      text-align: left; }
-.sousei-status-error { color: #b00020; }
-@media (max-width: 640px) { #sousei-viewer .sousei-source { max-height: 60vh; } }
+.sousei-status p { margin: .2em 0; }
+.sousei-status-error { background: #fdecee; border-left: 3px solid #b00020; border-radius: 6px; padding: .4em .8em; }
+.sousei-status-error p, .sousei-error .sousei-message { color: #8c0019; }
+.sousei-error .sousei-message { font-weight: 600; margin: 0; }
+@media (max-width: 640px) {
+  #sousei-viewer .sousei-source { max-height: 60vh; }
+  /* a phone: answers use the log's width (Gradio keeps 20px margins and 60px free beside a bubble) */
+  #sousei-log .message-row.bot-row { max-width: calc(100% - 16px); margin-left: 8px; margin-right: 8px; }
+  #sousei-log .message-row.user-row { margin-right: 8px; }
+}
 """
 
 # Sets the page language before Gradio's scripts run: Chromium then uses the Traditional
@@ -198,14 +207,24 @@ if (!window.souseiListener) {
   new MutationObserver(() => requestAnimationFrame(follow)).observe(document.body, {childList: true, subtree: true});
 }
 watch('value', () => {
-  const box = element.querySelector('.sousei-source');
+  // the paragraphs scroll in their own box under the title, which therefore never covers a line
+  const box = element.querySelector('.sousei-source-body');
   const mark = element.querySelector('#sousei-quoted') || element.querySelector('#sousei-cited');
   if (!box || !mark) return;
-  const head = box.querySelector('.sousei-source-head');
   const offset = mark.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
-  box.scrollTop = Math.max(0, offset - (head ? head.offsetHeight : 0) - box.clientHeight / 4);
+  box.scrollTop = Math.max(0, offset - box.clientHeight / 4);
   const r = element.getBoundingClientRect();
   if (r.top < 0 || r.top > window.innerHeight * 0.5) element.scrollIntoView({block: 'start'});
+});
+"""
+
+# The article tab's status (added, refused, removed ...) is brought into view when it changes:
+# below the forms it would otherwise be off screen on a phone, or below the fold on a desktop.
+STATUS_JS = """
+watch('value', () => {
+  if (!element.textContent.trim()) return;
+  const r = element.getBoundingClientRect();
+  if (r.top < 0 || r.bottom > window.innerHeight) element.scrollIntoView({block: 'center'});
 });
 """
 
@@ -222,20 +241,10 @@ def render_status(lines: Sequence[str], error: bool = False) -> str:
     return f'<div class="{cls}">' + "".join(f"<p>{esc(line)}</p>" for line in lines) + "</div>"
 
 
-# The shared (CLI and UI) messages are English; their opening lines are said in Chinese here, and
-# any other error is introduced by ERROR_HEADING, with the details after it.
-ERROR_HEADING = "未完成，原因如下（細節以英文說明）："
-KNOWN_MESSAGES = {
-    "Nothing was added to the corpus; fix or leave out these files:": "沒有加入任何文章；請修正或略過以下檔案：",
-}
-
-
 def error_status(err: Exception) -> str:
-    """A refused upload, a missing index, ...: a Chinese opening line, then the message (one
-    paragraph per line), escaped."""
+    """A refused upload, a missing index, ...: the message (the same Traditional Chinese text the
+    CLI prints, ``ingest.errors``), one paragraph per line, escaped."""
     lines = str(err).splitlines() or [type(err).__name__]
-    opening = KNOWN_MESSAGES.get(lines[0].strip())
-    lines = [opening, *lines[1:]] if opening else [ERROR_HEADING, *lines]
     return render_status(lines, error=True)
 
 
@@ -302,13 +311,14 @@ def answer_message(service: Engine, question: str, previous: str | Previous | No
     try:
         answer = service.answer(question, previous=previous)
     except SouseiError as err:
-        return f'<div class="sousei-answer" data-found="error">{render_message(str(err))}</div>'
+        return f'<div class="sousei-answer sousei-error" data-found="error">{render_message(str(err))}</div>'
     searched = answer.question if answer.question.strip() != question.strip() else None
     return render_chat_answer(answer, question, searched)
 
 
 def ask(service: Engine, question: str, history: list[dict] | None):
-    """Handler for 送出 / Enter / an example: returns (chat log, the copy kept in the browser, cleared textbox)."""
+    """Handler for 送出 / Enter / an example: returns (chat log, the copy kept in the browser, the
+    textbox: cleared, or the question kept when it is refused as too long, to be shortened)."""
     from chat.render import esc, render_message, short_question
 
     history = bounded(history or [], service.config.max_history_turns)
@@ -317,20 +327,16 @@ def ask(service: Engine, question: str, history: list[dict] | None):
         return history, history, ""
     cap = service.config.max_question_chars
     if len(question) > cap:
-        reply = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
-        error_html = f'<div class="sousei-answer" data-found="error">{reply}</div>'
-        history = history + [
-            {"role": "user", "content": esc(short_question(question))},
-            {"role": "assistant", "content": error_html},
-        ]
+        message = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
+        reply, box = f'<div class="sousei-answer sousei-error" data-found="error">{message}</div>', question
     else:
-        reply = answer_message(service, question, previous_turn(history))
-        history = history + [
-            {"role": "user", "content": esc(short_question(question))},
-            {"role": "assistant", "content": reply},
-        ]
+        reply, box = answer_message(service, question, previous_turn(history)), ""
+    history = history + [
+        {"role": "user", "content": esc(short_question(question))},
+        {"role": "assistant", "content": reply},
+    ]
     history = bounded(history, service.config.max_history_turns)
-    return history, history, ""
+    return history, history, box
 
 
 def ask_example(service: Engine, history: list[dict] | None, evt: gr.SelectData):
@@ -688,8 +694,7 @@ def _chat_tab(service: Engine):
                     scale=6,
                     elem_id="sousei-question",
                     container=False,
-                    max_length=service.config.max_question_chars,
-                )
+                )  # no max_length: a longer question is refused with its length and kept in the box
                 send = gr.Button(LABEL_SEND, variant="primary", scale=1, min_width=70, elem_id="sousei-send")
             clear = gr.Button(LABEL_CLEAR, size="sm", elem_id="sousei-clear")
         with gr.Column(scale=2, min_width=320):
@@ -756,7 +761,7 @@ def _articles_tab(service: Engine, app: gr.Blocks) -> None:
                 cancel = gr.Button(LABEL_CANCEL, elem_id="sousei-cancel-remove")
             trash = gr.Dropdown(label=LABEL_TRASH, choices=[], value=None, elem_id="sousei-trash")
             restore = gr.Button(LABEL_RESTORE, elem_id="sousei-restore", interactive=enabled)
-    status = gr.HTML(elem_id="sousei-status")
+    status = gr.HTML(elem_id="sousei-status", js_on_load=STATUS_JS)
 
     listing = [table, choice, trash]
     add.click(
@@ -817,7 +822,7 @@ class PageLanguage:
         if path.endswith(("/queue/join", "/run/predict")) or "/call/" in path:
             length = dict(scope.get("headers") or []).get(b"content-length", b"0")
             if length.isdigit() and int(length) > self.max_body:
-                return await _plain(send, 413, "request too large / 請求太大")
+                return await _plain(send, 413, f"請求太大（上限 {self.max_body // 1024} KB）")
         if scope.get("method") != "GET" or path.rstrip("/") not in ("", scope.get("root_path", "").rstrip("/")):
             return await self.app(scope, receive, send)
         return await self._page(scope, receive, send)
@@ -861,9 +866,8 @@ def check_host(host: str, say: Callable[[str], None] | None = None) -> bool:
     if host in LOCAL_HOSTS:
         return True
     message = (
-        f"warning: serving on {host}: the chat UI is reachable from other machines on that network; "
-        f"article changes need --admin-key (or SOUSEI_ADMIN_KEY) and are disabled without it "
-        f"(use --host 127.0.0.1 to keep it private)"
+        f"注意：在 {host} 上提供服務，同一網路的其他電腦都能開啟問答頁面；變更文章需要 --admin-key"
+        f"（或 SOUSEI_ADMIN_KEY），沒有設定時停用（只給本機用：--host 127.0.0.1）"
     )
     log.warning(message)
     if say is not None:
@@ -880,14 +884,9 @@ def check_port(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as err:
             if err.errno == errno.EADDRNOTAVAIL:
-                raise SouseiError(
-                    f"{host} is not an address of this machine; give one of its own with --host "
-                    f"/ {host} 不是這台電腦的位址，請用 --host 指定"
-                ) from None
+                raise SouseiError(f"{host} 不是這台電腦的位址；請用 --host 指定這台電腦自己的位址") from None
             raise SouseiError(
-                f"port {port} on {host} is in use; choose another with --port N "
-                f"(e.g. ./dev app --port {port + 1}) "
-                f"/ 連接埠 {port} 已被占用，請用 --port 指定其他連接埠"
+                f"{host} 的連接埠 {port} 已被占用；請用 --port N 指定其他連接埠（例如 ./dev app --port {port + 1}）"
             ) from None
 
 
@@ -945,7 +944,7 @@ def serve(service: Engine, *, block: bool = True, warm: bool = True) -> gr.Block
         start_warm_up(service)
     app.launch(prevent_thread_lock=True, **launch_options(config))
     shown = "127.0.0.1" if config.host in ("0.0.0.0", "::") else config.host
-    service.say(f"sousei: serving on http://{shown}:{config.port}/  (Ctrl+C stops it)")
+    service.say(f"sousei：問答頁面在 http://{shown}:{config.port}/  （按 Ctrl+C 停止）")
     if block:
         app.block_thread()
     return app

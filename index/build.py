@@ -146,8 +146,8 @@ def build_index(
         _remove_stale_temps(paths)
         where = paths.live.parent  # where the index, its temp copies, locks and cache live
         raise SouseiError(
-            f"cannot write the index in {where}: {exc.strerror or exc}. Free some space or fix "
-            f"the permissions (or choose another --index); the previous index is unchanged."
+            f"無法在 {where} 寫入索引：{exc.strerror or exc}。請騰出磁碟空間或修正權限"
+            f"（或用 --index 指定其他位置）；原本的索引沒有變動。"
         ) from None
 
 
@@ -169,13 +169,13 @@ def _build(
         _remove_stale_temps(paths)
         recover(paths.live)
         previous, notes = _previous_manifest(paths)
-        stage(0, 1, "reading corpus")
+        stage(0, 1, "讀取文章")
         result = _run_ingest(ingest, corpus_dir, settings.max_chars, paths, load_limits)
         passages, dropped = unique_passages(result.passages)
         spans = passage_sentence_spans(passages)
         embedded, sentence_embedded = embed_passages(passages, spans, encoder, paths.cache, stage, settings.batch_size)
         sentences = SentenceTable.from_lists(spans, sentence_embedded.vectors)
-        stage(0, 1, "indexing")
+        stage(0, 1, "建立索引")
         dense = dense_index(paths, previous, passages, embedded.vectors, settings)
         keyword = KeywordIndex.build([p.tokens for p in passages], settings.bm25)
         glossary = build_glossary(result.articles, passages)
@@ -188,12 +188,12 @@ def _build(
             dense.kind,
             result.duplicates,
         )
-        stage(0, 1, "saving")
+        stage(0, 1, "儲存索引")
         _write_and_swap(
             paths, manifest, passages, list(result.articles), embedded.vectors, dense, keyword, sentences, glossary
         )
     removed = _removed_articles(previous, result.articles)
-    stage(1, 1, "done")
+    stage(1, 1, "完成")
     return BuildReport(
         documents=len(result.articles),
         passages=len(passages),
@@ -227,13 +227,13 @@ class _build_lock:
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
-            self._stage(0, 1, "waiting for another build of this index to finish")
+            self._stage(0, 1, "等待這個索引的另一次建立完成")
             try:
                 self._lock.acquire(timeout=self._timeout)
             except Timeout as exc:
                 raise IndexBusyError(
-                    f"Another build of {self._paths.live} has been running for over "
-                    f"{self._timeout:.0f} s; wait for it or stop it, then retry."
+                    f"{self._paths.live} 的另一次索引建立已執行超過 "
+                    f"{self._timeout:.0f} 秒；請等它完成或停止它，再試一次。"
                 ) from exc
         return self
 
@@ -261,7 +261,7 @@ def _previous_manifest(paths: IndexPaths) -> tuple[Manifest | None, list[str]]:
     except IndexMissingError:
         return None, []
     except IndexMismatchError as exc:
-        return None, [f"the previous index could not be read and is replaced: {exc}"]
+        return None, [f"原本的索引無法讀取，已重新建立：{exc}"]
 
 
 def _run_ingest(
@@ -297,7 +297,7 @@ def unique_passages(passages: Sequence[Passage]) -> tuple[list[Passage], list[st
     for passage in passages:
         seen.setdefault(passage.id, passage)
     dropped = len(passages) - len(seen)
-    notes = [f"{dropped} repeated passage(s) (same text in the same article) indexed once"] if dropped else []
+    notes = [f"{dropped} 個重複片段（同一篇文章裡相同的文字）只索引一次"] if dropped else []
     return list(seen.values()), notes
 
 
@@ -331,8 +331,8 @@ def embed_passages(
     keep = [text_key(t) for t in passage_texts + sentence_texts]
     saver = _CacheSaver(cache, encoder.fingerprint, keep)
     done = (
-        _embed_texts(passage_texts, encoder, cache, stage, batch_size, "embedding passages", saver),
-        _embed_texts(sentence_texts, encoder, cache, stage, batch_size, "embedding sentences", saver),
+        _embed_texts(passage_texts, encoder, cache, stage, batch_size, "計算片段向量", saver),
+        _embed_texts(sentence_texts, encoder, cache, stage, batch_size, "計算句子向量", saver),
     )
     cache.save(encoder.fingerprint, keep=keep)
     return done

@@ -54,7 +54,7 @@ SENTENCE_VECTORS_FILE = "sentence_vectors.npy"
 SENTENCE_SPANS_FILE = "sentence_spans.npy"
 SENTENCE_OFFSETS_FILE = "sentence_offsets.npy"
 SWAP_LOCK_TIMEOUT = 120.0
-REBUILD = "Run `sousei build` to rebuild the index."
+REBUILD = "請執行 `sousei build`（或在「文章管理」按「重新整理索引」）重新建立索引。"
 
 
 class IndexMissingError(SouseiError):
@@ -173,22 +173,22 @@ def read_manifest(index_dir: Path) -> Manifest:
     """The manifest of an index directory, or ``IndexMissingError`` / ``IndexMismatchError``."""
     path = Path(index_dir) / MANIFEST_FILE
     if not Path(index_dir).is_dir():
-        raise IndexMissingError(f"No index at {index_dir}. {REBUILD}")
+        raise IndexMissingError(f"找不到索引：{index_dir}。{REBUILD}")
     if not path.is_file():
-        raise IndexCorruptError(f"The index at {index_dir} has no {MANIFEST_FILE} (incomplete). {REBUILD}")
+        raise IndexCorruptError(f"{index_dir} 的索引不完整（缺少 {MANIFEST_FILE}）。{REBUILD}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IndexCorruptError(f"The index manifest {path} is unreadable ({exc}). {REBUILD}") from exc
+        raise IndexCorruptError(f"索引資訊檔 {path} 無法讀取（{exc}）。{REBUILD}") from exc
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema != INDEX_SCHEMA:
         raise IndexMismatchError(
-            f"The index at {index_dir} has schema version {schema!r}, this sousei reads {INDEX_SCHEMA}. {REBUILD}"
+            f"{index_dir} 的索引格式版本是 {schema!r}，這個版本的 sousei 讀取的是 {INDEX_SCHEMA}。{REBUILD}"
         )
     try:
         return Manifest.from_dict(data)
     except (KeyError, TypeError) as exc:
-        raise IndexCorruptError(f"The index manifest {path} is incomplete ({exc}). {REBUILD}") from exc
+        raise IndexCorruptError(f"索引資訊檔 {path} 不完整（{exc}）。{REBUILD}") from exc
 
 
 def check_compatible(
@@ -198,14 +198,14 @@ def check_compatible(
     problems = []
     if manifest.model_fingerprint != model_fingerprint or manifest.model_dim != model_dim:
         problems.append(
-            f"it was built with embedding model {manifest.model_id!r} "
-            f"(fingerprint {manifest.model_fingerprint[:16]}, dim {manifest.model_dim}), "
-            f"the loaded model is {model_id!r} (fingerprint {model_fingerprint[:16]}, dim {model_dim})"
+            f"索引是用嵌入模型 {manifest.model_id!r} 建立的"
+            f"（fingerprint {manifest.model_fingerprint[:16]}, dim {manifest.model_dim}），"
+            f"目前載入的模型是 {model_id!r}（fingerprint {model_fingerprint[:16]}, dim {model_dim}）"
         )
     if segmenter is not None and _canonical(manifest.segmenter) != _canonical(segmenter):
-        problems.append(f"it was built with segmenter {manifest.segmenter}, the current one is {segmenter}")
+        problems.append(f"索引是用斷詞設定 {manifest.segmenter} 建立的，目前的是 {segmenter}")
     if problems:
-        raise IndexMismatchError("The index does not match this setup: " + "; ".join(problems) + f". {REBUILD}")
+        raise IndexMismatchError("索引與目前的設定不符：" + "；".join(problems) + f"。{REBUILD}")
 
 
 def _canonical(value: object) -> str:
@@ -365,11 +365,11 @@ def verify_files(index_dir: Path, manifest: Manifest) -> None:
     for name, size in manifest.files.items():
         path = Path(index_dir) / name
         if not path.is_file():
-            raise IndexCorruptError(f"The index at {index_dir} is damaged: {name} is missing. {REBUILD}")
+            raise IndexCorruptError(f"{index_dir} 的索引已損壞：缺少 {name}。{REBUILD}")
         actual = path.stat().st_size
         if actual != size:
             raise IndexCorruptError(
-                f"The index at {index_dir} is damaged: {name} has {actual} bytes, the manifest says {size}. {REBUILD}"
+                f"{index_dir} 的索引已損壞：{name} 有 {actual} bytes，索引資訊檔記載的是 {size}。{REBUILD}"
             )
 
 
@@ -391,9 +391,7 @@ def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
         current = GLOSSARY_FILE
         glossary = _load_glossary(index_dir, manifest)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
-        raise IndexCorruptError(
-            f"The index at {index_dir} is damaged: {current} is unreadable ({exc}). {REBUILD}"
-        ) from exc
+        raise IndexCorruptError(f"{index_dir} 的索引已損壞：{current} 無法讀取（{exc}）。{REBUILD}") from exc
     return StoredIndex(manifest, passages, articles, vectors, dense, keyword, sentences, glossary)
 
 
@@ -415,19 +413,17 @@ def _check_counts(index_dir: Path, stored: StoredIndex) -> None:
     wrong = {k: v for k, v in found.items() if v != n}
     if wrong or tuple(p.id for p in stored.passages) != manifest.passage_ids:
         raise IndexCorruptError(
-            f"The index at {index_dir} is inconsistent: the manifest lists {n} passages, "
-            f"found {wrong or 'other passage ids'}. {REBUILD}"
+            f"{index_dir} 的索引前後不一致：索引資訊檔列出 {n} 個片段，實際是 {wrong or '其他片段代號'}。{REBUILD}"
         )
     if stored.vectors.ndim != 2 or (n and stored.vectors.shape[1] != manifest.model_dim):
         raise IndexCorruptError(
-            f"The index at {index_dir} has vectors of shape {stored.vectors.shape}, "
-            f"expected dimension {manifest.model_dim}. {REBUILD}"
+            f"{index_dir} 的索引向量形狀是 {stored.vectors.shape}，應該是 {manifest.model_dim} 維。{REBUILD}"
         )
     _check_sentences(index_dir, stored)
     if len(stored.articles) != manifest.documents:
         raise IndexCorruptError(
-            f"The index at {index_dir} is inconsistent: {len(stored.articles)} articles "
-            f"stored, the manifest lists {manifest.documents}. {REBUILD}"
+            f"{index_dir} 的索引前後不一致：存了 {len(stored.articles)} 篇文章，"
+            f"索引資訊檔列出 {manifest.documents} 篇。{REBUILD}"
         )
 
 
@@ -444,9 +440,9 @@ def _check_sentences(index_dir: Path, stored: StoredIndex) -> None:
     )
     if not ok:
         raise IndexCorruptError(
-            f"The index at {index_dir} has inconsistent sentence vectors "
-            f"({table.size} vectors, {len(table.spans)} spans, {len(offsets)} offsets for "
-            f"{manifest.passages} passages). {REBUILD}"
+            f"{index_dir} 的句子向量前後不一致"
+            f"（{table.size} 個向量、{len(table.spans)} 個句子範圍、{len(offsets)} 個位移，"
+            f"對應 {manifest.passages} 個片段）。{REBUILD}"
         )
 
 
@@ -494,7 +490,7 @@ def _stamp(paths: IndexPaths) -> tuple[Path, object]:
     elif paths.backup.exists():
         directory = paths.backup
     else:
-        raise IndexMissingError(f"No index at {paths.live}. {REBUILD}")
+        raise IndexMissingError(f"找不到索引：{paths.live}。{REBUILD}")
     try:
         build_id = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8")).get("build_id")
     except (OSError, ValueError, AttributeError):
@@ -619,5 +615,5 @@ def _read_cache_file(path: Path, fingerprint: str, dim: int) -> dict[str, np.nda
     except (OSError, ValueError, KeyError, EOFError) as exc:  # a damaged cache only costs re-embedding
         import warnings
 
-        warnings.warn(f"ignoring unreadable embedding cache {path}: {exc}", stacklevel=2)
+        warnings.warn(f"略過無法讀取的嵌入快取 {path}：{exc}", stacklevel=2)
         return {}

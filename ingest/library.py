@@ -29,6 +29,7 @@ DEFAULT_STEM = "article"
 _MAX_STEM_BYTES = 200  # file names are limited to 255 bytes; leave room for temp suffixes
 _MAX_EXTENSION_CHARS = 10
 _KEPT_PUNCTUATION = "-_."
+NOTHING_ADDED = "沒有加入任何文章；請修正或略過以下檔案："  # the first line of a refused upload
 _RESERVED_WINDOWS = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -155,7 +156,7 @@ def _plan_all(root: Path, files: list[Path], max_bytes: int, reader: Reader) -> 
         hashes.setdefault(plan.digest, plan.name)
     if problems:
         listed = "\n".join(f"- {problem}" for problem in problems)
-        raise SouseiError(f"Nothing was added to the corpus; fix or leave out these files:\n{listed}")
+        raise SouseiError(f"{NOTHING_ADDED}\n{listed}")
     return plans
 
 
@@ -184,8 +185,8 @@ def _check_extension(source: Path, name: str) -> None:
     extension = Path(name).suffix.lower()
     if extension not in SUPPORTED_EXTENSIONS:
         raise SouseiError(
-            f"{source.name}: unsupported file type {extension or '(no extension)'!r}; "
-            f"add one of {', '.join(SUPPORTED_EXTENSIONS)}"
+            f"{source.name}：不支援的檔案類型 {repr(extension) if extension else '（無副檔名）'}；"
+            f"請加入以下類型之一：{', '.join(SUPPORTED_EXTENSIONS)}"
         )
 
 
@@ -193,16 +194,14 @@ def _check_size(source: Path, max_bytes: int) -> None:
     try:
         info = source.stat()  # follows a link: what counts is the file it points to
     except OSError as exc:
-        raise SouseiError(f"{source.name}: cannot be read ({exc.strerror or exc}); check the path") from None
+        raise SouseiError(f"{source.name}：無法讀取（{exc.strerror or exc}）；請檢查路徑") from None
     if not stat.S_ISREG(info.st_mode):
-        raise SouseiError(
-            f"{source.name}: is not a regular file (a device, FIFO, socket or folder); give an article file"
-        )
+        raise SouseiError(f"{source.name}：不是一般檔案（裝置、FIFO、socket 或資料夾）；請提供文章檔案")
     size = info.st_size
     if size > max_bytes:
         raise SouseiError(
-            f"{source.name}: is {_megabytes(size)}, larger than the upload limit of {_megabytes(max_bytes)}; "
-            "split the article or raise the limit (max_upload_mb)"
+            f"{source.name}：有 {_megabytes(size)}，超過上傳上限 {_megabytes(max_bytes)}；"
+            "請分割文章，或提高上限（max_upload_mb）"
         )
 
 
@@ -216,30 +215,27 @@ def _read_validated(source: Path, max_bytes: int, reader: Reader) -> tuple[bytes
     raw, cleaned = reader.read(source, source.name).unwrap()
     if not cleaned.paragraphs:
         raise LoadError(
-            f"{source.name}: no text left after cleaning (every line looked like page furniture); "
-            "is this an article? Fix its content or add its text as a .txt file"
+            f"{source.name}：清理後沒有剩下任何文字（每一行都像頁首、頁尾或頁碼）；"
+            "這是文章嗎？請修正內容，或把文字存成 .txt 檔加入"
         )
     passages = sum(max(1, len(text) // DEFAULT_MAX_CHARS) for text, _page in cleaned.paragraphs)
     if passages > reader.limits.passages:
-        raise over_limit(source.name, f"would make over {passages:,} passages", "passages", reader.limits.passages)
+        raise over_limit(source.name, f"會切出超過 {passages:,} 個片段", "passages", reader.limits.passages)
     try:
         with open(source, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise LoadError(f"{source.name}: cannot be read ({exc.strerror or exc}); check its permissions") from None
+        raise LoadError(f"{source.name}：無法讀取（{exc.strerror or exc}）；請檢查檔案權限") from None
     digest = sha256_hex(data)
     if digest != raw.content_hash or len(data) > max_bytes:
-        raise SouseiError(f"{source.name}: changed while it was being added; try again")
+        raise SouseiError(f"{source.name}：加入時檔案被改動了；請再試一次")
     return data, digest
 
 
 def _check_destination(root: Path, name: str) -> None:
     destination = root / name
     if destination.resolve().parent != root or destination.is_dir():
-        raise SouseiError(
-            f"{name}: the corpus already has a link or folder with this name that points elsewhere; "
-            "rename the file or clean up the corpus directory"
-        )
+        raise SouseiError(f"{name}：文章資料夾裡已有同名的連結或資料夾，指向別處；請把檔案改名，或整理文章資料夾")
 
 
 def _check_normalised_clash(root: Path, name: str) -> None:
@@ -248,8 +244,8 @@ def _check_normalised_clash(root: Path, name: str) -> None:
     for existing in root.iterdir():
         if existing.name != name and unicodedata.normalize("NFC", existing.name) == name:
             raise SouseiError(
-                f"{name}: the corpus has {existing.name!r}, the same name in another Unicode normalisation; "
-                f"remove the old article first (remove {Path(existing.name).stem}) or rename the new file"
+                f"{name}：文章資料夾裡已有 {existing.name!r}，是同一個名稱的另一種 Unicode 正規化寫法；"
+                f"請先移除舊文章（sousei remove {Path(existing.name).stem}），或把新檔案改名"
             )
 
 
@@ -258,8 +254,7 @@ def _check_stale_sidecar(root: Path, name: str) -> None:
     sidecar = root / (name + SIDECAR_SUFFIX)
     if os.path.lexists(sidecar) and not os.path.lexists(root / name):
         raise SouseiError(
-            f"{name}: the corpus has a metadata file {sidecar.name} left from an earlier article of this name; "
-            "delete it (or rename the new file), then add again"
+            f"{name}：文章資料夾裡留有先前同名文章的資料檔 {sidecar.name}；請刪除它（或把新檔案改名）後再加入"
         )
 
 
@@ -274,8 +269,8 @@ def _status_against_existing(
         if all(other == digest for other in same_name):
             return "unchanged"
         raise SouseiError(
-            f"{name}: a different file with this name is already in the corpus; rename the new file, "
-            f"or remove the old article first (remove {Path(name).stem})"
+            f"{name}：文章資料夾裡已有內容不同的同名檔案；請把新檔案改名，"
+            f"或先移除舊文章（sousei remove {Path(name).stem}）"
         )
     stem = Path(name).stem
     clashes = sorted(
@@ -283,8 +278,8 @@ def _status_against_existing(
     )
     if clashes:
         raise SouseiError(
-            f"{name}: the article id {stem!r} is already used by {', '.join(clashes)}; rename the new file "
-            f"or remove the old article first (remove {stem})"
+            f"{name}：文章代號 {stem!r} 已被 {', '.join(clashes)} 使用；請把新檔案改名，"
+            f"或先移除舊文章（sousei remove {stem}）"
         )
     return "added"
 
@@ -308,14 +303,10 @@ def _write_new_file(root: Path, destination: Path, data: bytes) -> None:
         _link_without_overwrite(temporary, destination)
         _fsync_directory(root)
     except FileExistsError:
-        raise SouseiError(
-            f"{destination.name}: another file with this name was added at the same time; "
-            "check the corpus and try again"
-        ) from None
+        raise SouseiError(f"{destination.name}：同時有另一個同名檔案被加入；請檢查文章資料夾後再試一次") from None
     except OSError as exc:
         raise SouseiError(
-            f"{destination.name}: could not be written to the corpus ({exc.strerror or exc}); "
-            "check free space and permissions"
+            f"{destination.name}：無法寫入文章資料夾（{exc.strerror or exc}）；請檢查剩餘空間與權限"
         ) from None
     finally:
         temporary.unlink(missing_ok=True)
@@ -359,14 +350,13 @@ def _find_article(corpus_dir: Path, doc_id: str) -> Path:
     files = corpus_files(Path(corpus_dir))
     matches = [path for path in files if path.stem == doc_id]
     if not matches:
-        known = ", ".join(path.stem for path in files[:20]) or "(the corpus is empty)"
+        known = ", ".join(path.stem for path in files[:20]) or "（文章資料夾是空的）"
         raise SouseiError(
-            f"no article with id {doc_id!r} in {corpus_dir}; ids are the corpus file names without "
-            f"extension (the articles list shows them): {known}"
+            f"{corpus_dir} 裡沒有代號為 {doc_id!r} 的文章；代號是文章檔名去掉副檔名（文章清單會列出）：{known}"
         )
     if len(matches) > 1:
         names = ", ".join(path.name for path in matches)
-        raise SouseiError(f"the id {doc_id!r} matches several files ({names}); move the one you mean by hand")
+        raise SouseiError(f"代號 {doc_id!r} 對應到好幾個檔案（{names}）；請自行移走你要移除的那一個")
     return matches[0]
 
 
@@ -386,9 +376,7 @@ def remove_article(corpus_dir: Path, doc_id: str) -> Path:
             os.replace(sidecar, trash / sidecar.name)
         os.replace(article, target)
     except OSError as exc:
-        raise SouseiError(
-            f"{article.name}: could not be moved to {trash} ({exc.strerror or exc}); check permissions"
-        ) from None
+        raise SouseiError(f"{article.name}：無法移到 {trash}（{exc.strerror or exc}）；請檢查權限") from None
     return target
 
 
@@ -406,14 +394,12 @@ def restore_article(corpus_dir: Path, doc_id: str) -> Path:
     """Move a removed article (and its sidecar) from the trash back into the corpus."""
     trashed = [p for p in trashed_articles(corpus_dir) if p.stem == doc_id]
     if not trashed:
-        known = ", ".join(p.stem for p in trashed_articles(corpus_dir)[:20]) or "(the trash is empty)"
-        raise SouseiError(f"no removed article with id {doc_id!r} in {trash_dir(corpus_dir)}; removed ids: {known}")
+        known = ", ".join(p.stem for p in trashed_articles(corpus_dir)[:20]) or "（回收區是空的）"
+        raise SouseiError(f"{trash_dir(corpus_dir)} 裡沒有代號為 {doc_id!r} 的已移除文章；回收區裡的代號：{known}")
     source = trashed[0]
     destination = Path(corpus_dir) / source.name
     if destination.exists() or any(p.stem == doc_id for p in corpus_files(Path(corpus_dir))):
-        raise SouseiError(
-            f"{destination.name}: an article with id {doc_id!r} is already in the corpus; remove or rename it first"
-        )
+        raise SouseiError(f"{destination.name}：文章資料夾裡已有代號為 {doc_id!r} 的文章；請先移除或改名")
     sidecar = source.with_name(source.name + SIDECAR_SUFFIX)
     try:
         _link_without_overwrite(source, destination)
@@ -421,13 +407,14 @@ def restore_article(corpus_dir: Path, doc_id: str) -> Path:
         if sidecar.exists():
             os.replace(sidecar, destination.with_name(destination.name + SIDECAR_SUFFIX))
     except FileExistsError:
-        raise SouseiError(f"{destination.name}: already in the corpus; remove or rename it first") from None
+        raise SouseiError(f"{destination.name}：已在文章資料夾裡；請先移除或改名") from None
     except OSError as exc:
-        raise SouseiError(f"{source.name}: could not be restored ({exc.strerror or exc}); check permissions") from None
+        raise SouseiError(f"{source.name}：無法還原（{exc.strerror or exc}）；請檢查權限") from None
     return destination
 
 
 MAX_META_CHARS = 300
+_META_LABELS = {"title": "標題", "author": "作者", "published": "日期"}
 
 
 def edit_metadata(corpus_dir: Path, doc_id: str, *, title: str, author: str, published: str) -> Path:
@@ -440,12 +427,12 @@ def edit_metadata(corpus_dir: Path, doc_id: str, *, title: str, author: str, pub
     for key, value in values.items():
         value = " ".join(str(value or "").split())  # one line: no control characters or newlines
         if len(value) > MAX_META_CHARS:
-            raise SouseiError(f"{key}: at most {MAX_META_CHARS} characters (got {len(value)})")
+            raise SouseiError(f"{_META_LABELS[key]}（{key}）：最多 {MAX_META_CHARS} 字（目前 {len(value)} 字）；請縮短")
         if value:
             cleaned[key] = value
     path = sidecar_path(article)
     try:
         atomic_write_text(path, json.dumps(cleaned, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
-        raise SouseiError(f"{path.name}: could not be written ({exc.strerror or exc}); check permissions") from None
+        raise SouseiError(f"{path.name}：無法寫入（{exc.strerror or exc}）；請檢查權限") from None
     return path

@@ -30,7 +30,7 @@ SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 _FORMAT_NAMES = {".htm": "html"}
 
 _SUPPORTED_HINT = ", ".join(SUPPORTED_EXTENSIONS)
-_RESAVE_HINT = "re-save it as UTF-8 text and add it again"
+_RESAVE_HINT = "請另存為 UTF-8 文字檔後再加入"
 # BOMs, longest first (the UTF-32 LE BOM starts with the UTF-16 LE one).
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -76,10 +76,7 @@ DEFAULT_LIMITS = LoadLimits()
 
 def over_limit(name: str, what: str, limit: str, value: object) -> LoadError:
     """A refusal naming the file, what it has, and the limit (settings field) it broke."""
-    return LoadError(
-        f"{name}: {what}, over the limit {limit}={value}; "
-        "split or simplify the file (or raise the limit if the file is trusted)"
-    )
+    return LoadError(f"{name}：{what}，超過上限 {limit}={value}；請分割或簡化檔案（若檔案可信，也可以提高這個上限）")
 
 
 @dataclass(frozen=True)
@@ -111,10 +108,7 @@ def _is_listed(path: Path) -> bool:
 def _check_corpus_dir(corpus_dir: Path) -> Path:
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
-        raise SouseiError(
-            f"corpus directory {corpus_dir} does not exist or is not a directory; "
-            "create it or pass the right one with --corpus"
-        )
+        raise SouseiError(f"文章資料夾 {corpus_dir} 不存在或不是資料夾；請建立它，或用 --corpus 指定正確的資料夾")
     return corpus_dir
 
 
@@ -125,18 +119,18 @@ def _entry_problem(path: Path, root: Path, max_bytes: int | None) -> str | None:
         if path.is_symlink():
             target = path.resolve()
             if not target.is_relative_to(root):
-                return f"{path.name}: is a link to {target}, outside the corpus; skipped - copy the file in instead"
+                return f"{path.name}：是指向文章資料夾以外（{target}）的連結，已略過；請把檔案本身複製進來"
         info = path.stat()
     except (OSError, RuntimeError) as exc:
-        return f"{path.name}: cannot be read ({getattr(exc, 'strerror', None) or exc}); skipped - check the file"
+        return f"{path.name}：無法讀取（{getattr(exc, 'strerror', None) or exc}），已略過；請檢查這個檔案"
     if stat.S_ISDIR(info.st_mode):
         return ""
     if not stat.S_ISREG(info.st_mode):
-        return f"{path.name}: is not a regular file (a device, FIFO or socket); skipped - remove it from the corpus"
+        return f"{path.name}：不是一般檔案（裝置、FIFO 或 socket），已略過；請從文章資料夾移除"
     if max_bytes is not None and info.st_size > max_bytes:
         return (
-            f"{path.name}: is {info.st_size / 1048576:.1f} MB, over the limit max_file_mb={max_bytes // 1048576}; "
-            "skipped - split the article"
+            f"{path.name}：有 {info.st_size / 1048576:.1f} MB，超過上限 max_file_mb={max_bytes // 1048576}，"
+            "已略過；請分割文章"
         )
     return None
 
@@ -170,8 +164,8 @@ def _stale_sidecars(corpus_dir: Path) -> list[str]:
         article = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
         if not sidecar.name.startswith(".") and not os.path.lexists(article):
             stale.append(
-                f"{sidecar.name}: metadata for {article.name}, which is not in the corpus; "
-                "delete it (a new file of that name would otherwise inherit it)"
+                f"{sidecar.name}：是 {article.name} 的資料檔，但文章資料夾裡沒有這篇文章；"
+                "請刪除它（否則同名的新檔案會沿用它）"
             )
     return stale
 
@@ -200,13 +194,13 @@ def load_file(path: Path, corpus_dir: Path | None = None, limits: LoadLimits = D
     loader = _LOADERS.get(extension)
     if loader is None:
         raise LoadError(
-            f"{name}: unsupported file type {extension or '(no extension)'!r}; "
-            f"supported types are {_SUPPORTED_HINT} - convert it to one of them or remove it"
+            f"{name}：不支援的檔案類型 {repr(extension) if extension else '（無副檔名）'}；"
+            f"支援的類型是 {_SUPPORTED_HINT}，請轉成其中一種或移除它"
         )
     data = _read_bytes(path, name, limits)
     loaded = loader(data, name, limits)
     if not any(page.strip() for page in loaded.pages):
-        raise LoadError(f"{name}: no text found in the file; check that it contains the article text")
+        raise LoadError(f"{name}：檔案裡找不到文字；請確認它包含文章內容")
     check_language(loaded.pages, name, limits)
     return RawDocument(
         source=name,
@@ -234,18 +228,18 @@ def _read_bytes(path: Path, name: str, limits: LoadLimits) -> bytes:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise LoadError(f"{name}: is not a regular file (a device, FIFO or socket); give an article file")
+                raise LoadError(f"{name}：不是一般檔案（裝置、FIFO 或 socket）；請提供文章檔案")
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise LoadError(f"{name}: file not found; check the path") from None
+        raise LoadError(f"{name}：找不到檔案；請檢查路徑") from None
     except IsADirectoryError:
-        raise LoadError(f"{name}: is a directory, not an article file") from None
+        raise LoadError(f"{name}：是資料夾，不是文章檔案；請提供文章檔案") from None
     except OSError as exc:
-        raise LoadError(f"{name}: cannot be read ({exc.strerror or exc}); check its permissions") from None
+        raise LoadError(f"{name}：無法讀取（{exc.strerror or exc}）；請檢查檔案權限") from None
     if not data:
-        raise LoadError(f"{name}: the file is empty (0 bytes); put the article text in it or remove it")
+        raise LoadError(f"{name}：檔案是空的（0 bytes）；請放入文章內容或移除它")
     if len(data) > max_bytes:
-        raise over_limit(name, f"is over {limits.max_file_mb} MB", "max_file_mb", limits.max_file_mb)
+        raise over_limit(name, f"大於 {limits.max_file_mb} MB", "max_file_mb", limits.max_file_mb)
     return data
 
 
@@ -273,13 +267,13 @@ def check_language(pages: tuple[str, ...], name: str, limits: LoadLimits) -> Non
     and text over ``text_chars``."""
     chars = sum(len(page) for page in pages)
     if chars > limits.text_chars:
-        raise over_limit(name, f"has {chars:,} characters of text", "text_chars", limits.text_chars)
+        raise over_limit(name, f"文字有 {chars:,} 字", "text_chars", limits.text_chars)
     share = language_share("\n".join(pages))
     if share < _MIN_LANGUAGE_SHARE:
         raise LoadError(
-            f"{name}: the text does not look like language (only {share:.0%} of its characters are letters "
-            "or digits; the rest are control, private-use or symbol characters); check the file, "
-            "or export its text again as UTF-8"
+            f"{name}：內容看起來不是文字（只有 {share:.0%} 的字元是文字或數字，"
+            "其餘是控制字元、私用區字元或符號）；請檢查檔案，"
+            "或把文字重新匯出為 UTF-8"
         )
 
 
@@ -291,7 +285,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     text, encoding = _decode_any(data, name)
     text = normalise_newlines(text)
     if _printable_ratio(text) < _MIN_PRINTABLE_RATIO:
-        raise LoadError(f"{name}: looks like binary data, not text; {_RESAVE_HINT}")
+        raise LoadError(f"{name}：看起來是二進位資料，不是文字；{_RESAVE_HINT}")
     return text, encoding
 
 
@@ -312,7 +306,7 @@ def _decode_with_bom(body: bytes, codec: str, name: str) -> str:
         return body.decode(codec)
     except UnicodeDecodeError:
         raise LoadError(
-            f"{name}: starts with a {codec} byte-order mark but is not valid {codec}; {_RESAVE_HINT}"
+            f"{name}：開頭是 {codec} 的 BOM（位元組順序標記），內容卻不是有效的 {codec}；{_RESAVE_HINT}"
         ) from None
 
 
@@ -321,7 +315,7 @@ def _decode_nul_bearing(data: bytes, name: str) -> tuple[str, str]:
     detected = _detect(data)
     if detected is not None and detected[1].startswith(("utf_16", "utf_32")):
         return detected
-    raise LoadError(f"{name}: contains NUL bytes, so it is binary data, not text; {_RESAVE_HINT}")
+    raise LoadError(f"{name}：含有 NUL 位元組，是二進位資料而不是文字；{_RESAVE_HINT}")
 
 
 def _decode_legacy(data: bytes, name: str) -> tuple[str, str]:
@@ -338,8 +332,7 @@ def _decode_legacy(data: bytes, name: str) -> tuple[str, str]:
     if detected is not None:
         return detected
     raise LoadError(
-        f"{name}: could not detect the text encoding (tried UTF-8, UTF-16, Big5, GB18030 and "
-        f"charset-normalizer); {_RESAVE_HINT}"
+        f"{name}：無法判斷文字編碼（試過 UTF-8、UTF-16、Big5、GB18030 和 charset-normalizer）；{_RESAVE_HINT}"
     )
 
 
@@ -466,7 +459,7 @@ def _printable_ratio(text: str, sample: int = 100_000) -> float:
 def _check_text_size(data: bytes, name: str, limits: LoadLimits) -> None:
     lines = data.count(b"\n") + 1
     if lines > limits.text_lines:
-        raise over_limit(name, f"has {lines:,} lines", "text_lines", limits.text_lines)
+        raise over_limit(name, f"有 {lines:,} 行", "text_lines", limits.text_lines)
 
 
 def _load_txt(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
@@ -556,7 +549,7 @@ def _load_html(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
 
     elements = len(_TAG.findall(data))
     if elements > limits.html_elements:
-        raise over_limit(name, f"has {elements:,} HTML elements", "html_elements", limits.html_elements)
+        raise over_limit(name, f"有 {elements:,} 個 HTML 元素", "html_elements", limits.html_elements)
     html, encoding = _decode_html(data, name)
     document = trafilatura.bare_extraction(
         html,
@@ -569,8 +562,7 @@ def _load_html(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
     body = getattr(document, "text", None) if document is not None else None
     if not body or not body.strip():
         raise LoadError(
-            f"{name}: no article text found in the HTML page (only navigation or an empty body); "
-            "save the article page itself, or copy its text into a .txt file"
+            f"{name}：HTML 網頁裡找不到文章內容（只有導覽列或空白內容）；請儲存文章頁面本身，或把內容複製到 .txt 檔"
         )
     paragraphs = [line.strip() for line in normalise_newlines(body).split("\n") if line.strip()]
     title = (getattr(document, "title", None) or "").strip() or None
@@ -600,22 +592,22 @@ def _load_pdf(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
     pages = _pdf_page_texts(reader, name)
     if not any(page.strip() for page in pages):
         raise LoadError(
-            f"{name}: the PDF has no text layer (scanned images?); OCR is not supported - "
-            "run OCR first (e.g. ocrmypdf) or add the text as a .txt file"
+            f"{name}：這個 PDF 沒有文字層（是掃描的影像嗎？），本系統不做 OCR；"
+            "請先做 OCR（例如 ocrmypdf），或把內容存成 .txt 檔加入"
         )
     if _printable_ratio("".join(pages)) < _MIN_PRINTABLE_RATIO:
         raise LoadError(
-            f"{name}: the PDF text layer is garbled (damaged file or fonts without a Unicode map); "
-            "export the PDF again, or add the text as a .txt file"
+            f"{name}：PDF 的文字層是亂碼（檔案損壞，或字型沒有 Unicode 對照表）；"
+            "請重新匯出 PDF，或把內容存成 .txt 檔加入"
         )
     return _Loaded(pages=pages, paged=True, title=_pdf_title(reader))
 
 
 def _check_pdf_envelope(data: bytes, name: str) -> None:
     if b"%PDF-" not in data[:1024]:
-        raise LoadError(f"{name}: is not a PDF (no %PDF- header); check the file or its extension")
+        raise LoadError(f"{name}：不是 PDF（沒有 %PDF- 開頭）；請檢查檔案或它的副檔名")
     if b"%%EOF" not in data[-2048:]:
-        raise LoadError(f"{name}: the PDF is truncated (no end-of-file marker); download or export it again")
+        raise LoadError(f"{name}：PDF 不完整（沒有檔案結尾標記 %%EOF）；請重新下載或匯出")
 
 
 _PDF_ERRORS: tuple[type[BaseException], ...] = (
@@ -643,14 +635,13 @@ def _open_pdf(data: bytes, name: str):  # -> pypdf.PdfReader
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise LoadError(f"{name}: the PDF is encrypted with a password; save an unprotected copy and add that")
+            raise LoadError(f"{name}：PDF 有密碼保護；請另存一份未加密的版本再加入")
     except DependencyError:
         raise LoadError(
-            f"{name}: the PDF is AES-encrypted and the 'cryptography' package is not installed; "
-            "save an unprotected copy of the PDF and add that"
+            f"{name}：PDF 以 AES 加密，且沒有安裝 'cryptography' 套件；請另存一份未加密的 PDF 再加入"
         ) from None
     except _pdf_errors() as exc:
-        raise LoadError(f"{name}: the PDF is damaged and cannot be read ({exc}); export it again") from None
+        raise LoadError(f"{name}：PDF 已損壞，無法讀取（{exc}）；請重新匯出") from None
     return reader
 
 
@@ -663,7 +654,7 @@ def _check_pdf_size(reader, name: str, limits: LoadLimits) -> None:
         raise over_limit(name, f"has {objects:,} PDF objects", "pdf_objects", limits.pdf_objects)
     pages = _pdf_page_count(reader, name, limits)
     if pages > limits.pdf_pages:
-        raise over_limit(name, f"has more than {limits.pdf_pages:,} pages", "pdf_pages", limits.pdf_pages)
+        raise over_limit(name, f"超過 {limits.pdf_pages:,} 頁", "pdf_pages", limits.pdf_pages)
 
 
 def _pdf_page_count(reader, name: str, limits: LoadLimits) -> int:
@@ -681,9 +672,9 @@ def _pdf_page_count(reader, name: str, limits: LoadLimits) -> int:
                 continue
             stack.extend(kid.get_object() for kid in kids.get_object())
     except _pdf_errors(AttributeError) as exc:
-        raise LoadError(f"{name}: the PDF page tree is damaged ({exc}); export the PDF again") from None
+        raise LoadError(f"{name}：PDF 的頁面結構已損壞（{exc}）；請重新匯出 PDF") from None
     if seen_nodes > limits.pdf_objects:
-        raise over_limit(name, "has a page tree larger than its object limit", "pdf_objects", limits.pdf_objects)
+        raise over_limit(name, "頁面結構比物件上限還大", "pdf_objects", limits.pdf_objects)
     return count
 
 
@@ -693,12 +684,12 @@ def _pdf_page_texts(reader, name: str) -> tuple[str, ...]:
     try:
         pages = list(reader.pages)
     except _pdf_errors() as exc:
-        raise LoadError(f"{name}: the PDF is damaged and cannot be read ({exc}); export it again") from None
+        raise LoadError(f"{name}：PDF 已損壞，無法讀取（{exc}）；請重新匯出") from None
     for number, page in enumerate(pages, start=1):
         try:
             texts.append(normalise_newlines(page.extract_text() or ""))
         except _pdf_errors() as exc:
-            raise LoadError(f"{name}: page {number} of the PDF is damaged ({exc}); export the PDF again") from None
+            raise LoadError(f"{name}：PDF 第 {number} 頁已損壞（{exc}）；請重新匯出 PDF") from None
     return tuple(texts)
 
 
@@ -738,35 +729,30 @@ def _check_docx_zip(data: bytes, name: str, limits: LoadLimits) -> None:
         OSError,
     ) as exc:
         raise LoadError(
-            f"{name}: is not a valid Word .docx file ({exc}); open it in Word or LibreOffice "
-            "and save it as .docx (old .doc files must be converted)"
+            f"{name}：不是有效的 Word .docx 檔（{exc}）；請用 Word 或 LibreOffice 開啟，"
+            "另存為 .docx（舊的 .doc 檔要先轉換）"
         ) from None
     spans = [int(value) for value in _GRID_SPAN.findall(body)]
     if spans and max(spans) > limits.docx_grid_span:
-        raise over_limit(
-            name, f"has a table cell spanning {max(spans):,} columns", "docx_grid_span", limits.docx_grid_span
-        )
+        raise over_limit(name, f"有橫跨 {max(spans):,} 欄的表格儲存格", "docx_grid_span", limits.docx_grid_span)
 
 
 def _check_docx_members(members: list, name: str, limits: LoadLimits) -> None:
     total = sum(member.file_size for member in members)
     if total > limits.docx_unzipped_mb * 1024 * 1024:
-        raise over_limit(name, f"unpacks to {total / 1048576:,.0f} MB", "docx_unzipped_mb", limits.docx_unzipped_mb)
+        raise over_limit(name, f"解壓縮後有 {total / 1048576:,.0f} MB", "docx_unzipped_mb", limits.docx_unzipped_mb)
     for member in members:
         if member.flag_bits & 0x1:
-            raise LoadError(
-                f"{name}: is password-protected (encrypted zip member {member.filename}); "
-                "save an unprotected copy and add that"
-            )
+            raise LoadError(f"{name}：有密碼保護（加密的 zip 成員 {member.filename}）；請另存一份未加密的版本再加入")
         if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise LoadError(
-                f"{name}: member {member.filename} uses an unsupported zip compression "
-                f"(method {member.compress_type}); open it in Word or LibreOffice and save it again"
+                f"{name}：其中的 {member.filename} 用了不支援的 zip 壓縮方式"
+                f"（method {member.compress_type}）；請用 Word 或 LibreOffice 開啟後重新儲存"
             )
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _MEMBER_RATIO_FLOOR and ratio > limits.docx_zip_ratio:
             raise over_limit(
-                name, f"member {member.filename} expands {ratio:,.0f} times", "docx_zip_ratio", limits.docx_zip_ratio
+                name, f"其中的 {member.filename} 解壓縮後放大 {ratio:,.0f} 倍", "docx_zip_ratio", limits.docx_zip_ratio
             )
 
 
@@ -780,8 +766,8 @@ def _load_docx(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
         raise LoadError(
-            f"{name}: is not a valid Word .docx file ({exc}); open it in Word or LibreOffice "
-            "and save it as .docx (old .doc files must be converted)"
+            f"{name}：不是有效的 Word .docx 檔（{exc}）；請用 Word 或 LibreOffice 開啟，"
+            "另存為 .docx（舊的 .doc 檔要先轉換）"
         ) from None
     blocks = _docx_blocks(document)
     title = (document.core_properties.title or "").strip() or None

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.clean import CleanResult
-from ingest.errors import LoadError
+from ingest.errors import NAME_SEPARATOR, LoadError
 from ingest.fileio import atomic_write_text
 from ingest.load import DEFAULT_LIMITS, LoadLimits
 from ingest.records import RawDocument
@@ -60,7 +60,7 @@ class LoadOutcome:
 
     def unwrap(self) -> tuple[RawDocument, CleanResult]:
         if self.raw is None or self.cleaned is None:
-            raise LoadError(self.refusal or f"{self.name}: could not be read")
+            raise LoadError(self.refusal or f"{self.name}：無法讀取")
         return self.raw, self.cleaned
 
 
@@ -130,14 +130,14 @@ class Reader:
         self._stop()
         if timed_out:
             refusal = (
-                f"{name}: reading it took longer than {self.limits.load_seconds:g} s, over the limit "
-                f"load_seconds={self.limits.load_seconds:g}; split or simplify the file"
+                f"{name}：讀取超過 {self.limits.load_seconds:g} 秒，超過上限 "
+                f"load_seconds={self.limits.load_seconds:g}；請分割或簡化檔案"
             )
         else:
             refusal = (
-                f"{name}: the loader stopped while reading it (over the memory limit "
-                f"load_memory_mb={self.limits.load_memory_mb}, or a parser crash); "
-                "split or simplify the file, or convert it to .txt"
+                f"{name}：讀取時讀檔程序中止了（超過記憶體上限 "
+                f"load_memory_mb={self.limits.load_memory_mb}，或解析器當掉）；"
+                "請分割或簡化檔案，或轉成 .txt 檔"
             )
         return LoadOutcome(name, None, None, refusal, peak, seconds)
 
@@ -260,12 +260,12 @@ class OutcomeCache:
             return None
         self._used.add(key)
         if outcome.refusal is not None:  # the reason names the file as it was called then
-            refusal = outcome.refusal.split(": ", 1)[-1]
+            refusal = outcome.refusal.split(NAME_SEPARATOR, 1)[-1]
             outcome = LoadOutcome(
                 name,
                 None,
                 None,
-                f"{name}: {refusal} (remembered from an earlier build; change the file to have it read again)",
+                f"{name}{NAME_SEPARATOR}{refusal}（內容與先前拒絕的檔案相同，未重新讀取）",
                 0.0,
                 0.0,
                 True,
@@ -367,16 +367,15 @@ def _serve_one(path: Path, name: str, limits: LoadLimits) -> dict:
         return {"refused": _renamed(str(exc), path.name, name)}
     except MemoryError:
         return {
-            "refused": f"{name}: reading it needed more memory than the limit load_memory_mb="
-            f"{limits.load_memory_mb}; split or simplify the file",
+            "refused": f"{name}：讀取需要的記憶體超過上限 load_memory_mb={limits.load_memory_mb}；請分割或簡化檔案",
             "restart": True,
         }
     except RecursionError:
-        return {"refused": f"{name}: is nested too deeply to read; simplify the file or convert it to .txt"}
+        return {"refused": f"{name}：巢狀結構太深，無法讀取；請簡化檔案或轉成 .txt 檔"}
     except Exception as exc:  # noqa: BLE001 - any parser failure is a refusal of this one file
         return {
-            "refused": f"{name}: could not be read ({type(exc).__name__}: {_short(exc)}); the file may be "
-            "damaged - open and save it again, or convert it to .txt"
+            "refused": f"{name}：無法讀取（{type(exc).__name__}: {_short(exc)}），檔案可能已損壞；"
+            "請開啟後重新儲存，或轉成 .txt 檔"
         }
     raw_dict = asdict(raw)
     raw_dict.pop("source")

@@ -347,12 +347,38 @@ def on_screen(page, selector: str) -> bool:
 def quoted_in_view(page) -> bool:
     """The quoted sentence marked in the viewer lies in the visible part of its scroll box and the window."""
     return page.evaluate("""() => {
-        const box = document.querySelector('#sousei-viewer .sousei-source');
+        const box = document.querySelector('#sousei-viewer .sousei-source-body');
         const mark = document.querySelector('#sousei-viewer #sousei-quoted');
         if (!box || !mark) return false;
         const b = box.getBoundingClientRect(), m = mark.getBoundingClientRect();
         return m.height > 0 && m.top >= b.top - 1 && m.top < b.bottom && m.top >= 0 && m.top < innerHeight;
     }""")
+
+
+def viewer_title_and_text(page) -> dict:
+    """Where the viewer's title and text are: the title's box, the first line of the marked quote,
+    the paragraphs' scroll box, how far it is scrolled, and what is drawn just below the title
+    and at the quote's first line (``elementFromPoint``): text, not the title."""
+    return page.evaluate("""() => {
+        const v = document.querySelector('#sousei-viewer');
+        const head = v.querySelector('.sousei-source-head'), title = v.querySelector('.sousei-source-title');
+        const body = v.querySelector('.sousei-source-body'), mark = v.querySelector('#sousei-quoted');
+        if (!head || !title || !body || !mark) return {ready: false};
+        const box = (r) => ({top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height});
+        const line = box(mark.getClientRects()[0]);
+        const t = box(title.getBoundingClientRect()), h = box(head.getBoundingClientRect());
+        const b = box(body.getBoundingClientRect());
+        const at = (x, y) => { const e = document.elementFromPoint(x, y); return e ? e.closest('.sousei-source-head')
+            ? 'title' : body.contains(e) ? 'text' : e.tagName : null; };
+        const x = Math.min(line.left + 4, line.right - 1);
+        return {ready: true, title: t, head: h, line, body: b, scrolled: body.scrollTop,
+                belowTitle: at(b.left + 40, h.bottom + 4), atQuote: at(x, line.top + line.height / 2),
+                titleDrawn: at(t.left + 4, t.top + t.height / 2)};
+    }""")
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return a["top"] < b["bottom"] and b["top"] < a["bottom"] and a["left"] < b["right"] and b["left"] < a["right"]
 
 
 def open_tab(page, label: str) -> None:
@@ -362,7 +388,7 @@ def open_tab(page, label: str) -> None:
 def cited_box_visible(page) -> bool:
     """True when the marked paragraph lies inside the visible part of the source viewer's scroll box."""
     return page.evaluate("""() => {
-        const box = document.querySelector('#sousei-viewer .sousei-source');
+        const box = document.querySelector('#sousei-viewer .sousei-source-body');
         const cited = document.querySelector('#sousei-viewer #sousei-cited');
         if (!box || !cited) return false;
         const b = box.getBoundingClientRect(), c = cited.getBoundingClientRect();

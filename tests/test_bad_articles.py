@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.library import NOTHING_ADDED
 from tests import make_fixtures as mf
 from tests.reliability_support import (
     TRACEBACK,
@@ -108,11 +109,11 @@ def article_text(setup, doc_id: str) -> str:
 @pytest.mark.parametrize(
     ("writer", "needle"),
     [
-        (mf.write_empty, "empty"),
-        (mf.write_binary_as_txt, "binary"),
+        (mf.write_empty, "空的"),
+        (mf.write_binary_as_txt, "二進位資料"),
         (mf.write_truncated_pdf, "PDF"),
-        (mf.write_encrypted_pdf, "password"),
-        (mf.write_html_no_body, "no article text"),
+        (mf.write_encrypted_pdf, "密碼保護"),
+        (mf.write_html_no_body, "找不到文章內容"),
         (mf.write_renamed_zip, ".docx"),
         (mf.write_image_only_pdf, ""),
     ],
@@ -125,7 +126,7 @@ def test_bad_file_is_refused_by_name_and_nothing_changes(world, tmp_path, writer
 @pytest.mark.parametrize("name", ["notes.exe", "old.doc", "README", "slides.pptx", "data.txt.gz"])
 def test_unsupported_extension_is_refused(world, tmp_path, name):
     path = mf.write_bytes(tmp_path / "uploads", name, "地方創生是日本的重要政策。".encode())
-    refuse(world, tmp_path, path, "unsupported file type")
+    refuse(world, tmp_path, path, "不支援的檔案類型")
 
 
 def test_fifty_megabyte_text_is_refused_by_the_size_limit(world, tmp_path):
@@ -135,7 +136,7 @@ def test_fifty_megabyte_text_is_refused_by_the_size_limit(world, tmp_path):
         for _ in range(FIFTY_MB // len(line) + 1):
             handle.write(line)
     assert path.stat().st_size > FIFTY_MB
-    refuse(world, tmp_path, path, "upload limit", "50.0 MB")
+    refuse(world, tmp_path, path, "上傳上限", "max_upload_mb", "50.0 MB")
 
 
 def test_one_bad_file_in_a_batch_adds_nothing(world, tmp_path):
@@ -143,7 +144,7 @@ def test_one_bad_file_in_a_batch_adds_nothing(world, tmp_path):
     bad = mf.write_truncated_pdf(tmp_path / "uploads", "broken.pdf")
     guard = Guard(world, tmp_path)
     result = add(world, good, bad)
-    assert_clean_failure(result, "broken.pdf", "Nothing was added")
+    assert_clean_failure(result, "broken.pdf", NOTHING_ADDED)
     guard.assert_nothing_changed()
 
 
@@ -154,7 +155,7 @@ def test_missing_file_is_refused(world, tmp_path):
 def test_a_different_file_under_an_existing_name_is_refused(world, tmp_path):
     existing = sorted(world.corpus.glob("*.txt"))[0]
     path = mf.write_bytes(tmp_path / "uploads", existing.name, "另一篇完全不同的文章內容。".encode())
-    refuse(world, tmp_path, path, "already in the corpus")
+    refuse(world, tmp_path, path, "已有內容不同的同名檔案")
 
 
 def test_symlink_in_corpus_pointing_outside_is_not_written_through(world, tmp_path):
@@ -241,5 +242,5 @@ def test_upload_through_the_ui_handler_refuses_oversize_and_names_it(world, tmp_
     assert big.stat().st_size > 1024 * 1024
     guard = Guard(world, tmp_path)
     status, *_rest = ui.add_articles(engine, [str(big)])
-    assert "big.txt" in status and "upload limit" in status and "sousei-status-error" in status
+    assert "big.txt" in status and "上傳上限 1.0 MB" in status and "sousei-status-error" in status
     guard.assert_nothing_changed()

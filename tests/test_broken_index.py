@@ -128,7 +128,7 @@ def test_manifest_of_another_schema(world, expected):
     edit_manifest(world, schema=99)
     assert_says_rebuild(world)
     result = run_cli(world.argv("ask", "關係人口是什麼？"))
-    assert "schema" in result.err
+    assert "索引格式版本是 99" in result.err
     assert_build_repairs(world, expected)
 
 

@@ -7,6 +7,7 @@ Fixtures (server subprocess on a free 127.0.0.1 port, Playwright + Chromium) are
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
     answers,
     app_page,
     ask,
+    boxes_overlap,
     browser_context,
     live_server,
     newest_answer_on_top,
@@ -32,6 +34,7 @@ from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
     quoted_in_view,
     record_timing,
     screenshot,
+    viewer_title_and_text,
     workspace,
 )
 
@@ -41,6 +44,7 @@ DATA = Path(__file__).parent / "data"
 ANSWERABLE_IDS = ("d09", "d14")
 DEEP_CITATION_ID = "d14"  # its answer cites a paragraph far down its article (scrolling is tested)
 NOT_FOUND_TEXT = "資料中找不到直接回答這個問題"
+UPDATE_DOCS_SCREENSHOT = "SOUSEI_UPDATE_DOCS_SCREENSHOT"  # =1: the desktop screenshot also becomes docs/screenshot.png
 
 NEW_TITLE = "夕張市雪融發電計畫"
 NEW_ARTICLE = f"""{NEW_TITLE}
@@ -137,7 +141,9 @@ def test_dev_question_is_answered_with_cited_gold_text(app_page, page_watch, qid
 
 def converse(page, name: str) -> None:
     """Six questions in a row; after each: the newest answer is drawn on top and in view, the
-    question box is on screen, and its first citation opens the viewer at the quoted sentence."""
+    question box is on screen, and its first citation opens the viewer at the quoted sentence,
+    with the article's title in view and clear of the text (it covers no line)."""
+    scrolled = []
     for number, question in enumerate(CONVERSATION, start=1):
         answer = timed_ask(page, question)
         where = newest_answer_on_top(page)
@@ -160,8 +166,14 @@ def converse(page, name: str) -> None:
         )
         page.wait_for_timeout(200)
         assert quoted_in_view(page), (number, question)
-        assert page.locator("#sousei-viewer .sousei-source-title").is_visible()  # title kept in view
+        where = viewer_title_and_text(page)
+        assert where["ready"] and where["titleDrawn"] == "title", (number, where)  # title kept in view
+        assert not boxes_overlap(where["title"], where["line"]), (number, where)  # ... not over the quote
+        assert where["head"]["bottom"] <= where["body"]["top"] + 1, (number, where)  # ... nor over any text
+        assert where["atQuote"] == "text" and where["belowTitle"] == "text", (number, where)
+        scrolled.append(where["scrolled"])
     assert answers(page).count() == len(CONVERSATION)
+    assert max(scrolled) > 0, scrolled  # at least one citation scrolled the article under its title
 
 
 def test_six_questions_on_a_desktop_then_reload_keeps_history(app_page, page_watch):
@@ -171,7 +183,8 @@ def test_six_questions_on_a_desktop_then_reload_keeps_history(app_page, page_wat
     answers(page).last.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     path = screenshot(page, "desktop_six_questions", full_page=False)
-    shutil.copyfile(path, PROJECT_ROOT / "docs" / "screenshot.png")
+    if os.environ.get(UPDATE_DOCS_SCREENSHOT) == "1":  # a deliberate update of the README's image only
+        shutil.copyfile(path, PROJECT_ROOT / "docs" / "screenshot.png")
     page.reload()
     page.locator("#sousei-question textarea").wait_for(timeout=60_000)
     page.wait_for_function(
@@ -373,7 +386,9 @@ def test_a_binary_file_named_txt_is_refused_and_changes_nothing(app_page, page_w
     page.locator("#sousei-status .sousei-status").wait_for(timeout=120_000)
     status = page.locator("#sousei-status").inner_text()
     assert "binary.txt" in status and "已加入" not in status, status
-    assert "沒有加入任何文章" in status  # said in Chinese first
+    assert "沒有加入任何文章" in status and "二進位資料" in status  # said in Chinese, with the reason
+    page.wait_for_timeout(300)
+    assert on_screen(page, "#sousei-status .sousei-status"), "the refusal is brought into view"
     assert sorted(p.name for p in workspace.corpus.iterdir()) == before
     screenshot(page, "09_binary_refused")
     assert page_watch.errors == []

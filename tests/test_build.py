@@ -110,8 +110,8 @@ def test_progress_reports_stages_and_batches(tmp_path, fake_encoder):
         progress=lambda done, total, message: events.append((done, total, message)),
     )
     messages = [m for _, _, m in events]
-    assert messages[0] == "reading corpus" and messages[-1] == "done"
-    assert [(d, t) for d, t, m in events if m == "embedding passages"] == [(0, 6), (2, 6), (4, 6), (6, 6)]
+    assert messages[0] == "讀取文章" and messages[-1] == "完成"
+    assert [(d, t) for d, t, m in events if m == "計算片段向量"] == [(0, 6), (2, 6), (4, 6), (6, 6)]
 
 
 def test_build_repairs_a_damaged_index_and_cleans_leftovers(tmp_path, fake_encoder):
@@ -124,7 +124,7 @@ def test_build_repairs_a_damaged_index_and_cleans_leftovers(tmp_path, fake_encod
     assert len(load_store(index_dir).passages) == 3 and not leftover.exists()
     (index_dir / "manifest.json").write_text("{", encoding="utf-8")
     report = _build(corpus, index_dir, fake_encoder)
-    assert any("could not be read" in w for w in report.warnings)
+    assert any("原本的索引無法讀取" in w for w in report.warnings)
     assert report.embedded == 0 and len(load_store(index_dir).passages) == 3
 
 
@@ -133,7 +133,7 @@ def test_a_held_lock_makes_a_second_build_wait_then_fail(tmp_path, fake_encoder)
     index_dir = tmp_path / "index"
     messages = []
     with file_lock(index_paths(index_dir).build_lock, 1):
-        with pytest.raises(IndexBusyError, match="Another build"):
+        with pytest.raises(IndexBusyError, match="另一次索引建立"):
             _build(
                 corpus,
                 index_dir,
@@ -141,7 +141,7 @@ def test_a_held_lock_makes_a_second_build_wait_then_fail(tmp_path, fake_encoder)
                 settings=IndexSettings(lock_timeout=0.3),
                 progress=lambda d, t, m: messages.append(m),
             )
-    assert messages == ["waiting for another build of this index to finish"]
+    assert messages == ["等待這個索引的另一次建立完成"]
     assert _build(corpus, index_dir, fake_encoder, settings=IndexSettings(lock_timeout=0.3)).passages == 3
 
 
@@ -182,7 +182,7 @@ def test_killed_build_leaves_previous_index_loadable(tmp_path, fake_encoder):
     write_corpus(corpus, c=many_paragraphs(40))
     for delay_before_kill in (0.0, 0.3, 0.6, 1.0, 1.5):
         proc = _spawn_build(corpus, index_dir, delay=0.05)
-        _wait_for_line(proc, "reading corpus")
+        _wait_for_line(proc, "讀取文章")
         time.sleep(delay_before_kill)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -199,7 +199,7 @@ def test_lock_of_a_killed_build_does_not_block(tmp_path, fake_encoder):
     corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, c=many_paragraphs(30))
     index_dir = tmp_path / "index"
     proc = _spawn_build(corpus, index_dir, delay=0.5)
-    _wait_for_line(proc, "embedding passages")
+    _wait_for_line(proc, "計算片段向量")
     assert index_paths(index_dir).build_lock.exists()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)

@@ -77,7 +77,7 @@ def test_another_address_is_explicit_and_logged(built, launches, caplog, host):
     assert result.code == 0, result.err
     assert launches[0]["server_name"] == host
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-    assert any(host in message and "other machines" in message for message in warnings), warnings
+    assert any(host in message and "其他電腦" in message for message in warnings), warnings
     assert host in result.err  # the person starting it sees it too
 
 
@@ -146,7 +146,7 @@ def test_service_refuses_a_file_over_the_limit_and_accepts_one_under(built, tmp_
     engine = built.engine(max_upload_mb=1)
     before = sorted(p.name for p in built.corpus.iterdir())
     over = write_text_file(tmp_path / "over.txt", MB + 10)
-    with pytest.raises(SouseiError, match=r"over\.txt.*upload limit of 1\.0 MB"):
+    with pytest.raises(SouseiError, match=r"over\.txt.*上傳上限 1\.0 MB"):
         engine.add([over])
     assert sorted(p.name for p in built.corpus.iterdir()) == before
     under = write_text_file(tmp_path / "under.txt", 20_000)

@@ -161,11 +161,11 @@ def test_remove_moves_to_trash_and_restore_brings_it_back(fake_cli, capsys):
 def test_restore_refuses_unknown_ids_and_existing_articles(fake_cli, capsys):
     corpus = fake_cli.config.corpus_dir
     assert cli(fake_cli, "restore", "nope") == 1
-    assert "no removed article" in capsys.readouterr().err
+    assert "沒有代號為 'nope' 的已移除文章" in capsys.readouterr().err
     assert cli(fake_cli, "remove", "c") == 0
     (corpus / "c.txt").write_text("新的夕張\n\n內容。\n", encoding="utf-8")
     assert cli(fake_cli, "restore", "c") == 1
-    assert "already in the corpus" in capsys.readouterr().err
+    assert "已有代號為 'c' 的文章" in capsys.readouterr().err
     assert (corpus / "c.txt").read_text(encoding="utf-8").startswith("新的夕張")
     assert (corpus / ".trash" / "c.txt").exists()
 

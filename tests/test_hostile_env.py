@@ -133,7 +133,7 @@ def test_a_full_disk_is_one_message_the_old_index_untouched_and_no_temp_left(tmp
     with pytest.raises(SouseiError) as caught:
         build_index(corpus, index, FakeEncoder())
     message = str(caught.value)
-    assert "No space left on device" in message and str(index.parent) in message and "unchanged" in message
+    assert "No space left on device" in message and str(index.parent) in message and "原本的索引沒有變動" in message
     assert tree_snapshot(index) == before
     assert not index_paths(index).temp_dirs()
 

@@ -15,7 +15,9 @@ import pytest
 
 from index.build import build_index
 from ingest import metadata
+from ingest.errors import NAME_SEPARATOR
 from ingest.fileio import read_jsonl
+from ingest.library import NOTHING_ADDED
 from ingest.load import LoadLimits
 from ingest.pipeline import ingest_corpus
 from ingest.sandbox import Reader
@@ -37,6 +39,8 @@ SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 SEED_IDS = {"000_52ed3b7e36387b18", "001_4942e598eceb2bee"}
 CHILD_RSS_MB = 300  # every refusal below happens in a loader process smaller than this
 
+REMEMBERED = "內容與先前拒絕的檔案相同"  # a refusal from the reads cache (ingest.sandbox)
+
 # (writer, text every refusal must contain) - the limit's settings name, or the reason
 HOSTILE = {
     "docx_zero_image": (lambda d: hf.write_docx_zero_image(d, 200), "docx_unzipped_mb=100"),
@@ -44,14 +48,14 @@ HOSTILE = {
     "docx_grid_span_huge": (lambda d: hf.write_docx_grid_span(d), "docx_grid_span=1000"),
     "docx_grid_span_text": (lambda d: hf.write_docx_grid_span(d, "abc", "span-abc.docx"), "ValueError"),
     "docx_vmerge_first_row": (hf.write_docx_vmerge_first_row, "no tr above topmost tr"),
-    "docx_deflate64": (hf.write_docx_member_method, "unsupported zip compression"),
-    "docx_encrypted_member": (hf.write_docx_encrypted_member, "password-protected"),
+    "docx_deflate64": (hf.write_docx_member_method, "不支援的 zip 壓縮方式"),
+    "docx_encrypted_member": (hf.write_docx_encrypted_member, "密碼保護"),
     "html_40k_paragraphs": (lambda d: hf.write_html_paragraphs(d, 40_000), "html_elements=30000"),
     "pdf_99000_repeated_pages": (hf.write_pdf_repeated_page, "pdf_pages=2000"),
     "txt_one_line_2mb": (lambda d: hf.write_text_one_line(d, 2), "text_chars=1500000"),
     "txt_150k_lines": (lambda d: hf.write_text_many_lines(d, 150_000), "text_lines=100000"),
-    "txt_private_use": (hf.write_private_use_text, "binary"),
-    "txt_symbols_only": (hf.write_symbol_text, "does not look like language"),
+    "txt_private_use": (hf.write_private_use_text, "二進位資料"),
+    "txt_symbols_only": (hf.write_symbol_text, "看起來不是文字"),
 }
 
 
@@ -82,7 +86,7 @@ def test_hostile_file_is_refused_by_name_with_its_limit_in_a_small_child(hostile
     with Reader() as reader:
         outcome = reader.read(path, path.name)
     assert outcome.raw is None and outcome.refusal is not None
-    assert outcome.refusal.startswith(path.name + ":"), outcome.refusal
+    assert outcome.refusal.startswith(path.name + NAME_SEPARATOR), outcome.refusal
     assert HOSTILE[case][1] in outcome.refusal, outcome.refusal
     assert TRACEBACK not in outcome.refusal
     assert 0 < outcome.peak_rss_mb < CHILD_RSS_MB, outcome.peak_rss_mb
@@ -123,7 +127,7 @@ def test_outcomes_are_cached_by_content_so_a_rebuild_pays_nothing_again(tmp_path
     with Reader(cache_dir=cache) as reader:
         second = [reader.read(p, p.name) for p in (bomb, good)]
         assert reader._proc is None  # no loader process was needed
-    assert first[0].refusal and second[0].cached and "remembered" in second[0].refusal
+    assert first[0].refusal and second[0].cached and REMEMBERED in second[0].refusal
     assert second[0].refusal.startswith(bomb.name) and "pdf_pages" in second[0].refusal
     assert second[1].cached and second[1].raw.pages == first[1].raw.pages
     good.write_bytes(mf.BIG5_TEXT.encode("cp950") * 2)  # changed bytes: read again
@@ -242,7 +246,7 @@ def test_a_build_over_a_hostile_corpus_indexes_the_rest_and_names_every_bad_file
     start = time.monotonic()
     again = build_index(corpus, index, FakeEncoder())  # refusals remembered, nothing re-parsed
     assert time.monotonic() - start < max(5.0, first)
-    assert again.documents == report.documents and "remembered" in "\n".join(again.warnings)
+    assert again.documents == report.documents and REMEMBERED in "\n".join(again.warnings)
     assert first < 60
 
 
@@ -292,7 +296,7 @@ def _refused_add(world, path: Path, *needles: str):
 )
 def test_add_of_a_hostile_file_is_refused_and_changes_nothing(world, hostile_dir, case):
     path = _path_of(hostile_dir, case)
-    _refused_add(world, path, path.name, HOSTILE[case][1], "Nothing was added")
+    _refused_add(world, path, path.name, HOSTILE[case][1], NOTHING_ADDED)
 
 
 def test_add_of_html_declaring_an_undefined_charset_is_accepted(world, tmp_path):
@@ -304,26 +308,26 @@ def test_add_of_html_declaring_an_undefined_charset_is_accepted(world, tmp_path)
 
 def test_add_of_a_file_with_no_text_left_after_cleaning_is_refused(world, tmp_path):
     path = hf.write_article(tmp_path / "uploads", "furniture.txt", "點擊數：123\n" * 40)
-    _refused_add(world, path, "furniture.txt", "no text left after cleaning")
+    _refused_add(world, path, "furniture.txt", "清理後沒有剩下任何文字")
 
 
 def test_add_of_a_link_to_a_device_or_a_fifo_is_refused(world, tmp_path):
     link = tmp_path / "uploads" / "zero.txt"
     os.symlink("/dev/zero", link)
-    _refused_add(world, link, "zero.txt", "not a regular file")
+    _refused_add(world, link, "zero.txt", "不是一般檔案")
     fifo = tmp_path / "uploads" / "pipe.txt"
     os.mkfifo(fifo)
-    _refused_add(world, fifo, "pipe.txt", "not a regular file")
+    _refused_add(world, fifo, "pipe.txt", "不是一般檔案")
 
 
 def test_add_of_a_name_differing_only_in_normalisation_is_refused(world, tmp_path):
     nfd = unicodedata.normalize("NFD", "café.txt")
     hf.write_article(world.corpus, nfd)
     new = hf.write_article(tmp_path / "uploads", unicodedata.normalize("NFC", "café.txt"), "另一篇文章。" + hf.BODY)
-    _refused_add(world, new, "Unicode normalisation")
+    _refused_add(world, new, "Unicode 正規化")
 
 
 def test_add_under_a_stale_sidecar_is_refused(world, tmp_path):
     (world.corpus / "notes.txt.meta.json").write_text('{"title": "舊文章的標題"}', encoding="utf-8")
     new = hf.write_article(tmp_path / "uploads", "notes.txt")
-    _refused_add(world, new, "notes.txt.meta.json", "left from an earlier article")
+    _refused_add(world, new, "notes.txt.meta.json", "先前同名文章的資料檔")

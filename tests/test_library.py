@@ -117,13 +117,13 @@ def test_identical_file_is_unchanged_not_an_error(corpus, uploads):
 def test_different_file_with_same_name_is_refused(corpus, uploads):
     other = mf.write_gb18030(uploads, "existing.txt")
     before = snapshot(corpus)
-    with pytest.raises(SouseiError, match="existing.txt.*different file.*rename"):
+    with pytest.raises(SouseiError, match="existing.txt：.*內容不同的同名檔案.*改名"):
         add_files(corpus, [other], max_bytes=MB)
     assert snapshot(corpus) == before
 
 
 def test_same_doc_id_with_other_extension_is_refused(corpus, uploads):
-    with pytest.raises(SouseiError, match="'existing' is already used by existing.txt"):
+    with pytest.raises(SouseiError, match="代號 'existing' 已被 existing.txt 使用"):
         add_files(corpus, [mf.write_markdown(uploads, "existing.md")], max_bytes=MB)
 
 
@@ -141,12 +141,12 @@ def test_two_uploads_clashing_in_one_batch(corpus, uploads):
 
 
 BAD_FILES = [
-    (mf.write_empty, "empty"),
-    (mf.write_binary_as_txt, "binary"),
-    (mf.write_truncated_pdf, "truncated"),
-    (mf.write_encrypted_pdf, "password"),
+    (mf.write_empty, "空的"),
+    (mf.write_binary_as_txt, "二進位資料"),
+    (mf.write_truncated_pdf, "不完整"),
+    (mf.write_encrypted_pdf, "密碼保護"),
     (mf.write_image_only_pdf, "OCR"),
-    (mf.write_html_no_body, "no article text"),
+    (mf.write_html_no_body, "找不到文章內容"),
     (mf.write_renamed_zip, ".docx"),
 ]
 
@@ -159,19 +159,19 @@ def test_bad_file_refused_and_nothing_added(corpus, uploads, writer, reason):
     with pytest.raises(SouseiError) as info:
         add_files(corpus, [good, bad], max_bytes=5 * MB)
     message = str(info.value)
-    assert bad.name in message and reason in message and "Nothing was added" in message
+    assert bad.name in message and reason in message and message.startswith(library.NOTHING_ADDED)
     assert snapshot(corpus) == before  # the valid file was not copied either
 
 
 def test_unsupported_extension_refused(corpus, uploads):
     path = mf.write_bytes(uploads, "notes.doc", "文字".encode())
-    with pytest.raises(SouseiError, match=r"notes.doc: unsupported file type '.doc'"):
+    with pytest.raises(SouseiError, match=r"notes\.doc：不支援的檔案類型 '\.doc'"):
         add_files(corpus, [path], max_bytes=MB)
 
 
 def test_size_limit(corpus, uploads):
     path = mf.write_bytes(uploads, "big.txt", ("地方創生。" * 1000).encode())
-    with pytest.raises(SouseiError, match="big.txt.*upload limit"):
+    with pytest.raises(SouseiError, match="big.txt.*上傳上限.*max_upload_mb"):
         add_files(corpus, [path], max_bytes=1000)
     assert not (corpus / "big.txt").exists()
 
@@ -194,7 +194,7 @@ def test_symlink_in_corpus_pointing_outside_is_not_followed(tmp_path, corpus, up
     (corpus / "evil.txt").symlink_to(victim)
     (corpus / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
     for name in ("evil.txt", "dangling.txt"):
-        with pytest.raises(SouseiError, match="points elsewhere"):
+        with pytest.raises(SouseiError, match="同名的連結或資料夾，指向別處"):
             add_files(corpus, [mf.write_gb18030(uploads, name)], max_bytes=MB)
     assert victim.read_text(encoding="utf-8") == "不可被覆寫。"
     assert not (tmp_path / "nowhere.txt").exists()
@@ -203,7 +203,7 @@ def test_symlink_in_corpus_pointing_outside_is_not_followed(tmp_path, corpus, up
 def test_write_never_replaces_a_file_that_appeared_meanwhile(corpus):
     destination = corpus / "race.txt"
     destination.write_bytes(b"first writer")
-    with pytest.raises(SouseiError, match="same time"):
+    with pytest.raises(SouseiError, match="同時有另一個同名檔案"):
         library._write_new_file(corpus.resolve(), destination, b"second writer")
     assert destination.read_bytes() == b"first writer"
     assert not [p for p in corpus.iterdir() if p.name.startswith(".")]
@@ -242,13 +242,13 @@ def test_remove_article_moves_file_and_sidecar_to_trash(corpus, uploads):
 def test_remove_unknown_id_lists_ids(corpus):
     before = snapshot(corpus)
     for doc_id in ("nope", "../corpus/existing", "existing.txt", ""):
-        with pytest.raises(SouseiError, match="no article with id .*existing"):
+        with pytest.raises(SouseiError, match="沒有代號為 .* 的文章.*existing"):
             remove_article(corpus, doc_id)
     assert snapshot(corpus) == before
 
 
 def test_remove_ambiguous_id_is_refused(corpus):
     mf.write_markdown(corpus, "existing.md")
-    with pytest.raises(SouseiError, match="several files"):
+    with pytest.raises(SouseiError, match="好幾個檔案"):
         remove_article(corpus, "existing")
     assert (corpus / "existing.txt").exists() and (corpus / "existing.md").exists()

@@ -78,15 +78,15 @@ def test_pdf_two_pages_keep_page_texts_apart(tmp_path):
 
 
 def test_truncated_pdf(tmp_path):
-    assert_load_error(mf.write_truncated_pdf(tmp_path), "truncated")
+    assert_load_error(mf.write_truncated_pdf(tmp_path), "不完整")
 
 
 def test_encrypted_pdf(tmp_path):
-    assert_load_error(mf.write_encrypted_pdf(tmp_path), "password")
+    assert_load_error(mf.write_encrypted_pdf(tmp_path), "密碼保護")
 
 
 def test_pdf_without_text_layer_says_no_ocr(tmp_path):
-    assert_load_error(mf.write_image_only_pdf(tmp_path), "OCR is not supported")
+    assert_load_error(mf.write_image_only_pdf(tmp_path), "沒有文字層", "OCR")
 
 
 def test_pdf_with_damaged_body(tmp_path):
@@ -98,7 +98,7 @@ def test_pdf_with_damaged_body(tmp_path):
 
 def test_not_a_pdf_with_pdf_extension(tmp_path):
     path = mf.write_bytes(tmp_path, "fake.pdf", "這是文字，不是 PDF。".encode())
-    assert_load_error(path, "not a PDF")
+    assert_load_error(path, "不是 PDF")
 
 
 # ---------------------------------------------------------------- encodings
@@ -260,7 +260,7 @@ def test_htm_extension_and_declared_big5_charset(tmp_path):
 
 
 def test_html_without_article_body(tmp_path):
-    assert_load_error(mf.write_html_no_body(tmp_path), "no article text")
+    assert_load_error(mf.write_html_no_body(tmp_path), "找不到文章內容")
 
 
 def test_hostile_html_keeps_text_drops_active_content(tmp_path):
@@ -294,7 +294,7 @@ def test_docx_paragraphs_and_table_rows_in_order(tmp_path):
 
 
 def test_renamed_zip_is_not_a_docx(tmp_path):
-    assert_load_error(mf.write_renamed_zip(tmp_path), "not a valid Word .docx")
+    assert_load_error(mf.write_renamed_zip(tmp_path), "不是有效的 Word .docx")
 
 
 def test_text_renamed_docx(tmp_path):
@@ -305,15 +305,15 @@ def test_text_renamed_docx(tmp_path):
 
 
 def test_empty_file(tmp_path):
-    assert_load_error(mf.write_empty(tmp_path), "empty")
+    assert_load_error(mf.write_empty(tmp_path), "空的")
 
 
 def test_whitespace_only_file(tmp_path):
-    assert_load_error(mf.write_bytes(tmp_path, "blank.md", b" \n\n\t\n"), "no text")
+    assert_load_error(mf.write_bytes(tmp_path, "blank.md", b" \n\n\t\n"), "找不到文字")
 
 
 def test_binary_renamed_txt(tmp_path):
-    assert_load_error(mf.write_binary_as_txt(tmp_path), "binary")
+    assert_load_error(mf.write_binary_as_txt(tmp_path), "二進位資料")
 
 
 def test_random_bytes_without_nul(tmp_path):
@@ -326,16 +326,16 @@ def test_random_bytes_without_nul(tmp_path):
 
 def test_control_characters_are_binary(tmp_path):
     data = ("正文" + "\x01\x02\x03\x04" * 20).encode()
-    assert_load_error(mf.write_bytes(tmp_path, "ctrl.txt", data), "binary")
+    assert_load_error(mf.write_bytes(tmp_path, "ctrl.txt", data), "二進位資料")
 
 
 @pytest.mark.parametrize("name", ["old.doc", "data.json", "README"])
 def test_unsupported_extension(tmp_path, name):
-    assert_load_error(mf.write_bytes(tmp_path, name, b"text"), "unsupported file type", ".txt")
+    assert_load_error(mf.write_bytes(tmp_path, name, b"text"), "不支援的檔案類型", ".txt")
 
 
 def test_missing_file(tmp_path):
-    assert_load_error(tmp_path / "gone.txt", "not found")
+    assert_load_error(tmp_path / "gone.txt", "找不到檔案")
 
 
 def test_source_outside_corpus_is_the_file_name(tmp_path):

@@ -12,18 +12,25 @@ from hypothesis import strategies as st
 from chat.abstain import NOT_FOUND_LINE
 from chat.records import Answer, Citation, Quote
 from chat.render import (
+    MAX_SHOWN_QUESTION,
+    PARAGRAPH_BREAK,
+    SEARCHED_LABEL,
     answer_to_json,
     answer_to_text,
     highlight,
+    location_label,
     match_spans,
+    passage_label,
     render_answer,
+    render_chat_answer,
     render_not_found,
     render_passages,
     render_source,
+    render_viewer,
 )
 from index.records import Hit
 from ingest.records import Passage
-from tests.chat_fakes import make_article
+from tests.chat_fakes import article_passages, make_article
 
 EVIL = '地方創生<script>alert("x")</script>與<img src=x onerror="alert(1)">預算'
 
@@ -136,3 +143,30 @@ def test_answer_to_text_lists_quotes_and_passages():
     text = answer_to_text(found_answer())
     assert "補助的預算在2020年達3兆日圓。 [1]" in text
     assert "[2] <b>標題</b>（第5段）" in text
+
+
+def test_a_long_searched_text_is_shown_shortened():
+    searched = "疫情期間 臨時補助金 " + "地方創生" * 150
+    out = render_chat_answer(found_answer(), "那2020年呢？", searched)
+    line = html.unescape(re.search(r'<p class="sousei-searched">(.*?)</p>', out).group(1))
+    assert line.startswith(SEARCHED_LABEL + "疫情期間 臨時補助金") and line.endswith("…")
+    assert len(line) == len(SEARCHED_LABEL) + MAX_SHOWN_QUESTION
+
+
+def test_viewer_keeps_the_title_outside_the_scrolling_paragraphs():
+    article = make_article("000_a", "日本地方創生", ["第一段。", "第二段：補助的預算在2020年達3兆日圓。"])
+    out = render_viewer(article, article_passages(article)[1], ["補助的預算在2020年達3兆日圓。"])
+    head, body = out.index('class="sousei-source-head"'), out.index('class="sousei-source-body"')
+    assert head < body and out.index("日本地方創生") < body  # the title is not inside the scrolling box
+    assert body < out.index('<mark class="sousei-quoted" id="sousei-quoted">補助的預算在2020年達3兆日圓。</mark>')
+
+
+def test_a_passage_led_by_its_heading_is_labelled_with_both_paragraphs():
+    article = make_article(
+        "000_a", "日本地方創生", ["前言。", "借鏡日本的科技創新", "日本總務省從2013年開始召開會議。"]
+    )
+    led = passage("p-9", "借鏡日本的科技創新\n\n日本總務省開會。", paragraph=2, page=None)
+    plain = passage("p-8", "前言。", paragraph=1, page=None)
+    assert passage_label(led) == "第2–3段" and passage_label(plain) == "第1段"
+    assert location_label(4, 7, 5) == "第4–5段・第7頁" and location_label(4, None, 4) == "第4段"
+    assert article.paragraphs[2].number == 3 and article.text.count(PARAGRAPH_BREAK) == 2

@@ -118,7 +118,7 @@ def test_other_schema_is_a_mismatch(built):
     data = json.loads(path.read_text(encoding="utf-8"))
     data["schema"] = INDEX_SCHEMA + 1
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(IndexMismatchError, match="schema.*sousei build"):
+    with pytest.raises(IndexMismatchError, match="格式版本.*sousei build"):
         read_manifest(built)
 
 
@@ -131,7 +131,7 @@ def test_check_compatible_names_model_and_segmenter(built):
         check_compatible(
             manifest, model_id="other-model", model_dim=64, model_fingerprint="x", segmenter=FAKE_SEGMENTER
         )
-    with pytest.raises(IndexMismatchError, match="segmenter"):
+    with pytest.raises(IndexMismatchError, match="斷詞設定"):
         check_compatible(
             manifest,
             model_id="fake-encoder",
@@ -185,7 +185,7 @@ def test_damaged_embedding_cache_is_ignored_with_a_warning(tmp_path):
     cache.put(["a"], np.ones((1, 2), np.float32))
     cache.save("m", keep=["a"])
     cache.path.write_bytes(b"not a zip")
-    with pytest.warns(UserWarning, match="embedding cache"):
+    with pytest.warns(UserWarning, match="嵌入快取"):
         assert len(EmbeddingCache.open(tmp_path, "m", 2)) == 0
 
 
@@ -196,7 +196,7 @@ def test_sentence_files_are_listed_and_checked(built):
     offsets = np.load(built / "sentence_offsets.npy")
     offsets[1], offsets[2] = offsets[2], offsets[1]  # same size, inconsistent order
     np.save(built / "sentence_offsets.npy", offsets)
-    with pytest.raises(IndexCorruptError, match="sentence vectors.*sousei build"):
+    with pytest.raises(IndexCorruptError, match="句子向量.*sousei build"):
         load_store(built)
 
 
@@ -205,5 +205,5 @@ def test_an_index_of_the_previous_schema_asks_for_a_rebuild(built):
     data = json.loads(path.read_text(encoding="utf-8"))
     data["schema"] = 1
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(IndexMismatchError, match="schema version 1.*sousei build"):
+    with pytest.raises(IndexMismatchError, match="格式版本是 1.*sousei build"):
         load_store(built)

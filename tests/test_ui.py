@@ -5,6 +5,7 @@ The browser behaviour (clicks, scrolling, inert hostile text in a real page) is 
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import socket
@@ -17,6 +18,7 @@ import pytest
 from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
 from chat.engine import Engine
+from ingest.library import NOTHING_ADDED
 from tests.fakes import FakeEncoder
 
 ARTICLE_A = """日本地方創生與數位轉型
@@ -136,7 +138,8 @@ def test_make_app_builds_chatbot_and_article_tabs(ui, service):
     assert log["type"] == "chatbot" and log["props"]["feedback_options"] == ["Like", "Dislike"]
     assert [e["text"] for e in log["props"]["examples"]] == list(ui.EXAMPLE_QUESTIONS)
     assert any(c["type"] == "browserstate" for c in components(app))
-    assert by_elem_id(app, "sousei-question")["props"]["max_length"] == service.config.max_question_chars
+    box = by_elem_id(app, "sousei-question")["props"]
+    assert box.get("max_length") is None and str(service.config.max_question_chars) in box["placeholder"]
     upload = by_elem_id(app, "sousei-upload")
     assert set(upload["props"]["file_types"]) >= {".txt", ".md", ".pdf", ".html", ".docx"}
 
@@ -211,9 +214,12 @@ def test_blank_question_adds_nothing(ui, service):
 
 def test_long_question_is_refused_with_the_cap_and_shortened(ui, service):
     question = "地方創生" * 1000
-    chat, _ = ask_once(ui, service, question)
+    chat, box = ask_once(ui, service, question)
     assert "問題太長" in answer_html(chat) and str(service.config.max_question_chars) in answer_html(chat)
+    assert "4000" in answer_html(chat) and box == question  # its length said; kept in the box to shorten
     assert len(chat[0]["content"]) <= 130 and chat[0]["content"].endswith("…")
+    chat, box = ask_once(ui, service, Q_FOUND, chat)
+    assert box == "" and "sousei-answer" in answer_html(chat) and "問題太長" not in answer_html(chat)
 
 
 def test_history_is_bounded(ui, service):
@@ -359,6 +365,40 @@ def test_upload_refuses_bad_type_and_changes_nothing(ui, service, tmp_path):
     status, *_ = ui.add_articles(service, [str(bad)])
     assert "sousei-status-error" in status
     assert sorted(p.name for p in service.config.corpus_dir.iterdir()) == before
+
+
+# Technical tokens a Chinese message may keep: file types, the command, settings and encodings.
+TECHNICAL = {"txt", "md", "html", "htm", "pdf", "docx", "exe", "sousei", "build", "UTF", "NUL", "max_upload_mb"}
+
+
+def english_words(page_html: str, *names: str) -> set[str]:
+    """Latin words left in the visible text of ``page_html`` once the given names (file names,
+    paths) and the allowed technical tokens are taken out."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page_html))
+    for name in names:
+        text = text.replace(name, " ")
+    return set(re.findall(r"[A-Za-z_]{2,}", text)) - TECHNICAL
+
+
+def test_refusals_are_traditional_chinese_with_what_to_do(ui, service, tmp_path):
+    """A refused upload (bad type, binary .txt), a missing index and a too-long question are told in
+    Chinese, naming the file and saying what to do; English only for technical tokens."""
+    exe = tmp_path / "x.exe"
+    exe.write_bytes(b"MZ")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    for path, reason in ((exe, "不支援的檔案類型"), (binary, "二進位資料")):
+        status, *_ = ui.add_articles(service, [str(path)])
+        assert NOTHING_ADDED in status and path.name in status and reason in status and "請" in status, status
+        assert not english_words(status, path.name), status
+    missing = Engine.with_encoder(
+        Config.load(corpus_dir=tmp_path, index_dir=tmp_path / "none"), FakeEncoder(), say=lambda _m: None
+    )
+    reply = answer_html(ask_once(ui, missing, "地方創生是什麼？")[0])
+    assert "找不到索引" in reply and "sousei build" in reply and "重新整理索引" in reply
+    assert not english_words(reply, str(tmp_path / "none")), reply
+    reply = answer_html(ask_once(ui, service, "地" * 600)[0])
+    assert "問題太長" in reply and not english_words(reply), reply
 
 
 def test_upload_without_files_is_a_message(ui, service):
