@@ -168,7 +168,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.batch:
         return _ask_batch(engine, args.batch, args.top_k)
     if not args.question:
-        raise SouseiError('give a question: sousei ask "問題" (or --batch FILE.jsonl)')
+        raise SouseiError('請給一個問題：sousei ask "問題"（或 --batch FILE.jsonl）')
     answer = engine.answer(args.question, args.top_k, previous=args.previous)
     searched = answer.question if answer.question != args.question else None
     if args.json:
@@ -215,18 +215,18 @@ def _batch_lines(source: str, label: str) -> list[str]:
         path = Path(source)
         if not path.is_file():
             raise SouseiError(
-                f'{path}: no such file; --batch takes a JSON-lines file of {{"id", "q"}} (or - for stdin)'
+                f'{path}：找不到這個檔案；--batch 需要每行一個 {{"id", "q"}} 的 JSON-lines 檔（或用 - 讀標準輸入）'
             )
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise SouseiError(f"{path}: cannot be read ({exc.strerror or exc}); check its permissions") from None
+            raise SouseiError(f"{path}：無法讀取（{exc.strerror or exc}）；請檢查檔案權限") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SouseiError(
-            f"{label}:{line}: the batch is not UTF-8 text (byte {exc.start}); save it as UTF-8 and run it again"
+            f"{label}:{line}：批次檔不是 UTF-8 文字（第 {exc.start} 個位元組）；請另存為 UTF-8 後再執行"
         ) from None
     return text.splitlines()
 
@@ -234,7 +234,7 @@ def _batch_lines(source: str, label: str) -> list[str]:
 def _batch_item(line: str) -> tuple[dict[str, Any] | None, str | None]:
     """(the parsed line, None) or (whatever parsed, what is wrong with it)."""
     if len(line) > MAX_BATCH_LINE:
-        return None, f"line is {len(line):,} characters, over {MAX_BATCH_LINE:,}; shorten the question"
+        return None, f"這一行有 {len(line):,} 個字元，超過 {MAX_BATCH_LINE:,}；請縮短問題"
     try:
         item = json.loads(line)
     except json.JSONDecodeError as err:
@@ -339,9 +339,9 @@ def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} 不是整數") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+        raise argparse.ArgumentTypeError(f"必須是 1 或更大，而不是 {value}")
     return value
 
 

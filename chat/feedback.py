@@ -23,7 +23,7 @@ _lock = threading.Lock()
 def record(path: Path, question: str, passage_ids: list[str], vote: str) -> dict:
     """Append one vote; returns the stored object."""
     if vote not in VOTES:
-        raise SouseiError(f"vote must be one of {', '.join(VOTES)}, not {vote!r}")
+        raise SouseiError(f"評價必須是 {'、'.join(VOTES)} 之一，而不是 {vote!r}")
     entry = {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "question": str(question)[:MAX_QUESTION_CHARS],
@@ -37,7 +37,7 @@ def record(path: Path, question: str, passage_ids: list[str], vote: str) -> dict
         with _lock, path.open("a", encoding="utf-8") as out:
             out.write(line)
     except OSError as err:
-        raise SouseiError(f"{path}: could not record feedback ({err.strerror or err}); check the directory") from None
+        raise SouseiError(f"{path}：無法記錄評價（{err.strerror or err}）；請檢查這個資料夾是否存在且可寫入") from None
     return entry
 
 

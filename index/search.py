@@ -159,7 +159,9 @@ class Searcher:
         try:
             return self._articles[doc_id]
         except KeyError:
-            raise UnknownArticleError(f"No article {doc_id!r} in the index.") from None
+            raise UnknownArticleError(
+                f"索引中沒有代號為 {doc_id!r} 的文章（可能已被移除；請重新整理文章列表）"
+            ) from None
 
     def is_stale(self) -> bool:
         """True when the index on disk is no longer the one loaded (a rebuild swapped in)."""

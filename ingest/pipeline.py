@@ -36,7 +36,7 @@ def build_article(
 
         cleaned = clean_document(raw)
     if not cleaned.paragraphs:
-        raise LoadError(f"{path.name}: no text left after cleaning; is this an article? Remove it or fix its content.")
+        raise LoadError(f"{path.name}：清理後沒有留下任何文字，這是一篇文章嗎？請移除它或修正內容")
     paragraphs, offset = [], 0
     for number, (text, page) in enumerate(cleaned.paragraphs, start=1):
         paragraphs.append(Paragraph(number=number, text=text, start=offset, end=offset + len(text), page=page))
@@ -63,12 +63,12 @@ def cut_passages(article: Article, max_chars: int, limits: LoadLimits) -> list[P
     estimate = sum(max(1, len(p.text) // max_chars) for p in article.paragraphs)
     if estimate > limits.passages:
         raise load.over_limit(
-            article.meta.source or article.doc_id, f"would make over {estimate:,} passages", "passages", limits.passages
+            article.meta.source or article.doc_id, f"會切成超過 {estimate:,} 個片段", "passages", limits.passages
         )
     untokenized = split_passages(article, max_chars)
     if len(untokenized) > limits.passages:
         raise load.over_limit(
-            article.meta.source or article.doc_id, f"makes {len(untokenized):,} passages", "passages", limits.passages
+            article.meta.source or article.doc_id, f"切成 {len(untokenized):,} 個片段", "passages", limits.passages
         )
     return [Passage(**{**p.__dict__, "tokens": tuple(tokenize(p.search_text))}) for p in untokenized]
 
@@ -108,7 +108,7 @@ def ingest_corpus(
     included, so a rebuild reads only new or changed files."""
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
-        raise LoadError(f"corpus directory {corpus_dir} does not exist; create it or pass --corpus DIR")
+        raise LoadError(f"文章資料夾 {corpus_dir} 不存在；請建立它，或用 --corpus DIR 指定")
     scan = load.scan_corpus(corpus_dir, limits.max_file_mb * 1024 * 1024)
     supported = ", ".join(load.SUPPORTED_EXTENSIONS)
     warnings = [
@@ -129,14 +129,14 @@ def ingest_corpus(
             folded_id = unicodedata.normalize("NFC", article.doc_id)
             if folded_id in ids:
                 warnings.append(
-                    f"{path.name}: another file ({ids[folded_id]}) already has the id {article.doc_id} "
-                    "(the names differ at most in Unicode normalisation); rename one of them"
+                    f"{path.name}：另一個檔案（{ids[folded_id]}）已經使用代號 {article.doc_id}"
+                    "（兩個檔名只差在 Unicode 正規化）；請將其中一個改名"
                 )
                 continue
             key = _text_hash(article)
             if key in seen:
                 duplicates.append((path.name, seen[key]))
-                warnings.append(f"{path.name}: same text as {seen[key]}; indexed once")
+                warnings.append(f"{path.name}：內容與 {seen[key]} 相同，只建立一次索引")
                 continue
             seen[key] = path.name
             ids[folded_id] = path.name
@@ -156,7 +156,7 @@ def _ingest_one(
         warnings.append(str(err))
     except (Exception, RecursionError) as err:  # noqa: BLE001 - any per-file failure is this file's warning
         warnings.append(
-            f"{path.name}: could not be ingested ({type(err).__name__}: {str(err)[:200]}); "
-            "the file may be damaged - open and save it again, or convert it to .txt"
+            f"{path.name}：無法讀取（{type(err).__name__}: {str(err)[:200]}）；"
+            "檔案可能已損壞，請用原程式開啟後重新儲存，或轉存為 .txt"
         )
     return None

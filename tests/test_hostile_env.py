@@ -257,14 +257,14 @@ def test_non_utf8_batch_is_one_clear_message(world, tmp_path):
         json.dumps({"id": 1, "q": "地方創生"}).encode() + b"\n" + '{"id": 2, "q": "地方創生"}'.encode("cp950") + b"\n"
     )
     result = run_cli(world.argv("ask", "--batch", str(batch), "--json"))
-    assert_clean_failure(result, "big5.jsonl:2", "not UTF-8")
+    assert_clean_failure(result, "big5.jsonl:2", "不是 UTF-8")
     assert result.out == ""
 
 
 @pytest.mark.parametrize("value", ["0", "-1"])
 def test_top_k_below_one_is_a_usage_error(world, value):
     result = run_cli(world.argv("ask", QUESTION, "--top-k", value))
-    assert result.code == 2 and "must be 1 or more" in result.err and TRACEBACK not in result.err
+    assert result.code == 2 and "必須是 1 或更大" in result.err and TRACEBACK not in result.err
 
 
 # --------------------------------------------------------------------------- text output
