@@ -85,20 +85,20 @@ def first_quote_hit(answer, gold: list[str]) -> bool:
     return bool(answer.found and answer.quotes and any(g in answer.quotes[0].text for g in gold))
 
 
-def run(path: Path, split: str | None, service: Engine, verbose: bool = False) -> dict:
+def run(path: Path, split: str | None, engine: Engine, verbose: bool = False) -> dict:
     dialogues = read_jsonl(path)
     if split:
         dialogues = [d for d in dialogues if d.get("split") == split]
     with_previous = alone = first_turn = 0
     for d in dialogues:
         first, second = d["turns"][0], d["turns"][1]
-        first_answer = service.answer(first["q"])
+        first_answer = engine.answer(first["q"])
         first_turn += first_quote_hit(first_answer, first["gold"])
         # as the chat asks it: the previous question and the passages its answer cited
-        followed = service.answer(second["q"], previous=Previous.of(first["q"], first_answer))
+        followed = engine.answer(second["q"], previous=Previous.of(first["q"], first_answer))
         hit = first_quote_hit(followed, second["gold"])
         with_previous += hit
-        alone += first_quote_hit(service.answer(second["q"]), second["gold"])
+        alone += first_quote_hit(engine.answer(second["q"]), second["gold"])
         if verbose:
             quote = followed.quotes[0].text if followed.quotes else "(no quote)"
             print(f"{'OK ' if hit else 'MISS'} {d['id']}  搜尋：{followed.question}\n      {quote[:90]}")
@@ -127,9 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         problems = add_dialogues(Path(args.add), Path(args.file), texts)
         print("\n".join(problems) or f"added; test split sha256 {frozen_digest(Path(args.file).read_text('utf-8'))}")
         return 1 if problems else 0
-    service = Engine(Config.load(index_dir=args.index), say=lambda _m: None)
+    engine = Engine(Config.load(index_dir=args.index), say=lambda _m: None)
     start = time.perf_counter()
-    result = run(Path(args.file), args.split, service, args.verbose)
+    result = run(Path(args.file), args.split, engine, args.verbose)
     result["seconds"] = round(time.perf_counter() - start, 1)
     print(json.dumps(result, ensure_ascii=False))
     return 0

@@ -185,7 +185,7 @@ def resolve(question: str, previous: str | None = None) -> Query:
 class Previous:
     """The turn before a question: what was asked and the passages its answer cited (the chat
     keeps both in the answer message; ``sousei ask --previous`` gives only the question, and the
-    service then answers it again to find its passages)."""
+    engine then answers it again to find its passages)."""
 
     question: str
     passage_ids: tuple[str, ...] = ()

@@ -304,44 +304,44 @@ def bounded(history: Sequence[dict], max_turns: int) -> list[dict]:
     return list(history)[-2 * max_turns :] if max_turns > 0 else []
 
 
-def answer_message(service: Engine, question: str, previous: str | Previous | None) -> str:
+def answer_message(engine: Engine, question: str, previous: str | Previous | None) -> str:
     """The rendered answer (or the error message, e.g. no index yet) for the chat."""
     from chat.render import render_chat_answer, render_message
 
     try:
-        answer = service.answer(question, previous=previous)
+        answer = engine.answer(question, previous=previous)
     except SouseiError as err:
         return f'<div class="sousei-answer sousei-error" data-found="error">{render_message(str(err))}</div>'
     searched = answer.question if answer.question.strip() != question.strip() else None
     return render_chat_answer(answer, question, searched)
 
 
-def ask(service: Engine, question: str, history: list[dict] | None):
+def ask(engine: Engine, question: str, history: list[dict] | None):
     """Handler for 送出 / Enter / an example: returns (chat log, the copy kept in the browser, the
     textbox: cleared, or the question kept when it is refused as too long, to be shortened)."""
     from chat.render import esc, render_message, short_question
 
-    history = bounded(history or [], service.config.max_history_turns)
+    history = bounded(history or [], engine.config.max_history_turns)
     question = (question or "").strip()
     if not question:
         return history, history, ""
-    cap = service.config.max_question_chars
+    cap = engine.config.max_question_chars
     if len(question) > cap:
         message = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
         reply, box = f'<div class="sousei-answer sousei-error" data-found="error">{message}</div>', question
     else:
-        reply, box = answer_message(service, question, previous_turn(history)), ""
+        reply, box = answer_message(engine, question, previous_turn(history)), ""
     history = history + [
         {"role": "user", "content": esc(short_question(question))},
         {"role": "assistant", "content": reply},
     ]
-    history = bounded(history, service.config.max_history_turns)
+    history = bounded(history, engine.config.max_history_turns)
     return history, history, box
 
 
-def ask_example(service: Engine, history: list[dict] | None, evt: gr.SelectData):
+def ask_example(engine: Engine, history: list[dict] | None, evt: gr.SelectData):
     value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
-    return ask(service, str(value.get("text", "")), history)
+    return ask(engine, str(value.get("text", "")), history)
 
 
 def restore_history(history: list[dict] | None):
@@ -353,7 +353,7 @@ def clear_chat():
     return [], [], render_placeholder(EMPTY_VIEWER)
 
 
-def record_vote(service: Engine, history: list[dict] | None, evt: gr.LikeData) -> None:
+def record_vote(engine: Engine, history: list[dict] | None, evt: gr.LikeData) -> None:
     """👍/👎 on an answer: its question, the cited passage ids and the vote go to the feedback file."""
     history = history or []
     index = evt.index if isinstance(evt.index, int) else evt.index[0]
@@ -364,10 +364,10 @@ def record_vote(service: Engine, history: list[dict] | None, evt: gr.LikeData) -
     passages = html.unescape(cited.group(1)).split() if cited else []
     liked = evt.liked
     vote = "up" if liked is True or liked == "Like" else "down"
-    service.record_feedback(asked_question(message), passages, vote)
+    engine.record_feedback(asked_question(message), passages, vote)
 
 
-def show_source(service: Engine, href: str) -> str:
+def show_source(engine: Engine, href: str) -> str:
     """The cited paragraph inside its whole article, the quoted sentence marked
     (``href`` is a citation link, ``chat.render.citation_href``)."""
     from chat.render import parse_citation_href, render_message, render_viewer
@@ -377,19 +377,19 @@ def show_source(service: Engine, href: str) -> str:
         return render_message(CITATION_GONE)
     passage_id, start, end = parsed
     try:
-        passage = service.passage(passage_id)
+        passage = engine.passage(passage_id)
         if passage is None:
             return render_message(CITATION_GONE)
-        article = service.article(passage.doc_id)
+        article = engine.article(passage.doc_id)
     except SouseiError as err:
         return render_message(str(err))
     quote = passage.text[start:end] if end > start else ""
     return render_viewer(article, passage, [quote] if quote else [])
 
 
-def on_citation(service: Engine, evt: gr.EventData) -> str:
+def on_citation(engine: Engine, evt: gr.EventData) -> str:
     data = getattr(evt, "_data", None) or {}
-    return show_source(service, str(data.get("href", ""))[:300])
+    return show_source(engine, str(data.get("href", ""))[:300])
 
 
 # --------------------------------------------------------------------------- articles
@@ -402,9 +402,9 @@ def admin_allowed(config, key: str | None) -> bool:
     return bool(config.admin_key) and hmac.compare_digest(str(key or "").encode(), config.admin_key.encode())
 
 
-def article_rows(service: Engine) -> list[tuple[str, str, str, int, int, str]]:
+def article_rows(engine: Engine) -> list[tuple[str, str, str, int, int, str]]:
     """(title, author, date, paragraphs, passages, doc_id) for every indexed article."""
-    counts = service.passage_counts()
+    counts = engine.passage_counts()
     return [
         (
             a.meta.title,
@@ -414,7 +414,7 @@ def article_rows(service: Engine) -> list[tuple[str, str, str, int, int, str]]:
             counts.get(a.doc_id, 0),
             a.doc_id,
         )
-        for a in service.articles()
+        for a in engine.articles()
     ]
 
 
@@ -432,13 +432,13 @@ def article_choices(rows: Sequence[tuple]) -> list[tuple[str, str]]:
     return [(f"{row[0]}（{row[-1]}）", row[-1]) for row in rows]
 
 
-def refresh_articles(service: Engine):
+def refresh_articles(engine: Engine):
     """Article table, the article dropdown and the trash dropdown."""
     import gradio as gr
 
-    trash = gr.update(choices=service.trash(), value=None)
+    trash = gr.update(choices=engine.trash(), value=None)
     try:
-        rows = article_rows(service)
+        rows = article_rows(engine)
     except SouseiError as err:
         return error_status(err), gr.update(choices=[], value=None), trash
     return render_article_table(rows), gr.update(choices=article_choices(rows), value=None), trash
@@ -498,42 +498,42 @@ def discard_uploads(paths: Sequence[Path]) -> None:
             resolved.unlink(missing_ok=True)
 
 
-def _guarded(service: Engine, key: str | None, n_outputs: int):
+def _guarded(engine: Engine, key: str | None, n_outputs: int):
     """``None`` when the call may change articles; otherwise the refusal outputs."""
-    if admin_allowed(service.config, key):
+    if admin_allowed(engine.config, key):
         return None
-    message = ADMIN_REFUSED if service.config.admin_key else ADMIN_DISABLED
-    return (render_status([message], error=True), *refresh_articles(service))[:n_outputs]
+    message = ADMIN_REFUSED if engine.config.admin_key else ADMIN_DISABLED
+    return (render_status([message], error=True), *refresh_articles(engine))[:n_outputs]
 
 
-def add_articles(service: Engine, files, key: str | None = None, progress: Callable[..., Any] | None = None):
+def add_articles(engine: Engine, files, key: str | None = None, progress: Callable[..., Any] | None = None):
     """Copy the uploads into the corpus and rebuild; (status, table, choices, trash, cleared files)."""
     paths = upload_paths(files)
     try:
-        refused = _guarded(service, key, 4)
+        refused = _guarded(engine, key, 4)
         if refused:
             return (*refused, None)
         if not paths:
-            return (render_status([NO_FILES], error=True), *refresh_articles(service), None)
+            return (render_status([NO_FILES], error=True), *refresh_articles(engine), None)
         try:
-            added, report = service.add(paths, progress_reporter(progress))
+            added, report = engine.add(paths, progress_reporter(progress))
         except SouseiError as err:
-            return (error_status(err), *refresh_articles(service), None)
+            return (error_status(err), *refresh_articles(engine), None)
         lines = [added_line(item) for item in added] + report_lines(report)
-        return (render_status(lines), *refresh_articles(service), None)
+        return (render_status(lines), *refresh_articles(engine), None)
     finally:
         discard_uploads(paths)
 
 
-def rebuild(service: Engine, key: str | None = None, progress: Callable[..., Any] | None = None):
-    refused = _guarded(service, key, 4)
+def rebuild(engine: Engine, key: str | None = None, progress: Callable[..., Any] | None = None):
+    refused = _guarded(engine, key, 4)
     if refused:
         return refused
     try:
-        report = service.rebuild(progress_reporter(progress))
+        report = engine.rebuild(progress_reporter(progress))
     except SouseiError as err:
-        return (error_status(err), *refresh_articles(service))
-    return (render_status(report_lines(report)), *refresh_articles(service))
+        return (error_status(err), *refresh_articles(engine))
+    return (render_status(report_lines(report)), *refresh_articles(engine))
 
 
 def ask_remove(doc_id: str | None):
@@ -552,53 +552,53 @@ def cancel_remove():
 
 
 def remove_article(
-    service: Engine, doc_id: str | None, key: str | None = None, progress: Callable[..., Any] | None = None
+    engine: Engine, doc_id: str | None, key: str | None = None, progress: Callable[..., Any] | None = None
 ):
     """Moves the article to the trash and rebuilds; (status, table, choices, trash, confirm row)."""
     import gradio as gr
 
     hide = gr.update(visible=False)
-    refused = _guarded(service, key, 4)
+    refused = _guarded(engine, key, 4)
     if refused:
         return (*refused, hide)
     if not doc_id:
-        return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(service), hide)
+        return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(engine), hide)
     try:
-        report = service.remove(doc_id, progress_reporter(progress))
+        report = engine.remove(doc_id, progress_reporter(progress))
     except SouseiError as err:
-        return (error_status(err), *refresh_articles(service), hide)
+        return (error_status(err), *refresh_articles(engine), hide)
     lines = [f"已移到回收區：{doc_id}（可在回收區還原）", *report_lines(report)]
-    return (render_status(lines), *refresh_articles(service), hide)
+    return (render_status(lines), *refresh_articles(engine), hide)
 
 
 def restore_article(
-    service: Engine, doc_id: str | None, key: str | None = None, progress: Callable[..., Any] | None = None
+    engine: Engine, doc_id: str | None, key: str | None = None, progress: Callable[..., Any] | None = None
 ):
-    refused = _guarded(service, key, 4)
+    refused = _guarded(engine, key, 4)
     if refused:
         return refused
     if not doc_id:
-        return (render_status([NO_TRASH_CHOSEN], error=True), *refresh_articles(service))
+        return (render_status([NO_TRASH_CHOSEN], error=True), *refresh_articles(engine))
     try:
-        report = service.restore(doc_id, progress_reporter(progress))
+        report = engine.restore(doc_id, progress_reporter(progress))
     except SouseiError as err:
-        return (error_status(err), *refresh_articles(service))
-    return (render_status([f"已還原：{doc_id}", *report_lines(report)]), *refresh_articles(service))
+        return (error_status(err), *refresh_articles(engine))
+    return (render_status([f"已還原：{doc_id}", *report_lines(report)]), *refresh_articles(engine))
 
 
-def article_meta(service: Engine, doc_id: str | None):
+def article_meta(engine: Engine, doc_id: str | None):
     """Title, author and date of the chosen article, for editing."""
     if not doc_id:
         return "", "", ""
     try:
-        meta = service.article(doc_id).meta
+        meta = engine.article(doc_id).meta
     except SouseiError:
         return "", "", ""
     return meta.title, meta.author or "", meta.published or ""
 
 
 def save_meta(
-    service: Engine,
+    engine: Engine,
     doc_id: str | None,
     title: str,
     author: str,
@@ -606,54 +606,54 @@ def save_meta(
     key: str | None = None,
     progress: Callable[..., Any] | None = None,
 ):
-    refused = _guarded(service, key, 4)
+    refused = _guarded(engine, key, 4)
     if refused:
         return refused
     if not doc_id:
-        return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(service))
+        return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(engine))
     try:
-        report = service.edit_meta(doc_id, title, author, published, progress_reporter(progress))
+        report = engine.edit_meta(doc_id, title, author, published, progress_reporter(progress))
     except SouseiError as err:
-        return (error_status(err), *refresh_articles(service))
-    return (render_status([f"已更新：{doc_id}", *report_lines(report)]), *refresh_articles(service))
+        return (error_status(err), *refresh_articles(engine))
+    return (render_status([f"已更新：{doc_id}", *report_lines(report)]), *refresh_articles(engine))
 
 
 # --------------------------------------------------------------------------- wiring
 
 
-def _bind(fn: Callable[..., Any], service: Engine) -> Callable[..., Any]:
-    """``fn`` with ``service`` as first argument, as a plain function (Gradio inspects handlers)."""
+def _bind(fn: Callable[..., Any], engine: Engine) -> Callable[..., Any]:
+    """``fn`` with ``engine`` as first argument, as a plain function (Gradio inspects handlers)."""
 
     def handler(*args):
-        return fn(service, *args)
+        return fn(engine, *args)
 
     handler.__name__ = fn.__name__
     return handler
 
 
-def _with_progress(fn: Callable[..., Any], service: Engine) -> Callable[..., Any]:
+def _with_progress(fn: Callable[..., Any], engine: Engine) -> Callable[..., Any]:
     """A Gradio handler with a ``gr.Progress`` default argument (how Gradio shows a progress bar)."""
     import gradio as gr
 
     def handler(*args, progress=gr.Progress()):
-        return fn(service, *args, progress=progress)
+        return fn(engine, *args, progress=progress)
 
     handler.__name__ = fn.__name__
     return handler
 
 
-def _event_handlers(service: Engine) -> dict[str, Callable[..., Any]]:
+def _event_handlers(engine: Engine) -> dict[str, Callable[..., Any]]:
     """Chat handlers taking Gradio event data (the ``evt`` annotation tells Gradio to pass it)."""
     import gradio as gr
 
     def on_example(history, evt):
-        return ask_example(service, history, evt)
+        return ask_example(engine, history, evt)
 
     def on_vote(history, evt):
-        return record_vote(service, history, evt)
+        return record_vote(engine, history, evt)
 
     def on_viewer_click(evt):
-        return on_citation(service, evt)
+        return on_citation(engine, evt)
 
     on_example.__annotations__ = {"evt": gr.SelectData}
     on_vote.__annotations__ = {"evt": gr.LikeData}
@@ -661,7 +661,7 @@ def _event_handlers(service: Engine) -> dict[str, Callable[..., Any]]:
     return {"example": on_example, "vote": on_vote, "citation": on_viewer_click}
 
 
-def _chat_tab(service: Engine):
+def _chat_tab(engine: Engine):
     import gradio as gr
 
     stored = gr.BrowserState([], storage_key=HISTORY_KEY)
@@ -685,7 +685,7 @@ def _chat_tab(service: Engine):
                 layout="bubble",
             )
             with gr.Row(equal_height=True):
-                placeholder = PLACEHOLDER_QUESTION.format(cap=service.config.max_question_chars)
+                placeholder = PLACEHOLDER_QUESTION.format(cap=engine.config.max_question_chars)
                 question = gr.Textbox(
                     show_label=False,
                     placeholder=placeholder,
@@ -704,11 +704,11 @@ def _chat_tab(service: Engine):
             )
 
     outputs = [chat, stored, question]
-    ask_handler = _bind(ask, service)
+    ask_handler = _bind(ask, engine)
     options: dict[str, Any] = {"concurrency_limit": ASK_CONCURRENCY, "show_progress": "minimal"}
     send.click(ask_handler, [question, chat], outputs, api_name="ask", **options)
     question.submit(ask_handler, [question, chat], outputs, api_visibility="private", **options)
-    events = _event_handlers(service)
+    events = _event_handlers(engine)
     chat.example_select(events["example"], [chat], outputs, api_visibility="private", **options)
     chat.like(events["vote"], [chat], None, api_visibility="private")
     clear.click(clear_chat, None, [chat, stored, viewer], api_visibility="private")
@@ -716,26 +716,26 @@ def _chat_tab(service: Engine):
     return chat, stored
 
 
-def _admin_key_box(service: Engine):
+def _admin_key_box(engine: Engine):
     import gradio as gr
 
-    local = service.config.host in LOCAL_HOSTS
+    local = engine.config.host in LOCAL_HOSTS
     if local:
         return gr.Textbox(visible=False, value="", elem_id="sousei-admin-key")
-    if not service.config.admin_key:
+    if not engine.config.admin_key:
         gr.Markdown(ADMIN_DISABLED, elem_id="sousei-admin-disabled")
     return gr.Textbox(
-        label=LABEL_ADMIN_KEY, type="password", elem_id="sousei-admin-key", interactive=bool(service.config.admin_key)
+        label=LABEL_ADMIN_KEY, type="password", elem_id="sousei-admin-key", interactive=bool(engine.config.admin_key)
     )
 
 
-def _articles_tab(service: Engine, app: gr.Blocks) -> None:
+def _articles_tab(engine: Engine, app: gr.Blocks) -> None:
     import gradio as gr
 
     from ingest.load import SUPPORTED_EXTENSIONS
 
-    enabled = service.config.host in LOCAL_HOSTS or bool(service.config.admin_key)
-    key = _admin_key_box(service)
+    enabled = engine.config.host in LOCAL_HOSTS or bool(engine.config.admin_key)
+    key = _admin_key_box(engine)
     table = gr.HTML(elem_id="sousei-articles")
     with gr.Row():
         with gr.Column():
@@ -765,30 +765,30 @@ def _articles_tab(service: Engine, app: gr.Blocks) -> None:
 
     listing = [table, choice, trash]
     add.click(
-        _with_progress(add_articles, service), [uploads, key], [status, *listing, uploads], api_visibility="private"
+        _with_progress(add_articles, engine), [uploads, key], [status, *listing, uploads], api_visibility="private"
     )
-    build.click(_with_progress(rebuild, service), [key], [status, *listing], api_visibility="private")
-    choice.change(_bind(article_meta, service), [choice], [title, author, published], api_visibility="private")
+    build.click(_with_progress(rebuild, engine), [key], [status, *listing], api_visibility="private")
+    choice.change(_bind(article_meta, engine), [choice], [title, author, published], api_visibility="private")
     remove.click(ask_remove, [choice], [status, confirm_row], api_visibility="private")
     cancel.click(cancel_remove, None, [status, confirm_row], api_visibility="private")
     confirm.click(
-        _with_progress(remove_article, service),
+        _with_progress(remove_article, engine),
         [choice, key],
         [status, *listing, confirm_row],
         api_visibility="private",
     )
-    restore.click(_with_progress(restore_article, service), [trash, key], [status, *listing], api_visibility="private")
+    restore.click(_with_progress(restore_article, engine), [trash, key], [status, *listing], api_visibility="private")
     save.click(
-        _with_progress(save_meta, service),
+        _with_progress(save_meta, engine),
         [choice, title, author, published, key],
         [status, *listing],
         api_visibility="private",
     )
-    app.load(_bind(refresh_articles, service), None, listing, api_visibility="private")
+    app.load(_bind(refresh_articles, engine), None, listing, api_visibility="private")
 
 
-def make_app(service: Engine) -> gr.Blocks:
-    """The Blocks app; wires handlers to ``service`` (nothing is loaded until a request comes)."""
+def make_app(engine: Engine) -> gr.Blocks:
+    """The Blocks app; wires handlers to ``engine`` (nothing is loaded until a request comes)."""
     import gradio as gr
 
     with gr.Blocks(
@@ -797,9 +797,9 @@ def make_app(service: Engine) -> gr.Blocks:
         gr.Markdown(f"## {APP_TITLE}\n{APP_INTRO}", elem_id="sousei-intro")
         with gr.Tabs():
             with gr.Tab(LABEL_CHAT_TAB, id="chat", elem_id="sousei-tab-chat"):
-                chat, stored = _chat_tab(service)
+                chat, stored = _chat_tab(engine)
             with gr.Tab(LABEL_ARTICLES_TAB, id="articles", elem_id="sousei-tab-articles"):
-                _articles_tab(service, app)
+                _articles_tab(engine, app)
         app.load(restore_history, [stored], [chat], api_visibility="private")
     return app
 
@@ -911,40 +911,40 @@ def launch_options(config) -> dict:
     }
 
 
-def warm_up(service: Engine) -> None:
+def warm_up(engine: Engine) -> None:
     """Loads the model and opens the index and answers one example question (``Engine.warm_up``),
     so the first users do not wait for it. Runs in a background thread started by :func:`serve`."""
     try:
-        service.warm_up(EXAMPLE_QUESTIONS[0])
+        engine.warm_up(EXAMPLE_QUESTIONS[0])
     except SouseiError as err:  # e.g. no index yet: the page says so when someone asks
         log.warning("warm-up skipped: %s", err)
 
 
-def start_warm_up(service: Engine) -> threading.Thread:
-    thread = threading.Thread(target=warm_up, args=(service,), name="sousei-warm-up", daemon=True)
+def start_warm_up(engine: Engine) -> threading.Thread:
+    thread = threading.Thread(target=warm_up, args=(engine,), name="sousei-warm-up", daemon=True)
     thread.start()
     return thread
 
 
-def serve(service: Engine, *, block: bool = True, warm: bool = True) -> gr.Blocks:
-    """Start the web server on ``service.config.host:port`` (127.0.0.1 unless asked otherwise).
+def serve(engine: Engine, *, block: bool = True, warm: bool = True) -> gr.Blocks:
+    """Start the web server on ``engine.config.host:port`` (127.0.0.1 unless asked otherwise).
 
     The model is loaded in the background meanwhile (``warm``). With ``block=False`` the
     server runs in background threads and the app is returned (``app.close()`` stops it).
     """
-    config = service.config
-    check_host(config.host, service.say)
+    config = engine.config
+    check_host(config.host, engine.say)
     check_port(config.host, config.port)
     # Gradio summarises its event analytics with pandas after every event (for a monitoring page
     # sousei does not use): avoidable work and two pandas warnings per question
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(10**9))
-    app = make_app(service)
+    app = make_app(engine)
     app.queue(default_concurrency_limit=1)
     if warm:
-        start_warm_up(service)
+        start_warm_up(engine)
     app.launch(prevent_thread_lock=True, **launch_options(config))
     shown = "127.0.0.1" if config.host in ("0.0.0.0", "::") else config.host
-    service.say(f"sousei：問答頁面在 http://{shown}:{config.port}/  （按 Ctrl+C 停止）")
+    engine.say(f"sousei：問答頁面在 http://{shown}:{config.port}/  （按 Ctrl+C 停止）")
     if block:
         app.block_thread()
     return app

@@ -81,13 +81,13 @@ def setup(tmp_path):
     (corpus / "b.txt").write_text(ARTICLE, encoding="utf-8")
     (corpus / "c.txt").write_text("夕張市\n\n北海道夕張市的雪融發電計畫預計每年發電4200萬度。\n", encoding="utf-8")
     config = Config.load(corpus_dir=corpus, index_dir=tmp_path / "index")
-    service = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
-    service.rebuild()
-    return service
+    engine = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    engine.rebuild()
+    return engine
 
 
-def cli(service, *args):
-    return main([*args, "--corpus", str(service.config.corpus_dir), "--index", str(service.config.index_dir)])
+def cli(engine, *args):
+    return main([*args, "--corpus", str(engine.config.corpus_dir), "--index", str(engine.config.index_dir)])
 
 
 @pytest.fixture

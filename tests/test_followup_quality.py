@@ -19,15 +19,15 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def service(real_encoder, seed_corpus, tmp_path_factory) -> Engine:
+def engine(real_encoder, seed_corpus, tmp_path_factory) -> Engine:
     index_dir = tmp_path_factory.mktemp("followups") / "index"
     build_index(seed_corpus, index_dir, real_encoder)
     config = Config.load(corpus_dir=seed_corpus, index_dir=index_dir)
     return Engine.with_encoder(config, real_encoder, say=lambda _m: None)
 
 
-def test_follow_ups_on_the_held_out_dialogues(service):
-    result = run(DIALOGUES, "test", service)
+def test_follow_ups_on_the_held_out_dialogues(engine):
+    result = run(DIALOGUES, "test", engine)
     print(f"\nfollow-ups (test): {result}")
     assert result["dialogues"] >= 60
     assert result["follow_up_first_quote"] >= 0.70

@@ -50,9 +50,9 @@ NEW_ARTICLE = """夕張市雪融發電計畫
 """
 
 
-def _config_like(service: Engine, **overrides) -> Config:
-    """A config on ``service``'s corpus and index with other settings changed."""
-    return Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, **overrides)
+def _config_like(engine: Engine, **overrides) -> Config:
+    """A config on ``engine``'s corpus and index with other settings changed."""
+    return Config.load(corpus_dir=engine.config.corpus_dir, index_dir=engine.config.index_dir, **overrides)
 
 
 @pytest.fixture(scope="module")
@@ -63,23 +63,23 @@ def ui():
 
 
 @pytest.fixture
-def service(tmp_path) -> Engine:
+def engine(tmp_path) -> Engine:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(ARTICLE_A, encoding="utf-8")
     (corpus / "b.txt").write_text(ARTICLE_B, encoding="utf-8")
     (corpus / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     config = Config.load(corpus_dir=corpus, index_dir=tmp_path / "index")
-    svc = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
-    svc.rebuild()
-    return svc
+    engine = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    engine.rebuild()
+    return engine
 
 
 Q_FOUND = "地方創生臨時補助金的預算在2021年是多少？"  # answered (found) with the fake encoder
 
 
-def ask_once(ui, service, question, history=None):
-    chat, stored, box = ui.ask(service, question, history or [])
+def ask_once(ui, engine, question, history=None):
+    chat, stored, box = ui.ask(engine, question, history or [])
     assert stored == chat  # the copy kept in the browser
     return chat, box
 
@@ -110,10 +110,10 @@ def by_elem_id(app, elem_id) -> dict:
     return next(c for c in components(app) if c.get("props", {}).get("elem_id") == elem_id)
 
 
-def test_make_app_builds_chatbot_and_article_tabs(ui, service):
+def test_make_app_builds_chatbot_and_article_tabs(ui, engine):
     import gradio as gr
 
-    app = ui.make_app(service)
+    app = ui.make_app(engine)
     assert isinstance(app, gr.Blocks)
     ids = {c.get("props", {}).get("elem_id") for c in components(app)}
     for elem_id in (
@@ -139,14 +139,14 @@ def test_make_app_builds_chatbot_and_article_tabs(ui, service):
     assert [e["text"] for e in log["props"]["examples"]] == list(ui.EXAMPLE_QUESTIONS)
     assert any(c["type"] == "browserstate" for c in components(app))
     box = by_elem_id(app, "sousei-question")["props"]
-    assert box.get("max_length") is None and str(service.config.max_question_chars) in box["placeholder"]
+    assert box.get("max_length") is None and str(engine.config.max_question_chars) in box["placeholder"]
     upload = by_elem_id(app, "sousei-upload")
     assert set(upload["props"]["file_types"]) >= {".txt", ".md", ".pdf", ".html", ".docx"}
 
 
-def test_every_visible_label_is_chinese(ui, service):
+def test_every_visible_label_is_chinese(ui, engine):
     """No English label, placeholder or button text in the page's own strings."""
-    app = ui.make_app(service)
+    app = ui.make_app(engine)
     texts = []
     for c in components(app):
         props = c.get("props", {})
@@ -162,29 +162,29 @@ def test_every_visible_label_is_chinese(ui, service):
 
 def test_make_app_does_not_touch_the_index(ui, tmp_path):
     config = Config.load(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "missing")
-    svc = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
-    ui.make_app(svc)
-    assert not svc.index_is_open and not (tmp_path / "missing").exists()
+    engine = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    ui.make_app(engine)
+    assert not engine.index_is_open and not (tmp_path / "missing").exists()
 
 
 # --------------------------------------------------------------------------- chat handlers
 
 
-def test_ask_appends_question_and_answer_messages(ui, service):
-    chat, box = ask_once(ui, service, Q_FOUND)
+def test_ask_appends_question_and_answer_messages(ui, engine):
+    chat, box = ask_once(ui, engine, Q_FOUND)
     assert box == ""
     assert [m["role"] for m in chat] == ["user", "assistant"]
     html = answer_html(chat)
     assert "sousei-answer" in html and "3兆日圓" in html
     assert re.search(r'<a class="sousei-cite" href="#cite:[^"]+" title="[^"]*">\[1\]</a>', html)
-    chat2, _ = ask_once(ui, service, "處方箋和藥劑要如何配送？", chat)
+    chat2, _ = ask_once(ui, engine, "處方箋和藥劑要如何配送？", chat)
     assert [m["role"] for m in chat2] == ["user", "assistant"] * 2
 
 
-def test_answer_cites_in_order_and_shows_only_cited_passages(ui, service):
+def test_answer_cites_in_order_and_shows_only_cited_passages(ui, engine):
     from chat.render import render_chat_answer
 
-    answer = service.answer(Q_FOUND)
+    answer = engine.answer(Q_FOUND)
     html = render_chat_answer(answer, answer.question)
     markers = [int(n) for n in re.findall(r'class="sousei-cite" href="[^"]+" title="[^"]*">\[(\d+)\]', html)]
     assert markers and markers == sorted(markers) and markers[0] == 1
@@ -196,10 +196,10 @@ def test_answer_cites_in_order_and_shows_only_cited_passages(ui, service):
     assert "\n\n" not in html  # one HTML block: Markdown leaves it alone
 
 
-def test_copy_text_is_plain_quotes_with_references(ui, service):
+def test_copy_text_is_plain_quotes_with_references(ui, engine):
     from chat.render import answer_plain_text
 
-    answer = service.answer(Q_FOUND)
+    answer = engine.answer(Q_FOUND)
     text = answer_plain_text(answer)
     assert "<" not in text and "[1]" in text
     one_line = " ".join(part.strip() for part in answer.quotes[0].text.split("\n") if part.strip())
@@ -207,40 +207,40 @@ def test_copy_text_is_plain_quotes_with_references(ui, service):
     assert any(line.startswith("[1] ") and "第" in line for line in text.splitlines())
 
 
-def test_blank_question_adds_nothing(ui, service):
-    chat, box = ask_once(ui, service, "   ")
+def test_blank_question_adds_nothing(ui, engine):
+    chat, box = ask_once(ui, engine, "   ")
     assert chat == [] and box == ""
 
 
-def test_long_question_is_refused_with_the_cap_and_shortened(ui, service):
+def test_long_question_is_refused_with_the_cap_and_shortened(ui, engine):
     question = "地方創生" * 1000
-    chat, box = ask_once(ui, service, question)
-    assert "問題太長" in answer_html(chat) and str(service.config.max_question_chars) in answer_html(chat)
+    chat, box = ask_once(ui, engine, question)
+    assert "問題太長" in answer_html(chat) and str(engine.config.max_question_chars) in answer_html(chat)
     assert "4000" in answer_html(chat) and box == question  # its length said; kept in the box to shorten
     assert len(chat[0]["content"]) <= 130 and chat[0]["content"].endswith("…")
-    chat, box = ask_once(ui, service, Q_FOUND, chat)
+    chat, box = ask_once(ui, engine, Q_FOUND, chat)
     assert box == "" and "sousei-answer" in answer_html(chat) and "問題太長" not in answer_html(chat)
 
 
-def test_history_is_bounded(ui, service):
+def test_history_is_bounded(ui, engine):
     from dataclasses import replace
 
-    service.config = replace(service.config, max_history_turns=3)
+    engine.config = replace(engine.config, max_history_turns=3)
     chat: list = []
     for i in range(6):
-        chat, _ = ask_once(ui, service, f"第{i}個問題：處方箋如何配送？", chat)
+        chat, _ = ask_once(ui, engine, f"第{i}個問題：處方箋如何配送？", chat)
     assert len(chat) == 6 and "第5個問題" in chat[-2]["content"]
 
 
-def test_off_corpus_question_gets_not_found_line_and_nearest(ui, service):
-    chat, _ = ask_once(ui, service, "火星殖民地的氧氣配給制度是什麼？")
+def test_off_corpus_question_gets_not_found_line_and_nearest(ui, engine):
+    chat, _ = ask_once(ui, engine, "火星殖民地的氧氣配給制度是什麼？")
     html = answer_html(chat)
     assert "資料中找不到直接回答這個問題" in html and 'data-found="false"' in html
 
 
-def test_follow_up_is_searched_with_previous_terms_and_says_so(ui, service):
-    chat, _ = ask_once(ui, service, "地方創生臨時補助金的預算在2020年有多少？")
-    chat, _ = ask_once(ui, service, "2021年的呢？", chat)
+def test_follow_up_is_searched_with_previous_terms_and_says_so(ui, engine):
+    chat, _ = ask_once(ui, engine, "地方創生臨時補助金的預算在2020年有多少？")
+    chat, _ = ask_once(ui, engine, "2021年的呢？", chat)
     html = answer_html(chat)
     assert "搜尋：" in html and "2021" in html and "臨時補助金" in html.split("搜尋：")[1].split("</p>")[0]
     assert ui.previous_question(chat) == "2021年的呢？"
@@ -256,78 +256,78 @@ def test_restore_history_returns_what_the_browser_kept(ui):
     assert ui.restore_history(kept) == kept and ui.restore_history(None) == []
 
 
-def test_source_viewer_marks_the_quoted_sentence(ui, service):
-    chat, _ = ask_once(ui, service, Q_FOUND)
+def test_source_viewer_marks_the_quoted_sentence(ui, engine):
+    chat, _ = ask_once(ui, engine, Q_FOUND)
     href = re.search(r'class="sousei-cite" href="([^"]+)"', answer_html(chat)).group(1)
-    viewer = ui.show_source(service, __import__("html").unescape(href))
+    viewer = ui.show_source(engine, __import__("html").unescape(href))
     assert 'id="sousei-cited"' in viewer and 'id="sousei-quoted"' in viewer
     quoted = "".join(re.findall(r'<mark class="sousei-quoted"[^>]*>([^<]+)</mark>', viewer))
     assert "3兆日圓" in quoted and "sousei-source-head" in viewer  # marked across heading and paragraph
 
 
-def test_citation_event_data_reaches_the_viewer(ui, service):
-    chat, _ = ask_once(ui, service, "處方箋和藥劑要如何配送？")
+def test_citation_event_data_reaches_the_viewer(ui, engine):
+    chat, _ = ask_once(ui, engine, "處方箋和藥劑要如何配送？")
     link = re.search(r'class="sousei-cite[^"]*" href="([^"]+)"', answer_html(chat))
     href = __import__("html").unescape(link.group(1))
 
     class Event:
         _data = {"href": href}
 
-    assert 'id="sousei-cited"' in ui.on_citation(service, Event())
+    assert 'id="sousei-cited"' in ui.on_citation(engine, Event())
 
 
-def test_bad_citation_links_say_so(ui, service):
+def test_bad_citation_links_say_so(ui, engine):
     for href in ("", "#cite:nope:0:3", "javascript:alert(1)", "#cite:" + "x" * 500 + ":0:1"):
-        assert ui.CITATION_GONE in ui.show_source(service, href)
+        assert ui.CITATION_GONE in ui.show_source(engine, href)
 
 
 def test_missing_index_is_a_message_not_a_traceback(ui, tmp_path):
     config = Config.load(corpus_dir=tmp_path, index_dir=tmp_path / "none")
-    svc = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
-    chat, _ = ask_once(ui, svc, "地方創生是什麼？")
+    engine = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    chat, _ = ask_once(ui, engine, "地方創生是什麼？")
     assert "sousei build" in answer_html(chat)
 
 
-def test_hostile_article_text_is_escaped_everywhere(ui, service):
-    chat, _ = ask_once(ui, service, "溫泉鄉的雪燈籠祭典報名網址是什麼？")
+def test_hostile_article_text_is_escaped_everywhere(ui, engine):
+    chat, _ = ask_once(ui, engine, "溫泉鄉的雪燈籠祭典報名網址是什麼？")
     html = answer_html(chat)
     assert "<script>" not in html and "<img" not in html and 'href="javascript' not in html
-    article = service.article("hostile")
+    article = engine.article("hostile")
     from chat.render import render_viewer
 
     viewer = render_viewer(article, None)
     assert "<script>" not in viewer and "<img" not in viewer
 
 
-def test_question_text_is_escaped_in_the_log(ui, service):
-    chat, _ = ask_once(ui, service, "<script>alert(1)</script>地方創生？")
+def test_question_text_is_escaped_in_the_log(ui, engine):
+    chat, _ = ask_once(ui, engine, "<script>alert(1)</script>地方創生？")
     assert "<script>" not in chat[0]["content"] and "<script>" not in answer_html(chat)
 
 
-def test_vote_lands_in_the_feedback_file(ui, service):
-    chat, _ = ask_once(ui, service, Q_FOUND)
+def test_vote_lands_in_the_feedback_file(ui, engine):
+    chat, _ = ask_once(ui, engine, Q_FOUND)
 
     class Vote:
         index = 1
         liked = False
         value = None
 
-    ui.record_vote(service, chat, Vote())
-    entries = service.feedback()
+    ui.record_vote(engine, chat, Vote())
+    entries = engine.feedback()
     assert len(entries) == 1
     entry = entries[0]
     assert entry["vote"] == "down" and entry["question"] == Q_FOUND
     assert entry["passages"] and all(":" in pid for pid in entry["passages"])
     Vote.index, Vote.liked = 0, True  # a vote on the question itself is ignored
-    ui.record_vote(service, chat, Vote())
-    assert len(service.feedback()) == 1
+    ui.record_vote(engine, chat, Vote())
+    assert len(engine.feedback()) == 1
 
 
 # --------------------------------------------------------------------------- articles
 
 
-def test_article_table_lists_title_author_date_and_counts(ui, service):
-    rows = ui.article_rows(service)
+def test_article_table_lists_title_author_date_and_counts(ui, engine):
+    rows = ui.article_rows(engine)
     assert {r[-1] for r in rows} == {"a", "b", "hostile"}
     table = ui.render_article_table(rows)
     assert "<img" not in table and "片段" in table and "檢索段" not in table
@@ -335,16 +335,16 @@ def test_article_table_lists_title_author_date_and_counts(ui, service):
     assert "<img" not in hostile and "&lt;img" in hostile
 
 
-def test_upload_adds_article_and_answers_from_it_without_restart(ui, service, tmp_path):
+def test_upload_adds_article_and_answers_from_it_without_restart(ui, engine, tmp_path):
     new = tmp_path / "yubari.txt"
     new.write_text(NEW_ARTICLE, encoding="utf-8")
-    status, table, choices, trash, cleared = ui.add_articles(service, [str(new)])
+    status, table, choices, trash, cleared = ui.add_articles(engine, [str(new)])
     assert "已加入" in status and cleared is None and "yubari" in table
-    chat, _ = ask_once(ui, service, "夕張市的雪融發電計畫每年發電多少？")
+    chat, _ = ask_once(ui, engine, "夕張市的雪融發電計畫每年發電多少？")
     assert "4200萬度" in answer_html(chat)
 
 
-def test_uploads_in_gradio_cache_are_deleted_after_adding(ui, service, tmp_path, monkeypatch):
+def test_uploads_in_gradio_cache_are_deleted_after_adding(ui, engine, tmp_path, monkeypatch):
     cache = tmp_path / "gradio-cache"
     (cache / "abc").mkdir(parents=True)
     upload = cache / "abc" / "yubari.txt"
@@ -352,19 +352,19 @@ def test_uploads_in_gradio_cache_are_deleted_after_adding(ui, service, tmp_path,
     outside = tmp_path / "keep.txt"
     outside.write_text(NEW_ARTICLE, encoding="utf-8")
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(cache))
-    ui.add_articles(service, [str(upload)])
-    assert not upload.exists() and (service.config.corpus_dir / "yubari.txt").exists()
+    ui.add_articles(engine, [str(upload)])
+    assert not upload.exists() and (engine.config.corpus_dir / "yubari.txt").exists()
     ui.discard_uploads([outside])
     assert outside.exists()  # never outside Gradio's cache
 
 
-def test_upload_refuses_bad_type_and_changes_nothing(ui, service, tmp_path):
+def test_upload_refuses_bad_type_and_changes_nothing(ui, engine, tmp_path):
     bad = tmp_path / "x.exe"
     bad.write_bytes(b"MZ")
-    before = sorted(p.name for p in service.config.corpus_dir.iterdir())
-    status, *_ = ui.add_articles(service, [str(bad)])
+    before = sorted(p.name for p in engine.config.corpus_dir.iterdir())
+    status, *_ = ui.add_articles(engine, [str(bad)])
     assert "sousei-status-error" in status
-    assert sorted(p.name for p in service.config.corpus_dir.iterdir()) == before
+    assert sorted(p.name for p in engine.config.corpus_dir.iterdir()) == before
 
 
 # Technical tokens a Chinese message may keep: file types, the command, settings and encodings.
@@ -380,7 +380,7 @@ def english_words(page_html: str, *names: str) -> set[str]:
     return set(re.findall(r"[A-Za-z_]{2,}", text)) - TECHNICAL
 
 
-def test_refusals_are_traditional_chinese_with_what_to_do(ui, service, tmp_path):
+def test_refusals_are_traditional_chinese_with_what_to_do(ui, engine, tmp_path):
     """A refused upload (bad type, binary .txt), a missing index and a too-long question are told in
     Chinese, naming the file and saying what to do; English only for technical tokens."""
     exe = tmp_path / "x.exe"
@@ -388,7 +388,7 @@ def test_refusals_are_traditional_chinese_with_what_to_do(ui, service, tmp_path)
     binary = tmp_path / "image.txt"
     binary.write_bytes(bytes(range(256)) * 4)
     for path, reason in ((exe, "不支援的檔案類型"), (binary, "二進位資料")):
-        status, *_ = ui.add_articles(service, [str(path)])
+        status, *_ = ui.add_articles(engine, [str(path)])
         assert NOTHING_ADDED in status and path.name in status and reason in status and "請" in status, status
         assert not english_words(status, path.name), status
     missing = Engine.with_encoder(
@@ -397,48 +397,48 @@ def test_refusals_are_traditional_chinese_with_what_to_do(ui, service, tmp_path)
     reply = answer_html(ask_once(ui, missing, "地方創生是什麼？")[0])
     assert "找不到索引" in reply and "sousei build" in reply and "重新整理索引" in reply
     assert not english_words(reply, str(tmp_path / "none")), reply
-    reply = answer_html(ask_once(ui, service, "地" * 600)[0])
+    reply = answer_html(ask_once(ui, engine, "地" * 600)[0])
     assert "問題太長" in reply and not english_words(reply), reply
 
 
-def test_upload_without_files_is_a_message(ui, service):
-    status, *_ = ui.add_articles(service, None)
+def test_upload_without_files_is_a_message(ui, engine):
+    status, *_ = ui.add_articles(engine, None)
     assert ui.NO_FILES in status
 
 
-def test_remove_asks_first_then_moves_to_trash_and_restore_brings_it_back(ui, service):
+def test_remove_asks_first_then_moves_to_trash_and_restore_brings_it_back(ui, engine):
     status, row = ui.ask_remove("b")
     assert "回收區" in status and row["visible"] is True
-    status, table, choices, trash, row = ui.remove_article(service, "b")
+    status, table, choices, trash, row = ui.remove_article(engine, "b")
     assert "已移到回收區" in status and row["visible"] is False
-    assert (service.config.corpus_dir / ".trash" / "b.txt").exists()
-    assert not (service.config.corpus_dir / "b.txt").exists()
+    assert (engine.config.corpus_dir / ".trash" / "b.txt").exists()
+    assert not (engine.config.corpus_dir / "b.txt").exists()
     assert (
         trash["choices"] and trash["choices"][0][1] == "b"
         if isinstance(trash["choices"][0], (list, tuple))
         else "b" in trash["choices"]
     )
-    chat, _ = ask_once(ui, service, Q_FOUND)
+    chat, _ = ask_once(ui, engine, Q_FOUND)
     assert "3兆日圓" not in answer_html(chat)
-    status, *_ = ui.restore_article(service, "b")
-    assert "已還原" in status and (service.config.corpus_dir / "b.txt").exists()
-    chat, _ = ask_once(ui, service, Q_FOUND)
+    status, *_ = ui.restore_article(engine, "b")
+    assert "已還原" in status and (engine.config.corpus_dir / "b.txt").exists()
+    chat, _ = ask_once(ui, engine, Q_FOUND)
     assert "3兆日圓" in answer_html(chat)
 
 
-def test_remove_without_choice_is_a_message(ui, service):
+def test_remove_without_choice_is_a_message(ui, engine):
     status, row = ui.ask_remove(None)
     assert ui.NO_ARTICLE_CHOSEN in status and row["visible"] is False
 
 
-def test_edit_title_author_date_writes_the_sidecar(ui, service):
-    assert ui.article_meta(service, "a")[0]
-    status, table, *_ = ui.save_meta(service, "a", "新標題\x1b[31m", "作者甲", "2024-05-01")
+def test_edit_title_author_date_writes_the_sidecar(ui, engine):
+    assert ui.article_meta(engine, "a")[0]
+    status, table, *_ = ui.save_meta(engine, "a", "新標題\x1b[31m", "作者甲", "2024-05-01")
     assert "已更新" in status and "新標題" in table and "作者甲" in table
-    sidecar = __import__("json").loads((service.config.corpus_dir / "a.txt.meta.json").read_text(encoding="utf-8"))
+    sidecar = __import__("json").loads((engine.config.corpus_dir / "a.txt.meta.json").read_text(encoding="utf-8"))
     # the sidecar keeps what was typed; the control characters are cleaned when it is read (below)
     assert sidecar == {"title": "新標題\x1b[31m", "author": "作者甲", "published": "2024-05-01"}
-    title, author, published = ui.article_meta(service, "a")
+    title, author, published = ui.article_meta(engine, "a")
     assert title.startswith("新標題") and "\x1b" not in title  # control characters never reach the page
     assert (author, published) == ("作者甲", "2024-05-01")
 
@@ -496,10 +496,10 @@ def test_busy_port_is_one_clear_line(ui):
     assert "--port" in message and str(port) in message and "\n" not in message
 
 
-def test_serve_listens_on_127_0_0_1_only(ui, service):
+def test_serve_listens_on_127_0_0_1_only(ui, engine):
     port = free_port()
-    svc = Engine.with_encoder(_config_like(service, port=port), service.encoder(), say=lambda _m: None)
-    app = ui.serve(svc, block=False)
+    engine = Engine.with_encoder(_config_like(engine, port=port), engine.encoder(), say=lambda _m: None)
+    app = ui.serve(engine, block=False)
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
             assert response.status == 200 and ui.APP_TITLE in response.read().decode("utf-8")
@@ -514,14 +514,14 @@ def test_serve_listens_on_127_0_0_1_only(ui, service):
         app.close()
 
 
-def test_server_refuses_uploads_over_the_limit(ui, service):
+def test_server_refuses_uploads_over_the_limit(ui, engine):
     """Gradio's own upload route enforces ``max_upload_mb`` before any handler runs."""
     import httpx
 
     port = free_port()
-    config = _config_like(service, port=port, max_upload_mb=1)
-    svc = Engine.with_encoder(config, service.encoder(), say=lambda _m: None)
-    app = ui.serve(svc, block=False, warm=False)
+    config = _config_like(engine, port=port, max_upload_mb=1)
+    engine = Engine.with_encoder(config, engine.encoder(), say=lambda _m: None)
+    app = ui.serve(engine, block=False, warm=False)
     try:
         url = f"http://127.0.0.1:{port}/gradio_api/upload"
         small = httpx.post(url, files={"files": ("ok.txt", "地方創生".encode())}, timeout=30)
@@ -577,16 +577,16 @@ def _queue_call(base: str, fn: int, data: list, session: str | None = None) -> d
 
 
 @pytest.mark.parametrize("admin_key", ["", "s3cret"])
-def test_admin_actions_need_the_key_beyond_loopback(ui, service, admin_key):
+def test_admin_actions_need_the_key_beyond_loopback(ui, engine, admin_key):
     """Served on 0.0.0.0: remove / rebuild / restore / metadata over raw HTTP are refused without
     the key (and disabled when none is set); with the key they work."""
     import httpx
 
     port = free_port()
-    config = _config_like(service, port=port, host="0.0.0.0", admin_key=admin_key or None)
-    svc = Engine.with_encoder(config, service.encoder(), say=lambda _m: None)
-    app = ui.serve(svc, block=False, warm=False)
-    corpus = service.config.corpus_dir
+    config = _config_like(engine, port=port, host="0.0.0.0", admin_key=admin_key or None)
+    engine = Engine.with_encoder(config, engine.encoder(), say=lambda _m: None)
+    app = ui.serve(engine, block=False, warm=False)
+    corpus = engine.config.corpus_dir
     try:
         base = f"http://127.0.0.1:{port}/"
         config = httpx.get(base + "config", timeout=10).json()
@@ -615,13 +615,13 @@ def test_admin_actions_need_the_key_beyond_loopback(ui, service, admin_key):
         app.close()
 
 
-def test_oversized_request_bodies_are_refused_before_gradio(ui, service):
+def test_oversized_request_bodies_are_refused_before_gradio(ui, engine):
     """A 10M-character question never reaches the queue (413); normal questions still work."""
     import httpx
 
     port = free_port()
-    svc = Engine.with_encoder(_config_like(service, port=port), service.encoder(), say=lambda _m: None)
-    app = ui.serve(svc, block=False, warm=False)
+    engine = Engine.with_encoder(_config_like(engine, port=port), engine.encoder(), say=lambda _m: None)
+    app = ui.serve(engine, block=False, warm=False)
     try:
         base = f"http://127.0.0.1:{port}/"
         config = httpx.get(base + "config", timeout=10).json()
