@@ -2,8 +2,8 @@
 
 The export (:func:`export_onnx`, needs torch) holds the transformer layers, pooling and
 normalisation as one ONNX graph taking ``inputs_embeds`` and ``position_ids``; the word-embedding table is stored
-beside it as a ``.npy`` file (float16 when that is exact) and memory-mapped at query time, so a
-question touches only its tokens' rows (the table is 384 MB in float32 for multilingual-e5-small;
+beside it as a ``.npy`` file (float16 when that is exact) whose rows are read on demand
+(:mod:`index.mapped`), so a question reads only its tokens' rows (the table is 384 MB in float32 for multilingual-e5-small;
 the graph is 86 MB). Files, written into a temporary sibling and renamed into place::
 
     encoder.onnx        the graph: (inputs_embeds, attention_mask, position_ids) -> sentence_embedding
@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from index.mapped import Rows, load_rows
 from ingest.errors import SouseiError
 from ingest.fileio import sha256_file
 
@@ -240,7 +241,7 @@ class OnnxEncoder:
     dim: int
     fingerprint: str
     export: OnnxExport = field(repr=False)
-    words: np.ndarray = field(repr=False)  # memory-mapped (vocab, hidden)
+    words: Rows = field(repr=False)  # (vocab, hidden), rows read on demand
     runtime: Future[tuple[Any, Any]] = field(repr=False)  # -> (tokenizer, session)
 
     @classmethod
@@ -250,7 +251,7 @@ class OnnxEncoder:
         export = OnnxExport.read(directory)
         if export is None:
             raise ExportError(f"no complete ONNX export in {directory}; run `sousei model prepare`")
-        words = np.load(directory / WORDS_FILE, mmap_mode="r", allow_pickle=False)
+        words = load_rows(directory / WORDS_FILE)
         if background:
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sousei-onnx-load")
             runtime = pool.submit(_runtime, directory, export, threads)
