@@ -284,7 +284,7 @@ class SentenceTable:
 
     def of(self, row: int) -> SentenceVectors:
         begin, end = int(self.offsets[row]), int(self.offsets[row + 1])
-        spans = tuple((int(a), int(b)) for a, b in self.spans[begin:end])
+        spans = tuple(map(tuple, self.spans[begin:end].tolist()))
         return SentenceVectors(spans, np.asarray(self.vectors[begin:end], dtype=np.float32))
 
     def save(self, directory: Path) -> None:
