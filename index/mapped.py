@@ -28,8 +28,10 @@ class NpyRows:
     indexing by an int, a slice (step 1) or an integer array of any shape (gathering rows),
     and ``np.asarray`` (the whole array)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cache_rows: int = 0) -> None:
         self.path = Path(path)
+        self._cache: dict[int, np.ndarray] = {}  # row -> its values, at most cache_rows (oldest dropped first)
+        self._cache_rows = int(cache_rows)
         with open(self.path, "rb") as handle:
             version = np.lib.format.read_magic(handle)
             read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
@@ -73,7 +75,7 @@ class NpyRows:
 
     def take(self, ids: Any) -> np.ndarray:
         """The rows ``ids`` (an integer array of any shape): shape ``ids.shape + row shape``.
-        Each distinct row is read once; runs of consecutive rows in one read."""
+        Each distinct row is read once (or found in the row cache); runs of consecutive rows in one read."""
         ids = np.asarray(ids, dtype=np.int64)
         n = self.shape[0]
         flat = ids.ravel()
@@ -82,12 +84,28 @@ class NpyRows:
         flat = np.where(flat < 0, flat + n, flat)
         unique, inverse = np.unique(flat, return_inverse=True)
         out = np.empty((len(unique), *self._row_shape), dtype=self.dtype)
+        missing = []
+        for slot, row in enumerate(unique.tolist()):
+            cached = self._cache.get(row)
+            if cached is None:
+                missing.append(slot)
+            else:
+                out[slot] = cached
         start = 0
-        for stop in range(1, len(unique) + 1):
-            if stop == len(unique) or unique[stop] != unique[stop - 1] + 1:
-                out[start:stop] = self._read(int(unique[start]), int(unique[stop - 1]) + 1)
+        for stop in range(1, len(missing) + 1):
+            if stop == len(missing) or unique[missing[stop]] != unique[missing[stop - 1]] + 1:
+                first, last = missing[start], missing[stop - 1]
+                out[first : last + 1] = self._read(int(unique[first]), int(unique[last]) + 1)
                 start = stop
+        if self._cache_rows:
+            self._remember(unique[missing].tolist(), out[missing])
         return out[inverse.reshape(-1)].reshape((*ids.shape, *self._row_shape))
+
+    def _remember(self, rows: list[int], values: np.ndarray) -> None:
+        for row, value in zip(rows, values):
+            if len(self._cache) >= self._cache_rows:
+                del self._cache[next(iter(self._cache))]
+            self._cache[row] = value.copy()
 
     def __getitem__(self, key: Any) -> np.ndarray:
         if isinstance(key, (int, np.integer)):
@@ -107,10 +125,10 @@ class NpyRows:
 Rows = np.ndarray | NpyRows
 
 
-def load_rows(path: Path, in_memory_max: int = IN_MEMORY_MAX_BYTES) -> Rows:
+def load_rows(path: Path, in_memory_max: int = IN_MEMORY_MAX_BYTES, cache_rows: int = 0) -> Rows:
     """The array in ``path``: read into memory when the file is at most ``in_memory_max`` bytes,
-    an :class:`NpyRows` reading rows on demand otherwise."""
+    an :class:`NpyRows` reading rows on demand otherwise (keeping up to ``cache_rows`` rows read)."""
     if os.path.getsize(path) <= in_memory_max:
         array: np.ndarray = np.load(path, allow_pickle=False)
         return array
-    return NpyRows(Path(path))
+    return NpyRows(Path(path), cache_rows=cache_rows)
