@@ -18,7 +18,7 @@ import numpy as np
 
 from bench.corpus import SeedText, synthetic_store_parts
 from bench.rebuild import fresh_dir
-from ingest.passages import DEFAULT_MAX_CHARS
+from index.settings import IndexSettings
 
 VECTORS_NOTE = (
     "passage text: seed sentences re-combined; passage vectors: synthetic "
@@ -77,9 +77,7 @@ def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, ran
     begin = time.perf_counter()
     keyword = KeywordIndex.build([p.tokens for p in cut], BM25Params())
     bm25_s = time.perf_counter() - begin
-    manifest = make_manifest(
-        articles, cut, encoder, segmenter_fingerprint(), DEFAULT_MAX_CHARS, dense.kind, BM25Params(), ()
-    )
+    manifest = make_manifest(articles, cut, encoder, segmenter_fingerprint(), IndexSettings(), dense.kind, ())
     directory = fresh_dir(index_dir)
     directory.mkdir(parents=True)
     begin = time.perf_counter()

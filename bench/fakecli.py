@@ -9,7 +9,7 @@ import sys
 
 
 def install_fake_encoder() -> None:
-    """Make the loaders chat.service looks up at call time return the fake encoder."""
+    """Make the loaders chat.engine looks up at call time return the fake encoder."""
     import index.model.factory
     from bench.encoders import fake_encoder
 

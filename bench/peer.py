@@ -1,11 +1,11 @@
 """The peer baseline: the plain hybrid pipeline a user would write instead of sousei, timed in the
-same run, alternating question by question with ``Service.ask`` on the same index.
+same run, alternating question by question with ``Engine.ask`` on the same index.
 
 Peer = sentence-transformers query encoding (``SentenceTransformer.encode`` on one torch thread,
 its fastest setting for one question on a busy 2-core machine) + FAISS ``IndexFlatIP`` over the
 index's stored passage vectors (same model, same passages) + bm25s over the same jieba tokens +
 reciprocal-rank fusion (k = 60) of the top 50 of each; it returns the top 5 passages and composes no
-answer. sousei's figure is a whole ``Service.ask`` (search + quoted answer). Each row records the load
+answer. sousei's figure is a whole ``Engine.ask`` (search + quoted answer). Each row records the load
 average when it was taken.
 """
 
@@ -71,7 +71,7 @@ def st_query_encoder(model_cache: Path) -> Callable[[str], np.ndarray]:
 def peer_vs_sousei(
     index_dir: Path, corpus_dir: Path, encoder, questions: list[str], kind: str, model_cache: Path | None = None
 ) -> dict:
-    """Per question, ``Service.ask`` then the peer pipeline, alternating; p50/p95 of each and the ratios."""
+    """Per question, ``Engine.ask`` then the peer pipeline, alternating; p50/p95 of each and the ratios."""
     from bench.encoders import fake_encoder
     from bench.warm import WARMUP, make_service
     from chat.config import Config
@@ -84,12 +84,12 @@ def peer_vs_sousei(
     peer = PeerPipeline(index_dir, encode)
     service = make_service(index_dir, corpus_dir, encoder)  # with an empty query cache
     for text in WARMUP:
-        service.ask(text)
+        service.answer(text)
         peer.search(text)
     ours, theirs, loads = [], [], []
     for question in questions:
         start = time.perf_counter()
-        service.ask(question)
+        service.answer(question)
         ours.append(elapsed_ms(start))
         start = time.perf_counter()
         peer.search(question)

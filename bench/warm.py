@@ -1,6 +1,6 @@
 """Warm ``ask`` latency in one process: the model and index loaded, then ≥ 100 questions.
 
-Each question goes through ``Service.ask`` (what the CLI and UI call). The split comes from
+Each question goes through ``Engine.ask`` (what the CLI and UI call). The split comes from
 ``Searcher.timings`` (query encoding, dense search, BM25, fusion) and from timing the
 whole ``Searcher.search`` call; answer composition is the rest of ``ask`` (sentence
 splitting and scoring, sentence vectors, abstention, citations). ``total_cpu`` is the
@@ -49,23 +49,23 @@ class TimedSearch:
 
 def make_service(index_dir: Path, corpus_dir: Path, encoder):
     from chat.config import Config
-    from chat.service import Service
+    from chat.engine import Engine
     from index.model.encoder import QueryCachingEncoder
     from index.model.factory import unwrap
 
     config = Config.load(index_dir=str(index_dir), corpus_dir=str(corpus_dir))
     # an empty query cache per run: questions asked by an earlier section must be encoded again
-    return Service(config, say=lambda _m: None, _encoder=QueryCachingEncoder(unwrap(encoder)))
+    return Engine(config, say=lambda _m: None, _encoder=QueryCachingEncoder(unwrap(encoder)))
 
 
 def split_one(service, timer: TimedSearch, question: str) -> dict:
     """Milliseconds of one ``ask`` by stage."""
     cpu = time.process_time()
     start = time.perf_counter()
-    service.ask(question)
+    service.answer(question)
     total = elapsed_ms(start)
     cpu_ms = (time.process_time() - cpu) * 1000
-    t = dict(service.searcher().timings)
+    t = service.timings()
     parts = {
         "encode": t.get("encode_ms", 0.0),
         "dense": t.get("dense_ms", 0.0),
@@ -83,11 +83,11 @@ def warm_ask(index_dir: Path, corpus_dir: Path, encoder, questions: list[str]) -
     """p50/p95 per stage over ``questions`` (after opening the index and three warm-up asks)."""
     service = make_service(index_dir, corpus_dir, encoder)
     start = time.perf_counter()
-    searcher = service.searcher()
+    searcher = service.index()
     open_ms = elapsed_ms(start)
     timer = TimedSearch(searcher)
     for text in WARMUP:
-        service.ask(text)
+        service.answer(text)
     rows = [split_one(service, timer, q) for q in questions]
     return {
         "questions": len(rows),

@@ -50,10 +50,9 @@ from chat.terms import (
 from index.records import Hit, SentenceVectors
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, sentence_spans
 
-MAX_QUERY_CHARS = MAX_QUESTION_CHARS
 MESSAGE_EMPTY = "請輸入問題。"
 MESSAGE_NO_TEXT = "問題裡沒有可以搜尋的文字，請用文字描述問題。"
-MESSAGE_TRUNCATED = f"問題太長，只用前 {MAX_QUERY_CHARS} 個字搜尋。"
+MESSAGE_TRUNCATED = f"問題太長，只用前 {MAX_QUESTION_CHARS} 個字搜尋。"
 MESSAGE_NO_ARTICLES = "目前沒有可以搜尋的文章，請先加入文章。"
 
 
@@ -74,7 +73,7 @@ class SearcherLike(Protocol):
 @dataclass(frozen=True)
 class PreparedQuestion:
     text: str  # cleaned question (control characters removed, spaces collapsed)
-    query: str  # what is searched (truncated to MAX_QUERY_CHARS)
+    query: str  # what is searched (truncated to MAX_QUESTION_CHARS)
     message: str | None  # a fixed phrase when the question was truncated
 
 
@@ -93,8 +92,8 @@ def prepare_question(question: object) -> PreparedQuestion | str:
         return MESSAGE_EMPTY
     if not has_searchable_text(text):
         return MESSAGE_NO_TEXT
-    if len(text) > MAX_QUERY_CHARS:
-        return PreparedQuestion(text, text[:MAX_QUERY_CHARS], MESSAGE_TRUNCATED)
+    if len(text) > MAX_QUESTION_CHARS:
+        return PreparedQuestion(text, text[:MAX_QUESTION_CHARS], MESSAGE_TRUNCATED)
     return PreparedQuestion(text, text, None)
 
 
@@ -294,8 +293,9 @@ def sentence_features(
 def rank_sentences(
     sentences: Sequence[Sentence], features: Sequence[SentenceFeatures], model: LinearModel
 ) -> list[ScoredSentence]:
-    """Sentences scored by the fitted ranker, best first (ties keep passage order); statements
-    before the article's own questions and reference lines, whatever their scores."""
+    """Sentences scored by the fitted ranker, best first (ties keep passage order). The article's
+    own questions and reference lines are ranked by score like any sentence (demoting them cost
+    first-quote accuracy on the train questions)."""
     scored = [
         ScoredSentence(s, model.logit(sentence_values(f, model.features)), f.lexical, f.dense)
         for s, f in zip(sentences, features)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from chat.config import Config
-from chat.service import Service
+from chat.engine import Engine
 from ingest.errors import SouseiError
 from ingest.passages import DEFAULT_MAX_CHARS
 
@@ -59,7 +59,7 @@ def _progress_bar(enabled: bool) -> Callable[[int, int, str], None] | None:
     return show
 
 
-def _service(args: argparse.Namespace) -> Service:
+def _engine(args: argparse.Namespace) -> Engine:
     config = Config.load(
         corpus_dir=getattr(args, "corpus", None),
         index_dir=getattr(args, "index", None),
@@ -72,7 +72,7 @@ def _service(args: argparse.Namespace) -> Service:
         admin_key=getattr(args, "admin_key", None),
     )
     quiet = getattr(args, "json", False)
-    return Service(config, say=_stderr if not quiet else (lambda _m: None))
+    return Engine(config, say=_stderr if not quiet else (lambda _m: None))
 
 
 # ---------------------------------------------------------------- commands
@@ -81,7 +81,7 @@ def _service(args: argparse.Namespace) -> Service:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import ingest_corpus
 
-    config = _service(args).config
+    config = _engine(args).config
     result = ingest_corpus(config.corpus_dir, config.max_passage_chars, limits=config.load_limits())
     if args.json:
         for p in result.passages:
@@ -114,7 +114,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_model_prepare(args: argparse.Namespace) -> int:
     from index.model.factory import prepare
 
-    config = _service(args).config
+    config = _engine(args).config
     prepared = prepare(config.model, config.model_cache, progress=None if args.json else _stderr)
     if args.json:
         _emit(prepared.as_json())
@@ -140,14 +140,14 @@ def _print_report(report, as_json: bool) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    service = _service(args)
-    _print_report(service.build(_progress_bar(not args.json)), args.json)
+    engine = _engine(args)
+    _print_report(engine.rebuild(_progress_bar(not args.json)), args.json)
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    service = _service(args)
-    added, report = service.add([Path(f) for f in args.files], _progress_bar(not args.json))
+    engine = _engine(args)
+    added, report = engine.add([Path(f) for f in args.files], _progress_bar(not args.json))
     if not args.json:
         for item in added:
             print(f"added: {item}")
@@ -156,20 +156,20 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    service = _service(args)
-    _print_report(service.remove(args.doc_id, _progress_bar(not args.json)), args.json)
+    engine = _engine(args)
+    _print_report(engine.remove(args.doc_id, _progress_bar(not args.json)), args.json)
     return 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from chat.render import answer_to_json, answer_to_text
 
-    service = _service(args)
+    engine = _engine(args)
     if args.batch:
-        return _ask_batch(service, args.batch, args.top_k)
+        return _ask_batch(engine, args.batch, args.top_k)
     if not args.question:
         raise SouseiError('give a question: sousei ask "問題" (or --batch FILE.jsonl)')
-    answer = service.ask(args.question, args.top_k, previous=args.previous)
+    answer = engine.answer(args.question, args.top_k, previous=args.previous)
     searched = answer.question if answer.question != args.question else None
     if args.json:
         _emit({**answer_to_json(answer), "question": args.question, "searched": searched or args.question})
@@ -183,7 +183,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 MAX_BATCH_LINE = 100_000  # characters of one batch line (a question is far shorter)
 
 
-def _ask_batch(service: Service, source: str, top_k: int | None) -> int:
+def _ask_batch(engine: Engine, source: str, top_k: int | None) -> int:
     """One JSON answer per line; a bad line gets ``{"id", "line", "error"}`` and the batch goes on.
     Exit code 1 when any line was bad (each is also named on stderr)."""
     from chat.render import answer_to_json
@@ -203,7 +203,7 @@ def _ask_batch(service: Service, source: str, top_k: int | None) -> int:
             _emit({"id": qid, "line": number, "error": problem})
             continue
         assert item is not None  # _batch_item gives a problem for every other case
-        _emit({"id": qid, **answer_to_json(service.ask(item["q"], top_k))})
+        _emit({"id": qid, **answer_to_json(engine.answer(item["q"], top_k))})
     return 1 if bad else 0
 
 
@@ -251,14 +251,14 @@ def _batch_item(line: str) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    service = _service(args)
-    _print_report(service.restore(args.doc_id, _progress_bar(not args.json)), args.json)
+    engine = _engine(args)
+    _print_report(engine.restore(args.doc_id, _progress_bar(not args.json)), args.json)
     return 0
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    service = _service(args)
-    entries = service.feedback()
+    engine = _engine(args)
+    entries = engine.feedback()
     for entry in entries:
         if args.json:
             _emit(entry)
@@ -268,14 +268,14 @@ def cmd_feedback(args: argparse.Namespace) -> int:
                 f"{' '.join(entry.get('passages', []))}"
             )
     if not entries and not args.json:
-        print(f"no feedback yet ({service.config.feedback_file})")
+        print(f"no feedback yet ({engine.config.feedback_file})")
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Retrieval (hybrid, BM25-only, dense-only) and answer/abstention metrics in one run."""
-    from chat.evaluate import evaluate_answers, format_report, read_questions, select_split
-    from index.evaluate import compare_modes, format_table
+    from chat.evaluate import format_report, read_questions, select_split
+    from index.evaluate import format_table
 
     questions = select_split(read_questions(Path(args.file)), args.split)
     if not questions:
@@ -283,9 +283,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f'{args.file}: no questions in split {args.split!r}; splits are the "split" field '
             "(train, test) or article:ID"
         )
-    searcher = _service(args).searcher()
-    retrieval = compare_modes(searcher, questions)
-    answers = {"file": args.file, **evaluate_answers(searcher, questions)}
+    report = _engine(args).evaluate(questions)
+    retrieval = report["retrieval"]
+    answers = {"file": args.file, **report["answers"]}
     if args.json:
         slim = {mode: {k: v for k, v in r.items() if k != "per_question"} for mode, r in retrieval.items()}
         _emit({"retrieval": slim, "answers": answers})
@@ -296,7 +296,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
-    service = _service(args)
+    engine = _engine(args)
     from chat.render import terminal_safe
 
     rows = [
@@ -307,7 +307,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
             "source": a.meta.source,
             "paragraphs": len(a.paragraphs),
         }
-        for a in service.articles()
+        for a in engine.articles()
     ]
     for row in rows:
         if args.json:
@@ -320,15 +320,15 @@ def cmd_articles(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from chat.ui import check_port, serve
 
-    service = _service(args)
-    check_port(service.config.host, service.config.port)  # a busy port: one line, before any slow step
-    if args.build_if_missing and not service.index_exists():
+    engine = _engine(args)
+    check_port(engine.config.host, engine.config.port)  # a busy port: one line, before any slow step
+    if args.build_if_missing and not engine.index_exists():
         _stderr(
-            f"first run: no index at {service.config.index_dir}; preparing the model and building the index "
-            f"from {service.config.corpus_dir} (about a minute) / 第一次執行：準備模型並建立索引"
+            f"first run: no index at {engine.config.index_dir}; preparing the model and building the index "
+            f"from {engine.config.corpus_dir} (about a minute) / 第一次執行：準備模型並建立索引"
         )
-        _print_report(service.build(_progress_bar(True)), False)
-    serve(service)
+        _print_report(engine.rebuild(_progress_bar(True)), False)
+    serve(engine)
     return 0
 
 
@@ -361,7 +361,13 @@ def _common(p: argparse.ArgumentParser, *, index: bool = True) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sousei", description="Quoted answers with citations from policy articles.")
     sub = parser.add_subparsers(dest="command", required=True)
+    _corpus_commands(sub)
+    _question_commands(sub)
+    return parser
 
+
+def _corpus_commands(sub: Any) -> None:
+    """ingest, model prepare, build, add, remove, restore."""
     p = sub.add_parser("ingest", help="clean and cut the corpus into passages (no index)")
     _common(p, index=False)
     p.add_argument("--max-chars", type=int, help=f"maximum passage length in characters (default {DEFAULT_MAX_CHARS})")
@@ -401,6 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_restore)
 
+
+def _question_commands(sub: Any) -> None:
+    """feedback, ask, eval, articles, serve."""
     p = sub.add_parser("feedback", help="list the 👍/👎 votes given in the UI")
     _common(p)
     p.add_argument("--feedback", help="feedback file (env SOUSEI_FEEDBACK; default feedback.jsonl beside the index)")
@@ -443,7 +452,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--feedback", help="feedback file (env SOUSEI_FEEDBACK; default feedback.jsonl beside the index)")
     p.set_defaults(func=cmd_serve)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

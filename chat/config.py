@@ -7,13 +7,13 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from index.model import DEFAULT_MODEL
 from ingest.passages import DEFAULT_MAX_CHARS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The longest question searched (the UI refuses longer ones, the CLI searches their start);
 # chat.answer takes it from here.
 MAX_QUESTION_CHARS = 500
-DEFAULT_MODEL = "multilingual-e5-small"
 
 
 def _default_model_cache() -> Path:
@@ -40,6 +40,12 @@ class Config:
     @property
     def feedback_file(self) -> Path:
         return Path(self.feedback).expanduser().resolve() if self.feedback else self.index_dir.parent / "feedback.jsonl"
+
+    def index_settings(self):
+        """How ``rebuild`` builds the index (``index.settings.IndexSettings``, recorded in its manifest)."""
+        from index.settings import IndexSettings
+
+        return IndexSettings(max_chars=self.max_passage_chars)
 
     def load_limits(self):
         """The limits on reading one article file (``ingest.load.LoadLimits``); the file size

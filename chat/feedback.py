@@ -12,10 +12,10 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+from chat.config import MAX_QUESTION_CHARS
 from ingest.errors import SouseiError
 
 VOTES = ("up", "down")
-FEEDBACK_QUESTION_CHARS = 2000  # what a feedback line keeps of the question
 MAX_PASSAGES = 20
 _lock = threading.Lock()
 
@@ -26,7 +26,7 @@ def record(path: Path, question: str, passage_ids: list[str], vote: str) -> dict
         raise SouseiError(f"vote must be one of {', '.join(VOTES)}, not {vote!r}")
     entry = {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        "question": str(question)[:FEEDBACK_QUESTION_CHARS],
+        "question": str(question)[:MAX_QUESTION_CHARS],
         "passages": [str(p)[:200] for p in passage_ids][:MAX_PASSAGES],
         "vote": vote,
     }

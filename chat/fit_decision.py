@@ -205,8 +205,8 @@ def transfer(
 
 def main(argv: list[str] | None = None) -> int:
     from chat.config import Config
+    from chat.engine import Engine
     from chat.evaluate import read_questions
-    from chat.service import Service
 
     parser = argparse.ArgumentParser(prog="python -m chat.fit_decision", description=__doc__.split("\n")[0])
     parser.add_argument("--questions", type=Path, default=Path("tests/data/qbank.jsonl"))
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     everything = read_questions(args.questions)
     questions = [q for q in everything if q.get("split") == args.split]
-    searcher = Service(Config.load()).searcher()
+    searcher = Engine(Config.load()).index()
     samples = measure_all(questions, searcher)
     if args.transfer:
         test = [q for q in everything if q.get("split") == "test"]

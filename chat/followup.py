@@ -1,23 +1,44 @@
 """Follow-up questions without a generative model.
 
-A short question that lacks its own subject ("那2020年呢？", "它的全名是什麼？", "還有哪些？")
-is searched together with the previous question's content terms. :func:`resolve` decides
-and returns what to search; the UI and ``sousei ask --previous`` both show it (搜尋：…).
+A question that lacks its own subject ("那2020年呢？", "它的全名是什麼？", "還有哪些？") or points
+back ("這個數據…", "…for it?") is a follow-up (:func:`is_follow_up`). Its **passages** are searched
+together with the previous question's content terms (:func:`resolve`, shown as 搜尋：…) and
+re-ranked toward the passages the previous answer cited (:class:`NearPrevious`: the same passage,
+the same heading path, a few paragraphs away); its **sentences** are ranked for the follow-up
+alone, so the answer is what the follow-up asks rather than the previous answer again. When that
+finds nothing: the combined text for the sentences too, then the whole previous question with
+the follow-up, then the follow-up alone (:func:`answer_after`).
+
+The previous turn is a :class:`Previous` (question + cited passage ids; the chat keeps both in
+each answer message) or just the previous question (``sousei ask --previous``), which is then
+answered again to find its passages.
 
 The previous question's terms are cut from its own text (``chat.render.match_spans`` on the
 folded terms), so what is shown reads in the user's script. Terms of the same kind as one
 the follow-up names itself (a year or number when the follow-up gives one) are left out:
-"那2021年呢？" after a question about 2020 searches 2021, not both. When the combined search
-finds no answer, the follow-up is answered on its own (``chat.service.Service.ask``).
+"那2021年呢？" after a question about 2020 searches 2021, not both.
 
 Tuned on the dialogues marked ``train`` in ``tests/data/dialogues.jsonl`` only
-(``python -m bench.followup_eval --split test`` reports the others).
+(``python -m bench.followup_eval --split train``; ``--split test`` reports the others).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from chat.abstain import DecisionModel
+    from chat.answer import SearcherLike
+    from chat.records import Answer
+    from index.records import Hit, SentenceVectors
+    from index.search import Searcher
+    from index.stats import CorpusStats
+    from ingest.records import Passage
 
 # Openings that point back to the previous question (folded to Simplified, as terms are).
 _BACK_REFERENCES = (
@@ -46,11 +67,40 @@ _BACK_REFERENCES = (
     "what about",
     "how about",
 )
+# Words anywhere in a question that point at something said before (folded to Simplified).
+_POINTERS = (
+    "它",
+    "他们",
+    "她们",
+    "其中",
+    "这个",
+    "这些",
+    "这项",
+    "这样",
+    "这种",
+    "这份",
+    "该",
+    "那个",
+    "那些",
+    "那边",
+    "那块",
+    "那栏",
+    "那张",
+    "那项",
+    "在那",
+    "上述",
+)
+_ENGLISH_POINTER = re.compile(r"\b(it|its|that|this|these|those|they|them)\b")
+POINTERS_ANYWHERE = True
+MAX_TERMS_POINTING = 6  # a question that points back is a follow-up up to this many own terms
 SHORT_CHARS = 9  # a question this short (without punctuation) rarely names its subject
 MAX_OWN_TERMS = 1  # ... nor does one with at most this many content terms
 MAX_TERMS_FOLLOW_UP = 3  # a question with more content terms than this names its own subject
 MAX_CARRIED = 2  # previous-question terms carried over (tuned on the train dialogues)
 MAX_PREVIOUS_CHARS = 300
+CARRY_TERMS = True  # search a follow-up with the previous question's terms
+SENTENCES_ALONE = True  # rank a follow-up's sentences by the follow-up alone (passages by the combined text)
+WHOLE_PREVIOUS = True  # then the whole previous question with the follow-up
 _NUMBER = re.compile(r"\d")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -75,18 +125,27 @@ def own_terms(question: str) -> tuple[str, ...]:
 
 
 def is_follow_up(question: str) -> bool:
-    """True when the question points back (那…呢, 它…) or is too short to name a subject."""
+    """True when the question points back (那…呢, 它…, 這個…, "it") or is too short to name a subject."""
     from chat.terms import folded
 
     core = _core(question)
-    if not core or len(own_terms(question)) > MAX_TERMS_FOLLOW_UP:
+    if not core:
         return False
-    start = folded(question.strip()).lower()
-    if start.startswith(_BACK_REFERENCES):
+    n_terms = len(own_terms(question))
+    text = folded(question.strip()).lower()
+    if (
+        POINTERS_ANYWHERE
+        and n_terms <= MAX_TERMS_POINTING
+        and (any(word in text for word in _POINTERS) or _ENGLISH_POINTER.search(text))
+    ):
         return True
-    if start.endswith(("呢?", "呢？", "呢")) and len(own_terms(question)) <= 2:
+    if n_terms > MAX_TERMS_FOLLOW_UP:
+        return False
+    if text.startswith(_BACK_REFERENCES):
         return True
-    return len(core) <= SHORT_CHARS or len(own_terms(question)) <= MAX_OWN_TERMS
+    if text.endswith(("呢?", "呢？", "呢")) and n_terms <= 2:
+        return True
+    return len(core) <= SHORT_CHARS or n_terms <= MAX_OWN_TERMS
 
 
 def carried_terms(previous: str, question: str) -> list[str]:
@@ -113,7 +172,120 @@ def resolve(question: str, previous: str | None = None) -> Query:
     question = question or ""
     if not previous or not previous.strip() or not is_follow_up(question):
         return Query(question, question)
-    carried = carried_terms(previous, question)
+    carried = carried_terms(previous, question) if CARRY_TERMS else []
     if not carried:
-        return Query(question, question)
+        return Query(question, question, follow_up=True)
     return Query(question, " ".join([*carried, question.strip()]), follow_up=True)
+
+
+# --------------------------------------------------------------------------- the previous answer
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The turn before a question: what was asked and the passages its answer cited (the chat
+    keeps both in the answer message; ``sousei ask --previous`` gives only the question, and the
+    service then answers it again to find its passages)."""
+
+    question: str
+    passage_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, question: str, answer: Answer) -> Previous:
+        """The turn ``question`` → ``answer`` as context for the next question."""
+        return cls(question, cited_ids(answer))
+
+
+SAME_PASSAGE = 1.0  # nearness of the previous answer's own passage
+SAME_SECTION = 0.6  # ... of a passage under the same heading path
+NEAR_WINDOW = 4  # paragraphs within which nearness fades to 0 in the same article
+NEAR_WEIGHT = 1.0  # how much nearness adds to a passage's fused score
+POOL = 20  # passages re-ranked
+MAX_ANCHORS = 3  # passages of the previous answer that count
+
+
+def section(passage: Passage) -> str:
+    """The passage's heading path, or its own first line when it leads a section."""
+    return passage.context or passage.text.split("\n", 1)[0].strip()
+
+
+def nearness(passage: Passage, anchor: Passage) -> float:
+    """0..1: how close ``passage`` is to ``anchor`` (the previous answer's passage) in its article."""
+    if passage.doc_id != anchor.doc_id:
+        return 0.0
+    if passage.id == anchor.id:
+        return SAME_PASSAGE
+    mine, theirs = section(passage), section(anchor)
+    same = SAME_SECTION if mine == theirs or mine.startswith(theirs) or theirs.startswith(mine) else 0.0
+    fade = max(0.0, 1.0 - abs(passage.paragraph - anchor.paragraph) / NEAR_WINDOW)
+    return min(1.0, same + (1.0 - same) * fade)
+
+
+@dataclass(frozen=True)
+class NearPrevious:
+    """A searcher whose results are re-ranked toward the previous answer's passages: each of the
+    top ``POOL`` passages gains ``NEAR_WEIGHT`` × its nearness to the closest anchor."""
+
+    base: SearcherLike
+    anchors: tuple[Passage, ...]
+    passage_query: str | None = None  # search passages with this text, whatever the question
+
+    @property
+    def fingerprint(self) -> str:
+        return self.base.fingerprint
+
+    def search(self, query: str, top_k: int = 5) -> list[Hit]:
+        hits = self.base.search(self.passage_query or query, top_k=max(top_k, POOL))
+        scored = [
+            (h.score + NEAR_WEIGHT * max((nearness(h.passage, a) for a in self.anchors), default=0.0), h) for h in hits
+        ]
+        scored.sort(key=lambda pair: -pair[0])
+        return [replace(h, score=score, rank=rank) for rank, (score, h) in enumerate(scored[:top_k], 1)]
+
+    def query_vector(self, query: str) -> np.ndarray:
+        return self.base.query_vector(query)
+
+    def sentence_vectors(self, passage_id: str) -> SentenceVectors:
+        return self.base.sentence_vectors(passage_id)
+
+    def stats(self) -> CorpusStats:
+        return self.base.stats()
+
+
+def anchors_of(passages: Sequence[Passage], passage_ids: Sequence[str]) -> tuple[Passage, ...]:
+    """The indexed passages with these ids (ids no longer in the index are skipped)."""
+    wanted = set(passage_ids)
+    return tuple(p for p in passages if p.id in wanted)
+
+
+def cited_ids(answer: Answer) -> tuple[str, ...]:
+    """The passages an answer quotes, in citation order (none when not found)."""
+    return tuple(dict.fromkeys(q.citation.passage_id for q in answer.quotes)) if answer.found else ()
+
+
+def answer_after(
+    question: str, previous: str | Previous | None, searcher: Searcher, top_k: int, decision: DecisionModel
+) -> Answer:
+    """Answer ``question`` asked after ``previous``. A follow-up's passages are searched with the
+    previous question's terms (:func:`resolve`) and re-ranked toward the passages the previous
+    answer cited (:class:`NearPrevious`); its sentences are ranked for the follow-up itself.
+    When nothing is found that way, the combined text picks the sentences too, then the whole
+    previous question is searched with the follow-up, then the follow-up alone. A ``previous``
+    given as a question alone (``sousei ask --previous``) is answered again to find its passages."""
+    from chat.answer import analyse_question, answer_question
+
+    query = resolve(question, previous.question if isinstance(previous, Previous) else previous)
+    if previous is None or not query.follow_up:
+        return answer_question(question, searcher, top_k=top_k, decision=decision)
+    if isinstance(previous, str):
+        previous = Previous.of(previous, answer_question(previous, searcher, top_k, decision=decision))
+    anchors = anchors_of(searcher.passages, previous.passage_ids[:MAX_ANCHORS])
+    whole = f"{previous.question[:MAX_PREVIOUS_CHARS]} {question}"
+    tries = [(query.searched, question)] if SENTENCES_ALONE else []
+    tries += [(query.searched, query.searched)] + ([(whole, whole)] if WHOLE_PREVIOUS else []) + [(question, question)]
+    for passage_text, sentence_text in dict.fromkeys(tries):
+        near = NearPrevious(searcher, anchors, passage_text)
+        analysis = analyse_question(sentence_text, near, top_k, decision)
+        if analysis.answer.found:
+            break
+    return replace(analysis.answer, question=passage_text)

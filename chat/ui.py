@@ -1,4 +1,4 @@
-"""The Gradio UI: a thin wiring of :class:`chat.service.Service` and :mod:`chat.render`.
+"""The Gradio UI: a thin wiring of :class:`chat.engine.Engine` and :mod:`chat.render`.
 
 Two tabs (Traditional Chinese throughout, ``<html lang="zh-Hant">``):
 
@@ -8,7 +8,7 @@ Two tabs (Traditional Chinese throughout, ``<html lang="zh-Hant">``):
   a copy button); 👍/👎 (the Chatbot's like/dislike) go to the feedback file; the history is
   kept in the browser (``gr.BrowserState``) until 清除對話. A click on [n] or a cited passage
   shows the article in the 原文 viewer with the quoted sentence marked.
-* 文章管理 — the article list, upload (``Service.add``), rebuild, removal with confirmation to
+* 文章管理 — the article list, upload (``Engine.add``), rebuild, removal with confirmation to
   ``corpus/.trash`` and restore, and editing of title / author / date (the sidecar).
 
 Served beyond loopback, the article actions need the admin key (``--admin-key`` /
@@ -37,7 +37,8 @@ from ingest.errors import SouseiError
 if TYPE_CHECKING:  # pragma: no cover
     import gradio as gr
 
-    from chat.service import Service
+    from chat.engine import Engine
+    from chat.followup import Previous
 
 log = logging.getLogger("sousei.ui")
 
@@ -276,24 +277,37 @@ def previous_question(history: Sequence[dict]) -> str | None:
     return None
 
 
+def previous_turn(history: Sequence[dict]) -> Previous | None:
+    """The last question and the passages its answer cited (``data-cited``), for a follow-up."""
+    from chat.followup import Previous
+
+    for message in reversed(history):
+        if message.get("role") == "assistant":
+            question = asked_question(message)
+            cited = _DATA_CITED.search(message_text(message))
+            ids = tuple(html.unescape(cited.group(1)).split()) if cited else ()
+            return Previous(question, ids) if question else None
+    return None
+
+
 def bounded(history: Sequence[dict], max_turns: int) -> list[dict]:
     """At most ``max_turns`` question/answer pairs, the newest."""
     return list(history)[-2 * max_turns :] if max_turns > 0 else []
 
 
-def answer_message(service: Service, question: str, previous: str | None) -> str:
+def answer_message(service: Engine, question: str, previous: str | Previous | None) -> str:
     """The rendered answer (or the error message, e.g. no index yet) for the chat."""
     from chat.render import render_chat_answer, render_message
 
     try:
-        answer = service.ask(question, previous=previous)
+        answer = service.answer(question, previous=previous)
     except SouseiError as err:
         return f'<div class="sousei-answer" data-found="error">{render_message(str(err))}</div>'
     searched = answer.question if answer.question.strip() != question.strip() else None
     return render_chat_answer(answer, question, searched)
 
 
-def ask(service: Service, question: str, history: list[dict] | None):
+def ask(service: Engine, question: str, history: list[dict] | None):
     """Handler for 送出 / Enter / an example: returns (chat log, the copy kept in the browser, cleared textbox)."""
     from chat.render import esc, render_message, short_question
 
@@ -310,7 +324,7 @@ def ask(service: Service, question: str, history: list[dict] | None):
             {"role": "assistant", "content": error_html},
         ]
     else:
-        reply = answer_message(service, question, previous_question(history))
+        reply = answer_message(service, question, previous_turn(history))
         history = history + [
             {"role": "user", "content": esc(short_question(question))},
             {"role": "assistant", "content": reply},
@@ -319,7 +333,7 @@ def ask(service: Service, question: str, history: list[dict] | None):
     return history, history, ""
 
 
-def ask_example(service: Service, history: list[dict] | None, evt: gr.SelectData):
+def ask_example(service: Engine, history: list[dict] | None, evt: gr.SelectData):
     value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
     return ask(service, str(value.get("text", "")), history)
 
@@ -333,7 +347,7 @@ def clear_chat():
     return [], [], render_placeholder(EMPTY_VIEWER)
 
 
-def record_vote(service: Service, history: list[dict] | None, evt: gr.LikeData) -> None:
+def record_vote(service: Engine, history: list[dict] | None, evt: gr.LikeData) -> None:
     """👍/👎 on an answer: its question, the cited passage ids and the vote go to the feedback file."""
     history = history or []
     index = evt.index if isinstance(evt.index, int) else evt.index[0]
@@ -347,7 +361,7 @@ def record_vote(service: Service, history: list[dict] | None, evt: gr.LikeData) 
     service.record_feedback(asked_question(message), passages, vote)
 
 
-def show_source(service: Service, href: str) -> str:
+def show_source(service: Engine, href: str) -> str:
     """The cited paragraph inside its whole article, the quoted sentence marked
     (``href`` is a citation link, ``chat.render.citation_href``)."""
     from chat.render import parse_citation_href, render_message, render_viewer
@@ -357,7 +371,7 @@ def show_source(service: Service, href: str) -> str:
         return render_message(CITATION_GONE)
     passage_id, start, end = parsed
     try:
-        passage = next((p for p in service.searcher().passages if p.id == passage_id), None)
+        passage = service.passage(passage_id)
         if passage is None:
             return render_message(CITATION_GONE)
         article = service.article(passage.doc_id)
@@ -367,7 +381,7 @@ def show_source(service: Service, href: str) -> str:
     return render_viewer(article, passage, [quote] if quote else [])
 
 
-def on_citation(service: Service, evt: gr.EventData) -> str:
+def on_citation(service: Engine, evt: gr.EventData) -> str:
     data = getattr(evt, "_data", None) or {}
     return show_source(service, str(data.get("href", ""))[:300])
 
@@ -382,11 +396,9 @@ def admin_allowed(config, key: str | None) -> bool:
     return bool(config.admin_key) and hmac.compare_digest(str(key or "").encode(), config.admin_key.encode())
 
 
-def article_rows(service: Service) -> list[tuple[str, str, str, int, int, str]]:
+def article_rows(service: Engine) -> list[tuple[str, str, str, int, int, str]]:
     """(title, author, date, paragraphs, passages, doc_id) for every indexed article."""
-    counts: dict[str, int] = {}
-    for passage in service.searcher().passages:
-        counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
+    counts = service.passage_counts()
     return [
         (
             a.meta.title,
@@ -414,7 +426,7 @@ def article_choices(rows: Sequence[tuple]) -> list[tuple[str, str]]:
     return [(f"{row[0]}（{row[-1]}）", row[-1]) for row in rows]
 
 
-def refresh_articles(service: Service):
+def refresh_articles(service: Engine):
     """Article table, the article dropdown and the trash dropdown."""
     import gradio as gr
 
@@ -427,7 +439,7 @@ def refresh_articles(service: Service):
 
 
 def progress_reporter(progress: Callable[..., Any] | None) -> Reporter | None:
-    """Adapts a ``gr.Progress`` to the ``(done, total, message)`` callback of ``Service``."""
+    """Adapts a ``gr.Progress`` to the ``(done, total, message)`` callback of ``Engine``."""
     if progress is None:
         return None
 
@@ -480,7 +492,7 @@ def discard_uploads(paths: Sequence[Path]) -> None:
             resolved.unlink(missing_ok=True)
 
 
-def _guarded(service: Service, key: str | None, n_outputs: int):
+def _guarded(service: Engine, key: str | None, n_outputs: int):
     """``None`` when the call may change articles; otherwise the refusal outputs."""
     if admin_allowed(service.config, key):
         return None
@@ -488,7 +500,7 @@ def _guarded(service: Service, key: str | None, n_outputs: int):
     return (render_status([message], error=True), *refresh_articles(service))[:n_outputs]
 
 
-def add_articles(service: Service, files, key: str | None = None, progress: Callable[..., Any] | None = None):
+def add_articles(service: Engine, files, key: str | None = None, progress: Callable[..., Any] | None = None):
     """Copy the uploads into the corpus and rebuild; (status, table, choices, trash, cleared files)."""
     paths = upload_paths(files)
     try:
@@ -507,12 +519,12 @@ def add_articles(service: Service, files, key: str | None = None, progress: Call
         discard_uploads(paths)
 
 
-def rebuild(service: Service, key: str | None = None, progress: Callable[..., Any] | None = None):
+def rebuild(service: Engine, key: str | None = None, progress: Callable[..., Any] | None = None):
     refused = _guarded(service, key, 4)
     if refused:
         return refused
     try:
-        report = service.build(progress_reporter(progress))
+        report = service.rebuild(progress_reporter(progress))
     except SouseiError as err:
         return (error_status(err), *refresh_articles(service))
     return (render_status(report_lines(report)), *refresh_articles(service))
@@ -534,7 +546,7 @@ def cancel_remove():
 
 
 def remove_article(
-    service: Service, doc_id: str | None, key: str | None = None, progress: Callable[..., Any] | None = None
+    service: Engine, doc_id: str | None, key: str | None = None, progress: Callable[..., Any] | None = None
 ):
     """Moves the article to the trash and rebuilds; (status, table, choices, trash, confirm row)."""
     import gradio as gr
@@ -554,7 +566,7 @@ def remove_article(
 
 
 def restore_article(
-    service: Service, doc_id: str | None, key: str | None = None, progress: Callable[..., Any] | None = None
+    service: Engine, doc_id: str | None, key: str | None = None, progress: Callable[..., Any] | None = None
 ):
     refused = _guarded(service, key, 4)
     if refused:
@@ -568,7 +580,7 @@ def restore_article(
     return (render_status([f"已還原：{doc_id}", *report_lines(report)]), *refresh_articles(service))
 
 
-def article_meta(service: Service, doc_id: str | None):
+def article_meta(service: Engine, doc_id: str | None):
     """Title, author and date of the chosen article, for editing."""
     if not doc_id:
         return "", "", ""
@@ -580,7 +592,7 @@ def article_meta(service: Service, doc_id: str | None):
 
 
 def save_meta(
-    service: Service,
+    service: Engine,
     doc_id: str | None,
     title: str,
     author: str,
@@ -603,7 +615,7 @@ def save_meta(
 # --------------------------------------------------------------------------- wiring
 
 
-def _bind(fn: Callable[..., Any], service: Service) -> Callable[..., Any]:
+def _bind(fn: Callable[..., Any], service: Engine) -> Callable[..., Any]:
     """``fn`` with ``service`` as first argument, as a plain function (Gradio inspects handlers)."""
 
     def handler(*args):
@@ -613,7 +625,7 @@ def _bind(fn: Callable[..., Any], service: Service) -> Callable[..., Any]:
     return handler
 
 
-def _with_progress(fn: Callable[..., Any], service: Service) -> Callable[..., Any]:
+def _with_progress(fn: Callable[..., Any], service: Engine) -> Callable[..., Any]:
     """A Gradio handler with a ``gr.Progress`` default argument (how Gradio shows a progress bar)."""
     import gradio as gr
 
@@ -624,7 +636,7 @@ def _with_progress(fn: Callable[..., Any], service: Service) -> Callable[..., An
     return handler
 
 
-def _event_handlers(service: Service) -> dict[str, Callable[..., Any]]:
+def _event_handlers(service: Engine) -> dict[str, Callable[..., Any]]:
     """Chat handlers taking Gradio event data (the ``evt`` annotation tells Gradio to pass it)."""
     import gradio as gr
 
@@ -643,7 +655,7 @@ def _event_handlers(service: Service) -> dict[str, Callable[..., Any]]:
     return {"example": on_example, "vote": on_vote, "citation": on_viewer_click}
 
 
-def _chat_tab(service: Service):
+def _chat_tab(service: Engine):
     import gradio as gr
 
     stored = gr.BrowserState([], storage_key=HISTORY_KEY)
@@ -699,7 +711,7 @@ def _chat_tab(service: Service):
     return chat, stored
 
 
-def _admin_key_box(service: Service):
+def _admin_key_box(service: Engine):
     import gradio as gr
 
     local = service.config.host in LOCAL_HOSTS
@@ -712,7 +724,7 @@ def _admin_key_box(service: Service):
     )
 
 
-def _articles_tab(service: Service, app: gr.Blocks) -> None:
+def _articles_tab(service: Engine, app: gr.Blocks) -> None:
     import gradio as gr
 
     from ingest.load import SUPPORTED_EXTENSIONS
@@ -770,7 +782,7 @@ def _articles_tab(service: Service, app: gr.Blocks) -> None:
     app.load(_bind(refresh_articles, service), None, listing, api_visibility="private")
 
 
-def make_app(service: Service) -> gr.Blocks:
+def make_app(service: Engine) -> gr.Blocks:
     """The Blocks app; wires handlers to ``service`` (nothing is loaded until a request comes)."""
     import gradio as gr
 
@@ -900,8 +912,8 @@ def launch_options(config) -> dict:
     }
 
 
-def warm_up(service: Service) -> None:
-    """Loads the model and opens the index and answers one example question (``Service.warm_up``),
+def warm_up(service: Engine) -> None:
+    """Loads the model and opens the index and answers one example question (``Engine.warm_up``),
     so the first users do not wait for it. Runs in a background thread started by :func:`serve`."""
     try:
         service.warm_up(EXAMPLE_QUESTIONS[0])
@@ -909,13 +921,13 @@ def warm_up(service: Service) -> None:
         log.warning("warm-up skipped: %s", err)
 
 
-def start_warm_up(service: Service) -> threading.Thread:
+def start_warm_up(service: Engine) -> threading.Thread:
     thread = threading.Thread(target=warm_up, args=(service,), name="sousei-warm-up", daemon=True)
     thread.start()
     return thread
 
 
-def serve(service: Service, *, block: bool = True, warm: bool = True) -> gr.Blocks:
+def serve(service: Engine, *, block: bool = True, warm: bool = True) -> gr.Blocks:
     """Start the web server on ``service.config.host:port`` (127.0.0.1 unless asked otherwise).
 
     The model is loaded in the background meanwhile (``warm``). With ``block=False`` the

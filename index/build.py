@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from index.bm25 import BM25Params, KeywordIndex
-from index.dense import EXACT_MAX_VECTORS, DenseIndex
+from index.bm25 import KeywordIndex
+from index.dense import DenseIndex
+from index.settings import IndexSettings
 from index.store import (
     VECTORS_FILE,
     ArticleEntry,
@@ -42,9 +43,11 @@ from index.store import (
     text_key,
     write_store,
 )
+from ingest.dictionary import SOURCE as DICTIONARY_SOURCE
+from ingest.dictionary import dictionary_entries
 from ingest.errors import SouseiError
 from ingest.fileio import TEMP_GLOB
-from ingest.passages import DEFAULT_MAX_CHARS
+from ingest.glossary import GlossaryEntry, glossary_of
 from ingest.records import Article, IngestResult, Passage
 
 if TYPE_CHECKING:
@@ -74,6 +77,8 @@ class BuildReport:
     index_dir: str = ""
     sentences: int = 0  # sentence vectors stored (every sentence of every passage)
     sentences_embedded: int = 0  # distinct sentence texts computed by this build (not in the cache, not a passage)
+    glossary: int = 0  # bilingual pairs found in the articles (ingest.glossary)
+    dictionary: int = 0  # CC-CEDICT glosses of the corpus's words (ingest.dictionary)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -107,21 +112,18 @@ def build_index(
     corpus_dir: Path,
     index_dir: Path,
     encoder: Encoder,
+    settings: IndexSettings | None = None,
     *,
-    max_chars: int = DEFAULT_MAX_CHARS,
     progress: Progress | None = None,
+    load_limits: LoadLimits | None = None,
     ingest: IngestFn | None = None,
     segmenter: dict[str, Any] | None = None,
-    lock_timeout: float = 600.0,
-    batch_size: int = 32,
-    exact_max: int = EXACT_MAX_VECTORS,
-    bm25: BM25Params = BM25Params(),
-    load_limits: LoadLimits | None = None,
 ) -> BuildReport:
     """Build ``index_dir`` from ``corpus_dir`` (see the module docstring); returns what it did.
 
-    ``progress(done, total, message)`` is called per stage and per embedded batch.
-    ``ingest`` and ``segmenter`` default to ``ingest.pipeline.ingest_corpus`` and
+    ``settings`` (recorded in the manifest) say how; ``progress(done, total, message)`` is called
+    per stage and per embedded batch; ``load_limits`` bound reading each file. ``ingest`` and
+    ``segmenter`` (tests give fakes) default to ``ingest.pipeline.ingest_corpus`` and
     ``ingest.segment.segmenter_fingerprint()``. A disk that is full, read-only or not writable
     is one ``SouseiError`` naming the directory; the previous index is untouched and no
     temporary file is left behind.
@@ -132,15 +134,11 @@ def build_index(
             Path(corpus_dir),
             paths,
             encoder,
-            max_chars=max_chars,
+            settings or IndexSettings(),
             progress=progress,
+            load_limits=load_limits,
             ingest=ingest,
             segmenter=segmenter,
-            lock_timeout=lock_timeout,
-            batch_size=batch_size,
-            exact_max=exact_max,
-            bm25=bm25,
-            load_limits=load_limits,
         )
     except OSError as exc:
         if exc.errno not in _DISK_ERRORS:
@@ -157,44 +155,43 @@ def _build(
     corpus_dir: Path,
     paths: IndexPaths,
     encoder: Encoder,
+    settings: IndexSettings | None = None,
     *,
-    max_chars: int,
-    progress: Progress | None,
-    ingest: IngestFn | None,
-    segmenter: dict[str, Any] | None,
-    lock_timeout: float,
-    batch_size: int,
-    exact_max: int,
-    bm25: BM25Params,
-    load_limits: LoadLimits | None,
+    progress: Progress | None = None,
+    load_limits: LoadLimits | None = None,
+    ingest: IngestFn | None = None,
+    segmenter: dict[str, Any] | None = None,
 ) -> BuildReport:
+    settings = settings or IndexSettings()
     start = time.perf_counter()
     stage = _Stage(progress)
-    with _build_lock(paths, lock_timeout, stage):
+    with _build_lock(paths, settings.lock_timeout, stage):
         _remove_stale_temps(paths)
         recover(paths.live)
         previous, notes = _previous_manifest(paths)
         stage(0, 1, "reading corpus")
-        result = _run_ingest(ingest, corpus_dir, max_chars, paths, load_limits)
+        result = _run_ingest(ingest, corpus_dir, settings.max_chars, paths, load_limits)
         passages, dropped = unique_passages(result.passages)
         spans = passage_sentence_spans(passages)
-        embedded, sentence_embedded = embed_passages(passages, spans, encoder, paths.cache, stage, batch_size)
+        embedded, sentence_embedded = embed_passages(passages, spans, encoder, paths.cache, stage, settings.batch_size)
         sentences = SentenceTable.from_lists(spans, sentence_embedded.vectors)
         stage(0, 1, "indexing")
-        dense = dense_index(paths, previous, passages, embedded.vectors, exact_max)
-        keyword = KeywordIndex.build([p.tokens for p in passages], bm25)
+        dense = dense_index(paths, previous, passages, embedded.vectors, settings)
+        keyword = KeywordIndex.build([p.tokens for p in passages], settings.bm25)
+        glossary = build_glossary(result.articles, passages)
         manifest = make_manifest(
             result.articles,
             passages,
             encoder,
             segmenter or _default_segmenter(),
-            max_chars,
+            settings,
             dense.kind,
-            bm25,
             result.duplicates,
         )
         stage(0, 1, "saving")
-        _write_and_swap(paths, manifest, passages, list(result.articles), embedded.vectors, dense, keyword, sentences)
+        _write_and_swap(
+            paths, manifest, passages, list(result.articles), embedded.vectors, dense, keyword, sentences, glossary
+        )
     removed = _removed_articles(previous, result.articles)
     stage(1, 1, "done")
     return BuildReport(
@@ -212,6 +209,8 @@ def _build(
         index_dir=str(paths.live),
         sentences=sentences.size,
         sentences_embedded=sentence_embedded.computed,
+        glossary=sum(1 for entry in glossary if entry.doc_id != DICTIONARY_SOURCE),
+        dictionary=sum(1 for entry in glossary if entry.doc_id == DICTIONARY_SOURCE),
     )
 
 
@@ -284,6 +283,14 @@ def _default_segmenter() -> dict[str, Any]:
     return segmenter_fingerprint()
 
 
+def build_glossary(articles: Sequence[Article], passages: Sequence[Passage]) -> list[GlossaryEntry]:
+    """What English words in a question stand for on the keyword side: the articles' own bilingual
+    pairs (``ingest.glossary``, re-read each build: ms), then CC-CEDICT glosses of the corpus's
+    words (``ingest.dictionary``)."""
+    own = glossary_of((a.doc_id, a.text) for a in articles)
+    return own + dictionary_entries(token for p in passages for token in p.tokens)
+
+
 def unique_passages(passages: Sequence[Passage]) -> tuple[list[Passage], list[str]]:
     """Drop passages whose id repeats (same article, same text); say how many were dropped."""
     seen: dict[str, Passage] = {}
@@ -295,8 +302,9 @@ def unique_passages(passages: Sequence[Passage]) -> tuple[list[Passage], list[st
 
 
 def embedding_text(passage: Passage) -> str:
-    """The exact string given to the encoder for a passage (and hashed as its cache key):
-    its heading path and its own text."""
+    """The exact string given to the encoder for a passage (and hashed as its cache key): its own
+    text. The heading path is searched on the keyword side only (``Passage.search_text``): with
+    headings in the embedded text, hit@1 on the train questions was lower (docs/decision.md)."""
     return passage.text
 
 
@@ -374,17 +382,22 @@ def _embed_texts(
 
 
 def dense_index(
-    paths: IndexPaths, previous: Manifest | None, passages: Sequence[Passage], vectors: np.ndarray, exact_max: int
+    paths: IndexPaths,
+    previous: Manifest | None,
+    passages: Sequence[Passage],
+    vectors: np.ndarray,
+    settings: IndexSettings,
 ) -> DenseIndex:
     """The FAISS index for ``vectors``: the previous HNSW graph updated in place of a rebuild
     when there is one (unchanged passages keep their nodes; see ``DenseIndex.update``)."""
+    exact_max, hnsw = settings.exact_max, settings.hnsw
     if previous is None or previous.dense_kind != "hnsw" or len(vectors) <= exact_max:
-        return DenseIndex.build(vectors, exact_max=exact_max)
+        return DenseIndex.build(vectors, exact_max=exact_max, hnsw=hnsw)
     try:
         old = DenseIndex.load(paths.live)
         old_vectors = np.load(paths.live / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError, RuntimeError):  # unreadable: the load check will say so; rebuild
-        return DenseIndex.build(vectors, exact_max=exact_max)
+        return DenseIndex.build(vectors, exact_max=exact_max, hnsw=hnsw)
     old_row = {pid: row for row, pid in enumerate(previous.passage_ids)}
     reuse = np.array([old_row.get(p.id, -1) for p in passages], dtype=np.int64)
     known = np.flatnonzero(reuse >= 0)
@@ -393,7 +406,7 @@ def dense_index(
         reuse[known[~same]] = -1  # same id, new vector (e.g. another embed text)
     else:
         reuse[:] = -1
-    return DenseIndex.update(old, reuse, vectors, exact_max=exact_max)
+    return DenseIndex.update(old, reuse, vectors, exact_max=exact_max, hnsw=hnsw)
 
 
 def _encode_checked(encoder: Encoder, texts: list[str]) -> np.ndarray:
@@ -411,9 +424,8 @@ def make_manifest(
     passages: Sequence[Passage],
     encoder: Encoder,
     segmenter: dict[str, Any],
-    max_chars: int,
+    settings: IndexSettings,
     dense_kind: str,
-    bm25: BM25Params,
     duplicates: Sequence[tuple[str, str]],
 ) -> Manifest:
     counts: dict[str, int] = {}
@@ -425,11 +437,10 @@ def make_manifest(
         model_dim=int(encoder.dim),
         model_fingerprint=encoder.fingerprint,
         segmenter=dict(segmenter),
-        max_chars=max_chars,
+        settings=settings,
         articles=entries,
         passage_ids=tuple(p.id for p in passages),
         dense_kind=dense_kind,
-        bm25=asdict(bm25),
         duplicates=tuple((a, b) for a, b in duplicates),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         build_id=uuid.uuid4().hex,
@@ -445,10 +456,11 @@ def _write_and_swap(
     dense: DenseIndex,
     keyword: KeywordIndex,
     sentences: SentenceTable,
+    glossary: Sequence[GlossaryEntry] = (),
 ) -> None:
     temp = paths.new_temp_dir()
     try:
-        write_store(temp, manifest, passages, articles, vectors, dense, keyword, sentences)
+        write_store(temp, manifest, passages, articles, vectors, dense, keyword, sentences, glossary)
         swap_in(temp, paths.live)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)

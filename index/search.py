@@ -18,9 +18,12 @@ from index.records import Hit, SentenceVectors
 from index.stats import CorpusStats
 from index.store import MANIFEST_FILE, Manifest, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
+from ingest.glossary import GlossaryEntry
 from ingest.records import Article, Passage
 
 Tokenizer = Callable[[str], Sequence[str]]
+Expander = Callable[[str], Sequence[str]]  # question -> extra texts for the keyword side only
+EXPANSION_WEIGHT = 1.0
 MODES = ("hybrid", "dense", "bm25")
 SEARCH_MAX_CHARS = 2000
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
@@ -65,6 +68,7 @@ class Searcher:
         encoder: Encoder,
         tokenizer: Tokenizer,
         fusion: FusionParams = DEFAULT_FUSION,
+        expand: Expander | None = None,
     ) -> None:
         self.index_dir = Path(index_dir)
         self._stored = stored
@@ -77,6 +81,7 @@ class Searcher:
         self._rows = {p.id: row for row, p in enumerate(stored.passages)}
         # the squashed text of a passage (exact-term boost), kept for the passages seen recently
         self._squashed = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: squash(stored.passages[row].text))
+        self._expand = expand if expand is not None else _glossary_expander(stored)
 
     @classmethod
     def open(
@@ -126,8 +131,18 @@ class Searcher:
         return self._stats
 
     @property
+    def glossary(self) -> tuple[GlossaryEntry, ...]:
+        """The articles' own bilingual pairs stored with the index (ingest.glossary)."""
+        return self._stored.glossary
+
+    @property
     def passages(self) -> list[Passage]:
         return self._stored.passages
+
+    def passage(self, passage_id: str) -> Passage | None:
+        """The passage with this id, or None when the index has none."""
+        row = self._rows.get(passage_id)
+        return None if row is None else self._stored.passages[row]
 
     def sentence_vectors(self, passage_id: str) -> SentenceVectors:
         """The stored vectors of a passage's sentences (embedded at build time, never at question
@@ -190,10 +205,30 @@ class Searcher:
         bm25_ids = np.zeros(0, np.int64)
         if mode != "dense":
             start = time.perf_counter()
-            all_bm25 = self._stored.keyword.scores(list(self._tokenize(text)))
+            all_bm25 = self.keyword_scores(text)
             bm25_ids = _top_positive_ids(all_bm25, pool)
             self.timings["bm25_ms"] = _ms(start)
         return self._align(dense_ids, bm25_ids, query_vector, all_bm25)
+
+    def expansion_tokens(self, text: str) -> list[list[str]]:
+        """The tokens of each text the expansion hook (by default the index's glossary) adds for
+        ``text``, without the question's own tokens; empty groups dropped."""
+        if self._expand is None:
+            return []
+        own = set(self._tokenize(text))
+        groups = [[t for t in dict.fromkeys(self._tokenize(extra)) if t not in own] for extra in self._expand(text)]
+        return [group for group in groups if group]
+
+    def keyword_scores(self, text: str) -> np.ndarray:
+        """BM25 of every passage for ``text``, plus, for each expansion, the BM25 of its tokens in
+        the passages that hold all of them (a name is matched whole, not word by word), scaled so
+        that one expanded term weighs about one question word (``EXPANSION_WEIGHT`` / token count)."""
+        keyword = self._stored.keyword
+        scores = keyword.scores(list(self._tokenize(text)))
+        for group in self.expansion_tokens(text):
+            has_all = np.logical_and.reduce([keyword.scores([token]) > 0 for token in group])
+            scores = scores + np.where(has_all, keyword.scores(group) * (EXPANSION_WEIGHT / len(group)), 0.0)
+        return np.asarray(scores, dtype=np.float32)
 
     def _align(
         self, dense_ids: np.ndarray, bm25_ids: np.ndarray, query_vector: np.ndarray | None, all_bm25: np.ndarray
@@ -255,6 +290,15 @@ class Searcher:
             bm25_score=None if mode == "dense" or cand.bm25[i] <= 0 else float(cand.bm25[i]),
             bm25_rank=bm25_rank or None,
         )
+
+
+def _glossary_expander(stored: StoredIndex) -> Expander | None:
+    """English / Latin names in a question → the articles' own terms for them (ingest.glossary)."""
+    if not stored.glossary:
+        return None
+    from ingest.glossary import GlossaryMatcher
+
+    return GlossaryMatcher(stored.glossary).expansions
 
 
 def _ms(start: float) -> float:

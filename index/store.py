@@ -11,6 +11,7 @@ Layout of ``index_dir``::
     sentence_offsets.npy   int64 (passages + 1): passage row i owns sentence rows offsets[i]:offsets[i+1]
     dense.faiss       FAISS index over vectors.npy
     bm25/             bm25s files + meta.json
+    glossary.jsonl    the articles' own bilingual pairs (ingest.glossary), one per line; optional
 
 Beside it (same parent, named after it): ``.NAME.old`` (the previous index during a
 swap), ``.NAME.tmp-*`` (a build in progress), ``.NAME.build.lock`` / ``.NAME.swap.lock``
@@ -25,7 +26,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,14 +37,16 @@ from index.bm25 import BM25_DIR, KeywordIndex
 from index.dense import DENSE_FILE, DenseIndex
 from index.mapped import Rows, load_rows
 from index.records import SentenceVectors
+from index.settings import IndexSettings
 from ingest.errors import SouseiError
 from ingest.fileio import atomic_write, sha256_hex
+from ingest.glossary import GLOSSARY_FILE, GlossaryEntry, glossary_lines, parse_glossary
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
 
 if TYPE_CHECKING:
     from filelock import FileLock
 
-SCHEMA_VERSION = 2  # 2: sentence vectors
+INDEX_SCHEMA = 3  # 2: sentence vectors; 3: the build's IndexSettings in the manifest
 MANIFEST_FILE = "manifest.json"
 PASSAGES_FILE = "passages.jsonl"
 ARTICLES_FILE = "articles.jsonl"
@@ -133,17 +136,16 @@ class Manifest:
     model_dim: int
     model_fingerprint: str
     segmenter: dict[str, Any]
-    max_chars: int
+    settings: IndexSettings
     articles: tuple[ArticleEntry, ...]
     passage_ids: tuple[str, ...]
     dense_kind: str
-    bm25: dict[str, Any]
     duplicates: tuple[tuple[str, str], ...] = ()
     created: str = ""
     build_id: str = ""
     files: dict[str, Any] = field(default_factory=dict)  # relative path -> size in bytes
     sentences: int = 0  # rows of sentence_vectors.npy
-    schema: int = SCHEMA_VERSION
+    schema: int = INDEX_SCHEMA
 
     @property
     def documents(self) -> int:
@@ -161,6 +163,7 @@ class Manifest:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["settings"] = IndexSettings.from_dict(data["settings"])
         values["articles"] = tuple(ArticleEntry(**a) for a in data["articles"])
         values["passage_ids"] = tuple(data["passage_ids"])
         values["duplicates"] = tuple(tuple(pair) for pair in data.get("duplicates", ()))
@@ -179,9 +182,9 @@ def read_manifest(index_dir: Path) -> Manifest:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"The index manifest {path} is unreadable ({exc}). {REBUILD}") from exc
     schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != SCHEMA_VERSION:
+    if schema != INDEX_SCHEMA:
         raise IndexMismatchError(
-            f"The index at {index_dir} has schema version {schema!r}, this sousei reads {SCHEMA_VERSION}. {REBUILD}"
+            f"The index at {index_dir} has schema version {schema!r}, this sousei reads {INDEX_SCHEMA}. {REBUILD}"
         )
     try:
         return Manifest.from_dict(data)
@@ -310,6 +313,7 @@ class StoredIndex:
     dense: DenseIndex
     keyword: KeywordIndex
     sentences: SentenceTable
+    glossary: tuple[GlossaryEntry, ...] = ()
 
 
 def write_store(
@@ -321,9 +325,11 @@ def write_store(
     dense: DenseIndex,
     keyword: KeywordIndex,
     sentences: SentenceTable,
+    glossary: Sequence[GlossaryEntry] = (),
 ) -> Manifest:
     """Write every file into ``directory`` (a fresh temp dir), the manifest last, all fsynced."""
     directory = Path(directory)
+    (directory / GLOSSARY_FILE).write_text(glossary_lines(glossary), encoding="utf-8")
     _write_jsonl(directory / PASSAGES_FILE, (passage_to_dict(p) for p in passages))
     _write_jsonl(directory / ARTICLES_FILE, (article_to_dict(a) for a in articles))
     np.save(directory / VECTORS_FILE, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
@@ -383,11 +389,20 @@ def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
         dense = DenseIndex.load(index_dir)
         current = BM25_DIR
         keyword = KeywordIndex.load(index_dir)
+        current = GLOSSARY_FILE
+        glossary = _load_glossary(index_dir, manifest)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(
             f"The index at {index_dir} is damaged: {current} is unreadable ({exc}). {REBUILD}"
         ) from exc
-    return StoredIndex(manifest, passages, articles, vectors, dense, keyword, sentences)
+    return StoredIndex(manifest, passages, articles, vectors, dense, keyword, sentences, glossary)
+
+
+def _load_glossary(index_dir: Path, manifest: Manifest) -> tuple[GlossaryEntry, ...]:
+    """The glossary, or none for an index written before there was one (not in its manifest)."""
+    if GLOSSARY_FILE not in manifest.files:
+        return ()
+    return tuple(parse_glossary((index_dir / GLOSSARY_FILE).read_text(encoding="utf-8")))
 
 
 def _check_counts(index_dir: Path, stored: StoredIndex) -> None:

@@ -70,7 +70,7 @@ def cut_passages(article: Article, max_chars: int, limits: LoadLimits) -> list[P
         raise load.over_limit(
             article.meta.source or article.doc_id, f"makes {len(untokenized):,} passages", "passages", limits.passages
         )
-    return [Passage(**{**p.__dict__, "tokens": tuple(tokenize(p.text))}) for p in untokenized]
+    return [Passage(**{**p.__dict__, "tokens": tuple(tokenize(p.search_text))}) for p in untokenized]
 
 
 def ingest_path(

@@ -68,7 +68,8 @@ class Passage:
 
     @property
     def search_text(self) -> str:
-        """What is embedded and keyword-indexed: the heading path, then the passage's own text."""
+        """What is keyword-indexed (its tokens): the heading path, then the passage's own text.
+        The dense side embeds ``text`` alone (``index.build.embedding_text``)."""
         return f"{self.context}\n{self.text}" if self.context else self.text
 
 

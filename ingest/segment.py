@@ -42,7 +42,7 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def jieba_tokenizer():
     """A private jieba tokenizer with the folded user dictionary (built once, on first use)."""
     import logging
 
@@ -66,7 +66,7 @@ def tokenize(text: str) -> list[str]:
     """Search tokens of ``text``: folded, jieba search-mode words, no punctuation or stopwords."""
     stop = stopwords()
     tokens = []
-    for word in _jieba().cut_for_search(fold(text)):
+    for word in jieba_tokenizer().cut_for_search(fold(text)):
         word = word.strip()
         if word and not _PUNCT_OR_SPACE.match(word) and word not in stop and not _KANA_PARTICLE.match(word):
             tokens.append(word)

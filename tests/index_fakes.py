@@ -132,12 +132,13 @@ def build_in_subprocess_main(corpus: str, index_dir: str, delay: str) -> None:
     from pathlib import Path
 
     from index.build import build_index
+    from index.settings import IndexSettings
 
     report = build_index(
         Path(corpus),
         Path(index_dir),
         SlowFakeEncoder(float(delay)),
-        batch_size=1,
+        IndexSettings(batch_size=1),
         progress=lambda done, total, message: print(message, done, total, flush=True),
         **build_kwargs(),
     )

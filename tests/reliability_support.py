@@ -150,10 +150,10 @@ class Setup:
             **overrides,
         )
 
-    def service(self, **overrides):
-        from chat.service import Service
+    def engine(self, **overrides):
+        from chat.engine import Engine
 
-        return Service(self.config(**overrides), say=lambda _message: None)
+        return Engine(self.config(**overrides), say=lambda _message: None)
 
 
 def make_setup(root: Path, model: Path, corpus_from: Path = SEED_CORPUS) -> Setup:
@@ -417,7 +417,7 @@ def fork_runner_main() -> None:
     import torch  # noqa: F401
 
     import chat.cli
-    import chat.service  # noqa: F401
+    import chat.engine  # noqa: F401
     import index.build  # noqa: F401
     import index.model.factory  # noqa: F401
     import index.search  # noqa: F401

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from chat.abstain import NOT_FOUND_LINE
 from chat.answer import (
-    MAX_QUERY_CHARS,
+    MAX_QUESTION_CHARS,
     MESSAGE_EMPTY,
     MESSAGE_NO_ARTICLES,
     MESSAGE_NO_TEXT,
@@ -151,7 +151,7 @@ def test_very_long_question_is_truncated_for_search(searcher):
     spy = Spy(seed_articles())
     question = "3密是什麼？" + "地" * 10_000
     answer = answer_question(question, spy, decision=FAKE_DECISION)
-    assert len(calls[0]) == MAX_QUERY_CHARS
+    assert len(calls[0]) == MAX_QUESTION_CHARS
     assert answer.message.startswith(MESSAGE_TRUNCATED)  # said whether found or not
 
 

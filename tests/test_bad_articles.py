@@ -233,13 +233,13 @@ def test_dotdot_in_the_given_path_reads_that_file_and_writes_only_into_the_corpu
 
 
 def test_upload_through_the_ui_handler_refuses_oversize_and_names_it(world, tmp_path):
-    """The Gradio upload handler goes through the same limit (``Service.add``)."""
+    """The Gradio upload handler goes through the same limit (``Engine.add``)."""
     from chat import ui
 
-    service = world.service(max_upload_mb=1)
+    engine = world.engine(max_upload_mb=1)
     big = mf.write_bytes(tmp_path / "uploads", "big.txt", ("關係人口。" * 80_000).encode("utf-8"))
     assert big.stat().st_size > 1024 * 1024
     guard = Guard(world, tmp_path)
-    status, *_rest = ui.add_articles(service, [str(big)])
+    status, *_rest = ui.add_articles(engine, [str(big)])
     assert "big.txt" in status and "upload limit" in status and "sousei-status-error" in status
     guard.assert_nothing_changed()

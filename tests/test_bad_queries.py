@@ -1,5 +1,5 @@
 """Bad questions through the real CLI (in-process and, for real stdout encoding, a subprocess)
-and through ``Service.ask``: each gets an answer or a clear message, never a traceback, fast.
+and through ``Engine.ask``: each gets an answer or a clear message, never a traceback, fast.
 
 The index is the seed corpus embedded by a tiny random-weight sentence-transformers model
 (``tests.reliability_support.make_tiny_model``) loaded through ``--model PATH``.
@@ -20,7 +20,7 @@ from chat.config import PROJECT_ROOT
 from tests.reliability_support import TRACEBACK, built_setup, error_message, run_cli, tiny_model
 
 CLI_SECONDS = 30.0  # generous: one CLI call loads the model and the index, on a busy 2-core machine
-ASK_SECONDS = 5.0  # Service.ask with the model and index already loaded
+ASK_SECONDS = 5.0  # Engine.ask with the model and index already loaded
 
 # name -> (question, the message the answer must carry; None = any answer or message)
 BAD_QUERIES: dict[str, tuple[str, str | None]] = {
@@ -49,10 +49,10 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def service(built):
-    svc = built.service()
-    svc.ask("暖機")  # load model and index once, so timings below are per question
-    return svc
+def engine(built):
+    engine = built.engine()
+    engine.answer("暖機")  # load model and index once, so timings below are per question
+    return engine
 
 
 def check_json_answer(result, expected_message: str | None) -> dict:
@@ -110,10 +110,10 @@ def test_found_question_still_works(built):
 
 
 @pytest.mark.parametrize("name", sorted(BAD_QUERIES) + ["empty"])
-def test_bad_query_service_ask(service, name, record_property):
+def test_bad_query_service_ask(engine, name, record_property):
     question, expected = BAD_QUERIES.get(name, ("", MESSAGE_EMPTY))
     start = time.perf_counter()
-    answer = service.ask(question)
+    answer = engine.answer(question)
     seconds = time.perf_counter() - start
     record_property("seconds", round(seconds, 4))
     assert answer.found or answer.message
@@ -122,9 +122,9 @@ def test_bad_query_service_ask(service, name, record_property):
     assert seconds < ASK_SECONDS, seconds
 
 
-def test_bad_query_service_ask_non_string(service):
+def test_bad_query_service_ask_non_string(engine):
     """A caller handing something that is not a string (e.g. None from a cleared UI box)."""
-    answer = service.ask(None)
+    answer = engine.answer(None)
     assert answer.message == MESSAGE_EMPTY and not answer.found
 
 

@@ -16,6 +16,7 @@ import pytest
 from chat.config import PROJECT_ROOT
 from index.build import BuildReport, build_index
 from index.search import Searcher
+from index.settings import IndexSettings
 from index.store import IndexBusyError, file_lock, index_paths, load_store, read_manifest
 from tests.fakes import FakeEncoder
 from tests.index_fakes import ARTICLE_A, ARTICLE_B, ARTICLE_C, build_kwargs, many_paragraphs, open_kwargs, write_corpus
@@ -105,7 +106,7 @@ def test_progress_reports_stages_and_batches(tmp_path, fake_encoder):
         corpus,
         tmp_path / "index",
         fake_encoder,
-        batch_size=2,
+        settings=IndexSettings(batch_size=2),
         progress=lambda done, total, message: events.append((done, total, message)),
     )
     messages = [m for _, _, m in events]
@@ -133,9 +134,15 @@ def test_a_held_lock_makes_a_second_build_wait_then_fail(tmp_path, fake_encoder)
     messages = []
     with file_lock(index_paths(index_dir).build_lock, 1):
         with pytest.raises(IndexBusyError, match="Another build"):
-            _build(corpus, index_dir, fake_encoder, lock_timeout=0.3, progress=lambda d, t, m: messages.append(m))
+            _build(
+                corpus,
+                index_dir,
+                fake_encoder,
+                settings=IndexSettings(lock_timeout=0.3),
+                progress=lambda d, t, m: messages.append(m),
+            )
     assert messages == ["waiting for another build of this index to finish"]
-    assert _build(corpus, index_dir, fake_encoder, lock_timeout=0.3).passages == 3
+    assert _build(corpus, index_dir, fake_encoder, settings=IndexSettings(lock_timeout=0.3)).passages == 3
 
 
 # ---------------------------------------------------------------- subprocesses (kill, lock)
@@ -196,7 +203,7 @@ def test_lock_of_a_killed_build_does_not_block(tmp_path, fake_encoder):
     assert index_paths(index_dir).build_lock.exists()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    report = _build(corpus, index_dir, fake_encoder, lock_timeout=2)
+    report = _build(corpus, index_dir, fake_encoder, settings=IndexSettings(lock_timeout=2))
     assert report.documents == 2
 
 
@@ -260,19 +267,19 @@ def test_adding_and_removing_articles_updates_the_hnsw_graph_instead_of_rebuildi
 
     corpus = write_corpus(tmp_path / "corpus", a=many_paragraphs(40, "甲"), b=many_paragraphs(40, "乙"))
     index_dir = tmp_path / "index"
-    assert _build(corpus, index_dir, fake_encoder, exact_max=10).dense_kind == "hnsw"
+    assert _build(corpus, index_dir, fake_encoder, settings=IndexSettings(exact_max=10)).dense_kind == "hnsw"
     write_corpus(corpus, c=many_paragraphs(5, "丙"))
-    _build(corpus, index_dir, fake_encoder, exact_max=10)
+    _build(corpus, index_dir, fake_encoder, settings=IndexSettings(exact_max=10))
     stored = load_store(index_dir)
     assert (stored.dense.size, stored.dense.total) == (85, 85)
     assert stored.dense.slots[:80].tolist() == list(range(80))  # the first 80 nodes kept their place
     (corpus / "c.txt").unlink()  # 5 of 85 removed: tombstones
-    _build(corpus, index_dir, fake_encoder, exact_max=10)
+    _build(corpus, index_dir, fake_encoder, settings=IndexSettings(exact_max=10))
     stored = load_store(index_dir)
     assert (stored.dense.size, stored.dense.total) == (80, 85)
     searcher = Searcher.open(index_dir, fake_encoder, **open_kwargs())
     hits = searcher.search("第3段丙：地方創生政策第3項措施與預算。", top_k=80, mode="dense")
     assert len(hits) == 80 and all(h.passage.doc_id in ("a", "b") for h in hits)
     (corpus / "b.txt").unlink()  # half removed: rebuilt
-    _build(corpus, index_dir, fake_encoder, exact_max=10)
+    _build(corpus, index_dir, fake_encoder, settings=IndexSettings(exact_max=10))
     assert (load_store(index_dir).dense.size, load_store(index_dir).dense.total) == (40, 40)

@@ -97,10 +97,10 @@ def server(tmp_path_factory):
 
     setup = make_setup(tmp_path_factory.mktemp("concurrency"), tiny_model(tmp_path_factory))
     assert run_cli(setup.argv("build", "--json")).code == 0
-    service = setup.service(port=free_port())
-    app = ui.serve(service, block=False)
-    base = f"http://127.0.0.1:{service.config.port}"
-    yield service, base
+    engine = setup.engine(port=free_port())
+    app = ui.serve(engine, block=False)
+    base = f"http://127.0.0.1:{engine.config.port}"
+    yield engine, base
     app.close()
 
 
@@ -165,7 +165,7 @@ def test_eight_clients_two_hundred_questions_each(server, record_property):
 def test_questions_are_answered_during_a_rebuild_old_then_new(server, record_property):
     from chat import ui
 
-    service, base = server
+    engine, base = server
     stop = threading.Event()
     replies: list[Reply] = []
     mix = [NEW_QUESTION, QUESTIONS[1]] * 10_000
@@ -176,9 +176,9 @@ def test_questions_are_answered_during_a_rebuild_old_then_new(server, record_pro
         thread.start()
     try:
         _wait_for(lambda: len(replies) >= 20, 120)
-        (service.config.corpus_dir / f"{NEW_DOC}.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        (engine.config.corpus_dir / f"{NEW_DOC}.txt").write_text(NEW_ARTICLE, encoding="utf-8")
         build_start = time.monotonic()
-        status, *_ = ui.rebuild(service)
+        status, *_ = ui.rebuild(engine)
         build_end = time.monotonic()
         assert "sousei-status-error" not in status, status
         after = len(replies)

@@ -1,5 +1,5 @@
 """Exposure: ``sousei serve`` binds 127.0.0.1 unless told otherwise; another address must be asked
-for explicitly and is logged as a warning; uploads are limited in size (service, UI handler and
+for explicitly and is logged as a warning; uploads are limited in size (engine, UI handler and
 the web server's own upload endpoint).
 
 No test binds anything but 127.0.0.1: the non-local cases replace ``Blocks.launch`` with a recorder.
@@ -143,16 +143,16 @@ def write_text_file(path, size: int):
 
 
 def test_service_refuses_a_file_over_the_limit_and_accepts_one_under(built, tmp_path):
-    service = built.service(max_upload_mb=1)
+    engine = built.engine(max_upload_mb=1)
     before = sorted(p.name for p in built.corpus.iterdir())
     over = write_text_file(tmp_path / "over.txt", MB + 10)
     with pytest.raises(SouseiError, match=r"over\.txt.*upload limit of 1\.0 MB"):
-        service.add([over])
+        engine.add([over])
     assert sorted(p.name for p in built.corpus.iterdir()) == before
     under = write_text_file(tmp_path / "under.txt", 20_000)
-    added, report = service.add([under])
+    added, report = engine.add([under])
     assert [a.name for a in added] == ["under.txt"] and report.documents == 3
-    service.remove("under")
+    engine.remove("under")
 
 
 def test_web_server_upload_endpoint_enforces_the_limit(built, tmp_path):
@@ -161,10 +161,10 @@ def test_web_server_upload_endpoint_enforces_the_limit(built, tmp_path):
 
     from chat import ui
 
-    service = built.service(max_upload_mb=1, port=free_port())
-    app = ui.serve(service, block=False)
+    engine = built.engine(max_upload_mb=1, port=free_port())
+    app = ui.serve(engine, block=False)
     try:
-        base = f"http://127.0.0.1:{service.config.port}"
+        base = f"http://127.0.0.1:{engine.config.port}"
         big = write_text_file(tmp_path / "big.txt", 2 * MB)
         small = write_text_file(tmp_path / "small.txt", 10_000)
         with httpx.Client(timeout=60) as client:

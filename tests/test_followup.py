@@ -8,9 +8,20 @@ import pytest
 
 from chat.cli import main
 from chat.config import Config
-from chat.followup import carried_terms, is_follow_up, resolve
-from chat.service import Service
+from chat.engine import Engine
+from chat.followup import (
+    NearPrevious,
+    Previous,
+    anchors_of,
+    carried_terms,
+    cited_ids,
+    is_follow_up,
+    nearness,
+    resolve,
+)
+from index.records import Hit
 from ingest.fileio import read_jsonl
+from ingest.records import Passage
 from tests.fakes import FakeEncoder
 
 PREVIOUS = "2020年地方創生臨時補助金的預算有多少？"
@@ -70,8 +81,8 @@ def setup(tmp_path):
     (corpus / "b.txt").write_text(ARTICLE, encoding="utf-8")
     (corpus / "c.txt").write_text("夕張市\n\n北海道夕張市的雪融發電計畫預計每年發電4200萬度。\n", encoding="utf-8")
     config = Config.load(corpus_dir=corpus, index_dir=tmp_path / "index")
-    service = Service.with_encoder(config, FakeEncoder(), say=lambda _m: None)
-    service.build()
+    service = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    service.rebuild()
     return service
 
 
@@ -83,8 +94,8 @@ def cli(service, *args):
 def fake_cli(monkeypatch, setup):
     """The CLI with the fake encoder (no model load)."""
     monkeypatch.setattr(
-        "chat.cli._service",
-        lambda args: Service.with_encoder(
+        "chat.cli._engine",
+        lambda args: Engine.with_encoder(
             Config.load(
                 corpus_dir=getattr(args, "corpus", None),
                 index_dir=getattr(args, "index", None),
@@ -98,7 +109,7 @@ def fake_cli(monkeypatch, setup):
 
 
 def test_service_ask_with_previous_searches_the_combined_text(setup):
-    answer = setup.ask("2021年的呢？", previous="地方創生臨時補助金的預算在2020年有多少？")
+    answer = setup.answer("2021年的呢？", previous="地方創生臨時補助金的預算在2020年有多少？")
     assert answer.question.startswith("地方創生臨時補助金") and answer.found
 
 
@@ -191,4 +202,102 @@ def test_dialogue_data_has_train_and_test_splits():
     rows = read_jsonl(PROJECT_ROOT / "tests" / "data" / "dialogues.jsonl")
     assert len(rows) >= 30 and all(len(r["turns"]) == 2 and r["turns"][1]["gold"] for r in rows)
     train = {r["id"] for r in rows if r["split"] == "train"}
-    assert train == {f"w3d-{i}" for i in range(1, 19)} and len(rows) - len(train) >= 18
+    assert {i for i in train if i.startswith("w3d-")} == {f"w3d-{i}" for i in range(1, 19)}
+    assert len(train) >= 60 and len(rows) - len(train) >= 60
+
+
+# --------------------------------------------------------------------------- the previous answer's passages
+
+
+def _passage(pid: str, doc: str, paragraph: int, context: str = "", text: str = "內容。") -> Passage:
+    return Passage(pid, doc, "標題", paragraph, None, 0, len(text), text, context=context)
+
+
+def test_nearness_prefers_the_same_passage_then_its_section_then_neighbours():
+    anchor = _passage("a", "d1", 10, "一 › 1.")
+    same_section = _passage("b", "d1", 20, "一 › 1.")
+    neighbour = _passage("c", "d1", 12, "二")
+    far = _passage("d", "d1", 30, "三")
+    other_doc = _passage("e", "d2", 10, "一 › 1.")
+    values = [nearness(p, anchor) for p in (anchor, same_section, neighbour, far, other_doc)]
+    assert values[0] == 1.0 and values[1] > values[2] > values[3] == 0.0 and values[4] == 0.0
+    assert nearness(_passage("f", "d1", 11, "一"), anchor) > 0.6  # a parent heading is the same section
+
+
+class _Fixed:
+    """A searcher that returns the same ranked hits whatever is asked, recording the query."""
+
+    @property
+    def fingerprint(self) -> str:
+        return "fixed"
+
+    def __init__(self, passages):
+        self.hits = [Hit(p, 1.0 - 0.1 * i, i + 1) for i, p in enumerate(passages)]
+        self.queries: list[str] = []
+
+    def search(self, query: str, top_k: int = 5) -> list[Hit]:
+        self.queries.append(query)
+        return self.hits[:top_k]
+
+    def query_vector(self, query):  # not used by NearPrevious.search
+        raise AssertionError("not expected")
+
+    def sentence_vectors(self, passage_id):
+        raise AssertionError("not expected")
+
+    def stats(self):
+        raise AssertionError("not expected")
+
+
+def test_near_previous_reranks_toward_the_anchor_and_searches_the_passage_text():
+    far, near_one, anchor = _passage("x", "d2", 1), _passage("y", "d1", 3), _passage("z", "d1", 2)
+    base = _Fixed([far, near_one])
+    near = NearPrevious(base, (anchor,), passage_query="搜尋的文字")
+    hits = near.search("問題本身", top_k=2)
+    assert [h.passage.id for h in hits] == ["y", "x"] and [h.rank for h in hits] == [1, 2]
+    assert hits[0].score > hits[1].score and base.queries == ["搜尋的文字"]
+    assert [h.passage.id for h in NearPrevious(base, ()).search("q", top_k=2)] == ["x", "y"]  # no anchors: as is
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["這個數據出自哪項調查？", "它用什麼方式呈現資料？", "Is there a web link for it?", "其中醫療那塊分成哪兩類？"],
+)
+def test_questions_that_point_back_are_follow_ups_even_with_their_own_terms(question):
+    assert is_follow_up(question)
+
+
+def test_previous_as_a_question_is_answered_again_for_its_passages(setup):
+    first = "地方創生臨時補助金的預算在2020年有多少？"
+    answer = setup.answer(first)
+    assert answer.found and Previous.of(first, answer).passage_ids == cited_ids(answer) != ()
+    by_question = setup.answer("2021年的呢？", previous=first)
+    assert by_question == setup.answer("2021年的呢？", previous=Previous.of(first, answer))
+    assert by_question.found and by_question.question.startswith("地方創生臨時補助金")
+
+
+def test_a_question_with_its_own_subject_ignores_the_previous_turn(setup):
+    full = "北海道夕張市的雪融發電計畫預計每年發電多少？"
+    previous = Previous("地方創生臨時補助金的預算在2020年有多少？", ("no-such-id",))
+    assert setup.answer(full, previous=previous) == setup.answer(full)
+
+
+def test_hostile_previous_turn_is_bounded_and_unknown_passages_are_skipped(setup):
+    answer = setup.answer("那呢？", previous=Previous("地方創生" * 100_000, tuple(f"bogus-{i}" for i in range(10_000))))
+    assert len(answer.question) < 700
+    assert anchors_of(setup.index().passages, ["bogus", "also-bogus"]) == ()
+
+
+def test_ui_passes_the_previous_question_and_its_cited_passages(setup):
+    from chat.render import render_chat_answer
+    from chat.ui import previous_turn
+
+    first = "地方創生臨時補助金的預算在2020年有多少？"
+    answer = setup.answer(first)
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": render_chat_answer(answer, first)},
+        {"role": "user", "content": "2021年的呢？"},
+    ]
+    assert previous_turn(history) == Previous(first, cited_ids(answer))
+    assert previous_turn([]) is None and previous_turn([{"role": "assistant", "content": "沒有標記"}]) is None

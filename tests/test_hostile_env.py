@@ -78,14 +78,14 @@ def test_service_questions_never_wait_for_its_own_rebuild(tmp_path, monkeypatch)
     from the last complete index, and the one after the rebuild sees the new article."""
     import ingest.pipeline
     from chat.config import Config
-    from chat.service import Service
+    from chat.engine import Engine
 
     corpus = tmp_path / "corpus"
     hf.write_article(corpus, "a.txt")
-    service = Service(
+    engine = Engine(
         Config.load(corpus_dir=corpus, index_dir=tmp_path / "index"), say=lambda _m: None, _encoder=FakeEncoder()
     )
-    service.build()
+    engine.rebuild()
     entered, release = threading.Event(), threading.Event()
     real = ingest.pipeline.ingest_corpus
 
@@ -96,19 +96,19 @@ def test_service_questions_never_wait_for_its_own_rebuild(tmp_path, monkeypatch)
 
     monkeypatch.setattr(ingest.pipeline, "ingest_corpus", slow_ingest)
     hf.write_article(corpus, "b.txt", "北海道夕張市的雪融發電計畫預計每年發電4200萬度。" * 3)
-    builder = threading.Thread(target=service.build)
+    builder = threading.Thread(target=engine.rebuild)
     builder.start()
     try:
         assert entered.wait(30)
-        service._checked = 0.0
+        engine._checked = 0.0
         start = time.monotonic()
-        during = service.ask("地方創生")
+        during = engine.answer("地方創生")
         assert time.monotonic() - start < 5
         assert {h.passage.doc_id for h in during.hits} == {"a"}
     finally:
         release.set()
         builder.join(60)
-    after = service.ask("雪融發電")
+    after = engine.answer("雪融發電")
     assert "b" in {h.passage.doc_id for h in after.hits}
 
 

@@ -22,6 +22,7 @@ import pytest
 
 from index.build import build_index
 from index.search import Searcher
+from index.settings import IndexSettings
 from index.store import index_paths
 from tests.reliability_support import (
     PROBE_QUESTIONS,
@@ -217,7 +218,8 @@ def test_kills_at_random_moments_leave_a_complete_index(states, runner, record_p
     assert kills >= MIN_KILLS, f"only {kills} kills in {MAX_ATTEMPTS} attempts (seed {seed})"
 
     states.write_corpus(current)
-    report = build_index(setup.corpus, setup.index, states.encoder, lock_timeout=5)  # stale lock: no wait
+    # a stale lock: no wait
+    report = build_index(setup.corpus, setup.index, states.encoder, IndexSettings(lock_timeout=5))
     assert report.documents == len(states.doc_ids[current])
     assert not index_paths(setup.index).temp_dirs() and not index_paths(setup.index).backup.exists()
     assert states.observe() == current
@@ -232,7 +234,7 @@ def test_lock_left_by_a_killed_build_does_not_block(states, runner):
     assert runner.wait(pid) == -9
     assert lock.exists()  # the lock file stays; the kernel released the lock
     start = time.monotonic()
-    report = build_index(setup.corpus, setup.index, states.encoder, lock_timeout=2)
+    report = build_index(setup.corpus, setup.index, states.encoder, IndexSettings(lock_timeout=2))
     assert time.monotonic() - start < 60
     assert report.documents in {len(ids) for ids in states.doc_ids.values()}
     result = run_cli(setup.argv("build", "--json"))  # and through the CLI

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from index.model.pieces import CHECK_TEXTS, FRONT_FILE, PIECES_FILE, PieceTokenizer, read_stamp, write_pieces
+from index.model.pieces import (
+    CHECK_TEXTS,
+    FRONT_FILE,
+    PIECES_FILE,
+    PieceTokenizer,
+    pieces_decided,
+    read_stamp,
+    write_pieces,
+)
 
 TRAIN = [
     "地方創生是日本政府為了因應人口減少與高齡化所推動的政策。",
@@ -76,6 +84,7 @@ def test_not_used_where_it_cannot_mirror(tmp_path: Path):
     wordlevel.mkdir()
     Tokenizer(models.WordLevel({"a": 0, "[UNK]": 1}, unk_token="[UNK]")).save(str(wordlevel / "tokenizer.json"))
     assert not write_pieces(wordlevel, 16, True) and not (wordlevel / PIECES_FILE).exists()
+    assert pieces_decided(wordlevel) and read_stamp(wordlevel) is None  # decided once: not tried at every load
     unigram = small_unigram(tmp_path / "tok")
     assert not write_pieces(unigram, 16, split_special_tokens=False)  # added tokens would be matched first
     assert read_stamp(unigram) is None
@@ -87,7 +96,7 @@ def test_a_changed_tokenizer_json_makes_the_pieces_stale(tmp_path: Path):
     config = json.loads((directory / "tokenizer.json").read_text(encoding="utf-8"))
     config["model"]["vocab"][10][1] -= 1.0
     (directory / "tokenizer.json").write_text(json.dumps(config), encoding="utf-8")
-    assert read_stamp(directory) is None
+    assert read_stamp(directory) is None and not pieces_decided(directory)
     (directory / FRONT_FILE).unlink()
     assert write_pieces(directory, 16, True) and read_stamp(directory) is not None
 

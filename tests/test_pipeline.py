@@ -80,3 +80,14 @@ def test_cli_ingest_json_prints_one_passage_per_line(seed_corpus, capsys):
 def test_cli_ingest_summary(seed_corpus, capsys):
     assert main(["ingest", "--corpus", str(seed_corpus)]) == 0
     assert "articles: 2" in capsys.readouterr().out
+
+
+def test_pipeline_tokens_carry_the_heading_path(seed_corpus):
+    """The keyword side searches a passage's heading path too (``Passage.search_text``), not only its text."""
+    from ingest.segment import tokenize
+
+    under = [p for p in ingest_corpus(seed_corpus).passages if p.context]
+    assert under, "the seed articles have passages under headings"
+    for passage in under:
+        assert set(tokenize(passage.context)) <= set(passage.tokens), passage.id
+    assert any(set(tokenize(p.context)) - set(tokenize(p.text)) for p in under)  # the heading adds terms

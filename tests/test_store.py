@@ -9,10 +9,13 @@ import shutil
 import numpy as np
 import pytest
 
+from index.bm25 import BM25Params
 from index.build import build_index
+from index.dense import HNSWParams
+from index.settings import IndexSettings
 from index.store import (
+    INDEX_SCHEMA,
     MANIFEST_FILE,
-    SCHEMA_VERSION,
     EmbeddingCache,
     IndexCorruptError,
     IndexMismatchError,
@@ -41,13 +44,22 @@ def built(tmp_path, fake_encoder):
 
 def test_manifest_describes_the_index(built, fake_encoder):
     data = json.loads((built / MANIFEST_FILE).read_text(encoding="utf-8"))
-    assert data["schema"] == SCHEMA_VERSION
+    assert data["schema"] == INDEX_SCHEMA
     assert (data["model_id"], data["model_dim"], data["model_fingerprint"]) == ("fake-encoder", 64, "fake-v1")
     assert data["segmenter"] == FAKE_SEGMENTER
     assert data["counts"] == {"documents": 2, "passages": 6}
     assert [a["doc_id"] for a in data["articles"]] == ["a", "b"]
     assert all(len(a["content_hash"]) == 64 for a in data["articles"])
     assert len(data["passage_ids"]) == 6 and data["created"] and data["build_id"]
+
+
+def test_manifest_records_the_build_settings(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B)
+    settings = IndexSettings(max_chars=120, exact_max=7, bm25=BM25Params(k1=1.5), hnsw=HNSWParams(m=8))
+    build_index(corpus, tmp_path / "index", fake_encoder, settings, **build_kwargs())
+    data = json.loads((tmp_path / "index" / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert data["settings"]["max_chars"] == 120 and data["settings"]["bm25"]["k1"] == 1.5
+    assert read_manifest(tmp_path / "index").settings == settings  # round trip, nested records included
     assert {"passages.jsonl", "articles.jsonl", "vectors.npy", "dense.faiss", "bm25/meta.json"} <= set(data["files"])
 
 
@@ -104,7 +116,7 @@ def test_same_size_garbage_is_caught_by_readers(built):
 def test_other_schema_is_a_mismatch(built):
     path = built / MANIFEST_FILE
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["schema"] = SCHEMA_VERSION + 1
+    data["schema"] = INDEX_SCHEMA + 1
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(IndexMismatchError, match="schema.*sousei build"):
         read_manifest(built)

@@ -16,7 +16,7 @@ import pytest
 
 from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
-from chat.service import Service
+from chat.engine import Engine
 from tests.fakes import FakeEncoder
 
 ARTICLE_A = """日本地方創生與數位轉型
@@ -48,7 +48,7 @@ NEW_ARTICLE = """夕張市雪融發電計畫
 """
 
 
-def _config_like(service: Service, **overrides) -> Config:
+def _config_like(service: Engine, **overrides) -> Config:
     """A config on ``service``'s corpus and index with other settings changed."""
     return Config.load(corpus_dir=service.config.corpus_dir, index_dir=service.config.index_dir, **overrides)
 
@@ -61,15 +61,15 @@ def ui():
 
 
 @pytest.fixture
-def service(tmp_path) -> Service:
+def service(tmp_path) -> Engine:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(ARTICLE_A, encoding="utf-8")
     (corpus / "b.txt").write_text(ARTICLE_B, encoding="utf-8")
     (corpus / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     config = Config.load(corpus_dir=corpus, index_dir=tmp_path / "index")
-    svc = Service.with_encoder(config, FakeEncoder(), say=lambda _m: None)
-    svc.build()
+    svc = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    svc.rebuild()
     return svc
 
 
@@ -159,7 +159,7 @@ def test_every_visible_label_is_chinese(ui, service):
 
 def test_make_app_does_not_touch_the_index(ui, tmp_path):
     config = Config.load(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "missing")
-    svc = Service.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    svc = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
     ui.make_app(svc)
     assert not svc.index_is_open and not (tmp_path / "missing").exists()
 
@@ -181,7 +181,7 @@ def test_ask_appends_question_and_answer_messages(ui, service):
 def test_answer_cites_in_order_and_shows_only_cited_passages(ui, service):
     from chat.render import render_chat_answer
 
-    answer = service.ask(Q_FOUND)
+    answer = service.answer(Q_FOUND)
     html = render_chat_answer(answer, answer.question)
     markers = [int(n) for n in re.findall(r'class="sousei-cite" href="[^"]+" title="[^"]*">\[(\d+)\]', html)]
     assert markers and markers == sorted(markers) and markers[0] == 1
@@ -196,7 +196,7 @@ def test_answer_cites_in_order_and_shows_only_cited_passages(ui, service):
 def test_copy_text_is_plain_quotes_with_references(ui, service):
     from chat.render import answer_plain_text
 
-    answer = service.ask(Q_FOUND)
+    answer = service.answer(Q_FOUND)
     text = answer_plain_text(answer)
     assert "<" not in text and "[1]" in text
     one_line = " ".join(part.strip() for part in answer.quotes[0].text.split("\n") if part.strip())
@@ -277,7 +277,7 @@ def test_bad_citation_links_say_so(ui, service):
 
 def test_missing_index_is_a_message_not_a_traceback(ui, tmp_path):
     config = Config.load(corpus_dir=tmp_path, index_dir=tmp_path / "none")
-    svc = Service.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    svc = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
     chat, _ = ask_once(ui, svc, "地方創生是什麼？")
     assert "sousei build" in answer_html(chat)
 
@@ -458,7 +458,7 @@ def test_busy_port_is_one_clear_line(ui):
 
 def test_serve_listens_on_127_0_0_1_only(ui, service):
     port = free_port()
-    svc = Service.with_encoder(_config_like(service, port=port), service.encoder(), say=lambda _m: None)
+    svc = Engine.with_encoder(_config_like(service, port=port), service.encoder(), say=lambda _m: None)
     app = ui.serve(svc, block=False)
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
@@ -480,7 +480,7 @@ def test_server_refuses_uploads_over_the_limit(ui, service):
 
     port = free_port()
     config = _config_like(service, port=port, max_upload_mb=1)
-    svc = Service.with_encoder(config, service.encoder(), say=lambda _m: None)
+    svc = Engine.with_encoder(config, service.encoder(), say=lambda _m: None)
     app = ui.serve(svc, block=False, warm=False)
     try:
         url = f"http://127.0.0.1:{port}/gradio_api/upload"
@@ -544,7 +544,7 @@ def test_admin_actions_need_the_key_beyond_loopback(ui, service, admin_key):
 
     port = free_port()
     config = _config_like(service, port=port, host="0.0.0.0", admin_key=admin_key or None)
-    svc = Service.with_encoder(config, service.encoder(), say=lambda _m: None)
+    svc = Engine.with_encoder(config, service.encoder(), say=lambda _m: None)
     app = ui.serve(svc, block=False, warm=False)
     corpus = service.config.corpus_dir
     try:
@@ -580,7 +580,7 @@ def test_oversized_request_bodies_are_refused_before_gradio(ui, service):
     import httpx
 
     port = free_port()
-    svc = Service.with_encoder(_config_like(service, port=port), service.encoder(), say=lambda _m: None)
+    svc = Engine.with_encoder(_config_like(service, port=port), service.encoder(), say=lambda _m: None)
     app = ui.serve(svc, block=False, warm=False)
     try:
         base = f"http://127.0.0.1:{port}/"

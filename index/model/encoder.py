@@ -18,7 +18,6 @@ import numpy as np
 
 from ingest.errors import SouseiError
 
-DEFAULT_MODEL = "multilingual-e5-small"
 BATCH_SIZE = 32
 FINGERPRINT_FILES = (
     "config.json",
@@ -32,7 +31,8 @@ FINGERPRINT_FILES = (
     "pytorch_model.bin",
 )
 
-Progress = Callable[[str], None]
+# Where one-line status messages go (print, a logger); counted build progress is index.build.Progress.
+Say = Callable[[str], None]
 
 
 class ModelUnavailableError(SouseiError):

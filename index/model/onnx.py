@@ -34,7 +34,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.mapped import Rows, load_rows
-from index.model.pieces import PieceTokenizer, read_stamp, write_pieces
+from index.model.pieces import PieceTokenizer, pieces_decided, read_stamp, write_pieces
 from ingest.errors import SouseiError
 from ingest.fileio import sha256_file
 
@@ -257,10 +257,9 @@ def _derive_pieces(directory: Path, export: OnnxExport) -> None:
 def load_tokenizer(directory: Path, export: OnnxExport) -> Tokenizes:
     """The tokenizer of an export: :class:`index.model.pieces.PieceTokenizer` (same ids, a fifth of
     the memory) when it mirrors the export's ``tokenizer.json``, ``tokenizers`` otherwise."""
-    template = read_stamp(directory)
-    if template is None:
+    if not pieces_decided(directory):
         _derive_pieces(directory, export)
-        template = read_stamp(directory)
+    template = read_stamp(directory)
     if template is not None and template.max_tokens == export.max_tokens:
         return PieceTokenizer.load(directory, template)
     return _FastTokenizer(directory, export)

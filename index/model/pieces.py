@@ -31,7 +31,7 @@ from ingest.fileio import atomic_write_bytes, atomic_write_text, sha256_file
 PIECES_FILE = "pieces.model"  # sentencepiece ModelProto: the pieces and scores
 FRONT_FILE = "pieces.front.json"  # the tokenizer.json without its vocabulary (normaliser, pre-tokeniser)
 STAMP_FILE = "pieces.json"  # what the two were derived from (sha256 of tokenizer.json) and the template
-PIECES_SCHEMA = 2
+PIECES_SCHEMA = 3
 UNKNOWN_PIECE = "\ue000sousei-unknown\ue001"  # sentencepiece's unknown piece (an UNKNOWN piece is never matched)
 
 # Texts on which both pipelines must agree before the pieces are used: scripts, spacing, literal
@@ -124,44 +124,57 @@ def _front(config: dict[str, Any]) -> dict[str, Any]:
 
 def write_pieces(directory: Path, max_tokens: int, split_special_tokens: bool) -> bool:
     """Derive ``pieces.model`` and ``pieces.front.json`` from ``directory/tokenizer.json`` (atomically,
-    the stamp last). False, writing nothing, when the pipeline is not one :class:`PieceTokenizer`
-    mirrors or the two disagree on :data:`CHECK_TEXTS`."""
+    the stamp last). False when the pipeline is not one :class:`PieceTokenizer` mirrors or the two
+    disagree on :data:`CHECK_TEXTS`; the stamp then records that, so it is not tried again."""
     from tokenizers import Tokenizer
 
     directory = Path(directory)
     source = directory / "tokenizer.json"
     config = json.loads(source.read_text(encoding="utf-8"))
     template = _template(config, max_tokens)
-    if template is None or not _mirrorable(config, split_special_tokens):
-        return False
-    model = _piece_model(config["model"]["vocab"], int(config["model"]["unk_id"]))
-    front = json.dumps(_front(config), ensure_ascii=False)
-    candidate = PieceTokenizer.from_parts(front, model, template)
-    reference = Tokenizer.from_str(source.read_text(encoding="utf-8"))
-    reference.no_padding()
-    reference.enable_truncation(max_length=max_tokens)
-    reference.encode_special_tokens = split_special_tokens
-    if candidate.encode_ids(CHECK_TEXTS) != [e.ids for e in reference.encode_batch(list(CHECK_TEXTS))]:
-        return False
-    atomic_write_bytes(directory / PIECES_FILE, model)
-    atomic_write_text(directory / FRONT_FILE, front)
-    stamp = {"schema": PIECES_SCHEMA, "tokenizer_sha256": sha256_file(source), **template.__dict__}
+    stamp: dict[str, Any] = {"schema": PIECES_SCHEMA, "tokenizer_sha256": sha256_file(source), "mirrors": False}
+    if template is not None and _mirrorable(config, split_special_tokens):
+        model = _piece_model(config["model"]["vocab"], int(config["model"]["unk_id"]))
+        front = json.dumps(_front(config), ensure_ascii=False)
+        candidate = PieceTokenizer.from_parts(front, model, template)
+        reference = Tokenizer.from_str(source.read_text(encoding="utf-8"))
+        reference.no_padding()
+        reference.enable_truncation(max_length=max_tokens)
+        reference.encode_special_tokens = split_special_tokens
+        if candidate.encode_ids(CHECK_TEXTS) == [e.ids for e in reference.encode_batch(list(CHECK_TEXTS))]:
+            atomic_write_bytes(directory / PIECES_FILE, model)
+            atomic_write_text(directory / FRONT_FILE, front)
+            stamp.update(mirrors=True, **template.__dict__)
     atomic_write_text(directory / STAMP_FILE, json.dumps(stamp))
-    return True
+    return bool(stamp["mirrors"])
+
+
+def _current_stamp(directory: Path) -> dict[str, Any] | None:
+    """The stamp in ``directory`` when it was made from its present tokenizer.json, else None."""
+    try:
+        stamp = json.loads((Path(directory) / STAMP_FILE).read_text(encoding="utf-8"))
+        sha = sha256_file(Path(directory) / "tokenizer.json")
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(stamp, dict) and stamp.get("schema") == PIECES_SCHEMA and stamp.get("tokenizer_sha256") == sha
+    return stamp if ok else None
+
+
+def pieces_decided(directory: Path) -> bool:
+    """Whether :func:`write_pieces` has run on the present tokenizer.json (whatever it found)."""
+    return _current_stamp(directory) is not None
 
 
 def read_stamp(directory: Path) -> Template | None:
     """The template of current pieces in ``directory`` (derived from its present tokenizer.json), or None."""
     directory = Path(directory)
+    stamp = _current_stamp(directory)
+    present = (directory / PIECES_FILE).is_file() and (directory / FRONT_FILE).is_file()
+    if stamp is None or not stamp.get("mirrors") or not present:
+        return None
     try:
-        stamp = json.loads((directory / STAMP_FILE).read_text(encoding="utf-8"))
-        current = stamp.get("schema") == PIECES_SCHEMA and stamp.get("tokenizer_sha256") == sha256_file(
-            directory / "tokenizer.json"
-        )
-        present = (directory / PIECES_FILE).is_file() and (directory / FRONT_FILE).is_file()
-        template = Template(int(stamp["bos"]), int(stamp["eos"]), int(stamp["max_tokens"]), int(stamp["unk"]))
-        return template if current and present else None
-    except (OSError, ValueError, KeyError, TypeError):
+        return Template(int(stamp["bos"]), int(stamp["eos"]), int(stamp["max_tokens"]), int(stamp["unk"]))
+    except (KeyError, TypeError, ValueError):
         return None
 
 

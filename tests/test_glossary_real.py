@@ -1,0 +1,32 @@
+"""The glossary on the real index of the seed articles (real model, real FAISS and BM25; slow)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.build import build_index
+from index.search import Searcher
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def searcher(real_encoder, seed_corpus, tmp_path_factory) -> Searcher:
+    index_dir = tmp_path_factory.mktemp("glossary") / "index"
+    build_index(seed_corpus, index_dir, real_encoder)
+    return Searcher.open(index_dir, real_encoder)
+
+
+def test_seed_glossary_holds_the_articles_own_pairs(searcher):
+    pairs = {(e.native, e.latin) for e in searcher.glossary}
+    assert ("地方經濟分析系統", ("Regional Economy Society Analyzing System", "RESAS")) in pairs
+    assert ("GIGA School", ("Global Innovation Gateway for All",)) in pairs
+    assert ("交通行動服務", ("Mobility as a Service", "MaaS")) in pairs
+
+
+def test_english_question_about_resas_finds_the_resas_passage_first(searcher):
+    question = "Which tool called RESAS can local governments use when planning?"
+    assert ["地方", "经济", "分析", "系统"] == searcher.expansion_tokens(question)[0][:4]
+    for mode in ("hybrid", "bm25"):
+        first = searcher.search(question, top_k=3, mode=mode)[0].passage.text
+        assert "地方經濟分析系統（Regional Economy Society Analyzing System, RESAS）" in first, mode
