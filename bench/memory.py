@@ -7,7 +7,8 @@ encoder (tokenizer and onnxruntime session), then each part of the index loaded 
 (passages, articles, passage and sentence vectors, the FAISS index, BM25), released, and the
 index opened as it is served, with its corpus statistics, then ``N`` questions answered
 (jieba's dictionary loads on the first). The last row's VmRSS is the serving figure; allocator
-reuse makes each delta depend on what was freed before it, so the order is fixed. :func:`memory_breakdown` runs it as a subprocess for the benchmark.
+reuse makes each delta depend on what was freed before it, so the order is fixed.
+:func:`memory_breakdown` runs it as a subprocess for the benchmark.
 """
 
 from __future__ import annotations

@@ -34,7 +34,9 @@ class NpyRows:
         self._cache_rows = int(cache_rows)
         with open(self.path, "rb") as handle:
             version = np.lib.format.read_magic(handle)
-            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            read_header = (
+                np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            )
             shape, fortran, dtype = read_header(handle)
             self._offset = handle.tell()
         if fortran or not shape or dtype.hasobject:
@@ -109,7 +111,8 @@ class NpyRows:
 
     def __getitem__(self, key: Any) -> np.ndarray:
         if isinstance(key, (int, np.integer)):
-            return self._read(self._row(int(key)), self._row(int(key)) + 1)[0]
+            row: np.ndarray = self._read(self._row(int(key)), self._row(int(key)) + 1)[0]
+            return row
         if isinstance(key, slice):
             begin, end, step = key.indices(self.shape[0])
             if step != 1:

@@ -3,8 +3,8 @@
 The export (:func:`export_onnx`, needs torch) holds the transformer layers, pooling and
 normalisation as one ONNX graph taking ``inputs_embeds`` and ``position_ids``; the word-embedding table is stored
 beside it as a ``.npy`` file (float16 when that is exact) whose rows are read on demand
-(:mod:`index.mapped`), so a question reads only its tokens' rows (the table is 384 MB in float32 for multilingual-e5-small;
-the graph is 86 MB). Files, written into a temporary sibling and renamed into place::
+(:mod:`index.mapped`), so a question reads only its tokens' rows (the table is 384 MB in float32
+for multilingual-e5-small; the graph is 86 MB). Files, written into a temporary sibling and renamed into place::
 
     encoder.onnx        the graph: (inputs_embeds, attention_mask, position_ids) -> sentence_embedding
     words.npy           (vocab, hidden) word embeddings

@@ -95,8 +95,9 @@ def _piece_model(vocab: list[list[Any]], unk_id: int) -> bytes:
     """Every piece of ``vocab`` as an ordinary scored piece, as ``tokenizers``' Unigram treats them
     (a literal ``<s>`` or ``<unk>`` in a pre-token matches its piece there too), plus one unmatched
     UNKNOWN piece after them that sentencepiece needs and :class:`PieceTokenizer` maps to ``unk_id``."""
-    from sentencepiece import sentencepiece_model_pb2 as pb
+    from sentencepiece import sentencepiece_model_pb2
 
+    pb: Any = sentencepiece_model_pb2  # generated protobuf classes: no type information
     model = pb.ModelProto()
     trainer = model.trainer_spec
     trainer.model_type = pb.TrainerSpec.UNIGRAM
@@ -119,7 +120,12 @@ def _piece_model(vocab: list[list[Any]], unk_id: int) -> bytes:
 
 def _front(config: dict[str, Any]) -> dict[str, Any]:
     """The tokenizer.json with a one-piece vocabulary: only its normaliser and pre-tokeniser are used."""
-    return {**config, "added_tokens": [], "post_processor": None, "model": {**config["model"], "unk_id": 0, "vocab": [["<unk>", 0.0]]}}
+    return {
+        **config,
+        "added_tokens": [],
+        "post_processor": None,
+        "model": {**config["model"], "unk_id": 0, "vocab": [["<unk>", 0.0]]},
+    }
 
 
 def write_pieces(directory: Path, max_tokens: int, split_special_tokens: bool) -> bool:
@@ -220,7 +226,6 @@ class PieceTokenizer:
             ids = [self.template.unk if i == self._unknown else i for i in ids]
             out.append([self.template.bos, *ids[:keep], self.template.eos])
         return out
-
 
 
 def main(argv: list[str] | None = None) -> int:
