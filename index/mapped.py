@@ -77,37 +77,28 @@ class NpyRows:
 
     def take(self, ids: Any) -> np.ndarray:
         """The rows ``ids`` (an integer array of any shape): shape ``ids.shape + row shape``.
-        Each distinct row is read once (or found in the row cache); runs of consecutive rows in one read."""
+        Each distinct row is read once, or found in the row cache."""
         ids = np.asarray(ids, dtype=np.int64)
-        n = self.shape[0]
-        flat = ids.ravel()
-        if len(flat) and (flat.min() < -n or flat.max() >= n):
-            raise IndexError(f"row ids out of range for {n} rows")
-        flat = np.where(flat < 0, flat + n, flat)
-        unique, inverse = np.unique(flat, return_inverse=True)
-        out = np.empty((len(unique), *self._row_shape), dtype=self.dtype)
-        missing = []
-        for slot, row in enumerate(unique.tolist()):
-            cached = self._cache.get(row)
-            if cached is None:
-                missing.append(slot)
-            else:
-                out[slot] = cached
-        start = 0
-        for stop in range(1, len(missing) + 1):
-            if stop == len(missing) or unique[missing[stop]] != unique[missing[stop - 1]] + 1:
-                first, last = missing[start], missing[stop - 1]
-                out[first : last + 1] = self._read(int(unique[first]), int(unique[last]) + 1)
-                start = stop
-        if self._cache_rows:
-            self._remember(unique[missing].tolist(), out[missing])
-        return out[inverse.reshape(-1)].reshape((*ids.shape, *self._row_shape))
+        flat = ids.ravel().tolist()
+        found: dict[int, np.ndarray] = {}
+        for i in flat:
+            if i not in found:
+                found[i] = self._cached_row(i)
+        out = np.empty((len(flat), *self._row_shape), dtype=self.dtype)
+        for k, i in enumerate(flat):
+            out[k] = found[i]
+        return out.reshape((*ids.shape, *self._row_shape))
 
-    def _remember(self, rows: list[int], values: np.ndarray) -> None:
-        for row, value in zip(rows, values):
-            if len(self._cache) >= self._cache_rows:
-                del self._cache[next(iter(self._cache))]
-            self._cache[row] = value.copy()
+    def _cached_row(self, i: int) -> np.ndarray:
+        row = self._row(i)
+        value = self._cache.get(row)
+        if value is None:
+            value = self._read(row, row + 1)[0]
+            if self._cache_rows:
+                if len(self._cache) >= self._cache_rows:
+                    del self._cache[next(iter(self._cache))]
+                self._cache[row] = value
+        return value
 
     def __getitem__(self, key: Any) -> np.ndarray:
         if isinstance(key, (int, np.integer)):

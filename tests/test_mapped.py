@@ -71,5 +71,5 @@ def test_the_row_cache_returns_the_same_rows_and_stays_bounded(saved):
     for ids in ([1, 2, 3, 9], [2, 3, 4, 5, 30, 31], [9, 9, 1], list(range(40, 50)), [1, 2, 3]):
         assert np.array_equal(rows[np.array(ids)], array[ids])
     assert len(rows._cache) == 8
-    rows._cache[45][:] = 0  # a cached row is served from the cache, not re-read
+    rows._cache[45] = np.zeros(7, dtype=np.float32)  # a cached row is served from the cache, not re-read
     assert not np.array_equal(rows[np.array([45])], array[[45]])
