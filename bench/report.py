@@ -178,6 +178,8 @@ def process_rows(results: dict) -> list[tuple[str, str]]:
                 (f"{label}: peak RSS MB / after MB", f"{_fmt(server['peak_rss_mb'])} / {_fmt(server['rss_after_mb'])}")
             )
             rows.append((f"{label}: warm UI answer ms p50", _fmt(server["warm_ui_ms"]["p50"])))
+    for step in (results.get("memory_large") or {}).get("steps", []):
+        rows.append((f"memory large: {step['step']} (RSS MB, delta)", f"{_fmt(step['VmRSS'])} ({step['delta_mb']:+})"))
     return rows
 
 

@@ -27,6 +27,7 @@ SECTIONS = (
     "dense_scale",
     "large_index",
     "warm_large",
+    "memory_large",
     "server_large",
 )
 
@@ -185,6 +186,12 @@ def section_warm_large(ctx: Context) -> dict:
     return warm_ask(ctx.large_index, ctx.options.seed_corpus, ctx.encoder, questions)
 
 
+def section_memory_large(ctx: Context) -> dict:
+    from bench.memory import memory_breakdown
+
+    return memory_breakdown(ctx.options.encoder, ctx.large_index, ctx.options.sizes.large_questions or 100)
+
+
 def section_server_large(ctx: Context) -> dict:
     return _server(ctx, ctx.large_index)
 
@@ -197,6 +204,7 @@ NEEDS = {
     "cold_ask": "seed_build",
     "server_seed": "seed_build",
     "warm_large": "large_index",
+    "memory_large": "large_index",
     "server_large": "large_index",
 }
 

@@ -148,17 +148,19 @@ def term_matches(terms: Sequence[str], texts: Sequence[str]) -> np.ndarray:
     return np.asarray(counts, dtype=np.float64) / len(terms)
 
 
-def rare_term_boost(terms: Sequence[str], texts: Sequence[str], max_share: float = 0.2) -> np.ndarray:
-    """``term_matches`` counting only terms found in at most ``max_share`` of the candidates."""
+def rare_term_boost(
+    terms: Sequence[str], texts: Sequence[str], max_share: float = 0.2, squashed: Sequence[str] | None = None
+) -> np.ndarray:
+    """``term_matches`` counting only terms found in at most ``max_share`` of the candidates
+    (``squashed``: the texts' :func:`squash` forms when the caller keeps them)."""
     if not terms or not len(texts):
         return np.zeros(len(texts), dtype=np.float64)
-    squashed = [squash(t) for t in texts]
-    rare = [
-        term for term in terms if 0 < sum(_contains_term(s, term) for s in squashed) <= max(1, max_share * len(texts))
-    ]
+    squashed = list(squashed) if squashed is not None else [squash(t) for t in texts]
+    found = {term: np.array([_contains_term(s, term) for s in squashed], dtype=bool) for term in terms}
+    rare = [term for term in terms if 0 < found[term].sum() <= max(1, max_share * len(texts))]
     if not rare:
         return np.zeros(len(texts), dtype=np.float64)
-    counts = [sum(_contains_term(s, term) for term in rare) for s in squashed]
+    counts = np.sum([found[term] for term in rare], axis=0)
     return np.asarray(counts, dtype=np.float64) / len(terms)
 
 

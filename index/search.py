@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -11,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from index.fusion import FusionParams, exact_terms, fuse, rare_term_boost, sentence_rerank
+from index.fusion import FusionParams, exact_terms, fuse, rare_term_boost, sentence_rerank, squash
 from index.model.encoder import Encoder
 from index.records import Hit, SentenceVectors
 from index.stats import CorpusStats
@@ -25,6 +26,7 @@ Expander = Callable[[str], Sequence[str]]  # question -> extra texts for the key
 EXPANSION_WEIGHT = 1.0
 MODES = ("hybrid", "dense", "bm25")
 SEARCH_MAX_CHARS = 2000
+SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
 # Chosen with multilingual-e5-small on the seed corpus, primarily on the 42 questions of
 # tests/data/retrieval_questions.jsonl (dev.jsonl only as a check, to avoid fitting it):
 # a weighted min-max sum is flat for alpha 0.65-0.75 (own set MRR@10 0.897 vs 0.852 dense-only,
@@ -77,6 +79,8 @@ class Searcher:
         self._articles = {a.doc_id: a for a in stored.articles}
         self._stats: CorpusStats | None = None
         self._rows = {p.id: row for row, p in enumerate(stored.passages)}
+        # the squashed text of a passage (exact-term boost), kept for the passages seen recently
+        self._squashed = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: squash(stored.passages[row].text))
         self._expand = expand if expand is not None else _glossary_expander(stored)
 
     @classmethod
@@ -249,8 +253,12 @@ class Searcher:
     def _rank(self, text: str, cand: _Candidates, top_k: int, mode: str) -> list[Hit]:
         params = self.fusion if mode == "hybrid" else replace(self.fusion, method=mode, boost=0.0)
         boost = None
-        if params.boost:
-            boost = rare_term_boost(exact_terms(text), [self.passages[i].text for i in cand.ids])
+        terms = exact_terms(text) if params.boost else []
+        if terms:
+            rows = cand.ids.tolist()
+            boost = rare_term_boost(
+                terms, [self.passages[i].text for i in rows], squashed=[self._squashed(i) for i in rows]
+            )
         fused = fuse(cand.dense, cand.bm25, cand.dense_rank, cand.bm25_rank, params, boost)
         if mode == "hybrid" and params.sentence_weight and cand.query_vector is not None and len(fused):
             top = np.lexsort((cand.ids, -cand.dense, -fused))[: params.sentence_depth]
@@ -262,12 +270,13 @@ class Searcher:
 
     def _best_sentences(self, rows: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
         """The best stored sentence cosine of each passage row (its own cosine if it has none)."""
+        table = self._stored.sentences
         best = np.empty(len(rows), np.float32)
         for n, row in enumerate(rows.tolist()):
-            vectors = self._stored.sentences.of(row).vectors
+            begin, end = int(table.offsets[row]), int(table.offsets[row + 1])
             best[n] = (
-                float((vectors @ query_vector).max())
-                if len(vectors)
+                float((table.vectors[begin:end] @ query_vector).max())
+                if end > begin
                 else float(self._stored.vectors[row] @ query_vector)
             )
         return best

@@ -35,6 +35,7 @@ import numpy as np
 
 from index.bm25 import BM25_DIR, KeywordIndex
 from index.dense import DENSE_FILE, DenseIndex
+from index.mapped import Rows, load_rows
 from index.records import SentenceVectors
 from index.settings import IndexSettings
 from ingest.errors import SouseiError
@@ -270,7 +271,7 @@ class SentenceTable:
 
     offsets: np.ndarray  # int64 (passages + 1,)
     spans: np.ndarray  # int32 (sentences, 2)
-    vectors: np.ndarray  # float32 (sentences, dim), memory-mapped when loaded
+    vectors: Rows  # float32 (sentences, dim); when loaded, rows are read on demand (index.mapped)
 
     @classmethod
     def from_lists(cls, spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> SentenceTable:
@@ -286,20 +287,20 @@ class SentenceTable:
 
     def of(self, row: int) -> SentenceVectors:
         begin, end = int(self.offsets[row]), int(self.offsets[row + 1])
-        spans = tuple((int(a), int(b)) for a, b in self.spans[begin:end])
+        spans = tuple(map(tuple, self.spans[begin:end].tolist()))
         return SentenceVectors(spans, np.asarray(self.vectors[begin:end], dtype=np.float32))
 
     def save(self, directory: Path) -> None:
         np.save(directory / SENTENCE_OFFSETS_FILE, self.offsets.astype(np.int64), allow_pickle=False)
         np.save(directory / SENTENCE_SPANS_FILE, self.spans.astype(np.int32), allow_pickle=False)
-        np.save(directory / SENTENCE_VECTORS_FILE, self.vectors.astype(np.float32), allow_pickle=False)
+        np.save(directory / SENTENCE_VECTORS_FILE, np.asarray(self.vectors, dtype=np.float32), allow_pickle=False)
 
     @classmethod
     def load(cls, directory: Path) -> SentenceTable:
         return cls(
             np.load(directory / SENTENCE_OFFSETS_FILE, allow_pickle=False),
             np.load(directory / SENTENCE_SPANS_FILE, allow_pickle=False),
-            np.load(directory / SENTENCE_VECTORS_FILE, allow_pickle=False, mmap_mode="r"),
+            load_rows(directory / SENTENCE_VECTORS_FILE),
         )
 
 
@@ -308,7 +309,7 @@ class StoredIndex:
     manifest: Manifest
     passages: list[Passage]
     articles: list[Article]
-    vectors: np.ndarray
+    vectors: Rows  # float32 (passages, dim); rows read on demand for a large index (index.mapped)
     dense: DenseIndex
     keyword: KeywordIndex
     sentences: SentenceTable
@@ -380,8 +381,8 @@ def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
         current = ARTICLES_FILE
         articles = [article_from_dict(row) for row in _read_jsonl(index_dir / ARTICLES_FILE)]
         current = VECTORS_FILE
-        # Memory-mapped: search reads only the candidates' rows (the FAISS index holds its own copy).
-        vectors = np.load(index_dir / VECTORS_FILE, allow_pickle=False, mmap_mode="r")
+        # Read by row: search reads only the candidates' rows (the FAISS index holds its own copy).
+        vectors = load_rows(index_dir / VECTORS_FILE)
         current = SENTENCE_VECTORS_FILE
         sentences = SentenceTable.load(index_dir)
         current = DENSE_FILE

@@ -2,9 +2,9 @@
 
 The export (:func:`export_onnx`, needs torch) holds the transformer layers, pooling and
 normalisation as one ONNX graph taking ``inputs_embeds`` and ``position_ids``; the word-embedding table is stored
-beside it as a ``.npy`` file (float16 when that is exact) and memory-mapped at query time, so a
-question touches only its tokens' rows (the table is 384 MB in float32 for multilingual-e5-small;
-the graph is 86 MB). Files, written into a temporary sibling and renamed into place::
+beside it as a ``.npy`` file (float16 when that is exact) whose rows are read on demand
+(:mod:`index.mapped`), so a question reads only its tokens' rows (the table is 384 MB in float32
+for multilingual-e5-small; the graph is 86 MB). Files, written into a temporary sibling and renamed into place::
 
     encoder.onnx        the graph: (inputs_embeds, attention_mask, position_ids) -> sentence_embedding
     words.npy           (vocab, hidden) word embeddings
@@ -29,10 +29,12 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from index.mapped import Rows, load_rows
+from index.model.pieces import PieceTokenizer, pieces_decided, read_stamp, write_pieces
 from ingest.errors import SouseiError
 from ingest.fileio import sha256_file
 
@@ -44,7 +46,12 @@ EXPORT_FILE = "export.json"
 OPSET = 17
 SUPPORTED_TYPES = ("bert", "xlm-roberta")
 BATCH = 16
+WORD_ROWS_CACHED = 16_384  # word-embedding rows kept after a read (12 MB in float16 at 384 dims)
 INPUTS = ("inputs_embeds", "attention_mask", "position_ids")
+
+
+class Tokenizes(Protocol):
+    def encode_ids(self, texts: Sequence[str]) -> list[list[int]]: ...
 
 
 class ExportError(SouseiError):
@@ -183,6 +190,7 @@ def export_onnx(st_model: Any, target: Path, model_id: str, fingerprint: str, di
             seconds=round(time.perf_counter() - start, 2),
         )
         (tmp / EXPORT_FILE).write_text(json.dumps(asdict(export), ensure_ascii=False, indent=1), encoding="utf-8")
+        write_pieces(tmp, export.max_tokens, export.split_special_tokens)  # the compact tokenizer, when it mirrors
         tmp.chmod(0o755)
         install_atomically(tmp, target)
     finally:
@@ -218,15 +226,48 @@ def _session(path: Path, threads: int) -> Any:
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-def _runtime(directory: Path, export: OnnxExport, threads: int) -> tuple[Any, Any]:
-    """(tokenizer, onnxruntime session) of an export: the slow part of loading (~1 s)."""
-    from tokenizers import Tokenizer
+class _FastTokenizer:
+    """The export's ``tokenizer.json`` run by ``tokenizers`` (when :mod:`index.model.pieces` cannot mirror it)."""
 
-    tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length=export.max_tokens)
-    tokenizer.encode_special_tokens = export.split_special_tokens
-    return tokenizer, _session(directory / GRAPH_FILE, threads)
+    def __init__(self, directory: Path, export: OnnxExport) -> None:
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(max_length=export.max_tokens)
+        self._tokenizer.encode_special_tokens = export.split_special_tokens
+
+    def encode_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        return [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+
+
+def _derive_pieces(directory: Path, export: OnnxExport) -> None:
+    """Write an older export's compact tokenizer files, in a child process: deriving them parses
+    the whole vocabulary twice (~3 s, ~500 MB at its peak), which a server should not keep."""
+    import subprocess
+    import sys
+
+    if not os.access(directory, os.W_OK):
+        return
+    command = [sys.executable, "-m", "index.model.pieces", str(directory), str(export.max_tokens)]
+    command += ["--split-special-tokens"] if export.split_special_tokens else []
+    subprocess.run(command, check=False, capture_output=True, timeout=300)
+
+
+def load_tokenizer(directory: Path, export: OnnxExport) -> Tokenizes:
+    """The tokenizer of an export: :class:`index.model.pieces.PieceTokenizer` (same ids, a fifth of
+    the memory) when it mirrors the export's ``tokenizer.json``, ``tokenizers`` otherwise."""
+    if not pieces_decided(directory):
+        _derive_pieces(directory, export)
+    template = read_stamp(directory)
+    if template is not None and template.max_tokens == export.max_tokens:
+        return PieceTokenizer.load(directory, template)
+    return _FastTokenizer(directory, export)
+
+
+def _runtime(directory: Path, export: OnnxExport, threads: int) -> tuple[Tokenizes, Any]:
+    """(tokenizer, onnxruntime session) of an export: the slow part of loading (~1 s)."""
+    return load_tokenizer(directory, export), _session(directory / GRAPH_FILE, threads)
 
 
 @dataclass(eq=False)
@@ -240,8 +281,8 @@ class OnnxEncoder:
     dim: int
     fingerprint: str
     export: OnnxExport = field(repr=False)
-    words: np.ndarray = field(repr=False)  # memory-mapped (vocab, hidden)
-    runtime: Future[tuple[Any, Any]] = field(repr=False)  # -> (tokenizer, session)
+    words: Rows = field(repr=False)  # (vocab, hidden), rows read on demand
+    runtime: Future[tuple[Tokenizes, Any]] = field(repr=False)  # -> (tokenizer, session)
 
     @classmethod
     def load(cls, directory: Path, threads: int = 1, background: bool = False) -> OnnxEncoder:
@@ -250,7 +291,7 @@ class OnnxEncoder:
         export = OnnxExport.read(directory)
         if export is None:
             raise ExportError(f"no complete ONNX export in {directory}; run `sousei model prepare`")
-        words = np.load(directory / WORDS_FILE, mmap_mode="r", allow_pickle=False)
+        words = load_rows(directory / WORDS_FILE, cache_rows=WORD_ROWS_CACHED)
         if background:
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sousei-onnx-load")
             runtime = pool.submit(_runtime, directory, export, threads)
@@ -261,7 +302,7 @@ class OnnxEncoder:
         return cls(export.model_id, export.dim, export.fingerprint, export, words, runtime)
 
     @property
-    def tokenizer(self) -> Any:
+    def tokenizer(self) -> Tokenizes:
         return self.runtime.result()[0]
 
     @property
@@ -294,8 +335,7 @@ class OnnxEncoder:
         prompt = self.export.prompts.get(prompt_name) or ""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch([prompt + t for t in texts])
-        ids = [e.ids for e in encodings]
+        ids = self.tokenizer.encode_ids([prompt + t for t in texts])
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # similar lengths batched: less padding
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
         for begin in range(0, len(order), BATCH):
