@@ -73,7 +73,7 @@ def peer_vs_sousei(
 ) -> dict:
     """Per question, ``Engine.ask`` then the peer pipeline, alternating; p50/p95 of each and the ratios."""
     from bench.encoders import fake_encoder
-    from bench.warm import WARMUP, make_service
+    from bench.warm import WARMUP, make_engine
     from chat.config import Config
 
     if kind == "fake":
@@ -82,14 +82,14 @@ def peer_vs_sousei(
     else:
         encode = st_query_encoder(model_cache or Config.load().model_cache)
     peer = PeerPipeline(index_dir, encode)
-    service = make_service(index_dir, corpus_dir, encoder)  # with an empty query cache
+    engine = make_engine(index_dir, corpus_dir, encoder)  # with an empty query cache
     for text in WARMUP:
-        service.answer(text)
+        engine.answer(text)
         peer.search(text)
     ours, theirs, loads = [], [], []
     for question in questions:
         start = time.perf_counter()
-        service.answer(question)
+        engine.answer(question)
         ours.append(elapsed_ms(start))
         start = time.perf_counter()
         peer.search(question)

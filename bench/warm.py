@@ -1,8 +1,8 @@
 """Warm ``ask`` latency in one process: the model and index loaded, then ≥ 100 questions.
 
-Each question goes through ``Engine.ask`` (what the CLI and UI call). The split comes from
-``Searcher.timings`` (query encoding, dense search, BM25, fusion) and from timing the
-whole ``Searcher.search`` call; answer composition is the rest of ``ask`` (sentence
+Each question goes through ``Engine.answer`` (what the CLI and UI call). The split comes from
+``Engine.timings`` (query encoding, dense search, BM25, fusion, the whole search); answer
+composition is the rest of ``answer`` (sentence
 splitting and scoring, sentence vectors, abstention, citations). ``total_cpu`` is the
 process's CPU time per ask (all threads): on a shared machine it separates cost from waiting.
 """
@@ -31,23 +31,7 @@ def load_questions(data_dir: Path = DATA) -> list[str]:
     return list(questions)
 
 
-class TimedSearch:
-    """Wraps a searcher's ``search`` method to record the wall time of each call."""
-
-    def __init__(self, searcher) -> None:
-        self.inner = searcher.search
-        self.last_ms = 0.0
-        searcher.search = self
-
-    def __call__(self, *args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return self.inner(*args, **kwargs)
-        finally:
-            self.last_ms = elapsed_ms(start)
-
-
-def make_service(index_dir: Path, corpus_dir: Path, encoder):
+def make_engine(index_dir: Path, corpus_dir: Path, encoder):
     from chat.config import Config
     from chat.engine import Engine
     from index.model.encoder import QueryCachingEncoder
@@ -55,25 +39,26 @@ def make_service(index_dir: Path, corpus_dir: Path, encoder):
 
     config = Config.load(index_dir=str(index_dir), corpus_dir=str(corpus_dir))
     # an empty query cache per run: questions asked by an earlier section must be encoded again
-    return Engine(config, say=lambda _m: None, _encoder=QueryCachingEncoder(unwrap(encoder)))
+    return Engine.with_encoder(config, QueryCachingEncoder(unwrap(encoder)), say=lambda _m: None)
 
 
-def split_one(service, timer: TimedSearch, question: str) -> dict:
-    """Milliseconds of one ``ask`` by stage."""
+def split_one(engine, question: str) -> dict:
+    """Milliseconds of one ``answer`` by stage (the search's own from ``Engine.timings``)."""
     cpu = time.process_time()
     start = time.perf_counter()
-    service.answer(question)
+    engine.answer(question)
     total = elapsed_ms(start)
     cpu_ms = (time.process_time() - cpu) * 1000
-    t = service.timings()
+    t = engine.timings()
     parts = {
         "encode": t.get("encode_ms", 0.0),
         "dense": t.get("dense_ms", 0.0),
         "bm25": t.get("bm25_ms", 0.0),
         "fusion": t.get("fusion_ms", 0.0),
     }
-    parts["search_other"] = max(0.0, timer.last_ms - sum(parts.values()))
-    parts["compose"] = max(0.0, total - timer.last_ms)
+    search = t.get("search_ms", 0.0)
+    parts["search_other"] = max(0.0, search - sum(parts.values()))
+    parts["compose"] = max(0.0, total - search)
     parts["total"] = total
     parts["total_cpu"] = cpu_ms
     return parts
@@ -81,18 +66,17 @@ def split_one(service, timer: TimedSearch, question: str) -> dict:
 
 def warm_ask(index_dir: Path, corpus_dir: Path, encoder, questions: list[str]) -> dict:
     """p50/p95 per stage over ``questions`` (after opening the index and three warm-up asks)."""
-    service = make_service(index_dir, corpus_dir, encoder)
+    engine = make_engine(index_dir, corpus_dir, encoder)
     start = time.perf_counter()
-    searcher = service.index()
+    manifest = engine.manifest()  # opens the index
     open_ms = elapsed_ms(start)
-    timer = TimedSearch(searcher)
     for text in WARMUP:
-        service.answer(text)
-    rows = [split_one(service, timer, q) for q in questions]
+        engine.answer(text)
+    rows = [split_one(engine, q) for q in questions]
     return {
         "questions": len(rows),
-        "passages": len(searcher.passages),
-        "dense_kind": searcher.manifest.dense_kind,
+        "passages": manifest.passages,
+        "dense_kind": manifest.dense_kind,
         "open_index_ms": round(open_ms, 1),
         "stages_ms": {stage: summarize([r[stage] for r in rows]) for stage in STAGES},
     }
