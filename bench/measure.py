@@ -228,7 +228,7 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "versions": _versions(("torch", "sentence-transformers", "faiss-cpu", "bm25s", "jieba", "gradio", "numpy")),
-        "threads_env": {k: os.environ[k] for k in ("SOUSEI_THREADS", "OMP_NUM_THREADS") if k in os.environ},
+        "threads_env": {k: os.environ[k] for k in ("OMP_NUM_THREADS",) if k in os.environ},
     }
 
 

@@ -67,10 +67,11 @@ def _parts(index_dir: Path, step: Steps) -> list:
     from index.bm25 import KeywordIndex
     from index.dense import DenseIndex
     from index.mapped import load_rows
+    from ingest.fileio import iter_jsonl
 
-    parts: list = [[store.passage_from_dict(r) for r in store._read_jsonl(index_dir / store.PASSAGES_FILE)]]
+    parts: list = [[store.passage_from_dict(r) for r in iter_jsonl(index_dir / store.PASSAGES_FILE)]]
     step("passages (passages.jsonl, tokens interned)")
-    parts.append([store.article_from_dict(r) for r in store._read_jsonl(index_dir / store.ARTICLES_FILE)])
+    parts.append([store.article_from_dict(r) for r in iter_jsonl(index_dir / store.ARTICLES_FILE)])
     step("articles (articles.jsonl)")
     parts += [load_rows(index_dir / store.VECTORS_FILE), store.SentenceTable.load(index_dir)]
     step("passage + sentence vectors (rows read on demand above 16 MB)")

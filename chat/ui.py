@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from chat.engine import Engine
     from chat.followup import Previous
+    from index.build import Progress
 
 log = logging.getLogger("sousei.ui")
 
@@ -227,8 +228,6 @@ watch('value', () => {
   if (r.top < 0 || r.bottom > window.innerHeight) element.scrollIntoView({block: 'center'});
 });
 """
-
-Reporter = Callable[[int, int, str], None]
 
 
 # --------------------------------------------------------------------------- small HTML pieces
@@ -444,7 +443,7 @@ def refresh_articles(engine: Engine):
     return render_article_table(rows), gr.update(choices=article_choices(rows), value=None), trash
 
 
-def progress_reporter(progress: Callable[..., Any] | None) -> Reporter | None:
+def progress_reporter(progress: Callable[..., Any] | None) -> Progress | None:
     """Adapts a ``gr.Progress`` to the ``(done, total, message)`` callback of ``Engine``."""
     if progress is None:
         return None

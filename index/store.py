@@ -26,7 +26,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +39,7 @@ from index.mapped import Rows, load_rows
 from index.records import SentenceVectors
 from index.settings import IndexSettings
 from ingest.errors import SouseiError
-from ingest.fileio import atomic_write, sha256_hex
+from ingest.fileio import atomic_write, iter_jsonl, sha256_hex
 from ingest.glossary import GLOSSARY_FILE, GlossaryEntry, glossary_lines, parse_glossary
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
 
@@ -255,13 +255,6 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
-
-
 # --------------------------------------------------------------------------- write / load
 
 
@@ -377,9 +370,9 @@ def verify_files(index_dir: Path, manifest: Manifest) -> None:
 def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
     current = PASSAGES_FILE
     try:
-        passages = [passage_from_dict(row) for row in _read_jsonl(index_dir / PASSAGES_FILE)]
+        passages = [passage_from_dict(row) for row in iter_jsonl(index_dir / PASSAGES_FILE)]
         current = ARTICLES_FILE
-        articles = [article_from_dict(row) for row in _read_jsonl(index_dir / ARTICLES_FILE)]
+        articles = [article_from_dict(row) for row in iter_jsonl(index_dir / ARTICLES_FILE)]
         current = VECTORS_FILE
         # Read by row: search reads only the candidates' rows (the FAISS index holds its own copy).
         vectors = load_rows(index_dir / VECTORS_FILE)

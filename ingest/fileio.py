@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -69,13 +69,18 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def iter_jsonl(path: Path) -> Iterator[Any]:
+    """JSON objects, one per non-blank line, read as a stream (a large index file is never held
+    whole); a bad line raises ValueError naming it."""
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path}:{number}: not a JSON object ({exc.msg})") from exc
+
+
 def read_jsonl(path: Path) -> list[Any]:
-    """JSON objects, one per non-blank line; a bad line raises ValueError naming it."""
-    rows = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not a JSON object ({exc.msg})") from exc
-    return rows
+    """All of :func:`iter_jsonl` as a list."""
+    return list(iter_jsonl(path))

@@ -23,7 +23,7 @@ from typing import Any
 
 from index.model import DEFAULT_MODEL
 from index.model.encoder import Encoder, QueryCachingEncoder, Say
-from ingest.fileio import sha256_hex
+from ingest.fileio import atomic_write_text, sha256_hex
 
 EXPORTS_DIR = "onnx"  # under the model cache: exports of models other than the default
 SOURCE_STAMP = "source.json"  # beside such an export: size and mtime of the files it was made from
@@ -175,5 +175,5 @@ def prepare(model: str, cache_dir: Path, progress: Say | None = None) -> Prepare
     if progress is not None:
         progress(f"Exporting {model} to ONNX into {target}…")
     export_onnx(encoder.model, target, model, encoder.fingerprint, encoder.dim)
-    (target / SOURCE_STAMP).write_text(json.dumps(_stamp(_source_dir(model))), encoding="utf-8")
+    atomic_write_text(target / SOURCE_STAMP, json.dumps(_stamp(_source_dir(model))))
     return PreparedEncoders(model, _source_dir(model), target, True, time.perf_counter() - start)

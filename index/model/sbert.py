@@ -62,7 +62,7 @@ class SentenceTransformerEncoder:
 
 def configure_torch_threads() -> None:
     """Use every core for one encode call (2 on the target machine): intra-op threads = available
-    cores, inter-op = 1; ``SOUSEI_THREADS`` overrides.
+    cores (torch's own ``OMP_NUM_THREADS`` still applies when set), inter-op = 1.
 
     OpenMP threads spin while waiting by default; on a busy 2-core machine (index build, Gradio,
     other processes) that made a single query ~7x slower with 2 threads than with 1 (measured:
@@ -72,9 +72,9 @@ def configure_torch_threads() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
 
-    wanted = os.environ.get("SOUSEI_THREADS")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    threads = max(1, int(wanted) if wanted and wanted.isdigit() else cores)
+    wanted = os.environ.get("OMP_NUM_THREADS", "")
+    threads = max(1, int(wanted) if wanted.isdigit() else cores)
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     try:
