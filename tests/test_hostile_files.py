@@ -234,7 +234,7 @@ def test_a_build_over_a_hostile_corpus_indexes_the_rest_and_names_every_bad_file
     for stem, title in titles.items():
         if title is None:  # a bad sidecar: named in a warning, the article indexed
             assert f"{stem}.txt.meta.json" in text, (stem, text)
-    assert "café" in text and "Unicode normalisation" in text
+    assert "café" in text and "Unicode 正規化" in text
     articles = {row["doc_id"]: row for row in read_jsonl(index / "articles.jsonl")}
     assert SEED_IDS | set(titles) <= set(articles)
     assert {"bom": "有BOM的標題", "big5": "大五碼標題地方創生"} == {
@@ -255,7 +255,7 @@ def test_ingest_keeps_one_of_two_names_that_differ_only_in_normalisation(tmp_pat
     hf.write_article(tmp_path, nfc)
     hf.write_article(tmp_path, unicodedata.normalize("NFD", nfc), "另一篇：北海道的雪融發電計畫。" * 4)
     result = ingest_corpus(tmp_path)
-    assert len(result.articles) == 1 and any("Unicode normalisation" in w for w in result.warnings)
+    assert len(result.articles) == 1 and any("Unicode 正規化" in w for w in result.warnings)
 
 
 # --------------------------------------------------------------------------- add changes nothing

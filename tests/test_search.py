@@ -87,7 +87,8 @@ def test_odd_queries_do_not_crash(searcher, query):
 
 def test_timings_of_last_query(searcher):
     searcher.search("地方政府", top_k=2)
-    assert set(searcher.timings) == {"encode_ms", "dense_ms", "bm25_ms", "fusion_ms"}
+    assert set(searcher.timings) == {"encode_ms", "dense_ms", "bm25_ms", "fusion_ms", "search_ms"}
+    assert searcher.timings["search_ms"] >= searcher.timings["fusion_ms"]
     assert all(v >= 0 for v in searcher.timings.values())
 
 
