@@ -143,6 +143,7 @@ def calibrate(runner: ForkRunner, states: States) -> tuple[float, float]:
     return end - start, end - locked
 
 
+@pytest.mark.slow  # ~50 s of builds killed at random moments; ./dev test and CI run it
 def test_kills_at_random_moments_leave_a_complete_index(states, runner, record_property):
     seed = int(os.environ.get("SOUSEI_KILL_SEED") or random.SystemRandom().randrange(1 << 30))
     rng = random.Random(seed)
