@@ -14,7 +14,8 @@ import json
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,17 +130,17 @@ def build_index(
     temporary file is left behind.
     """
     paths = index_paths(index_dir)
+    with _disk_errors_in_one_message(paths):
+        read = _Reading(Path(corpus_dir), load_limits, ingest, segmenter)
+        return _build(read, paths, encoder, settings or IndexSettings(), _Stage(progress))
+
+
+@contextmanager
+def _disk_errors_in_one_message(paths: IndexPaths) -> Iterator[None]:
+    """A full, read-only or unwritable disk becomes one ``SouseiError`` naming the directory,
+    after removing the build's temporary copies."""
     try:
-        return _build(
-            Path(corpus_dir),
-            paths,
-            encoder,
-            settings or IndexSettings(),
-            progress=progress,
-            load_limits=load_limits,
-            ingest=ingest,
-            segmenter=segmenter,
-        )
+        yield
     except OSError as exc:
         if exc.errno not in _DISK_ERRORS:
             raise
@@ -151,26 +152,24 @@ def build_index(
         ) from None
 
 
-def _build(
-    corpus_dir: Path,
-    paths: IndexPaths,
-    encoder: Encoder,
-    settings: IndexSettings | None = None,
-    *,
-    progress: Progress | None = None,
-    load_limits: LoadLimits | None = None,
-    ingest: IngestFn | None = None,
-    segmenter: dict[str, Any] | None = None,
-) -> BuildReport:
-    settings = settings or IndexSettings()
+@dataclass(frozen=True)
+class _Reading:
+    """Where the corpus is and how it is read (tests give fakes for ``ingest`` and ``segmenter``)."""
+
+    corpus_dir: Path
+    load_limits: LoadLimits | None
+    ingest: IngestFn | None
+    segmenter: dict[str, Any] | None
+
+
+def _build(read: _Reading, paths: IndexPaths, encoder: Encoder, settings: IndexSettings, stage: _Stage) -> BuildReport:
     start = time.perf_counter()
-    stage = _Stage(progress)
     with _build_lock(paths, settings.lock_timeout, stage):
         _remove_stale_temps(paths)
         recover(paths.live)
         previous, notes = _previous_manifest(paths)
         stage(0, 1, "讀取文章")
-        result = _run_ingest(ingest, corpus_dir, settings.max_chars, paths, load_limits)
+        result = _run_ingest(read.ingest, read.corpus_dir, settings.max_chars, paths, read.load_limits)
         passages, dropped = unique_passages(result.passages)
         spans = passage_sentence_spans(passages)
         embedded, sentence_embedded = embed_passages(passages, spans, encoder, paths.cache, stage, settings.batch_size)
@@ -183,7 +182,7 @@ def _build(
             result.articles,
             passages,
             encoder,
-            segmenter or _default_segmenter(),
+            read.segmenter or _default_segmenter(),
             settings,
             dense.kind,
             result.duplicates,
