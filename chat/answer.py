@@ -48,7 +48,7 @@ from chat.terms import (
     weighted_coverage,
 )
 from index.records import Hit, SentenceVectors
-from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, sentence_spans
+from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, sentence_spans
 
 MESSAGE_EMPTY = "請輸入問題。"
 MESSAGE_NO_TEXT = "問題裡沒有可以搜尋的文字，請用文字描述問題。"
@@ -142,13 +142,18 @@ def quote_units(text: str) -> list[QuoteUnit]:
                 j += 1
             units.append(QuoteUnit(a, spans[j][1], False, tuple(range(i, j + 1))))
             i = j + 1
-        elif i + 1 < len(spans) and "\n" in text[b : spans[i + 1][0]] and is_heading(text[a:b]):
+        elif i + 1 < len(spans) and "\n" in text[b : spans[i + 1][0]] and heads(text[a:b]):
             units.append(QuoteUnit(a, spans[i + 1][1], True, (i, i + 1)))
             i += 2
         else:
             units.append(QuoteUnit(a, b, False, (i,)))
             i += 1
     return [u for u in units if has_searchable_text(text[u.start : u.end])]
+
+
+def heads(text: str) -> bool:
+    """A heading or a question heading: quoted only together with the sentence under it."""
+    return is_heading(text) or is_question_heading(text)
 
 
 def hit_sentences(hits: Sequence[Hit]) -> list[Sentence]:

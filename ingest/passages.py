@@ -82,6 +82,8 @@ LIST_HEADING_MAX_CHARS = 60  # numbered item titles and lead-ins ending with a c
 _NUMBERED = re.compile(r"^\s*\d{1,2}\s*[.．、]\s*\S")
 _ENDS_SENTENCE = re.compile(r"[。！？!?；;.][」』）)】〕》”’\"']*$")
 _ENDS_COLON = re.compile(r"[：:]$")
+_ENDS_QUESTION = re.compile(r"[？?][」』）)】〕》”’\"']*$")
+_STOPS = re.compile(r"[。！？!?；;]")
 _NOT_HEADING = re.compile(r"^\s*(?:\[\d{1,3}\]|(?:資料|圖片|图片|资料)?[來来]源|source\b|https?://)", re.IGNORECASE)
 _LABELLED_LIST = re.compile(r"[：:].*[、，,]")  # "導入團體別：地方政府、非營利組織" is content
 TABLE_CELL_SEPARATOR = " ｜ "
@@ -101,8 +103,23 @@ def is_heading(text: str) -> bool:
     return _LABELLED_LIST.search(text) is None
 
 
+def is_question_heading(text: str) -> bool:
+    """A short paragraph that only asks a question ("國家能提供什麼支援方針呢？"): the article
+    answers it in the paragraphs below, so it heads them like a section title."""
+    text = text.strip()
+    return (
+        0 < len(text) <= HEADING_MAX_CHARS
+        and _ENDS_QUESTION.search(text) is not None
+        and _NOT_HEADING.match(text) is None
+        and len(_STOPS.findall(text)) == 1
+    )
+
+
 def heading_level(text: str) -> int:
-    """1 for a section heading, 2 for a numbered item heading (nested under the section)."""
+    """1 for a section heading, 2 for a numbered item heading (nested under the section), 3 for
+    a question heading (nested under both)."""
+    if is_question_heading(text):
+        return 3
     return 2 if _NUMBERED.match(text) else 1
 
 
@@ -138,7 +155,8 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
         )
         if resume is not None and not is_table_row(para.text):
             path, resume = resume, None  # the caption and header speak for the table only
-        if is_heading(para.text) or header_row:
+        question = following is not None and is_question_heading(para.text) and not is_table_row(following.text)
+        if is_heading(para.text) or header_row or question:
             if not pending:
                 before_lead = list(path)
             if header_row:

@@ -308,3 +308,13 @@ def test_question_asks_reads_the_wording():
 
 def test_footnote_marks_stay_with_their_sentence():
     assert split_sentences("成長戰略。[1]同時也有政策。[2]") == ["成長戰略。[1]", "同時也有政策。[2]"]
+
+
+def test_a_question_heading_is_quoted_with_the_sentence_that_answers_it():
+    from chat.answer import quote_units
+
+    text = "國家能提供什麼支援方針呢？\n\n首先是導入資源。其次是支援。"
+    units = [text[u.start : u.end] for u in quote_units(text)]
+    assert units == ["國家能提供什麼支援方針呢？\n\n首先是導入資源。", "其次是支援。"]
+    inline = "原因是什麼呢？約有七成認為財政嚴峻。"  # the same line: two sentences, quoted apart
+    assert [inline[u.start : u.end] for u in quote_units(inline)] == ["原因是什麼呢？", "約有七成認為財政嚴峻。"]

@@ -80,3 +80,26 @@ def test_a_heading_leads_the_first_passage_under_it_and_is_context_for_the_rest(
     assert not is_heading("導入團體別：地方政府、非營利組織、民間企業")  # a labelled list is content
     assert not is_heading("資料來源：地域IoT実装推進タスクフォースについて")
     assert not is_heading("這是一個完整的句子。")
+
+
+def test_a_paragraph_that_only_asks_heads_the_paragraphs_that_answer_it():
+    from ingest.passages import is_question_heading
+
+    article = _article(
+        "一、國家的角色",
+        "國家能提供什麼支援方針呢？",
+        "首先是導入資源。",
+        "第二是支援永續。",
+        "二、地方的角色",
+        "地方要理解課題。",
+    )
+    lead, second, other = split_passages(article, 240)[:3]
+    assert lead.text == "一、國家的角色\n\n國家能提供什麼支援方針呢？\n\n首先是導入資源。"  # not a passage of its own
+    assert second.context == "一、國家的角色 › 國家能提供什麼支援方針呢？"  # nested under the section
+    assert "國家能提供什麼支援方針呢" not in other.context and other.text.startswith("二、地方的角色")
+    assert is_question_heading("何謂區域數位化呢?")
+    assert not is_question_heading("原因是為什麼呢？約有七成的地方政府認為不易投資。")  # asks and answers
+    assert not is_question_heading("[2]誰來負責？")  # a footnote line
+    assert not is_question_heading("這是一個完整的句子。")
+    last = split_passages(_article("正文。", "結尾還有問題嗎？"), 240)[-1]
+    assert last.text == "結尾還有問題嗎？"  # nothing under it: stays a passage
