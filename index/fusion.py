@@ -164,6 +164,46 @@ def rare_term_boost(
     return np.asarray(counts, dtype=np.float64) / len(terms)
 
 
+# "第6項", "第十四個", "item 6", "No. 6", "6番目": the question points at one item of a numbered list.
+_ORDINAL = re.compile(
+    r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:項|个|個|點|点|條|条|号|號|步|階段)"
+    r"|\b(?:item|no\.?|number|point|measure)\s*#?\s*([0-9]{1,2})\b"
+    r"|\b([0-9]{1,2})(?:st|nd|rd|th)\s+(?:item|point|measure|idea|one|of)\b"
+    r"|([0-9]{1,2})\s*(?:番目|つ目)",
+    re.IGNORECASE,
+)
+_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")}
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 … 九十九 as an int (十 = 10, 十四 = 14, 二十 = 20, 二十三 = 23)."""
+    if "十" not in text:
+        return _DIGITS.get(text) if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    value = (_DIGITS.get(tens, -100) if tens else 1) * 10 + (_DIGITS.get(ones, -100) if ones else 0)
+    return value if 0 < value < 100 else None
+
+
+def ordinal_items(query: str) -> list[int]:
+    """The list item numbers a question points at ("第6項是什麼" → [6])."""
+    found = []
+    for match in _ORDINAL.finditer(unicodedata.normalize("NFKC", query)):
+        raw = next(g for g in match.groups() if g)
+        value = int(raw) if raw.isdigit() else _chinese_number(raw)
+        if value:
+            found.append(value)
+    return list(dict.fromkeys(found))
+
+
+def numbered_item_match(items: Sequence[int], texts: Sequence[str]) -> np.ndarray:
+    """1.0 for each text (a passage's heading path and text) holding a line or heading that
+    starts with one of the item numbers ("6.建構脫碳化的分散型電源:"), else 0.0."""
+    if not items:
+        return np.zeros(len(texts), dtype=np.float64)
+    pattern = re.compile(rf"(?:^|\n|›)\s*(?:{'|'.join(str(n) for n in items)})\s*[.．、](?!\d)\s*\S")
+    return np.array([pattern.search(unicodedata.normalize("NFKC", t)) is not None for t in texts], dtype=np.float64)
+
+
 def fuse(
     dense: np.ndarray,
     bm25: np.ndarray,

@@ -12,7 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from index.fusion import FusionParams, exact_terms, fuse, rare_term_boost, sentence_rerank, squash
+from index.fusion import (
+    FusionParams,
+    exact_terms,
+    fuse,
+    numbered_item_match,
+    ordinal_items,
+    rare_term_boost,
+    sentence_rerank,
+    squash,
+)
 from index.model.encoder import Encoder
 from index.records import Hit, SentenceVectors
 from index.stats import CorpusStats
@@ -254,13 +263,7 @@ class Searcher:
 
     def _rank(self, text: str, cand: _Candidates, top_k: int, mode: str) -> list[Hit]:
         params = self.fusion if mode == "hybrid" else replace(self.fusion, method=mode, boost=0.0)
-        boost = None
-        terms = exact_terms(text) if params.boost else []
-        if terms:
-            rows = cand.ids.tolist()
-            boost = rare_term_boost(
-                terms, [self.passages[i].text for i in rows], squashed=[self._squashed(i) for i in rows]
-            )
+        boost = self._boost(text, cand.ids) if params.boost else None
         fused = fuse(cand.dense, cand.bm25, cand.dense_rank, cand.bm25_rank, params, boost)
         if mode == "hybrid" and params.sentence_weight and cand.query_vector is not None and len(fused):
             top = np.lexsort((cand.ids, -cand.dense, -fused))[: params.sentence_depth]
@@ -269,6 +272,19 @@ class Searcher:
             )
         order = np.lexsort((cand.ids, -cand.dense, -fused))[:top_k]
         return [self._hit(cand, int(i), rank, float(fused[i]), mode) for rank, i in enumerate(order, 1)]
+
+    def _boost(self, text: str, ids: np.ndarray) -> np.ndarray | None:
+        """Per candidate: the share of the question's rare exact terms (numbers, Latin names) it
+        holds, plus 1 when it is the list item the question points at ("第6項")."""
+        terms, items = exact_terms(text), ordinal_items(text)
+        if not terms and not items:
+            return None
+        rows = ids.tolist()
+        texts, squashed = [self.passages[i].text for i in rows], [self._squashed(i) for i in rows]
+        boost = rare_term_boost(terms, texts, squashed=squashed)
+        if items:
+            boost = boost + numbered_item_match(items, [self.passages[i].search_text for i in rows])
+        return boost
 
     def _best_sentences(self, rows: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
         """The best stored sentence cosine of each passage row (its own cosine if it has none)."""

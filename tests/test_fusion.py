@@ -118,3 +118,35 @@ def test_sentence_rerank_reorders_the_top_by_the_best_sentence_and_keeps_it_abov
     assert sorted(range(4), key=lambda i: -out[i])[:2] == [0, 1]
     out = sentence_rerank(fused, best, top, weight=2.0)
     assert sorted(range(4), key=lambda i: -out[i]) == [1, 0, 2, 3]  # the rest stays below the top
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        ("地域未來構想20清單中第6項是什麼？", [6]),
+        ("第十四項針對哪些族群", [14]),
+        ("第二十個構想", [20]),
+        ("What is the 6th item of the list?", [6]),
+        ("item 19 of the plan", [19]),
+        ("6番目の構想は何ですか", [6]),
+        ("20項構想是什麼", []),  # a count, not an item
+        ("2020年的補助", []),
+    ],
+)
+def test_ordinal_items_reads_which_list_item_is_asked(question, items):
+    from index.fusion import ordinal_items
+
+    assert ordinal_items(question) == items
+
+
+def test_numbered_item_match_finds_the_item_heading_in_text_or_heading_path():
+    from index.fusion import numbered_item_match
+
+    texts = [
+        "地域未來構想一 › 6.建構脫碳化的分散型電源:\n\n建構分散型能源系統。",  # in the heading path
+        "6.建構脫碳化的分散型電源:\n\n建構分散型能源系統。",  # leads the passage
+        "16.活用地域資源:\n\n觀光。",  # 16 is not 6
+        "成長了6.5%。",  # a decimal, not an item
+    ]
+    assert numbered_item_match([6], texts).tolist() == [1.0, 1.0, 0.0, 0.0]
+    assert numbered_item_match([], texts).tolist() == [0.0] * 4

@@ -128,3 +128,14 @@ def test_rrf_and_zscore_fusion_work_end_to_end(index_dir, fake_encoder):
     for params in (FusionParams(method="rrf"), FusionParams(norm="zscore", boost=0.0)):
         searcher = Searcher.open(index_dir, fake_encoder, fusion=params, **open_kwargs())
         assert "REVIC" in searcher.search("REVIC", top_k=1)[0].passage.text
+
+
+def test_the_list_item_a_question_points_at_is_ranked_first(tmp_path, fake_encoder):
+    items = "\n\n".join(
+        f"{n}.第{n}個構想:\n\n地方可以推動數位轉型與觀光，並且支援在地產業與交通。" for n in range(1, 9)
+    )
+    corpus = write_corpus(tmp_path / "corpus", plan="清單\n\n" + items)
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    searcher = Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+    for asked, wording in [(6, "第6項的構想是什麼"), (3, "第三項的構想"), (7, "the 7th item of the list")]:
+        assert searcher.search(wording, top_k=1)[0].passage.text.startswith(f"{asked}.")
