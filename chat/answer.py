@@ -145,6 +145,9 @@ def quote_units(text: str) -> list[QuoteUnit]:
         elif i + 1 < len(spans) and "\n" in text[b : spans[i + 1][0]] and heads(text[a:b]):
             units.append(QuoteUnit(a, spans[i + 1][1], True, (i, i + 1)))
             i += 2
+        elif i + 1 < len(spans) and _QUESTION_END.search(text[a:b]) and "\n" not in text[b : spans[i + 1][1]]:
+            units.append(QuoteUnit(a, spans[i + 1][1], False, (i, i + 1)))  # the article asks, then answers
+            i += 2
         else:
             units.append(QuoteUnit(a, b, False, (i,)))
             i += 1

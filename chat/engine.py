@@ -54,11 +54,18 @@ class Engine:
     _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # build / add / remove
 
     @classmethod
-    def with_encoder(cls, config: Config, encoder: Encoder, say: Callable[[str], None] = print) -> Engine:
+    def with_encoder(
+        cls,
+        config: Config,
+        encoder: Encoder,
+        say: Callable[[str], None] = print,
+        decision: DecisionModel | None = None,
+    ) -> Engine:
         """An engine whose questions (and, through ``index.model.factory``, passages) are encoded by
         ``encoder`` instead of the configured model: a fake encoder in tests, or one model shared by
-        several engines in one process."""
-        return cls(config, say=say, _encoder=encoder)
+        several engines in one process. ``decision`` replaces the fitted one (fitted for the real
+        model, its thresholds mean nothing to a fake encoder's cosines)."""
+        return cls(config, say=say, _encoder=encoder, _decision=decision)
 
     @property
     def index_is_open(self) -> bool:

@@ -316,5 +316,10 @@ def test_a_question_heading_is_quoted_with_the_sentence_that_answers_it():
     text = "國家能提供什麼支援方針呢？\n\n首先是導入資源。其次是支援。"
     units = [text[u.start : u.end] for u in quote_units(text)]
     assert units == ["國家能提供什麼支援方針呢？\n\n首先是導入資源。", "其次是支援。"]
-    inline = "原因是什麼呢？約有七成認為財政嚴峻。"  # the same line: two sentences, quoted apart
-    assert [inline[u.start : u.end] for u in quote_units(inline)] == ["原因是什麼呢？", "約有七成認為財政嚴峻。"]
+    inline = "原因是什麼呢？約有七成認為財政嚴峻。再來是人才。"  # asked and answered on one line: quoted together
+    assert [inline[u.start : u.end] for u in quote_units(inline)] == [
+        "原因是什麼呢？約有七成認為財政嚴峻。",
+        "再來是人才。",
+    ]
+    last = "財政嚴峻。原因是什麼呢？"  # nothing after it: quoted alone
+    assert [last[u.start : u.end] for u in quote_units(last)] == ["財政嚴峻。", "原因是什麼呢？"]

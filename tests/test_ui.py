@@ -233,6 +233,10 @@ def test_history_is_bounded(ui, engine):
 
 
 def test_off_corpus_question_gets_not_found_line_and_nearest(ui, engine):
+    from tests.chat_fakes import FAKE_DECISION
+
+    # the shipped decision is fitted to the real model's cosines; the fake encoder's mean nothing to it
+    engine = Engine.with_encoder(engine.config, FakeEncoder(), say=lambda _m: None, decision=FAKE_DECISION)
     chat, _ = ask_once(ui, engine, "火星殖民地的氧氣配給制度是什麼？")
     html = answer_html(chat)
     assert "資料中找不到直接回答這個問題" in html and 'data-found="false"' in html
