@@ -204,6 +204,8 @@ class SentenceFeatures:
     parenthesis: bool  # carries a bracketed gloss (a full name, an abbreviation)
     chars: int
     asks: Asks
+    best_lexical: float = 0.0  # the best lexical share among the candidates
+    order: int = 0  # position of the unit in its passage
 
 
 # The sentence ranker's features, each a named function of SentenceFeatures.
@@ -222,6 +224,8 @@ SENTENCE_FEATURES: dict[str, object] = {
     "enumeration": lambda f: math.log1p(f.enumeration),
     "definition_asked": lambda f: float(f.asks.definition and f.parenthesis),
     "length": lambda f: math.log1p(f.chars),
+    "lexical_rel": lambda f: f.lexical - f.best_lexical,
+    "first_in_passage": lambda f: float(f.order == 0),
 }
 EXTRA_QUOTE_MARGIN = 1.0  # further quotes must score within this logit of the best
 
@@ -274,13 +278,15 @@ def sentence_features(
 ) -> list[SentenceFeatures]:
     passage_cov = [weighted_coverage(terms, folded(h.passage.search_text), stats) for h in hits]
     best = float(max(similarities, default=0.0))
+    lexical = [weighted_coverage(terms, folded(s.text), stats) for s in sentences]
+    best_lexical = max(lexical, default=0.0)
     features = []
-    for sentence, sim in zip(sentences, similarities):
+    for sentence, sim, lex in zip(sentences, similarities, lexical):
         prev = previous_sentence(sentence, sentences, hits)
         text = sentence.text
         features.append(
             SentenceFeatures(
-                lexical=weighted_coverage(terms, folded(text), stats),
+                lexical=lex,
                 passage_lexical=passage_cov[sentence.hit],
                 dense=float(sim),
                 best_dense=best,
@@ -293,6 +299,8 @@ def sentence_features(
                 parenthesis=_GLOSS.search(text) is not None,
                 chars=len(text),
                 asks=asks,
+                best_lexical=best_lexical,
+                order=sentence.order,
             )
         )
     return features

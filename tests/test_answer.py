@@ -323,3 +323,25 @@ def test_a_question_heading_is_quoted_with_the_sentence_that_answers_it():
     ]
     last = "財政嚴峻。原因是什麼呢？"  # nothing after it: quoted alone
     assert [last[u.start : u.end] for u in quote_units(last)] == ["財政嚴峻。", "原因是什麼呢？"]
+
+
+def test_sentence_features_measure_lexical_share_against_the_best_candidate_and_position():
+    import numpy as np
+
+    from chat.answer import SENTENCE_FEATURES, Sentence, sentence_features
+    from chat.terms import Asks
+    from index.records import Hit
+    from index.stats import CorpusStats
+    from tests.chat_fakes import article_passages, make_article
+
+    passage = article_passages(make_article("a", "標題", ["RESAS以地圖呈現資料。地方可以分析。"]))[0]
+    hit = Hit(passage=passage, score=1.0, rank=1)
+    sentences = [Sentence("RESAS以地圖呈現資料。", 0, 0), Sentence("地方可以分析。", 0, 1)]
+    stats = CorpusStats.from_token_lists([["resas", "呈现", "地圖", "地方", "分析"]])
+    # question terms come folded (Simplified), as chat.terms.question_terms gives them
+    features = sentence_features(
+        ["resas", "呈现"], sentences, [hit], np.array([0.9, 0.8]), stats, Asks(False, False, False)
+    )
+    values = {name: [SENTENCE_FEATURES[name](f) for f in features] for name in ("lexical_rel", "first_in_passage")}
+    assert values["lexical_rel"] == [0.0, -1.0]  # the best candidate holds every term, the other none
+    assert values["first_in_passage"] == [1.0, 0.0]
