@@ -263,7 +263,7 @@ def answer_to_text(answer: Answer) -> str:
     lines = []
     if answer.message:
         lines.append(answer.message)
-    lines.extend(f"{q.text} [{q.citation.n}]" for q in answer.quotes)
+    lines.extend(f"{footnotes_plain(q.text)} [{q.citation.n}]" for q in answer.quotes)
     if answer.hits:
         lines.append("")
         lines.append(NEAREST_HEADING if not answer.found else SOURCES_HEADING)
@@ -299,6 +299,20 @@ def cited_order(answer: Answer) -> list[Hit]:
     return order
 
 
+_FOOTNOTE_MARK = re.compile(r"\[(\d{1,3})\]")
+
+
+def footnotes_html(escaped: str) -> str:
+    """The article's own footnote marks (``[2]``) in escaped text as a small 註2, so they are not
+    mistaken for the answer's ``[n]`` citation markers."""
+    return _FOOTNOTE_MARK.sub(r'<sup class="sousei-footnote" title="原文註腳">註\1</sup>', escaped)
+
+
+def footnotes_plain(text: str) -> str:
+    """The article's footnote marks in plain text as ``[註2]`` (the answer's own markers stay ``[n]``)."""
+    return _FOOTNOTE_MARK.sub(r"[註\1]", text)
+
+
 def _quote_spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
     spans = []
     for sentence in sentences:
@@ -314,10 +328,10 @@ def _mark(text: str, spans: Sequence[tuple[int, int]]) -> str:
     for a, b in sorted(spans):
         if a < pos or a >= b:
             continue
-        out.append(esc(text[pos:a]))
-        out.append(f'<mark class="sousei-quoted">{esc(text[a:b])}</mark>')
+        out.append(footnotes_html(esc(text[pos:a])))
+        out.append(f'<mark class="sousei-quoted">{footnotes_html(esc(text[a:b]))}</mark>')
         pos = b
-    out.append(esc(text[pos:]))
+    out.append(footnotes_html(esc(text[pos:])))
     return "".join(out)
 
 
@@ -365,7 +379,10 @@ def answer_plain_text(answer: Answer) -> str:
     """What the copy button copies: the quotes with [n], then the numbered references."""
     cited = cited_order(answer)
     number = {h.passage.id: i for i, h in enumerate(cited, start=1)}
-    lines = [f"{_one_line(q.text)} [{number.get(q.citation.passage_id, q.citation.n)}]" for q in answer.quotes]
+    lines = [
+        f"{footnotes_plain(_one_line(q.text))} [{number.get(q.citation.passage_id, q.citation.n)}]"
+        for q in answer.quotes
+    ]
     if not answer.found:
         lines.insert(0, answer.message or NOT_FOUND_LINE)
     refs = cited or list(answer.hits[:3])
@@ -407,7 +424,7 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
             hit = next(h for h in cited if h.passage.id == q.citation.passage_id)
             quoted.setdefault(hit.passage.id, []).append(q.text)
             items.append(
-                f'<p class="sousei-quote"><span class="sousei-quote-text">{esc(q.text)}</span> '
+                f'<p class="sousei-quote"><span class="sousei-quote-text">{footnotes_html(esc(q.text))}</span> '
                 f"{_chat_marker(number[hit.passage.id], hit.passage, q.text)}</p>"
             )
         parts.append(f'<div class="sousei-quotes">{"".join(items)}</div>')
@@ -475,7 +492,7 @@ def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str]
                 f'<p id="sousei-cited" class="sousei-para sousei-cited" data-paragraph="{p.number}">{label} {body}</p>'
             )
         else:
-            body = _mark(p.text, local) if local else esc(p.text)
+            body = _mark(p.text, local)
             paras.append(
                 f'<p id="sousei-para-{p.number}" class="sousei-para" data-paragraph="{p.number}">{label} {body}</p>'
             )

@@ -170,3 +170,19 @@ def test_a_passage_led_by_its_heading_is_labelled_with_both_paragraphs():
     assert passage_label(led) == "第2–3段" and passage_label(plain) == "第1段"
     assert location_label(4, 7, 5) == "第4–5段・第7頁" and location_label(4, None, 4) == "第4段"
     assert article.paragraphs[2].number == 3 and article.text.count(PARAGRAPH_BREAK) == 2
+
+
+def test_the_articles_footnote_marks_are_not_shown_as_citation_markers():
+    from dataclasses import replace
+
+    from chat.render import answer_plain_text, footnotes_html, render_chat_answer
+
+    assert footnotes_html("總務省[2]推動。") == '總務省<sup class="sousei-footnote" title="原文註腳">註2</sup>推動。'
+    assert footnotes_html("第[ab]段") == "第[ab]段"  # only numbered marks
+    answer = found_answer()
+    quote = replace(answer.quotes[0], text=answer.quotes[0].text + "[2]")
+    answer = replace(answer, quotes=(quote,))
+    html = render_chat_answer(answer, "問題")
+    text = html.split('class="sousei-quote-text">', 1)[1].split("</span>", 1)[0]
+    assert text.endswith(">註2</sup>") and "[2]" not in text  # the quote's own mark, small and labelled
+    assert answer_plain_text(answer).splitlines()[0].endswith("[註2] [1]")  # copied text: the mark, then ours
