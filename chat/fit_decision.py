@@ -213,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="train")
     parser.add_argument("--out", type=Path, default=DECISION_FILE)
     parser.add_argument("--report", type=Path, default=Path("docs/decision.md"))
-    parser.add_argument("--max-missed", type=float, default=0.03)
+    # 2%, not the 3% target: a threshold set where the train CV misses exactly 3% misses more than
+    # that on about half of all unseen samples (one test split of 251 answerable questions: ±1.1%)
+    parser.add_argument("--max-missed", type=float, default=0.02)
     parser.add_argument("--max-confident-wrong", type=float, default=0.05)
     parser.add_argument(
         "--transfer",

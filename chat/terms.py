@@ -34,8 +34,15 @@ FRAME_TERMS = frozenset(
 _CJK_CHAR = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$")
 
 
+# Which item or how many: "第二", "第二个", "二个", "6项" (index.fusion.ordinal_items reads the
+# item asked for; as a term it would only match prose that counts, "第二個是…").
+_ORDINAL_TOKEN = re.compile(r"^(?:第[0-9一二三四五六七八九十]+[个项点条号]?|[0-9一二三四五六七八九十]+[个项点条])$")
+
+
 def is_frame(token: str) -> bool:
-    """A frame word, or a frame word glued to one more character (全名是, 几个月)."""
+    """A frame word, or a frame word glued to one more character (全名是, 几个月), or an ordinal."""
+    if _ORDINAL_TOKEN.match(token):
+        return True
     rest = token
     for frame in sorted(FRAME_TERMS, key=len, reverse=True):
         if frame in rest:

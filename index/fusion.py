@@ -195,12 +195,31 @@ def ordinal_items(query: str) -> list[int]:
     return list(dict.fromkeys(found))
 
 
+_CHINESE_NUMERALS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1..99 in Chinese numerals (14 → 十四, 20 → 二十)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _CHINESE_NUMERALS[tens] + "十")
+    return head + (_CHINESE_NUMERALS[ones] if ones else "")
+
+
+def _item_pattern(n: int) -> str:
+    """An item n heading: "6.建構…", "六、…", "(六)…" at a line / heading start, or a title
+    numbered at its end ("地域未來構想二:"). Prose that counts ("第二個是…") is not a heading."""
+    cn = chinese_numeral(n)
+    at_start = rf"(?:^|\n|›)\s*(?:{n}\s*[.．、](?!\d)|[（(]?\s*{cn}\s*[)）、])"
+    titled = rf"[\u4e00-\u9fff]{cn}\s*[:：]"
+    return f"{at_start}|{titled}"
+
+
 def numbered_item_match(items: Sequence[int], texts: Sequence[str]) -> np.ndarray:
-    """1.0 for each text (a passage's heading path and text) holding a line or heading that
-    starts with one of the item numbers ("6.建構脫碳化的分散型電源:"), else 0.0."""
+    """1.0 for each text (a passage's heading path and text) with a heading numbered as one of
+    the items ("6.建構脫碳化的分散型電源:", "地域未來構想二:確立新的生活型態"), else 0.0."""
     if not items:
         return np.zeros(len(texts), dtype=np.float64)
-    pattern = re.compile(rf"(?:^|\n|›)\s*(?:{'|'.join(str(n) for n in items)})\s*[.．、](?!\d)\s*\S")
+    pattern = re.compile("|".join(_item_pattern(n) for n in items))
     return np.array([pattern.search(unicodedata.normalize("NFKC", t)) is not None for t in texts], dtype=np.float64)
 
 

@@ -345,3 +345,12 @@ def test_sentence_features_measure_lexical_share_against_the_best_candidate_and_
     values = {name: [SENTENCE_FEATURES[name](f) for f in features] for name in ("lexical_rel", "first_in_passage")}
     assert values["lexical_rel"] == [0.0, -1.0]  # the best candidate holds every term, the other none
     assert values["first_in_passage"] == [1.0, 0.0]
+
+
+def test_ordinals_are_not_content_terms():
+    from chat.terms import is_frame, question_terms
+
+    terms = question_terms("第二個地域未來構想的重點是什麼？")
+    assert "地域未来构想" in terms and not any(t.startswith("第二") or t == "二个" for t in terms)
+    assert all(is_frame(t) for t in ("第二", "第二个", "第14项", "二个", "6项"))
+    assert not any(is_frame(t) for t in ("二氧化碳", "2020", "3密", "第三方"))

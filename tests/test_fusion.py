@@ -149,4 +149,6 @@ def test_numbered_item_match_finds_the_item_heading_in_text_or_heading_path():
         "成長了6.5%。",  # a decimal, not an item
     ]
     assert numbered_item_match([6], texts).tolist() == [1.0, 1.0, 0.0, 0.0]
+    titled = ["地域未來構想二:確立新的生活型態", "二、導入資源", "(二)導入資源", "第二個是支援永續。", "12.x"]
+    assert numbered_item_match([2], titled).tolist() == [1.0, 1.0, 1.0, 0.0, 0.0]  # prose that counts is no heading
     assert numbered_item_match([], texts).tolist() == [0.0] * 4
