@@ -32,8 +32,11 @@ MAX_ENTRIES = 1  # dictionary entries used per word (JMdict lists the common one
 MAX_SENSES = 1  # senses used per entry (1-3 alike on train: the fewest, least noise)
 MAX_GLOSS_WORDS = 3  # longer glosses are explanations, not names
 GLOSS_CACHE = 1024  # words whose glosses are kept (a few hundred bytes each)
+MAX_WORDS = 16  # words looked up per question (a pasted page of katakana costs no more)
 _ASIDE = re.compile(r"\([^)]*\)")
 _HAN_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{2,}$")
+# What may be looked up: kana and kanji only (jamdict reads "%", "_", "@" and "id#" as patterns).
+_LOOKUP_WORD = re.compile(r"^[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u9fff\uf900-\ufaff々]{1,32}$")
 
 
 def has_kana(text: str) -> bool:
@@ -87,7 +90,7 @@ class JapaneseExpander:
         if not has_kana(question):
             return []
         kanji = unknown_kanji_words(question, self._known) if self._known is not None else []
-        return katakana_words(question) + kanji
+        return (katakana_words(question) + kanji)[:MAX_WORDS]
 
     def glosses(self, question: str) -> list[str]:
         """The English glosses of the question's Japanese words, each once."""
@@ -123,8 +126,9 @@ def _jamdict() -> Any:  # a jamdict.Jamdict over jamdict-data's SQLite file (jam
 @lru_cache(maxsize=GLOSS_CACHE)
 def jmdict_glosses(word: str) -> tuple[str, ...]:
     """English glosses of ``word`` in JMdict (exact match of a kana or kanji form): the first
-    ``MAX_SENSES`` senses of its first ``MAX_ENTRIES`` entries, in dictionary order."""
-    if not word or "%" in word or "?" in word:  # jamdict's wildcards
+    ``MAX_SENSES`` senses of its first ``MAX_ENTRIES`` entries, in dictionary order; nothing for
+    a word that is not all kana and kanji (never passed to the dictionary)."""
+    if not _LOOKUP_WORD.match(word):
         return ()
     jam = _jamdict()
     with _LOCK, jam.jmdict.ctx() as ctx:

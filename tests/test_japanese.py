@@ -75,8 +75,17 @@ def test_questions_without_kana_never_touch_the_dictionary():
     assert calls == []
 
 
-def test_dictionary_wildcards_are_not_passed_on():
-    assert jmdict_glosses("%") == () and jmdict_glosses("デ?タ") == () and jmdict_glosses("") == ()
+def test_only_kana_and_kanji_words_are_passed_to_the_dictionary():
+    for word in ("%", "デ%", "デ_タ", "id#1358280", "@", "", "a", "テ" * 40):
+        assert jmdict_glosses(word) == ()
+
+
+def test_a_hostile_question_costs_a_bounded_number_of_lookups():
+    calls: list[str] = []
+    expand = JapaneseExpander(fake_english, fake_lookup(calls), known=lambda token: False)
+    question = "・".join(f"テスト{chr(0x30A2 + n)}" for n in range(80)) + "輸出" * 100
+    assert expand(question) == []
+    assert 0 < len(calls) <= japanese.MAX_WORDS
 
 
 ARTICLE = "地方政府推動無現金支付，並把案例整理成資料庫。\n\n農產品出口導向的產業也有投資。\n\n觀光人口減少。"
