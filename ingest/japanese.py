@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from ingest.errors import SouseiError
+
 Lookup = Callable[[str], Sequence[str]]  # a Japanese word -> its English glosses, most common first
 English = Callable[[str], Sequence[str]]  # an English text -> the articles' terms it names
 Known = Callable[[str], bool]  # whether a folded search token occurs in the articles
@@ -111,15 +113,18 @@ class JapaneseExpander:
 
 
 _LOCK = threading.Lock()
+MISSING_DICTIONARY = "日文詞典 JMdict 沒有安裝：請執行 ./dev（或 pip install jamdict jamdict-data）後再問日文問題"
 
 
 @lru_cache(maxsize=1)
 def _jamdict() -> Any:  # a jamdict.Jamdict over jamdict-data's SQLite file (jamdict has no types)
-    from jamdict import Jamdict
-
+    try:
+        from jamdict import Jamdict
+    except ImportError as exc:
+        raise SouseiError(MISSING_DICTIONARY) from exc
     jam = Jamdict(reuse_ctx=False)  # one connection per lookup: a served UI asks from many threads
     if not jam.ready:
-        raise RuntimeError("JMdict data is missing: install it with `pip install jamdict-data`")
+        raise SouseiError(MISSING_DICTIONARY)
     return jam
 
 

@@ -10,6 +10,7 @@ from chat.terms import question_terms
 from index.build import build_index
 from index.search import Searcher
 from index.store import load_store
+from ingest.errors import SouseiError
 from ingest.japanese import JapaneseExpander, clean_gloss, has_kana, jmdict_glosses, katakana_words
 from ingest.segment import tokenize
 from tests.index_fakes import write_corpus
@@ -78,6 +79,20 @@ def test_questions_without_kana_never_touch_the_dictionary():
 def test_only_kana_and_kanji_words_are_passed_to_the_dictionary():
     for word in ("%", "デ%", "デ_タ", "id#1358280", "@", "", "a", "テ" * 40):
         assert jmdict_glosses(word) == ()
+
+
+def test_a_missing_dictionary_is_reported_with_what_to_do(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "jamdict", None)  # as if the package were not installed
+    japanese._jamdict.cache_clear()
+    japanese.jmdict_glosses.cache_clear()
+    try:
+        with pytest.raises(SouseiError, match="pip install jamdict jamdict-data"):
+            jmdict_glosses("キャッシュレス")
+    finally:
+        japanese._jamdict.cache_clear()
+        japanese.jmdict_glosses.cache_clear()
 
 
 def test_a_hostile_question_costs_a_bounded_number_of_lookups():
