@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -35,6 +36,7 @@ Expander = Callable[[str], Sequence[str]]  # question -> extra texts for the key
 EXPANSION_WEIGHT = 1.0
 MODES = ("hybrid", "dense", "bm25")
 SEARCH_MAX_CHARS = 2000
+_KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  # as ingest.japanese.has_kana
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
 # Chosen with multilingual-e5-small on the seed corpus, primarily on the 42 questions of
 # tests/data/retrieval_questions.jsonl (dev.jsonl only as a check, to avoid fitting it):
@@ -90,7 +92,7 @@ class Searcher:
         self._rows = {p.id: row for row, p in enumerate(stored.passages)}
         # the squashed text of a passage (exact-term boost), kept for the passages seen recently
         self._squashed = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: squash(stored.passages[row].text))
-        self._expand = expand if expand is not None else _glossary_expander(stored)
+        self._expand = expand if expand is not None else _glossary_expander(stored, lambda t: self.stats().known(t))
 
     @classmethod
     def open(
@@ -312,13 +314,29 @@ class Searcher:
         )
 
 
-def _glossary_expander(stored: StoredIndex) -> Expander | None:
-    """English / Latin names in a question → the articles' own terms for them (ingest.glossary)."""
+def _glossary_expander(stored: StoredIndex, known: Callable[[str], bool]) -> Expander | None:
+    """English / Latin names in a question → the articles' own terms for them (ingest.glossary);
+    a question with kana also gets them for its Japanese words (katakana, and kanji words the
+    corpus lacks: ``known``), through their English glosses (ingest.japanese, whose dictionary is
+    opened on the first such question)."""
     if not stored.glossary:
         return None
     from ingest.glossary import GlossaryMatcher
 
-    return GlossaryMatcher(stored.glossary).expansions
+    english = GlossaryMatcher(stored.glossary).expansions
+    japanese: list[Expander] = []
+
+    def expand(question: str) -> list[str]:
+        found = english(question)
+        if _KANA.search(question):
+            if not japanese:
+                from ingest.japanese import JapaneseExpander
+
+                japanese.append(JapaneseExpander(english, known=known))
+            found = list(dict.fromkeys([*found, *japanese[0](question)]))
+        return found
+
+    return expand
 
 
 def _ms(start: float) -> float:

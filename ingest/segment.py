@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -20,6 +21,10 @@ OPENCC_CONFIG = "+".join(OPENCC_CONFIGS)
 
 _PUNCT_OR_SPACE = re.compile(r"^[\W_]+$", re.UNICODE)
 _KANA_PARTICLE = re.compile(r"^[\u3040-\u309f]{1,3}$")  # Japanese hiragana particles and endings
+# A katakana word (letters and the long-vowel mark; ・ separates words). jieba would cut it into
+# single letters, so it is kept whole: a loanword (キャッシュレス) is one token.
+_KATAKANA_SPLIT = re.compile(r"([\u30a1-\u30fa\u30fc-\u30ff]+)")
+SEGMENTER_VERSION = 2  # 2: katakana words whole
 
 
 def _data_text(name: str) -> str:
@@ -66,11 +71,21 @@ def tokenize(text: str) -> list[str]:
     """Search tokens of ``text``: folded, jieba search-mode words, no punctuation or stopwords."""
     stop = stopwords()
     tokens = []
-    for word in jieba_tokenizer().cut_for_search(fold(text)):
+    for word in _words(fold(text)):
         word = word.strip()
         if word and not _PUNCT_OR_SPACE.match(word) and word not in stop and not _KANA_PARTICLE.match(word):
             tokens.append(word)
     return tokens
+
+
+def _words(folded: str) -> Iterator[str]:
+    """jieba search-mode words of the folded text, with each katakana run as one word."""
+    cut = jieba_tokenizer().cut_for_search
+    for n, piece in enumerate(_KATAKANA_SPLIT.split(folded)):
+        if n % 2:
+            yield piece
+        elif piece:
+            yield from cut(piece)
 
 
 def segmenter_fingerprint() -> dict:
@@ -82,4 +97,5 @@ def segmenter_fingerprint() -> dict:
         "jieba": jieba.__version__,
         "userdict_sha256": sha256_hex(dictionary),
         "opencc": OPENCC_CONFIG,
+        "version": SEGMENTER_VERSION,
     }

@@ -30,3 +30,12 @@ def test_english_question_about_resas_finds_the_resas_passage_first(searcher):
     for mode in ("hybrid", "bm25"):
         first = searcher.search(question, top_k=3, mode=mode)[0].passage.text
         assert "地方經濟分析系統（Regional Economy Society Analyzing System, RESAS）" in first, mode
+
+
+def test_japanese_katakana_question_reaches_the_drone_passage_through_jmdict(searcher):
+    # ドローン → JMdict "drone" → CC-CEDICT 無人機: the real dictionary, glossary and index.
+    question = "ドローン配送の実証を進めるのは？"
+    assert ["无人", "人机", "无人机"] in searcher.expansion_tokens(question)
+    for mode in ("hybrid", "bm25"):
+        first = searcher.search(question, top_k=3, mode=mode)[0].passage.text
+        assert "無人機" in first, mode
