@@ -25,7 +25,7 @@ Tuned on the dialogues marked ``train`` in ``tests/data/dialogues.jsonl`` only
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from chat.abstain import DecisionModel
+    from chat.answer import Sentence
     from chat.answer import SearcherLike
     from chat.records import Answer
     from index.records import Hit, SentenceVectors
@@ -110,6 +111,10 @@ _ASKS = re.compile(
     r"|\b(?:what|which|who|whom|whose|why|how|when|where|any|is|are|does|do|can)\b"
 )
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+# What a follow-up asks for, by its own words (folded), and the sentences that give it.
+_ASKS_REASON = re.compile(r"为什么|为何|为啥|何故|原因|怎么会|会怎样|会怎么样|结果|影响|\bwhy\b|\bbecause\b")
+_GIVES_REASON = re.compile(r"因为|由于|因此|因而|所以|原因|导致|造成|使得|为了|受限|以致|才能|才有")
+REASON_BONUS = 2.0  # added to the ranking score (a logit) of a sentence that gives a reason
 
 
 @dataclass(frozen=True)
@@ -295,6 +300,16 @@ def cited_ids(answer: Answer) -> tuple[str, ...]:
     return tuple(dict.fromkeys(q.citation.passage_id for q in answer.quotes)) if answer.found else ()
 
 
+def by_kind(question: str) -> Callable[[Sentence], float] | None:
+    """A follow-up that asks why (為什麼, 為啥, 原因, 會怎樣, why) favours sentences that give a
+    reason or a consequence (因為, 由於, 導致, 因此 …); None for others."""
+    from chat.terms import folded
+
+    if not REASON_BONUS or not _ASKS_REASON.search(folded(question).lower()):
+        return None
+    return lambda sentence: REASON_BONUS if _GIVES_REASON.search(folded(sentence.text)) else 0.0
+
+
 def answer_after(
     question: str, previous: str | Previous | None, searcher: Searcher, top_k: int, decision: DecisionModel
 ) -> Answer:
@@ -317,7 +332,7 @@ def answer_after(
     tries += [(query.searched, query.searched)] + ([(whole, whole)] if WHOLE_PREVIOUS else []) + [(question, question)]
     for passage_text, sentence_text in dict.fromkeys(tries):
         near = NearPrevious(searcher, anchors, passage_text, question)
-        analysis = analyse_question(sentence_text, near, top_k, decision)
+        analysis = analyse_question(sentence_text, near, top_k, decision, by_kind(question))
         if analysis.answer.found:
             break
     return replace(analysis.answer, question=passage_text)

@@ -356,3 +356,33 @@ def test_near_previous_also_searches_the_follow_up_alone():
     assert base.queries == ["搜尋的文字", "問題本身"] and [h.passage.id for h in hits] == ["x", "y"]
     NearPrevious(base, (), passage_query="同一句", alone="同一句").search("同一句", top_k=2)
     assert base.queries[2:] == ["同一句"]  # the same text is searched once
+
+
+@pytest.mark.parametrize("question", ["為什麼？", "为啥要这样改", "停辦的話會怎樣？", "Why?"])
+def test_a_follow_up_asking_why_favours_sentences_that_give_a_reason(question):
+    from chat.answer import Sentence
+    from chat.followup import REASON_BONUS, by_kind
+
+    adjust = by_kind(question)
+    assert adjust is not None
+    assert adjust(Sentence("因為疫情導致外國勞動者被限制入境。", 0, 0)) == REASON_BONUS > 0
+    assert adjust(Sentence("區域別：北海道、東北、關東。", 0, 1)) == 0.0
+
+
+@pytest.mark.parametrize("question", ["那2021年呢？", "還有哪些？", "那供應商咧？要幹嘛"])
+def test_other_follow_ups_rank_sentences_as_fitted(question):
+    from chat.followup import by_kind
+
+    assert by_kind(question) is None
+
+
+def test_an_adjustment_reorders_the_quotes_and_none_changes_nothing(setup):
+    from chat.answer import analyse_question
+
+    searcher, decision = setup.index(), setup.decision()
+    plain = analyse_question("地方創生臨時補助金的預算", searcher, 5, decision)
+    assert analyse_question("地方創生臨時補助金的預算", searcher, 5, decision, None) == plain
+    last = plain.scored[-1].sentence
+    assert plain.scored[0].sentence != last
+    lifted = analyse_question("地方創生臨時補助金的預算", searcher, 5, decision, lambda s: 100.0 * (s == last))
+    assert lifted.scored[0].sentence == last and lifted.answer.quotes[0].text == last.text
