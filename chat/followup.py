@@ -114,7 +114,8 @@ _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 # What a follow-up asks for, by its own words (folded), and the sentences that give it.
 _ASKS_REASON = re.compile(r"为什么|为何|为啥|何故|原因|怎么会|会怎样|会怎么样|结果|影响|\bwhy\b|\bbecause\b")
 _GIVES_REASON = re.compile(r"因为|由于|因此|因而|所以|原因|导致|造成|使得|为了|受限|以致|才能|才有")
-REASON_BONUS = 2.0  # added to the ranking score (a logit) of a sentence that gives a reason
+LABEL_BONUS = 1.0  # added to the ranking score of the sentence labelled as a "那 X 呢？" names it
+REASON_BONUS = 2.0  # added to the ranking score (a logit) of a sentence that gives a reason (tuned on train)
 
 
 @dataclass(frozen=True)
@@ -300,14 +301,41 @@ def cited_ids(answer: Answer) -> tuple[str, ...]:
     return tuple(dict.fromkeys(q.citation.passage_id for q in answer.quotes)) if answer.found else ()
 
 
-def by_kind(question: str) -> Callable[[Sentence], float] | None:
-    """A follow-up that asks why (為什麼, 為啥, 原因, 會怎樣, why) favours sentences that give a
-    reason or a consequence (因為, 由於, 導致, 因此 …); None for others."""
+_SUBJECT_EDGES = re.compile(r"^(?:那麼|那么|那|还有|還有)|(?:的呢|呢|咧|勒|嘞)$")
+_LABEL = re.compile(r"^\s*(?:\d+[.、]\s*)?([^：:\n]{1,20})[：:]")
+
+
+def named_label(question: str) -> str | None:
+    """What a "那 X 呢？" / "X 呢？" follow-up names (folded X), else None."""
     from chat.terms import folded
 
-    if not REASON_BONUS or not _ASKS_REASON.search(folded(question).lower()):
+    core = _core(question)
+    if not re.search(r"(?:呢|咧|勒|嘞)$", core):
         return None
-    return lambda sentence: REASON_BONUS if _GIVES_REASON.search(folded(sentence.text)) else 0.0
+    subject = _SUBJECT_EDGES.sub("", _SUBJECT_EDGES.sub("", core))
+    return folded(subject) if len(subject) >= 2 else None
+
+
+def by_kind(question: str) -> Callable[[Sentence], float] | None:
+    """How a follow-up's sentences are favoured by what it asks: one that asks why (為什麼, 為啥,
+    原因, 會怎樣, why) favours sentences that give a reason or a consequence (因為, 由於, 導致,
+    因此 …); "那 X 呢？" favours the sentence labelled X (X：…). None when neither applies."""
+    from chat.terms import folded
+
+    why = bool(REASON_BONUS) and _ASKS_REASON.search(folded(question).lower()) is not None
+    label = named_label(question) if LABEL_BONUS else None
+    if not why and not label:
+        return None
+
+    def adjust(sentence: Sentence) -> float:
+        text = folded(sentence.text)
+        bonus = REASON_BONUS if why and _GIVES_REASON.search(text) else 0.0
+        found = _LABEL.match(text)
+        if label and found and _core(found.group(1)) == label:
+            bonus += LABEL_BONUS
+        return bonus
+
+    return adjust
 
 
 def answer_after(

@@ -369,7 +369,7 @@ def test_a_follow_up_asking_why_favours_sentences_that_give_a_reason(question):
     assert adjust(Sentence("區域別：北海道、東北、關東。", 0, 1)) == 0.0
 
 
-@pytest.mark.parametrize("question", ["那2021年呢？", "還有哪些？", "那供應商咧？要幹嘛"])
+@pytest.mark.parametrize("question", ["還有哪些？", "那供應商咧？要幹嘛", "它的全名是什麼？"])
 def test_other_follow_ups_rank_sentences_as_fitted(question):
     from chat.followup import by_kind
 
@@ -386,3 +386,25 @@ def test_an_adjustment_reorders_the_quotes_and_none_changes_nothing(setup):
     assert plain.scored[0].sentence != last
     lifted = analyse_question("地方創生臨時補助金的預算", searcher, 5, decision, lambda s: 100.0 * (s == last))
     assert lifted.scored[0].sentence == last and lifted.answer.quotes[0].text == last.text
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [("區域別呢？", "区域别"), ("那條件不利區域別呢？", "条件不利区域别"), ("物品呢？", "物品"), ("還有呢？", None), ("那呢？", None)],
+)
+def test_the_label_a_follow_up_names(question, label):
+    from chat.followup import named_label
+
+    assert named_label(question) == label
+
+
+def test_a_follow_up_naming_a_label_favours_the_sentence_labelled_so():
+    from chat.answer import Sentence
+    from chat.followup import LABEL_BONUS, by_kind
+
+    adjust = by_kind("區域別呢？")
+    assert adjust is not None
+    assert adjust(Sentence("區域別：北海道、東北、關東", 0, 0)) == LABEL_BONUS > 0
+    assert adjust(Sentence("3. 區域別：北海道、東北", 0, 1)) == LABEL_BONUS  # a numbered entry
+    assert adjust(Sentence("條件不利區域別：過疏、偏遠地區、離島", 0, 2)) == 0.0  # another label ending the same way
+    assert adjust(Sentence("各區域別有不同的案例。", 0, 3)) == 0.0  # named, but not as a label
