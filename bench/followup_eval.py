@@ -76,10 +76,8 @@ def add_dialogues(new: Path, dest: Path, passage_texts: list[str], train_only: b
     problems (nothing is written when there are any)."""
     existing = read_jsonl(dest)
     mark = {"split": "train", "train_only": True} if train_only else {}
-    added = [
-        {**{k: v for k, v in d.items() if k not in ("split", "train_only")}, "split": hash_split(str(d.get("id"))), **mark}
-        for d in read_jsonl(new)
-    ]
+    kept = [{k: v for k, v in d.items() if k not in ("split", "train_only")} for d in read_jsonl(new)]
+    added = [{**d, "split": hash_split(str(d.get("id"))), **mark} for d in kept]
     problems = validate_dialogues(existing + added, passage_texts)
     if not problems:
         with dest.open("a", encoding="utf-8") as out:

@@ -390,7 +390,13 @@ def test_an_adjustment_reorders_the_quotes_and_none_changes_nothing(setup):
 
 @pytest.mark.parametrize(
     ("question", "label"),
-    [("區域別呢？", "区域别"), ("那條件不利區域別呢？", "条件不利区域别"), ("物品呢？", "物品"), ("還有呢？", None), ("那呢？", None)],
+    [
+        ("區域別呢？", "区域别"),
+        ("那條件不利區域別呢？", "条件不利区域别"),
+        ("物品呢？", "物品"),
+        ("還有呢？", None),
+        ("那呢？", None),
+    ],
 )
 def test_the_label_a_follow_up_names(question, label):
     from chat.followup import named_label
