@@ -4,9 +4,12 @@ rule of :mod:`chat.followup`) and, for comparison, alone.
 
     python -m bench.followup_eval [tests/data/dialogues.jsonl] [--split test] [--index DIR] [-v]
     python -m bench.followup_eval --add NEW.jsonl   # validate, assign splits, append to the dialogues
+    python -m bench.followup_eval --add NEW.jsonl --train-only   # a tuning batch: all train
 
 New dialogues get their split from a hash of their id (:func:`hash_split`, the rule the question
 bank's splits follow); the test split's lines are pinned by ``tests/data/dialogues.test.sha256``.
+A batch written by whoever tunes the follow-up rule (not blind) goes in with ``--train-only``:
+every dialogue is ``train`` and marked ``"train_only": true``, so the held-out split is unchanged.
 """
 
 from __future__ import annotations
@@ -67,13 +70,14 @@ def frozen_digest(text: str) -> str:
     return sha256_hex("\n".join(lines))
 
 
-def add_dialogues(new: Path, dest: Path, passage_texts: list[str]) -> list[str]:
-    """Append ``new``'s dialogues to ``dest`` with hash-assigned splits, if all are valid
-    (with the existing ones); returns the problems (nothing is written when there are any)."""
+def add_dialogues(new: Path, dest: Path, passage_texts: list[str], train_only: bool = False) -> list[str]:
+    """Append ``new``'s dialogues to ``dest`` with hash-assigned splits (all ``train``, marked
+    ``train_only``, when ``train_only``), if all are valid (with the existing ones); returns the
+    problems (nothing is written when there are any)."""
     existing = read_jsonl(dest)
-    added = [
-        {**{k: v for k, v in d.items() if k != "split"}, "split": hash_split(str(d.get("id")))} for d in read_jsonl(new)
-    ]
+    mark = {"split": "train", "train_only": True} if train_only else {}
+    kept = [{k: v for k, v in d.items() if k not in ("split", "train_only")} for d in read_jsonl(new)]
+    added = [{**d, "split": hash_split(str(d.get("id"))), **mark} for d in kept]
     problems = validate_dialogues(existing + added, passage_texts)
     if not problems:
         with dest.open("a", encoding="utf-8") as out:
@@ -119,12 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index")
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--add", metavar="NEW", help="validate NEW.jsonl's dialogues, assign splits, append to FILE")
+    parser.add_argument("--train-only", action="store_true", help="with --add: all of NEW goes to train (not blind)")
     args = parser.parse_args(argv)
     if args.add:
         from ingest.pipeline import ingest_corpus
 
         texts = [p.text for p in ingest_corpus(Config.load().corpus_dir).passages]
-        problems = add_dialogues(Path(args.add), Path(args.file), texts)
+        problems = add_dialogues(Path(args.add), Path(args.file), texts, args.train_only)
         print("\n".join(problems) or f"added; test split sha256 {frozen_digest(Path(args.file).read_text('utf-8'))}")
         return 1 if problems else 0
     engine = Engine(Config.load(index_dir=args.index), say=lambda _m: None)

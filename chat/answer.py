@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -432,9 +432,14 @@ class Analysis:
 
 
 def analyse_question(
-    question: str, searcher: SearcherLike, top_k: int = 5, decision: DecisionModel | None = None
+    question: str,
+    searcher: SearcherLike,
+    top_k: int = 5,
+    decision: DecisionModel | None = None,
+    adjust: Callable[[Sentence], float] | None = None,
 ) -> Analysis:
-    """Search, decide found / 可能相關 / not found with the fitted model, and quote."""
+    """Search, decide found / 可能相關 / not found with the fitted model, and quote. ``adjust``
+    adds to each sentence's ranking score (``chat.followup``: by what a follow-up asks)."""
     prepared = prepare_question(question)
     if isinstance(prepared, str):
         return Analysis(
@@ -446,6 +451,8 @@ def analyse_question(
         return Analysis(answer, None, "no hits", ())
     model = decision or DecisionModel.load()
     scored = tuple(rank_sentences(measured.sentences, measured.features, model.sentence))
+    if adjust is not None:
+        scored = tuple(sorted((replace(c, score=c.score + adjust(c.sentence)) for c in scored), key=lambda c: -c.score))
     verdict = model.decide(measured.signals, searcher.fingerprint)
     found = verdict.found and bool(scored)
     if found:

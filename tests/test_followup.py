@@ -301,3 +301,116 @@ def test_ui_passes_the_previous_question_and_its_cited_passages(setup):
     ]
     assert previous_turn(history) == Previous(first, cited_ids(answer))
     assert previous_turn([]) is None and previous_turn([{"role": "assistant", "content": "沒有標記"}]) is None
+
+
+# --------------------------------------------------------------------------- rules of issue 11's third pass
+
+
+@pytest.mark.parametrize("question", ["RESAS", "臨時補助金", "分散型電源", "JPQR"])
+def test_a_bare_keyword_is_a_search_not_a_follow_up(question):
+    assert not is_follow_up(question)
+    assert resolve(question, PREVIOUS).searched == question
+
+
+@pytest.mark.parametrize("question", ["RESAS呢？", "臨時補助金是什麼", "JPQR?"])
+def test_the_same_keyword_asked_is_still_a_follow_up(question):
+    assert is_follow_up(question)
+
+
+@pytest.mark.parametrize("question", ["那業者收集的資料拿來做什麼？", "還有哪些部會提供補助經費？"])
+def test_a_question_opening_by_pointing_back_is_a_follow_up_with_up_to_four_terms(question):
+    assert is_follow_up(question)
+
+
+def test_a_question_opening_by_pointing_back_with_its_own_long_subject_is_not():
+    assert not is_follow_up("那縣市政府收集的數據後來拿來做什麼用途？")  # five terms of its own
+
+
+def test_pointing_words_do_not_make_a_question_with_many_own_terms_a_follow_up():
+    assert not is_follow_up("補助款斷掉之後，那些方案要靠什麼延續下去？")  # six own terms besides 那些
+
+
+def test_carried_terms_are_the_rarest_in_the_articles():
+    from index.stats import CorpusStats
+
+    previous = "日本總務省的ICT成長戰略從哪一年開始召開？"
+    df = {"日本": 90, "总务省": 95, "ict": 30, "成长": 50, "战略": 2, "一年": 70, "开始": 80, "召开": 5}
+    stats = CorpusStats(df=df, n_docs=100)
+    # pieces as written (adjacent terms stay together), the two with the rarest term, in the question's order
+    assert carried_terms(previous, "它想打造什麼樣的社會？", stats) == ["ICT成長戰略", "一年開始召開"]
+    assert carried_terms(previous, "它想打造什麼樣的社會？") == ["日本總務省", "ICT成長戰略"]  # no stats: the first
+
+
+def test_fuse_adds_the_weighted_second_search_and_lets_its_passages_in():
+    from chat.followup import fuse
+
+    a, b, c = _passage("a", "d1", 1), _passage("b", "d1", 2), _passage("c", "d1", 3)
+    fused = fuse([Hit(a, 1.0, 1), Hit(b, 0.9, 2)], [Hit(c, 1.0, 1), Hit(b, 0.5, 2)], 0.3)
+    assert [(h.passage.id, round(h.score, 2), h.rank) for h in fused] == [("b", 1.05, 1), ("a", 1.0, 2), ("c", 0.3, 3)]
+
+
+def test_near_previous_also_searches_the_follow_up_alone():
+    far, near_one = _passage("x", "d2", 1), _passage("y", "d1", 3)
+    base = _Fixed([far, near_one])
+    hits = NearPrevious(base, (), passage_query="搜尋的文字", alone="問題本身").search("問題本身", top_k=2)
+    assert base.queries == ["搜尋的文字", "問題本身"] and [h.passage.id for h in hits] == ["x", "y"]
+    NearPrevious(base, (), passage_query="同一句", alone="同一句").search("同一句", top_k=2)
+    assert base.queries[2:] == ["同一句"]  # the same text is searched once
+
+
+@pytest.mark.parametrize("question", ["為什麼？", "为啥要这样改", "停辦的話會怎樣？", "Why?"])
+def test_a_follow_up_asking_why_favours_sentences_that_give_a_reason(question):
+    from chat.answer import Sentence
+    from chat.followup import REASON_BONUS, by_kind
+
+    adjust = by_kind(question)
+    assert adjust is not None
+    assert adjust(Sentence("因為疫情導致外國勞動者被限制入境。", 0, 0)) == REASON_BONUS > 0
+    assert adjust(Sentence("區域別：北海道、東北、關東。", 0, 1)) == 0.0
+
+
+@pytest.mark.parametrize("question", ["還有哪些？", "那供應商咧？要幹嘛", "它的全名是什麼？"])
+def test_other_follow_ups_rank_sentences_as_fitted(question):
+    from chat.followup import by_kind
+
+    assert by_kind(question) is None
+
+
+def test_an_adjustment_reorders_the_quotes_and_none_changes_nothing(setup):
+    from chat.answer import analyse_question
+
+    searcher, decision = setup.index(), setup.decision()
+    plain = analyse_question("地方創生臨時補助金的預算", searcher, 5, decision)
+    assert analyse_question("地方創生臨時補助金的預算", searcher, 5, decision, None) == plain
+    last = plain.scored[-1].sentence
+    assert plain.scored[0].sentence != last
+    lifted = analyse_question("地方創生臨時補助金的預算", searcher, 5, decision, lambda s: 100.0 * (s == last))
+    assert lifted.scored[0].sentence == last and lifted.answer.quotes[0].text == last.text
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("區域別呢？", "区域别"),
+        ("那條件不利區域別呢？", "条件不利区域别"),
+        ("物品呢？", "物品"),
+        ("還有呢？", None),
+        ("那呢？", None),
+    ],
+)
+def test_the_label_a_follow_up_names(question, label):
+    from chat.followup import named_label
+
+    assert named_label(question) == label
+
+
+def test_a_follow_up_naming_a_label_favours_the_sentence_labelled_so():
+    from chat.answer import Sentence
+    from chat.followup import LABEL_BONUS, by_kind
+
+    adjust = by_kind("區域別呢？")
+    assert adjust is not None
+    assert adjust(Sentence("區域別：北海道、東北、關東", 0, 0)) == LABEL_BONUS > 0
+    assert adjust(Sentence("3. 區域別：北海道、東北", 0, 1)) == LABEL_BONUS  # a numbered entry
+    assert adjust(Sentence("條件不利區域別：過疏、偏遠地區、離島", 0, 2)) == 0.0  # another label ending the same way
+    assert adjust(Sentence("各區域別有不同的案例。", 0, 3)) == 0.0  # named, but not as a label

@@ -36,9 +36,12 @@ def test_splits_follow_the_hash_of_the_id_as_the_question_bank_does(dialogues):
     assert all(hash_split(q["id"]) == q["split"] for q in bank)
     # the first 36 were split by position before the rule was written down (1-18 train)
     first = {f"w3d-{i}": "train" if i <= 18 else "test" for i in range(1, 37)}
-    assert all(d["split"] == first.get(d["id"], hash_split(d["id"])) for d in dialogues)
-    test = sum(d["split"] == "test" for d in dialogues)
-    assert 0.4 < test / len(dialogues) < 0.6
+    # a batch written by the tuner goes to train whole (--add --train-only)
+    blind = [d for d in dialogues if not d.get("train_only")]
+    assert all(d["split"] == first.get(d["id"], hash_split(d["id"])) for d in blind)
+    assert all(d["split"] == "train" for d in dialogues if d.get("train_only"))
+    test = sum(d["split"] == "test" for d in blind)
+    assert 0.4 < test / len(blind) < 0.6
 
 
 def test_test_split_is_frozen():
@@ -79,6 +82,19 @@ def test_adding_assigns_hash_splits_and_refuses_bad_batches_whole(tmp_path):
     problems = add_dialogues(new, dest, ["地方創生的補助金"])
     assert any("n0: id repeated" in p for p in problems) and any("x: turn 2 gold" in p for p in problems)
     assert dest.read_text(encoding="utf-8") == before  # nothing written
+
+
+def test_a_train_only_batch_goes_to_train_whole_and_leaves_the_test_split_alone(tmp_path):
+    dest, new = tmp_path / "d.jsonl", tmp_path / "new.jsonl"
+    turns = [{"q": "補助金是什麼？", "gold": ["補助金"]}, {"q": "那呢？", "gold": ["地方創生"]}]
+    _write(dest, [{"id": "old", "turns": turns, "split": "test"}])
+    digest = frozen_digest(dest.read_text(encoding="utf-8"))
+    _write(new, [{"id": f"n{i}", "turns": turns, "split": "test"} for i in range(8)])
+    assert any(hash_split(f"n{i}") == "test" for i in range(8))  # the hash alone would send some to test
+    assert add_dialogues(new, dest, ["地方創生的補助金"], train_only=True) == []
+    rows = read_jsonl(dest)[1:]
+    assert [(r["split"], r["train_only"]) for r in rows] == [("train", True)] * 8
+    assert frozen_digest(dest.read_text(encoding="utf-8")) == digest
 
 
 def test_add_command_reports_problems_and_exits_1(tmp_path, capsys):

@@ -1,9 +1,10 @@
 """Real model, real index of the seed articles: follow-up first-quote accuracy on the two-turn
 dialogues (tests/data/dialogues.jsonl), the held-out ``test`` split never tuned on (slow).
 
-Measured when the follow-up rule was last tuned (on ``train`` only): train 0.762 (the follow-up
-asked alone: 0.254), test 0.730 (alone: 0.429). The floors are a little under, so CI catches a
-regression; the 0.80 aimed for in issue 11 is not reached.
+Measured when the follow-up rule was last tuned (on ``train`` only): the 63 blind train dialogues
+0.841 (the follow-up asked alone: 0.254), all 126 train dialogues 0.833; test 0.746 (alone: 0.429;
+the rule before this tuning 0.730). The floor is a little under, so CI catches a regression; the
+0.80 aimed for in issue 11 is not reached on test.
 """
 
 from __future__ import annotations
@@ -30,5 +31,5 @@ def test_follow_ups_on_the_held_out_dialogues(engine):
     result = run(DIALOGUES, "test", engine)
     print(f"\nfollow-ups (test): {result}")
     assert result["dialogues"] >= 60
-    assert result["follow_up_first_quote"] >= 0.70
+    assert result["follow_up_first_quote"] >= 0.72
     assert result["follow_up_first_quote"] >= result["without_previous"] + 0.2  # the previous turn helps
