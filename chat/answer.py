@@ -54,6 +54,8 @@ MESSAGE_EMPTY = "請輸入問題。"
 MESSAGE_NO_TEXT = "問題裡沒有可以搜尋的文字，請用文字描述問題。"
 MESSAGE_TRUNCATED = f"問題太長，只用前 {MAX_QUESTION_CHARS} 個字搜尋。"
 MESSAGE_NO_ARTICLES = "目前沒有可以搜尋的文章，請先加入文章。"
+MESSAGE_REPEATED = "問題只是同一兩個字一再重複，請用文字描述您想問的事。"
+REPEATED_MIN_CHARS = 6  # "哈哈哈哈哈哈", "aaaaaa": this many letters/digits, at most two distinct
 
 
 class SearcherLike(Protocol):
@@ -85,6 +87,12 @@ def clean_question(question: object) -> str:
     return " ".join("".join(chars).split())
 
 
+def is_repetition(text: str) -> bool:
+    """One or two characters typed over and over: nothing a question could ask."""
+    letters = [ch for ch in text.casefold() if unicodedata.category(ch)[0] in ("L", "N")]
+    return len(letters) >= REPEATED_MIN_CHARS and len(set(letters)) <= 2
+
+
 def prepare_question(question: object) -> PreparedQuestion | str:
     """The cleaned question ready to search, or the fixed message explaining why not."""
     text = clean_question(question)
@@ -92,6 +100,8 @@ def prepare_question(question: object) -> PreparedQuestion | str:
         return MESSAGE_EMPTY
     if not has_searchable_text(text):
         return MESSAGE_NO_TEXT
+    if is_repetition(text):
+        return MESSAGE_REPEATED
     if len(text) > MAX_QUESTION_CHARS:
         return PreparedQuestion(text, text[:MAX_QUESTION_CHARS], MESSAGE_TRUNCATED)
     return PreparedQuestion(text, text, None)

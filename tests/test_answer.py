@@ -354,3 +354,12 @@ def test_ordinals_are_not_content_terms():
     assert "地域未来构想" in terms and not any(t.startswith("第二") or t == "二个" for t in terms)
     assert all(is_frame(t) for t in ("第二", "第二个", "第14项", "二个", "6项"))
     assert not any(is_frame(t) for t in ("二氧化碳", "2020", "3密", "第三方"))
+
+
+def test_a_character_typed_over_and_over_is_refused_before_searching():
+    from chat.answer import MESSAGE_REPEATED, is_repetition, prepare_question
+
+    assert prepare_question("哈哈哈哈哈哈哈哈") == MESSAGE_REPEATED
+    assert is_repetition("AaAaAa!!") and is_repetition("1212 1212")
+    assert not is_repetition("哈哈哈")  # too short to tell
+    assert not is_repetition("RESAS是什麼") and not is_repetition("3密")

@@ -4,11 +4,10 @@ frozen ``test`` split of the blind question bank (tests/data/qbank.jsonl), never
 The floors are a little under what the test split measured when the fitted decision was last
 refitted (docs/decision.md), so CI catches a regression; they are below issue 10's targets,
 which this model does not reach (hit@1 >= 0.93, first quote >= 0.88, answerable told not found
-<= 3%, unanswerable told not found >= 95%). Measured after the heading tokens, the glossary and
-the CC-CEDICT glosses (all chosen on train): hit@1 0.809, hit@5 0.944, MRR@10 0.868, first quote
-0.749, answerable told not found 3.6%, unanswerable told not found 51.9% (before them: 0.765,
-0.924, 0.840, 0.705, 6.0%, 58.9%; the keyword-side expansions move some off-corpus questions from
-not found to 可能相關), junk 93.5%, offtopic 80%.
+<= 3%, unanswerable told not found >= 95%). Measured after question headings, list items, the
+Japanese glosses and the 2% operating point (all chosen on train): hit@1 0.829, hit@5 0.960,
+MRR@10 0.886, first quote 0.773, answerable told not found 4.8%, unanswerable told not found 54.3%
+(before them: 0.809, 0.944, 0.868, 0.749, 3.6%, 51.9%), junk 90.3%, offtopic 85%.
 """
 
 from __future__ import annotations
@@ -51,11 +50,11 @@ def report(searcher, test_split) -> dict:
 def test_retrieval_on_the_test_split(searcher, test_split):
     result = evaluate_retrieval(searcher, [q for q in test_split if q["gold"]])
     print(f"\nhit@1 {result['hit@1']} hit@5 {result['hit@5']} mrr@10 {result['mrr@10']}")
-    assert result["hit@1"] >= 0.78 and result["hit@5"] >= 0.92 and result["mrr@10"] >= 0.84
+    assert result["hit@1"] >= 0.80 and result["hit@5"] >= 0.94 and result["mrr@10"] >= 0.86
 
 
 def test_first_quote_holds_the_answer(report):
-    assert report["first_sentence_gold_rate"] >= 0.72
+    assert report["first_sentence_gold_rate"] >= 0.75
 
 
 def test_answerable_questions_are_rarely_told_not_found(report):
@@ -63,7 +62,7 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.49
+    assert report["abstain_rate"] >= 0.51
     assert report["by_kind"]["junk"]["abstain"] >= 0.90
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.75
 

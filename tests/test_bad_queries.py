@@ -15,7 +15,7 @@ import time
 import pytest
 
 from chat.abstain import NOT_FOUND_LINE
-from chat.answer import MESSAGE_EMPTY, MESSAGE_NO_TEXT, MESSAGE_TRUNCATED
+from chat.answer import MESSAGE_EMPTY, MESSAGE_NO_TEXT, MESSAGE_REPEATED, MESSAGE_TRUNCATED
 from chat.config import PROJECT_ROOT
 from tests.reliability_support import TRACEBACK, built_setup, error_message, run_cli, tiny_model
 
@@ -26,7 +26,9 @@ ASK_SECONDS = 5.0  # Engine.ask with the model and index already loaded
 BAD_QUERIES: dict[str, tuple[str, str | None]] = {
     "whitespace": (" \t\n\u3000\u00a0 ", MESSAGE_EMPTY),
     "long_10000": ("地方創生的補助金" * 1250, MESSAGE_TRUNCATED),
-    "long_ascii_token": ("a" * 10_000, MESSAGE_TRUNCATED),
+    "long_ascii_token": ("abcdefghij" * 1_000, MESSAGE_TRUNCATED),
+    "repeated_char": ("哈" * 120, MESSAGE_REPEATED),
+    "repeated_pair": ("ab" * 5_000, MESSAGE_REPEATED),
     "punctuation": ("？？！！……。，、；：「」『』!?.,;:-_()[]{}", MESSAGE_NO_TEXT),
     "emoji": ("😀🎉🔥👍🏽🇯🇵", MESSAGE_NO_TEXT),
     "emoji_and_words": ("🔥地方創生🔥補助金💴是多少？", None),
