@@ -115,6 +115,9 @@ a.sousei-cite { cursor: pointer; font-weight: 600; text-decoration: none; font-s
                 background: var(--color-accent-soft); border-radius: 4px; padding: 0 .25em; margin-left: .15em; }
 mark.sousei-quoted { background: #fff0a0; color: inherit; padding: 0 1px; }
 sup.sousei-footnote { font-size: .7em; color: var(--body-text-color-subdued); margin: 0 .1em; }
+/* Gradio's "scroll to the newest" arrow: in the corner, not over the middle of an answer's text */
+#sousei-log .scroll-down-button-container { left: auto !important; right: 10px; transform: none !important;
+                                            opacity: .8; }
 .sousei-copy-text { display: none; }
 .sousei-copy { margin-top: .3em; font-size: .85em; padding: .15em .6em; border-radius: 6px;
                border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -261,6 +262,18 @@ def test_question_without_answer_gets_not_found_line(app_page, page_watch):
     assert nearest.count() == 1 and nearest.locator("li").count() >= 1
     assert "僅供參考" in answer.inner_text()
     screenshot(page, "04_not_found")
+    assert page_watch.errors == []
+
+
+def test_the_articles_footnote_marks_are_small_and_apart_from_citation_markers(app_page, page_watch):
+    page = app_page
+    answer = timed_ask(page, "到了2014年，日本地方政府推動ICT相關政策的執行程度進展到多少？")
+    footnote = answer.locator("ol.sousei-sources sup.sousei-footnote").first  # the cited paragraph ends in 。 [3]
+    assert footnote.inner_text() == "註3"  # kept by Gradio's sanitiser, not a bare [3]
+    cited = answer.locator("ol.sousei-sources").first
+    shown = answer.locator(".sousei-quotes").inner_text() + cited.inner_text()
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", shown)}
+    assert numbers == set(range(1, cited.locator("li").count() + 1))  # every [n] shown is one of ours
     assert page_watch.errors == []
 
 
