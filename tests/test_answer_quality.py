@@ -6,8 +6,8 @@ refitted (docs/decision.md), so CI catches a regression; they are below issue 10
 which this model does not reach (hit@1 >= 0.93, first quote >= 0.88, answerable told not found
 <= 3%, unanswerable told not found >= 95%). Measured after question headings, list items, the
 Japanese glosses and the 2% operating point (all chosen on train): hit@1 0.829, hit@5 0.960,
-MRR@10 0.886, first quote 0.773, answerable told not found 4.8%, unanswerable told not found 54.3%
-(before them: 0.809, 0.944, 0.868, 0.749, 3.6%, 51.9%), junk 90.3%, offtopic 85%.
+MRR@10 0.886, first quote 0.773, answerable told not found 4.8%, unanswerable told not found 55.8%
+(before them: 0.809, 0.944, 0.868, 0.749, 3.6%, 51.9%), junk 96.8%, offtopic 85%.
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.51
-    assert report["by_kind"]["junk"]["abstain"] >= 0.90
+    assert report["abstain_rate"] >= 0.53
+    assert report["by_kind"]["junk"]["abstain"] >= 0.93
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.75
 
 
