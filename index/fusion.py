@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -172,16 +173,13 @@ _ORDINAL = re.compile(
     r"|([0-9]{1,2})\s*(?:番目|つ目)",
     re.IGNORECASE,
 )
-_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")}
+_CHINESE_NUMERALS = "零一二三四五六七八九"
 
 
-def _chinese_number(text: str) -> int | None:
-    """一 … 九十九 as an int (十 = 10, 十四 = 14, 二十 = 20, 二十三 = 23)."""
-    if "十" not in text:
-        return _DIGITS.get(text) if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    value = (_DIGITS.get(tens, -100) if tens else 1) * 10 + (_DIGITS.get(ones, -100) if ones else 0)
-    return value if 0 < value < 100 else None
+@lru_cache(maxsize=1)
+def _numbers_by_numeral() -> dict[str, int]:
+    """一 … 九十九 → 1 … 99, the inverse of :func:`chinese_numeral`."""
+    return {chinese_numeral(n): n for n in range(1, 100)}
 
 
 def ordinal_items(query: str) -> list[int]:
@@ -189,13 +187,10 @@ def ordinal_items(query: str) -> list[int]:
     found = []
     for match in _ORDINAL.finditer(unicodedata.normalize("NFKC", query)):
         raw = next(g for g in match.groups() if g)
-        value = int(raw) if raw.isdigit() else _chinese_number(raw)
+        value = int(raw) if raw.isdigit() else _numbers_by_numeral().get(raw)
         if value:
             found.append(value)
     return list(dict.fromkeys(found))
-
-
-_CHINESE_NUMERALS = "零一二三四五六七八九"
 
 
 def chinese_numeral(n: int) -> str:
