@@ -62,7 +62,7 @@ def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, ran
     from index.bm25 import BM25Params, KeywordIndex
     from index.build import make_manifest, passage_sentence_spans
     from index.dense import DenseIndex
-    from index.store import SentenceTable, write_store
+    from index.store import SentenceTable, StoredIndex, write_store
     from ingest.segment import segmenter_fingerprint
 
     start = time.perf_counter()
@@ -81,7 +81,7 @@ def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, ran
     directory = fresh_dir(index_dir)
     directory.mkdir(parents=True)
     begin = time.perf_counter()
-    write_store(directory, manifest, cut, articles, vectors, dense, keyword, sentences)
+    write_store(directory, StoredIndex(manifest, cut, articles, vectors, dense, keyword, sentences))
     write_s = time.perf_counter() - begin
     add = add_one_dense(directory, vectors, int(encoder.dim), random_seed)
     return {

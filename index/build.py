@@ -36,6 +36,7 @@ from index.store import (
     IndexPaths,
     Manifest,
     SentenceTable,
+    StoredIndex,
     file_lock,
     index_paths,
     read_manifest,
@@ -188,9 +189,10 @@ def _build(read: _Reading, paths: IndexPaths, encoder: Encoder, settings: IndexS
             result.duplicates,
         )
         stage(0, 1, "儲存索引")
-        _write_and_swap(
-            paths, manifest, passages, list(result.articles), embedded.vectors, dense, keyword, sentences, glossary
+        store = StoredIndex(
+            manifest, passages, list(result.articles), embedded.vectors, dense, keyword, sentences, tuple(glossary)
         )
+        _write_and_swap(paths, store)
     removed = _removed_articles(previous, result.articles)
     stage(1, 1, "完成")
     return BuildReport(
@@ -446,20 +448,10 @@ def make_manifest(
     )
 
 
-def _write_and_swap(
-    paths: IndexPaths,
-    manifest: Manifest,
-    passages: list[Passage],
-    articles: list[Article],
-    vectors: np.ndarray,
-    dense: DenseIndex,
-    keyword: KeywordIndex,
-    sentences: SentenceTable,
-    glossary: Sequence[GlossaryEntry] = (),
-) -> None:
+def _write_and_swap(paths: IndexPaths, store: StoredIndex) -> None:
     temp = paths.new_temp_dir()
     try:
-        write_store(temp, manifest, passages, articles, vectors, dense, keyword, sentences, glossary)
+        write_store(temp, store)
         swap_in(temp, paths.live)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)

@@ -26,7 +26,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -309,27 +309,18 @@ class StoredIndex:
     glossary: tuple[GlossaryEntry, ...] = ()
 
 
-def write_store(
-    directory: Path,
-    manifest: Manifest,
-    passages: list[Passage],
-    articles: list[Article],
-    vectors: np.ndarray,
-    dense: DenseIndex,
-    keyword: KeywordIndex,
-    sentences: SentenceTable,
-    glossary: Sequence[GlossaryEntry] = (),
-) -> Manifest:
-    """Write every file into ``directory`` (a fresh temp dir), the manifest last, all fsynced."""
+def write_store(directory: Path, store: StoredIndex) -> Manifest:
+    """Write every file of ``store`` into ``directory`` (a fresh temp dir), the manifest last, all
+    fsynced; the inverse of :func:`load_store`. Returns the manifest as written (with file sizes)."""
     directory = Path(directory)
-    (directory / GLOSSARY_FILE).write_text(glossary_lines(glossary), encoding="utf-8")
-    _write_jsonl(directory / PASSAGES_FILE, (passage_to_dict(p) for p in passages))
-    _write_jsonl(directory / ARTICLES_FILE, (article_to_dict(a) for a in articles))
-    np.save(directory / VECTORS_FILE, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
-    sentences.save(directory)
-    dense.save(directory)
-    keyword.save(directory)
-    final = Manifest(**{**manifest.__dict__, "files": _file_sizes(directory), "sentences": sentences.size})
+    (directory / GLOSSARY_FILE).write_text(glossary_lines(store.glossary), encoding="utf-8")
+    _write_jsonl(directory / PASSAGES_FILE, (passage_to_dict(p) for p in store.passages))
+    _write_jsonl(directory / ARTICLES_FILE, (article_to_dict(a) for a in store.articles))
+    np.save(directory / VECTORS_FILE, np.ascontiguousarray(store.vectors, dtype=np.float32), allow_pickle=False)
+    store.sentences.save(directory)
+    store.dense.save(directory)
+    store.keyword.save(directory)
+    final = Manifest(**{**store.manifest.__dict__, "files": _file_sizes(directory), "sentences": store.sentences.size})
     (directory / MANIFEST_FILE).write_text(json.dumps(final.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     fsync_tree(directory)
     return final
