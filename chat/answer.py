@@ -47,8 +47,10 @@ from chat.terms import (
     question_terms,
     weighted_coverage,
 )
+from index.fusion import table_row_match
 from index.records import Hit, SentenceVectors
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, sentence_spans
+from ingest.segment import fold
 
 MESSAGE_EMPTY = "請輸入問題。"
 MESSAGE_NO_TEXT = "問題裡沒有可以搜尋的文字，請用文字描述問題。"
@@ -214,6 +216,7 @@ class SentenceFeatures:
     parenthesis: bool  # carries a bracketed gloss (a full name, an abbreviation)
     chars: int
     asks: Asks
+    labelled_row: bool = False  # a table row with a cell the question quotes (「人」)
     best_lexical: float = 0.0  # the best lexical share among the candidates
     order: int = 0  # position of the unit in its passage
 
@@ -236,6 +239,7 @@ SENTENCE_FEATURES: dict[str, object] = {
     "length": lambda f: math.log1p(f.chars),
     "lexical_rel": lambda f: f.lexical - f.best_lexical,
     "first_in_passage": lambda f: float(f.order == 0),
+    "labelled_row": lambda f: float(f.labelled_row),
 }
 EXTRA_QUOTE_MARGIN = 1.0  # further quotes must score within this logit of the best
 
@@ -309,6 +313,7 @@ def sentence_features(
                 parenthesis=_GLOSS.search(text) is not None,
                 chars=len(text),
                 asks=asks,
+                labelled_row=bool(asks.labels) and bool(table_row_match(asks.labels, [text], fold)[0]),
                 best_lexical=best_lexical,
                 order=sentence.order,
             )

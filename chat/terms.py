@@ -148,12 +148,16 @@ class Asks:
     number: bool
     listing: bool
     definition: bool
+    labels: tuple[str, ...] = ()  # what it quotes (「人」): a table row's or column's label
 
 
 def question_asks(question: str) -> Asks:
+    from index.fusion import quoted_labels
+
     text = unicodedata.normalize("NFKC", question)
     return Asks(
         number=bool(_ASKS_NUMBER.search(text)),
         listing=bool(_ASKS_LIST.search(text)),
         definition=bool(_ASKS_DEFINITION.search(text)),
+        labels=tuple(quoted_labels(question)),
     )

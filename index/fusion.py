@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -216,6 +216,37 @@ def numbered_item_match(items: Sequence[int], texts: Sequence[str]) -> np.ndarra
         return np.zeros(len(texts), dtype=np.float64)
     pattern = re.compile("|".join(_item_pattern(n) for n in items))
     return np.array([pattern.search(unicodedata.normalize("NFKC", t)) is not None for t in texts], dtype=np.float64)
+
+
+# A label the question quotes: 「人」, “物品”, '財政', "people".
+_QUOTED = re.compile(r"[「『“‘\"']([^「」『』“”‘’\"'\n]{1,12})[」』”’\"']")
+
+
+def quoted_labels(query: str) -> list[str]:
+    """The short strings a question puts in quotes (a table's row or column label, a name)."""
+    return list(dict.fromkeys(m.group(1).strip() for m in _QUOTED.finditer(query) if m.group(1).strip()))
+
+
+def table_row_match(
+    labels: Sequence[str], texts: Sequence[str], fold: Callable[[str], str] = str.lower, separator: str = "｜"
+) -> np.ndarray:
+    """1.0 for each text holding a table row (a line of ``separator``-joined cells) with a cell that
+    is one of the quoted labels (compared after ``fold``), else 0.0: "「人」這一列寫什麼" → the 人 row."""
+    wanted = {fold(label) for label in labels}
+    if not wanted:
+        return np.zeros(len(texts), dtype=np.float64)
+    return np.array(
+        [
+            any(
+                fold(cell.strip()) in wanted
+                for line in t.splitlines()
+                if separator in line
+                for cell in line.split(separator)
+            )
+            for t in texts
+        ],
+        dtype=np.float64,
+    )
 
 
 def fuse(

@@ -19,9 +19,11 @@ from index.fusion import (
     fuse,
     numbered_item_match,
     ordinal_items,
+    quoted_labels,
     rare_term_boost,
     sentence_rerank,
     squash,
+    table_row_match,
 )
 from index.model.encoder import Encoder
 from index.records import Hit, SentenceVectors
@@ -277,15 +279,20 @@ class Searcher:
 
     def _boost(self, text: str, ids: np.ndarray) -> np.ndarray | None:
         """Per candidate: the share of the question's rare exact terms (numbers, Latin names) it
-        holds, plus 1 when it is the list item the question points at ("第6項")."""
-        terms, items = exact_terms(text), ordinal_items(text)
-        if not terms and not items:
+        holds, plus 1 when it is the list item the question points at ("第6項"), plus 1 when it
+        holds the table row the question quotes a label of ("「人」這一列")."""
+        terms, items, labels = exact_terms(text), ordinal_items(text), quoted_labels(text)
+        if not terms and not items and not labels:
             return None
         rows = ids.tolist()
         texts, squashed = [self.passages[i].text for i in rows], [self._squashed(i) for i in rows]
         boost = rare_term_boost(terms, texts, squashed=squashed)
         if items:
             boost = boost + numbered_item_match(items, [self.passages[i].search_text for i in rows])
+        if labels:
+            from ingest.segment import fold
+
+            boost = boost + table_row_match(labels, texts, fold)
         return boost
 
     def _best_sentences(self, rows: np.ndarray, query_vector: np.ndarray) -> np.ndarray:

@@ -363,3 +363,21 @@ def test_a_character_typed_over_and_over_is_refused_before_searching():
     assert is_repetition("AaAaAa!!") and is_repetition("1212 1212")
     assert not is_repetition("哈哈哈")  # too short to tell
     assert not is_repetition("RESAS是什麼") and not is_repetition("3密")
+
+
+def test_a_table_row_with_the_quoted_label_is_marked_for_the_ranker():
+    import numpy as np
+
+    from chat.answer import SENTENCE_FEATURES, Sentence, sentence_features
+    from chat.terms import question_asks
+    from index.records import Hit
+    from index.stats import CorpusStats
+    from tests.chat_fakes import article_passages, make_article
+
+    text = "財政 ｜ 事業能持續營運 ｜ 降低成本\n\n物品 ｜ 系統持續優化 ｜ 橫向交流"
+    hit = Hit(passage=article_passages(make_article("a", "標題", [text]))[0], score=1.0, rank=1)
+    rows = [Sentence("財政 ｜ 事業能持續營運 ｜ 降低成本", 0, 0), Sentence("物品 ｜ 系統持續優化 ｜ 橫向交流", 0, 1)]
+    asks = question_asks("表格里“物品”一栏写了什么？")
+    assert asks.labels == ("物品",)
+    features = sentence_features([], rows, [hit], np.array([0.9, 0.9]), CorpusStats.from_token_lists([[]]), asks)
+    assert [SENTENCE_FEATURES["labelled_row"](f) for f in features] == [0.0, 1.0]

@@ -152,3 +152,19 @@ def test_numbered_item_match_finds_the_item_heading_in_text_or_heading_path():
     titled = ["地域未來構想二:確立新的生活型態", "二、導入資源", "(二)導入資源", "第二個是支援永續。", "12.x"]
     assert numbered_item_match([2], titled).tolist() == [1.0, 1.0, 1.0, 0.0, 0.0]  # prose that counts is no heading
     assert numbered_item_match([], texts).tolist() == [0.0] * 4
+
+
+def test_quoted_labels_and_the_table_row_they_name():
+    from index.fusion import quoted_labels, table_row_match
+    from ingest.segment import fold
+
+    assert quoted_labels("表格裡「人」這一列在“確保持續性”那一欄寫什麼？") == ["人", "確保持續性"]
+    assert quoted_labels("In the 'people' row") == ["people"] and quoted_labels("沒有引號的問題") == []
+    rows = [
+        "具體 ｜ 確保持續性 ｜ 推廣優良模式\n\n財政 ｜ 事業能持續營運 ｜ 降低成本",
+        "的課題案例 ｜ 人 ｜ 關鍵人物 ｜ 在地人士",  # the label need not be the first cell
+        "人才是關鍵。",  # prose, not a table row
+    ]
+    assert table_row_match(["人"], rows, fold).tolist() == [0.0, 1.0, 0.0]
+    assert table_row_match(["财政"], rows, fold).tolist() == [1.0, 0.0, 0.0]  # Simplified meets Traditional
+    assert table_row_match([], rows, fold).tolist() == [0.0, 0.0, 0.0]

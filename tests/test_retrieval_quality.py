@@ -108,3 +108,10 @@ def test_query_in_simplified_and_english_find_traditional_text(seed_searcher):
         [{"q": "How many concepts are in the Regional Future Vision 20 policy?", "gold": ["三大目標、20項"]}],
     )
     assert result["hit@5"] == 1.0
+
+
+def test_a_quoted_table_label_and_a_list_item_number_find_their_passage(seed_searcher):
+    row = seed_searcher.search("表裡「財政」這一列，推廣優良模式那一欄寫了什麼？", top_k=1)[0].passage
+    assert row.text.startswith("財政 ｜")  # the row labelled 財政, though 財政 is in other rows' cells too
+    item = seed_searcher.search("構想清單第5項的標題是什麼？", top_k=1)[0].passage
+    assert "5.因應疫情建構新的災害應對型態" in item.search_text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from index.build import build_index
@@ -139,3 +140,14 @@ def test_the_list_item_a_question_points_at_is_ranked_first(tmp_path, fake_encod
     searcher = Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
     for asked, wording in [(6, "第6項的構想是什麼"), (3, "第三項的構想"), (7, "the 7th item of the list")]:
         assert searcher.search(wording, top_k=1)[0].passage.text.startswith(f"{asked}.")
+
+
+def test_a_quoted_label_boosts_only_the_table_row_it_labels(tmp_path, fake_encoder):
+    rows = ["人 ｜ 財政困難時的人才 ｜ 支援", "財政 ｜ 事業持續營運 ｜ 降低成本", "物品 ｜ 系統與財政預算 ｜ 交流"]
+    corpus = write_corpus(tmp_path / "corpus", table="\n\n".join(["支援課題", *rows]))
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    searcher = Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+    ids = np.arange(len(searcher.passages))
+    boost = searcher._boost("表裡「財政」這一列寫了什麼", ids)  # the boost added to the fused scores
+    assert [searcher.passages[i].text[:2] for i in ids if boost[i] > 0] == ["財政"]
+    assert searcher._boost("表裡財政這一列寫了什麼", ids) is None  # unquoted: no label, no boost
