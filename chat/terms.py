@@ -28,9 +28,12 @@ FRAME_TERMS = frozenset(
     几个 几类 几项 几种 几年 几成 几次 几位 几天 哪年 哪一 哪种 哪家 哪间 哪位 哪方面 哪些是 分成 分为
     是指 指的是 意思 意义 含义 全名 全称 中文 英文 日文 缩写 简称 名称 叫做 称为 内容 重点 主题 目的 用途
     介绍 说明 解释 定义 例子 举例 具体 主要 相关 有关 关于 请 告诉 知道 想 问 一下 东西 情况 方面 部分
-    为何 哪里 多久 多大 多长 多高 什么样 什么时候 怎样 如何 是不是 有没有 能不能 可不可以
+    为何 哪里 多久 多大 多长 多高 什么样 什么时候 时候 怎样 如何 是不是 有没有 能不能 可不可以
     """.split()
 )
+# Question phrases that jieba splits into a content-looking word ("哪一年" → 哪 / 一年); removed
+# from the question before its terms are read (folded forms).
+_FRAME_PHRASES = re.compile(r"哪一?[年个项种类位家间天次]|什么时候|何时|几[年个项种类位家次]")
 _CJK_CHAR = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$")
 
 
@@ -57,7 +60,7 @@ def question_terms(question: str) -> tuple[str, ...]:
     letters (they match almost anything).
     """
     seen: dict[str, None] = {}
-    for token in tokenize(question):
+    for token in tokenize(_FRAME_PHRASES.sub(" ", folded(question))):
         if len(token) == 1 and (token.isascii() or _CJK_CHAR.match(token)):
             continue
         if is_frame(token):

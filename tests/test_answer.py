@@ -356,6 +356,15 @@ def test_ordinals_are_not_content_terms():
     assert not any(is_frame(t) for t in ("二氧化碳", "2020", "3密", "第三方"))
 
 
+def test_when_and_which_phrases_are_not_content_terms():
+    from chat.terms import question_terms
+
+    # jieba splits 哪一年 into 哪 / 一年 and 什麼時候 into 什麼 / 時候: neither names the subject
+    assert question_terms("地域情報化大賞是哪一年開始的？") == ("地域", "情报", "地域情报化大赏", "开始")
+    assert question_terms("GIGA School什麼時候開始？") == ("giga", "school", "开始")
+    assert "一年" in question_terms("每一年補助多少")  # not a "which" question: 一年 stays a term
+
+
 def test_a_character_typed_over_and_over_is_refused_before_searching():
     from chat.answer import MESSAGE_REPEATED, is_repetition, prepare_question
 
