@@ -336,8 +336,9 @@ def test_carried_terms_are_the_rarest_in_the_articles():
     previous = "日本總務省的ICT成長戰略從哪一年開始召開？"
     df = {"日本": 90, "总务省": 95, "ict": 30, "成长": 50, "战略": 2, "一年": 70, "开始": 80, "召开": 5}
     stats = CorpusStats(df=df, n_docs=100)
-    # pieces as written (adjacent terms stay together), the two with the rarest term, in the question's order
-    assert carried_terms(previous, "它想打造什麼樣的社會？", stats) == ["ICT成長戰略", "開始召開"]  # 哪一年 is the frame, not a term
+    # pieces as written (adjacent terms stay together), the two with the rarest term, in the question's
+    # order; 哪一年 is the question's frame, not a term
+    assert carried_terms(previous, "它想打造什麼樣的社會？", stats) == ["ICT成長戰略", "開始召開"]
     assert carried_terms(previous, "它想打造什麼樣的社會？") == ["日本總務省", "ICT成長戰略"]  # no stats: the first
 
 
