@@ -112,9 +112,8 @@ FOUND_FEATURES = (
     "length",
     "terms",
     "type_gap",
+    "type_absent",
 )
-# "type_absent" is a named feature too, but adding it to the fit did not help (5-fold CV on train:
-# unanswerable told not found 0.617 with type_gap alone, 0.612 with both; docs/decision.md).
 
 # What each feature says, in the direction it pushed the decision (for ``reason``).
 _SAYS = {
@@ -154,6 +153,14 @@ _SAYS = {
         "the best sentences carry the kind of answer asked",
         "the best sentences carry no amount, date or name of the kind asked",
     ),
+}
+
+
+# Features that say nothing about some questions (no reason is drawn from them there): the
+# answer-type features when the question asks for no quantity, date or name.
+_SILENT = {
+    "type_gap": lambda s: not s.asks_type,
+    "type_absent": lambda s: not s.asks_type,
 }
 
 
@@ -221,6 +228,10 @@ class LinearModel:
         return model
 
 
+def _never(s: Signals) -> bool:
+    return False
+
+
 def pairs(n: int) -> list[tuple[int, int]]:
     """Index pairs (i <= j) of the interaction terms, in a fixed order."""
     return list(combinations_with_replacement(range(n), 2))
@@ -252,8 +263,10 @@ class DecisionModel:
         p = sigmoid(self.found.logit(values))
         found = p >= self.maybe_at
         # the feature that pushed hardest in the direction of the outcome says why
+        names = self.found.features
         order = sorted(range(len(parts)), key=lambda i: parts[i], reverse=found)
-        said = _SAYS[self.found.features[order[0]]][0 if found else 1] if parts else "no signals"
+        order = [i for i in order if not _SILENT.get(names[i], _never)(s)] or order
+        said = _SAYS[names[order[0]]][0 if found else 1] if parts else "no signals"
         reason = ("found: " if p >= self.found_at else "uncertain: " if found else "not found: ") + said
         if fingerprint is not None and self.model_fingerprint and fingerprint != self.model_fingerprint:
             reason += " (decision fitted for another embedding model; refit with python -m chat.fit_decision)"

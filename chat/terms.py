@@ -142,10 +142,10 @@ ENUMERATION = re.compile(r"[、]")
 
 
 # The kind of answer a question wants, finer than ``number`` (for the found / not-found decision):
-# an amount, count or share (多少, 比例, 幾個 but not 哪幾個, how many, いくら); a year or date (哪一年, 何時,
-# when, いつ); a person or organisation (誰, 哪個單位, who, which ministry, どこが).
+# an amount, count or share (多少, 比例, 幾個 but not 哪幾個 or 第幾, how many, いくら); a year or date (哪一年,
+# 何時, when, いつ); a person or organisation (誰, 哪個單位, who, which ministry, どこが).
 _ASKS_QUANTITY = re.compile(
-    r"多少|(?<![哪那])[幾几](?![乎])|比例|比率|百分比|佔.{0,12}多|占.{0,12}多|多大|多高|多長|多长|多久|規模|规模|"
+    r"多少|(?<![哪那第])[幾几](?![乎])|比例|比率|百分比|佔.{0,12}多|占.{0,12}多|多大|多高|多長|多长|多久|規模|规模|"
     r"how (?:many|much|large|big|long)|what (?:percentage|share|proportion|amount)|population of|"
     r"いくら|何人|何割|何個|何社|何%|どのくらい|どれくらい|どれだけ",
     re.IGNORECASE,
@@ -153,6 +153,14 @@ _ASKS_QUANTITY = re.compile(
 _ASKS_WHEN = re.compile(
     r"哪一?年|哪一?天|哪個月|哪个月|何年|何時|何时|什麼時候|什么时候|幾年|几年|幾月|几月|"
     r"\bwhen\b|what year|which year|what date|いつ",
+    re.IGNORECASE,
+)
+_ASKS_SHARE = re.compile(r"比例|比率|百分|幾成|几成|幾%|多少%|percent|proportion|share of|何割|何%", re.IGNORECASE)
+# a person rather than a body: 局長是誰, 總務大臣現在是誰, 議長は誰, 哪位
+_PERSON_TITLE = r"(?:局長|局长|大臣|首相|總理|总理|市長|市长|町長|町长|知事|議長|议长|部長|部长|主席|總統|总统|社長|社长|會長|会长|負責人|负责人|創辦人|创办人|作者|委員長|委员长|長官|长官)"
+_ASKS_PERSON = re.compile(
+    rf"{_PERSON_TITLE}[^?？。]{{0,6}}(?:是誰|是谁|為誰|为谁|は誰|は だれ|誰)|哪位|哪一位|\bwho (?:is|was) the\b|"
+    rf"(?:是誰|是谁)[^?？。]{{0,4}}{_PERSON_TITLE}",
     re.IGNORECASE,
 )
 _ASKS_WHO = re.compile(
@@ -174,6 +182,8 @@ class Asks:
     quantity: bool = False  # an amount, a count or a share (多少, 比例, 幾個, how many)
     when: bool = False  # a year or a date (哪一年, 何時, when)
     who: bool = False  # a person or an organisation (誰, 哪個單位, who)
+    share: bool = False  # of quantities, a share (比例, 幾成, percent): a % or 成 answers it
+    person: bool = False  # of who, a person by title (局長是誰, 大臣は誰): a named person answers it
 
     @property
     def typed(self) -> bool:
@@ -190,6 +200,8 @@ def question_asks(question: str) -> Asks:
         quantity=bool(_ASKS_QUANTITY.search(text)),
         when=bool(_ASKS_WHEN.search(text)),
         who=bool(_ASKS_WHO.search(text)),
+        share=bool(_ASKS_SHARE.search(text)),
+        person=bool(_ASKS_PERSON.search(text)),
     )
 
 
@@ -209,6 +221,15 @@ _QUANTITY_IN_TEXT = re.compile(
     rf"(?:[{_CJK_NUMERAL}]{{2,}}|[二三四五六七八九十兩两半]){_UNIT}|過半|过半|半數|半数|一半",
     re.IGNORECASE,
 )
+# A share: 15.9%, 七成, 三分之一, 過半.
+_SHARE_IN_TEXT = re.compile(
+    rf"\d\s*(?:%|％|percent|per ?cent)|[{_CJK_NUMERAL}\d]成|分之|過半|过半|半數|半数|一半|割", re.IGNORECASE
+)
+# A named person: a title next to a name (作者 謝子涵, 總務大臣高市早苗, 謝子涵先生) or a Latin full name.
+_PERSON_IN_TEXT = re.compile(
+    rf"{_PERSON_TITLE}[\s:：為为是]*[\u4e00-\u9fff]{{2,4}}|[\u4e00-\u9fff]{{2,4}}(?:先生|女士|教授|博士|議員|议员)|"
+    r"\b[A-Z][a-z]+ [A-Z][a-z]+\b"
+)
 # A person or an organisation: a ministry, office, company… or a title; Latin acronyms (DBJ, DMO).
 _NAME_IN_TEXT = re.compile(
     r"[省廳厅署局]|內閣|内阁|府(?!縣|县)|部會|部会|委員會|委员会|協會|协会|會議|会议|機構|机构|機關|机关|單位|单位|公司|"
@@ -221,9 +242,11 @@ _NAME_IN_TEXT = re.compile(
 def answer_type_spans(asks: Asks, text: str) -> list[tuple[int, int]]:
     """Where ``text`` (NFKC-normalised by the caller) carries an answer of the asked kind."""
     patterns = (
-        (asks.quantity, _QUANTITY_IN_TEXT),
+        (asks.quantity and not asks.share, _QUANTITY_IN_TEXT),
+        (asks.quantity and asks.share, _SHARE_IN_TEXT),
         (asks.when, _DATE_IN_TEXT),
-        (asks.who, _NAME_IN_TEXT),
+        (asks.who and not asks.person, _NAME_IN_TEXT),
+        (asks.who and asks.person, _PERSON_IN_TEXT),
     )
     return sorted(m.span() for wanted, pattern in patterns if wanted for m in pattern.finditer(text))
 
@@ -231,11 +254,4 @@ def answer_type_spans(asks: Asks, text: str) -> list[tuple[int, int]]:
 def carries_answer_type(asks: Asks, text: str) -> bool:
     """Whether ``text`` carries an answer of the kind the question asks for (a quantity for 多少,
     a year or date for 哪一年, a name for 誰); True for a question that asks for none of them."""
-    if not asks.typed:
-        return True
-    norm = unicodedata.normalize("NFKC", text)
-    return (
-        (asks.quantity and _QUANTITY_IN_TEXT.search(norm) is not None)
-        or (asks.when and _DATE_IN_TEXT.search(norm) is not None)
-        or (asks.who and _NAME_IN_TEXT.search(norm) is not None)
-    )
+    return not asks.typed or bool(answer_type_spans(asks, unicodedata.normalize("NFKC", text)))
