@@ -145,7 +145,7 @@ ENUMERATION = re.compile(r"[、]")
 # an amount, count or share (多少, 比例, 幾個 but not 哪幾個 or 第幾, how many, いくら); a year or date (哪一年,
 # 何時, when, いつ); a person or organisation (誰, 哪個單位, who, which ministry, どこが).
 _ASKS_QUANTITY = re.compile(
-    r"多少|(?<![哪那第])[幾几](?![乎])|比例|比率|百分比|佔.{0,12}多|占.{0,12}多|多大|多高|多長|多长|多久|規模|规模|"
+    r"多少|(?<![哪那第])[幾几](?![乎])|比例|比率|百分比|多大|多高|多長|多长|多久|"
     r"how (?:many|much|large|big|long)|what (?:percentage|share|proportion|amount)|population of|"
     r"いくら|何人|何割|何個|何社|何%|どのくらい|どれくらい|どれだけ",
     re.IGNORECASE,
@@ -157,7 +157,10 @@ _ASKS_WHEN = re.compile(
 )
 _ASKS_SHARE = re.compile(r"比例|比率|百分|幾成|几成|幾%|多少%|percent|proportion|share of|何割|何%", re.IGNORECASE)
 # a person rather than a body: 局長是誰, 總務大臣現在是誰, 議長は誰, 哪位
-_PERSON_TITLE = r"(?:局長|局长|大臣|首相|總理|总理|市長|市长|町長|町长|知事|議長|议长|部長|部长|主席|總統|总统|社長|社长|會長|会长|負責人|负责人|創辦人|创办人|作者|委員長|委员长|長官|长官)"
+_PERSON_TITLE = (
+    r"(?:局長|局长|大臣|首相|總理|总理|市長|市长|町長|町长|知事|議長|议长|部長|部长|主席|總統|总统|社長|社长|"
+    r"會長|会长|負責人|负责人|創辦人|创办人|作者|委員長|委员长|長官|长官)"
+)
 _ASKS_PERSON = re.compile(
     rf"{_PERSON_TITLE}[^?？。]{{0,6}}(?:是誰|是谁|為誰|为谁|は誰|は だれ|誰)|哪位|哪一位|\bwho (?:is|was) the\b|"
     rf"(?:是誰|是谁)[^?？。]{{0,4}}{_PERSON_TITLE}",
@@ -223,12 +226,11 @@ _QUANTITY_IN_TEXT = re.compile(
 )
 # A share: 15.9%, 七成, 三分之一, 過半.
 _SHARE_IN_TEXT = re.compile(
-    rf"\d\s*(?:%|％|percent|per ?cent)|[{_CJK_NUMERAL}\d]成|分之|過半|过半|半數|半数|一半|割", re.IGNORECASE
+    rf"\d\s*(?:%|％|percent|per ?cent)|[{_CJK_NUMERAL}\d][成割]|分之|過半|过半|半數|半数|一半", re.IGNORECASE
 )
-# A named person: a title next to a name (作者 謝子涵, 總務大臣高市早苗, 謝子涵先生) or a Latin full name.
+# A named person: a title next to a name (作者 謝子涵, 總務大臣高市早苗, 謝子涵先生).
 _PERSON_IN_TEXT = re.compile(
-    rf"{_PERSON_TITLE}[\s:：為为是]*[\u4e00-\u9fff]{{2,4}}|[\u4e00-\u9fff]{{2,4}}(?:先生|女士|教授|博士|議員|议员)|"
-    r"\b[A-Z][a-z]+ [A-Z][a-z]+\b"
+    rf"{_PERSON_TITLE}[\s:：為为是]*[\u4e00-\u9fff]{{2,4}}|[\u4e00-\u9fff]{{2,4}}(?:先生|女士|教授|博士|議員|议员)"
 )
 # A person or an organisation: a ministry, office, company… or a title; Latin acronyms (DBJ, DMO).
 _NAME_IN_TEXT = re.compile(
