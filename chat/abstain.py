@@ -164,6 +164,11 @@ _SILENT = {
 }
 
 
+def feature_says(name: str) -> tuple[str, str]:
+    """What a feature says when it pushes towards found, and when it pushes towards not found."""
+    return _SAYS[name]
+
+
 def feature_values(s: Signals, names: Sequence[str]) -> list[float]:
     return [float(FEATURES[name](s)) for name in names]  # type: ignore[operator]
 

@@ -217,7 +217,8 @@ _DATE_IN_TEXT = re.compile(
 _CJK_NUMERAL = "零〇一二三四五六七八九十百千萬万億亿兆兩两"
 _UNIT = (
     r"(?:%|％|成|倍|萬|万|億|亿|兆|千|百|日圓|日圆|日元|円|元|美元|韓元|韩元|人|名|家|間|间|個|个|項|项|所|件|座|"
-    r"頁|页|次|位|種|种|類|类|台|輛|辆|支|條|条|處|处|年|歲|岁|分之|percent|per ?cent|million|billion|trillion|yen|people)"
+    r"頁|页|次|位|種|种|類|类|台|輛|辆|支|條|条|處|处|年|歲|岁|分之|"
+    r"percent|per ?cent|million|billion|trillion|yen|people)"
 )
 _QUANTITY_IN_TEXT = re.compile(
     rf"(?<![\d.])(?!(?:1[89]|20)\d{{2}}\s*年)\d[\d,]*(?:\.\d+)?\s*{_UNIT}|"
