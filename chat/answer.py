@@ -433,7 +433,11 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
     asks = question_asks(prepared.query)
     features = tuple(sentence_features(terms, sentences, hits, sims, stats, asks))
     order = sorted(range(len(features)), key=lambda i: -(features[i].lexical + features[i].dense))
-    best = ScoredSentence(sentences[order[0]], 0.0, features[order[0]].lexical, features[order[0]].dense) if order else None
+    best = (
+        ScoredSentence(sentences[order[0]], 0.0, features[order[0]].lexical, features[order[0]].dense)
+        if order
+        else None
+    )
     kind = answer_type(
         asks,
         terms,
