@@ -69,6 +69,7 @@ class Signals:
     asks_type: bool = False  # the question asks for a quantity, a year/date or a person/organisation
     type_in_best: bool = True  # one of the best candidate sentences carries that kind of answer
     type_gap: float = 0.0  # term coverage lost when the terms must sit next to such an answer
+    quoted_missing: float = 0.0  # share of the names the question quotes (「…」) that no top passage contains
 
 
 # The features the model sees, each a named function of the signals.
@@ -94,6 +95,7 @@ FEATURES: dict[str, object] = {
     "length": lambda s: math.log1p(s.chars),
     "type_gap": lambda s: s.type_gap,
     "type_absent": lambda s: float(s.asks_type and not s.type_in_best),
+    "quoted_missing": lambda s: s.quoted_missing,
 }
 # What the found model is fitted on (the raw signals; their products come from interactions).
 FOUND_FEATURES = (
@@ -113,6 +115,7 @@ FOUND_FEATURES = (
     "terms",
     "type_gap",
     "type_absent",
+    "quoted_missing",
 )
 
 # What each feature says, in the direction it pushed the decision (for ``reason``).
@@ -153,6 +156,10 @@ _SAYS = {
         "the best sentences carry the kind of answer asked",
         "the best sentences carry no amount, date or name of the kind asked",
     ),
+    "quoted_missing": (
+        "the names the question quotes occur in the passages",
+        "a name the question quotes occurs in no passage",
+    ),
 }
 
 
@@ -161,6 +168,7 @@ _SAYS = {
 _SILENT = {
     "type_gap": lambda s: not s.asks_type,
     "type_absent": lambda s: not s.asks_type,
+    "quoted_missing": lambda s: s.quoted_missing == 0.0,
 }
 
 
@@ -428,3 +436,18 @@ def answer_type(
     beside = max((coverage_beside_type(asks, terms, text, stats) for text, _ in candidates), default=0.0)
     in_best = any(carries_answer_type(asks, text) for text in best[:TYPE_BEST])
     return AnswerType(asked=True, in_best=in_best, gap=max(0.0, best_terms - beside))
+
+
+# A name the question quotes: 「地域未來構想50」, 『…』, “…”, "…" (2 to 40 characters inside).
+_QUOTED = re.compile(r"[「『“\"]([^」』”\"]{2,40})[」』”\"]")
+_SPACE = re.compile(r"\s+")
+
+
+def quoted_missing(question: str, hits: Sequence[Hit]) -> float:
+    """Share of the names the question quotes that none of ``hits`` contains verbatim (folded, spaces
+    ignored): a question about 「地域未來構想50」 when the articles only have 「地域未來構想20」."""
+    names = _QUOTED.findall(question)
+    if not names:
+        return 0.0
+    text = _SPACE.sub("", folded(" ".join(h.passage.search_text for h in hits)))
+    return sum(_SPACE.sub("", folded(name)) not in text for name in names) / len(names)

@@ -31,6 +31,7 @@ from chat.abstain import (
     letter_share,
     numbers_missing,
     passage_coverage,
+    quoted_missing,
     ranks_agree,
     unknown_count,
     unknown_share,
@@ -384,6 +385,7 @@ def measure_signals(
     best: ScoredSentence | None,
     spread: float = 0.0,
     kind: AnswerType | None = None,
+    quoted: float = 0.0,
 ) -> Signals:
     kind = kind or AnswerType(asked=False, in_best=True, gap=0.0)
     return Signals(
@@ -404,6 +406,7 @@ def measure_signals(
         asks_type=kind.asked,
         type_in_best=kind.in_best,
         type_gap=kind.gap,
+        quoted_missing=quoted,
     )
 
 
@@ -445,7 +448,8 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
         [sentences[i].text for i in order],
         stats,
     )
-    signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide), kind)
+    quoted = quoted_missing(prepared.query, wide)
+    signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted)
     return Measured(prepared, hits, terms, sentences, features, signals)
 
 

@@ -295,3 +295,59 @@ def test_the_fitting_script_fits_the_type_features_on_a_tiny_bank(tmp_path):
     assert "| type_gap |" in text and "no sentence gives the kind of answer asked" in text
     model.save(tmp_path / "decision.json")
     assert DecisionModel.load(tmp_path / "decision.json") == model
+
+
+# --------------------------------------------------------------------------- a quoted name the passages lack
+
+
+def quoted_hits(*texts: str):
+    from index.records import Hit
+    from ingest.records import Passage
+
+    return [
+        Hit(
+            passage=Passage(id=str(i), doc_id="d", title="t", paragraph=i, page=None, start=0, end=len(t), text=t),
+            score=1.0,
+            rank=i + 1,
+            dense_score=0.8,
+            dense_rank=i + 1,
+            bm25_score=1.0,
+            bm25_rank=i + 1,
+        )
+        for i, t in enumerate(texts)
+    ]
+
+
+def test_a_quoted_name_is_looked_for_verbatim():
+    from chat.abstain import quoted_missing
+
+    hits = quoted_hits("內閣府也公布了「地域未來構想20」政策資料集", "總務省的地域IoT實裝推進任務")
+    assert quoted_missing("「地域未來構想50」政策資料集總共有幾頁？", hits) == 1.0  # 50, not 20
+    assert quoted_missing("「地域未來構想20」是哪個單位公布的？", hits) == 0.0
+    assert quoted_missing("“地域未来构想20”是哪个单位公布的？", hits) == 0.0  # Simplified, other quotes
+    assert quoted_missing("「地域IoT 實裝推進任務」和「沙漠地區」", hits) == 0.5  # spaces ignored; one of two
+    assert quoted_missing("地域未來構想50有幾頁", hits) == 0.0  # nothing quoted: nothing to miss
+
+
+def test_measure_reads_the_quoted_name_and_the_decision_weighs_it():
+    from chat.abstain import DecisionModel
+
+    signals = measured_signals("「兒童餐廳」有幾間？", ["日本各地的兒童食堂由志工經營。"])
+    assert signals.quoted_missing == 1.0
+    model = DecisionModel.load()
+    assert "quoted_missing" in model.found.features
+    present = replace(ASKED, type_in_best=True, type_gap=0.0, coverage=0.7, sentence=0.6)
+    assert model.confidence(replace(present, quoted_missing=1.0)) < model.confidence(present)
+
+
+def test_reason_never_cites_a_quoted_name_when_nothing_is_quoted():
+    from chat.abstain import DecisionModel, LinearModel
+
+    found = LinearModel(("coverage", "quoted_missing"), (0.5, 0.1), (0.25, 0.3), (0.5, -2.0), 0.0)
+    sentence = LinearModel(("lexical",), (0.0,), (1.0,), (1.0,), 0.0)
+    model = DecisionModel(found=found, found_at=0.7, maybe_at=0.3, sentence=sentence)
+    # quoted_missing 0 is below its mean, so it pushes towards "found", but nothing was quoted
+    verdict = model.decide(replace(ASKED, coverage=0.6, quoted_missing=0.0))
+    assert verdict.found and "quotes" not in verdict.reason
+    verdict = model.decide(replace(ASKED, coverage=0.6, quoted_missing=1.0))
+    assert not verdict.found and "a name the question quotes occurs in no passage" in verdict.reason
