@@ -25,7 +25,17 @@ from dataclasses import asdict, dataclass
 from itertools import combinations_with_replacement
 from pathlib import Path
 
-from chat.terms import CorpusStats, folded, group_credit, group_weight, term_groups, weighted_coverage
+from chat.terms import (
+    Asks,
+    CorpusStats,
+    answer_type_spans,
+    carries_answer_type,
+    folded,
+    group_credit,
+    group_weight,
+    term_groups,
+    weighted_coverage,
+)
 from index.records import Hit
 from ingest.errors import SouseiError
 
@@ -55,6 +65,11 @@ class Signals:
     latin: float  # share of Latin letters in the question
     letters: float  # share of letters and digits among the question's characters
     chars: int  # question length in characters
+    # what the question asks for (an amount, a date, a name) against what the candidates carry
+    asks_type: bool = False  # the question asks for a quantity, a year/date or a person/organisation
+    type_in_best: bool = True  # one of the best candidate sentences carries that kind of answer
+    type_gap: float = 0.0  # term coverage lost when the terms must sit next to such an answer
+    quoted_missing: float = 0.0  # share of the names the question quotes (「…」) that no top passage contains
 
 
 # The features the model sees, each a named function of the signals.
@@ -78,6 +93,9 @@ FEATURES: dict[str, object] = {
     "no_terms": lambda s: float(s.n_terms == 0),
     "letters": lambda s: s.letters,
     "length": lambda s: math.log1p(s.chars),
+    "type_gap": lambda s: s.type_gap,
+    "type_absent": lambda s: float(s.asks_type and not s.type_in_best),
+    "quoted_missing": lambda s: s.quoted_missing,
 }
 # What the found model is fitted on (the raw signals; their products come from interactions).
 FOUND_FEATURES = (
@@ -95,6 +113,9 @@ FOUND_FEATURES = (
     "letters",
     "length",
     "terms",
+    "type_gap",
+    "type_absent",
+    "quoted_missing",
 )
 
 # What each feature says, in the direction it pushed the decision (for ``reason``).
@@ -127,7 +148,33 @@ _SAYS = {
     "no_terms": ("the question has searchable terms", "the question has no searchable terms"),
     "letters": ("the question is mostly words", "the question is mostly symbols"),
     "length": ("the question's length", "the question's length"),
+    "type_gap": (
+        "a sentence gives the kind of answer asked (an amount, a date, a name) beside the question's terms",
+        "no sentence gives the kind of answer asked (an amount, a date, a name) beside the question's terms",
+    ),
+    "type_absent": (
+        "the best sentences carry the kind of answer asked",
+        "the best sentences carry no amount, date or name of the kind asked",
+    ),
+    "quoted_missing": (
+        "the names the question quotes occur in the passages",
+        "a name the question quotes occurs in no passage",
+    ),
 }
+
+
+# Features that say nothing about some questions (no reason is drawn from them there): the
+# answer-type features when the question asks for no quantity, date or name.
+_SILENT = {
+    "type_gap": lambda s: not s.asks_type,
+    "type_absent": lambda s: not s.asks_type,
+    "quoted_missing": lambda s: s.quoted_missing == 0.0,
+}
+
+
+def feature_says(name: str) -> tuple[str, str]:
+    """What a feature says when it pushes towards found, and when it pushes towards not found."""
+    return _SAYS[name]
 
 
 def feature_values(s: Signals, names: Sequence[str]) -> list[float]:
@@ -194,6 +241,10 @@ class LinearModel:
         return model
 
 
+def _never(s: Signals) -> bool:
+    return False
+
+
 def pairs(n: int) -> list[tuple[int, int]]:
     """Index pairs (i <= j) of the interaction terms, in a fixed order."""
     return list(combinations_with_replacement(range(n), 2))
@@ -225,8 +276,10 @@ class DecisionModel:
         p = sigmoid(self.found.logit(values))
         found = p >= self.maybe_at
         # the feature that pushed hardest in the direction of the outcome says why
+        names = self.found.features
         order = sorted(range(len(parts)), key=lambda i: parts[i], reverse=found)
-        said = _SAYS[self.found.features[order[0]]][0 if found else 1] if parts else "no signals"
+        order = [i for i in order if not _SILENT.get(names[i], _never)(s)] or order
+        said = _SAYS[names[order[0]]][0 if found else 1] if parts else "no signals"
         reason = ("found: " if p >= self.found_at else "uncertain: " if found else "not found: ") + said
         if fingerprint is not None and self.model_fingerprint and fingerprint != self.model_fingerprint:
             reason += " (decision fitted for another embedding model; refit with python -m chat.fit_decision)"
@@ -339,3 +392,62 @@ def ranks_agree(hits: Sequence[Hit], within: int = 3) -> bool:
     if kw_top is None or dn_top is None:
         return False
     return (kw_top.dense_rank or within + 1) <= within and (dn_top.bm25_rank or within + 1) <= within
+
+
+TYPE_WINDOW = 15  # characters either side of an amount, a date or a name that count as "beside" it
+TYPE_BEST = 3  # the best candidate sentences looked at for ``type_in_best``
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """What the question asks for against what the candidate sentences carry."""
+
+    asked: bool  # the question asks for a quantity, a year/date or a person/organisation
+    in_best: bool  # one of the best candidate sentences carries that kind of answer
+    gap: float  # best term coverage of a candidate minus the best coverage beside such an answer
+
+
+def coverage_beside_type(
+    asks: Asks, terms: Sequence[str], text: str, stats: CorpusStats, window: int = TYPE_WINDOW
+) -> float:
+    """IDF-weighted share of the question's terms within ``window`` characters of an answer of the
+    asked kind in ``text`` ("兒童食堂" next to "3,700間"); 0 when the text carries none."""
+    norm = unicodedata.normalize("NFKC", text)
+    spans = answer_type_spans(asks, norm)
+    if not spans:
+        return 0.0
+    beside = " ".join(norm[max(0, a - window) : b + window] for a, b in spans)
+    return weighted_coverage(terms, folded(beside), stats)
+
+
+def answer_type(
+    asks: Asks,
+    terms: Sequence[str],
+    candidates: Sequence[tuple[str, float]],
+    best: Sequence[str],
+    stats: CorpusStats,
+) -> AnswerType:
+    """``candidates``: the sentences of the top passages with their term coverage; ``best``: the
+    candidate sentences the answer would quote first. A question that asks for no quantity, date
+    or name has nothing to miss (in_best True, gap 0)."""
+    if not asks.typed:
+        return AnswerType(asked=False, in_best=True, gap=0.0)
+    best_terms = max((lexical for _, lexical in candidates), default=0.0)
+    beside = max((coverage_beside_type(asks, terms, text, stats) for text, _ in candidates), default=0.0)
+    in_best = any(carries_answer_type(asks, text) for text in best[:TYPE_BEST])
+    return AnswerType(asked=True, in_best=in_best, gap=max(0.0, best_terms - beside))
+
+
+# A name the question quotes: 「地域未來構想50」, 『…』, “…”, "…" (2 to 40 characters inside).
+_QUOTED = re.compile(r"[「『“\"]([^」』”\"]{2,40})[」』”\"]")
+_SPACE = re.compile(r"\s+")
+
+
+def quoted_missing(question: str, hits: Sequence[Hit]) -> float:
+    """Share of the names the question quotes that none of ``hits`` contains verbatim (folded, spaces
+    ignored): a question about 「地域未來構想50」 when the articles only have 「地域未來構想20」."""
+    names = _QUOTED.findall(question)
+    if not names:
+        return 0.0
+    text = _SPACE.sub("", folded(" ".join(h.passage.search_text for h in hits)))
+    return sum(_SPACE.sub("", folded(name)) not in text for name in names) / len(names)

@@ -20,15 +20,18 @@ import numpy as np
 from chat.abstain import (
     MAYBE_LINE,
     NOT_FOUND_LINE,
+    AnswerType,
     DecisionModel,
     LinearModel,
     Signals,
+    answer_type,
     dense_gap,
     dense_spread,
     dense_top,
     letter_share,
     numbers_missing,
     passage_coverage,
+    quoted_missing,
     ranks_agree,
     unknown_count,
     unknown_share,
@@ -376,6 +379,7 @@ def cite(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -> tuple[tuple[Q
 
 
 SPREAD_DEPTH = 20  # passages searched to see how far the best one stands out
+TYPE_DEPTH = 3  # top passages whose sentences are searched for the kind of answer asked
 
 
 def measure_signals(
@@ -385,7 +389,10 @@ def measure_signals(
     stats: CorpusStats,
     best: ScoredSentence | None,
     spread: float = 0.0,
+    kind: AnswerType | None = None,
+    quoted: float = 0.0,
 ) -> Signals:
+    kind = kind or AnswerType(asked=False, in_best=True, gap=0.0)
     return Signals(
         n_terms=len(terms),
         coverage=passage_coverage(terms, hits, stats),
@@ -401,6 +408,10 @@ def measure_signals(
         latin=latin_share(question),
         letters=letter_share(question),
         chars=len(question),
+        asks_type=kind.asked,
+        type_in_best=kind.in_best,
+        type_gap=kind.gap,
+        quoted_missing=quoted,
     )
 
 
@@ -427,12 +438,23 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
     stats = searcher.stats()
     sentences = tuple(hit_sentences(hits))
     sims = unit_similarities(prepared.query, sentences, hits, searcher)
-    features = tuple(sentence_features(terms, sentences, hits, sims, stats, question_asks(prepared.query)))
-    best_i = int(np.argmax([f.lexical + f.dense for f in features])) if features else -1
+    asks = question_asks(prepared.query)
+    features = tuple(sentence_features(terms, sentences, hits, sims, stats, asks))
+    order = sorted(range(len(features)), key=lambda i: -(features[i].lexical + features[i].dense))
     best = (
-        ScoredSentence(sentences[best_i], 0.0, features[best_i].lexical, features[best_i].dense) if features else None
+        ScoredSentence(sentences[order[0]], 0.0, features[order[0]].lexical, features[order[0]].dense)
+        if order
+        else None
     )
-    signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide))
+    kind = answer_type(
+        asks,
+        terms,
+        [(s.text, f.lexical) for s, f in zip(sentences, features) if s.hit < TYPE_DEPTH],
+        [sentences[i].text for i in order],
+        stats,
+    )
+    quoted = quoted_missing(prepared.query, wide)
+    signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted)
     return Measured(prepared, hits, terms, sentences, features, signals)
 
 

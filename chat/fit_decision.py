@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from chat.abstain import DECISION_FILE, FOUND_FEATURES, DecisionModel, LinearModel, feature_values
+from chat.abstain import DECISION_FILE, FOUND_FEATURES, DecisionModel, LinearModel, feature_says, feature_values
 from chat.answer import SENTENCE_FEATURES, Measured, measure, prepare_question, sentence_values
 from index.evaluate import is_hit
 
@@ -64,13 +64,13 @@ def fit_linear(
 FOUND_C = 0.1  # chosen by 5-fold CV on train among 0.03/0.1/0.3 (abstention at 3% missed)
 
 
-def cv_probabilities(x: np.ndarray, y: np.ndarray, names: Sequence[str], folds: int = 5) -> np.ndarray:
+def cv_probabilities(x: np.ndarray, y: np.ndarray, names: Sequence[str], folds: int = 5, seed: int = 0) -> np.ndarray:
     from sklearn.model_selection import StratifiedKFold
 
     from chat.abstain import sigmoid
 
     p = np.zeros(len(y))
-    for train, held in StratifiedKFold(folds, shuffle=True, random_state=0).split(x, y):
+    for train, held in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
         model = fit_linear(x[train], y[train], names, FOUND_C, interactions=True)
         p[held] = [sigmoid(model.logit(row)) for row in x[held]]
     return p
@@ -111,6 +111,20 @@ def operating_points(
     return maybe_at, max(found_at, maybe_at)
 
 
+RESHUFFLES = 5  # further 5-fold splits whose abstention at the operating point shows the spread
+
+
+def reshuffled_abstention(x: np.ndarray, y: np.ndarray, names: Sequence[str], max_missed: float) -> list[float]:
+    """Unanswerable told not found at ``max_missed`` answerable missed, on other fold splits: one
+    split's figure moves by several points with where the few hardest answerable questions fall."""
+    rates = []
+    for seed in range(1, RESHUFFLES + 1):
+        p = cv_probabilities(x, y, names, seed=seed)
+        maybe_at, _ = operating_points(p, y, max_missed, 1.0)
+        rates.append(float(np.mean(p[y == 0] < maybe_at)))
+    return rates
+
+
 def curve(p: np.ndarray, y: np.ndarray, thresholds: Sequence[float]) -> list[tuple[float, float, float]]:
     return [(t, float(np.mean(p[y == 1] < t)), float(np.mean(p[y == 0] < t))) for t in thresholds]
 
@@ -141,6 +155,7 @@ def fit(
         "cv_abstain": float(np.mean(p[y == 0] < maybe_at)),
         "cv_confident_wrong": float(np.mean(p[y == 0] >= found_at)),
         "curve": curve(p, y, [round(t, 2) for t in np.arange(0.05, 1.0, 0.05)]),
+        "reshuffled_abstain": reshuffled_abstention(x, y, list(FOUND_FEATURES), max_missed),
     }
     return model, report
 
@@ -161,13 +176,25 @@ def format_report(model: DecisionModel, report: dict) -> str:
         f"{report['cv_missed']:.1%}; unanswerable told not found: {report['cv_abstain']:.1%}.",
         f"- `found_at` = {model.found_at}: at or above it, a confident answer; in between, 可能相關. "
         f"CV unanswerable answered confidently: {report['cv_confident_wrong']:.1%}.",
+        f"- On {len(report['reshuffled_abstain'])} other 5-fold splits, unanswerable told not found at the same "
+        f"answerable miss rate: {np.mean(report['reshuffled_abstain']):.1%} "
+        f"(± {np.std(report['reshuffled_abstain']):.1%}).",
         "",
         "| threshold | answerable told not found | unanswerable told not found |",
         "| --- | --- | --- |",
     ]
     lines += [f"| {t:.2f} | {a:.1%} | {u:.1%} |" for t, a, u in report["curve"]]
-    lines += ["", "## Coefficients (standardised features)", "", "| found feature | coef |", "| --- | --- |"]
-    lines += [f"| {n} | {c:+.3f} |" for n, c in zip(model.found.features, model.found.coef)]
+    lines += [
+        "",
+        "## Coefficients (standardised features)",
+        "",
+        "| found feature | coef | says (towards found / towards not found) |",
+        "| --- | --- | --- |",
+    ]
+    lines += [
+        f"| {n} | {c:+.3f} | {' / '.join(dict.fromkeys(feature_says(n)))} |"
+        for n, c in zip(model.found.features, model.found.coef)
+    ]
     lines += [
         f"\n{len(model.found.coef) - len(model.found.features)} pairwise interaction coefficients "
         "are in chat/data/decision.json."

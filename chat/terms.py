@@ -144,6 +144,40 @@ NUMBER_IN_TEXT = re.compile(r"\d|[一二三四五六七八九十百千萬万億�
 ENUMERATION = re.compile(r"[、]")
 
 
+# The kind of answer a question wants, finer than ``number`` (for the found / not-found decision):
+# an amount, count or share (多少, 比例, 幾個 but not 哪幾個 or 第幾, how many, いくら); a year or date (哪一年,
+# 何時, when, いつ); a person or organisation (誰, 哪個單位, who, which ministry, どこが).
+_ASKS_QUANTITY = re.compile(
+    r"多少|(?<![哪那第])[幾几](?![乎])|比例|比率|百分比|多大|多高|多長|多长|多久|"
+    r"how (?:many|much|large|big|long)|what (?:percentage|share|proportion|amount)|population of|"
+    r"いくら|何人|何割|何個|何社|何%|どのくらい|どれくらい|どれだけ",
+    re.IGNORECASE,
+)
+_ASKS_WHEN = re.compile(
+    r"哪一?年|哪一?天|哪個月|哪个月|何年|何時|何时|什麼時候|什么时候|幾年|几年|幾月|几月|"
+    r"\bwhen\b|what year|which year|what date|いつ",
+    re.IGNORECASE,
+)
+_ASKS_SHARE = re.compile(r"比例|比率|百分|幾成|几成|幾%|多少%|percent|proportion|share of|何割|何%", re.IGNORECASE)
+# a person rather than a body: 局長是誰, 總務大臣現在是誰, 議長は誰, 哪位
+_PERSON_TITLE = (
+    r"(?:局長|局长|大臣|首相|總理|总理|市長|市长|町長|町长|知事|議長|议长|部長|部长|主席|總統|总统|社長|社长|"
+    r"會長|会长|負責人|负责人|創辦人|创办人|作者|委員長|委员长|長官|长官)"
+)
+_ASKS_PERSON = re.compile(
+    rf"{_PERSON_TITLE}[^?？。]{{0,6}}(?:是誰|是谁|為誰|为谁|は誰|は だれ|誰)|哪位|哪一位|\bwho (?:is|was) the\b|"
+    rf"(?:是誰|是谁)[^?？。]{{0,4}}{_PERSON_TITLE}",
+    re.IGNORECASE,
+)
+_ASKS_WHO = re.compile(
+    r"誰|谁|哪位|哪家|哪間|哪间|哪(?:一|個|个|些)?(?:單位|单位|部會|部会|部門|部门|機關|机关|機構|机构|組織|组织|公司|銀行|银行|"
+    r"大學|大学|團體|团体|企業|企业|人)|"
+    r"\bwho(?:m|se)?\b|which (?:company|ministry|agency|organi[sz]ation|bank|department|office|body|university)|"
+    r"どこが|どの(?:省|機関|組織|会社|団体)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Asks:
     """What kind of answer the question's wording asks for."""
@@ -152,6 +186,16 @@ class Asks:
     listing: bool
     definition: bool
     labels: tuple[str, ...] = ()  # what it quotes (「人」): a table row's or column's label
+    quantity: bool = False  # an amount, a count or a share (多少, 比例, 幾個, how many)
+    when: bool = False  # a year or a date (哪一年, 何時, when)
+    who: bool = False  # a person or an organisation (誰, 哪個單位, who)
+    share: bool = False  # of quantities, a share (比例, 幾成, percent): a % or 成 answers it
+    person: bool = False  # of who, a person by title (局長是誰, 大臣は誰): a named person answers it
+
+    @property
+    def typed(self) -> bool:
+        """The question wants a quantity, a date or a name: an answer must carry one."""
+        return self.quantity or self.when or self.who
 
 
 def question_asks(question: str) -> Asks:
@@ -163,4 +207,61 @@ def question_asks(question: str) -> Asks:
         listing=bool(_ASKS_LIST.search(text)),
         definition=bool(_ASKS_DEFINITION.search(text)),
         labels=tuple(quoted_labels(question)),
+        quantity=bool(_ASKS_QUANTITY.search(text)),
+        when=bool(_ASKS_WHEN.search(text)),
+        who=bool(_ASKS_WHO.search(text)),
+        share=bool(_ASKS_SHARE.search(text)),
+        person=bool(_ASKS_PERSON.search(text)),
     )
+
+
+# What a sentence carries (NFKC text). A year or date: 2020年, 2020, 令和2年, 4月, 年度, 元年.
+_DATE_IN_TEXT = re.compile(
+    r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)|(?:令和|平成|昭和)|(?<!\d)\d{1,2}\s*月|[一二三四五六七八九十]{1,3}月|年度|元年"
+)
+# An amount, count or share: a number with a unit (5兆日圓, 15.9%, 九成, 三支, 1,700個), a fraction
+# (三分之一, 過半); a year (2020年) is a date, not an amount, and a lone 一 (一個, 一種) is an article.
+_CJK_NUMERAL = "零〇一二三四五六七八九十百千萬万億亿兆兩两"
+_UNIT = (
+    r"(?:%|％|成|倍|萬|万|億|亿|兆|千|百|日圓|日圆|日元|円|元|美元|韓元|韩元|人|名|家|間|间|個|个|項|项|所|件|座|"
+    r"頁|页|次|位|種|种|類|类|台|輛|辆|支|條|条|處|处|年|歲|岁|分之|"
+    r"percent|per ?cent|million|billion|trillion|yen|people)"
+)
+_QUANTITY_IN_TEXT = re.compile(
+    rf"(?<![\d.])(?!(?:1[89]|20)\d{{2}}\s*年)\d[\d,]*(?:\.\d+)?\s*{_UNIT}|"
+    rf"(?:[{_CJK_NUMERAL}]{{2,}}|[二三四五六七八九十兩两半]){_UNIT}|過半|过半|半數|半数|一半",
+    re.IGNORECASE,
+)
+# A share: 15.9%, 七成, 三分之一, 過半.
+_SHARE_IN_TEXT = re.compile(
+    rf"\d\s*(?:%|％|percent|per ?cent)|[{_CJK_NUMERAL}\d][成割]|分之|過半|过半|半數|半数|一半", re.IGNORECASE
+)
+# A named person: a title next to a name (作者 謝子涵, 總務大臣高市早苗, 謝子涵先生).
+_PERSON_IN_TEXT = re.compile(
+    rf"{_PERSON_TITLE}[\s:：為为是]*[\u4e00-\u9fff]{{2,4}}|[\u4e00-\u9fff]{{2,4}}(?:先生|女士|教授|博士|議員|议员)"
+)
+# A person or an organisation: a ministry, office, company… or a title; Latin acronyms (DBJ, DMO).
+_NAME_IN_TEXT = re.compile(
+    r"[省廳厅署局]|內閣|内阁|府(?!縣|县)|部會|部会|委員會|委员会|協會|协会|會議|会议|機構|机构|機關|机关|單位|单位|公司|"
+    r"銀行|银行|法人|大學|大学|辦公室|办公室|組織|组织|團體|团体|業者|业者|企業|企业|政府|自治體|自治体|專家|专家|"
+    r"作者|大臣|首相|市長|市长|町長|町长|局長|局长|部長|部长|議長|议长|主席|總統|总统|"
+    r"\b[A-Z]{2,}\b|Ministry|Agency|Office|Council|Bank|University"
+)
+
+
+def answer_type_spans(asks: Asks, text: str) -> list[tuple[int, int]]:
+    """Where ``text`` (NFKC-normalised by the caller) carries an answer of the asked kind."""
+    patterns = (
+        (asks.quantity and not asks.share, _QUANTITY_IN_TEXT),
+        (asks.quantity and asks.share, _SHARE_IN_TEXT),
+        (asks.when, _DATE_IN_TEXT),
+        (asks.who and not asks.person, _NAME_IN_TEXT),
+        (asks.who and asks.person, _PERSON_IN_TEXT),
+    )
+    return sorted(m.span() for wanted, pattern in patterns if wanted for m in pattern.finditer(text))
+
+
+def carries_answer_type(asks: Asks, text: str) -> bool:
+    """Whether ``text`` carries an answer of the kind the question asks for (a quantity for 多少,
+    a year or date for 哪一年, a name for 誰); True for a question that asks for none of them."""
+    return not asks.typed or bool(answer_type_spans(asks, unicodedata.normalize("NFKC", text)))
