@@ -94,7 +94,10 @@ class Searcher:
         self._rows = {p.id: row for row, p in enumerate(stored.passages)}
         # the squashed text of a passage (exact-term boost), kept for the passages seen recently
         self._squashed = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: squash(stored.passages[row].text))
-        self._expand = expand if expand is not None else _glossary_expander(stored, lambda t: self.stats().known(t))
+        if expand is None:
+            known: Callable[[str], bool] = lambda t: self.stats().known(t)  # noqa: E731
+            expand = _chain(_glossary_expander(stored, known), _synonym_expander(known))
+        self._expand = expand
 
     @classmethod
     def open(
@@ -344,6 +347,25 @@ def _glossary_expander(stored: StoredIndex, known: Callable[[str], bool]) -> Exp
         return found
 
     return expand
+
+
+def _synonym_expander(known: Callable[[str], bool]) -> Expander:
+    """Chinese content terms of a question (chat.terms: frame words left out) that the articles never
+    use → their synonyms that they do use (ingest.thesaurus: 同義詞詞林, read on the first question
+    that has such a term). A Japanese question is left to ingest.japanese."""
+    from chat.terms import question_terms  # the one definition of a question's content terms
+    from ingest.thesaurus import SynonymExpander
+
+    synonyms = SynonymExpander(known, question_terms)
+    return lambda question: [] if _KANA.search(question) else synonyms(question)
+
+
+def _chain(*expanders: Expander | None) -> Expander | None:
+    """One expander giving what each of ``expanders`` gives, each text once (None when there are none)."""
+    present = [e for e in expanders if e is not None]
+    if not present:
+        return None
+    return lambda question: list(dict.fromkeys(text for e in present for text in e(question)))
 
 
 def _ms(start: float) -> float:
