@@ -350,10 +350,10 @@ def _glossary_expander(stored: StoredIndex, known: Callable[[str], bool]) -> Exp
 
 
 def _synonym_expander(known: Callable[[str], bool]) -> Expander:
-    """Chinese content terms of a question (chat.terms: frame words left out) that the articles never
+    """Chinese content terms of a question (ingest.terms: frame words left out) that the articles never
     use → their synonyms that they do use (ingest.thesaurus: 同義詞詞林, read on the first question
     that has such a term). A Japanese question is left to ingest.japanese."""
-    from chat.terms import question_terms  # the one definition of a question's content terms
+    from ingest.terms import question_terms  # the one definition of a question's content terms
     from ingest.thesaurus import SynonymExpander
 
     synonyms = SynonymExpander(known, question_terms)
