@@ -220,6 +220,7 @@ class SentenceFeatures:
     chars: int
     asks: Asks
     labelled_row: bool = False  # a table row with a cell the question quotes (「人」)
+    glosses_term: bool = False  # a bracketed gloss right after or around a question term (教育科技(EdTech))
     best_lexical: float = 0.0  # the best lexical share among the candidates
     order: int = 0  # position of the unit in its passage
 
@@ -243,6 +244,7 @@ SENTENCE_FEATURES: dict[str, object] = {
     "lexical_rel": lambda f: f.lexical - f.best_lexical,
     "first_in_passage": lambda f: float(f.order == 0),
     "labelled_row": lambda f: float(f.labelled_row),
+    "gloss_asked": lambda f: float(f.asks.definition and f.glosses_term),
 }
 EXTRA_QUOTE_MARGIN = 1.0  # further quotes must score within this logit of the best
 
@@ -285,6 +287,16 @@ def previous_sentence(sentence: Sentence, sentences: Sequence[Sentence], hits: S
     return last[-1] if last else None
 
 
+def glosses_term(terms: Sequence[str], folded_text: str) -> bool:
+    """A bracketed gloss of one of ``terms``: the term right before it (教育科技(EdTech)) or inside it
+    (交通行動服務(Mobility as a Service, MaaS)); the text and terms are folded."""
+    for match in _GLOSS.finditer(folded_text):
+        before = folded_text[max(0, match.start() - 12) : match.start()]
+        if any(term in match.group() or before.endswith(term) for term in terms):
+            return True
+    return False
+
+
 def sentence_features(
     terms: Sequence[str],
     sentences: Sequence[Sentence],
@@ -317,6 +329,7 @@ def sentence_features(
                 chars=len(text),
                 asks=asks,
                 labelled_row=bool(asks.labels) and bool(table_row_match(asks.labels, [text], fold)[0]),
+                glosses_term=glosses_term(terms, folded(text)),
                 best_lexical=best_lexical,
                 order=sentence.order,
             )

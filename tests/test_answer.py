@@ -390,3 +390,36 @@ def test_a_table_row_with_the_quoted_label_is_marked_for_the_ranker():
     assert asks.labels == ("物品",)
     features = sentence_features([], rows, [hit], np.array([0.9, 0.9]), CorpusStats.from_token_lists([[]]), asks)
     assert [SENTENCE_FEATURES["labelled_row"](f) for f in features] == [0.0, 1.0]
+
+
+def test_a_gloss_counts_only_when_it_belongs_to_a_question_term():
+    from chat.answer import glosses_term
+    from chat.terms import folded
+
+    assert glosses_term(["教育科技"], folded("以及補助導入教育科技(EdTech)的經費"))  # the term, then its gloss
+    assert glosses_term(["maas"], folded("例如導入交通行動服務(Mobility as a Service, MaaS)"))  # inside it
+    assert not glosses_term(["教育科技"], folded("加速GIGA School ( Global Innovation Gateway for All )"))
+    assert not glosses_term(["教育科技"], folded("補助導入教育科技的經費"))  # no gloss at all
+
+
+def test_the_gloss_feature_fires_only_for_a_definition_question():
+    import numpy as np
+
+    from chat.answer import SENTENCE_FEATURES, Sentence, sentence_features
+    from chat.terms import question_asks
+    from index.records import Hit
+    from index.stats import CorpusStats
+    from tests.chat_fakes import article_passages, make_article
+
+    text = "補助導入教育科技(EdTech)的經費。教育科技很重要。"
+    hit = Hit(passage=article_passages(make_article("a", "標題", [text]))[0], score=1.0, rank=1)
+    sentences = [Sentence("補助導入教育科技(EdTech)的經費。", 0, 0), Sentence("教育科技很重要。", 0, 1)]
+    stats = CorpusStats.from_token_lists([["教育", "科技", "经费"]])
+    sims = np.array([0.5, 0.5])
+
+    def gloss(question: str) -> list[float]:
+        features = sentence_features(["教育科技"], sentences, [hit], sims, stats, question_asks(question))
+        return [SENTENCE_FEATURES["gloss_asked"](f) for f in features]
+
+    assert gloss("教育科技的英文是什麼？") == [1.0, 0.0]
+    assert gloss("教育科技補助多少經費？") == [0.0, 0.0]  # not a definition question
