@@ -103,3 +103,16 @@ def test_add_command_reports_problems_and_exits_1(tmp_path, capsys):
     _write(new, [{"id": "x", "turns": [{"q": "問", "gold": ["這句不在文章裡"]}, {"q": "呢？", "gold": ["也不在"]}]}])
     assert main([str(dest), "--add", str(new)]) == 1
     assert "is in no passage" in capsys.readouterr().out and dest.read_text(encoding="utf-8") == ""
+
+
+def test_the_fresh_dialogues_are_valid_held_out_and_frozen(dialogues, texts):
+    """A later blind batch (w6d) in its own file: all held out, pinned by its hash."""
+    path = DATA / "dialogues_fresh.jsonl"
+    fresh = read_jsonl(path)
+    assert (
+        frozen_digest(path.read_text(encoding="utf-8"))
+        == ((DATA / "dialogues_fresh.sha256").read_text(encoding="utf-8").split()[0])
+    )
+    assert len(fresh) >= 50 and {d["split"] for d in fresh} == {"test"}
+    assert validate_dialogues(fresh, texts) == []
+    assert not {d["id"] for d in fresh} & {d["id"] for d in dialogues}

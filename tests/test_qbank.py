@@ -52,3 +52,15 @@ def test_test_split_is_frozen(bank):
     digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
     assert digest == (DATA / "qbank.test.sha256").read_text(encoding="utf-8").split()[0]
     assert len(lines) == sum(1 for q in bank if q["split"] == "test") >= 350
+
+
+def test_the_fresh_batch_is_valid_held_out_and_frozen():
+    """A later blind batch (w6), kept in its own file so its figures stay a first look: every
+    question is test split, every kind is there, and the file is pinned by its hash."""
+    text = (DATA / "fresh.jsonl").read_text(encoding="utf-8")
+    fresh = read_questions(DATA / "fresh.jsonl")
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == (DATA / "fresh.sha256").read_text().split()[0]
+    assert validate_questions(fresh, [p.text for p in ingest_corpus(CORPUS).passages]) == []
+    assert {q["split"] for q in fresh} == {"test"} and {q["batch"] for q in fresh} == {"w6"}
+    assert {q["kind"] for q in fresh} == ANSWERABLE_KINDS | UNANSWERABLE_KINDS
+    assert not {q["id"] for q in fresh} & {q["id"] for q in read_questions(DATA / "qbank.jsonl")}
