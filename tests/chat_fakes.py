@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from chat.abstain import Signals
 from index.records import Hit, SentenceVectors
 from ingest.passages import sentence_spans
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
@@ -155,3 +156,22 @@ def _fake_decision():
 
 
 FAKE_DECISION = _fake_decision()
+
+
+# The signals of a question the articles answer well (a shared starting point for decision tests).
+ANSWERED = Signals(
+    n_terms=3,
+    coverage=0.9,
+    unknown=0.0,
+    unknown_terms=0,
+    numbers_missing=0.0,
+    dense_top=0.88,
+    dense_gap=0.02,
+    dense_spread=0.05,
+    ranks_agree=True,
+    sentence=0.8,
+    sentence_dense=0.88,
+    latin=0.0,
+    letters=1.0,
+    chars=12,
+)

@@ -10,7 +10,6 @@ import pytest
 from chat.abstain import (
     DecisionModel,
     LinearModel,
-    Signals,
     dense_gap,
     dense_top,
     passage_coverage,
@@ -20,6 +19,7 @@ from chat.abstain import (
 from index.records import Hit
 from index.stats import CorpusStats
 from ingest.records import Passage
+from tests.chat_fakes import ANSWERED
 
 
 def passage(pid: str, text: str) -> Passage:
@@ -40,23 +40,6 @@ def hit(pid: str, text: str, rank: int, dense: float | None, dense_rank: int | N
 
 STATS = CorpusStats.from_token_lists(
     [["日本", "地方", "创生"], ["地方", "预算"], ["疫情", "补助金", "预算"], ["日本", "疫情"]]
-)
-
-ANSWERED = Signals(
-    n_terms=3,
-    coverage=0.9,
-    unknown=0.0,
-    unknown_terms=0,
-    numbers_missing=0.0,
-    dense_top=0.88,
-    dense_gap=0.02,
-    dense_spread=0.05,
-    ranks_agree=True,
-    sentence=0.8,
-    sentence_dense=0.88,
-    latin=0.0,
-    letters=1.0,
-    chars=12,
 )
 
 

@@ -10,7 +10,7 @@ import pytest
 from chat.abstain import FEATURES, FOUND_FEATURES, AnswerType, Signals, answer_type, coverage_beside_type
 from chat.terms import answer_type_spans, carries_answer_type, question_asks, question_terms
 from index.stats import CorpusStats
-from tests.chat_fakes import FakeSearcher, make_article
+from tests.chat_fakes import ANSWERED, FakeSearcher, make_article
 
 # --------------------------------------------------------------------------- what the question asks
 
@@ -193,25 +193,7 @@ def test_measure_of_an_untyped_question_is_neutral():
 # --------------------------------------------------------------------------- the features and reasons
 
 
-ASKED = Signals(
-    n_terms=3,
-    coverage=0.9,
-    unknown=0.0,
-    unknown_terms=0,
-    numbers_missing=0.0,
-    dense_top=0.88,
-    dense_gap=0.02,
-    dense_spread=0.05,
-    ranks_agree=True,
-    sentence=0.8,
-    sentence_dense=0.88,
-    latin=0.0,
-    letters=1.0,
-    chars=12,
-    asks_type=True,
-    type_in_best=False,
-    type_gap=0.7,
-)
+ASKED = replace(ANSWERED, asks_type=True, type_in_best=False, type_gap=0.7)
 
 
 def test_the_type_features_are_fitted_and_read_the_signals():
