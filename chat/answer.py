@@ -72,6 +72,7 @@ class SearcherLike(Protocol):
     def query_vector(self, query: str) -> np.ndarray: ...
     def sentence_vectors(self, passage_id: str) -> SentenceVectors: ...
     def stats(self) -> CorpusStats: ...
+    def expansion_tokens(self, text: str) -> list[list[str]]: ...
 
 
 # --------------------------------------------------------------------------- input
@@ -436,8 +437,15 @@ class Measured:
     hits: tuple[Hit, ...]
     terms: tuple[str, ...]
     sentences: tuple[Sentence, ...]
-    features: tuple[SentenceFeatures, ...]
+    features: tuple[SentenceFeatures, ...]  # for the ranker: matched on ranking_terms (with expansions)
     signals: Signals
+
+
+def ranking_terms(terms: Sequence[str], expansions: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """What the sentence ranker matches a unit on: the question's terms, then the articles' words
+    its expansions add (synonyms, glossary and dictionary terms: a paraphrase's 職業 is found as
+    工作). The found / not-found signals keep the question's own terms."""
+    return tuple(dict.fromkeys([*terms, *(token for group in expansions for token in group)]))
 
 
 def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> Measured | None:
@@ -453,6 +461,8 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
     sims = unit_similarities(prepared.query, sentences, hits, searcher)
     asks = question_asks(prepared.query)
     features = tuple(sentence_features(terms, sentences, hits, sims, stats, asks))
+    matched = ranking_terms(terms, searcher.expansion_tokens(prepared.query))
+    ranked = features if matched == terms else tuple(sentence_features(matched, sentences, hits, sims, stats, asks))
     order = sorted(range(len(features)), key=lambda i: -(features[i].lexical + features[i].dense))
     best = (
         ScoredSentence(sentences[order[0]], 0.0, features[order[0]].lexical, features[order[0]].dense)
@@ -468,7 +478,7 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
     )
     quoted = quoted_missing(prepared.query, wide)
     signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted)
-    return Measured(prepared, hits, terms, sentences, features, signals)
+    return Measured(prepared, hits, terms, sentences, ranked, signals)
 
 
 @dataclass(frozen=True)

@@ -284,6 +284,9 @@ class NearPrevious:
     def stats(self) -> CorpusStats:
         return self.base.stats()
 
+    def expansion_tokens(self, text: str) -> list[list[str]]:
+        return self.base.expansion_tokens(text)
+
 
 def fuse(hits: Sequence[Hit], others: Sequence[Hit], weight: float) -> list[Hit]:
     """``hits`` with ``weight`` × each passage's score in ``others`` added (passages only in

@@ -83,6 +83,7 @@ class FakeSearcher:
         self._vectors = self.encoder.encode_passages([p.text for p in self.passages])
         self._sentences = {p.id: _sentence_vectors(p, self.encoder) for p in self.passages}  # as a build stores them
         self._queries: dict[str, np.ndarray] = {}
+        self.expansions: dict[str, list[list[str]]] = {}
 
     def query_vector(self, query: str) -> np.ndarray:
         if query not in self._queries:  # the served encoder's query cache
@@ -100,6 +101,10 @@ class FakeSearcher:
         from index.stats import CorpusStats
 
         return CorpusStats.from_token_lists(p.tokens for p in self.passages)
+
+    def expansion_tokens(self, text: str) -> list[list[str]]:
+        """The articles' words an expansion adds for ``text`` (``self.expansions``: question → groups)."""
+        return [list(group) for group in self.expansions.get(text, [])]
 
     def articles(self) -> list[Article]:
         return list(self._articles.values())

@@ -423,3 +423,32 @@ def test_the_gloss_feature_fires_only_for_a_definition_question():
 
     assert gloss("教育科技的英文是什麼？") == [1.0, 0.0]
     assert gloss("教育科技補助多少經費？") == [0.0, 0.0]  # not a definition question
+
+
+def test_ranking_terms_add_the_expansions_once_after_the_question_terms():
+    from chat.answer import ranking_terms
+
+    assert ranking_terms(("职业", "作者"), [["工作"], ["作者", "写作"]]) == ("职业", "作者", "工作", "写作")
+    assert ranking_terms(("职业",), []) == ("职业",)
+
+
+def test_an_expansion_counts_for_the_ranker_but_not_for_the_found_decision():
+    from chat.answer import measure, prepare_question
+    from tests.chat_fakes import FakeSearcher, make_article
+
+    article = make_article("a", "作者", ["作者謝子涵為政治工作者。", "本文介紹地方創生的政策。"])
+    question = "撰寫的人從事什麼職業？"
+    prepared = prepare_question(question)
+    assert not isinstance(prepared, str)
+    plain = FakeSearcher([article])
+    expanded = FakeSearcher([article])
+    expanded.expansions = {question: [["工作"]]}  # 職業 -> 工作, as the thesaurus gives it
+    before, after = measure(prepared, plain, top_k=5), measure(prepared, expanded, top_k=5)
+    assert before is not None and after is not None
+
+    def lexical(measured) -> dict[str, float]:
+        return {s.text: f.lexical for s, f in zip(measured.sentences, measured.features)}
+
+    assert lexical(after)["作者謝子涵為政治工作者。"] > lexical(before)["作者謝子涵為政治工作者。"]
+    assert lexical(after)["本文介紹地方創生的政策。"] == lexical(before)["本文介紹地方創生的政策。"]
+    assert after.signals == before.signals and after.terms == before.terms
