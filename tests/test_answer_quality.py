@@ -4,10 +4,14 @@ frozen ``test`` split of the blind question bank (tests/data/qbank.jsonl), never
 The floors are a little under what the test split measured when the fitted decision was last
 refitted (docs/decision.md), so CI catches a regression; they are below issue 10's targets,
 which this model does not reach (hit@1 >= 0.93, first quote >= 0.88, answerable told not found
-<= 3%, unanswerable told not found >= 95%). Measured after question headings, list items, the
-Japanese glosses and the 2% operating point (all chosen on train): hit@1 0.829, hit@5 0.960,
-MRR@10 0.886, first quote 0.773, answerable told not found 4.8%, unanswerable told not found 55.8%
-(before them: 0.809, 0.944, 0.868, 0.749, 3.6%, 51.9%), junk 96.8%, offtopic 85%.
+<= 3%, unanswerable told not found >= 95%). Measured after table labels, the answer-type signals,
+the thesaurus and the gloss feature (all chosen on train): hit@1 0.841, hit@5 0.960, MRR@10 0.892,
+first quote 0.785, answerable told not found 4.0%, unanswerable told not found 69.0%, junk 100%,
+offtopic 90% (before them: 0.829, 0.960, 0.886, 0.773, 4.8%, 55.8%, 96.8%, 85%).
+
+A later blind batch (tests/data/fresh.jsonl, w6: 104 answerable, 56 not), first read after all of
+them: hit@1 0.856, hit@5 0.962, MRR@10 0.908, first quote 0.798, answerable told not found 1.9%,
+unanswerable told not found 73.2%; its floors are a little looser (fewer questions).
 """
 
 from __future__ import annotations
@@ -50,11 +54,11 @@ def report(searcher, test_split) -> dict:
 def test_retrieval_on_the_test_split(searcher, test_split):
     result = evaluate_retrieval(searcher, [q for q in test_split if q["gold"]])
     print(f"\nhit@1 {result['hit@1']} hit@5 {result['hit@5']} mrr@10 {result['mrr@10']}")
-    assert result["hit@1"] >= 0.80 and result["hit@5"] >= 0.94 and result["mrr@10"] >= 0.86
+    assert result["hit@1"] >= 0.82 and result["hit@5"] >= 0.94 and result["mrr@10"] >= 0.87
 
 
 def test_first_quote_holds_the_answer(report):
-    assert report["first_sentence_gold_rate"] >= 0.75
+    assert report["first_sentence_gold_rate"] >= 0.76
 
 
 def test_answerable_questions_are_rarely_told_not_found(report):
@@ -62,9 +66,19 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.53
-    assert report["by_kind"]["junk"]["abstain"] >= 0.93
-    assert report["by_kind"]["offtopic"]["abstain"] >= 0.75
+    assert report["abstain_rate"] >= 0.65
+    assert report["by_kind"]["junk"]["abstain"] >= 0.96
+    assert report["by_kind"]["offtopic"]["abstain"] >= 0.85
+
+
+def test_the_fresh_blind_batch(searcher):
+    fresh = read_questions(DATA / "fresh.jsonl")
+    result = evaluate_answers(searcher, fresh)
+    retrieval = evaluate_retrieval(searcher, [q for q in fresh if q["gold"]])
+    print("\nfresh batch\n" + format_report({**result, "misses": []}))
+    assert retrieval["hit@1"] >= 0.82 and retrieval["mrr@10"] >= 0.87
+    assert result["first_sentence_gold_rate"] >= 0.75
+    assert 1.0 - result["answered_rate"] <= 0.05 and result["abstain_rate"] >= 0.65
 
 
 def test_dev_set_no_worse_than_before(searcher, dev_questions):
