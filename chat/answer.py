@@ -298,6 +298,11 @@ def glosses_term(terms: Sequence[str], folded_text: str) -> bool:
     return False
 
 
+def lexical_share(terms: Sequence[str], sentence: Sentence, stats: CorpusStats) -> float:
+    """IDF-weighted share of ``terms`` in the unit's text."""
+    return weighted_coverage(terms, folded(sentence.text), stats)
+
+
 def sentence_features(
     terms: Sequence[str],
     sentences: Sequence[Sentence],
@@ -308,7 +313,7 @@ def sentence_features(
 ) -> list[SentenceFeatures]:
     passage_cov = [weighted_coverage(terms, folded(h.passage.search_text), stats) for h in hits]
     best = float(max(similarities, default=0.0))
-    lexical = [weighted_coverage(terms, folded(s.text), stats) for s in sentences]
+    lexical = [lexical_share(terms, s, stats) for s in sentences]
     best_lexical = max(lexical, default=0.0)
     features = []
     for sentence, sim, lex in zip(sentences, similarities, lexical):
@@ -460,25 +465,22 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
     sentences = tuple(hit_sentences(hits))
     sims = unit_similarities(prepared.query, sentences, hits, searcher)
     asks = question_asks(prepared.query)
-    features = tuple(sentence_features(terms, sentences, hits, sims, stats, asks))
     matched = ranking_terms(terms, searcher.expansion_tokens(prepared.query))
-    ranked = features if matched == terms else tuple(sentence_features(matched, sentences, hits, sims, stats, asks))
-    order = sorted(range(len(features)), key=lambda i: -(features[i].lexical + features[i].dense))
-    best = (
-        ScoredSentence(sentences[order[0]], 0.0, features[order[0]].lexical, features[order[0]].dense)
-        if order
-        else None
-    )
+    features = tuple(sentence_features(matched, sentences, hits, sims, stats, asks))
+    # the decision reads each unit's share of the question's own terms, not of the expansions
+    own = [f.lexical for f in features] if matched == terms else [lexical_share(terms, s, stats) for s in sentences]
+    order = sorted(range(len(features)), key=lambda i: -(own[i] + features[i].dense))
+    best = ScoredSentence(sentences[order[0]], 0.0, own[order[0]], features[order[0]].dense) if order else None
     kind = answer_type(
         asks,
         terms,
-        [(s.text, f.lexical) for s, f in zip(sentences, features) if s.hit < TYPE_DEPTH],
+        [(s.text, lexical) for s, lexical in zip(sentences, own) if s.hit < TYPE_DEPTH],
         [sentences[i].text for i in order],
         stats,
     )
     quoted = quoted_missing(prepared.query, wide)
     signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted)
-    return Measured(prepared, hits, terms, sentences, ranked, signals)
+    return Measured(prepared, hits, terms, sentences, features, signals)
 
 
 @dataclass(frozen=True)
