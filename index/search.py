@@ -40,6 +40,7 @@ MODES = ("hybrid", "dense", "bm25")
 SEARCH_MAX_CHARS = 2000
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  # as ingest.japanese.has_kana
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
+EXPANSION_CACHE = 1024  # question texts whose expansion tokens are kept
 # Chosen with multilingual-e5-small on the seed corpus, primarily on the 42 questions of
 # tests/data/retrieval_questions.jsonl (dev.jsonl only as a check, to avoid fitting it):
 # a weighted min-max sum is flat for alpha 0.65-0.75 (own set MRR@10 0.897 vs 0.852 dense-only,
@@ -98,6 +99,7 @@ class Searcher:
             known: Callable[[str], bool] = lambda t: self.stats().known(t)  # noqa: E731
             expand = _chain(_glossary_expander(stored, known), _synonym_expander(known))
         self._expand = expand
+        self._expansions = functools.lru_cache(maxsize=EXPANSION_CACHE)(self._expansion_groups)
 
     @classmethod
     def open(
@@ -232,12 +234,18 @@ class Searcher:
 
     def expansion_tokens(self, text: str) -> list[list[str]]:
         """The tokens of each text the expansion hook (by default the index's glossary) adds for
-        ``text``, without the question's own tokens; empty groups dropped."""
+        ``text``, without the question's own tokens; empty groups dropped. Kept for the texts seen
+        recently: a question's keyword search and its sentence ranking both ask for them."""
+        return [list(group) for group in self._expansions(text)]
+
+    def _expansion_groups(self, text: str) -> tuple[tuple[str, ...], ...]:
         if self._expand is None:
-            return []
+            return ()
         own = set(self._tokenize(text))
-        groups = [[t for t in dict.fromkeys(self._tokenize(extra)) if t not in own] for extra in self._expand(text)]
-        return [group for group in groups if group]
+        groups = [
+            tuple(t for t in dict.fromkeys(self._tokenize(extra)) if t not in own) for extra in self._expand(text)
+        ]
+        return tuple(group for group in groups if group)
 
     def keyword_scores(self, text: str) -> np.ndarray:
         """BM25 of every passage for ``text``, plus, for each expansion, the BM25 of its tokens in
