@@ -21,6 +21,7 @@ from chat.abstain import (
     MAYBE_LINE,
     NOT_FOUND_LINE,
     AnswerType,
+    Decision,
     DecisionModel,
     LinearModel,
     Signals,
@@ -53,6 +54,7 @@ from chat.terms import (
 from index.fusion import table_row_match
 from index.records import Hit, SentenceVectors
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, sentence_spans
+from ingest.records import Passage
 from ingest.segment import fold
 
 MESSAGE_EMPTY = "請輸入問題。"
@@ -491,6 +493,7 @@ class Analysis:
     signals: Signals | None
     reason: str
     scored: tuple[ScoredSentence, ...]
+    decision: Decision | None = None
 
 
 def analyse_question(
@@ -498,10 +501,13 @@ def analyse_question(
     searcher: SearcherLike,
     top_k: int = 5,
     decision: DecisionModel | None = None,
-    adjust: Callable[[Sentence], float] | None = None,
+    adjust: Callable[[Sentence, Passage], float] | None = None,
+    decided: Decision | None = None,
 ) -> Analysis:
     """Search, decide found / 可能相關 / not found with the fitted model, and quote. ``adjust``
-    adds to each sentence's ranking score (``chat.followup``: by what a follow-up asks)."""
+    adds to each sentence's ranking score, given the sentence and its passage (``chat.followup``:
+    by what a follow-up asks). ``decided``: a decision already taken for this question (a
+    follow-up's, on the text it was searched with), used instead of deciding again."""
     prepared = prepare_question(question)
     if isinstance(prepared, str):
         return Analysis(
@@ -514,8 +520,10 @@ def analyse_question(
     model = decision or DecisionModel.load()
     scored = tuple(rank_sentences(measured.sentences, measured.features, model.sentence))
     if adjust is not None:
-        scored = tuple(sorted((replace(c, score=c.score + adjust(c.sentence)) for c in scored), key=lambda c: -c.score))
-    verdict = model.decide(measured.signals, searcher.fingerprint)
+        hits = measured.hits
+        adjusted = (replace(c, score=c.score + adjust(c.sentence, hits[c.sentence.hit].passage)) for c in scored)
+        scored = tuple(sorted(adjusted, key=lambda c: -c.score))
+    verdict = decided or model.decide(measured.signals, searcher.fingerprint)
     found = verdict.found and bool(scored)
     if found:
         quotes, shown = cite(select_quotes(scored), measured.hits)
@@ -534,7 +542,7 @@ def analyse_question(
         uncertain=found and verdict.uncertain,
         reason=verdict.reason,
     )
-    return Analysis(answer, measured.signals, verdict.reason, scored)
+    return Analysis(answer, measured.signals, verdict.reason, scored, verdict)
 
 
 def answer_question(

@@ -9,12 +9,14 @@ own passages), and re-ranked toward the passages the previous answer cited (:cla
 the same passage, the same heading path, a few paragraphs away); its **sentences** are ranked for
 the follow-up alone, so the answer is what the follow-up asks rather than the previous answer
 again, and by what it asks (:func:`by_kind`: a why-question favours a sentence that gives a
-reason, "那 X 呢？" the line labelled X：). When that finds nothing: the combined text for the
-sentences too, then the whole previous question with the follow-up, then the follow-up alone
-(:func:`answer_after`).
+reason, "那 X 呢？" the line labelled X：, "第二個呢？" the sentence that opens the second item,
+"具體有哪些做法？" the sentences after the previous quotes). Whether it is found is decided on the
+combined text (a subject-less follow-up's own words rarely carry the decision). When that finds
+nothing: the combined text for the sentences too, then the whole previous question with the
+follow-up, then the follow-up alone (:func:`answer_after`).
 
-The previous turn is a :class:`Previous` (question + cited passage ids; the chat keeps both in
-each answer message) or just the previous question (``sousei ask --previous``), which is then
+The previous turn is a :class:`Previous` (question, cited passage ids and quoted sentences; the
+chat keeps all three in each answer message) or just the previous question (``sousei ask --previous``), which is then
 answered again to find its passages.
 
 The previous question's terms are cut from its own text (``chat.render.match_spans`` on the
@@ -24,9 +26,10 @@ the follow-up names itself (a year or number when the follow-up gives one) are l
 
 Tuned on the dialogues marked ``train`` in ``tests/data/dialogues.jsonl`` only
 (``python -m bench.followup_eval --split train``; ``--split test`` reports the others). Topic
-switches were checked as well: the train questions of ``tests/data/qbank.jsonl``, each asked
-after a question about the other article, keep their first-quote accuracy (0.796, as asked alone;
-0.732 with the rule before the fusion and the narrower detection).
+switches are checked with ``python -m bench.topic_switch``: the train questions of
+``tests/data/qbank.jsonl``, each asked after a question about the other article, keep their
+first-quote accuracy (0.825 against 0.827 asked alone, 359 questions; 0.732 against 0.796 with
+the rule before the fusion and the narrower detection).
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ _BACK_REFERENCES = (
     "然后",
     "再",
     "同样",
+    "所以",
+    "接下来",
     "and ",
     "what about",
     "how about",
@@ -94,10 +99,11 @@ _POINTERS = (
     "那栏",
     "那张",
     "那项",
+    "那一",
     "在那",
     "上述",
 )
-_ENGLISH_POINTER = re.compile(r"\b(it|its|that|this|these|those|they|them)\b")
+_ENGLISH_POINTER = re.compile(r"\b(it|its|that|this|these|those|they|them|any examples?)\b")
 POINTERS_ANYWHERE = True
 MAX_TERMS_POINTING = 5  # a question that points back is a follow-up up to this many own terms
 OPENING_TERMS = 4  # ... and one that opens by pointing back (那…, 還有…), up to this many
@@ -108,6 +114,7 @@ MAX_CARRIED = 2  # previous-question terms carried over, the rarest in the artic
 MAX_PREVIOUS_CHARS = 300
 CARRY_TERMS = True  # search a follow-up with the previous question's terms
 SENTENCES_ALONE = True  # rank a follow-up's sentences by the follow-up alone (passages by the combined text)
+DECIDE_ON_SEARCHED = True  # ... but decide found / not found on the combined text
 WHOLE_PREVIOUS = True  # then the whole previous question with the follow-up
 _NUMBER = re.compile(r"\d")
 # A question word or mark (folded): a short text without one is a keyword search ("RESAS",
@@ -119,7 +126,14 @@ _ASKS = re.compile(
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 # What a follow-up asks for, by its own words (folded), and the sentences that give it.
 _ASKS_REASON = re.compile(r"为什么|为何|为啥|何故|原因|怎么会|会怎样|会怎么样|结果|影响|\bwhy\b|\bbecause\b")
+_ASKS_MORE = re.compile(
+    r"还有|其他|其余|具体|例子|例如|举例|比如|怎么做|如何做|做法|包括|包含|细节"
+    r"|\b(?:examples?|more|else|details?|how)\b"
+)
 _GIVES_REASON = re.compile(r"因为|由于|因此|因而|所以|原因|导致|造成|使得|为了|受限|以致|才能|才有")
+ORDINAL_BONUS = 2.0  # added to the ranking score of a sentence opening the item a follow-up asks for
+MORE_BONUS = 2.0  # ... of a sentence after the previous quote, when a follow-up asks for more or details
+NEXT_PARAGRAPHS = 3  # "after the previous quote" reaches this many paragraphs past its passage
 LABEL_BONUS = 1.0  # added to the ranking score of the sentence labelled as a "那 X 呢？" names it
 REASON_BONUS = 2.0  # added to the ranking score (a logit) of a sentence that gives a reason (tuned on train)
 
@@ -216,11 +230,13 @@ class Previous:
 
     question: str
     passage_ids: tuple[str, ...] = ()
+    quotes: tuple[str, ...] = ()  # the sentences the answer quoted, in its order
 
     @classmethod
     def of(cls, question: str, answer: Answer) -> Previous:
         """The turn ``question`` → ``answer`` as context for the next question."""
-        return cls(question, cited_ids(answer))
+        quoted = tuple(q.text for q in answer.quotes) if answer.found else ()
+        return cls(question, cited_ids(answer), quoted)
 
 
 SAME_PASSAGE = 1.0  # nearness of the previous answer's own passage
@@ -325,26 +341,67 @@ def named_label(question: str) -> str | None:
     return folded(subject) if len(subject) >= 2 else None
 
 
-def by_kind(question: str) -> Callable[[Sentence], float] | None:
-    """How a follow-up's sentences are favoured by what it asks: one that asks why (為什麼, 為啥,
-    原因, 會怎樣, why) favours sentences that give a reason or a consequence (因為, 由於, 導致,
-    因此 …); "那 X 呢？" favours the sentence labelled X (X：…). None when neither applies."""
+Adjust = Callable[["Sentence", "Passage"], float]
+
+
+def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[Passage] = ()) -> Adjust | None:
+    """How a follow-up's sentences (each with its passage) are favoured by what it asks:
+    - why (為什麼, 為啥, 原因, 會怎樣, why): sentences that give a reason or a consequence
+      (因為, 由於, 導致, 因此 …);
+    - "那 X 呢？": the sentence labelled X (X：…);
+    - "第二個呢？" / "下一個？" / "最後一個？": the sentence opening that item (第二個是…, 其次…,
+      2.…; :mod:`chat.ordinal`) near the previous answer's passages (``anchors``);
+    - more or details (還有呢, 具體有哪些做法, 例子, 怎麼做, any examples): the sentences after the
+      previous answer's quotes, in its passages or the next few paragraphs.
+    None when none applies."""
+    from chat.ordinal import asked_ordinal
     from chat.terms import folded
 
-    why = bool(REASON_BONUS) and _ASKS_REASON.search(folded(question).lower()) is not None
+    asked = folded(question).lower()
+    why = bool(REASON_BONUS) and _ASKS_REASON.search(asked) is not None
     label = named_label(question) if LABEL_BONUS else None
-    if not why and not label:
+    before = folded(previous.question).lower() if previous else ""
+    ordinal = asked_ordinal(asked, before) if ORDINAL_BONUS else None
+    more = bool(MORE_BONUS and previous and previous.quotes and anchors) and _ASKS_MORE.search(asked) is not None
+    if not why and not label and ordinal is None and not more:
         return None
+    quotes = previous.quotes if previous else ()
 
-    def adjust(sentence: Sentence) -> float:
+    def adjust(sentence: Sentence, passage: Passage) -> float:
+        from chat.ordinal import sentence_ordinals
+
         text = folded(sentence.text)
         bonus = REASON_BONUS if why and _GIVES_REASON.search(text) else 0.0
         found = _LABEL.match(text)
         if label and found and _core(found.group(1)) == label:
             bonus += LABEL_BONUS
+        near = not anchors or any(nearness(passage, a) > 0 for a in anchors)
+        if ordinal is not None and near and ordinal in sentence_ordinals(text):
+            bonus += ORDINAL_BONUS
+        if more:
+            bonus += MORE_BONUS * after_quotes(sentence.text, passage, quotes, anchors)
         return bonus
 
     return adjust
+
+
+def after_quotes(sentence: str, passage: Passage, quotes: Sequence[str], anchors: Sequence[Passage]) -> float:
+    """How closely ``sentence`` (of ``passage``) follows the previous answer's quotes: 1 later
+    in an anchor passage that holds one, fading to 0 over the ``NEXT_PARAGRAPHS`` paragraphs
+    after an anchor; 0 before them, elsewhere, and for the quotes themselves."""
+    if any(sentence in q or q in sentence for q in quotes):
+        return 0.0
+    best = 0.0
+    for anchor in anchors:
+        if anchor.doc_id != passage.doc_id:
+            continue
+        if anchor.id == passage.id:
+            ends = [passage.text.find(q) + len(q) for q in quotes if q in passage.text]
+            if ends and passage.text.find(sentence) >= min(ends):
+                return 1.0
+        elif 0 < (gap := passage.paragraph - anchor.paragraph) <= NEXT_PARAGRAPHS:
+            best = max(best, 1.0 - gap / (NEXT_PARAGRAPHS + 1))
+    return best
 
 
 def answer_after(
@@ -367,9 +424,13 @@ def answer_after(
     whole = f"{previous.question[:MAX_PREVIOUS_CHARS]} {question}"
     tries = [(query.searched, question)] if SENTENCES_ALONE else []
     tries += [(query.searched, query.searched)] + ([(whole, whole)] if WHOLE_PREVIOUS else []) + [(question, question)]
+    adjust = by_kind(question, previous, anchors)
     for passage_text, sentence_text in dict.fromkeys(tries):
         near = NearPrevious(searcher, anchors, passage_text, question)
-        analysis = analyse_question(sentence_text, near, top_k, decision, by_kind(question))
+        decided = None
+        if DECIDE_ON_SEARCHED and sentence_text != passage_text:
+            decided = analyse_question(passage_text, near, top_k, decision).decision
+        analysis = analyse_question(sentence_text, near, top_k, decision, adjust, decided)
         if analysis.answer.found:
             break
     return replace(analysis.answer, question=passage_text)

@@ -20,6 +20,7 @@ Class names and attributes the UI can rely on:
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -452,11 +453,13 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
     state = ("sousei-uncertain" if answer.uncertain else "sousei-found") if answer.found else "sousei-unanswered"
     ids = " ".join(h.passage.id for h in cited)
     body = "".join(parts).replace("\n", "&#10;")
+    quoted_json = json.dumps([q.text for q in answer.quotes] if answer.found else [], ensure_ascii=False)
     # data-* attributes are dropped from the page by Gradio's sanitiser, but stay in the chat's
-    # value the server gets back: the question (follow-ups, feedback) and the cited passage ids
+    # value the server gets back: the question (follow-ups, feedback), the cited passage ids and
+    # the quoted sentences (follow-ups)
     return (
         f'<div class="sousei-answer {state}" data-found="{str(answer.found).lower()}" '
-        f'data-question="{esc(question)}" data-cited="{esc(ids)}" '
+        f'data-question="{esc(question)}" data-cited="{esc(ids)}" data-quoted="{esc(quoted_json)}" '
         f'data-confidence="{"" if answer.confidence is None else f"{answer.confidence:.2f}"}">{body}</div>'
     )
 

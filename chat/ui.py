@@ -22,6 +22,7 @@ from __future__ import annotations
 import errno
 import hmac
 import html
+import json
 import logging
 import os
 import re
@@ -274,6 +275,9 @@ def message_text(message: dict) -> str:
 
 _DATA_QUESTION = re.compile(r'data-question="([^"]*)"')
 _DATA_CITED = re.compile(r'data-cited="([^"]*)"')
+_DATA_QUOTED = re.compile(r'data-quoted="([^"]*)"')
+MAX_QUOTES_KEPT = 3  # an answer quotes at most three sentences; more in a message was not ours
+MAX_QUOTE_CHARS = 2000
 
 
 def asked_question(message: dict) -> str:
@@ -290,16 +294,33 @@ def previous_question(history: Sequence[dict]) -> str | None:
 
 
 def previous_turn(history: Sequence[dict]) -> Previous | None:
-    """The last question and the passages its answer cited (``data-cited``), for a follow-up."""
+    """The last question, the passages its answer cited (``data-cited``) and the sentences it
+    quoted (``data-quoted``), for a follow-up."""
     from chat.followup import Previous
 
     for message in reversed(history):
         if message.get("role") == "assistant":
             question = asked_question(message)
-            cited = _DATA_CITED.search(message_text(message))
+            text = message_text(message)
+            cited = _DATA_CITED.search(text)
             ids = tuple(html.unescape(cited.group(1)).split()) if cited else ()
-            return Previous(question, ids) if question else None
+            return Previous(question, ids, quoted_sentences(text)) if question else None
     return None
+
+
+def quoted_sentences(message: str) -> tuple[str, ...]:
+    """The quoted sentences kept in an answer message's ``data-quoted`` (none when it is missing
+    or not a JSON list of strings: the message text comes back from the browser)."""
+    found = _DATA_QUOTED.search(message)
+    if not found:
+        return ()
+    try:
+        quoted = json.loads(html.unescape(found.group(1)))
+    except ValueError:
+        return ()
+    if not isinstance(quoted, list) or not all(isinstance(q, str) for q in quoted):
+        return ()
+    return tuple(q[:MAX_QUOTE_CHARS] for q in quoted[:MAX_QUOTES_KEPT])
 
 
 def bounded(history: Sequence[dict], max_turns: int) -> list[dict]:

@@ -213,6 +213,9 @@ def _passage(pid: str, doc: str, paragraph: int, context: str = "", text: str = 
     return Passage(pid, doc, "標題", paragraph, None, 0, len(text), text, context=context)
 
 
+ANY_PASSAGE = _passage("p", "d", 1)
+
+
 def test_nearness_prefers_the_same_passage_then_its_section_then_neighbours():
     anchor = _passage("a", "d1", 10, "一 › 1.")
     same_section = _passage("b", "d1", 20, "一 › 1.")
@@ -302,8 +305,30 @@ def test_ui_passes_the_previous_question_and_its_cited_passages(setup):
         {"role": "assistant", "content": render_chat_answer(answer, first)},
         {"role": "user", "content": "2021年的呢？"},
     ]
-    assert previous_turn(history) == Previous(first, cited_ids(answer))
+    assert answer.found and answer.quotes
+    assert previous_turn(history) == Previous.of(first, answer)
+    assert previous_turn(history).quotes == tuple(q.text for q in answer.quotes)  # the quoted sentences too
     assert previous_turn([]) is None and previous_turn([{"role": "assistant", "content": "沒有標記"}]) is None
+
+
+@pytest.mark.parametrize(
+    "attribute",
+    ['data-quoted="not json"', 'data-quoted="{&quot;a&quot;: 1}"', 'data-quoted="[1, 2]"', ""],
+)
+def test_quoted_sentences_sent_back_malformed_are_ignored(attribute):
+    from chat.ui import previous_turn
+
+    message = f'<div data-question="問題" data-cited="p1 p2" {attribute}></div>'
+    assert previous_turn([{"role": "assistant", "content": message}]) == Previous("問題", ("p1", "p2"), ())
+
+
+def test_quoted_sentences_sent_back_are_bounded():
+    from chat.ui import MAX_QUOTE_CHARS, MAX_QUOTES_KEPT, previous_turn
+
+    many = json.dumps(["長" * 10_000] * 50).replace('"', "&quot;")
+    turn = previous_turn([{"role": "assistant", "content": f'<div data-question="問" data-quoted="{many}"></div>'}])
+    assert turn is not None and len(turn.quotes) == MAX_QUOTES_KEPT
+    assert all(len(q) == MAX_QUOTE_CHARS for q in turn.quotes)
 
 
 # --------------------------------------------------------------------------- rules of issue 11's third pass
@@ -369,8 +394,8 @@ def test_a_follow_up_asking_why_favours_sentences_that_give_a_reason(question):
 
     adjust = by_kind(question)
     assert adjust is not None
-    assert adjust(Sentence("因為疫情導致外國勞動者被限制入境。", 0, 0)) == REASON_BONUS > 0
-    assert adjust(Sentence("區域別：北海道、東北、關東。", 0, 1)) == 0.0
+    assert adjust(Sentence("因為疫情導致外國勞動者被限制入境。", 0, 0), ANY_PASSAGE) == REASON_BONUS > 0
+    assert adjust(Sentence("區域別：北海道、東北、關東。", 0, 1), ANY_PASSAGE) == 0.0
 
 
 @pytest.mark.parametrize("question", ["還有哪些？", "那供應商咧？要幹嘛", "它的全名是什麼？"])
@@ -388,7 +413,7 @@ def test_an_adjustment_reorders_the_quotes_and_none_changes_nothing(setup):
     assert analyse_question("地方創生臨時補助金的預算", searcher, 5, decision, None) == plain
     last = plain.scored[-1].sentence
     assert plain.scored[0].sentence != last
-    lifted = analyse_question("地方創生臨時補助金的預算", searcher, 5, decision, lambda s: 100.0 * (s == last))
+    lifted = analyse_question("地方創生臨時補助金的預算", searcher, 5, decision, lambda s, _p: 100.0 * (s == last))
     assert lifted.scored[0].sentence == last and lifted.answer.quotes[0].text == last.text
 
 
@@ -414,7 +439,64 @@ def test_a_follow_up_naming_a_label_favours_the_sentence_labelled_so():
 
     adjust = by_kind("區域別呢？")
     assert adjust is not None
-    assert adjust(Sentence("區域別：北海道、東北、關東", 0, 0)) == LABEL_BONUS > 0
-    assert adjust(Sentence("3. 區域別：北海道、東北", 0, 1)) == LABEL_BONUS  # a numbered entry
-    assert adjust(Sentence("條件不利區域別：過疏、偏遠地區、離島", 0, 2)) == 0.0  # another label ending the same way
-    assert adjust(Sentence("各區域別有不同的案例。", 0, 3)) == 0.0  # named, but not as a label
+    assert adjust(Sentence("區域別：北海道、東北、關東", 0, 0), ANY_PASSAGE) == LABEL_BONUS > 0
+    assert adjust(Sentence("3. 區域別：北海道、東北", 0, 1), ANY_PASSAGE) == LABEL_BONUS  # a numbered entry
+    # another label ending the same way; named, but not as a label
+    assert adjust(Sentence("條件不利區域別：過疏、偏遠地區、離島", 0, 2), ANY_PASSAGE) == 0.0
+    assert adjust(Sentence("各區域別有不同的案例。", 0, 3), ANY_PASSAGE) == 0.0
+
+
+# --------------------------------------------------------------------------- what a follow-up asks
+
+
+def test_a_follow_up_asking_for_an_item_favours_the_sentence_opening_it_near_the_previous_answer():
+    from chat.answer import Sentence
+    from chat.followup import ORDINAL_BONUS, by_kind
+
+    anchor = _passage("a", "d", 5)
+    previous = Previous("抗疫四階段的第一個階段是什麼？", ("a",), ("第一個是守護地方命脈;",))
+    adjust = by_kind("第二個呢？", previous, (anchor,))
+    assert adjust is not None
+    second = Sentence("接著是維持雇用和事業;", 0, 1)
+    assert adjust(second, _passage("b", "d", 6)) == ORDINAL_BONUS > 0  # next paragraph
+    assert adjust(second, _passage("c", "other", 6)) == 0.0  # another article's list
+    assert adjust(Sentence("再來才是恢復經濟活動;", 0, 2), anchor) == ORDINAL_BONUS  # 再來 may be second
+    assert adjust(Sentence("最後一個階段是要建構一個強韌的經濟結構。", 0, 3), anchor) == 0.0
+    last = by_kind("那最後一個呢？", previous, (anchor,))
+    assert last is not None and last(Sentence("以及,最後一個階段是要建構一個強韌的經濟結構。", 0, 3), anchor) > 0
+
+
+def test_a_follow_up_asking_for_more_favours_what_follows_the_previous_quote():
+    from chat.answer import Sentence
+    from chat.followup import MORE_BONUS, NEXT_PARAGRAPHS, by_kind
+
+    text = "自治體首先要協助改善的,是受災者支援制度。像是活用APP數據收集避難資料。"
+    anchor = _passage("a", "d", 5, text=text)
+    previous = Previous("自治體首先要協助改善什麼制度？", ("a",), ("自治體首先要協助改善的,是受災者支援制度。",))
+    adjust = by_kind("具體有哪些做法？", previous, (anchor,))
+    assert adjust is not None
+    assert adjust(Sentence("像是活用APP數據收集避難資料。", 0, 1), anchor) == MORE_BONUS > 0
+    assert adjust(Sentence("自治體首先要協助改善的,是受災者支援制度。", 0, 0), anchor) == 0.0  # the quote itself
+    later = adjust(Sentence("再來是建構新的避難生活。", 1, 0), _passage("b", "d", 6))
+    farther = adjust(Sentence("更後面的段落。", 2, 0), _passage("c", "d", 5 + NEXT_PARAGRAPHS))
+    assert MORE_BONUS > later > farther > 0
+    assert adjust(Sentence("前面的段落。", 3, 0), _passage("e", "d", 4)) == 0.0  # before it
+    assert adjust(Sentence("很遠的段落。", 4, 0), _passage("f", "d", 6 + NEXT_PARAGRAPHS)) == 0.0
+    # without the previous quotes (``sousei ask --previous`` gives them; an old message may not)
+    assert by_kind("具體有哪些做法？", Previous(previous.question, ("a",)), (anchor,)) is None
+
+
+def test_a_decision_already_taken_is_used_instead_of_deciding_again(setup):
+    from chat.abstain import Decision
+    from chat.answer import analyse_question
+
+    searcher, decision = setup.index(), setup.decision()
+    own = analyse_question("那呢？", searcher, 5, decision)
+    assert not own.answer.found and own.decision is not None and not own.decision.found
+    taken = Decision(found=True, uncertain=False, confidence=0.9, reason="found: taken before")
+    forced = analyse_question("那呢？", searcher, 5, decision, None, taken)
+    assert forced.answer.found and forced.answer.quotes and forced.answer.reason == "found: taken before"
+    refused = Decision(found=False, uncertain=False, confidence=0.1, reason="not found: taken before")
+    plain = analyse_question("地方創生臨時補助金的預算", searcher, 5, decision)
+    assert plain.answer.found
+    assert not analyse_question("地方創生臨時補助金的預算", searcher, 5, decision, None, refused).answer.found

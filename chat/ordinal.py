@@ -1,0 +1,96 @@
+"""Ordinals: which item of a sequence a question asks for, and which item a sentence opens.
+
+A follow-up such as "第二個呢？", "那第三個階段呢", "下一個是什麼？" or "What is the second one?"
+asks for one item of the list the previous answer was part of. Articles list items as
+sentences that open with an ordinal ("第二個是…", "其次…", "接著是…", "最後…", "二是…") or
+with a number ("10.…"). :func:`asked_ordinal` reads the first, :func:`sentence_ordinals` the
+second; :mod:`chat.followup` favours the sentence whose opening matches.
+
+All text is folded (Simplified Chinese, lower case) before it gets here.
+"""
+
+from __future__ import annotations
+
+import re
+
+LAST = -1  # "最後一個", "the last one"
+
+_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ENGLISH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "next": 0, "last": LAST}
+_CN_NUMBER = r"[一二两三四五六七八九十]{1,3}|\d{1,2}"
+
+# 第二個 / 第2項 / 第三階段 / 第十個構想 … in a question
+_ASKED = re.compile(rf"第({_CN_NUMBER})")
+_ASKED_LAST = re.compile(r"最后(?:一|那)?(?:个|项|点|阶段|步|条)|最后呢")
+_ASKED_NEXT = re.compile(r"下一(?:个|项|点|阶段|步|条)|然后呢|接下来呢|\bnext\b")
+_ASKED_ENGLISH = re.compile(r"\b(first|second|third|fourth|fifth|sixth|last)\b")
+
+# Sentence openings (after an optional list number or bullet) that mark the item's position.
+_OPENERS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(rf"^(?:第({_CN_NUMBER})|({_CN_NUMBER})是|其({_CN_NUMBER}))"), 0),  # 0: the number read
+    (re.compile(r"^(?:首先|一开始|一方面)"), 1),
+    (re.compile(r"^(?:其次|接着|接著|再者|另一方面)"), 2),
+    (re.compile(r"^(?:再来|然后|此外)"), 3),
+    (re.compile(r"^(?:最后|最终|末了)"), LAST),
+)
+_LIST_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]")
+_LEAD = re.compile(r"^[\s,，、;；:：(（]*")
+_CLAUSE = re.compile(r"[\n,，;；。:：]")  # an item can open a clause as well as a sentence
+
+
+def chinese_number(text: str) -> int | None:
+    """1..99 written in digits or Chinese numerals (二, 十, 十二, 二十, 二十三), else None."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return _DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    value = (_DIGITS.get(tens, 0) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
+    return value if (not tens or tens in _DIGITS) and (not ones or ones in _DIGITS) else None
+
+
+def asked_ordinal(question: str, previous: str = "") -> int | None:
+    """The position a question asks for: N for 第N…, ``LAST`` for 最後一個, the previous
+    question's position + 1 for 下一個 / next (None when that is unknown), else None."""
+    found = _ASKED.search(question)
+    if found:
+        return chinese_number(found.group(1))
+    english = _ASKED_ENGLISH.search(question)
+    if english:
+        return _ENGLISH[english.group(1)]
+    if _ASKED_LAST.search(question):
+        return LAST
+    if _ASKED_NEXT.search(question):
+        before = asked_ordinal(previous) if previous else None
+        return before + 1 if before is not None and before > 0 else None
+    return None
+
+
+def sentence_ordinals(sentence: str) -> set[int]:
+    """The positions a sentence's clauses open with: {2} for "第二個是…", "其次…", "二是…",
+    "2.…"; {2, 3} for "再來…"; {LAST} for "最後…". Empty when none opens with one. A quoted
+    unit can hold a heading and a sentence, and an item can start after a comma ("…有四個階段,
+    第一個是…"), so every clause is read."""
+    marks: set[int] = set()
+    numbered = _LIST_NUMBER.match(sentence)
+    if numbered:
+        marks.add(int(numbered.group(1)))
+    for clause in _CLAUSE.split(sentence):
+        marks |= _opening(_LEAD.sub("", clause))
+    return marks
+
+
+def _opening(text: str) -> set[int]:
+    for pattern, position in _OPENERS:
+        found = pattern.match(text)
+        if not found:
+            continue
+        if position == 3:  # 再來 / 然後 also follow a first item directly
+            return {2, 3}
+        if position:
+            return {position}
+        value = chinese_number(next(g for g in found.groups() if g))
+        return {value} if value is not None else set()
+    return set()

@@ -1,0 +1,64 @@
+"""Ordinals: known answers for what a question asks for and what a sentence opens with."""
+
+from __future__ import annotations
+
+import pytest
+
+from chat.ordinal import LAST, asked_ordinal, chinese_number, sentence_ordinals
+from chat.terms import folded
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("二", 2),
+        ("十", 10),
+        ("十一", 11),
+        ("二十", 20),
+        ("二十三", 23),
+        ("14", 14),
+        ("", None),
+        ("十十", None),
+        ("甲", None),
+    ],
+)
+def test_chinese_numbers(text, value):
+    assert chinese_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "position"),
+    [
+        ("第二個呢？", "", 2),
+        ("那第三個階段呢", "", 3),
+        ("那第十一項是什麼？", "", 11),
+        ("第2點呢", "", 2),
+        ("最後一個呢？", "", LAST),
+        ("What is the second one?", "", 2),
+        ("下一個呢？", "第一個階段是什麼？", 2),
+        ("下一個呢？", "抗疫有哪些階段？", None),  # next after what? unknown
+        ("它的全名是什麼？", "", None),
+    ],
+)
+def test_the_position_a_question_asks_for(question, previous, position):
+    assert asked_ordinal(folded(question).lower(), folded(previous).lower()) == position
+
+
+@pytest.mark.parametrize(
+    ("sentence", "positions"),
+    [
+        ("第二個是支援讓案子永續發展下去的支持系統", {2}),
+        ("首先是對於有意識、有意願作改變的地方", {1}),
+        ("接著是維持雇用和事業、守護並支持民眾的生活;", {2}),
+        ("其次，要盤點在地的特產", {2}),
+        ("再來才是恢復經濟活動、振興在地經濟;", {2, 3}),
+        ("以及,最後一個階段是要建構一個強韌的經濟結構。", {LAST}),
+        ("10.支援線上診療:", {10}),
+        ("政府的施政有四個階段,第一個是守護地方命脈", {1}),  # an item opening a clause
+        ("標題\n\n第三則是除了積極媒合之外", {3}),  # a heading quoted with the sentence under it
+        ("地方創生的第一線人員很辛苦", set()),  # 第一 inside a clause is not an opening
+        ("日本政府預計在2050年達成目標", set()),
+    ],
+)
+def test_the_positions_a_sentence_opens(sentence, positions):
+    assert sentence_ordinals(folded(sentence)) == positions
