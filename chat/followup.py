@@ -134,6 +134,9 @@ _GIVES_REASON = re.compile(r"因为|由于|因此|因而|所以|原因|导致|�
 ORDINAL_BONUS = 2.0  # added to the ranking score of a sentence opening the item a follow-up asks for
 MORE_BONUS = 2.0  # ... of a sentence after the previous quote, when a follow-up asks for more or details
 NEXT_PARAGRAPHS = 3  # "after the previous quote" reaches this many paragraphs past its passage
+NEXT_FADE = 0.25  # ... and in its own passage fades by this much per sentence between them
+NEXT_FLOOR = 0.5
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
 LABEL_BONUS = 1.0  # added to the ranking score of the sentence labelled as a "那 X 呢？" names it
 REASON_BONUS = 2.0  # added to the ranking score (a logit) of a sentence that gives a reason (tuned on train)
 
@@ -397,8 +400,10 @@ def after_quotes(sentence: str, passage: Passage, quotes: Sequence[str], anchors
             continue
         if anchor.id == passage.id:
             ends = [passage.text.find(q) + len(q) for q in quotes if q in passage.text]
-            if ends and passage.text.find(sentence) >= min(ends):
-                return 1.0
+            start = passage.text.find(sentence)
+            if ends and start >= min(ends):
+                between = len(_SENTENCE_END.findall(passage.text, min(ends), start))
+                return max(NEXT_FLOOR, 1.0 - NEXT_FADE * between)
         elif 0 < (gap := passage.paragraph - anchor.paragraph) <= NEXT_PARAGRAPHS:
             best = max(best, 1.0 - gap / (NEXT_PARAGRAPHS + 1))
     return best

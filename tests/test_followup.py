@@ -477,6 +477,8 @@ def test_a_follow_up_asking_for_more_favours_what_follows_the_previous_quote():
     assert adjust is not None
     assert adjust(Sentence("像是活用APP數據收集避難資料。", 0, 1), anchor) == MORE_BONUS > 0
     assert adjust(Sentence("自治體首先要協助改善的,是受災者支援制度。", 0, 0), anchor) == 0.0  # the quote itself
+    longer = Passage("a", "d", "標題", 5, None, 0, 0, text + "再來是建構新的避難生活。")
+    assert adjust(Sentence("再來是建構新的避難生活。", 0, 2), longer) < MORE_BONUS  # a sentence further on
     later = adjust(Sentence("再來是建構新的避難生活。", 1, 0), _passage("b", "d", 6))
     farther = adjust(Sentence("更後面的段落。", 2, 0), _passage("c", "d", 5 + NEXT_PARAGRAPHS))
     assert MORE_BONUS > later > farther > 0
