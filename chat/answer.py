@@ -137,6 +137,9 @@ def split_sentences(text: str) -> list[str]:
     return [piece for piece in pieces if has_searchable_text(piece)]
 
 
+_SENTENCE_MARK = re.compile(r"[。！？；!?;,，、()（）]")
+
+
 @dataclass(frozen=True)
 class QuoteUnit:
     start: int
@@ -147,22 +150,26 @@ class QuoteUnit:
 
 def quote_units(text: str) -> list[QuoteUnit]:
     """What can be quoted from a passage: its sentences, except that a table row is quoted
-    whole and a heading is never quoted alone when a sentence follows it (it leads that one)."""
+    whole, a table's header row only together with the row under it (the column names say
+    what the cells are), and a heading is never quoted alone when a sentence follows it (it
+    leads that one, or a table's header and first row)."""
     spans = sentence_spans(text)
     units, i = [], 0
     while i < len(spans):
         a, b = spans[i]
-        line_end = text.find("\n", a)
-        line_end = len(text) if line_end < 0 else line_end
-        if TABLE_CELL_SEPARATOR in text[a:line_end]:
-            j = i
-            while j + 1 < len(spans) and spans[j + 1][0] < line_end:
-                j += 1
-            units.append(QuoteUnit(a, spans[j][1], False, tuple(range(i, j + 1))))
-            i = j + 1
+        row = _table_row(text, spans, i)
+        if row is not None:
+            end = _table_row(text, spans, row + 1) if _is_header_row(text, spans, i, row) else None
+            last = row if end is None else end
+            units.append(QuoteUnit(a, spans[last][1], end is not None, tuple(range(i, last + 1))))
+            i = last + 1
         elif i + 1 < len(spans) and "\n" in text[b : spans[i + 1][0]] and heads(text[a:b]):
-            units.append(QuoteUnit(a, spans[i + 1][1], True, (i, i + 1)))
-            i += 2
+            last = i + 1
+            header = _table_row(text, spans, i + 1)
+            if header is not None and _is_header_row(text, spans, i + 1, header):
+                last = _table_row(text, spans, header + 1) or header
+            units.append(QuoteUnit(a, spans[last][1], True, tuple(range(i, last + 1))))
+            i = last + 1
         elif i + 1 < len(spans) and _QUESTION_END.search(text[a:b]) and "\n" not in text[b : spans[i + 1][1]]:
             units.append(QuoteUnit(a, spans[i + 1][1], False, (i, i + 1)))  # the article asks, then answers
             i += 2
@@ -170,6 +177,33 @@ def quote_units(text: str) -> list[QuoteUnit]:
             units.append(QuoteUnit(a, b, False, (i,)))
             i += 1
     return [u for u in units if has_searchable_text(text[u.start : u.end])]
+
+
+HEADER_CELL_MAX_CHARS = 12  # a table row whose cells are all this short names columns
+
+
+def _table_row(text: str, spans: Sequence[tuple[int, int]], i: int) -> int | None:
+    """When span ``i`` starts a table row (a line with cell separators), the index of the row's
+    last span; else None."""
+    if i >= len(spans):
+        return None
+    a = spans[i][0]
+    line_end = text.find("\n", a)
+    line_end = len(text) if line_end < 0 else line_end
+    if TABLE_CELL_SEPARATOR not in text[a:line_end]:
+        return None
+    j = i
+    while j + 1 < len(spans) and spans[j + 1][0] < line_end:
+        j += 1
+    return j
+
+
+def _is_header_row(text: str, spans: Sequence[tuple[int, int]], i: int, last: int) -> bool:
+    """Whether the table row spanning ``i``..``last`` names columns (short cells, no sentence)
+    and another row follows it."""
+    cells = [c.strip() for c in text[spans[i][0] : spans[last][1]].split(TABLE_CELL_SEPARATOR)]
+    short = all(0 < len(c) <= HEADER_CELL_MAX_CHARS and not _SENTENCE_MARK.search(c) for c in cells)
+    return short and _table_row(text, spans, last + 1) is not None
 
 
 def heads(text: str) -> bool:

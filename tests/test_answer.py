@@ -296,6 +296,22 @@ def test_a_table_row_is_quoted_whole():
     assert [row[u.start : u.end] for u in quote_units(row)] == [row]
 
 
+def test_a_table_header_row_is_quoted_with_the_row_under_it():
+    from chat.answer import quote_units
+
+    header, first = "具體 ｜ 確保持續性 ｜ 推廣優良模式", "人 ｜ 關鍵人物。(不在的話?) ｜ 在地人士?"
+    table = f"{header}\n\n{first}\n\n財政 ｜ 持續營運。 ｜ 低成本"
+    units = [table[u.start : u.end] for u in quote_units(table)]
+    assert units == [f"{header}\n\n{first}", "財政 ｜ 持續營運。 ｜ 低成本"]
+    captioned = f"區域ICT活用推廣支援課題\n\n{header}\n\n{first}"  # a caption leads the header and the row
+    assert [captioned[u.start : u.end] for u in quote_units(captioned)] == [captioned]
+    assert quote_units(captioned)[0].heading
+    alone = f"說明。\n\n{header}"  # no row under it: the header is a row like any other
+    assert [alone[u.start : u.end] for u in quote_units(alone)] == ["說明。", header]
+    body = f"{first}\n\n財政 ｜ 持續營運。 ｜ 低成本"  # rows with sentences in their cells are not headers
+    assert [body[u.start : u.end] for u in quote_units(body)] == [first, "財政 ｜ 持續營運。 ｜ 低成本"]
+
+
 def test_question_asks_reads_the_wording():
     from chat.terms import question_asks
 
