@@ -16,8 +16,8 @@ nothing: the combined text for the sentences too, then the whole previous questi
 follow-up, then the follow-up alone (:func:`answer_after`).
 
 The previous turn is a :class:`Previous` (question, cited passage ids and quoted sentences; the
-chat keeps all three in each answer message) or just the previous question (``sousei ask --previous``), which is then
-answered again to find its passages.
+chat keeps all three in each answer message) or just the previous question (``sousei ask
+--previous``), which is then answered again to find its passages.
 
 The previous question's terms are cut from its own text (``chat.render.match_spans`` on the
 folded terms), so what is shown reads in the user's script. Terms of the same kind as one
@@ -357,7 +357,7 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
     - more or details (還有呢, 具體有哪些做法, 例子, 怎麼做, any examples): the sentences after the
       previous answer's quotes, in its passages or the next few paragraphs.
     None when none applies."""
-    from chat.ordinal import asked_ordinal
+    from chat.ordinal import asked_ordinal, sentence_ordinals
     from chat.terms import folded
 
     asked = folded(question).lower()
@@ -371,8 +371,6 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
     quotes = previous.quotes if previous else ()
 
     def adjust(sentence: Sentence, passage: Passage) -> float:
-        from chat.ordinal import sentence_ordinals
-
         text = folded(sentence.text)
         bonus = REASON_BONUS if why and _GIVES_REASON.search(text) else 0.0
         found = _LABEL.match(text)
@@ -430,12 +428,20 @@ def answer_after(
     tries = [(query.searched, question)] if SENTENCES_ALONE else []
     tries += [(query.searched, query.searched)] + ([(whole, whole)] if WHOLE_PREVIOUS else []) + [(question, question)]
     adjust = by_kind(question, previous, anchors)
+    refused: set[str] = set()  # texts already decided "not found"
+    analysis = None
     for passage_text, sentence_text in dict.fromkeys(tries):
+        if passage_text in refused:
+            continue  # the decision is the same whichever text ranks the sentences
         near = NearPrevious(searcher, anchors, passage_text, question)
         decided = None
         if DECIDE_ON_SEARCHED and sentence_text != passage_text:
             decided = analyse_question(passage_text, near, top_k, decision).decision
+            if decided is not None and not decided.found:
+                refused.add(passage_text)
+                continue
         analysis = analyse_question(sentence_text, near, top_k, decision, adjust, decided)
         if analysis.answer.found:
             break
+    assert analysis is not None  # the last try, the follow-up alone, is never skipped
     return replace(analysis.answer, question=passage_text)
