@@ -124,6 +124,9 @@ _ASKS = re.compile(
     r"|\b(?:what|which|who|whom|whose|why|how|when|where|any|is|are|does|do|can)\b"
 )
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+# A short question that names its subject: an acronym or a quoted name ("What is RESAS?",
+# "「GIGA School」是什麼？") asks about it, whatever came before.
+_NAMES_SUBJECT = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z])|「[^」]{2,}」|“[^”]{2,}”")
 # What a follow-up asks for, by its own words (folded), and the sentences that give it.
 _ASKS_REASON = re.compile(r"为什么|为何|为啥|何故|原因|怎么会|会怎样|会怎么样|结果|影响|\bwhy\b|\bbecause\b")
 _ASKS_MORE = re.compile(
@@ -181,7 +184,7 @@ def is_follow_up(question: str) -> bool:
         return False
     if text.endswith(("呢?", "呢？", "呢")) and n_terms <= 2:
         return True
-    if not _ASKS.search(text):
+    if not _ASKS.search(text) or _NAMES_SUBJECT.search(question):
         return False
     return len(core) <= SHORT_CHARS or n_terms <= MAX_OWN_TERMS
 

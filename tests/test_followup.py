@@ -43,6 +43,19 @@ def test_questions_with_their_own_subject_are_not(question):
     assert not is_follow_up(question)
 
 
+@pytest.mark.parametrize(
+    "question", ["What is RESAS?", "DMO是什麼？", "「GIGA School」是什麼？", "ICT是什麼?", "JPQR?"]
+)
+def test_a_short_question_naming_an_acronym_or_a_quoted_name_is_not_a_follow_up(question):
+    assert not is_follow_up(question)
+    assert resolve(question, "キャッシュレス化を進める施策は何ですか？").searched == question
+
+
+@pytest.mark.parametrize("question", ["那RESAS呢？", "IoT呢？", "它的全名是什麼？", "Who runs it?"])
+def test_pointing_back_still_makes_a_follow_up_with_a_name_in_it(question):
+    assert is_follow_up(question)
+
+
 def test_follow_up_carries_previous_terms_as_written_and_replaces_the_year():
     query = resolve("那2021年呢？", PREVIOUS)
     assert query.follow_up and query.searched.endswith("那2021年呢？")
@@ -340,7 +353,7 @@ def test_a_bare_keyword_is_a_search_not_a_follow_up(question):
     assert resolve(question, PREVIOUS).searched == question
 
 
-@pytest.mark.parametrize("question", ["RESAS呢？", "臨時補助金是什麼", "JPQR?"])
+@pytest.mark.parametrize("question", ["RESAS呢？", "臨時補助金是什麼"])
 def test_the_same_keyword_asked_is_still_a_follow_up(question):
     assert is_follow_up(question)
 
