@@ -107,13 +107,14 @@ def test_add_command_reports_problems_and_exits_1(tmp_path, capsys):
     assert "is in no passage" in capsys.readouterr().out and dest.read_text(encoding="utf-8") == ""
 
 
-def test_the_fresh_dialogues_are_valid_held_out_and_frozen(dialogues, texts):
-    """A later blind batch (w6d) in its own file: all held out, pinned by its hash."""
-    path = DATA / "dialogues_fresh.jsonl"
+@pytest.mark.parametrize("name", ["dialogues_fresh", "dialogues_fresh2"])
+def test_the_fresh_dialogues_are_valid_held_out_and_frozen(dialogues, texts, name):
+    """Later blind batches (w6d, w8d), each in its own file: all held out, pinned by its hash."""
+    path = DATA / f"{name}.jsonl"
     fresh = read_jsonl(path)
     assert (
         frozen_digest(path.read_text(encoding="utf-8"))
-        == ((DATA / "dialogues_fresh.sha256").read_text(encoding="utf-8").split()[0])
+        == ((DATA / f"{name}.sha256").read_text(encoding="utf-8").split()[0])
     )
     assert len(fresh) >= 50 and {d["split"] for d in fresh} == {"test"}
     assert validate_dialogues(fresh, texts) == []

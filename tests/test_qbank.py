@@ -54,13 +54,17 @@ def test_test_split_is_frozen(bank):
     assert len(lines) == sum(1 for q in bank if q["split"] == "test") >= 350
 
 
-def test_the_fresh_batch_is_valid_held_out_and_frozen():
-    """A later blind batch (w6), kept in its own file so its figures stay a first look: every
-    question is test split, every kind is there, and the file is pinned by its hash."""
-    text = (DATA / "fresh.jsonl").read_text(encoding="utf-8")
-    fresh = read_questions(DATA / "fresh.jsonl")
-    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == (DATA / "fresh.sha256").read_text().split()[0]
+@pytest.mark.parametrize(("name", "batch"), [("fresh", "w6"), ("fresh2", "w8")])
+def test_the_fresh_batches_are_valid_held_out_and_frozen(name, batch):
+    """Later blind batches (w6, w8), each kept in its own file so its figures stay a first look:
+    every question is test split, every kind is there, and the file is pinned by its hash."""
+    text = (DATA / f"{name}.jsonl").read_text(encoding="utf-8")
+    fresh = read_questions(DATA / f"{name}.jsonl")
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == (DATA / f"{name}.sha256").read_text().split()[0]
     assert validate_questions(fresh, [p.text for p in ingest_corpus(CORPUS).passages]) == []
-    assert {q["split"] for q in fresh} == {"test"} and {q["batch"] for q in fresh} == {"w6"}
+    assert {q["split"] for q in fresh} == {"test"} and {q["batch"] for q in fresh} == {batch}
     assert {q["kind"] for q in fresh} == ANSWERABLE_KINDS | UNANSWERABLE_KINDS
-    assert not {q["id"] for q in fresh} & {q["id"] for q in read_questions(DATA / "qbank.jsonl")}
+    others = read_questions(DATA / "qbank.jsonl") + read_questions(
+        DATA / ("fresh2.jsonl" if name == "fresh" else "fresh.jsonl")
+    )
+    assert not {q["id"] for q in fresh} & {q["id"] for q in others}
