@@ -12,6 +12,13 @@ offtopic 90% (before them: 0.829, 0.960, 0.886, 0.773, 4.8%, 55.8%, 96.8%, 85%).
 A later blind batch (tests/data/fresh.jsonl, w6: 104 answerable, 56 not), first read after all of
 them: hit@1 0.856, hit@5 0.962, MRR@10 0.908, first quote 0.798, answerable told not found 1.9%,
 unanswerable told not found 73.2%; its floors are a little looser (fewer questions).
+
+After the next session's changes (a batch of 160 train-only questions and a refit, table header
+rows quoted with their first row): test split hit@1 0.841, MRR@10 0.892, first quote 0.785,
+answerable told not found 3.6%, unanswerable told not found 69.0%; w6 0.856, 0.908, 0.788, 2.9%,
+73.2%; and a third blind batch written after those changes (tests/data/fresh2.jsonl, w8), first
+read: hit@1 0.798, hit@5 0.971, MRR@10 0.877, first quote 0.788, answerable told not found 3.8%,
+unanswerable told not found 76.8%.
 """
 
 from __future__ import annotations
@@ -71,14 +78,18 @@ def test_questions_the_articles_cannot_answer(report):
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.85
 
 
-def test_the_fresh_blind_batch(searcher):
-    fresh = read_questions(DATA / "fresh.jsonl")
+@pytest.mark.parametrize(
+    ("name", "hit1", "mrr", "first", "missed", "abstain"),
+    [("fresh", 0.82, 0.87, 0.75, 0.05, 0.65), ("fresh2", 0.77, 0.85, 0.75, 0.06, 0.70)],
+)
+def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):
+    fresh = read_questions(DATA / f"{name}.jsonl")
     result = evaluate_answers(searcher, fresh)
     retrieval = evaluate_retrieval(searcher, [q for q in fresh if q["gold"]])
-    print("\nfresh batch\n" + format_report({**result, "misses": []}))
-    assert retrieval["hit@1"] >= 0.82 and retrieval["mrr@10"] >= 0.87
-    assert result["first_sentence_gold_rate"] >= 0.75
-    assert 1.0 - result["answered_rate"] <= 0.05 and result["abstain_rate"] >= 0.65
+    print(f"\n{name} batch\n" + format_report({**result, "misses": []}))
+    assert retrieval["hit@1"] >= hit1 and retrieval["mrr@10"] >= mrr
+    assert result["first_sentence_gold_rate"] >= first
+    assert 1.0 - result["answered_rate"] <= missed and result["abstain_rate"] >= abstain
 
 
 def test_dev_set_no_worse_than_before(searcher, dev_questions):

@@ -6,6 +6,11 @@ dialogues 0.865; test 0.714 (alone: 0.460), down from 0.730 (one dialogue of 63;
 sentence ranker moves one or two each time); a later blind batch (tests/data/dialogues_fresh.jsonl,
 60 dialogues, first read then) 0.633 (alone 0.333). The floors are a little under, so CI catches a
 regression; the 0.80 aimed for in issue 11 is not reached on held-out dialogues.
+
+After the next session (ordinals, "more" follow-ups, the decision on the combined text, 80 more
+blind train dialogues): train (206) 0.811, test 0.730 (alone 0.492), w6 0.750 (alone 0.400), and
+a third blind batch written after those changes (tests/data/dialogues_fresh2.jsonl, w8d, 60
+dialogues), first read: 0.800 (alone 0.550). All 183 held-out dialogues together: 0.760.
 """
 
 from __future__ import annotations
@@ -36,9 +41,10 @@ def test_follow_ups_on_the_held_out_dialogues(engine):
     assert result["follow_up_first_quote"] >= result["without_previous"] + 0.2  # the previous turn helps
 
 
-def test_follow_ups_on_the_fresh_dialogues(engine):
-    result = run(DIALOGUES.parent / "dialogues_fresh.jsonl", "test", engine)
-    print(f"\nfollow-ups (fresh): {result}")
+@pytest.mark.parametrize(("name", "floor"), [("dialogues_fresh", 0.68), ("dialogues_fresh2", 0.73)])
+def test_follow_ups_on_the_fresh_dialogues(engine, name, floor):
+    result = run(DIALOGUES.parent / f"{name}.jsonl", "test", engine)
+    print(f"\nfollow-ups ({name}): {result}")
     assert result["dialogues"] >= 50
-    assert result["follow_up_first_quote"] >= 0.58
+    assert result["follow_up_first_quote"] >= floor
     assert result["follow_up_first_quote"] >= result["without_previous"] + 0.2
