@@ -16,7 +16,7 @@ import re
 LAST = -1  # "最後一個", "the last one"
 
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_ENGLISH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "next": 0, "last": LAST}
+_ENGLISH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": LAST}
 _CN_NUMBER = r"[一二两三四五六七八九十]{1,3}|\d{1,2}"
 
 # 第二個 / 第2項 / 第三階段 / 第十個構想 … in a question
