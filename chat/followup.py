@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -282,12 +282,21 @@ class NearPrevious:
     anchors: tuple[Passage, ...]
     passage_query: str | None = None  # search passages with this text, whatever the question
     alone: str | None = None  # ... fused with this text's search (the follow-up itself) at ALONE_WEIGHT
+    # the re-ranked hits per (searched text, top_k): a follow-up is decided on the combined text
+    # and its sentences ranked on its own words, two analyses of the same passages
+    _seen: dict[tuple[str, int], list[Hit]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def fingerprint(self) -> str:
         return self.base.fingerprint
 
     def search(self, query: str, top_k: int = 5) -> list[Hit]:
+        key = (self.passage_query or query, top_k)
+        if key not in self._seen:
+            self._seen[key] = self._search(query, top_k)
+        return list(self._seen[key])
+
+    def _search(self, query: str, top_k: int) -> list[Hit]:
         hits = self.base.search(self.passage_query or query, top_k=max(top_k, POOL))
         if self.alone and self.alone != (self.passage_query or query):
             hits = fuse(hits, self.base.search(self.alone, top_k=max(top_k, POOL)), ALONE_WEIGHT)

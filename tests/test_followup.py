@@ -400,6 +400,20 @@ def test_near_previous_also_searches_the_follow_up_alone():
     assert base.queries[2:] == ["同一句"]  # the same text is searched once
 
 
+def test_near_previous_searches_its_passages_once_for_both_analyses_of_a_follow_up():
+    base = _Fixed([_passage("x", "d2", 1), _passage("y", "d1", 3)])
+    near = NearPrevious(base, (), passage_query="搜尋的文字", alone="問題本身")
+    first = near.search("搜尋的文字", top_k=2)  # the decision, on the combined text
+    assert near.search("問題本身", top_k=2) == first  # the sentences, on the follow-up's own words
+    assert base.queries == ["搜尋的文字", "問題本身"]
+    near.search("問題本身", top_k=1)
+    assert base.queries[2:] == ["搜尋的文字", "問題本身"]  # another depth is searched again
+    plain = NearPrevious(base, ())
+    plain.search("甲", top_k=2)
+    plain.search("乙", top_k=2)
+    assert base.queries[4:] == ["甲", "乙"]  # without a passage text, each question is its own search
+
+
 @pytest.mark.parametrize("question", ["為什麼？", "为啥要这样改", "停辦的話會怎樣？", "Why?"])
 def test_a_follow_up_asking_why_favours_sentences_that_give_a_reason(question):
     from chat.answer import Sentence
