@@ -70,6 +70,7 @@ class Signals:
     type_in_best: bool = True  # one of the best candidate sentences carries that kind of answer
     type_gap: float = 0.0  # term coverage lost when the terms must sit next to such an answer
     quoted_missing: float = 0.0  # share of the names the question quotes (「…」) that no top passage contains
+    count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
 
 
 # The features the model sees, each a named function of the signals.
@@ -274,6 +275,9 @@ class DecisionModel:
         values = feature_values(s, self.found.features)
         parts = self.found.contributions(values)
         p = sigmoid(self.found.logit(values))
+        if s.count_conflict:  # not a matter of degree: the passages state another count
+            reason = f"not found: the articles state another count ({s.count_conflict})"
+            return Decision(found=False, uncertain=False, confidence=round(p, 4), reason=reason)
         found = p >= self.maybe_at
         # the feature that pushed hardest in the direction of the outcome says why
         names = self.found.features

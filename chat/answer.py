@@ -38,6 +38,7 @@ from chat.abstain import (
     unknown_share,
 )
 from chat.config import MAX_QUESTION_CHARS
+from chat.premise import count_conflict
 from chat.records import Answer, Citation, Quote
 from chat.terms import (
     ENUMERATION,
@@ -446,6 +447,7 @@ def measure_signals(
     spread: float = 0.0,
     kind: AnswerType | None = None,
     quoted: float = 0.0,
+    conflict: str = "",
 ) -> Signals:
     kind = kind or AnswerType(asked=False, in_best=True, gap=0.0)
     return Signals(
@@ -467,6 +469,7 @@ def measure_signals(
         type_in_best=kind.in_best,
         type_gap=kind.gap,
         quoted_missing=quoted,
+        count_conflict=conflict,
     )
 
 
@@ -515,7 +518,8 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
         stats,
     )
     quoted = quoted_missing(prepared.query, wide)
-    signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted)
+    conflict = count_conflict(prepared.query, [hit.passage.text for hit in wide])
+    signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, conflict)
     return Measured(prepared, hits, terms, sentences, features, signals)
 
 

@@ -28,6 +28,7 @@ class FusionParams:
     candidates: int = 50  # how many passages each retriever contributes
     sentence_weight: float = 0.0  # weight of the best stored sentence's cosine when re-ranking the top
     sentence_depth: int = 20  # how many fused candidates the sentence re-ranking looks at
+    bigram_weight: float = 0.0  # weight of the shared character pairs (bigram_overlap) in that re-ranking
 
 
 def minmax(scores: np.ndarray) -> np.ndarray:
@@ -273,12 +274,35 @@ def fuse(
     return fused
 
 
-def sentence_rerank(fused: np.ndarray, best_sentence: np.ndarray, top: np.ndarray, weight: float) -> np.ndarray:
+def sentence_rerank(
+    fused: np.ndarray,
+    best_sentence: np.ndarray,
+    top: np.ndarray,
+    weight: float,
+    overlap: np.ndarray | None = None,
+    overlap_weight: float = 0.0,
+) -> np.ndarray:
     """Scores where the ``top`` candidates (indices into ``fused``) are re-ordered by their min-max
-    fused score plus ``weight`` × the min-max cosine of their best sentence, and stay above the rest.
+    fused score plus ``weight`` × the min-max cosine of their best sentence (plus ``overlap_weight``
+    × their ``overlap``, aligned with ``top``), and stay above the rest.
 
     A passage whose one sentence says what the question asks can sit below a passage that is
     closer on average; the stored sentence vectors make this a dot product, no model call."""
     out = minmax(fused) - 2.0
     out[top] = minmax(fused[top]) + weight * minmax(best_sentence)
+    if overlap is not None and overlap_weight:
+        out[top] += overlap_weight * np.asarray(overlap, dtype=np.float64)
     return out
+
+
+def bigram_overlap(
+    query: frozenset[str], passages: Sequence[frozenset[str]], idf: Callable[[str], float]
+) -> np.ndarray:
+    """Per passage, the IDF-weighted share of the question's character pairs (index.stats.char_bigrams)
+    it holds, in [0, 1]: a word the question and the passage share is found even where the
+    segmenter cut them differently, and a colloquial question's rare words still count."""
+    weights = {pair: idf(pair) for pair in query}
+    total = sum(weights.values())
+    if not passages or total <= 0:
+        return np.zeros(len(passages), dtype=np.float64)
+    return np.array([sum(w for pair, w in weights.items() if pair in held) / total for held in passages])

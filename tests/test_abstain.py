@@ -180,3 +180,11 @@ def test_fit_learns_a_separable_toy_set():
     model = fit_linear(x, y, ["coverage", "unknown"])
     assert all(sigmoid(model.logit(row)) > 0.5 for row in x[:40])
     assert all(sigmoid(model.logit(row)) < 0.5 for row in x[40:])
+
+
+def test_a_contradicted_count_is_not_found_whatever_the_confidence():
+    model = tiny_model()
+    decision = model.decide(replace(ANSWERED, count_conflict="6阶段 / 4"))
+    assert model.confidence(ANSWERED) > 0.99
+    assert not decision.found and not decision.uncertain
+    assert decision.reason == "not found: the articles state another count (6阶段 / 4)"

@@ -168,3 +168,38 @@ def test_quoted_labels_and_the_table_row_they_name():
     assert table_row_match(["人"], rows, fold).tolist() == [0.0, 1.0, 0.0]
     assert table_row_match(["财政"], rows, fold).tolist() == [1.0, 0.0, 0.0]  # Simplified meets Traditional
     assert table_row_match([], rows, fold).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_bigram_overlap_is_the_idf_weighted_share_of_the_questions_pairs():
+    from index.fusion import bigram_overlap
+    from index.stats import char_bigrams
+
+    question = char_bigrams(["偏遠地區", "價值"])  # 偏遠 遠地 地區 區價 價值
+    passages = [char_bigrams(["偏遠", "地區"]), char_bigrams(["價值"]), frozenset()]
+    idf = {"偏遠": 2.0, "遠地": 1.0, "地區": 1.0, "區價": 1.0, "價值": 1.0}.__getitem__
+    out = bigram_overlap(question, passages, idf)
+    assert out.tolist() == pytest.approx([4 / 6, 1 / 6, 0.0])  # segmented apart, still found
+    assert bigram_overlap(frozenset(), passages, idf).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_sentence_rerank_adds_the_weighted_overlap_to_the_top_only():
+    import numpy as np
+
+    from index.fusion import sentence_rerank
+
+    fused = np.array([1.0, 0.9, 0.5])
+    top = np.array([0, 1])
+    best = np.array([0.9, 0.9])
+    out = sentence_rerank(fused, best, top, 0.3, overlap=np.array([0.0, 1.0]), overlap_weight=0.6)
+    # minmax(fused[top]) + 0.3 * minmax(best) (equal sentences: both 1) + 0.6 * overlap
+    assert out[0] == pytest.approx(1.3) and out[1] == pytest.approx(0.9)
+    assert out[2] < 0  # the rest stays below the top
+
+
+def test_corpus_stats_count_each_passages_character_pairs_once():
+    from index.stats import CorpusStats
+
+    stats = CorpusStats.from_token_lists([["地方", "創生", "地方"], ["地方"]])
+    assert stats.bigram_df == {"地方": 2, "方創": 1, "創生": 1, "生地": 1}
+    assert stats.bigram_idf("創生") > stats.bigram_idf("地方") > 0
+    assert stats.bigram_idf("未見") > stats.bigram_idf("創生")

@@ -1,0 +1,71 @@
+"""A question whose count contradicts the articles: 第五階段 when they say 四個階段.
+
+Writers of false-premise questions (and readers who misremember) put a wrong count in the
+question: "施政分成六個階段，第五階段是什麼" when the article says 四個階段, "第四支箭" when it says
+三支箭. The retrieval finds the right passage and the answer quotes it as if it answered. This
+module reads the counts a text states (a number, an optional classifier, then the thing counted)
+and reports a question whose count of a thing is not one the passages state for it, or whose
+ordinal lies beyond the largest. Things are compared by their name (階段, 箭, 方針, 目標), never
+by the classifier alone: "第14項" is not contradicted by "6項" of another list.
+
+Chosen on the train split of tests/data/qbank.jsonl and the train dialogues: 5 of its 70
+false-premise questions are caught, none of its 359 answerable questions nor of the 412 turns
+of its dialogues.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chat.ordinal import chinese_number
+from ingest.segment import fold
+
+_NUMBER = r"[一二两三四五六七八九十]{1,3}|\d{1,3}"
+# 第? + number + classifier? + the counted thing (1-2 Chinese characters), on folded text
+_PHRASE = re.compile(rf"(第)?({_NUMBER})\s*(个|项|支|大|种|类|点|条)?([\u4e00-\u9fff]{{1,2}})?")
+_NOT_A_COUNT_BEFORE = frozenset("最每前后这那几多上下同另单")  # 最后一个, 前两个, 这三项: not a total
+_NOT_A_THING = frozenset("年月日次倍成呢是的有在要吗和与及或为中里到了都也还就")  # 2020年, 七成, 第二个呢
+
+
+@dataclass(frozen=True)
+class Count:
+    ordinal: bool  # 第N…: a position, not a total
+    n: int
+    thing: str  # the counted thing's first 1-2 characters (folded): 阶段, 箭, 方针
+
+    def same_thing(self, other: Count) -> bool:
+        a, b = self.thing, other.thing
+        return a[:2] == b[:2] or (min(len(a), len(b)) == 1 and a[0] == b[0])
+
+
+def counts(text: str) -> list[Count]:
+    """The counts and ordinals ``text`` states of a named thing ("四個階段", "第五階段", "三支箭")."""
+    folded_text = fold(text)
+    found = []
+    for match in _PHRASE.finditer(folded_text):
+        ordinal, number, classifier, thing = match.group(1), match.group(2), match.group(3), match.group(4) or ""
+        before = folded_text[match.start() - 1] if match.start() else ""
+        if not ordinal and (before in _NOT_A_COUNT_BEFORE or before.isdigit()):
+            continue
+        if not thing or thing[0] in _NOT_A_THING or (number.isdigit() and not classifier):
+            continue  # nothing counted, or a year / a share / a bare number
+        n = chinese_number(number)
+        if n is not None:
+            found.append(Count(bool(ordinal), n, thing))
+    return found
+
+
+def count_conflict(question: str, passages: Sequence[str]) -> str:
+    """How the question's count contradicts ``passages`` ("六个阶段 / 4"), or "" when it does not:
+    a total the passages never state for that thing, or a position beyond every total they state."""
+    stated = [c for text in passages for c in counts(text) if not c.ordinal]
+    for asked in counts(question):
+        totals = sorted({c.n for c in stated if asked.same_thing(c)})
+        if not totals:
+            continue
+        if (asked.ordinal and asked.n > totals[-1]) or (not asked.ordinal and asked.n not in totals):
+            label = f"第{asked.n}{asked.thing}" if asked.ordinal else f"{asked.n}{asked.thing}"
+            return f"{label} / {'、'.join(str(n) for n in totals)}"
+    return ""
