@@ -19,6 +19,14 @@ answerable told not found 3.6%, unanswerable told not found 69.0%; w6 0.856, 0.9
 73.2%; and a third blind batch written after those changes (tests/data/fresh2.jsonl, w8), first
 read: hit@1 0.798, hit@5 0.971, MRR@10 0.877, first quote 0.788, answerable told not found 3.8%,
 unanswerable told not found 76.8%.
+
+After the character-pair re-ranking, the count check (chat.premise) and a refit (all chosen on
+train): test split hit@1 0.853, MRR@10 0.901, first quote 0.785, answerable told not found 3.6%,
+unanswerable told not found 71.3%; w6 0.856, 0.909, 0.779, 3.8%, 73.2%; w8 0.837, 0.897, 0.798,
+2.9%, 76.8%; and a fourth blind batch written in that session (tests/data/fresh3.jsonl, w9: 168
+answerable, 77 not), first read: hit@1 0.881, hit@5 0.970, MRR@10 0.921, first quote 0.810,
+answerable told not found 4.2%, unanswerable told not found 75.3% (the previous main on it:
+0.857, 0.976, 0.908, 0.798, 4.2%, 71.4%).
 """
 
 from __future__ import annotations
@@ -61,7 +69,7 @@ def report(searcher, test_split) -> dict:
 def test_retrieval_on_the_test_split(searcher, test_split):
     result = evaluate_retrieval(searcher, [q for q in test_split if q["gold"]])
     print(f"\nhit@1 {result['hit@1']} hit@5 {result['hit@5']} mrr@10 {result['mrr@10']}")
-    assert result["hit@1"] >= 0.82 and result["hit@5"] >= 0.94 and result["mrr@10"] >= 0.87
+    assert result["hit@1"] >= 0.83 and result["hit@5"] >= 0.94 and result["mrr@10"] >= 0.88
 
 
 def test_first_quote_holds_the_answer(report):
@@ -73,14 +81,18 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.65
+    assert report["abstain_rate"] >= 0.68
     assert report["by_kind"]["junk"]["abstain"] >= 0.96
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.85
 
 
 @pytest.mark.parametrize(
     ("name", "hit1", "mrr", "first", "missed", "abstain"),
-    [("fresh", 0.82, 0.87, 0.75, 0.05, 0.65), ("fresh2", 0.77, 0.85, 0.75, 0.06, 0.70)],
+    [
+        ("fresh", 0.82, 0.87, 0.75, 0.05, 0.65),
+        ("fresh2", 0.80, 0.86, 0.76, 0.06, 0.72),
+        ("fresh3", 0.85, 0.89, 0.78, 0.06, 0.72),
+    ],
 )
 def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):
     fresh = read_questions(DATA / f"{name}.jsonl")

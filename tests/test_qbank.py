@@ -54,9 +54,12 @@ def test_test_split_is_frozen(bank):
     assert len(lines) == sum(1 for q in bank if q["split"] == "test") >= 350
 
 
-@pytest.mark.parametrize(("name", "batch"), [("fresh", "w6"), ("fresh2", "w8")])
+FRESH = {"fresh": "w6", "fresh2": "w8", "fresh3": "w9"}
+
+
+@pytest.mark.parametrize(("name", "batch"), FRESH.items())
 def test_the_fresh_batches_are_valid_held_out_and_frozen(name, batch):
-    """Later blind batches (w6, w8), each kept in its own file so its figures stay a first look:
+    """Later blind batches (w6, w8, w9), each kept in its own file so its figures stay a first look:
     every question is test split, every kind is there, and the file is pinned by its hash."""
     text = (DATA / f"{name}.jsonl").read_text(encoding="utf-8")
     fresh = read_questions(DATA / f"{name}.jsonl")
@@ -64,7 +67,7 @@ def test_the_fresh_batches_are_valid_held_out_and_frozen(name, batch):
     assert validate_questions(fresh, [p.text for p in ingest_corpus(CORPUS).passages]) == []
     assert {q["split"] for q in fresh} == {"test"} and {q["batch"] for q in fresh} == {batch}
     assert {q["kind"] for q in fresh} == ANSWERABLE_KINDS | UNANSWERABLE_KINDS
-    others = read_questions(DATA / "qbank.jsonl") + read_questions(
-        DATA / ("fresh2.jsonl" if name == "fresh" else "fresh.jsonl")
-    )
+    others = read_questions(DATA / "qbank.jsonl") + [
+        q for other in FRESH if other != name for q in read_questions(DATA / f"{other}.jsonl")
+    ]
     assert not {q["id"] for q in fresh} & {q["id"] for q in others}
