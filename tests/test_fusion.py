@@ -203,3 +203,11 @@ def test_corpus_stats_count_each_passages_character_pairs_once():
     assert stats.bigram_df == {"地方": 2, "方創": 1, "創生": 1, "生地": 1}
     assert stats.bigram_idf("創生") > stats.bigram_idf("地方") > 0
     assert stats.bigram_idf("未見") > stats.bigram_idf("創生")
+
+
+def test_corpus_stats_count_pairs_over_an_even_sample_of_a_large_index():
+    from index.stats import CorpusStats
+
+    stats = CorpusStats.from_token_lists([["地方"], ["創生"], ["地方"], ["創生"], ["地方"]], pair_sample=3)
+    assert stats.n_docs == 5 and stats.df == {"地方": 3, "創生": 2}  # tokens: every passage
+    assert stats.bigram_docs == 3 and stats.bigram_df == {"地方": 3}  # pairs: passages 0, 2, 4
