@@ -41,6 +41,7 @@ MODES = ("hybrid", "dense", "bm25")
 SEARCH_MAX_CHARS = 2000
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  # as ingest.japanese.has_kana
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
+PAIRS_CACHE = 256  # passages whose character pairs are kept (~17 KB each: ~4 MB at most)
 EXPANSION_CACHE = 1024  # question texts whose expansion tokens are kept
 # Chosen with multilingual-e5-small on the seed corpus, primarily on the 42 questions of
 # tests/data/retrieval_questions.jsonl (dev.jsonl only as a check, to avoid fitting it):
@@ -106,7 +107,7 @@ class Searcher:
         self._rows = {p.id: row for row, p in enumerate(stored.passages)}
         # the squashed text of a passage (exact-term boost), kept for the passages seen recently
         self._squashed = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: squash(stored.passages[row].text))
-        self._pairs = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: char_bigrams(stored.passages[row].tokens))
+        self._pairs = functools.lru_cache(maxsize=PAIRS_CACHE)(lambda row: char_bigrams(stored.passages[row].tokens))
         if expand is None:
             known: Callable[[str], bool] = lambda t: self.stats().known(t)  # noqa: E731
             expand = _chain(_glossary_expander(stored, known), _synonym_expander(known))
