@@ -274,7 +274,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Retrieval (hybrid, BM25-only, dense-only) and answer/abstention metrics in one run."""
-    from chat.evaluate import format_report, read_questions, select_split
+    from chat.evaluate import format_report, interval, read_questions, select_split
     from index.evaluate import format_table
 
     questions = select_split(read_questions(Path(args.file)), args.split)
@@ -291,6 +291,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _emit({"retrieval": slim, "answers": answers})
     else:
         print(format_table(retrieval))
+        hybrid = retrieval.get("hybrid")
+        low_high = interval(round(hybrid["hit@1"] * hybrid["questions"]), hybrid["questions"]) if hybrid else None
+        if low_high:
+            print(f"hybrid hit@1 95% interval {low_high[0]:.3f}–{low_high[1]:.3f}")
         print(format_report(answers))
     return 0
 

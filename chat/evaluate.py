@@ -152,14 +152,34 @@ def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
+def interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float] | None:
+    """Wilson score interval of a rate (None without trials): how far a figure on a few hundred
+    questions may be from the rate on all questions of that kind."""
+    if trials <= 0:
+        return None
+    from scipy.stats import binomtest
+
+    ci = binomtest(successes, trials).proportion_ci(confidence_level=level, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def _with_interval(rate: float | None, trials: int) -> str:
+    if rate is None:
+        return _percent(rate)
+    low_high = interval(round(rate * trials), trials)
+    return _percent(rate) + (f" (95% interval {low_high[0]:.1%}–{low_high[1]:.1%})" if low_high else "")
+
+
 def format_report(report: dict) -> str:
     """The report as a few lines of text for the terminal."""
     lines = [
         f"questions: {report['questions']} ({report['answerable']} answerable, "
         f"{report['unanswerable']} without an answer)",
-        f"first answer sentence contains a gold string: {_percent(report['first_sentence_gold_rate'])}",
-        f"answered (found) on answerable questions:     {_percent(report['answered_rate'])}",
-        f"abstained on questions without an answer:     {_percent(report['abstain_rate'])}",
+        "first answer sentence contains a gold string: "
+        + _with_interval(report["first_sentence_gold_rate"], report["answerable"]),
+        f"answered (found) on answerable questions:     {_with_interval(report['answered_rate'], report['answerable'])}",
+        "abstained on questions without an answer:     "
+        + _with_interval(report["abstain_rate"], report["unanswerable"]),
     ]
     c = report["confusion"]
     lines += [

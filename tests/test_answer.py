@@ -20,7 +20,7 @@ from chat.answer import (
     split_sentences,
     unit_similarities,
 )
-from chat.evaluate import evaluate_answers
+from chat.evaluate import evaluate_answers, format_report
 from tests.chat_fakes import FAKE_DECISION, FakeSearcher, seed_articles
 
 
@@ -209,6 +209,16 @@ def test_evaluate_answers_reports_rates(searcher):
     assert report["answered_rate"] == 1.0
     assert report["abstain_rate"] == 1.0
     assert [r["id"] for r in report["misses"]] == []
+    text = format_report(report)
+    assert "first answer sentence contains a gold string: 100.0% (95% interval 20.7%–100.0%)" in text
+
+
+def test_wilson_intervals_of_rates_known_answers():
+    from chat.evaluate import interval
+
+    assert interval(8, 10) == pytest.approx((0.4902, 0.9433), abs=1e-4)
+    assert interval(0, 5) == pytest.approx((0.0, 0.4345), abs=1e-4)
+    assert interval(3, 0) is None
 
 
 # --------------------------------------------------------------------------- sentence features
