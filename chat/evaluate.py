@@ -177,7 +177,8 @@ def format_report(report: dict) -> str:
         f"{report['unanswerable']} without an answer)",
         "first answer sentence contains a gold string: "
         + _with_interval(report["first_sentence_gold_rate"], report["answerable"]),
-        f"answered (found) on answerable questions:     {_with_interval(report['answered_rate'], report['answerable'])}",
+        "answered (found) on answerable questions:     "
+        + _with_interval(report["answered_rate"], report["answerable"]),
         "abstained on questions without an answer:     "
         + _with_interval(report["abstain_rate"], report["unanswerable"]),
     ]
