@@ -151,3 +151,25 @@ def test_a_quoted_label_boosts_only_the_table_row_it_labels(tmp_path, fake_encod
     boost = searcher._boost("表裡「財政」這一列寫了什麼", ids)  # the boost added to the fused scores
     assert [searcher.passages[i].text[:2] for i in ids if boost[i] > 0] == ["財政"]
     assert searcher._boost("表裡財政這一列寫了什麼", ids) is None  # unquoted: no label, no boost
+
+
+def test_the_weighted_share_of_the_questions_character_pairs_is_added_to_the_reranked_scores(index_dir, fake_encoder):
+    from dataclasses import replace
+
+    from index.fusion import bigram_overlap
+    from index.search import DEFAULT_FUSION
+    from index.stats import char_bigrams
+
+    plain, paired = (
+        Searcher.open(index_dir, fake_encoder, fusion=replace(DEFAULT_FUSION, bigram_weight=w), **open_kwargs())
+        for w in (0.0, 1.0)
+    )
+    question = "物流資訊的共享"
+    before = {h.passage.id: h.score for h in plain.search(question, top_k=20)}
+    after = {h.passage.id: h.score for h in paired.search(question, top_k=20)}
+    assert before.keys() == after.keys() and len(after) >= 3
+    pairs, idf = char_bigrams(fake_tokenize(question)), paired.stats().bigram_idf
+    for passage_id, score in after.items():
+        held = char_bigrams(paired.passage(passage_id).tokens)
+        assert score - before[passage_id] == pytest.approx(bigram_overlap(pairs, [held], idf)[0])
+    assert any(score != before[passage_id] for passage_id, score in after.items())
