@@ -28,7 +28,7 @@ def test_counts_reads_totals_and_positions_of_named_things():
         ("第五階段是什麼？", "第5阶段 / 4"),
         ("城鎮・人口・工作創生法所說的第四支箭是什麼？", "第4箭是 / 3"),
         ("國家提供IT支援的第四個方針是什麼", "第4方针 / 3"),
-        ("地域未來構想20的第四大目標包含哪些項目？", "4目标 / 3"),
+        ("地域未來構想20的第四大目標包含哪些項目？", "第4目标 / 3"),  # 20的 read and left, then 第四大目標
     ],
 )
 def test_a_count_the_passages_contradict_is_reported(question, conflict):
@@ -44,6 +44,7 @@ def test_a_count_the_passages_contradict_is_reported(question, conflict):
         "第14項希望促進哪些人有新的支撐網絡？",  # 項 of another list: compared by the thing, not the classifier
         "2021年的補助金是多少？",
         "第二個呢？",
+        "地域未来構想の三つ目の目標に含まれる6項目は何ですか？",  # 6項目: six items, not six 目標
     ],
 )
 def test_counts_the_passages_agree_with_or_do_not_state_are_not_conflicts(question):
