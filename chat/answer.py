@@ -565,7 +565,9 @@ def analyse_question(
     found = verdict.found and bool(scored)
     if found:
         quotes, shown = cite(select_quotes(scored), measured.hits)
-        message = MAYBE_LINE if verdict.uncertain else prepared.message
+        # a notice about the question (shortened, no searchable words …) stays before the hedge
+        hedge = MAYBE_LINE if verdict.uncertain else ""
+        message = " ".join(part for part in (prepared.message, hedge) if part)
     else:
         quotes, shown = (), measured.hits
         message = f"{prepared.message} {NOT_FOUND_LINE}" if prepared.message else NOT_FOUND_LINE

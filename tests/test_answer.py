@@ -478,3 +478,17 @@ def test_an_expansion_counts_for_the_ranker_but_not_for_the_found_decision():
     assert lexical(after)["作者謝子涵為政治工作者。"] > lexical(before)["作者謝子涵為政治工作者。"]
     assert lexical(after)["本文介紹地方創生的政策。"] == lexical(before)["本文介紹地方創生的政策。"]
     assert after.signals == before.signals and after.terms == before.terms
+
+
+def test_an_uncertain_answer_to_a_shortened_question_keeps_both_notices(searcher):
+    from dataclasses import replace as with_
+
+    from chat.abstain import MAYBE_LINE
+    from chat.config import MAX_QUESTION_CHARS
+
+    everything_uncertain = with_(FAKE_DECISION, found_at=1.0, maybe_at=0.0)
+    question = "2012年有多少地方政府正著手推動相關政策？" * (MAX_QUESTION_CHARS // 10)
+    answer = answer_question(question, searcher, decision=everything_uncertain)
+    assert answer.found and answer.uncertain
+    assert answer.message.startswith(f"問題太長，只用前 {MAX_QUESTION_CHARS} 個字搜尋。")
+    assert answer.message.endswith(MAYBE_LINE)
