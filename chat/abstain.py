@@ -40,6 +40,9 @@ from index.records import Hit
 from ingest.errors import SouseiError
 
 NOT_FOUND_LINE = "資料中找不到直接回答這個問題。"
+# Said after it when a premise check decided (chat.premise): why, in the reader's words.
+NOTE_COUNT_CONFLICT = "文章所說的數目與問題中的不同。"
+NOTE_ABSENT_ACTOR = "最接近的段落都沒有提到「{}」。"
 MAYBE_LINE = "可能相關：文章沒有明確回答，以下句子或許有關，請對照原文。"
 DECISION_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
 DECISION_VERSION = 1
@@ -71,6 +74,7 @@ class Signals:
     type_gap: float = 0.0  # term coverage lost when the terms must sit next to such an answer
     quoted_missing: float = 0.0  # share of the names the question quotes (「…」) that no top passage contains
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
+    absent_actor: str = ""  # a country or government body the question names and the best passages do not
 
 
 # The features the model sees, each a named function of the signals.
@@ -188,6 +192,7 @@ class Decision:
     uncertain: bool  # in the 可能相關 band: quoted, but marked as uncertain
     confidence: float  # 0..1, the model's probability that the articles answer
     reason: str
+    note: str = ""  # a fixed phrase for the reader after the not-found line (a premise check decided)
 
 
 @dataclass(frozen=True)
@@ -277,7 +282,10 @@ class DecisionModel:
         p = sigmoid(self.found.logit(values))
         if s.count_conflict:  # not a matter of degree: the passages state another count
             reason = f"not found: the articles state another count ({s.count_conflict})"
-            return Decision(found=False, uncertain=False, confidence=round(p, 4), reason=reason)
+            return Decision(False, False, round(p, 4), reason, NOTE_COUNT_CONFLICT)
+        if s.absent_actor:  # the question is about someone the passages do not mention
+            reason = f"not found: the best passages do not mention {s.absent_actor}"
+            return Decision(False, False, round(p, 4), reason, NOTE_ABSENT_ACTOR.format(s.absent_actor))
         found = p >= self.maybe_at
         # the feature that pushed hardest in the direction of the outcome says why
         names = self.found.features

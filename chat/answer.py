@@ -38,7 +38,7 @@ from chat.abstain import (
     unknown_share,
 )
 from chat.config import MAX_QUESTION_CHARS
-from chat.premise import count_conflict
+from chat.premise import absent_actor, count_conflict
 from chat.records import Answer, Citation, Quote
 from chat.terms import (
     ENUMERATION,
@@ -448,6 +448,7 @@ def measure_signals(
     kind: AnswerType | None = None,
     quoted: float = 0.0,
     conflict: str = "",
+    actor: str = "",
 ) -> Signals:
     kind = kind or AnswerType(asked=False, in_best=True, gap=0.0)
     return Signals(
@@ -470,6 +471,7 @@ def measure_signals(
         type_gap=kind.gap,
         quoted_missing=quoted,
         count_conflict=conflict,
+        absent_actor=actor,
     )
 
 
@@ -518,8 +520,11 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
         stats,
     )
     quoted = quoted_missing(prepared.query, wide)
-    conflict = count_conflict(prepared.query, [hit.passage.text for hit in wide])
-    signals = measure_signals(prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, conflict)
+    texts = [hit.passage.text for hit in wide]
+    conflict, actor = count_conflict(prepared.query, texts), absent_actor(prepared.query, texts)
+    signals = measure_signals(
+        prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, conflict, actor
+    )
     return Measured(prepared, hits, terms, sentences, features, signals)
 
 
@@ -570,7 +575,7 @@ def analyse_question(
         message = " ".join(part for part in (prepared.message, hedge) if part)
     else:
         quotes, shown = (), measured.hits
-        message = f"{prepared.message} {NOT_FOUND_LINE}" if prepared.message else NOT_FOUND_LINE
+        message = " ".join(part for part in (prepared.message, NOT_FOUND_LINE, verdict.note) if part)
     answer = Answer(
         prepared.text,
         found,

@@ -39,6 +39,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from chat.premise import names_actor
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -190,7 +192,8 @@ def is_follow_up(question: str) -> bool:
 
 
 def carried_terms(previous: str, question: str, stats: CorpusStats | None = None) -> list[str]:
-    """The previous question's content terms, as written there, minus what the follow-up replaces:
+    """The previous question's content terms, as written there, minus what the follow-up replaces
+    (a number by a number, a country or government body by another):
     the ``MAX_CARRIED`` with the highest IDF in the articles when ``stats`` is given (the rarest
     name the subject best), else the first ones."""
     from chat.render import match_spans
@@ -198,11 +201,12 @@ def carried_terms(previous: str, question: str, stats: CorpusStats | None = None
     previous = previous[:MAX_PREVIOUS_CHARS]
     mine = own_terms(question)
     mine_has_number = bool(_NUMBER.search(question))
+    mine_names_actor = names_actor(question)
     carried: list[str] = []
     for a, b in match_spans(previous, own_terms(previous)):
         piece = previous[a:b]
-        if mine_has_number and _NUMBER.search(piece):
-            continue
+        if (mine_has_number and _NUMBER.search(piece)) or (mine_names_actor and names_actor(piece)):
+            continue  # 那2020年呢 replaces the year asked before; 那日本呢 the country
         if any(piece_folded in mine for piece_folded in own_terms(piece)):
             continue
         if piece not in carried:

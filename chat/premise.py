@@ -1,4 +1,5 @@
-"""A question whose count contradicts the articles: 第五階段 when they say 四個階段.
+"""Questions whose premise the articles contradict: a count (第五階段 when they say 四個階段) or a
+country or government body the passages never name (韓國, 外務省, 台灣的數位發展部).
 
 Writers of false-premise questions (and readers who misremember) put a wrong count in the
 question: "施政分成六個階段，第五階段是什麼" when the article says 四個階段, "第四支箭" when it says
@@ -13,6 +14,14 @@ its 70 false-premise questions are caught, none of its 359 answerable questions 
 turns of its dialogues. On the 320 questions of batches w6 and w8 (train since): 2 of their 35
 false-premise questions, and one answerable question ("6項目は何ですか") until 項目 was read as
 a word. The whole train split now (879 questions): 7 unanswerable questions, no answerable one.
+
+Writers of near-domain and false-premise questions also move a fact to another actor: "韓國的地方
+消滅對策", "台灣國發會的…預算", "經產省發布的地域未來構想20" (the article says 內閣府), "負責3密
+對策的外務省". :func:`absent_actor` reports a country or government body of :data:`ACTORS` that
+the question names and none of the best :data:`ACTOR_DEPTH` passages name. Japan is not listed:
+the articles are about it and rarely say so. On the train split and its dialogues (979 answerable
+questions and turns, 323 unanswerable) it flags 39 unanswerable and no answerable one (taking
+the top passage alone flagged 20; the top 20 passages, 30).
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from chat.ordinal import chinese_number
 from ingest.segment import fold
@@ -77,3 +87,75 @@ def count_conflict(question: str, passages: Sequence[str]) -> str:
             label = f"第{asked.n}{asked.thing}" if asked.ordinal else f"{asked.n}{asked.thing}"
             return f"{label} / {'、'.join(str(n) for n in totals)}"
     return ""
+
+
+ACTOR_DEPTH = 3  # the best passages that must name a country or body the question names
+# Countries and government bodies that questions attribute facts to: the name shown, then the
+# forms that name it (folded before matching; Latin forms are matched in questions only, the
+# passages being Chinese).
+ACTORS: dict[str, tuple[str, ...]] = {
+    "台灣": ("台灣", "臺灣", "taiwan"),
+    "韓國": ("韓國", "南韓", "korea"),
+    "中國": ("中國", "china"),
+    "美國": ("美國", "アメリカ", "america", "united states"),
+    "英國": ("英國", "イギリス", "britain"),
+    "德國": ("德國", "ドイツ", "germany"),
+    "法國": ("法國", "フランス", "france"),
+    "新加坡": ("新加坡", "シンガポール", "singapore"),
+    "歐盟": ("歐盟", "european union"),
+    "總務省": ("總務省", "ministry of internal affairs"),
+    "內閣府": ("內閣府", "cabinet office"),
+    "內閣官房": ("內閣官房", "cabinet secretariat"),
+    "經濟產業省": ("經濟產業省", "經產省", "meti"),
+    "厚生勞動省": ("厚生勞動省", "厚勞省"),
+    "文部科學省": ("文部科學省", "文科省"),
+    "國土交通省": ("國土交通省", "國交省"),
+    "農林水產省": ("農林水產省", "農水省"),
+    "外務省": ("外務省",),
+    "財務省": ("財務省",),
+    "環境省": ("環境省",),
+    "數位廳": ("數位廳", "デジタル庁", "digital agency"),
+    "觀光廳": ("觀光廳",),
+    "國發會": ("國發會", "國家發展委員會"),
+    "數位發展部": ("數位發展部", "數發部"),
+    "內政部": ("內政部",),
+    "經濟部": ("經濟部",),
+    "交通部": ("交通部",),
+    "教育部": ("教育部",),
+    "文化部": ("文化部",),
+    "農委會": ("農委會", "農業部"),
+    "衛福部": ("衛福部", "衛生福利部"),
+}
+
+
+@lru_cache(maxsize=1)
+def _folded_actors() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """Each actor's name, its folded forms, and the non-Latin ones a passage can name it by."""
+    table = []
+    for name, forms in ACTORS.items():
+        folded_forms = tuple(dict.fromkeys(fold(f) for f in forms))
+        table.append((name, folded_forms, tuple(f for f in folded_forms if not f.isascii())))
+    return tuple(table)
+
+
+JAPAN = ("日本", "japan")  # named by most questions; never reported absent, but it is an actor
+
+
+def _named(folded_text: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(name, chinese) for name, forms, chinese in _folded_actors() if any(f in folded_text for f in forms)]
+
+
+def names_actor(text: str) -> bool:
+    """Whether ``text`` names a country (Japan included) or a government body."""
+    folded_text = fold(text)
+    return any(f in folded_text for f in JAPAN) or bool(_named(folded_text))
+
+
+def absent_actor(question: str, passages: Sequence[str]) -> str:
+    """A country or government body the question names and none of the first
+    :data:`ACTOR_DEPTH` passages name (its name as listed in :data:`ACTORS`), or ""."""
+    named = _named(fold(question))
+    if not named:
+        return ""  # most questions name none: the passages are not folded
+    text = fold("\n".join(passages[:ACTOR_DEPTH]))
+    return next((name for name, chinese in named if not any(f in text for f in chinese)), "")

@@ -174,8 +174,14 @@ def render_passages(hits: Sequence[Hit], terms: Sequence[str] = (), nearest: boo
     return f'<div class="{cls}"><p class="sousei-passages-heading">{esc(heading)}</p><ol>{items}</ol></div>'
 
 
-def render_not_found() -> str:
-    return f'<p class="sousei-not-found">{esc(NOT_FOUND_LINE)}</p>'
+def render_not_found(message: str | None = None) -> str:
+    """The not-found line, with what a premise check adds after it (文章沒有提到…)."""
+    return f'<p class="sousei-not-found">{esc(message or NOT_FOUND_LINE)}</p>'
+
+
+def says_not_found(message: str | None) -> bool:
+    """Whether an answer's message is the not-found line (not a notice about the question first)."""
+    return message is None or message.startswith(NOT_FOUND_LINE)
 
 
 def render_message(message: str) -> str:
@@ -185,8 +191,8 @@ def render_message(message: str) -> str:
 def render_answer(answer: Answer) -> str:
     """The whole answer block: message or not-found line, quotes, then the passages."""
     parts = []
-    if not answer.found and answer.message == NOT_FOUND_LINE:
-        parts.append(render_not_found())
+    if not answer.found and says_not_found(answer.message):
+        parts.append(render_not_found(answer.message))
     elif answer.message:
         parts.append(render_message(answer.message))
     if answer.found:
@@ -434,7 +440,8 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
         others = [h for h in answer.hits if h.passage.id not in number]
         parts.append(_others(others, len(cited) + 1, OTHER_PASSAGES))
     else:
-        parts.append(render_not_found() if answer.message in (None, NOT_FOUND_LINE) else render_message(answer.message))
+        message = answer.message
+        parts.append(render_not_found(message) if says_not_found(message) else render_message(message or ""))
         shown = list(answer.hits[:2])
         if shown:
             nearest = "".join(

@@ -188,3 +188,11 @@ def test_a_contradicted_count_is_not_found_whatever_the_confidence():
     assert model.confidence(ANSWERED) > 0.99
     assert not decision.found and not decision.uncertain
     assert decision.reason == "not found: the articles state another count (6阶段 / 4)"
+
+
+def test_a_country_or_body_the_passages_do_not_name_is_not_found_whatever_the_confidence():
+    model = tiny_model()
+    decision = model.decide(replace(ANSWERED, absent_actor="韓國"))
+    assert model.confidence(ANSWERED) > 0.99 and model.decide(ANSWERED).found
+    assert not decision.found and not decision.uncertain
+    assert decision.reason == "not found: the best passages do not mention 韓國"

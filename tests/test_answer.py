@@ -110,6 +110,14 @@ def test_off_corpus_question_is_not_found(searcher):
     assert answer.hits  # the nearest passages are still shown
 
 
+def test_a_country_the_passages_do_not_name_is_not_found_and_the_answer_says_so(searcher):
+    answer = ask("韓國的GIGA School一人一台電腦裝置是什麼？", searcher)
+    assert not answer.found and answer.quotes == ()
+    assert answer.message == NOT_FOUND_LINE + " 最接近的段落都沒有提到「韓國」。"
+    assert answer.reason == "not found: the best passages do not mention 韓國"
+    assert ask("GIGA School一人一台電腦裝置是什麼？", searcher).found  # the same question without it
+
+
 def test_answer_carries_question_terms(searcher):
     answer = ask("3密是什麼？", searcher)
     assert "3密" in answer.terms or "密" in "".join(answer.terms)

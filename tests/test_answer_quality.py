@@ -45,6 +45,12 @@ hit@5 0.990, MRR@10 0.921, first quote 0.827, 2.9%, 71.4%. (w11 was then tried a
 the refit moved the held-out trade-off towards 找不到, answerable told not found +1 to +3 points
 on the test split, w9, w10 and w12 for +0 to +2 points of abstention, so it was taken back out; w12
 was read on both fits, so its figures are not a pure first read.)
+
+Then the country / government body check (chat.premise.absent_actor, chosen on train: 39 of its
+323 unanswerable questions and turns flagged, none of 979 answerable): unanswerable told not found
+test split 72.9%, w9 80.5%, w10 82.1%, w11 69.2%, w12 76.8%; answerable told not found unchanged
+except w9 2.4% -> 3.0% (one English question naming the Ministry of Internal Affairs, whose
+passage the English search did not bring to the top three).
 """
 
 from __future__ import annotations
@@ -99,7 +105,7 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.65
+    assert report["abstain_rate"] >= 0.69
     assert report["by_kind"]["junk"]["abstain"] >= 0.96
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.80
 
@@ -107,10 +113,10 @@ def test_questions_the_articles_cannot_answer(report):
 @pytest.mark.parametrize(
     ("name", "hit1", "mrr", "first", "missed", "abstain"),
     [
-        ("fresh3", 0.85, 0.89, 0.78, 0.05, 0.68),
-        ("fresh4", 0.83, 0.88, 0.80, 0.04, 0.70),
-        ("fresh5", 0.78, 0.84, 0.70, 0.04, 0.55),
-        ("fresh6", 0.84, 0.89, 0.78, 0.05, 0.66),
+        ("fresh3", 0.85, 0.89, 0.78, 0.05, 0.76),
+        ("fresh4", 0.83, 0.88, 0.80, 0.04, 0.78),
+        ("fresh5", 0.78, 0.84, 0.70, 0.04, 0.65),
+        ("fresh6", 0.84, 0.89, 0.78, 0.05, 0.72),
     ],
 )
 def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):

@@ -63,6 +63,12 @@ def test_follow_up_carries_previous_terms_as_written_and_replaces_the_year():
     assert "2020" not in query.searched  # the follow-up's year replaces the previous one
 
 
+def test_a_country_or_body_in_the_follow_up_replaces_the_one_asked_before():
+    query = resolve("那日本呢？", "韓國的地方消滅對策有哪些？")
+    assert query.follow_up and "韓國" not in query.searched and "地方消滅對策" in query.searched
+    assert "韓國" in resolve("有哪些做法？", "韓國的地方消滅對策有哪些？").searched  # nothing replaces it
+
+
 def test_carried_terms_are_few_and_skip_what_the_follow_up_names():
     carried = carried_terms("日本總務省的ICT成長戰略從哪一年開始召開？", "總務省想打造什麼樣的社會？")
     assert len(carried) <= 2 and not any("總務省" == c for c in carried)

@@ -1,8 +1,9 @@
-"""chat.premise: a question whose count of a thing contradicts the passages (known answers)."""
+"""chat.premise: a question whose count of a thing contradicts the passages, or that names a country
+or government body the passages do not (known answers)."""
 
 import pytest
 
-from chat.premise import Count, count_conflict, counts
+from chat.premise import ACTOR_DEPTH, Count, absent_actor, count_conflict, counts
 
 PASSAGES = [
     "日本內閣府認為,面對疫情,政府的施政有四個階段,第一個是守護地方命脈。",
@@ -53,3 +54,48 @@ def test_counts_the_passages_agree_with_or_do_not_state_are_not_conflicts(questi
 
 def test_no_passages_no_conflict():
     assert count_conflict("第五階段是什麼", []) == ""
+
+
+ACTOR_PASSAGES = [
+    "同時內閣府地方創生推動辦公室也公布了「地域未來構想20」政策資料集。",
+    "因此本文特別簡介日本總務省（相當於台灣的國發會）的政策。",
+    "1.透過實施3密對策創造舒適空間:",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "actor"),
+    [
+        ("韓國的地方消滅對策有哪些？", "韓國"),
+        ("韩国的地方消灭应对基金每年多少钱？", "韓國"),  # Simplified Chinese
+        ("How much money did South Korea allocate to local extinction?", "韓國"),  # English
+        ("經產省發布「地域未來構想20」的目的是什麼？", "經濟產業省"),  # the article says 內閣府
+        ("負責3密對策的外務省推出的計畫叫什麼名字", "外務省"),
+        ("デジタル庁はいつ設立されましたか", "數位廳"),  # Japanese
+        ("台灣的數位發展部有推動地方創生嗎？", "數位發展部"),  # 台灣 is named, 數位發展部 is not
+    ],
+)
+def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor):
+    assert absent_actor(question, ACTOR_PASSAGES) == actor
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "內閣府公布的地域未來構想20是什麼？",
+        "内閣府が公表した地域未来構想20とは？",  # shinjitai folds to the articles' form
+        "總務省相當於台灣的哪個機關？",
+        "日本的3密對策是什麼？",  # Japan is not checked: the articles rarely say it
+        "What is the Cabinet Office's Regional Future Vision 20?",
+        "地方創生是什麼？",  # names no one: nothing to check
+    ],
+)
+def test_actors_the_passages_name_are_not_reported(question):
+    assert absent_actor(question, ACTOR_PASSAGES) == ""
+
+
+def test_only_the_best_passages_count():
+    late = ["地方創生的政策。"] * ACTOR_DEPTH + ["韓國也有地方消滅對策。"]
+    assert absent_actor("韓國的地方消滅對策有哪些？", late) == "韓國"
+    assert absent_actor("韓國的地方消滅對策有哪些？", late[1:]) == ""
+    assert absent_actor("韓國的對策？", []) == "韓國"

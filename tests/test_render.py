@@ -87,6 +87,14 @@ def test_not_found_answer_shows_the_line_and_marks_nearest_passages():
     assert "sousei-quote" not in out
 
 
+def test_a_premise_note_is_shown_in_the_not_found_line_and_escaped():
+    message = NOT_FOUND_LINE + " 最接近的段落都沒有提到「<韓國>」。"
+    answer = Answer(question="韓國", found=False, quotes=(), hits=found_answer().hits, message=message)
+    out = render_answer(answer)
+    assert '<p class="sousei-not-found">' + NOT_FOUND_LINE + " 最接近的段落都沒有提到「&lt;韓國&gt;」。</p>" in out
+    assert "sousei-message" not in out
+
+
 def test_input_message_is_escaped():
     out = render_answer(Answer(question="", found=False, quotes=(), hits=(), message="<請輸入問題>"))
     assert "&lt;請輸入問題&gt;" in out
