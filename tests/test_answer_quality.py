@@ -46,11 +46,12 @@ the refit moved the held-out trade-off towards 找不到, answerable told not fo
 on the test split, w9, w10 and w12 for +0 to +2 points of abstention, so it was taken back out; w12
 was read on both fits, so its figures are not a pure first read.)
 
-Then the country / government body check (chat.premise.absent_actor, chosen on train: 39 of its
-323 unanswerable questions and turns flagged, none of 979 answerable): unanswerable told not found
-test split 72.9%, w9 80.5%, w10 82.1%, w11 69.2%, w12 76.8%; answerable told not found unchanged
-except w9 2.4% -> 3.0% (one English question naming the Ministry of Internal Affairs, whose
-passage the English search did not bring to the top three).
+Then the country / government body / prefecture check (chat.premise.absent_actor, chosen on
+train: 55 of its 323 unanswerable questions flagged, none of 979 answerable questions and turns):
+unanswerable told not found test split 73.6%, w9 83.1%, w10 82.1%, w11 70.8%, w12 80.4%;
+answerable told not found unchanged except w9 2.4% -> 3.0% (one English question naming the
+Ministry of Internal Affairs, whose passage the English search did not bring to the top three).
+Tokyo is not checked: a w12 question the articles answer calls the government 東京中央.
 """
 
 from __future__ import annotations
@@ -113,10 +114,10 @@ def test_questions_the_articles_cannot_answer(report):
 @pytest.mark.parametrize(
     ("name", "hit1", "mrr", "first", "missed", "abstain"),
     [
-        ("fresh3", 0.85, 0.89, 0.78, 0.05, 0.76),
+        ("fresh3", 0.85, 0.89, 0.78, 0.05, 0.78),
         ("fresh4", 0.83, 0.88, 0.80, 0.04, 0.78),
-        ("fresh5", 0.78, 0.84, 0.70, 0.04, 0.65),
-        ("fresh6", 0.84, 0.89, 0.78, 0.05, 0.72),
+        ("fresh5", 0.78, 0.84, 0.70, 0.04, 0.66),
+        ("fresh6", 0.84, 0.89, 0.78, 0.05, 0.75),
     ],
 )
 def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):

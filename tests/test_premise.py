@@ -73,6 +73,10 @@ ACTOR_PASSAGES = [
         ("負責3密對策的外務省推出的計畫叫什麼名字", "外務省"),
         ("デジタル庁はいつ設立されましたか", "數位廳"),  # Japanese
         ("台灣的數位發展部有推動地方創生嗎？", "數位發展部"),  # 台灣 is named, 數位發展部 is not
+        ("德島縣神山町的衛星辦公室吸引了多少企業進駐？", "德島"),  # a prefecture
+        ("徳島県神山町のサテライトオフィスは？", "德島"),
+        ("How did Tokushima attract IT companies?", "德島"),
+        ("高知縣的人口是多少？", "高知"),
     ],
 )
 def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor):
@@ -88,6 +92,7 @@ def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor)
         "日本的3密對策是什麼？",  # Japan is not checked: the articles rarely say it
         "What is the Cabinet Office's Regional Future Vision 20?",
         "地方創生是什麼？",  # names no one: nothing to check
+        "如何提高知名度並分成三大分類？",  # 高知 and 大分 are prefectures only with 縣
     ],
 )
 def test_actors_the_passages_name_are_not_reported(question):
