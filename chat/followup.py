@@ -373,7 +373,7 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
     - more or details (還有呢, 具體有哪些做法, 例子, 怎麼做, any examples): the sentences after the
       previous answer's quotes, in its passages or the next few paragraphs.
     None when none applies."""
-    from chat.ordinal import asked_ordinal, sentence_ordinals
+    from chat.ordinal import asked_ordinal, sentence_ordinals, sequence_ordinals
     from chat.terms import folded
 
     asked = folded(question).lower()
@@ -385,6 +385,18 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
     if not why and not label and ordinal is None and not more:
         return None
     quotes = previous.quotes if previous else ()
+    sequences: dict[str, tuple[list[str], list[set[int]]]] = {}  # per passage: its units, the item each opens
+
+    def opens(sentence: Sentence, passage: Passage, text: str) -> set[int]:
+        """The item the sentence opens, read in its passage's sequence (再來 after 接著 is the third)."""
+        if passage.id not in sequences:
+            from chat.answer import quote_units
+
+            units = [folded(passage.text[u.start : u.end]) for u in quote_units(passage.text)]
+            sequences[passage.id] = (units, sequence_ordinals(units))
+        units, positions = sequences[passage.id]
+        in_passage = sentence.order < len(units) and units[sentence.order] == text
+        return positions[sentence.order] if in_passage else sentence_ordinals(text)
 
     def adjust(sentence: Sentence, passage: Passage) -> float:
         text = folded(sentence.text)
@@ -393,7 +405,7 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
         if label and found and _core(found.group(1)) == label:
             bonus += LABEL_BONUS
         near = not anchors or any(nearness(passage, a) > 0 for a in anchors)
-        if ordinal is not None and near and ordinal in sentence_ordinals(text):
+        if ordinal is not None and near and ordinal in opens(sentence, passage, text):
             bonus += ORDINAL_BONUS
         if more:
             bonus += MORE_BONUS * after_quotes(sentence.text, passage, quotes, anchors)

@@ -12,6 +12,7 @@ All text is folded (Simplified Chinese, lower case) before it gets here.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 LAST = -1  # "最後一個", "the last one"
 
@@ -80,6 +81,35 @@ def sentence_ordinals(sentence: str) -> set[int]:
     for clause in _CLAUSE.split(sentence):
         marks |= _opening(_LEAD.sub("", clause))
     return marks
+
+
+_RELATIVE = (2, 3)  # 其次 / 接著 (2) and 再來 / 然後 / 此外 (3): "the next one" after a known item
+
+
+def sequence_ordinals(units: Sequence[str]) -> list[set[int]]:
+    """The positions each of ``units`` (a passage's sentences, in order) opens, read in sequence:
+    an item opening with 其次 / 接著 / 再來 / 然後 after item N is item N + 1 ("第一個是…; 接著是…;
+    再來才是…; 最後…": 1, 2, 3, last), where :func:`sentence_ordinals` alone can only say 2 or 3.
+    A unit before any numbered or first item keeps what it says alone."""
+    positions: list[set[int]] = []
+    current: int | None = None
+    for unit in units:
+        marks: set[int] = set()
+        numbered = _LIST_NUMBER.match(unit)
+        if numbered:
+            marks.add(int(numbered.group(1)))  # a numbered section, not a step: 接著 inside it is not item 3
+        for clause in _CLAUSE.split(unit):
+            text = _LEAD.sub("", clause)
+            opened = _opening(text)
+            if not opened:
+                continue
+            relative = any(p.match(text) for p, position in _OPENERS if position in _RELATIVE)
+            if relative and current is not None and current > 0:
+                opened = {current + 1}
+            marks |= opened
+            current = next(iter(opened)) if len(opened) == 1 else None  # 此外 alone: 2 or 3, unknown
+        positions.append(marks)
+    return positions
 
 
 def _opening(text: str) -> set[int]:

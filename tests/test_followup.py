@@ -499,6 +499,22 @@ def test_a_follow_up_asking_for_an_item_favours_the_sentence_opening_it_near_the
     assert last is not None and last(Sentence("以及,最後一個階段是要建構一個強韌的經濟結構。", 0, 3), anchor) > 0
 
 
+def test_an_item_is_read_in_its_passage_sequence_third_after_second():
+    from chat.answer import Sentence, quote_units
+    from chat.followup import ORDINAL_BONUS, by_kind
+
+    text = (
+        "政府的施政有四個階段,第一個是守護地方命脈;接著是維持雇用和事業;再來才是恢復經濟活動;以及,最後一個是建構結構。"
+    )
+    passage = _passage("a", "d", 5, text=text)
+    units = [Sentence(text[u.start : u.end], 0, i) for i, u in enumerate(quote_units(text))]
+    previous = Previous("抗疫四階段是什麼？", ("a",), (units[0].text,))
+    second, third = by_kind("第二個呢？", previous, (passage,)), by_kind("第三個呢？", previous, (passage,))
+    assert second is not None and third is not None
+    assert [second(u, passage) for u in units] == [0.0, ORDINAL_BONUS, 0.0, 0.0]  # 再來 follows 接著
+    assert [third(u, passage) for u in units] == [0.0, 0.0, ORDINAL_BONUS, 0.0]
+
+
 def test_a_follow_up_asking_for_more_favours_what_follows_the_previous_quote():
     from chat.answer import Sentence
     from chat.followup import MORE_BONUS, NEXT_PARAGRAPHS, by_kind

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chat.ordinal import LAST, asked_ordinal, chinese_number, sentence_ordinals
+from chat.ordinal import LAST, asked_ordinal, chinese_number, sentence_ordinals, sequence_ordinals
 from chat.terms import folded
 
 
@@ -62,3 +62,26 @@ def test_the_position_a_question_asks_for(question, previous, position):
 )
 def test_the_positions_a_sentence_opens(sentence, positions):
     assert sentence_ordinals(folded(sentence)) == positions
+
+
+@pytest.mark.parametrize(
+    ("units", "positions"),
+    [
+        # the article's four stages: 再來 alone may be the second or third, after 接著 it is the third
+        (
+            [
+                "政府的施政有四個階段,第一個是守護地方命脈",
+                "接著是維持雇用和事業;",
+                "再來才是恢復經濟活動;",
+                "最後一個階段是要建構經濟結構。",
+            ],
+            [{1}, {2}, {3}, {LAST}],
+        ),
+        (["首先是A，接著是B。", "再來是C。", "然後是D。"], [{1, 2}, {3}, {4}]),  # items within one sentence
+        (["此外，地方也要努力。", "再來是別的。"], [{2, 3}, {2, 3}]),  # no known item before: as alone
+        (["2.支援線上診療:", "接著是補助電腦。"], [{2}, {2}]),  # a numbered section is not a step
+        (["地方創生很重要。", "其次是人才。"], [set(), {2}]),
+    ],
+)
+def test_the_positions_a_passage_opens_read_in_order(units, positions):
+    assert sequence_ordinals([folded(u) for u in units]) == positions
