@@ -52,7 +52,7 @@ from chat.terms import (
     question_terms,
     weighted_coverage,
 )
-from index.fusion import table_row_match
+from index.fusion import named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, sentence_spans
 from ingest.records import Passage
@@ -506,6 +506,9 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
     sentences = tuple(hit_sentences(hits))
     sims = unit_similarities(prepared.query, sentences, hits, searcher)
     asks = question_asks(prepared.query)
+    named = named_row_labels(prepared.query, [hit.passage.text for hit in hits], fold)
+    if named:  # "財政一列的…": a row label of the hits' tables, named without quotes
+        asks = replace(asks, labels=tuple(dict.fromkeys([*asks.labels, *named])))
     matched = ranking_terms(terms, searcher.expansion_tokens(prepared.query))
     features = tuple(sentence_features(matched, sentences, hits, sims, stats, asks))
     # the decision reads each unit's share of the question's own terms, not of the expansions

@@ -228,24 +228,73 @@ def quoted_labels(query: str) -> list[str]:
     return list(dict.fromkeys(m.group(1).strip() for m in _QUOTED.finditer(query) if m.group(1).strip()))
 
 
+ROW_LABEL_MAX_CHARS = 4  # a table cell this short, in a row with longer cells, names the row (財政, 物品, 人)
+HEADER_MAX_CHARS = 8  # a table's first line, its cells all this short and a row under it, names columns
+_MENTIONS_TABLE = re.compile(r"[列行欄栏表]|\brows?\b|\btable\b", re.IGNORECASE)
+_ROW_WORD = r"(?:這一|那一|这一|一|這|那|这)?(?:列|行)"
+
+
+def mentions_table(query: str) -> bool:
+    """Whether a question speaks of a table, a row or a column (表, 列, 行, 欄, row, table)."""
+    return _MENTIONS_TABLE.search(query) is not None
+
+
+def table_rows(text: str, separator: str = "｜") -> list[list[str]]:
+    """The cells of each table row in ``text`` (a line of ``separator``-joined cells), leaving out a
+    header: a table's first line whose cells are all short, with a row under it (column names:
+    具體 ｜ 確保持續性 ｜ 推廣優良模式)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    rows = []
+    for i, line in enumerate(lines):
+        if separator not in line:
+            continue
+        cells = [c.strip() for c in line.split(separator)]
+        first = i == 0 or separator not in lines[i - 1]
+        followed = i + 1 < len(lines) and separator in lines[i + 1]
+        if not (first and followed and all(len(c) <= HEADER_MAX_CHARS for c in cells)):
+            rows.append(cells)
+    return rows
+
+
+def row_labels(texts: Sequence[str], separator: str = "｜") -> list[str]:
+    """The row labels of the table rows in ``texts``: their short cells (財政, 物品, 人)."""
+    return list(
+        dict.fromkeys(
+            c for t in texts for cells in table_rows(t, separator) for c in cells if 0 < len(c) <= ROW_LABEL_MAX_CHARS
+        )
+    )
+
+
+def named_row_labels(
+    query: str, texts: Sequence[str], fold: Callable[[str], str] = str.lower, separator: str = "｜"
+) -> list[str]:
+    """The row labels of ``texts``' tables that a question names without quotes: "財政一列的…",
+    "物品這列", "人這一列" (a one-character label only right before 列 / 行). Only read when the
+    question speaks of a table, a row or a column."""
+    if not mentions_table(query):
+        return []
+    asked = fold(query)
+    named = []
+    for label in row_labels(texts, separator):
+        folded_label = fold(label)
+        if len(folded_label) >= 2 and folded_label in asked:
+            named.append(label)
+        elif len(folded_label) == 1 and re.search(re.escape(folded_label) + fold(_ROW_WORD), asked):
+            named.append(label)
+    return named
+
+
 def table_row_match(
     labels: Sequence[str], texts: Sequence[str], fold: Callable[[str], str] = str.lower, separator: str = "｜"
 ) -> np.ndarray:
-    """1.0 for each text holding a table row (a line of ``separator``-joined cells) with a cell that
-    is one of the quoted labels (compared after ``fold``), else 0.0: "「人」這一列寫什麼" → the 人 row."""
+    """1.0 for each text holding a table row (a line of ``separator``-joined cells, not a header of
+    column names) with a cell that is one of the labels (compared after ``fold``), else 0.0:
+    "「人」這一列寫什麼" → the 人 row; "財政一列的「推廣優良模式」欄" → the 財政 row, not the header."""
     wanted = {fold(label) for label in labels}
     if not wanted:
         return np.zeros(len(texts), dtype=np.float64)
     return np.array(
-        [
-            any(
-                fold(cell.strip()) in wanted
-                for line in t.splitlines()
-                if separator in line
-                for cell in line.split(separator)
-            )
-            for t in texts
-        ],
+        [any(fold(cell) in wanted for cells in table_rows(t, separator) for cell in cells) for t in texts],
         dtype=np.float64,
     )
 

@@ -18,6 +18,8 @@ from index.fusion import (
     bigram_overlap,
     exact_terms,
     fuse,
+    mentions_table,
+    named_row_labels,
     numbered_item_match,
     ordinal_items,
     quoted_labels,
@@ -305,17 +307,18 @@ class Searcher:
         """Per candidate: the share of the question's rare exact terms (numbers, Latin names) it
         holds, plus 1 when it is the list item the question points at ("第6項"), plus 1 when it
         holds the table row the question quotes a label of ("「人」這一列")."""
-        terms, items, labels = exact_terms(text), ordinal_items(text), quoted_labels(text)
-        if not terms and not items and not labels:
+        from ingest.segment import fold
+
+        terms, items, quoted = exact_terms(text), ordinal_items(text), quoted_labels(text)
+        if not terms and not items and not quoted and not mentions_table(text):
             return None
         rows = ids.tolist()
-        texts, squashed = [self.passages[i].text for i in rows], [self._squashed(i) for i in rows]
-        boost = rare_term_boost(terms, texts, squashed=squashed)
+        texts = [self.passages[i].text for i in rows]
+        labels = list(dict.fromkeys([*quoted, *named_row_labels(text, texts, fold)]))
+        boost = rare_term_boost(terms, texts, squashed=[self._squashed(i) for i in rows])
         if items:
             boost = boost + numbered_item_match(items, [self.passages[i].search_text for i in rows])
         if labels:
-            from ingest.segment import fold
-
             boost = boost + table_row_match(labels, texts, fold)
         return boost
 

@@ -54,7 +54,11 @@ Ministry of Internal Affairs, whose passage the English search did not bring to 
 Tokyo is not checked: a w12 question the articles answer calls the government 東京中央. A blind
 batch written after all of it (tests/data/fresh7.jsonl, w13: 103 answerable, 56 not), first read:
 hit@1 0.883, hit@5 0.952, MRR@10 0.914, first quote 0.854, answerable told not found 2.9%,
-unanswerable told not found 87.5% (ce6c0c9, before the check: the same but 80.4%).
+unanswerable told not found 87.5% (ce6c0c9, before the check: the same but 80.4%). Then table rows
+named without quotes ("財政一列的…", chosen on train) and a refit: test split hit@1 0.861, hit@5
+0.964, MRR@10 0.906, first quote 0.805 (table 0.667 -> 0.750), the rest unchanged; w11 first quote
+0.750 -> 0.783; w13 (second read; its 8 table questions ask for all 8 cells of the one table)
+0.922, 0.952, 0.934, 0.893.
 """
 
 from __future__ import annotations
@@ -97,11 +101,11 @@ def report(searcher, test_split) -> dict:
 def test_retrieval_on_the_test_split(searcher, test_split):
     result = evaluate_retrieval(searcher, [q for q in test_split if q["gold"]])
     print(f"\nhit@1 {result['hit@1']} hit@5 {result['hit@5']} mrr@10 {result['mrr@10']}")
-    assert result["hit@1"] >= 0.83 and result["hit@5"] >= 0.94 and result["mrr@10"] >= 0.88
+    assert result["hit@1"] >= 0.84 and result["hit@5"] >= 0.94 and result["mrr@10"] >= 0.88
 
 
 def test_first_quote_holds_the_answer(report):
-    assert report["first_sentence_gold_rate"] >= 0.76
+    assert report["first_sentence_gold_rate"] >= 0.78
 
 
 def test_answerable_questions_are_rarely_told_not_found(report):
@@ -119,9 +123,9 @@ def test_questions_the_articles_cannot_answer(report):
     [
         ("fresh3", 0.85, 0.89, 0.78, 0.05, 0.78),
         ("fresh4", 0.83, 0.88, 0.80, 0.04, 0.78),
-        ("fresh5", 0.78, 0.84, 0.70, 0.04, 0.66),
+        ("fresh5", 0.78, 0.84, 0.74, 0.04, 0.66),
         ("fresh6", 0.84, 0.89, 0.78, 0.05, 0.75),
-        ("fresh7", 0.85, 0.88, 0.81, 0.05, 0.82),
+        ("fresh7", 0.88, 0.90, 0.85, 0.05, 0.82),
     ],
 )
 def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):

@@ -161,13 +161,34 @@ def test_quoted_labels_and_the_table_row_they_name():
     assert quoted_labels("表格裡「人」這一列在“確保持續性”那一欄寫什麼？") == ["人", "確保持續性"]
     assert quoted_labels("In the 'people' row") == ["people"] and quoted_labels("沒有引號的問題") == []
     rows = [
-        "具體 ｜ 確保持續性 ｜ 推廣優良模式\n\n財政 ｜ 事業能持續營運 ｜ 降低成本",
-        "的課題案例 ｜ 人 ｜ 關鍵人物 ｜ 在地人士",  # the label need not be the first cell
+        "具體 ｜ 確保持續性 ｜ 推廣優良模式\n\n財政 ｜ 事業能在停止領補助金後持續營運 ｜ 降低成本",
+        "的課題案例 ｜ 人 ｜ 成功的案例中存在著關鍵人物 ｜ 在地人士",  # the label need not be the first cell
         "人才是關鍵。",  # prose, not a table row
     ]
     assert table_row_match(["人"], rows, fold).tolist() == [0.0, 1.0, 0.0]
     assert table_row_match(["财政"], rows, fold).tolist() == [1.0, 0.0, 0.0]  # Simplified meets Traditional
     assert table_row_match([], rows, fold).tolist() == [0.0, 0.0, 0.0]
+    assert table_row_match(["確保持續性"], rows, fold).tolist() == [0.0, 0.0, 0.0]  # a column name, in the header
+    short = ["年度 ｜ 預算\n2020 ｜ 3兆日圓\n2021 ｜ 1.5兆日圓", "2021 ｜ 1.5兆日圓"]  # short cells are rows too
+    assert table_row_match(["2021"], short, fold).tolist() == [1.0, 1.0]
+    assert table_row_match(["預算"], short, fold).tolist() == [0.0, 0.0]  # only the first line, with rows under it
+
+
+def test_row_labels_named_without_quotes():
+    from index.fusion import named_row_labels, row_labels
+    from ingest.segment import fold
+
+    rows = [
+        "具體 ｜ 確保持續性 ｜ 推廣優良模式\n\n的課題案例 ｜ 人 ｜ 成功的案例中存在著充滿熱誠的關鍵人物",
+        "財政 ｜ 事業能在停止領補助金後持續營運 ｜ 有必要讓財政困難的地方政府也能",
+        "物品 ｜ 居民能夠很輕鬆地使用系統，且系統能持續優化",
+    ]
+    assert row_labels(rows) == ["人", "財政", "物品"]  # the header's column names are not row labels
+    assert named_row_labels("財政一列的推廣優良模式欄位寫了什麼", rows, fold) == ["財政"]
+    assert named_row_labels("表格中物品這列寫什麼", rows, fold) == ["物品"]
+    assert named_row_labels("人這一列在確保持續性寫什麼", rows, fold) == ["人"]
+    assert named_row_labels("表格裡人口的部分", rows, fold) == []  # 人 alone only right before 列 / 行
+    assert named_row_labels("財政困難的地方怎麼辦", rows, fold) == []  # no table, row or column spoken of
 
 
 def test_bigram_overlap_is_the_idf_weighted_share_of_the_questions_pairs():

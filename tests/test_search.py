@@ -150,7 +150,9 @@ def test_a_quoted_label_boosts_only_the_table_row_it_labels(tmp_path, fake_encod
     ids = np.arange(len(searcher.passages))
     boost = searcher._boost("表裡「財政」這一列寫了什麼", ids)  # the boost added to the fused scores
     assert [searcher.passages[i].text[:2] for i in ids if boost[i] > 0] == ["財政"]
-    assert searcher._boost("表裡財政這一列寫了什麼", ids) is None  # unquoted: no label, no boost
+    unquoted = searcher._boost("表裡財政這一列寫了什麼", ids)  # a row label named without quotes
+    assert unquoted is not None and [searcher.passages[i].text[:2] for i in ids if unquoted[i] > 0] == ["財政"]
+    assert searcher._boost("財政困難的地方怎麼辦", ids) is None  # no table, row or label spoken of
 
 
 def test_the_weighted_share_of_the_questions_character_pairs_is_added_to_the_reranked_scores(index_dir, fake_encoder):
