@@ -43,6 +43,7 @@ NOT_FOUND_LINE = "資料中找不到直接回答這個問題。"
 # Said after it when a premise check decided (chat.premise): why, in the reader's words.
 NOTE_COUNT_CONFLICT = "文章所說的數目與問題中的不同。"
 NOTE_ABSENT_ACTOR = "最接近的段落都沒有提到「{}」。"
+NOTE_ABSENT_YEAR = "文章中沒有提到{}年。"
 MAYBE_LINE = "可能相關：文章沒有明確回答，以下句子或許有關，請對照原文。"
 DECISION_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
 DECISION_VERSION = 1
@@ -75,6 +76,7 @@ class Signals:
     quoted_missing: float = 0.0  # share of the names the question quotes (「…」) that no top passage contains
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
+    absent_year: str = ""  # a year the question names and no article mentions
 
 
 # The features the model sees, each a named function of the signals.
@@ -286,6 +288,9 @@ class DecisionModel:
         if s.absent_actor:  # the question is about someone the passages do not mention
             reason = f"not found: the best passages do not mention {s.absent_actor}"
             return Decision(False, False, round(p, 4), reason, NOTE_ABSENT_ACTOR.format(s.absent_actor))
+        if s.absent_year:  # no article says anything of that year
+            reason = f"not found: no article mentions the year {s.absent_year}"
+            return Decision(False, False, round(p, 4), reason, NOTE_ABSENT_YEAR.format(s.absent_year))
         found = p >= self.maybe_at
         # the feature that pushed hardest in the direction of the outcome says why
         names = self.found.features

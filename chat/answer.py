@@ -38,7 +38,7 @@ from chat.abstain import (
     unknown_share,
 )
 from chat.config import MAX_QUESTION_CHARS
-from chat.premise import absent_actor, count_conflict
+from chat.premise import absent_actor, absent_year, count_conflict
 from chat.records import Answer, Citation, Quote
 from chat.terms import (
     ENUMERATION,
@@ -449,6 +449,7 @@ def measure_signals(
     quoted: float = 0.0,
     conflict: str = "",
     actor: str = "",
+    year: str = "",
 ) -> Signals:
     kind = kind or AnswerType(asked=False, in_best=True, gap=0.0)
     return Signals(
@@ -472,6 +473,7 @@ def measure_signals(
         quoted_missing=quoted,
         count_conflict=conflict,
         absent_actor=actor,
+        absent_year=year,
     )
 
 
@@ -525,8 +527,9 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
     quoted = quoted_missing(prepared.query, wide)
     texts = [hit.passage.text for hit in wide]
     conflict, actor = count_conflict(prepared.query, texts), absent_actor(prepared.query, texts)
+    year = absent_year(prepared.query, stats)
     signals = measure_signals(
-        prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, conflict, actor
+        prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, conflict, actor, year
     )
     return Measured(prepared, hits, terms, sentences, features, signals)
 

@@ -196,3 +196,11 @@ def test_a_country_or_body_the_passages_do_not_name_is_not_found_whatever_the_co
     assert model.confidence(ANSWERED) > 0.99 and model.decide(ANSWERED).found
     assert not decision.found and not decision.uncertain
     assert decision.reason == "not found: the best passages do not mention 韓國"
+
+
+def test_a_year_no_article_mentions_is_not_found_whatever_the_confidence():
+    model = tiny_model()
+    decision = model.decide(replace(ANSWERED, absent_year="2022"))
+    assert not decision.found and not decision.uncertain
+    assert decision.reason == "not found: no article mentions the year 2022"
+    assert decision.note == "文章中沒有提到2022年。"

@@ -110,6 +110,12 @@ def test_off_corpus_question_is_not_found(searcher):
     assert answer.hits  # the nearest passages are still shown
 
 
+def test_a_year_no_article_mentions_is_not_found_and_the_answer_says_so(searcher):
+    answer = ask("補助的預算在2022年是多少？", searcher)
+    assert not answer.found and answer.message == NOT_FOUND_LINE + " 文章中沒有提到2022年。"
+    assert ask("補助的預算在2021年是多少？", searcher).found  # a year the articles mention
+
+
 def test_a_country_the_passages_do_not_name_is_not_found_and_the_answer_says_so(searcher):
     answer = ask("韓國的GIGA School一人一台電腦裝置是什麼？", searcher)
     assert not answer.found and answer.quotes == ()

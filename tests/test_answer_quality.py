@@ -58,7 +58,9 @@ unanswerable told not found 87.5% (ce6c0c9, before the check: the same but 80.4%
 named without quotes ("財政一列的…", chosen on train) and a refit: test split hit@1 0.861, hit@5
 0.964, MRR@10 0.906, first quote 0.805 (table 0.667 -> 0.750), the rest unchanged; w11 first quote
 0.750 -> 0.783; w13 (second read; its 8 table questions ask for all 8 cells of the one table)
-0.922, 0.952, 0.934, 0.893.
+0.922, 0.952, 0.934, 0.893. Then the year check (chat.premise.absent_year, chosen on train: 31 of
+323 unanswerable flagged, none of 979 answerable): unanswerable told not found test split 76.0%
+(false premise 60% -> 69%), w11 71.7%, the other batches and all answerable figures unchanged.
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.69
+    assert report["abstain_rate"] >= 0.71
     assert report["by_kind"]["junk"]["abstain"] >= 0.96
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.80
 

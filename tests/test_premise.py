@@ -3,7 +3,8 @@ or government body the passages do not (known answers)."""
 
 import pytest
 
-from chat.premise import ACTOR_DEPTH, Count, absent_actor, count_conflict, counts
+from chat.premise import ACTOR_DEPTH, Count, absent_actor, absent_year, count_conflict, counts
+from index.stats import CorpusStats
 
 PASSAGES = [
     "日本內閣府認為,面對疫情,政府的施政有四個階段,第一個是守護地方命脈。",
@@ -104,3 +105,33 @@ def test_only_the_best_passages_count():
     assert absent_actor("韓國的地方消滅對策有哪些？", late) == "韓國"
     assert absent_actor("韓國的地方消滅對策有哪些？", late[1:]) == ""
     assert absent_actor("韓國的對策？", []) == "韓國"
+
+
+YEARS = CorpusStats.from_token_lists([["2012", "年", "有", "2.3%"], ["2020年", "補助金"], ["2050", "零排放"]])
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("日本內閣府2021年撥了3兆日圓，那2022年又撥了多少？", "2021"),  # the first the articles never mention
+        ("2025年大阪世博會對地方創生有什麼影響？", "2025"),
+        ("How many people joined the program in 2022?", "2022"),
+        ("總務省２００８年開始的ICT成長戰略是什麼？", "2008"),  # full-width digits
+    ],
+)
+def test_a_year_no_article_mentions_is_reported(question, year):
+    assert absent_year(question, YEARS) == year
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2012年有多少地方政府導入ICT？",  # a token of its own
+        "2020年的補助金是多少？",  # inside the token 2020年
+        "2050年的目標是什麼？",
+        "補助金有2000億日圓嗎？",  # an amount, not a year
+        "招募了1999人嗎？",  # a count
+    ],
+)
+def test_years_the_articles_mention_and_numbers_that_are_no_year_are_not_reported(question):
+    assert absent_year(question, YEARS) == ""
