@@ -44,6 +44,7 @@ NOT_FOUND_LINE = "資料中找不到直接回答這個問題。"
 NOTE_COUNT_CONFLICT = "文章所說的數目與問題中的不同。"
 NOTE_ABSENT_ACTOR = "最接近的段落都沒有提到「{}」。"
 NOTE_ABSENT_YEAR = "文章中沒有提到{}年。"
+NOTE_ABSENT_AMOUNT = "最接近的段落都沒有提到「{}」這個數字。"
 MAYBE_LINE = "可能相關：文章沒有明確回答，以下句子或許有關，請對照原文。"
 DECISION_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
 DECISION_VERSION = 1
@@ -77,6 +78,7 @@ class Signals:
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
     absent_year: str = ""  # a year the question names and no article mentions
+    absent_amount: str = ""  # an amount the question states and the best passages do not
 
 
 # The features the model sees, each a named function of the signals.
@@ -291,6 +293,9 @@ class DecisionModel:
         if s.absent_year:  # no article says anything of that year
             reason = f"not found: no article mentions the year {s.absent_year}"
             return Decision(False, False, round(p, 4), reason, NOTE_ABSENT_YEAR.format(s.absent_year))
+        if s.absent_amount:  # the question states an amount the passages do not
+            reason = f"not found: the best passages do not state {s.absent_amount}"
+            return Decision(False, False, round(p, 4), reason, NOTE_ABSENT_AMOUNT.format(s.absent_amount))
         found = p >= self.maybe_at
         # the feature that pushed hardest in the direction of the outcome says why
         names = self.found.features

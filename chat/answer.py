@@ -38,7 +38,7 @@ from chat.abstain import (
     unknown_share,
 )
 from chat.config import MAX_QUESTION_CHARS
-from chat.premise import absent_actor, absent_year, count_conflict
+from chat.premise import absent_actor, absent_amount, absent_year, count_conflict
 from chat.records import Answer, Citation, Quote
 from chat.terms import (
     ENUMERATION,
@@ -450,6 +450,7 @@ def measure_signals(
     conflict: str = "",
     actor: str = "",
     year: str = "",
+    amount: str = "",
 ) -> Signals:
     kind = kind or AnswerType(asked=False, in_best=True, gap=0.0)
     return Signals(
@@ -474,6 +475,7 @@ def measure_signals(
         count_conflict=conflict,
         absent_actor=actor,
         absent_year=year,
+        absent_amount=amount,
     )
 
 
@@ -527,9 +529,9 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
     quoted = quoted_missing(prepared.query, wide)
     texts = [hit.passage.text for hit in wide]
     conflict, actor = count_conflict(prepared.query, texts), absent_actor(prepared.query, texts)
-    year = absent_year(prepared.query, stats)
+    year, amount = absent_year(prepared.query, stats), absent_amount(prepared.query, texts)
     signals = measure_signals(
-        prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, conflict, actor, year
+        prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, conflict, actor, year, amount
     )
     return Measured(prepared, hits, terms, sentences, features, signals)
 

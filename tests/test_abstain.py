@@ -204,3 +204,11 @@ def test_a_year_no_article_mentions_is_not_found_whatever_the_confidence():
     assert not decision.found and not decision.uncertain
     assert decision.reason == "not found: no article mentions the year 2022"
     assert decision.note == "文章中沒有提到2022年。"
+
+
+def test_an_amount_the_passages_do_not_state_is_not_found_whatever_the_confidence():
+    model = tiny_model()
+    decision = model.decide(replace(ANSWERED, absent_amount="1兆"))
+    assert not decision.found and not decision.uncertain
+    assert decision.reason == "not found: the best passages do not state 1兆"
+    assert decision.note == "最接近的段落都沒有提到「1兆」這個數字。"

@@ -3,7 +3,16 @@ or government body the passages do not (known answers)."""
 
 import pytest
 
-from chat.premise import ACTOR_DEPTH, Count, absent_actor, absent_year, count_conflict, counts
+from chat.premise import (
+    ACTOR_DEPTH,
+    AMOUNT_DEPTH,
+    Count,
+    absent_actor,
+    absent_amount,
+    absent_year,
+    count_conflict,
+    counts,
+)
 from index.stats import CorpusStats
 
 PASSAGES = [
@@ -135,3 +144,38 @@ def test_a_year_no_article_mentions_is_reported(question, year):
 )
 def test_years_the_articles_mention_and_numbers_that_are_no_year_are_not_reported(question):
     assert absent_year(question, YEARS) == ""
+
+
+AMOUNT_PASSAGES = ["補助的預算在2020年達3兆日圓、2021年為1.5兆日圓。", "2014年則進展到5.9%的執行程度。"]
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("原本一年1兆日圓的交付金，疫情後增加了多少？", "1兆"),
+        ("2014年有15.9%的地方政府在推動ICT，那到2016年呢？", "15.9%"),
+        ("那筆５０億日圓的計劃是做什麼用的？", "50億"),  # full-width digits
+        ("補助金在2020年是3兆、2021年是2亿吗？", "2億"),  # Simplified unit, the second amount
+    ],
+)
+def test_an_amount_the_best_passages_do_not_state_is_reported(question, amount):
+    assert absent_amount(question, AMOUNT_PASSAGES) == amount
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2020年的3兆日圓補助金用在哪裡？",
+        "2021年為什麼降到1.5 兆？",  # a space inside
+        "執行程度從5.9%成長到多少？",
+        "2020年的補助金是多少？",  # a year is not an amount
+        "補助金有多少？",
+    ],
+)
+def test_amounts_the_passages_state_and_questions_without_one_are_not_reported(question):
+    assert absent_amount(question, AMOUNT_PASSAGES) == ""
+
+
+def test_only_the_best_passages_are_read_for_amounts():
+    late = ["無關的段落。"] * AMOUNT_DEPTH + AMOUNT_PASSAGES
+    assert absent_amount("3兆日圓用在哪裡？", late) == "3兆"
