@@ -40,11 +40,15 @@ from index.records import Hit
 from ingest.errors import SouseiError
 
 NOT_FOUND_LINE = "資料中找不到直接回答這個問題。"
-# Said after it when a premise check decided (chat.premise): why, in the reader's words.
-NOTE_COUNT_CONFLICT = "文章所說的數目與問題中的不同。"
-NOTE_ABSENT_ACTOR = "最接近的段落都沒有提到「{}」。"
-NOTE_ABSENT_YEAR = "文章中沒有提到{}年。"
-NOTE_ABSENT_AMOUNT = "最接近的段落都沒有提到「{}」這個數字。"
+# The premise checks (chat.premise) that decide "not found" whatever the confidence: not matters of
+# degree. Each: the Signals field holding what it found, the reason (for logs and --json), and the
+# note said after the not-found line (the reader's words); both formatted with what was found.
+PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
+    ("count_conflict", "the articles state another count ({})", "文章所說的數目與問題中的不同。"),
+    ("absent_actor", "the best passages do not mention {}", "最接近的段落都沒有提到「{}」。"),
+    ("absent_year", "no article mentions the year {}", "文章中沒有提到{}年。"),
+    ("absent_amount", "the best passages do not state {}", "最接近的段落都沒有提到「{}」這個數字。"),
+)
 MAYBE_LINE = "可能相關：文章沒有明確回答，以下句子或許有關，請對照原文。"
 DECISION_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
 DECISION_VERSION = 1
@@ -284,18 +288,9 @@ class DecisionModel:
         values = feature_values(s, self.found.features)
         parts = self.found.contributions(values)
         p = sigmoid(self.found.logit(values))
-        if s.count_conflict:  # not a matter of degree: the passages state another count
-            reason = f"not found: the articles state another count ({s.count_conflict})"
-            return Decision(False, False, round(p, 4), reason, NOTE_COUNT_CONFLICT)
-        if s.absent_actor:  # the question is about someone the passages do not mention
-            reason = f"not found: the best passages do not mention {s.absent_actor}"
-            return Decision(False, False, round(p, 4), reason, NOTE_ABSENT_ACTOR.format(s.absent_actor))
-        if s.absent_year:  # no article says anything of that year
-            reason = f"not found: no article mentions the year {s.absent_year}"
-            return Decision(False, False, round(p, 4), reason, NOTE_ABSENT_YEAR.format(s.absent_year))
-        if s.absent_amount:  # the question states an amount the passages do not
-            reason = f"not found: the best passages do not state {s.absent_amount}"
-            return Decision(False, False, round(p, 4), reason, NOTE_ABSENT_AMOUNT.format(s.absent_amount))
+        for field_name, reason, note in PREMISE_CHECKS:
+            if value := getattr(s, field_name):
+                return Decision(False, False, round(p, 4), "not found: " + reason.format(value), note.format(value))
         found = p >= self.maybe_at
         # the feature that pushed hardest in the direction of the outcome says why
         names = self.found.features

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -38,7 +38,7 @@ from chat.abstain import (
     unknown_share,
 )
 from chat.config import MAX_QUESTION_CHARS
-from chat.premise import absent_actor, absent_amount, absent_year, count_conflict
+from chat.premise import premises
 from chat.records import Answer, Citation, Quote
 from chat.terms import (
     ENUMERATION,
@@ -447,10 +447,7 @@ def measure_signals(
     spread: float = 0.0,
     kind: AnswerType | None = None,
     quoted: float = 0.0,
-    conflict: str = "",
-    actor: str = "",
-    year: str = "",
-    amount: str = "",
+    found_premises: Mapping[str, str] | None = None,
 ) -> Signals:
     kind = kind or AnswerType(asked=False, in_best=True, gap=0.0)
     return Signals(
@@ -472,10 +469,7 @@ def measure_signals(
         type_in_best=kind.in_best,
         type_gap=kind.gap,
         quoted_missing=quoted,
-        count_conflict=conflict,
-        absent_actor=actor,
-        absent_year=year,
-        absent_amount=amount,
+        **(found_premises or {}),
     )
 
 
@@ -527,11 +521,9 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
         stats,
     )
     quoted = quoted_missing(prepared.query, wide)
-    texts = [hit.passage.text for hit in wide]
-    conflict, actor = count_conflict(prepared.query, texts), absent_actor(prepared.query, texts)
-    year, amount = absent_year(prepared.query, stats), absent_amount(prepared.query, texts)
+    found_premises = premises(prepared.query, [hit.passage.text for hit in wide], stats)
     signals = measure_signals(
-        prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, conflict, actor, year, amount
+        prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, found_premises
     )
     return Measured(prepared, hits, terms, sentences, features, signals)
 

@@ -254,3 +254,14 @@ def absent_amount(question: str, passages: Sequence[str]) -> str:
         return ""
     stated = set(_amounts(re.sub(r"\s+", "", unicodedata.normalize("NFKC", "\n".join(passages[:AMOUNT_DEPTH])))))
     return next((amount for amount in asked if amount not in stated), "")
+
+
+def premises(question: str, passages: Sequence[str], stats: CorpusStats) -> dict[str, str]:
+    """What each check found for a question and its best passages (best first), by the name of its
+    field in ``chat.abstain.Signals``: "" where the premise holds."""
+    return {
+        "count_conflict": count_conflict(question, passages),
+        "absent_actor": absent_actor(question, passages),
+        "absent_year": absent_year(question, stats),
+        "absent_amount": absent_amount(question, passages),
+    }

@@ -212,3 +212,15 @@ def test_an_amount_the_passages_do_not_state_is_not_found_whatever_the_confidenc
     assert not decision.found and not decision.uncertain
     assert decision.reason == "not found: the best passages do not state 1兆"
     assert decision.note == "最接近的段落都沒有提到「1兆」這個數字。"
+
+
+def test_every_premise_check_has_a_signal_field_and_is_measured():
+    from dataclasses import fields
+
+    from chat.abstain import PREMISE_CHECKS, Signals
+    from chat.premise import premises
+    from index.stats import CorpusStats
+
+    checked = [name for name, _, _ in PREMISE_CHECKS]
+    assert set(checked) <= {f.name for f in fields(Signals)}
+    assert set(premises("第五階段是什麼？", ["有四個階段。"], CorpusStats.from_token_lists([["階段"]]))) == set(checked)
