@@ -62,7 +62,8 @@ named without quotes ("財政一列的…", chosen on train) and a refit: test s
 323 unanswerable flagged, none of 979 answerable): unanswerable told not found test split 76.0%
 (false premise 60% -> 69%), w11 71.7%, the other batches and all answerable figures unchanged.
 Then the amount check (chat.premise.absent_amount; train: 10 of 323 flagged, no answerable one):
-test split 76.7%, w9 84.4%, w11 72.5%, the rest unchanged.
+test split 76.7%, w9 84.4%, w11 72.5%, the rest unchanged. Then the table-row check (absent_row;
+train: 3 of 323 flagged, none of the 8 answerable questions quoting a row): w10 83.9%, w12 82.1%.
 """
 
 from __future__ import annotations
@@ -126,9 +127,9 @@ def test_questions_the_articles_cannot_answer(report):
     ("name", "hit1", "mrr", "first", "missed", "abstain"),
     [
         ("fresh3", 0.85, 0.89, 0.78, 0.05, 0.78),
-        ("fresh4", 0.83, 0.88, 0.80, 0.04, 0.78),
+        ("fresh4", 0.83, 0.88, 0.80, 0.04, 0.79),
         ("fresh5", 0.78, 0.84, 0.74, 0.04, 0.66),
-        ("fresh6", 0.84, 0.89, 0.78, 0.05, 0.75),
+        ("fresh6", 0.84, 0.89, 0.78, 0.05, 0.77),
         ("fresh7", 0.88, 0.90, 0.85, 0.05, 0.82),
     ],
 )

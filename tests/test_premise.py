@@ -9,6 +9,7 @@ from chat.premise import (
     Count,
     absent_actor,
     absent_amount,
+    absent_row,
     absent_year,
     count_conflict,
     counts,
@@ -179,3 +180,38 @@ def test_amounts_the_passages_state_and_questions_without_one_are_not_reported(q
 def test_only_the_best_passages_are_read_for_amounts():
     late = ["無關的段落。"] * AMOUNT_DEPTH + AMOUNT_PASSAGES
     assert absent_amount("3兆日圓用在哪裡？", late) == "3兆"
+
+
+TABLE = [
+    "區域ICT活用推廣支援課題\n\n具體 ｜ 確保持續性 ｜ 推廣優良模式\n\n"
+    "的課題案例 ｜ 人 ｜ 成功的案例中存在著充滿熱誠的關鍵人物",
+    "財政 ｜ 事業能在停止領補助金後持續營運。 ｜ 有必要讓財政困難的地方政府也能",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "row"),
+    [
+        ("區域ICT活用推廣支援課題表格裡「技術」那一列寫了什麼？", "技術"),
+        ("表格中「確保持續性」在「技術」這一列寫了什麼", "技術"),  # the column is there, the row is not
+    ],
+)
+def test_a_quoted_row_no_table_has_is_reported(question, row):
+    assert absent_row(question, TABLE) == row
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "表格裡「人」這一列在確保持續性那一欄寫什麼？",
+        "「財政」一列的推廣優良模式寫了什麼？",
+        "In the table, what is the issue in the 'people' row?",  # an English label: not compared
+        "「技術」是什麼？",  # a quote, but no row asked for
+    ],
+)
+def test_rows_the_tables_have_and_questions_asking_no_row_are_not_reported(question):
+    assert absent_row(question, TABLE) == ""
+
+
+def test_no_table_in_the_passages_no_row_reported():
+    assert absent_row("「技術」那一列寫了什麼？", ["地方創生的政策。"]) == ""
