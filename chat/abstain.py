@@ -49,6 +49,7 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
     ("absent_year", "no article mentions the year {}", "文章中沒有提到{}年。"),
     ("absent_amount", "the best passages do not state {}", "最接近的段落都沒有提到「{}」這個數字。"),
     ("absent_row", "no table row is labelled {}", "表格中沒有「{}」這一列。"),
+    ("absent_kana", "the best passages do not have the Japanese name {}", "最接近的段落都沒有「{}」這個名稱。"),
 )
 MAYBE_LINE = "可能相關：文章沒有明確回答，以下句子或許有關，請對照原文。"
 DECISION_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
@@ -85,6 +86,7 @@ class Signals:
     absent_year: str = ""  # a year the question names and no article mentions
     absent_amount: str = ""  # an amount the question states and the best passages do not
     absent_row: str = ""  # a table row the question quotes and the best passages' tables do not have
+    absent_kana: str = ""  # a kana name in a Chinese question that the best passages do not have
 
 
 # The features the model sees, each a named function of the signals.

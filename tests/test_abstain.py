@@ -195,6 +195,12 @@ def test_fit_learns_a_separable_toy_set():
         ("absent_year", "2022", "no article mentions the year 2022", "文章中沒有提到2022年。"),
         ("absent_amount", "1兆", "the best passages do not state 1兆", "最接近的段落都沒有提到「1兆」這個數字。"),
         ("absent_row", "技術", "no table row is labelled 技術", "表格中沒有「技術」這一列。"),
+        (
+            "absent_kana",
+            "ふるさと",
+            "the best passages do not have the Japanese name ふるさと",
+            "最接近的段落都沒有「ふるさと」這個名稱。",
+        ),
     ],
 )
 def test_a_failed_premise_is_not_found_whatever_the_confidence(field, value, reason, note):

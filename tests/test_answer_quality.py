@@ -64,6 +64,8 @@ named without quotes ("財政一列的…", chosen on train) and a refit: test s
 Then the amount check (chat.premise.absent_amount; train: 10 of 323 flagged, no answerable one):
 test split 76.7%, w9 84.4%, w11 72.5%, the rest unchanged. Then the table-row check (absent_row;
 train: 3 of 323 flagged, none of the 8 answerable questions quoting a row): w10 83.9%, w12 82.1%.
+Then the kana-name check (absent_kana; train: 5 of 323 flagged, no answerable): test split 77.5%,
+w11 74.2%.
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.71
+    assert report["abstain_rate"] >= 0.72
     assert report["by_kind"]["junk"]["abstain"] >= 0.96
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.80
 
@@ -128,7 +130,7 @@ def test_questions_the_articles_cannot_answer(report):
     [
         ("fresh3", 0.85, 0.89, 0.78, 0.05, 0.78),
         ("fresh4", 0.83, 0.88, 0.80, 0.04, 0.79),
-        ("fresh5", 0.78, 0.84, 0.74, 0.04, 0.66),
+        ("fresh5", 0.78, 0.84, 0.74, 0.04, 0.68),
         ("fresh6", 0.84, 0.89, 0.78, 0.05, 0.77),
         ("fresh7", 0.88, 0.90, 0.85, 0.05, 0.82),
     ],

@@ -9,6 +9,7 @@ from chat.premise import (
     Count,
     absent_actor,
     absent_amount,
+    absent_kana,
     absent_row,
     absent_year,
     count_conflict,
@@ -215,3 +216,31 @@ def test_rows_the_tables_have_and_questions_asking_no_row_are_not_reported(quest
 
 def test_no_table_in_the_passages_no_row_reported():
     assert absent_row("「技術」那一列寫了什麼？", ["地方創生的政策。"]) == ""
+
+
+KANA_PASSAGES = ["導入IT能加速地方創生(地方創生に資するIT利活用促進プラン)。", "智慧白金社會（スマートプラチナ社会）"]
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("故鄉納稅（ふるさと納税）制度2020年度的捐款總額是多少？", "ふるさと"),
+        ("日本超級城市法（スーパーシティ法）是在哪一年通過的？", "スーパーシティ"),
+        ("日本「地方創生テレワーク交付金」的補助上限是多少？", "テレワーク"),  # katakana, quoted or not
+    ],
+)
+def test_a_kana_name_in_a_chinese_question_the_passages_do_not_have_is_reported(question, name):
+    assert absent_kana(question, KANA_PASSAGES) == name
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "スマートプラチナ社会推進會議的網頁在哪裡",  # the passages have it
+        "「地方創生に資するIT利活用促進プラン」中文叫作什麼",
+        "地方創生IT利活用計画の三つの基本目標は何ですか",  # written in Japanese: not read this way
+        "地方創生是什麼？",
+    ],
+)
+def test_kana_the_passages_have_and_japanese_questions_are_not_reported(question):
+    assert absent_kana(question, KANA_PASSAGES) == ""
