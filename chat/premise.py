@@ -239,12 +239,19 @@ def absent_year(question: str, stats: CorpusStats) -> str:
 # Chosen on the train split and its dialogues: 10 of 323 unanswerable questions flagged; of the
 # answerable questions and turns, the 2 that state an amount are not.
 AMOUNT_DEPTH = 3  # the best passages that must state the question's amount
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(兆|億|亿|萬|万|%|成)")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(千|百)?\s*(兆|億|亿|萬|万|%|成)")
 _SAME_UNIT = str.maketrans({"亿": "億", "万": "萬"})
+_TIMES = {"千": 1000, "百": 100}
 
 
 def _amounts(text: str) -> list[str]:
-    return [number + unit.translate(_SAME_UNIT) for number, unit in _AMOUNT.findall(text)]
+    """The amounts in ``text``, written one way: 1千億 and 1000億 are both "1000億"."""
+    found = []
+    for number, times, unit in _AMOUNT.findall(text):
+        if times and unit not in "%成":
+            number = f"{float(number) * _TIMES[times]:g}"
+        found.append(number + unit.translate(_SAME_UNIT))
+    return found
 
 
 def absent_amount(question: str, passages: Sequence[str]) -> str:

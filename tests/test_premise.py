@@ -148,7 +148,10 @@ def test_years_the_articles_mention_and_numbers_that_are_no_year_are_not_reporte
     assert absent_year(question, YEARS) == ""
 
 
-AMOUNT_PASSAGES = ["補助的預算在2020年達3兆日圓、2021年為1.5兆日圓。", "2014年則進展到5.9%的執行程度。"]
+AMOUNT_PASSAGES = [
+    "補助的預算在2020年達3兆日圓、2021年為1.5兆日圓(原先日本的地方創生交付金為一年1千億日圓)。",
+    "2014年則進展到5.9%的執行程度。",
+]
 
 
 @pytest.mark.parametrize(
@@ -171,6 +174,7 @@ def test_an_amount_the_best_passages_do_not_state_is_reported(question, amount):
         "2021年為什麼降到1.5 兆？",  # a space inside
         "執行程度從5.9%成長到多少？",
         "2020年的補助金是多少？",  # a year is not an amount
+        "原本一年1000億日圓的交付金，疫情後增加了多少？",  # the passages write it 1千億
         "補助金有多少？",
     ],
 )
