@@ -48,6 +48,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from chat.ordinal import chinese_number
+from index.fusion import QUOTED, ROW_WORD, table_rows
 from ingest.segment import fold
 
 if TYPE_CHECKING:
@@ -271,16 +272,12 @@ def absent_amount(question: str, passages: Sequence[str]) -> str:
 # 'people' row translates the article's 人.
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 ROW_DEPTH = 20  # the best passages whose tables are read
-_ASKED_ROW = re.compile(
-    r"[「『“‘\"']([^「」『』“”‘’\"'\n]{1,12})[」』”’\"']\s*(?:這一|那一|这一|一|這|那|这)?(?:列|行)"
-)
+_ASKED_ROW = re.compile(QUOTED.pattern + r"\s*" + ROW_WORD)  # 「技術」那一列
 
 
 def absent_row(question: str, passages: Sequence[str]) -> str:
     """A Chinese row label the question quotes before 列 / 行 that no table row of the first
     :data:`ROW_DEPTH` passages has as a cell (when they hold a table at all), or ""."""
-    from index.fusion import table_rows
-
     labels = [m.group(1).strip() for m in _ASKED_ROW.finditer(question) if _HAN.search(m.group(1))]
     if not labels:
         return ""

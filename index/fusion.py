@@ -220,18 +220,18 @@ def numbered_item_match(items: Sequence[int], texts: Sequence[str]) -> np.ndarra
 
 
 # A label the question quotes: 「人」, “物品”, '財政', "people".
-_QUOTED = re.compile(r"[「『“‘\"']([^「」『』“”‘’\"'\n]{1,12})[」』”’\"']")
+QUOTED = re.compile(r"[「『“‘\"']([^「」『』“”‘’\"'\n]{1,12})[」』”’\"']")
 
 
 def quoted_labels(query: str) -> list[str]:
     """The short strings a question puts in quotes (a table's row or column label, a name)."""
-    return list(dict.fromkeys(m.group(1).strip() for m in _QUOTED.finditer(query) if m.group(1).strip()))
+    return list(dict.fromkeys(m.group(1).strip() for m in QUOTED.finditer(query) if m.group(1).strip()))
 
 
 ROW_LABEL_MAX_CHARS = 4  # a table cell this short, in a row with longer cells, names the row (財政, 物品, 人)
 HEADER_MAX_CHARS = 8  # a table's first line, its cells all this short and a row under it, names columns
 _MENTIONS_TABLE = re.compile(r"[列行欄栏表]|\brows?\b|\btable\b", re.IGNORECASE)
-_ROW_WORD = r"(?:這一|那一|这一|一|這|那|这)?(?:列|行)"
+ROW_WORD = r"(?:這一|那一|这一|一|這|那|这)?(?:列|行)"  # 這一列, 那行, 一列: after a row's label
 
 
 def mentions_table(query: str) -> bool:
@@ -279,7 +279,7 @@ def named_row_labels(
         folded_label = fold(label)
         if len(folded_label) >= 2 and folded_label in asked:
             named.append(label)
-        elif len(folded_label) == 1 and re.search(re.escape(folded_label) + fold(_ROW_WORD), asked):
+        elif len(folded_label) == 1 and re.search(re.escape(folded_label) + fold(ROW_WORD), asked):
             named.append(label)
     return named
 
