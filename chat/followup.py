@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from chat.premise import names_actor
+from index.records import Hit
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from chat.abstain import DecisionModel
     from chat.answer import SearcherLike, Sentence
     from chat.records import Answer
-    from index.records import Hit, SentenceVectors
+    from index.records import SentenceVectors
     from index.search import Searcher
     from index.stats import CorpusStats
     from ingest.records import Passage
@@ -136,13 +137,14 @@ _ASKS_MORE = re.compile(
     r"|\b(?:examples?|more|else|details?|how)\b"
 )
 _GIVES_REASON = re.compile(r"因为|由于|因此|因而|所以|原因|导致|造成|使得|为了|受限|以致|才能|才有")
-ORDINAL_BONUS = 2.0  # added to the ranking score of a sentence opening the item a follow-up asks for
+ORDINAL_BONUS = 8.0  # added to the ranking score of a sentence opening the item a follow-up asks for
 MORE_BONUS = 2.0  # ... of a sentence after the previous quote, when a follow-up asks for more or details
 NEXT_PARAGRAPHS = 3  # "after the previous quote" reaches this many paragraphs past its passage
 NEXT_FADE = 0.25  # ... and in its own passage fades by this much per sentence between them
 NEXT_FLOOR = 0.5
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 LABEL_BONUS = 1.0  # added to the ranking score of the sentence labelled as a "那 X 呢？" names it
+FOLLOW_UP_MAYBE = 1.0
 REASON_BONUS = 2.0  # added to the ranking score (a logit) of a sentence that gives a reason (tuned on train)
 
 
@@ -257,7 +259,8 @@ ALONE_WEIGHT = 0.3  # the follow-up searched alone, fused in at this weight (kee
 # wrongly taken for a follow-up near its own answer: on the train questions asked after one about
 # the other article, first quote 0.784 without it, 0.796 with it, as asked alone)
 POOL = 20  # passages re-ranked
-MAX_ANCHORS = 3  # passages of the previous answer that count
+MAX_ANCHORS = 3
+NEIGHBOURS = 1  # paragraphs after an answer's passage that join a follow-up's pool (tuned on train)
 
 
 def section(passage: Passage) -> str:
@@ -286,6 +289,7 @@ class NearPrevious:
     anchors: tuple[Passage, ...]
     passage_query: str | None = None  # search passages with this text, whatever the question
     alone: str | None = None  # ... fused with this text's search (the follow-up itself) at ALONE_WEIGHT
+    neighbours: tuple[Passage, ...] = ()  # join the pool (at its lowest score) when the search misses them
     # the re-ranked hits per (searched text, top_k): a follow-up is decided on the combined text
     # and its sentences ranked on its own words, two analyses of the same passages
     _seen: dict[tuple[str, int], list[Hit]] = field(default_factory=dict, compare=False, repr=False)
@@ -304,11 +308,28 @@ class NearPrevious:
         hits = self.base.search(self.passage_query or query, top_k=max(top_k, POOL))
         if self.alone and self.alone != (self.passage_query or query):
             hits = fuse(hits, self.base.search(self.alone, top_k=max(top_k, POOL)), ALONE_WEIGHT)
+        if self.neighbours:
+            hits = self._lift_neighbours(hits)
         scored = [
             (h.score + NEAR_WEIGHT * max((nearness(h.passage, a) for a in self.anchors), default=0.0), h) for h in hits
         ]
         scored.sort(key=lambda pair: -pair[0])
         return [replace(h, score=score, rank=rank) for rank, (score, h) in enumerate(scored[:top_k], 1)]
+
+    def _lift_neighbours(self, hits: list[Hit]) -> list[Hit]:
+        """``hits`` with each neighbour ranked at least level with the anchor before it (a
+        neighbour the search missed joins; at the pool's lowest score when that anchor was missed)."""
+        score = {h.passage.id: h.score for h in hits}
+        floor = min(score.values(), default=0.0)
+        lifted: dict[str, float] = {}
+        for p in self.neighbours:
+            before = [a for a in self.anchors if a.doc_id == p.doc_id and a.paragraph < p.paragraph]
+            # level with the anchor once nearness is added: the paragraph after an answer's
+            inherited = [score.get(a.id, floor) + NEAR_WEIGHT * (1 - nearness(p, a)) for a in before]
+            lifted[p.id] = max([score.get(p.id, floor), *inherited])
+        kept = [replace(h, score=lifted.pop(h.passage.id, h.score)) for h in hits]
+        joined = [p for p in self.neighbours if p.id in lifted]  # what is left: the ones the search missed
+        return kept + [Hit(passage=p, score=lifted[p.id], rank=len(kept) + n) for n, p in enumerate(joined, 1)]
 
     def query_vector(self, query: str) -> np.ndarray:
         return self.base.query_vector(query)
@@ -332,6 +353,18 @@ def fuse(hits: Sequence[Hit], others: Sequence[Hit], weight: float) -> list[Hit]
     merged += [replace(h, score=extra[h.passage.id]) for h in others if h.passage.id not in known]
     merged.sort(key=lambda h: -h.score)
     return [replace(h, rank=rank) for rank, h in enumerate(merged, 1)]
+
+
+def neighbours_of(passages: Sequence[Passage], anchors: Sequence[Passage], span: int) -> tuple[Passage, ...]:
+    """The passages up to ``span`` paragraphs after an anchor, in its article and section."""
+    return tuple(
+        p
+        for p in passages
+        if p not in anchors
+        and any(
+            a.doc_id == p.doc_id and 0 < p.paragraph - a.paragraph <= span and section(p) == section(a) for a in anchors
+        )
+    )
 
 
 def anchors_of(passages: Sequence[Passage], passage_ids: Sequence[str]) -> tuple[Passage, ...]:
@@ -452,16 +485,19 @@ def answer_after(
     if isinstance(previous, str):
         previous = Previous.of(previous, answer_question(previous, searcher, top_k, decision=decision))
     anchors = anchors_of(searcher.passages, previous.passage_ids[:MAX_ANCHORS])
+    neighbours = neighbours_of(searcher.passages, anchors, NEIGHBOURS) if NEIGHBOURS else ()
     whole = f"{previous.question[:MAX_PREVIOUS_CHARS]} {question}"
     tries = [(query.searched, question)] if SENTENCES_ALONE else []
     tries += [(query.searched, query.searched)] + ([(whole, whole)] if WHOLE_PREVIOUS else []) + [(question, question)]
     adjust = by_kind(question, previous, anchors)
+    if FOLLOW_UP_MAYBE < 1.0:
+        decision = replace(decision, maybe_at=decision.maybe_at * FOLLOW_UP_MAYBE)
     refused: set[str] = set()  # texts already decided "not found"
     analysis = None
     for passage_text, sentence_text in dict.fromkeys(tries):
         if passage_text in refused:
             continue  # the decision is the same whichever text ranks the sentences
-        near = NearPrevious(searcher, anchors, passage_text, question)
+        near = NearPrevious(searcher, anchors, passage_text, question, neighbours)
         decided = None
         if DECIDE_ON_SEARCHED and sentence_text != passage_text:
             decided = analyse_question(passage_text, near, top_k, decision).decision

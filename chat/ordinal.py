@@ -35,8 +35,10 @@ _OPENERS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^(?:最后|最终|末了)"), LAST),
 )
 _LIST_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]")
+_HEADING_NUMBER = re.compile(r"^\s*[^\d\s:：,，。]{1,10}?([一二三四五六七八九十]{1,3})\s*[:：]")  # 地域未来构想二:
 _LEAD = re.compile(r"^[\s,，、;；:：(（]*")
 _CLAUSE = re.compile(r"[\n,，;；。:：]")  # an item can open a clause as well as a sentence
+_ASKING = re.compile(r"[?？]\s*$")  # ... but not a question ("首先…該如何…呢？" asks, it is no item)
 
 
 def chinese_number(text: str) -> int | None:
@@ -71,16 +73,10 @@ def asked_ordinal(question: str, previous: str = "") -> int | None:
 
 def sentence_ordinals(sentence: str) -> set[int]:
     """The positions a sentence's clauses open with: {2} for "第二個是…", "其次…", "二是…",
-    "2.…"; {2, 3} for "再來…"; {LAST} for "最後…". Empty when none opens with one. A quoted
-    unit can hold a heading and a sentence, and an item can start after a comma ("…有四個階段,
-    第一個是…"), so every clause is read."""
-    marks: set[int] = set()
-    numbered = _LIST_NUMBER.match(sentence)
-    if numbered:
-        marks.add(int(numbered.group(1)))
-    for clause in _CLAUSE.split(sentence):
-        marks |= _opening(_LEAD.sub("", clause))
-    return marks
+    "2.…", "構想二:…"; {2, 3} for "再來…"; {LAST} for "最後…". Empty when none opens with one.
+    A quoted unit can hold a heading and a sentence, and an item can start after a comma ("…有四個
+    階段,第一個是…"), so every clause is read, in sequence (:func:`sequence_ordinals`)."""
+    return sequence_ordinals([sentence])[0]
 
 
 _RELATIVE = (2, 3)  # 其次 / 接著 (2) and 再來 / 然後 / 此外 (3): "the next one" after a known item
@@ -89,18 +85,16 @@ _RELATIVE = (2, 3)  # 其次 / 接著 (2) and 再來 / 然後 / 此外 (3): "the
 def sequence_ordinals(units: Sequence[str]) -> list[set[int]]:
     """The positions each of ``units`` (a passage's sentences, in order) opens, read in sequence:
     an item opening with 其次 / 接著 / 再來 / 然後 after item N is item N + 1 ("第一個是…; 接著是…;
-    再來才是…; 最後…": 1, 2, 3, last), where :func:`sentence_ordinals` alone can only say 2 or 3.
-    A unit before any numbered or first item keeps what it says alone."""
+    再來才是…; 最後…": 1, 2, 3, last), where one clause alone can only say 2 or 3. A unit before
+    any numbered or first item keeps what it says alone. A clause that asks ("首先…該如何…呢？")
+    opens no item."""
     positions: list[set[int]] = []
     current: int | None = None
     for unit in units:
-        marks: set[int] = set()
-        numbered = _LIST_NUMBER.match(unit)
-        if numbered:
-            marks.add(int(numbered.group(1)))  # a numbered section, not a step: 接著 inside it is not item 3
+        marks = _numbered(unit)  # a numbered section, not a step: 接著 inside it is not item 3
         for clause in _CLAUSE.split(unit):
             text = _LEAD.sub("", clause)
-            opened = _opening(text)
+            opened = set() if _ASKING.search(text) else _opening(text)
             if not opened:
                 continue
             relative = any(p.match(text) for p, position in _OPENERS if position in _RELATIVE)
@@ -110,6 +104,16 @@ def sequence_ordinals(units: Sequence[str]) -> list[set[int]]:
             current = next(iter(opened)) if len(opened) == 1 else None  # 此外 alone: 2 or 3, unknown
         positions.append(marks)
     return positions
+
+
+def _numbered(unit: str) -> set[int]:
+    """The number a unit opens with as a list item ("10.…") or a numbered heading ("構想二:…")."""
+    listed = _LIST_NUMBER.match(unit)
+    if listed:
+        return {int(listed.group(1))}
+    heading = _HEADING_NUMBER.match(unit)
+    value = chinese_number(heading.group(1)) if heading else None
+    return {value} if value is not None else set()
 
 
 def _opening(text: str) -> set[int]:

@@ -17,6 +17,7 @@ from chat.followup import (
     cited_ids,
     is_follow_up,
     nearness,
+    neighbours_of,
     resolve,
 )
 from index.records import Hit
@@ -282,6 +283,35 @@ def test_near_previous_reranks_toward_the_anchor_and_searches_the_passage_text()
     assert [h.passage.id for h in hits] == ["y", "x"] and [h.rank for h in hits] == [1, 2]
     assert hits[0].score > hits[1].score and base.queries == ["搜尋的文字"]
     assert [h.passage.id for h in NearPrevious(base, ()).search("q", top_k=2)] == ["x", "y"]  # no anchors: as is
+
+
+def test_neighbours_are_the_next_paragraphs_of_an_anchor_in_its_section():
+    anchor = _passage("a", "d1", 10, "一")
+    passages = [
+        anchor,
+        _passage("before", "d1", 9, "一"),
+        _passage("next", "d1", 11, "一"),
+        _passage("two_on", "d1", 12, "一"),
+        _passage("other_section", "d1", 11, "二"),
+        _passage("other_doc", "d2", 11, "一"),
+    ]
+    assert [p.id for p in neighbours_of(passages, (anchor,), 1)] == ["next"]
+    assert [p.id for p in neighbours_of(passages, (anchor,), 2)] == ["next", "two_on"]
+    assert neighbours_of(passages, (), 1) == ()
+
+
+def test_a_neighbour_the_search_missed_or_ranked_low_is_ranked_level_with_its_anchor():
+    anchor, low, filler = _passage("a", "d1", 2, "一"), _passage("n", "d1", 3, "一"), _passage("f", "d3", 1)
+    missed = _passage("m", "d1", 3, "一")
+    base = _Fixed([anchor, filler, low])  # scores 1.0, 0.9, 0.8
+    plain = NearPrevious(base, (anchor,)).search("q", top_k=3)
+    assert [h.passage.id for h in plain][:2] == ["a", "n"] and plain[1].score < plain[0].score
+    lifted = NearPrevious(base, (anchor,), neighbours=(low,)).search("q", top_k=3)
+    assert [h.passage.id for h in lifted][:2] == ["a", "n"] and lifted[1].score == pytest.approx(lifted[0].score)
+    joined = NearPrevious(_Fixed([anchor, filler]), (anchor,), neighbours=(missed,)).search("q", top_k=3)
+    assert [h.passage.id for h in joined] == ["a", "m", "f"]
+    alone = NearPrevious(_Fixed([filler]), (anchor,), neighbours=(missed,)).search("q", top_k=3)
+    assert [h.passage.id for h in alone] == ["m", "f"]  # its anchor missed too: at the pool's lowest + nearness
 
 
 @pytest.mark.parametrize(

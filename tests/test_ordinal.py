@@ -58,6 +58,11 @@ def test_the_position_a_question_asks_for(question, previous, position):
         ("標題\n\n第三則是除了積極媒合之外", {3}),  # a heading quoted with the sentence under it
         ("地方創生的第一線人員很辛苦", set()),  # 第一 inside a clause is not an opening
         ("日本政府預計在2050年達成目標", set()),
+        ("地域未來構想二:確立新的生活型態", {2}),  # a numbered heading
+        ("2020年:補助的預算", set()),  # ... a year is no heading number
+        ("首先地方的公部門該如何檢視需不需要利用IT資源呢？\n\n有三項方針", set()),  # a question is no item
+        ("首先必須理解在地遇到明確的課題是什麼", {1}),
+        ("第一個是A;接著是B;再來才是C", {1, 2, 3}),  # one sentence, read in sequence
     ],
 )
 def test_the_positions_a_sentence_opens(sentence, positions):
