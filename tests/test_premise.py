@@ -89,6 +89,9 @@ ACTOR_PASSAGES = [
         ("徳島県神山町のサテライトオフィスは？", "德島"),
         ("How did Tokushima attract IT companies?", "德島"),
         ("高知縣的人口是多少？", "高知"),
+        ("宜蘭或台東有沒有跟日本合作的地方創生案例？", "宜蘭"),  # a Taiwanese county
+        ("臺中市的青年返鄉計畫補助多少？", "台中"),
+        ("How is Kaohsiung revitalising its old harbour?", "高雄"),
     ],
 )
 def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor):
@@ -105,6 +108,7 @@ def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor)
         "What is the Cabinet Office's Regional Future Vision 20?",
         "地方創生是什麼？",  # names no one: nothing to check
         "如何提高知名度並分成三大分類？",  # 高知 and 大分 are prefectures only with 縣
+        "資訊平台中可以看到哪些資料？",  # 台中 is a city only with 市
     ],
 )
 def test_actors_the_passages_name_are_not_reported(question):
