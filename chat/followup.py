@@ -120,6 +120,8 @@ SENTENCES_ALONE = True  # rank a follow-up's sentences by the follow-up alone (p
 DECIDE_ON_SEARCHED = True  # ... but decide found / not found on the combined text
 WHOLE_PREVIOUS = True  # then the whole previous question with the follow-up
 _NUMBER = re.compile(r"\d")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+WHOLE_WORDS = True  # carried terms widened to whole words (線上化, not 上化)
 # A question word or mark (folded): a short text without one is a keyword search ("RESAS",
 # "臨時補助金"), not a follow-up.
 _ASKS = re.compile(
@@ -205,7 +207,8 @@ def carried_terms(previous: str, question: str, stats: CorpusStats | None = None
     mine_has_number = bool(_NUMBER.search(question))
     mine_names_actor = names_actor(question)
     carried: list[str] = []
-    for a, b in match_spans(previous, own_terms(previous)):
+    spans = match_spans(previous, own_terms(previous))
+    for a, b in whole_word_spans(previous, spans) if WHOLE_WORDS else spans:
         piece = previous[a:b]
         if (mine_has_number and _NUMBER.search(piece)) or (mine_names_actor and names_actor(piece)):
             continue  # 那2020年呢 replaces the year asked before; 那日本呢 the country
@@ -218,6 +221,32 @@ def carried_terms(previous: str, question: str, stats: CorpusStats | None = None
         keep = set(sorted(carried, key=lambda c: -weight[c])[:MAX_CARRIED])
         return [c for c in carried if c in keep]
     return carried[:MAX_CARRIED]
+
+
+def whole_word_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` of ``text`` widened over the single characters next to them that jieba leaves
+    alone and that are no stopword nor follow a digit (線 of 線上化, 公 of 公部門, 一 of 構想一:
+    question terms skip single characters), then merged where they meet."""
+    from chat.render import fold_with_offsets
+    from ingest.segment import jieba_tokenizer, stopwords
+
+    folded_text, origin = fold_with_offsets(text)
+    lone, pos, stop = set(), 0, stopwords()
+    for word in jieba_tokenizer().cut(folded_text):
+        if len(word) == 1 and _CJK.match(word) and word not in stop and not folded_text[pos - 1 : pos].isdigit():
+            lone.add(origin[pos])  # not 年 of 2020年: a year stays apart, a follow-up's own year replaces it
+        pos += len(word)
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        while a - 1 in lone:
+            a -= 1
+        while b in lone:
+            b += 1
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def resolve(question: str, previous: str | None = None, stats: CorpusStats | None = None) -> Query:

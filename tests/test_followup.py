@@ -75,6 +75,27 @@ def test_carried_terms_are_few_and_skip_what_the_follow_up_names():
     assert len(carried) <= 2 and not any("總務省" == c for c in carried)
 
 
+@pytest.mark.parametrize(
+    ("previous", "carried"),
+    [
+        ("行政手續線上化可以運用哪些相關政策？", "行政手續線上化"),  # jieba: 線 / 上化
+        ("地方公部門檢視需不需要利用IT資源的方針有幾項？", "地方公部門檢視需不需要利用IT資源"),  # 公 / 部門
+        ("地域未來構想一的主題是什麼？", "地域未來構想一"),  # which 構想 is the point
+    ],
+)
+def test_carried_terms_are_whole_words(previous, carried):
+    assert carried_terms(previous, "還有呢？")[0] == carried
+
+
+def test_whole_words_take_no_stopword_and_merge_where_they_meet():
+    from chat.followup import whole_word_spans
+
+    text = "線上化的政策"
+    assert whole_word_spans(text, [(1, 3)]) == [(0, 3)]  # 線 joins 上化; 的 stays out
+    assert whole_word_spans(text, [(1, 3), (4, 6)]) == [(0, 3), (4, 6)]
+    assert whole_word_spans("", []) == []
+
+
 def test_first_question_or_full_question_is_searched_as_is():
     assert resolve("那2021年呢？", None).searched == "那2021年呢？"
     full = "處方箋和藥劑可以運用哪些方式配送到偏遠地區？"
