@@ -214,8 +214,8 @@ def carried_terms(previous: str, question: str, stats: CorpusStats | None = None
             continue  # 那2020年呢 replaces the year asked before; 那日本呢 the country
         if any(piece_folded in mine for piece_folded in own_terms(piece)):
             continue
-        if piece not in carried:
-            carried.append(piece)
+        if not any(piece in c for c in carried):  # 階段 after 抗疫四階段: said already
+            carried = [c for c in carried if c not in piece] + [piece]
     if stats is not None:
         weight = {c: max((stats.idf(t) for t in own_terms(c)), default=0.0) for c in carried}
         keep = set(sorted(carried, key=lambda c: -weight[c])[:MAX_CARRIED])

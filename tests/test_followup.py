@@ -87,6 +87,10 @@ def test_carried_terms_are_whole_words(previous, carried):
     assert carried_terms(previous, "還有呢？")[0] == carried
 
 
+def test_a_carried_term_inside_another_is_not_carried_twice():
+    assert carried_terms("抗疫四階段的第一個階段是什麼？", "第二個呢？") == ["抗疫四階段"]
+
+
 def test_whole_words_take_no_stopword_and_merge_where_they_meet():
     from chat.followup import whole_word_spans
 
