@@ -431,7 +431,7 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
       (因為, 由於, 導致, 因此 …);
     - "那 X 呢？": the sentence labelled X (X：…);
     - "第二個呢？" / "下一個？" / "最後一個？": the sentence opening that item (第二個是…, 其次…,
-      2.…; :mod:`chat.ordinal`) near the previous answer's passages (``anchors``);
+      2.…, 構想二:…; :mod:`chat.ordinal`) in the article of the previous answer's passages (``anchors``);
     - more or details (還有呢, 具體有哪些做法, 例子, 怎麼做, any examples): the sentences after the
       previous answer's quotes, in its passages or the next few paragraphs.
     None when none applies."""
@@ -466,8 +466,9 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
         found = _LABEL.match(text)
         if label and found and _core(found.group(1)) == label:
             bonus += LABEL_BONUS
-        near = not anchors or any(nearness(passage, a) > 0 for a in anchors)
-        if ordinal is not None and near and ordinal in opens(sentence, passage, text):
+        # the items of a list can be sections apart (地域未來構想一: … 構想二:), never in another article
+        same_article = not anchors or any(a.doc_id == passage.doc_id for a in anchors)
+        if ordinal is not None and same_article and ordinal in opens(sentence, passage, text):
             bonus += ORDINAL_BONUS
         if more:
             bonus += MORE_BONUS * after_quotes(sentence.text, passage, quotes, anchors)

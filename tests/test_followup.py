@@ -537,7 +537,7 @@ def test_a_follow_up_naming_a_label_favours_the_sentence_labelled_so():
 # --------------------------------------------------------------------------- what a follow-up asks
 
 
-def test_a_follow_up_asking_for_an_item_favours_the_sentence_opening_it_near_the_previous_answer():
+def test_a_follow_up_asking_for_an_item_favours_the_sentence_opening_it_in_the_previous_answers_article():
     from chat.answer import Sentence
     from chat.followup import ORDINAL_BONUS, by_kind
 
@@ -547,6 +547,8 @@ def test_a_follow_up_asking_for_an_item_favours_the_sentence_opening_it_near_the
     assert adjust is not None
     second = Sentence("接著是維持雇用和事業;", 0, 1)
     assert adjust(second, _passage("b", "d", 6)) == ORDINAL_BONUS > 0  # next paragraph
+    heading = Sentence("地域未來構想二:確立新的生活型態", 0, 0)
+    assert adjust(heading, _passage("f", "d", 40)) == ORDINAL_BONUS  # sections further on
     assert adjust(second, _passage("c", "other", 6)) == 0.0  # another article's list
     assert adjust(Sentence("再來才是恢復經濟活動;", 0, 2), anchor) == ORDINAL_BONUS  # 再來 may be second
     assert adjust(Sentence("最後一個階段是要建構一個強韌的經濟結構。", 0, 3), anchor) == 0.0
