@@ -145,7 +145,7 @@ NEXT_PARAGRAPHS = 3  # "after the previous quote" reaches this many paragraphs p
 NEXT_FADE = 0.25  # ... and in its own passage fades by this much per sentence between them
 NEXT_FLOOR = 0.5
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
-LABEL_BONUS = 1.0  # added to the ranking score of the sentence labelled as a "那 X 呢？" names it
+LABEL_BONUS = 4.0  # added to the ranking score of the sentence labelled as a "那 X 呢？" names it
 FOLLOW_UP_MAYBE = 1.0
 REASON_BONUS = 2.0  # added to the ranking score (a logit) of a sentence that gives a reason (tuned on train)
 
@@ -425,11 +425,21 @@ def named_label(question: str) -> str | None:
 Adjust = Callable[["Sentence", "Passage"], float]
 
 
+def labels_match(line_label: str, named: str, before: str) -> bool:
+    """Whether a line labelled ``line_label`` is the one a "那 X 呢？" names (``named``; all folded):
+    the same label, or X with the rest of the name said in the previous question (構想三 after
+    地域未來構想二…: 地域未來構想三:). Another label ending in X is not it (條件不利區域別 for 區域別)."""
+    if line_label == named:
+        return True
+    head = line_label[: -len(named)] if line_label.endswith(named) else ""
+    return bool(head) and head in before
+
+
 def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[Passage] = ()) -> Adjust | None:
     """How a follow-up's sentences (each with its passage) are favoured by what it asks:
     - why (為什麼, 為啥, 原因, 會怎樣, why): sentences that give a reason or a consequence
       (因為, 由於, 導致, 因此 …);
-    - "那 X 呢？": the sentence labelled X (X：…);
+    - "那 X 呢？": the sentence labelled X (X：…; :func:`labels_match`);
     - "第二個呢？" / "下一個？" / "最後一個？": the sentence opening that item (第二個是…, 其次…,
       2.…, 構想二:…; :mod:`chat.ordinal`) in the article of the previous answer's passages (``anchors``);
     - more or details (還有呢, 具體有哪些做法, 例子, 怎麼做, any examples): the sentences after the
@@ -464,7 +474,7 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
         text = folded(sentence.text)
         bonus = REASON_BONUS if why and _GIVES_REASON.search(text) else 0.0
         found = _LABEL.match(text)
-        if label and found and _core(found.group(1)) == label:
+        if label and found and labels_match(_core(found.group(1)), label, _core(before)):
             bonus += LABEL_BONUS
         # the items of a list can be sections apart (地域未來構想一: … 構想二:), never in another article
         same_article = not anchors or any(a.doc_id == passage.doc_id for a in anchors)
