@@ -145,7 +145,7 @@ NEXT_PARAGRAPHS = 3  # "after the previous quote" reaches this many paragraphs p
 NEXT_FADE = 0.25  # ... and in its own passage fades by this much per sentence between them
 NEXT_FLOOR = 0.5
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
-LABEL_BONUS = 4.0  # added to the ranking score of the sentence labelled as a "那 X 呢？" names it
+LABEL_BONUS = 4.0  # added to the ranking score of the sentence labelled or opening as a "那 X 呢？" names it
 FOLLOW_UP_MAYBE = 1.0
 REASON_BONUS = 2.0  # added to the ranking score (a logit) of a sentence that gives a reason (tuned on train)
 
@@ -439,7 +439,7 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
     """How a follow-up's sentences (each with its passage) are favoured by what it asks:
     - why (為什麼, 為啥, 原因, 會怎樣, why): sentences that give a reason or a consequence
       (因為, 由於, 導致, 因此 …);
-    - "那 X 呢？": the sentence labelled X (X：…; :func:`labels_match`);
+    - "那 X 呢？": the sentence labelled X (X：…; :func:`labels_match`) or opening with X;
     - "第二個呢？" / "下一個？" / "最後一個？": the sentence opening that item (第二個是…, 其次…,
       2.…, 構想二:…; :mod:`chat.ordinal`) in the article of the previous answer's passages (``anchors``);
     - more or details (還有呢, 具體有哪些做法, 例子, 怎麼做, any examples): the sentences after the
@@ -474,8 +474,10 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
         text = folded(sentence.text)
         bonus = REASON_BONUS if why and _GIVES_REASON.search(text) else 0.0
         found = _LABEL.match(text)
-        if label and found and labels_match(_core(found.group(1)), label, _core(before)):
-            bonus += LABEL_BONUS
+        if label and (
+            (found and labels_match(_core(found.group(1)), label, _core(before))) or _core(text).startswith(label)
+        ):
+            bonus += LABEL_BONUS  # X：… or a sentence about X (那日本呢: 日本面對地方創生國家戰略，…)
         # the items of a list can be sections apart (地域未來構想一: … 構想二:), never in another article
         same_article = not anchors or any(a.doc_id == passage.doc_id for a in anchors)
         if ordinal is not None and same_article and ordinal in opens(sentence, passage, text):

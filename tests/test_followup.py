@@ -532,6 +532,9 @@ def test_a_follow_up_naming_a_label_favours_the_sentence_labelled_so():
     # another label ending the same way; named, but not as a label
     assert adjust(Sentence("條件不利區域別：過疏、偏遠地區、離島", 0, 2), ANY_PASSAGE) == 0.0
     assert adjust(Sentence("各區域別有不同的案例。", 0, 3), ANY_PASSAGE) == 0.0
+    assert adjust(Sentence("區域別的分類依據是地理。", 0, 4), ANY_PASSAGE) == LABEL_BONUS  # opening with it
+    japan = by_kind("那日本呢？")
+    assert japan is not None and japan(Sentence("日本面對地方創生國家戰略，除了…", 0, 0), ANY_PASSAGE) == LABEL_BONUS
     # the rest of the name said before: 構想三 after 地域未來構想二 is 地域未來構想三
     after = by_kind("那構想三呢？", Previous("地域未來構想二「確立新的生活型態」有哪些重點？"))
     assert after is not None
