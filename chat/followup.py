@@ -6,10 +6,12 @@ question word ("RESAS", "臨時補助金") is a search, not a follow-up. Its **p
 together with the previous question's rarest content terms (:func:`resolve`, shown as 搜尋：…),
 fused with the follow-up searched alone (so a new topic taken for a follow-up still finds its
 own passages), and re-ranked toward the passages the previous answer cited (:class:`NearPrevious`:
-the same passage, the same heading path, a few paragraphs away); its **sentences** are ranked for
+the same passage, the same heading path, a few paragraphs away; the paragraph after joins the pool
+level with its passage); its **sentences** are ranked for
 the follow-up alone, so the answer is what the follow-up asks rather than the previous answer
 again, and by what it asks (:func:`by_kind`: a why-question favours a sentence that gives a
-reason, "那 X 呢？" the line labelled X：, "第二個呢？" the sentence that opens the second item,
+reason, "那 X 呢？" the line labelled X： or a sentence opening with X, "第二個呢？" the sentence
+that opens the second item (in the previous answer's article),
 "具體有哪些做法？" the sentences after the previous quotes). Whether it is found is decided on the
 combined text (a subject-less follow-up's own words rarely carry the decision). When that finds
 nothing: the combined text for the sentences too, then the whole previous question with the
