@@ -148,7 +148,6 @@ NEXT_FADE = 0.25  # ... and in its own passage fades by this much per sentence b
 NEXT_FLOOR = 0.5
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 LABEL_BONUS = 4.0  # added to the ranking score of the sentence labelled or opening as a "那 X 呢？" names it
-FOLLOW_UP_MAYBE = 1.0
 REASON_BONUS = 2.0  # added to the ranking score (a logit) of a sentence that gives a reason (tuned on train)
 
 
@@ -290,7 +289,7 @@ ALONE_WEIGHT = 0.3  # the follow-up searched alone, fused in at this weight (kee
 # wrongly taken for a follow-up near its own answer: on the train questions asked after one about
 # the other article, first quote 0.784 without it, 0.796 with it, as asked alone)
 POOL = 20  # passages re-ranked
-MAX_ANCHORS = 3
+MAX_ANCHORS = 3  # passages of the previous answer that count
 NEIGHBOURS = 1  # paragraphs after an answer's passage that join a follow-up's pool (tuned on train)
 
 
@@ -320,7 +319,7 @@ class NearPrevious:
     anchors: tuple[Passage, ...]
     passage_query: str | None = None  # search passages with this text, whatever the question
     alone: str | None = None  # ... fused with this text's search (the follow-up itself) at ALONE_WEIGHT
-    neighbours: tuple[Passage, ...] = ()  # join the pool (at its lowest score) when the search misses them
+    neighbours: tuple[Passage, ...] = ()  # ranked at least level with the anchor before them (joining the pool)
     # the re-ranked hits per (searched text, top_k): a follow-up is decided on the combined text
     # and its sentences ranked on its own words, two analyses of the same passages
     _seen: dict[tuple[str, int], list[Hit]] = field(default_factory=dict, compare=False, repr=False)
@@ -534,8 +533,6 @@ def answer_after(
     tries = [(query.searched, question)] if SENTENCES_ALONE else []
     tries += [(query.searched, query.searched)] + ([(whole, whole)] if WHOLE_PREVIOUS else []) + [(question, question)]
     adjust = by_kind(question, previous, anchors)
-    if FOLLOW_UP_MAYBE < 1.0:
-        decision = replace(decision, maybe_at=decision.maybe_at * FOLLOW_UP_MAYBE)
     refused: set[str] = set()  # texts already decided "not found"
     analysis = None
     for passage_text, sentence_text in dict.fromkeys(tries):
