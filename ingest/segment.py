@@ -24,7 +24,8 @@ _KANA_PARTICLE = re.compile(r"^[\u3040-\u309f]{1,3}$")  # Japanese hiragana part
 # A katakana word (letters and the long-vowel mark; ・ separates words). jieba would cut it into
 # single letters, so it is kept whole: a loanword (キャッシュレス) is one token.
 _KATAKANA_SPLIT = re.compile(r"([\u30a1-\u30fa\u30fc-\u30ff]+)")
-SEGMENTER_VERSION = 2  # 2: katakana words whole
+_NUMERALS = "一二三四五六七八九十"
+SEGMENTER_VERSION = 3  # 2: katakana words whole; 3: no numeral+是 words (構想二是 → 構想 二)
 
 
 def _data_text(name: str) -> str:
@@ -59,6 +60,8 @@ def jieba_tokenizer():
         parts = line.strip().rsplit(" ", 2)
         if len(parts) == 3 and parts[0]:
             tok.add_word(fold(parts[0]), int(parts[1]), parts[2])
+    for numeral in _NUMERALS:  # jieba's 二是 ("secondly") would swallow the 二 of 構想二是什麼
+        tok.del_word(numeral + "是")
     return tok
 
 

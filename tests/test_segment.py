@@ -34,3 +34,9 @@ def test_fingerprint_names_jieba_dictionary_and_opencc():
 def test_japanese_shinjitai_meets_the_traditional_text():
     assert set(tokenize("総務省の地域活性化")) & set(tokenize("總務省的地域活性化")) >= {fold("總務省")}
     assert "が" not in tokenize("総務省が実施した")  # hiragana particles are not search terms
+
+
+def test_a_numbered_name_keeps_its_numeral_before_shi():
+    # jieba has 二是 ("secondly") as a word: 構想二是什麼 lost its 二 and matched 構想一 as well
+    assert "二" in tokenize("地域未來構想二是什麼？") and "二是" not in tokenize("地域未來構想二是什麼？")
+    assert "三" in tokenize("構想三是") and "还是" in tokenize("還是")
