@@ -19,6 +19,7 @@ FRAME_TERMS = frozenset(
     是指 指的是 意思 意义 含义 全名 全称 中文 英文 日文 缩写 简称 名称 叫做 称为 内容 重点 主题 目的 用途
     介绍 说明 解释 定义 例子 举例 具体 主要 相关 有关 关于 请 告诉 知道 想 问 一下 东西 情况 方面 部分
     为何 哪里 多久 多大 多长 多高 什么样 什么时候 时候 怎样 如何 是不是 有没有 能不能 可不可以
+    还是 那个 这个 是从 除了 之外 以外 还有 里面 文中 文章 提到 请问
     """.split()
 )
 # Question phrases that jieba splits into a content-looking word ("哪一年" → 哪 / 一年); removed

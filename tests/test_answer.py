@@ -405,6 +405,15 @@ def test_when_and_which_phrases_are_not_content_terms():
     assert "一年" in question_terms("每一年補助多少")  # not a "which" question: 一年 stays a term
 
 
+def test_words_that_point_or_connect_are_not_content_terms():
+    from chat.terms import question_terms
+
+    # 還是, 這個, 除了…之外, 文章提到 frame a question; counted as known words they let an
+    # off-topic question (番茄炒蛋…還是…) look a quarter covered
+    assert question_terms("番茄炒蛋要先炒蛋還是先炒番茄？") == ("番茄", "炒蛋")
+    assert question_terms("文章提到這個補助金，除了財政之外還有什麼？") == ("补助", "补助金", "财政")
+
+
 def test_a_character_typed_over_and_over_is_refused_before_searching():
     from chat.answer import MESSAGE_REPEATED, is_repetition, prepare_question
 
