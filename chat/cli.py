@@ -326,14 +326,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     check_port(engine.config.host, engine.config.port)  # a busy port: one line, before any slow step
-    if args.build_if_missing and not engine.index_exists():
-        _stderr(
-            f"first run: no index at {engine.config.index_dir}; preparing the model and building the index "
-            f"from {engine.config.corpus_dir} (about a minute) / 第一次執行：準備模型並建立索引"
-        )
+    reason = _index_to_build(engine) if args.build_if_missing else None
+    if reason:
+        _stderr(reason)
         _print_report(engine.rebuild(_progress_bar(True)), False)
     serve(engine)
     return 0
+
+
+def _index_to_build(engine: Engine) -> str | None:
+    """Why ``serve --build-if-missing`` (``./dev app``) builds before serving: no index yet, or
+    one this version cannot read (another segmenter, schema or model, or a damaged file: the
+    articles are the source, so it is rebuilt from them, reusing what embeddings still fit).
+    None when the index opens."""
+    from index.store import IndexMismatchError
+
+    if not engine.index_exists():
+        return (
+            f"first run: no index at {engine.config.index_dir}; preparing the model and building the index "
+            f"from {engine.config.corpus_dir} (about a minute) / 第一次執行：準備模型並建立索引"
+        )
+    try:
+        engine.index()
+    except IndexMismatchError as error:
+        return f"{error}\nrebuilding the index now / 現在重新建立索引"
+    return None
 
 
 # ---------------------------------------------------------------- parser

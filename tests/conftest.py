@@ -52,3 +52,18 @@ def real_encoder(model_cache):
     from index.model.sbert import load_encoder
 
     return load_encoder("multilingual-e5-small", model_cache)
+
+
+@pytest.fixture
+def launches(monkeypatch):
+    """Record ``gradio.Blocks.launch`` calls instead of starting a server."""
+    import gradio
+
+    calls: list[dict] = []
+
+    def fake_launch(self, *args, **kwargs):
+        calls.append(kwargs)
+        return None
+
+    monkeypatch.setattr(gradio.Blocks, "launch", fake_launch)
+    return calls

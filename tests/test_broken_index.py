@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from bench.measure import free_port
 from tests.reliability_support import (
     PROBE_QUESTIONS,
     TRACEBACK,
@@ -188,3 +189,26 @@ def test_damaged_embedding_cache_only_costs_re_embedding(world, expected):
     assert result.code == 0 and TRACEBACK not in result.err, result.err
     assert result.json_lines()[-1]["embedded"] > 0
     assert probe_answers(world) == expected
+
+
+@pytest.mark.parametrize("damage", ["segmenter", "vectors"])
+def test_the_app_rebuilds_an_index_it_cannot_read(world, expected, launches, damage):
+    """``./dev app`` (``serve --build-if-missing``) after an upgrade that changed the segmenter, or
+    with a damaged file: it says why, rebuilds from the articles (no re-embedding) and serves."""
+    if damage == "segmenter":
+        edit_manifest(world, segmenter={"jieba": "0.0.1", "userdict_sha256": "0" * 64})
+    else:
+        (world.index / "vectors.npy").write_bytes(b"")
+    assert_says_rebuild(world)
+    result = run_cli(world.argv("serve", "--build-if-missing", "--port", str(free_port())))
+    assert result.code == 0 and TRACEBACK not in result.err, result.err
+    assert "rebuilding the index now / 現在重新建立索引" in result.err and launches
+    assert "embedded: 0" in result.out  # the embedding cache survived
+    assert probe_answers(world) == expected
+
+
+def test_the_app_leaves_a_readable_index_alone(world, launches):
+    before = (world.index / "manifest.json").read_bytes()
+    result = run_cli(world.argv("serve", "--build-if-missing", "--port", str(free_port())))
+    assert result.code == 0 and launches and "重新建立" not in result.err, result.err
+    assert (world.index / "manifest.json").read_bytes() == before

@@ -30,21 +30,6 @@ def built(tmp_path_factory):
     return setup
 
 
-@pytest.fixture
-def launches(monkeypatch):
-    """Record ``gradio.Blocks.launch`` calls instead of starting a server."""
-    import gradio
-
-    calls: list[dict] = []
-
-    def fake_launch(self, *args, **kwargs):
-        calls.append(kwargs)
-        return None
-
-    monkeypatch.setattr(gradio.Blocks, "launch", fake_launch)
-    return calls
-
-
 def test_serve_defaults_to_this_machine_only(built, launches, caplog):
     with caplog.at_level(logging.WARNING, logger="sousei.ui"):
         result = run_cli(built.argv("serve"))
