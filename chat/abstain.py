@@ -462,12 +462,16 @@ def answer_type(
 # A name the question quotes: 「地域未來構想50」, 『…』, “…”, "…" (2 to 40 characters inside).
 _QUOTED = re.compile(r"[「『“\"]([^」』”\"]{2,40})[」』”\"]")
 _SPACE = re.compile(r"\s+")
+_KANA = re.compile(r"[\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff]")  # not the middle dot ・ (城鎮・人口)
 
 
 def quoted_missing(question: str, hits: Sequence[Hit]) -> float:
     """Share of the names the question quotes that none of ``hits`` contains verbatim (folded, spaces
-    ignored): a question about 「地域未來構想50」 when the articles only have 「地域未來構想20」."""
-    names = _QUOTED.findall(question)
+    ignored): a question about 「地域未來構想50」 when the articles only have 「地域未來構想20」. A
+    question asked in Japanese quotes its own Japanese words (「新しい旅行形態」 for 新旅遊型態), not
+    the article's: its names with kana are not looked for verbatim."""
+    japanese = _KANA.search(_QUOTED.sub("", question)) is not None
+    names = [name for name in _QUOTED.findall(question) if not (japanese and _KANA.search(name))]
     if not names:
         return 0.0
     text = _SPACE.sub("", folded(" ".join(h.passage.search_text for h in hits)))

@@ -221,3 +221,19 @@ def test_every_premise_check_has_a_signal_field_and_is_measured():
     checked = [name for name, _, _ in PREMISE_CHECKS]
     assert set(checked) <= {f.name for f in fields(Signals)}
     assert set(premises("第五階段是什麼？", ["有四個階段。"], CorpusStats.from_token_lists([["階段"]]))) == set(checked)
+
+
+def test_a_japanese_question_quoting_its_own_words_is_not_a_missing_name():
+    from chat.abstain import quoted_missing
+    from index.records import Hit
+    from ingest.records import Passage
+
+    text = "新旅遊型態與觀光廳"
+    passage = Passage(id="a:1", doc_id="a", title="t", paragraph=1, page=None, start=0, end=len(text), text=text)
+    hits = [Hit(passage=passage, score=1.0, rank=1)]
+    # asked in Japanese, the quote is the reader's translation: not looked for verbatim
+    assert quoted_missing("「新しい旅行形態」に向けて、観光庁は何を提供しますか？", hits) == 0.0
+    # a kana name in a Chinese question, or a Chinese name in a Japanese one, still is
+    assert quoted_missing("日本「地方創生テレワーク交付金」的上限是多少？", hits) == 1.0
+    assert quoted_missing("「地域未來構想50」について教えてください", hits) == 1.0
+    assert quoted_missing("「新旅遊型態」について教えてください", hits) == 0.0
