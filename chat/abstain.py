@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from itertools import combinations_with_replacement
 from pathlib import Path
 
+from chat.premise import written_in_japanese
 from chat.terms import (
     Asks,
     CorpusStats,
@@ -470,7 +471,7 @@ def quoted_missing(question: str, hits: Sequence[Hit]) -> float:
     ignored): a question about 「地域未來構想50」 when the articles only have 「地域未來構想20」. A
     question asked in Japanese quotes its own Japanese words (「新しい旅行形態」 for 新旅遊型態), not
     the article's: its names with kana are not looked for verbatim."""
-    japanese = _KANA.search(_QUOTED.sub("", question)) is not None
+    japanese = written_in_japanese(question)
     names = [name for name in _QUOTED.findall(question) if not (japanese and _KANA.search(name))]
     if not names:
         return 0.0

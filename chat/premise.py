@@ -326,12 +326,18 @@ _KATAKANA_RUN = re.compile(r"[\u30a0-\u30ff]{3,}")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]")
 
 
+def written_in_japanese(question: str) -> bool:
+    """Hiragana outside brackets and quotes: the question is Japanese, and its quoted or bracketed
+    kana are its own words, not names to find in the (Chinese) articles."""
+    return _HIRAGANA.search(_BRACKETED.sub("", unicodedata.normalize("NFKC", question))) is not None
+
+
 def absent_kana(question: str, passages: Sequence[str]) -> str:
     """A kana name (three or more kana in brackets or quotes, or katakana anywhere) in a question
     written in Chinese that none of the first :data:`KANA_DEPTH` passages has, or ""."""
+    if written_in_japanese(question):
+        return ""
     text = unicodedata.normalize("NFKC", question)
-    if _HIRAGANA.search(_BRACKETED.sub("", text)):
-        return ""  # written in Japanese
     runs = [r for b in _BRACKETED.findall(text) for r in _KANA_RUN.findall(b)] + _KATAKANA_RUN.findall(text)
     if not runs:
         return ""
