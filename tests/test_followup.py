@@ -432,14 +432,18 @@ def test_pointing_words_do_not_make_a_question_with_many_own_terms_a_follow_up()
     assert not is_follow_up("補助款斷掉之後，那些方案要靠什麼延續下去？")  # six own terms besides 那些
 
 
-def test_carried_terms_are_the_rarest_in_the_articles():
+def test_carried_terms_are_the_rarest_in_the_articles(monkeypatch):
+    import chat.followup
     from index.stats import CorpusStats
 
     previous = "日本總務省的ICT成長戰略從哪一年開始召開？"
     df = {"日本": 90, "总务省": 95, "ict": 30, "成长": 50, "战略": 2, "一年": 70, "开始": 80, "召开": 5}
     stats = CorpusStats(df=df, n_docs=100)
-    # pieces as written (adjacent terms stay together), the two with the rarest term, in the question's
-    # order; 哪一年 is the question's frame, not a term
+    # pieces as written (adjacent terms stay together); 哪一年 is the question's frame, not a term
+    pieces = ["日本總務省", "ICT成長戰略", "開始召開"]
+    assert chat.followup.MAX_CARRIED >= 3 and carried_terms(previous, "它想打造什麼樣的社會？", stats) == pieces
+    monkeypatch.setattr(chat.followup, "MAX_CARRIED", 2)
+    # at most MAX_CARRIED: those with the rarest term, in the question's order
     assert carried_terms(previous, "它想打造什麼樣的社會？", stats) == ["ICT成長戰略", "開始召開"]
     assert carried_terms(previous, "它想打造什麼樣的社會？") == ["日本總務省", "ICT成長戰略"]  # no stats: the first
 
