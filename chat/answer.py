@@ -48,6 +48,7 @@ from chat.terms import (
     folded,
     has_searchable_text,
     latin_share,
+    other_year,
     question_asks,
     question_terms,
     weighted_coverage,
@@ -261,6 +262,7 @@ class SentenceFeatures:
     glosses_term: bool = False  # a bracketed gloss right after or around a question term (教育科技(EdTech))
     best_lexical: float = 0.0  # the best lexical share among the candidates
     order: int = 0  # position of the unit in its passage
+    other_year: bool = False  # names a year, not the one the question names
 
 
 # The sentence ranker's features, each a named function of SentenceFeatures.
@@ -283,6 +285,7 @@ SENTENCE_FEATURES: dict[str, object] = {
     "first_in_passage": lambda f: float(f.order == 0),
     "labelled_row": lambda f: float(f.labelled_row),
     "gloss_asked": lambda f: float(f.asks.definition and f.glosses_term),
+    "other_year": lambda f: float(f.other_year),
 }
 EXTRA_QUOTE_MARGIN = 1.0  # further quotes must score within this logit of the best
 
@@ -375,6 +378,7 @@ def sentence_features(
                 glosses_term=glosses_term(terms, folded(text)),
                 best_lexical=best_lexical,
                 order=sentence.order,
+                other_year=other_year(asks.years, text),
             )
         )
     return features

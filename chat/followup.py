@@ -73,6 +73,9 @@ _BACK_REFERENCES = (
     "为什么",
     "为何",
     "最后",
+    "最终",
+    "目的",
+    "目标",
     "第二",
     "第三",
     "然后",
@@ -142,6 +145,7 @@ _ASKS_MORE = re.compile(
 )
 _GIVES_REASON = re.compile(r"因为|由于|因此|因而|所以|原因|导致|造成|使得|为了|受限|以致|才能|才有")
 ORDINAL_BONUS = 8.0  # added to the ranking score of a sentence opening the item a follow-up asks for
+ORDINAL_FAR = 0.5  # ... times this far from the previous answer's passages, rising to 1 next to them
 MORE_BONUS = 2.0  # ... of a sentence after the previous quote, when a follow-up asks for more or details
 NEXT_PARAGRAPHS = 3  # "after the previous quote" reaches this many paragraphs past its passage
 NEXT_FADE = 0.25  # ... and in its own passage fades by this much per sentence between them
@@ -482,7 +486,8 @@ def by_kind(question: str, previous: Previous | None = None, anchors: Sequence[P
         # the items of a list can be sections apart (地域未來構想一: … 構想二:), never in another article
         same_article = not anchors or any(a.doc_id == passage.doc_id for a in anchors)
         if ordinal is not None and same_article and ordinal in opens(sentence, passage, text):
-            bonus += ORDINAL_BONUS
+            near = max((nearness(passage, a) for a in anchors), default=1.0)
+            bonus += ORDINAL_BONUS * (ORDINAL_FAR + (1.0 - ORDINAL_FAR) * near)
         if more:
             bonus += MORE_BONUS * after_quotes(sentence.text, passage, quotes, anchors)
         return bonus

@@ -145,6 +145,7 @@ class Asks:
     who: bool = False  # a person or an organisation (誰, 哪個單位, who)
     share: bool = False  # of quantities, a share (比例, 幾成, percent): a % or 成 answers it
     person: bool = False  # of who, a person by title (局長是誰, 大臣は誰): a named person answers it
+    years: tuple[str, ...] = ()  # the years it names (2014年的…): a sentence on another year is not the answer
 
     @property
     def typed(self) -> bool:
@@ -166,7 +167,23 @@ def question_asks(question: str) -> Asks:
         who=bool(_ASKS_WHO.search(text)),
         share=bool(_ASKS_SHARE.search(text)),
         person=bool(_ASKS_PERSON.search(text)),
+        years=tuple(dict.fromkeys(years_in(text))),
     )
+
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def years_in(text: str) -> list[str]:
+    """The four-digit years (1900–2099) written in ``text`` (NFKC)."""
+    return YEAR.findall(unicodedata.normalize("NFKC", text))
+
+
+def other_year(asked: Sequence[str], text: str) -> bool:
+    """``text`` names a year, none of them one of the ``asked`` years (there are some): it speaks
+    of another time than the question (2012年 … when 2014 is asked)."""
+    named = set(years_in(text))
+    return bool(asked) and bool(named) and not named & set(asked)
 
 
 # What a sentence carries (NFKC text). A year or date: 2020年, 2020, 令和2年, 4月, 年度, 元年.

@@ -515,3 +515,30 @@ def test_an_uncertain_answer_to_a_shortened_question_keeps_both_notices(searcher
     assert answer.found and answer.uncertain
     assert answer.message.startswith(f"問題太長，只用前 {MAX_QUESTION_CHARS} 個字搜尋。")
     assert answer.message.endswith(MAYBE_LINE)
+
+
+def test_a_sentence_about_another_year_than_the_asked_one_is_marked():
+    from chat.terms import other_year, question_asks
+
+    asks = question_asks("到2014年，地方政府推動ICT政策的執行程度到多少？")
+    assert asks.years == ("2014",)
+    assert other_year(asks.years, "2012年時有將近28.4%的日本地方政府對於科技導入是不關心的。")
+    assert not other_year(asks.years, "到了2014年則進展到5.9%的執行程度。")
+    assert not other_year(asks.years, "2012年有28.4%，到了2014年則進展到5.9%。")  # names the asked one too
+    assert not other_year(asks.years, "執行程度仍然偏低。")  # no year: nothing said about time
+    assert not other_year(question_asks("執行程度到多少？").years, "2012年時有將近28.4%。")  # none asked
+    assert question_asks("２０１４年呢？").years == ("2014",)  # full-width digits
+    assert question_asks("第14項構想是什麼？").years == ()
+
+
+def test_the_ranker_puts_the_asked_year_first_and_the_fitted_one_learned_to():
+    from chat.abstain import DecisionModel, LinearModel
+    from chat.answer import Sentence, rank_sentences
+
+    model = LinearModel(("lexical", "other_year"), (0.0, 0.0), (1.0, 1.0), (1.0, -1.0), 0.0)
+    earlier = Sentence("2012年時有2.3%的地方政府正著手推動相關政策。", 0, 0)
+    asked = Sentence("到了2014年則進展到5.9%的執行程度。", 0, 1)
+    features = [_features(lexical=0.8, other_year=True), _features(lexical=0.4)]
+    assert rank_sentences([earlier, asked], features, model)[0].sentence is asked
+    fitted = DecisionModel.load().sentence
+    assert fitted.coef[fitted.features.index("other_year")] < 0  # python -m chat.fit_decision learned it

@@ -57,6 +57,12 @@ def test_pointing_back_still_makes_a_follow_up_with_a_name_in_it(question):
     assert is_follow_up(question)
 
 
+@pytest.mark.parametrize("question", ["最終想打造什麼樣的社會？", "目的是要打造什麼社會？", "目標是要達成什麼效果？"])
+def test_opening_with_the_purpose_or_the_end_of_something_unnamed_is_a_follow_up(question):
+    assert is_follow_up(question)  # 11, 10 and 10 characters: too long for the short-question rule
+    assert resolve(question, "日本為了解決哪些問題而推動地方創生？").searched != question
+
+
 def test_follow_up_carries_previous_terms_as_written_and_replaces_the_year():
     query = resolve("那2021年呢？", PREVIOUS)
     assert query.follow_up and query.searched.endswith("那2021年呢？")
@@ -551,16 +557,18 @@ def test_a_follow_up_naming_a_label_favours_the_sentence_labelled_so():
 
 def test_a_follow_up_asking_for_an_item_favours_the_sentence_opening_it_in_the_previous_answers_article():
     from chat.answer import Sentence
-    from chat.followup import ORDINAL_BONUS, by_kind
+    from chat.followup import ORDINAL_BONUS, ORDINAL_FAR, by_kind
 
     anchor = _passage("a", "d", 5)
     previous = Previous("抗疫四階段的第一個階段是什麼？", ("a",), ("第一個是守護地方命脈;",))
     adjust = by_kind("第二個呢？", previous, (anchor,))
     assert adjust is not None
     second = Sentence("接著是維持雇用和事業;", 0, 1)
-    assert adjust(second, _passage("b", "d", 6)) == ORDINAL_BONUS > 0  # next paragraph
+    assert adjust(second, anchor) == ORDINAL_BONUS > 0  # the previous answer's own passage
+    next_paragraph = adjust(second, _passage("b", "d", 6))
     heading = Sentence("地域未來構想二:確立新的生活型態", 0, 0)
-    assert adjust(heading, _passage("f", "d", 40)) == ORDINAL_BONUS  # sections further on
+    far_on = adjust(heading, _passage("f", "d", 40, context="地域未來構想二"))  # sections further on
+    assert ORDINAL_BONUS > next_paragraph > far_on == ORDINAL_BONUS * ORDINAL_FAR > 0
     assert adjust(second, _passage("c", "other", 6)) == 0.0  # another article's list
     assert adjust(Sentence("再來才是恢復經濟活動;", 0, 2), anchor) == ORDINAL_BONUS  # 再來 may be second
     assert adjust(Sentence("最後一個階段是要建構一個強韌的經濟結構。", 0, 3), anchor) == 0.0
