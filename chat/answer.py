@@ -45,6 +45,7 @@ from chat.terms import (
     NUMBER_IN_TEXT,
     Asks,
     CorpusStats,
+    carries_answer_type,
     folded,
     has_searchable_text,
     latin_share,
@@ -263,6 +264,7 @@ class SentenceFeatures:
     best_lexical: float = 0.0  # the best lexical share among the candidates
     order: int = 0  # position of the unit in its passage
     other_year: bool = False  # names a year, not the one the question names
+    carries_type: bool = True  # carries the kind of answer asked (an amount, a date, a name), or none is asked
 
 
 # The sentence ranker's features, each a named function of SentenceFeatures.
@@ -286,6 +288,7 @@ SENTENCE_FEATURES: dict[str, object] = {
     "labelled_row": lambda f: float(f.labelled_row),
     "gloss_asked": lambda f: float(f.asks.definition and f.glosses_term),
     "other_year": lambda f: float(f.other_year),
+    "type_missing": lambda f: float(not f.carries_type),
 }
 EXTRA_QUOTE_MARGIN = 1.0  # further quotes must score within this logit of the best
 
@@ -379,6 +382,7 @@ def sentence_features(
                 best_lexical=best_lexical,
                 order=sentence.order,
                 other_year=other_year(asks.years, text),
+                carries_type=carries_answer_type(asks, text),
             )
         )
     return features

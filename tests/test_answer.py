@@ -542,3 +542,21 @@ def test_the_ranker_puts_the_asked_year_first_and_the_fitted_one_learned_to():
     assert rank_sentences([earlier, asked], features, model)[0].sentence is asked
     fitted = DecisionModel.load().sentence
     assert fitted.coef[fitted.features.index("other_year")] < 0  # python -m chat.fit_decision learned it
+
+
+def test_a_sentence_without_the_kind_of_answer_asked_is_marked_and_the_fitted_ranker_learned_it():
+    from chat.abstain import DecisionModel, LinearModel
+    from chat.answer import Sentence, rank_sentences
+    from chat.terms import carries_answer_type, question_asks
+
+    asks = question_asks("約有多少比例的地方政府認為財政嚴峻？")
+    said = "約有七成的地方政府認為地方財政嚴峻不易投資。"
+    restated = "原因是為什麼呢？地方政府認為地方財政嚴峻。"  # more of the question's words, no share
+    assert carries_answer_type(asks, said) and not carries_answer_type(asks, restated)
+    assert carries_answer_type(question_asks("地方創生是什麼？"), restated)  # nothing typed asked: not missing
+    model = LinearModel(("lexical", "type_missing"), (0.0, 0.0), (1.0, 1.0), (1.0, -1.0), 0.0)
+    features = [_features(lexical=0.9, carries_type=False), _features(lexical=0.6)]
+    ranked = rank_sentences([Sentence(restated, 0, 0), Sentence(said, 0, 1)], features, model)
+    assert ranked[0].sentence.text == said
+    fitted = DecisionModel.load().sentence
+    assert fitted.coef[fitted.features.index("type_missing")] < 0  # python -m chat.fit_decision learned it
