@@ -50,6 +50,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from chat.ordinal import chinese_number
+from chat.terms import YEAR, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
 from ingest.segment import fold
 
@@ -242,20 +243,16 @@ def absent_actor(question: str, passages: Sequence[str]) -> str:
 # A year the question names and no article mentions: the articles cannot state what happened then
 # ("2022年又撥了多少", "2008年開始的ICT成長戰略", "2025年大阪世博"). Chosen on the train split and
 # its dialogues: 31 of 323 unanswerable questions flagged, none of 979 answerable questions and
-# turns. A four-digit number is a year unless an amount or a count follows it (2000億, 1500人).
-_YEAR = re.compile(
-    r"(?<![\d.,])((?:19|20)\d\d)(?![\d.,%])"
-    r"(?!\s*(?:億|亿|萬|万|兆|千|百|元|日圓|日圆|円|美元|人|名|個|个|家|件|所|項|项|座|台|次))"
-)
+# turns. A year is read as chat.terms reads it (not 2000億 or 1500人).
 
 
 def _indexed_years(stats: CorpusStats) -> set[str]:
-    return {year for token in stats.df for year in _YEAR.findall(token)}
+    return {year for token in stats.df for year in YEAR.findall(token)}
 
 
 def absent_year(question: str, stats: CorpusStats) -> str:
     """A year (1900-2099) the question names that no indexed passage mentions, or ""."""
-    asked = _YEAR.findall(unicodedata.normalize("NFKC", question))
+    asked = years_in(question)
     unseen = [year for year in asked if not stats.known(year)]
     if not unseen:
         return ""  # the usual case: the index's tokens are not scanned

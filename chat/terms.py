@@ -171,11 +171,17 @@ def question_asks(question: str) -> Asks:
     )
 
 
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# A year: a four-digit number 1900–2099, not part of a longer number (1,2012 or 2012.5; NFKC makes
+# the Chinese comma in "並不豐碩，2012年" a "," too, so only a digit before it counts) and not an
+# amount or a count (2000億, 1500人).
+YEAR = re.compile(
+    r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?![\d%])(?![.,]\d)"
+    r"(?!\s*(?:億|亿|萬|万|兆|千|百|元|日圓|日圆|円|美元|人|名|個|个|家|件|所|項|项|座|台|次))"
+)
 
 
 def years_in(text: str) -> list[str]:
-    """The four-digit years (1900–2099) written in ``text`` (NFKC)."""
+    """The years (:data:`YEAR`) written in ``text``, read after NFKC."""
     return YEAR.findall(unicodedata.normalize("NFKC", text))
 
 

@@ -132,6 +132,8 @@ YEARS = CorpusStats.from_token_lists([["2012", "年", "有", "2.3%"], ["2020年"
         ("2025年大阪世博會對地方創生有什麼影響？", "2025"),
         ("How many people joined the program in 2022?", "2022"),
         ("總務省２００８年開始的ICT成長戰略是什麼？", "2008"),  # full-width digits
+        ("Which town won the award in 2018, and for what project?", "2018"),  # a comma after it
+        ("疫情之前，2019年的補助金是多少？", "2019"),  # a Chinese comma before it (NFKC: ",")
     ],
 )
 def test_a_year_no_article_mentions_is_reported(question, year):
@@ -146,6 +148,7 @@ def test_a_year_no_article_mentions_is_reported(question, year):
         "2050年的目標是什麼？",
         "補助金有2000億日圓嗎？",  # an amount, not a year
         "招募了1999人嗎？",  # a count
+        "預算是1,2019,000日圓嗎？",  # digits of a longer number
     ],
 )
 def test_years_the_articles_mention_and_numbers_that_are_no_year_are_not_reported(question):
