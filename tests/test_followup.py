@@ -628,3 +628,101 @@ def test_a_decision_already_taken_is_used_instead_of_deciding_again(setup):
     plain = analyse_question("地方創生臨時補助金的預算", searcher, 5, decision)
     assert plain.answer.found
     assert not analyse_question("地方創生臨時補助金的預算", searcher, 5, decision, None, refused).answer.found
+
+
+# --------------------------------------------------------------------------- the previous answer's own units
+
+_TABLE = (
+    "具體 ｜ 確保持續性 ｜ 推廣優良模式",
+    "財政 ｜ 事業能在停止領補助金後持續營運。 ｜ 有必要讓財政困難的地方政府也能導入",
+    "物品 ｜ 居民能夠很輕鬆地使用系統 ｜ 最一開始就要有橫向交流系統開發",
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "推廣優良模式那一欄呢？",
+        "那在推廣優良模式方面呢？",
+        "推廣優良模式那格咧？",
+        "What about the 推廣優良模式 column?",
+    ],
+)
+def test_naming_another_column_of_the_quoted_row_asks_for_that_rows_cell(question):
+    from chat.answer import Sentence
+    from chat.followup import COLUMN_BONUS, Previous, asked_cells, by_kind
+
+    quoted = (_TABLE[2],)  # the 物品 row, quoted for its 確保持續性 cell
+    assert asked_cells(question, quoted, _TABLE) == ("最一開始就要有橫向交流系統開發",)
+    adjust = by_kind(question, Previous("表格中「物品」在確保持續性方面的課題是什麼？", (), quoted), (), _TABLE)
+    assert adjust is not None
+    assert adjust(Sentence(_TABLE[2], 0, 0), ANY_PASSAGE) == COLUMN_BONUS > 0
+    assert adjust(Sentence(_TABLE[1], 0, 1), ANY_PASSAGE) == 0.0  # another row's cell of that column
+    assert adjust(Sentence(_TABLE[0], 0, 2), ANY_PASSAGE) == 0.0  # the heading row names it, but is no answer
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("財政那列的推廣優良模式呢？", (_TABLE[2],)),  # names a row too: the label rule picks that row
+        ("確保持續性呢？", ()),  # no row quoted before
+        ("那財政呢？", (_TABLE[2],)),  # a row label, no column
+        ("推廣優良模式那一欄呢？", ("日本總務省從2013年開始召開一系列的ICT成長戰略。",)),  # no table row quoted
+    ],
+)
+def test_no_cell_is_asked_without_a_quoted_row_and_a_column_alone(question, quoted):
+    from chat.followup import asked_cells
+
+    assert asked_cells(question, quoted, _TABLE) == ()
+
+
+def test_why_after_a_quote_opening_with_therefore_asks_for_the_sentence_before_it():
+    from chat.answer import Sentence
+    from chat.followup import CAUSE_BONUS, REASON_BONUS, by_kind
+
+    reason = "也就是說各地在「受限於財政、人才以及推動體制」的不足之下，使得成效有限。"
+    quote = "因此從2016年，總務省便以確保「計畫持續性」作為改進方向。"
+    passage = _passage("p", "d", 8, text=reason + quote + "此外還有其他課題。")
+    adjust = by_kind(
+        "為什麼要這樣調整？", Previous("總務省從2016年起以哪兩大課題作為改進方向？", ("p",), (quote,)), (passage,)
+    )
+    assert adjust is not None
+    assert adjust(Sentence(reason, 0, 0), passage) == REASON_BONUS + CAUSE_BONUS  # gives a reason, and leads to it
+    assert adjust(Sentence(quote, 0, 1), passage) == 0.0  # 因此 there is what the why asks about
+    assert adjust(Sentence("此外還有其他課題。", 0, 2), passage) == 0.0
+    # a consequence asked ("會怎樣") keeps the quote's own reason words: the answer can be in it
+    then = by_kind("停辦的話會怎樣？", Previous("哪些活動變得很困難？", ("p",), (quote,)), (passage,))
+    assert then is not None and then(Sentence(quote, 0, 1), passage) == REASON_BONUS
+
+
+def test_an_item_of_the_list_the_previous_answer_quoted_is_found_in_that_quote():
+    from chat.answer import Sentence
+    from chat.followup import ORDINAL_BONUS, by_kind, quoted_lists
+
+    listing = "希望加速三項基本目標，分別是「活化區域產業」、「提升宜居程度」（醫療、教育），以及「提升業務的效率」。"
+    elsewhere = "第二個是支援讓案子永續發展下去的支持系統。"
+    assert quoted_lists((listing,), 2) == (listing,)
+    assert quoted_lists(("首先是對於有意識、有意願作改變的地方，特別去導入相關資源。",), 2) == ()  # one item itself
+    assert quoted_lists(("日本總務省從2013年開始召開ICT成長戰略。",), 2) == ()  # no list
+    passage = _passage("p", "d", 19, text=listing)
+    adjust = by_kind("第二個包括哪些領域？", Previous("計畫希望加速哪三項基本目標？", ("p",), (listing,)), (passage,))
+    assert adjust is not None
+    assert adjust(Sentence(listing, 0, 0), passage) == ORDINAL_BONUS
+    assert adjust(Sentence(elsewhere, 0, 0), _passage("q", "d", 28, text=elsewhere)) == 0.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why is it seen as such a powerful tool?",
+        "Any examples of how IT can help on the sales side?",
+        "Where does the figure come from?",
+    ],
+)
+def test_english_function_words_do_not_count_as_a_follow_ups_own_subject(question):
+    assert is_follow_up(question)
+
+
+@pytest.mark.parametrize("question", ["What is the capital of France?", "How many people live in Seoul?"])
+def test_an_english_question_with_its_own_subject_is_no_follow_up(question):
+    assert not is_follow_up(question)
