@@ -401,6 +401,37 @@ def rank_sentences(
     return sorted(scored, key=lambda x: -x.score)
 
 
+HAND_OVER = True
+
+
+def hand_over_lead_in(scored: Sequence[ScoredSentence], hits: Sequence[Hit]) -> tuple[ScoredSentence, ...]:
+    """When the best unit only introduces what follows ("相關的案例有:", a lead-in ending with a
+    colon) and what follows is among the candidates (the next unit of its passage, or the first of
+    the next paragraph's), the two trade places: the content is the answer, not its announcement.
+    The sentence ranker never puts a lead-in first for a question asked alone (none of 1650
+    held-out answers); a follow-up, ranked on its own few words, can."""
+    if not HAND_OVER or not scored:
+        return tuple(scored)
+    top = scored[0]
+    text = top.sentence.text.rstrip()
+    if not text.endswith((":", "：")):
+        return tuple(scored)
+    mine = hits[top.sentence.hit].passage
+
+    def continues(c: ScoredSentence) -> bool:
+        s, passage = c.sentence, hits[c.sentence.hit].passage
+        if s.hit == top.sentence.hit:
+            return s.order == top.sentence.order + 1
+        return passage.doc_id == mine.doc_id and passage.paragraph == mine.paragraph + 1 and s.order == 0
+
+    follower = next((c for c in scored[1:] if continues(c)), None)
+    if follower is None:
+        return tuple(scored)
+    swapped = [replace(follower, score=top.score), replace(top, score=follower.score)]
+    rest = [c for c in scored[1:] if c is not follower]
+    return tuple(sorted([*swapped, *rest], key=lambda c: -c.score))
+
+
 def select_quotes(
     scored: Sequence[ScoredSentence], max_quotes: int = 3, margin: float = EXTRA_QUOTE_MARGIN
 ) -> list[ScoredSentence]:
@@ -574,6 +605,7 @@ def analyse_question(
         hits = measured.hits
         adjusted = (replace(c, score=c.score + adjust(c.sentence, hits[c.sentence.hit].passage)) for c in scored)
         scored = tuple(sorted(adjusted, key=lambda c: -c.score))
+    scored = hand_over_lead_in(scored, measured.hits)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
     found = verdict.found and bool(scored)
     if found:

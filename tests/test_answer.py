@@ -560,3 +560,39 @@ def test_a_sentence_without_the_kind_of_answer_asked_is_marked_and_the_fitted_ra
     assert ranked[0].sentence.text == said
     fitted = DecisionModel.load().sentence
     assert fitted.coef[fitted.features.index("type_missing")] < 0  # python -m chat.fit_decision learned it
+
+
+def test_a_lead_in_on_top_hands_over_to_what_it_introduces():
+    from chat.answer import ScoredSentence, Sentence, hand_over_lead_in
+    from index.records import Hit
+    from ingest.records import Passage
+
+    def p(pid, text, paragraph):
+        return Passage(id=pid, doc_id="d", title="t", paragraph=paragraph, page=None, start=0, end=len(text), text=text)
+
+    lead = p("a", "國土交通省要投入無人機自駕配送的實證試驗。相關的案例有:", 57)
+    listing = p("b", "地域的貨客混載配送實證、無人機、飛天車等新技術開發。", 58)
+    hits = [Hit(lead, 1.0, 1), Hit(listing, 0.5, 2)]
+
+    def scored(*pairs):
+        return [ScoredSentence(Sentence(text, hit, order), score, 0.0, 0.0) for text, hit, order, score in pairs]
+
+    ranked = scored(
+        ("相關的案例有:", 0, 1, 2.0),
+        ("國土交通省要投入無人機自駕配送的實證試驗。", 0, 0, -8.0),
+        ("地域的貨客混載配送實證、無人機、飛天車等新技術開發。", 1, 0, -10.0),
+    )
+    handed = hand_over_lead_in(ranked, hits)
+    assert [c.sentence.text for c in handed][:2] == [
+        "地域的貨客混載配送實證、無人機、飛天車等新技術開發。",
+        "國土交通省要投入無人機自駕配送的實證試驗。",
+    ]
+    assert handed[0].score == 2.0 and handed[-1].sentence.text == "相關的案例有:"
+    # what follows is not among the candidates, or the top unit states something: unchanged
+    assert hand_over_lead_in(ranked[:2], hits) == tuple(ranked[:2])
+    stating = scored(("國土交通省要投入無人機自駕配送的實證試驗。", 0, 0, 1.0), ("相關的案例有:", 0, 1, 0.0))
+    assert hand_over_lead_in(stating, hits) == tuple(stating)
+    # a paragraph two further on does not continue it
+    far = [Hit(lead, 1.0, 1), Hit(p("c", "別的段落。", 60), 0.5, 2)]
+    apart = scored(("相關的案例有:", 0, 1, 2.0), ("別的段落。", 1, 0, -1.0))
+    assert hand_over_lead_in(apart, far) == tuple(apart)

@@ -726,3 +726,46 @@ def test_english_function_words_do_not_count_as_a_follow_ups_own_subject(questio
 @pytest.mark.parametrize("question", ["What is the capital of France?", "How many people live in Seoul?"])
 def test_an_english_question_with_its_own_subject_is_no_follow_up(question):
     assert not is_follow_up(question)
+
+
+_MARKED = "2012年時只有2.3%的地方政府正著手推動相關政策。到了2014年則進展到5.9%的執行程度。[3]"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("這個數字是引自哪一份調查研究？", True),
+        ("這個說法的出處是哪裡？", True),
+        ("Is there a link to it?", True),
+        ("註腳引用的是哪個會議？", True),
+        ("為什麼？", False),
+        ("那2014年呢？", False),
+    ],
+)
+def test_which_follow_ups_ask_for_a_source(question, asks):
+    from chat.followup import asks_source
+
+    assert asks_source(question) is asks
+
+
+def test_a_source_follow_up_favours_the_footnote_the_previous_quotes_mark_points_to():
+    from chat.answer import Sentence
+    from chat.followup import NOTE_BONUS, by_kind, footnotes_of, quoted_marks
+
+    passage = _passage("p", "d", 6, text=_MARKED)
+    quote = "2012年時只有2.3%的地方政府正著手推動相關政策。"
+    assert quoted_marks((quote,), (passage,)) == ("3",)  # the first mark after the quote in its paragraph
+    assert quoted_marks(("打造「智慧白金社會」。[1]",), ()) == ("1",)  # a mark in the quote itself
+    assert quoted_marks(("沒有註腳的句子。",), (passage,)) == ()
+    note = _passage("n3", "d", 36, text="[3]総務省「地域におけるICT利活用の現状に関する調査研究」(平成26年)")
+    others = [
+        _passage("n1", "d", 34, text="[1]スマートプラチナ社会推進会議"),
+        _passage("x3", "e", 9, text="[3]另一篇的註腳"),
+    ]
+    assert footnotes_of([passage, note, *others], (passage,), ("3",)) == (note,)  # its article's [3] only
+    adjust = by_kind("這個數字是引自哪一份調查研究？", Previous("2012年…？", ("p",), (quote,)), (passage,), (), ("3",))
+    assert adjust is not None
+    assert adjust(Sentence(note.text, 0, 0), note) == NOTE_BONUS > 0
+    assert adjust(Sentence(others[0].text, 0, 0), others[0]) == 0.0  # another footnote
+    other = by_kind("那2014年呢？", Previous("2012年…？", ("p",), (quote,)), (passage,), (), ("3",))
+    assert other is not None and other(Sentence(note.text, 0, 0), note) == 0.0  # no source asked
