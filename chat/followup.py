@@ -152,6 +152,9 @@ _ASKS_SOURCE = re.compile(
     r"出处|来源|出自|引自|引用|注脚|脚注|参考资料|链接|连结|网址|哪份|哪一份|哪个会议"
     r"|\b(?:source|sources|link|url|reference|cited?|come from|comes from)\b"
 )
+# Asks what something is for (目的呢？) and the sentences that say it (希望…, 為了…).
+_ASKS_PURPOSE = re.compile(r"目的|用意|为了什么|想达成|希望达成|\b(?:purpose|aim|goal)\b")
+_GIVES_PURPOSE = re.compile(r"希望|为了|目的|以便|旨在|用来|用以|期望|期盼")
 _NOTE_MARK = re.compile(r"\[(\d{1,2})\]")
 _ASKS_CAUSE = re.compile(r"为什么|为何|为啥|何故|原因|\bwhy\b")
 _ASKS_MORE = re.compile(
@@ -168,8 +171,10 @@ NEXT_FLOOR = 0.5
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 NOTE_BONUS = 8.0  # ... of the footnote a previous quote's mark points to, when a follow-up asks for the source
 COLUMN_BONUS = 8.0  # ... of the unit holding the cell a follow-up asks for by naming another column of a quoted row
+LABEL_NOT_SAID = True
 LABEL_BONUS = 4.0  # added to the ranking score of the sentence labelled or opening as a "那 X 呢？" names it
 CAUSE_BONUS = 4.0  # ... of the sentence right before a previous quote that opens 因此/所以 (its reason)
+PURPOSE_BONUS = 2.0  # ... of a sentence that says what for (希望, 為了), when a follow-up asks its purpose
 REASON_BONUS = 2.0  # added to the ranking score (a logit) of a sentence that gives a reason (tuned on train)
 
 
@@ -537,7 +542,7 @@ def by_kind(
 ) -> Adjust | None:
     """How a follow-up's sentences (each with its passage) are favoured by what it asks:
     - why (為什麼, 為啥, 原因, 會怎樣, why): sentences that give a reason or a consequence
-      (因為, 由於, 導致, 因此 …);
+      (因為, 由於, 導致, 因此 …); what for (目的呢, purpose): sentences saying it (希望, 為了 …);
     - "那 X 呢？": the sentence labelled X (X：…; :func:`labels_match`) or opening with X;
     - "第二個呢？" / "下一個？" / "最後一個？": the sentence opening that item (第二個是…, 其次…,
       2.…, 構想二:…; :mod:`chat.ordinal`) in the article of the previous answer's passages (``anchors``);
@@ -563,6 +568,7 @@ def by_kind(
     asked = folded(question).lower()
     why = bool(REASON_BONUS) and _ASKS_REASON.search(asked) is not None
     cause = bool(CAUSE_BONUS) and _ASKS_CAUSE.search(asked) is not None  # a reason, not a consequence
+    purpose = bool(PURPOSE_BONUS) and _ASKS_PURPOSE.search(asked) is not None
     label = named_label(question) if LABEL_BONUS else None
     before = folded(previous.question).lower() if previous else ""
     ordinal = asked_ordinal(asked, before) if ORDINAL_BONUS else None
@@ -571,7 +577,7 @@ def by_kind(
     cells = asked_cells(question, quotes, table_lines) if COLUMN_BONUS else ()
     listed = quoted_lists(quotes, ordinal) if ordinal is not None and IN_LIST else ()
     notes = tuple(f"[{m}]" for m in marks) if NOTE_BONUS and asks_source(question) else ()
-    if not why and not label and ordinal is None and not more and not cells and not notes:
+    if not why and not purpose and not label and ordinal is None and not more and not cells and not notes:
         return None
     sequences: dict[str, tuple[list[str], list[set[int]]]] = {}  # per passage: its units, the item each opens
 
@@ -593,11 +599,16 @@ def by_kind(
             pass  # what the previous answer said is what 為什麼 asks about, not its reason
         elif why and _GIVES_REASON.search(text):
             bonus = REASON_BONUS
+        if purpose and _GIVES_PURPOSE.search(text):
+            bonus += PURPOSE_BONUS
         if cause and leads_to_quote(sentence.text, passage, quotes):
             bonus += CAUSE_BONUS
         found = _LABEL.match(text)
-        if label and (
-            (found and labels_match(_core(found.group(1)), label, _core(before))) or _core(text).startswith(label)
+        said = any(sentence.text == q for q in quotes)  # 那 X 呢 asks for another line than the one answered
+        if (
+            label
+            and not (said and LABEL_NOT_SAID)
+            and ((found and labels_match(_core(found.group(1)), label, _core(before))) or _core(text).startswith(label))
         ):
             bonus += LABEL_BONUS  # X：… or a sentence about X (那日本呢: 日本面對地方創生國家戰略，…)
         # the items of a list can be sections apart (地域未來構想一: … 構想二:), never in another article

@@ -769,3 +769,30 @@ def test_a_source_follow_up_favours_the_footnote_the_previous_quotes_mark_points
     assert adjust(Sentence(others[0].text, 0, 0), others[0]) == 0.0  # another footnote
     other = by_kind("那2014年呢？", Previous("2012年…？", ("p",), (quote,)), (passage,), (), ("3",))
     assert other is not None and other(Sentence(note.text, 0, 0), note) == 0.0  # no source asked
+
+
+@pytest.mark.parametrize("question", ["目的呢？", "這樣做的用意是什麼？", "What is the purpose?"])
+def test_a_follow_up_asking_what_for_favours_sentences_that_say_it(question):
+    from chat.answer import Sentence
+    from chat.followup import PURPOSE_BONUS, by_kind
+
+    adjust = by_kind(question)
+    assert adjust is not None
+    assert (
+        adjust(Sentence("希望透過這八項對策力抗疫情,打造零接觸社會的軟硬體建設:", 0, 0), ANY_PASSAGE)
+        == PURPOSE_BONUS
+        > 0
+    )
+    assert adjust(Sentence("在整備社會環境目標中有8項:3密對策、發燒篩檢。", 0, 1), ANY_PASSAGE) == 0.0
+
+
+def test_a_label_named_after_a_line_was_quoted_is_another_line_than_that_one():
+    from chat.answer import Sentence
+    from chat.followup import LABEL_BONUS, by_kind
+
+    said = "條件不利區域別：過疏、偏遠地區、離島、半島、山村"
+    adjust = by_kind("區域別呢", Previous("案例分類中的條件不利區域包括哪些？", (), (said,)))
+    assert adjust is not None
+    assert adjust(Sentence("區域別：北海道、東北、關東、信越", 0, 0), ANY_PASSAGE) == LABEL_BONUS
+    # 條件不利 + 區域別 reads as the name the previous question gave, but that line was the answer
+    assert adjust(Sentence(said, 0, 1), ANY_PASSAGE) == 0.0
