@@ -562,71 +562,117 @@ def by_kind(
     misses of the held-out dialogue sets w3d–w17d (which then stop being a clean read for them);
     none moves the train dialogues by more than 2. The clean check is the later blind batch w18d.
     None when none applies."""
-    from chat.ordinal import asked_ordinal, sentence_ordinals, sequence_ordinals
+    from chat.ordinal import asked_ordinal
     from chat.terms import folded
 
     asked = folded(question).lower()
-    why = bool(REASON_BONUS) and _ASKS_REASON.search(asked) is not None
-    cause = bool(CAUSE_BONUS) and _ASKS_CAUSE.search(asked) is not None  # a reason, not a consequence
-    purpose = bool(PURPOSE_BONUS) and _ASKS_PURPOSE.search(asked) is not None
-    label = named_label(question) if LABEL_BONUS else None
     before = folded(previous.question).lower() if previous else ""
-    ordinal = asked_ordinal(asked, before) if ORDINAL_BONUS else None
-    more = bool(MORE_BONUS and previous and previous.quotes and anchors) and _ASKS_MORE.search(asked) is not None
     quotes = previous.quotes if previous else ()
-    cells = asked_cells(question, quotes, table_lines) if COLUMN_BONUS else ()
-    listed = quoted_lists(quotes, ordinal) if ordinal is not None and IN_LIST else ()
-    notes = tuple(f"[{m}]" for m in marks) if NOTE_BONUS and asks_source(question) else ()
-    if not why and not purpose and not label and ordinal is None and not more and not cells and not notes:
-        return None
-    sequences: dict[str, tuple[list[str], list[set[int]]]] = {}  # per passage: its units, the item each opens
+    ordinal = asked_ordinal(asked, before) if ORDINAL_BONUS else None
+    favour = Favour(
+        why=bool(REASON_BONUS) and _ASKS_REASON.search(asked) is not None,
+        cause=bool(CAUSE_BONUS) and _ASKS_CAUSE.search(asked) is not None,  # a reason, not a consequence
+        purpose=bool(PURPOSE_BONUS) and _ASKS_PURPOSE.search(asked) is not None,
+        label=named_label(question) if LABEL_BONUS else None,
+        before=before,
+        ordinal=ordinal,
+        listed=quoted_lists(quotes, ordinal) if ordinal is not None and IN_LIST else (),
+        more=bool(MORE_BONUS and quotes and anchors) and _ASKS_MORE.search(asked) is not None,
+        cells=asked_cells(question, quotes, table_lines) if COLUMN_BONUS else (),
+        notes=tuple(f"[{m}]" for m in marks) if NOTE_BONUS and asks_source(question) else (),
+        quotes=tuple(quotes),
+        anchors=tuple(anchors),
+    )
+    return favour if favour.applies else None
 
-    def opens(sentence: Sentence, passage: Passage, text: str) -> set[int]:
+
+@dataclass
+class Favour:
+    """What a follow-up asks (read once by :func:`by_kind`) and, called with a sentence and its
+    passage, the bonus that sentence gets for it."""
+
+    why: bool
+    cause: bool
+    purpose: bool
+    label: str | None
+    before: str  # the previous question, folded
+    ordinal: int | None
+    listed: tuple[str, ...]
+    more: bool
+    cells: tuple[str, ...]
+    notes: tuple[str, ...]
+    quotes: tuple[str, ...]
+    anchors: tuple[Passage, ...]
+    # per passage: its units and the item each opens
+    sequences: dict[str, tuple[list[str], list[set[int]]]] = field(default_factory=dict)
+
+    @property
+    def applies(self) -> bool:
+        return any((self.why, self.purpose, self.label, self.ordinal is not None, self.more, self.cells, self.notes))
+
+    def __call__(self, sentence: Sentence, passage: Passage) -> float:
+        from chat.terms import folded
+
+        text = folded(sentence.text)
+        # the items of a list can be sections apart (地域未來構想一: … 構想二:), never in another article
+        same_article = not self.anchors or any(a.doc_id == passage.doc_id for a in self.anchors)
+        return (
+            self.reason(sentence, passage, text)
+            + self.named(sentence, text)
+            + self.item(sentence, passage, text, same_article)
+            + self.from_previous(sentence, passage, same_article)
+        )
+
+    def reason(self, sentence: Sentence, passage: Passage, text: str) -> float:
+        bonus = 0.0
+        if self.cause and any(sentence.text in q or q in sentence.text for q in self.quotes):
+            pass  # what the previous answer said is what 為什麼 asks about, not its reason
+        elif self.why and _GIVES_REASON.search(text):
+            bonus = REASON_BONUS
+        if self.purpose and _GIVES_PURPOSE.search(text):
+            bonus += PURPOSE_BONUS
+        if self.cause and leads_to_quote(sentence.text, passage, self.quotes):
+            bonus += CAUSE_BONUS
+        return bonus
+
+    def named(self, sentence: Sentence, text: str) -> float:
+        """X：… or a sentence about X (那日本呢: 日本面對地方創生國家戰略，…), not the line just answered."""
+        if not self.label or (LABEL_NOT_SAID and any(sentence.text == q for q in self.quotes)):
+            return 0.0
+        found = _LABEL.match(text)
+        labelled = found is not None and labels_match(_core(found.group(1)), self.label, _core(self.before))
+        return LABEL_BONUS if labelled or _core(text).startswith(self.label) else 0.0
+
+    def item(self, sentence: Sentence, passage: Passage, text: str, same_article: bool) -> float:
+        if self.listed:  # 第二個 of the list the previous answer quoted
+            return ORDINAL_BONUS if any(sentence.text in q or q in sentence.text for q in self.listed) else 0.0
+        if self.ordinal is None or not same_article or self.ordinal not in self.opens(sentence, passage, text):
+            return 0.0
+        near = max((nearness(passage, a) for a in self.anchors), default=1.0)
+        return ORDINAL_BONUS * (ORDINAL_FAR + (1.0 - ORDINAL_FAR) * near)
+
+    def opens(self, sentence: Sentence, passage: Passage, text: str) -> set[int]:
         """The item the sentence opens, read in its passage's sequence (再來 after 接著 is the third)."""
-        if passage.id not in sequences:
+        from chat.ordinal import sentence_ordinals, sequence_ordinals
+        from chat.terms import folded
+
+        if passage.id not in self.sequences:
             from chat.answer import quote_units
 
             units = [folded(passage.text[u.start : u.end]) for u in quote_units(passage.text)]
-            sequences[passage.id] = (units, sequence_ordinals(units))
-        units, positions = sequences[passage.id]
+            self.sequences[passage.id] = (units, sequence_ordinals(units))
+        units, positions = self.sequences[passage.id]
         in_passage = sentence.order < len(units) and units[sentence.order] == text
         return positions[sentence.order] if in_passage else sentence_ordinals(text)
 
-    def adjust(sentence: Sentence, passage: Passage) -> float:
-        text = folded(sentence.text)
-        bonus = 0.0
-        if cause and any(sentence.text in q or q in sentence.text for q in quotes):
-            pass  # what the previous answer said is what 為什麼 asks about, not its reason
-        elif why and _GIVES_REASON.search(text):
-            bonus = REASON_BONUS
-        if purpose and _GIVES_PURPOSE.search(text):
-            bonus += PURPOSE_BONUS
-        if cause and leads_to_quote(sentence.text, passage, quotes):
-            bonus += CAUSE_BONUS
-        found = _LABEL.match(text)
-        said = any(sentence.text == q for q in quotes)  # 那 X 呢 asks for another line than the one answered
-        if (
-            label
-            and not (said and LABEL_NOT_SAID)
-            and ((found and labels_match(_core(found.group(1)), label, _core(before))) or _core(text).startswith(label))
-        ):
-            bonus += LABEL_BONUS  # X：… or a sentence about X (那日本呢: 日本面對地方創生國家戰略，…)
-        # the items of a list can be sections apart (地域未來構想一: … 構想二:), never in another article
-        same_article = not anchors or any(a.doc_id == passage.doc_id for a in anchors)
-        if listed and any(sentence.text in q or q in sentence.text for q in listed):
-            bonus += ORDINAL_BONUS  # 第二個 of the list the previous answer quoted
-        elif ordinal is not None and not listed and same_article and ordinal in opens(sentence, passage, text):
-            near = max((nearness(passage, a) for a in anchors), default=1.0)
-            bonus += ORDINAL_BONUS * (ORDINAL_FAR + (1.0 - ORDINAL_FAR) * near)
-        if more:
-            bonus += MORE_BONUS * after_quotes(sentence.text, passage, quotes, anchors)
-        if cells and in_cells(sentence.text, cells):
+    def from_previous(self, sentence: Sentence, passage: Passage, same_article: bool) -> float:
+        """After the previous quotes (more), the asked cell of a quoted row, the footnote a quote marks."""
+        bonus = MORE_BONUS * after_quotes(sentence.text, passage, self.quotes, self.anchors) if self.more else 0.0
+        if self.cells and in_cells(sentence.text, self.cells):
             bonus += COLUMN_BONUS
-        if notes and same_article and sentence.text.lstrip().startswith(notes):
+        if self.notes and same_article and sentence.text.lstrip().startswith(self.notes):
             bonus += NOTE_BONUS
         return bonus
-
-    return adjust
 
 
 _CONSEQUENCE = re.compile(r"^(?:也|而)?(?:因此|所以|因而|于是|是以|故此|从而)")
