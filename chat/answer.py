@@ -64,7 +64,9 @@ MESSAGE_EMPTY = "請輸入問題。"
 MESSAGE_NO_TEXT = "問題裡沒有可以搜尋的文字，請用文字描述問題。"
 MESSAGE_TRUNCATED = f"問題太長，只用前 {MAX_QUESTION_CHARS} 個字搜尋。"
 MESSAGE_NO_ARTICLES = "目前沒有可以搜尋的文章，請先加入文章。"
-MESSAGE_REPEATED = "問題只是同一兩個字一再重複，請用文字描述您想問的事。"
+MESSAGE_REPEATED = "問題只是同樣的字詞一再重複，請用文字描述您想問的事。"
+REPEATED_PHRASE_MIN_CHARS = 12  # a phrase repeated 3 times: at least this many letters in all
+REPEAT_WINDOW = 2000  # ... its period read in this many first letters
 REPEATED_MIN_CHARS = 6  # "哈哈哈哈哈哈", "aaaaaa": this many letters/digits, at most two distinct
 
 
@@ -99,9 +101,28 @@ def clean_question(question: object) -> str:
 
 
 def is_repetition(text: str) -> bool:
-    """One or two characters typed over and over: nothing a question could ask."""
-    letters = [ch for ch in text.casefold() if unicodedata.category(ch)[0] in ("L", "N")]
-    return len(letters) >= REPEATED_MIN_CHARS and len(set(letters)) <= 2
+    """One or two characters typed over and over, or one phrase three times or more ("lorem ipsum
+    dolor sit amet lorem ipsum …", "測試一下測試一下測試一下"): nothing a question could ask."""
+    letters = "".join(ch for ch in text.casefold() if unicodedata.category(ch)[0] in ("L", "N"))
+    if len(letters) >= REPEATED_MIN_CHARS and len(set(letters)) <= 2:
+        return True
+    if len(letters) < REPEATED_PHRASE_MIN_CHARS:
+        return False
+    head = letters[:REPEAT_WINDOW]  # the period is found in the first letters, then checked on all
+    period = smallest_period(head)
+    return period * 3 <= len(head) and letters == (head[:period] * (len(letters) // period + 1))[: len(letters)]
+
+
+def smallest_period(text: str) -> int:
+    """The length of the shortest piece that, repeated, spells ``text`` (the last repetition may
+    be cut short): ``len(text)`` when nothing repeats (Knuth–Morris–Pratt's failure function)."""
+    border = [0] * len(text)
+    for i in range(1, len(text)):
+        k = border[i - 1]
+        while k and text[i] != text[k]:
+            k = border[k - 1]
+        border[i] = k + 1 if text[i] == text[k] else 0
+    return len(text) - border[-1] if text else 0
 
 
 def prepare_question(question: object) -> PreparedQuestion | str:

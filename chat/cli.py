@@ -162,6 +162,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from chat.answer import clean_question
     from chat.render import answer_to_json, answer_to_text
 
     engine = _engine(args)
@@ -170,7 +171,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not args.question:
         raise SouseiError('請給一個問題：sousei ask "問題"（或 --batch FILE.jsonl）')
     answer = engine.answer(args.question, args.top_k, previous=args.previous)
-    searched = answer.question if answer.question != args.question else None
+    # shown when a follow-up searched more than was asked, not for a question merely cleaned of spaces
+    searched = answer.question if answer.question != clean_question(args.question) else None
     if args.json:
         _emit({**answer_to_json(answer), "question": args.question, "searched": searched or args.question})
     else:

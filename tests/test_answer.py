@@ -421,6 +421,12 @@ def test_a_character_typed_over_and_over_is_refused_before_searching():
     assert is_repetition("AaAaAa!!") and is_repetition("1212 1212")
     assert not is_repetition("哈哈哈")  # too short to tell
     assert not is_repetition("RESAS是什麼") and not is_repetition("3密")
+    # a phrase three times or more, the last one cut short or not
+    assert is_repetition("lorem ipsum dolor sit amet " * 4 + "lorem ips")
+    assert is_repetition("測試一下測試一下測試一下") and is_repetition("test test test")
+    assert not is_repetition("測試一下測試一下")  # twice: could be meant
+    assert not is_repetition("地方創生，地方創生的目標是什麼？")  # a repeated word inside a question
+    assert not is_repetition("abc" * 900 + "這之後才是問題")  # repeats for a while, then says something
 
 
 def test_a_table_row_with_the_quoted_label_is_marked_for_the_ranker():
@@ -510,7 +516,9 @@ def test_an_uncertain_answer_to_a_shortened_question_keeps_both_notices(searcher
     from chat.config import MAX_QUESTION_CHARS
 
     everything_uncertain = with_(FAKE_DECISION, found_at=1.0, maybe_at=0.0)
-    question = "2012年有多少地方政府正著手推動相關政策？" * (MAX_QUESTION_CHARS // 10)
+    # long, but no phrase said over and over (that is refused: is_repetition)
+    notes = "".join(f"第{i}點補充說明。" for i in range(MAX_QUESTION_CHARS))
+    question = "2012年有多少地方政府正著手推動相關政策？" + notes
     answer = answer_question(question, searcher, decision=everything_uncertain)
     assert answer.found and answer.uncertain
     assert answer.message.startswith(f"問題太長，只用前 {MAX_QUESTION_CHARS} 個字搜尋。")

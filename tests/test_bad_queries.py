@@ -25,8 +25,10 @@ ASK_SECONDS = 5.0  # Engine.ask with the model and index already loaded
 # name -> (question, the message the answer must carry; None = any answer or message)
 BAD_QUERIES: dict[str, tuple[str, str | None]] = {
     "whitespace": (" \t\n\u3000\u00a0 ", MESSAGE_EMPTY),
-    "long_10000": ("地方創生的補助金" * 1250, MESSAGE_TRUNCATED),
-    "long_ascii_token": ("abcdefghij" * 1_000, MESSAGE_TRUNCATED),
+    "long_10000": ("".join(f"地方創生的補助金第{i}" for i in range(1000))[:10_000], MESSAGE_TRUNCATED),
+    "long_ascii_token": ("".join(f"abc{i}" for i in range(2_000))[:10_000], MESSAGE_TRUNCATED),
+    "repeated_phrase": ("地方創生的補助金" * 1250, MESSAGE_REPEATED),
+    "repeated_words": ("lorem ipsum dolor sit amet " * 12, MESSAGE_REPEATED),
     "repeated_char": ("哈" * 120, MESSAGE_REPEATED),
     "repeated_pair": ("ab" * 5_000, MESSAGE_REPEATED),
     "punctuation": ("？？！！……。，、；：「」『』!?.,;:-_()[]{}", MESSAGE_NO_TEXT),
