@@ -625,7 +625,7 @@ class Favour:
 
     def reason(self, sentence: Sentence, passage: Passage, text: str) -> float:
         bonus = 0.0
-        if self.cause and any(sentence.text in q or q in sentence.text for q in self.quotes):
+        if self.cause and is_quoted(sentence.text, self.quotes):
             pass  # what the previous answer said is what 為什麼 asks about, not its reason
         elif self.why and _GIVES_REASON.search(text):
             bonus = REASON_BONUS
@@ -645,7 +645,7 @@ class Favour:
 
     def item(self, sentence: Sentence, passage: Passage, text: str, same_article: bool) -> float:
         if self.listed:  # 第二個 of the list the previous answer quoted
-            return ORDINAL_BONUS if any(sentence.text in q or q in sentence.text for q in self.listed) else 0.0
+            return ORDINAL_BONUS if is_quoted(sentence.text, self.listed) else 0.0
         if self.ordinal is None or not same_article or self.ordinal not in self.opens(sentence, passage, text):
             return 0.0
         near = max((nearness(passage, a) for a in self.anchors), default=1.0)
@@ -676,6 +676,11 @@ class Favour:
 
 
 _CONSEQUENCE = re.compile(r"^(?:也|而)?(?:因此|所以|因而|于是|是以|故此|从而)")
+
+
+def is_quoted(sentence: str, quotes: Sequence[str]) -> bool:
+    """Whether ``sentence`` is one of ``quotes`` or a part of one, or holds one."""
+    return any(sentence in q or q in sentence for q in quotes)
 
 
 def leads_to_quote(sentence: str, passage: Passage, quotes: Sequence[str]) -> bool:
@@ -718,7 +723,7 @@ def after_quotes(sentence: str, passage: Passage, quotes: Sequence[str], anchors
     """How closely ``sentence`` (of ``passage``) follows the previous answer's quotes: 1 later
     in an anchor passage that holds one, fading to 0 over the ``NEXT_PARAGRAPHS`` paragraphs
     after an anchor; 0 before them, elsewhere, and for the quotes themselves."""
-    if any(sentence in q or q in sentence for q in quotes):
+    if is_quoted(sentence, quotes):
         return 0.0
     best = 0.0
     for anchor in anchors:
@@ -759,7 +764,9 @@ def answer_after(
     whole = f"{previous.question[:MAX_PREVIOUS_CHARS]} {question}"
     tries = [(query.searched, question)] if SENTENCES_ALONE else []
     tries += [(query.searched, query.searched)] + ([(whole, whole)] if WHOLE_PREVIOUS else []) + [(question, question)]
-    adjust = by_kind(question, previous, anchors, table_lines_of(searcher.passages, anchors), marks)
+    # a column named after a quoted table row: only then are the articles' rows read
+    rows = table_lines_of(searcher.passages, anchors) if any(_CELL in q for q in previous.quotes) else ()
+    adjust = by_kind(question, previous, anchors, rows, marks)
     refused: set[str] = set()  # texts already decided "not found"
     analysis = None
     for passage_text, sentence_text in dict.fromkeys(tries):
