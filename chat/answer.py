@@ -45,6 +45,7 @@ from chat.terms import (
     NUMBER_IN_TEXT,
     Asks,
     CorpusStats,
+    asks_credit,
     carries_answer_type,
     folded,
     has_searchable_text,
@@ -453,6 +454,29 @@ def hand_over_lead_in(scored: Sequence[ScoredSentence], hits: Sequence[Hit]) -> 
     return tuple(sorted([*swapped, *rest], key=lambda c: -c.score))
 
 
+# A line about the article rather than of it: a caption (圖片來源：…), a reference line ([3]総務省「…」),
+# a byline (作者 …). Not a footnote-marked heading whose content follows ("[5]案例分類依據：").
+FURNITURE = re.compile(
+    r"^\s*(?:(?:圖片|資料|照片|图片|资料)?[來来]源\s*[:：]|\[\d{1,2}\](?![^\n]*[:：]\s*(?:\n|$))|作者\s)"
+)
+SET_ASIDE = True
+
+
+def set_aside_furniture(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredSentence, ...]:
+    """A caption, a reference line or a byline on top gives way to the best other sentence, unless
+    the question asks for a source, an author, a figure or a study. Such lines carry Latin and
+    Japanese names (IT, ICT, 総務省) that pull English and Japanese questions to them."""
+    if not SET_ASIDE or not scored or not FURNITURE.match(scored[0].sentence.text) or asks_credit(question):
+        return tuple(scored)
+    other = next((c for c in scored[1:] if not FURNITURE.match(c.sentence.text)), None)
+    if other is None:
+        return tuple(scored)
+    top = scored[0]
+    swapped = [replace(other, score=top.score), replace(top, score=other.score)]
+    rest = [c for c in scored[1:] if c is not other]
+    return tuple(sorted([*swapped, *rest], key=lambda c: -c.score))
+
+
 def select_quotes(
     scored: Sequence[ScoredSentence], max_quotes: int = 3, margin: float = EXTRA_QUOTE_MARGIN
 ) -> list[ScoredSentence]:
@@ -606,11 +630,14 @@ def analyse_question(
     decision: DecisionModel | None = None,
     adjust: Callable[[Sentence, Passage], float] | None = None,
     decided: Decision | None = None,
+    asked: str | None = None,
 ) -> Analysis:
     """Search, decide found / 可能相關 / not found with the fitted model, and quote. ``adjust``
     adds to each sentence's ranking score, given the sentence and its passage (``chat.followup``:
     by what a follow-up asks). ``decided``: a decision already taken for this question (a
-    follow-up's, on the text it was searched with), used instead of deciding again."""
+    follow-up's, on the text it was searched with), used instead of deciding again. ``asked``: what
+    the question asks for when it differs from ``question`` (a follow-up's text with the previous
+    question's terms), read to tell whether a caption or reference line may come first."""
     prepared = prepare_question(question)
     if isinstance(prepared, str):
         return Analysis(
@@ -627,6 +654,7 @@ def analyse_question(
         adjusted = (replace(c, score=c.score + adjust(c.sentence, hits[c.sentence.hit].passage)) for c in scored)
         scored = tuple(sorted(adjusted, key=lambda c: -c.score))
     scored = hand_over_lead_in(scored, measured.hits)
+    scored = set_aside_furniture(scored, asked or prepared.query)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
     found = verdict.found and bool(scored)
     if found:

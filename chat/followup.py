@@ -42,6 +42,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from chat.premise import names_actor
+from chat.terms import asks_source
 from index.records import Hit
 
 if TYPE_CHECKING:
@@ -147,11 +148,6 @@ _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _NAMES_SUBJECT = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z])|「[^」]{2,}」|“[^”]{2,}”")
 # What a follow-up asks for, by its own words (folded), and the sentences that give it.
 _ASKS_REASON = re.compile(r"为什么|为何|为啥|何故|原因|怎么会|会怎样|会怎么样|结果|影响|\bwhy\b|\bbecause\b")
-# Asks where something comes from: the footnote a quote's mark ([3]) points to answers it.
-_ASKS_SOURCE = re.compile(
-    r"出处|来源|出自|引自|引用|注脚|脚注|参考资料|链接|连结|网址|哪份|哪一份|哪个会议"
-    r"|\b(?:source|sources|link|url|reference|cited?|come from|comes from)\b"
-)
 # Asks what something is for (目的呢？) and the sentences that say it (希望…, 為了…).
 _ASKS_PURPOSE = re.compile(r"目的|用意|为了什么|想达成|希望达成|\b(?:purpose|aim|goal)\b")
 _GIVES_PURPOSE = re.compile(r"希望|为了|目的|以便|旨在|用来|用以|期望|期盼")
@@ -520,13 +516,6 @@ def footnotes_of(passages: Sequence[Passage], anchors: Sequence[Passage], marks:
     return tuple(p for p in passages if p.doc_id in docs and p.text.lstrip().startswith(opens) and p not in anchors)
 
 
-def asks_source(question: str) -> bool:
-    """Whether a follow-up asks where something comes from (出處, 來源, 出自哪份, link, source)."""
-    from chat.terms import folded
-
-    return _ASKS_SOURCE.search(folded(question).lower()) is not None
-
-
 def table_lines_of(passages: Sequence[Passage], anchors: Sequence[Passage]) -> tuple[str, ...]:
     """The table rows (lines with ｜) of the articles the ``anchors`` are in."""
     docs = {a.doc_id for a in anchors}
@@ -779,7 +768,7 @@ def answer_after(
             if decided is not None and not decided.found:
                 refused.add(passage_text)
                 continue
-        analysis = analyse_question(sentence_text, near, top_k, decision, adjust, decided)
+        analysis = analyse_question(sentence_text, near, top_k, decision, adjust, decided, asked=passage_text)
         if analysis.answer.found:
             break
     assert analysis is not None  # the last try, the follow-up alone, is never skipped

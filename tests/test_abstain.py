@@ -237,3 +237,13 @@ def test_a_japanese_question_quoting_its_own_words_is_not_a_missing_name():
     assert quoted_missing("日本「地方創生テレワーク交付金」的上限是多少？", hits) == 1.0
     assert quoted_missing("「地域未來構想50」について教えてください", hits) == 1.0
     assert quoted_missing("「新旅遊型態」について教えてください", hits) == 0.0
+
+
+def test_a_question_without_a_searchable_term_is_not_found_whatever_the_confidence():
+    """あいうえおかきくけこ, 謝啦, 🙂🙂: no term is left to search (all 48 such questions of the banks are junk)."""
+    model = tiny_model()
+    assert ANSWERED.n_terms > 0 and model.decide(ANSWERED).found
+    decision = model.decide(replace(ANSWERED, n_terms=0))
+    assert not decision.found and not decision.uncertain and decision.confidence > 0.99
+    assert decision.reason == "not found: the question has no searchable terms"
+    assert decision.note == "問題裡沒有可以搜尋的詞語。"

@@ -66,6 +66,7 @@ FRESH = {
     "fresh9": "w15",
     "fresh10": "w16",
     "fresh11": "w17",
+    "fresh12": "w21",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
@@ -74,7 +75,7 @@ SCRIPT_KINDS = {"english", "japanese", "offtopic", "near_domain", "false_premise
 
 @pytest.mark.parametrize(("name", "batch"), FRESH.items())
 def test_the_fresh_batches_are_valid_held_out_and_frozen(name, batch):
-    """Later blind batches (w9 to w17), each kept in its own file so its figures stay a first look:
+    """Later blind batches (w9 to w21), each kept in its own file so its figures stay a first look:
     every question is test split, every kind is there (w16: English and Japanese only), and the
     file is pinned by its hash."""
     text = (DATA / f"{name}.jsonl").read_text(encoding="utf-8")
