@@ -743,7 +743,7 @@ _MARKED = "2012年時只有2.3%的地方政府正著手推動相關政策。到�
     ],
 )
 def test_which_follow_ups_ask_for_a_source(question, asks):
-    from chat.followup import asks_source
+    from chat.terms import asks_source
 
     assert asks_source(question) is asks
 
