@@ -447,10 +447,14 @@ def hand_over_lead_in(scored: Sequence[ScoredSentence], hits: Sequence[Hit]) -> 
         return passage.doc_id == mine.doc_id and passage.paragraph == mine.paragraph + 1 and s.order == 0
 
     follower = next((c for c in scored[1:] if continues(c)), None)
-    if follower is None:
-        return tuple(scored)
-    swapped = [replace(follower, score=top.score), replace(top, score=follower.score)]
-    rest = [c for c in scored[1:] if c is not follower]
+    return tuple(scored) if follower is None else trade_places(scored, follower)
+
+
+def trade_places(scored: Sequence[ScoredSentence], other: ScoredSentence) -> tuple[ScoredSentence, ...]:
+    """``other`` takes the top unit's score and place, the top unit takes ``other``'s."""
+    top = scored[0]
+    swapped = [replace(other, score=top.score), replace(top, score=other.score)]
+    rest = [c for c in scored[1:] if c is not other]
     return tuple(sorted([*swapped, *rest], key=lambda c: -c.score))
 
 
@@ -469,12 +473,7 @@ def set_aside_furniture(scored: Sequence[ScoredSentence], question: str) -> tupl
     if not SET_ASIDE or not scored or not FURNITURE.match(scored[0].sentence.text) or asks_credit(question):
         return tuple(scored)
     other = next((c for c in scored[1:] if not FURNITURE.match(c.sentence.text)), None)
-    if other is None:
-        return tuple(scored)
-    top = scored[0]
-    swapped = [replace(other, score=top.score), replace(top, score=other.score)]
-    rest = [c for c in scored[1:] if c is not other]
-    return tuple(sorted([*swapped, *rest], key=lambda c: -c.score))
+    return tuple(scored) if other is None else trade_places(scored, other)
 
 
 def select_quotes(
