@@ -173,7 +173,8 @@ def asks_source(question: str) -> bool:
 def asks_credit(question: str) -> bool:
     """Whether a question asks for a source, an author, a figure or a study: what captions,
     reference lines and bylines say."""
-    return asks_source(question) or _ASKS_CREDIT.search(fold(question).lower()) is not None
+    text = fold(question).lower()
+    return _ASKS_SOURCE.search(text) is not None or _ASKS_CREDIT.search(text) is not None
 
 
 def question_asks(question: str) -> Asks:
