@@ -57,6 +57,7 @@ from chat.terms import (
 )
 from index.fusion import named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
+from ingest.furniture import is_furniture_line
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, sentence_spans
 from ingest.records import Passage
 from ingest.segment import fold
@@ -460,9 +461,6 @@ def trade_places(scored: Sequence[ScoredSentence], other: ScoredSentence) -> tup
 
 # A line about the article rather than of it: a caption (圖片來源：…), a reference line ([3]総務省「…」),
 # a byline (作者 …). Not a footnote-marked heading whose content follows ("[5]案例分類依據：").
-FURNITURE = re.compile(
-    r"^\s*(?:(?:圖片|資料|照片|图片|资料)?[來来]源\s*[:：]|\[\d{1,2}\](?![^\n]*[:：]\s*(?:\n|$))|作者\s)"
-)
 SET_ASIDE = True
 
 
@@ -470,9 +468,9 @@ def set_aside_furniture(scored: Sequence[ScoredSentence], question: str) -> tupl
     """A caption, a reference line or a byline on top gives way to the best other sentence, unless
     the question asks for a source, an author, a figure or a study. Such lines carry Latin and
     Japanese names (IT, ICT, 総務省) that pull English and Japanese questions to them."""
-    if not SET_ASIDE or not scored or not FURNITURE.match(scored[0].sentence.text) or asks_credit(question):
+    if not SET_ASIDE or not scored or not is_furniture_line(scored[0].sentence.text) or asks_credit(question):
         return tuple(scored)
-    other = next((c for c in scored[1:] if not FURNITURE.match(c.sentence.text)), None)
+    other = next((c for c in scored[1:] if not is_furniture_line(c.sentence.text)), None)
     return tuple(scored) if other is None else trade_places(scored, other)
 
 

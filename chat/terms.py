@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.stats import CorpusStats
+from ingest.furniture import asks_credit as asks_credit  # re-exported: the one definition lives in ingest
+from ingest.furniture import asks_source as asks_source
 from ingest.segment import fold  # jieba/OpenCC load on first use, not at import
 from ingest.terms import is_frame as is_frame  # re-exported: the one definition lives in ingest
 from ingest.terms import question_terms as question_terms
@@ -151,30 +153,6 @@ class Asks:
     def typed(self) -> bool:
         """The question wants a quantity, a date or a name: an answer must carry one."""
         return self.quantity or self.when or self.who
-
-
-# Asks where something comes from (出處, 來源, 出自哪份, link, source): a footnote or a source line answers it.
-_ASKS_SOURCE = re.compile(
-    r"出处|来源|出自|引自|引用|注脚|脚注|参考资料|链接|连结|网址|网页|网站|哪份|哪一份|哪个会议|出典"
-    r"|\b(?:source|sources|link|url|website|web ?page|reference|cited?|come from|comes from|footnote)\b"
-)
-# Asks who wrote something, or about a figure or a study: a byline, a caption or a reference line answers it.
-_ASKS_CREDIT = re.compile(
-    r"作者|写的|撰写|撰文|图|照片|调查|调査|研究|\b(?:author|wrote|written|writer|figure|image|picture|photo"
-    r"|study|survey|report|title)\b"
-)
-
-
-def asks_source(question: str) -> bool:
-    """Whether a question asks where something comes from (出處, 來源, 出自哪份, link, source)."""
-    return _ASKS_SOURCE.search(fold(question).lower()) is not None
-
-
-def asks_credit(question: str) -> bool:
-    """Whether a question asks for a source, an author, a figure or a study: what captions,
-    reference lines and bylines say."""
-    text = fold(question).lower()
-    return _ASKS_SOURCE.search(text) is not None or _ASKS_CREDIT.search(text) is not None
 
 
 def question_asks(question: str) -> Asks:

@@ -33,6 +33,7 @@ from index.records import Hit, SentenceVectors
 from index.stats import CorpusStats, char_bigrams
 from index.store import MANIFEST_FILE, Manifest, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
+from ingest.furniture import asks_credit, is_furniture
 from ingest.glossary import GlossaryEntry
 from ingest.records import Article, Passage
 
@@ -41,6 +42,8 @@ Expander = Callable[[str], Sequence[str]]  # question -> extra texts for the key
 EXPANSION_WEIGHT = 1.0
 MODES = ("hybrid", "dense", "bm25")
 SEARCH_MAX_CHARS = 2000
+# a caption, reference line or byline is not the top passage unless the question asks for one
+FURNITURE_GIVES_WAY = True
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  # as ingest.japanese.has_kana
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
 PAIRS_CACHE = 256  # passages whose character pairs are kept (~17 KB each: ~4 MB at most)
@@ -110,6 +113,9 @@ class Searcher:
         # the squashed text of a passage (exact-term boost), kept for the passages seen recently
         self._squashed = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: squash(stored.passages[row].text))
         self._pairs = functools.lru_cache(maxsize=PAIRS_CACHE)(lambda row: char_bigrams(stored.passages[row].tokens))
+        self._furniture = functools.lru_cache(maxsize=SQUASHED_CACHE)(
+            lambda row: is_furniture(stored.passages[row].text)
+        )
         if expand is None:
             known: Callable[[str], bool] = lambda t: self.stats().known(t)  # noqa: E731
             expand = _chain(_glossary_expander(stored, known), _synonym_expander(known))
@@ -300,8 +306,16 @@ class Searcher:
             overlap = self._overlap(text, cand.ids[top]) if params.bigram_weight else None
             best = self._best_sentences(cand.ids[top], cand.query_vector)
             fused = sentence_rerank(fused, best, top, params.sentence_weight, overlap, params.bigram_weight)
-        order = np.lexsort((cand.ids, -cand.dense, -fused))[:top_k]
-        return [self._hit(cand, int(i), rank, float(fused[i]), mode) for rank, i in enumerate(order, 1)]
+        order = np.lexsort((cand.ids, -cand.dense, -fused))
+        if mode == "hybrid" and FURNITURE_GIVES_WAY and not asks_credit(text):
+            order = self._furniture_gives_way(cand.ids, order)
+        return [self._hit(cand, int(i), rank, float(fused[i]), mode) for rank, i in enumerate(order[:top_k], 1)]
+
+    def _furniture_gives_way(self, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """``order`` with a passage made only of captions, reference lines or bylines
+        (ingest.furniture) on top moved below the best other passage; the rest keep their places."""
+        lead = next((n for n, i in enumerate(order) if not self._furniture(int(ids[i]))), 0)
+        return order if lead == 0 else np.concatenate([order[lead : lead + 1], order[:lead], order[lead + 1 :]])
 
     def _boost(self, text: str, ids: np.ndarray) -> np.ndarray | None:
         """Per candidate: the share of the question's rare exact terms (numbers, Latin names) it

@@ -606,48 +606,6 @@ def test_a_lead_in_on_top_hands_over_to_what_it_introduces():
     assert hand_over_lead_in(apart, far) == tuple(apart)
 
 
-@pytest.mark.parametrize(
-    ("line", "furniture"),
-    [
-        ("圖片來源：內閣官房情報通信技術 (IT) 綜合戰略室〈地方創生に資するIT利活用促進プラン〉", True),
-        ("資料來源：地域IoT実装推進タスクフォースについて", True),
-        ("来源: 总务省", True),
-        ("[3]総務省「地域におけるICT利活用の現状に関する調査研究」(平成26年)", True),
-        ("作者 謝子涵 為政治工作者", True),
-        ("[5]案例分類依據：", False),  # a footnote-marked heading: its content follows
-        ("[5]案例分類依據：\n\n事業主題別：教育、醫療照護健康", False),
-        ("到了2014年則進展到5.9%的執行程度。[3]", False),
-        ("作者認為台灣缺少平台。", False),
-        ("資料顯示，來源多元。", False),
-    ],
-)
-def test_furniture_lines_are_captions_references_and_bylines(line, furniture):
-    from chat.answer import FURNITURE
-
-    assert bool(FURNITURE.match(line)) is furniture
-
-
-@pytest.mark.parametrize(
-    ("question", "asks"),
-    [
-        ("那張圖的來源是哪個單位？", True),
-        ("這篇文章的作者是誰？", True),
-        ("註腳引用的是哪一份調查研究？", True),
-        ("脚注で引用されている調査は何ですか", True),
-        ("What is the title of the MIC survey cited for this?", True),
-        ("Who wrote this article?", True),
-        ("スマートプラチナ社会推進会議的網頁在哪裡", True),
-        ("Under which headquarters was the IT council set up?", False),
-        ("日本政府為什麼要推動地方創生？", False),
-        ("When did the ministry start its ICT meetings?", False),
-    ],
-)
-def test_asks_credit_reads_questions_about_sources_authors_figures_and_studies(question, asks):
-    from chat.terms import asks_credit
-
-    assert asks_credit(question) is asks
-
-
 def test_a_caption_on_top_gives_way_unless_a_source_is_asked():
     from chat.answer import ScoredSentence, Sentence, set_aside_furniture
 

@@ -85,6 +85,9 @@ unanswerable told not found 82.1%. A twelfth blind batch (tests/data/fresh12.jso
 answerable, 56 not), first read on 5f8a8db: hit@1 0.894, hit@5 0.962, MRR@10 0.925, first quote
 0.856, answerable told not found 1.0%, unanswerable told not found 82.1% (junk 13 of 14: the kana
 row あいうえおかきくけこ, which has no searchable term; such questions are not found since, 83.9%).
+A thirteenth (tests/data/fresh13.jsonl, w23: 104 answerable, 56 not), first read on 48fc27c: hit@1
+0.885, hit@5 0.981, MRR@10 0.930, first quote 0.856, answerable told not found 0.0%, unanswerable
+told not found 83.9% (near-domain 10 of 14, false premise 9 of 14).
 """
 
 from __future__ import annotations
@@ -127,7 +130,7 @@ def report(searcher, test_split) -> dict:
 def test_retrieval_on_the_test_split(searcher, test_split):
     result = evaluate_retrieval(searcher, [q for q in test_split if q["gold"]])
     print(f"\nhit@1 {result['hit@1']} hit@5 {result['hit@5']} mrr@10 {result['mrr@10']}")
-    assert result["hit@1"] >= 0.84 and result["hit@5"] >= 0.94 and result["mrr@10"] >= 0.88
+    assert result["hit@1"] >= 0.85 and result["hit@5"] >= 0.94 and result["mrr@10"] >= 0.89
 
 
 def test_first_quote_holds_the_answer(report):
@@ -157,6 +160,7 @@ def test_questions_the_articles_cannot_answer(report):
         ("fresh10", 0.69, 0.79, 0.61, 0.09, 0.30),  # English and Japanese only
         ("fresh11", 0.77, 0.83, 0.71, 0.04, 0.74),
         ("fresh12", 0.85, 0.88, 0.80, 0.04, 0.78),
+        ("fresh13", 0.85, 0.90, 0.80, 0.03, 0.78),
     ],
 )
 def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):

@@ -1,0 +1,53 @@
+"""An article's furniture: lines *about* the article rather than of it (a figure caption
+``圖片來源：…``, a reference line ``[3]総務省「…」(平成26年)``, a byline ``作者 …``), and the
+questions that ask for what such lines say (a source, an author, a figure, a study).
+
+Furniture carries Latin and Japanese names (IT, ICT, 総務省, URLs) that pull English and Japanese
+questions to it; the search ranks a passage made only of furniture after the others, and the
+answer lets such a line give way on top, unless the question asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.segment import fold  # jieba/OpenCC load on first use, not at import
+
+# A caption or source line, a numbered reference line (not a "[5]案例分類依據：" heading), a byline.
+FURNITURE = re.compile(
+    r"^\s*(?:(?:圖片|資料|照片|图片|资料)?[來来]源\s*[:：]|\[\d{1,2}\](?![^\n]*[:：]\s*(?:\n|$))|作者\s)"
+)
+
+# Asks where something comes from (出處, 來源, 出自哪份, link, source): a footnote or a source line answers it.
+_ASKS_SOURCE = re.compile(
+    r"出处|来源|出自|引自|引用|注脚|脚注|参考资料|链接|连结|网址|网页|网站|哪份|哪一份|哪个会议|出典"
+    r"|\b(?:source|sources|link|url|website|web ?page|reference|cited?|come from|comes from|footnote)\b"
+)
+# Asks who wrote something, or about a figure or a study: a byline, a caption or a reference line answers it.
+_ASKS_CREDIT = re.compile(
+    r"作者|写的|撰写|撰文|图|照片|调查|调査|研究|\b(?:author|wrote|written|writer|figure|image|picture|photo"
+    r"|study|survey|report|title)\b"
+)
+
+
+def is_furniture_line(line: str) -> bool:
+    """Whether one line (or sentence) is a caption, a reference line or a byline."""
+    return FURNITURE.match(line) is not None
+
+
+def is_furniture(text: str) -> bool:
+    """Whether every non-blank line of a passage is furniture."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(is_furniture_line(line) for line in lines)
+
+
+def asks_source(question: str) -> bool:
+    """Whether a question asks where something comes from (出處, 來源, 出自哪份, link, source)."""
+    return _ASKS_SOURCE.search(fold(question).lower()) is not None
+
+
+def asks_credit(question: str) -> bool:
+    """Whether a question asks for a source, an author, a figure or a study: what captions,
+    reference lines and bylines say."""
+    text = fold(question).lower()
+    return _ASKS_SOURCE.search(text) is not None or _ASKS_CREDIT.search(text) is not None

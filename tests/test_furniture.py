@@ -1,0 +1,101 @@
+"""ingest.furniture: captions, reference lines and bylines, the questions that ask for them, and
+the search that ranks such a passage first only when asked (known answers, fake encoder)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.build import build_index
+from index.search import Searcher
+from ingest.furniture import asks_credit, asks_source, is_furniture, is_furniture_line
+from tests.index_fakes import build_kwargs, open_kwargs, write_corpus
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("圖片來源：內閣官房情報通信技術 (IT) 綜合戰略室〈地方創生に資するIT利活用促進プラン〉", True),
+        ("資料來源：地域IoT実装推進タスクフォースについて", True),
+        ("来源: 总务省", True),
+        ("[3]総務省「地域におけるICT利活用の現状に関する調査研究」(平成26年)", True),
+        ("作者 謝子涵 為政治工作者", True),
+        ("[5]案例分類依據：", False),  # a footnote-marked heading: its content follows
+        ("[5]案例分類依據：\n\n事業主題別：教育、醫療照護健康", False),
+        ("到了2014年則進展到5.9%的執行程度。[3]", False),
+        ("作者認為台灣缺少平台。", False),
+        ("資料顯示，來源多元。", False),
+    ],
+)
+def test_furniture_lines_are_captions_references_and_bylines(line, furniture):
+    assert is_furniture_line(line) is furniture
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("那張圖的來源是哪個單位？", True),
+        ("這篇文章的作者是誰？", True),
+        ("註腳引用的是哪一份調查研究？", True),
+        ("脚注で引用されている調査は何ですか", True),
+        ("What is the title of the MIC survey cited for this?", True),
+        ("Who wrote this article?", True),
+        ("スマートプラチナ社会推進会議的網頁在哪裡", True),
+        ("Under which headquarters was the IT council set up?", False),
+        ("日本政府為什麼要推動地方創生？", False),
+        ("When did the ministry start its ICT meetings?", False),
+    ],
+)
+def test_asks_credit_reads_questions_about_sources_authors_figures_and_studies(question, asks):
+    assert asks_credit(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "furniture"),
+    [
+        ("圖片來源：內閣官房〈IT利活用促進プラン〉", True),
+        ("[1]スマートプラチナ社会推進会議 https://www.soumu.go.jp/\n[2]情報通信(ICT政策) https://x.jp/", True),
+        ("作者 謝子涵 為政治工作者", True),
+        ("資料來源：總務省\n\n總務省在2014年開始舉辦地域情報化大賞。", False),  # a caption over content
+        ("總務省在2014年開始舉辦地域情報化大賞。", False),
+        ("", False),
+        ("  \n", False),
+    ],
+)
+def test_a_passage_is_furniture_when_every_line_is(text, furniture):
+    assert is_furniture(text) is furniture
+
+
+def test_asks_source_is_the_narrower_reading():
+    assert asks_source("這段話的出處是哪份報告？") and asks_credit("這段話的出處是哪份報告？")
+    assert asks_credit("這篇文章的作者是誰？") and not asks_source("這篇文章的作者是誰？")
+
+
+CAPTION = "圖片來源：總務省 ICT 地域活性化 IT 利活用 推進會議"
+ANSWER = "總務省設置地域情報化大賞，表揚推動 ICT 地域活性化的團體。"
+
+
+@pytest.fixture
+def caption_index(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=f"{ANSWER}\n\n{CAPTION}\n\n別的段落談農業與觀光。")
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    return Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+
+
+def test_a_caption_on_top_gives_way_to_the_best_other_passage(caption_index, monkeypatch):
+    import index.search
+
+    question = "ICT 地域活性化 IT 利活用 推進會議"  # the caption's own words: it would lead
+    monkeypatch.setattr(index.search, "FURNITURE_GIVES_WAY", False)
+    plain = [h.passage.text for h in caption_index.search(question, top_k=3)]
+    assert plain[0] == CAPTION and plain[1] == ANSWER
+    monkeypatch.setattr(index.search, "FURNITURE_GIVES_WAY", True)
+    hits = caption_index.search(question, top_k=3)
+    assert [h.passage.text for h in hits] == [ANSWER, CAPTION, plain[2]]  # only the top two trade places
+    assert [h.rank for h in hits] == [1, 2, 3]
+
+
+def test_a_caption_keeps_the_top_when_the_question_asks_for_a_source(caption_index):
+    hits = caption_index.search("ICT 地域活性化 IT 利活用 推進會議 圖片來源", top_k=2)
+    assert hits[0].passage.text == CAPTION
+    # the keyword-only and dense-only rankings are left as they are (they are the baselines)
+    assert caption_index.search("ICT 地域活性化 IT 利活用 推進會議", top_k=1, mode="bm25")[0].passage.text == CAPTION
