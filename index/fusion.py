@@ -299,6 +299,25 @@ def table_row_match(
     )
 
 
+# A line opening with a short label and a colon: "區域別：北海道、…", "[5]案例分類依據：", "財政:"
+LINE_LABEL = re.compile(r"^\s*(?:\[\d{1,2}\])?([^\s：:，,。、｜|]{2,10})[：:]", re.MULTILINE)
+
+
+def line_labels(text: str) -> tuple[str, ...]:
+    """The labels that open lines of ``text`` (區域別 in "區域別：北海道、東北…")."""
+    return tuple(dict.fromkeys(m.group(1) for m in LINE_LABEL.finditer(text)))
+
+
+def labelled_line_match(
+    query: str, labels: Sequence[Sequence[str]], fold: Callable[[str], str] = str.lower
+) -> np.ndarray:
+    """1.0 for each text (given by its line labels) with a label the question names whole, else
+    0.0: "区域别包括哪些地区" names 區域別, so "區域別：北海道、…" and not "條件不利區域別：過疏、…",
+    whose label the question does not hold."""
+    asked = fold(query)
+    return np.array([any(fold(label) in asked for label in own) for own in labels], dtype=np.float64)
+
+
 def fuse(
     dense: np.ndarray,
     bm25: np.ndarray,

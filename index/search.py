@@ -18,6 +18,8 @@ from index.fusion import (
     bigram_overlap,
     exact_terms,
     fuse,
+    labelled_line_match,
+    line_labels,
     mentions_table,
     named_row_labels,
     numbered_item_match,
@@ -44,6 +46,8 @@ MODES = ("hybrid", "dense", "bm25")
 SEARCH_MAX_CHARS = 2000
 # a caption, reference line or byline is not the top passage unless the question asks for one
 FURNITURE_GIVES_WAY = True
+# a passage with a line labelled as the question names it (區域別：…) is boosted like a quoted table row
+LABEL_BOOST = True
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  # as ingest.japanese.has_kana
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
 PAIRS_CACHE = 256  # passages whose character pairs are kept (~17 KB each: ~4 MB at most)
@@ -113,6 +117,9 @@ class Searcher:
         # the squashed text of a passage (exact-term boost), kept for the passages seen recently
         self._squashed = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: squash(stored.passages[row].text))
         self._pairs = functools.lru_cache(maxsize=PAIRS_CACHE)(lambda row: char_bigrams(stored.passages[row].tokens))
+        self._line_labels = functools.lru_cache(maxsize=SQUASHED_CACHE)(
+            lambda row: line_labels(stored.passages[row].text)
+        )
         self._furniture = functools.lru_cache(maxsize=SQUASHED_CACHE)(
             lambda row: is_furniture(stored.passages[row].text)
         )
@@ -320,13 +327,15 @@ class Searcher:
     def _boost(self, text: str, ids: np.ndarray) -> np.ndarray | None:
         """Per candidate: the share of the question's rare exact terms (numbers, Latin names) it
         holds, plus 1 when it is the list item the question points at ("第6項"), plus 1 when it
-        holds the table row the question quotes a label of ("「人」這一列")."""
+        holds the table row the question quotes a label of ("「人」這一列"), plus 1 when a line of
+        it opens with a label the question names ("區域別：…" for "区域别包括哪些地区")."""
         from ingest.segment import fold
 
+        rows = ids.tolist()
+        labelled = labelled_line_match(text, [self._line_labels(i) for i in rows], fold) if LABEL_BOOST else None
         terms, items, quoted = exact_terms(text), ordinal_items(text), quoted_labels(text)
         if not terms and not items and not quoted and not mentions_table(text):
-            return None
-        rows = ids.tolist()
+            return labelled if labelled is not None and labelled.any() else None
         texts = [self.passages[i].text for i in rows]
         labels = list(dict.fromkeys([*quoted, *named_row_labels(text, texts, fold)]))
         boost = rare_term_boost(terms, texts, squashed=[self._squashed(i) for i in rows])
@@ -334,7 +343,7 @@ class Searcher:
             boost = boost + numbered_item_match(items, [self.passages[i].search_text for i in rows])
         if labels:
             boost = boost + table_row_match(labels, texts, fold)
-        return boost
+        return boost if labelled is None else boost + labelled
 
     def _overlap(self, text: str, rows: np.ndarray) -> np.ndarray:
         """The share of the question's character pairs each passage row holds (fusion.bigram_overlap)."""

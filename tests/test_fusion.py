@@ -191,6 +191,26 @@ def test_row_labels_named_without_quotes():
     assert named_row_labels("財政困難的地方怎麼辦", rows, fold) == []  # no table, row or column spoken of
 
 
+def test_line_labels_are_the_short_labels_opening_lines():
+    from index.fusion import line_labels
+
+    text = "[5]案例分類依據：\n\n事業主題別：教育、醫療\n區域別:北海道、東北\n條件不利區域別：過疏、離島"
+    assert line_labels(text) == ("案例分類依據", "事業主題別", "區域別", "條件不利區域別")
+    assert line_labels("日本總務省在會議中表示：科技導入並不豐碩。") == ()  # longer than a label (10 characters)
+    assert line_labels("人：\n財政 ｜ 持續營運") == ()  # one character is not a label
+    assert line_labels("資料顯示，來源：總務省") == ()  # not at the start of a line
+
+
+def test_a_line_label_the_question_names_whole_is_matched():
+    from index.fusion import labelled_line_match
+    from ingest.segment import fold
+
+    labels = [("區域別",), ("條件不利區域別",), ("事業主題別", "區域別"), ()]
+    assert labelled_line_match("区域别包括哪些地区", labels, fold).tolist() == [1.0, 0.0, 1.0, 0.0]
+    assert labelled_line_match("條件不利區域別有哪些", labels, fold).tolist() == [1.0, 1.0, 1.0, 0.0]
+    assert labelled_line_match("案例分成哪些地區？", labels, fold).tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
 def test_bigram_overlap_is_the_idf_weighted_share_of_the_questions_pairs():
     from index.fusion import bigram_overlap
     from index.stats import char_bigrams

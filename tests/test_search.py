@@ -155,6 +155,20 @@ def test_a_quoted_label_boosts_only_the_table_row_it_labels(tmp_path, fake_encod
     assert searcher._boost("財政困難的地方怎麼辦", ids) is None  # no table, row or label spoken of
 
 
+def test_a_line_labelled_as_the_question_names_it_is_ranked_first(tmp_path, fake_encoder, monkeypatch):
+    import index.search
+
+    lines = ["條件不利區域別：過疏、偏遠地區、離島、半島", "區域別：北海道、東北、關東、信越", "團體別：地方政府、企業"]
+    corpus = write_corpus(tmp_path / "corpus", cases="\n\n".join(lines))
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    searcher = Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+    question = "區域別包括哪些地區"
+    monkeypatch.setattr(index.search, "LABEL_BOOST", False)
+    assert searcher.search(question, top_k=1)[0].passage.text.startswith("條件不利")  # it holds 區域 and 地區 too
+    monkeypatch.setattr(index.search, "LABEL_BOOST", True)
+    assert searcher.search(question, top_k=1)[0].passage.text.startswith("區域別")
+
+
 def test_the_weighted_share_of_the_questions_character_pairs_is_added_to_the_reranked_scores(index_dir, fake_encoder):
     from dataclasses import replace
 
