@@ -55,7 +55,7 @@ from chat.terms import (
     question_terms,
     weighted_coverage,
 )
-from index.fusion import named_row_labels, table_row_match
+from index.fusion import line_labels, named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
 from ingest.furniture import is_furniture_line
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, sentence_spans
@@ -283,6 +283,7 @@ class SentenceFeatures:
     chars: int
     asks: Asks
     labelled_row: bool = False  # a table row with a cell the question quotes (「人」)
+    label_named: bool = False  # opens with a line label the question names whole (區域別：… for 区域别)
     glosses_term: bool = False  # a bracketed gloss right after or around a question term (教育科技(EdTech))
     best_lexical: float = 0.0  # the best lexical share among the candidates
     order: int = 0  # position of the unit in its passage
@@ -309,6 +310,7 @@ SENTENCE_FEATURES: dict[str, object] = {
     "lexical_rel": lambda f: f.lexical - f.best_lexical,
     "first_in_passage": lambda f: float(f.order == 0),
     "labelled_row": lambda f: float(f.labelled_row),
+    "label_named": lambda f: float(f.label_named),
     "gloss_asked": lambda f: float(f.asks.definition and f.glosses_term),
     "other_year": lambda f: float(f.other_year),
     "type_missing": lambda f: float(not f.carries_type),
@@ -401,6 +403,7 @@ def sentence_features(
                 chars=len(text),
                 asks=asks,
                 labelled_row=bool(asks.labels) and bool(table_row_match(asks.labels, [text], fold)[0]),
+                label_named=any(fold(label) in asks.folded for label in line_labels(text)),
                 glosses_term=glosses_term(terms, folded(text)),
                 best_lexical=best_lexical,
                 order=sentence.order,

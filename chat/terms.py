@@ -142,6 +142,7 @@ class Asks:
     listing: bool
     definition: bool
     labels: tuple[str, ...] = ()  # what it quotes (「人」): a table row's or column's label
+    folded: str = ""  # the question folded as the index folds text: a line label it names whole (区域别 → 區域別：…)
     quantity: bool = False  # an amount, a count or a share (多少, 比例, 幾個, how many)
     when: bool = False  # a year or a date (哪一年, 何時, when)
     who: bool = False  # a person or an organisation (誰, 哪個單位, who)
@@ -164,6 +165,7 @@ def question_asks(question: str) -> Asks:
         listing=bool(_ASKS_LIST.search(text)),
         definition=bool(_ASKS_DEFINITION.search(text)),
         labels=tuple(quoted_labels(question)),
+        folded=fold(question),
         quantity=bool(_ASKS_QUANTITY.search(text)),
         when=bool(_ASKS_WHEN.search(text)),
         who=bool(_ASKS_WHO.search(text)),

@@ -44,7 +44,7 @@ Expander = Callable[[str], Sequence[str]]  # question -> extra texts for the key
 EXPANSION_WEIGHT = 1.0
 MODES = ("hybrid", "dense", "bm25")
 SEARCH_MAX_CHARS = 2000
-# a caption, reference line or byline is not the top passage unless the question asks for one
+# captions, reference lines and bylines rank after the other passages unless the question asks for one
 FURNITURE_GIVES_WAY = True
 # a passage with a line labelled as the question names it (區域別：…) is boosted like a quoted table row
 LABEL_BOOST = True
@@ -319,10 +319,10 @@ class Searcher:
         return [self._hit(cand, int(i), rank, float(fused[i]), mode) for rank, i in enumerate(order[:top_k], 1)]
 
     def _furniture_gives_way(self, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
-        """``order`` with a passage made only of captions, reference lines or bylines
-        (ingest.furniture) on top moved below the best other passage; the rest keep their places."""
-        lead = next((n for n, i in enumerate(order) if not self._furniture(int(ids[i]))), 0)
-        return order if lead == 0 else np.concatenate([order[lead : lead + 1], order[:lead], order[lead + 1 :]])
+        """``order`` with the passages made only of captions, reference lines or bylines
+        (ingest.furniture) moved after all the others, each group keeping its order."""
+        furniture = np.array([self._furniture(int(ids[i])) for i in order], dtype=bool)
+        return np.concatenate([order[~furniture], order[furniture]]) if furniture.any() else order
 
     def _boost(self, text: str, ids: np.ndarray) -> np.ndarray | None:
         """Per candidate: the share of the question's rare exact terms (numbers, Latin names) it

@@ -447,6 +447,29 @@ def test_a_table_row_with_the_quoted_label_is_marked_for_the_ranker():
     assert [SENTENCE_FEATURES["labelled_row"](f) for f in features] == [0.0, 1.0]
 
 
+def test_a_line_whose_label_the_question_names_whole_is_marked_for_the_ranker():
+    import numpy as np
+
+    from chat.answer import SENTENCE_FEATURES, Sentence, sentence_features
+    from chat.terms import question_asks
+    from index.records import Hit
+    from index.stats import CorpusStats
+    from tests.chat_fakes import article_passages, make_article
+
+    lines = ["條件不利區域別：過疏、偏遠地區、離島", "區域別：北海道、東北、關東", "總務省在2014年舉辦大賞。"]
+    hit = Hit(passage=article_passages(make_article("a", "標題", ["\n\n".join(lines)]))[0], score=1.0, rank=1)
+    units = [Sentence(line, 0, n) for n, line in enumerate(lines)]
+    stats = CorpusStats.from_token_lists([[]])
+
+    def named(question: str) -> list[float]:
+        features = sentence_features([], units, [hit], np.full(3, 0.9), stats, question_asks(question))
+        return [SENTENCE_FEATURES["label_named"](f) for f in features]
+
+    assert named("区域别包括哪些地区") == [0.0, 1.0, 0.0]  # Simplified meets Traditional; 條件不利區域別 is not named
+    assert named("條件不利區域別有哪些？") == [1.0, 1.0, 0.0]
+    assert named("案例分成哪些地區？") == [0.0, 0.0, 0.0]
+
+
 def test_a_gloss_counts_only_when_it_belongs_to_a_question_term():
     from chat.answer import glosses_term
     from chat.terms import folded
