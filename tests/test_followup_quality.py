@@ -40,7 +40,9 @@ Then footnotes for a source asked, lead-ins handing over, purpose and the label 
 batch w19d, then put in the train split): w18d 0.633 unchanged. A twelfth blind batch
 (tests/data/dialogues_fresh12.jsonl, w20d, 60), first read on d81fb87's rules: 0.783 (alone 0.583;
 b7aa9b5: 0.733). A thirteenth blind batch (tests/data/dialogues_fresh13.jsonl, w22d, 60), first read
-on 5f8a8db: 0.900 (alone 0.633).
+on 5f8a8db: 0.900 (alone 0.633); 0.883 on cdf7f23. A fourteenth (tests/data/dialogues_fresh14.jsonl,
+w24d, 60), first read on cdf7f23: 0.767 (alone 0.550; 48fc27c's rules 0.750). w18d on cdf7f23: 0.600
+(alone 0.483).
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def test_follow_ups_on_the_held_out_dialogues(engine):
         ("dialogues_fresh11", 0.58),  # w18d: a third of the answers in another paragraph than turn 1's
         ("dialogues_fresh12", 0.73),  # w20d
         ("dialogues_fresh13", 0.85),  # w22d
+        ("dialogues_fresh14", 0.70),  # w24d
     ],
 )
 def test_follow_ups_on_the_fresh_dialogues(engine, name, floor):
