@@ -403,7 +403,7 @@ def sentence_features(
                 chars=len(text),
                 asks=asks,
                 labelled_row=bool(asks.labels) and bool(table_row_match(asks.labels, [text], fold)[0]),
-                label_named=any(fold(label) in asks.folded for label in line_labels(text)),
+                label_named=any(folded(label) in asks.folded for label in line_labels(text)),
                 glosses_term=glosses_term(terms, folded(text)),
                 best_lexical=best_lexical,
                 order=sentence.order,
@@ -462,8 +462,7 @@ def trade_places(scored: Sequence[ScoredSentence], other: ScoredSentence) -> tup
     return tuple(sorted([*swapped, *rest], key=lambda c: -c.score))
 
 
-# A line about the article rather than of it: a caption (圖片來源：…), a reference line ([3]総務省「…」),
-# a byline (作者 …). Not a footnote-marked heading whose content follows ("[5]案例分類依據：").
+# A caption, reference line or byline on top (ingest.furniture) gives way unless the question asks for one.
 SET_ASIDE = True
 
 

@@ -308,14 +308,11 @@ def line_labels(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.group(1) for m in LINE_LABEL.finditer(text)))
 
 
-def labelled_line_match(
-    query: str, labels: Sequence[Sequence[str]], fold: Callable[[str], str] = str.lower
-) -> np.ndarray:
+def labelled_line_match(asked: str, labels: Sequence[Sequence[str]]) -> np.ndarray:
     """1.0 for each text (given by its line labels) with a label the question names whole, else
-    0.0: "区域别包括哪些地区" names 區域別, so "區域別：北海道、…" and not "條件不利區域別：過疏、…",
-    whose label the question does not hold."""
-    asked = fold(query)
-    return np.array([any(fold(label) in asked for label in own) for own in labels], dtype=np.float64)
+    0.0; ``asked`` and the labels are folded alike: "区域别包括哪些地区" names 區域別, so
+    "區域別：北海道、…" and not "條件不利區域別：過疏、…", whose label the question does not hold."""
+    return np.array([any(label in asked for label in own) for own in labels], dtype=np.float64)
 
 
 def fuse(

@@ -38,6 +38,7 @@ from ingest.errors import SouseiError
 from ingest.furniture import asks_credit, is_furniture
 from ingest.glossary import GlossaryEntry
 from ingest.records import Article, Passage
+from ingest.segment import fold  # OpenCC loads on first use, not at import
 
 Tokenizer = Callable[[str], Sequence[str]]
 Expander = Callable[[str], Sequence[str]]  # question -> extra texts for the keyword side only
@@ -117,8 +118,8 @@ class Searcher:
         # the squashed text of a passage (exact-term boost), kept for the passages seen recently
         self._squashed = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: squash(stored.passages[row].text))
         self._pairs = functools.lru_cache(maxsize=PAIRS_CACHE)(lambda row: char_bigrams(stored.passages[row].tokens))
-        self._line_labels = functools.lru_cache(maxsize=SQUASHED_CACHE)(
-            lambda row: line_labels(stored.passages[row].text)
+        self._line_labels = functools.lru_cache(maxsize=SQUASHED_CACHE)(  # folded, as questions are
+            lambda row: tuple(fold(label) for label in line_labels(stored.passages[row].text))
         )
         self._furniture = functools.lru_cache(maxsize=SQUASHED_CACHE)(
             lambda row: is_furniture(stored.passages[row].text)
@@ -329,10 +330,8 @@ class Searcher:
         holds, plus 1 when it is the list item the question points at ("第6項"), plus 1 when it
         holds the table row the question quotes a label of ("「人」這一列"), plus 1 when a line of
         it opens with a label the question names ("區域別：…" for "区域别包括哪些地区")."""
-        from ingest.segment import fold
-
         rows = ids.tolist()
-        labelled = labelled_line_match(text, [self._line_labels(i) for i in rows], fold) if LABEL_BOOST else None
+        labelled = labelled_line_match(fold(text), [self._line_labels(i) for i in rows]) if LABEL_BOOST else None
         terms, items, quoted = exact_terms(text), ordinal_items(text), quoted_labels(text)
         if not terms and not items and not quoted and not mentions_table(text):
             return labelled if labelled is not None and labelled.any() else None

@@ -205,10 +205,11 @@ def test_a_line_label_the_question_names_whole_is_matched():
     from index.fusion import labelled_line_match
     from ingest.segment import fold
 
-    labels = [("區域別",), ("條件不利區域別",), ("事業主題別", "區域別"), ()]
-    assert labelled_line_match("区域别包括哪些地区", labels, fold).tolist() == [1.0, 0.0, 1.0, 0.0]
-    assert labelled_line_match("條件不利區域別有哪些", labels, fold).tolist() == [1.0, 1.0, 1.0, 0.0]
-    assert labelled_line_match("案例分成哪些地區？", labels, fold).tolist() == [0.0, 0.0, 0.0, 0.0]
+    named = [("區域別",), ("條件不利區域別",), ("事業主題別", "區域別"), ()]
+    labels = [tuple(fold(label) for label in own) for own in named]
+    assert labelled_line_match(fold("区域别包括哪些地区"), labels).tolist() == [1.0, 0.0, 1.0, 0.0]
+    assert labelled_line_match(fold("條件不利區域別有哪些"), labels).tolist() == [1.0, 1.0, 1.0, 0.0]
+    assert labelled_line_match(fold("案例分成哪些地區？"), labels).tolist() == [0.0, 0.0, 0.0, 0.0]
 
 
 def test_bigram_overlap_is_the_idf_weighted_share_of_the_questions_pairs():
