@@ -731,23 +731,6 @@ def test_an_english_question_with_its_own_subject_is_no_follow_up(question):
 _MARKED = "2012年時只有2.3%的地方政府正著手推動相關政策。到了2014年則進展到5.9%的執行程度。[3]"
 
 
-@pytest.mark.parametrize(
-    ("question", "asks"),
-    [
-        ("這個數字是引自哪一份調查研究？", True),
-        ("這個說法的出處是哪裡？", True),
-        ("Is there a link to it?", True),
-        ("註腳引用的是哪個會議？", True),
-        ("為什麼？", False),
-        ("那2014年呢？", False),
-    ],
-)
-def test_which_follow_ups_ask_for_a_source(question, asks):
-    from chat.terms import asks_source
-
-    assert asks_source(question) is asks
-
-
 def test_a_source_follow_up_favours_the_footnote_the_previous_quotes_mark_points_to():
     from chat.answer import Sentence
     from chat.followup import NOTE_BONUS, by_kind, footnotes_of, quoted_marks

@@ -65,6 +65,21 @@ def test_a_passage_is_furniture_when_every_line_is(text, furniture):
     assert is_furniture(text) is furniture
 
 
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("這個數字是引自哪一份調查研究？", True),
+        ("這個說法的出處是哪裡？", True),
+        ("Is there a link to it?", True),
+        ("註腳引用的是哪個會議？", True),
+        ("為什麼？", False),
+        ("那2014年呢？", False),
+    ],
+)
+def test_which_follow_ups_ask_for_a_source(question, asks):
+    assert asks_source(question) is asks
+
+
 def test_asks_source_is_the_narrower_reading():
     assert asks_source("這段話的出處是哪份報告？") and asks_credit("這段話的出處是哪份報告？")
     assert asks_credit("這篇文章的作者是誰？") and not asks_source("這篇文章的作者是誰？")
