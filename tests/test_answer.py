@@ -387,6 +387,23 @@ def test_sentence_features_measure_lexical_share_against_the_best_candidate_and_
     assert values["first_in_passage"] == [1.0, 0.0]
 
 
+def test_under_a_heading_the_rest_of_the_question_picks_the_sentence():
+    from chat.answer import Sentence, body_shares
+    from index.stats import CorpusStats
+
+    # the heading holds 商品券; the question's other term, 旅游, is in the last sentence only
+    sentences = [
+        Sentence("19.發行商品券:\n\n商家要零接觸。", 0, 0, heading=True),
+        Sentence("結合政府的旅遊振興活動。", 0, 1),
+        Sentence("商品券與旅遊券。", 1, 0),  # another passage, no heading: its plain share
+    ]
+    stats = CorpusStats.from_token_lists([["商品券", "旅游"], ["零接触"]])
+    shares = body_shares(["商品券", "旅游"], sentences, stats)
+    assert shares[0] == 0.0 and shares[1] == 1.0 and shares[2] == 1.0
+    # a question the heading holds whole: every unit keeps its plain lexical share
+    assert body_shares(["商品券"], sentences, stats) == [1.0, 0.0, 1.0]
+
+
 def test_ordinals_are_not_content_terms():
     from chat.terms import is_frame, question_terms
 

@@ -68,6 +68,7 @@ FRESH = {
     "fresh11": "w17",
     "fresh12": "w21",
     "fresh13": "w23",
+    "fresh14": "w25",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
