@@ -23,6 +23,7 @@ PASSAGES = [
     "國家秉持三項方針,第二個是支援讓案子永續發展下去的支持系統。",
     "這份政策資料整理成三大目標、20項未來區域治理上重要的概念。",
     "14.為單親家庭、單身高齡者創造新的連結:希望透過這八項對策力抗疫情。",
+    "希望透過導入IT能加速三項地方創生好循環的基本目標,分別是促進人口回流。",
 ]
 
 
@@ -32,6 +33,10 @@ def test_counts_reads_totals_and_positions_of_named_things():
     assert counts("三支箭") == [Count(False, 3, "箭")]
     # not counts: a year, a share, the last one, a position without a named thing
     assert counts("2020年有七成的地方政府,最後一個階段,第二個呢") == []
+    # the phrase's head noun after 的 is counted too; 哪一項 asks which, it counts nothing
+    assert counts("三項地方創生好循環的基本目標") == [Count(False, 3, "地方"), Count(False, 3, "基本")]
+    assert counts("放在哪一項支援方針裡") == []
+    assert counts("分成兩部份的支援方針") == [Count(False, 2, "部份")]  # no classifier: 部份 is the thing
 
 
 @pytest.mark.parametrize(
@@ -42,6 +47,7 @@ def test_counts_reads_totals_and_positions_of_named_things():
         ("城鎮・人口・工作創生法所說的第四支箭是什麼？", "第4箭是 / 3"),
         ("國家提供IT支援的第四個方針是什麼", "第4方针 / 3"),
         ("地域未來構想20的第四大目標包含哪些項目？", "第4目标 / 3"),  # 20的 read and left, then 第四大目標
+        ("地方創生IT活用計畫五項基本目標中的第四項是什麼", "5基本 / 3"),  # 三項…的基本目標
     ],
 )
 def test_a_count_the_passages_contradict_is_reported(question, conflict):
@@ -57,6 +63,8 @@ def test_a_count_the_passages_contradict_is_reported(question, conflict):
         "第14項希望促進哪些人有新的支撐網絡？",  # 項 of another list: compared by the thing, not the classifier
         "2021年的補助金是多少？",
         "第二個呢？",
+        "三項基本目標是什麼？",
+        "「大處著想」的精神放在哪一項支援方針裡？",
         "地域未来構想の三つ目の目標に含まれる6項目は何ですか？",  # 6項目: six items, not six 目標
     ],
 )
