@@ -238,6 +238,8 @@ def carried_terms(previous: str, question: str, stats: CorpusStats | None = None
             continue  # 那2020年呢 replaces the year asked before; 那日本呢 the country
         if any(piece_folded in mine for piece_folded in own_terms(piece)):
             continue
+        if all(t in ENGLISH_FUNCTION_WORDS for t in own_terms(piece)):
+            continue  # "its" of "start its ICT … meetings" names nothing
         if not any(piece in c for c in carried):  # 階段 after 抗疫四階段: said already
             carried = [c for c in carried if c not in piece] + [piece]
     if stats is not None:

@@ -93,6 +93,16 @@ def test_carried_terms_are_whole_words(previous, carried):
     assert carried_terms(previous, "還有呢？")[0] == carried
 
 
+def test_english_function_words_are_not_carried():
+    assert carried_terms("Why does RESAS keep its data open?", "那張圖的來源是哪個單位？") == [
+        "RESAS",
+        "keep",
+        "data",
+        "open",
+    ]
+    assert carried_terms("Who runs it and when did its meetings start?", "還有呢？") == ["runs", "meetings", "start"]
+
+
 def test_a_carried_term_inside_another_is_not_carried_twice():
     assert carried_terms("抗疫四階段的第一個階段是什麼？", "第二個呢？") == ["抗疫四階段"]
 
