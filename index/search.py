@@ -49,6 +49,8 @@ SEARCH_MAX_CHARS = 2000
 FURNITURE_GIVES_WAY = True
 # a passage with a line labelled as the question names it (區域別：…) is boosted like a quoted table row
 LABEL_BOOST = True
+# a question's word in no passage and no dictionary gets the articles' words that sound the same
+HOMOPHONES = True
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  # as ingest.japanese.has_kana
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
 PAIRS_CACHE = 256  # passages whose character pairs are kept (~17 KB each: ~4 MB at most)
@@ -126,7 +128,9 @@ class Searcher:
         )
         if expand is None:
             known: Callable[[str], bool] = lambda t: self.stats().known(t)  # noqa: E731
-            expand = _chain(_glossary_expander(stored, known), _synonym_expander(known))
+            expand = _chain(
+                _glossary_expander(stored, known), _synonym_expander(known), _homophone_expander(stored, known)
+            )
         self._expand = expand
         self._expansions = functools.lru_cache(maxsize=EXPANSION_CACHE)(self._expansion_groups)
 
@@ -410,6 +414,20 @@ def _synonym_expander(known: Callable[[str], bool]) -> Expander:
 
     synonyms = SynonymExpander(known, question_terms)
     return lambda question: [] if _KANA.search(question) else synonyms(question)
+
+
+def _homophone_expander(stored: StoredIndex, known: Callable[[str], bool]) -> Expander | None:
+    """Chinese words of a question that are a homophone typo of the articles' words (總物省 →
+    總務省; ingest.homophones). A Japanese question is left to ingest.japanese."""
+    if not HOMOPHONES:
+        return None
+    from ingest.homophones import HomophoneExpander
+    from ingest.segment import in_dictionary, stopwords
+    from ingest.terms import question_terms
+
+    vocabulary = lambda: (t for p in stored.passages for t in p.tokens)  # noqa: E731
+    homophones = HomophoneExpander(vocabulary, known, question_terms, in_dictionary, stopwords)
+    return lambda question: [] if _KANA.search(question) else homophones(question)
 
 
 def _chain(*expanders: Expander | None) -> Expander | None:

@@ -65,6 +65,13 @@ def jieba_tokenizer():
     return tok
 
 
+def in_dictionary(word: str) -> bool:
+    """Whether ``word`` (folded) is a word of the tokenizer's dictionary (jieba's and the user's)."""
+    tok = jieba_tokenizer()
+    tok.check_initialized()
+    return bool(tok.FREQ.get(word, 0) > 0)
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     return frozenset(fold(w) for w in _data_text("stopwords.txt").split())
