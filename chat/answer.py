@@ -382,12 +382,14 @@ def heading_line(sentence: Sentence) -> str:
 def body_shares(terms: Sequence[str], sentences: Sequence[Sentence], stats: CorpusStats) -> list[float]:
     """Per unit: the lexical share of the question terms that no heading of its passage holds,
     in the unit without its heading. A heading names the section's topic; which sentence under it
-    answers is told by the rest of the question ("發行引導型商品券和旅遊券要結合政府的哪個旅遊振興
-    活動" → the sentence with 結合政府…旅遊振興活動, not the first one under the heading). A unit
-    of a passage without a heading, or whose headings hold all of the terms, keeps its plain
-    lexical share. Learned by the sentence ranker as ``body_lexical`` (+0.36): first quote on the
-    train split 491 → 493 of 567, held out 1103 → 1105 of 1326, held-out follow-ups 633 → 638 of
-    783; its form relative to the best unit (492 / 1107) was not kept, chosen on train."""
+    answers is told by the rest of the question ("區域ICT活用推廣支援課題那張表的資料來源是什麼？"
+    → 資料來源：…, not the table's heading with its first row). A unit of a passage without a
+    heading, or whose headings hold all of the terms, keeps its plain lexical share. It is one
+    feature among others: "發行引導型商品券和旅遊券要結合政府的哪個旅遊振興活動？" still gets the
+    heading with the first sentence under it (the answer, Go To Campaign, ends the paragraph).
+    Learned by the sentence ranker as ``body_lexical`` (+0.36): first quote on the train split
+    491 → 493 of 567, held out 1103 → 1105 of 1326, held-out follow-ups 633 → 638 of 783; its
+    form relative to the best unit (492 / 1107) was not kept, chosen on train."""
     headings: dict[int, str] = {}
     for s in sentences:
         if s.heading:
