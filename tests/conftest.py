@@ -54,6 +54,18 @@ def real_encoder(model_cache):
     return load_encoder("multilingual-e5-small", model_cache)
 
 
+@pytest.fixture(scope="session")
+def real_seed_searcher(real_encoder, seed_corpus, tmp_path_factory):
+    """A searcher over the seed articles indexed once per session with the real model (for tests
+    that only read it: the glossary, the thesaurus and homophone expansions)."""
+    from index.build import build_index
+    from index.search import Searcher
+
+    index_dir = tmp_path_factory.mktemp("seed-real") / "index"
+    build_index(seed_corpus, index_dir, real_encoder)
+    return Searcher.open(index_dir, real_encoder)
+
+
 @pytest.fixture
 def launches(monkeypatch):
     """Record ``gradio.Blocks.launch`` calls instead of starting a server."""

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from index.build import build_index
 from index.search import Searcher
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def searcher(real_encoder, seed_corpus, tmp_path_factory) -> Searcher:
-    index_dir = tmp_path_factory.mktemp("glossary") / "index"
-    build_index(seed_corpus, index_dir, real_encoder)
-    return Searcher.open(index_dir, real_encoder)
+def searcher(real_seed_searcher) -> Searcher:
+    return real_seed_searcher  # conftest.py: the seed articles, indexed once per session
 
 
 def test_seed_glossary_holds_the_articles_own_pairs(searcher):

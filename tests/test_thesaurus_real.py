@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from index.build import build_index
 from index.evaluate import first_hit_rank
 from index.search import Searcher
 from index.store import load_store
@@ -21,10 +20,8 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def searcher(real_encoder, seed_corpus, tmp_path_factory) -> Searcher:
-    index_dir = tmp_path_factory.mktemp("thesaurus") / "index"
-    build_index(seed_corpus, index_dir, real_encoder)
-    return Searcher.open(index_dir, real_encoder)
+def searcher(real_seed_searcher) -> Searcher:
+    return real_seed_searcher  # conftest.py: the seed articles, indexed once per session
 
 
 @pytest.mark.parametrize(("question", "gold", "synonym"), CASES)
