@@ -379,7 +379,9 @@ def heading_line(sentence: Sentence) -> str:
     return sentence.text.split("\n", 1)[0] if sentence.heading else ""
 
 
-def body_shares(terms: Sequence[str], sentences: Sequence[Sentence], stats: CorpusStats) -> list[float]:
+def body_shares(
+    terms: Sequence[str], sentences: Sequence[Sentence], stats: CorpusStats, plain: Sequence[float] | None = None
+) -> list[float]:
     """Per unit: the lexical share of the question terms that no heading of its passage holds,
     in the unit without its heading. A heading names the section's topic; which sentence under it
     answers is told by the rest of the question ("區域ICT活用推廣支援課題那張表的資料來源是什麼？"
@@ -389,17 +391,21 @@ def body_shares(terms: Sequence[str], sentences: Sequence[Sentence], stats: Corp
     heading with the first sentence under it (the answer, Go To Campaign, ends the paragraph).
     Learned by the sentence ranker as ``body_lexical`` (+0.36): first quote on the train split
     491 → 493 of 567, held out 1103 → 1105 of 1326, held-out follow-ups 633 → 638 of 783; its
-    form relative to the best unit (492 / 1107) was not kept, chosen on train."""
+    form relative to the best unit (492 / 1107) was not kept, chosen on train. ``plain``: each
+    unit's lexical share when the caller has it (:func:`lexical_share`), else it is measured."""
     headings: dict[int, str] = {}
     for s in sentences:
         if s.heading:
             headings[s.hit] = headings.get(s.hit, "") + "\n" + folded(heading_line(s))
     shares = []
-    for s in sentences:
+    for i, s in enumerate(sentences):
         topic = headings.get(s.hit, "")
-        rest = [t for t in terms if not term_in(t, topic)] if topic else list(terms)
+        rest = [t for t in terms if not term_in(t, topic)] if topic else []
+        if not rest:  # no heading, or the headings hold every term: the plain share
+            shares.append(plain[i] if plain is not None else lexical_share(terms, s, stats))
+            continue
         body = s.text[len(heading_line(s)) :] if s.heading else s.text
-        shares.append(weighted_coverage(rest if rest else terms, folded(body if rest else s.text), stats))
+        shares.append(weighted_coverage(rest, folded(body), stats))
     return shares
 
 
@@ -415,7 +421,7 @@ def sentence_features(
     best = float(max(similarities, default=0.0))
     lexical = [lexical_share(terms, s, stats) for s in sentences]
     best_lexical = max(lexical, default=0.0)
-    body = body_shares(terms, sentences, stats)
+    body = body_shares(terms, sentences, stats, lexical)
     features = []
     for sentence, sim, lex, body_lex in zip(sentences, similarities, lexical, body):
         prev = previous_sentence(sentence, sentences, hits)
