@@ -18,13 +18,13 @@ pypinyin's dictionary is imported then, not at import time.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 
+from ingest.terms import HAN_WORD
+
 Known = Callable[[str], bool]  # whether a folded search token occurs in the articles
 Terms = Callable[[str], Sequence[str]]  # a question -> its content terms (folded search tokens)
-_HAN_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{2,}$")
 MAX_TERMS = 12  # question terms looked up (a pasted page costs no more)
 MAX_PER_TERM = 2  # homophones kept per question word (more means the sound is too common to tell)
 
@@ -58,7 +58,7 @@ class HomophoneExpander:
     def looked_up(self, question: str) -> list[str]:
         """The question's Han words of two characters or more that are neither in the articles
         nor in the dictionary: the candidates for a typo."""
-        return [t for t in self._terms(question) if _HAN_WORD.match(t) and not self._known(t) and not self._is_word(t)][
+        return [t for t in self._terms(question) if HAN_WORD.match(t) and not self._known(t) and not self._is_word(t)][
             :MAX_TERMS
         ]
 
@@ -69,7 +69,7 @@ class HomophoneExpander:
                 stop = self._stopwords()
                 index: dict[tuple[str, ...], list[str]] = {}
                 for word in sorted(set(self._vocabulary())):
-                    if _HAN_WORD.match(word) and word not in stop:
+                    if HAN_WORD.match(word) and word not in stop:
                         index.setdefault(sound(word), []).append(word)
                 self._by_sound = {key: tuple(words) for key, words in index.items()}
             return self._by_sound

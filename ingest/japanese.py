@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from ingest.errors import SouseiError
+from ingest.terms import HAN_WORD
 
 Lookup = Callable[[str], Sequence[str]]  # a Japanese word -> its English glosses, most common first
 English = Callable[[str], Sequence[str]]  # an English text -> the articles' terms it names
@@ -36,7 +37,6 @@ MAX_GLOSS_WORDS = 3  # longer glosses are explanations, not names
 GLOSS_CACHE = 1024  # words whose glosses are kept (a few hundred bytes each)
 MAX_WORDS = 16  # words looked up per question (a pasted page of katakana costs no more)
 _ASIDE = re.compile(r"\([^)]*\)")
-_HAN_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{2,}$")
 # What may be looked up: kana and kanji only (jamdict reads "%", "_", "@" and "id#" as patterns).
 _LOOKUP_WORD = re.compile(r"^[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u9fff\uf900-\ufaff々]{1,32}$")
 
@@ -64,7 +64,7 @@ def unknown_kanji_words(text: str, known: Known) -> list[str]:
     words = (
         written[start:end]
         for token, start, end in jieba_tokenizer().tokenize(folded, mode="search")
-        if _HAN_WORD.match(token) and not known(token)
+        if HAN_WORD.match(token) and not known(token)
     )
     return list(dict.fromkeys(words))
 

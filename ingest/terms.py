@@ -25,6 +25,9 @@ FRAME_TERMS = frozenset(
 # Question phrases that jieba splits into a content-looking word ("哪一年" → 哪 / 一年); removed
 # from the question before its terms are read (folded forms).
 _FRAME_PHRASES = re.compile(r"哪一?[年个项种类位家间天次]|什么时候|何时|几[年个项种类位家次]")
+# a Han word of two characters or more: what the thesaurus, the Japanese glosses and the homophone
+# look-up consider (one character, 处 or 方, matches almost anything)
+HAN_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{2,}$")
 _CJK_CHAR = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$")
 
 

