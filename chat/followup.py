@@ -160,6 +160,7 @@ _ASKS_MORE = re.compile(
 _GIVES_REASON = re.compile(r"因为|由于|因此|因而|所以|原因|导致|造成|使得|为了|受限|以致|才能|才有")
 ORDINAL_BONUS = 8.0  # added to the ranking score of a sentence opening the item a follow-up asks for
 ORDINAL_FAR = 0.5  # ... times this far from the previous answer's passages, rising to 1 next to them
+ORDINAL_OTHER = 0.5  # ... and this share of it taken from one opening another item of a passage that has the asked one
 MORE_BONUS = 2.0  # ... of a sentence after the previous quote, when a follow-up asks for more or details
 NEXT_PARAGRAPHS = 3  # "after the previous quote" reaches this many paragraphs past its passage
 NEXT_FADE = 0.25  # ... and in its own passage fades by this much per sentence between them
@@ -553,13 +554,14 @@ def by_kind(
     misses of the held-out dialogue sets w3d–w17d (which then stop being a clean read for them);
     none moves the train dialogues by more than 2. The clean check is the later blind batch w18d.
     None when none applies."""
-    from chat.ordinal import asked_ordinal
+    from chat.ordinal import asked_counted, asked_ordinal
     from chat.terms import folded
 
     asked = folded(question).lower()
     before = folded(previous.question).lower() if previous else ""
     quotes = previous.quotes if previous else ()
     ordinal = asked_ordinal(asked, before) if ORDINAL_BONUS else None
+    counted = asked_counted(asked)
     favour = Favour(
         why=bool(REASON_BONUS) and _ASKS_REASON.search(asked) is not None,
         cause=bool(CAUSE_BONUS) and _ASKS_CAUSE.search(asked) is not None,  # a reason, not a consequence
@@ -567,7 +569,7 @@ def by_kind(
         label=named_label(question) if LABEL_BONUS else None,
         before=before,
         ordinal=ordinal,
-        listed=quoted_lists(quotes, ordinal) if ordinal is not None and IN_LIST else (),
+        listed=quoted_lists(quotes, ordinal, counted) if ordinal is not None and IN_LIST else (),
         more=bool(MORE_BONUS and quotes and anchors) and _ASKS_MORE.search(asked) is not None,
         cells=asked_cells(question, quotes, table_lines) if COLUMN_BONUS else (),
         notes=tuple(f"[{m}]" for m in marks) if NOTE_BONUS and asks_source(question) else (),
@@ -637,8 +639,13 @@ class Favour:
     def item(self, sentence: Sentence, passage: Passage, text: str, same_article: bool) -> float:
         if self.listed:  # 第二個 of the list the previous answer quoted
             return ORDINAL_BONUS if is_quoted(sentence.text, self.listed) else 0.0
-        if self.ordinal is None or not same_article or self.ordinal not in self.opens(sentence, passage, text):
+        if self.ordinal is None or not same_article:
             return 0.0
+        opens = self.opens(sentence, passage, text)
+        if self.ordinal not in opens:
+            # "最後一個階段是…" when the second was asked and its passage has the second (接著是…)
+            other = bool(opens) and any(self.ordinal in marks for marks in self.sequences[passage.id][1])
+            return -ORDINAL_BONUS * ORDINAL_OTHER if other else 0.0
         near = max((nearness(passage, a) for a in self.anchors), default=1.0)
         return ORDINAL_BONUS * (ORDINAL_FAR + (1.0 - ORDINAL_FAR) * near)
 
@@ -691,16 +698,21 @@ _LIST_INTRO = re.compile(r"分别是|分别为|包括|包含|[有为是][:：]")
 _LIST_ITEM = re.compile(r"、|以及|及|与|和")
 
 
-def quoted_lists(quotes: Sequence[str], ordinal: int) -> tuple[str, ...]:
+def quoted_lists(quotes: Sequence[str], ordinal: int, counted: str = "") -> tuple[str, ...]:
     """The previous quotes that hold a list with an item ``ordinal`` ("…三項基本目標，分別是A、B、以及C"):
     a follow-up's 第二個 means the second of that list, not a sentence elsewhere opening 第二個.
-    A quote that opens an item itself (首先是…) is one item of a longer sequence, no list."""
+    A quote that opens an item itself (首先是…) is one item of a longer sequence, no list.
+    With ``counted`` (what the ordinal counts, "支箭" of 第二支箭), a quote listing the items
+    before their count ("以資訊、人才及財政三支箭") is such a list too (:func:`counts_items`)."""
     from chat.ordinal import LAST, sentence_ordinals
     from chat.terms import folded
 
     found = []
     for quote in quotes:
         text = folded(quote)
+        if counted and counts_items(text, counted, ordinal):
+            found.append(quote)
+            continue
         intro = _LIST_INTRO.search(text)
         if intro is None or sentence_ordinals(text):
             continue
@@ -708,6 +720,25 @@ def quoted_lists(quotes: Sequence[str], ordinal: int) -> tuple[str, ...]:
         if ordinal == LAST or 2 <= ordinal <= items:
             found.append(quote)
     return tuple(found)
+
+
+_COUNT = "一二两三四五六七八九十"
+_CLAUSE_START = re.compile(r"[，,。:：;；(（「」]")
+
+
+def counts_items(text: str, counted: str, ordinal: int) -> bool:
+    """Whether folded ``text`` names the items of a count of ``counted`` right before it, as many
+    items as the count says and at least ``ordinal`` of them: "以资讯、人才及财政三支箭" for 第二支箭
+    (three items, three arrows); not "施政有四个阶段" (the stages come in later sentences)."""
+    from chat.ordinal import LAST, chinese_number
+
+    for found in re.finditer(rf"([{_COUNT}]{{1,3}}|\d{{1,2}}){re.escape(counted)}", text):
+        count = chinese_number(found.group(1))
+        clause = _CLAUSE_START.split(text[: found.start()])[-1]
+        items = [item for item in _LIST_ITEM.split(clause) if item.strip()]
+        if count is not None and count >= 2 and len(items) == count and (ordinal == LAST or ordinal <= count):
+            return True
+    return False
 
 
 def after_quotes(sentence: str, passage: Passage, quotes: Sequence[str], anchors: Sequence[Passage]) -> float:

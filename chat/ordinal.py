@@ -25,6 +25,9 @@ _ASKED = re.compile(rf"第({_CN_NUMBER})")
 _ASKED_LAST = re.compile(r"最后(?:一|那)?(?:个|项|点|阶段|步|条)|最后呢")
 _ASKED_NEXT = re.compile(r"下一(?:个|项|点|阶段|步|条)|然后呢|接下来呢|\bnext\b")
 _ASKED_ENGLISH = re.compile(r"\b(first|second|third|fourth|fifth|sixth|last)\b")
+# 第二支箭 / 第三個階段: the classifier after the ordinal and the noun it counts
+_ASKED_COUNTED = re.compile(rf"第(?:{_CN_NUMBER})([个项支条点种类大])([\u4e00-\u9fff]{{1,3}})")
+_NOT_COUNTED = re.compile(r"[呢是的有在要吗为指包].*")  # where the counted noun ends (第二支箭呢)
 
 # Sentence openings (after an optional list number or bullet) that mark the item's position.
 _OPENERS: tuple[tuple[re.Pattern[str], int], ...] = (
@@ -69,6 +72,16 @@ def asked_ordinal(question: str, previous: str = "") -> int | None:
         before = asked_ordinal(previous) if previous else None
         return before + 1 if before is not None and before > 0 else None
     return None
+
+
+def asked_counted(question: str) -> str:
+    """What a question's ordinal counts, classifier and noun: "支箭" for "那第二支箭呢？", "个阶段"
+    for "第三個階段是什麼"; "" when no noun follows the classifier ("第二個呢？")."""
+    found = _ASKED_COUNTED.search(question)
+    if found is None:
+        return ""
+    noun = _NOT_COUNTED.sub("", found.group(2))
+    return found.group(1) + noun if noun else ""
 
 
 def sentence_ordinals(sentence: str) -> set[int]:

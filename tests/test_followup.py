@@ -588,7 +588,7 @@ def test_a_follow_up_asking_for_an_item_favours_the_sentence_opening_it_in_the_p
 
 def test_an_item_is_read_in_its_passage_sequence_third_after_second():
     from chat.answer import Sentence, quote_units
-    from chat.followup import ORDINAL_BONUS, by_kind
+    from chat.followup import ORDINAL_BONUS, ORDINAL_OTHER, by_kind
 
     text = (
         "政府的施政有四個階段,第一個是守護地方命脈;接著是維持雇用和事業;再來才是恢復經濟活動;以及,最後一個是建構結構。"
@@ -598,8 +598,14 @@ def test_an_item_is_read_in_its_passage_sequence_third_after_second():
     previous = Previous("抗疫四階段是什麼？", ("a",), (units[0].text,))
     second, third = by_kind("第二個呢？", previous, (passage,)), by_kind("第三個呢？", previous, (passage,))
     assert second is not None and third is not None
-    assert [second(u, passage) for u in units] == [0.0, ORDINAL_BONUS, 0.0, 0.0]  # 再來 follows 接著
-    assert [third(u, passage) for u in units] == [0.0, 0.0, ORDINAL_BONUS, 0.0]
+    # 再來 follows 接著; the other items give way to the asked one (最後一個階段 names the 階段 asked)
+    other = -ORDINAL_BONUS * ORDINAL_OTHER
+    assert [second(u, passage) for u in units] == [other, ORDINAL_BONUS, other, other]
+    assert [third(u, passage) for u in units] == [other, other, ORDINAL_BONUS, other]
+    # a passage without the asked item: nothing is taken from its items (最後 may be the second of two)
+    two = _passage("b", "d", 5, text="第一個是守護地方命脈;最後是建構結構。")
+    firsts = [Sentence(u, 0, i) for i, u in enumerate(("第一個是守護地方命脈;", "最後是建構結構。"))]
+    assert [third(u, two) for u in firsts] == [0.0, 0.0]
 
 
 def test_a_follow_up_asking_for_more_favours_what_follows_the_previous_quote():
@@ -718,6 +724,28 @@ def test_an_item_of_the_list_the_previous_answer_quoted_is_found_in_that_quote()
     adjust = by_kind("第二個包括哪些領域？", Previous("計畫希望加速哪三項基本目標？", ("p",), (listing,)), (passage,))
     assert adjust is not None
     assert adjust(Sentence(listing, 0, 0), passage) == ORDINAL_BONUS
+    assert adjust(Sentence(elsewhere, 0, 0), _passage("q", "d", 28, text=elsewhere)) == 0.0
+
+
+def test_an_item_of_a_count_the_previous_answer_listed_inline_is_that_quote():
+    from chat.answer import Sentence
+    from chat.followup import ORDINAL_BONUS, by_kind, counts_items, quoted_lists
+    from chat.terms import folded
+
+    arrows = "藉由跨部會的政策配套措施，以資訊、人才及財政三支箭，搭配各地提出的地方版綜合戰略。"
+    assert counts_items(folded(arrows), "支箭", 2)
+    assert not counts_items(folded(arrows), "支箭", 4)  # three arrows have no fourth
+    assert not counts_items(folded(arrows), "个阶段", 2)  # another count
+    assert not counts_items(folded("政府的施政有四個階段,第一個是守護地方命脈;"), "个阶段", 2)  # items come later
+    assert not counts_items(folded("以資訊、人才兩個面向和三支箭推動。"), "支箭", 2)  # two items, three arrows
+    assert quoted_lists((arrows,), 2, "支箭") == (arrows,)
+    assert quoted_lists((arrows,), 2) == ()  # without the counted noun it is no list (no 分別是)
+    elsewhere = "第二個是支援讓案子永續發展下去的支持系統。"
+    passage = _passage("p", "d", 3, text=arrows)
+    previous = Previous("What are the three arrows of the strategy?", ("p",), (arrows,))
+    adjust = by_kind("那第二支箭呢？", previous, (passage,))
+    assert adjust is not None
+    assert adjust(Sentence(arrows, 0, 0), passage) == ORDINAL_BONUS
     assert adjust(Sentence(elsewhere, 0, 0), _passage("q", "d", 28, text=elsewhere)) == 0.0
 
 

@@ -42,7 +42,9 @@ batch w19d, then put in the train split): w18d 0.633 unchanged. A twelfth blind 
 b7aa9b5: 0.733). A thirteenth blind batch (tests/data/dialogues_fresh13.jsonl, w22d, 60), first read
 on 5f8a8db: 0.900 (alone 0.633); 0.883 on cdf7f23. A fourteenth (tests/data/dialogues_fresh14.jsonl,
 w24d, 60), first read on cdf7f23: 0.767 (alone 0.550; 48fc27c's rules 0.750). w18d on cdf7f23: 0.600
-(alone 0.483).
+(alone 0.483). A fifteenth (tests/data/dialogues_fresh15.jsonl, w28d, 60, 20 asking for an item by
+position), first read on de5092c: 0.717 (alone 0.417); with the counted inline list (第二支箭 after
+資訊、人才及財政三支箭) and the other items giving way: 0.750 (the ordinal ones 12 -> 14 of 20).
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ def test_follow_ups_on_the_held_out_dialogues(engine):
         ("dialogues_fresh12", 0.73),  # w20d
         ("dialogues_fresh13", 0.85),  # w22d
         ("dialogues_fresh14", 0.70),  # w24d
+        ("dialogues_fresh15", 0.70),  # w28d: a third ask for an item by position
     ],
 )
 def test_follow_ups_on_the_fresh_dialogues(engine, name, floor):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chat.ordinal import LAST, asked_ordinal, chinese_number, sentence_ordinals, sequence_ordinals
+from chat.ordinal import LAST, asked_counted, asked_ordinal, chinese_number, sentence_ordinals, sequence_ordinals
 from chat.terms import folded
 
 
@@ -90,3 +90,19 @@ def test_the_positions_a_sentence_opens(sentence, positions):
 )
 def test_the_positions_a_passage_opens_read_in_order(units, positions):
     assert sequence_ordinals([folded(u) for u in units]) == positions
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("那第二支箭呢？", "支箭"),
+        ("第三個階段是什麼", "个阶段"),
+        ("第二項目標包括哪些？", "项目标"),
+        ("第二個呢？", ""),  # nothing counted after the classifier
+        ("第二個是什麼？", ""),
+        ("第二呢", ""),
+        ("What is the second arrow?", ""),
+    ],
+)
+def test_what_an_ordinal_counts(question, counted):
+    assert asked_counted(folded(question).lower()) == counted
