@@ -127,8 +127,8 @@ def test_add_command_reports_problems_and_exits_1(tmp_path, capsys):
     ],
 )
 def test_the_fresh_dialogues_are_valid_held_out_and_frozen(dialogues, texts, name):
-    """Later blind batches (w6d, w8d, w9d, w10d, w12d, w13d, w14d, w15d, w17d, w18d, w20d, w22d, w24d, w28d), each in its
-    own file: all held out, pinned by its hash."""
+    """Later blind batches (w6d, w8d, w9d, w10d, w12d, w13d, w14d, w15d, w17d, w18d, w20d, w22d, w24d,
+    w28d), each in its own file: all held out, pinned by its hash."""
     path = DATA / f"{name}.jsonl"
     fresh = read_jsonl(path)
     assert (
