@@ -34,8 +34,13 @@ _QUESTION_WORDS = frozenset(
     "what which who whom whose how why when where can could may might must shall should will would "
     "do does did have has had get got make made need use used this that these those it its there "
     "here some any all each other such very more most much many about into than then so not no yes "
-    "same also just only".split()
+    "same also just only if once they them their we us our you your he him his she her me my".split()
 )
+# A gloss opening with a preposition or a pointing word is a function phrase, not the word's
+# meaning: "in case" (一旦), "in that case" / "like that" (那么), "this kind of" (这种), "what kind?"
+# (什么样), "one side" (一方): skipped: they would send every English question about "cases" or
+# "kinds" to the rare 一旦 or 这种.
+_PHRASE_HEADS = frozenset("in at on by like so such this that these those what which one".split())
 
 
 def _glosses(known: set[str]) -> Iterator[tuple[str, str]]:
@@ -52,7 +57,10 @@ def _glosses(known: set[str]) -> Iterator[tuple[str, str]]:
                 continue
             _traditional, simplified, glosses = match.groups()
             for gloss in re.split(r"[/;]", glosses):
-                words = [w for w in _WORD.findall(_ASIDE.sub("", gloss).lower()) if w not in _FILLER]
+                said = _WORD.findall(_ASIDE.sub("", gloss).lower())
+                words = [w for w in said if w not in _FILLER]
+                if said and said[0] in _PHRASE_HEADS:
+                    continue
                 if 1 <= len(words) <= MAX_WORDS_PER_GLOSS and not (len(words) == 1 and words[0] in _QUESTION_WORDS):
                     yield simplified.lower(), " ".join(words)
 

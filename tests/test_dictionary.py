@@ -38,6 +38,17 @@ def test_glosses_are_short_and_a_gloss_keeps_its_shortest_words():
     assert dictionary_entries([]) == []
 
 
+def test_function_phrases_are_no_glosses():
+    found = _glosses(["一旦", "那么", "这种", "什么样", "马上", "一方"])
+    # 一旦 "in case (sth happens)", 那么 "in that case" / "like that", 这种 "this kind of",
+    # 什么样 "what kind?", 马上 "on horseback", 一方 "one side": none of them means "case" or "kind"
+    assert "case" not in found.get("一旦", set()) and "that case" not in found.get("那么", set())
+    assert "kind" not in found.get("这种", set()) and "this kind" not in found.get("这种", set())
+    assert "什么样" not in found and "one side" not in found["一方"]
+    assert "horseback" not in found["马上"] and "once" not in found["马上"]  # "at once"; "once" is a function word
+    assert {"area", "region"} <= found["一方"] and "immediately" in found["马上"]  # their own meanings stay
+
+
 def test_plural_english_words_match_their_singular_keys():
     assert [_stem(w) for w in ["policies", "taxes", "systems", "business", "bus"]] == [
         "policy",
