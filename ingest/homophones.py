@@ -6,7 +6,8 @@ dictionary, so neither BM25 nor the thesaurus (:mod:`ingest.thesaurus`) can use 
 Han word of two characters or more that the articles do not use (``known``) and that is no word of
 jieba's dictionary (``is_word``: 他們, 縣市, 鼓勵 are real words, not typos, though the articles
 use 它們, 先是, 孤立) gets the articles' words of the same length and the same toneless pinyin
-(``pypinyin``), unless those are stopwords (像是 for the 項是 of "第三項是", 還是 for 海士).
+(``pypinyin``), unless those are stopwords (像是 for the 項是 of "第三項是", 還是 for 海士); when the
+whole word has none, its shorter windows are tried, longest first (避南所 → 避南 → 避難).
 
 Over the bank and blind batches w9–w21 (3,800 questions), 47 have such a word once the dictionary
 and stopword filters apply (before them, 163: 他們 → 它們, 縣市 → 先是…); most are colloquial
@@ -81,7 +82,16 @@ class HomophoneExpander:
         index = self.by_sound()
         found: dict[str, None] = {}
         for word in words:
-            same = [w for w in index.get(sound(word), ()) if w != word]
-            if 0 < len(same) <= MAX_PER_TERM:
-                found.update(dict.fromkeys(same))
+            for piece in pieces(word):
+                same = [w for w in index.get(sound(piece), ()) if w != piece]
+                if 0 < len(same) <= MAX_PER_TERM:
+                    found.update(dict.fromkeys(same))
+                    break
         return list(found)
+
+
+def pieces(word: str) -> list[str]:
+    """``word`` whole, then its shorter windows, longest first (two characters at the least):
+    a typo inside a longer word (避南所) is matched by the window that holds it (避南 → 避難)
+    when the whole has no homophone in the articles (避難所 is none of their words)."""
+    return [word[i : i + n] for n in range(len(word), 1, -1) for i in range(len(word) - n + 1)]

@@ -32,6 +32,14 @@ def test_a_word_in_no_passage_and_no_dictionary_gets_the_articles_homophone(type
     assert expander([typed, "政策"])("…") == meant
 
 
+def test_a_typo_inside_a_longer_word_is_matched_by_the_window_that_holds_it():
+    from ingest.homophones import pieces
+
+    assert pieces("避南所") == ["避南所", "避南", "南所"]
+    assert expander(["避南所"])("…") == ["避难"]  # 避難所 is none of the articles' words; 避難 is
+    assert expander(["总物省"])("…") == ["总务省"]  # the whole word first, not a window of it
+
+
 @pytest.mark.parametrize(
     "word",
     [

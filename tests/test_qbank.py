@@ -71,6 +71,7 @@ FRESH = {
     "fresh14": "w25",
     "fresh15": "w26",
     "fresh16": "w27",
+    "fresh17": "w29",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
