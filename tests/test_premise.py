@@ -72,6 +72,13 @@ def test_counts_the_passages_agree_with_or_do_not_state_are_not_conflicts(questi
     assert count_conflict(question, PASSAGES) == ""
 
 
+def test_one_of_a_thing_is_an_article_not_a_count():
+    goals = ["希望加速三項地方創生好循環的基本目標。"]
+    assert Count(False, 1, "地方") in counts("如果一個地方政府沒有改變的意願")
+    assert count_conflict("如果一個地方政府沒有改變的意願，國家會怎麼做？", goals) == ""  # not "1地方 / 3"
+    assert count_conflict("兩項地方創生好循環的基本目標是什麼？", goals) == "2地方 / 3"  # a count still is
+
+
 def test_no_passages_no_conflict():
     assert count_conflict("第五階段是什麼", []) == ""
 
@@ -165,7 +172,8 @@ def test_years_the_articles_mention_and_numbers_that_are_no_year_are_not_reporte
 
 AMOUNT_PASSAGES = [
     "補助的預算在2020年達3兆日圓、2021年為1.5兆日圓(原先日本的地方創生交付金為一年1千億日圓)。",
-    "2014年則進展到5.9%的執行程度。",
+    "2012年時有將近28.4%的日本地方政府不關心，2014年則進展到5.9%的執行程度。",
+    "約有七成的地方政府認為地方財政嚴峻不易投資。",
 ]
 
 
@@ -175,7 +183,11 @@ AMOUNT_PASSAGES = [
         ("原本一年1兆日圓的交付金，疫情後增加了多少？", "1兆"),
         ("2014年有15.9%的地方政府在推動ICT，那到2016年呢？", "15.9%"),
         ("那筆５０億日圓的計劃是做什麼用的？", "50億"),  # full-width digits
-        ("補助金在2020年是3兆、2021年是2亿吗？", "2億"),  # Simplified unit, the second amount
+        ("補助金在2020年是3兆、2021年是2亿吗？", "2亿"),  # Simplified unit, the second amount
+        ("既然有九成地方政府認為財政嚴峻，剩下一成的原因是什麼？", "九成"),  # as the question writes it
+        ("那筆超過兩兆日圓的支援金叫什麼？", "兩兆"),
+        ("一千萬人活躍社會的目標達成了嗎？", "一千萬"),
+        ("2012年有九成的地方政府不關心科技導入嗎？", "九成"),  # 28.4% is about three tenths, not nine
     ],
 )
 def test_an_amount_the_best_passages_do_not_state_is_reported(question, amount):
@@ -191,6 +203,11 @@ def test_an_amount_the_best_passages_do_not_state_is_reported(question, amount):
         "2020年的補助金是多少？",  # a year is not an amount
         "原本一年1000億日圓的交付金，疫情後增加了多少？",  # the passages write it 1千億
         "補助金有多少？",
+        "三兆日圓用在哪裡？",  # 3兆 in Chinese numerals
+        "為什麼有七成地方政府覺得財政嚴峻？",
+        "2012年有將近三成的地方政府不關心，那推動的有多少？",  # 28.4%, rounded to tenths
+        "有70%的地方政府認為財政嚴峻嗎？",  # 七成
+        "地方政府的做法一成不變嗎？",  # an idiom, no amount
     ],
 )
 def test_amounts_the_passages_state_and_questions_without_one_are_not_reported(question):
