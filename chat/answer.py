@@ -58,7 +58,7 @@ from chat.terms import (
 )
 from index.fusion import line_labels, named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
-from ingest.furniture import is_furniture_line
+from ingest.furniture import asks_author, is_byline, is_furniture_line
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, sentence_spans
 from ingest.records import Passage
 from ingest.segment import fold
@@ -504,12 +504,17 @@ def trade_places(scored: Sequence[ScoredSentence], other: ScoredSentence) -> tup
 
 # A caption, reference line or byline on top (ingest.furniture) gives way unless the question asks for one.
 SET_ASIDE = True
+BYLINE_FIRST = True
 
 
 def set_aside_furniture(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredSentence, ...]:
     """A caption, a reference line or a byline on top gives way to the best other sentence, unless
     the question asks for a source, an author, a figure or a study. Such lines carry Latin and
-    Japanese names (IT, ICT, 総務省) that pull English and Japanese questions to them."""
+    Japanese names (IT, ICT, 総務省) that pull English and Japanese questions to them. A question
+    asking who wrote the article (作者是誰) has the best byline on top instead."""
+    if BYLINE_FIRST and scored and asks_author(question) and not is_byline(scored[0].sentence.text):
+        byline = next((c for c in scored[1:] if is_byline(c.sentence.text)), None)
+        return tuple(scored) if byline is None else trade_places(scored, byline)
     if not SET_ASIDE or not scored or not is_furniture_line(scored[0].sentence.text) or asks_credit(question):
         return tuple(scored)
     other = next((c for c in scored[1:] if not is_furniture_line(c.sentence.text)), None)

@@ -35,7 +35,7 @@ from index.records import Hit, SentenceVectors
 from index.stats import CorpusStats, char_bigrams
 from index.store import MANIFEST_FILE, Manifest, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
-from ingest.furniture import asks_credit, is_furniture
+from ingest.furniture import asks_author, asks_credit, is_byline, is_furniture
 from ingest.glossary import GlossaryEntry
 from ingest.records import Article, Passage
 from ingest.segment import fold  # OpenCC loads on first use, not at import
@@ -49,6 +49,7 @@ SEARCH_MAX_CHARS = 2000
 FURNITURE_GIVES_WAY = True
 # a passage with a line labelled as the question names it (區域別：…) is boosted like a quoted table row
 LABEL_BOOST = True
+BYLINES_FIRST = True
 # a question's word in no passage and no dictionary gets the articles' words that sound the same
 HOMOPHONES = True
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  # as ingest.japanese.has_kana
@@ -321,6 +322,8 @@ class Searcher:
         order = np.lexsort((cand.ids, -cand.dense, -fused))
         if mode == "hybrid" and FURNITURE_GIVES_WAY and not asks_credit(text):
             order = self._furniture_gives_way(cand.ids, order)
+        elif mode == "hybrid" and BYLINES_FIRST and asks_author(text):
+            order = self._bylines_first(cand.ids, order)
         return [self._hit(cand, int(i), rank, float(fused[i]), mode) for rank, i in enumerate(order[:top_k], 1)]
 
     def _furniture_gives_way(self, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -328,6 +331,12 @@ class Searcher:
         (ingest.furniture) moved after all the others, each group keeping its order."""
         furniture = np.array([self._furniture(int(ids[i])) for i in order], dtype=bool)
         return np.concatenate([order[~furniture], order[furniture]]) if furniture.any() else order
+
+    def _bylines_first(self, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """``order`` with the articles' bylines ("作者 謝子涵 …") moved before all the others: a
+        question asking who wrote the article (作者是誰) is answered by them, whatever else it names."""
+        byline = np.array([is_byline(self.passages[int(ids[i])].text) for i in order], dtype=bool)
+        return np.concatenate([order[byline], order[~byline]]) if byline.any() else order
 
     def _boost(self, text: str, ids: np.ndarray) -> np.ndarray | None:
         """Per candidate: the share of the question's rare exact terms (numbers, Latin names) it

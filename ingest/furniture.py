@@ -30,6 +30,26 @@ _ASKS_CREDIT = re.compile(
 )
 
 
+# Asks who wrote the article (作者是誰, 誰寫的, who wrote…): its byline answers it. Not 作者認為… (the
+# author's view is in the article's text).
+_ASKS_AUTHOR = re.compile(
+    r"作者(?:是|为)?(?:谁|哪位|何人|叫什么|的名字|姓名)|谁写|谁撰写|谁执笔|"
+    r"(?:作者|著者|筆者|笔者|書いたの)は(?:誰|谁|だれ)|"
+    r"\bwho (?:wrote|authored|is the author|was the author)\b|\bauthor'?s name\b|\bname of the author\b"
+)
+_BYLINE = re.compile(r"^\s*作者\s")
+
+
+def asks_author(question: str) -> bool:
+    """Whether a question asks who wrote the article (作者是誰, 誰寫的, who wrote it)."""
+    return _ASKS_AUTHOR.search(fold(question).lower()) is not None
+
+
+def is_byline(text: str) -> bool:
+    """Whether a passage is an article's byline ("作者 謝子涵 為政治工作者")."""
+    return _BYLINE.match(text) is not None
+
+
 def is_furniture_line(line: str) -> bool:
     """Whether one line (or sentence) is a caption, a reference line or a byline."""
     return FURNITURE.match(line) is not None

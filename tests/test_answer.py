@@ -663,3 +663,16 @@ def test_a_caption_on_top_gives_way_unless_a_source_is_asked():
     assert set_aside_furniture(ranked, "那張圖的來源是哪個單位？") == tuple(ranked)
     assert set_aside_furniture(ranked[:2], "Which council?") == tuple(ranked[:2])
     assert set_aside_furniture(ranked[2:], "Which council?") == tuple(ranked[2:])
+
+
+def test_a_byline_comes_first_when_the_question_asks_who_wrote_the_article():
+    from chat.answer import ScoredSentence, Sentence, set_aside_furniture
+
+    byline = "作者 謝子涵 為政治工作者"
+    said = "本文特別簡介日本總務省的「ICT地域活性化」政策。"
+    pairs = [(said, 2.0), (byline, 0.5)]
+    ranked = [ScoredSentence(Sentence(t, 0, i), score, 0.0, 0.0) for i, (t, score) in enumerate(pairs)]
+    for question in ("寫這篇ICT地域活性化文章的作者是誰", "Who wrote the article?", "作者叫什麼名字"):
+        assert [c.sentence.text for c in set_aside_furniture(ranked, question)] == [byline, said]
+    # the author's view is in the text, not the byline
+    assert set_aside_furniture(ranked, "作者認為台灣缺少什麼？") == tuple(ranked)

@@ -85,6 +85,33 @@ def test_asks_source_is_the_narrower_reading():
     assert asks_credit("這篇文章的作者是誰？") and not asks_source("這篇文章的作者是誰？")
 
 
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("這篇文章的作者是誰？", True),
+        ("寫這篇ICT地域活性化文章的作者是誰", True),
+        ("作者叫什麼名字", True),
+        ("这篇是谁写的？", True),
+        ("この記事の筆者は誰ですか", True),
+        ("Who wrote the article on regional revitalisation?", True),
+        ("What is the author's name?", True),
+        ("作者認為台灣缺少什麼？", False),  # the author's view: in the text
+        ("文章寫的是什麼？", False),
+        ("Who runs the ICT programme?", False),
+    ],
+)
+def test_asks_author_reads_questions_about_who_wrote_the_article(question, asks):
+    from ingest.furniture import asks_author
+
+    assert asks_author(question) is asks
+
+
+def test_a_byline_is_a_passage_opening_with_the_author():
+    from ingest.furniture import is_byline
+
+    assert is_byline("作者 謝子涵 為政治工作者") and not is_byline("作者認為台灣缺少什麼。")
+
+
 CAPTION = "圖片來源：總務省 ICT 地域活性化 IT 利活用 推進會議"
 ANSWER = "總務省設置地域情報化大賞，表揚推動 ICT 地域活性化的團體。"
 
@@ -114,3 +141,14 @@ def test_a_caption_keeps_the_top_when_the_question_asks_for_a_source(caption_ind
     assert hits[0].passage.text == CAPTION
     # the keyword-only and dense-only rankings are left as they are (they are the baselines)
     assert caption_index.search("ICT 地域活性化 IT 利活用 推進會議", top_k=1, mode="bm25")[0].passage.text == CAPTION
+
+
+def test_the_bylines_come_first_when_the_question_asks_who_wrote_the_article(tmp_path, fake_encoder):
+    byline = "作者 王小明 為研究者"
+    corpus = write_corpus(tmp_path / "corpus", a=f"{ANSWER}\n\n{byline}\n\n別的段落談農業與觀光。")
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    searcher = Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+    question = "寫這篇 ICT 地域活性化 文章的作者是誰"  # the article's words would lead
+    assert searcher.search(question, top_k=1, mode="bm25")[0].passage.text == ANSWER
+    assert searcher.search(question, top_k=1)[0].passage.text == byline
+    assert searcher.search("ICT 地域活性化", top_k=3)[-1].passage.text == byline  # furniture, last otherwise
