@@ -320,10 +320,10 @@ class Searcher:
             best = self._best_sentences(cand.ids[top], cand.query_vector)
             fused = sentence_rerank(fused, best, top, params.sentence_weight, overlap, params.bigram_weight)
         order = np.lexsort((cand.ids, -cand.dense, -fused))
-        if mode == "hybrid" and FURNITURE_GIVES_WAY and not asks_credit(text):
-            order = self._furniture_gives_way(cand.ids, order)
-        elif mode == "hybrid" and BYLINES_FIRST and asks_author(text):
+        if mode == "hybrid" and BYLINES_FIRST and asks_author(text):
             order = self._bylines_first(cand.ids, order)
+        elif mode == "hybrid" and FURNITURE_GIVES_WAY and not asks_credit(text):
+            order = self._furniture_gives_way(cand.ids, order)
         return [self._hit(cand, int(i), rank, float(fused[i]), mode) for rank, i in enumerate(order[:top_k], 1)]
 
     def _furniture_gives_way(self, ids: np.ndarray, order: np.ndarray) -> np.ndarray:

@@ -151,4 +151,6 @@ def test_the_bylines_come_first_when_the_question_asks_who_wrote_the_article(tmp
     question = "寫這篇 ICT 地域活性化 文章的作者是誰"  # the article's words would lead
     assert searcher.search(question, top_k=1, mode="bm25")[0].passage.text == ANSWER
     assert searcher.search(question, top_k=1)[0].passage.text == byline
+    # asked in words that ask for no other credit (筆者は誰): the bylines still lead
+    assert searcher.search("ICT 地域活性化 の筆者は誰", top_k=1)[0].passage.text == byline
     assert searcher.search("ICT 地域活性化", top_k=3)[-1].passage.text == byline  # furniture, last otherwise
