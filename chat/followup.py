@@ -644,24 +644,29 @@ class Favour:
         opens = self.opens(sentence, passage, text)
         if self.ordinal not in opens:
             # "最後一個階段是…" when the second was asked and its passage has the second (接著是…)
-            other = bool(opens) and any(self.ordinal in marks for marks in self.sequences[passage.id][1])
+            other = bool(opens) and any(self.ordinal in marks for marks in self.sequence(passage)[1])
             return -ORDINAL_BONUS * ORDINAL_OTHER if other else 0.0
         near = max((nearness(passage, a) for a in self.anchors), default=1.0)
         return ORDINAL_BONUS * (ORDINAL_FAR + (1.0 - ORDINAL_FAR) * near)
 
     def opens(self, sentence: Sentence, passage: Passage, text: str) -> set[int]:
         """The item the sentence opens, read in its passage's sequence (再來 after 接著 is the third)."""
-        from chat.ordinal import sentence_ordinals, sequence_ordinals
-        from chat.terms import folded
+        from chat.ordinal import sentence_ordinals
 
+        units, positions = self.sequence(passage)
+        in_passage = sentence.order < len(units) and units[sentence.order] == text
+        return positions[sentence.order] if in_passage else sentence_ordinals(text)
+
+    def sequence(self, passage: Passage) -> tuple[list[str], list[set[int]]]:
+        """The passage's quotable units (folded) and the items each opens, read once per passage."""
         if passage.id not in self.sequences:
             from chat.answer import quote_units
+            from chat.ordinal import sequence_ordinals
+            from chat.terms import folded
 
             units = [folded(passage.text[u.start : u.end]) for u in quote_units(passage.text)]
             self.sequences[passage.id] = (units, sequence_ordinals(units))
-        units, positions = self.sequences[passage.id]
-        in_passage = sentence.order < len(units) and units[sentence.order] == text
-        return positions[sentence.order] if in_passage else sentence_ordinals(text)
+        return self.sequences[passage.id]
 
     def from_previous(self, sentence: Sentence, passage: Passage, same_article: bool) -> float:
         """After the previous quotes (more), the asked cell of a quoted row, the footnote a quote marks."""
