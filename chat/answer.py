@@ -20,6 +20,7 @@ import numpy as np
 from chat.abstain import (
     MAYBE_LINE,
     NOT_FOUND_LINE,
+    PREMISE_CHECKS,
     AnswerType,
     Decision,
     DecisionModel,
@@ -521,6 +522,25 @@ def set_aside_furniture(scored: Sequence[ScoredSentence], question: str) -> tupl
     return tuple(scored) if other is None else trade_places(scored, other)
 
 
+# A question asking who wrote the article is answered by a byline on top: the found model reads the
+# question's topic words ("寫這篇ICT…文章的作者是誰"), which a byline lacks, and "誰寫的" has none.
+BYLINE_ANSWERS = True
+# …unless it names another work (《地方消滅》的作者, 那份報告的作者): the articles' byline is not its author.
+_NAMES_WORK = re.compile(r"[《〈]|报告|书|论文|小说|\b(?:book|report|paper|novel)\b")
+
+
+def byline_verdict(question: str, scored: Sequence[ScoredSentence], signals: Signals, verdict: Decision) -> Decision:
+    """Found, when the question asks who wrote the article and the best quote is a byline, unless a
+    premise check refused the question or it names another work; else ``verdict`` unchanged."""
+    if verdict.found or not BYLINE_ANSWERS or not scored or not is_byline(scored[0].sentence.text):
+        return verdict
+    if not asks_author(question) or _NAMES_WORK.search(fold(question).lower()):
+        return verdict
+    if any(getattr(signals, field_name) for field_name, _, _ in PREMISE_CHECKS):
+        return verdict
+    return Decision(True, False, verdict.confidence, "found: the question asks who wrote the article; a byline says")
+
+
 def select_quotes(
     scored: Sequence[ScoredSentence], max_quotes: int = 3, margin: float = EXTRA_QUOTE_MARGIN
 ) -> list[ScoredSentence]:
@@ -700,6 +720,7 @@ def analyse_question(
     scored = hand_over_lead_in(scored, measured.hits)
     scored = set_aside_furniture(scored, asked or prepared.query)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
+    verdict = byline_verdict(asked or prepared.query, scored, measured.signals, verdict)
     found = verdict.found and bool(scored)
     if found:
         quotes, shown = cite(select_quotes(scored), measured.hits)

@@ -676,3 +676,29 @@ def test_a_byline_comes_first_when_the_question_asks_who_wrote_the_article():
         assert [c.sentence.text for c in set_aside_furniture(ranked, question)] == [byline, said]
     # the author's view is in the text, not the byline
     assert set_aside_furniture(ranked, "作者認為台灣缺少什麼？") == tuple(ranked)
+
+
+def test_a_byline_on_top_answers_who_wrote_the_article_unless_a_premise_or_another_work_says_no():
+    from dataclasses import replace
+
+    from chat.abstain import Decision, Signals
+    from chat.answer import ScoredSentence, Sentence, byline_verdict
+
+    def ranked(*texts):
+        return [ScoredSentence(Sentence(t, 0, i), 1.0 - i, 0.0, 0.0) for i, t in enumerate(texts)]
+
+    byline, said = "作者 謝子涵 為政治工作者", "本文特別簡介日本總務省的「ICT地域活性化」政策。"
+    signals = Signals(0, 0.0, 0.0, 0, 0.0, 0.8, 0.01, 0.02, True, 0.0, 0.8, 0.0, 1.0, 4)
+    refused = Decision(False, False, 0.12, "not found: the question has no searchable terms", "問題裡沒有…")
+    for question in ("誰寫的", "寫這篇ICT地域活性化文章的作者是誰", "Who wrote the article?"):
+        verdict = byline_verdict(question, ranked(byline, said), signals, refused)
+        assert verdict.found and not verdict.uncertain and verdict.confidence == 0.12 and not verdict.note
+    # the byline not on top, the author's view, another work, a premise refused: the verdict stands
+    assert byline_verdict("誰寫的", ranked(said, byline), signals, refused) is refused
+    assert byline_verdict("作者認為台灣缺少什麼？", ranked(byline, said), signals, refused) is refused
+    assert byline_verdict("《源氏物語》是誰寫的？", ranked(byline, said), signals, refused) is refused
+    assert byline_verdict("那份報告的作者是誰？", ranked(byline, said), signals, refused) is refused
+    premise = replace(signals, absent_actor="韓國")
+    assert byline_verdict("韓國那篇的作者是誰？", ranked(byline, said), premise, refused) is refused
+    found = Decision(True, True, 0.5, "uncertain: …")
+    assert byline_verdict("誰寫的", ranked(byline, said), signals, found) is found

@@ -1,0 +1,28 @@
+"""Who wrote the article, asked of the real index of the seed articles (real model, FAISS, BM25,
+the shipped decision; slow)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chat.abstain import DecisionModel
+from chat.answer import answer_question
+
+pytestmark = pytest.mark.slow
+
+BYLINE = "作者 謝子涵 為政治工作者"
+
+
+@pytest.mark.parametrize("question", ["寫這篇ICT地域活性化文章的作者是誰", "誰寫的？"])
+def test_the_byline_answers_who_wrote_the_article(real_seed_searcher, question, monkeypatch):
+    decision = DecisionModel.load()
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert answer.found and answer.quotes[0].text == BYLINE
+    # without the byline rule the found model refuses both (topic words a byline lacks; no terms)
+    monkeypatch.setattr("chat.answer.BYLINE_ANSWERS", False)
+    assert not answer_question(question, real_seed_searcher, decision=decision).found
+
+
+def test_the_author_of_another_work_is_not_the_byline(real_seed_searcher):
+    answer = answer_question("《源氏物語》是誰寫的？", real_seed_searcher, decision=DecisionModel.load())
+    assert not answer.found and not answer.quotes
