@@ -702,3 +702,26 @@ def test_a_byline_on_top_answers_who_wrote_the_article_unless_a_premise_or_anoth
     assert byline_verdict("韓國那篇的作者是誰？", ranked(byline, said), premise, refused) is refused
     found = Decision(True, True, 0.5, "uncertain: …")
     assert byline_verdict("誰寫的", ranked(byline, said), signals, found) is found
+
+
+def test_a_heading_on_top_gives_way_to_the_sentence_under_it_holding_the_rest_of_the_question(monkeypatch):
+    from chat.answer import ScoredSentence, Sentence, body_over_heading
+
+    heading = Sentence("14.為單親家庭創造新的連結:\n\n由於疫情的關係,活動變得很困難。", 0, 0, heading=True)
+    under = Sentence("能運用地方創生臨時補助金,去幫助單親家庭。", 0, 2)
+    thin = Sentence("例如補助線上守護的新活動。", 0, 1)
+    elsewhere = Sentence("地方創生臨時補助金超過3兆日圓。", 1, 0)
+    sentences = [heading, thin, under, elsewhere]
+    shares = {id(heading): 0.0, id(thin): 0.1, id(under): 0.6, id(elsewhere): 0.9}
+    features = [_features(body_lexical=shares[id(s)]) for s in sentences]
+    ranked = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate(sentences)]
+    moved = body_over_heading(ranked, sentences, features)
+    # the sentence under the heading takes its place; another passage's sentence does not, however high its share
+    assert [c.sentence for c in moved] == [under, thin, heading, elsewhere]
+    assert [c.score for c in moved] == [3.0, 2.0, 1.0, 0.0]
+    # the rest below the threshold, a heading not on top, or the rule off: unchanged
+    low = [_features(body_lexical=0.2 if s is under else 0.0) for s in sentences]
+    assert body_over_heading(ranked, sentences, low) == tuple(ranked)
+    assert body_over_heading(ranked[1:], sentences, features) == tuple(ranked[1:])
+    monkeypatch.setattr("chat.answer.BODY_AT", None)
+    assert body_over_heading(ranked, sentences, features) == tuple(ranked)
