@@ -141,3 +141,21 @@ def _opening(text: str) -> set[int]:
         value = chinese_number(next(g for g in found.groups() if g))
         return {value} if value is not None else set()
     return set()
+
+
+# A question that asks what the item at a position *is*: it ends on the ordinal phrase and "what is"
+# ("抗疫四階段的第二個階段是什麼？", "最後一個階段呢", "the second one is what"), not one asking
+# something about the item ("第三項提到…還會導致什麼").
+_WHAT_ITEM = re.compile(
+    rf"(?:第(?:{_CN_NUMBER})|最后(?:一|那)?)\s*[个项支条点种类大步阶段]*[\u4e00-\u9fff]{{0,6}}?"
+    r"(?:(?:是|指)(?:什么|啥|哪些|哪个|哪一个)?|呢)(?:呢|吗)?\s*[?？。.]?\s*$"
+)
+
+
+def asks_item(question: str) -> int | None:
+    """The position a single question asks the item of, when it asks what that item is (folded
+    text: 第N / 最后 … 是什么 at its end), else None."""
+    if not _WHAT_ITEM.search(question):
+        return None
+    position = asked_ordinal(question)
+    return position if position is not None and position != 0 else None

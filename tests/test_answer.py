@@ -725,3 +725,23 @@ def test_a_heading_on_top_gives_way_to_the_sentence_under_it_holding_the_rest_of
     assert body_over_heading(ranked[1:], sentences, features) == tuple(ranked[1:])
     monkeypatch.setattr("chat.answer.BODY_AT", None)
     assert body_over_heading(ranked, sentences, features) == tuple(ranked)
+
+
+def test_a_question_asking_for_the_item_at_a_position_gets_the_unit_opening_it(monkeypatch):
+    from chat.answer import ScoredSentence, Sentence, item_first
+
+    intro = Sentence("政府的施政有四個階段,第一個是守護地方命脈、防止疫情擴大;", 0, 0)
+    second = Sentence("接著是維持雇用和事業、守護並支持民眾的生活;", 0, 1)
+    last = Sentence("以及,最後一個階段是要建構一個強韌的經濟結構。", 0, 2)
+    other = Sentence("第二個是支援讓案子永續發展下去的支持系統。", 1, 0)
+    ranked = [ScoredSentence(s, 4.0 - i, 0.0, 0.0) for i, s in enumerate([intro, other, last, second])]
+    moved = item_first(ranked, "抗疫四階段的第二個階段是什麼？")
+    # 接著 after the first item is the second; another passage's 第二個 is not taken
+    assert [c.sentence for c in moved] == [second, other, last, intro]
+    assert [c.sentence for c in item_first(ranked, "最後一個階段是什麼？")][0] is last
+    # the top unit opens the item already, a question about the item, no item opened: unchanged
+    assert item_first(ranked, "第一個階段是什麼？") == tuple(ranked)
+    assert item_first(ranked, "第二個階段為何要維持雇用？") == tuple(ranked)
+    assert item_first(ranked, "第五個階段是什麼？") == tuple(ranked)
+    monkeypatch.setattr("chat.answer.ITEM_FIRST", False)
+    assert item_first(ranked, "抗疫四階段的第二個階段是什麼？") == tuple(ranked)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from chat.ordinal import LAST, asked_counted, asked_ordinal, chinese_number, sentence_ordinals, sequence_ordinals
+from chat.ordinal import (
+    LAST,
+    asked_counted,
+    asked_ordinal,
+    asks_item,
+    chinese_number,
+    sentence_ordinals,
+    sequence_ordinals,
+)
 from chat.terms import folded
 
 
@@ -106,3 +114,25 @@ def test_the_positions_a_passage_opens_read_in_order(units, positions):
 )
 def test_what_an_ordinal_counts(question, counted):
     assert asked_counted(folded(question).lower()) == counted
+
+
+@pytest.mark.parametrize(
+    ("question", "position"),
+    [
+        ("抗疫四階段的第二個階段是什麼？", 2),
+        ("日本政府抗疫的最後一個階段是什麼？", LAST),
+        ("第17項構想的內容是什麼", 17),
+        ("國家支援方針的第二點是什麼？", 2),
+        ("第二個呢", 2),
+        ("最後呢？", LAST),
+        # asks something about the item, not what it is
+        ("第三項提到如果沒有橫向推廣，還會導致什麼？", None),
+        ("第三項還會導致什麼", None),
+        ("第二支箭是要做什麼", None),
+        ("第二個階段為何要維持雇用？", None),
+        # no position
+        ("抗疫有哪幾個階段？", None),
+    ],
+)
+def test_a_question_asking_what_the_item_at_a_position_is(question, position):
+    assert asks_item(folded(question).lower()) == position

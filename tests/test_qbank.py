@@ -72,6 +72,7 @@ FRESH = {
     "fresh15": "w26",
     "fresh16": "w27",
     "fresh17": "w29",
+    "fresh18": "w30",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}

@@ -1,5 +1,6 @@
-"""A question restating a heading to ask something more, on the real index of the seed articles
-(real model, FAISS, BM25, the shipped decision; slow). Both questions are of the train split."""
+"""Questions that lean on a passage's structure, on the real index of the seed articles (real
+model, FAISS, BM25, the shipped decision; slow): one restating a heading to ask something more
+(both of the train split), one asking for an item by its position."""
 
 from __future__ import annotations
 
@@ -26,3 +27,13 @@ def test_the_sentence_under_the_heading_is_quoted_first(real_seed_searcher, ques
     monkeypatch.setattr("chat.answer.BODY_AT", None)  # without the rule the heading comes first
     plain = answer_question(question, real_seed_searcher, decision=decision)
     assert gold not in plain.quotes[0].text and re.match(r"\d+\.", plain.quotes[0].text)  # "14.為單親…:"
+
+
+def test_the_item_asked_by_position_is_quoted_first(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question, gold = "抗疫四階段的第二個階段是什麼？", "接著是維持雇用和事業"
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert answer.found and answer.quotes[0].text.startswith(gold)
+    monkeypatch.setattr("chat.answer.ITEM_FIRST", False)  # without the rule: the passage's intro, 第一個是…
+    plain = answer_question(question, real_seed_searcher, decision=decision)
+    assert "第一個是" in plain.quotes[0].text
