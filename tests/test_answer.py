@@ -124,6 +124,11 @@ def test_a_country_the_passages_do_not_name_is_not_found_and_the_answer_says_so(
     assert ask("GIGA School一人一台電腦裝置是什麼？", searcher).found  # the same question without it
 
 
+def test_a_town_the_passages_do_not_name_is_not_found_and_the_answer_says_so(searcher):
+    answer = ask("上勝町的GIGA School一人一台電腦裝置是什麼？", searcher)
+    assert not answer.found and answer.message == NOT_FOUND_LINE + " 最接近的段落都沒有提到「上勝町」。"
+
+
 def test_answer_carries_question_terms(searcher):
     answer = ask("3密是什麼？", searcher)
     assert "3密" in answer.terms or "密" in "".join(answer.terms)

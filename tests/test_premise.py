@@ -14,6 +14,7 @@ from chat.premise import (
     absent_year,
     count_conflict,
     counts,
+    municipalities,
 )
 from index.stats import CorpusStats
 
@@ -128,6 +129,34 @@ def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor)
 )
 def test_actors_the_passages_name_are_not_reported(question):
     assert absent_actor(question, ACTOR_PASSAGES) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("北海道夕張市是哪一年財政破產的？", ["夕張市"]),
+        ("徳島県上勝町のゴミ分別は？", ["上勝町"]),
+        ("島根縣海士町和德島縣神山町哪個人口多？", ["海士町", "神山町"]),
+        # the common words ending in 市 / 町 / 村 name no place
+        ("增田寬也的報告指出有多少市町村可能消失", []),
+        ("智慧城市有哪些面向？", []),
+        ("日本哪些城市被選為超級城市？", []),
+        ("偏遠的農村和山村怎麼辦？", []),
+        ("縣市政府和市民怎麼合作？", []),
+        ("市場和市長", []),
+    ],
+)
+def test_the_towns_a_question_names(question, places):
+    assert municipalities(question) == places
+
+
+def test_a_town_the_passages_do_not_name_is_reported(monkeypatch):
+    passages = ["案例分類：北海道、東北、關東、信越。"]
+    assert absent_actor("北海道夕張市是哪一年財政破產的？", passages) == "夕張市"  # 北海道 is named
+    assert absent_actor("北海道夕張市是哪一年財政破產的？", ["夕張市在2007年財政破產。"]) == "北海道"
+    assert absent_actor("夕張市的案例", ["北海道夕張市的案例。"]) == ""
+    monkeypatch.setattr("chat.premise.MUNICIPALITIES", False)
+    assert absent_actor("北海道夕張市是哪一年財政破產的？", passages) == ""
 
 
 def test_only_the_best_passages_count():
