@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -50,6 +51,14 @@ def test_questions_with_their_own_subject_are_not(question):
 def test_a_short_question_naming_an_acronym_or_a_quoted_name_is_not_a_follow_up(question):
     assert not is_follow_up(question)
     assert resolve(question, "キャッシュレス化を進める施策は何ですか？").searched == question
+
+
+@pytest.mark.parametrize("question", ["誰寫的？", "這是誰寫的", "作者是誰？", "Who wrote it?"])
+def test_asking_who_wrote_the_article_is_not_a_follow_up(question, monkeypatch):
+    # the article's byline answers it, whatever came before; short and pointing back as they are
+    assert not is_follow_up(question)
+    monkeypatch.setattr("ingest.furniture._ASKS_AUTHOR", re.compile("(?!)"))  # never asks for the author
+    assert is_follow_up(question)
 
 
 @pytest.mark.parametrize("question", ["那RESAS呢？", "IoT呢？", "它的全名是什麼？", "Who runs it?"])
