@@ -144,18 +144,28 @@ def _opening(text: str) -> set[int]:
 
 
 # A question that asks what the item at a position *is*: it ends on the ordinal phrase and "what is"
-# ("抗疫四階段的第二個階段是什麼？", "最後一個階段呢", "the second one is what"), not one asking
-# something about the item ("第三項提到…還會導致什麼").
+# ("抗疫四階段的第二個階段是什麼？", "最後一個階段呢"; Chinese only), not one asking something
+# about the item ("第三項提到…還會導致什麼", "第二個階段為何…").
 _WHAT_ITEM = re.compile(
     rf"(?:第(?:{_CN_NUMBER})|最后(?:一|那)?)\s*[个项支条点种类大步阶段]*[\u4e00-\u9fff]{{0,6}}?"
     r"(?:(?:是|指)(?:什么|啥|哪些|哪个|哪一个)?|呢)(?:呢|吗)?\s*[?？。.]?\s*$"
 )
 
 
+# … in Japanese (第二の段階は何ですか, 最後の段階は何) and English (what is the second stage …).
+_WHAT_ITEM_JA = re.compile(
+    rf"(?:第({_CN_NUMBER})|(最后))[\u3040-\u30ff\u4e00-\u9fff]{{0,8}}?(?:は|って)(?:何|なん|どれ)"
+)
+_WHAT_ITEM_EN = re.compile(r"^\s*what(?: is|'s| are| was| were) the (?:first|second|third|fourth|fifth|sixth|last)\b")
+
+
 def asks_item(question: str) -> int | None:
     """The position a single question asks the item of, when it asks what that item is (folded
-    text: 第N / 最后 … 是什么 at its end), else None."""
-    if not _WHAT_ITEM.search(question):
+    text: 第N / 最后 … 是什么 at its end; 第N / 最后 … は何; what is the second …), else None."""
+    japanese = _WHAT_ITEM_JA.search(question)
+    if japanese:
+        return LAST if japanese.group(2) else chinese_number(japanese.group(1))
+    if not _WHAT_ITEM.search(question) and not _WHAT_ITEM_EN.search(question):
         return None
     position = asked_ordinal(question)
     return position if position is not None and position != 0 else None

@@ -130,6 +130,10 @@ def test_what_an_ordinal_counts(question, counted):
         ("第三項還會導致什麼", None),
         ("第二支箭是要做什麼", None),
         ("第二個階段為何要維持雇用？", None),
+        ("コロナ対策の四つの段階のうち最後の段階は何ですか", LAST),  # Japanese
+        ("第二の支援方針は何ですか？", 2),
+        ("What is the second stage of Japan's COVID response?", 2),  # English
+        ("Why was the second stage needed?", None),
         # no position
         ("抗疫有哪幾個階段？", None),
     ],
