@@ -545,12 +545,12 @@ def item_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredS
     trades places with the best unit, unless that opens it already."""
     from chat.ordinal import asks_item, sequence_ordinals
 
-    position = asks_item(fold(question).lower()) if ITEM_FIRST and scored else None
+    position = asks_item(folded(question).lower()) if ITEM_FIRST and scored else None
     if position is None:
         return tuple(scored)
     top = scored[0]
     units = sorted((c for c in scored if c.sentence.hit == top.sentence.hit), key=lambda c: c.sentence.order)
-    opens = sequence_ordinals([fold(c.sentence.text) for c in units])
+    opens = sequence_ordinals([folded(c.sentence.text) for c in units])
     if position in opens[units.index(top)]:
         return tuple(scored)
     opener = next((c for c, marks in zip(units, opens) if position in marks), None)
@@ -588,7 +588,7 @@ def byline_verdict(question: str, scored: Sequence[ScoredSentence], signals: Sig
     premise check refused the question or it names another work; else ``verdict`` unchanged."""
     if verdict.found or not BYLINE_ANSWERS or not scored or not is_byline(scored[0].sentence.text):
         return verdict
-    if not asks_author(question) or _NAMES_WORK.search(fold(question).lower()):
+    if not asks_author(question) or _NAMES_WORK.search(folded(question).lower()):
         return verdict
     if any(getattr(signals, field_name) for field_name, _, _ in PREMISE_CHECKS):
         return verdict
