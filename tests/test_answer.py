@@ -651,6 +651,28 @@ def test_a_lead_in_on_top_hands_over_to_what_it_introduces():
     assert hand_over_lead_in(apart, far) == tuple(apart)
 
 
+def test_a_question_on_top_gives_way_to_a_stating_unit_of_its_passage():
+    from chat.answer import ScoredSentence, Sentence, question_gives_way
+
+    def scored(*rows):
+        return [ScoredSentence(Sentence(text, hit, order), score, 0.0, 0.0) for text, hit, order, score in rows]
+
+    asks = "5.因應疫情建構新的災害應對型態:\n\n當疫情來臨時,災民要到哪避難?"
+    other = "為單親家庭、單身高齡者創造新的連結。"
+    says = "再來是建構新的避難生活,像是要運用飯店、旅館等民間設施。"
+    also_asks = "地方政府又是如何確保有足夠的避難場所？"
+    ranked = scored((asks, 0, 0, 3.0), (other, 1, 0, 2.5), (also_asks, 0, 1, 2.0), (says, 0, 3, 1.0))
+    moved = question_gives_way(ranked)
+    assert [c.sentence.text for c in moved] == [says, other, also_asks, asks]
+    assert [c.score for c in moved] == [3.0, 2.5, 2.0, 1.0]
+    # a stating unit on top, or only questions (or other passages) to give way to: unchanged
+    assert question_gives_way(ranked[1:]) == tuple(ranked[1:])
+    assert question_gives_way(ranked[:3]) == tuple(ranked[:3])
+    # a question answered in the same unit ends stating: unchanged
+    paired = scored(("災民要到哪避難?運用飯店、旅館等民間設施。", 0, 0, 3.0), (says, 0, 1, 1.0))
+    assert question_gives_way(paired) == tuple(paired)
+
+
 def test_a_caption_on_top_gives_way_unless_a_source_is_asked():
     from chat.answer import ScoredSentence, Sentence, set_aside_furniture
 

@@ -1,6 +1,7 @@
 """Questions that lean on a passage's structure, on the real index of the seed articles (real
 model, FAISS, BM25, the shipped decision; slow): one restating a heading to ask something more
-(both of the train split), one asking for an item by its position."""
+(both of the train split), one asking for an item by its position, one the article itself asks
+under a heading."""
 
 from __future__ import annotations
 
@@ -37,3 +38,13 @@ def test_the_item_asked_by_position_is_quoted_first(real_seed_searcher, monkeypa
     monkeypatch.setattr("chat.answer.ITEM_FIRST", False)  # without the rule: the passage's intro, 第一個是…
     plain = answer_question(question, real_seed_searcher, decision=decision)
     assert "第一個是" in plain.quotes[0].text
+
+
+def test_a_question_the_article_asks_under_a_heading_gives_way(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question, gold = "疫情期間避難的人要住哪裡？", "運用飯店、旅館等民間設施"
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert answer.found and gold in answer.quotes[0].text
+    monkeypatch.setattr("chat.answer.QUESTION_GIVES_WAY", False)  # without the rule: heading + the article's question
+    plain = answer_question(question, real_seed_searcher, decision=decision)
+    assert plain.quotes[0].text.endswith("災民要到哪避難?")
