@@ -15,6 +15,7 @@ from chat.premise import (
     count_conflict,
     counts,
     municipalities,
+    schemes,
 )
 from index.stats import CorpusStats
 
@@ -157,6 +158,37 @@ def test_a_town_the_passages_do_not_name_is_reported(monkeypatch):
     assert absent_actor("夕張市的案例", ["北海道夕張市的案例。"]) == ""
     monkeypatch.setattr("chat.premise.MUNICIPALITIES", False)
     assert absent_actor("北海道夕張市是哪一年財政破產的？", passages) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("日本的地方創生推進交付金和臨時交付金有什麼不同？", [("地方創生推進交付金", "推进交付金")]),
+        ("「地方創生テレワーク交付金」的補助上限是多少？", [("地方創生テレワーク交付金", "ーク交付金")]),
+        ("日本的地域振興協力隊現在大概有多少人", [("地域振興協力隊", "振兴协力队")]),
+        ("移住支援金最高可以領多少錢？", [("移住支援金", "移住支援金")]),
+        ("日本的故鄉納稅制度一年募到多少？", [("故鄉納稅", "故乡纳税")]),
+        ("哪些城市被選為超級城市特區？", [("超級城市特區", "城市特区")]),
+        # a generic first part, or a function or question word before the suffix: no name
+        ("停止接受國家補助金之後，臨時交付金怎麼用？", []),
+        ("線上診療計畫可以搭配厚生勞動省的什麼支援金？", []),
+        ("数字田园都市国家构想的交付金有多少？", []),
+        ("這筆交付金是多少", []),
+    ],
+)
+def test_the_grants_and_programmes_a_question_names(question, named):
+    assert schemes(question) == named
+
+
+def test_a_grant_the_passages_do_not_name_is_reported(monkeypatch):
+    passages = ["能運用地方創生臨時交付金與新冠肺炎緊急綜合支援金。", "其他段落。"]
+    assert absent_actor("日本的地方創生推進交付金一年多少？", passages) == "地方創生推進交付金"
+    assert absent_actor("地方創生臨時交付金一年多少？", passages) == ""  # generic first part
+    assert absent_actor("新冠肺炎緊急綜合支援金有多少？", passages) == ""  # the passages name it
+    assert absent_actor("韓國的移住支援金有多少？", passages) == "韓國"  # a country first
+    assert absent_actor("移住支援金有多少？", ["其他段落。"] * ACTOR_DEPTH + ["移住支援金。"]) == "移住支援金"
+    monkeypatch.setattr("chat.premise.SCHEMES", False)
+    assert absent_actor("日本的地方創生推進交付金一年多少？", passages) == ""
 
 
 def test_only_the_best_passages_count():
