@@ -145,6 +145,17 @@ def test_answer_type_gap_and_best():
     assert answer_type(asks, terms, beside, [beside[0][0]], STATS) == AnswerType(True, True, 0.0)
 
 
+def test_a_japanese_question_reads_the_whole_sentence_beside_the_answer(monkeypatch):
+    far = [("日本的兒童食堂是由地方上的志工、居民、商店與寺廟一起經營的，在2021年已經增加了許多", 1.0)]
+    terms = ["儿童", "食堂"]
+    japanese = question_asks("子ども食堂はいつ増えましたか？")
+    assert answer_type(japanese, terms, far, [far[0][0]], STATS).gap == 0.0  # 2021 is in the sentence
+    chinese = question_asks("兒童食堂是哪一年增加的？")
+    assert answer_type(chinese, terms, far, [far[0][0]], STATS).gap == pytest.approx(1.0)  # 30 characters away
+    monkeypatch.setattr("chat.abstain.JAPANESE_TYPE_WINDOW", 15)
+    assert answer_type(japanese, terms, far, [far[0][0]], STATS).gap == pytest.approx(1.0)
+
+
 def test_an_untyped_question_gets_neutral_signals():
     asks = question_asks("兒童食堂是什麼？")
     kind = answer_type(asks, ["儿童", "食堂"], [("日本各地都有兒童食堂", 1.0)], ["日本各地都有兒童食堂"], STATS)

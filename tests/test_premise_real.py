@@ -1,6 +1,7 @@
-"""Premise checks on the real index of the seed articles (real model, FAISS, BM25, the shipped
+"""Found or not on the real index of the seed articles (real model, FAISS, BM25, the shipped
 decision; slow): a grant or programme the articles never name is not found, and the answer names
-it; one they name is still answered."""
+it; one they name is still answered; a question in Japanese asking when is answered by the sentence
+holding the date however far the date stands from the question's terms."""
 
 from __future__ import annotations
 
@@ -30,3 +31,12 @@ def test_a_grant_the_articles_never_name_is_not_found(real_seed_searcher, questi
 def test_a_grant_the_articles_name_is_answered(real_seed_searcher):
     answer = answer_question("2021年的地方創生臨時交付金是多少？", real_seed_searcher, decision=DecisionModel.load())
     assert answer.found and "1.5兆" in answer.quotes[0].text
+
+
+def test_a_japanese_when_question_reads_the_whole_sentence(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "地方創生IT活用推進会議はいつ設置されましたか？"  # 2015年 stands 50 characters from 推進會議
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert answer.found and "2015年" in answer.quotes[0].text
+    monkeypatch.setattr("chat.abstain.JAPANESE_TYPE_WINDOW", 15)  # as for a Chinese question: not found
+    assert not answer_question(question, real_seed_searcher, decision=decision).found
