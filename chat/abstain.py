@@ -430,7 +430,6 @@ TYPE_WINDOW = 15  # characters either side of an amount, a date or a name that c
 # answerable told not found 29 -> 26; train, the test split, the blind batches w23-w31 and the
 # follow-ups unchanged (chosen from the held-out not-found reasons counted by kind, Japanese 4).
 JAPANESE_TYPE_WINDOW = 10_000
-_HIRAGANA = re.compile(r"[\u3040-\u309f]")
 TYPE_BEST = 3  # the best candidate sentences looked at for ``type_in_best``
 
 
@@ -469,7 +468,7 @@ def answer_type(
     if not asks.typed:
         return AnswerType(asked=False, in_best=True, gap=0.0)
     best_terms = max((lexical for _, lexical in candidates), default=0.0)
-    window = JAPANESE_TYPE_WINDOW if _HIRAGANA.search(asks.folded) else TYPE_WINDOW
+    window = JAPANESE_TYPE_WINDOW if written_in_japanese(asks.folded) else TYPE_WINDOW
     beside = max((coverage_beside_type(asks, terms, text, stats, window) for text, _ in candidates), default=0.0)
     in_best = any(carries_answer_type(asks, text) for text in best[:TYPE_BEST])
     return AnswerType(asked=True, in_best=in_best, gap=max(0.0, best_terms - beside))

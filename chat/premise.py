@@ -296,28 +296,18 @@ def schemes(question: str) -> list[tuple[str, str]]:
     return named
 
 
-def absent_scheme(question: str, passages: Sequence[str]) -> str:
-    """A grant or programme named by :func:`schemes` that none of the first :data:`ACTOR_DEPTH`
-    passages has, or ""."""
-    named = schemes(question) if SCHEMES else []
-    if not named:
-        return ""
-    text = fold("\n".join(passages[:ACTOR_DEPTH]))
-    return next((name for name, key in named if key not in text), "")
-
-
 def absent_actor(question: str, passages: Sequence[str]) -> str:
     """A country, government body or place the question names and none of the first
     :data:`ACTOR_DEPTH` passages name (its name as listed in :data:`ACTORS`, or a town named by
-    :func:`municipalities`), else a grant or programme :func:`absent_scheme` reports, or ""."""
+    :func:`municipalities`, or a grant or programme named by :func:`schemes`), or ""."""
     folded_question = fold(question)
     places = municipalities(question) if MUNICIPALITIES else []
-    named = _named(folded_question) + [(name, (fold(name),)) for name in places]
+    grants = schemes(question) if SCHEMES else []
+    named = _named(folded_question) + [(name, (fold(name),)) for name in places] + [(n, (k,)) for n, k in grants]
     if not named:
-        return absent_scheme(question, passages)  # most questions name none: the passages are not folded
+        return ""  # most questions name none: the passages are not folded
     text = fold("\n".join(passages[:ACTOR_DEPTH]))
-    absent = next((name for name, chinese in named if not any(f in text for f in chinese)), "")
-    return absent or absent_scheme(question, passages)
+    return next((name for name, chinese in named if not any(f in text for f in chinese)), "")
 
 
 # A year the question names and no article mentions: the articles cannot state what happened then
