@@ -13,9 +13,11 @@ import re
 
 from ingest.segment import fold  # jieba/OpenCC load on first use, not at import
 
+# A byline: "作者 謝子涵 為政治工作者", "作者：林小明", "文／林小明" (not 作者認為…, 文中提到…).
+_BYLINE_HEAD = r"作者\s|(?:作者|撰文)\s*[:：]|文\s*[／/]"
 # A caption or source line, a numbered reference line (not a "[5]案例分類依據：" heading), a byline.
 FURNITURE = re.compile(
-    r"^\s*(?:(?:圖片|資料|照片|图片|资料)?[來来]源\s*[:：]|\[\d{1,2}\](?![^\n]*[:：]\s*(?:\n|$))|作者\s)"
+    rf"^\s*(?:(?:圖片|資料|照片|图片|资料)?[來来]源\s*[:：]|\[\d{{1,2}}\](?![^\n]*[:：]\s*(?:\n|$))|{_BYLINE_HEAD})"
 )
 
 # Asks where something comes from (出處, 來源, 出自哪份, link, source): a footnote or a source line answers it.
@@ -37,7 +39,7 @@ _ASKS_AUTHOR = re.compile(
     r"(?:作者|著者|筆者|笔者|書いたの)は(?:誰|谁|だれ)|"
     r"\bwho (?:wrote|authored|is the author|was the author)\b|\bauthor'?s name\b|\bname of the author\b"
 )
-_BYLINE = re.compile(r"^\s*作者\s")
+_BYLINE = re.compile(rf"^\s*(?:{_BYLINE_HEAD})")
 
 
 def asks_author(question: str) -> bool:
@@ -46,7 +48,7 @@ def asks_author(question: str) -> bool:
 
 
 def is_byline(text: str) -> bool:
-    """Whether a passage is an article's byline ("作者 謝子涵 為政治工作者")."""
+    """Whether a passage is an article's byline ("作者 謝子涵 為政治工作者", "作者：林小明", "文／林小明")."""
     return _BYLINE.match(text) is not None
 
 

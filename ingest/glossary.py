@@ -31,6 +31,7 @@ _FUNCTION_WORDS = frozenset(
 _OPEN, _CLOSE = "(（", ")）"
 _PAREN = re.compile(r"[(（]([^()（）\n]{1,120})[)）]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
+_POSSESSIVE = re.compile(r"'s$", re.I)  # Japan's, RESAS's
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _LATIN_RUN_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9&.\- ]*[A-Za-z0-9])\s*$")
@@ -228,7 +229,9 @@ def parse_glossary(text: str) -> list[GlossaryEntry]:
 
 
 def _words(text: str) -> list[str]:
-    return _LATIN_WORD.findall(unicodedata.normalize("NFKC", text))
+    """The Latin words of ``text``, a possessive's ending dropped (Taiwan's → Taiwan)."""
+    latin = _LATIN_WORD.findall(unicodedata.normalize("NFKC", text).replace("’", "'"))
+    return [_POSSESSIVE.sub("", word) for word in latin]
 
 
 def _stem(word: str) -> str:

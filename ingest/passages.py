@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from ingest.furniture import is_byline
 from ingest.records import Article, Paragraph, Passage
 
 DEFAULT_MAX_CHARS = 240
@@ -137,6 +138,7 @@ def is_table_row(text: str) -> bool:
 def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
     """Content paragraphs with the heading path above each; a heading followed by content is
     not a unit of its own but leads the first passage under it (a trailing heading stays alone).
+    A byline ("作者：林小明" under the title) is short like a heading but heads nothing.
     A table's header row (the first row under a caption, with more rows after it) is part of
     the heading path of the rows below it, so each row says what its cells are."""
     path: list[tuple[int, str]] = []
@@ -156,6 +158,10 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
         if resume is not None and not is_table_row(para.text):
             path, resume = resume, None  # the caption and header speak for the table only
         question = following is not None and is_question_heading(para.text) and not is_table_row(following.text)
+        if is_byline(para.text):  # the article's, not a section's: never heads what follows, no path
+            out.append(OutlinedParagraph(para, (), tuple(pending)))
+            pending = []
+            continue
         if is_heading(para.text) or header_row or question:
             if not pending:
                 before_lead = list(path)

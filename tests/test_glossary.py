@@ -124,6 +124,8 @@ GLOSSARY = [
         ("What is it used for?", []),  # "it" is not the acronym IT
         ("Which policy came first?", []),  # single common words of a name do not match
         ("雲端優先是什麼？", []),  # no Latin word: nothing to expand
+        ("What is RESAS's purpose?", ["地方經濟分析系統"]),  # a possessive names the word
+        ("How is MaaS’s data used?", ["交通行動服務"]),  # … with a typographic apostrophe too
     ],
 )
 def test_expansions(question, expected):

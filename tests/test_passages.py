@@ -82,6 +82,16 @@ def test_a_heading_leads_the_first_passage_under_it_and_is_context_for_the_rest(
     assert not is_heading("這是一個完整的句子。")
 
 
+def test_a_byline_under_the_title_heads_nothing():
+    # "作者：林小明" is short like a heading; read as one it replaced the title as the context of
+    # every passage below it
+    article = _article("台灣地方創生的起步", "作者：林小明", "計畫提出五支箭。", "國發會是主責機關。")
+    byline, first, second = split_passages(article, 240)
+    assert byline.text == "台灣地方創生的起步\n\n作者：林小明" and byline.context == ""
+    assert first.context == second.context == "台灣地方創生的起步"
+    assert "作者" not in first.search_text + second.search_text
+
+
 def test_a_paragraph_that_only_asks_heads_the_paragraphs_that_answer_it():
     from ingest.passages import is_question_heading
 
