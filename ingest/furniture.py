@@ -39,7 +39,7 @@ _ASKS_AUTHOR = re.compile(
     r"(?:作者|著者|筆者|笔者|書いたの)は(?:誰|谁|だれ)|"
     r"\bwho (?:wrote|authored|is the author|was the author)\b|\bauthor'?s name\b|\bname of the author\b"
 )
-_BYLINE = re.compile(rf"^\s*(?:{_BYLINE_HEAD})")
+_BYLINE = re.compile(rf"^\s*(?:{_BYLINE_HEAD})", re.MULTILINE)
 
 
 def asks_author(question: str) -> bool:
@@ -48,8 +48,9 @@ def asks_author(question: str) -> bool:
 
 
 def is_byline(text: str) -> bool:
-    """Whether a passage is an article's byline ("作者 謝子涵 為政治工作者", "作者：林小明", "文／林小明")."""
-    return _BYLINE.match(text) is not None
+    """Whether a passage or unit is an article's byline ("作者 謝子涵 為政治工作者", "作者：林小明",
+    "文／林小明"), alone or under the title that leads it."""
+    return _BYLINE.search(text) is not None
 
 
 def is_furniture_line(line: str) -> bool:

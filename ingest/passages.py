@@ -81,6 +81,7 @@ def _balance_tail(chunks: list[tuple[int, int]], text: str, max_chars: int) -> l
 HEADING_MAX_CHARS = 40
 LIST_HEADING_MAX_CHARS = 60  # numbered item titles and lead-ins ending with a colon run longer
 _NUMBERED = re.compile(r"^\s*\d{1,2}\s*[.．、]\s*\S")
+_SUB_NUMBERED = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[）)]\s*\S")  # （一）under 一、
 _ENDS_SENTENCE = re.compile(r"[。！？!?；;.][」』）)】〕》”’\"']*$")
 _ENDS_COLON = re.compile(r"[：:]$")
 _ENDS_QUESTION = re.compile(r"[？?][」』）)】〕》”’\"']*$")
@@ -117,11 +118,11 @@ def is_question_heading(text: str) -> bool:
 
 
 def heading_level(text: str) -> int:
-    """1 for a section heading, 2 for a numbered item heading (nested under the section), 3 for
-    a question heading (nested under both)."""
+    """1 for a section heading, 2 for a numbered item heading (1. or （一）, nested under the
+    section), 3 for a question heading (nested under both). The article's title is 0 (outline)."""
     if is_question_heading(text):
         return 3
-    return 2 if _NUMBERED.match(text) else 1
+    return 2 if _NUMBERED.match(text) or _SUB_NUMBERED.match(text) else 1
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ def is_table_row(text: str) -> bool:
 def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
     """Content paragraphs with the heading path above each; a heading followed by content is
     not a unit of its own but leads the first passage under it (a trailing heading stays alone).
-    A byline ("作者：林小明" under the title) is short like a heading but heads nothing.
+    A heading opening the article is its title: the context of every passage (title › heading ›
+    paragraph). A byline ("作者：林小明" under the title) is short like a heading but heads nothing.
     A table's header row (the first row under a caption, with more rows after it) is part of
     the heading path of the rows below it, so each row says what its cells are."""
     path: list[tuple[int, str]] = []
@@ -167,7 +169,7 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
                 before_lead = list(path)
             if header_row:
                 resume = before_lead
-            level = path[-1][0] + 1 if header_row and path else heading_level(para.text)
+            level = path[-1][0] + 1 if header_row and path else 0 if i == 0 else heading_level(para.text)
             path = [h for h in path if h[0] < level] + [(level, para.text.strip())]
             pending.append(para)
             continue

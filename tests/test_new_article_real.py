@@ -60,6 +60,12 @@ def test_a_question_about_the_added_article_quotes_it(searcher, question, gold):
     assert answer.quotes[0].citation.title == "台灣地方創生的起步"
 
 
+def test_who_wrote_the_added_article_is_its_byline(searcher):
+    # its byline stands under its title ("作者：林小明"); the seeds' bylines end their articles
+    answer = answer_question("台灣地方創生那篇文章是誰寫的？", searcher, decision=DecisionModel.load())
+    assert answer.found and "作者：林小明" in answer.quotes[0].text
+
+
 def test_what_the_added_article_does_not_say_is_not_found(searcher):
     answer = answer_question("韓國的地方創生預算是多少？", searcher, decision=DecisionModel.load())
     assert not answer.found and answer.quotes == ()

@@ -92,6 +92,16 @@ def test_a_byline_under_the_title_heads_nothing():
     assert "作者" not in first.search_text + second.search_text
 
 
+def test_the_title_and_the_headings_above_are_the_context_of_every_passage():
+    paragraphs = ["韓國地方消滅應對政策概覽", "一、背景", "生育率下降。", "二、主要政策"]
+    article = _article(*paragraphs, "（一）基金", "每年一兆韓元。", "（二）指定", "指定89個地區。")
+    background, fund, designated = split_passages(article, 240)
+    assert background.text == "韓國地方消滅應對政策概覽\n\n一、背景\n\n生育率下降。" and background.context == ""
+    assert fund.text.startswith("二、主要政策\n\n（一）基金") and fund.context == "韓國地方消滅應對政策概覽"
+    # （二）is an item under 二、, not a section of its own: the section stays in the path
+    assert designated.context == "韓國地方消滅應對政策概覽 › 二、主要政策"
+
+
 def test_a_paragraph_that_only_asks_heads_the_paragraphs_that_answer_it():
     from ingest.passages import is_question_heading
 
