@@ -13,8 +13,9 @@ import re
 
 from ingest.segment import fold  # jieba/OpenCC load on first use, not at import
 
-# A byline: "作者 謝子涵 為政治工作者", "作者：林小明", "文／林小明" (not 作者認為…, 文中提到…).
-_BYLINE_HEAD = r"作者\s|(?:作者|撰文)\s*[:：]|文\s*[／/]"
+# A byline: "作者 謝子涵 為政治工作者", "作者：林小明", "文／林小明", "記者王小明／台北報導" (not
+# 作者認為…, 文中提到…, 記者會…).
+_BYLINE_HEAD = r"作者\s|(?:作者|撰文)\s*[:：]|文\s*[／/]|[記记]者[^\n／/，,。]{1,12}[／/]"
 # A caption or source line, a numbered reference line (not a "[5]案例分類依據：" heading), a byline.
 FURNITURE = re.compile(
     rf"^\s*(?:(?:圖片|資料|照片|图片|资料)?[來来]源\s*[:：]|\[\d{{1,2}}\](?![^\n]*[:：]\s*(?:\n|$))|{_BYLINE_HEAD})"

@@ -113,6 +113,7 @@ def test_a_byline_is_a_passage_opening_with_the_author():
     assert is_byline("作者：林小明") and is_byline("文／林小明") and is_byline("撰文: 王大同")
     assert not is_byline("文中提到三支箭。") and not is_byline("作者的看法是：")
     assert is_byline("韓國地方消滅應對政策概覽\n\n文／王大同")  # under the title that leads it
+    assert is_byline("記者王小明／台北報導") and not is_byline("記者會上，部長宣布補助方案。")
 
 
 CAPTION = "圖片來源：總務省 ICT 地域活性化 IT 利活用 推進會議"
