@@ -10,6 +10,7 @@ answer lets such a line give way on top, unless the question asks for it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ingest.segment import fold  # jieba/OpenCC load on first use, not at import
 
@@ -52,6 +53,28 @@ def is_byline(text: str) -> bool:
     """Whether a passage or unit is an article's byline ("作者 謝子涵 為政治工作者", "作者：林小明",
     "文／林小明"), alone or under the title that leads it."""
     return _BYLINE.search(text) is not None
+
+
+# The name a byline gives: "作者 謝子涵 為…" → 謝子涵, "作者：林小明" → 林小明, "文／王大同" → 王大同,
+# "記者王小明／台北報導" → 王小明, "撰文：Amy Chen" → Amy Chen; the name ends at a space (but for a
+# Latin name's), a slash, a bracket or punctuation.
+_BYLINE_NAME = re.compile(
+    r"^\s*(?:作者\s*[:：]?|撰文\s*[:：]|文\s*[／/]|[記记]者(?=[^\n／/，,。]{1,12}[／/]))\s*"
+    r"(?P<name>[^\s／/，,。；;:：()（）\[\]【】「」]{1,20}(?: [A-Za-z][\w.'-]*){0,3})(?=$|[\s／/，,。；;(（\[【])",
+    re.MULTILINE,
+)
+BYLINE_MAX_CHARS = 200  # a paragraph longer than this is text that mentions a byline, not one
+
+
+def byline_author(paragraphs: Sequence[str]) -> str | None:
+    """The author an article's byline names (the first short paragraph that is a byline), or None."""
+    for text in paragraphs:
+        if len(text) > BYLINE_MAX_CHARS or not is_byline(text):
+            continue
+        match = _BYLINE_NAME.search(text)
+        if match is not None:
+            return match.group("name")
+    return None
 
 
 def is_furniture_line(line: str) -> bool:

@@ -85,6 +85,7 @@ class _Loaded:
     paged: bool
     encoding: str | None = None
     title: str | None = None
+    author: str | None = None
 
 
 # ---------------------------------------------------------------- corpus listing
@@ -210,6 +211,7 @@ def load_file(path: Path, corpus_dir: Path | None = None, limits: LoadLimits = D
         fmt=_FORMAT_NAMES.get(extension, extension.lstrip(".")),
         encoding=loaded.encoding,
         title=loaded.title,
+        author=loaded.author,
     )
 
 
@@ -566,7 +568,19 @@ def _load_html(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
         )
     paragraphs = [line.strip() for line in normalise_newlines(body).split("\n") if line.strip()]
     title = (getattr(document, "title", None) or "").strip() or None
-    return _Loaded(pages=("\n\n".join(paragraphs),), paged=False, encoding=encoding, title=title)
+    author = (getattr(document, "author", None) or "").strip() or _meta_author(html)
+    return _Loaded(pages=("\n\n".join(paragraphs),), paged=False, encoding=encoding, title=title, author=author)
+
+
+def _meta_author(html: str) -> str | None:
+    """``<meta name="author" content="…">`` (trafilatura drops a Chinese name there)."""
+    import lxml.html
+
+    try:
+        values = lxml.html.fromstring(html).xpath('//meta[translate(@name, "AUTHOR", "author")="author"]/@content')
+    except (ValueError, lxml.etree.ParserError):  # an empty or unparsable page: no author
+        return None
+    return next((str(v).strip() for v in values if str(v).strip()), None)
 
 
 def _decode_html(data: bytes, name: str) -> tuple[str, str]:

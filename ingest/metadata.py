@@ -124,16 +124,23 @@ def is_placeholder_title(title: str | None) -> bool:
 
 
 def resolve_meta(
-    article_path: Path, sidecar: dict, format_title: str | None, first_heading: str | None, published: str | None
+    article_path: Path,
+    sidecar: dict,
+    format_title: str | None,
+    first_heading: str | None,
+    published: str | None,
+    authors: tuple[str | None, ...] = (),
 ) -> ArticleMeta:
     """Sidecar values win; then what the file format says (unless a placeholder); then the first
-    heading; then the file name. Every field is cleaned of control characters and capped."""
+    heading; then the file name. The author: the sidecar's, else the first of ``authors`` (the
+    article's byline, then what the format says). Every field is cleaned of control characters
+    and capped."""
     candidates = (sidecar.get("title"), format_title, first_heading, article_path.stem)
     titles = [clean_field(t, TITLE_MAX) for t in candidates]
     title = next((t for t in titles if not is_placeholder_title(t)), None) or titles[-1] or article_path.stem
     return ArticleMeta(
         title=title,
-        author=clean_field(sidecar.get("author")),
+        author=next((a for a in map(clean_field, (sidecar.get("author"), *authors)) if a), None),
         published=clean_field(sidecar.get("published") or published, 40),
         source=article_path.name,
     )

@@ -14,6 +14,7 @@ from ingest import load, metadata
 from ingest.clean import HEADING_MAX, CleanResult
 from ingest.errors import LoadError
 from ingest.fileio import sha256_hex
+from ingest.furniture import byline_author
 from ingest.load import DEFAULT_LIMITS, LoadLimits
 from ingest.passages import DEFAULT_MAX_CHARS, split_passages
 from ingest.records import Article, IngestResult, Paragraph, Passage, RawDocument
@@ -47,7 +48,9 @@ def build_article(
     sidecar, problems = metadata.read_sidecar(path)
     if warnings is not None:
         warnings.extend(problems)
-    meta = metadata.resolve_meta(path, sidecar, raw.title, heading, cleaned.published)
+    format_author = byline_author([raw.author]) or raw.author if raw.author else None  # "記者X／台北報導" → X
+    authors = (byline_author([p.text for p in paragraphs]), format_author)
+    meta = metadata.resolve_meta(path, sidecar, raw.title, heading, cleaned.published, authors)
     return Article(
         doc_id=doc_id_for(path),
         meta=meta,

@@ -20,6 +20,7 @@ class RawDocument:
     fmt: str  # "txt", "md", "html", "pdf", "docx"
     encoding: str | None = None  # detected text encoding, when the format has one
     title: str | None = None  # a title the format itself carries (HTML <title>, DOCX core props)
+    author: str | None = None  # an author the format itself carries (HTML <meta name="author">)
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,28 @@ def test_a_byline_is_a_passage_opening_with_the_author():
     assert is_byline("記者王小明／台北報導") and not is_byline("記者會上，部長宣布補助方案。")
 
 
+@pytest.mark.parametrize(
+    ("paragraphs", "author"),
+    [
+        (["作者 謝子涵 為政治工作者"], "謝子涵"),
+        (["台灣地方創生的起步\n作者：林小明"], "林小明"),
+        (["文／王大同"], "王大同"),
+        (["記者王小明／台北報導"], "王小明"),
+        (["记者王小明/北京报道"], "王小明"),
+        (["作者：林小明、陳大華"], "林小明、陳大華"),
+        (["作者：林小明（國發會研究員）"], "林小明"),
+        (["撰文：Amy Chen, Taipei"], "Amy Chen"),
+        (["本文談五支箭。", "作者：林為民"], "林為民"),
+        (["作者認為地方創生很重要。", "記者會上說明預算。", "文中提到三支箭。"], None),
+        (["作者：" + "林" * 300], None),  # a long paragraph is text, not a byline
+    ],
+)
+def test_byline_author_reads_the_name_a_byline_gives(paragraphs, author):
+    from ingest.furniture import byline_author
+
+    assert byline_author(paragraphs) == author
+
+
 CAPTION = "圖片來源：總務省 ICT 地域活性化 IT 利活用 推進會議"
 ANSWER = "總務省設置地域情報化大賞，表揚推動 ICT 地域活性化的團體。"
 

@@ -92,6 +92,13 @@ def test_a_byline_under_the_title_heads_nothing():
     assert "作者" not in first.search_text + second.search_text
 
 
+def test_a_paragraph_with_a_byline_line_inside_is_content_under_its_heading():
+    long = "受訪者名單如下\n作者：林小明。" + "計畫提出五支箭，國發會是主責機關，並與鄉鎮公所合作推動。" * 8
+    article = _article("台灣地方創生的起步", "前言。", "一、背景", long)
+    (passage,) = [p for p in split_passages(article, 600) if "受訪者" in p.text]
+    assert passage.context == "台灣地方創生的起步" and passage.text.startswith("一、背景")
+
+
 def test_the_title_and_the_headings_above_are_the_context_of_every_passage():
     paragraphs = ["韓國地方消滅應對政策概覽", "一、背景", "生育率下降。", "二、主要政策"]
     article = _article(*paragraphs, "（一）基金", "每年一兆韓元。", "（二）指定", "指定89個地區。")

@@ -58,6 +58,41 @@ def test_published_date_found_without_sidecar(seed_corpus, tmp_path):
     assert article.meta.published == "2021-10-29"
 
 
+def test_author_read_from_the_byline_without_sidecar(seed_corpus, tmp_path):
+    shutil.copy(seed_corpus / "000_52ed3b7e36387b18.txt", tmp_path / "a.txt")  # ends "作者 謝子涵 為政治工作者"
+    (tmp_path / "b.md").write_text("台灣地方創生的起步\n\n作者：林小明\n\n國發會在2019年啟動地方創生元年。\n", "utf-8")
+    (tmp_path / "c.md").write_text("韓國的政策\n\n作者認為：補助太少。\n\n記者會上說明了預算。\n", "utf-8")
+    authors = {a.meta.source: a.meta.author for a in ingest_corpus(tmp_path).articles}
+    assert authors == {"a.txt": "謝子涵", "b.md": "林小明", "c.md": None}
+
+
+def test_the_sidecar_author_wins_over_the_byline(tmp_path):
+    (tmp_path / "b.md").write_text("台灣地方創生的起步\n\n作者：林小明\n\n國發會在2019年啟動地方創生元年。\n", "utf-8")
+    (tmp_path / "b.md.meta.json").write_text(json.dumps({"author": "陳大華"}), "utf-8")
+    (article,) = ingest_corpus(tmp_path).articles
+    assert article.meta.author == "陳大華"
+
+
+HTML_PAGE = (
+    '<html><head><meta charset="utf-8"><title>台灣地方創生</title>{meta}</head>'
+    "<body><article><h1>台灣地方創生</h1>{by}{body}</article></body></html>"
+)
+HTML_BODY = (
+    "<p>國家發展委員會在{year}年啟動地方創生元年，提出五支箭的推動策略，讓人口回流地方。</p>"
+    "<p>青年培力工作站是其中一項措施，每年最多補助200萬元，協助青年返鄉創業。</p>"
+    "<p>各地方政府也提出地方創生計畫，與企業合作培育人才，讓在地產業重新發展。</p>"
+)
+
+
+def test_an_html_page_names_its_author_by_its_byline_or_meta_tag(tmp_path):
+    byline, meta = '<p class="byline">記者陳美玲／台北報導</p>', '<meta name="author" content="王大同">'
+    (tmp_path / "a.html").write_text(HTML_PAGE.format(meta="", by=byline, body=HTML_BODY.format(year=2019)), "utf-8")
+    (tmp_path / "b.html").write_text(HTML_PAGE.format(meta=meta, by="", body=HTML_BODY.format(year=2020)), "utf-8")
+    articles = ingest_corpus(tmp_path).articles
+    assert {a.meta.source: a.meta.author for a in articles} == {"a.html": "陳美玲", "b.html": "王大同"}
+    assert all("五支箭" in a.text for a in articles)
+
+
 def test_bad_and_duplicate_files_are_reported_and_the_rest_ingested(seed_corpus, tmp_path):
     shutil.copy(seed_corpus / "000_52ed3b7e36387b18.txt", tmp_path / "a.txt")
     shutil.copy(seed_corpus / "000_52ed3b7e36387b18.txt", tmp_path / "copy.txt")
