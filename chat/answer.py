@@ -743,7 +743,9 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
         stats,
     )
     quoted = quoted_missing(prepared.query, wide)
-    found_premises = premises(prepared.query, [hit.passage.text for hit in wide], stats)
+    found_premises = premises(
+        prepared.query, [hit.passage.text for hit in wide], stats, [hit.passage.title for hit in wide]
+    )
     signals = measure_signals(
         prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, found_premises
     )

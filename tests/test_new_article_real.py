@@ -69,3 +69,55 @@ def test_who_wrote_the_added_article_is_its_byline(searcher):
 def test_what_the_added_article_does_not_say_is_not_found(searcher):
     answer = answer_question("韓國的地方創生預算是多少？", searcher, decision=DecisionModel.load())
     assert not answer.found and answer.quotes == ()
+
+
+KOREAN = """# 韩国地方消灭应对政策概览
+
+文／王大同　2023年5月
+
+一、背景
+
+韩国统计厅资料显示，2022年韩国总和生育率降至0.78，为全球最低。首尔都市圈人口已超过全国人口的一半，地方人口持续流失。
+
+二、主要政策
+
+（一）地方消灭应对基金
+
+韩国政府自2022年起设立「地方消灭应对基金」，每年规模1万亿韩元，连续10年拨付给人口减少地区。
+
+（二）人口减少地区指定
+
+行政安全部于2021年10月指定89个市郡区为人口减少地区，并依据人口增减率、青年流入率等8项指标进行评估。
+"""
+
+
+@pytest.fixture(scope="module")
+def korean(real_encoder, seed_corpus, tmp_path_factory):
+    """The seeds and an article about another country (Simplified Chinese, 一、/（一） headings)."""
+    from index.build import build_index
+    from index.search import Searcher
+
+    root = tmp_path_factory.mktemp("korean-real")
+    corpus = root / "corpus"
+    shutil.copytree(seed_corpus, corpus)
+    (corpus / "korea.md").write_text(KOREAN, encoding="utf-8")
+    build_index(corpus, root / "index", real_encoder)
+    return Searcher.open(root / "index", real_encoder)
+
+
+def test_the_added_articles_author_is_read_from_its_byline(korean):
+    authors = {a.meta.source: a.meta.author for a in korean.articles()}
+    assert authors["korea.md"] == "王大同"
+
+
+def test_a_question_about_the_other_country_quotes_its_article(korean):
+    answer = answer_question("韓國的地方消滅應對基金每年多少錢？", korean, decision=DecisionModel.load())
+    assert answer.found and "1万亿韩元" in answer.quotes[0].text
+    who = answer_question("這篇韓國的文章是誰寫的？", korean, decision=DecisionModel.load())
+    assert who.found and "文／王大同" in who.quotes[0].text
+
+
+def test_japan_asked_and_only_koreas_fund_found_is_not_found(korean):
+    # the best passage is the Korean fund's, its article's title names 韩国 and it never names Japan
+    answer = answer_question("日本的地方消滅應對基金有多少？", korean, decision=DecisionModel.load())
+    assert not answer.found and "日本" in answer.message, answer.message

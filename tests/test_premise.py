@@ -14,7 +14,9 @@ from chat.premise import (
     absent_year,
     count_conflict,
     counts,
+    foreign_article,
     municipalities,
+    premises,
     schemes,
 )
 from index.stats import CorpusStats
@@ -189,6 +191,31 @@ def test_a_grant_the_passages_do_not_name_is_reported(monkeypatch):
     assert absent_actor("移住支援金有多少？", ["其他段落。"] * ACTOR_DEPTH + ["移住支援金。"]) == "移住支援金"
     monkeypatch.setattr("chat.premise.SCHEMES", False)
     assert absent_actor("日本的地方創生推進交付金一年多少？", passages) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "best", "title", "country"),
+    [
+        ("日本的地方消滅應對基金有多少？", "地方消灭应对基金每年1万亿韩元。", "韩国地方消灭应对政策概览", "日本"),
+        ("台灣的地方創生預算是多少？", "臨時交付金1兆日圓。", "日本「地域未來構想20」", "台灣"),
+        ("What is Korea's budget?", "臨時交付金1兆日圓。", "日本的地方創生", "韓國"),
+        ("台灣的地方創生預算是多少？", "總務省（相當於台灣內政部）。", "日本的地方創生", ""),  # it names 台灣
+        ("日本和台灣的地方創生有何不同？", "臨時交付金1兆日圓。", "日本的地方創生", ""),  # asks the title's too
+        ("台灣的地方創生預算是多少？", "臨時交付金1兆日圓。", "地域未來構想20", ""),  # a title naming none
+        ("地方創生預算是多少？", "臨時交付金1兆日圓。", "日本的地方創生", ""),  # a question naming none
+    ],
+)
+def test_a_country_asked_of_another_countrys_article_is_reported(question, best, title, country):
+    passages, titles = [best, "台灣。日本。韓國。"], [title, "另一篇"]  # the second names every country
+    assert foreign_article(question, passages, titles) == country
+    assert premises(question, passages, CorpusStats(df={}, n_docs=0), titles)["absent_actor"] == country
+
+
+def test_only_the_best_passage_and_its_title_count_for_another_country(monkeypatch):
+    assert foreign_article("日本的基金有多少？", ["其他段落。", "韓國的基金。"], ["日本的政策", "韓國的政策"]) == ""
+    assert foreign_article("日本的基金有多少？", [], []) == ""
+    monkeypatch.setattr("chat.premise.COUNTRY_TITLE", False)
+    assert foreign_article("日本的基金有多少？", ["韓國的基金。"], ["韓國的政策"]) == ""
 
 
 def test_only_the_best_passages_count():
