@@ -568,8 +568,21 @@ def _load_html(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
         )
     paragraphs = [line.strip() for line in normalise_newlines(body).split("\n") if line.strip()]
     title = (getattr(document, "title", None) or "").strip() or None
-    author = (getattr(document, "author", None) or "").strip() or _meta_author(html)
+    author = (getattr(document, "author", None) or "").strip() or None
+    _keep_byline(paragraphs, author, html, title)
+    author = author or _meta_author(html)
     return _Loaded(pages=("\n\n".join(paragraphs),), paged=False, encoding=encoding, title=title, author=author)
+
+
+def _keep_byline(paragraphs: list[str], byline: str | None, html: str, title: str | None) -> None:
+    """Put back the byline trafilatura took out of the text (``<p class="byline">記者…／…報導</p>``)
+    under the title, so that "who wrote it" has the article's own words to quote."""
+    from ingest.furniture import is_byline
+
+    if not byline or not is_byline(byline) or byline in paragraphs or byline not in html:
+        return
+    at = 1 if paragraphs and title and paragraphs[0] == title else 0
+    paragraphs.insert(at, byline)
 
 
 def _meta_author(html: str) -> str | None:

@@ -91,6 +91,13 @@ KOREAN = """# 韩国地方消灭应对政策概览
 """
 
 
+HTML_REPORT = """<html><head><meta charset="utf-8"><title>台東池上的返鄉青年</title></head><body><article>
+<h1>台東池上的返鄉青年</h1><p class="byline">記者陳美玲／台東報導</p>
+<p>池上鄉的返鄉青年成立稻米合作社，以契作方式收購有機稻米，帶動當地就業。</p>
+<p>合作社去年營收突破三千萬元，並開設食農教育課程，吸引外地學生前來體驗插秧。</p>
+</article></body></html>"""
+
+
 @pytest.fixture(scope="module")
 def korean(real_encoder, seed_corpus, tmp_path_factory):
     """The seeds and an article about another country (Simplified Chinese, 一、/（一） headings)."""
@@ -101,13 +108,14 @@ def korean(real_encoder, seed_corpus, tmp_path_factory):
     corpus = root / "corpus"
     shutil.copytree(seed_corpus, corpus)
     (corpus / "korea.md").write_text(KOREAN, encoding="utf-8")
+    (corpus / "taitung.html").write_text(HTML_REPORT, encoding="utf-8")
     build_index(corpus, root / "index", real_encoder)
     return Searcher.open(root / "index", real_encoder)
 
 
 def test_the_added_articles_author_is_read_from_its_byline(korean):
     authors = {a.meta.source: a.meta.author for a in korean.articles()}
-    assert authors["korea.md"] == "王大同"
+    assert authors["korea.md"] == "王大同" and authors["taitung.html"] == "陳美玲"
 
 
 def test_a_question_about_the_other_country_quotes_its_article(korean):
@@ -115,6 +123,12 @@ def test_a_question_about_the_other_country_quotes_its_article(korean):
     assert answer.found and "1万亿韩元" in answer.quotes[0].text
     who = answer_question("這篇韓國的文章是誰寫的？", korean, decision=DecisionModel.load())
     assert who.found and "文／王大同" in who.quotes[0].text
+
+
+def test_an_html_reports_byline_answers_who_wrote_it(korean):
+    # trafilatura takes <p class="byline"> out of the text; the loader puts it back under the title
+    who = answer_question("台東池上返鄉青年那篇報導是誰寫的？", korean, decision=DecisionModel.load())
+    assert who.found and "記者陳美玲／台東報導" in who.quotes[0].text, who.quotes[0].text
 
 
 def test_japan_asked_and_only_koreas_fund_found_is_not_found(korean):

@@ -91,6 +91,10 @@ def test_an_html_page_names_its_author_by_its_byline_or_meta_tag(tmp_path):
     articles = ingest_corpus(tmp_path).articles
     assert {a.meta.source: a.meta.author for a in articles} == {"a.html": "陳美玲", "b.html": "王大同"}
     assert all("五支箭" in a.text for a in articles)
+    # trafilatura takes the byline out of the text; it is put back under the title, to be quoted
+    by_source = {a.meta.source: [p.text for p in a.paragraphs] for a in articles}
+    assert by_source["a.html"][:2] == ["台灣地方創生", "記者陳美玲／台北報導"]
+    assert "王大同" not in "".join(by_source["b.html"])  # a <meta> author is not the article's text
 
 
 def test_bad_and_duplicate_files_are_reported_and_the_rest_ingested(seed_corpus, tmp_path):
