@@ -39,17 +39,22 @@ ASKED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def searcher(real_encoder, seed_corpus, tmp_path_factory):
+def seeds_and(added: dict[str, str], encoder, seed_corpus, root):
+    """A real index of the seeds and the ``added`` articles (file name → text)."""
     from index.build import build_index
     from index.search import Searcher
 
-    root = tmp_path_factory.mktemp("added-real")
     corpus = root / "corpus"
     shutil.copytree(seed_corpus, corpus)
-    (corpus / "taiwan.md").write_text(ARTICLE, encoding="utf-8")
-    build_index(corpus, root / "index", real_encoder)
-    return Searcher.open(root / "index", real_encoder)
+    for name, text in added.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build_index(corpus, root / "index", encoder)
+    return Searcher.open(root / "index", encoder)
+
+
+@pytest.fixture(scope="module")
+def searcher(real_encoder, seed_corpus, tmp_path_factory):
+    return seeds_and({"taiwan.md": ARTICLE}, real_encoder, seed_corpus, tmp_path_factory.mktemp("added-real"))
 
 
 @pytest.mark.parametrize(("question", "gold"), ASKED)
@@ -100,17 +105,10 @@ HTML_REPORT = """<html><head><meta charset="utf-8"><title>台東池上的返鄉�
 
 @pytest.fixture(scope="module")
 def korean(real_encoder, seed_corpus, tmp_path_factory):
-    """The seeds and an article about another country (Simplified Chinese, 一、/（一） headings)."""
-    from index.build import build_index
-    from index.search import Searcher
-
-    root = tmp_path_factory.mktemp("korean-real")
-    corpus = root / "corpus"
-    shutil.copytree(seed_corpus, corpus)
-    (corpus / "korea.md").write_text(KOREAN, encoding="utf-8")
-    (corpus / "taitung.html").write_text(HTML_REPORT, encoding="utf-8")
-    build_index(corpus, root / "index", real_encoder)
-    return Searcher.open(root / "index", real_encoder)
+    """The seeds, an article about another country (Simplified Chinese, 一、/（一） headings) and an
+    HTML report with a byline."""
+    added = {"korea.md": KOREAN, "taitung.html": HTML_REPORT}
+    return seeds_and(added, real_encoder, seed_corpus, tmp_path_factory.mktemp("korean-real"))
 
 
 def test_the_added_articles_author_is_read_from_its_byline(korean):
