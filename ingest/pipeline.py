@@ -48,7 +48,7 @@ def build_article(
     sidecar, problems = metadata.read_sidecar(path)
     if warnings is not None:
         warnings.extend(problems)
-    format_author = byline_author([raw.author]) or raw.author if raw.author else None  # "記者X／台北報導" → X
+    format_author = (byline_author([raw.author]) or raw.author) if raw.author else None  # 記者X／台北報導 → X
     authors = (byline_author([p.text for p in paragraphs]), format_author)
     meta = metadata.resolve_meta(path, sidecar, raw.title, heading, cleaned.published, authors)
     return Article(
