@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -244,8 +244,30 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def _content(words: Sequence[str]) -> list[str]:
-    return [_stem(w) for w in words if w.lower() not in _FUNCTION_WORDS]
+LEMMAS = True
+
+
+@lru_cache(maxsize=16384)
+def _forms(word: str) -> frozenset[str]:
+    """The forms a word is matched by: its plural's singular and its lemmas (``lemminflect``:
+    ensuring → ensure, mentioned → mention, taxes → tax); a glossary key matches a question word
+    when their forms meet."""
+    stem = _stem(word)
+    if not LEMMAS:
+        return frozenset({stem})
+    from lemminflect import getAllLemmas  # its tables load on the first English question
+
+    return frozenset({stem, *(lemma.lower() for lemmas in getAllLemmas(word.lower()).values() for lemma in lemmas)})
+
+
+def _content(words: Sequence[str], forms: Callable[[str], frozenset[str]]) -> list[frozenset[str]]:
+    return [forms(w) for w in words if w.lower() not in _FUNCTION_WORDS]
+
+
+def _key_form(word: str) -> frozenset[str]:
+    """A key's word as written (a plural's singular): keys are glosses in their base forms, so
+    only the question's words are lemmatised (else "going" of 就要 would match a question's "go")."""
+    return frozenset({_stem(word)})
 
 
 def key_matches(key: str, question_words: Sequence[str]) -> bool:
@@ -260,20 +282,20 @@ def key_matches(key: str, question_words: Sequence[str]) -> bool:
         word = key_words[0]
         if len(word) <= 3 and sum(c.isupper() for c in word) >= 2:
             return word in question_words
-        return _stem(word) in {_stem(w) for w in question_words}
-    wanted, asked = _content(key_words), _content(question_words)
+        return any(_key_form(word) & _forms(w) for w in question_words)
+    wanted, asked = _content(key_words, _key_form), _content(question_words, _forms)
     if not wanted:
         return False
     need = len(wanted) if len(wanted) <= 2 else max(2, (len(wanted) + 1) // 2)
     return _longest_common_run(wanted, asked) >= need
 
 
-def _longest_common_run(a: Sequence[str], b: Sequence[str]) -> int:
+def _longest_common_run(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> int:
     best = 0
     for i in range(len(a)):
         for j in range(len(b)):
             n = 0
-            while i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n]:
+            while i + n < len(a) and j + n < len(b) and a[i + n] & b[j + n]:
                 n += 1
             best = max(best, n)
     return best
@@ -288,7 +310,9 @@ class GlossaryMatcher:
         self._by_word: dict[str, list[tuple[int, str]]] = {}
         for number, entry in enumerate(self.entries):
             for key in entry.latin:
-                for word in dict.fromkeys(_content(_words(key)) or [_stem(w) for w in _words(key)]):
+                words = _words(key)
+                content = [w for w in words if w.lower() not in _FUNCTION_WORDS] or words
+                for word in dict.fromkeys(_stem(w) for w in content):
                     self._by_word.setdefault(word, []).append((number, key))
 
     def expansions(self, question: str) -> list[str]:
@@ -297,7 +321,7 @@ class GlossaryMatcher:
         words = _words(question)
         if not words or not self._by_word:
             return []
-        candidates = {pair for word in {_stem(w) for w in words} for pair in self._by_word.get(word, ())}
+        candidates = {pair for word in {f for w in words for f in _forms(w)} for pair in self._by_word.get(word, ())}
         matched = sorted({number for number, key in candidates if key_matches(key, words)})
         return list(dict.fromkeys(self.entries[number].native for number in matched))
 

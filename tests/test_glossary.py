@@ -132,6 +132,42 @@ def test_expansions(question, expected):
     assert expansions(question, GLOSSARY) == expected
 
 
+WORDS = [  # as CC-CEDICT's glosses give them: base forms
+    GlossaryEntry("确保", ("ensure",), "cc-cedict"),
+    GlossaryEntry("改善", ("improve",), "cc-cedict"),
+    GlossaryEntry("提到", ("mention",), "cc-cedict"),
+    GlossaryEntry("税制", ("tax system",), "cc-cedict"),
+    GlossaryEntry("就要", ("going",), "cc-cedict"),
+    GlossaryEntry("下去", ("go",), "cc-cedict"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is mentioned for improving logistics?", ["改善", "提到"]),  # -ed, -ing: their lemmas
+        ("How do they ensure it, ensuring what?", ["确保"]),
+        ("Which tax systems changed?", ["税制"]),  # a plural in a two-word gloss
+        ("Is Go or Java better?", ["下去"]),  # a question's word is lemmatised, not a gloss's
+        ("Where is it going?", ["就要", "下去"]),
+    ],
+)
+def test_a_question_word_matches_a_gloss_by_its_lemma(question, expected):
+    assert expansions(question, WORDS) == expected
+
+
+def test_without_lemmas_only_plurals_are_matched(monkeypatch):
+    from ingest import glossary
+
+    monkeypatch.setattr(glossary, "LEMMAS", False)
+    glossary._forms.cache_clear()
+    try:
+        assert expansions("What is mentioned for improving logistics?", WORDS) == []
+        assert expansions("Which tax systems changed?", WORDS) == ["税制"]
+    finally:
+        glossary._forms.cache_clear()
+
+
 def test_key_matches_whole_words_only():
     assert not key_matches("RESAS", ["RESASX"])
     assert key_matches("L-Alert", ["L-Alert"])
