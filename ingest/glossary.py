@@ -276,7 +276,8 @@ def key_matches(key: str, question_words: Sequence[str]) -> bool:
     One word: a whole-word match, case-insensitive unless the key is a short acronym ("IT",
     "AI", "ICT" must be written in capitals, so "it" is not IT). Several words: the key's content
     words appear consecutively in the question's content words (the whole key, or a run of at
-    least two words covering at least half of it: "Cloud First" names "Cloud First Policy")."""
+    least two words covering at least half of it: "Cloud First" names "Cloud First Policy"). A
+    question's word names a key's word by any of its forms (``_forms``: "mentioned" names "mention")."""
     key_words = _words(key)
     if len(key_words) == 1:
         word = key_words[0]
