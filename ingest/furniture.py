@@ -55,25 +55,27 @@ def is_byline(text: str) -> bool:
     return _BYLINE.search(text) is not None
 
 
-# The name a byline gives: "作者 謝子涵 為…" → 謝子涵, "作者：林小明" → 林小明, "文／王大同" → 王大同,
-# "記者王小明／台北報導" → 王小明, "撰文：Amy Chen" → Amy Chen; the name ends at a space (but for a
-# Latin name's), a slash, a bracket or punctuation.
-_BYLINE_NAME = re.compile(
-    r"^\s*(?:作者\s*[:：]?|撰文\s*[:：]|文\s*[／/]|[記记]者(?=[^\n／/，,。]{1,12}[／/]))\s*"
-    r"(?P<name>[^\s／/，,。；;:：()（）\[\]【】「」]{1,20}(?: [A-Za-z][\w.'-]*){0,3})(?=$|[\s／/，,。；;(（\[【])",
-    re.MULTILINE,
+# The name after a byline's head: "作者 謝子涵 為…" → 謝子涵, "作者：林小明" → 林小明, "文／王大同" →
+# 王大同, "撰文：Amy Chen" → Amy Chen; it ends at a space (but for a Latin name's), a slash, a bracket
+# or punctuation. A reporter's head holds the name: "記者王小明／台北報導" → 王小明.
+_NAME = re.compile(
+    r"[ \t:：]*([^\s／/，,。；;:：()（）\[\]【】「」]{1,20}(?: [A-Za-z][\w.'-]*){0,3})(?=$|[\s／/，,。；;(（\[【])"
 )
+_REPORTER = re.compile(r"^\s*[記记]者")
 BYLINE_MAX_CHARS = 200  # a paragraph longer than this is text that mentions a byline, not one
 
 
 def byline_author(paragraphs: Sequence[str]) -> str | None:
     """The author an article's byline names (the first short paragraph that is a byline), or None."""
     for text in paragraphs:
-        if len(text) > BYLINE_MAX_CHARS or not is_byline(text):
+        head = _BYLINE.search(text) if len(text) <= BYLINE_MAX_CHARS else None
+        if head is None:
             continue
-        match = _BYLINE_NAME.search(text)
-        if match is not None:
-            return match.group("name")
+        if _REPORTER.match(head.group(0)):
+            return _REPORTER.sub("", head.group(0)).strip().rstrip("／/").strip() or None
+        name = _NAME.match(text, head.end())
+        if name is not None:
+            return name.group(1)
     return None
 
 
