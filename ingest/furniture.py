@@ -65,10 +65,15 @@ _REPORTER = re.compile(r"^\s*[記记]者")
 BYLINE_MAX_CHARS = 200  # a paragraph longer than this is text that mentions a byline, not one
 
 
+def byline_head(paragraph: str) -> re.Match[str] | None:
+    """The byline head of a paragraph that is an article's byline (short, with a byline line), or None."""
+    return _BYLINE.search(paragraph) if len(paragraph) <= BYLINE_MAX_CHARS else None
+
+
 def byline_author(paragraphs: Sequence[str]) -> str | None:
-    """The author an article's byline names (the first short paragraph that is a byline), or None."""
+    """The author an article's byline names (the first paragraph that is a byline), or None."""
     for text in paragraphs:
-        head = _BYLINE.search(text) if len(text) <= BYLINE_MAX_CHARS else None
+        head = byline_head(text)
         if head is None:
             continue
         if _REPORTER.match(head.group(0)):

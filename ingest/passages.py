@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from ingest.furniture import BYLINE_MAX_CHARS, is_byline
+from ingest.furniture import byline_head
 from ingest.records import Article, Paragraph, Passage
 
 DEFAULT_MAX_CHARS = 240
@@ -160,7 +160,7 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
         if resume is not None and not is_table_row(para.text):
             path, resume = resume, None  # the caption and header speak for the table only
         question = following is not None and is_question_heading(para.text) and not is_table_row(following.text)
-        if is_byline(para.text) and len(para.text) <= BYLINE_MAX_CHARS:  # the article's: heads nothing, no path
+        if byline_head(para.text) is not None:  # the article's byline: heads nothing, no path
             out.append(OutlinedParagraph(para, (), tuple(pending)))
             pending = []
             continue
