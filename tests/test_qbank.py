@@ -76,6 +76,7 @@ FRESH = {
     "fresh19": "w31",
     "fresh20": "w32",
     "fresh21": "w33",
+    "fresh22": "w34",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
