@@ -47,6 +47,11 @@ NOT_FOUND_LINE = "資料中找不到直接回答這個問題。"
 PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
     ("count_conflict", "the articles state another count ({})", "文章所說的數目與問題中的不同。"),
     ("absent_actor", "the best passages do not mention {}", "最接近的段落都沒有提到「{}」。"),
+    (
+        "foreign_article",
+        "the best passage is from an article about another country and does not mention {}",
+        "最相關的段落出自談另一個國家的文章，沒有提到「{}」。",
+    ),
     ("absent_year", "no article mentions the year {}", "文章中沒有提到{}年。"),
     ("absent_amount", "the best passages do not state {}", "最接近的段落都沒有提到「{}」這個數字。"),
     ("absent_row", "no table row is labelled {}", "表格中沒有「{}」這一列。"),
@@ -89,6 +94,7 @@ class Signals:
     quoted_missing: float = 0.0  # share of the names the question quotes (「…」) that no top passage contains
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
+    foreign_article: str = ""  # a country the question names; the best passage's article is about another
     absent_year: str = ""  # a year the question names and no article mentions
     absent_amount: str = ""  # an amount the question states and the best passages do not
     absent_row: str = ""  # a table row the question quotes and the best passages' tables do not have

@@ -59,6 +59,7 @@ from chat.terms import (
 )
 from index.fusion import line_labels, named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
+from index.series import SeriesAsked
 from ingest.furniture import asks_author, is_byline, is_furniture_line
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, sentence_spans
 from ingest.records import Passage
@@ -84,6 +85,7 @@ class SearcherLike(Protocol):
     def sentence_vectors(self, passage_id: str) -> SentenceVectors: ...
     def stats(self) -> CorpusStats: ...
     def expansion_tokens(self, text: str) -> list[list[str]]: ...
+    def series_asked(self, text: str) -> SeriesAsked: ...
 
 
 # --------------------------------------------------------------------------- input
@@ -615,6 +617,45 @@ def byline_verdict(question: str, scored: Sequence[ScoredSentence], signals: Sig
     return Decision(True, False, verdict.confidence, "found: the question asks who wrote the article; a byline says")
 
 
+# A question counting a noun the article counts: "有哪三大目標？" where it says 三大目標 and heads
+# 地域未來構想一/二/三 is answered by the three headings in article order; "第二個目標是什麼？" by
+# the second heading and what follows it. The search puts their passages first (SERIES_FIRST).
+SERIES_ANSWERS = True
+
+
+def series_quotes(
+    asked: SeriesAsked, scored: Sequence[ScoredSentence], hits: Sequence[Hit]
+) -> tuple[tuple[ScoredSentence, ...], list[ScoredSentence]] | None:
+    """(``scored`` with the asked item's heading unit of the first hit first, the headings to quote
+    for a whole series, or [] for an item); None when the first hits are not what was asked."""
+    position = {hit.passage.id: i for i, hit in enumerate(hits)}
+    for series in asked.series if SERIES_ANSWERS else ():
+        places = [position.get(item.passage_id) for item in series.items]
+        if asked.listed and None not in places and max(p for p in places if p is not None) < len(set(places)):
+            return tuple(scored), [
+                ScoredSentence(Sentence(item.line, place, n, heading=True), 0.0, 0.0, 0.0)
+                for n, (item, place) in enumerate(zip(series.items, places))
+                if place is not None
+            ]
+        if not asked.listed and places == [0]:
+            line = series.items[0].line
+            unit = next((c for c in scored if c.sentence.hit == 0 and c.sentence.text.startswith(line)), None)
+            if unit is not None:
+                return (tuple(scored) if unit is scored[0] else trade_places(scored, unit)), []
+    return None
+
+
+def series_verdict(signals: Signals, verdict: Decision) -> Decision:
+    """Found, when the question asks for a series the article counts, or an item of it, and the
+    search found it, unless a premise check refused the question."""
+    if verdict.found and not verdict.uncertain:
+        return verdict
+    if any(getattr(signals, field_name) for field_name, _, _ in PREMISE_CHECKS):
+        return verdict
+    reason = "found: the question asks for numbered headings of a list the article counts"
+    return Decision(True, False, verdict.confidence, reason)
+
+
 def select_quotes(
     scored: Sequence[ScoredSentence], max_quotes: int = 3, margin: float = EXTRA_QUOTE_MARGIN
 ) -> list[ScoredSentence]:
@@ -800,9 +841,13 @@ def analyse_question(
     scored = set_aside_furniture(scored, asked or prepared.query)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
     verdict = byline_verdict(asked or prepared.query, scored, measured.signals, verdict)
+    series = series_quotes(searcher.series_asked(asked or prepared.query), scored, measured.hits)
+    if series is not None:
+        scored, _ = series
+        verdict = series_verdict(measured.signals, verdict)
     found = verdict.found and bool(scored)
     if found:
-        quotes, shown = cite(select_quotes(scored), measured.hits)
+        quotes, shown = cite((series and series[1]) or select_quotes(scored), measured.hits)
         # a notice about the question (shortened, no searchable words …) stays before the hedge
         hedge = MAYBE_LINE if verdict.uncertain else ""
         message = " ".join(part for part in (prepared.message, hedge) if part)

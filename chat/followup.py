@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 from chat.premise import names_actor
 from chat.terms import asks_source
 from index.records import Hit
+from index.series import SeriesAsked
 
 if TYPE_CHECKING:
     import numpy as np
@@ -399,6 +400,9 @@ class NearPrevious:
 
     def expansion_tokens(self, text: str) -> list[list[str]]:
         return self.base.expansion_tokens(text)
+
+    def series_asked(self, text: str) -> SeriesAsked:
+        return self.base.series_asked(text)
 
 
 def fuse(hits: Sequence[Hit], others: Sequence[Hit], weight: float) -> list[Hit]:

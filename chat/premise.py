@@ -68,6 +68,13 @@ _NUMBER = r"[一二两三四五六七八九十]{1,3}|\d{1,3}"
 # (the thing is looked at, not consumed: a rejected "20的" must leave the 第 of "第四大目標" to the next)
 _PHRASE = re.compile(rf"(第)?({_NUMBER})\s*(个|项|支|大|种|类|点|条)?(?=([\u4e00-\u9fff]{{0,2}}))")
 _NOT_A_COUNT_BEFORE = frozenset("最每前后这那哪几多上下同另单")  # 最后一个, 前两个, 这三项, 哪一项: not a total
+
+
+def _which_total(before: str, number: str) -> bool:
+    """哪四大目标, 哪三项: "which N" asks for all N of them, a total (哪一项 asks for one)."""
+    return before == "哪" and number not in ("一", "1")
+
+
 _HEAD_AFTER = re.compile(r"[\u4e00-\u9fff]{2,10}?的([\u4e00-\u9fff]{2})")  # the noun a count's phrase ends on
 _NOT_A_THING = frozenset("年月日次倍成呢是的有在要吗和与及或为中里到了都也还就")  # 2020年, 七成, 第二个呢
 
@@ -90,7 +97,7 @@ def counts(text: str) -> list[Count]:
     for match in _PHRASE.finditer(folded_text):
         ordinal, number, classifier, thing = match.group(1), match.group(2), match.group(3), match.group(4) or ""
         before = folded_text[match.start() - 1] if match.start() else ""
-        if not ordinal and (before in _NOT_A_COUNT_BEFORE or before.isdigit()):
+        if not ordinal and (before in _NOT_A_COUNT_BEFORE or before.isdigit()) and not _which_total(before, number):
             continue
         if not thing or thing[0] in _NOT_A_THING or (number.isdigit() and not classifier):
             continue  # nothing counted, or a year / a share / a bare number
@@ -476,7 +483,8 @@ def premises(question: str, passages: Sequence[str], stats: CorpusStats, titles:
     articles'), by the name of its field in ``chat.abstain.Signals``: "" where the premise holds."""
     return {
         "count_conflict": count_conflict(question, passages),
-        "absent_actor": absent_actor(question, passages) or foreign_article(question, passages, titles),
+        "absent_actor": absent_actor(question, passages),
+        "foreign_article": foreign_article(question, passages, titles),
         "absent_year": absent_year(question, stats),
         "absent_amount": absent_amount(question, passages),
         "absent_row": absent_row(question, passages),

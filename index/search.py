@@ -32,6 +32,7 @@ from index.fusion import (
 )
 from index.model.encoder import Encoder
 from index.records import Hit, SentenceVectors
+from index.series import Outline, SeriesAsked, outlines_of, series_asked
 from index.stats import CorpusStats, char_bigrams
 from index.store import MANIFEST_FILE, Manifest, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
@@ -52,6 +53,10 @@ LABEL_BOOST = True
 BYLINES_FIRST = True
 # a question's word in no passage and no dictionary gets the articles' words that sound the same
 HOMOPHONES = True
+# A question counting a noun the article counts (第二個目標, 哪三大目標 when it says 三大目標) has the
+# passages of the numbered headings it asks for first (index.series).
+SERIES_FIRST = True
+SERIES_DOCS = 3  # ... of an article among this many best passages
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  # as ingest.japanese.has_kana
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
 PAIRS_CACHE = 256  # passages whose character pairs are kept (~17 KB each: ~4 MB at most)
@@ -117,6 +122,7 @@ class Searcher:
         self.timings: dict[str, float] = {}
         self._articles = {a.doc_id: a for a in stored.articles}
         self._stats: CorpusStats | None = None
+        self._outlines: tuple[Outline, ...] | None = None
         self._rows = {p.id: row for row, p in enumerate(stored.passages)}
         # the squashed text of a passage (exact-term boost), kept for the passages seen recently
         self._squashed = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: squash(stored.passages[row].text))
@@ -181,6 +187,18 @@ class Searcher:
         if self._stats is None:
             self._stats = CorpusStats.from_token_lists(p.tokens for p in self._stored.passages)
         return self._stats
+
+    def series_asked(self, text: str) -> SeriesAsked:
+        """The numbered heading series ``text`` asks for whole (哪三大目標), or the item of them it
+        asks for (第二個目標); none when it counts no noun an article counts (index.series). The
+        articles' outlines are read on the first such question."""
+        words = lambda word: [t for group in self.expansion_tokens(word) for t in group]  # noqa: E731
+        return series_asked(text, self._read_outlines, fold, words)
+
+    def _read_outlines(self) -> tuple[Outline, ...]:
+        if self._outlines is None:
+            self._outlines = outlines_of(self._stored.passages, fold)
+        return self._outlines
 
     @property
     def glossary(self) -> tuple[GlossaryEntry, ...]:
@@ -324,6 +342,8 @@ class Searcher:
             order = self._bylines_first(cand.ids, order)
         elif mode == "hybrid" and FURNITURE_GIVES_WAY and not asks_credit(text):
             order = self._furniture_gives_way(cand.ids, order)
+        if mode == "hybrid" and SERIES_FIRST:
+            order = self._series_first(text, cand.ids, order)
         return [self._hit(cand, int(i), rank, float(fused[i]), mode) for rank, i in enumerate(order[:top_k], 1)]
 
     def _furniture_gives_way(self, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -331,6 +351,21 @@ class Searcher:
         (ingest.furniture) moved after all the others, each group keeping its order."""
         furniture = np.array([self._furniture(int(ids[i])) for i in order], dtype=bool)
         return np.concatenate([order[~furniture], order[furniture]]) if furniture.any() else order
+
+    def _series_first(self, text: str, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """``order`` with the passages of the series (or series item) the question asks for moved
+        first, the best-ranked series first, its passages in article order. Only a series of an
+        article among the ``SERIES_DOCS`` best passages' counts, and only when all its passages
+        are candidates."""
+        docs = {self.passages[int(ids[i])].doc_id for i in order[:SERIES_DOCS]}
+        asked = [s for s in self.series_asked(text).series if s.doc_id in docs]
+        wanted = [[self._rows[item.passage_id] for item in s.items] for s in asked]
+        position = {int(ids[i]): n for n, i in enumerate(order)}
+        if not wanted or any(row not in position for rows in wanted for row in rows):
+            return order
+        wanted.sort(key=lambda rows: min(position[row] for row in rows))
+        first = list(dict.fromkeys(position[row] for rows in wanted for row in rows))
+        return np.concatenate([order[first], np.delete(order, first)])
 
     def _bylines_first(self, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
         """``order`` with the articles' bylines ("作者 謝子涵 …") moved before all the others: a

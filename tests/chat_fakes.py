@@ -12,9 +12,10 @@ import numpy as np
 
 from chat.abstain import Signals
 from index.records import Hit, SentenceVectors
+from index.series import SeriesAsked, outlines_of, series_asked
 from ingest.passages import sentence_spans
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
-from ingest.segment import tokenize
+from ingest.segment import fold, tokenize
 from tests.fakes import FakeEncoder
 
 DOC_A = "000_a"
@@ -105,6 +106,10 @@ class FakeSearcher:
     def expansion_tokens(self, text: str) -> list[list[str]]:
         """The articles' words an expansion adds for ``text`` (``self.expansions``: question → groups)."""
         return [list(group) for group in self.expansions.get(text, [])]
+
+    def series_asked(self, text: str) -> SeriesAsked:
+        """As ``index.search.Searcher.series_asked``, over these passages."""
+        return series_asked(text, lambda: outlines_of(self.passages, fold), fold)
 
     def articles(self) -> list[Article]:
         return list(self._articles.values())

@@ -324,6 +324,9 @@ class _Fixed:
     def expansion_tokens(self, text):
         raise AssertionError("not expected")
 
+    def series_asked(self, text):
+        raise AssertionError("not expected")
+
 
 def test_near_previous_reranks_toward_the_anchor_and_searches_the_passage_text():
     far, near_one, anchor = _passage("x", "d2", 1), _passage("y", "d1", 3), _passage("z", "d1", 2)

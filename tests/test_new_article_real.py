@@ -132,4 +132,5 @@ def test_an_html_reports_byline_answers_who_wrote_it(korean):
 def test_japan_asked_and_only_koreas_fund_found_is_not_found(korean):
     # the best passage is the Korean fund's, its article's title names 韩国 and it never names Japan
     answer = answer_question("日本的地方消滅應對基金有多少？", korean, decision=DecisionModel.load())
-    assert not answer.found and "日本" in answer.message, answer.message
+    assert not answer.found and "另一個國家的文章，沒有提到「日本」" in answer.message, answer.message
+    assert answer.reason.startswith("not found: the best passage is from an article about another country")

@@ -40,6 +40,7 @@ def test_counts_reads_totals_and_positions_of_named_things():
     # the phrase's head noun after 的 is counted too; 哪一項 asks which, it counts nothing
     assert counts("三項地方創生好循環的基本目標") == [Count(False, 3, "地方"), Count(False, 3, "基本")]
     assert counts("放在哪一項支援方針裡") == []
+    assert counts("有哪四大目標？") == [Count(False, 4, "目标")]  # which four: all four, a total
     assert counts("分成兩部份的支援方針") == [Count(False, 2, "部份")]  # no classifier: 部份 is the thing
 
 
@@ -208,7 +209,7 @@ def test_a_grant_the_passages_do_not_name_is_reported(monkeypatch):
 def test_a_country_asked_of_another_countrys_article_is_reported(question, best, title, country):
     passages, titles = [best, "台灣。日本。韓國。"], [title, "另一篇"]  # the second names every country
     assert foreign_article(question, passages, titles) == country
-    assert premises(question, passages, CorpusStats(df={}, n_docs=0), titles)["absent_actor"] == country
+    assert premises(question, passages, CorpusStats(df={}, n_docs=0), titles)["foreign_article"] == country
 
 
 def test_only_the_best_passage_and_its_title_count_for_another_country(monkeypatch):

@@ -1,7 +1,7 @@
 """Questions that lean on a passage's structure, on the real index of the seed articles (real
 model, FAISS, BM25, the shipped decision; slow): one restating a heading to ask something more
 (both of the train split), one asking for an item by its position, one the article itself asks
-under a heading."""
+under a heading, and ones counting a noun the article counts (三大目標: its three headings)."""
 
 from __future__ import annotations
 
@@ -48,3 +48,37 @@ def test_a_question_the_article_asks_under_a_heading_gives_way(real_seed_searche
     monkeypatch.setattr("chat.answer.QUESTION_GIVES_WAY", False)  # without the rule: heading + the article's question
     plain = answer_question(question, real_seed_searcher, decision=decision)
     assert plain.quotes[0].text.endswith("災民要到哪避難?")
+
+
+GOALS = [
+    "地域未來構想一:整備社會環境",
+    "地域未來構想二:確立新的生活型態",
+    "地域未來構想三:促進產生新的消費或投資附加價值",
+]
+
+
+@pytest.mark.parametrize(
+    "question", ["地域未來構想20有哪三大目標？", "What are the three goals of the Regional Future Vision 20?"]
+)
+def test_the_three_goals_the_article_counts_are_its_three_headings(real_seed_searcher, question, monkeypatch):
+    decision = DecisionModel.load()
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert answer.found and not answer.uncertain
+    assert [q.text for q in answer.quotes] == GOALS and [q.citation.paragraph for q in answer.quotes] == [7, 29, 47]
+    monkeypatch.setattr("index.search.SERIES_FIRST", False)  # without it: the sentence that counts them, or less
+    assert [q.text for q in answer_question(question, real_seed_searcher, decision=decision).quotes] != GOALS
+
+
+def test_the_second_goal_is_the_second_heading_not_item_two_of_the_twenty(real_seed_searcher, monkeypatch):
+    from chat.followup import answer_after
+
+    decision = DecisionModel.load()
+    answer = answer_question("地域未來構想20的第二個目標是什麼？", real_seed_searcher, decision=decision)
+    assert answer.found and answer.quotes[0].text.startswith(GOALS[1])
+    after = answer_after("那第二個目標是什麼？", "地域未來構想20有哪三大目標？", real_seed_searcher, 5, decision)
+    assert after.found and not after.uncertain and after.quotes[0].text.startswith(GOALS[1])
+    four = answer_question("地域未來構想20有哪四大目標？", real_seed_searcher, decision=decision)
+    assert not four.found and "數目" in four.message  # the article counts three (chat.premise.count_conflict)
+    monkeypatch.setattr("index.search.SERIES_FIRST", False)
+    plain = answer_question("地域未來構想20的第二個目標是什麼？", real_seed_searcher, decision=decision)
+    assert not plain.quotes[0].text.startswith(GOALS[1])

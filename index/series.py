@@ -1,0 +1,254 @@
+"""Numbered heading series of an article, and the counts an article declares.
+
+An article that says it has 三大目標 and then heads three sections 地域未來構想一: … 二: … 三: has a
+series of three numbered headings. "第二個目標是什麼？" points at the second heading of *that*
+series, not at "2.整備發燒篩檢站…" of the twenty numbered concepts, and "有哪三大目標？" is
+answered by the three headings. A series is matched to the question's noun only through a count
+the article itself states (三大目標, 20項…概念): without one, nothing here applies.
+
+Texts given to these functions are folded (``ingest.segment.fold``: Simplified, lower case), as
+questions are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from index.fusion import chinese_numeral
+from ingest.records import Passage
+
+HEADING_MAX_CHARS = 60  # a numbered line longer than this is prose, not a heading
+LIST_MAX_ITEMS = 8  # a series listed as an answer has at most this many headings
+NOUN_GAP = 12  # characters a count may stand before its noun (20項未來區域治理上重要的概念)
+
+_NUMERAL = r"[一二三四五六七八九十]{1,3}"
+_COUNT = rf"(?<![\d.])\d{{1,2}}(?![\d.])|{_NUMERAL}|两"
+_CLASSIFIER = r"大|个|项|种|类|点|条|支|阶段|部分"
+_TITLED = re.compile(rf"^\s*([\u4e00-\u9fff]{{2,12}}?)({_NUMERAL})\s*[:：]")  # 地域未来构想二:
+_DOTTED = re.compile(r"^\s*(\d{1,2})\s*[.．](?!\d)")  # 2.整备发烧筛检站…:
+_LISTED = re.compile(rf"^\s*({_NUMERAL})\s*、")  # 二、…
+_BRACKETED = re.compile(rf"^\s*[（(]\s*({_NUMERAL})\s*[)）]")  # （二）…
+_NOUN_END = re.compile(r"[呢是的有在要吗为指包分各都和与及或].*")  # 第二个目标是什么 → 目标
+_AFTER_NOUN = r"(?=$|[\s，。、,.;；:：!?！？)）」』”和与及或中有是])"  # 三大目标、 / 的概念。: the noun ends there
+_ASKED_ITEM = re.compile(rf"第\s*({_COUNT})(?:\s*({_CLASSIFIER}))?([\u4e00-\u9fff]{{0,4}})")
+ITEM_CLASSIFIERS = ("项",)  # 第6项 with no noun: the item of the series the article counts in 项 (20项…概念)
+_ASKED_LIST = re.compile(rf"(?<![第\d])({_COUNT})\s*(?:{_CLASSIFIER})([\u4e00-\u9fff]{{1,4}})")
+_ENGLISH_NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight".split(), 1)}
+_ENGLISH_ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth".split(), 1)}
+# Only a question asking what the item is (第二个目标是什么, 那第二个呢) or what the members are
+# (哪三大目标, 三大目标分别是什么, what are the three goals): one asking something about an item
+# ("第10项…中，除了…还可以搭配哪些…") is left to the search.
+_WHAT_ITEM_REST = re.compile(
+    r"^\s*(?:是|为|指)?\s*(?:什么|哪一?个|哪一?项|哪些|啥|何)?\s*(?:呢|吗|啊)?\s*[?？。.!！]?\s*$"
+)
+_WHAT_LIST_REST = re.compile(r"^\s*(?:分别|各自|各|又)?\s*(?:是|为|有|包括|包含)\s*(?:什么|哪些|哪几|甚么)")
+_ENGLISH_ITEM = re.compile(rf"^\s*what(?:'s|\s+is|\s+was)\s+the\s+({'|'.join(_ENGLISH_ORDINALS)})\s+([a-z]+)")
+_ENGLISH_LIST = re.compile(
+    rf"^\s*(?:(?:what|which)\s+(?:are|were)|name|list)\s+(?:the\s+)?({'|'.join(_ENGLISH_NUMBERS)}|\d)\s+"
+    r"(?:main\s+|major\s+|big\s+)?([a-z]+s)\b"
+)
+
+
+def number_of(text: str) -> int | None:
+    """1..99 from digits or Chinese numerals (二, 十二, 二十, 两), else None."""
+    if text.isdigit():
+        return int(text)
+    return _NUMBERS.get(text.replace("两", "二"))
+
+
+_NUMBERS = {chinese_numeral(n): n for n in range(1, 100)}
+
+
+@dataclass(frozen=True)
+class SeriesItem:
+    number: int
+    passage_id: str
+    line: str  # the heading line, as the passage's text writes it
+
+
+@dataclass(frozen=True)
+class Series:
+    """Headings of one article numbered 1..N in article order, in one form ("titled 地域未来构想",
+    "dotted", "listed", "bracketed")."""
+
+    doc_id: str
+    form: str
+    items: tuple[SeriesItem, ...]
+
+
+@dataclass(frozen=True)
+class Outline:
+    """An article's folded text (where its counts are read) and its heading series."""
+
+    doc_id: str
+    folded_text: str
+    series: tuple[Series, ...]
+
+
+@dataclass(frozen=True)
+class SeriesAsked:
+    """The series a question asks for whole (``listed``), or the one item of each it asks for."""
+
+    listed: bool
+    series: tuple[Series, ...]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question pointing at a series: item ``number`` of it ("第二個目標"), or all of it when
+    ``listed`` ("哪三大目標": ``number`` is then the count)."""
+
+    number: int
+    nouns: tuple[str, ...]  # folded; an English noun's glossary words
+    listed: bool
+    classifier: str = ""  # with no noun: the classifier the article must count in (第6项)
+
+
+def heading_number(folded_line: str) -> tuple[str, int] | None:
+    """The form and number of a numbered heading line, else None."""
+    if len(folded_line.strip()) > HEADING_MAX_CHARS:
+        return None
+    titled = _TITLED.match(folded_line)
+    if titled:
+        value = number_of(titled.group(2))
+        return (f"titled {titled.group(1)}", value) if value else None
+    for form, pattern in (("dotted", _DOTTED), ("listed", _LISTED), ("bracketed", _BRACKETED)):
+        found = pattern.match(folded_line)
+        if found:
+            value = number_of(found.group(1))
+            return (form, value) if value else None
+    return None
+
+
+def article_series(
+    rows: Sequence[tuple[str, str]], doc_id: str, fold: Callable[[str], str] = str
+) -> tuple[Series, ...]:
+    """The series among ``rows`` ((passage id, text) of one article, in article order; each line
+    read through ``fold``): for each form, runs of headings numbered 1, 2, … N (N ≥ 2) with
+    nothing skipped; a run broken by a wrong number is dropped, a new 1 starts another."""
+    runs: dict[str, list[SeriesItem]] = {}
+    broken: set[str] = set()
+    done: list[Series] = []
+
+    def close(form: str) -> None:
+        run = runs.pop(form, [])
+        if form not in broken and len(run) >= 2:
+            done.append(Series(doc_id, form, tuple(run)))
+        broken.discard(form)
+
+    for passage_id, text in rows:
+        for line in text.split("\n"):
+            numbered = heading_number(fold(line))
+            if numbered is None:
+                continue
+            form, value = numbered
+            run = runs.get(form, [])
+            item = SeriesItem(value, passage_id, line.strip())
+            if value == 1:
+                close(form)
+                runs[form] = [item]
+            elif run and run[-1].number == value - 1:
+                run.append(item)
+            elif not (run and run[-1].number == value):
+                broken.add(form)
+    for form in list(runs):
+        close(form)
+    return tuple(done)
+
+
+def declared_counts(noun: str, folded_text: str) -> set[int]:
+    """The counts ``folded_text`` gives ``noun`` with a classifier, the noun ending its phrase: {3}
+    for 三大目标, {20} for 20项未来区域治理上重要的概念 (noun 概念; 区域 there is no counted noun)."""
+    pattern = re.compile(
+        rf"({_COUNT})\s*(?:{_CLASSIFIER})[^，。、,.;；:：!?！？\n]{{0,{NOUN_GAP}}}?{re.escape(noun)}{_AFTER_NOUN}"
+    )
+    return {value for found in pattern.finditer(folded_text) if (value := number_of(found.group(1)))}
+
+
+def classifier_counts(classifier: str, folded_text: str) -> set[int]:
+    """The counts ``folded_text`` states in ``classifier`` whatever they count: {20, 8, 6} for
+    20项…概念, 8项:…, 6项重点 (not 第6项, a position)."""
+    pattern = re.compile(rf"(?<!第)({_COUNT})\s*{re.escape(classifier)}")
+    return {value for found in pattern.finditer(folded_text) if (value := number_of(found.group(1)))}
+
+
+def _noun(raw: str) -> str:
+    return _NOUN_END.sub("", raw)
+
+
+def asked(folded_question: str, english_words: Callable[[str], Sequence[str]] = lambda word: ()) -> Asked | None:
+    """What series item (第二个目标, the second goal) or whole series (哪三大目标, the three goals)
+    a folded question asks for, with the noun it counts; None when it counts no noun.
+    ``english_words``: an English noun's Chinese words (the index's glossary)."""
+    item = _ASKED_ITEM.search(folded_question)
+    listed = _ASKED_LIST.search(folded_question)
+    counted = _noun(listed.group(2)) if listed else ""
+    if item and (number := number_of(item.group(1))):
+        noun = _noun(item.group(3))
+        if not _WHAT_ITEM_REST.match(folded_question[item.start(3) + len(noun) :]):
+            return None
+        if noun or counted:  # 第二个呢 after 三大目标 (a follow-up searched with the previous question's words)
+            return Asked(number, (noun or counted,), listed=False)
+        classifier = item.group(2) or ""
+        return Asked(number, (), listed=False, classifier=classifier) if classifier in ITEM_CLASSIFIERS else None
+    if listed and (number := number_of(listed.group(1))) and counted:
+        which = folded_question[listed.start() - 1 : listed.start()] == "哪"
+        if which or _WHAT_LIST_REST.match(folded_question[listed.start(2) + len(counted) :]):
+            return Asked(number, (counted,), listed=True)
+    english = _ENGLISH_ITEM.search(folded_question)
+    if english and (nouns := tuple(english_words(english.group(2)))):
+        return Asked(_ENGLISH_ORDINALS[english.group(1)], nouns, listed=False)
+    english = _ENGLISH_LIST.search(folded_question)
+    if english and (nouns := tuple(english_words(english.group(2)))):
+        count = english.group(1)
+        return Asked(int(count) if count.isdigit() else _ENGLISH_NUMBERS[count], nouns, listed=True)
+    return None
+
+
+def matching_series(question: Asked, outlines: Sequence[Outline]) -> list[Series]:
+    """The series the question points at: in an article that gives the question's noun a count,
+    the series of exactly that many headings (for a listed question, that count must be the
+    question's; an item's number must be within it)."""
+    found = []
+    for outline in outlines:
+        counts = set().union(*(declared_counts(noun, outline.folded_text) for noun in question.nouns))
+        if question.classifier:
+            counts |= classifier_counts(question.classifier, outline.folded_text)
+        if question.listed:
+            counts &= {question.number} if question.number <= LIST_MAX_ITEMS else set()
+        for series in outline.series:
+            size = len(series.items)
+            if size in counts and (question.listed or question.number <= size):
+                found.append(series)
+    return found
+
+
+def outlines_of(passages: Sequence[Passage], fold: Callable[[str], str]) -> tuple[Outline, ...]:
+    """Each article's folded text and numbered heading series."""
+    docs: dict[str, list[tuple[str, str]]] = {}
+    for p in sorted(passages, key=lambda p: (p.doc_id, p.start)):
+        docs.setdefault(p.doc_id, []).append((p.id, p.text))
+    return tuple(
+        Outline(doc, fold("\n".join(text for _, text in rows)), article_series(rows, doc, fold))
+        for doc, rows in docs.items()
+    )
+
+
+def series_asked(
+    text: str,
+    outlines: Callable[[], Sequence[Outline]],
+    fold: Callable[[str], str],
+    english_words: Callable[[str], Sequence[str]] = lambda word: (),
+) -> SeriesAsked:
+    """The series a question asks for, whole for a listed question (哪三大目標), else cut to the
+    asked item (第二個目標); none when it counts no noun an article counts. ``outlines`` is called
+    only for a question that counts a noun."""
+    question = asked(fold(text), english_words)
+    if question is None:
+        return SeriesAsked(False, ())
+    found = matching_series(question, outlines())
+    if question.listed:
+        return SeriesAsked(True, tuple(found))
+    return SeriesAsked(False, tuple(Series(s.doc_id, s.form, (s.items[question.number - 1],)) for s in found))

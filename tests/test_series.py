@@ -1,0 +1,185 @@
+"""Numbered heading series (index.series): known-answer tests of the headings, counts and questions,
+then a tiny real index (fake encoder, real FAISS and BM25) where "有哪三大目標？" is answered by the
+three headings and "第二個目標是什麼？" by the second, not by item 2 of the other numbered list."""
+
+from __future__ import annotations
+
+import pytest
+
+from chat.answer import answer_question
+from index.build import build_index
+from index.search import Searcher
+from index.series import (
+    Asked,
+    Outline,
+    Series,
+    SeriesItem,
+    article_series,
+    asked,
+    classifier_counts,
+    declared_counts,
+    heading_number,
+    matching_series,
+)
+from tests.chat_fakes import FAKE_DECISION
+from tests.index_fakes import build_kwargs, open_kwargs, write_corpus
+
+
+@pytest.mark.parametrize(
+    ("line", "numbered"),
+    [
+        ("地域未来构想二:确立新的生活型态", ("titled 地域未来构想", 2)),
+        ("地域未来构想十二：结语", ("titled 地域未来构想", 12)),
+        ("2.整备发烧筛检站网络的软硬体投资:", ("dotted", 2)),
+        ("三、推动方式", ("listed", 3)),
+        ("(二)执行单位", ("bracketed", 2)),
+        ("2021.5 亿日圆的补助", None),  # a number, not an item
+        ("1." + "很长的一段文字" * 10, None),  # prose that opens with a number
+        ("在整备社会环境目标中有8项:3密对策", None),
+    ],
+)
+def test_heading_number(line, numbered):
+    assert heading_number(line) == numbered
+
+
+def _rows(*texts: str) -> list[tuple[str, str]]:
+    return [(f"p{n}", text) for n, text in enumerate(texts, 1)]
+
+
+def test_article_series_reads_each_form_numbered_one_to_n():
+    rows = _rows("构想一:环境\n1.对策:", "2.筛检:", "构想二:生活\n3.教育:", "4.诊疗:", "构想三:消费")
+    series = article_series(rows, "d")
+    assert [(s.form, [i.number for i in s.items], [i.passage_id for i in s.items]) for s in series] == [
+        ("titled 构想", [1, 2, 3], ["p1", "p3", "p5"]),
+        ("dotted", [1, 2, 3, 4], ["p1", "p2", "p3", "p4"]),
+    ]
+    assert series[0].items[1].line == "构想二:生活"
+
+
+def test_a_run_with_a_number_skipped_is_no_series_and_a_new_one_starts_again():
+    assert article_series(_rows("1.甲:", "3.丙:"), "d") == ()
+    again = article_series(_rows("1.甲:", "3.丙:", "1.子:", "2.丑:"), "d")
+    assert [[i.line for i in s.items] for s in again] == [["1.子:", "2.丑:"]]
+
+
+def test_declared_counts_read_a_count_the_text_gives_a_noun():
+    text = "整理成三大目标、20项未来区域治理上重要的概念。在2020年增加补助金。"
+    assert declared_counts("目标", text) == {3}
+    assert declared_counts("概念", text) == {20}
+    assert declared_counts("补助金", text) == set()  # 2020年 is no count
+    assert declared_counts("区域", text) == set()  # a word inside the phrase is not what it counts
+    assert classifier_counts("项", text + "第6项是什么") == {20}  # 第6项 is a position
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("那第二个目标是什么?", Asked(2, ("目标",), listed=False)),
+        ("地域未来构想20有哪三大目标?", Asked(3, ("目标",), listed=True)),
+        ("三个目标分别是什么", Asked(3, ("目标",), listed=True)),
+        ("what are the three goals of the policy?", Asked(3, ("目标",), listed=True)),
+        ("what is the second goal?", Asked(2, ("目标",), listed=False)),
+        ("第二个是什么?", None),  # no noun: nothing to match a count to
+        ("第6项是什么?", Asked(6, (), listed=False, classifier="项")),  # 项: what the article counts in 项
+        ("地域未来构想20 三大目标 第二个呢?", Asked(2, ("目标",), listed=False)),  # a follow-up, searched
+        ("第16 区域 招揽 他们需要跟谁合作?", None),  # words carried from 第16项构想…区域…, not a phrase
+        ("2020年的预算是多少?", None),
+        ("第10项「支援线上诊疗」中，除了补助金还可以搭配哪些资金?", None),  # asks about the item, not what it is
+        ("为什么要分成三大目标?", None),  # not what the three are
+        ("how do the three goals relate to tourism?", None),
+    ],
+)
+def test_asked_reads_the_counted_noun(question, expected):
+    assert asked(question, lambda word: ["目标"] if word.startswith("goal") else []) == expected
+
+
+def test_a_series_matches_only_the_count_its_article_gives_the_noun():
+    three = Series("d", "titled 构想", tuple(SeriesItem(n, f"t{n}", f"构想{n}") for n in (1, 2, 3)))
+    four = Series("d", "dotted", tuple(SeriesItem(n, f"p{n}", f"{n}.") for n in (1, 2, 3, 4)))
+    outline = Outline("d", "整理成三大目标、4项概念", (three, four))
+    assert matching_series(Asked(2, ("目标",), listed=False), [outline]) == [three]
+    assert matching_series(Asked(2, ("概念",), listed=False), [outline]) == [four]
+    assert matching_series(Asked(3, ("目标",), listed=True), [outline]) == [three]
+    assert matching_series(Asked(4, ("目标",), listed=True), [outline]) == []  # the article counts three
+    assert matching_series(Asked(5, ("概念",), listed=False), [outline]) == []  # no fifth
+    assert matching_series(Asked(2, ("方针",), listed=False), [outline]) == []  # a noun it never counts
+
+
+ARTICLE = """這份政策整理成三大目標、6項概念，讓地方政府互相借鏡。
+
+計畫一:整備環境
+在整備環境方面有2項概念，先從防疫做起。
+
+1.實施防疫對策:
+公共空間要注意通風與人群距離。
+
+2.整備篩檢網絡:
+各地設置篩檢站，第二個目標則談生活。
+
+計畫二:新的生活
+回歸生活面的教育與醫療。
+
+3.推動遠距教育:
+學校改為遠距授課。
+
+4.支援線上診療:
+醫院提供線上診療。
+
+計畫三:新的消費
+最後是產業轉型的2項概念。
+
+5.強化農業:
+農村導入智慧農業。
+
+6.發行旅遊券:
+各地發行旅遊券。"""
+
+OTHER = "溫室氣體排放在2050年降為零。\n\n溫室氣體排放要靠再生能源。\n\n溫室氣體排放也來自物流。"
+HEADINGS = ["計畫一:整備環境", "計畫二:新的生活", "計畫三:新的消費"]
+
+
+@pytest.fixture
+def series_index(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE, b="日本的地方創生有三個目標與許多計畫。", c=OTHER)
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    return Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+
+
+def _heads(hits) -> list[str]:
+    return [h.passage.text.split("\n")[0] for h in hits]
+
+
+def test_the_series_asked_for_comes_first(series_index, monkeypatch):
+    assert _heads(series_index.search("有哪三大目標？", top_k=3)) == HEADINGS
+    assert _heads(series_index.search("第二個目標是什麼？", top_k=1)) == ["計畫二:新的生活"]
+    assert _heads(series_index.search("第二項概念是什麼？", top_k=1)) == ["2.整備篩檢網絡:"]
+    assert _heads(series_index.search("第5項是什麼？", top_k=1)) == ["5.強化農業:"]  # counted in 項: 6項概念
+    monkeypatch.setattr("index.search.SERIES_FIRST", False)
+    assert _heads(series_index.search("有哪三大目標？", top_k=3)) != HEADINGS
+    assert _heads(series_index.search("第二個目標是什麼？", top_k=1)) != ["計畫二:新的生活"]
+
+
+def test_a_count_the_article_does_not_give_moves_nothing(series_index, monkeypatch):
+    # nor one of an article the best passages are not from (溫室氣體排放: article c)
+    for question in ("有哪四大目標？", "第二個方針是什麼？", "溫室氣體排放的第2項是什麼？"):
+        moved = _heads(series_index.search(question, top_k=5))
+        monkeypatch.setattr("index.search.SERIES_FIRST", False)
+        assert _heads(series_index.search(question, top_k=5)) == moved
+        monkeypatch.setattr("index.search.SERIES_FIRST", True)
+
+
+def test_the_headings_of_the_series_are_the_answer(series_index, monkeypatch):
+    answer = answer_question("有哪三大目標？", series_index, decision=FAKE_DECISION)
+    assert answer.found and not answer.uncertain
+    assert [q.text for q in answer.quotes] == HEADINGS
+    assert [q.citation.n for q in answer.quotes] == [1, 2, 3]
+    assert [q.citation.paragraph for q in answer.quotes] == [2, 5, 8]
+    monkeypatch.setattr("chat.answer.SERIES_ANSWERS", False)
+    assert [q.text for q in answer_question("有哪三大目標？", series_index, decision=FAKE_DECISION).quotes] != HEADINGS
+
+
+def test_the_item_asked_for_is_quoted_from_its_heading(series_index):
+    answer = answer_question("第二個目標是什麼？", series_index, decision=FAKE_DECISION)
+    assert answer.found and answer.quotes[0].text.startswith("計畫二:新的生活")
+    answer = answer_question("有哪四大目標？", series_index, decision=FAKE_DECISION)
+    assert [q.text for q in answer.quotes] != HEADINGS[:3]
