@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -85,7 +85,7 @@ class SearcherLike(Protocol):
     def sentence_vectors(self, passage_id: str) -> SentenceVectors: ...
     def stats(self) -> CorpusStats: ...
     def expansion_tokens(self, text: str) -> list[list[str]]: ...
-    def series_asked(self, text: str) -> SeriesAsked: ...
+    def series_asked(self, text: str, doc_ids: Iterable[str]) -> SeriesAsked: ...
 
 
 # --------------------------------------------------------------------------- input
@@ -621,6 +621,7 @@ def byline_verdict(question: str, scored: Sequence[ScoredSentence], signals: Sig
 # 地域未來構想一/二/三 is answered by the three headings in article order; "第二個目標是什麼？" by
 # the second heading and what follows it. The search puts their passages first (SERIES_FIRST).
 SERIES_ANSWERS = True
+SERIES_DOCS = 3  # the articles of this many first hits are the ones whose series are looked at
 
 
 def series_quotes(
@@ -841,7 +842,8 @@ def analyse_question(
     scored = set_aside_furniture(scored, asked or prepared.query)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
     verdict = byline_verdict(asked or prepared.query, scored, measured.signals, verdict)
-    series = series_quotes(searcher.series_asked(asked or prepared.query), scored, measured.hits)
+    docs = [hit.passage.doc_id for hit in measured.hits[:SERIES_DOCS]]
+    series = series_quotes(searcher.series_asked(asked or prepared.query, docs), scored, measured.hits)
     if series is not None:
         scored, _ = series
         verdict = series_verdict(measured.signals, verdict)

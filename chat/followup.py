@@ -37,7 +37,7 @@ the rule before the fusion and the narrower detection).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -401,8 +401,8 @@ class NearPrevious:
     def expansion_tokens(self, text: str) -> list[list[str]]:
         return self.base.expansion_tokens(text)
 
-    def series_asked(self, text: str) -> SeriesAsked:
-        return self.base.series_asked(text)
+    def series_asked(self, text: str, doc_ids: Iterable[str]) -> SeriesAsked:
+        return self.base.series_asked(text, doc_ids)
 
 
 def fuse(hits: Sequence[Hit], others: Sequence[Hit], weight: float) -> list[Hit]:

@@ -6,7 +6,7 @@ import functools
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from index.fusion import (
 )
 from index.model.encoder import Encoder
 from index.records import Hit, SentenceVectors
-from index.series import Outline, SeriesAsked, outlines_of, series_asked
+from index.series import Outline, SeriesAsked, outline_of, series_asked
 from index.stats import CorpusStats, char_bigrams
 from index.store import MANIFEST_FILE, Manifest, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
@@ -61,6 +61,7 @@ _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  #
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
 PAIRS_CACHE = 256  # passages whose character pairs are kept (~17 KB each: ~4 MB at most)
 EXPANSION_CACHE = 1024  # question texts whose expansion tokens are kept
+OUTLINE_CACHE = 256  # articles whose folded text and heading series (index.series) are kept
 # Chosen with multilingual-e5-small on the seed corpus, primarily on the 42 questions of
 # tests/data/retrieval_questions.jsonl (dev.jsonl only as a check, to avoid fitting it):
 # a weighted min-max sum is flat for alpha 0.65-0.75 (own set MRR@10 0.897 vs 0.852 dense-only,
@@ -122,7 +123,8 @@ class Searcher:
         self.timings: dict[str, float] = {}
         self._articles = {a.doc_id: a for a in stored.articles}
         self._stats: CorpusStats | None = None
-        self._outlines: tuple[Outline, ...] | None = None
+        self._doc_rows: dict[str, list[int]] | None = None
+        self._outline = functools.lru_cache(maxsize=OUTLINE_CACHE)(self._read_outline)
         self._rows = {p.id: row for row, p in enumerate(stored.passages)}
         # the squashed text of a passage (exact-term boost), kept for the passages seen recently
         self._squashed = functools.lru_cache(maxsize=SQUASHED_CACHE)(lambda row: squash(stored.passages[row].text))
@@ -188,17 +190,22 @@ class Searcher:
             self._stats = CorpusStats.from_token_lists(p.tokens for p in self._stored.passages)
         return self._stats
 
-    def series_asked(self, text: str) -> SeriesAsked:
-        """The numbered heading series ``text`` asks for whole (哪三大目標), or the item of them it
-        asks for (第二個目標); none when it counts no noun an article counts (index.series). The
-        articles' outlines are read on the first such question."""
+    def series_asked(self, text: str, doc_ids: Iterable[str]) -> SeriesAsked:
+        """The numbered heading series of the articles ``doc_ids`` that ``text`` asks for whole
+        (哪三大目標), or the item of them it asks for (第二個目標); none when it counts no noun
+        those articles count (index.series). An article's outline is read on the first such
+        question about it."""
+        docs = [doc for doc in dict.fromkeys(doc_ids) if doc in self._articles]
         words = lambda word: [t for group in self.expansion_tokens(word) for t in group]  # noqa: E731
-        return series_asked(text, self._read_outlines, fold, words)
+        return series_asked(text, lambda: [self._outline(doc) for doc in docs], fold, words)
 
-    def _read_outlines(self) -> tuple[Outline, ...]:
-        if self._outlines is None:
-            self._outlines = outlines_of(self._stored.passages, fold)
-        return self._outlines
+    def _read_outline(self, doc_id: str) -> Outline:
+        if self._doc_rows is None:
+            self._doc_rows = {}
+            for row, p in enumerate(self._stored.passages):
+                self._doc_rows.setdefault(p.doc_id, []).append(row)
+        rows = self._doc_rows.get(doc_id, [])
+        return outline_of(doc_id, [self._stored.passages[row] for row in rows], fold)
 
     @property
     def glossary(self) -> tuple[GlossaryEntry, ...]:
@@ -355,11 +362,10 @@ class Searcher:
     def _series_first(self, text: str, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
         """``order`` with the passages of the series (or series item) the question asks for moved
         first, the best-ranked series first, its passages in article order. Only a series of an
-        article among the ``SERIES_DOCS`` best passages' counts, and only when all its passages
-        are candidates."""
-        docs = {self.passages[int(ids[i])].doc_id for i in order[:SERIES_DOCS]}
-        asked = [s for s in self.series_asked(text).series if s.doc_id in docs]
-        wanted = [[self._rows[item.passage_id] for item in s.items] for s in asked]
+        article of the ``SERIES_DOCS`` best passages counts, and only when all its passages are
+        candidates."""
+        docs = [self.passages[int(ids[i])].doc_id for i in order[:SERIES_DOCS]]
+        wanted = [[self._rows[item.passage_id] for item in s.items] for s in self.series_asked(text, docs).series]
         position = {int(ids[i]): n for n, i in enumerate(order)}
         if not wanted or any(row not in position for rows in wanted for row in rows):
             return order

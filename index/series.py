@@ -225,15 +225,10 @@ def matching_series(question: Asked, outlines: Sequence[Outline]) -> list[Series
     return found
 
 
-def outlines_of(passages: Sequence[Passage], fold: Callable[[str], str]) -> tuple[Outline, ...]:
-    """Each article's folded text and numbered heading series."""
-    docs: dict[str, list[tuple[str, str]]] = {}
-    for p in sorted(passages, key=lambda p: (p.doc_id, p.start)):
-        docs.setdefault(p.doc_id, []).append((p.id, p.text))
-    return tuple(
-        Outline(doc, fold("\n".join(text for _, text in rows)), article_series(rows, doc, fold))
-        for doc, rows in docs.items()
-    )
+def outline_of(doc_id: str, passages: Sequence[Passage], fold: Callable[[str], str]) -> Outline:
+    """One article's folded text and numbered heading series (``passages``: its passages)."""
+    rows = [(p.id, p.text) for p in sorted(passages, key=lambda p: p.start)]
+    return Outline(doc_id, fold("\n".join(text for _, text in rows)), article_series(rows, doc_id, fold))
 
 
 def series_asked(

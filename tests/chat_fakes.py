@@ -6,13 +6,13 @@ keyword scores from token overlap, reciprocal-rank fusion, ``Hit`` records with 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from chat.abstain import Signals
 from index.records import Hit, SentenceVectors
-from index.series import SeriesAsked, outlines_of, series_asked
+from index.series import SeriesAsked, outline_of, series_asked
 from ingest.passages import sentence_spans
 from ingest.records import Article, ArticleMeta, Paragraph, Passage
 from ingest.segment import fold, tokenize
@@ -107,9 +107,12 @@ class FakeSearcher:
         """The articles' words an expansion adds for ``text`` (``self.expansions``: question → groups)."""
         return [list(group) for group in self.expansions.get(text, [])]
 
-    def series_asked(self, text: str) -> SeriesAsked:
+    def series_asked(self, text: str, doc_ids: Iterable[str]) -> SeriesAsked:
         """As ``index.search.Searcher.series_asked``, over these passages."""
-        return series_asked(text, lambda: outlines_of(self.passages, fold), fold)
+        docs = list(dict.fromkeys(doc_ids))
+        return series_asked(
+            text, lambda: [outline_of(d, [p for p in self.passages if p.doc_id == d], fold) for d in docs], fold
+        )
 
     def articles(self) -> list[Article]:
         return list(self._articles.values())

@@ -324,7 +324,7 @@ class _Fixed:
     def expansion_tokens(self, text):
         raise AssertionError("not expected")
 
-    def series_asked(self, text):
+    def series_asked(self, text, doc_ids):
         raise AssertionError("not expected")
 
 

@@ -183,3 +183,23 @@ def test_the_item_asked_for_is_quoted_from_its_heading(series_index):
     assert answer.found and answer.quotes[0].text.startswith("計畫二:新的生活")
     answer = answer_question("有哪四大目標？", series_index, decision=FAKE_DECISION)
     assert [q.text for q in answer.quotes] != HEADINGS[:3]
+
+
+def test_only_the_articles_of_the_best_passages_are_read_and_only_when_a_noun_is_counted(series_index, monkeypatch):
+    import index.search
+    import index.series
+
+    read: list[str] = []
+
+    def counting(doc, passages, fold):
+        read.append(doc)
+        return index.series.outline_of(doc, passages, fold)
+
+    monkeypatch.setattr(index.search, "outline_of", counting)
+    series_index.search("溫室氣體排放要靠什麼？", top_k=3)
+    assert read == []  # no count asked: no article read (a 100k-passage index is never folded whole)
+    series_index.search("溫室氣體排放的第2項是什麼？", top_k=3)
+    assert read == ["c"]  # the three best passages are all article c's
+    series_index.search("有哪三大目標？", top_k=3)
+    series_index.search("第二個目標是什麼？", top_k=3)
+    assert read.count("a") == 1  # read once, then kept
