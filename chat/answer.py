@@ -540,22 +540,30 @@ def body_over_heading(
 # 1122 unchanged (27 questions ask so, most of them false premises), blind w27 75.0 -> 76.7%;
 # asked in Japanese or English too: train 497 -> 498, held out unchanged.
 ITEM_FIRST = True
+POSITION_FIRST = True
 
 
 def item_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredSentence, ...]:
     """The unit of the best unit's passage that opens the item the question asks for by position
-    trades places with the best unit, unless that opens it already."""
-    from chat.ordinal import asks_item, sequence_ordinals
+    trades places with the best unit, unless that opens it already; for a question asking which
+    position an item holds (第幾項), the passage's unit opening any item ("9.加速與強化GIGA
+    School…:", "第二個是…")."""
+    from chat.ordinal import asks_item, asks_position, sequence_ordinals
 
-    position = asks_item(folded(question).lower()) if ITEM_FIRST and scored else None
-    if position is None:
+    asked = folded(question).lower()
+    position = asks_item(asked) if ITEM_FIRST and scored else None
+    which = position is None and POSITION_FIRST and bool(scored) and asks_position(asked)
+    if position is None and not which:
         return tuple(scored)
     top = scored[0]
     units = sorted((c for c in scored if c.sentence.hit == top.sentence.hit), key=lambda c: c.sentence.order)
-    opens = sequence_ordinals([folded(c.sentence.text) for c in units])
-    if position in opens[units.index(top)]:
+    opens = [
+        bool(marks) if which else position in marks
+        for marks in sequence_ordinals([folded(c.sentence.text) for c in units])
+    ]
+    if opens[units.index(top)]:
         return tuple(scored)
-    opener = next((c for c, marks in zip(units, opens) if position in marks), None)
+    opener = next((c for c, opening in zip(units, opens) if opening), None)
     return tuple(scored) if opener is None else trade_places(scored, opener)
 
 

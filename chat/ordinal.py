@@ -159,6 +159,16 @@ _WHAT_ITEM_JA = re.compile(
 _WHAT_ITEM_EN = re.compile(r"^\s*what(?: is|'s| are| was| were) the (?:first|second|third|fourth|fifth|sixth|last)\b")
 
 
+# A question asking which position an item holds ("…是地域未來構想20中的第幾項？", "何番目", "which
+# number"): folded text.
+_ASKS_POSITION = re.compile(r"第几|何番目|\b(?:which|what) (?:number|item number|position)\b")
+
+
+def asks_position(question: str) -> bool:
+    """Whether a (folded) question asks which position an item holds (第几项)."""
+    return _ASKS_POSITION.search(question) is not None
+
+
 def asks_item(question: str) -> int | None:
     """The position a single question asks the item of, when it asks what that item is (folded
     text: 第N / 最后 … 是什么 at its end; 第N / 最后 … は何; what is the second …), else None."""

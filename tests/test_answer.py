@@ -772,3 +772,17 @@ def test_a_question_asking_for_the_item_at_a_position_gets_the_unit_opening_it(m
     assert item_first(ranked, "第五個階段是什麼？") == tuple(ranked)
     monkeypatch.setattr("chat.answer.ITEM_FIRST", False)
     assert item_first(ranked, "抗疫四階段的第二個階段是什麼？") == tuple(ranked)
+
+
+def test_a_question_asking_which_position_an_item_holds_gets_the_numbered_heading(monkeypatch):
+    from chat.answer import ScoredSentence, Sentence, item_first
+
+    body = Sentence("疫情期多改為遠距授課,因此投資遠端教育和科技教育是重中之重。", 0, 1)
+    heading = Sentence("9.加速與強化GIGA School,實現符合新世代的教育:", 0, 0)
+    other = Sentence("第二個是支援讓案子永續發展下去的支持系統。", 1, 0)
+    ranked = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate([body, other, heading])]
+    question = "加速與強化GIGA School是地域未來構想20中的第幾項？"
+    assert [c.sentence for c in item_first(ranked, question)] == [heading, other, body]
+    assert item_first(ranked, "加速與強化GIGA School是什麼？") == tuple(ranked)  # no position asked
+    monkeypatch.setattr("chat.answer.POSITION_FIRST", False)
+    assert item_first(ranked, question) == tuple(ranked)

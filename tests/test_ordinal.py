@@ -9,6 +9,7 @@ from chat.ordinal import (
     asked_counted,
     asked_ordinal,
     asks_item,
+    asks_position,
     chinese_number,
     sentence_ordinals,
     sequence_ordinals,
@@ -140,3 +141,18 @@ def test_what_an_ordinal_counts(question, counted):
 )
 def test_a_question_asking_what_the_item_at_a_position_is(question, position):
     assert asks_item(folded(question).lower()) == position
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("加速與強化GIGA School是地域未來構想20中的第幾項？", True),
+        ("这个精神出现在第几项", True),
+        ("GIGAスクールは何番目の構想ですか", True),
+        ("Which number is the GIGA School item?", True),
+        ("第二項是什麼？", False),
+        ("有幾項？", False),
+    ],
+)
+def test_a_question_asking_which_position_an_item_holds(question, asks):
+    assert asks_position(folded(question).lower()) is asks
