@@ -6,8 +6,8 @@ series, not at "2.整備發燒篩檢站…" of the twenty numbered concepts, and
 answered by the three headings. A series is matched to the question's noun only through a count
 the article itself states (三大目標, 20項…概念): without one, nothing here applies.
 
-Texts given to these functions are folded (``ingest.segment.fold``: Simplified, lower case), as
-questions are.
+Questions and article texts are compared folded (``ingest.segment.fold``: Simplified, lower
+case); the heading lines kept for quoting are the articles' own.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _TITLED = re.compile(rf"^\s*([\u4e00-\u9fff]{{2,12}}?)({_NUMERAL})\s*[:：]")  #
 _DOTTED = re.compile(r"^\s*(\d{1,2})\s*[.．](?!\d)")  # 2.整备发烧筛检站…:
 _LISTED = re.compile(rf"^\s*({_NUMERAL})\s*、")  # 二、…
 _BRACKETED = re.compile(rf"^\s*[（(]\s*({_NUMERAL})\s*[)）]")  # （二）…
-_NOUN_END = re.compile(r"[呢是的有在要吗为指包分各都和与及或].*")  # 第二个目标是什么 → 目标
+_NOUN_END = re.compile(r"(?:[呢是的有在要吗为指包各都和与及或]|分别).*")  # 第二个目标是什么 → 目标; 部分 stays
 _AFTER_NOUN = r"(?=$|[\s，。、,.;；:：!?！？)）」』”和与及或中有是])"  # 三大目标、 / 的概念。: the noun ends there
 _ASKED_ITEM = re.compile(rf"第\s*({_COUNT})(?:\s*({_CLASSIFIER}))?([\u4e00-\u9fff]{{0,4}})")
 ITEM_CLASSIFIERS = ("项",)  # 第6项 with no noun: the item of the series the article counts in 项 (20项…概念)
@@ -51,14 +51,14 @@ _ENGLISH_LIST = re.compile(
 )
 
 
+_NUMBERS = {chinese_numeral(n): n for n in range(1, 100)}
+
+
 def number_of(text: str) -> int | None:
     """1..99 from digits or Chinese numerals (二, 十二, 二十, 两), else None."""
     if text.isdigit():
         return int(text)
     return _NUMBERS.get(text.replace("两", "二"))
-
-
-_NUMBERS = {chinese_numeral(n): n for n in range(1, 100)}
 
 
 @dataclass(frozen=True)

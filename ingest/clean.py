@@ -26,6 +26,11 @@ OPENERS = {"「": "」", "『": "』", "（": "）", "(": ")", "《": "》", "�
 # characters that (almost) never start a paragraph: a line starting with one continues the previous line
 CONTINUATION_START = set("、，,。．.；;：:！？!?）)」』》〉】%％的了過著之與及等者們性化率")
 HEADING_MAX = 40
+# Formats whose blank lines are paragraph breaks the writer made (a Markdown block, an HTML or DOCX
+# paragraph): lines are re-joined only within one. A .txt or PDF blank line may be a page break
+# inside a sentence, so there the line-joining heuristics decide. Without this, a Markdown
+# "## 二、做法" ran into its paragraph ("二、做法國發會…": 法國 reads as a word across the break).
+BLANK_LINE_ENDS = ("md", "html", "docx")
 REPEAT_MIN = 3  # a short line seen this many times (or on half the pages) is a header/footer
 REPEAT_MAX_LEN = 60
 
@@ -70,16 +75,19 @@ def clean_document(raw: RawDocument) -> CleanResult:
         pages = [_drop_bare_page_number(p) for p in pages]
     lines = [(line, (i + 1) if raw.paged else None) for i, page in enumerate(pages) for line in page.split("\n")]
     repeated = _repeated_lines([line for line, _ in lines], len(pages))
-    kept, removed = [], []
+    blocks: list[list[tuple[str, int | None]]] = [[]]
+    removed: list[str] = []
     for line, page in lines:
         stripped = line.strip()
         if not stripped:
+            if raw.fmt in BLANK_LINE_ENDS and blocks[-1]:
+                blocks.append([])
             continue
         if stripped in repeated or _PAGE_COUNTER.match(stripped) or _RULE_LINE.match(stripped):
             removed.append(stripped)
             continue
-        kept.append((stripped, page))
-    paragraphs = _join_lines(kept)
+        blocks[-1].append((stripped, page))
+    paragraphs = [paragraph for block in blocks for paragraph in _join_lines(block)]
     return CleanResult(paragraphs, _published_date(removed), sorted(set(removed)))
 
 

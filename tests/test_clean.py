@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,3 +123,16 @@ _pieces = st.sampled_from(
 def test_cleaning_is_idempotent_on_generated_text(text):
     once = clean_text(text)
     assert clean_text(once) == once
+
+
+@pytest.mark.parametrize(("fmt", "joined"), [("md", False), ("html", False), ("docx", False), ("txt", True)])
+def test_a_blank_line_ends_a_paragraph_where_the_writer_made_it(fmt, joined):
+    # "做法" + "國發會" reads as a word across the break (法國): in a .txt (PDF text, where a blank line
+    # may be a page break inside a sentence) the short line joins; in Markdown, HTML and DOCX it is a heading
+    raw = RawDocument(
+        source="a", pages=("二、做法\n\n國發會推動地方創生事業提案。",), paged=False, content_hash="", fmt=fmt
+    )
+    paragraphs = [text for text, _ in clean_document(raw).paragraphs]
+    assert paragraphs == (
+        ["二、做法國發會推動地方創生事業提案。"] if joined else ["二、做法", "國發會推動地方創生事業提案。"]
+    )

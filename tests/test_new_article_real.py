@@ -134,3 +134,37 @@ def test_japan_asked_and_only_koreas_fund_found_is_not_found(korean):
     answer = answer_question("日本的地方消滅應對基金有多少？", korean, decision=DecisionModel.load())
     assert not answer.found and "另一個國家的文章，沒有提到「日本」" in answer.message, answer.message
     assert answer.reason.startswith("not found: the best passage is from an article about another country")
+
+
+SECTIONS = """# 屏東縣地方創生推動計畫
+
+本計畫分為三個部分，說明屏東縣推動地方創生的方式。
+
+## 一、背景
+
+屏東縣多個鄉鎮人口外流，青壯年人口持續減少。
+
+## 二、做法
+
+國發會輔導屏東縣盤點在地產業，結合企業投資與青年返鄉團隊。
+
+## 三、成效
+
+三年來已有十二個返鄉團隊進駐，帶動農產品牌銷售。
+"""
+PARTS = ["一、背景", "二、做法", "三、成效"]
+
+
+@pytest.fixture(scope="module")
+def sections(real_encoder, seed_corpus, tmp_path_factory):
+    return seeds_and({"pingtung.md": SECTIONS}, real_encoder, seed_corpus, tmp_path_factory.mktemp("sections-real"))
+
+
+def test_an_added_articles_counted_sections_are_its_headings(sections):
+    # a Markdown heading stays its own line: "二、做法" + "國發會…" once ran together (法國 across the break)
+    texts = [p.text for p in sections.passages if p.doc_id == "pingtung"]
+    assert any(t.startswith("二、做法\n") for t in texts), texts
+    answer = answer_question("屏東縣地方創生推動計畫分成哪三個部分？", sections, decision=DecisionModel.load())
+    assert answer.found and [q.text for q in answer.quotes] == PARTS
+    second = answer_question("屏東縣地方創生推動計畫的第二個部分是什麼？", sections, decision=DecisionModel.load())
+    assert second.found and second.quotes[0].text.startswith("二、做法")

@@ -77,6 +77,7 @@ def test_declared_counts_read_a_count_the_text_gives_a_noun():
         ("那第二个目标是什么?", Asked(2, ("目标",), listed=False)),
         ("地域未来构想20有哪三大目标?", Asked(3, ("目标",), listed=True)),
         ("三个目标分别是什么", Asked(3, ("目标",), listed=True)),
+        ("这份计画分成哪三个部分?", Asked(3, ("部分",), listed=True)),  # 部分 is a noun, not 部 + 分别
         ("what are the three goals of the policy?", Asked(3, ("目标",), listed=True)),
         ("what is the second goal?", Asked(2, ("目标",), listed=False)),
         ("第二个是什么?", None),  # no noun: nothing to match a count to
