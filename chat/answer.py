@@ -59,7 +59,7 @@ from chat.terms import (
 )
 from index.fusion import line_labels, named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
-from index.series import SeriesAsked
+from index.series import ARTICLES, SeriesAsked
 from ingest.furniture import asks_author, is_byline, is_furniture_line
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, sentence_spans
 from ingest.records import Passage
@@ -629,7 +629,6 @@ def byline_verdict(question: str, scored: Sequence[ScoredSentence], signals: Sig
 # 地域未來構想一/二/三 is answered by the three headings in article order; "第二個目標是什麼？" by
 # the second heading and what follows it. The search puts their passages first (SERIES_FIRST).
 SERIES_ANSWERS = True
-SERIES_DOCS = 3  # the articles of this many first hits are the ones whose series are looked at
 
 
 def series_quotes(
@@ -639,13 +638,12 @@ def series_quotes(
     for a whole series, or [] for an item); None when the first hits are not what was asked."""
     position = {hit.passage.id: i for i, hit in enumerate(hits)}
     for series in asked.series if SERIES_ANSWERS else ():
-        places = [position.get(item.passage_id) for item in series.items]
-        if asked.listed and None not in places and max(p for p in places if p is not None) < len(set(places)):
-            return tuple(scored), [
-                ScoredSentence(Sentence(item.line, place, n, heading=True), 0.0, 0.0, 0.0)
-                for n, (item, place) in enumerate(zip(series.items, places))
-                if place is not None
-            ]
+        places = [position.get(item.passage_id, len(hits)) for item in series.items]
+        if asked.listed and max(places) < len(set(places)):  # the series' passages are the first hits
+            heads = (
+                Sentence(item.line, place, n, heading=True) for n, (item, place) in enumerate(zip(series.items, places))
+            )
+            return tuple(scored), [ScoredSentence(head, 0.0, 0.0, 0.0) for head in heads]
         if not asked.listed and places == [0]:
             line = series.items[0].line
             unit = next((c for c in scored if c.sentence.hit == 0 and c.sentence.text.startswith(line)), None)
@@ -850,7 +848,7 @@ def analyse_question(
     scored = set_aside_furniture(scored, asked or prepared.query)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
     verdict = byline_verdict(asked or prepared.query, scored, measured.signals, verdict)
-    docs = [hit.passage.doc_id for hit in measured.hits[:SERIES_DOCS]]
+    docs = [hit.passage.doc_id for hit in measured.hits[:ARTICLES]]
     series = series_quotes(searcher.series_asked(asked or prepared.query, docs), scored, measured.hits)
     if series is not None:
         scored, _ = series

@@ -32,7 +32,7 @@ from index.fusion import (
 )
 from index.model.encoder import Encoder
 from index.records import Hit, SentenceVectors
-from index.series import Outline, SeriesAsked, outline_of, series_asked
+from index.series import ARTICLES, Outline, SeriesAsked, outline_of, series_asked
 from index.stats import CorpusStats, char_bigrams
 from index.store import MANIFEST_FILE, Manifest, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
@@ -56,7 +56,6 @@ HOMOPHONES = True
 # A question counting a noun the article counts (第二個目標, 哪三大目標 when it says 三大目標) has the
 # passages of the numbered headings it asks for first (index.series).
 SERIES_FIRST = True
-SERIES_DOCS = 3  # ... of an article among this many best passages
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  # as ingest.japanese.has_kana
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
 PAIRS_CACHE = 256  # passages whose character pairs are kept (~17 KB each: ~4 MB at most)
@@ -362,9 +361,9 @@ class Searcher:
     def _series_first(self, text: str, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
         """``order`` with the passages of the series (or series item) the question asks for moved
         first, the best-ranked series first, its passages in article order. Only a series of an
-        article of the ``SERIES_DOCS`` best passages counts, and only when all its passages are
-        candidates."""
-        docs = [self.passages[int(ids[i])].doc_id for i in order[:SERIES_DOCS]]
+        article of the best passages (``index.series.ARTICLES``) counts, and only when all its
+        passages are candidates."""
+        docs = [self.passages[int(ids[i])].doc_id for i in order[:ARTICLES]]
         wanted = [[self._rows[item.passage_id] for item in s.items] for s in self.series_asked(text, docs).series]
         position = {int(ids[i]): n for n, i in enumerate(order)}
         if not wanted or any(row not in position for rows in wanted for row in rows):

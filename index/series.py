@@ -21,6 +21,7 @@ from ingest.records import Passage
 
 HEADING_MAX_CHARS = 60  # a numbered line longer than this is prose, not a heading
 LIST_MAX_ITEMS = 8  # a series listed as an answer has at most this many headings
+ARTICLES = 3  # the articles of this many best passages are the ones whose series a question may ask for
 NOUN_GAP = 12  # characters a count may stand before its noun (20項未來區域治理上重要的概念)
 
 _NUMERAL = r"[一二三四五六七八九十]{1,3}"
