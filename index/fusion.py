@@ -178,7 +178,7 @@ _CHINESE_NUMERALS = "零一二三四五六七八九"
 
 
 @lru_cache(maxsize=1)
-def _numbers_by_numeral() -> dict[str, int]:
+def numbers_by_numeral() -> dict[str, int]:
     """一 … 九十九 → 1 … 99, the inverse of :func:`chinese_numeral`."""
     return {chinese_numeral(n): n for n in range(1, 100)}
 
@@ -188,7 +188,7 @@ def ordinal_items(query: str) -> list[int]:
     found = []
     for match in _ORDINAL.finditer(unicodedata.normalize("NFKC", query)):
         raw = next(g for g in match.groups() if g)
-        value = int(raw) if raw.isdigit() else _numbers_by_numeral().get(raw)
+        value = int(raw) if raw.isdigit() else numbers_by_numeral().get(raw)
         if value:
             found.append(value)
     return list(dict.fromkeys(found))

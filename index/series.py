@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from index.fusion import chinese_numeral
+from index.fusion import numbers_by_numeral
 from ingest.records import Passage
 
 HEADING_MAX_CHARS = 60  # a numbered line longer than this is prose, not a heading
@@ -52,14 +52,11 @@ _ENGLISH_LIST = re.compile(
 )
 
 
-_NUMBERS = {chinese_numeral(n): n for n in range(1, 100)}
-
-
 def number_of(text: str) -> int | None:
     """1..99 from digits or Chinese numerals (二, 十二, 二十, 两), else None."""
     if text.isdigit():
         return int(text)
-    return _NUMBERS.get(text.replace("两", "二"))
+    return numbers_by_numeral().get(text.replace("两", "二"))
 
 
 @dataclass(frozen=True)
