@@ -77,6 +77,7 @@ FRESH = {
     "fresh20": "w32",
     "fresh21": "w33",
     "fresh22": "w34",
+    "fresh23": "w35",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
