@@ -54,6 +54,7 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
     ),
     ("absent_year", "no article mentions the year {}", "文章中沒有提到{}年。"),
     ("absent_amount", "the best passages do not state {}", "最接近的段落都沒有提到「{}」這個數字。"),
+    ("absent_unit", "the best passages state no number of {}", "最接近的段落都沒有以「{}」計的數目。"),
     ("absent_row", "no table row is labelled {}", "表格中沒有「{}」這一列。"),
     ("absent_kana", "the best passages do not have the Japanese name {}", "最接近的段落都沒有「{}」這個名稱。"),
 )
@@ -97,6 +98,7 @@ class Signals:
     foreign_article: str = ""  # a country the question names; the best passage's article is about another
     absent_year: str = ""  # a year the question names and no article mentions
     absent_amount: str = ""  # an amount the question states and the best passages do not
+    absent_unit: str = ""  # the unit of a "how many" the question asks, in which the best passages count nothing
     absent_row: str = ""  # a table row the question quotes and the best passages' tables do not have
     absent_kana: str = ""  # a kana name in a Chinese question that the best passages do not have
 

@@ -6,11 +6,13 @@ import pytest
 from chat.premise import (
     ACTOR_DEPTH,
     AMOUNT_DEPTH,
+    UNIT_DEPTH,
     Count,
     absent_actor,
     absent_amount,
     absent_kana,
     absent_row,
+    absent_unit,
     absent_year,
     count_conflict,
     counts,
@@ -369,3 +371,45 @@ def test_a_kana_name_in_a_chinese_question_the_passages_do_not_have_is_reported(
 )
 def test_kana_the_passages_have_and_japanese_questions_are_not_reported(question):
     assert absent_kana(question, KANA_PASSAGES) == ""
+
+
+UNIT_PASSAGES = [
+    "由於COVID-19疫情肆虐之故,日本內閣府在2020年增加地方創生臨時補助金,補助的預算達3兆日圓。",
+    "這份政策資料整理成三大目標、20項未來區域治理上重要的概念,共有1,700多個地方政府參與。",
+    "然而七成農業從業人口超過65歲。",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("德島縣神山町的衛星辦公室吸引了多少家企業進駐？", "家"),
+        ("這份政策資料集總共有幾頁？", "頁"),  # as the question writes it, not 页
+        ("这份政策资料集总共有几页？", "页"),
+        ("地域振興協力隊目前有多少名隊員？", "名"),
+        ("GIGA School讓多少所學校受惠？", "所"),
+    ],
+)
+def test_a_how_many_the_best_passages_count_nothing_in_is_reported(question, unit):
+    assert absent_unit(question, UNIT_PASSAGES) == unit
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "有多少個地方政府參與？",  # 1,700多個
+        "地域未來構想20有幾項概念？",  # 20項
+        "七成農業從業人口超過幾歲？",  # 65歲
+        "智慧城市著重哪幾個面向？",  # which, not how many
+        "地域未来构想20把各地计划整理成几大目标？",  # 幾大: which goals
+        "補助的預算有多少？",  # no unit: the amount check's and the decision's
+        "第幾項是推動無現金社會？",  # a position
+    ],
+)
+def test_units_the_passages_count_in_and_questions_without_one_are_not_reported(question):
+    assert absent_unit(question, UNIT_PASSAGES) == ""
+
+
+def test_only_the_best_passages_are_read_for_units():
+    late = ["無關的段落。"] * UNIT_DEPTH + UNIT_PASSAGES
+    assert absent_unit("有多少個地方政府參與？", late) == "個"

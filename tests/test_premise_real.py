@@ -1,7 +1,8 @@
 """Found or not on the real index of the seed articles (real model, FAISS, BM25, the shipped
 decision; slow): a grant or programme the articles never name is not found, and the answer names
 it; one they name is still answered; a question in Japanese asking when is answered by the sentence
-holding the date however far the date stands from the question's terms."""
+holding the date however far the date stands from the question's terms; a "how many" in a unit
+the best passages count nothing in is not found."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from chat.abstain import NOT_FOUND_LINE, DecisionModel
 from chat.answer import answer_question
+from chat.premise import UNIT_DEPTH
 
 pytestmark = pytest.mark.slow
 
@@ -40,3 +42,15 @@ def test_a_japanese_when_question_reads_the_whole_sentence(real_seed_searcher, m
     assert answer.found and "2015年" in answer.quotes[0].text
     monkeypatch.setattr("chat.abstain.JAPANESE_TYPE_WINDOW", 15)  # as for a Chinese question: not found
     assert not answer_question(question, real_seed_searcher, decision=decision).found
+
+
+def test_a_how_many_in_a_unit_the_passages_do_not_count_in_is_not_found(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "地方創生臨時補助金總共補助了多少家企業？"  # the passages give yen, not a number of firms
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.quotes == () and answer.hits
+    assert answer.message == f"{NOT_FOUND_LINE} 最接近的段落都沒有以「家」計的數目。"
+    monkeypatch.setattr("chat.premise.UNITS_ASKED", False)  # without the check: 可能相關, quoted
+    assert answer_question(question, real_seed_searcher, decision=decision).found
+    counted = answer_question("地域未來構想20有幾項概念？", real_seed_searcher, decision=decision)
+    assert counted.found and any("20項" in hit.passage.text for hit in counted.hits[:UNIT_DEPTH])
