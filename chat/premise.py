@@ -1,8 +1,9 @@
 """Questions whose premise the articles contradict: a count (第五階段 when they say 四個階段), a
 country, government body or prefecture the passages never name (韓國, 外務省, 德島縣), an amount
 the question states and the best passages do not (一年1兆日圓的交付金), a table row the tables do
-not have (「技術」那一列), a kana name they do not have (故鄉納稅（ふるさと納税）), or a year no
-article mentions (2022年的預算, 2008年開始的戰略). :func:`premises` runs them all.
+not have (「技術」那一列), a kana name they do not have (故鄉納稅（ふるさと納税）), a "how many" in a
+unit they count nothing in (多少家企業進駐), a person asked for by title when they name nobody
+(大臣是誰), or a year no article mentions (2022年的預算, 2008年開始的戰略). :func:`premises` runs them all.
 
 Writers of false-premise questions (and readers who misremember) put a wrong count in the
 question: "施政分成六個階段，第五階段是什麼" when the article says 四個階段, "第四支箭" when it says
@@ -56,7 +57,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from chat.ordinal import chinese_number
-from chat.terms import YEAR, years_in
+from chat.terms import YEAR, names_person, person_asked, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
 from ingest.segment import fold
 
@@ -454,6 +455,24 @@ def absent_unit(question: str, passages: Sequence[str]) -> str:
     return next((ch for ch in re.findall(r"(?:幾|几|多少)\s*(\S)", written) if fold(ch) == unit), unit)
 
 
+# A person the question asks for by title (局長是誰, 哪位大臣, 主要負責人是誰, Who was Japan's Minister
+# for…) when none of the best passages names anyone (a title next to a name: 作者 謝子涵): the
+# articles name no minister, chair or mayor, so they cannot say who. On the train split (with w36):
+# 15 of 473 unanswerable questions flagged, 10 of them already told 找不到, and no answerable one;
+# held out: 6 more unanswerable questions told 找不到, no answerable one flagged.
+PERSONS_ASKED = True
+PERSON_DEPTH = 5  # the best passages of which one must name a person
+
+
+def absent_person(question: str, passages: Sequence[str]) -> str:
+    """The title of the person the question asks for (:func:`chat.terms.person_asked`) when none
+    of the first :data:`PERSON_DEPTH` passages names a person, or ""."""
+    title = person_asked(question)
+    if not title or any(names_person(text) for text in passages[:PERSON_DEPTH]):
+        return ""
+    return title
+
+
 # A table row the question names in quotes ("「技術」那一列寫了什麼") that no table of the best
 # passages has, while they do have a table: the question asks for a row that is not there.
 # Chosen on the train split and its dialogues: 3 of 323 unanswerable questions flagged, none of
@@ -516,6 +535,7 @@ def premises(question: str, passages: Sequence[str], stats: CorpusStats, titles:
         "absent_year": absent_year(question, stats),
         "absent_amount": absent_amount(question, passages),
         "absent_unit": absent_unit(question, passages) if UNITS_ASKED else "",
+        "absent_person": absent_person(question, passages) if PERSONS_ASKED else "",
         "absent_row": absent_row(question, passages),
         "absent_kana": absent_kana(question, passages),
     }

@@ -230,6 +230,34 @@ _NAME_IN_TEXT = re.compile(
 )
 
 
+# An English question for a person by title (Who was Japan's Minister for…, the mayor … who): only
+# for the premise check (chat.premise.absent_person), not the answer-kind features the decision was fitted on.
+_ASKS_PERSON_EN = re.compile(
+    r"\bwho (?:is|was|are|were)\b[^?]{0,40}?\b(minister|mayor|governor|president|prime minister|head|director|"
+    r"chair(?:man|person)?|founder|leader|secretary)\b|"
+    r"\b(minister|mayor|governor|president|prime minister|director|founder)\b[^?]{0,30}\bwho\b|"
+    r"\bwhich (minister|politician|mayor|governor)\b",
+    re.IGNORECASE,
+)
+_TITLE = re.compile(_PERSON_TITLE)
+
+
+def person_asked(question: str) -> str:
+    """The title of the person the question asks for (局長是誰 → 局長, Who was the Minister… →
+    minister), or "" when it asks for no person."""
+    text = unicodedata.normalize("NFKC", question)
+    english = _ASKS_PERSON_EN.search(text)
+    if not english and not _ASKS_PERSON.search(text):
+        return ""
+    title = _TITLE.search(text)
+    return title.group(0) if title else next((g for g in english.groups() if g), "") if english else "哪位"
+
+
+def names_person(text: str) -> bool:
+    """``text`` names a person: a title next to a name (作者 謝子涵, 總務大臣高市早苗, 謝子涵先生)."""
+    return _PERSON_IN_TEXT.search(unicodedata.normalize("NFKC", text)) is not None
+
+
 def answer_type_spans(asks: Asks, text: str) -> list[tuple[int, int]]:
     """Where ``text`` (NFKC-normalised by the caller) carries an answer of the asked kind."""
     patterns = (

@@ -201,6 +201,12 @@ def test_fit_learns_a_separable_toy_set():
         ("absent_year", "2022", "no article mentions the year 2022", "文章中沒有提到2022年。"),
         ("absent_amount", "1兆", "the best passages do not state 1兆", "最接近的段落都沒有提到「1兆」這個數字。"),
         ("absent_unit", "家", "the best passages state no number of 家", "最接近的段落都沒有以「家」計的數目。"),
+        (
+            "absent_person",
+            "大臣",
+            "the question asks for a person (大臣) and the best passages name none",
+            "最接近的段落都沒有提到任何人的名字。",
+        ),
         ("absent_row", "技術", "no table row is labelled 技術", "表格中沒有「技術」這一列。"),
         (
             "absent_kana",

@@ -8,7 +8,14 @@ from dataclasses import replace
 import pytest
 
 from chat.abstain import FEATURES, FOUND_FEATURES, AnswerType, Signals, answer_type, coverage_beside_type
-from chat.terms import answer_type_spans, carries_answer_type, question_asks, question_terms
+from chat.terms import (
+    answer_type_spans,
+    carries_answer_type,
+    names_person,
+    person_asked,
+    question_asks,
+    question_terms,
+)
 from index.stats import CorpusStats
 from tests.chat_fakes import ANSWERED, FakeSearcher, make_article
 
@@ -344,3 +351,27 @@ def test_reason_never_cites_a_quoted_name_when_nothing_is_quoted():
     assert verdict.found and "quotes" not in verdict.reason
     verdict = model.decide(replace(ASKED, coverage=0.6, quoted_missing=1.0))
     assert not verdict.found and "a name the question quotes occurs in no passage" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("日本內閣府地方創生推進事務局的局長是誰？", "局長"),
+        ("日本地方创生担当大臣现在是谁？", "大臣"),
+        ("設在總務省之下的推進會議，召集人是哪位大臣？", "大臣"),
+        ("哪位學者提出的？", "哪位"),
+        ("Who was Japan's Minister for Regional Revitalization in 2020?", "Minister"),
+        ("Which governor launched the plan?", "governor"),
+        ("Who was the minister in charge of the vision?", "minister"),
+        ("RESAS是什麼？", ""),
+        ("地域未來構想20是哪個單位公布的？", ""),  # a body, not a person
+        ("Who runs the ICT programme?", ""),  # a body may answer
+    ],
+)
+def test_the_person_a_question_asks_for_by_title(question, title):
+    assert person_asked(question) == title
+
+
+def test_a_person_is_named_by_a_title_next_to_a_name():
+    assert names_person("作者 謝子涵 為政治工作者") and names_person("總務大臣高市早苗表示")
+    assert not names_person("地方創生IT活用推進會議由內閣官房設置。")

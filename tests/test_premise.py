@@ -6,11 +6,13 @@ import pytest
 from chat.premise import (
     ACTOR_DEPTH,
     AMOUNT_DEPTH,
+    PERSON_DEPTH,
     UNIT_DEPTH,
     Count,
     absent_actor,
     absent_amount,
     absent_kana,
+    absent_person,
     absent_row,
     absent_unit,
     absent_year,
@@ -413,3 +415,17 @@ def test_units_the_passages_count_in_and_questions_without_one_are_not_reported(
 def test_only_the_best_passages_are_read_for_units():
     late = ["無關的段落。"] * UNIT_DEPTH + UNIT_PASSAGES
     assert absent_unit("有多少個地方政府參與？", late) == "個"
+
+
+def test_a_person_asked_for_when_the_best_passages_name_none_is_reported():
+    passages = ["地方創生IT活用推進會議在2015年設置。", "內閣官房負責推動。"]
+    assert absent_person("地方創生IT活用推進會議的主席是誰？", passages) == "主席"
+    assert absent_person("Who was Japan's Minister for Regional Revitalization?", passages) == "Minister"
+    assert absent_person("地方創生IT活用推進會議是哪一年設置的？", passages) == ""  # no person asked
+    assert absent_person("這篇文章的作者是誰？", ["作者 謝子涵 為政治工作者", *passages]) == ""
+
+
+def test_only_the_best_passages_are_read_for_a_person():
+    late = ["無關的段落。"] * PERSON_DEPTH + ["作者 謝子涵 為政治工作者"]
+    assert absent_person("作者是誰？", late) == "作者"
+    assert absent_person("作者是誰？", late[1:]) == ""

@@ -2,7 +2,8 @@
 decision; slow): a grant or programme the articles never name is not found, and the answer names
 it; one they name is still answered; a question in Japanese asking when is answered by the sentence
 holding the date however far the date stands from the question's terms; a "how many" in a unit
-the best passages count nothing in is not found."""
+the best passages count nothing in is not found, and so is a person asked for by title (大臣是誰)
+when they name nobody."""
 
 from __future__ import annotations
 
@@ -54,3 +55,14 @@ def test_a_how_many_in_a_unit_the_passages_do_not_count_in_is_not_found(real_see
     assert answer_question(question, real_seed_searcher, decision=decision).found
     counted = answer_question("地域未來構想20有幾項概念？", real_seed_searcher, decision=decision)
     assert counted.found and any("20項" in hit.passage.text for hit in counted.hits[:UNIT_DEPTH])
+
+
+def test_a_person_the_passages_do_not_name_is_not_found(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "Who was Japan's Minister for Regional Revitalization in 2020?"  # the articles name no minister
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.message == f"{NOT_FOUND_LINE} 最接近的段落都沒有提到任何人的名字。"
+    monkeypatch.setattr("chat.premise.PERSONS_ASKED", False)
+    assert answer_question(question, real_seed_searcher, decision=decision).found
+    author = answer_question("這篇文章的作者是誰？", real_seed_searcher, decision=decision)
+    assert author.found and "謝子涵" in author.quotes[0].text
