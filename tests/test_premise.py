@@ -7,12 +7,14 @@ from chat.premise import (
     ACTOR_DEPTH,
     AMOUNT_DEPTH,
     PERSON_DEPTH,
+    PLACE_DEPTH,
     UNIT_DEPTH,
     Count,
     absent_actor,
     absent_amount,
     absent_kana,
     absent_person,
+    absent_place,
     absent_row,
     absent_unit,
     absent_year,
@@ -429,3 +431,41 @@ def test_only_the_best_passages_are_read_for_a_person():
     late = ["無關的段落。"] * PERSON_DEPTH + ["作者 謝子涵 為政治工作者"]
     assert absent_person("作者是誰？", late) == "作者"
     assert absent_person("作者是誰？", late[1:]) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("無人機配送藥品的實證試驗是在哪個縣進行的？", "哪个县"),
+        ("2012年已經導入ICT的是哪些縣市？", "哪些县"),
+        ("Which prefecture ran the drone trial?", "which prefecture"),
+        ("どの自治体が参加しましたか？", "どの自治体"),
+        ("小型自駕巴士在哪個城市上路？", "哪个城市"),
+    ],
+)
+def test_a_place_asked_for_when_the_best_passages_name_none_is_reported(question, asked):
+    passages = ["國土交通省要投入自動機器人的研究開發。", "無人機配送的實證試驗。"]
+    assert absent_place(question, passages) == asked
+
+
+@pytest.mark.parametrize(
+    "named",
+    ["德島縣神山町的衛星辦公室。", "北海道的案例。", "東京的人口過度集中。", "島根縣海士町。", "夕張市的財政。"],
+)
+def test_a_place_the_passages_name_answers_where(named):
+    assert absent_place("這是在哪個縣進行的？", ["無人機配送的實證試驗。", named]) == ""
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["區域別分成哪些地區？", "這是哪個單位負責的？", "市町村要怎麼申請？"],  # regions, a body, no place asked
+)
+def test_questions_not_asking_for_a_place_are_not_reported(question):
+    assert absent_place(question, ["無人機配送的實證試驗。"]) == ""
+
+
+def test_generic_words_are_not_places():
+    passages = ["市町村與都市的市場。", "村民與町長。"]
+    assert absent_place("在哪個縣？", passages) == "哪个县"
+    late = ["無關的段落。"] * PLACE_DEPTH + ["德島縣神山町。"]
+    assert absent_place("在哪個縣？", late) == "哪个县" and absent_place("在哪個縣？", late[1:]) == ""

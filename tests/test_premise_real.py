@@ -3,7 +3,7 @@ decision; slow): a grant or programme the articles never name is not found, and 
 it; one they name is still answered; a question in Japanese asking when is answered by the sentence
 holding the date however far the date stands from the question's terms; a "how many" in a unit
 the best passages count nothing in is not found, and so is a person asked for by title (大臣是誰)
-when they name nobody."""
+when they name nobody, or a place asked for by its kind (哪個縣) when they name none."""
 
 from __future__ import annotations
 
@@ -66,3 +66,12 @@ def test_a_person_the_passages_do_not_name_is_not_found(real_seed_searcher, monk
     assert answer_question(question, real_seed_searcher, decision=decision).found
     author = answer_question("這篇文章的作者是誰？", real_seed_searcher, decision=decision)
     assert author.found and "謝子涵" in author.quotes[0].text
+
+
+def test_a_place_the_passages_do_not_name_is_not_found(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "小型自駕巴士的接送服務是在哪個縣試辦的？"  # the article says 在觀光地, no prefecture
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.message == f"{NOT_FOUND_LINE} 最接近的段落都沒有提到任何地名。"
+    monkeypatch.setattr("chat.premise.PLACES_ASKED", False)
+    assert answer_question(question, real_seed_searcher, decision=decision).found
