@@ -379,7 +379,7 @@ def test_kana_the_passages_have_and_japanese_questions_are_not_reported(question
 
 UNIT_PASSAGES = [
     "由於COVID-19疫情肆虐之故,日本內閣府在2020年增加地方創生臨時補助金,補助的預算達3兆日圓。",
-    "這份政策資料整理成三大目標、20項未來區域治理上重要的概念,共有1,700多個地方政府參與。",
+    "這份政策資料整理成三大目標、20項未來區域治理上重要的概念,有1,700多個地方政府參與。",
     "然而七成農業從業人口超過65歲。",
 ]
 
@@ -392,6 +392,9 @@ UNIT_PASSAGES = [
         ("这份政策资料集总共有几页？", "页"),
         ("地域振興協力隊目前有多少名隊員？", "名"),
         ("GIGA School讓多少所學校受惠？", "所"),
+        ("How many people donated through the furusato nozei program?", "人"),
+        ("How many students got a tablet?", "名"),
+        ("How many companies moved their offices?", "家"),
     ],
 )
 def test_a_how_many_the_best_passages_count_nothing_in_is_reported(question, unit):
@@ -408,6 +411,8 @@ def test_a_how_many_the_best_passages_count_nothing_in_is_reported(question, uni
         "地域未来构想20把各地计划整理成几大目标？",  # 幾大: which goals
         "補助的預算有多少？",  # no unit: the amount check's and the decision's
         "第幾項是推動無現金社會？",  # a position
+        "How many local governments took part?",  # 1,700多個
+        "How many trillion yen was the grant?",  # not a counted noun
     ],
 )
 def test_units_the_passages_count_in_and_questions_without_one_are_not_reported(question):
@@ -469,3 +474,7 @@ def test_generic_words_are_not_places():
     assert absent_place("在哪個縣？", passages) == "哪个县"
     late = ["無關的段落。"] * PLACE_DEPTH + ["德島縣神山町。"]
     assert absent_place("在哪個縣？", late) == "哪个县" and absent_place("在哪個縣？", late[1:]) == ""
+
+
+def test_an_english_how_many_is_answered_in_the_articles_script():
+    assert absent_unit("How many municipalities received it?", ["補助金3兆日圓。"]) == "個"  # not the folded 个
