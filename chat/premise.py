@@ -92,9 +92,25 @@ class Count:
         return a[:2] == b[:2] or (min(len(a), len(b)) == 1 and a[0] == b[0])
 
 
+# Japanese counts read as Chinese ones: 五つ目の大目標 / 3番目の → 第五大目标 / 第3, 四つの段階 → 四个阶段.
+# Train: 1 more false premise refused (五つ目の大目標 of the three), held out 1, no answerable one moved.
+JAPANESE_COUNTS = True
+_JAPANESE_ORDINAL = re.compile(r"([一二三四五六七八九十\d]{1,3})(?:つ目|番目)の?")
+_JAPANESE_COUNT = re.compile(r"([一二三四五六七八九十\d]{1,3})つの")
+_KANA_IN = re.compile(r"[\u3040-\u30ff]")
+
+
+def _as_chinese_counts(folded_text: str) -> str:
+    if not _KANA_IN.search(folded_text):
+        return folded_text
+    chinese = _JAPANESE_COUNT.sub(r"\1个", _JAPANESE_ORDINAL.sub(r"第\1", folded_text))
+    return chinese.replace("段阶", "阶段")  # 段階 is Chinese 階段, the other way round
+
+
 def counts(text: str) -> list[Count]:
-    """The counts and ordinals ``text`` states of a named thing ("四個階段", "第五階段", "三支箭")."""
-    folded_text = fold(text)
+    """The counts and ordinals ``text`` states of a named thing ("四個階段", "第五階段", "三支箭",
+    and in Japanese "五つ目の大目標", "四つの段階")."""
+    folded_text = _as_chinese_counts(fold(text)) if JAPANESE_COUNTS else fold(text)
     found = []
     for match in _PHRASE.finditer(folded_text):
         ordinal, number, classifier, thing = match.group(1), match.group(2), match.group(3), match.group(4) or ""

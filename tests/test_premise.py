@@ -48,6 +48,8 @@ def test_counts_reads_totals_and_positions_of_named_things():
     assert counts("放在哪一項支援方針裡") == []
     assert counts("有哪四大目標？") == [Count(False, 4, "目标")]  # which four: all four, a total
     assert counts("分成兩部份的支援方針") == [Count(False, 2, "部份")]  # no classifier: 部份 is the thing
+    assert counts("三つ目の目標") == [Count(True, 3, "目标")] and counts("四つの段階") == [Count(False, 4, "阶段")]
+    assert counts("施政有六個段階") == [Count(False, 6, "段阶")]  # only a Japanese question's 段階 is turned round
 
 
 @pytest.mark.parametrize(
@@ -58,6 +60,8 @@ def test_counts_reads_totals_and_positions_of_named_things():
         ("城鎮・人口・工作創生法所說的第四支箭是什麼？", "第4箭是 / 3"),
         ("國家提供IT支援的第四個方針是什麼", "第4方针 / 3"),
         ("地域未來構想20的第四大目標包含哪些項目？", "第4目标 / 3"),  # 20的 read and left, then 第四大目標
+        ("地域未来構想20の五つ目の大目標は何ですか？", "第5目标 / 3"),  # Japanese: 五つ目の
+        ("コロナ対策の六つの段階とは何ですか？", "6阶段 / 4"),  # 段階 is Chinese 階段
         ("地方創生IT活用計畫五項基本目標中的第四項是什麼", "5基本 / 3"),  # 三項…的基本目標
     ],
 )
