@@ -65,6 +65,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "the question asks for a place ({}) and the best passages name none",
         "最接近的段落都沒有提到任何地名。",
     ),
+    (
+        "absent_date",
+        "the question asks {} and the best passages state no date",
+        "最接近的段落都沒有提到任何年份或日期。",
+    ),
     ("absent_row", "no table row is labelled {}", "表格中沒有「{}」這一列。"),
     ("absent_kana", "the best passages do not have the Japanese name {}", "最接近的段落都沒有「{}」這個名稱。"),
 )
@@ -111,6 +116,7 @@ class Signals:
     absent_unit: str = ""  # the unit of a "how many" the question asks, in which the best passages count nothing
     absent_person: str = ""  # the title of a person the question asks for (局長是誰) when the best passages name none
     absent_place: str = ""  # the kind of place the question asks for (哪個縣) when the best passages name none
+    absent_date: str = ""  # "when": the question asks when and the best passages state no date
     absent_row: str = ""  # a table row the question quotes and the best passages' tables do not have
     absent_kana: str = ""  # a kana name in a Chinese question that the best passages do not have
 

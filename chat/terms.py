@@ -253,6 +253,11 @@ def person_asked(question: str) -> str:
     return title.group(0) if title else next((g for g in english.groups() if g), "") if english else "哪位"
 
 
+def states_date(text: str) -> bool:
+    """``text`` states a year or a date (2020年, 令和2年, 4月, 年度, 元年)."""
+    return _DATE_IN_TEXT.search(unicodedata.normalize("NFKC", text)) is not None
+
+
 def names_person(text: str) -> bool:
     """``text`` names a person: a title next to a name (作者 謝子涵, 總務大臣高市早苗, 謝子涵先生)."""
     return _PERSON_IN_TEXT.search(unicodedata.normalize("NFKC", text)) is not None

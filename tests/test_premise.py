@@ -6,12 +6,14 @@ import pytest
 from chat.premise import (
     ACTOR_DEPTH,
     AMOUNT_DEPTH,
+    DATE_DEPTH,
     PERSON_DEPTH,
     PLACE_DEPTH,
     UNIT_DEPTH,
     Count,
     absent_actor,
     absent_amount,
+    absent_date,
     absent_kana,
     absent_person,
     absent_place,
@@ -482,3 +484,19 @@ def test_generic_words_are_not_places():
 
 def test_an_english_how_many_is_answered_in_the_articles_script():
     assert absent_unit("How many municipalities received it?", ["補助金3兆日圓。"]) == "個"  # not the folded 个
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("RESAS是哪一年正式上線的？", True),
+        ("When did RESAS go online?", True),
+        ("RESASはいつ公開されましたか？", True),
+        ("RESAS是什麼？", False),  # does not ask when
+        ("RESAS上線多久了？", False),  # how long: left to the decision
+    ],
+)
+def test_a_when_question_whose_best_passages_state_no_date_is_reported(question, refused):
+    passages = ["地方經濟分析系統（RESAS）可以了解地方的人口與產業。", "從資料數據中可以發現問題。"]
+    assert absent_date(question, passages) is refused
+    assert not absent_date(question, [*passages, "總務省在2014年開始舉辦地域情報化大賞。"][-DATE_DEPTH:])

@@ -3,7 +3,8 @@ decision; slow): a grant or programme the articles never name is not found, and 
 it; one they name is still answered; a question in Japanese asking when is answered by the sentence
 holding the date however far the date stands from the question's terms; a "how many" in a unit
 the best passages count nothing in is not found, and so is a person asked for by title (大臣是誰)
-when they name nobody, or a place asked for by its kind (哪個縣) when they name none."""
+when they name nobody, or a place asked for by its kind (哪個縣) when they name none; a
+when-question they give no date for says so."""
 
 from __future__ import annotations
 
@@ -75,3 +76,14 @@ def test_a_place_the_passages_do_not_name_is_not_found(real_seed_searcher, monke
     assert not answer.found and answer.message == f"{NOT_FOUND_LINE} 最接近的段落都沒有提到任何地名。"
     monkeypatch.setattr("chat.premise.PLACES_ASKED", False)
     assert answer_question(question, real_seed_searcher, decision=decision).found
+
+
+def test_a_when_question_the_passages_give_no_date_for_says_so(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "RESAS 是什麼時候開始提供的？"  # the RESAS passages state no year
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.message == f"{NOT_FOUND_LINE} 最接近的段落都沒有提到任何年份或日期。"
+    monkeypatch.setattr("chat.premise.DATES_ASKED", False)  # the decision alone refuses it too, without saying why
+    assert "年份或日期" not in (answer_question(question, real_seed_searcher, decision=decision).message or "")
+    dated = answer_question("地域情報化大賞是從哪一年開始舉辦的？", real_seed_searcher, decision=decision)
+    assert dated.found and "2014年" in dated.quotes[0].text
