@@ -536,6 +536,7 @@ def _names_place(folded_text: str) -> bool:
     return any(not name.endswith(_NOT_A_NAME) for name in _PLACE_NAME.findall(folded_text))
 
 
+@lru_cache(maxsize=1)
 def _prefecture_names() -> tuple[str, ...]:
     """The prefectures (and Tokyo, which :data:`_PREFECTURES` leaves out) as folded text writes them."""
     return ("东京", *(fold(form) for name in _PREFECTURES for form in _prefecture_forms(name)))
@@ -562,10 +563,13 @@ DATES_ASKED = True
 DATE_DEPTH = 3  # the best passages of which one must state a date
 
 
-def absent_date(question: str, passages: Sequence[str]) -> bool:
-    """The question asks when and none of the first :data:`DATE_DEPTH` passages states a date."""
+def absent_date(question: str, passages: Sequence[str]) -> str:
+    """The word when, if the question asks when and none of the first :data:`DATE_DEPTH` passages
+    states a date, else ""."""
     asks = question_asks(question)
-    return asks.when and not asks.quantity and not any(states_date(text) for text in passages[:DATE_DEPTH])
+    if not asks.when or asks.quantity or any(states_date(text) for text in passages[:DATE_DEPTH]):
+        return ""
+    return "when"
 
 
 # A table row the question names in quotes ("「技術」那一列寫了什麼") that no table of the best
@@ -632,7 +636,7 @@ def premises(question: str, passages: Sequence[str], stats: CorpusStats, titles:
         "absent_unit": absent_unit(question, passages) if UNITS_ASKED else "",
         "absent_person": absent_person(question, passages) if PERSONS_ASKED else "",
         "absent_place": absent_place(question, passages) if PLACES_ASKED else "",
-        "absent_date": "when" if DATES_ASKED and absent_date(question, passages) else "",
+        "absent_date": absent_date(question, passages) if DATES_ASKED else "",
         "absent_row": absent_row(question, passages),
         "absent_kana": absent_kana(question, passages),
     }

@@ -250,7 +250,9 @@ def person_asked(question: str) -> str:
     if not english and not _ASKS_PERSON.search(text):
         return ""
     title = _TITLE.search(text)
-    return title.group(0) if title else next((g for g in english.groups() if g), "") if english else "哪位"
+    if title:
+        return title.group(0)
+    return next(g for g in english.groups() if g) if english else "哪位"  # 哪位: asked for with no title
 
 
 def states_date(text: str) -> bool:

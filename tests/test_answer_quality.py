@@ -177,7 +177,8 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.72
+    assert report["abstain_rate"] >= 0.82  # 0.868 with the unit, person, place and date checks (0.853 before)
+    assert report["by_kind"]["near_domain"]["abstain"] >= 0.70  # 0.767 (0.721 before)
     assert report["by_kind"]["junk"]["abstain"] >= 0.96
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.80
 
