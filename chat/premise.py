@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING
 from chat.ordinal import chinese_number
 from chat.terms import YEAR, names_person, person_asked, question_asks, states_date, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
+from ingest.japanese import has_kana
 from ingest.segment import fold
 
 if TYPE_CHECKING:
@@ -98,11 +99,10 @@ class Count:
 JAPANESE_COUNTS = True
 _JAPANESE_ORDINAL = re.compile(r"([一二三四五六七八九十\d]{1,3})(?:つ目|番目)の?")
 _JAPANESE_COUNT = re.compile(r"([一二三四五六七八九十\d]{1,3})つの")
-_KANA_IN = re.compile(r"[\u3040-\u30ff]")
 
 
 def _as_chinese_counts(folded_text: str) -> str:
-    if not _KANA_IN.search(folded_text):
+    if not has_kana(folded_text):
         return folded_text
     chinese = _JAPANESE_COUNT.sub(r"\1个", _JAPANESE_ORDINAL.sub(r"第\1", folded_text))
     return chinese.replace("段阶", "阶段")  # 段階 is Chinese 階段, the other way round
