@@ -81,7 +81,8 @@ def write_big_index(index_dir: Path, seed: SeedText, encoder, passages: int, ran
     directory = fresh_dir(index_dir)
     directory.mkdir(parents=True)
     begin = time.perf_counter()
-    write_store(directory, StoredIndex(manifest, cut, articles, vectors, dense, keyword, sentences))
+    # the passage vectors stand in for their encodings as questions (synthetic vectors either way)
+    write_store(directory, StoredIndex(manifest, cut, articles, vectors, dense, keyword, sentences, vectors))
     write_s = time.perf_counter() - begin
     add = add_one_dense(directory, vectors, int(encoder.dim), random_seed)
     return {

@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass
 from itertools import combinations_with_replacement
 from pathlib import Path
 
+import numpy as np
+
 from chat.premise import written_in_japanese
 from chat.terms import (
     Asks,
@@ -119,6 +121,7 @@ class Signals:
     absent_date: str = ""  # "when": the question asks when and the best passages state no date
     absent_row: str = ""  # a table row the question quotes and the best passages' tables do not have
     absent_kana: str = ""  # a kana name in a Chinese question that the best passages do not have
+    topic: float | None = None  # closeness to the articles' subject (Searcher.topic_similarity); None: unmeasured
 
 
 # The features the model sees, each a named function of the signals.
@@ -145,6 +148,7 @@ FEATURES: dict[str, object] = {
     "type_gap": lambda s: s.type_gap,
     "type_absent": lambda s: float(s.asks_type and not s.type_in_best),
     "quoted_missing": lambda s: s.quoted_missing,
+    "topic": lambda s: s.topic if s.topic is not None else 0.0,
 }
 # What the found model is fitted on (the raw signals; their products come from interactions).
 FOUND_FEATURES = (
@@ -165,11 +169,13 @@ FOUND_FEATURES = (
     "type_gap",
     "type_absent",
     "quoted_missing",
+    "topic",
 )
 
 # What each feature says, in the direction it pushed the decision (for ``reason``).
 _SAYS = {
     "dense_top": ("a passage is close in meaning", "no passage is close in meaning"),
+    "topic": ("the question is on the articles' subject", "the question is on another subject"),
     "dense_gap": ("one passage stands out", "no passage stands out"),
     "dense_spread": ("the best passage stands out from the rest", "the best passage is no closer than the rest"),
     "nothing_known": (
@@ -316,6 +322,13 @@ class DecisionModel:
     model_id: str = ""
     model_fingerprint: str = ""
     version: int = DECISION_VERSION
+    # the mean vector of everyday questions (chat/data/everyday.jsonl) under the embedding model:
+    # what Searcher.topic_similarity takes away before comparing a question with the passages
+    question_center: tuple[float, ...] = ()
+
+    def center(self) -> np.ndarray | None:
+        """``question_center`` as an array, or None when the decision has none."""
+        return np.asarray(self.question_center, dtype=np.float32) if self.question_center else None
 
     def confidence(self, s: Signals) -> float:
         return sigmoid(self.found.logit(feature_values(s, self.found.features)))
@@ -359,6 +372,7 @@ class DecisionModel:
             sentence=LinearModel.from_json(data["sentence"], SENTENCE_FEATURES),
             model_id=str(data.get("model_id", "")),
             model_fingerprint=str(data.get("model_fingerprint", "")),
+            question_center=tuple(float(v) for v in data.get("question_center", ())),
         )
 
     @classmethod

@@ -86,6 +86,7 @@ class SearcherLike(Protocol):
     def stats(self) -> CorpusStats: ...
     def expansion_tokens(self, text: str) -> list[list[str]]: ...
     def series_asked(self, text: str, doc_ids: Iterable[str]) -> SeriesAsked: ...
+    def topic_similarity(self, query_vector: np.ndarray, center: np.ndarray) -> float | None: ...
 
 
 # --------------------------------------------------------------------------- input
@@ -718,6 +719,7 @@ def measure_signals(
     kind: AnswerType | None = None,
     quoted: float = 0.0,
     found_premises: Mapping[str, str] | None = None,
+    topic: float | None = None,
 ) -> Signals:
     kind = kind or AnswerType(asked=False, in_best=True, gap=0.0)
     return Signals(
@@ -739,6 +741,7 @@ def measure_signals(
         type_in_best=kind.in_best,
         type_gap=kind.gap,
         quoted_missing=quoted,
+        topic=topic,
         **(found_premises or {}),
     )
 
@@ -762,9 +765,13 @@ def ranking_terms(terms: Sequence[str], expansions: Sequence[Sequence[str]]) -> 
     return tuple(dict.fromkeys([*terms, *(token for group in expansions for token in group)]))
 
 
-def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> Measured | None:
+def measure(
+    prepared: PreparedQuestion, searcher: SearcherLike, top_k: int, center: np.ndarray | None = None
+) -> Measured | None:
     """Search, split the hits into quotable units and measure everything the decision and the
-    sentence ranker look at (None when the index has no passages)."""
+    sentence ranker look at (None when the index has no passages). ``center``: the decision's mean
+    vector of everyday questions, for the topic signal (not measured without it, or when it has
+    another dimension than the question's vector: a decision fitted for another model)."""
     wide = tuple(searcher.search(prepared.query, top_k=max(top_k, SPREAD_DEPTH)))
     hits = wide[:top_k]
     if not hits:
@@ -795,9 +802,26 @@ def measure(prepared: PreparedQuestion, searcher: SearcherLike, top_k: int) -> M
         prepared.query, [hit.passage.text for hit in wide], stats, [hit.passage.title for hit in wide]
     )
     signals = measure_signals(
-        prepared.query, terms, hits, stats, best, dense_spread(wide), kind, quoted, found_premises
+        prepared.query,
+        terms,
+        hits,
+        stats,
+        best,
+        dense_spread(wide),
+        kind,
+        quoted,
+        found_premises,
+        topic_of(prepared.query, searcher, center),
     )
     return Measured(prepared, hits, terms, sentences, features, signals)
+
+
+def topic_of(query: str, searcher: SearcherLike, center: np.ndarray | None) -> float | None:
+    """``searcher.topic_similarity`` of the question (the search already encoded it), or None."""
+    if center is None:
+        return None
+    vector = searcher.query_vector(query)
+    return searcher.topic_similarity(vector, center) if vector.shape == center.shape else None
 
 
 @dataclass(frozen=True)
@@ -831,11 +855,11 @@ def analyse_question(
         return Analysis(
             Answer(clean_question(question), False, (), (), prepared, reason="bad input"), None, "bad input", ()
         )
-    measured = measure(prepared, searcher, top_k)
+    model = decision or DecisionModel.load()
+    measured = measure(prepared, searcher, top_k, model.center())
     if measured is None:
         answer = Answer(prepared.text, False, (), (), prepared.message or MESSAGE_NO_ARTICLES, reason="no articles")
         return Analysis(answer, None, "no hits", ())
-    model = decision or DecisionModel.load()
     scored = tuple(rank_sentences(measured.sentences, measured.features, model.sentence))
     if adjust is not None:
         hits = measured.hits

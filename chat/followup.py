@@ -404,6 +404,9 @@ class NearPrevious:
     def series_asked(self, text: str, doc_ids: Iterable[str]) -> SeriesAsked:
         return self.base.series_asked(text, doc_ids)
 
+    def topic_similarity(self, query_vector: np.ndarray, center: np.ndarray) -> float | None:
+        return self.base.topic_similarity(query_vector, center)
+
 
 def fuse(hits: Sequence[Hit], others: Sequence[Hit], weight: float) -> list[Hit]:
     """``hits`` with ``weight`` × each passage's score in ``others`` added (passages only in

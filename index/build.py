@@ -27,6 +27,7 @@ from index.bm25 import KeywordIndex
 from index.dense import DenseIndex
 from index.settings import IndexSettings
 from index.store import (
+    QUERY_KEY,
     VECTORS_FILE,
     ArticleEntry,
     EmbeddingCache,
@@ -173,7 +174,9 @@ def _build(read: _Reading, paths: IndexPaths, encoder: Encoder, settings: IndexS
         result = _run_ingest(read.ingest, read.corpus_dir, settings.max_chars, paths, read.load_limits)
         passages, dropped = unique_passages(result.passages)
         spans = passage_sentence_spans(passages)
-        embedded, sentence_embedded = embed_passages(passages, spans, encoder, paths.cache, stage, settings.batch_size)
+        embedded, sentence_embedded, topics = embed_passages(
+            passages, spans, encoder, paths.cache, stage, settings.batch_size
+        )
         sentences = SentenceTable.from_lists(spans, sentence_embedded.vectors)
         stage(0, 1, "建立索引")
         dense = dense_index(paths, previous, passages, embedded.vectors, settings)
@@ -190,7 +193,15 @@ def _build(read: _Reading, paths: IndexPaths, encoder: Encoder, settings: IndexS
         )
         stage(0, 1, "儲存索引")
         store = StoredIndex(
-            manifest, passages, list(result.articles), embedded.vectors, dense, keyword, sentences, tuple(glossary)
+            manifest,
+            passages,
+            list(result.articles),
+            embedded.vectors,
+            dense,
+            keyword,
+            sentences,
+            topics.vectors,
+            tuple(glossary),
         )
         _write_and_swap(paths, store)
     removed = _removed_articles(previous, result.articles)
@@ -323,17 +334,20 @@ def embed_passages(
     cache_dir: Path,
     stage: _Stage,
     batch_size: int = 32,
-) -> tuple[_Embedded, _Embedded]:
-    """Vectors of ``passages`` and of their sentences (``spans``), in order, computing only texts
-    missing from the embedding cache (one cache for both, keyed by model fingerprint + text hash)."""
+) -> tuple[_Embedded, _Embedded, _Embedded]:
+    """Vectors of ``passages``, of their sentences (``spans``), and of the passages encoded as
+    questions (what :meth:`index.search.Searcher.topic_similarity` compares a question with), in
+    order, computing only texts missing from the embedding cache (one cache for all three, keyed by
+    model fingerprint + text hash; a question encoding by the hash of ``QUERY_KEY`` + text)."""
     cache = EmbeddingCache.open(cache_dir, encoder.fingerprint, encoder.dim)
     passage_texts = [embedding_text(p) for p in passages]
     sentence_texts = [p.text[a:b] for p, group in zip(passages, spans) for a, b in group]
-    keep = [text_key(t) for t in passage_texts + sentence_texts]
+    keep = [text_key(t) for t in passage_texts + sentence_texts] + [text_key(QUERY_KEY + t) for t in passage_texts]
     saver = _CacheSaver(cache, encoder.fingerprint, keep)
     done = (
         _embed_texts(passage_texts, encoder, cache, stage, batch_size, "計算片段向量", saver),
         _embed_texts(sentence_texts, encoder, cache, stage, batch_size, "計算句子向量", saver),
+        _embed_texts(passage_texts, encoder, cache, stage, batch_size, "計算主題向量", saver, as_query=True),
     )
     cache.save(encoder.fingerprint, keep=keep)
     return done
@@ -365,14 +379,15 @@ def _embed_texts(
     batch_size: int,
     message: str,
     saver: _CacheSaver,
+    as_query: bool = False,
 ) -> _Embedded:
-    keys = [text_key(t) for t in texts]
+    keys = [text_key(QUERY_KEY + t if as_query else t) for t in texts]
     todo = list(dict.fromkeys(k for k in keys if cache.get(k) is None))
     text_of = dict(zip(keys, texts))
     for begin in range(0, len(todo), batch_size):
         stage(begin, len(todo), message)
         batch = todo[begin : begin + batch_size]
-        cache.put(batch, _encode_checked(encoder, [text_of[k] for k in batch]))
+        cache.put(batch, _encode_checked(encoder, [text_of[k] for k in batch], as_query))
         saver.maybe_save()
     if todo:
         stage(len(todo), len(todo), message)
@@ -410,8 +425,9 @@ def dense_index(
     return DenseIndex.update(old, reuse, vectors, exact_max=exact_max, hnsw=hnsw)
 
 
-def _encode_checked(encoder: Encoder, texts: list[str]) -> np.ndarray:
-    vectors = np.asarray(encoder.encode_passages(texts), dtype=np.float32)
+def _encode_checked(encoder: Encoder, texts: list[str], as_query: bool = False) -> np.ndarray:
+    encode = encoder.encode_queries if as_query else encoder.encode_passages
+    vectors = np.asarray(encode(texts), dtype=np.float32)
     if vectors.shape != (len(texts), encoder.dim) or not np.isfinite(vectors).all():
         raise ValueError(
             f"encoder {encoder.model_id!r} returned an array of shape {vectors.shape} "

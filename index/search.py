@@ -141,6 +141,8 @@ class Searcher:
             )
         self._expand = expand
         self._expansions = functools.lru_cache(maxsize=EXPANSION_CACHE)(self._expansion_groups)
+        self._topic_center: bytes = b""  # the center the cached topic matrix was made with
+        self._topic_matrix = np.zeros((0, 0), np.float32)
 
     @classmethod
     def open(
@@ -231,6 +233,21 @@ class Searcher:
         text = " ".join((query or "").split())[:SEARCH_MAX_CHARS]
         vector: np.ndarray = np.asarray(self.encoder.encode_queries([text]), dtype=np.float32)[0]
         return vector
+
+    def topic_similarity(self, query_vector: np.ndarray, center: np.ndarray) -> float | None:
+        """How close a question is to the articles' subject: the best cosine between the question's
+        vector and the passages encoded as questions, both with ``center`` (the mean vector of
+        everyday questions, fitted with the answer decision) taken away. Questions share a
+        question-like direction that hides their subject; without it, a question on an unrelated
+        subject stands apart. None with no passages."""
+        if not len(self._stored.topics):
+            return None
+        key = np.asarray(center, dtype=np.float32).tobytes()
+        if self._topic_center != key:
+            self._topic_matrix = _unit_rows(np.asarray(self._stored.topics[:], dtype=np.float32) - center)
+            self._topic_center = key
+        question = _unit_rows((np.asarray(query_vector, dtype=np.float32) - center)[None, :])[0]
+        return float(np.max(self._topic_matrix @ question))
 
     def articles(self) -> list[Article]:
         return sorted(self._articles.values(), key=lambda a: a.doc_id)
@@ -485,6 +502,11 @@ def _chain(*expanders: Expander | None) -> Expander | None:
     if not present:
         return None
     return lambda question: list(dict.fromkeys(text for e in present for text in e(question)))
+
+
+def _unit_rows(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return np.asarray(rows / np.where(norms > 0, norms, 1.0), dtype=np.float32)
 
 
 def _ms(start: float) -> float:

@@ -9,6 +9,7 @@ Layout of ``index_dir``::
     sentence_vectors.npy   float32 (sentences, dim): every sentence of every passage, embedded like passages
     sentence_spans.npy     int32 (sentences, 2): (start, end) of each sentence in its passage's text
     sentence_offsets.npy   int64 (passages + 1): passage row i owns sentence rows offsets[i]:offsets[i+1]
+    topic_vectors.npy      float32 (passages, dim): each passage encoded as a question (Searcher.topic_similarity)
     dense.faiss       FAISS index over vectors.npy
     bm25/             bm25s files + meta.json
     glossary.jsonl    the articles' own bilingual pairs (ingest.glossary), one per line; optional
@@ -46,7 +47,7 @@ from ingest.records import Article, ArticleMeta, Paragraph, Passage
 if TYPE_CHECKING:
     from filelock import FileLock
 
-INDEX_SCHEMA = 3  # 2: sentence vectors; 3: the build's IndexSettings in the manifest
+INDEX_SCHEMA = 4  # 2: sentence vectors; 3: the build's IndexSettings in the manifest; 4: topic vectors
 MANIFEST_FILE = "manifest.json"
 PASSAGES_FILE = "passages.jsonl"
 ARTICLES_FILE = "articles.jsonl"
@@ -54,6 +55,8 @@ VECTORS_FILE = "vectors.npy"
 SENTENCE_VECTORS_FILE = "sentence_vectors.npy"
 SENTENCE_SPANS_FILE = "sentence_spans.npy"
 SENTENCE_OFFSETS_FILE = "sentence_offsets.npy"
+TOPIC_VECTORS_FILE = "topic_vectors.npy"
+QUERY_KEY = "\x1equery\x1e"  # prefixed to a text for the cache key of its encoding as a question
 SWAP_LOCK_TIMEOUT = 120.0
 REBUILD = "請執行 `sousei build`（或在「文章管理」按「重新整理索引」）重新建立索引。"
 
@@ -306,6 +309,7 @@ class StoredIndex:
     dense: DenseIndex
     keyword: KeywordIndex
     sentences: SentenceTable
+    topics: Rows  # float32 (passages, dim): the passages encoded as questions
     glossary: tuple[GlossaryEntry, ...] = ()
 
 
@@ -317,6 +321,7 @@ def write_store(directory: Path, store: StoredIndex) -> Manifest:
     _write_jsonl(directory / PASSAGES_FILE, (passage_to_dict(p) for p in store.passages))
     _write_jsonl(directory / ARTICLES_FILE, (article_to_dict(a) for a in store.articles))
     np.save(directory / VECTORS_FILE, np.ascontiguousarray(store.vectors, dtype=np.float32), allow_pickle=False)
+    np.save(directory / TOPIC_VECTORS_FILE, np.ascontiguousarray(store.topics, dtype=np.float32), allow_pickle=False)
     store.sentences.save(directory)
     store.dense.save(directory)
     store.keyword.save(directory)
@@ -367,6 +372,8 @@ def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
         current = VECTORS_FILE
         # Read by row: search reads only the candidates' rows (the FAISS index holds its own copy).
         vectors = load_rows(index_dir / VECTORS_FILE)
+        current = TOPIC_VECTORS_FILE
+        topics = load_rows(index_dir / TOPIC_VECTORS_FILE)
         current = SENTENCE_VECTORS_FILE
         sentences = SentenceTable.load(index_dir)
         current = DENSE_FILE
@@ -377,7 +384,7 @@ def _load_parts(index_dir: Path, manifest: Manifest) -> StoredIndex:
         glossary = _load_glossary(index_dir, manifest)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"{index_dir} 的索引已損壞：{current} 無法讀取（{exc}）。{REBUILD}") from exc
-    return StoredIndex(manifest, passages, articles, vectors, dense, keyword, sentences, glossary)
+    return StoredIndex(manifest, passages, articles, vectors, dense, keyword, sentences, topics, glossary)
 
 
 def _load_glossary(index_dir: Path, manifest: Manifest) -> tuple[GlossaryEntry, ...]:
@@ -394,16 +401,18 @@ def _check_counts(index_dir: Path, stored: StoredIndex) -> None:
         "vector rows": len(stored.vectors),
         "dense vectors": stored.dense.size,
         "bm25 documents": stored.keyword.size,
+        "topic vectors": len(stored.topics),
     }
     wrong = {k: v for k, v in found.items() if v != n}
     if wrong or tuple(p.id for p in stored.passages) != manifest.passage_ids:
         raise IndexCorruptError(
             f"{index_dir} 的索引前後不一致：索引資訊檔列出 {n} 個片段，實際是 {wrong or '其他片段代號'}。{REBUILD}"
         )
-    if stored.vectors.ndim != 2 or (n and stored.vectors.shape[1] != manifest.model_dim):
-        raise IndexCorruptError(
-            f"{index_dir} 的索引向量形狀是 {stored.vectors.shape}，應該是 {manifest.model_dim} 維。{REBUILD}"
-        )
+    for rows in (stored.vectors, stored.topics):
+        if rows.ndim != 2 or (n and rows.shape[1] != manifest.model_dim):
+            raise IndexCorruptError(
+                f"{index_dir} 的索引向量形狀是 {rows.shape}，應該是 {manifest.model_dim} 維。{REBUILD}"
+            )
     _check_sentences(index_dir, stored)
     if len(stored.articles) != manifest.documents:
         raise IndexCorruptError(

@@ -94,6 +94,15 @@ class FakeSearcher:
     def sentence_vectors(self, passage_id: str) -> SentenceVectors:
         return self._sentences[passage_id]
 
+    def topic_similarity(self, query_vector: np.ndarray, center: np.ndarray) -> float | None:
+        """As ``index.search.Searcher.topic_similarity``: the passages encoded as questions."""
+        if not self.passages:
+            return None
+        topics = self.encoder.encode_queries([p.text for p in self.passages]) - center
+        question = query_vector - center
+        norms = np.linalg.norm(topics, axis=1) * max(float(np.linalg.norm(question)), 1e-12)
+        return float(np.max(topics @ question / np.where(norms > 0, norms, 1.0)))
+
     @property
     def fingerprint(self) -> str:
         return self.encoder.fingerprint

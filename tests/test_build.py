@@ -31,7 +31,7 @@ def test_first_build_embeds_everything(tmp_path, fake_encoder):
     report = _build(corpus, tmp_path / "index", fake_encoder)
     assert (report.documents, report.passages, report.embedded, report.reused) == (2, 6, 6, 0)
     assert (report.removed, report.duplicates) == (0, 0)
-    assert fake_encoder.calls == 6 and report.seconds >= 0
+    assert fake_encoder.calls == 6 + 6 and report.seconds >= 0  # each passage, then each as a question
     data = json.loads(report.to_json())
     assert {"documents", "passages", "embedded", "reused", "removed", "duplicates", "seconds"} <= set(data)
 
@@ -43,7 +43,7 @@ def test_adding_an_article_embeds_only_its_passages(tmp_path, fake_encoder):
     write_corpus(corpus, b=ARTICLE_B)
     report = _build(corpus, tmp_path / "index", fake_encoder)
     assert (report.embedded, report.reused, report.passages) == (3, 3, 6)
-    assert fake_encoder.calls - calls == 3
+    assert fake_encoder.calls - calls == 3 + 3  # the new passages, and each as a question
 
 
 def test_unchanged_rebuild_embeds_nothing_and_changed_paragraph_one(tmp_path, fake_encoder):
@@ -240,7 +240,8 @@ def test_every_sentence_of_every_passage_is_stored_with_its_vector(tmp_path, fak
         total += len(stored.spans)
     assert report.sentences == total == searcher.manifest.sentences == 3 + 3 + 1
     # one sentence per passage in ARTICLE_A and the last paragraph: those vectors are the passages' own
-    assert report.sentences_embedded == 3 and fake_encoder.calls == report.embedded + report.sentences_embedded
+    assert report.sentences_embedded == 3
+    assert fake_encoder.calls == 2 * report.embedded + report.sentences_embedded  # passages twice: as questions too
 
 
 def test_sentences_are_embedded_incrementally(tmp_path, fake_encoder):
@@ -252,7 +253,7 @@ def test_sentences_are_embedded_incrementally(tmp_path, fake_encoder):
     write_corpus(corpus, m=MULTI.replace("第二句講雪燈籠祭典！", "第二句講茶園體驗！"))
     report = _build(corpus, tmp_path / "index", fake_encoder)
     assert (report.embedded, report.sentences_embedded) == (1, 1)  # the changed passage and its one new sentence
-    assert fake_encoder.calls - calls == 2
+    assert fake_encoder.calls - calls == 3  # the passage, its new sentence, the passage as a question
 
 
 def test_a_missing_passage_id_has_no_sentence_vectors(tmp_path, fake_encoder):

@@ -82,6 +82,7 @@ FILES = [
     "passages.jsonl",
     "articles.jsonl",
     "vectors.npy",
+    "topic_vectors.npy",
     "dense.faiss",
     "bm25/meta.json",
     "bm25/data.csc.index.npy",
