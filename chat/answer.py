@@ -615,9 +615,15 @@ _NAMES_WORK = re.compile(r"[《〈]|报告|书|论文|小说|\b(?:book|report|pa
 
 
 def byline_verdict(question: str, scored: Sequence[ScoredSentence], signals: Signals, verdict: Decision) -> Decision:
-    """Found, when the question asks who wrote the article and the best quote is a byline, unless a
-    premise check refused the question or it names another work; else ``verdict`` unchanged."""
-    if verdict.found or not BYLINE_ANSWERS or not scored or not is_byline(scored[0].sentence.text):
+    """Found (and sure), when the question asks who wrote the article and the best quote is a
+    byline, unless a premise check refused the question or it names another work; else ``verdict``
+    unchanged."""
+    if (
+        (verdict.found and not verdict.uncertain)
+        or not BYLINE_ANSWERS
+        or not scored
+        or not is_byline(scored[0].sentence.text)
+    ):
         return verdict
     if not asks_author(question) or _NAMES_WORK.search(folded(question).lower()):
         return verdict
