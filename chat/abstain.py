@@ -148,7 +148,7 @@ FEATURES: dict[str, object] = {
     "type_gap": lambda s: s.type_gap,
     "type_absent": lambda s: float(s.asks_type and not s.type_in_best),
     "quoted_missing": lambda s: s.quoted_missing,
-    "topic": lambda s: s.topic if s.topic is not None else 0.0,
+    "topic": lambda s: s.topic if s.topic is not None else math.nan,  # not measured: as the fitted mean
 }
 # What the found model is fitted on (the raw signals; their products come from interactions).
 FOUND_FEATURES = (
@@ -259,7 +259,9 @@ class LinearModel:
     interactions: bool = False
 
     def standardise(self, values: Sequence[float]) -> list[float]:
-        return [(v - m) / (sc or 1.0) for v, m, sc in zip(values, self.mean, self.scale)]
+        """Each value less its fitted mean, over its scale; a value not measured (NaN: the topic
+        without a center for this model) counts as the mean, so it moves nothing."""
+        return [0.0 if math.isnan(v) else (v - m) / (sc or 1.0) for v, m, sc in zip(values, self.mean, self.scale)]
 
     def expand(self, values: Sequence[float]) -> list[float]:
         z = self.standardise(values)

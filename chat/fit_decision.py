@@ -17,7 +17,9 @@ the configured model; the signals of :mod:`chat.abstain` and the sentence featur
 The everyday questions of ``chat/data/everyday.jsonl`` (written for this, on subjects far from
 any policy article: phones, cooking, sport, greetings…) join the train questions as unanswerable
 ones, and their mean vector is stored as ``question_center``: the topic signal
-(``Searcher.topic_similarity``) compares a question with the passages with it taken away.
+(``Searcher.topic_similarity``) compares a question with the passages with it taken away. The
+non-questions of ``chat/data/junk.jsonl`` (code, markup, injections, keyboard mashing, emoji,
+log lines…) join them too.
 
 The test split is never read here.
 """
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +45,7 @@ class Sample:
 
 
 EVERYDAY_FILE = Path(__file__).parent / "data" / "everyday.jsonl"
+JUNK_FILE = Path(__file__).parent / "data" / "junk.jsonl"
 
 
 def measure_all(questions: Sequence[dict], searcher, top_k: int = 5, center: np.ndarray | None = None) -> list[Sample]:
@@ -54,11 +57,12 @@ def measure_all(questions: Sequence[dict], searcher, top_k: int = 5, center: np.
     return samples
 
 
-def everyday_questions(path: Path = EVERYDAY_FILE) -> list[dict]:
-    """The everyday questions as unanswerable train questions (about neither article)."""
+def everyday_questions(path: Path = EVERYDAY_FILE, kind: str = "offtopic") -> list[dict]:
+    """The everyday questions (or with ``JUNK_FILE`` and "junk", the non-questions) as unanswerable
+    train questions about neither article."""
     from chat.evaluate import read_questions
 
-    return [{**item, "gold": [], "kind": "offtopic", "article": "none"} for item in read_questions(path)]
+    return [{**item, "gold": [], "kind": kind, "article": "none"} for item in read_questions(path)]
 
 
 def question_center(questions: Sequence[dict], encoder) -> np.ndarray:
@@ -73,6 +77,7 @@ def fit_linear(
     """Logistic regression on standardised features (and their pairwise products)."""
     from sklearn.linear_model import LogisticRegression
 
+    x = _fill_unmeasured(np.asarray(x, dtype=float))
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     shell = LinearModel(tuple(names), tuple(map(float, mean)), tuple(map(float, scale)), (), 0.0, interactions)
@@ -81,6 +86,15 @@ def fit_linear(
     return LinearModel(
         tuple(names), shell.mean, shell.scale, tuple(map(float, lr.coef_[0])), float(lr.intercept_[0]), interactions
     )
+
+
+def _fill_unmeasured(x: np.ndarray) -> np.ndarray:
+    """NaN (a signal not measured: the topic without a question center) as its column's mean, or 0
+    when no row has it; the fitted model then reads an unmeasured value as the mean as well."""
+    if not np.isnan(x).any():
+        return x
+    means = np.nan_to_num(np.nanmean(np.where(np.isnan(x).all(axis=0), 0.0, x), axis=0))
+    return np.where(np.isnan(x), means, x)
 
 
 FOUND_C = 0.1  # chosen by 5-fold CV on train among 0.03/0.1/0.3 (abstention at 3% missed)
@@ -189,12 +203,18 @@ def fit(
 
 
 def format_report(model: DecisionModel, report: dict) -> str:
+    ranker = (
+        "sentence ranker kept from the file it replaced (`--keep-ranker`)."
+        if report.get("sentence_kept")
+        else f"sentence ranker on {report['sentence_rows']} candidate sentences."
+    )
     lines = [
         "# The fitted found / not-found decision",
         "",
-        "Made by `python -m chat.fit_decision` on the train split of tests/data/qbank.jsonl "
-        f"({report['questions']} questions: {report['answerable']} answerable, {report['unanswerable']} not); "
-        f"sentence ranker on {report['sentence_rows']} candidate sentences.",
+        "Made by `python -m chat.fit_decision` on the train split of tests/data/qbank.jsonl with the "
+        "everyday questions (chat/data/everyday.jsonl) and non-questions (chat/data/junk.jsonl) as "
+        f"unanswerable ones ({report['questions']} questions: {report['answerable']} answerable, "
+        f"{report['unanswerable']} not; inputs refused before any search are not measured); " + ranker,
         "",
         f"Model: {model.model_id} (fingerprint {model.model_fingerprint[:16]}).",
         "",
@@ -270,6 +290,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DECISION_FILE)
     parser.add_argument("--report", type=Path, default=Path("docs/decision.md"))
     parser.add_argument("--everyday", type=Path, default=EVERYDAY_FILE, help="everyday questions (unanswerable)")
+    parser.add_argument("--junk", type=Path, default=JUNK_FILE, help="non-questions: code, markup… (unanswerable)")
+    parser.add_argument(
+        "--keep-ranker",
+        action="store_true",
+        help="refit the found model only, keeping the sentence ranker of --out (how the shipped file was made)",
+    )
     # 2%, not the 3% target: a threshold set where the train CV misses exactly 3% misses more than
     # that on about half of all unseen samples (one test split of 251 answerable questions: ±1.1%)
     parser.add_argument("--max-missed", type=float, default=0.02)
@@ -286,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     searcher = Engine(Config.load()).index()
     everyday = everyday_questions(args.everyday)
     center = question_center(everyday, searcher.encoder)
-    samples = measure_all(questions + everyday, searcher, center=center)
+    junk = everyday_questions(args.junk, "junk")
+    samples = measure_all(questions + everyday + junk, searcher, center=center)
     if args.transfer:
         test = [q for q in everything if q.get("split") == "test"]
         for pair in (("000", "001"), ("001", "000")):
@@ -296,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     model, report = fit(
         samples, args.max_missed, args.max_confident_wrong, searcher.encoder.model_id, searcher.fingerprint, center
     )
+    if args.keep_ranker:  # the found model refitted, the sentence ranker of ``--out`` kept
+        model = replace(model, sentence=DecisionModel.load(args.out).sentence)
+        report["sentence_kept"] = True
     model.save(args.out)
     args.report.write_text(format_report(model, report), encoding="utf-8")
     print(format_report(model, report))

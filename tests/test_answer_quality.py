@@ -173,7 +173,7 @@ def test_first_quote_holds_the_answer(report):
 
 
 def test_answerable_questions_are_rarely_told_not_found(report):
-    assert 1.0 - report["answered_rate"] <= 0.04
+    assert round(1.0 - report["answered_rate"], 4) <= 0.04
 
 
 def test_questions_the_articles_cannot_answer(report):
@@ -216,7 +216,8 @@ def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, absta
     print(f"\n{name} batch\n" + format_report({**result, "misses": []}))
     assert retrieval["hit@1"] >= hit1 and retrieval["mrr@10"] >= mrr
     assert result["first_sentence_gold_rate"] >= first
-    assert 1.0 - result["answered_rate"] <= missed and result["abstain_rate"] >= abstain
+    # rounded as the report prints it: 3 of 60 told 找不到 is 0.05, not 0.050000000000000044
+    assert round(1.0 - result["answered_rate"], 4) <= missed and result["abstain_rate"] >= abstain
 
 
 def test_dev_set_no_worse_than_before(searcher, dev_questions):

@@ -109,3 +109,32 @@ def test_the_everyday_questions_are_unanswerable_and_their_center_is_their_mean(
     center = question_center(questions[:3], fake_encoder)
     assert np.allclose(center, fake_encoder.encode_queries([q["q"] for q in questions[:3]]).mean(axis=0))
     assert EVERYDAY_FILE.name == "everyday.jsonl"
+
+
+def test_the_non_questions_join_the_fit_as_junk():
+    from chat.fit_decision import JUNK_FILE
+
+    junk = everyday_questions(JUNK_FILE, "junk")
+    assert len(junk) >= 200 and len({q["q"] for q in junk}) == len(junk)
+    assert all(q["gold"] == [] and q["kind"] == "junk" and q["article"] == "none" for q in junk)
+    assert len({q["type"] for q in junk}) >= 10  # code, markup, injections, mashing, emoji, logs…
+
+
+def test_a_topic_not_measured_counts_as_the_fitted_mean():
+    model = DecisionModel.load().found
+    i = model.features.index("topic")
+    measured = replace(ANSWERED, topic=model.mean[i])
+    values, unmeasured = feature_values(measured, model.features), feature_values(ANSWERED, model.features)
+    assert np.isnan(unmeasured[i]) and model.logit(unmeasured) == pytest.approx(model.logit(values))
+    assert model.logit(feature_values(replace(ANSWERED, topic=0.0), model.features)) != pytest.approx(
+        model.logit(values)
+    )
+
+
+def test_the_fit_reads_an_unmeasured_signal_as_its_mean():
+    from chat.fit_decision import fit_linear
+
+    x = np.array([[0.1, np.nan], [0.9, np.nan], [0.2, np.nan], [0.8, np.nan]])
+    model = fit_linear(x, np.array([0, 1, 0, 1]), ["coverage", "topic"])
+    assert model.mean[1] == 0.0 and np.isfinite(model.coef).all()
+    assert model.logit([0.9, np.nan]) > model.logit([0.1, np.nan])
