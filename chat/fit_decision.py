@@ -57,9 +57,9 @@ def measure_all(questions: Sequence[dict], searcher, top_k: int = 5, center: np.
     return samples
 
 
-def everyday_questions(path: Path = EVERYDAY_FILE, kind: str = "offtopic") -> list[dict]:
-    """The everyday questions (or with ``JUNK_FILE`` and "junk", the non-questions) as unanswerable
-    train questions about neither article."""
+def unanswerable_questions(path: Path = EVERYDAY_FILE, kind: str = "offtopic") -> list[dict]:
+    """The questions of ``path`` (the everyday ones; ``JUNK_FILE`` with "junk": the non-questions)
+    as unanswerable train questions of ``kind`` about neither article."""
     from chat.evaluate import read_questions
 
     return [{**item, "gold": [], "kind": kind, "article": "none"} for item in read_questions(path)]
@@ -310,9 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     everything = read_questions(args.questions)
     questions = [q for q in everything if q.get("split") == args.split]
     searcher = Engine(Config.load()).index()
-    everyday = everyday_questions(args.everyday)
+    everyday = unanswerable_questions(args.everyday)
     center = question_center(everyday, searcher.encoder)
-    junk = everyday_questions(args.junk, "junk")
+    junk = unanswerable_questions(args.junk, "junk")
     samples = measure_all(questions + everyday + junk, searcher, center=center)
     if args.transfer:
         test = [q for q in everything if q.get("split") == "test"]

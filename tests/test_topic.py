@@ -11,7 +11,7 @@ import pytest
 
 from chat.abstain import FOUND_FEATURES, DecisionModel, feature_values
 from chat.answer import measure, prepare_question, topic_of
-from chat.fit_decision import EVERYDAY_FILE, everyday_questions, question_center
+from chat.fit_decision import EVERYDAY_FILE, question_center, unanswerable_questions
 from index.build import build_index
 from index.search import Searcher
 from index.store import TOPIC_VECTORS_FILE, load_store
@@ -101,8 +101,8 @@ def test_the_found_model_prefers_a_question_on_the_articles_subject():
     assert sigmoid(logit(near)) > sigmoid(logit(base)) > sigmoid(logit(far))
 
 
-def test_the_everyday_questions_are_unanswerable_and_their_center_is_their_mean(fake_encoder):
-    questions = everyday_questions()
+def test_the_unanswerable_questions_are_unanswerable_and_their_center_is_their_mean(fake_encoder):
+    questions = unanswerable_questions()
     assert len(questions) >= 400 and len({q["q"] for q in questions}) == len(questions)
     assert all(q["gold"] == [] and q["article"] == "none" for q in questions)
     assert {q["lang"] for q in questions} == {"zh-Hant", "zh-Hans", "en", "ja"}
@@ -114,7 +114,7 @@ def test_the_everyday_questions_are_unanswerable_and_their_center_is_their_mean(
 def test_the_non_questions_join_the_fit_as_junk():
     from chat.fit_decision import JUNK_FILE
 
-    junk = everyday_questions(JUNK_FILE, "junk")
+    junk = unanswerable_questions(JUNK_FILE, "junk")
     assert len(junk) >= 200 and len({q["q"] for q in junk}) == len(junk)
     assert all(q["gold"] == [] and q["kind"] == "junk" and q["article"] == "none" for q in junk)
     assert len({q["type"] for q in junk}) >= 10  # code, markup, injections, mashing, emoji, logs…
