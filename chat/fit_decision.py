@@ -21,12 +21,19 @@ ones, and their mean vector is stored as ``question_center``: the topic signal
 non-questions of ``chat/data/junk.jsonl`` (code, markup, injections, keyboard mashing, emoji,
 log lines…) join them too.
 
-The test split is never read here.
+The test split is read for one thing only: no question worded as a held-out one (the test split,
+``tests/data/everyday_test.jsonl``, the blind batches ``tests/data/fresh*.jsonl``; compared after
+folding width, case, spaces and punctuation, :func:`question_key`) is fitted on. Writers who never
+saw each other's questions still write the same obvious ones ("RESAS的全名是什麼？", "你好",
+"asdfghjkl"): 46 train, everyday or junk questions were worded as test ones, 218 as held-out ones.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -46,6 +53,28 @@ class Sample:
 
 EVERYDAY_FILE = Path(__file__).parent / "data" / "everyday.jsonl"
 JUNK_FILE = Path(__file__).parent / "data" / "junk.jsonl"
+HELD_OUT = ("tests/data/everyday_test.jsonl", "tests/data/fresh*.jsonl")  # with the test split of --questions
+
+
+def question_key(text: str) -> str:
+    """``text`` as compared with held-out questions: width and case folded, spaces and punctuation
+    dropped ("RESAS 的全名是什麼？" = "resas的全名是什麼"); a text of punctuation only stays itself."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\W_]+", "", folded) or folded.strip()
+
+
+def held_out_keys(test_questions: Sequence[dict], patterns: Sequence[str] = HELD_OUT) -> set[str]:
+    """The :func:`question_key` of every held-out question: ``test_questions`` and the files ``patterns`` match."""
+    from chat.evaluate import read_questions
+
+    paths = sorted({Path(p) for pattern in patterns for p in glob.glob(pattern)})
+    held = [*test_questions, *(item for path in paths for item in read_questions(path))]
+    return {question_key(item["q"]) for item in held}
+
+
+def without_held_out(questions: Sequence[dict], held: set[str]) -> list[dict]:
+    """``questions`` less those worded as a held-out one (:func:`question_key`)."""
+    return [q for q in questions if question_key(q["q"]) not in held]
 
 
 def measure_all(questions: Sequence[dict], searcher, top_k: int = 5, center: np.ndarray | None = None) -> list[Sample]:
@@ -214,7 +243,8 @@ def format_report(model: DecisionModel, report: dict) -> str:
         "Made by `python -m chat.fit_decision` on the train split of tests/data/qbank.jsonl with the "
         "everyday questions (chat/data/everyday.jsonl) and non-questions (chat/data/junk.jsonl) as "
         f"unanswerable ones ({report['questions']} questions: {report['answerable']} answerable, "
-        f"{report['unanswerable']} not; inputs refused before any search are not measured); " + ranker,
+        f"{report['unanswerable']} not; inputs refused before any search are not measured; "
+        f"{report.get('left_out', 0)} left out as worded like a held-out question); " + ranker,
         "",
         f"Model: {model.model_id} (fingerprint {model.model_fingerprint[:16]}).",
         "",
@@ -292,6 +322,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--everyday", type=Path, default=EVERYDAY_FILE, help="everyday questions (unanswerable)")
     parser.add_argument("--junk", type=Path, default=JUNK_FILE, help="non-questions: code, markup… (unanswerable)")
     parser.add_argument(
+        "--held-out",
+        nargs="*",
+        default=list(HELD_OUT),
+        help="question files (globs) never fitted on, besides the test split: a train question worded as one of "
+        "theirs is left out",
+    )
+    parser.add_argument(
         "--keep-ranker",
         action="store_true",
         help="refit the found model only, keeping the sentence ranker of --out (how the shipped file was made)",
@@ -308,12 +345,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     everything = read_questions(args.questions)
-    questions = [q for q in everything if q.get("split") == args.split]
+    held = held_out_keys([q for q in everything if q.get("split") == "test"], args.held_out)
+    split = [q for q in everything if q.get("split") == args.split]
+    offered = {"split": split, "everyday": unanswerable_questions(args.everyday)}
+    offered["junk"] = unanswerable_questions(args.junk, "junk")
+    kept = {name: without_held_out(items, held) for name, items in offered.items()}
     searcher = Engine(Config.load()).index()
-    everyday = unanswerable_questions(args.everyday)
-    center = question_center(everyday, searcher.encoder)
-    junk = unanswerable_questions(args.junk, "junk")
-    samples = measure_all(questions + everyday + junk, searcher, center=center)
+    center = question_center(kept["everyday"], searcher.encoder)
+    samples = measure_all([q for items in kept.values() for q in items], searcher, center=center)
     if args.transfer:
         test = [q for q in everything if q.get("split") == "test"]
         for pair in (("000", "001"), ("001", "000")):
@@ -323,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     model, report = fit(
         samples, args.max_missed, args.max_confident_wrong, searcher.encoder.model_id, searcher.fingerprint, center
     )
+    report["left_out"] = sum(len(offered[name]) - len(kept[name]) for name in offered)
     if args.keep_ranker:  # the found model refitted, the sentence ranker of ``--out`` kept
         model = replace(model, sentence=DecisionModel.load(args.out).sentence)
         report["sentence_kept"] = True

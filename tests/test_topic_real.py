@@ -1,9 +1,11 @@
 """The topic signal on the real index of the seed articles (real model, FAISS, the shipped
 decision; slow). ``tests/data/everyday_test.jsonl``: 400 everyday questions (phones, food, sport,
 small talk…) written by a helper from a list of subjects only, after the decision was designed, and
-never fitted on (the fit reads ``chat/data/everyday.jsonl``, another writer's 480). First read on
-the commit that added the signal: 374 of 400 told 找不到 (356 before it); 381 once the non-questions
-joined the fit."""
+never fitted on (the fit reads ``chat/data/everyday.jsonl``, another writer's 480, and leaves out
+the 26 of them worded as one of these: 你好, tell me a joke, 1斤等于多少克…). First read on the
+commit that added the signal: 374 of 400 told 找不到 (356 before it); 381 once the non-questions
+joined the fit; 368 once the fit left out every question worded as a held-out one (its operating
+point moved from 0.177 to 0.134, the train questions left being harder)."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ def test_the_everyday_test_set_is_frozen_and_unanswerable():
 
 def test_everyday_questions_are_told_not_found(real_seed_searcher):
     report = evaluate_answers(real_seed_searcher, read_questions(EVERYDAY), decision=DecisionModel.load())
-    assert report["abstain_rate"] >= 0.92  # 0.953 measured (0.890 before the topic signal)
+    assert report["abstain_rate"] >= 0.9  # 0.920 measured (0.890 before the topic signal)
 
 
 def test_the_topic_signal_tells_the_articles_questions_from_everyday_ones(real_seed_searcher):
