@@ -47,6 +47,11 @@ NOT_FOUND_LINE = "資料中找不到直接回答這個問題。"
 # degree. Each: the Signals field holding what it found, the reason (for logs and --json), and the
 # note said after the not-found line (the reader's words); both formatted with what was found.
 PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
+    (
+        "about_me",
+        "the question asks about me ({}), not about the articles",
+        "這個問題問的是我，不是文章。我只引用文章中的句子回答關於文章的問題，每句都附出處。",
+    ),
     ("count_conflict", "the articles state another count ({})", "文章所說的數目與問題中的不同。"),
     ("absent_actor", "the best passages do not mention {}", "最接近的段落都沒有提到「{}」。"),
     (
@@ -110,6 +115,7 @@ class Signals:
     type_in_best: bool = True  # one of the best candidate sentences carries that kind of answer
     type_gap: float = 0.0  # term coverage lost when the terms must sit next to such an answer
     quoted_missing: float = 0.0  # share of the names the question quotes (「…」) that no top passage contains
+    about_me: str = ""  # the words by which the question asks about the chatbot itself (chat.addressed)
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
     foreign_article: str = ""  # a country the question names; the best passage's article is about another
@@ -339,11 +345,11 @@ class DecisionModel:
         values = feature_values(s, self.found.features)
         parts = self.found.contributions(values)
         p = sigmoid(self.found.logit(values))
-        if s.n_terms == 0 and NO_TERMS_NOT_FOUND:
-            return Decision(False, False, round(p, 4), "not found: the question has no searchable terms", NO_TERMS_NOTE)
         for field_name, reason, note in PREMISE_CHECKS:
             if value := getattr(s, field_name):
                 return Decision(False, False, round(p, 4), "not found: " + reason.format(value), note.format(value))
+        if s.n_terms == 0 and NO_TERMS_NOT_FOUND:
+            return Decision(False, False, round(p, 4), "not found: the question has no searchable terms", NO_TERMS_NOTE)
         found = p >= self.maybe_at
         # the feature that pushed hardest in the direction of the outcome says why
         names = self.found.features

@@ -197,11 +197,14 @@ def own_terms(question: str) -> tuple[str, ...]:
 
 def is_follow_up(question: str) -> bool:
     """True when the question points back (那…呢, 它…, 這個…, "it") or is too short to name a subject."""
+    from chat.addressed import about_me
     from chat.terms import folded
     from ingest.furniture import asks_author
 
     core = _core(question)
     if not core or asks_author(question):  # 誰寫的: the article's byline answers, whatever came before
+        return False
+    if about_me(question):  # 那你是誰: about the chatbot, whatever came before
         return False
     n_terms = len([t for t in own_terms(question) if t not in ENGLISH_FUNCTION_WORDS])
     text = folded(question.strip()).lower()

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from chat.addressed import about_me
 from chat.ordinal import chinese_number
 from chat.terms import YEAR, names_person, person_asked, question_asks, states_date, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
@@ -628,6 +629,7 @@ def premises(question: str, passages: Sequence[str], stats: CorpusStats, titles:
     """What each check found for a question and its best passages (best first; ``titles``: their
     articles'), by the name of its field in ``chat.abstain.Signals``: "" where the premise holds."""
     return {
+        "about_me": about_me(question),
         "count_conflict": count_conflict(question, passages),
         "absent_actor": absent_actor(question, passages),
         "foreign_article": foreign_article(question, passages, titles),

@@ -1,0 +1,68 @@
+"""Questions about the chatbot itself: 你是機器人嗎, 你叫什麼名字, who made you, あなたは誰ですか.
+
+The articles cannot answer them, yet some share words with the articles and were answered with
+confidence: "你是機器人嗎" quoted a sentence on 自動機器人 (0.98), "你是政府的人嗎" one on
+government (0.92), "あなたはAIですか" one on digitalisation (0.87). A question whose subject is
+the chatbot, asking what it is, what it is called, who made it, how old it is, what it likes or
+how it is, is told 找不到 with a fixed line saying what the chatbot does, whatever the passages.
+
+Only the second person as the subject of such a question counts: "你知道RESAS是什麼嗎", "你可以
+告訴我…", "你是否…", "Can you tell me…", "Are you aware…" ask about the articles through the
+chatbot and are searched as usual. Of the 5000-odd questions of the bank, the blind batches and
+their dialogues, no answerable one starts with 你 / 您 / "are you", and none is matched.
+
+A helper then wrote 200 questions from the articles and a list of kinds (``tests/data/aboutme.jsonl``):
+120 about the chatbot (many with the articles' words: 你是政府的系統嗎, are you part of the
+ministry…) and 80 to it about the articles (你知道RESAS是什麼嗎, Can you tell me…). The first
+patterns matched 66 of the 120 and none of the 80. The misses of the odd-numbered half (train)
+widened them (greetings before 您是, 你的開發者, 誰訓練你, r u, do you have feelings, あなたは…
+unless it asks to explain); the even half (test) was only counted: 45 of its 60 matched, none of
+its 40. Told 找不到 on the real index: 38 → 57 of its 60 about the chatbot (8 → 0 confident
+answers); of its 40 to the chatbot about the articles, 1 either way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.segment import fold
+
+# greetings or fillers before the question: "嗨，你是誰", "您好，請問您是…", "hey, who are you"
+_LEAD = r"^(?:(?:请问|那|所以|喂|嗨+|欸|诶|哈啰|哈喽|你好|您好|こんにちは|hi|hello|hey)[\s,，、。!！~～:：)）]*)*"
+_YOU = r"(?:你|您|妳)们?"
+# after fold (Simplified, lowercase): 你 / 您 / 妳 as the subject of an identity, name, age,
+# origin, liking or how-are-you question (是否, 是说, 是指 ask something else); what the chatbot
+# has, is made of or who made it; whether it can be trusted
+_CHINESE = re.compile(
+    _LEAD + _YOU + r"(?:到底|究竟|真的|应该)?"
+    r"(?:是不是|是(?!否|说|指)|算不算|叫|几岁|多大|有几岁|从哪|来自|住在|喜不喜欢|喜欢|讨厌"
+    r"|有没有名字|有名字|有感情|有意识|好吗|好不好|今天好|觉得自己|靠谱|可靠吗|可信吗"
+    r"|(?:有没有|有)(?:身体|感情|情绪|意识|意见|自己的|名字|朋友|家人)|(?:会不会|会)(?:说谎|骗人|累|生气|难过|思考|记得)"
+    r"|(?:跟|和|与)(?:siri|chatgpt|gpt|google|人类|真人)|会把我的)"
+    r"|" + _YOU + r"的(?:开发者|开发商|创造者|制作者|老板|主人|名字|脑袋|大脑|年龄|身体|意见|资料来源|原理|程序|模型)"
+    r"|谁(?:训练|开发|做|写|设计|创造|制作)(?:了|出)?" + _YOU + r"|(?:能|可以)(?:信任|相信)" + _YOU + r"(?![给说的])"
+    r"|" + _YOU + r"(?:给的|说的)(?:资料|答案|内容|东西)?(?:可以|能)?(?:相信|信任|可信|可靠)"
+)
+_ENGLISH = re.compile(
+    _LEAD + r"(?:(?:who|what) (?:are|r) (?:you|u)\b"
+    r"|(?:are|r) (?:you|u) (?!able\b|aware\b|sure\b|familiar\b|going\b|allowed\b|capable\b)"
+    r"|how old are you\b|how are you\b|how do you work\b|can i trust you\b"
+    r"|do you (?:have (?:feelings|emotions|a body|a name|friends|family|opinions|consciousness)"
+    r"|feel|like|remember|dream|sleep|eat)\b|what do you like\b)"
+    r"|\bwhat(?:'s| is) your name\b"
+    r"|\bwho (?:made|built|created|trained|wrote|programmed|designed|developed|owns|runs) you\b"
+    r"|\bis there a (?:human|person|real person) (?:behind|answering)\b"
+)
+# あなたは / 君は … unless it asks what the chatbot knows or can explain (あなたは…を知っていますか);
+# written folded, as the question is read: 誰 → 谁, 歳 → 岁, 説明 → 说明
+_JAPANESE = re.compile(
+    _LEAD + r"(?:(?:あなた|君|きみ)(?:は|って)(?!.*(?:知って|教えて|说明|わかり|分かり|ご存じ|ご存知))"
+    r"|谁が(?:あなた|君|きみ)を|(?:あなた|君|きみ)を(?:作|造|つく)った|何岁ですか|どこに住んで)"
+)
+
+
+def about_me(question: str) -> str:
+    """The words by which ``question`` asks about the chatbot itself ("你是", "who are you"), or ""."""
+    text = fold(question).strip()
+    match = _CHINESE.search(text) or _ENGLISH.search(text) or _JAPANESE.search(text)
+    return re.sub(_LEAD, "", match.group(0)).strip() if match else ""
