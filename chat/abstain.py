@@ -52,6 +52,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "the question asks about me ({}), not about the articles",
         "這個問題問的是我，不是文章。我只引用文章中的句子回答關於文章的問題，每句都附出處。",
     ),
+    (
+        "unread_words",
+        "the question's words are neither English nor the articles' ({})",
+        "問題裡的字詞既不是英文，也不在文章中。",
+    ),
     ("count_conflict", "the articles state another count ({})", "文章所說的數目與問題中的不同。"),
     ("absent_actor", "the best passages do not mention {}", "最接近的段落都沒有提到「{}」。"),
     (
@@ -116,6 +121,7 @@ class Signals:
     type_gap: float = 0.0  # term coverage lost when the terms must sit next to such an answer
     quoted_missing: float = 0.0  # share of the names the question quotes (「…」) that no top passage contains
     about_me: str = ""  # the words by which the question asks about the chatbot itself (chat.addressed)
+    unread_words: str = ""  # a Latin-only question mostly in words neither English nor the articles' (chat.latin)
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
     foreign_article: str = ""  # a country the question names; the best passage's article is about another

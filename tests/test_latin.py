@@ -1,0 +1,58 @@
+"""Latin-script text in no language the chatbot reads (chat.latin): lorem ipsum, keyboard mashing,
+French; English questions and the articles' own names are read."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from chat.abstain import DecisionModel
+from chat.latin import unread_words
+from chat.premise import premises
+from index.stats import CorpusStats
+from tests.chat_fakes import ANSWERED
+
+KNOWN = {"resas", "maas", "revic", "giga"}
+
+
+@pytest.mark.parametrize(
+    "question, said",
+    [
+        ("Lorem ipsum dolor sit amet, consectetur adipiscing elit.", "lorem ipsum dolor"),
+        ("lorem ipsum dolor sit amet 🙂🙂", "lorem ipsum dolor"),
+        ("asdkjfh qwoeiru zxcmvn pqlw", "asdkjfh qwoeiru zxcmvn"),
+        ("Quelle est la politique de revitalisation rurale en France ?", "quelle est la"),
+    ],
+)
+def test_text_in_no_language_read_is_recognised(question, said):
+    assert unread_words(question, KNOWN.__contains__) == said
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is RESAS",  # 2 of 3 words English
+        "RESAS MaaS REVIC",  # the articles' own names
+        "What's its English name?",
+        "How did Japan use ICT for regional revitalization?",
+        "lorem ipsum",  # two words say too little
+        "RESAS是什麼 lorem ipsum dolor",  # not Latin-only
+        "chiho sosei",
+    ],
+)
+def test_english_names_and_short_or_mixed_text_are_read(question):
+    assert unread_words(question, KNOWN.__contains__) == ""
+
+
+def test_the_articles_names_count_only_when_the_index_has_them():
+    assert unread_words("RESAS MaaS REVIC", lambda word: False) == "resas maas revic"
+
+
+def test_premises_read_the_words_against_the_index_and_the_decision_says_why():
+    stats = CorpusStats.from_token_lists([["resas", "地方"]])
+    assert premises("lorem ipsum dolor sit amet", [], stats)["unread_words"] == "lorem ipsum dolor"
+    assert premises("RESAS RESAS dolor", [], stats)["unread_words"] == ""
+    verdict = DecisionModel.load().decide(replace(ANSWERED, unread_words="lorem ipsum dolor"))
+    assert not verdict.found and "neither English nor the articles' (lorem ipsum dolor)" in verdict.reason
+    assert "不是英文" in verdict.note
