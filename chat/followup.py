@@ -195,6 +195,14 @@ def own_terms(question: str) -> tuple[str, ...]:
     return maximal_terms(question_terms(question))
 
 
+def sets_context(question: str) -> bool:
+    """False for a question about the chatbot itself (chat.addressed): a conversation's next
+    follow-up refers to the turn before it, not to it."""
+    from chat.addressed import about_me
+
+    return not about_me(question)
+
+
 def is_follow_up(question: str) -> bool:
     """True when the question points back (那…呢, 它…, 這個…, "it") or is too short to name a subject."""
     from chat.addressed import about_me

@@ -295,12 +295,15 @@ def previous_question(history: Sequence[dict]) -> str | None:
 
 def previous_turn(history: Sequence[dict]) -> Previous | None:
     """The last question, the passages its answer cited (``data-cited``) and the sentences it
-    quoted (``data-quoted``), for a follow-up."""
-    from chat.followup import Previous
+    quoted (``data-quoted``), for a follow-up; a question about the chatbot in between (你是機器人嗎)
+    is passed over, so that "那2020年呢？" after it still asks about the turn before."""
+    from chat.followup import Previous, sets_context
 
     for message in reversed(history):
         if message.get("role") == "assistant":
             question = asked_question(message)
+            if question and not sets_context(question):
+                continue
             text = message_text(message)
             cited = _DATA_CITED.search(text)
             ids = tuple(html.unescape(cited.group(1)).split()) if cited else ()

@@ -414,6 +414,15 @@ def test_ui_passes_the_previous_question_and_its_cited_passages(setup):
     assert previous_turn(history) == Previous.of(first, answer)
     assert previous_turn(history).quotes == tuple(q.text for q in answer.quotes)  # the quoted sentences too
     assert previous_turn([]) is None and previous_turn([{"role": "assistant", "content": "沒有標記"}]) is None
+    # a question about the chatbot in between is passed over: the follow-up still asks about the first
+    aside = "你是機器人嗎？"
+    history[2:] = [
+        {"role": "user", "content": aside},
+        {"role": "assistant", "content": render_chat_answer(setup.answer(aside), aside)},
+        {"role": "user", "content": "2021年的呢？"},
+    ]
+    assert previous_turn(history) == Previous.of(first, answer)
+    assert previous_turn(history[2:]) is None
 
 
 @pytest.mark.parametrize(
