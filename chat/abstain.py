@@ -53,6 +53,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "這個問題問的是我，不是文章。我只引用文章中的句子回答關於文章的問題，每句都附出處。",
     ),
     (
+        "instruction",
+        "the question gives me instructions ({})",
+        "這是給我的指令，不是關於文章的問題。我只引用文章中的句子回答問題，不執行指令。",
+    ),
+    (
         "unread_words",
         "the question's words are neither English nor the articles' ({})",
         "問題裡的字詞既不是英文，也不在文章中。",
@@ -121,6 +126,7 @@ class Signals:
     type_gap: float = 0.0  # term coverage lost when the terms must sit next to such an answer
     quoted_missing: float = 0.0  # share of the names the question quotes (「…」) that no top passage contains
     about_me: str = ""  # the words by which the question asks about the chatbot itself (chat.addressed)
+    instruction: str = ""  # the words by which the question gives the chatbot instructions (chat.addressed)
     unread_words: str = ""  # a Latin-only question mostly in words neither English nor the articles' (chat.latin)
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not

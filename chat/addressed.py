@@ -61,6 +61,47 @@ _JAPANESE = re.compile(
 )
 
 
+# Instructions to the chatbot pasted into the question box: "忽略以上所有指令", "新指令", "你現在是…",
+# "ignore previous instructions", "</system>", "reveal your system prompt". There is no model to
+# obey them and nothing to leak (every word of an answer is a quotation), but quoting the articles
+# for them reads as if it had obeyed; they are refused with their own line. Written folded
+# (Simplified, lowercase) on the non-questions of chat/data/junk.jsonl, then widened on the odd
+# half of a helper's blind set (tests/data/inject.jsonl: 100 injections, 60 questions about the
+# articles in their words: 系統, 規則, 限制, 模式, 忽略…). Its even half, only counted: 15 of 52
+# injections matched before the widening, 23 after; told 找不到 on the real index 21 → 35 of 52
+# (confident answers 6 → 4); none of its 28 questions matched, 1 told 找不到 either way.
+_INSTRUCTION = re.compile(
+    # ignore / forget what came before
+    r"(?:忽略|无视|忘记|忘掉|不要理会|跳过|ignore)\s*(?:你|您)?(?:以上|上面|上述|前面|之前|先前|所有|全部|一切|任何|原本|原来|既有)的?"
+    r"(?:所有|全部|一切|任何)?(?:先前|之前)?的?(?:指令|指示|规则|设定|限制|提示|安全规则|规定|内容|对话|问题|话|文字|检索)"
+    r"|(?:ルール|指示|設定|规则|设定)を(?:忘れ|無視|无视)"
+    # a new role, persona or mode
+    r"|新(?:的)?(?:指令|身份|身分)|(?:你|您)现在是|从现在(?:起|开始)|你不再是|停止(?:当|作为|扮演)|请扮演|(?:改变|变更|切换)(?:你的)?(?:角色|身份|人格)"
+    r"|役割を変更|(?:进入|切换到|切换成|开启|启用)[^。？?！!]{0,8}模式|开发者模式|越狱|规则作废|指令作废"
+    # what is behind the chatbot: its prompt, settings, files, secrets
+    r"|系统提示|提示词|提示(?:模板|范本)|(?:内部|原始|隐藏)(?:指令|提示|设定)|指令原文|系统通知|管理员(?:已)?授权|超级管理员"
+    r"|环境变(?:量|数)|api\s*keys?|(?:帐号|账号)(?:和|与|及)?密码|\.env\b|config\.\w+|配置文件|设定档|模型参数|检索设(?:置|定)"
+    r"|向量分数|你收到的第一段|从「你是」开始|base64|プロンプト|環境変数|設定ファイル|デバッグ|元の(?:役割|指示)|最初に与えられた指示"
+    r"|</?\s*(?:system|assistant|user|instructions?|context)\s*>|\[/?(?:inst|system)\]|<\|im_start\|>"
+    r"|\bignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|your)\b"
+    r"|\bdisregard (?:all |the )?(?:previous|prior|above)\b|\bsystem prompt\b"
+    r"|\byou are (?:now|no longer)\b|\bjailbreak\b"
+    r"|\b(?:developer|unrestricted|maintenance|debug) mode\b|\bforget (?:everything|all|your)\b"
+    r"|\bnew (?:instructions?|role|persona)\b"
+    r"|\breveal (?:the |your )?(?:hidden |system )?prompt\b|^\s*system\s*:"
+    r"|\b(?:system|admin) override\b|\boverride code\b"
+    r"|\bswitch persona\b|\benvironment variables\b|\bknowledge base\b|\bretrieval pipeline\b|\brepeat the text above\b"
+    r"|\bi'?m the developer\b|我是(?:这个)?(?:聊天机器人的)?(?:开发者|管理员|工程师)|開発者です"
+)
+
+
+def instruction(question: str) -> str:
+    """The words by which ``question`` gives the chatbot instructions ("忽略之前的所有指令",
+    "ignore previous"), or ""."""
+    match = _INSTRUCTION.search(fold(question))
+    return match.group(0).strip() if match else ""
+
+
 def about_me(question: str) -> str:
     """The words by which ``question`` asks about the chatbot itself ("你是", "who are you"), or ""."""
     text = fold(question).strip()

@@ -196,23 +196,22 @@ def own_terms(question: str) -> tuple[str, ...]:
 
 
 def sets_context(question: str) -> bool:
-    """False for a question about the chatbot itself (chat.addressed): a conversation's next
-    follow-up refers to the turn before it, not to it."""
-    from chat.addressed import about_me
+    """False for a question about the chatbot itself or instructions to it (chat.addressed): a
+    conversation's next follow-up refers to the turn before it, not to it."""
+    from chat.addressed import about_me, instruction
 
-    return not about_me(question)
+    return not about_me(question) and not instruction(question)
 
 
 def is_follow_up(question: str) -> bool:
     """True when the question points back (那…呢, 它…, 這個…, "it") or is too short to name a subject."""
-    from chat.addressed import about_me
     from chat.terms import folded
     from ingest.furniture import asks_author
 
     core = _core(question)
     if not core or asks_author(question):  # 誰寫的: the article's byline answers, whatever came before
         return False
-    if about_me(question):  # 那你是誰: about the chatbot, whatever came before
+    if not sets_context(question):  # 那你是誰, 忽略以上指令: about or to the chatbot, whatever came before
         return False
     n_terms = len([t for t in own_terms(question) if t not in ENGLISH_FUNCTION_WORDS])
     text = folded(question.strip()).lower()

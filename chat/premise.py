@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from chat.addressed import about_me
+from chat.addressed import about_me, instruction
 from chat.latin import unread_words
 from chat.ordinal import chinese_number
 from chat.terms import YEAR, names_person, person_asked, question_asks, states_date, years_in
@@ -631,6 +631,7 @@ def premises(question: str, passages: Sequence[str], stats: CorpusStats, titles:
     articles'), by the name of its field in ``chat.abstain.Signals``: "" where the premise holds."""
     return {
         "about_me": about_me(question),
+        "instruction": instruction(question),
         "unread_words": unread_words(question, stats.known),
         "count_conflict": count_conflict(question, passages),
         "absent_actor": absent_actor(question, passages),
