@@ -53,7 +53,9 @@ class Sample:
 
 EVERYDAY_FILE = Path(__file__).parent / "data" / "everyday.jsonl"
 JUNK_FILE = Path(__file__).parent / "data" / "junk.jsonl"
-HELD_OUT = ("tests/data/everyday_test.jsonl", "tests/data/fresh*.jsonl")  # with the test split of --questions
+TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+# with the test split of --questions; anchored at the checkout, so the fit run from elsewhere leaves out the same
+HELD_OUT = (str(TESTS_DATA / "everyday_test.jsonl"), str(TESTS_DATA / "fresh*.jsonl"))
 
 
 def question_key(text: str) -> str:
@@ -64,9 +66,17 @@ def question_key(text: str) -> str:
 
 
 def held_out_keys(test_questions: Sequence[dict], patterns: Sequence[str] = HELD_OUT) -> set[str]:
-    """The :func:`question_key` of every held-out question: ``test_questions`` and the files ``patterns`` match."""
+    """The :func:`question_key` of every held-out question: ``test_questions`` and the files ``patterns`` match.
+
+    A pattern that matches no file is an error: fitting on would silently leave nothing of it out."""
     from chat.evaluate import read_questions
 
+    unmatched = [pattern for pattern in patterns if not glob.glob(pattern)]
+    if unmatched:
+        raise FileNotFoundError(
+            f"held-out pattern(s) {', '.join(unmatched)} match no file: give --held-out globs that exist "
+            "(relative ones are read from the working directory)"
+        )
     paths = sorted({Path(p) for pattern in patterns for p in glob.glob(pattern)})
     held = [*test_questions, *(item for path in paths for item in read_questions(path))]
     return {question_key(item["q"]) for item in held}

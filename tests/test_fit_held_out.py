@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from chat.fit_decision import held_out_keys, question_key, unanswerable_questions, without_held_out
 
 
@@ -26,6 +28,16 @@ def test_held_out_keys_read_the_test_questions_and_the_files_the_patterns_match(
     assert keys == {"resas", "dmo是什麼"}
 
 
+def test_a_held_out_pattern_that_matches_nothing_is_an_error_not_an_empty_set(tmp_path):
+    with pytest.raises(FileNotFoundError, match="--held-out"):
+        held_out_keys([], [str(tmp_path / "fresh*.jsonl")])
+
+
+def test_the_default_held_out_files_are_found_from_any_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert len(held_out_keys([])) > 1000  # the everyday test set and the blind batches
+
+
 def test_questions_worded_as_held_out_ones_are_left_out_and_the_others_kept():
     held = {question_key("RESAS的全名是什麼？"), question_key("hello")}
     train = [
@@ -36,12 +48,11 @@ def test_questions_worded_as_held_out_ones_are_left_out_and_the_others_kept():
     assert [q["id"] for q in without_held_out(train, held)] == ["2"]
 
 
-def test_the_shipped_fit_data_shares_wording_with_the_held_out_sets_and_the_fit_leaves_it_out(monkeypatch):
+def test_the_shipped_fit_data_shares_wording_with_the_held_out_sets_and_the_fit_leaves_it_out():
     from chat.evaluate import read_questions
     from chat.fit_decision import JUNK_FILE
 
-    monkeypatch.chdir(Path(__file__).parent.parent)  # the fit script's globs are relative to the checkout
-    bank = read_questions(Path("tests/data/qbank.jsonl"))
+    bank = read_questions(Path(__file__).parent / "data" / "qbank.jsonl")
     held = held_out_keys([q for q in bank if q.get("split") == "test"])
     offered = [q for q in bank if q.get("split") == "train"] + unanswerable_questions()
     offered += unanswerable_questions(JUNK_FILE, "junk")
