@@ -414,6 +414,13 @@ def body_shares(
     return shares
 
 
+def names_label(label: str, asked: str, also: frozenset[str]) -> bool:
+    """Whether a question (``asked``, folded) names a line label: whole (区域别 for 區域別：…), or
+    one of ``also`` (its expansions) is the label without its 別 ("Which regions…" → 区域)."""
+    label = folded(label)
+    return label in asked or (len(label) > 2 and label.endswith("别") and label[:-1] in also)
+
+
 def sentence_features(
     terms: Sequence[str],
     sentences: Sequence[Sentence],
@@ -421,7 +428,11 @@ def sentence_features(
     similarities: np.ndarray,
     stats: CorpusStats,
     asks: Asks,
+    also_named: Sequence[str] = (),
 ) -> list[SentenceFeatures]:
+    """The ranker's features of each unit. ``also_named``: words the question names besides its own
+    text (its expansions: "regions" → 区域), by which it names a line label's stem (區域別)."""
+    also = frozenset(also_named)
     passage_cov = [weighted_coverage(terms, folded(h.passage.search_text), stats) for h in hits]
     best = float(max(similarities, default=0.0))
     lexical = [lexical_share(terms, s, stats) for s in sentences]
@@ -447,7 +458,7 @@ def sentence_features(
                 chars=len(text),
                 asks=asks,
                 labelled_row=bool(asks.labels) and bool(table_row_match(asks.labels, [text], fold)[0]),
-                label_named=any(folded(label) in asks.folded for label in line_labels(text)),
+                label_named=any(names_label(label, asks.folded, also) for label in line_labels(text)),
                 glosses_term=glosses_term(terms, folded(text)),
                 best_lexical=best_lexical,
                 order=sentence.order,
@@ -790,8 +801,10 @@ def measure(
     named = named_row_labels(prepared.query, [hit.passage.text for hit in hits], fold)
     if named:  # "財政一列的…": a row label of the hits' tables, named without quotes
         asks = replace(asks, labels=tuple(dict.fromkeys([*asks.labels, *named])))
-    matched = ranking_terms(terms, searcher.expansion_tokens(prepared.query))
-    features = tuple(sentence_features(matched, sentences, hits, sims, stats, asks))
+    expansions = searcher.expansion_tokens(prepared.query)
+    matched = ranking_terms(terms, expansions)
+    also = [token for group in expansions for token in group]
+    features = tuple(sentence_features(matched, sentences, hits, sims, stats, asks, also))
     # the decision reads each unit's share of the question's own terms, not of the expansions
     own = [f.lexical for f in features] if matched == terms else [lexical_share(terms, s, stats) for s in sentences]
     order = sorted(range(len(features)), key=lambda i: -(own[i] + features[i].dense))

@@ -316,10 +316,20 @@ class GlossaryMatcher:
                 for word in dict.fromkeys(_stem(w) for w in content):
                     self._by_word.setdefault(word, []).append((number, key))
 
+    def _question_words(self, question: str) -> list[str]:
+        """The Latin words of ``question``; a hyphenated word no key names whole stands for its
+        parts ("population-size" → population, size; "follow-up" stays whole, a key names it)."""
+        words: list[str] = []
+        for word in _words(question):
+            parts = [part for part in word.split("-") if len(part) > 1]
+            whole = any(form in self._by_word for form in _forms(word))
+            words.extend([word] if whole or not parts else parts)
+        return words
+
     def expansions(self, question: str) -> list[str]:
         """The native terms of the entries whose Latin names ``question`` mentions, in glossary
         order, each once (none when the question has no Latin word)."""
-        words = _words(question)
+        words = self._question_words(question)
         if not words or not self._by_word:
             return []
         candidates = {pair for word in {f for w in words for f in _forms(w)} for pair in self._by_word.get(word, ())}

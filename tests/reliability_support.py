@@ -167,11 +167,14 @@ def make_setup(root: Path, model: Path, corpus_from: Path = SEED_CORPUS) -> Setu
     )
 
 
-def clone_setup(setup: Setup, root: Path) -> Setup:
-    """A copy of ``setup``'s corpus and state (index, embedding cache) under ``root``."""
+def clone_setup(setup: Setup, root: Path, uploads: bool = False) -> Setup:
+    """A copy of ``setup``'s corpus and state (index, embedding cache) under ``root``; with
+    ``uploads``, an empty ``root``/uploads folder for the files a test adds."""
     root = Path(root)
     shutil.copytree(setup.corpus, root / "corpus", symlinks=True)
     shutil.copytree(setup.index.parent, root / "state", symlinks=True)
+    if uploads:
+        (root / "uploads").mkdir()
     return Setup(
         corpus=root / "corpus",
         index=root / "state" / setup.index.name,

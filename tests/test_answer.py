@@ -483,13 +483,16 @@ def test_a_line_whose_label_the_question_names_whole_is_marked_for_the_ranker():
     units = [Sentence(line, 0, n) for n, line in enumerate(lines)]
     stats = CorpusStats.from_token_lists([[]])
 
-    def named(question: str) -> list[float]:
-        features = sentence_features([], units, [hit], np.full(3, 0.9), stats, question_asks(question))
+    def named(question: str, also: tuple[str, ...] = ()) -> list[float]:
+        features = sentence_features([], units, [hit], np.full(3, 0.9), stats, question_asks(question), also)
         return [SENTENCE_FEATURES["label_named"](f) for f in features]
 
     assert named("区域别包括哪些地区") == [0.0, 1.0, 0.0]  # Simplified meets Traditional; 條件不利區域別 is not named
     assert named("條件不利區域別有哪些？") == [1.0, 1.0, 0.0]
     assert named("案例分成哪些地區？") == [0.0, 0.0, 0.0]
+    # an expansion that is a label without its 別 names it ("Which regions…" → 区域), not a longer label holding it
+    assert named("Which regions are used to classify the cases?", ("案例", "区域", "地区")) == [0.0, 1.0, 0.0]
+    assert named("Which regions are used to classify the cases?") == [0.0, 0.0, 0.0]
 
 
 def test_a_gloss_counts_only_when_it_belongs_to_a_question_term():

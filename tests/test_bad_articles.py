@@ -40,9 +40,7 @@ def base(tmp_path_factory):
 @pytest.fixture
 def world(base, tmp_path):
     """A fresh copy of the built corpus and index, plus an uploads folder, all under tmp_path."""
-    setup = clone_setup(base, tmp_path)
-    (tmp_path / "uploads").mkdir()
-    return setup
+    return clone_setup(base, tmp_path, uploads=True)
 
 
 class Guard:

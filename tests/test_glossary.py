@@ -156,6 +156,29 @@ def test_a_question_word_matches_a_gloss_by_its_lemma(question, expected):
     assert expansions(question, WORDS) == expected
 
 
+HYPHENATED = [
+    GlossaryEntry("人口", ("population",), "cc-cedict"),
+    GlossaryEntry("尺寸", ("size",), "cc-cedict"),
+    GlossaryEntry("後續", ("follow-up",), "cc-cedict"),
+    GlossaryEntry("遵循", ("follow",), "cc-cedict"),
+    GlossaryEntry("政府", ("government",), "cc-cedict"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which population-size brackets are used?", ["人口", "尺寸"]),  # no key names it whole: its parts
+        ("How is e-government used?", ["政府"]),  # a one-letter part is no word
+        ("Is there a follow-up?", ["後續"]),  # a key names it whole: whole, not "follow"
+        ("What do they follow?", ["遵循"]),
+        ("What is a re-do?", []),
+    ],
+)
+def test_a_hyphenated_word_no_key_names_stands_for_its_parts(question, expected):
+    assert expansions(question, HYPHENATED) == expected
+
+
 def test_without_lemmas_only_plurals_are_matched(monkeypatch):
     from ingest import glossary
 

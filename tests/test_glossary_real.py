@@ -36,3 +36,14 @@ def test_japanese_katakana_question_reaches_the_drone_passage_through_jmdict(sea
     for mode in ("hybrid", "bm25"):
         first = searcher.search(question, top_k=3, mode=mode)[0].passage.text
         assert "無人機" in first, mode
+
+
+def test_an_english_question_names_a_line_label_through_its_expansions(searcher):
+    """The expansion of "regions" (区域) names the label 區域別: its line is quoted first, not the passage's first line
+    (事業主題別：…) nor 條件不利區域別, whose label only holds the word; "population-size" is
+    expanded by its parts (人口)."""
+    from chat.answer import answer_question
+
+    answer = answer_question("Which regions of Japan are used to classify the cases?", searcher)
+    assert answer.found and answer.quotes[0].text.startswith("區域別：北海道")
+    assert ["人口"] in searcher.expansion_tokens("What population-size brackets classify the cases?")

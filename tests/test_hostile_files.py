@@ -268,9 +268,8 @@ def base(tmp_path_factory):
 
 @pytest.fixture
 def world(base, tmp_path):
-    setup = clone_setup(base, tmp_path)
-    (tmp_path / "uploads").mkdir()
-    return setup
+    """A fresh copy of the built corpus and index, plus an uploads folder, all under tmp_path."""
+    return clone_setup(base, tmp_path, uploads=True)
 
 
 def _refused_add(world, path: Path, *needles: str):
