@@ -78,6 +78,7 @@ FRESH = {
     "fresh21": "w33",
     "fresh22": "w34",
     "fresh23": "w35",
+    "fresh24": "w37",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
