@@ -303,7 +303,7 @@ def municipalities(question: str) -> list[str]:
 # 107 -> 110 of 129); answerable questions and follow-ups unchanged.
 SCHEMES = True
 _SCHEME = re.compile(r"([\u30a0-\u30ff\u4e00-\u9fff]{2,14}?)(交付金|支援金|協力隊|协力队|納稅|纳税|納税|特區|特区)")
-_NAME_CUT = re.compile(r".*[的之與与和及或是在有被為为這这那每哪些個个筆笔項项種种麼么甚何誰谁]")
+_NAME_CUT = re.compile(r".*[的之與与和及或是在有被為为這这那每哪些個个筆笔項项種种麼么甚何誰谁啥]")
 _GENERIC = "國家 政府 中央 地方 疫情 防疫 臨時 相關 緊急 特別 支援 其他 各種 創生"
 
 
@@ -357,6 +357,11 @@ def foreign_article(question: str, passages: Sequence[str], titles: Sequence[str
     return next((name for name, chinese in asked.items() if not any(f in text for f in chinese)), "")
 
 
+# What a question offers as the other choice ("是內政部還是經濟部", "A或是B"): a choice the passages do
+# not name is no premise of the question's.
+_ALTERNATIVE = re.compile(r"(?:还是|或是|或者)([^\s,，。？?！!、]{1,12})")
+
+
 def absent_actor(question: str, passages: Sequence[str]) -> str:
     """A country, government body or place the question names and none of the first
     :data:`ACTOR_DEPTH` passages name (its name as listed in :data:`ACTORS`, or a town named by
@@ -365,6 +370,8 @@ def absent_actor(question: str, passages: Sequence[str]) -> str:
     places = municipalities(question) if MUNICIPALITIES else []
     grants = schemes(question) if SCHEMES else []
     named = _named(folded_question) + [(name, (fold(name),)) for name in places] + [(n, (k,)) for n, k in grants]
+    offered = " ".join(_ALTERNATIVE.findall(folded_question))
+    named = [(name, chinese) for name, chinese in named if fold(name) not in offered]
     if not named:
         return ""  # most questions name none: the passages are not folded
     text = fold("\n".join(passages[:ACTOR_DEPTH]))

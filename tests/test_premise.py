@@ -189,10 +189,19 @@ def test_a_town_the_passages_do_not_name_is_reported(monkeypatch):
         ("線上診療計畫可以搭配厚生勞動省的什麼支援金？", []),
         ("数字田园都市国家构想的交付金有多少？", []),
         ("這筆交付金是多少", []),
+        ("日本加了什麼補助 日文叫啥交付金", []),  # 啥 asks, like 什麼
     ],
 )
 def test_the_grants_and_programmes_a_question_names(question, named):
     assert schemes(question) == named
+
+
+def test_a_body_offered_as_the_other_choice_is_no_premise():
+    passages = ["總務省（相當於台灣內政部）推動ICT地域活性化。"]
+    assert absent_actor("總務省是不是等於台灣的內政部 還是經濟部 我搞混了", passages) == ""
+    assert absent_actor("总务省相当于内政部或是经济部？", passages) == ""
+    assert absent_actor("總務省相當於經濟部嗎？", passages) == "經濟部"  # stated, not offered
+    assert absent_actor("是經濟部還是內政部負責？", passages) == "經濟部"  # only what comes after 還是 is offered
 
 
 def test_a_grant_the_passages_do_not_name_is_reported(monkeypatch):

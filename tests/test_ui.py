@@ -19,6 +19,7 @@ from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
 from chat.engine import Engine
 from ingest.library import NOTHING_ADDED
+from tests.chat_fakes import FAKE_DECISION
 from tests.fakes import FakeEncoder
 
 ARTICLE_A = """日本地方創生與數位轉型
@@ -70,12 +71,13 @@ def engine(tmp_path) -> Engine:
     (corpus / "b.txt").write_text(ARTICLE_B, encoding="utf-8")
     (corpus / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     config = Config.load(corpus_dir=corpus, index_dir=tmp_path / "index")
-    engine = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    # the shipped decision is fitted to the real model's cosines; a refit must not move these answers
+    engine = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None, decision=FAKE_DECISION)
     engine.rebuild()
     return engine
 
 
-Q_FOUND = "地方創生臨時補助金的預算在2021年是多少？"  # answered (found) with the fake encoder
+Q_FOUND = "地方創生臨時補助金的預算在2021年是多少？"  # answered (found) with the fake encoder and decision
 
 
 def ask_once(ui, engine, question, history=None):
@@ -233,10 +235,6 @@ def test_history_is_bounded(ui, engine):
 
 
 def test_off_corpus_question_gets_not_found_line_and_nearest(ui, engine):
-    from tests.chat_fakes import FAKE_DECISION
-
-    # the shipped decision is fitted to the real model's cosines; the fake encoder's mean nothing to it
-    engine = Engine.with_encoder(engine.config, FakeEncoder(), say=lambda _m: None, decision=FAKE_DECISION)
     chat, _ = ask_once(ui, engine, "火星殖民地的氧氣配給制度是什麼？")
     html = answer_html(chat)
     assert "資料中找不到直接回答這個問題" in html and 'data-found="false"' in html
