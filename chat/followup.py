@@ -125,6 +125,10 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 POINTERS_ANYWHERE = True
 MAX_TERMS_POINTING = 5  # a question that points back is a follow-up up to this many own terms
 OPENING_TERMS = 4  # ... and one that opens by pointing back (那…, 還有…), up to this many
+# ... but not one that names a country or government body among this many terms or more and does not
+# open by pointing back (那日本咧？他們… does): its 那個 is a filler ("欸日本那個地方創升法到底是哪一年
+# 通過的啊" was searched with the budget question asked before it)
+NAMING_TERMS = 4
 SHORT_CHARS = 9  # a question this short (without punctuation) rarely names its subject
 MAX_OWN_TERMS = 1  # ... nor does one with at most this many content terms
 MAX_TERMS_FOLLOW_UP = 3  # a question with more content terms than this names its own subject
@@ -219,6 +223,7 @@ def is_follow_up(question: str) -> bool:
         POINTERS_ANYWHERE
         and n_terms <= MAX_TERMS_POINTING
         and (any(word in text for word in _POINTERS) or _ENGLISH_POINTER.search(text))
+        and not (n_terms >= NAMING_TERMS and names_actor(question) and not text.startswith(_BACK_REFERENCES))
     ):
         return True
     if text.startswith(_BACK_REFERENCES) and n_terms <= OPENING_TERMS:

@@ -66,6 +66,15 @@ def test_pointing_back_still_makes_a_follow_up_with_a_name_in_it(question):
     assert is_follow_up(question)
 
 
+def test_a_filler_pointer_in_a_question_naming_its_country_points_nowhere(monkeypatch):
+    filler = "欸日本那個地方創升法到底是哪一年通過的啊"  # 那個: "um", not "that one"; seen in the browser
+    assert not is_follow_up(filler)
+    assert is_follow_up("那日本咧？他們除了訂法、設部會以外還有幹嘛？")  # opens by pointing back
+    assert is_follow_up("那個計畫花了多少錢？")  # names no country
+    monkeypatch.setattr("chat.followup.NAMING_TERMS", 99)
+    assert is_follow_up(filler)
+
+
 @pytest.mark.parametrize("question", ["最終想打造什麼樣的社會？", "目的是要打造什麼社會？", "目標是要達成什麼效果？"])
 def test_opening_with_the_purpose_or_the_end_of_something_unnamed_is_a_follow_up(question):
     assert is_follow_up(question)  # 11, 10 and 10 characters: too long for the short-question rule
