@@ -39,6 +39,7 @@ from chat.terms import (
     term_groups,
     weighted_coverage,
 )
+from chat.trees import TreeEnsemble
 from index.records import Hit
 from ingest.errors import SouseiError
 
@@ -97,7 +98,8 @@ NO_TERMS_NOT_FOUND = True
 NO_TERMS_NOTE = "問題裡沒有可以搜尋的詞語。"
 MAYBE_LINE = "可能相關：文章沒有明確回答，以下句子或許有關，請對照原文。"
 DECISION_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
-DECISION_VERSION = 1
+DECISION_VERSION = 2  # 2: optional boosted trees beside the regression (version 1 files still load)
+READABLE_VERSIONS = (1, 2)
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -345,18 +347,27 @@ class DecisionModel:
     # the mean vector of everyday questions (chat/data/everyday.jsonl) under the embedding model:
     # what Searcher.topic_similarity takes away before comparing a question with the passages
     question_center: tuple[float, ...] = ()
+    # boosted trees over the found features; the found probability is the mean of theirs and the
+    # regression's (chat.trees). None: the regression alone (a version 1 file, the tests' toy models)
+    found_trees: TreeEnsemble | None = None
 
     def center(self) -> np.ndarray | None:
         """``question_center`` as an array, or None when the decision has none."""
         return np.asarray(self.question_center, dtype=np.float32) if self.question_center else None
 
+    def probability(self, values: Sequence[float]) -> float:
+        """The probability that the articles answer, from the found features' values: the
+        regression's, averaged with the trees' when the decision has trees."""
+        p = sigmoid(self.found.logit(values))
+        return p if self.found_trees is None else (p + sigmoid(self.found_trees.logit(values))) / 2
+
     def confidence(self, s: Signals) -> float:
-        return sigmoid(self.found.logit(feature_values(s, self.found.features)))
+        return self.probability(feature_values(s, self.found.features))
 
     def decide(self, s: Signals, fingerprint: str | None = None) -> Decision:
         values = feature_values(s, self.found.features)
-        parts = self.found.contributions(values)
-        p = sigmoid(self.found.logit(values))
+        parts = self.found.contributions(values)  # the reason is the regression's strongest push
+        p = self.probability(values)
         for field_name, reason, note in PREMISE_CHECKS:
             if value := getattr(s, field_name):
                 return Decision(False, False, round(p, 4), "not found: " + reason.format(value), note.format(value))
@@ -374,25 +385,30 @@ class DecisionModel:
         return Decision(found=found, uncertain=found and p < self.found_at, confidence=round(p, 4), reason=reason)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data["found_trees"] = None if self.found_trees is None else self.found_trees.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> DecisionModel:
         from chat.answer import SENTENCE_FEATURES
 
-        if not isinstance(data, dict) or data.get("version") != DECISION_VERSION:
+        if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
             raise ValueError(
                 f"decision file version {data.get('version') if isinstance(data, dict) else None!r}, "
-                f"expected {DECISION_VERSION}"
+                f"expected one of {READABLE_VERSIONS}"
             )
+        found = LinearModel.from_json(data["found"], FEATURES)
+        trees = data.get("found_trees")
         return cls(
-            found=LinearModel.from_json(data["found"], FEATURES),
+            found=found,
             found_at=float(data["found_at"]),
             maybe_at=float(data["maybe_at"]),
             sentence=LinearModel.from_json(data["sentence"], SENTENCE_FEATURES),
             model_id=str(data.get("model_id", "")),
             model_fingerprint=str(data.get("model_fingerprint", "")),
             question_center=tuple(float(v) for v in data.get("question_center", ())),
+            found_trees=None if trees is None else TreeEnsemble.from_json(trees, found.features),
         )
 
     @classmethod
@@ -407,7 +423,17 @@ class DecisionModel:
     def save(self, path: Path) -> None:
         from ingest.fileio import atomic_write_text
 
-        atomic_write_text(Path(path), json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n")
+        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1)
+        atomic_write_text(Path(path), _NUMBER_LIST.sub(_one_line, text) + "\n")
+
+
+# a JSON list of numbers (or booleans), which ``save`` writes on one line: a tree's node lists and
+# the question center stay a line each instead of one line per number
+_NUMBER_LIST = re.compile(r"\[\s*((?:-?[0-9.eE+-]+|true|false)(?:,\s*(?:-?[0-9.eE+-]+|true|false))*)\s*\]")
+
+
+def _one_line(match: re.Match[str]) -> str:
+    return "[" + re.sub(r",\s*", ", ", match.group(1)) + "]"
 
 
 class DecisionFileError(SouseiError):
