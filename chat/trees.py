@@ -3,12 +3,13 @@ scikit-learn (which only the fitting script, :mod:`chat.fit_decision`, needs).
 
 The found decision averages the logistic regression's probability with the trees' probability
 (:meth:`chat.abstain.DecisionModel.probability`): the regression draws one smooth boundary, the
-trees add the steps it cannot bend to. 5-fold cross-validated on the train split, at 2% of the
-answerable questions told 找不到, the regression alone told 81.4% of the unanswerable ones 找不到
-(82.1% ± 1.3% over five more splits), the average 82.7% (82.9% ± 0.4%). On all held-out sets
-(the test split and the blind batches w9-w35 and w37: 2512 answerable, 1572 not): first quote 2136 ->
-2142, answerable told 找不到 36 -> 29, unanswerable told 找不到 1338 -> 1344, answered
-confidently 89 -> 72; everyday questions told 找不到 376 -> 386 of 400.
+trees add the steps it cannot bend to. The fit (:func:`chat.fit_decision.fit_trees`) keeps each
+tree monotone in the signals whose direction is plain. 5-fold cross-validated on the train split,
+at 2% of the answerable questions told 找不到, the regression alone told 82.0% of the unanswerable
+ones 找不到 (mean of six splits), the average 84.0%. On all held-out sets (the test split and the
+blind batches w9-w35 and w37: 2512 answerable, 1572 not): first quote 2136 -> 2144, answerable
+told 找不到 36 -> 28, unanswerable told 找不到 1338 -> 1342, answered confidently 89 -> 77;
+everyday questions told 找不到 376 -> 385 of 400.
 
 A tree is six parallel lists, one entry per node (scikit-learn's ``HistGradientBoostingClassifier``
 node layout): a split node sends a value ``<= threshold`` to ``left``, a larger one to ``right``
