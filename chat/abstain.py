@@ -332,6 +332,12 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
+def found_probability(found: LinearModel, trees: TreeEnsemble | None, values: Sequence[float]) -> float:
+    """The regression's probability, averaged with the trees' when there are trees."""
+    p = sigmoid(found.logit(values))
+    return p if trees is None else (p + sigmoid(trees.logit(values))) / 2
+
+
 @dataclass(frozen=True)
 class DecisionModel:
     """The fitted found / not-found model with its two operating points, and the fitted
@@ -356,10 +362,8 @@ class DecisionModel:
         return np.asarray(self.question_center, dtype=np.float32) if self.question_center else None
 
     def probability(self, values: Sequence[float]) -> float:
-        """The probability that the articles answer, from the found features' values: the
-        regression's, averaged with the trees' when the decision has trees."""
-        p = sigmoid(self.found.logit(values))
-        return p if self.found_trees is None else (p + sigmoid(self.found_trees.logit(values))) / 2
+        """The probability that the articles answer, from the found features' values."""
+        return found_probability(self.found, self.found_trees, values)
 
     def confidence(self, s: Signals) -> float:
         return self.probability(feature_values(s, self.found.features))

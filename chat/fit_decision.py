@@ -40,7 +40,15 @@ from pathlib import Path
 
 import numpy as np
 
-from chat.abstain import DECISION_FILE, FOUND_FEATURES, DecisionModel, LinearModel, feature_says, feature_values
+from chat.abstain import (
+    DECISION_FILE,
+    FOUND_FEATURES,
+    DecisionModel,
+    LinearModel,
+    feature_says,
+    feature_values,
+    found_probability,
+)
 from chat.answer import SENTENCE_FEATURES, Measured, measure, prepare_question, sentence_values
 from chat.trees import TreeEnsemble
 from index.evaluate import is_hit
@@ -179,12 +187,11 @@ def fit_trees(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> TreeEnsembl
     return TreeEnsemble.from_sklearn(fitted, names, filled.mean(axis=0))
 
 
-def fit_found(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> DecisionModel:
-    """A decision holding only the found model (the regression, and the trees with ``FOUND_TREES``);
-    its operating points and sentence ranker are placeholders."""
+def fit_found(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> tuple[LinearModel, TreeEnsemble | None]:
+    """The found regression and, with ``FOUND_TREES``, its trees (read together by
+    :func:`chat.abstain.found_probability`)."""
     linear = fit_linear(x, y, names, FOUND_C, interactions=True)
-    trees = fit_trees(x, y, names) if FOUND_TREES else None
-    return DecisionModel(found=linear, found_at=0.5, maybe_at=0.5, sentence=linear, found_trees=trees)
+    return linear, fit_trees(x, y, names) if FOUND_TREES else None
 
 
 def cv_probabilities(x: np.ndarray, y: np.ndarray, names: Sequence[str], folds: int = 5, seed: int = 0) -> np.ndarray:
@@ -192,8 +199,8 @@ def cv_probabilities(x: np.ndarray, y: np.ndarray, names: Sequence[str], folds: 
 
     p = np.zeros(len(y))
     for train, held in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
-        model = fit_found(x[train], y[train], names)
-        p[held] = [model.probability(row) for row in x[held]]
+        linear, trees = fit_found(x[train], y[train], names)
+        p[held] = [found_probability(linear, trees, row) for row in x[held]]
     return p
 
 
@@ -262,8 +269,10 @@ def fit(
     p = cv_probabilities(x, y, list(FOUND_FEATURES))
     maybe_at, found_at = operating_points(p, y, max_missed, max_confident_wrong)
     sx, sy = sentence_data(samples)
-    model = replace(
-        fit_found(x, y, list(FOUND_FEATURES)),
+    found, trees = fit_found(x, y, list(FOUND_FEATURES))
+    model = DecisionModel(
+        found=found,
+        found_trees=trees,
         found_at=round(found_at, 4),
         maybe_at=round(maybe_at, 4),
         sentence=fit_linear(sx, sy, list(SENTENCE_FEATURES)),

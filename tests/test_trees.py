@@ -131,15 +131,16 @@ def test_the_shipped_decision_has_small_trees_over_the_found_features():
 
 
 def test_fit_found_fits_both_models_on_a_toy_set():
+    from chat.abstain import found_probability
     from chat.fit_decision import fit_found
 
     rng = np.random.RandomState(0)
     x = rng.rand(200, len(FOUND_FEATURES))
     y = (x[:, FOUND_FEATURES.index("coverage")] > 0.5).astype(int)
-    model = fit_found(x, y, list(FOUND_FEATURES))
-    assert model.found_trees is not None
+    linear, trees = fit_found(x, y, list(FOUND_FEATURES))
+    assert trees is not None
     high, low = x[y == 1][0], x[y == 0][0]
-    assert model.probability(high) > 0.5 > model.probability(low)
+    assert found_probability(linear, trees, high) > 0.5 > found_probability(linear, trees, low)
 
 
 def test_the_shipped_trees_are_monotone_where_the_fit_says_so():
