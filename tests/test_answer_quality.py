@@ -125,7 +125,10 @@ not found 87.5% (near-domain 12 of 14, false premise 10 of 14). A twenty-first
 premise 10 of 14). A twenty-second (tests/data/fresh24.jsonl, w37: 130 answerable, 60 not), first
 read on 23b7c3f: hit@1 0.869, hit@5 0.962, MRR@10 0.913, first quote 0.823 (long 4 of 10, paraphrase
 5 of 10; colloquial, English 6 of 10), answerable told not found 2.3%, unanswerable told not found
-90.0% (near-domain 15 of 20, false premise 14 of 15).
+90.0% (near-domain 15 of 20, false premise 14 of 15). A twenty-third (tests/data/fresh25.jsonl,
+w39: 130 answerable, 60 not), first read on 3d3afd9: hit@1 0.915, hit@5 0.969, MRR@10 0.938, first
+quote 0.838 (paraphrase 3 of 10, English 7 of 10), answerable told not found 3.1%, unanswerable told
+not found 90.0% (near-domain, false premise 12 of 15).
 """
 
 from __future__ import annotations
@@ -211,6 +214,7 @@ def test_questions_the_articles_cannot_answer(report):
         ("fresh22", 0.86, 0.89, 0.81, 0.03, 0.82),  # w34
         ("fresh23", 0.79, 0.85, 0.70, 0.03, 0.82),  # w35
         ("fresh24", 0.83, 0.87, 0.76, 0.05, 0.83),  # w37
+        ("fresh25", 0.87, 0.90, 0.78, 0.05, 0.83),  # w39
     ],
 )
 def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):

@@ -80,6 +80,7 @@ FRESH = {
     "fresh22": "w34",
     "fresh23": "w35",
     "fresh24": "w37",
+    "fresh25": "w39",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
