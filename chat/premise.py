@@ -64,7 +64,7 @@ from chat.ordinal import chinese_number
 from chat.terms import YEAR, names_person, person_asked, question_asks, states_date, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
 from ingest.japanese import has_kana
-from ingest.segment import fold
+from ingest.segment import fold, in_dictionary
 
 if TYPE_CHECKING:
     from index.stats import CorpusStats
@@ -287,9 +287,24 @@ def _common_words() -> frozenset[str]:
     return frozenset(fold(w) for w in _NOT_A_PLACE.split())  # folded on first use, not at import
 
 
+# A number and its unit of time are no part of a name after them: "2017年高市早苗" names no 年高市,
+# "2021年度協力隊" no 年度協力隊.
+_DATE_UNIT = re.compile(r"[0-9０-９]+\s*(?:年度|年|月|日|歲|岁)")
+
+
+def _without_dates(question: str) -> str:
+    return _DATE_UNIT.sub("，", question)
+
+
 def municipalities(question: str) -> list[str]:
-    """The towns, villages and cities a question names, as it writes them: 神山町, 夕張市."""
-    names = [m.group(1) + m.group(2) for m in _MUNICIPALITY.finditer(question)]
+    """The towns, villages and cities a question names, as it writes them: 神山町, 夕張市. Not when
+    the suffix and the character after it make a word of the dictionary (偏遠村落, 傳統市集)."""
+    question = _without_dates(question)
+    names = [
+        m.group(1) + m.group(2)
+        for m in _MUNICIPALITY.finditer(question)
+        if not in_dictionary(fold(question[m.start(2) : m.end(2) + 1]))
+    ]
     return [n for n in dict.fromkeys(names) if fold(n)[-2:] not in _common_words()]
 
 
@@ -316,7 +331,7 @@ def schemes(question: str) -> list[tuple[str, str]]:
     """The grants and programmes a question names, each as it writes it (without a leading 日本)
     and as looked for in the passages: its last two characters and suffix, folded."""
     named = []
-    for m in _SCHEME.finditer(question):
+    for m in _SCHEME.finditer(_without_dates(question)):
         stem = m.group(1)[-2:]
         name = _NAME_CUT.sub("", m.group(1)) + m.group(2)
         if len(name) >= 4 and not _NAME_CUT.match(stem) and fold(stem) not in _generic():
@@ -362,10 +377,12 @@ def foreign_article(question: str, passages: Sequence[str], titles: Sequence[str
 _ALTERNATIVE = re.compile(r"(?:还是|或是|或者)([^\s,，。？?！!、]{1,12})")
 
 
-def absent_actor(question: str, passages: Sequence[str]) -> str:
+def absent_actor(question: str, passages: Sequence[str], titles: Sequence[str] = ()) -> str:
     """A country, government body or place the question names and none of the first
     :data:`ACTOR_DEPTH` passages name (its name as listed in :data:`ACTORS`, or a town named by
-    :func:`municipalities`, or a grant or programme named by :func:`schemes`), or ""."""
+    :func:`municipalities`, or a grant or programme named by :func:`schemes`), or "". A country
+    that a passage's article names in its title is named by the passage: every paragraph of an
+    article on 臺灣地方創生 is about Taiwan, whether or not it says so."""
     folded_question = fold(question)
     places = municipalities(question) if MUNICIPALITIES else []
     grants = schemes(question) if SCHEMES else []
@@ -375,7 +392,11 @@ def absent_actor(question: str, passages: Sequence[str]) -> str:
     if not named:
         return ""  # most questions name none: the passages are not folded
     text = fold("\n".join(passages[:ACTOR_DEPTH]))
-    return next((name for name, chinese in named if not any(f in text for f in chinese)), "")
+    about = fold("\n".join(titles[:ACTOR_DEPTH]))
+    return next(
+        (name for name, chinese in named if not any(f in text or (name in _COUNTRIES and f in about) for f in chinese)),
+        "",
+    )
 
 
 # A year the question names and no article mentions: the articles cannot state what happened then
@@ -641,7 +662,7 @@ def premises(question: str, passages: Sequence[str], stats: CorpusStats, titles:
         "instruction": instruction(question),
         "unread_words": unread_words(question, stats.known),
         "count_conflict": count_conflict(question, passages),
-        "absent_actor": absent_actor(question, passages),
+        "absent_actor": absent_actor(question, passages, titles),
         "foreign_article": foreign_article(question, passages, titles),
         "absent_year": absent_year(question, stats),
         "absent_amount": absent_amount(question, passages),

@@ -30,6 +30,10 @@ _FUNCTION_WORDS = frozenset(
 )
 _OPEN, _CLOSE = "(（", ")）"
 _PAREN = re.compile(r"[(（]([^()（）\n]{1,120})[)）]")
+# the short name a parenthesis gives after its pair: "National Development Council, NDC，以下簡稱國發會"
+_ALIAS_CLAUSE = re.compile(
+    r"\s*[，,、；;]\s*(?:以下|下文)?(?:簡稱|简称|稱|称)\s*[「『“]?[^，,、；;」』”]{1,12}[」』”]?\s*$"
+)
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
 _POSSESSIVE = re.compile(r"'s$", re.I)  # Japan's, RESAS's
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -73,7 +77,7 @@ def extract_pairs(text: str, doc_id: str = "") -> list[GlossaryEntry]:
         for match in _PAREN.finditer(paragraph):
             after = paragraph[match.end() : match.end() + 1]
             before = paragraph[max(0, match.start() - LOOK_BACK_CHARS) : match.start()]
-            entry = _pair_at(before, match.group(1).strip(), after, doc_id)
+            entry = _pair_at(before, _ALIAS_CLAUSE.sub("", match.group(1)).strip(), after, doc_id)
             if entry is not None:
                 entries.setdefault((entry.native, entry.latin), entry)
     return list(entries.values())

@@ -482,6 +482,11 @@ _REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
 _QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 _BULLET = re.compile(r"^\s*[-*+]\s+")
+# A table (GitHub's pipes): its delimiter row goes, each other row becomes its cells joined by tabs,
+# which the cleaner makes a row of the article (cells joined by ｜), as it does a PDF's table.
+_TABLE_ROW = re.compile(r"^\s{0,3}\|(.*\|.*?)\|?\s*$")
+_TABLE_DELIMITER = re.compile(r"^\s{0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _TARGET = r"\((?:[^()]|\([^()]*\))*\)"  # (url "title"), one level of nested parentheses
@@ -509,8 +514,12 @@ def strip_markdown(text: str) -> str:
 
 
 def _strip_markdown_line(line: str) -> str:
-    if _RULE.match(line) or _REF_DEFINITION.match(line):
+    if _RULE.match(line) or _REF_DEFINITION.match(line) or _TABLE_DELIMITER.match(line):
         return ""
+    row = _TABLE_ROW.match(line)
+    if row:
+        cells = (_strip_inline(cell.strip()) for cell in _CELL_BORDER.split(row.group(1)))
+        return "\t".join(cell for cell in cells if cell)
     line = _HEADING.sub(r"\1", line)
     line = _QUOTE.sub("", line)
     line = _BULLET.sub("", line)

@@ -12,8 +12,11 @@ from ingest.records import Article, Paragraph, Passage
 
 DEFAULT_MAX_CHARS = 240
 # a sentence ends after a run of end marks (and any closing quotes/brackets and footnote marks
-# that follow), after a Latin full stop followed by space or the end, or at a line end
-_SENTENCE_END = re.compile(r"[。！？!?；;]+[」』）)】〕》”’\"']*(?:\[\d{1,3}\])*|\.(?=\s)|\.$|\n")
+# that follow), after a Latin full stop followed by space or the end, or at a line end; not after
+# the number that opens a list item ("1. 研議專法。" is one sentence, not "1." and the rest)
+_SENTENCE_END = re.compile(
+    r"[。！？!?；;]+[」』）)】〕》”’\"']*(?:\[\d{1,3}\])*|(?<!^\d)(?<!^\d\d)\.(?=\s)|\.$|\n", re.MULTILINE
+)
 _SOFT_BREAK = re.compile(r"[，,、：:]")
 
 

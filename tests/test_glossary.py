@@ -67,6 +67,11 @@ def test_leading_verbs_and_connectives_are_not_part_of_the_term():
     assert chinese_term_before("、以創造策略性創新方案計畫") == "策略性創新方案計畫"
 
 
+def test_a_short_name_given_after_the_pair_is_no_part_of_it():
+    text = "國家發展委員會（National Development Council, NDC，以下簡稱國發會）宣布元年。"
+    assert _pairs(text) == [("國家發展委員會", ("National Development Council", "NDC"))]
+
+
 def test_no_pair_without_a_name_on_both_sides():
     assert _pairs("人口在2019年（2019）減少。") == []  # no letter inside
     assert _pairs("計畫」（地方創生IT利活用促進プラン）") == []  # Chinese / Japanese, no Latin name

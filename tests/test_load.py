@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ingest.clean import clean_document
 from ingest.errors import LoadError, SouseiError
 from ingest.load import (
     SUPPORTED_EXTENSIONS,
@@ -224,6 +225,23 @@ def test_markdown_syntax_is_stripped(tmp_path):
 )
 def test_strip_markdown_cases(source, expected):
     assert strip_markdown(source) == expected
+
+
+def test_a_markdown_table_becomes_rows_of_cells():
+    source = "| 戰略 | 協力機關 |\n|---|:---:|\n| **品牌建立** | 文化部、交通部 |\n| 科技導入 | 數位發展部 |"
+    assert strip_markdown(source) == "戰略\t協力機關\n\n品牌建立\t文化部、交通部\n科技導入\t數位發展部"
+
+
+def test_a_markdown_table_is_read_as_the_articles_rows(tmp_path):
+    path = tmp_path / "a.md"
+    table = "| 戰略 | 協力機關 |\n| --- | --- |\n| 品牌建立 | 文化部 |\n"
+    path.write_text("下表整理各項戰略：\n\n" + table, encoding="utf-8")
+    paragraphs = clean_document(load_file(path)).paragraphs
+    assert [text for text, _ in paragraphs] == [
+        "下表整理各項戰略：",
+        "戰略 ｜ 協力機關",
+        "品牌建立 ｜ 文化部",
+    ]
 
 
 def test_code_fence_content_is_kept_verbatim():

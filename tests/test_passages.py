@@ -26,6 +26,12 @@ def test_sentence_spans_cut_after_end_marks_and_closing_quotes():
     assert [text[a:b] for a, b in sentence_spans(text)] == expected
 
 
+def test_the_number_opening_a_list_item_is_no_sentence():
+    text = "政策建議\n\n1. 研議專法。 明定分工。\n12. 跨域合作。\nIn 2019. It rained."
+    expected = ["政策建議", "1. 研議專法。", "明定分工。", "12. 跨域合作。", "In 2019.", "It rained."]
+    assert [text[a:b] for a, b in sentence_spans(text)] == expected
+
+
 def test_passages_respect_max_chars_and_cut_at_sentence_ends():
     sentence = "這是一個十個字的句子。"  # 11 characters
     article = _article(sentence * 10)

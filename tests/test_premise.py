@@ -160,6 +160,11 @@ def test_actors_the_passages_name_are_not_reported(question):
         ("偏遠的農村和山村怎麼辦？", []),
         ("縣市政府和市民怎麼合作？", []),
         ("市場和市長", []),
+        # the suffix and the next character make a word (村落, 市集); a year before two characters
+        ("照作者的看法，偏遠村落最缺的到底是什麼？", []),
+        ("鄉下傳統市集還有人去嗎", []),
+        ("2017年高市早苗發的通知要求什麼？", []),
+        ("夕張市2007年破產了嗎", ["夕張市"]),
     ],
 )
 def test_the_towns_a_question_names(question, places):
@@ -190,6 +195,8 @@ def test_a_town_the_passages_do_not_name_is_reported(monkeypatch):
         ("数字田园都市国家构想的交付金有多少？", []),
         ("這筆交付金是多少", []),
         ("日本加了什麼補助 日文叫啥交付金", []),  # 啥 asks, like 什麼
+        ("2021年度協力隊隊員人數是多少？", []),  # a year's unit is no part of the name
+        ("2019年地域振興協力隊有幾人", [("地域振興協力隊", "振兴协力队")]),
     ],
 )
 def test_the_grants_and_programmes_a_question_names(question, named):
@@ -238,6 +245,16 @@ def test_only_the_best_passage_and_its_title_count_for_another_country(monkeypat
     assert foreign_article("日本的基金有多少？", [], []) == ""
     monkeypatch.setattr("chat.premise.COUNTRY_TITLE", False)
     assert foreign_article("日本的基金有多少？", ["韓國的基金。"], ["韓國的政策"]) == ""
+
+
+def test_a_country_the_articles_title_names_is_named_by_its_passages():
+    passages = ["國發會從368個鄉鎮市區中篩選出134個優先推動地區。", "人口外流。", "高齡化。"]
+    titles = ["臺灣地方創生政策五年回顧", "臺灣地方創生政策五年回顧", "臺灣地方創生政策五年回顧"]
+    assert absent_actor("台湾地方创生优先推动地区一共有多少个？", passages, titles) == ""
+    assert absent_actor("台湾地方创生优先推动地区一共有多少个？", passages) == "台灣"
+    assert absent_actor("韓國的優先推動地區有幾個？", passages, titles) == "韓國"
+    # only a country: a body the title names is still looked for in the passages
+    assert absent_actor("總務省選了幾個地區？", passages, ["總務省ICT政策"] * 3) == "總務省"
 
 
 def test_only_the_best_passages_count():
