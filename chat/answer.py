@@ -818,7 +818,11 @@ def measure(
     )
     quoted = quoted_missing(prepared.query, wide)
     found_premises = premises(
-        prepared.query, [hit.passage.text for hit in wide], stats, [hit.passage.title for hit in wide]
+        prepared.query,
+        [hit.passage.text for hit in wide],
+        stats,
+        [hit.passage.title for hit in wide],
+        [hit.passage.headings for hit in wide],
     )
     signals = measure_signals(
         prepared.query,

@@ -377,12 +377,16 @@ def foreign_article(question: str, passages: Sequence[str], titles: Sequence[str
 _ALTERNATIVE = re.compile(r"(?:还是|或是|或者)([^\s,，。？?！!、]{1,12})")
 
 
-def absent_actor(question: str, passages: Sequence[str], titles: Sequence[str] = ()) -> str:
+def absent_actor(
+    question: str, passages: Sequence[str], titles: Sequence[str] = (), headings: Sequence[str] = ()
+) -> str:
     """A country, government body or place the question names and none of the first
     :data:`ACTOR_DEPTH` passages name (its name as listed in :data:`ACTORS`, or a town named by
     :func:`municipalities`, or a grant or programme named by :func:`schemes`), or "". A country
     that a passage's article names in its title is named by the passage: every paragraph of an
-    article on 臺灣地方創生 is about Taiwan, whether or not it says so."""
+    article on 臺灣地方創生 is about Taiwan, whether or not it says so. ``headings`` (each passage's
+    heading path, its title left out) are read with the passages: a table row "2015 ｜ 2,625 ｜ 673"
+    under "下表整理地域振興協力隊的隊員人數" names the programme."""
     folded_question = fold(question)
     places = municipalities(question) if MUNICIPALITIES else []
     grants = schemes(question) if SCHEMES else []
@@ -391,7 +395,7 @@ def absent_actor(question: str, passages: Sequence[str], titles: Sequence[str] =
     named = [(name, chinese) for name, chinese in named if fold(name) not in offered]
     if not named:
         return ""  # most questions name none: the passages are not folded
-    text = fold("\n".join(passages[:ACTOR_DEPTH]))
+    text = fold("\n".join([*passages[:ACTOR_DEPTH], *headings[:ACTOR_DEPTH]]))
     about = fold("\n".join(titles[:ACTOR_DEPTH]))
     return next(
         (name for name, chinese in named if not any(f in text or (name in _COUNTRIES and f in about) for f in chinese)),
@@ -654,15 +658,22 @@ def absent_kana(question: str, passages: Sequence[str]) -> str:
     return next((run for run in runs if fold(run) not in found), "")
 
 
-def premises(question: str, passages: Sequence[str], stats: CorpusStats, titles: Sequence[str] = ()) -> dict[str, str]:
+def premises(
+    question: str,
+    passages: Sequence[str],
+    stats: CorpusStats,
+    titles: Sequence[str] = (),
+    headings: Sequence[str] = (),
+) -> dict[str, str]:
     """What each check found for a question and its best passages (best first; ``titles``: their
-    articles'), by the name of its field in ``chat.abstain.Signals``: "" where the premise holds."""
+    articles', ``headings``: their heading paths without the title), by the name of its field in
+    ``chat.abstain.Signals``: "" where the premise holds."""
     return {
         "about_me": about_me(question),
         "instruction": instruction(question),
         "unread_words": unread_words(question, stats.known),
         "count_conflict": count_conflict(question, passages),
-        "absent_actor": absent_actor(question, passages, titles),
+        "absent_actor": absent_actor(question, passages, titles, headings),
         "foreign_article": foreign_article(question, passages, titles),
         "absent_year": absent_year(question, stats),
         "absent_amount": absent_amount(question, passages),

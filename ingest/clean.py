@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ingest.furniture import byline_head
 from ingest.records import RawDocument
 
 CELL_SEP = " ｜ "
@@ -31,6 +32,13 @@ HEADING_MAX = 40
 # inside a sentence, so there the line-joining heuristics decide. Without this, a Markdown
 # "## 二、做法" ran into its paragraph ("二、做法國發會…": 法國 reads as a word across the break).
 BLANK_LINE_ENDS = ("md", "html", "docx")
+# A .txt whose blank lines stand between some lines and not others (text copied from a web page:
+# a blank line after each paragraph, none between a title and its byline or between table rows)
+# is read the same way. Text extracted from a PDF has a blank line after every line (the seeds:
+# 96% and 100%) or hardly any, and there the heuristics decide. Without this, a heading with a
+# comma ran into its paragraph ("一、前言：人口減少時代，地方爭取的不只是住民台灣在2020年…").
+TXT_BLANK_SHARE = (0.2, 0.9)  # share of lines followed by a blank line, for blank lines to end paragraphs
+TXT_BLANK_MIN_LINES = 8
 REPEAT_MIN = 3  # a short line seen this many times (or on half the pages) is a header/footer
 REPEAT_MAX_LEN = 60
 
@@ -77,10 +85,11 @@ def clean_document(raw: RawDocument) -> CleanResult:
     repeated = _repeated_lines([line for line, _ in lines], len(pages))
     blocks: list[list[tuple[str, int | None]]] = [[]]
     removed: list[str] = []
+    blank_ends = raw.fmt in BLANK_LINE_ENDS or (raw.fmt == "txt" and _blank_lines_separate(lines))
     for line, page in lines:
         stripped = line.strip()
         if not stripped:
-            if raw.fmt in BLANK_LINE_ENDS and blocks[-1]:
+            if blank_ends and blocks[-1]:
                 blocks.append([])
             continue
         if stripped in repeated or _PAGE_COUNTER.match(stripped) or _RULE_LINE.match(stripped):
@@ -89,6 +98,18 @@ def clean_document(raw: RawDocument) -> CleanResult:
         blocks[-1].append((stripped, page))
     paragraphs = [paragraph for block in blocks for paragraph in _join_lines(block)]
     return CleanResult(paragraphs, _published_date(removed), sorted(set(removed)))
+
+
+def _blank_lines_separate(lines: list[tuple[str, int | None]]) -> bool:
+    """Whether a text's blank lines are paragraph breaks its writer made: some of its lines are
+    followed by one and others not (``TXT_BLANK_SHARE``)."""
+    texts = [line.strip() for line, _ in lines]
+    filled = [i for i, text in enumerate(texts) if text][:-1]  # the last line has nothing after it
+    if len(filled) < TXT_BLANK_MIN_LINES:
+        return False  # too few lines to tell
+    followed = sum(1 for i in filled if not texts[i + 1])
+    low, high = TXT_BLANK_SHARE
+    return low <= followed / len(filled) < high
 
 
 def clean_text(text: str) -> str:
@@ -131,12 +152,16 @@ def _published_date(removed: list[str]) -> str | None:
     return None
 
 
+# cells set apart by runs of spaces (a plain-text table: "2008　　約81.4億　　約5.4萬件"), three or more
+_SPACED_CELLS = re.compile(r"^\S(?:.*?\S)? {2,}\S(?:.*?\S)? {2,}\S")
+
+
 def _is_row(line: str) -> bool:
-    return "\t" in line.strip() or CELL_SEP.strip() in line
+    return "\t" in line.strip() or CELL_SEP.strip() in line or _SPACED_CELLS.match(line.strip()) is not None
 
 
 def _format_row(line: str) -> str:
-    cells = re.split(r"\t+| ｜ ", line.strip())
+    cells = re.split(r"\t+| ｜ | {2,}", line.strip())
     cells = [_CJK_SPACE_CJK.sub("", _unspace(c.strip())) for c in cells]
     return CELL_SEP.join(c for c in cells if c)
 
@@ -184,8 +209,8 @@ def _ends_paragraph(current: str, line: str, following: str, at_start: bool) -> 
     nxt = following.strip()
     if _MARKER_ONLY.match(current):
         return False
-    if _is_row(nxt) or _LIST_ITEM.match(nxt) or _NOTE_START.match(nxt):
-        return True
+    if _is_row(nxt) or _LIST_ITEM.match(nxt) or _NOTE_START.match(nxt) or byline_head(nxt) is not None:
+        return True  # a byline under the title is its own paragraph (作者：林佳穎　發布日期：…)
     if nxt[0] in CONTINUATION_START or nxt.startswith("http") or _unbalanced(current):
         return False
     if _ends_sentence(current) or _CAPTION.match(current):

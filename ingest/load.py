@@ -513,13 +513,25 @@ def strip_markdown(text: str) -> str:
     return "\n".join(lines)
 
 
-def _strip_markdown_line(line: str) -> str:
-    if _RULE.match(line) or _REF_DEFINITION.match(line) or _TABLE_DELIMITER.match(line):
+def table_row(line: str, clean: Callable[[str], str] = str.strip) -> str | None:
+    """A table line written with pipes ("| 項目 | 日本 | 臺灣 |": Markdown, and trafilatura's text of
+    an HTML table) as its non-empty cells joined by tabs, "" for a delimiter row ("|---|---|"),
+    or None when ``line`` is no such line. A row of one cell (a caption) is that cell's text."""
+    if _TABLE_DELIMITER.match(line):
         return ""
     row = _TABLE_ROW.match(line)
-    if row:
-        cells = (_strip_inline(cell.strip()) for cell in _CELL_BORDER.split(row.group(1)))
-        return "\t".join(cell for cell in cells if cell)
+    if row is None:
+        return None
+    cells = (clean(cell.strip()) for cell in _CELL_BORDER.split(row.group(1)))
+    return "\t".join(cell for cell in cells if cell)
+
+
+def _strip_markdown_line(line: str) -> str:
+    if _RULE.match(line) or _REF_DEFINITION.match(line):
+        return ""
+    row = table_row(line, _strip_inline)
+    if row is not None:
+        return row
     line = _HEADING.sub(r"\1", line)
     line = _QUOTE.sub("", line)
     line = _BULLET.sub("", line)
@@ -575,12 +587,19 @@ def _load_html(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
         raise LoadError(
             f"{name}：HTML 網頁裡找不到文章內容（只有導覽列或空白內容）；請儲存文章頁面本身，或把內容複製到 .txt 檔"
         )
-    paragraphs = [line.strip() for line in normalise_newlines(body).split("\n") if line.strip()]
+    lines = (line.strip() for line in normalise_newlines(body).split("\n"))
+    paragraphs = [text for line in lines if (text := _html_line(line))]
     title = (getattr(document, "title", None) or "").strip() or None
     author = (getattr(document, "author", None) or "").strip() or None
     _keep_byline(paragraphs, author, html, title)
     author = author or _meta_author(html)
     return _Loaded(pages=("\n\n".join(paragraphs),), paged=False, encoding=encoding, title=title, author=author)
+
+
+def _html_line(line: str) -> str:
+    """A line of trafilatura's text: a table row it wrote with pipes as the row's cells (tabs)."""
+    row = table_row(line)
+    return line if row is None else row
 
 
 def _keep_byline(paragraphs: list[str], byline: str | None, html: str, title: str | None) -> None:
@@ -811,7 +830,7 @@ def _load_docx(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
 
 
 def _docx_blocks(document) -> list[str]:
-    """Paragraph texts and table rows (cells joined by " | "), in document order."""
+    """Paragraph texts and table rows (cells joined by tabs), in document order."""
     from docx.table import Table
 
     blocks: list[str] = []
@@ -832,7 +851,7 @@ def _table_rows(table) -> list[str]:
             if text and (not cells or cells[-1] != text):  # merged cells repeat their text
                 cells.append(text)
         if cells:
-            rows.append(" | ".join(cells))
+            rows.append("\t".join(cells))  # the cleaner's row: cells joined by ｜
     return rows
 
 

@@ -68,6 +68,11 @@ class Passage:
     context: str = ""  # the headings above it (title › heading › subheading), not in ``text``
 
     @property
+    def headings(self) -> str:
+        """The heading path without the article's title: the sections the passage is in."""
+        return " › ".join(part for part in self.context.split(" › ") if part and part != self.title)
+
+    @property
     def search_text(self) -> str:
         """What is keyword-indexed (its tokens): the heading path, then the passage's own text.
         The dense side embeds ``text`` alone (``index.build.embedding_text``)."""

@@ -25,7 +25,9 @@ _KANA_PARTICLE = re.compile(r"^[\u3040-\u309f]{1,3}$")  # Japanese hiragana part
 # single letters, so it is kept whole: a loanword (キャッシュレス) is one token.
 _KATAKANA_SPLIT = re.compile(r"([\u30a1-\u30fa\u30fc-\u30ff]+)")
 _NUMERALS = "一二三四五六七八九十"
-SEGMENTER_VERSION = 4  # 2: katakana words whole; 3: no numeral+是 words (構想二是 → 構想 二); 4: "1. " opens a sentence
+# 2: katakana words whole; 3: no numeral+是 words (構想二是 → 構想 二); 4: "1. " opens a sentence;
+# 5: a short table row is embedded under its caption and header row (index.build.embedding_text)
+SEGMENTER_VERSION = 5
 
 
 def _data_text(name: str) -> str:

@@ -136,3 +136,58 @@ def test_a_blank_line_ends_a_paragraph_where_the_writer_made_it(fmt, joined):
     assert paragraphs == (
         ["二、做法國發會推動地方創生事業提案。"] if joined else ["二、做法", "國發會推動地方創生事業提案。"]
     )
+
+
+def _txt(text: str) -> list[str]:
+    raw = RawDocument(source="a", pages=(text,), paged=False, content_hash="", fmt="txt")
+    return [paragraph for paragraph, _ in clean_document(raw).paragraphs]
+
+
+WEB_COPY = "\n".join(
+    [
+        "不只要人搬回來，也要人「常回來」：日本關係人口的經驗",
+        "作者：林佳穎　發布日期：2024/05/20",
+        "",
+        "一、前言：人口減少時代，地方爭取的不只是住民",
+        "",
+        "台灣在2020年首度出現人口負成長。人口減少集中在偏鄉。",
+        "",
+        "下表整理歷年的受捐總額：",
+        "年度　　受捐總額　　受捐件數",
+        "2008　　約81.4億　　約5.4萬件",
+        "2010　　約102.2億　　約8.0萬件",
+        "",
+        "二、結語",
+        "",
+        "制度仍有爭議。",
+    ]
+)
+
+
+def test_a_text_copied_from_a_web_page_keeps_its_paragraphs_headings_byline_and_table():
+    # blank lines after some lines and not others: the writer's paragraph breaks (a heading with a
+    # comma no longer runs into its paragraph); a byline is its own paragraph; cells set apart by
+    # runs of spaces are a table's row
+    assert _txt(WEB_COPY) == [
+        "不只要人搬回來，也要人「常回來」：日本關係人口的經驗",
+        "作者：林佳穎 發布日期：2024/05/20",
+        "一、前言：人口減少時代，地方爭取的不只是住民",
+        "台灣在2020年首度出現人口負成長。人口減少集中在偏鄉。",
+        "下表整理歷年的受捐總額：",
+        "年度 ｜ 受捐總額 ｜ 受捐件數",
+        "2008 ｜ 約81.4億 ｜ 約5.4萬件",
+        "2010 ｜ 約102.2億 ｜ 約8.0萬件",
+        "二、結語",
+        "制度仍有爭議。",
+    ]
+
+
+def test_a_text_with_a_blank_line_after_every_line_is_joined_by_the_heuristics():
+    # text extracted from a PDF (the seeds): every line is followed by a blank one
+    lines = ["日本為了解決人口減", "少、地方經濟萎縮，", "於2014", "年通過了法律。", "國發會在2019", "年宣布元年，"]
+    pdf_like = "\n\n".join([*lines, "並推動五大戰略。", "各鄉鎮提出計畫。"])
+    assert _txt(pdf_like) == [
+        "日本為了解決人口減少、地方經濟萎縮，於2014年通過了法律。",
+        "國發會在2019年宣布元年，並推動五大戰略。",
+        "各鄉鎮提出計畫。",
+    ]

@@ -18,6 +18,7 @@ from ingest.load import (
     decode_text,
     load_file,
     strip_markdown,
+    table_row,
     unsupported_files,
 )
 from tests import make_fixtures as mf
@@ -244,6 +245,20 @@ def test_a_markdown_table_is_read_as_the_articles_rows(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "row"),
+    [
+        ("| 項目 | 日本 | 臺灣 |", "項目\t日本\t臺灣"),
+        ("| 表1 比較 |  |  |", "表1 比較"),  # a caption in a row of its own: its text
+        ("|---|:--:|", ""),
+        ("一般的句子 | 不是表格", None),
+        ("| 只有開頭", None),
+    ],
+)
+def test_a_line_of_a_table_written_with_pipes(line, row):
+    assert table_row(line) == row
+
+
 def test_code_fence_content_is_kept_verbatim():
     assert strip_markdown("```python\nx = **y**\n```") == "x = **y**"
 
@@ -296,6 +311,17 @@ def test_hostile_markdown_link_target_dropped(tmp_path):
     assert mf.HOSTILE_SCRIPT in text  # raw markup stays text; chat.render must escape it
 
 
+def test_an_html_table_is_read_as_the_articles_rows(tmp_path):
+    rows = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in (("項目", "日本"), ("預算", "約134億日圓")))
+    body = "<p>" + "智慧農業的推動需要長期預算與人才培育。" * 4 + "</p>"
+    html = f"<html><body><article><h1>智慧農業</h1>{body}<table>{rows}</table>{body}</article></body></html>"
+    path = tmp_path / "a.html"
+    path.write_text(html, encoding="utf-8")
+    paragraphs = [text for text, _ in clean_document(load_file(path)).paragraphs]
+    assert "項目 ｜ 日本" in paragraphs and "預算 ｜ 約134億日圓" in paragraphs
+    assert not any("|" in p for p in paragraphs)
+
+
 # ---------------------------------------------------------------- DOCX
 
 
@@ -305,10 +331,13 @@ def test_docx_paragraphs_and_table_rows_in_order(tmp_path):
     assert blocks == [
         "白皮書摘要",
         *mf.DOCX_PARAGRAPHS,
-        *(" | ".join(row) for row in mf.DOCX_TABLE),
+        *("\t".join(row) for row in mf.DOCX_TABLE),
         "表格之後的結語段落。",
     ]
     assert doc.title == mf.DOCX_TITLE and doc.fmt == "docx"
+    # the cleaner reads each row as a row of the article: cells joined by ｜, one paragraph each
+    paragraphs = [text for text, _ in clean_document(doc).paragraphs]
+    assert [" ｜ ".join(row) for row in mf.DOCX_TABLE] == [p for p in paragraphs if "｜" in p]
 
 
 def test_renamed_zip_is_not_a_docx(tmp_path):

@@ -136,3 +136,19 @@ def test_a_paragraph_that_only_asks_heads_the_paragraphs_that_answer_it():
     assert not is_question_heading("這是一個完整的句子。")
     last = split_passages(_article("正文。", "結尾還有問題嗎？"), 240)[-1]
     assert last.text == "結尾還有問題嗎？"  # nothing under it: stays a passage
+
+
+def test_a_short_table_row_is_embedded_under_its_caption_and_header_row():
+    from index.build import SHORT_ROW_CHARS, embedding_text, table_header
+
+    rows = ["年度 ｜ 隊員人數 ｜ 團體數", "2009 ｜ 89 ｜ 31", "2015 ｜ 2,625 ｜ 673", "長" * SHORT_ROW_CHARS + " ｜ 1"]
+    article = _article("標題", "下表整理協力隊的隊員人數：", *rows, "表格之後的段落。")
+    passages = {p.text: p for p in split_passages(article, 240)}
+    row = passages["2015 ｜ 2,625 ｜ 673"]
+    assert row.headings == "下表整理協力隊的隊員人數： › 年度 ｜ 隊員人數 ｜ 團體數"  # the title left out
+    assert table_header(row) == "下表整理協力隊的隊員人數：\n年度 ｜ 隊員人數 ｜ 團體數"
+    assert embedding_text(row) == table_header(row) + "\n2015 ｜ 2,625 ｜ 673"
+    long_row = passages[rows[-1]]
+    assert table_header(long_row) == "" and embedding_text(long_row) == long_row.text  # says enough itself
+    prose = passages["表格之後的段落。"]
+    assert embedding_text(prose) == prose.text and prose.headings == ""
