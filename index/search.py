@@ -141,6 +141,7 @@ class Searcher:
             )
         self._expand = expand
         self._expansions = functools.lru_cache(maxsize=EXPANSION_CACHE)(self._expansion_groups)
+        self._translated = _translated_words(stored)
         self._topic_center: bytes = b""  # the center the cached topic matrix was made with
         self._topic_matrix = np.zeros((0, 0), np.float32)
 
@@ -325,9 +326,12 @@ class Searcher:
     def keyword_scores(self, text: str) -> np.ndarray:
         """BM25 of every passage for ``text``, plus, for each expansion, the BM25 of its tokens in
         the passages that hold all of them (a name is matched whole, not word by word), scaled so
-        that one expanded term weighs about one question word (``EXPANSION_WEIGHT`` / token count)."""
+        that one expanded term weighs about one question word (``EXPANSION_WEIGHT`` / token count).
+        English words an article's pair translates (``_translated_words``) count through their
+        Chinese term only."""
         keyword = self._stored.keyword
-        scores = keyword.scores(list(self._tokenize(text)))
+        translated = self._translated(text) if self._translated is not None else frozenset()
+        scores = keyword.scores([token for token in self._tokenize(text) if token not in translated])
         for group in self.expansion_tokens(text):
             has_all = np.logical_and.reduce([keyword.scores([token]) > 0 for token in group])
             scores = scores + np.where(has_all, keyword.scores(group) * (EXPANSION_WEIGHT / len(group)), 0.0)
@@ -469,6 +473,18 @@ def _glossary_expander(stored: StoredIndex, known: Callable[[str], bool]) -> Exp
         return found
 
     return expand
+
+
+def _translated_words(stored: StoredIndex) -> Callable[[str], frozenset[str]] | None:
+    """A question's English words that the articles' own pairs translate whole (not the
+    dictionary's glosses): :meth:`ingest.glossary.GlossaryMatcher.translated_words`."""
+    articles = {article.doc_id for article in stored.articles}
+    pairs = [entry for entry in stored.glossary if entry.doc_id in articles]
+    if not pairs:
+        return None
+    from ingest.glossary import GlossaryMatcher
+
+    return functools.lru_cache(maxsize=EXPANSION_CACHE)(GlossaryMatcher(pairs).translated_words)
 
 
 def _synonym_expander(known: Callable[[str], bool]) -> Expander:

@@ -340,6 +340,23 @@ class GlossaryMatcher:
         matched = sorted({number for number, key in candidates if key_matches(key, words)})
         return list(dict.fromkeys(self.entries[number].native for number in matched))
 
+    def translated_words(self, question: str) -> frozenset[str]:
+        """The Latin words (lowercased) of the keys of two or more content words that ``question``
+        names and whose native term is Chinese ("regional revitalization" of 地方創生（Regional
+        Revitalization）). Their Chinese term is searched for them (:meth:`expansions`); searched as
+        English words too, they find the one passage that glosses the term in parentheses, above
+        the passages that answer."""
+        words = self._question_words(question)
+        if not words or not self._by_word:
+            return frozenset()
+        candidates = {pair for word in {f for w in words for f in _forms(w)} for pair in self._by_word.get(word, ())}
+        found: set[str] = set()
+        for number, key in candidates:
+            content = [w for w in _words(key) if w.lower() not in _FUNCTION_WORDS]
+            if len(content) >= 2 and _CJK.search(self.entries[number].native) and key_matches(key, words):
+                found.update(w.lower() for w in _words(key))
+        return frozenset(found)
+
 
 def expansions(question: str, entries: Sequence[GlossaryEntry]) -> list[str]:
     """The native terms of the entries whose Latin names ``question`` mentions, in glossary order,

@@ -274,3 +274,41 @@ def test_a_damaged_glossary_file_is_refused_with_a_rebuild_hint(tmp_path, fake_e
     path.write_bytes(b"{" * path.stat().st_size)  # same size: only parsing can tell
     with pytest.raises(IndexCorruptError, match=r"glossary\.jsonl.*sousei build"):
         load_store(index_dir)
+
+
+def test_the_english_words_an_articles_pair_translates_whole():
+    from ingest.glossary import GlossaryEntry, GlossaryMatcher
+
+    matcher = GlossaryMatcher(
+        [
+            GlossaryEntry("臺灣地方創生", ("Regional Revitalization",), "doc"),
+            GlossaryEntry("地方經濟分析系統", ("Regional Economy Society Analyzing System", "RESAS"), "doc"),
+            GlossaryEntry("GIGA School", ("Global Innovation Gateway for All",), "doc"),  # not Chinese
+        ]
+    )
+    asked = "Which year did Taiwan declare as the first year of regional revitalization?"
+    assert matcher.translated_words(asked) == {"regional", "revitalization"}
+    # an acronym or one word stays an English word of the question; so does a Latin native term
+    assert matcher.translated_words("What is RESAS?") == frozenset()
+    assert matcher.translated_words("What does Global Innovation Gateway for All mean?") == frozenset()
+    assert matcher.translated_words("What does the Regional Economy Society Analyzing System show?") == {
+        "regional",
+        "economy",
+        "society",
+        "analyzing",
+        "system",
+    }
+    assert matcher.translated_words("地方創生是什麼") == frozenset()
+
+
+def test_the_passage_glossing_a_term_does_not_outrank_the_one_that_answers(tmp_path, fake_encoder):
+    glossed = "本文回顧臺灣地方創生（Regional Revitalization）政策的形成。"
+    answers = "國發會宣布2019年為臺灣地方創生元年。"
+    corpus, index_dir = write_corpus(tmp_path / "corpus", t=f"{glossed}\n\n{answers}"), tmp_path / "index"
+    build_index(corpus, index_dir, fake_encoder, **build_kwargs())
+    searcher = Searcher.open(index_dir, fake_encoder, **open_kwargs())
+    question = "Which year was declared the first year of Taiwan's regional revitalization?"
+    assert [h.passage.text for h in searcher.search(question, top_k=2, mode="bm25")][0] == answers
+    as_english = Searcher.open(index_dir, fake_encoder, **open_kwargs())
+    as_english._translated = None  # the English words searched as they are: the glossing passage wins
+    assert [h.passage.text for h in as_english.search(question, top_k=2, mode="bm25")][0] == glossed
