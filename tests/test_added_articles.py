@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.added_eval import ADDED, ARTICLES, added_corpus, question_files
+from bench.added_eval import ADDED, ARTICLES, BATCHES, copy_articles, question_files
 from chat.evaluate import ANSWERABLE_KINDS, UNANSWERABLE_KINDS, read_questions, validate_questions
 from ingest.pipeline import ingest_corpus
 
@@ -18,12 +18,13 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 @pytest.fixture(scope="module")
 def passages(tmp_path_factory):
-    corpus = added_corpus(tmp_path_factory.mktemp("added") / "corpus", CORPUS)
-    return ingest_corpus(corpus).passages
+    corpus = copy_articles(tmp_path_factory.mktemp("added") / "corpus", CORPUS)
+    return ingest_corpus(copy_articles(corpus, ARTICLES)).passages
 
 
-def test_the_added_articles_are_in_every_format_users_add():
+def test_the_added_articles_are_in_every_format_users_add_and_each_has_its_batch():
     assert sorted(p.suffix for p in ARTICLES.iterdir()) == [".docx", ".html", ".md", ".txt"]
+    assert sorted(article for _, article in BATCHES) == sorted(p.name for p in ARTICLES.iterdir())
 
 
 @pytest.mark.parametrize("name", ["added_train.jsonl", "added_test.jsonl"])
@@ -32,10 +33,10 @@ def test_the_question_files_are_valid(passages, name):
     assert validate_questions(questions, [p.text for p in passages]) == []
     assert {q["split"] for q in questions} == {name.removeprefix("added_").removesuffix(".jsonl")}
     assert {q["kind"] for q in questions} == ANSWERABLE_KINDS | UNANSWERABLE_KINDS
-    stems = {p.stem for p in ARTICLES.iterdir()}
+    about = {batch: Path(article).stem for batch, article in BATCHES}
     for question in questions:
         article = question["article"]
-        assert article in stems if question["gold"] else article == "none", question["id"]
+        assert article == about[question["batch"]] if question["gold"] else article == "none", question["id"]
         if question["gold"]:  # the gold is in a passage of the article the question is about
             texts = [p.text for p in passages if p.doc_id == article]
             assert any(gold in text for gold in question["gold"] for text in texts), question["id"]
