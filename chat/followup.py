@@ -207,6 +207,19 @@ def sets_context(question: str) -> bool:
     return not about_me(question) and not instruction(question)
 
 
+# "生活人口是什麼意思？": a question for what a term of three characters or more means names that
+# term; short as it is, it is no follow-up (folded text; a term with a pointer in it still is).
+_ASKS_MEANING = re.compile(r"^(?P<term>[^\s，,。？?]{3,12}?)(?:是什么意思|的意思是什么|是指什么|指的是什么)")
+
+
+def _asks_meaning_of_a_term(text: str) -> bool:
+    match = _ASKS_MEANING.match(text)
+    if match is None:
+        return False
+    term = match.group("term")
+    return not term.startswith(_BACK_REFERENCES) and not any(word in term for word in _POINTERS)
+
+
 def is_follow_up(question: str) -> bool:
     """True when the question points back (那…呢, 它…, 這個…, "it") or is too short to name a subject."""
     from chat.terms import folded
@@ -228,6 +241,8 @@ def is_follow_up(question: str) -> bool:
         return True
     if text.startswith(_BACK_REFERENCES) and n_terms <= OPENING_TERMS:
         return True
+    if _asks_meaning_of_a_term(text):
+        return False
     if n_terms > MAX_TERMS_FOLLOW_UP:
         return False
     if re.search(r"(?:呢|咧|嘞|勒)[?？]?$", text) and n_terms <= 2:

@@ -53,6 +53,22 @@ def test_a_short_question_naming_an_acronym_or_a_quoted_name_is_not_a_follow_up(
     assert resolve(question, "キャッシュレス化を進める施策は何ですか？").searched == question
 
 
+@pytest.mark.parametrize(
+    ("question", "follows"),
+    [
+        ("生活人口是什麼意思？", False),  # found by the browser walk: searched with the previous question's terms
+        ("關係人口指的是什麼？", False),
+        ("數位轉型是什麼意思", False),
+        ("那是什麼意思？", True),
+        ("這個詞是什麼意思？", True),
+        ("它是什麼意思", True),
+        ("第二個是什麼意思", True),
+    ],
+)
+def test_asking_what_a_named_term_means_is_not_a_follow_up(question, follows):
+    assert is_follow_up(question) == follows
+
+
 @pytest.mark.parametrize("question", ["誰寫的？", "這是誰寫的", "作者是誰？", "Who wrote it?"])
 def test_asking_who_wrote_the_article_is_not_a_follow_up(question, monkeypatch):
     # the article's byline answers it, whatever came before; short and pointing back as they are
