@@ -330,20 +330,19 @@ def embedding_text(passage: Passage) -> str:
 
 
 def table_header(passage: Passage) -> str:
-    """The caption and header row above a table-row passage (the end of its heading path: the
-    header rows, and the heading before them unless that is the article's title), or ""."""
+    """The caption and header row above a table-row passage (the end of its heading path
+    without the article's title: the header rows and the heading before them), or ""."""
     from ingest.passages import is_table_row
 
     if not is_table_row(passage.text) or len(passage.text) > SHORT_ROW_CHARS:
         return ""
-    path = passage.context.split(" › ") if passage.context else []
+    path = passage.headings.split(" › ") if passage.headings else []
     rows = 0
     while rows < len(path) and is_table_row(path[len(path) - 1 - rows]):
         rows += 1
     if not rows:
         return ""
-    first = max(len(path) - rows - 1, 1)  # the caption, not the title
-    return "\n".join(path[first:])
+    return "\n".join(path[max(len(path) - rows - 1, 0) :])
 
 
 def passage_sentence_spans(passages: Sequence[Passage]) -> list[list[tuple[int, int]]]:

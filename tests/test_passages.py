@@ -150,5 +150,9 @@ def test_a_short_table_row_is_embedded_under_its_caption_and_header_row():
     assert embedding_text(row) == table_header(row) + "\n2015 ｜ 2,625 ｜ 673"
     long_row = passages[rows[-1]]
     assert table_header(long_row) == "" and embedding_text(long_row) == long_row.text  # says enough itself
+    # an article whose first paragraph is no title: the caption is the first heading, and kept
+    untitled = _article("前言。", "下表整理人數：", "年度 ｜ 人數", "2015 ｜ 2,625", "2016 ｜ 3,978")
+    (second,) = [p for p in split_passages(untitled, 240) if p.text == "2016 ｜ 3,978"]
+    assert table_header(second) == "下表整理人數：\n年度 ｜ 人數"
     prose = passages["表格之後的段落。"]
     assert embedding_text(prose) == prose.text and prose.headings == ""
