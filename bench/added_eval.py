@@ -36,6 +36,7 @@ BATCHES = (
     ("n2", "japan_relation.txt"),
     ("n3", "smart_agri.html"),
     ("n4", "korea_local.docx"),
+    ("n5", "akiya_bank.pdf"),
 )
 
 

@@ -23,7 +23,7 @@ def passages(tmp_path_factory):
 
 
 def test_the_added_articles_are_in_every_format_users_add_and_each_has_its_batch():
-    assert sorted(p.suffix for p in ARTICLES.iterdir()) == [".docx", ".html", ".md", ".txt"]
+    assert sorted(p.suffix for p in ARTICLES.iterdir()) == [".docx", ".html", ".md", ".pdf", ".txt"]
     assert sorted(article for _, article in BATCHES) == sorted(p.name for p in ARTICLES.iterdir())
 
 
