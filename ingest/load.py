@@ -9,6 +9,7 @@ Heavy libraries are imported inside the loader that needs them.
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import os
 import re
@@ -24,6 +25,7 @@ from pathlib import Path
 from ingest.errors import LoadError, SouseiError
 from ingest.fileio import sha256_hex
 from ingest.metadata import SIDECAR_SUFFIX
+from ingest.pdf_tables import with_table_rows
 from ingest.records import RawDocument
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
@@ -742,10 +744,17 @@ def _pdf_page_texts(reader, name: str) -> tuple[str, ...]:
         raise LoadError(f"{name}：PDF 已損壞，無法讀取（{exc}）；請重新匯出") from None
     for number, page in enumerate(pages, start=1):
         try:
-            texts.append(normalise_newlines(page.extract_text() or ""))
+            plain = normalise_newlines(page.extract_text() or "")
+            texts.append(with_table_rows(plain, functools.partial(_pdf_layout_text, page)))
         except _pdf_errors() as exc:
             raise LoadError(f"{name}：PDF 第 {number} 頁已損壞（{exc}）；請重新匯出 PDF") from None
     return tuple(texts)
+
+
+def _pdf_layout_text(page) -> str:
+    """The page as pypdf's layout mode sets it out (a table's rows on their lines): asked for by
+    :func:`ingest.pdf_tables.with_table_rows` only when the plain text has a run of cell lines."""
+    return normalise_newlines(page.extract_text(extraction_mode="layout") or "")
 
 
 def _pdf_title(reader) -> str | None:

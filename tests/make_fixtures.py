@@ -93,6 +93,37 @@ def write_chinese_pdf(directory: Path, name: str = "two_pages.pdf") -> Path:
     return write_bytes(directory, name, data)
 
 
+def write_table_pdf(directory: Path, name: str = "table.pdf") -> Path:
+    """A page with a paragraph, a table caption, a 3-column table (reportlab's Table, each cell its
+    own text object: pypdf's plain text reads it one cell per line) and a source line."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    pdfmetrics.registerFont(UnicodeCIDFont("MSung-Light"))
+    style = ParagraphStyle("body", fontName="MSung-Light", fontSize=11, leading=16)
+    table = Table(PDF_TABLE, colWidths=[120] * 3)
+    table.setStyle([("FONTNAME", (0, 0), (-1, -1), "MSung-Light")])
+    buffer = io.BytesIO()
+    story = [
+        Paragraph(PDF_PAGE1, style),
+        Paragraph("表1　歷年隊員人數", style),
+        table,
+        Paragraph("資料來源：總務省。", style),
+    ]
+    SimpleDocTemplate(buffer).build(story)
+    return write_bytes(directory, name, buffer.getvalue())
+
+
+PDF_TABLE = [
+    ["年度", "隊員人數", "實施團體數"],
+    ["2009", "89", "31"],
+    ["2015", "2,625", "673"],
+    ["2023", "7,200", "1,164"],
+]
+
+
 def write_truncated_pdf(directory: Path, name: str = "truncated.pdf") -> Path:
     data = pdf_bytes([[PDF_HEADER, PDF_PAGE1], [PDF_HEADER, PDF_PAGE2]])
     return write_bytes(directory, name, data[: len(data) // 2])
