@@ -204,11 +204,16 @@ def _tidy(paragraph: str) -> str:
     return _SPACE_BEFORE_NOTE.sub("", re.sub(r"[ \t]{2,}", " ", paragraph)).strip()
 
 
+BYLINE_LINE_MAX = 30  # characters: a longer byline may go on on the next line of a PDF page
+
+
 def _ends_paragraph(current: str, line: str, following: str, at_start: bool) -> bool:
     """Does the paragraph end after ``line`` (the last line of ``current``)?"""
     nxt = following.strip()
     if _MARKER_ONLY.match(current):
         return False
+    if len(current) <= BYLINE_LINE_MAX and byline_head(current) is not None:
+        return True  # a byline line ends there (作者：周品妤，…研究員 over 摘要…), unless it runs the page wide
     if _is_row(nxt) or _LIST_ITEM.match(nxt) or _NOTE_START.match(nxt) or byline_head(nxt) is not None:
         return True  # a byline under the title is its own paragraph (作者：林佳穎　發布日期：…)
     if nxt[0] in CONTINUATION_START or nxt.startswith("http") or _unbalanced(current):

@@ -17,9 +17,17 @@ from ingest.segment import fold  # jieba/OpenCC load on first use, not at import
 # A byline: "作者 謝子涵 為政治工作者", "作者：林小明", "文／林小明", "記者王小明／台北報導" (not
 # 作者認為…, 文中提到…, 記者會…).
 _BYLINE_HEAD = r"作者\s|(?:作者|撰文)\s*[:：]|文\s*[／/]|[記记]者[^\n／/，,。]{1,12}[／/]"
+# A reference list's entry: a number, its author and the year in brackets ("3. 總務省（2024）。《令和5年度…》").
+_REFERENCE_ENTRY = r"\d{1,2}\s*[.．、]\s*[^\n。：:]{1,40}?[（(](?:19|20)\d{2}[a-z]?[)）]"
+# The heading of a reference list or of the notes (參考資料, 註釋與參考文獻, References), alone on its line.
+_REFERENCES_HEADING = (
+    r"(?:(?:註釋|注釋|注释)(?:與|与|及))?(?:參考|参考)(?:資料|资料|文獻|文献|書目|书目)\s*$|(?:註釋|注釋|注释)\s*$"
+    r"|(?:References|Bibliography)\s*$"
+)
 # A caption or source line, a numbered reference line (not a "[5]案例分類依據：" heading), a byline.
 FURNITURE = re.compile(
-    rf"^\s*(?:(?:圖片|資料|照片|图片|资料)?[來来]源\s*[:：]|\[\d{{1,2}}\](?![^\n]*[:：]\s*(?:\n|$))|{_BYLINE_HEAD})"
+    rf"^\s*(?:(?:圖片|資料|照片|图片|资料)?[來来]源\s*[:：]|\[\d{{1,2}}\](?![^\n]*[:：]\s*(?:\n|$))|{_BYLINE_HEAD}"
+    rf"|{_REFERENCE_ENTRY}|{_REFERENCES_HEADING})"
 )
 
 # Asks where something comes from (出處, 來源, 出自哪份, link, source): a footnote or a source line answers it.

@@ -51,6 +51,20 @@ def test_pdf_pages_keep_the_page_of_each_paragraph():
     assert result.paragraphs == [(f"第一句在第{n}頁。", n) for n in range(1, 4)]
 
 
+def test_a_short_byline_line_of_a_pdf_ends_its_paragraph():
+    page = (
+        "空屋銀行的檢視：\n制度演進與啟示\n作者：周品妤，臺灣城鄉永續研究院研究員\n"
+        "摘要 日本總務省公布的調查顯示，\n全國空屋數達900萬戶。"
+    )
+    texts = [p for p, _ in _clean("", pages=(page,)).paragraphs]
+    assert texts[-2:] == [
+        "作者：周品妤，臺灣城鄉永續研究院研究員",
+        "摘要 日本總務省公布的調查顯示，全國空屋數達900萬戶。",
+    ]
+    wide = "作者：周品妤，臺灣城鄉永續研究院與國立某某大學公共行政學系合聘研究員暨兼任\n助理教授\n正文開始。"
+    assert [p for p, _ in _clean("", pages=(wide,)).paragraphs][0].startswith(wide.replace("\n", "")[:44])  # runs on
+
+
 def test_footnote_marks_are_normalised():
     assert clean_text("成長戰略。[\\[1\\]](#)同時也有政策。 [3]") == "成長戰略。[1]同時也有政策。[3]"
 

@@ -23,6 +23,16 @@ from tests.index_fakes import build_kwargs, open_kwargs, write_corpus
         ("[5]案例分類依據：\n\n事業主題別：教育、醫療照護健康", False),
         ("到了2014年則進展到5.9%的執行程度。[3]", False),
         ("作者認為台灣缺少平台。", False),
+        (
+            "3. 總務省（2024）。《令和5年度地域おこし協力隊の隊員数等について》。東京：總務省。",
+            True,
+        ),  # a reference list's
+        ("12. 增田寬也（2014a）《地方消滅》", True),
+        ("1. 研議專法（2019年起）。", False),
+        ("參考資料", True),  # a reference list's heading, alone on its line
+        ("註釋與參考文獻", True),
+        ("參考資料的整理很重要。", False),  # a list item: no author and bracketed year
+        ("2. 2019年（令和元年）起推動。", False),
         ("資料顯示，來源多元。", False),
     ],
 )
