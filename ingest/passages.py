@@ -120,12 +120,26 @@ def is_question_heading(text: str) -> bool:
     )
 
 
-def heading_level(text: str) -> int:
+# A table or figure caption (表1 …) and a lead-in ending with a colon that is no numbered item
+# ("下表整理歷年的隊員人數：", "本文提出以下五項建議：") introduce what follows inside their section:
+# they nest under the section heading, and the numbered items they introduce nest under them. As
+# section headings of their own, they took the section's place in the path of the rows and items
+# below them ("四、地域振興協力隊" was lost from its table's rows).
+LEAD_IN_LEVEL = 1.5
+_CAPTION = re.compile(
+    r"^\s*(?:表|圖|图|Table|Figure)\s*[0-9０-９一二三四五六七八九十]{1,3}(?:[\s　:：.．、]|$)"
+)  # 表1 …, 圖2：…
+
+
+def heading_level(text: str) -> float:
     """1 for a section heading, 2 for a numbered item heading (1. or （一）, nested under the
-    section), 3 for a question heading (nested under both). The article's title is 0 (outline)."""
+    section), 3 for a question heading (nested under both), :data:`LEAD_IN_LEVEL` for a lead-in
+    ending with a colon. The article's title is 0 (outline)."""
     if is_question_heading(text):
         return 3
-    return 2 if _NUMBERED.match(text) or _SUB_NUMBERED.match(text) else 1
+    if _NUMBERED.match(text) or _SUB_NUMBERED.match(text):
+        return 2
+    return LEAD_IN_LEVEL if _ENDS_COLON.search(text.strip()) or _CAPTION.match(text) else 1
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,17 @@ class OutlinedParagraph:
     paragraph: Paragraph
     context: tuple[str, ...]  # the headings above it that are not part of its text
     lead: tuple[Paragraph, ...] = ()  # heading paragraphs right before it, merged into its first passage
+
+
+def introduction(text: str) -> str:
+    """The last sentence of a paragraph when it introduces the next one ("…的角色。工作站的任務大致
+    包括：" over the list of tasks), else "". It is the next paragraph's context: the list is found
+    by the words of its lead-in (任務), which it does not repeat."""
+    text = text.strip()
+    if not _ENDS_COLON.search(text) or is_heading(text):
+        return ""
+    start = sentence_spans(text)[-1][0]
+    return text[start:].strip()
 
 
 def is_table_row(text: str) -> bool:
@@ -146,9 +171,9 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
     paragraph). A byline ("作者：林小明" under the title) is short like a heading but heads nothing.
     A table's header row (the first row under a caption, with more rows after it) is part of
     the heading path of the rows below it, so each row says what its cells are."""
-    path: list[tuple[int, str]] = []
-    before_lead: list[tuple[int, str]] = []  # the path before the current run of headings
-    resume: list[tuple[int, str]] | None = None  # the path to return to when a table ends
+    path: list[tuple[float, str]] = []
+    before_lead: list[tuple[float, str]] = []  # the path before the current run of headings
+    resume: list[tuple[float, str]] | None = None  # the path to return to when a table ends
     pending: list[Paragraph] = []
     out: list[OutlinedParagraph] = []
     for i, para in enumerate(paragraphs):
@@ -178,7 +203,9 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
             continue
         lead = tuple(pending)
         own = {p.text.strip() for p in lead}
-        out.append(OutlinedParagraph(para, tuple(h for _, h in path if h not in own), lead))
+        context = tuple(h for _, h in path if h not in own)
+        introduced = introduction(paragraphs[i - 1].text) if i and not pending else ""
+        out.append(OutlinedParagraph(para, (*context, introduced) if introduced else context, lead))
         pending = []
     out.extend(OutlinedParagraph(p, ()) for p in pending)  # headings with nothing under them
     return out

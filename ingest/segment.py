@@ -27,7 +27,9 @@ _KATAKANA_SPLIT = re.compile(r"([\u30a1-\u30fa\u30fc-\u30ff]+)")
 _NUMERALS = "一二三四五六七八九十"
 # 2: katakana words whole; 3: no numeral+是 words (構想二是 → 構想 二); 4: "1. " opens a sentence;
 # 5: a short table row is embedded under its caption and header row (index.build.embedding_text)
-SEGMENTER_VERSION = 5
+# 6: a caption or a lead-in ending with a colon nests under its section; a paragraph ending with a lead-in
+#    is the next one's context (ingest.passages.introduction)
+SEGMENTER_VERSION = 6
 
 
 def _data_text(name: str) -> str:

@@ -156,3 +156,41 @@ def test_a_short_table_row_is_embedded_under_its_caption_and_header_row():
     assert table_header(second) == "下表整理人數：\n年度 ｜ 人數"
     prose = passages["表格之後的段落。"]
     assert embedding_text(prose) == prose.text and prose.headings == ""
+
+
+def test_a_lead_in_ending_with_a_colon_nests_under_its_section_and_heads_its_items():
+    rows = ["年度 ｜ 隊員人數", "2015 ｜ 2,625", "2016 ｜ 3,978"]
+    article = _article(
+        "標題",
+        "四、地域振興協力隊",
+        "協力隊成長驚人。下表整理歷年的隊員人數：",
+        *rows,
+        "五、政策建議",
+        "本文提出以下兩項建議：",
+        "1. 研議專法。",
+        "2. 跨域合作。",
+        "六、結語",
+        "結語的段落。",
+    )
+    passages = {p.text.split("\n\n")[-1]: p for p in split_passages(article, 240)}
+    # the section stays in the path of the table's rows (as a section heading itself, the lead-in took its place)
+    assert (
+        passages["2016 ｜ 3,978"].headings
+        == "四、地域振興協力隊 › 協力隊成長驚人。下表整理歷年的隊員人數： › 年度 ｜ 隊員人數"
+    )
+    assert passages["2. 跨域合作。"].headings == "五、政策建議 › 本文提出以下兩項建議："  # items under the lead-in
+    last = passages["結語的段落。"]  # the next section ends both: it leads the passage, with no path above
+    assert last.text.startswith("六、結語") and last.headings == ""
+
+
+def test_a_paragraph_ending_with_a_lead_in_is_the_context_of_the_next_one():
+    intro = (
+        "為了回應人的問題，國發會自2021年起推動青年培力工作站，以補助民間團隊設立據點的方式，"
+        "讓已經在地方扎根的青年團隊承擔陪伴、媒合與育成的角色。工作站的任務大致包括："
+    )
+    assert len(intro) > 60  # a paragraph, not a heading
+    article = _article("標題", "一、工作站", intro, "提供青年諮詢；舉辦地方學講座。", "工作站之後的段落。")
+    tasks, after = split_passages(article, 240)[1:]
+    assert tasks.context == "標題 › 一、工作站 › 工作站的任務大致包括："  # its last sentence only
+    assert tasks.search_text.startswith("標題 › 一、工作站 › 工作站的任務大致包括：\n提供青年諮詢")  # found by 任務
+    assert after.context == "標題 › 一、工作站"  # the next paragraph only
