@@ -39,7 +39,7 @@ from chat.abstain import (
     unknown_share,
 )
 from chat.config import MAX_QUESTION_CHARS
-from chat.premise import premises
+from chat.premise import counts_in_a_column, premises
 from chat.records import Answer, Citation, Quote
 from chat.terms import (
     ENUMERATION,
@@ -57,6 +57,7 @@ from chat.terms import (
     term_in,
     weighted_coverage,
 )
+from index.build import table_header
 from index.fusion import line_labels, named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
 from index.series import ARTICLES, SeriesAsked
@@ -156,6 +157,7 @@ class Sentence:
     order: int  # position within the passage
     heading: bool = False  # a heading quoted together with the sentence under it
     parts: tuple[int, ...] = ()  # indices into sentence_spans(passage.text) it covers
+    header: str = ""  # a short table row's caption and header row (index.build.table_header): its words
 
 
 def split_sentences(text: str) -> list[str]:
@@ -243,8 +245,9 @@ def heads(text: str) -> bool:
 
 
 def hit_sentences(hits: Sequence[Hit]) -> list[Sentence]:
+    """The quotable units of each hit; a short table row (a passage of its own) with its header."""
     return [
-        Sentence(hit.passage.text[u.start : u.end], i, j, u.heading, u.parts)
+        Sentence(hit.passage.text[u.start : u.end], i, j, u.heading, u.parts, table_header(hit.passage))
         for i, hit in enumerate(hits)
         for j, u in enumerate(quote_units(hit.passage.text))
     ]
@@ -374,8 +377,10 @@ def glosses_term(terms: Sequence[str], folded_text: str) -> bool:
 
 
 def lexical_share(terms: Sequence[str], sentence: Sentence, stats: CorpusStats) -> float:
-    """IDF-weighted share of ``terms`` in the unit's text."""
-    return weighted_coverage(terms, folded(sentence.text), stats)
+    """IDF-weighted share of ``terms`` in the unit's text, a short table row's with its header: the
+    row "2018 ｜ 5,530 ｜ 1,061" carries the 實施地方團體數 of its header row, which it does not repeat."""
+    text = f"{sentence.header}\n{sentence.text}" if sentence.header else sentence.text
+    return weighted_coverage(terms, folded(text), stats)
 
 
 def heading_line(sentence: Sentence) -> str:
@@ -421,6 +426,12 @@ def names_label(label: str, asked: str, also: frozenset[str]) -> bool:
     return label in asked or (len(label) > 2 and label.endswith("别") and label[:-1] in also)
 
 
+def _counted_in_its_header(asks: Asks, sentence: Sentence) -> bool:
+    """A short table row with a bare number under a header ("2015 ｜ 2,625 ｜ 673" under 隊員人數)
+    carries the quantity a question asks for: its unit is in the header."""
+    return asks.quantity and bool(sentence.header) and counts_in_a_column([sentence.text])
+
+
 def sentence_features(
     terms: Sequence[str],
     sentences: Sequence[Sentence],
@@ -463,7 +474,7 @@ def sentence_features(
                 best_lexical=best_lexical,
                 order=sentence.order,
                 other_year=other_year(asks.years, text),
-                carries_type=carries_answer_type(asks, text),
+                carries_type=carries_answer_type(asks, text) or _counted_in_its_header(asks, sentence),
                 body_lexical=body_lex,
             )
         )
@@ -504,7 +515,8 @@ def hand_over_lead_in(scored: Sequence[ScoredSentence], hits: Sequence[Hit]) -> 
         s, passage = c.sentence, hits[c.sentence.hit].passage
         if s.hit == top.sentence.hit:
             return s.order == top.sentence.order + 1
-        return passage.doc_id == mine.doc_id and passage.paragraph == mine.paragraph + 1 and s.order == 0
+        # the passage right after (a passage led by a heading numbers its paragraph by the heading's)
+        return passage.doc_id == mine.doc_id and 0 < passage.start - mine.end <= 2 and s.order == 0
 
     follower = next((c for c in scored[1:] if continues(c)), None)
     return tuple(scored) if follower is None else trade_places(scored, follower)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -623,11 +625,15 @@ def test_a_lead_in_on_top_hands_over_to_what_it_introduces():
     from index.records import Hit
     from ingest.records import Passage
 
-    def p(pid, text, paragraph):
-        return Passage(id=pid, doc_id="d", title="t", paragraph=paragraph, page=None, start=0, end=len(text), text=text)
+    def p(pid, text, paragraph, start=0):
+        return Passage(
+            id=pid, doc_id="d", title="t", paragraph=paragraph, page=None, start=start, end=start + len(text), text=text
+        )
 
-    lead = p("a", "國土交通省要投入無人機自駕配送的實證試驗。相關的案例有:", 57)
-    listing = p("b", "地域的貨客混載配送實證、無人機、飛天車等新技術開發。", 58)
+    # led by its section heading (paragraph 56), the lead-in's passage numbers its paragraph by the
+    # heading's; what follows is the passage starting right after it (paragraphs are joined by a blank line)
+    lead = p("a", "17.活用新技術:\n\n國土交通省要投入無人機自駕配送的實證試驗。相關的案例有:", 56)
+    listing = p("b", "地域的貨客混載配送實證、無人機、飛天車等新技術開發。", 58, lead.end + 2)
     hits = [Hit(lead, 1.0, 1), Hit(listing, 0.5, 2)]
 
     def scored(*pairs):
@@ -649,7 +655,7 @@ def test_a_lead_in_on_top_hands_over_to_what_it_introduces():
     stating = scored(("國土交通省要投入無人機自駕配送的實證試驗。", 0, 0, 1.0), ("相關的案例有:", 0, 1, 0.0))
     assert hand_over_lead_in(stating, hits) == tuple(stating)
     # a paragraph two further on does not continue it
-    far = [Hit(lead, 1.0, 1), Hit(p("c", "別的段落。", 60), 0.5, 2)]
+    far = [Hit(lead, 1.0, 1), Hit(p("c", "別的段落。", 60, listing.end + 2), 0.5, 2)]
     apart = scored(("相關的案例有:", 0, 1, 2.0), ("別的段落。", 1, 0, -1.0))
     assert hand_over_lead_in(apart, far) == tuple(apart)
 
@@ -794,3 +800,29 @@ def test_a_question_asking_which_position_an_item_holds_gets_the_numbered_headin
     assert item_first(ranked, "加速與強化GIGA School是什麼？") == tuple(ranked)  # no position asked
     monkeypatch.setattr("chat.answer.POSITION_FIRST", False)
     assert item_first(ranked, question) == tuple(ranked)
+
+
+def test_a_short_table_row_carries_the_words_and_the_unit_of_its_header():
+    import numpy as np
+
+    from chat.answer import SENTENCE_FEATURES, hit_sentences, sentence_features
+    from chat.terms import question_asks
+    from index.records import Hit
+    from index.stats import CorpusStats
+    from ingest.passages import split_passages
+    from tests.chat_fakes import make_article
+
+    caption, header = "下表整理歷年的隊員人數與實施地方團體數：", "年度 ｜ 隊員人數 ｜ 實施地方團體數"
+    article = make_article("a", "標題", [caption, header, "2015 ｜ 2,625 ｜ 673", "2018 ｜ 5,530 ｜ 1,061"])
+    row = next(p for p in split_passages(article, 240) if p.text == "2018 ｜ 5,530 ｜ 1,061")
+    (sentence,) = hit_sentences([Hit(passage=row, score=1.0, rank=1)])
+    assert sentence.text == "2018 ｜ 5,530 ｜ 1,061" and sentence.header == f"{caption}\n{header}"
+    terms = ["2018", "实施", "团体"]
+    stats = CorpusStats.from_token_lists([terms, ["其他"]])
+    asks = question_asks("2018年有多少個地方團體實施協力隊？")
+    (f,) = sentence_features(terms, [sentence], [Hit(passage=row, score=1.0, rank=1)], np.array([0.9]), stats, asks)
+    assert f.lexical == 1.0  # 實施 and 團體 are its header's words
+    assert SENTENCE_FEATURES["type_missing"](f) == 0.0  # a bare count under a header is a count
+    bare = replace(sentence, header="")
+    (g,) = sentence_features(terms, [bare], [Hit(passage=row, score=1.0, rank=1)], np.array([0.9]), stats, asks)
+    assert g.lexical < 0.5 and SENTENCE_FEATURES["type_missing"](g) == 1.0
