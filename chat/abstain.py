@@ -90,6 +90,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
     ),
     ("absent_row", "no table row is labelled {}", "表格中沒有「{}」這一列。"),
     ("absent_kana", "the best passages do not have the Japanese name {}", "最接近的段落都沒有「{}」這個名稱。"),
+    (
+        "contradicted_figure",
+        "the best passages state another figure where the question states {}",
+        "文章所說的數字與問題中的「{}」不同。",
+    ),
 )
 # A question left with no searchable term (あいうえお, 謝啦, 🙂🙂, {{7*7}}) asks nothing the articles
 # could answer: of the 4000-odd questions of the bank and the blind batches, the 48 without a term
@@ -141,6 +146,7 @@ class Signals:
     absent_date: str = ""  # "when": the question asks when and the best passages state no date
     absent_row: str = ""  # a table row the question quotes and the best passages' tables do not have
     absent_kana: str = ""  # a kana name in a Chinese question that the best passages do not have
+    contradicted_figure: str = ""  # a figure the question states that the best passages state otherwise
     topic: float | None = None  # closeness to the articles' subject (Searcher.topic_similarity); None: unmeasured
 
 

@@ -226,6 +226,12 @@ def test_fit_learns_a_separable_toy_set():
             "the best passages do not have the Japanese name ふるさと",
             "最接近的段落都沒有「ふるさと」這個名稱。",
         ),
+        (
+            "contradicted_figure",
+            "2017年",
+            "the best passages state another figure where the question states 2017年",
+            "文章所說的數字與問題中的「2017年」不同。",
+        ),
     ],
 )
 def test_a_failed_premise_is_not_found_whatever_the_confidence(field, value, reason, note):

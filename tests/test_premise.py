@@ -20,8 +20,10 @@ from chat.premise import (
     absent_row,
     absent_unit,
     absent_year,
+    contradicted_figure,
     count_conflict,
     counts,
+    figures,
     foreign_article,
     municipalities,
     premises,
@@ -197,6 +199,8 @@ def test_a_town_the_passages_do_not_name_is_reported(monkeypatch):
         ("日本加了什麼補助 日文叫啥交付金", []),  # 啥 asks, like 什麼
         ("2021年度協力隊隊員人數是多少？", []),  # a year's unit is no part of the name
         ("2019年地域振興協力隊有幾人", [("地域振興協力隊", "振兴协力队")]),
+        ("2018年度有多少個地方團體實施協力隊？", []),  # a verb ends the name: 實施 協力隊
+        ("推動地域振興協力隊的部會是？", [("地域振興協力隊", "振兴协力队")]),
     ],
 )
 def test_the_grants_and_programmes_a_question_names(question, named):
@@ -451,6 +455,14 @@ def test_units_the_passages_count_in_and_questions_without_one_are_not_reported(
     assert absent_unit(question, UNIT_PASSAGES) == ""
 
 
+def test_a_table_row_of_bare_numbers_may_count_in_any_unit():
+    # the row's unit is in its header (隊員人數), which the row does not repeat
+    rows = ["2015 ｜ 2,625 ｜ 673", "2016 ｜ 3,978 ｜ 886"]
+    assert absent_unit("2015年度地域振興協力隊有幾名隊員？", rows) == ""
+    assert absent_unit("2015年度地域振興協力隊有幾名隊員？", ["2015 ｜ 約1,652.9億 ｜ 約726.0萬件"]) == "名"
+    assert absent_unit("有幾名隊員？", ["年度 ｜ 隊員人數\n2015 ｜ 很多"]) == "名"  # words, no number
+
+
 def test_only_the_best_passages_are_read_for_units():
     late = ["無關的段落。"] * UNIT_DEPTH + UNIT_PASSAGES
     assert absent_unit("有多少個地方政府參與？", late) == "個"
@@ -526,3 +538,60 @@ def test_a_when_question_whose_best_passages_state_no_date_is_reported(question,
     passages = ["地方經濟分析系統（RESAS）可以了解地方的人口與產業。", "從資料數據中可以發現問題。"]
     assert absent_date(question, passages) == ("when" if refused else "")
     assert absent_date(question, [*passages, "總務省在2014年開始舉辦地域情報化大賞。"][-DATE_DEPTH:]) == ""
+
+
+YEAR_ONE = "行政院於同年將2019年定為「台灣地方創生元年」，國發會並提出國家戰略計畫。"
+TERM = "地方公所招募設籍於其他縣市的青年，任期最長三年，每月報酬約新台幣3.6萬元。"
+GIFTS = "總務大臣發出通知，要求各地方政府將返禮率控制在30%以下。"
+COSTS = "募集費用必須在捐款金額的50%以下。2017年起各地試辦。"
+
+
+def test_figures_read_the_number_its_unit_and_its_place():
+    read = figures("將2019年定為元年，任期最長三年，約2,000萬人，返禮率控制在30%以下")
+    assert [(f.value, f.unit, f.before, f.after, f.said) for f in read] == [
+        (2019.0, "年", "", "定为", "2019年"),  # 將 is one character before the number: no place before
+        (3.0, "年", "最长", "", "三年"),
+        (2000.0, "万", "", "", "2,000萬"),  # ，約 and 人， are not two Chinese characters
+        (30.0, "%", "制在", "以下", "30%"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "passages", "figure"),
+    [
+        ("為什麼國發會把2017年定為臺灣地方創生元年？", [YEAR_ONE, COSTS], "2017年"),  # its 2017年 is the next's
+        ("協力員任期最長五年，報酬是多少？", [TERM], "五年"),
+        ("任期最長兩年的協力員，報酬多少？", [TERM], "兩年"),
+        ("總務大臣要求返禮率控制在50%以下，後來有哪些地方被處罰？", [GIFTS, COSTS], "50%"),
+    ],
+)
+def test_a_figure_the_best_passage_states_otherwise_in_its_place_is_contradicted(question, passages, figure):
+    assert contradicted_figure(question, passages) == figure
+
+
+@pytest.mark.parametrize(
+    ("question", "passages"),
+    [
+        ("哪一年被定為臺灣地方創生元年？", [YEAR_ONE]),  # asks which year: 一年 is no figure
+        ("為什麼2019年被定為地方創生元年？", [YEAR_ONE]),  # the passage's own figure
+        ("協力員任期最長是五年嗎？", [TERM]),  # a yes-no question checks a figure, it does not state one
+        ("返禮率是不是控制在50%以下？", [GIFTS]),
+        ("每月報酬約新台幣3.6萬元，一年合計多少？", [TERM]),
+        ("2018年國發會做了什麼？", [YEAR_ONE]),  # not stated, but not another year at its place either
+        ("前三年的報酬是多少？", [TERM]),  # 前三年: a span, not a figure
+        ("行政院把2017年定為元年的原因？", ["行政院將2019年定為地方創生元年，2017年起各地試辦。"]),  # stated too
+    ],
+)
+def test_a_figure_not_contradicted_in_its_place_is_not_reported(question, passages):
+    assert contradicted_figure(question, passages) == ""
+
+
+def test_only_the_best_passage_is_read_for_figures():
+    # the answer passage first, a passage on another figure at the same place next: not contradicted
+    assert (
+        contradicted_figure(
+            "總務省從2016年起以哪兩大課題為方向？", ["從2016年起，兩大課題。", "總務省從2013年開始召開會議。"]
+        )
+        == ""
+    )
+    assert contradicted_figure("為什麼國發會把2017年定為臺灣地方創生元年？", ["無關的段落。", YEAR_ONE]) == ""
