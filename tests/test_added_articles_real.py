@@ -1,6 +1,6 @@
 """Articles a user adds, answered with the real model, FAISS, BM25 and the shipped decision (slow).
 
-The four articles of tests/data/added/articles (Markdown, web-page text, HTML, Word) are added to
+The five articles of tests/data/added/articles (Markdown, web-page text, HTML, Word, PDF) are added to
 the seeds one at a time, and each batch of questions, written blind about its article, is asked of
 the articles its writer saw (bench.added_eval.BATCHES). Everything the
 answer layer knows was fitted on questions about the seeds, so these floors guard what carries
@@ -10,7 +10,9 @@ First reads on 3d3afd9, before the loaders and checks were mended on the train f
 train (n1 on taiwan_regional.md, n2 on japan_relation.txt, corpus of the seeds and those two)
 first quote 60% / 56%, answerable told 找不到 5% / 18%; held out (n3 on smart_agri.html, n4 on
 korea_local.docx, each read with the articles before it) hit@1 0.80 / 0.74, first quote 61% / 65%,
-answerable told 找不到 13% / 8%, unanswerable told 找不到 76% / 62%.
+answerable told 找不到 13% / 8%, unanswerable told 找不到 76% / 62%. n5 (akiya_bank.pdf, held out, with
+all seven articles), first read on 4897c5a: hit@1 0.644, first quote 50.0%, answerable told 找不到
+11.5%, unanswerable told 找不到 73.9%.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ def asked(real_encoder, seed_corpus, tmp_path_factory):
 @pytest.mark.parametrize(
     ("name", "hit1", "mrr", "first", "missed", "abstain"),
     [
-        ("added_test.jsonl", 0.78, 0.84, 0.64, 0.10, 0.69),  # 0.810, 0.867, 67.5%, 8.5%, 72.0%
-        ("added_train.jsonl", 0.78, 0.83, 0.64, 0.09, 0.75),  # 0.815, 0.863, 68.0%, 6.5%, 79.0%
+        ("added_test.jsonl", 0.74, 0.81, 0.62, 0.11, 0.71),  # 0.770, 0.838, 65.1%, 8.9%, 74.0% (n5 in)
+        ("added_train.jsonl", 0.78, 0.83, 0.68, 0.07, 0.77),  # 0.815, 0.863, 71.5%, 5.0%, 80.0%
     ],
 )
 def test_questions_about_added_articles(asked, name, hit1, mrr, first, missed, abstain):
