@@ -63,6 +63,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "the question's words are neither English nor the articles' ({})",
         "問題裡的字詞既不是英文，也不在文章中。",
     ),
+    (
+        "bare_numbers",
+        "the question is numbers alone ({}), with no word saying what it asks",
+        "問題只有數字（{}），沒有說要問什麼；請用一句話問，例如「2019年開始了什麼？」。",
+    ),
     ("count_conflict", "the articles state another count ({})", "文章所說的數目與問題中的不同。"),
     ("absent_actor", "the best passages do not mention {}", "最接近的段落都沒有提到「{}」。"),
     (
@@ -135,6 +140,7 @@ class Signals:
     about_me: str = ""  # the words by which the question asks about the chatbot itself (chat.addressed)
     instruction: str = ""  # the words by which the question gives the chatbot instructions (chat.addressed)
     unread_words: str = ""  # a Latin-only question mostly in words neither English nor the articles' (chat.latin)
+    bare_numbers: str = ""  # two or more numbers and no word (1988 394 2018 846): chat.latin
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
     foreign_article: str = ""  # a country the question names; the best passage's article is about another

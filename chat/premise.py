@@ -60,7 +60,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from chat.addressed import about_me, instruction
-from chat.latin import unread_words
+from chat.latin import bare_numbers, unread_words
 from chat.ordinal import chinese_number
 from chat.terms import YEAR, names_person, person_asked, question_asks, states_date, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
@@ -763,6 +763,7 @@ def premises(
         "about_me": about_me(question),
         "instruction": instruction(question),
         "unread_words": unread_words(question, stats.known),
+        "bare_numbers": bare_numbers(question),
         "count_conflict": count_conflict(question, passages),
         "absent_actor": absent_actor(question, passages, titles, headings),
         "foreign_article": foreign_article(question, passages, titles),

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from chat.abstain import DecisionModel
-from chat.latin import unread_words
+from chat.latin import bare_numbers, unread_words
 from chat.premise import premises
 from index.stats import CorpusStats
 from tests.chat_fakes import ANSWERED
@@ -56,3 +56,35 @@ def test_premises_read_the_words_against_the_index_and_the_decision_says_why():
     verdict = DecisionModel.load().decide(replace(ANSWERED, unread_words="lorem ipsum dolor"))
     assert not verdict.found and "neither English nor the articles' (lorem ipsum dolor)" in verdict.reason
     assert "不是英文" in verdict.note
+
+
+@pytest.mark.parametrize(
+    "question, said",
+    [
+        ("1988 394 2018 846", "1988 394 2018 846"),
+        ("1998　2003　2008 2013 2018", "1998 2003 2008 2013"),  # ideographic spaces; the first four
+        ("2 / 14", "2 14"),  # a page number
+        ("13.6%, 1,234  (846)", "13.6 1,234 846"),
+        ("2024/05/06 13:45", "2024/05/06 13:45"),
+    ],
+)
+def test_numbers_alone_are_recognised(question, said):
+    assert bare_numbers(question) == said
+
+
+@pytest.mark.parametrize(
+    "question", ["2019", "100%", "1988年 394", "2018 846萬戶", "RESAS 2016 2020", "１９８８　３９４ですか", "", "？？"]
+)
+def test_one_number_or_any_word_is_a_question(question):
+    assert bare_numbers(question) == ""
+
+
+def test_premises_find_numbers_alone_and_the_decision_asks_for_words():
+    stats = CorpusStats.from_token_lists([["1988", "394"]])
+    assert premises("1988 394", ["1988｜394｜9.4"], stats)["bare_numbers"] == "1988 394"
+    assert premises("1988年有多少空屋", ["1988｜394｜9.4"], stats)["bare_numbers"] == ""
+    verdict = DecisionModel.load().decide(replace(ANSWERED, bare_numbers="1988 394"))
+    assert not verdict.found and verdict.reason == (
+        "not found: the question is numbers alone (1988 394), with no word saying what it asks"
+    )
+    assert "問題只有數字（1988 394）" in verdict.note
