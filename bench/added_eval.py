@@ -1,6 +1,6 @@
 """Articles a user adds: the shipped articles plus ``tests/data/added/articles/`` (written for this,
-in the formats users add: Markdown, web-page text, HTML, Word) indexed with the real model, and the
-questions written blind about the added articles asked of them.
+in the formats users add: Markdown, web-page text, HTML, Word, PDF) indexed with the real model,
+and the questions written blind about the added articles asked of them.
 
     python -m bench.added_eval                 # every question file in tests/data/added/
     python -m bench.added_eval --split test    # the held-out file only

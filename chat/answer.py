@@ -591,6 +591,35 @@ def item_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredS
     return tuple(scored) if opener is None else trade_places(scored, opener)
 
 
+# A question asking for a full name or what an abbreviation stands for (國發會的全名是什麼, USR是什麼的
+# 縮寫, What does RESAS stand for) has the best unit glossing one of its terms in brackets first
+# (國家發展委員會（National Development Council, NDC，以下簡稱國發會）): a unit that only uses the
+# abbreviation beside some other bracketed name (國發會並與台灣設計研究院（…, TDRI）合作) says
+# nothing of what it stands for.
+FULL_NAME_FIRST = True
+_ASKS_FULL_NAME = re.compile(
+    r"全名|全稱|全称|縮寫|缩写|簡稱|简称|正式名稱|正式名称|stand for|full name|abbreviat|acronym",
+    re.IGNORECASE,
+)
+
+
+def full_name_first(
+    scored: Sequence[ScoredSentence],
+    sentences: Sequence[Sentence],
+    features: Sequence[SentenceFeatures],
+    question: str,
+) -> tuple[ScoredSentence, ...]:
+    """For a full-name question, the best unit that glosses a question term trades places with
+    the best unit, unless that glosses one already."""
+    if not FULL_NAME_FIRST or not scored or not _ASKS_FULL_NAME.search(question):
+        return tuple(scored)
+    glosses = {id(s): f.glosses_term for s, f in zip(sentences, features)}
+    if glosses.get(id(scored[0].sentence), False):
+        return tuple(scored)
+    gloss = next((c for c in scored[1:] if glosses.get(id(c.sentence), False)), None)
+    return tuple(scored) if gloss is None else trade_places(scored, gloss)
+
+
 # A unit ending with a question mark on top gives way to the best unit of its passage that states.
 # quote_units pairs a question with the sentence answering it, but not one right under a heading
 # ("5.因應疫情建構新的災害應對型態:" + "當疫情來臨時,災民要到哪避難?"): such a unit only asks. First
@@ -903,6 +932,7 @@ def analyse_question(
     scored = hand_over_lead_in(scored, measured.hits)
     scored = body_over_heading(scored, measured.sentences, measured.features)
     scored = question_gives_way(scored)
+    scored = full_name_first(scored, measured.sentences, measured.features, prepared.query)
     scored = item_first(scored, prepared.query) if adjust is None else scored
     scored = set_aside_furniture(scored, asked or prepared.query)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)

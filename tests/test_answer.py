@@ -768,6 +768,31 @@ def test_a_heading_on_top_gives_way_to_the_sentence_under_it_holding_the_rest_of
     assert body_over_heading(ranked, sentences, features) == tuple(ranked)
 
 
+def test_a_full_name_question_gets_the_unit_glossing_its_term(monkeypatch):
+    from chat.answer import ScoredSentence, Sentence, folded, full_name_first, glosses_term
+
+    uses = Sentence("國發會並與台灣設計研究院（Taiwan Design Research Institute, TDRI）等機構合作。", 0, 0)
+    other = Sentence("國發會推動青年培力工作站。", 1, 0)
+    defines = Sentence("2019年，國家發展委員會（National Development Council, NDC，以下簡稱國發會）宣布元年。", 2, 0)
+    sentences = [uses, other, defines]
+    # the known answers of the feature the rule reads: the term inside the brackets or right before them
+    term = [folded("國發會")]  # question terms are folded like the text
+    assert [glosses_term(term, folded(s.text)) for s in sentences] == [False, False, True]
+    assert glosses_term([folded("RESAS")], folded("運用RESAS（地域經濟分析系統）分析。"))
+    features = [_features(glosses_term=glosses_term(term, folded(s.text))) for s in sentences]
+    ranked = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate(sentences)]
+    for question in ("國發會的全名是什麼？", "国发会的全称", "What does NDC stand for?", "USR是什麼的縮寫"):
+        moved = full_name_first(ranked, sentences, features, question)
+        assert [c.sentence for c in moved] == [defines, other, uses], question
+        assert [c.score for c in moved] == [3.0, 2.0, 1.0]
+    # not a full-name question, a glossing unit on top already, none to give way to, or the rule off: unchanged
+    assert full_name_first(ranked, sentences, features, "國發會推動了什麼？") == tuple(ranked)
+    assert full_name_first(ranked[2:], sentences, features, "國發會的全名") == tuple(ranked[2:])
+    assert full_name_first(ranked[:2], sentences, features, "國發會的全名") == tuple(ranked[:2])
+    monkeypatch.setattr("chat.answer.FULL_NAME_FIRST", False)
+    assert full_name_first(ranked, sentences, features, "國發會的全名") == tuple(ranked)
+
+
 def test_a_question_asking_for_the_item_at_a_position_gets_the_unit_opening_it(monkeypatch):
     from chat.answer import ScoredSentence, Sentence, item_first
 
