@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from index.fusion import numbers_by_numeral
 from ingest.records import Passage
 
-HEADING_MAX_CHARS = 60  # a numbered line longer than this is prose, not a heading
+HEADING_MAX_CHARS = 60  # a numbered line longer than this is prose, not a heading…
+LABEL_MAX_CHARS = 16  # …unless it opens with a label this short ending with a colon: a labelled list item
 LIST_MAX_ITEMS = 8  # a series listed as an answer has at most this many headings
 ARTICLES = 3  # the articles of this many best passages are the ones whose series a question may ask for
 NOUN_GAP = 12  # characters a count may stand before its noun (20項未來區域治理上重要的概念)
@@ -31,6 +32,8 @@ _TITLED = re.compile(rf"^\s*([\u4e00-\u9fff]{{2,12}}?)({_NUMERAL})\s*[:：]")  #
 _DOTTED = re.compile(r"^\s*(\d{1,2})\s*[.．](?!\d)")  # 2.整备发烧筛检站…:
 _LISTED = re.compile(rf"^\s*({_NUMERAL})\s*、")  # 二、…
 _BRACKETED = re.compile(rf"^\s*[（(]\s*({_NUMERAL})\s*[)）]")  # （二）…
+_ITEM_MARK = rf"(?:\d{{1,2}}\s*[.．](?!\d)|{_NUMERAL}\s*、|[（(]\s*{_NUMERAL}\s*[)）])"  # 1. / 一、 / （一）
+_LABELLED = re.compile(rf"^\s*{_ITEM_MARK}\s*[^:：\s][^:：]{{1,{LABEL_MAX_CHARS - 1}}}[:：]")
 _NOUN_END = re.compile(r"(?:[呢是的有在要吗为指包各都和与及或]|分别).*")  # 第二个目标是什么 → 目标; 部分 stays
 _AFTER_NOUN = r"(?=$|[\s，。、,.;；:：!?！？)）」』”和与及或中有是])"  # 三大目标、 / 的概念。: the noun ends there
 _ASKED_ITEM = re.compile(rf"第\s*({_COUNT})(?:\s*({_CLASSIFIER}))?([\u4e00-\u9fff]{{0,4}})")
@@ -104,9 +107,15 @@ class Asked:
     classifier: str = ""  # with no noun: the classifier the article must count in (第6项)
 
 
+def labelled(line: str) -> bool:
+    """Whether ``line`` is a list item numbered 1. / 一、 / （一） whose short label ends with a colon
+    ("1. 企業投資故鄉：鼓勵企業…"): an item the label names, however long its text."""
+    return _LABELLED.match(line) is not None
+
+
 def heading_number(folded_line: str) -> tuple[str, int] | None:
-    """The form and number of a numbered heading line, else None."""
-    if len(folded_line.strip()) > HEADING_MAX_CHARS:
+    """The form and number of a numbered heading line or labelled list item, else None."""
+    if len(folded_line.strip()) > HEADING_MAX_CHARS and not labelled(folded_line):
         return None
     titled = _TITLED.match(folded_line)
     if titled:

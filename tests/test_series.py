@@ -35,6 +35,10 @@ from tests.index_fakes import build_kwargs, open_kwargs, write_corpus
         ("(二)执行单位", ("bracketed", 2)),
         ("2021.5 亿日圆的补助", None),  # a number, not an item
         ("1." + "很长的一段文字" * 10, None),  # prose that opens with a number
+        ("1. 企业投资故乡：" + "鼓励企业投入具体的地方" * 6, ("dotted", 1)),  # a labelled list item, however long
+        ("二、品牌建立:" + "协助地方找出独特的地方dna" * 6, ("listed", 2)),
+        ("3." + "很长的一段文字" * 3 + "：" + "很长的一段文字" * 8, None),  # the colon comes too late for a label
+        ("1.：" + "很长的一段文字" * 10, None),
         ("在整备社会环境目标中有8项:3密对策", None),
     ],
 )
@@ -204,3 +208,15 @@ def test_only_the_articles_of_the_best_passages_are_read_and_only_when_a_noun_is
     series_index.search("有哪三大目標？", top_k=3)
     series_index.search("第二個目標是什麼？", top_k=3)
     assert read.count("a") == 1  # read once, then kept
+
+
+def test_a_question_counting_a_labelled_list_gets_its_items():
+    long = "，透过投资、采购或技术协助，协助地方发展具竞争力的产业，而非仅止于一次性捐款。"
+    rows = _rows("二、五大战略：基本架构\n搭配五项推动战略：", *(f"{n}. 战略{n}：说明{long}" for n in range(1, 6)))
+    (series,) = [s for s in article_series(rows, "d") if s.form == "dotted"]
+    assert [i.passage_id for i in series.items] == ["p2", "p3", "p4", "p5", "p6"]
+    assert series.items[0].line.startswith("1. 战略1：说明")
+    outline = Outline("d", "\n".join(text for _, text in rows), (series,))
+    question = asked("五大战略分别是哪些？")
+    assert question is not None and question.listed and question.number == 5
+    assert matching_series(question, [outline]) == [series]
