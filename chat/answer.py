@@ -758,9 +758,22 @@ def cite(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -> tuple[tuple[Q
     order += [i for i in range(len(hits)) if i not in order]
     number = {hit_index: n for n, hit_index in enumerate(order, start=1)}
     quotes = tuple(
-        Quote(text=s.sentence.text, citation=citation_for(hits[s.sentence.hit], number[s.sentence.hit])) for s in chosen
+        Quote(
+            text=s.sentence.text,
+            citation=citation_for(hits[s.sentence.hit], number[s.sentence.hit]),
+            header=header_rows(s.sentence.header),
+        )
+        for s in chosen
     )
     return quotes, tuple(hits[i] for i in order)
+
+
+def header_rows(header: str) -> str:
+    """The table rows of a short table row's ``header`` (caption and header row, index.build.table_header):
+    what its columns are, shown above the quoted row ("調查年 ｜ 空屋總數（萬戶） ｜ …")."""
+    from ingest.passages import is_table_row
+
+    return "\n".join(line for line in header.split("\n") if is_table_row(line))
 
 
 SPREAD_DEPTH = 20  # passages searched to see how far the best one stands out

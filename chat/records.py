@@ -21,6 +21,7 @@ class Citation:
 class Quote:
     text: str  # a verbatim sentence from the cited passage
     citation: Citation
+    header: str = ""  # a quoted table row's header row (verbatim from its table), shown above it; else ""
 
 
 @dataclass(frozen=True)

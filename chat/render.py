@@ -9,6 +9,7 @@ Class names and attributes the UI can rely on:
 * ``.sousei-answer``            the whole answer block;
 * ``.sousei-quote``             one quoted sentence; ``a.sousei-cite`` its ``[n]`` marker with
   ``data-passage-id``, ``data-doc-id``, ``data-n`` and ``href="#sousei-p-N"``;
+* ``.sousei-quote-header``      a quoted table row's header row (the table's own words), above it;
 * ``.sousei-passages``          the numbered passage list (``li#sousei-p-N`` with ``data-passage-id``);
   ``.sousei-nearest`` added when the passages are only the nearest ones (not found);
 * ``.sousei-not-found``         the not-found line; ``.sousei-message`` any other fixed message;
@@ -137,6 +138,11 @@ def render_citation_marker(n: int, passage: Passage) -> str:
     )
 
 
+def _quote_header(header: str) -> str:
+    """A quoted table row's header row, on its own line above it ("" for any other quote)."""
+    return f'<span class="sousei-quote-header">{esc(header)}</span>' if header else ""
+
+
 def render_quotes(answer: Answer) -> str:
     """The quoted sentences, each followed by its [n] marker."""
     by_id = {h.passage.id: h.passage for h in answer.hits}
@@ -147,7 +153,8 @@ def render_quotes(answer: Answer) -> str:
             id=c.passage_id, doc_id=c.doc_id, title=c.title, paragraph=c.paragraph, page=c.page, start=0, end=0, text=""
         )
         items.append(
-            f'<p class="sousei-quote"><span class="sousei-quote-text">{esc(quote.text)}</span> '
+            f'<p class="sousei-quote">{_quote_header(quote.header)}'
+            f'<span class="sousei-quote-text">{esc(quote.text)}</span> '
             f"{render_citation_marker(c.n, passage)}</p>"
         )
     return f'<div class="sousei-quotes">{"".join(items)}</div>'
@@ -246,7 +253,10 @@ def answer_to_json(answer: Answer) -> dict:
         "confidence": answer.confidence,
         "uncertain": answer.uncertain,
         "reason": answer.reason,
-        "answer": [{"text": q.text, "citation": q.citation.n} for q in answer.quotes],
+        "answer": [
+            {"text": q.text, "citation": q.citation.n, **({"header": q.header} if q.header else {})}
+            for q in answer.quotes
+        ],
         "passages": [
             {
                 "rank": i,
@@ -270,7 +280,9 @@ def answer_to_text(answer: Answer) -> str:
     lines = []
     if answer.message:
         lines.append(answer.message)
-    lines.extend(f"{footnotes_plain(q.text)} [{q.citation.n}]" for q in answer.quotes)
+    for q in answer.quotes:
+        lines.extend([q.header] if q.header else [])
+        lines.append(f"{footnotes_plain(q.text)} [{q.citation.n}]")
     if answer.hits:
         lines.append("")
         lines.append(NEAREST_HEADING if not answer.found else SOURCES_HEADING)
@@ -386,10 +398,10 @@ def answer_plain_text(answer: Answer) -> str:
     """What the copy button copies: the quotes with [n], then the numbered references."""
     cited = cited_order(answer)
     number = {h.passage.id: i for i, h in enumerate(cited, start=1)}
-    lines = [
-        f"{footnotes_plain(_one_line(q.text))} [{number.get(q.citation.passage_id, q.citation.n)}]"
-        for q in answer.quotes
-    ]
+    lines = []
+    for q in answer.quotes:
+        lines.extend([q.header] if q.header else [])
+        lines.append(f"{footnotes_plain(_one_line(q.text))} [{number.get(q.citation.passage_id, q.citation.n)}]")
     if not answer.found:
         lines.insert(0, answer.message or NOT_FOUND_LINE)
     refs = cited or list(answer.hits[:3])
@@ -431,7 +443,8 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
             hit = next(h for h in cited if h.passage.id == q.citation.passage_id)
             quoted.setdefault(hit.passage.id, []).append(q.text)
             items.append(
-                f'<p class="sousei-quote"><span class="sousei-quote-text">{footnotes_html(esc(q.text))}</span> '
+                f'<p class="sousei-quote">{_quote_header(q.header)}'
+                f'<span class="sousei-quote-text">{footnotes_html(esc(q.text))}</span> '
                 f"{_chat_marker(number[hit.passage.id], hit.passage, q.text)}</p>"
             )
         parts.append(f'<div class="sousei-quotes">{"".join(items)}</div>')

@@ -98,6 +98,8 @@ UPLOAD_CACHE_SECONDS = 3600  # Gradio's copies of uploads are deleted after this
 CSS = """
 #sousei-log .sousei-answer { line-height: 1.6; }
 .sousei-quote { margin: .1em 0 .4em 0; font-size: 1.05em; }
+.sousei-quote-header { display: block; font-size: .85em; white-space: pre-line;
+  color: var(--body-text-color-subdued, #6b7280); }
 .sousei-searched { color: var(--body-text-color-subdued); font-size: .9em; margin: 0 0 .3em 0; }
 .sousei-sources { margin: .4em 0 .2em 0; padding-left: 0; list-style: none; font-size: .92em; }
 .sousei-source-item { cursor: pointer; margin: 0 0 .5em 0; padding: .3em .5em; border-radius: 6px;

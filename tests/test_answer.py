@@ -851,3 +851,22 @@ def test_a_short_table_row_carries_the_words_and_the_unit_of_its_header():
     bare = replace(sentence, header="")
     (g,) = sentence_features(terms, [bare], [Hit(passage=row, score=1.0, rank=1)], np.array([0.9]), stats, asks)
     assert g.lexical < 0.5 and SENTENCE_FEATURES["type_missing"](g) == 1.0
+
+
+def test_a_quoted_short_table_row_carries_its_header_row_and_other_quotes_none():
+    from chat.answer import ScoredSentence, cite, header_rows, hit_sentences
+    from index.records import Hit
+    from ingest.records import Passage
+
+    title = "空屋政策"
+    context = f"{title} › 二、空屋現況 › 表1 空屋數之變化 › 調查年 ｜ 空屋總數（萬戶） ｜ 空屋率（%）"
+    row = Passage("p-row", "d", title, 9, 2, 100, 117, "2018 ｜ 849 ｜ 13.6", context=context)
+    prose = Passage("p-prose", "d", title, 3, 1, 0, 20, "空屋率在2018年為13.6%。", context=f"{title} › 二、空屋現況")
+    hits = [Hit(passage=row, score=1.0, rank=1), Hit(passage=prose, score=0.5, rank=2)]
+    sentences = hit_sentences(hits)
+    assert [s.text for s in sentences] == ["2018 ｜ 849 ｜ 13.6", "空屋率在2018年為13.6%。"]
+    quotes, _ = cite([ScoredSentence(s, 1.0, 0.0, 0.0) for s in sentences], hits)
+    assert [q.header for q in quotes] == ["調查年 ｜ 空屋總數（萬戶） ｜ 空屋率（%）", ""]
+    # the caption and section are context, not columns: only the header rows are kept
+    assert header_rows("表1 空屋數之變化\n調查年 ｜ 空屋總數\n（續） ｜ 單位") == "調查年 ｜ 空屋總數\n（續） ｜ 單位"
+    assert header_rows("") == ""

@@ -194,3 +194,33 @@ def test_the_articles_footnote_marks_are_not_shown_as_citation_markers():
     text = html.split('class="sousei-quote-text">', 1)[1].split("</span>", 1)[0]
     assert text.endswith(">註2</sup>") and "[2]" not in text  # the quote's own mark, small and labelled
     assert answer_plain_text(answer).splitlines()[0].endswith("[註2] [1]")  # copied text: the mark, then ours
+
+
+def table_row_answer(header: str = "調查年 ｜ 空屋總數（萬戶） ｜ <b>空屋率</b>") -> Answer:
+    row = "2018 ｜ 849 ｜ 13.6"
+    p1 = passage("p-1", row)
+    cite = Citation(n=1, passage_id="p-1", doc_id="000_a", title=p1.title, paragraph=2, page=3)
+    return Answer(
+        question="2018年的空屋總數？",
+        found=True,
+        quotes=(Quote(text=row, citation=cite, header=header),),
+        hits=hits_of(p1),
+    )
+
+
+def test_a_quoted_table_rows_header_is_shown_above_it_everywhere():
+    from chat.render import answer_plain_text
+
+    header = "調查年 ｜ 空屋總數（萬戶） ｜ <b>空屋率</b>"
+    answer = table_row_answer(header)
+    assert answer_to_json(answer)["answer"] == [{"text": "2018 ｜ 849 ｜ 13.6", "citation": 1, "header": header}]
+    assert f"{header}\n2018 ｜ 849 ｜ 13.6 [1]" in answer_to_text(answer)
+    assert answer_plain_text(answer).startswith(f"{header}\n2018 ｜ 849 ｜ 13.6 [1]")
+    for html_text in (render_chat_answer(answer, answer.question), render_answer(answer)):
+        shown = re.search(r'<span class="sousei-quote-header">(.*?)</span><span class="sousei-quote-text">', html_text)
+        assert shown is not None and shown.group(1) == html.escape(header, quote=True)  # escaped, before the row
+    # a quote with no header: no header line, no key
+    plain = table_row_answer("")
+    assert "sousei-quote-header" not in render_chat_answer(plain, plain.question)
+    assert answer_to_json(plain)["answer"] == [{"text": "2018 ｜ 849 ｜ 13.6", "citation": 1}]
+    assert answer_to_text(plain).startswith("2018 ｜ 849 ｜ 13.6 [1]")
