@@ -212,12 +212,45 @@ def sets_context(question: str) -> bool:
 _ASKS_MEANING = re.compile(r"^(?P<term>[^\s，,。？?]{3,12}?)(?:是什么意思|的意思是什么|是指什么|指的是什么)")
 
 
+# "空屋銀行是什麼？" asked after a question that does not name 空屋銀行 asks about a new subject: a
+# name of four characters or more, unless it is an aspect of something said before (主要目的是什麼,
+# 第一項的背景是什麼) or a position (第三個方針, 最後一項). Found by the browser walk: asked after a
+# question about the number of vacant houses, it was searched with that question's 2018 and 萬戶.
+_ASKS_WHAT = re.compile(r"^(?P<term>[^\s，,。？?]{4,12}?)(?:是什么|是啥)(?:东西)?[？?。]?$")
+_ASPECTS = (
+    "目的 目标 原因 理由 背景 来源 出处 根据 依据 做法 方法 方式 步骤 流程 内容 重点 特色 意义 名称 英文 日文 "
+    "中文 全名 全称 定义 结果 影响 条件 对象 范围 问题 课题 挑战 好处 优点 缺点 差别 差异 关系 角色 功能 作用 "
+    "用途 精神 机制 核心 方针 项目 部分 阶段 例子 概念 措施 政策 计划 对策 方向 主题 标准 指标"
+).split()
+NEW_NAMES = True
+_POSITION = re.compile(r"第|最后|最初|下一|上一|前一|后一|首先|其次")
+
+
+def _names_its_term(term: str) -> bool:
+    """A term that names something rather than pointing back, an aspect of something or a position."""
+    if term.startswith(_BACK_REFERENCES) or any(word in term for word in _POINTERS):
+        return False
+    return "的" not in term and "之" not in term and not _POSITION.search(term) and not term.endswith(tuple(_ASPECTS))
+
+
 def _asks_meaning_of_a_term(text: str) -> bool:
     match = _ASKS_MEANING.match(text)
     if match is None:
         return False
     term = match.group("term")
     return not term.startswith(_BACK_REFERENCES) and not any(word in term for word in _POINTERS)
+
+
+def asks_what_a_new_name_is(question: str, previous: str) -> bool:
+    """Whether ``question`` asks what a name is ("空屋銀行是什麼？") that ``previous`` does not
+    have: a new subject. One asking what the previous question's own name is ("臨時補助金是什麼"
+    after a question on 臨時補助金's budget) stays a follow-up."""
+    from chat.terms import folded
+
+    match = _ASKS_WHAT.match(folded(question.strip()).lower())
+    if match is None or not _names_its_term(match.group("term")):
+        return False
+    return match.group("term") not in folded(previous).lower()
 
 
 def is_follow_up(question: str) -> bool:
@@ -312,6 +345,8 @@ def resolve(question: str, previous: str | None = None, stats: CorpusStats | Non
     """The text to search for ``question`` asked after ``previous`` (``None``: a first question)."""
     question = question or ""
     if not previous or not previous.strip() or not is_follow_up(question):
+        return Query(question, question)
+    if NEW_NAMES and asks_what_a_new_name_is(question, previous):
         return Query(question, question)
     carried = carried_terms(previous, question, stats) if CARRY_TERMS else []
     if not carried:

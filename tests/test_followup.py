@@ -866,3 +866,29 @@ def test_a_label_named_after_a_line_was_quoted_is_another_line_than_that_one():
     assert adjust(Sentence("區域別：北海道、東北、關東、信越", 0, 0), ANY_PASSAGE) == LABEL_BONUS
     # 條件不利 + 區域別 reads as the name the previous question gave, but that line was the answer
     assert adjust(Sentence(said, 0, 1), ANY_PASSAGE) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "new"),
+    [
+        ("空屋銀行是什麼？", True),  # found by the browser walk: searched with the previous question's 2018, 萬戶
+        ("地域振興協力隊是什麼", True),
+        ("故鄉納稅是啥？", True),
+        ("臨時補助金是什麼", False),  # the previous question's own subject: still a follow-up
+        ("主要目的是什麼？", False),  # an aspect of what was asked before
+        ("第一項的背景是什麼？", False),
+        ("第三個方針是什麼？", False),  # a position
+        ("最後一項是什麼？", False),
+        ("這個制度是什麼？", False),  # points back
+        ("那空屋銀行是什麼？", False),  # opens by pointing back
+        ("協力隊是什麼？", False),  # three characters: too short to be sure it names something
+    ],
+)
+def test_asking_what_a_name_the_previous_question_lacks_is_a_new_question(question, new, monkeypatch):
+    from chat.followup import asks_what_a_new_name_is
+
+    assert asks_what_a_new_name_is(question, PREVIOUS) == new
+    assert resolve(question, PREVIOUS).follow_up == (not new and is_follow_up(question))
+    assert is_follow_up("空屋銀行是什麼？")  # short: without the previous question it would follow it
+    monkeypatch.setattr("chat.followup.NEW_NAMES", False)
+    assert resolve(question, PREVIOUS).follow_up == is_follow_up(question)
