@@ -288,6 +288,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     report = _engine(args).evaluate(questions)
     retrieval = report["retrieval"]
     answers = {"file": args.file, **report["answers"]}
+    # the frozen test split is for figures, not for reading questions one by one
+    listed = args.show_misses or args.split != "test"
+    if not listed:
+        answers["misses"] = [{"id": miss["id"]} for miss in answers["misses"]]
     if args.json:
         slim = {mode: {k: v for k, v in r.items() if k != "per_question"} for mode, r in retrieval.items()}
         _emit({"retrieval": slim, "answers": answers})
@@ -297,7 +301,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         low_high = interval(round(hybrid["hit@1"] * hybrid["questions"]), hybrid["questions"]) if hybrid else None
         if low_high:
             print(f"hybrid hit@1 95% interval {low_high[0]:.3f}–{low_high[1]:.3f}")
-        print(format_report(answers))
+        print(format_report(answers, misses=listed))
     return 0
 
 
@@ -455,6 +459,11 @@ def _question_commands(sub: Any) -> None:
         "--split",
         default=None,
         help="only the questions of this split (train, test) or article:ID (its questions + unanswerable)",
+    )
+    p.add_argument(
+        "--show-misses",
+        action="store_true",
+        help="list the questions missed with --split test too (by default only their number and ids)",
     )
     _common(p)
     p.set_defaults(func=cmd_eval)

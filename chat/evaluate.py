@@ -170,8 +170,9 @@ def _with_interval(rate: float | None, trials: int) -> str:
     return _percent(rate) + (f" (95% interval {low_high[0]:.1%}–{low_high[1]:.1%})" if low_high else "")
 
 
-def format_report(report: dict) -> str:
-    """The report as a few lines of text for the terminal."""
+def format_report(report: dict, misses: bool = True) -> str:
+    """The report as a few lines of text for the terminal; each question missed unless ``misses``
+    is False (a frozen test split: its questions are not read one by one), then only their number."""
     lines = [
         f"questions: {report['questions']} ({report['answerable']} answerable, "
         f"{report['unanswerable']} without an answer)",
@@ -198,7 +199,9 @@ def format_report(report: dict) -> str:
         lines.append(f"  {kind:14s} n={k['n']:3d}  {shown}")
     if report.get("median_ms") is not None:
         lines.append(f"latency per question: median {report['median_ms']:.1f} ms, max {report['max_ms']:.1f} ms")
-    for miss in report["misses"]:
+    if not misses:
+        lines.append(f"misses: {len(report['misses'])} (not listed for a frozen test split; --show-misses lists them)")
+    for miss in report["misses"] if misses else ():
         state = "found" if miss["found"] else "not found"
         lines.append(
             f"  miss {miss['id']} [{miss['kind']}] {miss['q']} -> {state} ({miss['reason']}): {miss['first'][:60]}"

@@ -91,3 +91,52 @@ def test_load_questions(tmp_path):
     path.write_text('{"id": "a"}\nnot json\n', encoding="utf-8")
     with pytest.raises(ValueError, match=":2:"):
         load_questions(path)
+
+
+# --------------------------------------------------------------------------- sousei eval: the frozen split's misses
+
+EVAL_ARTICLE = "補助金\n\n地方創生臨時補助金的預算在2020年達3兆日圓。\n\n處方箋可以用無人機配送到偏遠地區。\n"
+
+
+@pytest.fixture
+def eval_cli(tmp_path, monkeypatch):
+    """``sousei eval`` in-process on a one-article corpus with the fake encoder, and a question file
+    whose two splits each hold a question the fake model misses (its gold is in no passage)."""
+    import json
+
+    from chat.config import Config
+    from chat.engine import Engine
+    from tests.fakes import FakeEncoder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(EVAL_ARTICLE, encoding="utf-8")
+    config = Config.load(corpus_dir=corpus, index_dir=tmp_path / "index")
+    Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None).rebuild()
+    monkeypatch.setattr(
+        "chat.cli._engine", lambda args: Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+    )
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "t1", "q": "補助金的預算是多少？", "gold": ["北海道"], "kind": "number", "split": "test"},
+        {"id": "r1", "q": "處方箋怎麼配送？", "gold": ["北海道"], "kind": "keyword", "split": "train"},
+    ]
+    questions.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return questions
+
+
+def test_eval_lists_no_question_of_the_frozen_test_split_unless_asked(eval_cli, capsys):
+    import json
+
+    from chat.cli import main
+
+    assert main(["eval", str(eval_cli), "--split", "test"]) == 0
+    out = capsys.readouterr().out
+    assert "misses: 1 (not listed" in out and "補助金的預算" not in out
+    assert main(["eval", str(eval_cli), "--split", "test", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answers"]["misses"] == [{"id": "t1"}]
+    assert main(["eval", str(eval_cli), "--split", "test", "--show-misses"]) == 0
+    assert "miss t1 [number] 補助金的預算是多少？" in capsys.readouterr().out
+    assert main(["eval", str(eval_cli), "--split", "train"]) == 0  # a train split lists its misses
+    out = capsys.readouterr().out
+    assert "miss r1 [keyword] 處方箋怎麼配送？" in out and "not listed" not in out
