@@ -725,7 +725,7 @@ def figures(text: str) -> list[Figure]:
         if value is None:
             continue
         before, after = flat[max(match.start() - 2, 0) : match.start()], flat[match.end() : match.end() + 2]
-        found.append(Figure(float(value), fold(unit), _two_han(before), _two_han(after), match.group(0)))
+        found.append(Figure(value, fold(unit), _two_han(before), _two_han(after), match.group(0)))
     return found
 
 
@@ -739,12 +739,12 @@ def contradicted_figure(question: str, passages: Sequence[str]) -> str:
     ]
     if not asked:
         return ""
-    stated = [figures(text) for text in passages[:FIGURE_DEPTH]]
+    stated = [figures(passage) for passage in passages[:FIGURE_DEPTH]]
     for figure in asked:
-        for passage in stated:
-            if any(s.unit == figure.unit and s.value == figure.value for s in passage):
+        for passage_figures in stated:
+            if any(s.unit == figure.unit and s.value == figure.value for s in passage_figures):
                 continue
-            if any(figure.same_place(s) for s in passage):
+            if any(figure.same_place(s) for s in passage_figures):
                 return figure.said
     return ""
 
