@@ -39,6 +39,7 @@ from chat.abstain import (
     unknown_share,
 )
 from chat.config import MAX_QUESTION_CHARS
+from chat.defining import defined_name, defines
 from chat.premise import counts_in_a_column, premises
 from chat.records import Answer, Citation, Quote
 from chat.terms import (
@@ -620,6 +621,21 @@ def full_name_first(
     return tuple(scored) if gloss is None else trade_places(scored, gloss)
 
 
+# A question asking what a name is (空屋銀行是什麼？, 什麼是關係人口, What is a DMO?) has the best unit
+# that opens by saying what the name is (空屋銀行是由地方政府……的制度) first, unless the top unit does:
+# a list's lead-in naming it as often (空屋銀行大致可分為四種類型：) says what kinds there are.
+DEFINING_FIRST = True
+
+
+def defining_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredSentence, ...]:
+    """For a "what is X" question, the best unit defining X trades places with the top unit."""
+    name = defined_name(question) if DEFINING_FIRST and scored else None
+    if name is None or defines(scored[0].sentence.text, name):
+        return tuple(scored)
+    defining = next((c for c in scored[1:] if defines(c.sentence.text, name)), None)
+    return tuple(scored) if defining is None else trade_places(scored, defining)
+
+
 # A unit ending with a question mark on top gives way to the best unit of its passage that states.
 # quote_units pairs a question with the sentence answering it, but not one right under a heading
 # ("5.因應疫情建構新的災害應對型態:" + "當疫情來臨時,災民要到哪避難?"): such a unit only asks. First
@@ -946,6 +962,7 @@ def analyse_question(
     scored = body_over_heading(scored, measured.sentences, measured.features)
     scored = question_gives_way(scored)
     scored = full_name_first(scored, measured.sentences, measured.features, prepared.query)
+    scored = defining_first(scored, prepared.query)
     scored = item_first(scored, prepared.query) if adjust is None else scored
     scored = set_aside_furniture(scored, asked or prepared.query)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)

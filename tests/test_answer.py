@@ -793,6 +793,25 @@ def test_a_full_name_question_gets_the_unit_glossing_its_term(monkeypatch):
     assert full_name_first(ranked, sentences, features, "國發會的全名") == tuple(ranked)
 
 
+def test_a_what_is_question_gets_the_unit_defining_its_name_first(monkeypatch):
+    from chat.answer import ScoredSentence, Sentence, defining_first
+
+    lead_in = Sentence("依營運主體與介入程度，空屋銀行大致可分為四種類型：", 0, 0)
+    other = Sentence("空屋銀行的登錄件數逐年增加。", 1, 0)
+    defines = Sentence("空屋銀行是由地方政府蒐集空屋資訊，協助雙方媒合的制度。", 2, 0)
+    ranked = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate([lead_in, other, defines])]
+    for question in ("空屋銀行是什麼？", "什么是空屋银行", "請問空屋銀行是指什麼"):
+        moved = defining_first(ranked, question)
+        assert [c.sentence for c in moved] == [defines, other, lead_in], question
+        assert [c.score for c in moved] == [3.0, 2.0, 1.0]
+    # another kind of question, a defining unit on top already, none to give way to, or the rule off: unchanged
+    assert defining_first(ranked, "空屋銀行分為哪幾種類型？") == tuple(ranked)
+    assert defining_first(ranked[2:], "空屋銀行是什麼？") == tuple(ranked[2:])
+    assert defining_first(ranked[:2], "空屋銀行是什麼？") == tuple(ranked[:2])
+    monkeypatch.setattr("chat.answer.DEFINING_FIRST", False)
+    assert defining_first(ranked, "空屋銀行是什麼？") == tuple(ranked)
+
+
 def test_a_question_asking_for_the_item_at_a_position_gets_the_unit_opening_it(monkeypatch):
     from chat.answer import ScoredSentence, Sentence, item_first
 
