@@ -92,6 +92,29 @@ def byline_author(paragraphs: Sequence[str]) -> str | None:
     return None
 
 
+# A dateline: a paragraph that is a date alone (2024年3月, 2024年3月15日, 2024-03-15, 發布日期：2024/3/15),
+# as under an article's title or byline. Like a byline it is short like a heading but heads nothing.
+_DATELINE = re.compile(
+    r"^\s*(?:(?:發布|發佈|发布|出版|刊登|更新)?(?:日期|時間|时间)\s*[:：]\s*)?"
+    r"((?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-/.]\s*\d{1,2}(?:\s*[-/.]\s*\d{1,2})?))\s*$"
+)
+DATELINE_DEPTH = 4  # the article's first paragraphs in which a dateline gives its date
+
+
+def is_dateline(paragraph: str) -> bool:
+    """Whether a paragraph is a date alone (2024年3月, 發布日期：2024/3/15)."""
+    return _DATELINE.match(paragraph) is not None
+
+
+def dateline(paragraphs: Sequence[str]) -> str | None:
+    """The date of the first dateline among an article's first :data:`DATELINE_DEPTH` paragraphs, or None."""
+    for text in paragraphs[:DATELINE_DEPTH]:
+        match = _DATELINE.match(text)
+        if match:
+            return re.sub(r"\s+", "", match.group(1))
+    return None
+
+
 def is_furniture_line(line: str) -> bool:
     """Whether one line (or sentence) is a caption, a reference line or a byline."""
     return FURNITURE.match(line) is not None

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from ingest.furniture import byline_head
+from ingest.furniture import byline_head, is_dateline
 from ingest.records import Article, Paragraph, Passage
 
 DEFAULT_MAX_CHARS = 240
@@ -168,7 +168,8 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
     """Content paragraphs with the heading path above each; a heading followed by content is
     not a unit of its own but leads the first passage under it (a trailing heading stays alone).
     A heading opening the article is its title: the context of every passage (title › heading ›
-    paragraph). A byline ("作者：林小明" under the title) is short like a heading but heads nothing.
+    paragraph). A byline ("作者：林小明" under the title) or a dateline (2024年3月) is short like a
+    heading but heads nothing.
     A table's header row (the first row under a caption, with more rows after it) is part of
     the heading path of the rows below it, so each row says what its cells are."""
     path: list[tuple[float, str]] = []
@@ -188,7 +189,7 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
         if resume is not None and not is_table_row(para.text):
             path, resume = resume, None  # the caption and header speak for the table only
         question = following is not None and is_question_heading(para.text) and not is_table_row(following.text)
-        if byline_head(para.text) is not None:  # the article's byline: heads nothing, no path
+        if byline_head(para.text) is not None or is_dateline(para.text):  # a byline or date: heads nothing
             out.append(OutlinedParagraph(para, (), tuple(pending)))
             pending = []
             continue

@@ -14,7 +14,7 @@ from ingest import load, metadata
 from ingest.clean import HEADING_MAX, CleanResult
 from ingest.errors import LoadError
 from ingest.fileio import sha256_hex
-from ingest.furniture import byline_author
+from ingest.furniture import byline_author, dateline
 from ingest.load import DEFAULT_LIMITS, LoadLimits
 from ingest.passages import DEFAULT_MAX_CHARS, split_passages
 from ingest.records import Article, IngestResult, Paragraph, Passage, RawDocument
@@ -50,7 +50,8 @@ def build_article(
         warnings.extend(problems)
     format_author = (byline_author([raw.author]) or raw.author) if raw.author else None  # 記者X／台北報導 → X
     authors = (byline_author([p.text for p in paragraphs]), format_author)
-    meta = metadata.resolve_meta(path, sidecar, raw.title, heading, cleaned.published, authors)
+    published = cleaned.published or dateline([p.text for p in paragraphs])  # a date alone under the title
+    meta = metadata.resolve_meta(path, sidecar, raw.title, heading, published, authors)
     return Article(
         doc_id=doc_id_for(path),
         meta=meta,

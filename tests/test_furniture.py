@@ -190,3 +190,29 @@ def test_the_bylines_come_first_when_the_question_asks_who_wrote_the_article(tmp
     # asked in words that ask for no other credit (筆者は誰): the bylines still lead
     assert searcher.search("ICT 地域活性化 の筆者は誰", top_k=1)[0].passage.text == byline
     assert searcher.search("ICT 地域活性化", top_k=3)[-1].passage.text == byline  # furniture, last otherwise
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "date"),
+    [
+        ("2024年3月", "2024年3月"),
+        ("2024年 3月 15日", "2024年3月15日"),
+        ("2024-03-15", "2024-03-15"),
+        ("發布日期：2024/3/15", "2024/3/15"),
+        ("2024年3月，國發會檢討成果。", None),  # a sentence opening with a date
+        ("2024年", None),  # a year alone may be a label or a heading
+        ("2024年3月的調查結果", None),
+    ],
+)
+def test_a_dateline_is_a_date_alone(paragraph, date):
+    from ingest.furniture import dateline, is_dateline
+
+    assert is_dateline(paragraph) is (date is not None)
+    assert dateline(["標題", paragraph]) == date
+
+
+def test_only_the_first_paragraphs_give_an_articles_date():
+    from ingest.furniture import DATELINE_DEPTH, dateline
+
+    assert dateline(["標題", "文／林小明", "2024年3月"]) == "2024年3月"
+    assert dateline(["一段正文。"] * DATELINE_DEPTH + ["2024年3月"]) is None

@@ -98,6 +98,19 @@ def test_a_byline_under_the_title_heads_nothing():
     assert "作者" not in first.search_text + second.search_text
 
 
+def test_a_dateline_under_the_byline_heads_nothing():
+    # "2024年3月" alone is short like a heading; read as one it led the first paragraph and was its context
+    article = _article(
+        "台灣地方創生的起步", "文／林小明", "2024年3月", "2019年，國發會宣布地方創生元年。", "計畫提出五支箭。"
+    )
+    byline, date, first, second = split_passages(article, 240)
+    assert date.text == "2024年3月" and date.context == ""
+    assert first.text == "2019年，國發會宣布地方創生元年。" and first.context == second.context == "台灣地方創生的起步"
+    # a paragraph opening with a date is content, and a year alone may be a label: both stay as they were
+    dated = _article("台灣地方創生的起步", "2024年3月，國發會檢討成果。", "2024年", "計畫提出五支箭。")
+    assert [p.text for p in split_passages(dated, 240)][-1] == "2024年\n\n計畫提出五支箭。"
+
+
 def test_a_paragraph_with_a_byline_line_inside_is_content_under_its_heading():
     long = "受訪者名單如下\n作者：林小明。" + "計畫提出五支箭，國發會是主責機關，並與鄉鎮公所合作推動。" * 8
     article = _article("台灣地方創生的起步", "前言。", "一、背景", long)

@@ -73,6 +73,17 @@ def test_the_sidecar_author_wins_over_the_byline(tmp_path):
     assert article.meta.author == "陳大華"
 
 
+def test_the_date_read_from_a_dateline_under_the_title(tmp_path):
+    (tmp_path / "b.md").write_text(
+        "台灣地方創生的起步\n\n文／林小明\n\n2024年3月\n\n國發會在2019年啟動元年。\n", "utf-8"
+    )
+    (tmp_path / "c.md").write_text("韓國的政策\n\n2024年3月，韓國修正了法律。\n", "utf-8")  # a sentence, not a dateline
+    (tmp_path / "d.md").write_text("日本的政策\n\n2023-10-01\n\n本文介紹故鄉納稅。\n", "utf-8")
+    (tmp_path / "d.md.meta.json").write_text(json.dumps({"published": "2023-10-02"}), "utf-8")  # the sidecar wins
+    dates = {a.meta.source: a.meta.published for a in ingest_corpus(tmp_path).articles}
+    assert dates == {"b.md": "2024年3月", "c.md": None, "d.md": "2023-10-02"}
+
+
 HTML_PAGE = (
     '<html><head><meta charset="utf-8"><title>台灣地方創生</title>{meta}</head>'
     "<body><article><h1>台灣地方創生</h1>{by}{body}</article></body></html>"
