@@ -29,7 +29,8 @@ _NUMERALS = "一二三四五六七八九十"
 # 5: a short table row is embedded under its caption and header row (index.build.embedding_text)
 # 6: a caption or a lead-in ending with a colon nests under its section; a paragraph ending with a lead-in
 #    is the next one's context (ingest.passages.introduction)
-SEGMENTER_VERSION = 6
+# 7: a dateline (2024年3月 alone) heads nothing, as a byline does (ingest.furniture.is_dateline)
+SEGMENTER_VERSION = 7
 
 
 def _data_text(name: str) -> str:
