@@ -79,6 +79,16 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
     ("absent_amount", "the best passages do not state {}", "最接近的段落都沒有提到「{}」這個數字。"),
     ("absent_unit", "the best passages state no number of {}", "最接近的段落都沒有以「{}」計的數目。"),
     (
+        "absent_money",
+        "the question asks for money ({}) and the best passage states no amount",
+        "最接近的段落沒有提到任何金額。",
+    ),
+    (
+        "absent_share",
+        "the question asks for a share ({}) and the best passage states none",
+        "最接近的段落沒有提到任何比例。",
+    ),
+    (
         "absent_person",
         "the question asks for a person ({}) and the best passages name none",
         "最接近的段落都沒有提到任何人的名字。",
@@ -147,6 +157,8 @@ class Signals:
     absent_year: str = ""  # a year the question names and no article mentions
     absent_amount: str = ""  # an amount the question states and the best passages do not
     absent_unit: str = ""  # the unit of a "how many" the question asks, in which the best passages count nothing
+    absent_money: str = ""  # "how much money": the question asks for an amount and the best passage states none
+    absent_share: str = ""  # "what share": the question asks for a share or rate and the best passage states none
     absent_person: str = ""  # the title of a person the question asks for (局長是誰) when the best passages name none
     absent_place: str = ""  # the kind of place the question asks for (哪個縣) when the best passages name none
     absent_date: str = ""  # "when": the question asks when and the best passages state no date

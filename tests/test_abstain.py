@@ -202,6 +202,18 @@ def test_fit_learns_a_separable_toy_set():
         ("absent_amount", "1兆", "the best passages do not state 1兆", "最接近的段落都沒有提到「1兆」這個數字。"),
         ("absent_unit", "家", "the best passages state no number of 家", "最接近的段落都沒有以「家」計的數目。"),
         (
+            "absent_money",
+            "多少錢",
+            "the question asks for money (多少錢) and the best passage states no amount",
+            "最接近的段落沒有提到任何金額。",
+        ),
+        (
+            "absent_share",
+            "比例是多少",
+            "the question asks for a share (比例是多少) and the best passage states none",
+            "最接近的段落沒有提到任何比例。",
+        ),
+        (
             "absent_person",
             "大臣",
             "the question asks for a person (大臣) and the best passages name none",

@@ -15,9 +15,11 @@ from chat.premise import (
     absent_amount,
     absent_date,
     absent_kana,
+    absent_money,
     absent_person,
     absent_place,
     absent_row,
+    absent_share,
     absent_unit,
     absent_year,
     contradicted_figure,
@@ -595,3 +597,78 @@ def test_only_the_best_passage_is_read_for_figures():
         == ""
     )
     assert contradicted_figure("為什麼國發會把2017年定為臺灣地方創生元年？", ["無關的段落。", YEAR_ONE]) == ""
+
+
+MONEY_PASSAGES = [
+    "地方創生臨時補助金的預算在2020年達3兆日圓、2021年為1.5兆日圓。",
+    "感測設備每組年度維護費約新臺幣1.5萬元。",
+    "2018 ｜ 約5,127.1億 ｜ 約2,322.4萬件",
+]
+NO_MONEY = "GIGA School讓義務教育階段的學生都能有一人一台電腦裝置。"
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("GIGA School計畫的總預算是多少日圓？", "預算是多少"),
+        ("特別定額給付金每人可以領多少錢？", "多少錢"),
+        ("特别定额给付金每人可以领多少钱？", "多少钱"),  # as the question writes it
+        ("兒童食堂補助一年發多少日圓", "多少日圓"),
+        ("What was the budget of the GIGA School program?", "budget"),
+        ("How much money did the program get?", "How much money"),
+        ("GIGAスクールの予算はいくらですか", "いくら"),
+    ],
+)
+def test_money_asked_when_the_best_passage_states_none_is_reported(question, asked):
+    assert absent_money(question, [NO_MONEY, *MONEY_PASSAGES]) == asked
+
+
+@pytest.mark.parametrize("best", MONEY_PASSAGES)
+def test_an_amount_in_a_currency_a_large_amount_or_a_table_row_of_numbers_states_money(best):
+    assert absent_money("這項補助的預算是多少？", [best, NO_MONEY]) == ""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "每年補助多少個地方政府？",  # a count, not money
+        "How much commission do the portal sites charge?",  # a share
+        "GIGA School讓每個學生有幾台電腦？",
+        "預算用在哪些地方？",  # what on, not how much
+    ],
+)
+def test_questions_that_do_not_ask_for_money_are_not_reported(question):
+    assert absent_money(question, [NO_MONEY]) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("My Number卡目前的普及率是多少？", "率是多少"),
+        ("Go To Travel活動補助旅費的比例是多少？", "比例是多少"),
+        ("东京圈人口占全国人口的比例是多少？", "比例是多少"),
+        ("企業版故鄉納稅的稅額扣除最高是幾成？", "幾成"),
+        ("What percentage of schools finished the rollout?", "What percentage"),
+    ],
+)
+def test_a_share_asked_when_the_best_passage_states_none_is_reported(question, asked):
+    assert absent_share(question, [NO_MONEY, "七成農業從業人口超過65歲。"]) == asked
+
+
+@pytest.mark.parametrize(
+    "best",
+    [
+        "2012年有58.4%的地方政府不關心。",
+        "七成農業從業人口超過65歲。",
+        "約占三分之一。",
+        "超過一半的市町村。",
+        "2018 ｜ 5,530 ｜ 1,061",
+    ],
+)
+def test_a_percentage_a_tenth_a_fraction_or_a_table_row_states_a_share(best):
+    assert absent_share("這項補助的比例是多少？", [best, NO_MONEY]) == ""
+
+
+@pytest.mark.parametrize("question", ["為什麼普及率很低？", "哪些地方的比例最高？", "RESAS是什麼？"])
+def test_questions_that_do_not_ask_for_a_share_are_not_reported(question):
+    assert absent_share(question, [NO_MONEY]) == ""
