@@ -34,11 +34,19 @@ _LISTED = re.compile(rf"^\s*({_NUMERAL})\s*、")  # 二、…
 _BRACKETED = re.compile(rf"^\s*[（(]\s*({_NUMERAL})\s*[)）]")  # （二）…
 _ITEM_MARK = rf"(?:\d{{1,2}}\s*[.．](?!\d)|{_NUMERAL}\s*、|[（(]\s*{_NUMERAL}\s*[)）])"  # 1. / 一、 / （一）
 _LABELLED = re.compile(rf"^\s*{_ITEM_MARK}\s*[^:：\s][^:：]{{1,{LABEL_MAX_CHARS - 1}}}[:：]")
+# A bulleted list item (● 行政直營型：…, • …, - … in Markdown): numbered by its place in a run of
+# such lines that no other line breaks (blank lines do not)
+_BULLET = re.compile(r"^\s*(?:[●•○■◆▪◦‧]|[-*+]\s)\s*\S")
+# A list whose marks the loader did not keep (Word, Markdown, web pages): lines each opening with a
+# short label and a colon (基金型：每年一兆韓元。) right under a lead-in ending with a colon
+_LABEL_LINE = re.compile(rf"^\s*[^:：\s，。,；;][^:：，。,；;]{{0,{LABEL_MAX_CHARS - 1}}}[:：]\s*\S")
+_LEAD_IN_END = re.compile(r"[:：]\s*$")
 _NOUN_END = re.compile(r"(?:[呢是的有在要吗为指包各都和与及或]|分别).*")  # 第二个目标是什么 → 目标; 部分 stays
 _AFTER_NOUN = r"(?=$|[\s，。、,.;；:：!?！？)）」』”和与及或中有是])"  # 三大目标、 / 的概念。: the noun ends there
 _ASKED_ITEM = re.compile(rf"第\s*({_COUNT})(?:\s*({_CLASSIFIER}))?([\u4e00-\u9fff]{{0,4}})")
 ITEM_CLASSIFIERS = ("项",)  # 第6项 with no noun: the item of the series the article counts in 项 (20项…概念)
 _ASKED_LIST = re.compile(rf"(?<![第\d])({_COUNT})\s*(?:{_CLASSIFIER})([\u4e00-\u9fff]{{1,4}})")
+_ASKED_SOME = re.compile(rf"哪\s*几\s*(?:{_CLASSIFIER})([\u4e00-\u9fff]{{1,4}})")  # 分成哪几种类型: the count unsaid
 _ENGLISH_NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight".split(), 1)}
 _ENGLISH_ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth".split(), 1)}
 # Only a question asking what the item is (第二个目标是什么, 那第二个呢) or what the members are
@@ -72,11 +80,12 @@ class SeriesItem:
 @dataclass(frozen=True)
 class Series:
     """Headings of one article numbered 1..N in article order, in one form ("titled 地域未来构想",
-    "dotted", "listed", "bracketed")."""
+    "dotted", "listed", "bracketed"), or a run of bulleted items ("bulleted", numbered by place)."""
 
     doc_id: str
     form: str
     items: tuple[SeriesItem, ...]
+    lead: str = ""  # a bulleted run's lead-in: the line before it (folded), which must count what is asked
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,8 @@ class SeriesAsked:
 @dataclass(frozen=True)
 class Asked:
     """A question pointing at a series: item ``number`` of it ("第二個目標"), or all of it when
-    ``listed`` ("哪三大目標": ``number`` is then the count)."""
+    ``listed`` ("哪三大目標": ``number`` is then the count; 0 for "哪幾種類型", which leaves it to
+    the article)."""
 
     number: int
     nouns: tuple[str, ...]  # folded; an English noun's glossary words
@@ -129,6 +139,18 @@ def heading_number(folded_line: str) -> tuple[str, int] | None:
     return None
 
 
+def list_item(line: str, fold: Callable[[str], str], lead: str, marked: bool | None) -> bool:
+    """Whether ``line`` is an item of a bulleted or labelled list: bulleted (● …), or opening with a
+    short label and a colon under a lead-in ending with a colon and not numbered (1. X： is a
+    numbered series). ``marked``: whether the run going on is bulleted (None: no run); a run goes
+    on only with items of its own kind."""
+    if _BULLET.match(line):
+        return marked is not False
+    if not _LABEL_LINE.match(line) or marked or heading_number(fold(line)) is not None:
+        return False
+    return marked is not None or bool(_LEAD_IN_END.search(lead))
+
+
 def article_series(
     rows: Sequence[tuple[str, str]], doc_id: str, fold: Callable[[str], str] = str
 ) -> tuple[Series, ...]:
@@ -145,8 +167,24 @@ def article_series(
             done.append(Series(doc_id, form, tuple(run)))
         broken.discard(form)
 
+    bullets: list[SeriesItem] = []
+    lead = ""  # the last line that is neither blank nor a list item
+    marked = False  # whether the run's items are bulleted (● …) or only labelled (基金型：…)
+
+    def close_bullets() -> None:
+        if len(bullets) >= 2:
+            done.append(Series(doc_id, "bulleted", tuple(bullets), lead))
+        bullets.clear()
+
     for passage_id, text in rows:
         for line in text.split("\n"):
+            if list_item(line, fold, lead, marked if bullets else None):
+                marked = bool(_BULLET.match(line))
+                bullets.append(SeriesItem(len(bullets) + 1, passage_id, line.strip()))
+                continue
+            if line.strip():
+                close_bullets()
+                lead = fold(line)
             numbered = heading_number(fold(line))
             if numbered is None:
                 continue
@@ -162,6 +200,7 @@ def article_series(
                 broken.add(form)
     for form in list(runs):
         close(form)
+    close_bullets()
     return tuple(done)
 
 
@@ -204,6 +243,9 @@ def asked(folded_question: str, english_words: Callable[[str], Sequence[str]] = 
         which = folded_question[listed.start() - 1 : listed.start()] == "哪"
         if which or _WHAT_LIST_REST.match(folded_question[listed.start(2) + len(counted) :]):
             return Asked(number, (counted,), listed=True)
+    some = _ASKED_SOME.search(folded_question)
+    if some and (noun := _noun(some.group(1))):
+        return Asked(0, (noun,), listed=True)  # 0: as many as the article counts
     english = _ENGLISH_ITEM.search(folded_question)
     if english and (nouns := tuple(english_words(english.group(2)))):
         return Asked(_ENGLISH_ORDINALS[english.group(1)], nouns, listed=False)
@@ -224,9 +266,14 @@ def matching_series(question: Asked, outlines: Sequence[Outline]) -> list[Series
         if question.classifier:
             counts |= classifier_counts(question.classifier, outline.folded_text)
         if question.listed:
-            counts &= {question.number} if question.number <= LIST_MAX_ITEMS else set()
+            wanted = {question.number} if question.number else set(range(2, LIST_MAX_ITEMS + 1))
+            counts &= wanted if question.number <= LIST_MAX_ITEMS else set()
         for series in outline.series:
             size = len(series.items)
+            if series.form == "bulleted":  # counted by its own lead-in (可分為四種類型：), not elsewhere
+                said = set().union(*(declared_counts(noun, series.lead) for noun in question.nouns))
+                if not (size in said and size in counts):
+                    continue
             if size in counts and (question.listed or question.number <= size):
                 found.append(series)
     return found

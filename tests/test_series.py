@@ -92,6 +92,8 @@ def test_declared_counts_read_a_count_the_text_gives_a_noun():
         ("第10项「支援线上诊疗」中，除了补助金还可以搭配哪些资金?", None),  # asks about the item, not what it is
         ("为什么要分成三大目标?", None),  # not what the three are
         ("how do the three goals relate to tourism?", None),
+        ("空屋银行分成哪几种类型?", Asked(0, ("类型",), listed=True)),  # as many as the article counts
+        ("空屋银行有几种类型?", None),  # how many, not which
     ],
 )
 def test_asked_reads_the_counted_noun(question, expected):
@@ -220,3 +222,85 @@ def test_a_question_counting_a_labelled_list_gets_its_items():
     question = asked("五大战略分别是哪些？")
     assert question is not None and question.listed and question.number == 5
     assert matching_series(question, [outline]) == [series]
+
+
+def test_a_bulleted_run_counted_by_its_lead_in_answers_which_kinds_there_are():
+    rows = _rows(
+        "空屋银行大致可分为四种类型：\n\n● 行政直营型：公所受理。",
+        "● 宅建业者协力型：业者负责。",
+        "● 中间支援组织型：委托NPO。",
+        "● 承租改修转租型：公所承租。",
+        "常见的补助包括：\n\n● 修缮补助：上限100万日圆。",
+        "● 清理补助：上限20万日圆。",
+        "另有四种类型的案例，本文不论。",
+    )
+    kinds, grants = [s for s in article_series(rows, "d") if s.form == "bulleted"]
+    assert [i.passage_id for i in kinds.items] == ["p1", "p2", "p3", "p4"] and kinds.lead.endswith("四种类型：")
+    assert [i.number for i in grants.items] == [1, 2] and grants.items[0].line == "● 修缮补助：上限100万日圆。"
+    cases = Series("d", "bracketed", tuple(SeriesItem(n, f"c{n}", f"（{n}）") for n in (1, 2, 3, 4)))
+    outline = Outline("d", "\n".join(text for _, text in rows), (kinds, grants, cases))
+    # a numbered series is counted anywhere in its article, a bulleted run only by its own lead-in
+    assert matching_series(_asked("空屋银行分成哪几种类型?"), [outline]) == [kinds, cases]
+    assert matching_series(_asked("空屋银行有哪四种类型?"), [outline]) == [kinds, cases]
+    assert matching_series(_asked("补助有哪两种类型?"), [outline]) == []  # its lead-in counts no 类型
+    # a prose line between bullets ends the run; blank lines do not
+    broken = article_series(_rows("● 甲：一。\n\n● 乙：二。\n说明文字。\n● 丙：三。"), "d")
+    assert [[i.line for i in s.items] for s in broken] == [["● 甲：一。", "● 乙：二。"]]
+
+
+def _asked(question: str) -> Asked:
+    found = asked(question)
+    assert found is not None, question
+    return found
+
+
+def test_labelled_lines_under_a_lead_in_are_a_list_when_the_loader_kept_no_marks():
+    # a Word or Markdown list comes as plain paragraphs: 基金型：… under 分成三種類型：
+    rows = _rows(
+        "韩国的支援分成三种类型：",
+        "基金型：每年一兆韩元。",
+        "指定型：指定89个地区。",
+        "税制型：故乡爱捐款。",
+        "其他说明。",
+    )
+    (kinds,) = article_series(rows, "d")
+    assert kinds.form == "bulleted" and [i.passage_id for i in kinds.items] == ["p2", "p3", "p4"]
+    outline = Outline("d", "\n".join(text for _, text in rows), (kinds,))
+    assert matching_series(_asked("韩国的支援分成哪几种类型？"), [outline]) == [kinds]
+    # not under a lead-in, numbered (1. X： is a numbered series), or after bullets: no labelled run
+    assert article_series(_rows("韩国的支援很多。", "基金型：每年一兆韩元。", "指定型：指定89个地区。"), "d") == ()
+    numbered = article_series(_rows("分成两种类型：", "1. 基金型：一兆。", "2. 指定型：89个。"), "d")
+    assert [s.form for s in numbered] == ["dotted"]
+    mixed = article_series(_rows("分成三种类型：", "● 基金型：一兆。", "● 指定型：89个。", "税制型：捐款。"), "d")
+    assert [len(s.items) for s in mixed] == [2]
+
+
+BULLETED = """空屋銀行的運作
+
+依營運主體，空屋銀行大致可分為四種類型：
+
+● 行政直營型：由公所職員受理登錄。
+
+● 宅建業者協力型：由會員業者負責契約。
+
+● 中間支援組織型：委託在地NPO營運。
+
+● 承租改修轉租型：由町公所承租空屋後轉租。
+
+空屋銀行的成效差異很大。"""
+KINDS = [
+    "● 行政直營型：由公所職員受理登錄。",
+    "● 宅建業者協力型：由會員業者負責契約。",
+    "● 中間支援組織型：委託在地NPO營運。",
+    "● 承租改修轉租型：由町公所承租空屋後轉租。",
+]
+
+
+def test_the_bulleted_items_its_lead_in_counts_are_the_answer_to_which_kinds(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=BULLETED, c=OTHER)
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    searcher = Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+    for question in ("空屋銀行分成哪幾種類型？", "空屋銀行有哪四種類型？"):
+        answer = answer_question(question, searcher, decision=FAKE_DECISION)
+        assert answer.found and [q.text for q in answer.quotes] == KINDS, question
+    assert [q.text for q in answer_question("空屋銀行有哪三種類型？", searcher, decision=FAKE_DECISION).quotes] != KINDS
