@@ -138,6 +138,11 @@ CARRY_TERMS = True  # search a follow-up with the previous question's terms
 SENTENCES_ALONE = True  # rank a follow-up's sentences by the follow-up alone (passages by the combined text)
 DECIDE_ON_SEARCHED = True  # ... but decide found / not found on the combined text
 WHOLE_PREVIOUS = True  # then the whole previous question with the follow-up
+# A follow-up asking for a whole list that the previous answer's article counts (那空屋銀行分成哪幾種
+# 類型？, 那有哪三大目標？) is answered as a question of its own: re-ranked toward the previous
+# answer's passages, the list's own passages were not all among the first hits, and only its
+# lead-in was quoted. Found in the browser.
+SERIES_ALONE = True
 _NUMBER = re.compile(r"\d")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 WHOLE_WORDS = True  # carried terms widened to whole words (線上化, not 上化)
@@ -840,6 +845,13 @@ def after_quotes(sentence: str, passage: Passage, quotes: Sequence[str], anchors
     return best
 
 
+def asks_a_whole_list(question: str, searcher: Searcher, anchors: Sequence[Passage]) -> bool:
+    """Whether ``question`` asks for a whole list (a numbered series, a counted bulleted one) of
+    the articles of the previous answer's passages ``anchors``."""
+    asked = searcher.series_asked(question, [p.doc_id for p in anchors])
+    return asked.listed and bool(asked.series)
+
+
 def answer_after(
     question: str, previous: str | Previous | None, searcher: Searcher, top_k: int, decision: DecisionModel
 ) -> Answer:
@@ -857,6 +869,8 @@ def answer_after(
     if isinstance(previous, str):
         previous = Previous.of(previous, answer_question(previous, searcher, top_k, decision=decision))
     anchors = anchors_of(searcher.passages, previous.passage_ids[:MAX_ANCHORS])
+    if SERIES_ALONE and asks_a_whole_list(question, searcher, anchors):
+        return answer_question(question, searcher, top_k=top_k, decision=decision)
     neighbours = neighbours_of(searcher.passages, anchors, NEIGHBOURS) if NEIGHBOURS else ()
     marks = quoted_marks(previous.quotes, anchors) if NOTE_BONUS and asks_source(question) else ()
     if marks:  # the footnotes join the pool, level with the passage whose mark points to them

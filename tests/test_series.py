@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from chat.answer import answer_question
+from chat.followup import answer_after, asks_a_whole_list
 from index.build import build_index
 from index.search import Searcher
 from index.series import (
@@ -304,3 +305,8 @@ def test_the_bulleted_items_its_lead_in_counts_are_the_answer_to_which_kinds(tmp
         answer = answer_question(question, searcher, decision=FAKE_DECISION)
         assert answer.found and [q.text for q in answer.quotes] == KINDS, question
     assert [q.text for q in answer_question("空屋銀行有哪三種類型？", searcher, decision=FAKE_DECISION).quotes] != KINDS
+    # asked after another question about its article, it is answered as a question of its own
+    after = answer_after("那空屋銀行分成哪幾種類型？", "空屋銀行的成效如何？", searcher, 5, FAKE_DECISION)
+    assert [q.text for q in after.quotes] == KINDS
+    assert asks_a_whole_list("那空屋銀行分成哪幾種類型？", searcher, searcher.passages[:1])
+    assert not asks_a_whole_list("那它的成效呢？", searcher, searcher.passages[:1])
