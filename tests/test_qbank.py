@@ -81,6 +81,7 @@ FRESH = {
     "fresh23": "w35",
     "fresh24": "w37",
     "fresh25": "w39",
+    "fresh26": "w40",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
@@ -90,6 +91,8 @@ HARD_KINDS = {
     "fresh15": UNANSWERABLE_KINDS | {"paraphrase", "english", "colloquial", "long", "who_where", "japanese", "table"},
     "fresh16": UNANSWERABLE_KINDS
     | {"paraphrase", "english", "japanese", "number", "list", "definition", "colloquial", "simplified"},
+    # w40: weighted to amounts, shares, lists and definitions, and to unanswerable questions asking for money or shares
+    "fresh26": UNANSWERABLE_KINDS | {"number", "list", "definition", "table", "paraphrase", "english", "colloquial"},
 }
 
 
