@@ -550,10 +550,10 @@ def absent_unit(question: str, passages: Sequence[str]) -> str:
 # 七成, 三分之一, 一半; either: a bare number in a table row, whose unit is its header's). The articles
 # give the budgets and shares they know beside the scheme they are about. One passage deep, as the
 # question's own figures are (FIGURE_DEPTH), chosen on the train split (with w36 and the added
-# articles' train questions): money 5 of 42 unanswerable questions answered before now told 找不到,
-# 1 of 24 answerable ones lost (an English question whose best passage is the case without its
-# cost, quoted as 可能相關); two passages deep 3 and 1, three deep 2 and 1. Shares: 4 of 20
-# unanswerable ones, none of 12 answerable ones lost (three deep: 2 and none).
+# articles' train questions): of 33 unanswerable money questions, 5 answered before are now told
+# 找不到, and 1 of 23 answerable ones is lost (an English question whose best passage is the case
+# without its cost, quoted as 可能相關); two passages deep 3 and 1, three deep 2 and 1. Shares: 4 of
+# 15 unanswerable ones, none of 12 answerable ones lost (three deep: 2 and none).
 MEASURES_ASKED = True
 MEASURE_DEPTH = 1  # the best passages of which one must state the kind of figure asked
 _ASKS_MONEY = re.compile(
