@@ -63,7 +63,7 @@ from index.fusion import line_labels, named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
 from index.series import ARTICLES, SeriesAsked
 from ingest.furniture import asks_author, is_byline, is_furniture_line
-from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, sentence_spans
+from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, is_table_row, sentence_spans
 from ingest.records import Passage
 from ingest.segment import fold
 
@@ -787,8 +787,6 @@ def cite(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -> tuple[tuple[Q
 def header_rows(header: str) -> str:
     """The table rows of a short table row's ``header`` (caption and header row, index.build.table_header):
     what its columns are, shown above the quoted row ("調查年 ｜ 空屋總數（萬戶） ｜ …")."""
-    from ingest.passages import is_table_row
-
     return "\n".join(line for line in header.split("\n") if is_table_row(line))
 
 

@@ -139,14 +139,14 @@ def heading_number(folded_line: str) -> tuple[str, int] | None:
     return None
 
 
-def list_item(line: str, fold: Callable[[str], str], lead: str, marked: bool | None) -> bool:
-    """Whether ``line`` is an item of a bulleted or labelled list: bulleted (● …), or opening with a
-    short label and a colon under a lead-in ending with a colon and not numbered (1. X： is a
-    numbered series). ``marked``: whether the run going on is bulleted (None: no run); a run goes
-    on only with items of its own kind."""
+def list_item(line: str, folded: str, lead: str, marked: bool | None) -> bool:
+    """Whether ``line`` (``folded``: as read through the outline's fold) is an item of a bulleted or
+    labelled list: bulleted (● …), or opening with a short label and a colon under a lead-in ending
+    with a colon and not numbered (1. X： is a numbered series). ``marked``: whether the run going
+    on is bulleted (None: no run); a run goes on only with items of its own kind."""
     if _BULLET.match(line):
         return marked is not False
-    if not _LABEL_LINE.match(line) or marked or heading_number(fold(line)) is not None:
+    if not _LABEL_LINE.match(line) or marked or heading_number(folded) is not None:
         return False
     return marked is not None or bool(_LEAD_IN_END.search(lead))
 
@@ -178,14 +178,15 @@ def article_series(
 
     for passage_id, text in rows:
         for line in text.split("\n"):
-            if list_item(line, fold, lead, marked if bullets else None):
+            folded = fold(line)
+            if list_item(line, folded, lead, marked if bullets else None):
                 marked = bool(_BULLET.match(line))
                 bullets.append(SeriesItem(len(bullets) + 1, passage_id, line.strip()))
                 continue
             if line.strip():
                 close_bullets()
-                lead = fold(line)
-            numbered = heading_number(fold(line))
+                lead = folded
+            numbered = heading_number(folded)
             if numbered is None:
                 continue
             form, value = numbered
