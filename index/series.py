@@ -55,7 +55,9 @@ _ENGLISH_ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth
 _WHAT_ITEM_REST = re.compile(
     r"^\s*(?:是|为|指)?\s*(?:什么|哪一?个|哪一?项|哪些|啥|何)?\s*(?:呢|吗|啊)?\s*[?？。.!！]?\s*$"
 )
-_WHAT_LIST_REST = re.compile(r"^\s*(?:分别|各自|各|又)?\s*(?:是|为|有|包括|包含)\s*(?:什么|哪些|哪几|甚么)")
+_WHAT_LIST_REST = re.compile(
+    rf"^\s*(?:分别|各自|各|又)?\s*(?:是|为|有|包括|包含)\s*(?:什么|哪些|哪几|甚么|哪\s*(?!一)(?:{_COUNT})\s*(?:{_CLASSIFIER})\s*(?:呢|啊)?\s*[?？。.!！]?\s*$)"
+)  # 三大目标分别是什么, 三大目标是哪三个 (not 是哪一个最重要)
 _ENGLISH_ITEM = re.compile(rf"^\s*what(?:'s|\s+is|\s+was)\s+the\s+({'|'.join(_ENGLISH_ORDINALS)})\s+([a-z]+)")
 _ENGLISH_LIST = re.compile(
     rf"^\s*(?:(?:what|which)\s+(?:are|were)|name|list)\s+(?:the\s+)?({'|'.join(_ENGLISH_NUMBERS)}|\d)\s+"

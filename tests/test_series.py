@@ -93,6 +93,9 @@ def test_declared_counts_read_a_count_the_text_gives_a_noun():
         ("第10项「支援线上诊疗」中，除了补助金还可以搭配哪些资金?", None),  # asks about the item, not what it is
         ("为什么要分成三大目标?", None),  # not what the three are
         ("how do the three goals relate to tourism?", None),
+        ("三大目标是哪三个？", Asked(3, ("目标",), listed=True)),  # which three they are
+        ("三大目标是哪一个最重要？", None),  # one of them, not all
+        ("三大目标是哪三个部会负责？", None),  # something about them
         ("空屋银行分成哪几种类型?", Asked(0, ("类型",), listed=True)),  # as many as the article counts
         ("空屋银行有几种类型?", None),  # how many, not which
     ],
