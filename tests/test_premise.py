@@ -128,6 +128,12 @@ ACTOR_PASSAGES = [
         ("宜蘭或台東有沒有跟日本合作的地方創生案例？", "宜蘭"),  # a Taiwanese county
         ("臺中市的青年返鄉計畫補助多少？", "台中"),
         ("How is Kaohsiung revitalising its old harbour?", "高雄"),
+        ("石破茂擔任地方創生大臣時推動過哪些政策", "石破茂"),  # a person
+        ("增田寬也的報告預測多少市町村會消失？", "增田寬也"),
+        ("What did the Masuda Report predict?", "增田寬也"),
+        ("数字田园都市国家构想的交付金有多少？", "數位田園都市國家構想"),  # a programme, Simplified
+        ("デジタル田園都市国家構想はいつ始まりましたか？", "數位田園都市國家構想"),
+        ("臨時補助金有沒有被會計檢查院指出不當使用？", "會計檢查院"),
     ],
 )
 def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor):
@@ -145,6 +151,7 @@ def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor)
         "地方創生是什麼？",  # names no one: nothing to check
         "如何提高知名度並分成三大分類？",  # 高知 and 大分 are prefectures only with 縣
         "資訊平台中可以看到哪些資料？",  # 台中 is a city only with 市
+        "田園都市的交通與觀光有什麼規劃？",  # 田園都市 alone names no programme
     ],
 )
 def test_actors_the_passages_name_are_not_reported(question):
