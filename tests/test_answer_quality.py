@@ -216,6 +216,7 @@ def test_questions_the_articles_cannot_answer(report):
         ("fresh24", 0.83, 0.87, 0.76, 0.05, 0.83),  # w37
         ("fresh25", 0.87, 0.90, 0.78, 0.05, 0.83),  # w39
         ("fresh26", 0.87, 0.91, 0.81, 0.05, 0.80),  # w40: 0.914, 0.951, 87.1%, 1.4%, 86.7% (first read, 776c132)
+        ("fresh27", 0.87, 0.91, 0.81, 0.06, 0.90),  # w41: 0.914, 0.941, 87.1%, 2.9%, 96.7% (first read, af980b6)
     ],
 )
 def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):

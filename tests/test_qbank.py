@@ -82,6 +82,7 @@ FRESH = {
     "fresh24": "w37",
     "fresh25": "w39",
     "fresh26": "w40",
+    "fresh27": "w41",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
@@ -93,6 +94,9 @@ HARD_KINDS = {
     | {"paraphrase", "english", "japanese", "number", "list", "definition", "colloquial", "simplified"},
     # w40: weighted to amounts, shares, lists and definitions, and to unanswerable questions asking for money or shares
     "fresh26": UNANSWERABLE_KINDS | {"number", "list", "definition", "table", "paraphrase", "english", "colloquial"},
+    # w41: the hard kinds and numbers, lists and definitions (no keyword, short, long, who/where, simplified)
+    "fresh27": UNANSWERABLE_KINDS
+    | {"number", "list", "paraphrase", "english", "definition", "colloquial", "table", "japanese"},
 }
 
 
