@@ -99,6 +99,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "最接近的段落都沒有提到任何地名。",
     ),
     (
+        "absent_company",
+        "the question asks for a company ({}) and the best passages name none",
+        "最接近的段落都沒有提到任何公司的名字。",
+    ),
+    (
         "absent_date",
         "the question asks {} and the best passages state no date",
         "最接近的段落都沒有提到任何年份或日期。",
@@ -161,6 +166,7 @@ class Signals:
     absent_share: str = ""  # "what share": the question asks for a share or rate and the best passage states none
     absent_person: str = ""  # the title of a person the question asks for (局長是誰) when the best passages name none
     absent_place: str = ""  # the kind of place the question asks for (哪個縣) when the best passages name none
+    absent_company: str = ""  # how the question asks for a company (哪家公司) when the best passages name none
     absent_date: str = ""  # "when": the question asks when and the best passages state no date
     absent_row: str = ""  # a table row the question quotes and the best passages' tables do not have
     absent_kana: str = ""  # a kana name in a Chinese question that the best passages do not have

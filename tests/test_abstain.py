@@ -226,6 +226,12 @@ def test_fit_learns_a_separable_toy_set():
             "最接近的段落都沒有提到任何地名。",
         ),
         (
+            "absent_company",
+            "哪家公司",
+            "the question asks for a company (哪家公司) and the best passages name none",
+            "最接近的段落都沒有提到任何公司的名字。",
+        ),
+        (
             "absent_date",
             "when",
             "the question asks when and the best passages state no date",

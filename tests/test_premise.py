@@ -6,6 +6,7 @@ import pytest
 from chat.premise import (
     ACTOR_DEPTH,
     AMOUNT_DEPTH,
+    COMPANY_DEPTH,
     DATE_DEPTH,
     PERSON_DEPTH,
     PLACE_DEPTH,
@@ -13,6 +14,7 @@ from chat.premise import (
     Count,
     absent_actor,
     absent_amount,
+    absent_company,
     absent_date,
     absent_kana,
     absent_money,
@@ -679,3 +681,37 @@ def test_a_percentage_a_tenth_a_fraction_or_a_table_row_states_a_share(best):
 @pytest.mark.parametrize("question", ["為什麼普及率很低？", "哪些地方的比例最高？", "RESAS是什麼？"])
 def test_questions_that_do_not_ask_for_a_share_are_not_reported(question):
     assert absent_share(question, [NO_MONEY]) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("RESAS系統是由哪家公司開發的？", "哪家公司"),
+        ("RESAS系统是由哪家公司开发的", "哪家公司"),  # Simplified
+        ("這套系統是哪一家企業做的？", "哪一家企业"),
+        ("Which company developed RESAS?", "which company"),
+        ("RESASはどの企業が開発しましたか？", "どの企业"),
+    ],
+)
+def test_a_company_asked_for_when_the_best_passages_name_none_is_reported(question, asked):
+    passages = ["地方經濟分析系統（RESAS）將資料視覺化。", "各地的民間企業與非營利組織。"]
+    assert absent_company(question, passages) == asked
+
+
+@pytest.mark.parametrize("named", ["由日本政策投資銀行提供融資。", "富士通株式會社負責開發。", "Acme Inc. built it."])
+def test_a_company_the_passages_name_answers_which(named):
+    assert absent_company("這是哪家公司開發的？", ["地方經濟分析系統。", named]) == ""
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["地域情報化大賞表揚哪些企業？", "這是哪個單位負責的？", "民間企業可以得到什麼支援？"],  # kinds of business, a body
+)
+def test_questions_not_asking_for_a_company_are_not_reported(question):
+    assert absent_company(question, ["地方經濟分析系統。"]) == ""
+
+
+def test_generic_company_words_name_no_company():
+    assert absent_company("哪家公司？", ["子公司與母公司。", "民間公司。"]) == "哪家公司"
+    late = ["無關的段落。"] * COMPANY_DEPTH + ["富士通株式會社。"]
+    assert absent_company("哪家公司？", late) == "哪家公司" and absent_company("哪家公司？", late[1:]) == ""
