@@ -136,6 +136,8 @@ ACTOR_PASSAGES = [
         ("数字田园都市国家构想的交付金有多少？", "數位田園都市國家構想"),  # a programme, Simplified
         ("デジタル田園都市国家構想はいつ始まりましたか？", "數位田園都市國家構想"),
         ("臨時補助金有沒有被會計檢查院指出不當使用？", "會計檢查院"),
+        ("行政院把哪一年定為地方創生元年？", "行政院"),
+        ("When did the National Development Council launch regional revitalisation?", "國發會"),
     ],
 )
 def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor):
@@ -148,6 +150,7 @@ def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor)
         "內閣府公布的地域未來構想20是什麼？",
         "内閣府が公表した地域未来構想20とは？",  # shinjitai folds to the articles' form
         "總務省相當於台灣的哪個機關？",
+        "Which Japanese ministry is like the National Development Council?",  # the passages name 國發會
         "日本的3密對策是什麼？",  # Japan is not checked: the articles rarely say it
         "What is the Cabinet Office's Regional Future Vision 20?",
         "地方創生是什麼？",  # names no one: nothing to check
