@@ -565,6 +565,13 @@ GIFTS = "總務大臣發出通知，要求各地方政府將返禮率控制在30
 COSTS = "募集費用必須在捐款金額的50%以下。2017年起各地試辦。"
 
 
+def test_an_adverb_after_a_figure_is_read_past():
+    (figure,) = figures("拖到2016年才通過")
+    assert (figure.before, figure.after) == ("拖到", "通过")
+    (figure,) = figures("2018年已經開始")
+    assert figure.after == "开始"
+
+
 def test_figures_read_the_number_its_unit_and_its_place():
     read = figures("將2019年定為元年，任期最長三年，約2,000萬人，返禮率控制在30%以下")
     assert [(f.value, f.unit, f.before, f.after, f.said) for f in read] == [
@@ -582,6 +589,9 @@ def test_figures_read_the_number_its_unit_and_its_place():
         ("協力員任期最長五年，報酬是多少？", [TERM], "五年"),
         ("任期最長兩年的協力員，報酬多少？", [TERM], "兩年"),
         ("總務大臣要求返禮率控制在50%以下，後來有哪些地方被處罰？", [GIFTS, COSTS], "50%"),
+        # an adverb between the figure and its place: 2016年才通過 stands where 2014年通過 does
+        ("為什麼創生法拖到2016年才通過？", ["日本於2014年通過了「城鎮・人口・工作創生法」。"], "2016年"),
+        ("創生法2012年就通過了，為什麼？", ["日本於2014年通過了「城鎮・人口・工作創生法」。"], "2012年"),
     ],
 )
 def test_a_figure_the_best_passage_states_otherwise_in_its_place_is_contradicted(question, passages, figure):
@@ -597,6 +607,7 @@ def test_a_figure_the_best_passage_states_otherwise_in_its_place_is_contradicted
         ("返禮率是不是控制在50%以下？", [GIFTS]),
         ("每月報酬約新台幣3.6萬元，一年合計多少？", [TERM]),
         ("2018年國發會做了什麼？", [YEAR_ONE]),  # not stated, but not another year at its place either
+        ("創生法是2014年才通過的嗎？", ["日本於2014年通過了「城鎮・人口・工作創生法」。"]),  # its own year
         ("前三年的報酬是多少？", [TERM]),  # 前三年: a span, not a figure
         ("行政院把2017年定為元年的原因？", ["行政院將2019年定為地方創生元年，2017年起各地試辦。"]),  # stated too
     ],
