@@ -4,7 +4,8 @@ it; one they name is still answered; a question in Japanese asking when is answe
 holding the date however far the date stands from the question's terms; a "how many" in a unit
 the best passages count nothing in is not found, and so is a person asked for by title (大臣是誰)
 when they name nobody, or a place asked for by its kind (哪個縣) when they name none; a
-when-question they give no date for says so."""
+when-question they give no date for says so; a politician they never name (石破茂), a company asked
+for when they name none, and a wrong year put before an adverb (拖到2016年才通過) are not found."""
 
 from __future__ import annotations
 
@@ -88,3 +89,35 @@ def test_a_when_question_the_passages_give_no_date_for_says_so(real_seed_searche
     assert "年份或日期" not in (answer_question(question, real_seed_searcher, decision=decision).message or "")
     dated = answer_question("地域情報化大賞是從哪一年開始舉辦的？", real_seed_searcher, decision=decision)
     assert dated.found and "2014年" in dated.quotes[0].text
+
+
+def test_a_politician_the_articles_never_name_is_not_found(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "石破茂擔任地方創生大臣時推動過哪些政策？"
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.quotes == () and answer.hits
+    assert answer.message == f"{NOT_FOUND_LINE} 最接近的段落都沒有提到「石破茂」。"
+    monkeypatch.setattr("chat.premise._named", lambda _folded: [])  # no actor read: 可能相關, quoted
+    assert answer_question(question, real_seed_searcher, decision=decision).found
+
+
+def test_a_company_asked_for_when_the_articles_name_none_is_not_found(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "RESAS系統是由哪家公司開發的？"
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.quotes == () and answer.hits
+    assert answer.message == f"{NOT_FOUND_LINE} 最接近的段落都沒有提到任何公司的名字。"
+    monkeypatch.setattr("chat.premise.COMPANIES_ASKED", False)
+    assert answer_question(question, real_seed_searcher, decision=decision).found
+
+
+def test_a_wrong_year_before_an_adverb_is_contradicted(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "為什麼「城鎮・人口・工作創生法」拖到2016年才通過？"  # the article: 2014年通過
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.quotes == ()
+    assert answer.message == f"{NOT_FOUND_LINE} 文章所說的數字與問題中的「2016年」不同。"
+    monkeypatch.setattr("chat.premise._adverb_after", lambda _flat, _end: 0)  # 才通過 read as the place
+    assert answer_question(question, real_seed_searcher, decision=decision).found
+    right = answer_question("城鎮・人口・工作創生法是哪一年通過的？", real_seed_searcher, decision=decision)
+    assert right.found and "2014年" in right.quotes[0].text
