@@ -91,23 +91,22 @@ def test_a_when_question_the_passages_give_no_date_for_says_so(real_seed_searche
     assert dated.found and "2014年" in dated.quotes[0].text
 
 
-def test_a_politician_the_articles_never_name_is_not_found(real_seed_searcher, monkeypatch):
-    decision = DecisionModel.load()
-    question = "石破茂擔任地方創生大臣時推動過哪些政策？"
-    answer = answer_question(question, real_seed_searcher, decision=decision)
-    assert not answer.found and answer.quotes == () and answer.hits
-    assert answer.message == f"{NOT_FOUND_LINE} 最接近的段落都沒有提到「石破茂」。"
-    monkeypatch.setattr("chat.premise._named", lambda _folded: [])  # no actor read: 可能相關, quoted
-    assert answer_question(question, real_seed_searcher, decision=decision).found
+# each refused for what the articles do not say, the note says why, and without the check it is quoted
+UNSAID = [
+    # a politician the articles never name (without reading actors: 可能相關, quoted)
+    ("石破茂擔任地方創生大臣時推動過哪些政策？", "最接近的段落都沒有提到「石破茂」。", "_named", lambda _folded: []),
+    # a company asked for when the passages name none
+    ("RESAS系統是由哪家公司開發的？", "最接近的段落都沒有提到任何公司的名字。", "COMPANIES_ASKED", False),
+]
 
 
-def test_a_company_asked_for_when_the_articles_name_none_is_not_found(real_seed_searcher, monkeypatch):
+@pytest.mark.parametrize(("question", "note", "check", "off"), UNSAID)
+def test_what_the_articles_do_not_say_is_not_found(real_seed_searcher, monkeypatch, question, note, check, off):
     decision = DecisionModel.load()
-    question = "RESAS系統是由哪家公司開發的？"
     answer = answer_question(question, real_seed_searcher, decision=decision)
     assert not answer.found and answer.quotes == () and answer.hits
-    assert answer.message == f"{NOT_FOUND_LINE} 最接近的段落都沒有提到任何公司的名字。"
-    monkeypatch.setattr("chat.premise.COMPANIES_ASKED", False)
+    assert answer.message == f"{NOT_FOUND_LINE} {note}"
+    monkeypatch.setattr(f"chat.premise.{check}", off)
     assert answer_question(question, real_seed_searcher, decision=decision).found
 
 
