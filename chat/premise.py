@@ -695,7 +695,8 @@ def absent_place(question: str, passages: Sequence[str]) -> str:
 COMPANIES_ASKED = True
 COMPANY_DEPTH = 5  # the best passages of which one must name a company
 _ASKS_COMPANY = re.compile(
-    r"哪(?:一|个)?\s*[家间]\s*(?:公司|企业|银行|厂商|业者|新创)?|(?:哪个|什么)\s*(?:公司|银行|厂商)|"
+    r"哪一?\s*家(?![庭人长乡属])\s*(?:公司|企业|银行|厂商|业者|新创)?|哪一?\s*[间个]\s*(?:公司|企业|银行|厂商)|"
+    r"什么\s*(?:公司|银行|厂商)|"
     r"(?:which|what) (?:compan(?:y|ies)|firms?|banks?|vendors?)|(?:どの|どこの)\s*(?:企业|会社|银行)"
 )
 # folded text: a name of two or more characters before 公司 / 会社 / 银行 / 集团 (not the generic
@@ -830,7 +831,7 @@ class Figure:
 
 # An adverb between a figure and what it is the figure of: "拖到2016年才通過", "2014年就通過",
 # "2018年已經開始" place the year at 通過 / 開始 as the article's "2014年通過" does.
-_ADVERBS = ("已經", "已经", "才", "就", "便", "已", "也", "都", "還", "还")
+_ADVERBS = ("已經", "已经", "才", "就", "便", "已", "也", "還", "还")  # not 都: 2020年都市…
 
 
 def _adverb_after(flat: str, end: int) -> int:

@@ -570,6 +570,8 @@ def test_an_adverb_after_a_figure_is_read_past():
     assert (figure.before, figure.after) == ("拖到", "通过")
     (figure,) = figures("2018年已經開始")
     assert figure.after == "开始"
+    (figure,) = figures("2020年都市更新")
+    assert figure.after == "都市"  # 都 of 都市 is no adverb
 
 
 def test_figures_read_the_number_its_unit_and_its_place():
@@ -724,7 +726,14 @@ def test_a_company_the_passages_name_answers_which(named):
 
 @pytest.mark.parametrize(
     "question",
-    ["地域情報化大賞表揚哪些企業？", "這是哪個單位負責的？", "民間企業可以得到什麼支援？"],  # kinds of business, a body
+    # kinds of business, a body, a household, a school
+    [
+        "地域情報化大賞表揚哪些企業？",
+        "這是哪個單位負責的？",
+        "民間企業可以得到什麼支援？",
+        "哪個家庭可以申請？",
+        "哪間學校先導入？",
+    ],
 )
 def test_questions_not_asking_for_a_company_are_not_reported(question):
     assert absent_company(question, ["地方經濟分析系統。"]) == ""
