@@ -115,6 +115,14 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "the best passages state another figure where the question states {}",
         "文章所說的數字與問題中的「{}」不同。",
     ),
+    ("absent_action", "the best passages do not say {}", "最接近的段落都沒有提到「{}」。"),
+    ("contradicted_ratio", "the best passages state another ratio ({})", "文章所說的比例與問題中的不同。"),
+    ("list_size_conflict", "the best passage lists another number of items ({})", "文章列出的項目數與問題中的不同。"),
+    (
+        "beyond_byline",
+        "of their author ({}) the articles have only the byline",
+        "文章中關於作者（{}）的只有署名一行，沒有其他內容。",
+    ),
 )
 # A question left with no searchable term (あいうえお, 謝啦, 🙂🙂, {{7*7}}) asks nothing the articles
 # could answer: of the 4000-odd questions of the bank and the blind batches, the 48 without a term
@@ -171,6 +179,10 @@ class Signals:
     absent_row: str = ""  # a table row the question quotes and the best passages' tables do not have
     absent_kana: str = ""  # a kana name in a Chinese question that the best passages do not have
     contradicted_figure: str = ""  # a figure the question states that the best passages state otherwise
+    absent_action: str = ""  # a verb of abolishing / banning / punishing the best passages do not have (chat.claims)
+    contradicted_ratio: str = ""  # people per device (三人一台) where the best passages state another ratio
+    list_size_conflict: str = ""  # a count of the items of a list the best passage enumerates in another size
+    beyond_byline: str = ""  # the author, asked about beyond the byline that is the best passage
     topic: float | None = None  # closeness to the articles' subject (Searcher.topic_similarity); None: unmeasured
 
 

@@ -64,6 +64,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from chat.addressed import about_me, instruction
+from chat.claims import absent_action, beyond_byline, contradicted_ratio, list_size_conflict
 from chat.latin import bare_numbers, unread_words
 from chat.ordinal import chinese_number
 from chat.terms import YEAR, names_person, person_asked, question_asks, states_date, years_in
@@ -910,4 +911,8 @@ def premises(
         "absent_row": absent_row(question, passages),
         "absent_kana": absent_kana(question, passages),
         "contradicted_figure": contradicted_figure(question, passages) if FIGURES_STATED else "",
+        "absent_action": absent_action(question, passages),
+        "contradicted_ratio": contradicted_ratio(question, passages),
+        "list_size_conflict": list_size_conflict(question, passages),
+        "beyond_byline": beyond_byline(question, passages),
     }

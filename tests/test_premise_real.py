@@ -5,7 +5,9 @@ holding the date however far the date stands from the question's terms; a "how m
 the best passages count nothing in is not found, and so is a person asked for by title (大臣是誰)
 when they name nobody, or a place asked for by its kind (哪個縣) when they name none; a
 when-question they give no date for says so; a politician they never name (石破茂), a company asked
-for when they name none, and a wrong year put before an adverb (拖到2016年才通過) are not found."""
+for when they name none, a wrong year put before an adverb (拖到2016年才通過), an action they do not
+state (禁止), a ratio they state otherwise (四個學生共用一台), a list of another size and the author
+asked about beyond the byline are not found."""
 
 from __future__ import annotations
 
@@ -94,9 +96,37 @@ def test_a_when_question_the_passages_give_no_date_for_says_so(real_seed_searche
 # each refused for what the articles do not say, the note says why, and without the check it is quoted
 UNSAID = [
     # a politician the articles never name (without reading actors: 可能相關, quoted)
-    ("石破茂擔任地方創生大臣時推動過哪些政策？", "最接近的段落都沒有提到「石破茂」。", "_named", lambda _folded: []),
+    (
+        "石破茂擔任地方創生大臣時推動過哪些政策？",
+        "最接近的段落都沒有提到「石破茂」。",
+        "chat.premise._named",
+        lambda _folded: [],
+    ),
     # a company asked for when the passages name none
-    ("RESAS系統是由哪家公司開發的？", "最接近的段落都沒有提到任何公司的名字。", "COMPANIES_ASKED", False),
+    ("RESAS系統是由哪家公司開發的？", "最接近的段落都沒有提到任何公司的名字。", "chat.premise.COMPANIES_ASKED", False),
+    # an action the passages do not state (without the check: 可能相關, quoted)
+    (
+        "日本政府為何在疫情期間禁止無現金支付？",
+        "最接近的段落都沒有提到「禁止」。",
+        "chat.claims.ACTIONS_CHECKED",
+        False,
+    ),
+    # a ratio the passages state otherwise (一人一台)
+    (
+        "GIGA School計畫為什麼讓四個學生共用一台電腦？",
+        "文章所說的比例與問題中的不同。",
+        "chat.claims.RATIOS_CHECKED",
+        False,
+    ),
+    # a list of another size (the passage lists seven kinds of area)
+    ("條件不利區域別分成五類，是哪五類？", "文章列出的項目數與問題中的不同。", "chat.claims.LISTS_CHECKED", False),
+    # the author asked about beyond the byline
+    (
+        "作者謝子涵曾在哪所大學任教？",
+        "文章中關於作者（謝子涵）的只有署名一行，沒有其他內容。",
+        "chat.claims.BYLINES_CHECKED",
+        False,
+    ),
 ]
 
 
@@ -106,7 +136,7 @@ def test_what_the_articles_do_not_say_is_not_found(real_seed_searcher, monkeypat
     answer = answer_question(question, real_seed_searcher, decision=decision)
     assert not answer.found and answer.quotes == () and answer.hits
     assert answer.message == f"{NOT_FOUND_LINE} {note}"
-    monkeypatch.setattr(f"chat.premise.{check}", off)
+    monkeypatch.setattr(check, off)
     assert answer_question(question, real_seed_searcher, decision=decision).found
 
 

@@ -1,0 +1,140 @@
+"""Known-answer tests of chat.claims: an action, a ratio, a list's size or the author asked about
+beyond the byline, that the best passages do not bear out (and what they do bear out, left alone)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chat.abstain import PREMISE_CHECKS, Signals
+from chat.claims import absent_action, beyond_byline, contradicted_ratio, list_size_conflict
+from chat.premise import premises
+from index.stats import CorpusStats
+
+GIGA = "GIGA School也就是讓義務教育階段的兒童、學生都能有一人一台電腦裝置，同時也要整備高速網路。"
+SCALE = "人口尺度別：超過50萬人、50萬人以下、15萬人以下、5萬人以下"
+REGIONS = "區域別：北海道、東北、關東、信越、東海、近畿、中國、四國、九州、沖繩"
+GOAL = (
+    "地域未來構想一:整備社會環境\n"
+    "在整備社會環境目標中有8項:3密對策、發燒篩檢、無現金支付、行政IT化、防災IT化、邁向脫碳社會、超級城市、分散型電源"
+)
+BYLINE = "作者 謝子涵 為政治工作者"
+CASHLESS = "為了減少接觸，推動無現金支付，並且停止以現金收取規費。"
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("日本政府為什麼決定在疫情期間廢除無現金支付？", "廢除"),
+        ("日本政府为什么废止无现金支付？", "廢止"),  # Simplified: matched folded, shown as written in the list
+        ("地域未來構想為什麼要禁止地方使用無人機？", "禁止"),
+        ("不配合無現金支付的商店有什麼罰則？", "罰則"),
+    ],
+)
+def test_an_action_the_passages_do_not_state_is_reported(question, verb):
+    assert absent_action(question, [CASHLESS, GIGA]) == verb
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "為什麼要停止以現金收取規費？",  # the passage says 停止
+        "為什麼要中止現金收費？",  # 中止 is in 停止's group
+        "無現金支付推動了哪些措施？",  # no action stated
+    ],
+)
+def test_an_action_the_passages_state_or_no_action_is_not_reported(question):
+    assert absent_action(question, [CASHLESS]) == ""
+
+
+def test_an_action_is_read_in_the_first_passages_only():
+    question = "為什麼廢除無現金支付？"
+    assert absent_action(question, [GIGA, GIGA, GIGA, "廢除了規費"]) == "廢除"  # the fourth is past ACTION_DEPTH
+    assert absent_action(question, [GIGA, "廢除了規費"]) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("GIGA School讓每三個學生共用一台電腦，理由是？", "3人1台 / 1人1台"),
+        ("GIGA School 讓每兩位學生共用一台電腦夠用嗎？", "2人1台 / 1人1台"),
+        ("GIGA School规定高中生每人配两台平板，费用由谁负担？", "1人2台 / 1人1台"),
+    ],
+)
+def test_a_ratio_the_passages_state_otherwise_is_reported(question, said):
+    assert contradicted_ratio(question, [GIGA]) == said
+
+
+@pytest.mark.parametrize(
+    ("question", "passages"),
+    [
+        ("GIGA School是每個人一台電腦嗎？", [GIGA]),  # the same ratio
+        ("GIGA School讓三個學生共用一台電腦嗎？", [CASHLESS]),  # the passages state no ratio
+        ("GIGA School的目標是什麼？", [GIGA]),  # the question states none
+    ],
+)
+def test_a_ratio_the_passages_agree_with_or_do_not_state_is_not_reported(question, passages):
+    assert contradicted_ratio(question, passages) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "said"),
+    [
+        ("案例資料庫的人口尺度分成六級，最小的一級是幾萬人以下？", SCALE, "六级 / 4"),
+        ("區域別把日本劃成八大區，為什麼沒有包含沖繩？", REGIONS, "八大 / 10"),
+        ("整備社會環境目標裡的10項對策是哪些？", GOAL, "10项 / 8"),  # the count the passage states
+    ],
+)
+def test_a_list_of_another_size_is_reported(question, passage, said):
+    assert list_size_conflict(question, [passage]) == said
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("人口尺度別分成哪四級？", SCALE),  # the right size
+        ("整備社會環境目標的8項是什麼？", GOAL),
+        ("人口尺度別中5萬人以下和15萬人以下兩級差在哪？", SCALE),  # two of its items, not its size
+        ("三大目標中的整備社會環境包含什麼？", GOAL),  # the count is before the label: the goals
+        ("人口尺度別的第三級是什麼？", SCALE),  # a position, not a total
+        ("區域別有幾區？", REGIONS),  # no count stated
+        ("地方創生分成六個階段嗎？", SCALE),  # the label is not named
+    ],
+)
+def test_a_list_of_the_same_size_or_another_count_is_not_reported(question, passage):
+    assert list_size_conflict(question, [passage]) == ""
+
+
+def test_a_list_is_read_in_the_first_passage_only():
+    assert list_size_conflict("人口尺度分成六級嗎？", [GIGA, SCALE]) == ""
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["作者謝子涵在東京大學做了哪些田野調查？", "作者還寫過哪些關於地方創生的文章？", "謝子涵在總務省負責哪些政策？"],
+)
+def test_the_author_asked_about_beyond_the_byline_is_reported(question):
+    assert beyond_byline(question, [BYLINE, GIGA]) == "謝子涵"
+
+
+@pytest.mark.parametrize(
+    ("question", "passages"),
+    [
+        ("作者是誰？", [BYLINE]),  # the byline answers
+        ("謝子涵是做什麼的？", [BYLINE]),  # so does its "為政治工作者"
+        ("What does the author do?", [BYLINE]),
+        ("這篇文章的作者", [BYLINE]),  # the author named, nothing else asked
+        ("謝子涵", [BYLINE]),
+        ("作者還寫過哪些文章？", [GIGA, BYLINE]),  # the best passage is not the byline
+        ("GIGA School還有哪些內容？", [BYLINE]),  # not about the author
+    ],
+)
+def test_what_the_byline_answers_or_no_author_is_not_reported(question, passages):
+    assert beyond_byline(question, passages) == ""
+
+
+def test_each_claim_is_a_premise_check_with_a_signal():
+    found = premises("GIGA School讓每三個學生共用一台電腦？", [GIGA], stats=CorpusStats(df={}, n_docs=0))
+    assert found["contradicted_ratio"] == "3人1台 / 1人1台"
+    checks = {name for name, _, _ in PREMISE_CHECKS}
+    for name in ("absent_action", "contradicted_ratio", "list_size_conflict", "beyond_byline"):
+        assert name in checks and name in Signals.__dataclass_fields__ and name in found
