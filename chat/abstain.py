@@ -68,6 +68,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "the question is numbers alone ({}), with no word saying what it asks",
         "問題只有數字（{}），沒有說要問什麼；請用一句話問，例如「2019年開始了什麼？」。",
     ),
+    (
+        "code",
+        "the question is code or markup ({}), not a question",
+        "這是程式碼或標記，不是問題。我只引用文章中的句子回答關於文章的問題。",
+    ),
     ("count_conflict", "the articles state another count ({})", "文章所說的數目與問題中的不同。"),
     ("absent_actor", "the best passages do not mention {}", "最接近的段落都沒有提到「{}」。"),
     (
@@ -117,7 +122,9 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
     ),
     ("absent_action", "the best passages do not say {}", "最接近的段落都沒有提到「{}」。"),
     ("contradicted_ratio", "the best passages state another ratio ({})", "文章所說的比例與問題中的不同。"),
+    ("contradicted_share", "the best passages state other shares ({})", "文章所說的百分比與問題中的說法不同。"),
     ("list_size_conflict", "the best passage lists another number of items ({})", "文章列出的項目數與問題中的不同。"),
+    ("unstated_only", "the best passage states no such restriction ({})", "最相關的段落沒有說「只」限於此。"),
     (
         "beyond_byline",
         "of their author ({}) the articles have only the byline",
@@ -164,6 +171,7 @@ class Signals:
     instruction: str = ""  # the words by which the question gives the chatbot instructions (chat.addressed)
     unread_words: str = ""  # a Latin-only question mostly in words neither English nor the articles' (chat.latin)
     bare_numbers: str = ""  # two or more numbers and no word (1988 394 2018 846): chat.latin
+    code: str = ""  # an SQL statement, tag or template placeholder the question holds (chat.latin)
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
     foreign_article: str = ""  # a country the question names; the best passage's article is about another
@@ -181,7 +189,9 @@ class Signals:
     contradicted_figure: str = ""  # a figure the question states that the best passages state otherwise
     absent_action: str = ""  # a verb of abolishing / banning / punishing the best passages do not have (chat.claims)
     contradicted_ratio: str = ""  # people per device (三人一台) where the best passages state another ratio
+    contradicted_share: str = ""  # a share in words (超過一半) where the best passages state shares, none in its range
     list_size_conflict: str = ""  # a count of the items of a list the best passage enumerates in another size
+    unstated_only: str = ""  # an "only" (只頒給, 只討論) the question states and the best passage does not
     beyond_byline: str = ""  # the author, asked about beyond the byline that is the best passage
     topic: float | None = None  # closeness to the articles' subject (Searcher.topic_similarity); None: unmeasured
 

@@ -64,8 +64,15 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from chat.addressed import about_me, instruction
-from chat.claims import absent_action, beyond_byline, contradicted_ratio, list_size_conflict
-from chat.latin import bare_numbers, unread_words
+from chat.claims import (
+    absent_action,
+    beyond_byline,
+    contradicted_ratio,
+    contradicted_share,
+    list_size_conflict,
+    unstated_only,
+)
+from chat.latin import bare_numbers, code, unread_words
 from chat.ordinal import chinese_number
 from chat.terms import YEAR, names_person, person_asked, question_asks, states_date, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
@@ -656,7 +663,7 @@ PLACES_ASKED = True
 PLACE_DEPTH = 5  # the best passages of which one must name a place
 _ASKS_PLACE = re.compile(
     r"哪(?:一|个|些|几个)?\s*(?:都道府县|县|城市|市|町|村|乡镇|自治体|地方政府)|"
-    r"which (?:prefecture|city|town|village|municipalit)|(?:どの|どこの)(?:县|市|町|村|自治体)"
+    r"which (?:[a-z]+ )?(?:prefecture|city|town|village|municipalit)|(?:どの|どこの)(?:县|市|町|村|自治体)"
 )
 # folded text: a name of one to three characters before 县 / 市 / 町 / 村 (德岛县, 夕张市, 神山町), not a
 # word going on (市场, 町长, 村民) nor one ending like the generic 市町村, 县市, 都市, 城市, 农村
@@ -896,6 +903,7 @@ def premises(
         "instruction": instruction(question),
         "unread_words": unread_words(question, stats.known),
         "bare_numbers": bare_numbers(question),
+        "code": code(question),
         "count_conflict": count_conflict(question, passages),
         "absent_actor": absent_actor(question, passages, titles, headings),
         "foreign_article": foreign_article(question, passages, titles),
@@ -913,6 +921,8 @@ def premises(
         "contradicted_figure": contradicted_figure(question, passages) if FIGURES_STATED else "",
         "absent_action": absent_action(question, passages),
         "contradicted_ratio": contradicted_ratio(question, passages),
+        "contradicted_share": contradicted_share(question, passages),
         "list_size_conflict": list_size_conflict(question, passages),
+        "unstated_only": unstated_only(question, passages),
         "beyond_byline": beyond_byline(question, passages),
     }

@@ -122,7 +122,8 @@ _PERSON_TITLE = (
 )
 _ASKS_PERSON = re.compile(
     rf"{_PERSON_TITLE}[^?？。]{{0,6}}(?:是誰|是谁|為誰|为谁|は誰|は だれ|誰)|哪位|哪一位|\bwho (?:is|was) the\b|"
-    rf"(?:是誰|是谁)[^?？。]{{0,4}}{_PERSON_TITLE}",
+    rf"(?:是誰|是谁)[^?？。]{{0,4}}{_PERSON_TITLE}|"
+    r"(?:成員|成员|委員|委员)(?:名單|名单)?(?:有|是|包括|包含)(?:哪些人|誰|谁)",
     re.IGNORECASE,
 )
 _ASKS_WHO = re.compile(
@@ -236,7 +237,8 @@ _ASKS_PERSON_EN = re.compile(
     r"\bwho (?:is|was|are|were)\b[^?]{0,40}?\b(minister|mayor|governor|president|prime minister|head|director|"
     r"chair(?:man|person)?|founder|leader|secretary)\b|"
     r"\b(minister|mayor|governor|president|prime minister|director|founder)\b[^?]{0,30}\bwho\b|"
-    r"\bwhich (minister|politician|mayor|governor)\b",
+    r"\bwhich (minister|politician|mayor|governor)\b|"
+    r"\bwho (headed|heads|chaired|chairs)\b",  # not "who led / runs": a body may
     re.IGNORECASE,
 )
 _TITLE = re.compile(_PERSON_TITLE)

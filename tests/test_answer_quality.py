@@ -183,8 +183,9 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.82  # 0.868 with the unit, person, place and date checks (0.853 before)
-    assert report["by_kind"]["near_domain"]["abstain"] >= 0.70  # 0.767 (0.721 before)
+    assert report["abstain_rate"] >= 0.86  # 0.899 with chat.claims (0.860 before; 0.853 before the unit checks)
+    assert report["by_kind"]["near_domain"]["abstain"] >= 0.72  # 0.767 (0.744 before chat.claims)
+    assert report["by_kind"]["false_premise"]["abstain"] >= 0.88  # 0.971 (0.857 before chat.claims)
     assert report["by_kind"]["junk"]["abstain"] >= 0.96
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.80
 

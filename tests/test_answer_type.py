@@ -366,6 +366,10 @@ def test_reason_never_cites_a_quoted_name_when_nothing_is_quoted():
         ("RESAS是什麼？", ""),
         ("地域未來構想20是哪個單位公布的？", ""),  # a body, not a person
         ("Who runs the ICT programme?", ""),  # a body may answer
+        ("Who headed the Cabinet Office's revitalization office?", "headed"),
+        ("智慧白金社會推進會議的成員有哪些人？", "哪位"),  # its members, persons
+        ("推進會議的成員名單是誰？", "哪位"),
+        ("推進會議的成員有哪些部會？", ""),  # bodies
     ],
 )
 def test_the_person_a_question_asks_for_by_title(question, title):

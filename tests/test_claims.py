@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from chat.abstain import PREMISE_CHECKS, Signals
-from chat.claims import absent_action, beyond_byline, contradicted_ratio, list_size_conflict
+from chat.claims import (
+    absent_action,
+    beyond_byline,
+    contradicted_ratio,
+    contradicted_share,
+    list_size_conflict,
+    unstated_only,
+)
 from chat.premise import premises
 from index.stats import CorpusStats
 
@@ -132,9 +139,74 @@ def test_what_the_byline_answers_or_no_author_is_not_reported(question, passages
     assert beyond_byline(question, passages) == ""
 
 
+SHARES = "2012年時有將近28.4%的地方政府對於導入區域經營是不關心的，且只有2.3%已經推動。"
+FARMERS = "然而七成農業從業人口超過65歲。"
+
+
+@pytest.mark.parametrize(
+    ("question", "passages", "said"),
+    [
+        ("2012年就有超過一半的地方政府推動科技導入，為什麼退步了？", [SHARES], "超过一半 / 28.4%、2.3%"),
+        ("文章說一半的農業從業人口超過65歲？", [FARMERS], "一半 / 70%"),
+        ("Why did more than half of local governments ignore ICT in 2012?", [SHARES], "more than half / 28.4%、2.3%"),
+    ],
+)
+def test_a_share_in_words_the_passages_state_otherwise_is_reported(question, passages, said):
+    assert contradicted_share(question, passages) == said
+
+
+@pytest.mark.parametrize(
+    ("question", "passages"),
+    [
+        ("超過一半的農業從業人口超過65歲嗎？", [FARMERS]),  # 七成 is more than half
+        ("多數自治體遲遲不引進數位工具的原因？", [SHARES]),  # vague: no figure stated
+        ("一半的地方政府不關心嗎？", [GIGA]),  # the passages state no share
+        ("2012年不關心的地方政府有多少？", [SHARES]),  # no share in words
+    ],
+)
+def test_a_share_in_range_or_none_stated_is_not_reported(question, passages):
+    assert contradicted_share(question, passages) == ""
+
+
+PRIZE = "2014年開始舉辦「地域情報化大賞」，表揚導入ICT讓地方活化的公部門、企業與團體。"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("地域情報化大賞只頒給民間企業，那非營利組織呢？", "只颁给"),
+        ("地域情報化大賞为什么只表扬民间企业？", "只表扬"),
+        ("Is the award only given to companies?", "only given to"),
+    ],
+)
+def test_an_only_the_passage_does_not_state_is_reported(question, said):
+    assert unstated_only(question, [PRIZE]) == said
+
+
+@pytest.mark.parametrize(
+    ("question", "passages"),
+    [
+        ("地域情報化大賞只頒給企業嗎？", ["地域情報化大賞僅頒給企業。"]),  # the passage says 僅
+        ("2012年只有多少比例的地方政府推動ICT？", [SHARES]),  # "only how much": no restriction stated
+        ("地方創生交付金每年只編列多少預算？", [PRIZE]),
+        ("地域情報化大賞頒給誰？", [PRIZE]),
+        ("地域情報化大賞只頒給企業嗎？", []),
+    ],
+)
+def test_an_only_the_passage_states_or_none_is_not_reported(question, passages):
+    assert unstated_only(question, passages) == ""
+
+
 def test_each_claim_is_a_premise_check_with_a_signal():
     found = premises("GIGA School讓每三個學生共用一台電腦？", [GIGA], stats=CorpusStats(df={}, n_docs=0))
     assert found["contradicted_ratio"] == "3人1台 / 1人1台"
     checks = {name for name, _, _ in PREMISE_CHECKS}
-    for name in ("absent_action", "contradicted_ratio", "list_size_conflict", "beyond_byline"):
+    for name in (
+        "absent_action",
+        "contradicted_ratio",
+        "contradicted_share",
+        "list_size_conflict",
+        "unstated_only",
+        "beyond_byline",
+    ):
         assert name in checks and name in Signals.__dataclass_fields__ and name in found

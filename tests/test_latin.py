@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from chat.abstain import DecisionModel
-from chat.latin import bare_numbers, unread_words
+from chat.latin import bare_numbers, code, unread_words
 from chat.premise import premises
 from index.stats import CorpusStats
 from tests.chat_fakes import ANSWERED
@@ -88,3 +88,54 @@ def test_premises_find_numbers_alone_and_the_decision_asks_for_words():
         "not found: the question is numbers alone (1988 394), with no word saying what it asks"
     )
     assert "問題只有數字（1988 394）" in verdict.note
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("SELECT * FROM RESAS WHERE region = '北海道';", "SELECT * FROM RESAS"),
+        ("  select name, year from grants", "select name, year from grants"),
+        ("DROP TABLE passages;", "DROP TABLE passages"),
+        ("<div>地方創生</div>", "<div>"),
+        ("<script>alert(1)</script>", "<script>"),
+        ('<a href="x">RESAS</a>是什麼', '<a href="x">'),
+        ("{{ question }}", "{{ question }}"),
+        ("${jndi:ldap://x}", "${jndi:ldap://x}"),
+        ("https://www.soumu.go.jp/menu_seisaku/index.html", "https://www.soumu.go.jp/menu_seisaku/ind"),
+        ("~/Desktop/GIGA_School_2020.xlsx", "~/Desktop/GIGA_School_2020.xlsx"),
+        ("mailto:info@example.jp", "mailto:info@example.jp"),
+        ("info@example.jp 謝謝", "info@example.jp"),  # an address and one word
+        ("\\hline 北海道 & 東北 \\\\ \\hline", "\\hline"),
+        ('{"name": "RESAS"}', '{"name":'),
+    ],
+)
+def test_code_and_markup_are_recognised(question, said):
+    assert code(question) == said
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why did the grant drop from 5 trillion yen to 3 trillion?",  # SQL words in prose
+        "Which cities did they select from the list?",
+        "人口<5萬人的市町村有哪些？",  # a less-than sign, not a tag
+        "GIGA School ( Global Innovation Gateway for All ) 是什麼？",
+        "How do I update the RESAS data?",
+        "RESAS網站 https://resas.go.jp 可以查什麼？",  # an address in a question
+        "地方創生/ICT/RESAS是什麼",  # slashes, not a path
+        "TCP/IP是什麼",
+        "2020/05/06 發生什麼事",
+    ],
+)
+def test_prose_with_code_words_is_a_question(question):
+    assert code(question) == ""
+
+
+def test_premises_find_code_and_the_decision_says_it_is_no_question():
+    stats = CorpusStats.from_token_lists([["resas"]])
+    assert premises("SELECT * FROM RESAS;", ["RESAS"], stats)["code"] == "SELECT * FROM RESAS"
+    verdict = DecisionModel.load().decide(replace(ANSWERED, code="SELECT * FROM RESAS"))
+    assert not verdict.found and verdict.reason == (
+        "not found: the question is code or markup (SELECT * FROM RESAS), not a question"
+    )
+    assert verdict.note == "這是程式碼或標記，不是問題。我只引用文章中的句子回答關於文章的問題。"

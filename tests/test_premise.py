@@ -507,6 +507,7 @@ def test_only_the_best_passages_are_read_for_a_person():
         ("無人機配送藥品的實證試驗是在哪個縣進行的？", "哪个县"),
         ("2012年已經導入ICT的是哪些縣市？", "哪些县"),
         ("Which prefecture ran the drone trial?", "which prefecture"),
+        ("Which Japanese municipality first ran the drone trial?", "which japanese municipalit"),
         ("どの自治体が参加しましたか？", "どの自治体"),
         ("小型自駕巴士在哪個城市上路？", "哪个城市"),
     ],

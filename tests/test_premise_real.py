@@ -118,6 +118,15 @@ UNSAID = [
         "chat.claims.RATIOS_CHECKED",
         False,
     ),
+    # a share in words the passages state otherwise (28.4%, 2.3%)
+    (
+        "2012年已經有超過一半的地方政府導入ICT，為什麼成效不彰？",
+        "文章所說的百分比與問題中的說法不同。",
+        "chat.claims.SHARES_CHECKED",
+        False,
+    ),
+    # an "only" the best passage does not state (it names 公部門 and 企業)
+    ("地域情報化大賞為什麼只表揚民間企業？", "最相關的段落沒有說「只」限於此。", "chat.claims.ONLY_CHECKED", False),
     # a list of another size (the passage lists seven kinds of area)
     ("條件不利區域別分成五類，是哪五類？", "文章列出的項目數與問題中的不同。", "chat.claims.LISTS_CHECKED", False),
     # the author asked about beyond the byline
