@@ -168,6 +168,12 @@ def test_a_share_in_range_or_none_stated_is_not_reported(question, passages):
     assert contradicted_share(question, passages) == ""
 
 
+def test_a_share_is_read_in_the_best_passage_only():
+    question = "為什麼2012年超過一半的地方政府不關心？"
+    assert contradicted_share(question, [SHARES, FARMERS]) == "超过一半 / 28.4%、2.3%"  # 七成 is of another subject
+    assert contradicted_share(question, [FARMERS, SHARES]) == ""
+
+
 PRIZE = "2014年開始舉辦「地域情報化大賞」，表揚導入ICT讓地方活化的公部門、企業與團體。"
 
 
