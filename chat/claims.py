@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from chat.ordinal import chinese_number
 from ingest.furniture import asks_author, byline_author, is_byline
@@ -52,18 +53,29 @@ _ACTIONS = (
 _CHECKED_VERBS = frozenset(verb for group in _ACTIONS for verb in group[:5] if verb not in ("不得", "不准", "義務"))
 
 
+@lru_cache(maxsize=1)
+def _folded_actions() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Each verb read in questions, folded, with its group folded: folded once, not per question."""
+    return tuple(
+        (verb, fold(verb), tuple(fold(other) for other in group))
+        for group in _ACTIONS
+        for verb in group
+        if verb in _CHECKED_VERBS
+    )
+
+
 def absent_action(question: str, passages: Sequence[str]) -> str:
     """The first verb of :data:`_ACTIONS` that the question has and none of the best passages has (nor
     one of its group), or ""."""
     if not ACTIONS_CHECKED:
         return ""
     asked = fold(question)
-    named = [(verb, group) for group in _ACTIONS for verb in group if verb in _CHECKED_VERBS and fold(verb) in asked]
+    named = [(verb, group) for verb, folded, group in _folded_actions() if folded in asked]
     if not named:
         return ""
     texts = [fold(text) for text in passages[:ACTION_DEPTH]]
     for verb, group in named:
-        if not any(fold(other) in text for other in group for text in texts):
+        if not any(other in text for other in group for text in texts):
             return verb
     return ""
 
@@ -157,7 +169,8 @@ def contradicted_share(question: str, passages: Sequence[str]) -> str:
 
 
 # "Only": a question saying a prize, a strategy or a list goes only to, covers only or is split only
-# into something (地域情報化大賞只頒給民間企業, ICT成長戰略只討論製造業) when the best passage says no
+# into something (地域情報化大賞只頒給民間企業, ICT成長戰略只討論製造業, available only to Tokyo,
+# 民間企業だけなのはなぜ, 厚生労働省だけが担当) when the best passage says no
 # "only" (只 / 僅 / 限 / 唯一) of it: the article lists more. Questions asking "only how much" (只有多少,
 # 只編列多少) state nothing exclusive and are not read.
 ONLY_CHECKED = True
@@ -165,6 +178,12 @@ _ONLY = re.compile(
     r"(?:只|仅)(?:颁给|颁发给|表扬|讨论|针对|补助|提供给|给|包括|包含|涵盖|限于|分成|分为|适用于|开放给)"
     r"|\bonly (?:(?:awarded|given|granted|open|available) to|covers?|covered|discuss(?:es|ed)?"
     r"|includes?|included|targets?|targeted)\b"
+    # English "only" after what is restricted, and Japanese だけ / のみ / 単独で (not どれだけ, これだけ)
+    r"|\b(?:available|open|eligible|given|granted|awarded|restricted|limited|applicable) only to\b"
+    r"|\bonly (?:[a-z-]+ ){1,3}(?:(?:are|is|were|was|be) )?(?:eligible|allowed|permitted)\b"
+    r"|\bonly be (?:spent|used|applied) (?:on|for)\b"
+    r"|\b(?:restricted|limited) to (?:[a-z-]+ ){1,4}only\b"
+    r"|(?<![どこそあれ])だけ(?:なの|が|を|に限|で)|のみ(?:を|が|に|で|なの)|单独で"
 )
 _SAYS_ONLY = re.compile(r"只|仅|限|唯一|专门|专为")
 

@@ -113,3 +113,94 @@ def code(question: str) -> str:
     if addresses and sum(1 for ch in rest if ch.isalpha()) <= ADDRESS_REST:
         return addresses[0][:40]
     return ""
+
+
+# English figures written as the Chinese checks of chat.premise read them, so that an English question
+# is checked against the articles' figures as a Chinese one is: "5 trillion yen" → 5兆, "1.5 billion" →
+# 15億, "40 percent" → 40%, "the 25 concepts" → 25項概念, "the fifth goal" → 第5大目標, "passed in 2012"
+# → 2012年通過. The nouns and verbs are those the articles count and date (三大目標, 20項…概念, 四個階段,
+# 三支箭, 8項對策, 6項重點; 2014年通過, 2014年開始, 成立).
+_SCALE = {"trillion": (1, "兆"), "billion": (10, "億"), "million": (100, "萬")}
+_EN_AMOUNT = re.compile(r"\b(\d+(?:\.\d+)?)\s*(trillion|billion|million)\b", re.IGNORECASE)
+_EN_PERCENT = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:percent|per cent)\b", re.IGNORECASE)
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+).split()
+_ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+_THINGS = {  # English noun → the classifier and thing the articles count it with
+    "concept": "項概念",
+    "goal": "大目標",
+    "objective": "大目標",
+    "arrow": "支箭",
+    "phase": "個階段",
+    "stage": "個階段",
+    "countermeasure": "項對策",
+    "measure": "項對策",
+}
+_QUALIFIER = r"(?:(?:main|major|key|big|broad|basic|core|overarching|policy)\s+)?"  # the three main goals
+_EN_COUNT = re.compile(
+    rf"\b(\d{{1,3}}|{'|'.join(_NUMBER_WORDS)})(?:(st|nd|rd|th)\b)?\s+{_QUALIFIER}({'|'.join(_THINGS)})s?\b",
+    re.IGNORECASE,
+)
+_EN_ORDINAL = re.compile(rf"\b({'|'.join(_ORDINAL_WORDS)})\s+{_QUALIFIER}({'|'.join(_THINGS)})\b", re.IGNORECASE)
+# words before a count that make it part of the whole (as 前 / 这 / 哪 / 每 in Chinese, chat.premise)
+_NOT_A_TOTAL = re.compile(
+    r"\b(?:first|last|next|previous|other|these|those|each|every|both|which|what|remaining|top|initial|final|"
+    r"latter|former|of)\s+$",
+    re.IGNORECASE,
+)
+_VERBS = {  # English verb → the word after a year in the articles
+    "passed": "通過",
+    "enacted": "通過",
+    "adopted": "通過",
+    "started": "開始",
+    "began": "開始",
+    "launched": "開始",
+    "established": "成立",
+    "founded": "成立",
+    "created": "成立",
+}
+_EN_YEAR = re.compile(
+    rf"\b({'|'.join(_VERBS)})\b(?:\s+[a-z-]+){{0,6}}?\s+in\s+((?:19|20)\d\d)\b|\bin\s+((?:19|20)\d\d)\s*,?\s+"
+    rf"(?:[a-z-]+\s+){{0,2}}?(?:was\s+|were\s+)?({'|'.join(_VERBS)})\b",
+    re.IGNORECASE,
+)
+
+
+def _amount(match: re.Match[str]) -> str:
+    times, unit = _SCALE[match.group(2).lower()]
+    return f"{float(match.group(1)) * times:g}{unit}"
+
+
+def _count(match: re.Match[str]) -> str:
+    number, suffix, thing = match.groups()
+    if not suffix and _NOT_A_TOTAL.search(match.string, 0, match.start()):
+        return match.group(0)  # "the first two stages", "which three goals": some of them, not how many
+    n = number if number.isdigit() else str(_NUMBER_WORDS.index(number.lower()))
+    kind = _THINGS[thing.lower()]
+    return f"第{n}{kind[1:] if kind[0] == '項' else kind}" if suffix else f"{n}{kind}"
+
+
+def _ordinal(match: re.Match[str]) -> str:
+    n = _ORDINAL_WORDS.index(match.group(1).lower()) + 1
+    kind = _THINGS[match.group(2).lower()]
+    return f"第{n}{kind[1:] if kind[0] == '項' else kind}"
+
+
+def _year(match: re.Match[str]) -> str:
+    verb = match.group(1) or match.group(4)
+    year = match.group(2) or match.group(3)
+    return f"{match.group(0)}; {year}年{_VERBS[verb.lower()]};"
+
+
+def as_chinese_figures(question: str) -> str:
+    """``question`` with its English amounts, counts, ordinals and dated events written as the articles
+    write them (5兆, 25項概念, 第5大目標, 2012年通過), or unchanged when it has Chinese or Japanese."""
+    if _NOT_LATIN.search(question):
+        return question
+    text = _EN_AMOUNT.sub(_amount, question)
+    text = _EN_PERCENT.sub(r"\1%", text)
+    text = _EN_COUNT.sub(_count, text)
+    text = _EN_ORDINAL.sub(_ordinal, text)
+    return _EN_YEAR.sub(_year, text)

@@ -72,7 +72,7 @@ from chat.claims import (
     list_size_conflict,
     unstated_only,
 )
-from chat.latin import bare_numbers, code, unread_words
+from chat.latin import as_chinese_figures, bare_numbers, code, unread_words
 from chat.ordinal import chinese_number
 from chat.terms import YEAR, names_person, person_asked, question_asks, states_date, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
@@ -183,15 +183,19 @@ ACTORS: dict[str, tuple[str, ...]] = {
     "內閣府": ("內閣府", "cabinet office"),
     "內閣官房": ("內閣官房", "cabinet secretariat"),
     "經濟產業省": ("經濟產業省", "經產省", "meti"),
-    "厚生勞動省": ("厚生勞動省", "厚勞省"),
-    "文部科學省": ("文部科學省", "文科省"),
-    "國土交通省": ("國土交通省", "國交省"),
-    "農林水產省": ("農林水產省", "農水省"),
-    "外務省": ("外務省",),
-    "財務省": ("財務省",),
-    "環境省": ("環境省",),
+    "厚生勞動省": ("厚生勞動省", "厚勞省", "ministry of health", "mhlw"),
+    "文部科學省": ("文部科學省", "文科省", "ministry of education", "mext"),
+    "國土交通省": ("國土交通省", "國交省", "ministry of land", "mlit"),
+    "農林水產省": ("農林水產省", "農水省", "ministry of agriculture", "maff"),
+    "外務省": ("外務省", "ministry of foreign affairs", "mofa"),
+    "財務省": ("財務省", "ministry of finance"),
+    "環境省": ("環境省", "ministry of the environment", "ministry of environment"),
+    "防衛省": ("防衛省", "ministry of defense", "ministry of defence"),
+    "法務省": ("法務省", "ministry of justice"),
+    "經團連": ("經團連", "経団連", "經濟團體聯合會", "keidanren"),
     "數位廳": ("數位廳", "デジタル庁", "digital agency"),
-    "觀光廳": ("觀光廳",),
+    "觀光廳": ("觀光廳", "tourism agency"),
+    "復興廳": ("復興廳", "reconstruction agency"),
     "國發會": ("國發會", "國家發展委員會", "national development council"),
     "行政院": ("行政院", "executive yuan"),
     "立法院": ("立法院", "legislative yuan"),
@@ -280,6 +284,26 @@ _PEOPLE_AND_PROGRAMMES = {
     "尹錫悅": ("尹錫悅", "yoon suk"),
     "會計檢查院": ("會計檢查院", "会計検査院", "board of audit"),
     "數位田園都市國家構想": ("數位田園都市", "數字田園都市", "デジタル田園都市", "digital garden city"),
+    # programmes and ideas of 地方創生 that the seed articles never name (each looked up in them)
+    "地域振興協力隊": (
+        "地域振興協力隊",
+        "地域おこし協力隊",
+        "地域活化協力隊",
+        "地方振興協力隊",
+        "chiiki okoshi",
+        "revitalization cooperator",
+        "vitalization cooperator",
+        "revitalisation cooperator",
+    ),
+    "故鄉納稅": ("故鄉納稅", "家鄉納稅", "ふるさと納税", "furusato", "hometown tax"),
+    "小さな拠点": ("小さな拠点", "小型據點"),
+    "地域再生計畫": ("地域再生計畫", "地域再生計画", "地域再生法", "regional revitalization plan"),
+    "SDGs未來都市": ("sdgs未來都市", "環境未來都市", "sdgs future city", "future city initiative"),
+    "田園回歸": ("田園回歸", "田園回帰"),
+    "二地域居住": ("二地域居住", "兩地居住", "dual residence", "two-region living"),
+    "ワーケーション": ("ワーケーション", "workation", "workcation"),
+    "衛星辦公室": ("衛星辦公室", "サテライトオフィス", "satellite office"),
+    "道の駅": ("道の駅", "道之驛", "公路休息站", "michi-no-eki", "michi no eki", "roadside station"),
 }
 ACTORS.update(_PEOPLE_AND_PROGRAMMES)
 
@@ -888,6 +912,9 @@ def contradicted_figure(question: str, passages: Sequence[str]) -> str:
     return ""
 
 
+ENGLISH_FIGURES = True  # read an English question's figures as Chinese ones (5 trillion yen → 5兆)
+
+
 def premises(
     question: str,
     passages: Sequence[str],
@@ -897,18 +924,20 @@ def premises(
 ) -> dict[str, str]:
     """What each check found for a question and its best passages (best first; ``titles``: their
     articles', ``headings``: their heading paths without the title), by the name of its field in
-    ``chat.abstain.Signals``: "" where the premise holds."""
+    ``chat.abstain.Signals``: "" where the premise holds. The figures of an English question are read
+    as the articles write them (:func:`chat.latin.as_chinese_figures`)."""
+    figured = as_chinese_figures(question) if ENGLISH_FIGURES else question
     return {
         "about_me": about_me(question),
         "instruction": instruction(question),
         "unread_words": unread_words(question, stats.known),
         "bare_numbers": bare_numbers(question),
         "code": code(question),
-        "count_conflict": count_conflict(question, passages),
+        "count_conflict": count_conflict(figured, passages),
         "absent_actor": absent_actor(question, passages, titles, headings),
         "foreign_article": foreign_article(question, passages, titles),
         "absent_year": absent_year(question, stats),
-        "absent_amount": absent_amount(question, passages),
+        "absent_amount": absent_amount(figured, passages),
         "absent_unit": absent_unit(question, passages) if UNITS_ASKED else "",
         "absent_money": absent_money(question, passages) if MEASURES_ASKED else "",
         "absent_share": absent_share(question, passages) if MEASURES_ASKED else "",
@@ -918,7 +947,7 @@ def premises(
         "absent_date": absent_date(question, passages) if DATES_ASKED else "",
         "absent_row": absent_row(question, passages),
         "absent_kana": absent_kana(question, passages),
-        "contradicted_figure": contradicted_figure(question, passages) if FIGURES_STATED else "",
+        "contradicted_figure": contradicted_figure(figured, passages) if FIGURES_STATED else "",
         "absent_action": absent_action(question, passages),
         "contradicted_ratio": contradicted_ratio(question, passages),
         "contradicted_share": contradicted_share(question, passages),

@@ -183,6 +183,16 @@ PRIZE = "2014年開始舉辦「地域情報化大賞」，表揚導入ICT讓地�
         ("地域情報化大賞只頒給民間企業，那非營利組織呢？", "只颁给"),
         ("地域情報化大賞为什么只表扬民间企业？", "只表扬"),
         ("Is the award only given to companies?", "only given to"),
+        ("Why was the award available only to Tokyo?", "available only to"),
+        ("Why are only private companies eligible for the award?", "only private companies eligible"),
+        ("Why could the grant only be spent on masks?", "only be spent on"),
+        (
+            "Why is RESAS restricted to central government officials only?",
+            "restricted to central government officials only",
+        ),
+        ("地域情報化大賞に応募できるのが民間企業だけなのはなぜ？", "だけなの"),
+        ("3密対策を厚生労働省だけが担当する理由は？", "だけが"),
+        ("文部科学省が単独で進めている事業ですか", "单独で"),  # folded
     ],
 )
 def test_an_only_the_passage_does_not_state_is_reported(question, said):
@@ -197,6 +207,9 @@ def test_an_only_the_passage_does_not_state_is_reported(question, said):
         ("地方創生交付金每年只編列多少預算？", [PRIZE]),
         ("地域情報化大賞頒給誰？", [PRIZE]),
         ("地域情報化大賞只頒給企業嗎？", []),
+        ("どれだけの予算がありましたか？", [PRIZE]),  # how much, not only
+        ("これだけで十分ですか？", [PRIZE]),
+        ("What is the only prize the ministry gives?", [PRIZE]),
     ],
 )
 def test_an_only_the_passage_states_or_none_is_not_reported(question, passages):

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from chat.abstain import DecisionModel
-from chat.latin import bare_numbers, code, unread_words
+from chat.latin import as_chinese_figures, bare_numbers, code, unread_words
 from chat.premise import premises
 from index.stats import CorpusStats
 from tests.chat_fakes import ANSWERED
@@ -139,3 +139,53 @@ def test_premises_find_code_and_the_decision_says_it_is_no_question():
         "not found: the question is code or markup (SELECT * FROM RESAS), not a question"
     )
     assert verdict.note == "這是程式碼或標記，不是問題。我只引用文章中的句子回答關於文章的問題。"
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("Why did the grant drop from 5 trillion yen to 3 trillion?", "Why did the grant drop from 5兆 yen to 3兆?"),
+        ("about 1.5 billion yen", "about 15億 yen"),
+        ("30 million people", "3000萬 people"),
+        ("Is it 28.4 percent?", "Is it 28.4%?"),
+        ("How are the 25 concepts grouped?", "How are the 25項概念 grouped?"),
+        ("What are the three main goals?", "What are the 3大目標?"),
+        ("What is the fourth goal?", "What is the 第4大目標?"),
+        ("the 9th stage", "the 第9個階段"),
+        ("Why were the 10 countermeasures chosen?", "Why were the 10項對策 chosen?"),
+        ("The law was passed in 2012.", "The law was passed in 2012; 2012年通過;."),
+        ("In 2016, the award was launched", "In 2016, the award was launched; 2016年開始;"),
+    ],
+)
+def test_english_figures_are_read_as_the_articles_write_them(question, read):
+    assert as_chinese_figures(question) == read
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is Regional Future Vision 20?",  # a name's number, no counted noun
+        "What happened between 2012 and 2014?",  # years with no event
+        "地方創生臨時交付金有 3 trillion 嗎",  # Chinese is read as it is
+        "What measures did the ministry take in 2020?",  # no count of measures
+        "What are the first two stages?",  # some of them, not how many
+        "Which three goals matter most?",
+    ],
+)
+def test_english_without_figures_or_with_chinese_is_unchanged(question):
+    assert as_chinese_figures(question) == question
+
+
+def test_premises_check_an_english_questions_figures_against_the_passages():
+    stats = CorpusStats.from_token_lists([["地方"]])
+    passages = [
+        "補助的預算達到3兆日圓。",
+        "這份政策資料整理成三大目標、20項未來區域治理上重要的概念。",
+        "於2014年通過法律。",
+    ]
+    assert premises("Why did the grant drop from 5 trillion yen?", passages, stats)["absent_amount"] == "5兆"
+    assert premises("Why was it 3 trillion yen?", passages, stats)["absent_amount"] == ""
+    assert premises("How are the 25 concepts grouped?", passages[1:], stats)["count_conflict"].startswith("25")
+    assert premises("How are the 20 concepts grouped?", passages[1:], stats)["count_conflict"] == ""
+    assert premises("Why was the law passed in 2012?", passages[2:], stats)["contradicted_figure"] == "2012年"
+    assert premises("Why was the law passed in 2014?", passages[2:], stats)["contradicted_figure"] == ""

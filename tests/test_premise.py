@@ -136,6 +136,15 @@ ACTOR_PASSAGES = [
         ("数字田园都市国家构想的交付金有多少？", "數位田園都市國家構想"),  # a programme, Simplified
         ("デジタル田園都市国家構想はいつ始まりましたか？", "數位田園都市國家構想"),
         ("臨時補助金有沒有被會計檢查院指出不當使用？", "會計檢查院"),
+        ("What led the Ministry of Finance to create the grant?", "財務省"),  # bodies by their English names
+        ("Why was the Ministry of Defense put in charge of the 3Cs?", "防衛省"),
+        ("Why did Keidanren propose the Smart Platinum Society?", "經團連"),
+        ("How many MaaS pilots did MLIT fund?", "國土交通省"),
+        ("地域おこし協力隊の任期は何年ですか？", "地域振興協力隊"),  # programmes the articles never name
+        ("ふるさと納税の返礼品で人気なのは？", "故鄉納稅"),
+        ("How much was donated through furusato nozei in 2020?", "故鄉納稅"),
+        ("日本有哪些城市被選為SDGs未來都市？", "SDGs未來都市"),
+        ("How many roadside stations (michi-no-eki) does Japan have?", "道の駅"),
         ("行政院把哪一年定為地方創生元年？", "行政院"),
     ],
 )
@@ -156,6 +165,7 @@ def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor)
         "如何提高知名度並分成三大分類？",  # 高知 and 大分 are prefectures only with 縣
         "資訊平台中可以看到哪些資料？",  # 台中 is a city only with 市
         "田園都市的交通與觀光有什麼規劃？",  # 田園都市 alone names no programme
+        "How does regional revitalization cooperation between ministries work?",  # not a cooperator
     ],
 )
 def test_actors_the_passages_name_are_not_reported(question):

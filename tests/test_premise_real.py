@@ -6,8 +6,9 @@ the best passages count nothing in is not found, and so is a person asked for by
 when they name nobody, or a place asked for by its kind (哪個縣) when they name none; a
 when-question they give no date for says so; a politician they never name (石破茂), a company asked
 for when they name none, a wrong year put before an adverb (拖到2016年才通過), an action they do not
-state (禁止), a ratio they state otherwise (四個學生共用一台), a list of another size and the author
-asked about beyond the byline are not found."""
+state (禁止), a ratio they state otherwise (四個學生共用一台), a list of another size, the author
+asked about beyond the byline and an English count or amount they state otherwise (the 25 concepts, 5
+trillion yen) are not found."""
 
 from __future__ import annotations
 
@@ -136,7 +137,26 @@ UNSAID = [
         "chat.claims.BYLINES_CHECKED",
         False,
     ),
+    # English figures read as the articles write them: a count, an amount
+    (
+        "How are the 25 concepts of Regional Future Vision 20 grouped?",
+        "文章所說的數目與問題中的不同。",
+        "chat.premise.ENGLISH_FIGURES",
+        False,
+    ),
+    (
+        "Why did the COVID-19 regional revitalization grant drop from 5 trillion yen to 3 trillion yen?",
+        "最接近的段落都沒有提到「5兆」這個數字。",
+        "chat.premise.ENGLISH_FIGURES",
+        False,
+    ),
 ]
+
+
+def test_an_english_question_with_the_articles_count_is_answered(real_seed_searcher):
+    question = "What are the 20 concepts of Regional Future Vision 20?"
+    answer = answer_question(question, real_seed_searcher, decision=DecisionModel.load())
+    assert answer.found
 
 
 @pytest.mark.parametrize(("question", "note", "check", "off"), UNSAID)
