@@ -211,7 +211,8 @@ _UNIT = (
 )
 _QUANTITY_IN_TEXT = re.compile(
     rf"(?<![\d.])(?!(?:1[89]|20)\d{{2}}\s*年)\d[\d,]*(?:\.\d+)?\s*{_UNIT}|"
-    rf"(?:[{_CJK_NUMERAL}]{{2,}}|[二三四五六七八九十兩两半]){_UNIT}|過半|过半|半數|半数|一半",
+    rf"(?:[{_CJK_NUMERAL}]{{2,}}|[二三四五六七八九十兩两半]){_UNIT}|過半|过半|半數|半数|一半|"
+    rf"(?:一|每)(?:個|个)?(?:人|位|名)\s*[{_CJK_NUMERAL}\d]{_UNIT}",  # a ratio: 一人一台, 每人兩台
     re.IGNORECASE,
 )
 # A share: 15.9%, 七成, 三分之一, 過半.

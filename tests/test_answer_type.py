@@ -83,6 +83,14 @@ def test_an_amount_needs_a_number_with_a_unit_and_a_year_is_not_one():
     assert not carries_answer_type(asks, "兒童食堂提供孩子餐點")
 
 
+def test_a_ratio_in_chinese_numerals_is_a_count():
+    asks = question_asks("GIGA School每個學生要有幾台電腦？")
+    assert carries_answer_type(asks, "學生都能有一人一台電腦裝置")  # 一台 after 一人: a ratio, not an article
+    assert carries_answer_type(asks, "每人兩台")
+    assert not carries_answer_type(asks, "一個人在家工作")  # 一個人: one person, no count after it
+    assert not carries_answer_type(asks, "有一位專家")
+
+
 def test_a_share_needs_a_percentage_or_a_tenth():
     asks = question_asks("比例是多少？")
     assert carries_answer_type(asks, "2012年時有將近28.4%的地方政府")

@@ -35,6 +35,9 @@ CASHLESS = "為了減少接觸，推動無現金支付，並且停止以現金�
         ("日本政府为什么废止无现金支付？", "廢止"),  # Simplified: matched folded, shown as written in the list
         ("地域未來構想為什麼要禁止地方使用無人機？", "禁止"),
         ("不配合無現金支付的商店有什麼罰則？", "罰則"),
+        ("Why did the government scrap cashless payments in 2021?", "scrap"),  # English, shown as written
+        ("Why was the act repealed in 2020?", "repealed"),
+        ("Why did Japan ban drones during the pandemic?", "ban"),
     ],
 )
 def test_an_action_the_passages_do_not_state_is_reported(question, verb):
@@ -47,6 +50,9 @@ def test_an_action_the_passages_do_not_state_is_reported(question, verb):
         "為什麼要停止以現金收取規費？",  # the passage says 停止
         "為什麼要中止現金收費？",  # 中止 is in 停止's group
         "無現金支付推動了哪些措施？",  # no action stated
+        "Why were cash fees suspended?",  # suspend is in 停止's group, which the passage says
+        "Is there a one-stop service, and when do the fees stop?",  # stop is not read (one-stop)
+        "Which bank handles the banner payments?",  # ban only as a word
     ],
 )
 def test_an_action_the_passages_state_or_no_action_is_not_reported(question):

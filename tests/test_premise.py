@@ -460,6 +460,11 @@ UNIT_PASSAGES = [
         ("How many people donated through the furusato nozei program?", "人"),
         ("How many students got a tablet?", "名"),
         ("How many companies moved their offices?", "家"),
+        ("How many foreign technical intern trainees were stuck abroad?", "人"),  # the noun past its adjectives
+        ("How many households received the cash benefit?", "戶"),
+        ("関係人口は全国で何万人くらいいますか？", "人"),  # Japanese counters
+        ("地域情報化大賞には毎年何件の応募がありますか？", "件"),
+        ("アドバイザーの派遣は年に何回まで受けられますか。", "次"),
     ],
 )
 def test_a_how_many_the_best_passages_count_nothing_in_is_reported(question, unit):
@@ -478,6 +483,11 @@ def test_a_how_many_the_best_passages_count_nothing_in_is_reported(question, uni
         "第幾項是推動無現金社會？",  # a position
         "How many local governments took part?",  # 1,700多個
         "How many trillion yen was the grant?",  # not a counted noun
+        "農業従事者の何割が何歳以上ですか？",  # 65歲
+        "What was the average age of the farmers?",  # 65歲
+        "由何人提出這份資料？",  # Chinese 何人 asks who, not how many
+        "全部で何団体が参加しましたか。",  # 何団体 counts in 個: 1,700多個
+        "How many of the 20 concepts concern schools?",  # 20項
     ],
 )
 def test_units_the_passages_count_in_and_questions_without_one_are_not_reported(question):
@@ -552,6 +562,8 @@ def test_generic_words_are_not_places():
 
 def test_an_english_how_many_is_answered_in_the_articles_script():
     assert absent_unit("How many municipalities received it?", ["補助金3兆日圓。"]) == "個"  # not the folded 个
+    assert absent_unit("What was the average age of the farmers?", ["補助金3兆日圓。"]) == "歲"
+    assert absent_unit("日本の農業従事者の平均年齢は何歳ですか。", ["補助金3兆日圓。"]) == "歲"
 
 
 @pytest.mark.parametrize(

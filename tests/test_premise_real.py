@@ -179,3 +179,21 @@ def test_a_wrong_year_before_an_adverb_is_contradicted(real_seed_searcher, monke
     assert answer_question(question, real_seed_searcher, decision=decision).found
     right = answer_question("城鎮・人口・工作創生法是哪一年通過的？", real_seed_searcher, decision=decision)
     assert right.found and "2014年" in right.quotes[0].text
+
+
+UNITS, ACTIONS = "chat.premise.UNITS_ASKED", "chat.claims.ACTIONS_CHECKED"
+
+
+@pytest.mark.parametrize(
+    ("question", "note", "flag"),
+    [
+        ("地域情報化大賞には毎年何件の応募がありますか？", "最接近的段落都沒有以「件」計的數目。", UNITS),
+        ("Why did the government repeal the GIGA School program?", "最接近的段落都沒有提到「repeal」。", ACTIONS),
+    ],
+)
+def test_a_japanese_counter_and_an_english_action_are_read(real_seed_searcher, monkeypatch, question, note, flag):
+    decision = DecisionModel.load()
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.message == f"{NOT_FOUND_LINE} {note}"
+    monkeypatch.setattr(flag, False)  # without the check the nearest passages answer
+    assert answer_question(question, real_seed_searcher, decision=decision).found
