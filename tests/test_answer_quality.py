@@ -218,6 +218,7 @@ def test_questions_the_articles_cannot_answer(report):
         ("fresh25", 0.87, 0.90, 0.78, 0.05, 0.83),  # w39
         ("fresh26", 0.87, 0.91, 0.81, 0.05, 0.80),  # w40: 0.914, 0.951, 87.1%, 1.4%, 86.7% (first read, 776c132)
         ("fresh27", 0.87, 0.91, 0.81, 0.06, 0.90),  # w41: 0.914, 0.941, 87.1%, 2.9%, 96.7% (first read, af980b6)
+        ("fresh28", 0.87, 0.90, 0.78, 0.05, 0.86),  # w47: 0.900, 0.927, 81.4%, 2.9%, 90.0% (first read, da24b8f)
     ],
 )
 def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):

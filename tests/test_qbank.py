@@ -83,6 +83,7 @@ FRESH = {
     "fresh25": "w39",
     "fresh26": "w40",
     "fresh27": "w41",
+    "fresh28": "w47",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
@@ -97,6 +98,9 @@ HARD_KINDS = {
     # w41: the hard kinds and numbers, lists and definitions (no keyword, short, long, who/where, simplified)
     "fresh27": UNANSWERABLE_KINDS
     | {"number", "list", "paraphrase", "english", "definition", "colloquial", "table", "japanese"},
+    # w47: the hard kinds, numbers, lists, long and simplified (no keyword, short, table, definition, who/where)
+    "fresh28": UNANSWERABLE_KINDS
+    | {"paraphrase", "english", "japanese", "colloquial", "number", "list", "long", "simplified"},
 }
 
 
