@@ -62,7 +62,7 @@ from index.build import table_header
 from index.fusion import line_labels, named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
 from index.series import ARTICLES, SeriesAsked
-from ingest.furniture import asks_author, is_byline, is_furniture_line
+from ingest.furniture import asks_about_author, asks_author, byline_author, is_byline, is_furniture_line
 from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, is_table_row, sentence_spans
 from ingest.records import Passage
 from ingest.segment import fold
@@ -661,15 +661,26 @@ SET_ASIDE = True
 BYLINE_FIRST = True
 
 
+def asks_for_byline(question: str, scored: Sequence[ScoredSentence]) -> bool:
+    """The question asks who wrote the article (作者是誰), or who the author a byline among ``scored``
+    names is or what they do (謝子涵是誰, 謝子涵是做什麼的)."""
+    if asks_author(question):
+        return True
+    names = {byline_author([c.sentence.text]) for c in scored if is_byline(c.sentence.text)}
+    return any(name and asks_about_author(question, name) for name in names)
+
+
 def set_aside_furniture(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredSentence, ...]:
     """A caption, a reference line or a byline on top gives way to the best other sentence, unless
     the question asks for a source, an author, a figure or a study. Such lines carry Latin and
     Japanese names (IT, ICT, 総務省) that pull English and Japanese questions to them. A question
     asking who wrote the article (作者是誰) has the best byline on top instead."""
-    if BYLINE_FIRST and scored and asks_author(question) and not is_byline(scored[0].sentence.text):
+    if BYLINE_FIRST and scored and not is_byline(scored[0].sentence.text) and asks_for_byline(question, scored):
         byline = next((c for c in scored[1:] if is_byline(c.sentence.text)), None)
         return tuple(scored) if byline is None else trade_places(scored, byline)
     if not SET_ASIDE or not scored or not is_furniture_line(scored[0].sentence.text) or asks_credit(question):
+        return tuple(scored)
+    if asks_for_byline(question, scored[:1]):  # 謝子涵是誰: the byline on top answers
         return tuple(scored)
     other = next((c for c in scored[1:] if not is_furniture_line(c.sentence.text)), None)
     return tuple(scored) if other is None else trade_places(scored, other)
@@ -693,7 +704,7 @@ def byline_verdict(question: str, scored: Sequence[ScoredSentence], signals: Sig
         or not is_byline(scored[0].sentence.text)
     ):
         return verdict
-    if not asks_author(question) or _NAMES_WORK.search(folded(question).lower()):
+    if not asks_for_byline(question, scored[:1]) or _NAMES_WORK.search(folded(question).lower()):
         return verdict
     if any(getattr(signals, field_name) for field_name, _, _ in PREMISE_CHECKS):
         return verdict

@@ -36,7 +36,7 @@ from index.series import ARTICLES, Outline, SeriesAsked, outline_of, series_aske
 from index.stats import CorpusStats, char_bigrams
 from index.store import MANIFEST_FILE, Manifest, StoredIndex, check_compatible, index_paths, load_store
 from ingest.errors import SouseiError
-from ingest.furniture import asks_author, asks_credit, is_byline, is_furniture
+from ingest.furniture import asks_about_author, asks_author, asks_credit, byline_author, is_byline, is_furniture
 from ingest.glossary import GlossaryEntry
 from ingest.records import Article, Passage
 from ingest.segment import fold  # OpenCC loads on first use, not at import
@@ -365,7 +365,7 @@ class Searcher:
             best = self._best_sentences(cand.ids[top], cand.query_vector)
             fused = sentence_rerank(fused, best, top, params.sentence_weight, overlap, params.bigram_weight)
         order = np.lexsort((cand.ids, -cand.dense, -fused))
-        if mode == "hybrid" and BYLINES_FIRST and asks_author(text):
+        if mode == "hybrid" and BYLINES_FIRST and self.asks_for_byline(text):
             order = self._bylines_first(cand.ids, order)
         elif mode == "hybrid" and FURNITURE_GIVES_WAY and not asks_credit(text):
             order = self._furniture_gives_way(cand.ids, order)
@@ -392,6 +392,16 @@ class Searcher:
         wanted.sort(key=lambda rows: min(position[row] for row in rows))
         first = list(dict.fromkeys(position[row] for rows in wanted for row in rows))
         return np.concatenate([order[first], np.delete(order, first)])
+
+    @functools.cached_property
+    def authors(self) -> tuple[str, ...]:
+        """The names the articles' bylines give ("作者 謝子涵 …" → 謝子涵), read once."""
+        bylines = (p.text for p in self._stored.passages if is_byline(p.text))
+        return tuple(dict.fromkeys(name for text in bylines if (name := byline_author(text.splitlines()[-1:]))))
+
+    def asks_for_byline(self, text: str) -> bool:
+        """The question asks who wrote an article (作者是誰) or who a byline's author is (謝子涵是誰)."""
+        return asks_author(text) or any(asks_about_author(text, name) for name in self.authors)
 
     def _bylines_first(self, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
         """``order`` with the articles' bylines ("作者 謝子涵 …") moved before all the others: a

@@ -57,6 +57,26 @@ def asks_author(question: str) -> bool:
     return _ASKS_AUTHOR.search(fold(question).lower()) is not None
 
 
+# Asks who a person named in a byline is or what they do, and nothing else (謝子涵是誰, 謝子涵是做什麼的,
+# who is 謝子涵): the byline ("作者 謝子涵 為政治工作者") answers it, as it answers 作者是誰. Folded text.
+_WHO_IS = re.compile(
+    r"是谁|是哪位|是什么人|是做什么的?|是干什么的?|做什么工作|的?(?:职业|身分|身份|背景|工作)(?:是什么)?|"
+    r"\bwho (?:is|was)\b|\bwhat does\b.*\bdo\b|は(?:誰|谁|だれ)|(?:誰|谁|だれ)(?:です|でしょう)"
+)
+_ONLY_FILLER = re.compile(r"[\W_\d]|请问|这位|呢|吗|嘛|啊|吧|\b(?:the|a|is)\b|です|か|ですか")
+
+
+def asks_about_author(question: str, author: str) -> bool:
+    """Whether ``question`` names ``author`` (a byline's name) and asks only who they are or what
+    they do: 謝子涵是誰, 謝子涵是做什麼的, Who is 謝子涵? — not 謝子涵在東京大學做了哪些研究."""
+    name = fold(author).lower()
+    asked = fold(question).lower()
+    if len(name) < 2 or name not in asked:
+        return False
+    rest = asked.replace(name, " ")
+    return _WHO_IS.search(rest) is not None and not _ONLY_FILLER.sub("", _WHO_IS.sub("", rest))
+
+
 def is_byline(text: str) -> bool:
     """Whether a passage or unit is an article's byline ("作者 謝子涵 為政治工作者", "作者：林小明",
     "文／林小明"), alone or under the title that leads it."""

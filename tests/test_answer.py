@@ -712,6 +712,13 @@ def test_a_byline_comes_first_when_the_question_asks_who_wrote_the_article():
         assert [c.sentence.text for c in set_aside_furniture(ranked, question)] == [byline, said]
     # the author's view is in the text, not the byline
     assert set_aside_furniture(ranked, "作者認為台灣缺少什麼？") == tuple(ranked)
+    # asked who the byline's author is: the byline comes first, and stays first when on top
+    assert [c.sentence.text for c in set_aside_furniture(ranked, "謝子涵是誰？")] == [byline, said]
+    on_top = [
+        ScoredSentence(Sentence(t, 0, i), score, 0.0, 0.0) for i, (t, score) in enumerate([(byline, 2.0), (said, 0.5)])
+    ]
+    assert [c.sentence.text for c in set_aside_furniture(on_top, "謝子涵是做什麼的？")] == [byline, said]
+    assert [c.sentence.text for c in set_aside_furniture(on_top, "林小明是誰？")] == [said, byline]  # another name
 
 
 def test_a_byline_on_top_answers_who_wrote_the_article_unless_a_premise_or_another_work_says_no():
@@ -726,7 +733,7 @@ def test_a_byline_on_top_answers_who_wrote_the_article_unless_a_premise_or_anoth
     byline, said = "作者 謝子涵 為政治工作者", "本文特別簡介日本總務省的「ICT地域活性化」政策。"
     signals = Signals(0, 0.0, 0.0, 0, 0.0, 0.8, 0.01, 0.02, True, 0.0, 0.8, 0.0, 1.0, 4)
     refused = Decision(False, False, 0.12, "not found: the question has no searchable terms", "問題裡沒有…")
-    for question in ("誰寫的", "寫這篇ICT地域活性化文章的作者是誰", "Who wrote the article?"):
+    for question in ("誰寫的", "寫這篇ICT地域活性化文章的作者是誰", "Who wrote the article?", "謝子涵是誰？"):
         verdict = byline_verdict(question, ranked(byline, said), signals, refused)
         assert verdict.found and not verdict.uncertain and verdict.confidence == 0.12 and not verdict.note
     # the byline not on top, the author's view, another work, a premise refused: the verdict stands

@@ -25,6 +25,18 @@ def test_the_byline_answers_who_wrote_the_article(real_seed_searcher, question, 
     assert not alone.found or alone.uncertain
 
 
+@pytest.mark.parametrize("question", ["謝子涵是誰？", "謝子涵是做什麼的？", "Who is 謝子涵?"])
+def test_the_byline_answers_who_its_author_is(real_seed_searcher, question, monkeypatch):
+    decision = DecisionModel.load()
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert answer.found and not answer.uncertain and answer.quotes[0].text == BYLINE
+    # without reading the name as asking for the byline, the byline gives way to a paragraph
+    for module in ("index.search", "chat.answer"):
+        monkeypatch.setattr(f"{module}.asks_about_author", lambda question, author: False)
+    alone = answer_question(question, real_seed_searcher, decision=decision)
+    assert not alone.quotes or alone.quotes[0].text != BYLINE
+
+
 def test_the_author_of_another_work_is_not_the_byline(real_seed_searcher):
     answer = answer_question("《源氏物語》是誰寫的？", real_seed_searcher, decision=DecisionModel.load())
     assert not answer.found and not answer.quotes

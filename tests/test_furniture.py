@@ -116,6 +116,26 @@ def test_asks_author_reads_questions_about_who_wrote_the_article(question, asks)
     assert asks_author(question) is asks
 
 
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("謝子涵是誰？", True),
+        ("谢子涵是做什么的", True),  # Simplified, folded like the name
+        ("謝子涵的職業是什麼？", True),
+        ("Who is 謝子涵?", True),
+        ("謝子涵は誰ですか？", True),
+        ("謝子涵在東京大學做了哪些研究？", False),  # beyond the byline
+        ("謝子涵是誰寫的報告？", False),  # asks more than who she is
+        ("林小明是誰？", False),  # another name
+        ("謝子涵", False),  # named, nothing asked
+    ],
+)
+def test_asks_about_author_reads_who_a_byline_name_is(question, asks):
+    from ingest.furniture import asks_about_author
+
+    assert asks_about_author(question, "謝子涵") is asks
+
+
 def test_a_byline_is_a_passage_opening_with_the_author():
     from ingest.furniture import is_byline
 
@@ -190,6 +210,9 @@ def test_the_bylines_come_first_when_the_question_asks_who_wrote_the_article(tmp
     # asked in words that ask for no other credit (筆者は誰): the bylines still lead
     assert searcher.search("ICT 地域活性化 の筆者は誰", top_k=1)[0].passage.text == byline
     assert searcher.search("ICT 地域活性化", top_k=3)[-1].passage.text == byline  # furniture, last otherwise
+    # asked who the byline's author is (王小明是誰): the bylines lead too
+    assert searcher.authors == ("王小明",)
+    assert searcher.search("王小明是誰？", top_k=1)[0].passage.text == byline
 
 
 @pytest.mark.parametrize(
