@@ -620,15 +620,20 @@ def answer_type(
 _QUOTED = re.compile(r"[「『“\"]([^」』”\"]{2,40})[」』”\"]")
 _SPACE = re.compile(r"\s+")
 _KANA = re.compile(r"[\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff]")  # not the middle dot ・ (城鎮・人口)
+_CODED = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")  # a digit or a Latin letter: a number or a code, in any script
 
 
 def quoted_missing(question: str, hits: Sequence[Hit]) -> float:
     """Share of the names the question quotes that none of ``hits`` contains verbatim (folded, spaces
     ignored): a question about 「地域未來構想50」 when the articles only have 「地域未來構想20」. A
     question asked in Japanese quotes its own Japanese words (「新しい旅行形態」 for 新旅遊型態), not
-    the article's: its names with kana are not looked for verbatim."""
+    the article's: its names with kana are not looked for verbatim, nor are its names of kanji
+    alone (「脱炭素化」 for 脫碳化, 「連携」 for 合作), only those with a digit or a Latin letter
+    (「地域未来構想50」)."""
     japanese = written_in_japanese(question)
-    names = [name for name in _QUOTED.findall(question) if not (japanese and _KANA.search(name))]
+    names = [
+        name for name in _QUOTED.findall(question) if not japanese or (_CODED.search(name) and not _KANA.search(name))
+    ]
     if not names:
         return 0.0
     text = _SPACE.sub("", folded(" ".join(h.passage.search_text for h in hits)))

@@ -337,6 +337,17 @@ def test_a_quoted_name_is_looked_for_verbatim():
     assert quoted_missing("地域未來構想50有幾頁", hits) == 0.0  # nothing quoted: nothing to miss
 
 
+def test_a_japanese_question_quotes_its_own_kanji_words_but_not_its_own_numbers():
+    """「脱炭素化」 is Japanese for the articles' 脫碳化, not a name they lack; 「地域未来構想50」 is still one."""
+    from chat.abstain import quoted_missing
+
+    hits = quoted_hits("內閣府也公布了「地域未來構想20」政策資料集", "建構強韌且脫碳化的分散型電源")
+    assert quoted_missing("本文でいう「脱炭素化」社会とは何を実現することですか？", hits) == 0.0
+    assert quoted_missing("「地域未来構想50」はどこが公表しましたか？", hits) == 1.0
+    assert quoted_missing("「地域未来構想20」はどこが公表しましたか？", hits) == 0.0
+    assert quoted_missing("「脫炭素化」是什麼意思？", hits) == 1.0  # asked in Chinese: a name the articles lack
+
+
 def test_measure_reads_the_quoted_name_and_the_decision_weighs_it():
     from chat.abstain import DecisionModel
 
