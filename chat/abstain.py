@@ -142,6 +142,7 @@ DECISION_VERSION = 2  # 2: optional boosted trees beside the regression (version
 READABLE_VERSIONS = (1, 2)
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_TENTHS = re.compile(r"([一二三四五六七八九])成")  # a share in tenths, written in Chinese numerals
 
 
 @dataclass(frozen=True)
@@ -528,6 +529,7 @@ def numbers_missing(question: str, hits: Sequence[Hit], depth: int = 3) -> float
     if not numbers:
         return 0.0
     text = unicodedata.normalize("NFKC", " ".join(h.passage.search_text for h in hits[:depth]))
+    text = _TENTHS.sub(lambda m: str("一二三四五六七八九".index(m.group(1)) + 1) + "成", text)  # 七成 is 7割, 7成
     present = set(_NUMBER.findall(text))
     return sum(1 for n in numbers if n not in present) / len(numbers)
 

@@ -87,6 +87,8 @@ _NUMBER = r"[一二两三四五六七八九十]{1,3}|\d{1,3}"
 # (the thing is looked at, not consumed: a rejected "20的" must leave the 第 of "第四大目標" to the next)
 _PHRASE = re.compile(rf"(第)?({_NUMBER})\s*(个|项|支|大|种|类|点|条)?(?=([\u4e00-\u9fff]{{0,2}}))")
 _NOT_A_COUNT_BEFORE = frozenset("最每前后这那哪几多上下同另单")  # 最后一个, 前两个, 这三项, 哪一项: not a total
+# 最初的两个阶段, 最初の二段階, 其中三项: some of them, not their total
+_SOME_OF = ("最初", "最初的", "最初の", "最后的", "最后の", "开头的", "其中", "其中的", "うち", "のうち")
 
 
 def _which_total(before: str, number: str) -> bool:
@@ -131,7 +133,8 @@ def counts(text: str) -> list[Count]:
     for match in _PHRASE.finditer(folded_text):
         ordinal, number, classifier, thing = match.group(1), match.group(2), match.group(3), match.group(4) or ""
         before = folded_text[match.start() - 1] if match.start() else ""
-        if not ordinal and (before in _NOT_A_COUNT_BEFORE or before.isdigit()) and not _which_total(before, number):
+        part = before in _NOT_A_COUNT_BEFORE or before.isdigit() or folded_text[: match.start()].endswith(_SOME_OF)
+        if not ordinal and part and not _which_total(before, number):
             continue
         if not thing or thing[0] in _NOT_A_THING or (number.isdigit() and not classifier):
             continue  # nothing counted, or a year / a share / a bare number

@@ -111,7 +111,9 @@ _ASKS_QUANTITY = re.compile(
 )
 _ASKS_WHEN = re.compile(
     r"哪一?年|哪一?天|哪個月|哪个月|何年|何時|何时|什麼時候|什么时候|幾年|几年|幾月|几月|"
-    r"\bwhen\b|what year|which year|what date|いつ",
+    r"\bwhen\b|what year|which year|what date|"
+    # いつ as a word: not inside one (新しい|つながり) nor いつも (always)
+    r"(?:(?<![\u3041-\u3093])|(?<=[はのもが]))いつ(?=[でかまご頃に、。？?\s\u4e00-\u9fff]|$)",
     re.IGNORECASE,
 )
 _ASKS_SHARE = re.compile(r"比例|比率|百分|幾成|几成|幾%|多少%|percent|proportion|share of|何割|何%", re.IGNORECASE)
@@ -127,7 +129,7 @@ _ASKS_PERSON = re.compile(
     re.IGNORECASE,
 )
 _ASKS_WHO = re.compile(
-    r"誰|谁|哪位|哪家|哪間|哪间|哪(?:一|個|个|些)?(?:單位|单位|部會|部会|部門|部门|機關|机关|機構|机构|組織|组织|公司|銀行|银行|"
+    r"(?<!為了)(?<!为了)誰(?!のため|に向け)|(?<!為了)(?<!为了)谁|哪位|哪家|哪間|哪间|哪(?:一|個|个|些)?(?:單位|单位|部會|部会|部門|部门|機關|机关|機構|机构|組織|组织|公司|銀行|银行|"
     r"大學|大学|團體|团体|企業|企业|人)|"
     r"\bwho(?:m|se)?\b|which (?:company|ministry|agency|organi[sz]ation|bank|department|office|body|university)|"
     r"どこが|どの(?:省|機関|組織|会社|団体)",

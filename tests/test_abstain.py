@@ -152,6 +152,9 @@ def test_numbers_missing_and_unknown_count():
     assert numbers_missing("2021年的補助金是多少", hits) == 0.0
     assert numbers_missing("2023年的補助金是多少", hits) == 1.0
     assert numbers_missing("補助金是多少", hits) == 0.0
+    shares = [hit("a", "約有七成的地方政府認為地方財政嚴峻", 1, 0.9, 1, 1)]
+    assert numbers_missing("約7割の地方自治体が挙げた理由は？", shares) == 0.0  # 七成 is 7割
+    assert numbers_missing("約8割の地方自治体が挙げた理由は？", shares) == 1.0
     assert unknown_count(["食谱", "地方"], STATS) == 1
 
 

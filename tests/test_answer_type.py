@@ -33,6 +33,8 @@ from tests.chat_fakes import ANSWERED, FakeSearcher, make_article
         ("When was Taiwan's strategy launched?", "when"),
         ("数字田园都市国家构想是什么时候提出的？", "when"),
         ("台湾の地方創生はいつ始まりましたか？", "when"),
+        ("いつから始まりましたか", "when"),
+        ("誰が運営していますか", "who"),
         ("RESAS系统是由哪家公司开发的", "who"),
         ("「地域未來構想20」是哪個單位公布的？", "who"),
         ("Which ministry runs the program?", "who"),
@@ -54,6 +56,9 @@ def test_question_asks_reads_the_kind_of_answer(question, kind):
         "地域未來構想20包含哪些領域？",
         "事例を分類する人口規模の区分を教えてください",
         "幾乎所有地方都有嗎",
+        "新しいつながりづくりのための支援の例を挙げてください。",  # 新しい|つながり holds いつ, not "when"
+        "構想14では、誰のための新しいつながりを作りますか？",  # for whom: people, not a name
+        "いつもどんな支援を使っていますか？",  # いつも: always
     ],
 )
 def test_lists_ordinals_and_definitions_ask_for_no_typed_answer(question):

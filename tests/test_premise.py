@@ -89,6 +89,9 @@ def test_a_count_the_passages_contradict_is_reported(question, conflict):
         "三項基本目標是什麼？",
         "「大處著想」的精神放在哪一項支援方針裡？",
         "地域未来構想の三つ目の目標に含まれる6項目は何ですか？",  # 6項目: six items, not six 目標
+        "コロナ対応の最初の二段階で、中央政府はどのような支援を行いましたか？",  # the first two of the four
+        "最初的兩個階段是什麼？",
+        "其中三個階段由中央負責嗎？",
     ],
 )
 def test_counts_the_passages_agree_with_or_do_not_state_are_not_conflicts(question):
