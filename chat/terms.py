@@ -116,6 +116,18 @@ _ASKS_WHEN = re.compile(
     r"(?:(?<![\u3041-\u3093])|(?<=[はのもが]))いつ(?=[でかまご頃に、。？?\s\u4e00-\u9fff]|$)",
     re.IGNORECASE,
 )
+# English "when" opening a clause, not asking: "When paying out grants, what…", "Describe how… when a
+# disaster strikes" (a question word or an imperative before it). Only the word is dropped.
+_WHEN_CLAUSE = re.compile(
+    r"\bwhen(?=\s+\w+ing\b)|(\b(?:what|which|how|who|whom|where|why|describe|explain|list|name)\b.*?)\bwhen\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_when(text: str) -> bool:
+    return bool(_ASKS_WHEN.search(_WHEN_CLAUSE.sub(lambda m: (m.group(1) or "") + " ", text)))
+
+
 _ASKS_SHARE = re.compile(r"比例|比率|百分|幾成|几成|幾%|多少%|percent|proportion|share of|何割|何%", re.IGNORECASE)
 # a person rather than a body: 局長是誰, 總務大臣現在是誰, 議長は誰, 哪位
 _PERSON_TITLE = (
@@ -170,7 +182,7 @@ def question_asks(question: str) -> Asks:
         labels=tuple(quoted_labels(question)),
         folded=fold(question),
         quantity=bool(_ASKS_QUANTITY.search(text)),
-        when=bool(_ASKS_WHEN.search(text)),
+        when=_asks_when(text),
         who=bool(_ASKS_WHO.search(text)),
         share=bool(_ASKS_SHARE.search(text)),
         person=bool(_ASKS_PERSON.search(text)),

@@ -31,6 +31,7 @@ from tests.chat_fakes import ANSWERED, FakeSearcher, make_article
         ("移住支援金はいくらですか", "quantity"),
         ("台灣的社區總體營造政策是從哪一年開始的？", "when"),
         ("When was Taiwan's strategy launched?", "when"),
+        ("Do you know when the strategy started?", "when"),
         ("数字田园都市国家构想是什么时候提出的？", "when"),
         ("台湾の地方創生はいつ始まりましたか？", "when"),
         ("いつから始まりましたか", "when"),
@@ -59,6 +60,8 @@ def test_question_asks_reads_the_kind_of_answer(question, kind):
         "新しいつながりづくりのための支援の例を挙げてください。",  # 新しい|つながり holds いつ, not "when"
         "構想14では、誰のための新しいつながりを作りますか？",  # for whom: people, not a name
         "いつもどんな支援を使っていますか？",  # いつも: always
+        "When paying out rent support, what did the government depend on?",  # when + -ing: a clause
+        "Describe how towns should help victims when a disaster strikes.",  # a question word before it
     ],
 )
 def test_lists_ordinals_and_definitions_ask_for_no_typed_answer(question):
