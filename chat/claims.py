@@ -288,10 +288,35 @@ _ABOUT_AUTHOR = re.compile(r"作者|笔者|撰文者|\bauthor\b|\bwriter\b|著�
 _FILLER = re.compile(r"[\W_\d]|这篇|本篇|文章|的|是|呢|吗|嘛|啊|吧|请问|\b(?:the|of|this|article|is|a)\b|は|の|です|か")
 
 
-def beyond_byline(question: str, passages: Sequence[str]) -> str:
-    """The author a question asks about beyond the byline that is its best passage, or ""."""
-    if not BYLINES_CHECKED or not passages or not is_byline(passages[0]):
+# What a question may claim the author is or did: a post (官員, professor) or a job held (任職, served
+# in). The articles say of their author only what the byline says ("為政治工作者"); a claim that no
+# byline or passage read makes is a premise the articles do not support.
+_AUTHOR_ROLE = re.compile(
+    r"官员|官僚|公务员|教授|学者|研究员|记者|议员|任职|服务于|曾任|"
+    r"\b(?:official|bureaucrat|civil servant|professor|researcher|journalist|lawmaker|worked (?:at|for|in))\b"
+)
+
+
+def _claimed_role(question: str, passages: Sequence[str]) -> str:
+    """The author of the articles, if the question claims of them a post or job that no passage
+    read states (作者謝子涵身為總務省官員, the author, a university professor…), else ""."""
+    asked = fold(question).lower()
+    if not _ABOUT_AUTHOR.search(asked):
         return ""
+    read = fold(" ".join(passages)).lower()
+    if not any(role not in read for role in _AUTHOR_ROLE.findall(asked)):
+        return ""
+    bylines = [text for text in passages if is_byline(text)]
+    return (byline_author(bylines[0].splitlines()[-1:]) if bylines else None) or "作者"
+
+
+def beyond_byline(question: str, passages: Sequence[str]) -> str:
+    """The author a question asks about beyond the byline that is its best passage, or a post the
+    question claims the author holds that no passage states (:func:`_claimed_role`), or ""."""
+    if not BYLINES_CHECKED or not passages:
+        return ""
+    if not is_byline(passages[0]):
+        return _claimed_role(question, passages)
     name = byline_author(passages[0].splitlines()[-1:]) or ""
     asked = fold(question).lower()
     if not (_ABOUT_AUTHOR.search(asked) or (name and fold(name) in asked)):

@@ -145,6 +145,31 @@ def test_what_the_byline_answers_or_no_author_is_not_reported(question, passages
     assert beyond_byline(question, passages) == ""
 
 
+@pytest.mark.parametrize(
+    ("question", "passages", "author"),
+    [
+        ("作者謝子涵身為總務省官員，對ICT政策有什麼建議？", [GIGA, BYLINE], "謝子涵"),  # the byline: 政治工作者
+        ("作者在總務省任職期間負責哪些政策？", [GIGA], "作者"),  # no byline read: the author unnamed
+        ("Why did the author, a university professor in Tokyo, conclude that?", [GIGA, BYLINE], "謝子涵"),
+    ],
+)
+def test_a_post_claimed_of_the_author_that_no_passage_states_is_reported(question, passages, author):
+    assert beyond_byline(question, passages) == author
+
+
+@pytest.mark.parametrize(
+    ("question", "passages"),
+    [
+        ("作者覺得台灣缺了什麼？", [GIGA, BYLINE]),  # the author's view: the articles state it
+        ("總務省官員怎麼看？", [GIGA, BYLINE]),  # an official, not the author
+        ("作者身為政治工作者怎麼看？", [GIGA, BYLINE]),  # no post of the list claimed
+        ("作者曾任記者嗎？", [GIGA, "作者 王大同 曾任記者，現為自由撰稿人"]),  # the byline states it
+    ],
+)
+def test_a_post_a_passage_states_or_no_post_claimed_is_not_reported(question, passages):
+    assert beyond_byline(question, passages) == ""
+
+
 SHARES = "2012年時有將近28.4%的地方政府對於導入區域經營是不關心的，且只有2.3%已經推動。"
 FARMERS = "然而七成農業從業人口超過65歲。"
 
