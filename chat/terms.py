@@ -106,6 +106,7 @@ ENUMERATION = re.compile(r"[、]")
 _ASKS_QUANTITY = re.compile(
     r"多少|(?<![哪那第])[幾几](?![乎])|比例|比率|百分比|多大|多高|多長|多长|多久|"
     r"how (?:many|much|large|big|long)|what (?:percentage|share|proportion|amount)|population of|"
+    r"\b(?:ratio|rate|percentage|proportion)\b|"
     r"いくら|何人|何割|何個|何社|何%|どのくらい|どれくらい|どれだけ",
     re.IGNORECASE,
 )
@@ -128,7 +129,11 @@ def _asks_when(text: str) -> bool:
     return bool(_ASKS_WHEN.search(_WHEN_CLAUSE.sub(lambda m: (m.group(1) or "") + " ", text)))
 
 
-_ASKS_SHARE = re.compile(r"比例|比率|百分|幾成|几成|幾%|多少%|percent|proportion|share of|何割|何%", re.IGNORECASE)
+_ASKS_SHARE = re.compile(
+    r"比例|比率|(?<![效速利汇匯頻频])率|百分|幾成|几成|幾%|多少%|何割|何%|"
+    r"percent|proportion|share of|\b(?:ratio|rate)\b",
+    re.IGNORECASE,
+)
 # a person rather than a body: 局長是誰, 總務大臣現在是誰, 議長は誰, 哪位
 _PERSON_TITLE = (
     r"(?:局長|局长|大臣|首相|總理|总理|市長|市长|町長|町长|知事|議長|议长|部長|部长|主席|總統|总统|社長|社长|"

@@ -32,6 +32,8 @@ from tests.chat_fakes import ANSWERED, FakeSearcher, make_article
         ("台灣的社區總體營造政策是從哪一年開始的？", "when"),
         ("When was Taiwan's strategy launched?", "when"),
         ("Do you know when the strategy started?", "when"),
+        ("What was Japan's cashless payment ratio in 2020?", "quantity"),
+        ("What was the My Number Card issuance rate in 2021?", "quantity"),
         ("数字田园都市国家构想是什么时候提出的？", "when"),
         ("台湾の地方創生はいつ始まりましたか？", "when"),
         ("いつから始まりましたか", "when"),
@@ -72,6 +74,9 @@ def test_shares_and_persons_are_the_narrower_kinds():
     assert question_asks("東京圈人口占日本全國人口的比例是多少？").share
     assert question_asks("約幾成的地方政府認為財政嚴峻？").share
     assert not question_asks("GIGA School 計畫的總預算是多少？").share
+    assert question_asks("日本企业远程办公的导入率在2021年是多少？").share  # 導入率: a share
+    assert question_asks("What was the My Number Card issuance rate in 2021?").share
+    assert not question_asks("行政效率提高了多少？").share  # 效率: efficiency, not a share
     assert question_asks("日本內閣府地方創生推進事務局的局長是誰？").person
     assert question_asks("地方創生IT活用推進会議の議長は誰？").person
     assert not question_asks("RESAS系统是由哪家公司开发的").person
