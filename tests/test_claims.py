@@ -38,6 +38,8 @@ CASHLESS = "為了減少接觸，推動無現金支付，並且停止以現金�
         ("Why did the government scrap cashless payments in 2021?", "scrap"),  # English, shown as written
         ("Why was the act repealed in 2020?", "repealed"),
         ("Why did Japan ban drones during the pandemic?", "ban"),
+        ("日本农业从业人员的平均年龄是多少岁？", "平均"),  # a statistic: the passages would name it
+        ("What was the average age of Japan's farmers?", "average"),
     ],
 )
 def test_an_action_the_passages_do_not_state_is_reported(question, verb):
@@ -57,6 +59,11 @@ def test_an_action_the_passages_do_not_state_is_reported(question, verb):
 )
 def test_an_action_the_passages_state_or_no_action_is_not_reported(question):
     assert absent_action(question, [CASHLESS]) == ""
+
+
+def test_an_average_the_passages_state_is_not_reported():
+    assert absent_action("平均每個學生有幾台電腦？", ["學生平均每人一台電腦"]) == ""
+    assert absent_action("What does the average student get?", ["學生平均每人一台電腦"]) == ""
 
 
 def test_an_action_is_read_in_the_first_passages_only():
