@@ -40,6 +40,8 @@ CASHLESS = "為了減少接觸，推動無現金支付，並且停止以現金�
         ("Why did Japan ban drones during the pandemic?", "ban"),
         ("日本农业从业人员的平均年龄是多少岁？", "平均"),  # a statistic: the passages would name it
         ("What was the average age of Japan's farmers?", "average"),
+        ("臨時交付金是用什麼公式分配到各縣的？", "公式"),  # a formula: the passages would name it
+        ("What allocation formula divided the grant?", "formula"),
     ],
 )
 def test_an_action_the_passages_do_not_state_is_reported(question, verb):
