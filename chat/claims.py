@@ -47,9 +47,11 @@ _ACTIONS = (
     ("強制", "義務"),
     ("罰則", "罰款", "處罰", "罰金", "違反"),
     ("解散", "關閉"),
-    # not verbs but as telling: an average or a median (平均年齡), a formula (分配公式) the passages would name
+    # not verbs but as telling: an average or a median (平均年齡), a formula (分配公式), a cap (補助上限)
+    # the passages would name
     ("平均", "中位數"),
     ("公式", "算式"),
+    ("上限", "最高額"),
 )
 # the verbs read in questions: not 不得 / 義務 (a question may say them of what the article says in
 # other words), nor a group's rarer forms past its fifth
@@ -78,6 +80,7 @@ _ENGLISH_ACTIONS = (
     (re.compile(r"\b(?:disband\w*|dissolv\w*)\b", re.IGNORECASE), 5),
     (re.compile(r"\b(?:average|median)\b", re.IGNORECASE), 6),
     (re.compile(r"\bformula(?:s|e)?\b", re.IGNORECASE), 7),
+    (re.compile(r"\b(?:maximum|cap(?:ped)?|ceiling)\b", re.IGNORECASE), 8),
 )
 
 

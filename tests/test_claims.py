@@ -42,6 +42,8 @@ CASHLESS = "為了減少接觸，推動無現金支付，並且停止以現金�
         ("What was the average age of Japan's farmers?", "average"),
         ("臨時交付金是用什麼公式分配到各縣的？", "公式"),  # a formula: the passages would name it
         ("What allocation formula divided the grant?", "formula"),
+        ("補助上限是多少？", "上限"),  # a cap
+        ("What was the maximum daily payment?", "maximum"),
     ],
 )
 def test_an_action_the_passages_do_not_state_is_reported(question, verb):
