@@ -107,11 +107,12 @@ _ASKS_QUANTITY = re.compile(
     r"多少|(?<![哪那第])[幾几](?![乎])|比例|比率|百分比|多大|多高|多長|多长|多久|"
     r"how (?:many|much|large|big|long)|what (?:percentage|share|proportion|amount)|population of|"
     r"\b(?:ratio|rate|percentage|proportion)\b|"
-    r"いくら|何人|何割|何個|何社|何%|どのくらい|どれくらい|どれだけ",
+    r"いくら|いくつ|何割|何%|どのくらい|どれくらい|どれだけ|"
+    r"何[万億千百]?(?:人|個|社|件|団体|か所|ヶ所|箇所|回|歳|円|台|校|世帯|種類)",
     re.IGNORECASE,
 )
 _ASKS_WHEN = re.compile(
-    r"哪一?年|哪一?天|哪個月|哪个月|何年|何時|何时|什麼時候|什么时候|幾年|几年|幾月|几月|"
+    r"哪一?年|哪一?天|哪個月|哪个月|何年(?!間)|何月|何日(?!間)|何時(?!間)|何时|什麼時候|什么时候|幾年|几年|幾月|几月|"
     r"\bwhen\b|what year|which year|what date|"
     # いつ as a word: not inside one (新しい|つながり) nor いつも (always)
     r"(?:(?<![\u3041-\u3093])|(?<=[はのもが]))いつ(?=[でかまご頃に、。？?\s\u4e00-\u9fff]|$)",
@@ -130,18 +131,18 @@ def _asks_when(text: str) -> bool:
 
 
 _ASKS_SHARE = re.compile(
-    r"比例|比率|(?<![效速利汇匯頻频])率|百分|幾成|几成|幾%|多少%|何割|何%|"
+    r"比例|比率|(?<![效速利汇匯頻频])率|百分|幾成|几成|幾%|多少%|何割|何%|割合|"
     r"percent|proportion|share of|\b(?:ratio|rate)\b",
     re.IGNORECASE,
 )
 # a person rather than a body: 局長是誰, 總務大臣現在是誰, 議長は誰, 哪位
 _PERSON_TITLE = (
     r"(?:局長|局长|大臣|首相|總理|总理|市長|市长|町長|町长|知事|議長|议长|部長|部长|主席|總統|总统|社長|社长|"
-    r"會長|会长|負責人|负责人|創辦人|创办人|作者|委員長|委员长|長官|长官)"
+    r"會長|会长|負責人|负责人|創辦人|创办人|作者|委員長|委员长|長官|长官|座長|座长|理事長|理事长)"
 )
 _ASKS_PERSON = re.compile(
     rf"{_PERSON_TITLE}[^?？。]{{0,6}}(?:是誰|是谁|為誰|为谁|は誰|は だれ|誰)|哪位|哪一位|\bwho (?:is|was) the\b|"
-    rf"(?:是誰|是谁)[^?？。]{{0,4}}{_PERSON_TITLE}|"
+    rf"(?:是誰|是谁)[^?？。]{{0,4}}{_PERSON_TITLE}|どの(?:首相|大臣)|"
     r"(?:成員|成员|委員|委员)(?:名單|名单)?(?:有|是|包括|包含)(?:哪些人|誰|谁)",
     re.IGNORECASE,
 )
@@ -149,7 +150,7 @@ _ASKS_WHO = re.compile(
     r"(?<!為了)(?<!为了)誰(?!のため|に向け)|(?<!為了)(?<!为了)谁|哪位|哪家|哪間|哪间|哪(?:一|個|个|些)?(?:單位|单位|部會|部会|部門|部门|機關|机关|機構|机构|組織|组织|公司|銀行|银行|"
     r"大學|大学|團體|团体|企業|企业|人)|"
     r"\bwho(?:m|se)?\b|which (?:company|ministry|agency|organi[sz]ation|bank|department|office|body|university)|"
-    r"どこが|どの(?:省|機関|組織|会社|団体)",
+    r"どこが|どの(?:省|機関|組織|会社|団体|首相|大臣)",
     re.IGNORECASE,
 )
 

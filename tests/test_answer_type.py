@@ -34,6 +34,9 @@ from tests.chat_fakes import ANSWERED, FakeSearcher, make_article
         ("Do you know when the strategy started?", "when"),
         ("What was Japan's cashless payment ratio in 2020?", "quantity"),
         ("What was the My Number Card issuance rate in 2021?", "quantity"),
+        ("過疎関係市町村は全国にいくつありますか。", "quantity"),  # Japanese counts: いくつ, 何団体
+        ("オプトインした自治体は全部で何団体ありましたか。", "quantity"),
+        ("緊急事態宣言が発出されたのは何月何日ですか？", "when"),
         ("数字田园都市国家构想是什么时候提出的？", "when"),
         ("台湾の地方創生はいつ始まりましたか？", "when"),
         ("いつから始まりましたか", "when"),
@@ -79,6 +82,10 @@ def test_shares_and_persons_are_the_narrower_kinds():
     assert not question_asks("行政效率提高了多少？").share  # 效率: efficiency, not a share
     assert question_asks("日本內閣府地方創生推進事務局的局長是誰？").person
     assert question_asks("地方創生IT活用推進会議の議長は誰？").person
+    assert question_asks("推進会議で座長を務めたのは誰？").person
+    assert question_asks("カーボンニュートラルを宣言したのはどの首相ですか").person
+    assert question_asks("自治体の割合はどれくらいですか。").share  # 割合: a share
+    assert not question_asks("移動に何時間かかりますか").when  # 何時間: a duration
     assert not question_asks("RESAS系统是由哪家公司开发的").person
 
 
