@@ -923,11 +923,10 @@ def figures(text: str) -> list[Figure]:
 def contradicted_figure(question: str, passages: Sequence[str]) -> str:
     """A figure the question states (as it writes it, "2017年") that a passage among the first
     :data:`FIGURE_DEPTH` does not state while it states another figure in its unit at its place
-    (the two characters before or after it), or ""."""
+    (the two characters before or after it), or at its year (:func:`contradicted_at_year`), or ""."""
     text = unicodedata.normalize("NFKC", question)
-    asked = [
-        f for clause in _CLAUSE_END.split(text) if not _CHECKS_A_FIGURE.search(fold(clause)) for f in figures(clause)
-    ]
+    clauses = [clause for clause in _CLAUSE_END.split(text) if not _CHECKS_A_FIGURE.search(fold(clause))]
+    asked = [f for clause in clauses for f in figures(clause)]
     if not asked:
         return ""
     stated = [figures(passage) for passage in passages[:FIGURE_DEPTH]]
@@ -937,6 +936,38 @@ def contradicted_figure(question: str, passages: Sequence[str]) -> str:
                 continue
             if any(figure.same_place(s) for s in passage_figures):
                 return figure.said
+    return contradicted_at_year(clauses, passages[:FIGURE_DEPTH]) if YEARS_PAIRED else ""
+
+
+# A figure is also placed by the year stated before it in its clause: "2020年の交付金が2兆円" against
+# the passage's "在2020年達3兆日圓、2021年為1.5兆日圓" (2兆 at 2020, where the passage has 3兆), and
+# "2021年的補助金（3兆日元）" (3兆 at 2021, where it has 1.5兆), whatever the words around the figure.
+YEARS_PAIRED = True
+_YEAR_UNITS = ("年", "年度")
+
+
+def figures_by_year(text: str) -> set[tuple[float, str, float]]:
+    """(year, unit, value) of each figure ``text`` states after a year in the same clause."""
+    paired = set()
+    for clause in _CLAUSE_END.split(unicodedata.normalize("NFKC", text)):
+        year = None
+        for figure in figures(clause):
+            if figure.unit in _YEAR_UNITS:
+                year = figure.value if figure.value >= 1900 else year
+            elif year is not None:
+                paired.add((year, figure.unit, figure.value))
+    return paired
+
+
+def contradicted_at_year(clauses: Sequence[str], passages: Sequence[str]) -> str:
+    """A figure a question clause states at a year for which a passage states another figure in
+    its unit and not this one ("2兆" at 2020 where the passage has 3兆 at 2020), as written, or ""."""
+    stated = set().union(*(figures_by_year(passage) for passage in passages)) if passages else set()
+    for clause in clauses:
+        for year, unit, value in sorted(figures_by_year(clause)):
+            at_year = {v for y, u, v in stated if y == year and u == unit}
+            if at_year and value not in at_year:
+                return f"{year:g}年 {value:g}{unit}"
     return ""
 
 

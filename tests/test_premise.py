@@ -644,6 +644,34 @@ def test_a_figure_not_contradicted_in_its_place_is_not_reported(question, passag
     assert contradicted_figure(question, passages) == ""
 
 
+GRANTS = "補助的預算在2020年達3兆日圓、2021年為1.5兆日圓(原先的交付金為一年1000億日圓)"
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("2020年の地方創生臨時交付金が2兆円どまりだったのはなぜですか。", "2020年 2兆"),  # no place, a year
+        ("2021年に臨時交付金が3兆円へと倍増した理由は何ですか？", "2021年 3兆"),  # 3兆 is 2020's
+        ("为什么2021年的临时补助金（3兆日元）比2020年（1.5兆日元）还多？", "2020年 1.5兆"),  # swapped
+    ],
+)
+def test_a_figure_the_best_passage_states_otherwise_at_its_year_is_contradicted(question, figure):
+    assert contradicted_figure(question, [GRANTS]) == figure
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2020年的臨時補助金3兆日圓用在哪裡？",  # the passage's own figure at its year
+        "2020年的臨時補助金是2兆日圓嗎？",  # a yes-no question checks a figure
+        "2021年的補助金是多少？",  # no figure stated
+        "2019年的補助金1000億日圓用在哪？",  # a year the passage states no figure at
+    ],
+)
+def test_a_figure_at_a_year_the_passage_agrees_with_or_does_not_cover_is_not_reported(question):
+    assert contradicted_figure(question, [GRANTS]) == ""
+
+
 def test_only_the_best_passage_is_read_for_figures():
     # the answer passage first, a passage on another figure at the same place next: not contradicted
     assert (
