@@ -444,6 +444,10 @@ def foreign_article(question: str, passages: Sequence[str], titles: Sequence[str
 _ALTERNATIVE = re.compile(r"(?:还是|或是|或者)([^\s,，。？?！!、]{1,12})")
 
 
+# 中國 is also a region of Japan (中國地方, 中国・四国, 近畿、中國、四國): named so, it is not China.
+_CHUGOKU = re.compile(r"中国(?=地方|地区|地域|区域|[、・,，]|四国)|(?<=[、・,，])中国")
+
+
 def absent_actor(
     question: str, passages: Sequence[str], titles: Sequence[str] = (), headings: Sequence[str] = ()
 ) -> str:
@@ -454,7 +458,7 @@ def absent_actor(
     article on 臺灣地方創生 is about Taiwan, whether or not it says so. ``headings`` (each passage's
     heading path, its title left out) are read with the passages: a table row "2015 ｜ 2,625 ｜ 673"
     under "下表整理地域振興協力隊的隊員人數" names the programme."""
-    folded_question = fold(question)
+    folded_question = _CHUGOKU.sub("", fold(question))
     places = municipalities(question) if MUNICIPALITIES else []
     grants = schemes(question) if SCHEMES else []
     named = _named(folded_question) + [(name, (fold(name),)) for name in places] + [(n, (k,)) for n, k in grants]

@@ -169,6 +169,8 @@ def test_a_country_or_body_the_passages_do_not_name_is_reported(question, actor)
         "資訊平台中可以看到哪些資料？",  # 台中 is a city only with 市
         "田園都市的交通與觀光有什麼規劃？",  # 田園都市 alone names no programme
         "How does regional revitalization cooperation between ministries work?",  # not a cooperator
+        "事例の地域区分で中国地方はどう扱われますか",  # 中國地方: a region of Japan, not China
+        "近畿、中國、四國各有哪些案例？",
     ],
 )
 def test_actors_the_passages_name_are_not_reported(question):
