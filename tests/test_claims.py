@@ -65,6 +65,23 @@ def test_an_action_the_passages_state_or_no_action_is_not_reported(question):
     assert absent_action(question, [CASHLESS]) == ""
 
 
+@pytest.mark.parametrize(
+    ("question", "passages", "edition"),
+    [
+        ("第二期城鎮・人口・工作創生綜合戰略的KPI有哪些？", [GIGA], "第二期"),
+        ("令和2年度第1次補正予算の総額はいくらでしたか。", [GIGA], "第1次"),
+        ("2010年第一屆地域情報化大賞的得獎者是誰？", [GIGA], "第一屆"),  # shown as written
+    ],
+)
+def test_an_edition_or_phase_the_passages_do_not_name_is_reported(question, passages, edition):
+    assert absent_action(question, passages) == edition
+
+
+def test_an_edition_a_passage_names_in_any_numerals_is_not_reported():
+    assert absent_action("第2期まち・ひと・しごと創生総合戦略とは？", ["第二期綜合戰略於2020年開始"]) == ""
+    assert absent_action("第三個階段要做什麼？", [GIGA]) == ""  # a stage's position, not an edition
+
+
 def test_an_average_the_passages_state_is_not_reported():
     assert absent_action("平均每個學生有幾台電腦？", ["學生平均每人一台電腦"]) == ""
     assert absent_action("What does the average student get?", ["學生平均每人一台電腦"]) == ""
