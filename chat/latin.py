@@ -82,7 +82,8 @@ _CODE = re.compile(
     r"^\s*(?:select\s+(?:\*|\w+(?:\s*,\s*\w+)*)\s+from\s+\w+|insert\s+into\s+\w+|update\s+\w+\s+set\s+\w+\s*="
     r"|delete\s+from\s+\w+|drop\s+(?:table|database)\s+\w+)"
     r"|<\s*/?\s*[a-z][a-z0-9]*(?:\s[^<>]*)?/?>"
-    r"|\{\{[^{}]*\}\}|\$\{[^{}]*\}|<%[^%]*%>",
+    r"|\{\{[^{}]*\}\}|\$\{[^{}]*\}|<%[^%]*%>"
+    r"|<!--[\s\S]*?-->|/\*[\s\S]*?\*/",  # an HTML or a C comment (<!-- 地方創生 -->, /* 總務省 */)
     re.IGNORECASE | re.MULTILINE,
 )
 

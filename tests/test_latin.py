@@ -107,6 +107,8 @@ def test_premises_find_numbers_alone_and_the_decision_asks_for_words():
         ("info@example.jp 謝謝", "info@example.jp"),  # an address and one word
         ("\\hline 北海道 & 東北 \\\\ \\hline", "\\hline"),
         ('{"name": "RESAS"}', '{"name":'),
+        ("<!-- 地方創生 -->", "<!-- 地方創生 -->"),  # a comment: markup, whatever it holds
+        ("/* 總務省 */", "/* 總務省 */"),
     ],
 )
 def test_code_and_markup_are_recognised(question, said):
@@ -125,6 +127,7 @@ def test_code_and_markup_are_recognised(question, said):
         "地方創生/ICT/RESAS是什麼",  # slashes, not a path
         "TCP/IP是什麼",
         "2020/05/06 發生什麼事",
+        "地方政府/*中央*有什麼不同",  # no closing */: not a comment
     ],
 )
 def test_prose_with_code_words_is_a_question(question):
