@@ -183,8 +183,9 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    assert report["abstain_rate"] >= 0.87  # 0.907 with the programme list (0.899 with chat.claims, 0.860 before)
-    assert report["by_kind"]["near_domain"]["abstain"] >= 0.74  # 0.791 (0.767 before the programme list)
+    # 0.915 with the statistics, editions and years (0.899 before; 0.860 before chat.claims)
+    assert report["abstain_rate"] >= 0.89
+    assert report["by_kind"]["near_domain"]["abstain"] >= 0.79  # 0.837 (0.791 before; 0.767 before the programmes)
     assert report["by_kind"]["false_premise"]["abstain"] >= 0.88  # 0.971 (0.857 before chat.claims)
     assert report["by_kind"]["junk"]["abstain"] >= 0.96
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.80
