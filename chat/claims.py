@@ -103,13 +103,9 @@ def absent_action(question: str, passages: Sequence[str]) -> str:
     asked = fold(question)
     named = [(verb, group) for verb, folded, group in _folded_actions() if folded in asked]
     named += _english_actions(question)
-    if not named:
-        return absent_edition(question, passages)
-    texts = [fold(text) for text in passages[:ACTION_DEPTH]]
-    for verb, group in named:
-        if not any(other in text for other in group for text in texts):
-            return verb
-    return absent_edition(question, passages)
+    texts = [fold(text) for text in passages[:ACTION_DEPTH]] if named else []
+    unstated = (verb for verb, group in named if not any(other in text for other in group for text in texts))
+    return next(unstated, "") or absent_edition(question, passages)
 
 
 # An edition or a phase the question names (第二期綜合戰略, 第1次補正予算, 第一屆大賞, 第三波): a passage
