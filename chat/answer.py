@@ -47,6 +47,7 @@ from chat.terms import (
     NUMBER_IN_TEXT,
     Asks,
     CorpusStats,
+    asking_clauses,
     asks_credit,
     carries_answer_type,
     folded,
@@ -299,6 +300,7 @@ class SentenceFeatures:
     other_year: bool = False  # names a year, not the one the question names
     carries_type: bool = True  # carries the kind of answer asked (an amount, a date, a name), or none is asked
     body_lexical: float = 0.0  # lexical share of the terms its passage's headings lack, heading left out
+    focus_lexical: float = 0.0  # lexical share of the terms of the clause that asks (chat.terms.asking_clause)
 
 
 # The sentence ranker's features, each a named function of SentenceFeatures.
@@ -325,6 +327,7 @@ SENTENCE_FEATURES: dict[str, object] = {
     "other_year": lambda f: float(f.other_year),
     "type_missing": lambda f: float(not f.carries_type),
     "body_lexical": lambda f: f.body_lexical,
+    "focus_lexical": lambda f: f.focus_lexical,
 }
 EXTRA_QUOTE_MARGIN = 1.0  # further quotes must score within this logit of the best
 
@@ -382,6 +385,19 @@ def lexical_share(terms: Sequence[str], sentence: Sentence, stats: CorpusStats) 
     row "2018 ｜ 5,530 ｜ 1,061" carries the 實施地方團體數 of its header row, which it does not repeat."""
     text = f"{sentence.header}\n{sentence.text}" if sentence.header else sentence.text
     return weighted_coverage(terms, folded(text), stats)
+
+
+def focus_terms(terms: Sequence[str], asked: str) -> tuple[str, ...] | None:
+    """The terms of the clause that asks (:func:`chat.terms.asking_clauses`), with the clauses
+    before it when it holds none ("…也沒有危機感，文中怎麼說？"), if that leaves some terms out;
+    else None (every term asks)."""
+    clause = ""
+    for part in asking_clauses(asked):
+        clause = part + "," + clause
+        mine = tuple(t for t in terms if term_in(t, clause))
+        if mine:
+            return mine if len(mine) < len(terms) else None
+    return None
 
 
 def heading_line(sentence: Sentence) -> str:
@@ -450,6 +466,7 @@ def sentence_features(
     lexical = [lexical_share(terms, s, stats) for s in sentences]
     best_lexical = max(lexical, default=0.0)
     body = body_shares(terms, sentences, stats, lexical)
+    focus = focus_terms(terms, asks.folded)
     features = []
     for sentence, sim, lex, body_lex in zip(sentences, similarities, lexical, body):
         prev = previous_sentence(sentence, sentences, hits)
@@ -477,6 +494,7 @@ def sentence_features(
                 other_year=other_year(asks.years, text),
                 carries_type=carries_answer_type(asks, text) or _counted_in_its_header(asks, sentence),
                 body_lexical=body_lex,
+                focus_lexical=lex if focus is None else lexical_share(focus, sentence, stats),
             )
         )
     return features

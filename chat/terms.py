@@ -155,6 +155,28 @@ _ASKS_WHO = re.compile(
 )
 
 
+# Where a question asks: a question word (folded text: Simplified, lowercase).
+_QUESTION_WORD = re.compile(
+    r"什么|哪|谁|多少|几|如何|怎么|怎样|为什么|为何|何|啥|吗|是否|なに|なん|どの|どう|どこ|いつ|だれ|いくつ"
+)
+_CLAUSE_END = re.compile(r"[,;。?!，；？！]+")
+
+
+def asking_clauses(asked: str) -> tuple[str, ...]:
+    """Of a question of several clauses (folded), the last clause with a question word, then the
+    clauses before it, nearest first: "疫情期間如果同時發生天災，自治體首先要協助改善受災者支援制度，
+    文章裡提到要加速解決哪一種申請手續常常塞車的狀況，好讓支援更迅速？" asks in its third clause;
+    the others set the scene. () for a question of one clause, one without a question word, or
+    one mostly in Latin letters (its terms are the glossary's Chinese, not its words)."""
+    if latin_share(asked) >= 0.5:
+        return ()
+    clauses = [c.strip() for c in _CLAUSE_END.split(asked) if c.strip()]
+    asking = [i for i, clause in enumerate(clauses) if _QUESTION_WORD.search(clause)]
+    if len(clauses) < 2 or not asking:
+        return ()
+    return tuple(reversed(clauses[: asking[-1] + 1]))
+
+
 @dataclass(frozen=True)
 class Asks:
     """What kind of answer the question's wording asks for."""

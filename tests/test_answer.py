@@ -896,3 +896,48 @@ def test_a_quoted_short_table_row_carries_its_header_row_and_other_quotes_none()
     # the caption and section are context, not columns: only the header rows are kept
     assert header_rows("表1 空屋數之變化\n調查年 ｜ 空屋總數\n（續） ｜ 單位") == "調查年 ｜ 空屋總數\n（續） ｜ 單位"
     assert header_rows("") == ""
+
+
+def test_the_clause_that_asks_is_found_among_the_clauses_that_set_the_scene():
+    from chat.terms import asking_clauses, folded
+
+    long = "疫情期間同時發生天災，自治體要改善支援制度，要加速解決哪一種申請手續塞車的狀況，好讓支援更迅速？"
+    expected = ("要加速解决哪一种申请手续塞车的状况", "自治体要改善支援制度", "疫情期间同时发生天灾")
+    assert asking_clauses(folded(long)) == expected
+    assert asking_clauses(folded("行銷在地資產時需要哪些人來合作？")) == ()  # one clause: every term asks
+    assert asking_clauses(folded("地方有危機感，自治體會改善。")) == ()  # no question word
+    assert asking_clauses(folded("In the table, what is the issue in the people row?")) == ()  # Latin: glossary terms
+
+
+def test_focus_lexical_scores_the_sentence_holding_the_asking_clause_terms():
+    import numpy as np
+
+    from chat.answer import SENTENCE_FEATURES, Sentence, focus_terms, sentence_features
+    from chat.terms import question_asks
+    from index.records import Hit
+    from index.stats import CorpusStats
+    from tests.chat_fakes import article_passages, make_article
+
+    question = "自治體要改善支援制度，要解決哪一種手續塞車？"
+    terms = ["自治体", "改善", "支援", "制度", "手续", "塞车"]
+    assert focus_terms(terms, folded_question := question_asks(question).folded) == ("手续", "塞车")
+    # the clause that asks holds no term: the clause before it counts with it
+    assert focus_terms(["危机感", "改变"], "没有改变也没有危机感,文中怎么说") is None  # all terms: no focus
+    assert focus_terms(["危机感", "地方", "改变"], "地方很好,没有危机感,文中怎么说") == ("危机感",)
+    setup, answer = "自治體要改善支援制度。", "要解決手續塞車的狀況。"
+    passage = article_passages(make_article("a", "標題", [setup + answer]))[0]
+    sentences = [Sentence(setup, 0, 0), Sentence(answer, 0, 1)]
+    stats = CorpusStats.from_token_lists([terms])
+    features = sentence_features(
+        terms,
+        sentences,
+        [Hit(passage=passage, score=1.0, rank=1)],
+        np.array([0.9, 0.9]),
+        stats,
+        question_asks(question),
+    )
+    lexical = [SENTENCE_FEATURES["lexical"](f) for f in features]
+    focus = [SENTENCE_FEATURES["focus_lexical"](f) for f in features]
+    assert lexical[0] > lexical[1]  # the scene-setting sentence shares more of the question
+    assert focus == [0.0, 1.0]  # the sentence after it holds what is asked
+    assert folded_question.endswith("塞车?")
