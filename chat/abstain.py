@@ -73,6 +73,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "the question is code or markup ({}), not a question",
         "這是程式碼或標記，不是問題。我只引用文章中的句子回答關於文章的問題。",
     ),
+    (
+        "wrapped",
+        "the question is a term wrapped in noise ({})",
+        "這不是問題：「{0}」前後都是雜訊符號。請用一句話問，例如「{0}是什麼？」。",
+    ),
     ("count_conflict", "the articles state another count ({})", "文章所說的數目與問題中的不同。"),
     ("absent_actor", "the best passages do not mention {}", "最接近的段落都沒有提到「{}」。"),
     (
@@ -173,6 +178,7 @@ class Signals:
     unread_words: str = ""  # a Latin-only question mostly in words neither English nor the articles' (chat.latin)
     bare_numbers: str = ""  # two or more numbers and no word (1988 394 2018 846): chat.latin
     code: str = ""  # an SQL statement, tag or template placeholder the question holds (chat.latin)
+    wrapped: str = ""  # a term with noise on both sides (@@@ 總務省 ###, lol RESAS lol): chat.latin
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
     foreign_article: str = ""  # a country the question names; the best passage's article is about another

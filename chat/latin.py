@@ -28,6 +28,7 @@ alone, none answerable.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 MIN_WORDS = 3  # fewer words say too little: "git rebase", "foo bar"
@@ -114,6 +115,47 @@ def code(question: str) -> str:
     if addresses and sum(1 for ch in rest if ch.isalpha()) <= ADDRESS_REST:
         return addresses[0][:40]
     return ""
+
+
+# A term wrapped in noise on both sides: "@@@ 總務省 ###", "lol 地域未來構想 lol", "*** RESAS ***",
+# "🤔 RESAS 🤔", "xxx GIGA xxx". Each side is a run of two or more symbols or emoji (one "-", "#" or
+# "1." is a list or heading marker: "# 地方創生" is still searched as a keyword), or Latin letters that
+# are neither English nor a term of the articles; brackets and quotes (「RESAS」？) are no noise. Written
+# from the train split's junk (w4: asdf 地方創生 qwer, @@@ 總務省 ###, lol 地域未來構想 lol, refused by
+# the decision only by their symbols' share) and non-questions written blind for it.
+_AFFIX = re.compile(r"^(?P<pre>[^\w\u3040-\u9fff]*)(?P<core>.*?)(?P<post>[^\w\u3040-\u9fff]*)$", re.DOTALL)
+_BRACKETS = "「」『』（）()[]【】〈〉《》\"'“”‘’?？!！。.,，、:：;；"
+MIN_NOISE = 2  # symbols in a run that make it noise
+
+
+def _noise_symbols(run: str) -> bool:
+    marks = [ch for ch in run if not ch.isspace()]
+    emoji = any(unicodedata.category(ch) == "So" for ch in marks)
+    others = [ch for ch in marks if ch not in _BRACKETS]
+    return emoji or len(others) >= MIN_NOISE or (len(marks) >= 3 and len(set(marks)) == 1)
+
+
+def _noise_word(word: str, known: Callable[[str], bool]) -> bool:
+    w = word.lower()
+    return bool(re.fullmatch(r"[a-z]{2,}", w)) and not _english(w) and not known(w)
+
+
+def wrapped(question: str, known: Callable[[str], bool]) -> str:
+    """The term a ``question`` wraps in noise on both sides (symbols, emoji, Latin non-words), or ""."""
+    text = unicodedata.normalize("NFKC", question).strip()
+    parts = _AFFIX.match(text)
+    if parts is None or not parts.group("core"):
+        return ""
+    core = parts.group("core").split()
+    pre_noise = _noise_symbols(parts.group("pre"))
+    post_noise = _noise_symbols(parts.group("post"))
+    if not pre_noise and len(core) > 1 and not parts.group("pre").strip() and _noise_word(core[0], known):
+        pre_noise, core = True, core[1:]
+    if not post_noise and len(core) > 1 and not parts.group("post").strip() and _noise_word(core[-1], known):
+        post_noise, core = True, core[:-1]
+    if not (pre_noise and post_noise) or not core or any(_noise_word(w, known) for w in core):
+        return ""
+    return " ".join(core)[:40]
 
 
 # English figures written as the Chinese checks of chat.premise read them, so that an English question

@@ -72,7 +72,7 @@ from chat.claims import (
     list_size_conflict,
     unstated_only,
 )
-from chat.latin import as_chinese_figures, bare_numbers, code, unread_words
+from chat.latin import as_chinese_figures, bare_numbers, code, unread_words, wrapped
 from chat.ordinal import chinese_number
 from chat.terms import YEAR, names_person, person_asked, question_asks, states_date, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
@@ -581,6 +581,11 @@ _HOW_MANY_EN = re.compile(r"\bhow many ((?:[a-z]+[ -]){0,3}[a-z]+)", re.IGNORECA
 _COUNTED_IN_LATER = {
     **dict.fromkeys(("trainees", "interns", "farmers", "cooperators", "officials", "employees"), "人"),
     **dict.fromkeys(("households", "families"), "户"),
+    # written from train (w42, w45): special zones, clinics, DMOs, devices, points
+    **dict.fromkeys(("zones", "dmos", "organizations", "organisations"), "个"),
+    **dict.fromkeys(("clinics", "hospitals", "institutions"), "家"),
+    **dict.fromkeys(("devices", "computers", "tablets", "terminals"), "台"),
+    **dict.fromkeys(("points",), "点"),
 }
 _AGE_ASKED_EN = re.compile(r"\b(?:average age|how old)\b", re.IGNORECASE)
 # Japanese "how many" in a counter (何人, 何万人, 何件, 何歳, 何回, 何団体, 何世帯), on folded text, and
@@ -632,7 +637,8 @@ def absent_unit(question: str, passages: Sequence[str]) -> str:
         return ""
     written = unicodedata.normalize("NFKC", question)  # the unit as the question writes it (頁, not 页)
     said = next((ch for ch in re.findall(r"(?:幾|几|多少)\s*(\S)", written) if fold(ch) == unit), "")
-    in_articles_script = {"个": "個", "页": "頁", "岁": "歲", "户": "戶"}  # an English or Japanese question's unit
+    # an English or Japanese question's unit, as the articles write it
+    in_articles_script = {"个": "個", "页": "頁", "岁": "歲", "户": "戶", "点": "點"}
     return said or in_articles_script.get(unit, unit)
 
 
@@ -996,6 +1002,7 @@ def premises(
         "unread_words": unread_words(question, stats.known),
         "bare_numbers": bare_numbers(question),
         "code": code(question),
+        "wrapped": wrapped(question, stats.known),
         "count_conflict": count_conflict(figured, passages),
         "absent_actor": absent_actor(question, passages, titles, headings),
         "foreign_article": foreign_article(question, passages, titles),

@@ -175,7 +175,7 @@ def test_retrieval_on_the_test_split(searcher, test_split):
 
 
 def test_first_quote_holds_the_answer(report):
-    assert report["first_sentence_gold_rate"] >= 0.78
+    assert report["first_sentence_gold_rate"] >= 0.84  # 0.853
 
 
 def test_answerable_questions_are_rarely_told_not_found(report):
@@ -183,9 +183,11 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    # 0.915 with the statistics, editions and years (0.899 before; 0.860 before chat.claims)
-    assert report["abstain_rate"] >= 0.89
-    assert report["by_kind"]["near_domain"]["abstain"] >= 0.79  # 0.837 (0.791 before; 0.767 before the programmes)
+    # 0.922 with the English "how many" nouns (0.915 before; 0.899 before the statistics, editions
+    # and years; 0.860 before chat.claims)
+    assert report["abstain_rate"] >= 0.91
+    # the 0.85: 0.860 (0.837 before the English "how many" nouns; 0.791 before the statistics…)
+    assert report["by_kind"]["near_domain"]["abstain"] >= 0.85
     assert report["by_kind"]["false_premise"]["abstain"] >= 0.88  # 0.971 (0.857 before chat.claims)
     assert report["by_kind"]["junk"]["abstain"] >= 0.96
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.80

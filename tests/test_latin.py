@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from chat.abstain import DecisionModel
-from chat.latin import as_chinese_figures, bare_numbers, code, unread_words
+from chat.latin import as_chinese_figures, bare_numbers, code, unread_words, wrapped
 from chat.premise import premises
 from index.stats import CorpusStats
 from tests.chat_fakes import ANSWERED
@@ -192,3 +192,49 @@ def test_premises_check_an_english_questions_figures_against_the_passages():
     assert premises("How are the 20 concepts grouped?", passages[1:], stats)["count_conflict"] == ""
     assert premises("Why was the law passed in 2012?", passages[2:], stats)["contradicted_figure"] == "2012年"
     assert premises("Why was the law passed in 2014?", passages[2:], stats)["contradicted_figure"] == ""
+
+
+@pytest.mark.parametrize(
+    "question, term",
+    [
+        ("@@@ 總務省 ###", "總務省"),
+        ("lol 地域未來構想 lol", "地域未來構想"),
+        ("*** RESAS ***", "RESAS"),
+        ("🤔 RESAS 🤔", "RESAS"),
+        ("💴💴💴 交付金 💴💴💴", "交付金"),
+        ("xxx GIGA xxx", "GIGA"),
+        ("!!! 地方創生 !!!", "地方創生"),
+        ("**RESAS**", "RESAS"),
+    ],
+)
+def test_a_term_wrapped_in_noise_on_both_sides_is_recognised(question, term):
+    assert wrapped(question, KNOWN.__contains__) == term
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "RESAS",
+        "RESAS是什麼？",
+        "「RESAS」？",  # brackets and a question mark are no noise
+        "(RESAS)",
+        "# 地方創生",  # one heading or list marker: a keyword search
+        "- 地方創生",
+        "地方創生 😂😂😂",  # noise on one side only
+        "2020 地方創生 2021",  # numbers are no noise
+        "What is RESAS?",
+        "what is GIGA school?",
+        "RESAS MaaS GIGA",  # the articles' terms on both sides
+    ],
+)
+def test_terms_without_noise_on_both_sides_are_not_wrapped(question):
+    assert wrapped(question, KNOWN.__contains__) == ""
+
+
+def test_premises_find_a_wrapped_term_and_the_decision_asks_for_a_question():
+    stats = CorpusStats.from_token_lists([["resas"]])
+    assert premises("*** RESAS ***", ["RESAS以地圖呈現資料。"], stats)["wrapped"] == "RESAS"
+    assert premises("RESAS是什麼？", ["RESAS以地圖呈現資料。"], stats)["wrapped"] == ""
+    verdict = DecisionModel.load().decide(replace(ANSWERED, wrapped="RESAS"))
+    assert not verdict.found and verdict.reason == "not found: the question is a term wrapped in noise (RESAS)"
+    assert "請用一句話問，例如「RESAS是什麼？」" in verdict.note

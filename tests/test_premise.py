@@ -467,6 +467,9 @@ UNIT_PASSAGES = [
         ("How many companies moved their offices?", "家"),
         ("How many foreign technical intern trainees were stuck abroad?", "人"),  # the noun past its adjectives
         ("How many households received the cash benefit?", "戶"),
+        ("How many medical institutions had registered?", "家"),  # nouns past their adjectives
+        ("How many online fever clinics were set up?", "家"),
+        ("How many points per person could residents get?", "點"),
         ("関係人口は全国で何万人くらいいますか？", "人"),  # Japanese counters
         ("地域情報化大賞には毎年何件の応募がありますか？", "件"),
         ("アドバイザーの派遣は年に何回まで受けられますか。", "次"),
@@ -493,6 +496,8 @@ def test_a_how_many_the_best_passages_count_nothing_in_is_reported(question, uni
         "由何人提出這份資料？",  # Chinese 何人 asks who, not how many
         "全部で何団体が参加しましたか。",  # 何団体 counts in 個: 1,700多個
         "How many of the 20 concepts concern schools?",  # 20項
+        "How many organizations took part?",  # 1,700多個
+        "How many registered DMOs does the agency list?",  # 個 too
     ],
 )
 def test_units_the_passages_count_in_and_questions_without_one_are_not_reported(question):

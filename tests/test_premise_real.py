@@ -207,3 +207,22 @@ def test_a_japanese_counter_and_an_english_action_are_read(
     monkeypatch.setattr(flag, False)
     unchecked = answer_question(question, real_seed_searcher, decision=decision)
     assert (not unchecked.found and unchecked.reason.startswith(without)) if without else unchecked.found
+
+
+def test_a_term_wrapped_in_noise_is_refused_and_the_term_alone_answered(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    answer = answer_question("*** RESAS ***", real_seed_searcher, decision=decision)
+    assert not answer.found and answer.quotes == ()
+    assert "「RESAS」前後都是雜訊符號" in answer.message
+    assert answer_question("RESAS", real_seed_searcher, decision=decision).found
+    monkeypatch.setattr("chat.premise.wrapped", lambda question, known: "")
+    assert answer_question("*** RESAS ***", real_seed_searcher, decision=decision).found
+
+
+def test_an_english_how_many_institutions_the_passages_count_none_of_is_not_found(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "How many medical institutions had registered for online care?"
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.message.endswith("最接近的段落都沒有以「家」計的數目。")
+    monkeypatch.setattr("chat.premise.UNITS_ASKED", False)
+    assert answer_question(question, real_seed_searcher, decision=decision).found
