@@ -85,6 +85,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "the best passage is from an article about another country and does not mention {}",
         "最相關的段落出自談另一個國家的文章，沒有提到「{}」。",
     ),
+    (
+        "other_body",
+        "the best passage credits another body ({}) than the question",
+        "最相關的段落說的是「{}」，不是問題中的機關。",
+    ),
     ("absent_year", "no article mentions the year {}", "文章中沒有提到{}年。"),
     ("absent_amount", "the best passages do not state {}", "最接近的段落都沒有提到「{}」這個數字。"),
     ("absent_unit", "the best passages state no number of {}", "最接近的段落都沒有以「{}」計的數目。"),
@@ -182,6 +187,7 @@ class Signals:
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
     foreign_article: str = ""  # a country the question names; the best passage's article is about another
+    other_body: str = ""  # a Japanese ministry the best passage names, not the one the question names (chat.premise)
     absent_year: str = ""  # a year the question names and no article mentions
     absent_amount: str = ""  # an amount the question states and the best passages do not
     absent_unit: str = ""  # the unit of a "how many" the question asks, in which the best passages count nothing

@@ -804,3 +804,39 @@ def test_generic_company_words_name_no_company():
     assert absent_company("哪家公司？", ["子公司與母公司。", "民間公司。"]) == "哪家公司"
     late = ["無關的段落。"] * COMPANY_DEPTH + ["富士通株式會社。"]
     assert absent_company("哪家公司？", late) == "哪家公司" and absent_company("哪家公司？", late[1:]) == ""
+
+
+BODY_PASSAGES = [
+    "針對上述的課題，總務省後續作的許多調整，像是2014年開始舉辦「地域情報化大賞」，表揚導入ICT讓地方活化的公部門。",
+    "同時內閣府地方創生推動辦公室也公布了「地域未來構想20」。",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "body"),
+    [
+        ("内閣府が主催している地域情報化大賞では、どのような団体が表彰されていますか。", "總務省"),
+        ("經濟產業省開辦的地域情報化大賞第一屆得獎的是誰？", "總務省"),
+        ("Why did the Cabinet Office launch the Regional Informatization Award?", "總務省"),
+    ],
+)
+def test_a_body_credited_with_what_the_best_passage_credits_to_another_is_reported(question, body):
+    from chat.premise import other_body
+
+    assert other_body(question, BODY_PASSAGES) == body
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "總務省開辦的地域情報化大賞表揚哪些團體？",  # the best passage names it
+        "內閣府的地域情報化大賞表揚哪些團體？",  # names it without saying what it did
+        "地域情報化大賞表揚哪些團體？",  # names no body
+        "總務省和內閣府各推出了什麼？",  # two bodies
+        "地域情報化大賞是經濟產業省開辦的，第一屆得獎的是誰？",  # the body sets the scene: not the asking clause
+    ],
+)
+def test_bodies_the_best_passage_names_or_questions_that_credit_none_are_not_reported(question):
+    from chat.premise import other_body
+
+    assert other_body(question, BODY_PASSAGES) == ""

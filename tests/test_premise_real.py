@@ -226,3 +226,17 @@ def test_an_english_how_many_institutions_the_passages_count_none_of_is_not_foun
     assert not answer.found and answer.message.endswith("最接近的段落都沒有以「家」計的數目。")
     monkeypatch.setattr("chat.premise.UNITS_ASKED", False)
     assert answer_question(question, real_seed_searcher, decision=decision).found
+
+
+def test_a_body_credited_with_another_body_s_award_is_not_found(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "内閣府が主催している地域情報化大賞では、どのような団体が表彰されていますか。"
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.message == f"{NOT_FOUND_LINE} 最相關的段落說的是「總務省」，不是問題中的機關。"
+    assert answer_question(
+        "総務省が主催している地域情報化大賞では、どのような団体が表彰されていますか。",
+        real_seed_searcher,
+        decision=decision,
+    ).found
+    monkeypatch.setattr("chat.premise.BODIES_CREDITED", False)
+    assert answer_question(question, real_seed_searcher, decision=decision).found
