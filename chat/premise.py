@@ -72,7 +72,7 @@ from chat.claims import (
     list_size_conflict,
     unstated_only,
 )
-from chat.latin import as_chinese_figures, bare_numbers, code, unread_words, wrapped
+from chat.latin import as_chinese_figures, bare_numbers, code, unread_words, unwritten_name, wrapped
 from chat.ordinal import chinese_number
 from chat.terms import YEAR, asking_clauses, names_person, person_asked, question_asks, states_date, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
@@ -166,6 +166,14 @@ def count_conflict(question: str, passages: Sequence[str]) -> str:
             label = f"第{asked.n}{asked.thing}" if asked.ordinal else f"{asked.n}{asked.thing}"
             return f"{label} / {'、'.join(str(n) for n in totals)}"
     return ""
+
+
+def written_in(word: str, stats: CorpusStats, passages: Sequence[str] = ()) -> bool:
+    """Whether an indexed token holds ``word`` (folded: QR is written, in JPQR), or one of
+    ``passages`` with its spaces taken out (mynapoint in "MyNaPoi nt")."""
+    if stats.known(word) or any(word in token for token in stats.df):
+        return True
+    return any(word in fold(text).replace(" ", "") for text in passages)
 
 
 ACTOR_DEPTH = 3  # the best passages that must name a country or body the question names
@@ -1044,6 +1052,7 @@ def premises(
         "bare_numbers": bare_numbers(question),
         "code": code(question),
         "wrapped": wrapped(question, stats.known),
+        "unwritten_name": unwritten_name(question, lambda word: written_in(word, stats, passages)),
         "count_conflict": count_conflict(figured, passages),
         "absent_actor": absent_actor(question, passages, titles, headings),
         "foreign_article": foreign_article(question, passages, titles),

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from chat.abstain import DecisionModel
-from chat.latin import as_chinese_figures, bare_numbers, code, unread_words, wrapped
+from chat.latin import as_chinese_figures, bare_numbers, code, unread_words, unwritten_name, wrapped
 from chat.premise import premises
 from index.stats import CorpusStats
 from tests.chat_fakes import ANSWERED
@@ -238,3 +238,48 @@ def test_premises_find_a_wrapped_term_and_the_decision_asks_for_a_question():
     verdict = DecisionModel.load().decide(replace(ANSWERED, wrapped="RESAS"))
     assert not verdict.found and verdict.reason == "not found: the question is a term wrapped in noise (RESAS)"
     assert "請用一句話問，例如「RESAS是什麼？」" in verdict.note
+
+
+WRITTEN = {"resas", "jpqr", "giga", "school", "maas", "go", "campaign", "ict"}
+
+
+def _written(word: str) -> bool:
+    return any(word in token for token in WRITTEN)
+
+
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("怎麼用Excel做樞紐分析表？", "Excel"),
+        ("除了RESAS之外，文章提到的JESAS分析系統有什麼功能", "JESAS"),
+        ("V-RESASとはどんなシステムですか？", "V-RESAS"),
+        ("iPhone電池老化了要怎麼處理", "iPhone"),
+    ],
+)
+def test_a_latin_name_no_article_writes_is_recognised(question, name):
+    assert unwritten_name(question, _written) == name
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "RESAS是什麼？",
+        "全国統一のQRコードの名称は何ですか？",  # QR is written, in JPQR
+        "地方創生用SNS做什麼？",  # a short abbreviation translates what the articles say in Chinese
+        "Go To Campaign是什麼？",  # "to" is a function word, the index leaves it out
+        "那個app叫什麼",  # no capital: not a name
+        "What is Excel used for in RESAS?",  # English questions are not read
+        "GIGA School的目標是什麼？",
+    ],
+)
+def test_names_the_articles_write_abbreviations_and_english_questions_are_not_reported(question):
+    assert unwritten_name(question, _written) == ""
+
+
+def test_premises_read_a_name_in_the_best_passages_without_their_spaces():
+    stats = CorpusStats.from_token_lists([["mynapoi", "nt", "點數"]])
+    passages = ["搭配經產省和總務省的「導入IT、MyNaPoi nt、無現金支付裝置補助」。"]
+    assert premises("MyNaPoint是什麼？", passages, stats)["unwritten_name"] == ""
+    assert premises("MyNaPoint是什麼？", ["無現金支付。"], stats)["unwritten_name"] == "MyNaPoint"
+    verdict = DecisionModel.load().decide(replace(ANSWERED, unwritten_name="Excel"))
+    assert not verdict.found and verdict.reason == "not found: no article writes the name Excel"

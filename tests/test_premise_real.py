@@ -240,3 +240,13 @@ def test_a_body_credited_with_another_body_s_award_is_not_found(real_seed_search
     ).found
     monkeypatch.setattr("chat.premise.BODIES_CREDITED", False)
     assert answer_question(question, real_seed_searcher, decision=decision).found
+
+
+def test_a_latin_name_no_article_writes_is_not_found(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "怎麼用Excel做樞紐分析表？"
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.message == f"{NOT_FOUND_LINE} 文章中沒有「Excel」這個名稱。"
+    assert answer_question("全国統一のQRコード普及計画で使われるコードの名称は何ですか？", real_seed_searcher).found
+    monkeypatch.setattr("chat.latin.LATIN_NAMES", False)
+    assert answer_question(question, real_seed_searcher, decision=decision).found
