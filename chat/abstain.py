@@ -131,6 +131,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "the best passages state another figure where the question states {}",
         "文章所說的數字與問題中的「{}」不同。",
     ),
+    (
+        "enacted_otherwise",
+        "the best passages date the enactment {}, not the question's year",
+        "最接近的段落說是{}，不是問題中的年份。",
+    ),
     ("absent_action", "the best passages do not say {}", "最接近的段落都沒有提到「{}」。"),
     ("contradicted_ratio", "the best passages state another ratio ({})", "文章所說的比例與問題中的不同。"),
     ("contradicted_share", "the best passages state other shares ({})", "文章所說的百分比與問題中的說法不同。"),
@@ -189,6 +194,7 @@ class Signals:
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
     foreign_article: str = ""  # a country the question names; the best passage's article is about another
+    enacted_otherwise: str = ""  # the year the best passage dates an enactment the question dates otherwise
     other_body: str = ""  # a Japanese ministry the best passage names, not the one the question names (chat.premise)
     absent_year: str = ""  # a year the question names and no article mentions
     absent_amount: str = ""  # an amount the question states and the best passages do not

@@ -840,3 +840,45 @@ def test_bodies_the_best_passage_names_or_questions_that_credit_none_are_not_rep
     from chat.premise import other_body
 
     assert other_body(question, BODY_PASSAGES) == ""
+
+
+ENACTED_PASSAGES = [
+    "日本為了解決人口減少等問題，於2014年通過了「城鎮・人口・工作創生法」。",
+    "2012年時有將近28.4%的日本地方政府對於協助科技導入區域經營是不關心的。",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("まち・ひと・しごと創生法が2012年に成立した背景を教えてください。", "2014年"),
+        ("城鎮・人口・工作創生法2013年通過之後有什麼改變？", "2014年"),
+    ],
+)
+def test_an_enactment_dated_otherwise_than_the_best_passages_date_it_is_reported(question, year):
+    from chat.premise import enacted_otherwise
+
+    assert enacted_otherwise(question, ENACTED_PASSAGES) == year
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "城鎮・人口・工作創生法是2014年通過的嗎？",  # the year they state
+        "城鎮・人口・工作創生法是哪一年通過的？",  # no year
+        "2012年有多少地方政府不關心科技導入？",  # no enactment
+        "2012年到2014年之間通過了什麼法？",  # two years
+    ],
+)
+def test_enactments_dated_as_the_passages_do_or_not_dated_are_not_reported(question):
+    from chat.premise import enacted_otherwise
+
+    assert enacted_otherwise(question, ENACTED_PASSAGES) == ""
+
+
+def test_an_enactment_year_after_its_verb_is_read():
+    from chat.premise import enacted_otherwise
+
+    passages = ["地方創生IT活用推進會議成立於2016年。", "2014年通過了創生法。"]
+    assert enacted_otherwise("2016年成立的推進會議負責什麼？", passages) == ""
+    assert enacted_otherwise("2015年成立的推進會議負責什麼？", passages) == "2016年"

@@ -250,3 +250,12 @@ def test_a_latin_name_no_article_writes_is_not_found(real_seed_searcher, monkeyp
     assert answer_question("全国統一のQRコード普及計画で使われるコードの名称は何ですか？", real_seed_searcher).found
     monkeypatch.setattr("chat.latin.LATIN_NAMES", False)
     assert answer_question(question, real_seed_searcher, decision=decision).found
+
+
+def test_an_enactment_dated_otherwise_is_not_found(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    question = "まち・ひと・しごと創生法が2012年に成立した背景を教えてください。"
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and answer.message == f"{NOT_FOUND_LINE} 最接近的段落說是2014年，不是問題中的年份。"
+    monkeypatch.setattr("chat.premise.ENACTED_AT", False)
+    assert answer_question(question, real_seed_searcher, decision=decision).found
