@@ -176,6 +176,10 @@ def test_a_wrong_year_before_an_adverb_is_contradicted(real_seed_searcher, monke
     assert not answer.found and answer.quotes == ()
     assert answer.message == f"{NOT_FOUND_LINE} 文章所說的數字與問題中的「2016年」不同。"
     monkeypatch.setattr("chat.premise._adverb_after", lambda _flat, _end: 0)  # 才通過 read as the place
+    # the enactment check reads the same premise (2016年…通過 where the passages date it 2014年)
+    said = answer_question(question, real_seed_searcher, decision=decision)
+    assert not said.found and said.message == f"{NOT_FOUND_LINE} 最接近的段落說是2014年，不是問題中的年份。"
+    monkeypatch.setattr("chat.premise.ENACTED_AT", False)
     assert answer_question(question, real_seed_searcher, decision=decision).found
     right = answer_question("城鎮・人口・工作創生法是哪一年通過的？", real_seed_searcher, decision=decision)
     assert right.found and "2014年" in right.quotes[0].text
