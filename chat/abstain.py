@@ -78,6 +78,16 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "the question is a term wrapped in noise ({})",
         "這不是問題：「{0}」前後都是雜訊符號。請用一句話問，例如「{0}是什麼？」。",
     ),
+    (
+        "mojibake",
+        "the question is mojibake ({})",
+        "問題中有亂碼（{}），可能是編碼出錯了；請重新輸入問題。",
+    ),
+    (
+        "garbled",
+        "the question is garbled ({})",
+        "問題中有無意義的字（{}）；請用一句話問，例如「RESAS是什麼？」。",
+    ),
     ("unwritten_name", "no article writes the name {}", "文章中沒有「{}」這個名稱。"),
     ("count_conflict", "the articles state another count ({})", "文章所說的數目與問題中的不同。"),
     ("absent_actor", "the best passages do not mention {}", "最接近的段落都沒有提到「{}」。"),
@@ -190,6 +200,8 @@ class Signals:
     bare_numbers: str = ""  # two or more numbers and no word (1988 394 2018 846): chat.latin
     code: str = ""  # an SQL statement, tag or template placeholder the question holds (chat.latin)
     wrapped: str = ""  # a term with noise on both sides (@@@ 總務省 ###, lol RESAS lol): chat.latin
+    mojibake: str = ""  # UTF-8 read as Latin-1 or replacement characters (åœ°æ–¹, �): chat.noise
+    garbled: str = ""  # keyboard mashing, bopomofo runs, filler, styled letters, a word typed 3 times: chat.noise
     unwritten_name: str = ""  # a Latin name a Chinese or Japanese question uses and no article writes (chat.latin)
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
     absent_actor: str = ""  # a country or government body the question names and the best passages do not

@@ -92,6 +92,9 @@ _INSTRUCTION = re.compile(
     r"|\b(?:system|admin) override\b|\boverride code\b"
     r"|\bswitch persona\b|\benvironment variables\b|\bknowledge base\b|\bretrieval pipeline\b|\brepeat the text above\b"
     r"|\bi'?m the developer\b|我是(?:这个)?(?:聊天机器人的)?(?:开发者|管理员|工程师)|開発者です"
+    # a pasted chat transcript or a role-play (written from a blind set of 160 non-questions)
+    r"|^\s*assistant\s*:|\b(?:hidden|secret|initial) (?:prompt|instructions?)\b"
+    r"|角色扮演|(?:没有|不受)任何(?:限制|规则|约束)的\s*(?:ai|机器人|助理|助手|人工智能)"
 )
 
 

@@ -31,6 +31,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from ingest.segment import fold
+
 MIN_WORDS = 3  # fewer words say too little: "git rebase", "foo bar"
 MIN_SHARE = 1 / 3  # below this share of English or known words, not a language the chatbot reads
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -44,7 +46,8 @@ _FUNCTION = frozenset(
 )
 
 
-def _english(word: str) -> bool:
+def english_word(word: str) -> bool:
+    """Whether ``word`` (lowercase) is an English word or function word."""
     from lemminflect import getAllLemmas  # loads its tables on first use
 
     return word in _FUNCTION or bool(getAllLemmas(word)) or bool(getAllLemmas(word.removesuffix("s")))
@@ -59,7 +62,7 @@ def unread_words(question: str, known: Callable[[str], bool]) -> str:
     words = [w for w in _WORD.findall(text) if len(w) >= 2]
     if len(words) < MIN_WORDS:
         return ""
-    read = sum(1 for w in words if _english(w) or known(w))
+    read = sum(1 for w in words if english_word(w) or known(w))
     return " ".join(words[:3]) if read < MIN_SHARE * len(words) else ""
 
 
@@ -80,11 +83,13 @@ def bare_numbers(question: str) -> str:
 # dialogue turn of the bank and the blind batches. Every tag and template among their junk was refused
 # already; the check says why.
 _CODE = re.compile(
-    r"^\s*(?:select\s+(?:\*|\w+(?:\s*,\s*\w+)*)\s+from\s+\w+|insert\s+into\s+\w+|update\s+\w+\s+set\s+\w+\s*="
+    r"^\s*(?:select\s+(?:\*|\w+(?:\s*,\s*\w+)*|[\w(*)]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w(*)]+(?:\s+as\s+\w+)?)*)"
+    r"\s+from\s+\w+|insert\s+into\s+\w+|update\s+\w+\s+set\s+\w+\s*="
     r"|delete\s+from\s+\w+|drop\s+(?:table|database)\s+\w+)"
     r"|<\s*/?\s*[a-z][a-z0-9]*(?:\s[^<>]*)?/?>"
     r"|\{\{[^{}]*\}\}|\$\{[^{}]*\}|<%[^%]*%>"
-    r"|<!--[\s\S]*?-->|/\*[\s\S]*?\*/",  # an HTML or a C comment (<!-- 地方創生 -->, /* 總務省 */)
+    r"|<!--[\s\S]*?-->|/\*[\s\S]*?\*/"  # an HTML or a C comment (<!-- 地方創生 -->, /* 總務省 */)
+    r"|^\s*s/[^/\n]+/[^/\n]*/[gi]*\s*$",  # a sed substitution (s/地方創生/regional revitalisation/g)
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -126,6 +131,12 @@ def code(question: str) -> str:
 _AFFIX = re.compile(r"^(?P<pre>[^\w\u3040-\u9fff]*)(?P<core>.*?)(?P<post>[^\w\u3040-\u9fff]*)$", re.DOTALL)
 _BRACKETS = "「」『』（）()[]【】〈〉《》\"'“”‘’?？!！。.,，、:：;；"
 MIN_NOISE = 2  # symbols in a run that make it noise
+# Noise on one side only is enough when it is two or more emoji and the rest is a bare term
+# ("地方創生🔥🔥🔥", "RESAS 📊📈📉", "🏫💻 GIGA"): a post, not a question. One "#" or "-" is a heading mark.
+MAX_TERM = 12
+_ASKS = re.compile(
+    r"[?？]|什么|哪|谁|如何|怎|为何|多少|几|吗|何|\b(?:what|how|why|who|when|where|which)\b", re.IGNORECASE
+)
 
 
 def _noise_symbols(run: str) -> bool:
@@ -137,7 +148,7 @@ def _noise_symbols(run: str) -> bool:
 
 def _noise_word(word: str, known: Callable[[str], bool]) -> bool:
     w = word.lower()
-    return bool(re.fullmatch(r"[a-z]{2,}", w)) and not _english(w) and not known(w)
+    return bool(re.fullmatch(r"[a-z]{2,}", w)) and not english_word(w) and not known(w)
 
 
 def wrapped(question: str, known: Callable[[str], bool]) -> str:
@@ -153,9 +164,22 @@ def wrapped(question: str, known: Callable[[str], bool]) -> str:
         pre_noise, core = True, core[1:]
     if not post_noise and len(core) > 1 and not parts.group("post").strip() and _noise_word(core[-1], known):
         post_noise, core = True, core[:-1]
-    if not (pre_noise and post_noise) or not core or any(_noise_word(w, known) for w in core):
+    if not core or any(_noise_word(w, known) for w in core):
         return ""
-    return " ".join(core)[:40]
+    if pre_noise and post_noise:
+        return " ".join(core)[:40]
+    one_side = _emoji_run(parts.group("pre")) or _emoji_run(parts.group("post"))
+    return " ".join(core)[:40] if one_side and _bare_term(core) else ""
+
+
+def _emoji_run(run: str) -> bool:
+    return sum(unicodedata.category(ch) == "So" for ch in run) >= MIN_NOISE
+
+
+def _bare_term(words: list[str]) -> bool:
+    """A term and no question: at most two words, :data:`MAX_TERM` characters, no question word."""
+    text = " ".join(words)
+    return len(words) <= 2 and len(text) <= MAX_TERM and not _ASKS.search(fold(text))
 
 
 # A name in Latin letters that a Chinese or Japanese question uses and no article does: "怎麼用Excel做

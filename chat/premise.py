@@ -72,7 +72,16 @@ from chat.claims import (
     list_size_conflict,
     unstated_only,
 )
-from chat.latin import as_chinese_figures, bare_numbers, code, unread_words, unwritten_name, wrapped
+from chat.latin import (
+    as_chinese_figures,
+    bare_numbers,
+    code,
+    english_word,
+    unread_words,
+    unwritten_name,
+    wrapped,
+)
+from chat.noise import garbled, mojibake
 from chat.ordinal import chinese_number
 from chat.terms import YEAR, asking_clauses, names_person, person_asked, question_asks, states_date, years_in
 from index.fusion import QUOTED, ROW_WORD, table_rows
@@ -171,7 +180,7 @@ def count_conflict(question: str, passages: Sequence[str]) -> str:
 def written_in(word: str, stats: CorpusStats, passages: Sequence[str] = ()) -> bool:
     """Whether an indexed token holds ``word`` (folded: QR is written, in JPQR), or one of
     ``passages`` with its spaces taken out (mynapoint in "MyNaPoi nt")."""
-    if stats.known(word) or any(word in token for token in stats.df):
+    if stats.known(word) or word in stats.vocabulary:
         return True
     return any(word in fold(text).replace(" ", "") for text in passages)
 
@@ -491,10 +500,8 @@ def absent_actor(
 # that sets the scene may be another subject than what is asked. And only when the question states
 # what the body did (主辦, 發布, 底下成立, が主催, launched: :data:`_CREDITED`), not a body it merely
 # names beside what it asks.
-JAPANESE_BODIES = (
-    "總務省", "內閣府", "內閣官房", "經濟產業省", "厚生勞動省", "文部科學省", "國土交通省", "農林水產省",
-    "外務省", "財務省", "環境省", "防衛省", "法務省", "數位廳", "觀光廳", "復興廳",
-)  # fmt: skip
+# The Japanese ministries and agencies among the actors: Japan's 省, 府, 官房 and 廳 (Taiwan's are 部, 會, 院).
+JAPANESE_BODIES = tuple(name for name in ACTORS if name.endswith(("省", "府", "官房", "廳")))
 BODIES_CREDITED = True
 _CREDITED = re.compile(
     r"主办|主催|举办|开办|推出|发布|公布|公表|提出|提倡|提唱|设立|成立|设置|设在|底下|之下|の下|负责|推动|推进|创设|"
@@ -509,12 +516,11 @@ def other_body(question: str, passages: Sequence[str]) -> str:
     body of theirs and the best passage does not name it, or ""."""
     if not BODIES_CREDITED or not passages:
         return ""
-    named = [(name, forms) for name, forms in _named(fold(question)) if name in JAPANESE_BODIES]
-    if len(named) != 1:
+    folded = fold(question)
+    named = [(name, forms) for name, forms in _named(folded) if name in JAPANESE_BODIES]
+    if len(named) != 1 or not _CREDITED.search(folded):
         return ""
-    if not _CREDITED.search(fold(question)):
-        return ""
-    clauses = asking_clauses(fold(question))
+    clauses = asking_clauses(folded)
     if clauses and not any(form in clauses[0] for form in named[0][1]):
         return ""
     best = fold(passages[0])
@@ -1079,6 +1085,8 @@ def premises(
         "bare_numbers": bare_numbers(question),
         "code": code(question),
         "wrapped": wrapped(question, stats.known),
+        "mojibake": mojibake(question),
+        "garbled": garbled(question, english_word, stats.known),
         "unwritten_name": unwritten_name(question, lambda word: written_in(word, stats, passages)),
         "count_conflict": count_conflict(figured, passages),
         "absent_actor": absent_actor(question, passages, titles, headings),

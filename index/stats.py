@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 def char_bigrams(tokens: Sequence[str]) -> frozenset[str]:
@@ -53,3 +54,9 @@ class CorpusStats:
 
     def known(self, term: str) -> bool:
         return self.df.get(term, 0) > 0
+
+    @cached_property
+    def vocabulary(self) -> str:
+        """Every indexed token, one per line: ``part in stats.vocabulary`` says whether a token
+        holds ``part`` (QR in JPQR) in one substring search instead of a loop over the tokens."""
+        return "\n".join(self.df)

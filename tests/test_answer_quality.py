@@ -185,11 +185,11 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 def test_questions_the_articles_cannot_answer(report):
     # 0.922 with the English "how many" nouns (0.915 before; 0.899 before the statistics, editions
     # and years; 0.860 before chat.claims)
-    assert report["abstain_rate"] >= 0.91
+    assert report["abstain_rate"] >= 0.92  # 0.930
     # the 0.85: 0.860 (0.837 before the English "how many" nouns; 0.791 before the statistics…)
     assert report["by_kind"]["near_domain"]["abstain"] >= 0.85
     assert report["by_kind"]["false_premise"]["abstain"] >= 0.88  # 0.971 (0.857 before chat.claims)
-    assert report["by_kind"]["junk"]["abstain"] >= 0.96
+    assert report["by_kind"]["junk"]["abstain"] == 1.0  # 31 of 31 (30 before chat.noise)
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.80
 
 

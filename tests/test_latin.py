@@ -109,6 +109,8 @@ def test_premises_find_numbers_alone_and_the_decision_asks_for_words():
         ('{"name": "RESAS"}', '{"name":'),
         ("<!-- 地方創生 -->", "<!-- 地方創生 -->"),  # a comment: markup, whatever it holds
         ("/* 總務省 */", "/* 總務省 */"),
+        ("SELECT pref, SUM(amount) AS total FROM grants", "SELECT pref, SUM(amount) AS total FROM g"),
+        ("s/地方創生/regional revitalisation/g", "s/地方創生/regional revitalisation/g"),
     ],
 )
 def test_code_and_markup_are_recognised(question, said):
@@ -128,6 +130,8 @@ def test_code_and_markup_are_recognised(question, said):
         "TCP/IP是什麼",
         "2020/05/06 發生什麼事",
         "地方政府/*中央*有什麼不同",  # no closing */: not a comment
+        "Select the DMOs from Japan?",
+        "s/地方創生是什麼",  # a slash typed by mistake, no substitution
     ],
 )
 def test_prose_with_code_words_is_a_question(question):
@@ -205,6 +209,10 @@ def test_premises_check_an_english_questions_figures_against_the_passages():
         ("xxx GIGA xxx", "GIGA"),
         ("!!! 地方創生 !!!", "地方創生"),
         ("**RESAS**", "RESAS"),
+        ("地方創生🔥🔥🔥", "地方創生"),  # two or more emoji on one side of a bare term
+        ("RESAS 📊📈📉", "RESAS"),
+        ("🏫💻 GIGA", "GIGA"),
+        ("🚗➡️🚌➡️🚲 MaaS", "MaaS"),
     ],
 )
 def test_a_term_wrapped_in_noise_on_both_sides_is_recognised(question, term):
@@ -220,7 +228,11 @@ def test_a_term_wrapped_in_noise_on_both_sides_is_recognised(question, term):
         "(RESAS)",
         "# 地方創生",  # one heading or list marker: a keyword search
         "- 地方創生",
-        "地方創生 😂😂😂",  # noise on one side only
+        "地方創生 !!!",  # symbols on one side only
+        "地方創生 😂",  # one emoji
+        "RESAS是什麼？🤔🤔",  # a question, with emoji after it
+        "🤔🤔 哪些縣市用了RESAS",
+        "地方創生與數位轉型的關係很重要 👍👍",  # a sentence, not a bare term
         "2020 地方創生 2021",  # numbers are no noise
         "What is RESAS?",
         "what is GIGA school?",

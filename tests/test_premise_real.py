@@ -8,7 +8,7 @@ when-question they give no date for says so; a politician they never name (石�
 for when they name none, a wrong year put before an adverb (拖到2016年才通過), an action they do not
 state (禁止), a ratio they state otherwise (四個學生共用一台), a list of another size, the author
 asked about beyond the byline and an English count or amount they state otherwise (the 25 concepts, 5
-trillion yen) are not found."""
+trillion yen) are not found; so are garbled text and mojibake, which ask again."""
 
 from __future__ import annotations
 
@@ -263,3 +263,20 @@ def test_an_enactment_dated_otherwise_is_not_found(real_seed_searcher, monkeypat
     assert not answer.found and answer.message == f"{NOT_FOUND_LINE} 最接近的段落說是2014年，不是問題中的年份。"
     monkeypatch.setattr("chat.premise.ENACTED_AT", False)
     assert answer_question(question, real_seed_searcher, decision=decision).found
+
+
+def test_a_question_with_garbage_typed_after_it_asks_for_a_sentence(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    answer = answer_question("人口減少與東京一極集中的問題使得ㄅㄆㄇㄈㄅㄆ", real_seed_searcher, decision=decision)
+    assert not answer.found and answer.quotes == ()
+    assert answer.message.endswith("問題中有無意義的字（ㄅㄆㄇㄈㄅㄆ）；請用一句話問，例如「RESAS是什麼？」。")
+    monkeypatch.setattr("chat.noise.NOISE_CHECKS", False)
+    assert answer_question("人口減少與東京一極集中的問題使得ㄅㄆㄇㄈㄅㄆ", real_seed_searcher, decision=decision).found
+
+
+def test_mojibake_is_refused_and_the_same_words_in_their_characters_answered(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    garbled = "地方創生".encode().decode("cp1252", errors="replace") + " RESAS"
+    answer = answer_question(garbled, real_seed_searcher, decision=decision)
+    assert not answer.found and "可能是編碼出錯了" in answer.message
+    assert answer_question("地方創生 RESAS", real_seed_searcher, decision=decision).found
