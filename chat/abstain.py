@@ -76,7 +76,7 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
     (
         "wrapped",
         "the question is a term wrapped in noise ({})",
-        "這不是問題：「{0}」前後都是雜訊符號。請用一句話問，例如「{0}是什麼？」。",
+        "這不是問題：「{0}」旁邊是雜訊符號。請用一句話問，例如「{0}是什麼？」。",
     ),
     (
         "mojibake",

@@ -205,11 +205,15 @@ def own_terms(question: str) -> tuple[str, ...]:
 
 
 def sets_context(question: str) -> bool:
-    """False for a question about the chatbot itself or instructions to it (chat.addressed): a
-    conversation's next follow-up refers to the turn before it, not to it."""
+    """False for a question about the chatbot itself or instructions to it (chat.addressed), and
+    for text garbled past reading (chat.noise; a word counts as garbled without asking the index
+    whether it is a term): a conversation's next follow-up refers to the turn before it, not to it."""
     from chat.addressed import about_me, instruction
+    from chat.latin import english_word
+    from chat.noise import garbled, mojibake
 
-    return not about_me(question) and not instruction(question)
+    addressed = about_me(question) or instruction(question)
+    return not addressed and not mojibake(question) and not garbled(question, english_word, lambda word: False)
 
 
 # "生活人口是什麼意思？": a question for what a term of three characters or more means names that

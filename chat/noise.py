@@ -59,9 +59,8 @@ def mashed_word(question: str, english: Callable[[str], bool], known: Callable[[
 def repeated_word(question: str, english: Callable[[str], bool]) -> str:
     """A word of two or more characters that ``question`` types :data:`REPEATS` times or more
     (English words excepted: "the" three times is an English sentence), or ""."""
-    counts = Counter(word for word in question.split() if len(word) >= 2 and not english(word.lower()))
-    word, count = counts.most_common(1)[0] if counts else ("", 0)
-    return word if count >= REPEATS else ""
+    counts = Counter(word for word in question.split() if len(word) >= 2)
+    return next((w for w, n in counts.most_common() if n >= REPEATS and not english(w.lower())), "")
 
 
 def garbled(question: str, english: Callable[[str], bool], known: Callable[[str], bool]) -> str:

@@ -99,3 +99,19 @@ def test_premises_find_garbled_text_and_mojibake_and_the_decision_asks_again():
 def test_the_checks_can_be_switched_off(monkeypatch):
     monkeypatch.setattr("chat.noise.NOISE_CHECKS", False)
     assert _garbled("ㄅㄆㄇㄈ RESAS") == "" and mojibake("åœ°æ–¹") == ""
+
+
+def test_garbled_text_and_mojibake_are_never_the_context_of_a_follow_up():
+    from chat.followup import sets_context
+    from chat.ui import previous_turn
+
+    assert sets_context("RESAS是什麼？") and sets_context("What is the role of the the the ministry?")
+    assert not sets_context("人口減少的問題使得ㄅㄆㄇㄈㄅㄆ") and not sets_context("åœ°æ–¹å‰µç”Ÿ")
+    history = [
+        {"role": "user", "content": "RESAS是什麼？"},
+        {"role": "assistant", "content": '<div class="sousei-answer" data-question="RESAS是什麼？">…</div>'},
+        {"role": "user", "content": "ㄅㄆㄇㄈㄅㄆ"},
+        {"role": "assistant", "content": '<div class="sousei-answer" data-question="ㄅㄆㄇㄈㄅㄆ">…</div>'},
+    ]
+    previous = previous_turn(history)
+    assert previous is not None and previous.question == "RESAS是什麼？"

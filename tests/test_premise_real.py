@@ -217,7 +217,7 @@ def test_a_term_wrapped_in_noise_is_refused_and_the_term_alone_answered(real_see
     decision = DecisionModel.load()
     answer = answer_question("*** RESAS ***", real_seed_searcher, decision=decision)
     assert not answer.found and answer.quotes == ()
-    assert "「RESAS」前後都是雜訊符號" in answer.message
+    assert "「RESAS」旁邊是雜訊符號" in answer.message
     assert answer_question("RESAS", real_seed_searcher, decision=decision).found
     monkeypatch.setattr("chat.premise.wrapped", lambda question, known: "")
     assert answer_question("*** RESAS ***", real_seed_searcher, decision=decision).found
