@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from chat.terms import asks_question
 from ingest.segment import fold
 
 MIN_WORDS = 3  # fewer words say too little: "git rebase", "foo bar"
@@ -134,9 +135,6 @@ MIN_NOISE = 2  # symbols in a run that make it noise
 # Noise on one side only is enough when it is two or more emoji and the rest is a bare term
 # ("地方創生🔥🔥🔥", "RESAS 📊📈📉", "🏫💻 GIGA"): a post, not a question. One "#" or "-" is a heading mark.
 MAX_TERM = 12
-_ASKS = re.compile(
-    r"[?？]|什么|哪|谁|如何|怎|为何|多少|几|吗|何|\b(?:what|how|why|who|when|where|which)\b", re.IGNORECASE
-)
 
 
 def _noise_symbols(run: str) -> bool:
@@ -179,7 +177,7 @@ def _emoji_run(run: str) -> bool:
 def _bare_term(words: list[str]) -> bool:
     """A term and no question: at most two words, :data:`MAX_TERM` characters, no question word."""
     text = " ".join(words)
-    return len(words) <= 2 and len(text) <= MAX_TERM and not _ASKS.search(fold(text))
+    return len(words) <= 2 and len(text) <= MAX_TERM and not asks_question(fold(text))
 
 
 # A name in Latin letters that a Chinese or Japanese question uses and no article does: "怎麼用Excel做

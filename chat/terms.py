@@ -160,6 +160,12 @@ _QUESTION_WORD = re.compile(
     r"什么|哪|谁|多少|几|如何|怎么|怎样|为什么|为何|何|啥|吗|是否|なに|なん|どの|どう|どこ|いつ|だれ|いくつ"
 )
 _CLAUSE_END = re.compile(r"[,;。?!，；？！]+")
+_ENGLISH_QUESTION = re.compile(r"[?？]|\b(?:what|how|why|who|when|where|which)\b")
+
+
+def asks_question(folded_text: str) -> bool:
+    """Whether folded text has a question word (Chinese, Japanese, English) or a question mark."""
+    return bool(_QUESTION_WORD.search(folded_text) or _ENGLISH_QUESTION.search(folded_text))
 
 
 def asking_clauses(asked: str) -> tuple[str, ...]:
