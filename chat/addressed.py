@@ -70,11 +70,12 @@ _JAPANESE = re.compile(
 # articles in their words: 系統, 規則, 限制, 模式, 忽略…). Its even half, only counted: 15 of 52
 # injections matched before the widening, 23 after; told 找不到 on the real index 21 → 35 of 52
 # (confident answers 6 → 4); none of its 28 questions matched, 1 told 找不到 either way.
+# Japanese: 指示を無視 / 指示は全て無視 / ルールはすべて忘れ (を or は, with or without すべて).
 _INSTRUCTION = re.compile(
     # ignore / forget what came before
     r"(?:忽略|无视|忘记|忘掉|不要理会|跳过|ignore)\s*(?:你|您)?(?:以上|上面|上述|前面|之前|先前|所有|全部|一切|任何|原本|原来|既有)的?"
     r"(?:所有|全部|一切|任何)?(?:先前|之前)?的?(?:指令|指示|规则|设定|限制|提示|安全规则|规定|内容|对话|问题|话|文字|检索)"
-    r"|(?:ルール|指示|設定|规则|设定)を(?:忘れ|無視|无视)"
+    r"|(?:ルール|指示|命令|設定|规则|设定)(?:を|は)(?:すべて|全て|全部|一切)?(?:忘れ|無視|无视)"
     # a new role, persona or mode
     r"|新(?:的)?(?:指令|身份|身分)|(?:你|您)现在是|从现在(?:起|开始)|你不再是|停止(?:当|作为|扮演)|请扮演|(?:改变|变更|切换)(?:你的)?(?:角色|身份|人格)"
     r"|役割を変更|(?:进入|切换到|切换成|开启|启用)[^。？?！!]{0,8}模式|开发者模式|越狱|规则作废|指令作废"

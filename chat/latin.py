@@ -84,7 +84,7 @@ def bare_numbers(question: str) -> str:
 # dialogue turn of the bank and the blind batches. Every tag and template among their junk was refused
 # already; the check says why.
 _CODE = re.compile(
-    r"^\s*(?:select\s+(?:\*|\w+(?:\s*,\s*\w+)*|[\w(*)]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w(*)]+(?:\s+as\s+\w+)?)*)"
+    r"^\s*(?:select\s+[\w(*)]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w(*)]+(?:\s+as\s+\w+)?)*"
     r"\s+from\s+\w+|insert\s+into\s+\w+|update\s+\w+\s+set\s+\w+\s*="
     r"|delete\s+from\s+\w+|drop\s+(?:table|database)\s+\w+)"
     r"|<\s*/?\s*[a-z][a-z0-9]*(?:\s[^<>]*)?/?>"

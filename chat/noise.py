@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from ftfy.badness import BADNESS_RE
 
-from ingest.segment import fold
+from chat.terms import folded
 
 NOISE_CHECKS = True
 _BOPOMOFO = re.compile(r"[\u3105-\u312f\u31a0-\u31bf]{3,}")
@@ -68,7 +68,7 @@ def garbled(question: str, english: Callable[[str], bool], known: Callable[[str]
     if not NOISE_CHECKS:
         return ""
     text = unicodedata.normalize("NFC", question)
-    for match in (_BOPOMOFO.search(text), _STYLED.search(text), _FILLER.search(fold(text))):
+    for match in (_BOPOMOFO.search(text), _STYLED.search(text), _FILLER.search(folded(text))):
         if match:
             return match.group(0)[:20]
     return mashed_word(text, english, known) or repeated_word(text, english)
