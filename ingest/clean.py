@@ -61,12 +61,14 @@ _LIST_ITEM = re.compile(
 )
 _LATIN_END = re.compile(r"[A-Za-z0-9]$")
 _LETTER_END = re.compile(r"[A-Za-z]$")
+_NUMBER_MARKER = re.compile(r"^\d{1,2}[.、．]$")
 _MARKER_ONLY = re.compile(r"^(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)$")
 _NOTE_START = re.compile(r"^\[\d{1,3}\]")
 _CAPTION = re.compile(
     r"^(?:資料|圖片|图片|圖表|图表|表格|照片)?來源[:：]|^(?:source|image|photo)s?[:：]", re.IGNORECASE
 )
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
+_WORD_TAIL = re.compile(r"^(?:[b-df-hj-np-tv-xz]{1,2}|[B-DF-HJ-NP-TV-XZ]{1,2})(?=[^\sA-Za-z0-9])")
 
 
 @dataclass
@@ -195,9 +197,20 @@ def _join_lines(lines: list[tuple[str, int | None]]) -> list[tuple[str, int | No
 
 
 def _glue(left: str, right: str) -> str:
-    if right.startswith("http") or (_LATIN_END.search(left) and _LATIN_START.search(right)):
-        return f"{left} {right}"
+    if right.startswith("http") or (_NUMBER_MARKER.match(left) and right[:1].isdigit()):
+        return f"{left} {right}"  # "1." + "2014年…" joined would read as the decimal 1.2014
+    if _LATIN_END.search(left) and _LATIN_START.search(right):
+        return left + right if _word_tail(left, right) else f"{left} {right}"
     return left + right
+
+
+def _word_tail(left: str, right: str) -> bool:
+    """``right`` opens with the end of the word ``left`` ends with, split by the PDF's line break:
+    one or two letters with no vowel, in the case of the letter before, then no Latin letter or space
+    ("MyNaPoi" + "nt、無現金" → MyNaPoint, "活用AP" + "P數據" → APP). A word of its own has a vowel
+    ("Cloud" + "First"), and "Plan" + "B" changes case."""
+    tail = _WORD_TAIL.match(right)
+    return bool(tail) and left[-1].isalpha() and left[-1].islower() == right[0].islower()
 
 
 def _tidy(paragraph: str) -> str:

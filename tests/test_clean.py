@@ -30,6 +30,28 @@ def test_latin_words_rejoin_with_one_space():
     assert cleaned == "以「雲端優先（Cloud First Policy）」為基礎。"
 
 
+@pytest.mark.parametrize(
+    "text, joined",
+    [
+        ("搭配「導入IT、MyNaPoi\n\nnt、無現金支付裝置補助」", "搭配「導入IT、MyNaPoint、無現金支付裝置補助」"),
+        ("像是活用AP\n\nP數據收集避難資料", "像是活用APP數據收集避難資料"),
+        ("稱為Plan\n\nB的方案", "稱為Plan B的方案"),  # a capital after lowercase is a word of its own
+        ("以Cloud\n\nFirst為基礎", "以Cloud First為基礎"),  # a vowel: a word of its own
+        ("2014\n\nCD版", "2014 CD版"),  # after a digit
+        ("the data of\n\nby 2021", "the data of by 2021"),  # followed by a space: a word of its own
+    ],
+)
+def test_a_latin_word_split_by_a_line_break_is_rejoined_without_space(text, joined):
+    assert clean_text(text) == joined
+
+
+def test_a_list_mark_alone_on_its_line_and_a_year_after_it_do_not_make_a_decimal():
+    # found by the idempotence property below: "1.2014" would not read as a list item the second time
+    once = clean_text("，\n1.\n2014年通過")
+    assert once == "，\n\n1. 2014年通過"
+    assert clean_text(once) == once
+
+
 def test_paragraph_breaks_and_headings_are_kept():
     text = "第一段結束了。\n\n地域未來構想一:整備社會環境\n\n在整備社會環境目標中有8項。"
     expected = ["第一段結束了。", "地域未來構想一:整備社會環境", "在整備社會環境目標中有8項。"]
