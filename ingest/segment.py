@@ -30,7 +30,17 @@ _NUMERALS = "一二三四五六七八九十"
 # 6: a caption or a lead-in ending with a colon nests under its section; a paragraph ending with a lead-in
 #    is the next one's context (ingest.passages.introduction)
 # 7: a dateline (2024年3月 alone) heads nothing, as a byline does (ingest.furniture.is_dateline)
-SEGMENTER_VERSION = 7
+# 8: characters Chinese writes as Japanese shinjitai do (CHINESE_AS_WRITTEN) are not turned into old forms
+SEGMENTER_VERSION = 8
+# Characters that are Japanese shinjitai *and* the standard Traditional Chinese form: jp2t would turn
+# them into old variants that t2s keeps (概 → 槪, 研 → 硏, 並 → 竝, 衛 → 衞, 予 → 豫, 欠 → 缺), and
+# jieba no longer finds 概念, 研究, 並且, 衛生 or 給予 in the folded text. They are kept as written: of
+# the 222 CJK characters jp2t + t2s folds otherwise than t2s alone, these are the ones common in
+# jieba's dictionary (weight > 1000), less 浜 (Japanese 横浜 → 橫濱) and 沪.
+CHINESE_AS_WRITTEN = "並併研衛概翻予郎緒瓶叙慎餅欠萌晃"
+_SHIELD = {ch: chr(0xE000 + n) for n, ch in enumerate(CHINESE_AS_WRITTEN)}  # private use: OpenCC leaves them
+_SHIELD_IN = str.maketrans(_SHIELD)
+_SHIELD_OUT = str.maketrans({v: k for k, v in _SHIELD.items()})
 
 
 def _data_text(name: str) -> str:
@@ -47,7 +57,9 @@ def _converters() -> tuple:
 def fold(text: str) -> str:
     """NFKC (full-width → half-width), Japanese shinjitai → Traditional → Simplified, lowercase."""
     text = unicodedata.normalize("NFKC", text)
-    for converter in _converters():
+    japanese_to_traditional, *rest = _converters()
+    text = japanese_to_traditional.convert(text.translate(_SHIELD_IN)).translate(_SHIELD_OUT)
+    for converter in rest:
         text = converter.convert(text)
     return text.lower()
 

@@ -40,3 +40,11 @@ def test_a_numbered_name_keeps_its_numeral_before_shi():
     # jieba has 二是 ("secondly") as a word: 構想二是什麼 lost its 二 and matched 構想一 as well
     assert "二" in tokenize("地域未來構想二是什麼？") and "二是" not in tokenize("地域未來構想二是什麼？")
     assert "三" in tokenize("構想三是") and "还是" in tokenize("還是")
+
+
+def test_chinese_characters_that_are_also_shinjitai_keep_their_form_and_words():
+    # jp2t turns 概 → 槪, 研 → 硏, 予 → 豫: jieba then cut 概念 and 研究 into single characters
+    assert fold("概念、研究、並且、衛生、給予、欠缺") == "概念、研究、并且、卫生、给予、欠缺"
+    tokens = tokenize("二十項重要的概念，研究並給予支援")
+    assert {"概念", "研究", "给予"} <= set(tokens)
+    assert fold("猶豫") == "犹豫" and fold("総務省") == fold("總務省")  # other characters still fold as before
