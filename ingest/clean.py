@@ -13,6 +13,7 @@ The output is a fixed point: cleaning a cleaned text changes nothing.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -120,8 +121,27 @@ def clean_text(text: str) -> str:
     return "\n\n".join(p for p, _ in clean_document(raw).paragraphs)
 
 
+# Some PDF producers (Chromium's, Word's) write a character with a radical's code point when the
+# glyphs match: ⼣張市⻑ for 夕張市長, 353 億⽇圓 for 353 億日圓. The Kangxi radicals have the character
+# as their compatibility form (NFKC); the radicals supplement has none, so its look-alikes are listed.
+_RADICAL_LOOKALIKES = {
+    "⺠": "民", "⻑": "長", "⻘": "青", "⻝": "食", "⻣": "骨", "⻤": "鬼", "⻄": "西", "⻩": "黃",
+    "⻫": "斉", "⻭": "歯", "⻯": "竜", "⻲": "亀", "⻆": "角", "⻨": "麦",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _radicals() -> dict[int, str]:
+    """The translation table from radicals to the characters they stand in for."""
+    kangxi = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0x2F00, 0x2FD6)}
+    supplement = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0x2E80, 0x2EF4)}
+    table = {code: ch for code, ch in {**kangxi, **supplement}.items() if ch != chr(code)}
+    return {**table, **{ord(radical): ch for radical, ch in _RADICAL_LOOKALIKES.items()}}
+
+
 def _normalise_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    text = text.translate(_radicals())
     text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
     text = _FOOTNOTE_LINK.sub(r"[\1]", text)
     return _FOOTNOTE_CARET.sub(r"[\1]", text)

@@ -52,6 +52,10 @@ def test_a_list_mark_alone_on_its_line_and_a_year_after_it_do_not_make_a_decimal
     assert clean_text(once) == once
 
 
+def test_radicals_a_pdf_writes_for_characters_are_the_characters():
+    assert clean_text("⼣張市⻑鈴⽊直道表示，負債353億⽇圓。") == "夕張市長鈴木直道表示，負債353億日圓。"
+
+
 def test_paragraph_breaks_and_headings_are_kept():
     text = "第一段結束了。\n\n地域未來構想一:整備社會環境\n\n在整備社會環境目標中有8項。"
     expected = ["第一段結束了。", "地域未來構想一:整備社會環境", "在整備社會環境目標中有8項。"]
