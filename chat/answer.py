@@ -102,11 +102,22 @@ class PreparedQuestion:
     message: str | None  # a fixed phrase when the question was truncated
 
 
+# A terminal's colour or cursor code pasted with the question ("RESAS\x1b[31m的全名"): ESC, then
+# for a CSI sequence "[", parameters and one final letter.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
+
+
 def clean_question(question: object) -> str:
-    """Control/format characters become spaces; runs of whitespace collapse to one space."""
+    """Terminal escape sequences and invisible format characters (zero-width space, joiners, BOM,
+    soft hyphen, direction marks) are removed, so "RE\u200bSAS" is RESAS; other control characters
+    become spaces; runs of whitespace collapse to one space."""
     if not isinstance(question, str):
         return ""
-    chars = (" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") else ch for ch in question)
+    text = _ESCAPE_SEQUENCE.sub("", question)
+    chars = (
+        "" if (kind := unicodedata.category(ch)) == "Cf" else " " if kind in ("Cc", "Cs", "Co", "Cn") else ch
+        for ch in text
+    )
     return " ".join("".join(chars).split())
 
 

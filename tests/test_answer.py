@@ -156,7 +156,9 @@ def test_bad_input_gets_a_fixed_message(searcher, question, message):
 
 
 def test_control_characters_are_removed(searcher):
-    assert clean_question("3密\x00是\u200b什麼\x07？") == "3密 是 什麼 ？"
+    assert clean_question("3密\x00是\u200b什麼\x07？") == "3密 是什麼 ？"
+    assert clean_question("RE\u200bSAS的\ufeff全名\u00ad是什麼") == "RESAS的全名是什麼"
+    assert clean_question("RESAS\x1b[31m的全名\x1b[0m是什麼？") == "RESAS的全名是什麼？"
     answer = ask("日本宣導\x00的3密\x1b是什麼？", searcher)
     assert answer.found
 
