@@ -796,6 +796,39 @@ def select_quotes(
     return [best, *extra]
 
 
+# A quote ending at a semicolon is a clause of a longer sentence ("…第一個是守護地方命脈、防止疫情擴大;
+# 接著是…;最後…。"): semicolons cut sentences for ranking, but the reader gets the sentence to its end
+# (the rest of an enumeration, on the same line), up to SEMICOLON_RUN_MAX characters.
+SEMICOLON_RUNS = True
+SEMICOLON_RUN_MAX = 400
+_ENDS_AT_SEMICOLON = re.compile(r"[;；][」』）)】〕》”’\"']*(?:\[\d{1,3}\])*$")
+
+
+def run_to_sentence_end(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -> list[ScoredSentence]:
+    """``chosen`` with each quote that ends at a semicolon run on through the clauses after it to
+    its sentence's end; a later quote that the longer one holds is dropped."""
+    out: list[ScoredSentence] = []
+    for c in chosen:
+        s = c.sentence
+        if any(o.sentence.hit == s.hit and set(s.parts) <= set(o.sentence.parts) for o in out if s.parts):
+            continue
+        if SEMICOLON_RUNS and s.parts and _ENDS_AT_SEMICOLON.search(s.text):
+            text = hits[s.hit].passage.text
+            spans = sentence_spans(text)
+            last = s.parts[-1]
+            while (
+                _ENDS_AT_SEMICOLON.search(text[spans[last][0] : spans[last][1]])
+                and last + 1 < len(spans)
+                and "\n" not in text[spans[last][1] : spans[last + 1][1]]
+                and spans[last + 1][1] - spans[s.parts[0]][0] <= SEMICOLON_RUN_MAX
+            ):
+                last += 1
+            whole = text[spans[s.parts[0]][0] : spans[last][1]]
+            s = replace(s, text=whole, parts=tuple(range(s.parts[0], last + 1)))
+        out.append(replace(c, sentence=s))
+    return out
+
+
 # --------------------------------------------------------------------------- composition
 
 
@@ -1012,7 +1045,8 @@ def analyse_question(
         verdict = series_verdict(measured.signals, verdict)
     found = verdict.found and bool(scored)
     if found:
-        quotes, shown = cite((series and series[1]) or select_quotes(scored), measured.hits)
+        chosen = (series and series[1]) or run_to_sentence_end(select_quotes(scored), measured.hits)
+        quotes, shown = cite(chosen, measured.hits)
         # a notice about the question (shortened, no searchable words …) stays before the hedge
         hedge = MAYBE_LINE if verdict.uncertain else ""
         message = " ".join(part for part in (prepared.message, hedge) if part)

@@ -15,14 +15,18 @@ from chat.answer import (
     MESSAGE_NO_ARTICLES,
     MESSAGE_NO_TEXT,
     MESSAGE_TRUNCATED,
+    ScoredSentence,
     analyse_question,
     answer_question,
     clean_question,
     hit_sentences,
+    run_to_sentence_end,
     split_sentences,
     unit_similarities,
 )
 from chat.evaluate import evaluate_answers, format_report
+from index.records import Hit
+from ingest.records import Passage
 from tests.chat_fakes import FAKE_DECISION, FakeSearcher, seed_articles
 
 
@@ -943,3 +947,28 @@ def test_focus_lexical_scores_the_sentence_holding_the_asking_clause_terms():
     assert lexical[0] > lexical[1]  # the scene-setting sentence shares more of the question
     assert focus == [0.0, 1.0]  # the sentence after it holds what is asked
     assert folded_question.endswith("塞车?")
+
+
+def _scored(hit_index: int, passage: Passage) -> list[ScoredSentence]:
+    units = hit_sentences([Hit(passage, 1.0, 1)])
+    return [ScoredSentence(replace(s, hit=hit_index), 1.0 - n / 10, 0.0, 0.0) for n, s in enumerate(units)]
+
+
+def test_a_quote_ending_at_a_semicolon_runs_to_its_sentence_end_and_holds_the_clauses_after_it():
+    text = "施政有四個階段,第一個是守護地方命脈;接著是維持雇用;最後是建構強韌的經濟結構。另一句話在此。"
+    passage = Passage("p-semi", "d", "t", 4, 1, 0, len(text), text)
+    first, second, third, other = _scored(0, passage)
+    chosen = run_to_sentence_end([first, third, other], [Hit(passage, 1.0, 1)])
+    assert [c.sentence.text for c in chosen] == [
+        "施政有四個階段,第一個是守護地方命脈;接著是維持雇用;最後是建構強韌的經濟結構。",
+        "另一句話在此。",
+    ]  # the third clause is inside the first quote now: not quoted twice
+    assert chosen[0].sentence.parts == (0, 1, 2)
+    assert [c.sentence.text for c in run_to_sentence_end([other], [Hit(passage, 1.0, 1)])] == ["另一句話在此。"]
+
+
+def test_a_semicolon_run_stops_at_a_line_end():
+    text = "第一項是人才;\n第二項是資金。"
+    passage = Passage("p-line", "d", "t", 1, 1, 0, len(text), text)
+    chosen = run_to_sentence_end(_scored(0, passage)[:1], [Hit(passage, 1.0, 1)])
+    assert chosen[0].sentence.text == "第一項是人才;"
