@@ -150,7 +150,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     added, report = engine.add([Path(f) for f in args.files], _progress_bar(not args.json))
     if not args.json:
         for item in added:
-            print(f"added: {item}")
+            print(item.describe())
     _print_report(report, args.json)
     return 0
 

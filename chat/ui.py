@@ -495,13 +495,14 @@ def report_lines(report) -> list[str]:
 
 
 def added_line(item) -> str:
-    """One line per uploaded file: added, or already there with the same content."""
+    """One line per uploaded file: added, or already there (same name, or same bytes: not copied)."""
+    from ingest.library import duplicate_notice
+
     name = Path(item).name
     if getattr(item, "status", "added") == "unchanged":
         return f"已有相同的檔案，未變更：{name}"
-    duplicate = getattr(item, "duplicate_of", None)
-    if duplicate:
-        return f"已加入：{name}（內容與 {duplicate} 相同，只索引一次）"
+    if getattr(item, "status", "added") == "duplicate":
+        return f"{Path(item.source).name} {duplicate_notice(item)}"
     return f"已加入：{name}"
 
 

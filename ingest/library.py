@@ -14,6 +14,7 @@ import json
 import os
 import re
 import stat
+import time
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -39,8 +40,8 @@ class AddedFile:
 
     source: Path  # the file the user gave
     path: Path  # the article file in the corpus
-    status: str  # "added" or "unchanged" (an identical file was already there)
-    duplicate_of: str | None = None  # another corpus file with the same bytes, if any
+    status: str  # "added", "unchanged" (this very file is there) or "duplicate" (see add_files)
+    duplicate_of: str | None = None  # the corpus file with the same bytes under another name, if any
 
     @property
     def name(self) -> str:
@@ -52,6 +53,18 @@ class AddedFile:
 
     def __fspath__(self) -> str:
         return str(self.path)
+
+    def describe(self) -> str:
+        """One line for the user: ``added: a.txt → corpus/a.txt``, ``unchanged: …`` or the
+        duplicate notice (``duplicate: b.txt 已在文章庫中：a（內容相同），未加入``)."""
+        if self.status == "duplicate":
+            return f"duplicate: {self.source.name} {duplicate_notice(self)}"
+        return f"{self.status}: {self.source.name} → {self.path}"
+
+
+def duplicate_notice(item: AddedFile) -> str:
+    """What the user is told about a file not copied because the corpus already holds its bytes."""
+    return f"已在文章庫中：{Path(item.duplicate_of or item.name).stem}（內容相同），未加入"
 
 
 @dataclass(frozen=True)
@@ -123,8 +136,12 @@ def add_files(
 
     All files are validated before anything is copied; if any is refused, nothing is
     added and the ``SouseiError`` lists every refused file and what to do. A file
-    identical to one already present is reported as ``"unchanged"``. ``cache_dir`` is the
-    index's read cache (the build then need not read the new files again).
+    identical to one already present under its name is reported as ``"unchanged"``; one
+    whose bytes equal another corpus file (or an earlier file of this call) is not copied
+    and is reported as ``"duplicate"``, with ``path`` and ``duplicate_of`` naming the file
+    that holds those bytes (otherwise the build, which indexes identical content once, could
+    index the copy instead of the original and its metadata). Neither changes the corpus.
+    ``cache_dir`` is the index's read cache (the build then need not read the new files again).
     """
     corpus_dir = Path(corpus_dir)
     corpus_dir.mkdir(parents=True, exist_ok=True)
@@ -143,7 +160,9 @@ def withdraw_added(added: list[AddedFile]) -> None:
 
 def _plan_all(root: Path, files: list[Path], max_bytes: int, reader: Reader) -> list[_Plan]:
     existing = {path.name: path for path in corpus_files(root)}
-    hashes = {sha256_file(path): name for name, path in existing.items()}
+    hashes: dict[str, str] = {}
+    for name, path in existing.items():  # sorted by name, as the build keeps the first of twins
+        hashes.setdefault(sha256_file(path), name)
     plans: list[_Plan] = []
     problems: list[str] = []
     for source in files:
@@ -178,7 +197,11 @@ def _plan_one(
     _check_stale_sidecar(root, name)
     status = _status_against_existing(root, name, digest, existing, planned)
     duplicate_of = hashes.get(digest)
-    return _Plan(source, name, data, digest, status, None if duplicate_of == name else duplicate_of)
+    if duplicate_of == name:
+        duplicate_of = None
+    elif duplicate_of is not None and status == "added":
+        status = "duplicate"
+    return _Plan(source, name, data, digest, status, duplicate_of)
 
 
 def _check_extension(source: Path, name: str) -> None:
@@ -286,6 +309,8 @@ def _status_against_existing(
 
 def _commit(root: Path, plan: _Plan) -> AddedFile:
     destination = root / plan.name
+    if plan.status == "duplicate" and plan.duplicate_of:
+        destination = root / plan.duplicate_of
     if plan.status == "added":
         _write_new_file(root, destination, plan.data)
     return AddedFile(source=plan.source, path=destination, status=plan.status, duplicate_of=plan.duplicate_of)
@@ -340,6 +365,11 @@ def _fsync_directory(directory: Path) -> None:
 
 
 TRASH_DIR = ".trash"
+OLDER_DIR = "older"  # inside the trash: earlier removals of a name removed again
+
+
+def older_dir(corpus_dir: Path) -> Path:
+    return trash_dir(corpus_dir) / OLDER_DIR
 
 
 def trash_dir(corpus_dir: Path) -> Path:
@@ -362,22 +392,48 @@ def _find_article(corpus_dir: Path, doc_id: str) -> Path:
 
 def remove_article(corpus_dir: Path, doc_id: str) -> Path:
     """Move the article file whose name without extension is ``doc_id``, and its sidecar, to
-    ``corpus/.trash/`` (``restore_article`` brings them back). Returns the trashed file."""
+    ``corpus/.trash/`` (``restore_article`` brings them back). Returns the trashed file.
+
+    Removing never destroys an earlier removal: the trash holds one restorable file per name
+    (the most recently removed), and a file already trashed under that name is first moved,
+    with its sidecar, to ``corpus/.trash/older/<stem>.<time it was moved>.<ext>`` (a
+    numbered suffix if that exists). ``older/`` is never listed or restored by sousei; copy a
+    file from it back into the corpus by hand to bring that version back."""
     article = _find_article(corpus_dir, doc_id)
     sidecar = article.with_name(article.name + SIDECAR_SUFFIX)
     trash = trash_dir(corpus_dir)
     target = trash / article.name
     try:
         trash.mkdir(exist_ok=True)
-        if target.exists():  # an older removal of the same name: keep the newer one
-            target.unlink()
-            target.with_name(target.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
+        if os.path.lexists(target) or os.path.lexists(target.with_name(target.name + SIDECAR_SUFFIX)):
+            _keep_older(corpus_dir, target)
         if sidecar.exists():
             os.replace(sidecar, trash / sidecar.name)
         os.replace(article, target)
     except OSError as exc:
         raise SouseiError(f"{article.name}：無法移到 {trash}（{exc.strerror or exc}）；請檢查權限") from None
     return target
+
+
+def _keep_older(corpus_dir: Path, trashed: Path) -> Path:
+    """Move a trashed file (and its sidecar) to ``older/`` under a name no other file has."""
+    older = older_dir(corpus_dir)
+    older.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    number = 1
+    while True:
+        suffix = stamp if number == 1 else f"{stamp}-{number}"
+        kept = older / f"{trashed.stem}.{suffix}{trashed.suffix}"
+        kept_sidecar = kept.with_name(kept.name + SIDECAR_SUFFIX)
+        if not os.path.lexists(kept) and not os.path.lexists(kept_sidecar):
+            break
+        number += 1
+    sidecar = trashed.with_name(trashed.name + SIDECAR_SUFFIX)
+    if os.path.lexists(sidecar):
+        os.replace(sidecar, kept_sidecar)
+    if os.path.lexists(trashed):
+        os.replace(trashed, kept)
+    return kept
 
 
 def trashed_articles(corpus_dir: Path) -> list[Path]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ingest import library
 from ingest.errors import SouseiError
-from ingest.library import AddedFile, add_files, remove_article, safe_name
+from ingest.library import AddedFile, add_files, remove_article, restore_article, safe_name, trashed_articles
 from ingest.load import corpus_files, load_file
 from tests import make_fixtures as mf
 
@@ -94,6 +94,7 @@ def test_safe_name_properties(text):
 
 
 def test_add_files_copies_valid_files(corpus, uploads):
+    (corpus / "existing.txt").write_text("另一篇\n\n內容。\n", encoding="utf-8")  # not a twin of big5
     big5 = mf.write_big5(uploads, "地方創生 報告.txt")
     docx = mf.write_docx(uploads)
     added = add_files(corpus, [big5, docx], max_bytes=5 * MB)
@@ -127,9 +128,27 @@ def test_same_doc_id_with_other_extension_is_refused(corpus, uploads):
         add_files(corpus, [mf.write_markdown(uploads, "existing.md")], max_bytes=MB)
 
 
-def test_same_article_under_another_name_is_added_and_reported(corpus, uploads):
+def test_same_article_under_another_name_is_not_copied(corpus, uploads):
+    before = snapshot(corpus)
     (result,) = add_files(corpus, [mf.write_big5(uploads, "copy.txt")], max_bytes=MB)
-    assert result.status == "added" and result.duplicate_of == "existing.txt"
+    assert result.status == "duplicate" and result.duplicate_of == "existing.txt"
+    assert result.path == corpus.resolve() / "existing.txt" and result.source.name == "copy.txt"
+    assert snapshot(corpus) == before  # the original and its metadata stay; no copy
+    assert result.describe() == "duplicate: copy.txt 已在文章庫中：existing（內容相同），未加入"
+
+
+def test_twins_in_one_batch_are_copied_once(corpus, uploads):
+    first, second = mf.write_gb18030(uploads / "a", "one.txt"), mf.write_gb18030(uploads / "b", "two.txt")
+    added = add_files(corpus, [first, second], max_bytes=MB)
+    assert [(a.status, a.duplicate_of) for a in added] == [("added", None), ("duplicate", "one.txt")]
+    assert not (corpus / "two.txt").exists() and added[1].path == added[0].path
+
+
+def test_added_file_describes_itself_in_one_line(corpus, uploads):
+    (result,) = add_files(corpus, [mf.write_gb18030(uploads, "新文章.txt")], max_bytes=MB)
+    assert result.describe() == f"added: 新文章.txt → {corpus.resolve() / '新文章.txt'}"
+    (again,) = add_files(corpus, [result.path], max_bytes=MB)
+    assert again.describe() == f"unchanged: 新文章.txt → {corpus.resolve() / '新文章.txt'}"
 
 
 def test_two_uploads_clashing_in_one_batch(corpus, uploads):
@@ -252,3 +271,31 @@ def test_remove_ambiguous_id_is_refused(corpus):
     with pytest.raises(SouseiError, match="好幾個檔案"):
         remove_article(corpus, "existing")
     assert (corpus / "existing.txt").exists() and (corpus / "existing.md").exists()
+
+
+def test_removing_a_name_again_keeps_the_earlier_removal(corpus, uploads):
+    v1 = (corpus / "existing.txt").read_bytes()
+    remove_article(corpus, "existing")
+    add_files(corpus, [mf.write_gb18030(uploads, "existing.txt")], max_bytes=MB)
+    v2 = (corpus / "existing.txt").read_bytes()
+    remove_article(corpus, "existing")
+    trash = corpus / ".trash"
+    assert (trash / "existing.txt").read_bytes() == v2 and not (trash / "existing.txt.meta.json").exists()
+    (older,) = sorted((trash / "older").glob("existing.*.txt"))
+    assert older.read_bytes() == v1
+    assert older.with_name(older.name + ".meta.json").read_text(encoding="utf-8") == '{"title": "舊文章"}'
+    assert [p.name for p in trashed_articles(corpus)] == ["existing.txt"]  # one restorable id
+    restore_article(corpus, "existing")
+    assert (corpus / "existing.txt").read_bytes() == v2 and not (corpus / "existing.txt.meta.json").exists()
+    assert older.read_bytes() == v1
+
+
+def test_older_removals_never_overwrite_each_other(corpus, uploads):
+    versions = [(corpus / "existing.txt").read_bytes()]
+    remove_article(corpus, "existing")
+    for number in range(3):  # within one second: the same time stamp, so numbered names
+        (corpus / "existing.txt").write_text(f"第{number}版\n\n內容{number}。\n", encoding="utf-8")
+        versions.append((corpus / "existing.txt").read_bytes())
+        remove_article(corpus, "existing")
+    kept = {p.read_bytes() for p in (corpus / ".trash" / "older").glob("existing.*.txt")}
+    assert kept | {(corpus / ".trash" / "existing.txt").read_bytes()} == set(versions)

@@ -1,0 +1,93 @@
+"""`sousei add / remove / restore / articles` run in-process (fake encoder): what the user sees."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chat.cli import main
+from chat.config import Config
+from chat.engine import Engine
+from tests.fakes import FakeEncoder
+
+ORIGINAL = "001_4942e598eceb2bee"
+
+
+@pytest.fixture
+def engine(tmp_path, monkeypatch) -> Engine:
+    """A built two-article corpus; ``chat.cli`` uses the fake encoder (no model load)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / f"{ORIGINAL}.txt").write_text(
+        "夕張市\n\n北海道夕張市的雪融發電計畫預計每年發電4200萬度。\n", encoding="utf-8"
+    )
+    (corpus / f"{ORIGINAL}.txt.meta.json").write_text('{"title": "夕張的雪融發電"}', encoding="utf-8")
+    (corpus / "b.txt").write_text("地方創生\n\n地方創生臨時補助金的預算在2020年達3兆日圓。\n", encoding="utf-8")
+    built = Engine.with_encoder(Config.load(corpus_dir=corpus, index_dir=tmp_path / "index"), FakeEncoder())
+    built.rebuild()
+    monkeypatch.setattr(
+        "chat.cli._engine",
+        lambda args: Engine.with_encoder(
+            Config.load(corpus_dir=args.corpus, index_dir=args.index), FakeEncoder(), say=lambda _m: None
+        ),
+    )
+    return built
+
+
+def cli(engine: Engine, *args: str) -> int:
+    return main([*args, "--corpus", str(engine.config.corpus_dir), "--index", str(engine.config.index_dir)])
+
+
+def articles(engine: Engine, capsys) -> dict[str, str]:
+    capsys.readouterr()
+    assert cli(engine, "articles", "--json") == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    return {row["doc_id"]: row["title"] for row in rows}
+
+
+def test_add_of_an_identical_copy_keeps_the_original(engine, tmp_path, capsys):
+    corpus = engine.config.corpus_dir
+    before = sorted(p.name for p in corpus.iterdir())
+    copy = tmp_path / "x" / "0.txt"
+    copy.parent.mkdir()
+    copy.write_bytes((corpus / f"{ORIGINAL}.txt").read_bytes())
+    assert cli(engine, "add", str(copy)) == 0  # as for an unchanged file: nothing to do is no error
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == f"duplicate: 0.txt 已在文章庫中：{ORIGINAL}（內容相同），未加入"
+    assert "AddedFile(" not in out and "duplicates: 0" in out
+    assert sorted(p.name for p in corpus.iterdir()) == before
+    assert articles(engine, capsys) == {ORIGINAL: "夕張的雪融發電", "b": "地方創生"}
+
+
+def test_add_prints_one_readable_line_per_file(engine, tmp_path, capsys):
+    new = tmp_path / "uploads" / "文章名.txt"
+    new.parent.mkdir()
+    new.write_text("內子町\n\n內子町保存了江戶時代的街道。\n", encoding="utf-8")
+    assert cli(engine, "add", str(new)) == 0
+    stored = engine.config.corpus_dir.resolve() / "文章名.txt"
+    assert capsys.readouterr().out.splitlines()[0] == f"added: 文章名.txt → {stored}"
+    assert cli(engine, "add", str(new)) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"unchanged: 文章名.txt → {stored}"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_trash_keeps_both_versions_and_restore_brings_back_the_latest(engine, tmp_path, capsys):
+    v1 = write(tmp_path / "v1" / "uchiko.txt", "內子町\n\n第一版：內子町的木蠟產業。\n")
+    v2 = write(tmp_path / "v2" / "uchiko.txt", "內子町\n\n第二版：內子町的町並保存。\n")
+    for version in (v1, v2):
+        assert cli(engine, "add", str(version)) == 0
+        assert cli(engine, "remove", "uchiko") == 0
+    trash = engine.config.corpus_dir / ".trash"
+    kept = [p.read_bytes() for p in [trash / "uchiko.txt", *(trash / "older").glob("uchiko.*.txt")]]
+    assert sorted(kept) == sorted([v1.read_bytes(), v2.read_bytes()])
+    assert engine.trash() == ["uchiko"]
+    assert cli(engine, "restore", "uchiko") == 0
+    assert (engine.config.corpus_dir / "uchiko.txt").read_bytes() == v2.read_bytes()
+    assert "uchiko" in articles(engine, capsys)
