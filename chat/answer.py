@@ -40,7 +40,7 @@ from chat.abstain import (
 )
 from chat.config import MAX_QUESTION_CHARS
 from chat.defining import defined_name, defines
-from chat.premise import counts_in_a_column, premises
+from chat.premise import counted_unit, counts_in, counts_in_a_column, premises
 from chat.records import Answer, Citation, Quote
 from chat.terms import (
     ENUMERATION,
@@ -621,6 +621,27 @@ def item_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredS
     return tuple(scored) if opener is None else trade_places(scored, opener)
 
 
+# A "how many" in a unit (有幾項, 多少家, how many people) has the best unit stating a number in that
+# unit first, when the best unit states no figure but the question's own (地域未來構想20 …) and one of
+# the top COUNT_DEPTH units does: 地域未來構想20有幾項？ quoted 「地域未來構想20」政策資料集 over
+# 三大目標、20項…概念. A best unit with a figure of its own may answer otherwise (七成…超過65歲 for
+# 大概多少人超過65) and stays.
+COUNT_FIRST = True
+COUNT_DEPTH = 5
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*|[一二三四五六七八九十]成")
+
+
+def count_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredSentence, ...]:
+    """``scored`` with the best of its first :data:`COUNT_DEPTH` units that states a count in the
+    unit the question asks for (chat.premise.counts_in) first, if the best unit states no figure
+    the question does not."""
+    unit = counted_unit(question) if COUNT_FIRST and scored else ""
+    if not unit or set(_FIGURE.findall(scored[0].sentence.text)) - set(_FIGURE.findall(question)):
+        return tuple(scored)
+    counting = next((c for c in scored[:COUNT_DEPTH] if counts_in(c.sentence.text, unit)), None)
+    return tuple(scored) if counting is None else trade_places(scored, counting)
+
+
 # A question asking for a full name or what an abbreviation stands for (國發會的全名是什麼, USR是什麼的
 # 縮寫, What does RESAS stand for) has the best unit glossing one of its terms in brackets first
 # (國家發展委員會（National Development Council, NDC，以下簡稱國發會）): a unit that only uses the
@@ -1035,6 +1056,7 @@ def analyse_question(
     scored = full_name_first(scored, measured.sentences, measured.features, prepared.query)
     scored = defining_first(scored, prepared.query)
     scored = item_first(scored, prepared.query) if adjust is None else scored
+    scored = count_first(scored, prepared.query) if adjust is None else scored
     scored = set_aside_furniture(scored, asked or prepared.query)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
     verdict = byline_verdict(asked or prepared.query, scored, measured.signals, verdict)

@@ -681,14 +681,27 @@ def counts_in_a_column(passages: Sequence[str]) -> bool:
     return any(_BARE_NUMBER.fullmatch(cell) for text in passages for row in table_rows(text) for cell in row[1:])
 
 
-def absent_unit(question: str, passages: Sequence[str]) -> str:
+def counted_unit(question: str) -> str:
+    """The unit (folded) of the "how many" ``question`` asks (多少家 → 家), or ""."""
+    return _unit_asked(question)
+
+
+def counts_in(text: str, unit: str) -> bool:
+    """Whether ``text`` states a number in ``unit`` (folded: 20項 for 项)."""
+    return re.search(rf"[{_NUMERAL_START}][{_NUMERAL}]*\s*{re.escape(unit)}", fold(text)) is not None
+
+
+def absent_unit(question: str, passages: Sequence[str], headings: Sequence[str] = ()) -> str:
     """The unit of a "how many" the question asks (多少家, 幾頁, how many people) in which none of
-    the first :data:`UNIT_DEPTH` passages states a number, as the question writes it, or ""."""
+    the first :data:`UNIT_DEPTH` passages states a number, nor their titles and headings
+    (``headings``, aligned with ``passages``: 「…的20項區域治理概念」 counts for 有幾項), as the
+    question writes it, or ""."""
     unit = _unit_asked(question)
     if not unit:
         return ""
     stated = re.compile(rf"[{_NUMERAL_START}][{_NUMERAL}]*\s*{unit}")
-    if stated.search(fold("\n".join(passages[:UNIT_DEPTH]))) or counts_in_a_column(passages[:UNIT_DEPTH]):
+    read = "\n".join([*passages[:UNIT_DEPTH], *headings[:UNIT_DEPTH]])
+    if stated.search(fold(read)) or counts_in_a_column(passages[:UNIT_DEPTH]):
         return ""
     written = unicodedata.normalize("NFKC", question)  # the unit as the question writes it (頁, not 页)
     said = next((ch for ch in re.findall(r"(?:幾|几|多少)\s*(\S)", written) if fold(ch) == unit), "")
@@ -1094,7 +1107,9 @@ def premises(
         "other_body": other_body(question, passages),
         "absent_year": absent_year(question, stats),
         "absent_amount": absent_amount(figured, passages),
-        "absent_unit": absent_unit(question, passages) if UNITS_ASKED else "",
+        "absent_unit": absent_unit(question, passages, [f"{t}\n{h}" for t, h in zip(titles, headings)])
+        if UNITS_ASKED
+        else "",
         "absent_money": absent_money(question, passages) if MEASURES_ASKED else "",
         "absent_share": absent_share(question, passages) if MEASURES_ASKED else "",
         "absent_person": absent_person(question, passages) if PERSONS_ASKED else "",

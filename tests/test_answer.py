@@ -972,3 +972,22 @@ def test_a_semicolon_run_stops_at_a_line_end():
     passage = Passage("p-line", "d", "t", 1, 1, 0, len(text), text)
     chosen = run_to_sentence_end(_scored(0, passage)[:1], [Hit(passage, 1.0, 1)])
     assert chosen[0].sentence.text == "第一項是人才;"
+
+
+def test_a_how_many_gets_the_unit_stating_a_count_in_its_unit_first():
+    from chat.answer import ScoredSentence, Sentence, count_first
+
+    named = Sentence("同時內閣府也公布了「地域未來構想20」政策資料集。", 0, 0)
+    other = Sentence("日本在2020年盤點出在地振興方案。", 1, 0)
+    counted = Sentence("這份政策資料整理成三大目標、20項未來區域治理上重要的概念。", 2, 0)
+    ranked = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate([named, other, counted])]
+    # the best unit's only figure is the question's own (20): the unit counting in 項 comes first
+    assert [c.sentence for c in count_first(ranked, "地域未來構想20有幾項？")][0] is counted
+    # a best unit with a figure of its own may answer otherwise: it stays
+    share = Sentence("然而七成農業從業人口超過65歲。", 0, 0)
+    rows = Sentence("人口尺度別：超過50萬人、50萬人以下", 1, 0)
+    kept = [ScoredSentence(share, 2.0, 0.0, 0.0), ScoredSentence(rows, 1.0, 0.0, 0.0)]
+    assert count_first(kept, "大概多少人超過65") == tuple(kept)
+    # no how-many, or the best unit counts already: unchanged
+    assert count_first(ranked, "地域未來構想20是什麼？") == tuple(ranked)
+    assert count_first(ranked[2:] + ranked[:2], "有幾項？") == tuple(ranked[2:] + ranked[:2])

@@ -512,6 +512,14 @@ def test_a_table_row_of_bare_numbers_may_count_in_any_unit():
     assert absent_unit("有幾名隊員？", ["年度 ｜ 隊員人數\n2015 ｜ 很多"]) == "名"  # words, no number
 
 
+def test_a_count_in_the_title_or_a_heading_of_the_best_passages_is_a_count_in_the_unit():
+    # 地域未來構想20有幾項？: the article's title says 20項區域治理概念; its best passages need not
+    passages = ["同時內閣府也公布了「地域未來構想20」政策資料集。", "日本在2020年盤點出方案。"]
+    assert absent_unit("地域未來構想20有幾項？", passages) == "項"
+    title = "日本「地域未來構想20」：以地方創生臨時補助金對抗疫情的20項區域治理概念"
+    assert absent_unit("地域未來構想20有幾項？", passages, [title, title]) == ""
+
+
 def test_only_the_best_passages_are_read_for_units():
     late = ["無關的段落。"] * UNIT_DEPTH + UNIT_PASSAGES
     assert absent_unit("有多少個地方政府參與？", late) == "個"
