@@ -54,6 +54,7 @@ _FOOTNOTE_LINK = re.compile(r"\[\\?\[(\d{1,3})\\?\]\]\([^)]*\)")
 _FOOTNOTE_CARET = re.compile(r"\[\^(\d{1,3})\]")
 _SPACE_BEFORE_NOTE = re.compile(r"(?<=[。！？，、」』）)；：.!?])[ \t]+(?=\[\d{1,3}\])")
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(rf"[{_CJK}]+")
 _LETTER_SPACED = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: +[{_CJK}])+(?![{_CJK}])")
 _CJK_SPACE_CJK = re.compile(rf"(?<=[{_CJK}，、。）」]) +(?=[{_CJK}（「])")
 _LIST_ITEM = re.compile(
@@ -278,6 +279,8 @@ def _word_crosses(left: str, right: str) -> bool:
     """True when a dictionary word spans the line break (``人口減`` + ``少`` → ``減少``)."""
     if left[-1].isdigit() and right[0] in "年月日號号%％萬万億亿兆元":
         return True
+    if _restates(left, right):
+        return False
     from ingest.segment import fold
 
     tail, head = fold(left[-3:]), fold(right[:3])
@@ -287,6 +290,14 @@ def _word_crosses(left: str, right: str) -> bool:
             return True
         position += len(word)
     return False
+
+
+def _restates(left: str, right: str) -> bool:
+    """``right`` opens with the last two or more (CJK) characters of ``left`` again: a title and
+    the body that names its subject first ("熊本縣的熊本熊" + "熊本熊在2010年誕生…"). A break inside
+    a word never doubles text, so a word read across it ("熊熊") is only the repetition's."""
+    limit = min(len(left), len(right))
+    return any(_CJK_RUN.fullmatch(right[:k]) and left.endswith(right[:k]) for k in range(2, limit + 1))
 
 
 @lru_cache(maxsize=1)

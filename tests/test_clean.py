@@ -231,3 +231,39 @@ def test_a_text_with_a_blank_line_after_every_line_is_joined_by_the_heuristics()
         "國發會在2019年宣布元年，並推動五大戰略。",
         "各鄉鎮提出計畫。",
     ]
+
+
+KUMAMON = "熊本縣的熊本熊\n\n熊本熊在2010年誕生，是熊本縣的吉祥物。它幫助熊本縣的觀光與農產品行銷。\n"
+KUMAMON_BODY = "熊本熊在2010年誕生，是熊本縣的吉祥物。它幫助熊本縣的觀光與農產品行銷。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [KUMAMON, KUMAMON.replace("\n\n", "\n"), KUMAMON.replace("\n", "\r\n"), KUMAMON + "\n熊本熊也去過台灣。\n"],
+    ids=["blank-line", "no-blank-line", "crlf", "more-paragraphs"],
+)
+def test_a_title_the_body_restates_is_not_joined_to_it(text):
+    # "熊本熊" + "熊本熊在…" reads 熊熊 across the break: the repetition's, not a word split by the break
+    assert _txt(text)[:2] == ["熊本縣的熊本熊", KUMAMON_BODY]
+
+
+def test_a_simplified_title_the_body_restates_is_not_joined_to_it():
+    text = "熊本县的熊本熊\n\n熊本熊在2010年诞生，是熊本县的吉祥物。\n"
+    assert _txt(text) == ["熊本县的熊本熊", "熊本熊在2010年诞生，是熊本县的吉祥物。"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("日本為了解決人口減\n\n少、地方經濟萎縮。\n", ["日本為了解決人口減少、地方經濟萎縮。"]),  # 減少 split
+        ("各地紛\n\n紛推出計畫。\n", ["各地紛紛推出計畫。"]),  # one doubled character is a word (紛紛)
+        ("熊本縣的熊本熊\n", ["熊本縣的熊本熊"]),
+    ],
+    ids=["word-split", "doubled-character", "title-only"],
+)
+def test_a_short_txt_whose_first_line_breaks_inside_a_sentence_still_joins(text, expected):
+    assert _txt(text) == expected
+
+
+def test_digits_repeated_across_a_break_are_not_a_restated_title():
+    assert len(_txt("國發會在20\n\n20年宣布元年。\n")) == 1  # 20 + 20年 is a number split by the break

@@ -141,3 +141,24 @@ def test_pipeline_tokens_carry_the_heading_path(seed_corpus):
     for passage in under:
         assert set(tokenize(passage.context)) <= set(passage.tokens), passage.id
     assert any(set(tokenize(p.context)) - set(tokenize(p.text)) for p in under)  # the heading adds terms
+
+
+def test_a_txt_title_line_the_body_restates_is_the_title_and_its_own_paragraph(tmp_path):
+    # the first line "熊本縣的熊本熊" was glued onto "熊本熊在…" (熊熊 read across the break): the title fell
+    # back to the file name and the quote began "熊本縣的熊本熊熊本熊在…"
+    (tmp_path / "trad_utf8.txt").write_text(
+        "熊本縣的熊本熊\n\n熊本熊在2010年誕生，是熊本縣的吉祥物。它幫助熊本縣的觀光與農產品行銷。\n", "utf-8"
+    )
+    (tmp_path / "gb_test.txt").write_bytes(
+        "熊本县的熊本熊\n\n熊本熊在2010年诞生，是熊本县的吉祥物。它帮助熊本县的观光与农产品行销。\n".encode("gb18030")
+    )
+    articles = {a.doc_id: a for a in ingest_corpus(tmp_path).articles}
+    assert {doc_id: a.meta.title for doc_id, a in articles.items()} == {
+        "trad_utf8": "熊本縣的熊本熊",
+        "gb_test": "熊本县的熊本熊",
+    }
+    assert [p.text for p in articles["trad_utf8"].paragraphs] == [
+        "熊本縣的熊本熊",
+        "熊本熊在2010年誕生，是熊本縣的吉祥物。它幫助熊本縣的觀光與農產品行銷。",
+    ]
+    assert articles["gb_test"].paragraphs[1].text.startswith("熊本熊在2010年诞生")
