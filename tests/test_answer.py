@@ -991,3 +991,26 @@ def test_a_how_many_gets_the_unit_stating_a_count_in_its_unit_first():
     # no how-many, or the best unit counts already: unchanged
     assert count_first(ranked, "地域未來構想20是什麼？") == tuple(ranked)
     assert count_first(ranked[2:] + ranked[:2], "有幾項？") == tuple(ranked[2:] + ranked[:2])
+
+
+def test_who_wrote_a_named_article_gets_that_articles_byline_alone():
+    from chat.answer import Sentence, named_article_byline
+
+    def byline_hit(title: str, line: str) -> Hit:
+        text = f"{title}\n\n{line}"
+        return Hit(Passage(f"p-{title}", title, title, 1, None, 0, len(text), text), 1.0, 1)
+
+    hits = [
+        byline_hit("北海道東川町的移居政策", "作者：林小明"),
+        byline_hit("山形縣鶴岡市的生物科技園區", "記者周杰明／台北報導"),
+    ]
+    other = Hit(Passage("p-x", "x", "山形縣鶴岡市的生物科技園區", 3, None, 0, 9, "園區在2001年開幕。"), 1.0, 3)
+    hits.append(other)
+    units = [Sentence(h.passage.text, i, 0) for i, h in enumerate(hits)]
+    ranked = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate(units)]
+    chosen = named_article_byline(ranked, hits, "鶴岡市生物科技園區這篇文章的作者是誰？")
+    assert [c.sentence for c in chosen] == [units[1], units[2]]  # the other article's byline is dropped
+    assert chosen[0].score == 3.0
+    # no article named, or not asking for the author: unchanged
+    assert named_article_byline(ranked, hits, "作者是誰？") == tuple(ranked)
+    assert named_article_byline(ranked, hits, "鶴岡市生物科技園區在哪裡？") == tuple(ranked)
