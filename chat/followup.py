@@ -856,6 +856,30 @@ def asks_a_whole_list(question: str, searcher: Searcher, anchors: Sequence[Passa
     return asked.listed and bool(asked.series)
 
 
+# A follow-up naming no subject of its own, only a figure ("What about 2020?", "那2020年呢？"), asks
+# about the previous answer's articles: a sentence of another article (an added article's table row
+# "2020 ｜ 180") ranks after theirs (OTHER_ARTICLE_PENALTY is beyond any spread of ranking scores).
+# Found by a tester with added articles.
+OTHER_ARTICLES_GIVE_WAY = True
+OTHER_ARTICLE_PENALTY = 100.0
+_FIGURE_TERM = re.compile(r"^[\d.,%年月日]+$")
+
+
+def names_no_subject(question: str, stats: CorpusStats) -> bool:
+    """Whether every term of ``question`` is a figure or a word the articles do not use."""
+    return not any(stats.known(term) and not _FIGURE_TERM.match(term) for term in own_terms(question))
+
+
+def in_articles(adjust: Adjust | None, docs: frozenset[str]) -> Adjust:
+    """``adjust``, less :data:`OTHER_ARTICLE_PENALTY` for a sentence of an article not in ``docs``."""
+
+    def adjusted(sentence: Sentence, passage: Passage) -> float:
+        own = adjust(sentence, passage) if adjust is not None else 0.0
+        return own - (OTHER_ARTICLE_PENALTY if passage.doc_id not in docs else 0.0)
+
+    return adjusted
+
+
 def answer_after(
     question: str, previous: str | Previous | None, searcher: Searcher, top_k: int, decision: DecisionModel
 ) -> Answer:
@@ -885,6 +909,8 @@ def answer_after(
     # a column named after a quoted table row: only then are the articles' rows read
     rows = table_lines_of(searcher.passages, anchors) if any(_CELL in q for q in previous.quotes) else ()
     adjust = by_kind(question, previous, anchors, rows, marks)
+    if OTHER_ARTICLES_GIVE_WAY and anchors and names_no_subject(question, searcher.stats()):
+        adjust = in_articles(adjust, frozenset(a.doc_id for a in anchors))
     refused: set[str] = set()  # texts already decided "not found"
     analysis = None
     for passage_text, sentence_text in dict.fromkeys(tries):

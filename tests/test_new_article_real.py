@@ -168,3 +168,28 @@ def test_an_added_articles_counted_sections_are_its_headings(sections):
     assert answer.found and [q.text for q in answer.quotes] == PARTS
     second = answer_question("屏東縣地方創生推動計畫的第二個部分是什麼？", sections, decision=DecisionModel.load())
     assert second.found and second.quotes[0].text.startswith("二、做法")
+
+
+AMA = (
+    "島根縣海士町的離島振興\n\n海士町位於隱岐諸島，町內唯一的高中曾因學生減少面臨廢校。\n\n"
+    "年度\t學生數\n2008\t89\n2020\t180\n"
+)
+
+
+@pytest.fixture(scope="module")
+def with_table(real_encoder, seed_corpus, tmp_path_factory):
+    return seeds_and({"ama.txt": AMA}, real_encoder, seed_corpus, tmp_path_factory.mktemp("table-real"))
+
+
+def test_a_follow_up_naming_only_a_year_stays_in_the_previous_answers_article(with_table, monkeypatch):
+    # an added article's row "2020 ｜ 180" matched "What about 2020?" best and was quoted as the answer
+    from chat import followup
+
+    previous = "How much was the regional revitalization temporary grant in 2021?"
+    decision = DecisionModel.load()
+    answer = followup.answer_after("What about 2020?", previous, with_table, 5, decision)
+    assert answer.found and "2020年達3兆日圓" in answer.quotes[0].text
+    assert all(q.citation.doc_id != "ama" for q in answer.quotes)
+    monkeypatch.setattr(followup, "OTHER_ARTICLES_GIVE_WAY", False)
+    loose = followup.answer_after("What about 2020?", previous, with_table, 5, decision)
+    assert loose.quotes[0].citation.doc_id == "ama"  # what the rule prevents
