@@ -865,9 +865,9 @@ OTHER_ARTICLE_PENALTY = 100.0
 _FIGURE_TERM = re.compile(r"^[\d.,%年月日]+$")
 
 
-def names_no_subject(question: str, stats: CorpusStats) -> bool:
-    """Whether every term of ``question`` is a figure or a word the articles do not use."""
-    return not any(stats.known(term) and not _FIGURE_TERM.match(term) for term in own_terms(question))
+def names_no_subject(question: str, known: Callable[[str], bool]) -> bool:
+    """Whether every term of ``question`` is a figure or a word the articles do not use (``known``)."""
+    return not any(known(term) and not _FIGURE_TERM.match(term) for term in own_terms(question))
 
 
 def in_articles(adjust: Adjust | None, docs: frozenset[str]) -> Adjust:
@@ -909,7 +909,7 @@ def answer_after(
     # a column named after a quoted table row: only then are the articles' rows read
     rows = table_lines_of(searcher.passages, anchors) if any(_CELL in q for q in previous.quotes) else ()
     adjust = by_kind(question, previous, anchors, rows, marks)
-    if OTHER_ARTICLES_GIVE_WAY and anchors and names_no_subject(question, searcher.stats()):
+    if OTHER_ARTICLES_GIVE_WAY and anchors and names_no_subject(question, searcher.stats().known):
         adjust = in_articles(adjust, frozenset(a.doc_id for a in anchors))
     refused: set[str] = set()  # texts already decided "not found"
     analysis = None

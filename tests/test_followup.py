@@ -895,15 +895,13 @@ def test_asking_what_a_name_the_previous_question_lacks_is_a_new_question(questi
 
 
 def test_a_follow_up_naming_only_a_figure_keeps_to_the_previous_answers_articles():
-    from types import SimpleNamespace
-
     from chat.answer import Sentence
     from chat.followup import OTHER_ARTICLE_PENALTY, in_articles, names_no_subject
     from ingest.records import Passage
 
-    stats = SimpleNamespace(known=lambda term: term in {"2020", "北海道", "单位", "开发"})
-    assert names_no_subject("What about 2020?", stats) and names_no_subject("那2020年呢？", stats)
-    assert not names_no_subject("那北海道呢？", stats) and not names_no_subject("它是哪個單位開發的？", stats)
+    known = {"2020", "北海道", "单位", "开发"}.__contains__
+    assert names_no_subject("What about 2020?", known) and names_no_subject("那2020年呢？", known)
+    assert not names_no_subject("那北海道呢？", known) and not names_no_subject("它是哪個單位開發的？", known)
     seed = Passage("p1", "seed", "t", 1, None, 0, 9, "補助的預算在2020年達3兆日圓。")
     added = Passage("p2", "added", "t", 6, None, 0, 9, "2020 ｜ 180")
     adjust = in_articles(lambda s, p: 0.5, frozenset({"seed"}))
