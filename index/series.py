@@ -58,6 +58,12 @@ _WHAT_ITEM_REST = re.compile(
 _WHAT_LIST_REST = re.compile(
     rf"^\s*(?:分别|各自|各|又)?\s*(?:是|为|有|包括|包含)\s*(?:什么|哪些|哪几|甚么|哪\s*(?!一)(?:{_COUNT})\s*(?:{_CLASSIFIER})\s*(?:呢|啊)?\s*[?？。.!！]?\s*$)"
 )  # 三大目标分别是什么, 三大目标是哪三个 (not 是哪一个最重要)
+# Japanese: 三つの目標は何ですか (the three goals), 二つ目の目標は何 (the second goal); folded, so 目标
+_JAPANESE_NOUN = r"([\u4e00-\u9fff]{1,4}?)"
+_JAPANESE_LIST = re.compile(
+    rf"(?<![第\d])({_COUNT})\s*つの\s*{_JAPANESE_NOUN}\s*(?:は|を|って)\s*(?:何|なん|どれ|教え)"
+)
+_JAPANESE_ITEM = re.compile(rf"(?<![\d])({_COUNT})\s*つ目の\s*{_JAPANESE_NOUN}\s*(?:は|って)\s*(?:何|なん|どれ)")
 _ENGLISH_ITEM = re.compile(rf"^\s*what(?:'s|\s+is|\s+was)\s+the\s+({'|'.join(_ENGLISH_ORDINALS)})\s+([a-z]+)")
 _ENGLISH_LIST = re.compile(
     rf"^\s*(?:(?:what|which)\s+(?:are|were)|name|list)\s+(?:the\s+)?({'|'.join(_ENGLISH_NUMBERS)}|\d)\s+"
@@ -249,6 +255,9 @@ def asked(folded_question: str, english_words: Callable[[str], Sequence[str]] = 
     some = _ASKED_SOME.search(folded_question)
     if some and (noun := _noun(some.group(1))):
         return Asked(0, (noun,), listed=True)  # 0: as many as the article counts
+    japanese = _JAPANESE_ITEM.search(folded_question) or _JAPANESE_LIST.search(folded_question)
+    if japanese and (number := number_of(japanese.group(1))):
+        return Asked(number, (japanese.group(2),), listed=japanese.re is _JAPANESE_LIST)
     english = _ENGLISH_ITEM.search(folded_question)
     if english and (nouns := tuple(english_words(english.group(2)))):
         return Asked(_ENGLISH_ORDINALS[english.group(1)], nouns, listed=False)

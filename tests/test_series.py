@@ -98,6 +98,10 @@ def test_declared_counts_read_a_count_the_text_gives_a_noun():
         ("三大目标是哪三个部会负责？", None),  # something about them
         ("空屋银行分成哪几种类型?", Asked(0, ("类型",), listed=True)),  # as many as the article counts
         ("空屋银行有几种类型?", None),  # how many, not which
+        ("地域未来构想20の三つの目标は何ですか？", Asked(3, ("目标",), listed=True)),  # folded Japanese
+        ("三つの目标を教えてください", Asked(3, ("目标",), listed=True)),
+        ("2つ目の目标は何ですか", Asked(2, ("目标",), listed=False)),
+        ("三つの目标はなぜ必要ですか", None),  # why, not what they are
     ],
 )
 def test_asked_reads_the_counted_noun(question, expected):

@@ -58,7 +58,12 @@ GOALS = [
 
 
 @pytest.mark.parametrize(
-    "question", ["地域未來構想20有哪三大目標？", "What are the three goals of the Regional Future Vision 20?"]
+    "question",
+    [
+        "地域未來構想20有哪三大目標？",
+        "What are the three goals of the Regional Future Vision 20?",
+        "地域未来構想20の三つの目標は何ですか？",
+    ],
 )
 def test_the_three_goals_the_article_counts_are_its_three_headings(real_seed_searcher, question, monkeypatch):
     decision = DecisionModel.load()
