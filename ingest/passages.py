@@ -164,6 +164,18 @@ def is_table_row(text: str) -> bool:
     return TABLE_CELL_SEPARATOR in text
 
 
+HEADER_CELL_MAX_CHARS = 12  # a first table row whose cells are all this short names the columns
+
+
+def _opens_table(paragraphs: Sequence[Paragraph], i: int) -> bool:
+    """Paragraph ``i`` is a table's first row (after prose, not a caption) whose cells are short
+    names, no sentence: it names the columns (年度 ｜ 學生數 above 2008 ｜ 89)."""
+    if i and is_table_row(paragraphs[i - 1].text):
+        return False
+    cells = [cell.strip() for cell in paragraphs[i].text.split(TABLE_CELL_SEPARATOR.strip())]
+    return all(0 < len(cell) <= HEADER_CELL_MAX_CHARS and not re.search(r"[。！？；，,]", cell) for cell in cells)
+
+
 def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
     """Content paragraphs with the heading path above each; a heading followed by content is
     not a unit of its own but leads the first passage under it (a trailing heading stays alone).
@@ -181,8 +193,7 @@ def outline(paragraphs: Sequence[Paragraph]) -> list[OutlinedParagraph]:
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
         header_row = (
             is_table_row(para.text)
-            and bool(pending)
-            and not is_table_row(pending[-1].text)
+            and (bool(pending) and not is_table_row(pending[-1].text) or _opens_table(paragraphs, i))
             and following is not None
             and is_table_row(following.text)
         )

@@ -207,3 +207,18 @@ def test_a_paragraph_ending_with_a_lead_in_is_the_context_of_the_next_one():
     assert tasks.context == "標題 › 一、工作站 › 工作站的任務大致包括："  # its last sentence only
     assert tasks.search_text.startswith("標題 › 一、工作站 › 工作站的任務大致包括：\n提供青年諮詢")  # found by 任務
     assert after.context == "標題 › 一、工作站"  # the next paragraph only
+
+
+def test_a_table_right_after_prose_has_its_first_row_of_short_names_as_its_header():
+    from index.build import table_header
+
+    # an HTML <table> under a paragraph, no caption: 2008 ｜ 89 alone did not say it counts students
+    table = ("年度 ｜ 學生數", "2008 ｜ 89", "2020 ｜ 180")
+    article = _article("標題", "海士町在2008年推出島留學制度。", *table, "之後的段落。")
+    rows = {p.text: p for p in split_passages(article, 240)}
+    assert "年度 ｜ 學生數" not in rows and "年度 ｜ 學生數\n\n2008 ｜ 89" in rows  # it leads the first row
+    assert table_header(rows["2020 ｜ 180"]) == "年度 ｜ 學生數"
+    assert rows["之後的段落。"].headings == ""  # the header speaks for the table only
+    # a first row that says something (a sentence in a cell) is a row, not column names
+    prose = _article("標題", "說明。", "2008年推出，吸引學生 ｜ 89", "2020 ｜ 180")
+    assert "2008年推出，吸引學生 ｜ 89" in {p.text for p in split_passages(prose, 240)}
