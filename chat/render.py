@@ -283,13 +283,19 @@ def answer_to_text(answer: Answer) -> str:
     for q in answer.quotes:
         lines.extend([q.header] if q.header else [])
         lines.append(f"{footnotes_plain(q.text)} [{q.citation.n}]")
-    if answer.hits:
-        lines.append("")
-        lines.append(NEAREST_HEADING if not answer.found else SOURCES_HEADING)
-        for i, h in enumerate(answer.hits, start=1):
-            p = h.passage
-            lines.append(f"[{i}] {short_title(p.title)}（{passage_label(p)}）")
-            lines.append(f"    {p.text}")
+    shown = list(enumerate(answer.hits, start=1))
+    cited = {q.citation.passage_id for q in answer.quotes}
+    groups = (
+        [(SOURCES_HEADING, [(i, h) for i, h in shown if h.passage.id in cited])]
+        + [(f"{OTHER_PASSAGES}：", [(i, h) for i, h in shown if h.passage.id not in cited])]
+        if answer.found
+        else [(NEAREST_HEADING, shown)]
+    )
+    for heading, hits in groups:  # the quoted passages come first in the hits, numbered as cited
+        lines.extend(["", heading] if hits else [])
+        for i, h in hits:
+            lines.append(f"[{i}] {short_title(h.passage.title)}（{passage_label(h.passage)}）")
+            lines.append(f"    {h.passage.text}")
     return terminal_safe("\n".join(lines))
 
 

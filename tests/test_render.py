@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -151,6 +152,11 @@ def test_answer_to_text_lists_quotes_and_passages():
     text = answer_to_text(found_answer())
     assert "補助的預算在2020年達3兆日圓。 [1]" in text
     assert "[2] <b>標題</b>（第5段）" in text
+    # only the quoted passage is listed as cited; the other retrieved one under its own heading
+    sources, others = text.index("引用段落："), text.index("其他相關段落：")
+    assert sources < text.index("[1] ") < others < text.index("[2] ")
+    not_found = answer_to_text(replace(found_answer(), found=False, quotes=()))
+    assert "最接近的段落" in not_found and "其他相關段落" not in not_found and "引用段落" not in not_found
 
 
 def test_a_long_searched_text_is_shown_shortened():
