@@ -94,7 +94,7 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
     (
         "foreign_article",
         "the best passage is from an article about another country and does not mention {}",
-        "最相關的段落出自談另一個國家的文章，沒有提到「{}」。",
+        "排在第一的段落出自談另一個國家的文章，沒有提到「{}」。",
     ),
     (
         "other_body",

@@ -96,28 +96,32 @@ HISTORY_KEY = "sousei-chat-history"
 UPLOAD_CACHE_SECONDS = 3600  # Gradio's copies of uploads are deleted after this (delete_cache)
 
 CSS = """
+/* secondary text (搜尋：…, 第n段, 其他相關段落) readable: Gradio's subdued grey is ~1.8:1 on its light
+   background; these are about 7:1 on light and dark */
+:root { --sousei-subdued: #52525b; }
+.dark { --sousei-subdued: #a1a1aa; }
 #sousei-log .sousei-answer { line-height: 1.6; }
 .sousei-quote { margin: .1em 0 .4em 0; font-size: 1.05em; }
 .sousei-quote-header { display: block; font-size: .85em; white-space: pre-line;
-  color: var(--body-text-color-subdued, #6b7280); }
-.sousei-searched { color: var(--body-text-color-subdued); font-size: .9em; margin: 0 0 .3em 0; }
+  color: var(--sousei-subdued); }
+.sousei-searched { color: var(--sousei-subdued); font-size: .9em; margin: 0 0 .3em 0; }
 .sousei-sources { margin: .4em 0 .2em 0; padding-left: 0; list-style: none; font-size: .92em; }
 .sousei-source-item { cursor: pointer; margin: 0 0 .5em 0; padding: .3em .5em; border-radius: 6px;
                       background: var(--background-fill-secondary); }
 .sousei-source-item:hover { outline: 1px solid var(--border-color-accent); }
 .sousei-passage-text { margin-top: .2em; }
-.sousei-others summary { cursor: pointer; color: var(--body-text-color-subdued); font-size: .92em; }
+.sousei-others summary { cursor: pointer; color: var(--sousei-subdued); font-size: .92em; }
 .sousei-passages-heading { font-weight: 600; margin: .3em 0; font-size: .92em; }
 .sousei-nearest .sousei-source-item { border-left: 3px solid #c98a00; }
 .sousei-not-found { font-weight: 600; color: #a15c00; }
 .sousei-uncertain-note { font-weight: 600; color: #8a5a00; background: #fff6e0; padding: 4px 8px; border-radius: 6px; }
 .sousei-title { font-weight: 600; }
 .sousei-n { font-weight: 600; color: var(--color-accent); }
-.sousei-loc { color: var(--body-text-color-subdued); font-size: .9em; margin-left: .3em; }
+.sousei-loc { color: var(--sousei-subdued); font-size: .9em; margin-left: .3em; }
 a.sousei-cite { cursor: pointer; font-weight: 600; text-decoration: none; font-size: .85em;
                 background: var(--color-accent-soft); border-radius: 4px; padding: 0 .25em; margin-left: .15em; }
 mark.sousei-quoted { background: #fff0a0; color: inherit; padding: 0 1px; }
-sup.sousei-footnote { font-size: .7em; color: var(--body-text-color-subdued); margin: 0 .1em; }
+sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .1em; }
 /* Gradio's "scroll to the newest" arrow: in the corner, not over the middle of an answer's text */
 #sousei-log .scroll-down-button-container { left: auto !important; right: 10px; transform: none !important;
                                             opacity: .8; }
@@ -125,14 +129,14 @@ sup.sousei-footnote { font-size: .7em; color: var(--body-text-color-subdued); ma
 .sousei-copy { margin-top: .3em; font-size: .85em; padding: .15em .6em; border-radius: 6px;
                border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
                cursor: pointer; }
-.sousei-empty { color: var(--body-text-color-subdued); }
+.sousei-empty { color: var(--sousei-subdued); }
 #sousei-viewer .sousei-source { display: flex; flex-direction: column; max-height: 70vh; }
 #sousei-viewer .sousei-source-head { flex: none; border-bottom: 1px solid var(--border-color-primary);
                                      padding: .2em 0 .3em 0; }
 #sousei-viewer .sousei-source-body { flex: 1 1 auto; min-height: 0; overflow-y: auto; padding: 0 .4em 0 0; }
 #sousei-viewer .sousei-source-title { margin: 0; font-size: 1.05em; line-height: 1.4; display: -webkit-box;
                                       -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden; }
-#sousei-viewer .sousei-source-date { margin: 0; color: var(--body-text-color-subdued); font-size: .85em; }
+#sousei-viewer .sousei-source-date { margin: 0; color: var(--sousei-subdued); font-size: .85em; }
 #sousei-viewer .sousei-para { margin: .4em 0; line-height: 1.6; }
 #sousei-viewer .sousei-cited { border-left: 3px solid #e0b000; padding: .2em .4em; }
 .sousei-table { width: 100%; border-collapse: collapse; }

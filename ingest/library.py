@@ -10,6 +10,7 @@ and never outside the corpus directory. ``doc_id`` = file name without extension
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -473,8 +474,26 @@ MAX_META_CHARS = 300
 _META_LABELS = {"title": "標題", "author": "作者", "published": "日期"}
 
 
+# A date as a person writes one: 2021, 2021-10, 2021-10-29 (or with / or .), 2021年10月29日.
+_DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?|月)?|年)?$")
+
+
+def valid_date(text: str) -> bool:
+    """Whether ``text`` is a year, a year and month, or a calendar date that exists."""
+    match = _DATE.match(text)
+    if not match:
+        return False
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def edit_metadata(corpus_dir: Path, doc_id: str, *, title: str, author: str, published: str) -> Path:
-    """Write title / author / date of an article to its sidecar (empty values are left out)."""
+    """Write title / author / date of an article to its sidecar (empty values are left out); a date
+    must be one (:func:`valid_date`)."""
     from ingest.metadata import sidecar_path
 
     article = _find_article(corpus_dir, doc_id)
@@ -484,6 +503,8 @@ def edit_metadata(corpus_dir: Path, doc_id: str, *, title: str, author: str, pub
         value = " ".join(str(value or "").split())  # one line: no control characters or newlines
         if len(value) > MAX_META_CHARS:
             raise SouseiError(f"{_META_LABELS[key]}（{key}）：最多 {MAX_META_CHARS} 字（目前 {len(value)} 字）；請縮短")
+        if key == "published" and value and not valid_date(value):
+            raise SouseiError(f"{_META_LABELS[key]}「{value}」不是日期；請寫成 2021-10-29、2021-10 或 2021，或留空")
         if value:
             cleaned[key] = value
     path = sidecar_path(article)

@@ -199,7 +199,7 @@ def test_fit_learns_a_separable_toy_set():
             "foreign_article",
             "日本",
             "the best passage is from an article about another country and does not mention 日本",
-            "最相關的段落出自談另一個國家的文章，沒有提到「日本」。",
+            "排在第一的段落出自談另一個國家的文章，沒有提到「日本」。",
         ),
         ("absent_year", "2022", "no article mentions the year 2022", "文章中沒有提到2022年。"),
         ("absent_amount", "1兆", "the best passages do not state 1兆", "最接近的段落都沒有提到「1兆」這個數字。"),

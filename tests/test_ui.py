@@ -644,3 +644,19 @@ def test_oversized_request_bodies_are_refused_before_gradio(ui, engine):
         assert 'lang="zh-Hant"' in page and 'navigator,"language"' in page
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("date", ["下週二", "2023-13-45", "2021-02-30", "20211029x"])
+def test_a_date_that_is_no_date_is_refused_and_changes_nothing(ui, engine, date):
+    sidecar = engine.config.corpus_dir / "a.txt.meta.json"
+    before = sidecar.read_text(encoding="utf-8") if sidecar.exists() else None
+    status, *_ = ui.save_meta(engine, "a", "新標題", "作者甲", date)
+    assert "不是日期" in status and "已更新" not in status
+    assert (sidecar.read_text(encoding="utf-8") if sidecar.exists() else None) == before
+
+
+def test_dates_as_people_write_them_are_accepted():
+    from ingest.library import valid_date
+
+    assert all(valid_date(d) for d in ["2021", "2021-10", "2021-10-29", "2021/10/29", "2021.10.29", "2021年10月29日"])
+    assert not any(valid_date(d) for d in ["", "下週二", "2023-13-45", "2021-02-30", "21-10-29", "2021年13月"])
