@@ -191,6 +191,9 @@ if (!window.souseiListener) {
     event.preventDefault();
     event.stopPropagation();
     window.souseiShowCitation({href: href});
+    // the same citation again returns the same viewer: no change to watch, so scroll to it here
+    // (a new one scrolls again when it arrives)
+    setTimeout(() => window.souseiScrollViewer && window.souseiScrollViewer(), 300);
   }, true);
   // The chat log: when a new answer arrives, scroll the log (inside itself) so that the newest
   // question and the start of its answer are in view (long answers are read from the top).
@@ -218,7 +221,7 @@ if (!window.souseiListener) {
   window.souseiFollow = follow;
   new MutationObserver(() => requestAnimationFrame(follow)).observe(document.body, {childList: true, subtree: true});
 }
-watch('value', () => {
+const toQuote = () => {
   // the paragraphs scroll in their own box under the title, which therefore never covers a line
   const box = element.querySelector('.sousei-source-body');
   const mark = element.querySelector('#sousei-quoted') || element.querySelector('#sousei-cited');
@@ -227,7 +230,9 @@ watch('value', () => {
   box.scrollTop = Math.max(0, offset - box.clientHeight / 4);
   const r = element.getBoundingClientRect();
   if (r.top < 0 || r.top > window.innerHeight * 0.5) element.scrollIntoView({block: 'start'});
-});
+};
+window.souseiScrollViewer = toQuote;
+watch('value', toQuote);
 """
 
 # The article tab's status (added, refused, removed ...) is brought into view when it changes:

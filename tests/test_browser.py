@@ -247,6 +247,32 @@ def test_six_questions_on_a_phone(app_page, page_watch):
     assert page_watch.errors == []
 
 
+def test_the_same_citation_tapped_again_shows_its_quote_again(app_page, page_watch):
+    # the viewer's content is the same, so nothing changed for it to scroll on (found on a phone)
+    page = app_page
+    page.set_viewport_size(PHONE)
+    try:
+        answer = timed_ask(page, "2021年的地方創生臨時補助金是多少？")
+        marker = answer.locator(".sousei-quote a.sousei-cite").first
+        marker.click()
+        page.wait_for_function("() => document.querySelector('#sousei-viewer #sousei-quoted')", timeout=30_000)
+        page.wait_for_timeout(500)
+        assert quoted_in_view(page)
+        page.evaluate(
+            "() => { document.querySelector('#sousei-viewer .sousei-source-body').scrollTop = 0;"
+            " window.scrollTo(0, 0); }"
+        )
+        marker.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        assert not quoted_in_view(page)
+        marker.click()
+        page.wait_for_timeout(1200)
+        assert quoted_in_view(page)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+    assert page_watch.errors == []
+
+
 def test_dislike_lands_in_the_feedback_file(app_page, page_watch, workspace):
     page = app_page
     feedback = workspace.index.parent / "feedback.jsonl"
