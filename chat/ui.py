@@ -139,7 +139,9 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
 #sousei-viewer .sousei-source-date { margin: 0; color: var(--sousei-subdued); font-size: .85em; }
 #sousei-viewer .sousei-para { margin: .4em 0; line-height: 1.6; }
 #sousei-viewer .sousei-cited { border-left: 3px solid #e0b000; padding: .2em .4em; }
+.sousei-table-wrap { overflow-x: auto; max-width: 100%; }
 .sousei-table { width: 100%; border-collapse: collapse; }
+.sousei-table td:last-child { word-break: break-all; font-size: .85em; }  /* 代號: a long hash */
 .sousei-table th, .sousei-table td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .5em;
                                      text-align: left; }
 .sousei-status p { margin: .2em 0; }
@@ -147,6 +149,9 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
 .sousei-status-error p, .sousei-error .sousei-message { color: #8c0019; }
 .sousei-error .sousei-message { font-weight: 600; margin: 0; }
 @media (max-width: 640px) {
+  /* a phone: 段落 and 片段 (counts) give their width to the title */
+  .sousei-table th:nth-child(4), .sousei-table td:nth-child(4),
+  .sousei-table th:nth-child(5), .sousei-table td:nth-child(5) { display: none; }
   #sousei-viewer .sousei-source { max-height: 60vh; }
   /* a phone: answers use the log's width (Gradio keeps 20px margins and 60px free beside a bubble) */
   #sousei-log .message-row.bot-row { max-width: calc(100% - 16px); margin-left: 8px; margin-right: 8px; }
@@ -463,7 +468,8 @@ def render_article_table(rows: Sequence[tuple]) -> str:
         return render_placeholder(EMPTY_ARTICLES)
     head = "".join(f"<th>{esc(h)}</th>" for h in TABLE_HEADERS)
     body = "".join("<tr>" + "".join(f"<td>{esc(str(cell))}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<table class="sousei-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    table = f'<table class="sousei-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div class="sousei-table-wrap">{table}</div>'
 
 
 def article_choices(rows: Sequence[tuple]) -> list[tuple[str, str]]:
