@@ -64,7 +64,14 @@ from index.fusion import line_labels, named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
 from index.series import ARTICLES, SeriesAsked
 from ingest.furniture import asks_about_author, asks_author, byline_author, is_byline, is_furniture_line
-from ingest.passages import TABLE_CELL_SEPARATOR, is_heading, is_question_heading, is_table_row, sentence_spans
+from ingest.passages import (
+    HEADER_CELL_MAX_CHARS,
+    TABLE_CELL_SEPARATOR,
+    is_heading,
+    is_question_heading,
+    is_table_row,
+    sentence_spans,
+)
 from ingest.records import Passage
 from ingest.segment import fold
 
@@ -223,9 +230,6 @@ def quote_units(text: str) -> list[QuoteUnit]:
             units.append(QuoteUnit(a, b, False, (i,)))
             i += 1
     return [u for u in units if has_searchable_text(text[u.start : u.end])]
-
-
-HEADER_CELL_MAX_CHARS = 12  # a table row whose cells are all this short names columns
 
 
 def _table_row(text: str, spans: Sequence[tuple[int, int]], i: int) -> int | None:

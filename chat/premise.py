@@ -651,7 +651,7 @@ _ASKS_HOW_MANY_JA = re.compile(r"何\s*[万千百]?\s*(人|件|岁|回|团体|�
 _JAPANESE_COUNTER = {"人": "人", "件": "件", "岁": "岁", "回": "次", "团体": "个", "世带": "户"}
 
 
-def _unit_asked(question: str) -> str:
+def counted_unit(question: str) -> str:
     """The unit (folded) of the "how many" the question asks (多少家 → 家, how many people → 人,
     何件 → 件, what was the average age → 岁), or ""."""
     folded_question = fold(question)
@@ -681,11 +681,6 @@ def counts_in_a_column(passages: Sequence[str]) -> bool:
     return any(_BARE_NUMBER.fullmatch(cell) for text in passages for row in table_rows(text) for cell in row[1:])
 
 
-def counted_unit(question: str) -> str:
-    """The unit (folded) of the "how many" ``question`` asks (多少家 → 家), or ""."""
-    return _unit_asked(question)
-
-
 def counts_in(text: str, unit: str) -> bool:
     """Whether ``text`` states a number in ``unit`` (folded: 20項 for 项)."""
     return re.search(rf"[{_NUMERAL_START}][{_NUMERAL}]*\s*{re.escape(unit)}", fold(text)) is not None
@@ -696,12 +691,11 @@ def absent_unit(question: str, passages: Sequence[str], headings: Sequence[str] 
     the first :data:`UNIT_DEPTH` passages states a number, nor their titles and headings
     (``headings``, aligned with ``passages``: 「…的20項區域治理概念」 counts for 有幾項), as the
     question writes it, or ""."""
-    unit = _unit_asked(question)
+    unit = counted_unit(question)
     if not unit:
         return ""
-    stated = re.compile(rf"[{_NUMERAL_START}][{_NUMERAL}]*\s*{unit}")
     read = "\n".join([*passages[:UNIT_DEPTH], *headings[:UNIT_DEPTH]])
-    if stated.search(fold(read)) or counts_in_a_column(passages[:UNIT_DEPTH]):
+    if counts_in(read, unit) or counts_in_a_column(passages[:UNIT_DEPTH]):
         return ""
     written = unicodedata.normalize("NFKC", question)  # the unit as the question writes it (頁, not 页)
     said = next((ch for ch in re.findall(r"(?:幾|几|多少)\s*(\S)", written) if fold(ch) == unit), "")
