@@ -262,6 +262,28 @@ def asks_what_a_new_name_is(question: str, previous: str) -> bool:
     return match.group("term") not in folded(previous).lower()
 
 
+# "無現金支付的目的是什麼？" asked after "超級城市是什麼？": its one content term is a name of four
+# characters or more that the previous question does not have, so it names its own subject even
+# though an aspect word (目的) is not counted as a term. Found by a tester: it was searched as
+# "超級城市 無現金支付的目的是什麼？".
+NEW_SUBJECT_CHARS = 4
+
+
+def names_a_new_subject(question: str, previous: str) -> bool:
+    """Whether ``question`` asks about a name of ``NEW_SUBJECT_CHARS`` or more characters that
+    ``previous`` does not have, without pointing back (那…, 它, 這個) or asking 呢."""
+    from chat.terms import folded
+
+    text = folded(question.strip()).lower()
+    if text.startswith(_BACK_REFERENCES) or any(word in text for word in _POINTERS) or _ENGLISH_POINTER.search(text):
+        return False
+    if re.search(r"(?:呢|咧|嘞|勒)[?？]?$", text) or not _ASKS.search(text):
+        return False
+    names = [t for t in own_terms(question) if len(_CJK.findall(t)) >= NEW_SUBJECT_CHARS and _names_its_term(t)]
+    before = folded(previous).lower()
+    return bool(names) and not any(name in before for name in names)
+
+
 def is_follow_up(question: str) -> bool:
     """True when the question points back (那…呢, 它…, 這個…, "it") or is too short to name a subject."""
     from chat.terms import folded
@@ -355,7 +377,7 @@ def resolve(question: str, previous: str | None = None, stats: CorpusStats | Non
     question = question or ""
     if not previous or not previous.strip() or not is_follow_up(question):
         return Query(question, question)
-    if NEW_NAMES and asks_what_a_new_name_is(question, previous):
+    if NEW_NAMES and (asks_what_a_new_name_is(question, previous) or names_a_new_subject(question, previous)):
         return Query(question, question)
     carried = carried_terms(previous, question, stats) if CARRY_TERMS else []
     if not carried:

@@ -908,3 +908,23 @@ def test_a_follow_up_naming_only_a_figure_keeps_to_the_previous_answers_articles
     assert adjust(Sentence(seed.text, 0, 0), seed) == 0.5
     assert adjust(Sentence(added.text, 1, 0), added) == 0.5 - OTHER_ARTICLE_PENALTY
     assert in_articles(None, frozenset({"seed"}))(Sentence(seed.text, 0, 0), seed) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "new"),
+    [
+        ("無現金支付的目的是什麼？", "超級城市是什麼？", True),  # a tester's: searched with 超級城市
+        ("地方創生臨時補助金是多少？", "空屋銀行是什麼？", True),
+        ("無現金支付的目的是什麼？", "超級城市會推動無現金支付嗎？", False),  # the previous question has it
+        ("它的目的是什麼？", "超級城市是什麼？", False),  # points back
+        ("那無現金支付呢？", "超級城市是什麼？", False),  # 那…呢 asks the same of another name
+        ("目的是什麼？", "超級城市是什麼？", False),  # names nothing
+        ("協力隊的目的是什麼？", "超級城市是什麼？", False),  # three characters: not sure it is a name
+    ],
+)
+def test_a_question_about_a_long_name_the_previous_question_lacks_is_a_new_question(question, previous, new):
+    from chat.followup import names_a_new_subject
+
+    assert is_follow_up(question)  # without the previous question each would follow it
+    assert names_a_new_subject(question, previous) == new
+    assert resolve(question, previous).follow_up == (not new)
