@@ -254,7 +254,25 @@ def _batch_item(line: str) -> tuple[dict[str, Any] | None, str | None]:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    if args.doc_id is None:  # no id: list what the trash holds (the same labels as the UI's 回收區)
+        return _list_trash(engine, args.json)
     _print_report(engine.restore(args.doc_id, _progress_bar(not args.json)), args.json)
+    return 0
+
+
+def _list_trash(engine: Engine, as_json: bool) -> int:
+    from chat.render import terminal_safe
+
+    entries = engine.trash_entries()
+    for entry in entries:
+        if as_json:
+            _emit({"doc_id": entry.doc_id, "title": entry.title, "removed": entry.removed, "label": entry.label})
+        else:
+            print(terminal_safe(entry.label))
+    if not entries and not as_json:
+        print(f"回收區是空的（{engine.config.corpus_dir / '.trash'}）")
+    elif not as_json:
+        print("還原：sousei restore 代號（括號裡的第一項）")
     return 0
 
 
@@ -429,8 +447,10 @@ def _corpus_commands(sub: Any) -> None:
     _common(p)
     p.set_defaults(func=cmd_remove)
 
-    p = sub.add_parser("restore", help="bring a removed article back from corpus/.trash and rebuild")
-    p.add_argument("doc_id")
+    p = sub.add_parser(
+        "restore", help="bring a removed article back from corpus/.trash and rebuild (without ID: list the trash)"
+    )
+    p.add_argument("doc_id", nargs="?")
     _common(p)
     p.set_defaults(func=cmd_restore)
 

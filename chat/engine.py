@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from index.records import Hit
     from index.search import Searcher
     from index.store import Manifest
-    from ingest.library import AddedFile
+    from ingest.library import AddedFile, TrashedArticle
     from ingest.records import Passage
 
 STALE_CHECK_SECONDS = 2.0  # how often a served index looks for a rebuild made by another process
@@ -196,11 +196,22 @@ class Engine:
         return index_paths(self.config.index_dir).cache / READS_CACHE
 
     def remove(self, doc_id: str, progress: Progress | None = None) -> BuildReport:
+        """Move an article to the trash folder (noting its indexed title for the trash listing), then rebuild."""
         from ingest.library import remove_article
 
         with self._build_lock:
-            remove_article(self.config.corpus_dir, doc_id)
+            remove_article(self.config.corpus_dir, doc_id, title=self._indexed_title(doc_id))
             return self.rebuild(progress)
+
+    def _indexed_title(self, doc_id: str) -> str | None:
+        """The article's title in the index; None when there is no index or it lacks the article
+        (removing a file never indexed, or with no index, still works)."""
+        from ingest.errors import SouseiError
+
+        try:
+            return self.article(doc_id).meta.title
+        except SouseiError:
+            return None
 
     def restore(self, doc_id: str, progress: Progress | None = None) -> BuildReport:
         """Move an article removed earlier back from the trash folder, then rebuild."""
@@ -215,6 +226,12 @@ class Engine:
         from ingest.library import trashed_articles
 
         return [path.stem for path in trashed_articles(self.config.corpus_dir)]
+
+    def trash_entries(self) -> list[TrashedArticle]:
+        """Removed articles that can be restored, with title and removal time (``.label``), most recent first."""
+        from ingest.library import trash_entries
+
+        return trash_entries(self.config.corpus_dir)
 
     def edit_meta(
         self, doc_id: str, title: str, author: str, published: str, progress: Progress | None = None

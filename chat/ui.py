@@ -58,6 +58,7 @@ LABEL_CLEAR = "清除對話"
 LABEL_VIEWER = "原文"
 LABEL_UPLOAD = "上傳文章（.txt .md .pdf .html .docx，可一次選多個檔案）"
 LABEL_ADD = "加入並更新索引"
+LABEL_ADDING = "正在加入並更新索引…（完成後才能再選檔案）"
 LABEL_REBUILD = "重新整理索引"
 LABEL_CHOICE = "選擇文章（編輯標題等，或移到回收區）"
 LABEL_REMOVE = "移到回收區"
@@ -74,6 +75,7 @@ EMPTY_CHAT = "還沒有問題。請在下方輸入問題，或點選範例問題
 EMPTY_VIEWER = "點選回答中的 [n] 或引用段落，這裡會顯示它在原文中的位置。"
 EMPTY_ARTICLES = "目前沒有文章。"
 NO_FILES = "請先選擇要上傳的檔案。"
+UPLOAD_REFUSED = "這些檔案不能加入，已從上傳清單移除："
 NO_ARTICLE_CHOSEN = "請先選擇文章。"
 NO_TRASH_CHOSEN = "請先在回收區選擇要還原的文章。"
 CITATION_GONE = "找不到這個引用段落（文章可能已移除），請重新提問。"
@@ -145,6 +147,7 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
 .sousei-table th, .sousei-table td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .5em;
                                      text-align: left; }
 .sousei-status p { margin: .2em 0; }
+#sousei-status:has(.progress-text) { min-height: 6em; }  /* room for the one progress bar of an add / rebuild */
 .sousei-status-error { background: #fdecee; border-left: 3px solid #b00020; border-radius: 6px; padding: .4em .8em; }
 .sousei-status-error p, .sousei-error .sousei-message { color: #8c0019; }
 .sousei-error .sousei-message { font-weight: 600; margin: 0; }
@@ -171,7 +174,7 @@ LOCALE_HEAD = (
 # capturing listener on the document turns a click on a citation marker or a cited passage
 # into the viewer's ``click`` event (passage id + quoted sentence), and a click on a copy
 # button into a clipboard write of the answer as plain text.
-VIEWER_JS = """
+VIEWER_JS = r"""
 window.souseiShowCitation = (data) => trigger('click', data);
 if (!window.souseiListener) {
   window.souseiListener = true;
@@ -224,7 +227,26 @@ if (!window.souseiListener) {
     if (view.top < 0 || view.bottom > innerHeight) window.scrollBy(0, view.top - 8);
   };
   window.souseiFollow = follow;
-  new MutationObserver(() => requestAnimationFrame(follow)).observe(document.body, {childList: true, subtree: true});
+  // Screen readers: Gradio labels each message with its raw content ("assistant's message: <div class=…");
+  // the label becomes the message's text (an answer's plain-text copy: its quotes and references).
+  const readable = () => {
+    for (const m of document.querySelectorAll('#sousei-log [data-testid="bot"], #sousei-log [data-testid="user"]')) {
+      const copy = m.querySelector('.sousei-copy-text');
+      const text = (copy ? copy.textContent : m.textContent).replace(/\s+/g, ' ').trim();
+      const label = (m.dataset.testid === 'bot' ? '回答：' : '問題：') + text;
+      if (m.getAttribute('aria-label') !== label) m.setAttribute('aria-label', label);
+    }
+  };
+  // The upload box takes any file (a refused type is told in the status line, in Chinese); the file
+  // picker still offers the article types first.
+  const accept = () => {
+    for (const input of document.querySelectorAll('#sousei-upload input[type=file]:not([accept])')) {
+      input.setAttribute('accept', '__ACCEPT__');
+    }
+  };
+  window.souseiReadable = readable;
+  new MutationObserver(() => requestAnimationFrame(() => { follow(); readable(); accept(); })).observe(
+    document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label']});
 }
 const toQuote = () => {
   // the paragraphs scroll in their own box under the title, which therefore never covers a line
@@ -240,14 +262,34 @@ window.souseiScrollViewer = toQuote;
 watch('value', toQuote);
 """
 
+
+def viewer_js() -> str:
+    """:data:`VIEWER_JS` with the article types the upload picker offers."""
+    from ingest.load import SUPPORTED_EXTENSIONS
+
+    return VIEWER_JS.replace("__ACCEPT__", ",".join(SUPPORTED_EXTENSIONS))
+
+
 # The article tab's status (added, refused, removed ...) is brought into view when it changes:
-# below the forms it would otherwise be off screen on a phone, or below the fold on a desktop.
+# below the forms it would otherwise be off screen on a phone, or below the fold on a desktop. So is
+# the progress bar of an add / rebuild / removal, which is shown on the status line only.
 STATUS_JS = """
 watch('value', () => {
   if (!element.textContent.trim()) return;
   const r = element.getBoundingClientRect();
   if (r.top < 0 || r.bottom > window.innerHeight) element.scrollIntoView({block: 'center'});
 });
+const block = element.closest('#sousei-status') || document.getElementById('sousei-status');
+let running = false;
+if (block) new MutationObserver(() => {
+  const bar = block.querySelector('.progress-text, .eta-bar');
+  const now = !!bar && bar.getBoundingClientRect().height > 0;
+  if (now && !running) {
+    const r = (bar.closest('.wrap') || block).getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) block.scrollIntoView({block: 'center'});
+  }
+  running = now;
+}).observe(block, {childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
 """
 
 
@@ -476,11 +518,17 @@ def article_choices(rows: Sequence[tuple]) -> list[tuple[str, str]]:
     return [(f"{row[0]}（{row[-1]}）", row[-1]) for row in rows]
 
 
+def trash_choices(engine: Engine) -> list[tuple[str, str]]:
+    """The 回收區 list: (title（id，time 移除）, id), most recently removed first (``sousei restore``
+    without an id prints the same labels)."""
+    return [(entry.label, entry.doc_id) for entry in engine.trash_entries()]
+
+
 def refresh_articles(engine: Engine):
     """Article table, the article dropdown and the trash dropdown."""
     import gradio as gr
 
-    trash = gr.update(choices=engine.trash(), value=None)
+    trash = gr.update(choices=trash_choices(engine), value=None)
     try:
         rows = article_rows(engine)
     except SouseiError as err:
@@ -568,6 +616,38 @@ def add_articles(engine: Engine, files, key: str | None = None, progress: Callab
         return (render_status(lines), *refresh_articles(engine), None)
     finally:
         discard_uploads(paths)
+
+
+def check_uploads(files):
+    """The upload box's upload event: a file of a type sousei does not read is taken out of the box at
+    once, with the refusal ``sousei add`` gives it, in the status line; (status, files kept)."""
+    import gradio as gr
+
+    from ingest.library import unsupported_type
+
+    paths = upload_paths(files)
+    refused = {path: reason for path in paths if (reason := unsupported_type(path))}
+    if not refused:
+        return gr.update(), gr.update()
+    discard_uploads(list(refused))
+    kept = [str(path) for path in paths if path not in refused]
+    lines = [UPLOAD_REFUSED, *(f"- {reason}" for reason in refused.values())]
+    return render_status(lines, error=True), kept or None
+
+
+def adding_started():
+    """Before an add runs: the upload box and its button are disabled, the button saying why (a file
+    chosen meanwhile would be cleared with the box when the add ends, never added)."""
+    import gradio as gr
+
+    return gr.update(interactive=False), gr.update(interactive=False, value=LABEL_ADDING)
+
+
+def adding_ended(enabled: bool = True):
+    """After an add (done, refused or failed): the box and button as they were."""
+    import gradio as gr
+
+    return gr.update(interactive=enabled), gr.update(interactive=enabled, value=LABEL_ADD)
 
 
 def rebuild(engine: Engine, key: str | None = None, progress: Callable[..., Any] | None = None):
@@ -745,7 +825,7 @@ def _chat_tab(engine: Engine):
         with gr.Column(scale=2, min_width=320):
             gr.Markdown(f"**{LABEL_VIEWER}**", elem_id="sousei-viewer-heading")
             viewer = gr.HTML(
-                render_placeholder(EMPTY_VIEWER), container=True, elem_id="sousei-viewer", js_on_load=VIEWER_JS
+                render_placeholder(EMPTY_VIEWER), container=True, elem_id="sousei-viewer", js_on_load=viewer_js()
             )
 
     outputs = [chat, stored, question]
@@ -777,20 +857,14 @@ def _admin_key_box(engine: Engine):
 def _articles_tab(engine: Engine, app: gr.Blocks) -> None:
     import gradio as gr
 
-    from ingest.load import SUPPORTED_EXTENSIONS
-
     enabled = engine.config.host in LOCAL_HOSTS or bool(engine.config.admin_key)
     key = _admin_key_box(engine)
     table = gr.HTML(elem_id="sousei-articles")
     with gr.Row():
         with gr.Column():
-            uploads = gr.File(
-                label=LABEL_UPLOAD,
-                file_count="multiple",
-                file_types=list(SUPPORTED_EXTENSIONS),
-                elem_id="sousei-upload",
-                interactive=enabled,
-            )
+            # no file_types: Gradio would refuse another type in an English toast; check_uploads
+            # refuses it in Chinese (the picker still offers the article types: VIEWER_JS)
+            uploads = gr.File(label=LABEL_UPLOAD, file_count="multiple", elem_id="sousei-upload", interactive=enabled)
             add = gr.Button(LABEL_ADD, variant="primary", elem_id="sousei-add", interactive=enabled)
             build = gr.Button(LABEL_REBUILD, elem_id="sousei-rebuild", interactive=enabled)
         with gr.Column():
@@ -809,27 +883,35 @@ def _articles_tab(engine: Engine, app: gr.Blocks) -> None:
     status = gr.HTML(elem_id="sousei-status", js_on_load=STATUS_JS)
 
     listing = [table, choice, trash]
-    add.click(
-        _with_progress(add_articles, engine), [uploads, key], [status, *listing, uploads], api_visibility="private"
-    )
-    build.click(_with_progress(rebuild, engine), [key], [status, *listing], api_visibility="private")
+    _wire_add(engine, add, uploads, key, status, listing, enabled)
+    # one progress bar, on the status line, not one over each output
+    busy: dict[str, Any] = {"api_visibility": "private", "show_progress_on": [status]}
+    build.click(_with_progress(rebuild, engine), [key], [status, *listing], **busy)
     choice.change(_bind(article_meta, engine), [choice], [title, author, published], api_visibility="private")
     remove.click(ask_remove, [choice], [status, confirm_row], api_visibility="private")
     cancel.click(cancel_remove, None, [status, confirm_row], api_visibility="private")
-    confirm.click(
-        _with_progress(remove_article, engine),
-        [choice, key],
-        [status, *listing, confirm_row],
-        api_visibility="private",
-    )
-    restore.click(_with_progress(restore_article, engine), [trash, key], [status, *listing], api_visibility="private")
-    save.click(
-        _with_progress(save_meta, engine),
-        [choice, title, author, published, key],
-        [status, *listing],
-        api_visibility="private",
-    )
+    confirm.click(_with_progress(remove_article, engine), [choice, key], [status, *listing, confirm_row], **busy)
+    restore.click(_with_progress(restore_article, engine), [trash, key], [status, *listing], **busy)
+    save.click(_with_progress(save_meta, engine), [choice, title, author, published, key], [status, *listing], **busy)
     app.load(_bind(refresh_articles, engine), None, listing, api_visibility="private")
+
+
+def _wire_add(engine: Engine, add, uploads, key, status, listing: list, enabled: bool) -> None:
+    """加入並更新索引: the box and button are disabled while the add runs, then enabled again (even when
+    it fails); one progress bar, on the status line. A file of another type is refused when chosen."""
+    quick: dict[str, Any] = {"queue": False, "show_progress": "hidden", "api_visibility": "private"}
+    uploads.upload(check_uploads, [uploads], [status, uploads], **quick)
+
+    def adding_done():
+        return adding_ended(enabled)
+
+    add.click(adding_started, None, [uploads, add], **quick).then(
+        _with_progress(add_articles, engine),
+        [uploads, key],
+        [status, *listing, uploads],
+        api_visibility="private",
+        show_progress_on=[status],
+    ).then(adding_done, None, [uploads, add], **quick)
 
 
 def make_app(engine: Engine) -> gr.Blocks:

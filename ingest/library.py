@@ -214,6 +214,16 @@ def _check_extension(source: Path, name: str) -> None:
         )
 
 
+def unsupported_type(source: Path) -> str | None:
+    """The refusal :func:`add_files` gives a file of a type it does not read (the UI says it as soon as
+    such a file is chosen); None for a supported type."""
+    try:
+        _check_extension(source, safe_name(source.name))
+    except SouseiError as exc:
+        return str(exc)
+    return None
+
+
 def _check_size(source: Path, max_bytes: int) -> None:
     try:
         info = source.stat()  # follows a link: what counts is the file it points to
@@ -367,6 +377,8 @@ def _fsync_directory(directory: Path) -> None:
 
 TRASH_DIR = ".trash"
 OLDER_DIR = "older"  # inside the trash: earlier removals of a name removed again
+REMOVED_NOTE_SUFFIX = ".removed.json"  # beside a trashed file: its title and when it was removed
+REMOVED_TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def older_dir(corpus_dir: Path) -> Path:
@@ -391,9 +403,11 @@ def _find_article(corpus_dir: Path, doc_id: str) -> Path:
     return matches[0]
 
 
-def remove_article(corpus_dir: Path, doc_id: str) -> Path:
+def remove_article(corpus_dir: Path, doc_id: str, *, title: str | None = None) -> Path:
     """Move the article file whose name without extension is ``doc_id``, and its sidecar, to
     ``corpus/.trash/`` (``restore_article`` brings them back). Returns the trashed file.
+    A note beside it (``NAME.EXT.removed.json``) keeps ``title`` (the indexed title, when the
+    caller knows it) and the time of removal, for the trash listing (:func:`trash_entries`).
 
     Removing never destroys an earlier removal: the trash holds one restorable file per name
     (the most recently removed), and a file already trashed under that name is first moved,
@@ -413,7 +427,21 @@ def remove_article(corpus_dir: Path, doc_id: str) -> Path:
         os.replace(article, target)
     except OSError as exc:
         raise SouseiError(f"{article.name}：無法移到 {trash}（{exc.strerror or exc}）；請檢查權限") from None
+    _write_removal_note(target, title)
     return target
+
+
+def _note_path(trashed: Path) -> Path:
+    return trashed.with_name(trashed.name + REMOVED_NOTE_SUFFIX)
+
+
+def _write_removal_note(trashed: Path, title: str | None) -> None:
+    """The title and removal time beside a trashed file; only a label, so a failed write is no failure."""
+    note = {"title": " ".join(title.split()) if title else None, "removed_at": time.time()}
+    try:
+        atomic_write_text(_note_path(trashed), json.dumps(note, ensure_ascii=False) + "\n")
+    except OSError:
+        pass  # the trash listing then shows the sidecar's title (or the id) and the file's time
 
 
 def _keep_older(corpus_dir: Path, trashed: Path) -> Path:
@@ -432,6 +460,8 @@ def _keep_older(corpus_dir: Path, trashed: Path) -> Path:
     sidecar = trashed.with_name(trashed.name + SIDECAR_SUFFIX)
     if os.path.lexists(sidecar):
         os.replace(sidecar, kept_sidecar)
+    if os.path.lexists(_note_path(trashed)):
+        os.replace(_note_path(trashed), _note_path(kept))
     if os.path.lexists(trashed):
         os.replace(trashed, kept)
     return kept
@@ -447,12 +477,61 @@ def trashed_articles(corpus_dir: Path) -> list[Path]:
     )
 
 
+@dataclass(frozen=True)
+class TrashedArticle:
+    """A removed article the trash can restore, with what a person recognises it by."""
+
+    doc_id: str
+    path: Path
+    title: str | None  # the indexed title when it was removed (or its sidecar's), None if unknown
+    removed_at: float  # when it was moved to the trash (seconds since the epoch)
+
+    @property
+    def removed(self) -> str:
+        """When it was removed, "2024-05-01 12:30" (local time)."""
+        return time.strftime(REMOVED_TIME_FORMAT, time.localtime(self.removed_at))
+
+    @property
+    def label(self) -> str:
+        """``title（doc_id，removed 移除）``: the UI's trash list and ``sousei restore`` show this."""
+        if self.title and self.title != self.doc_id:
+            return f"{self.title}（{self.doc_id}，{self.removed} 移除）"
+        return f"{self.doc_id}（{self.removed} 移除）"
+
+
+def trash_entries(corpus_dir: Path) -> list[TrashedArticle]:
+    """The restorable articles in the trash, most recently removed first."""
+    entries = [_trash_entry(path) for path in trashed_articles(corpus_dir)]
+    return sorted(entries, key=lambda e: (-e.removed_at, e.doc_id))
+
+
+def _trash_entry(path: Path) -> TrashedArticle:
+    note = _read_json_object(_note_path(path))
+    title = note.get("title") or _read_json_object(path.with_name(path.name + SIDECAR_SUFFIX)).get("title")
+    removed_at = note.get("removed_at")
+    if not isinstance(removed_at, (int, float)) or isinstance(removed_at, bool):
+        try:  # moving a file into the trash sets its change time
+            removed_at = path.stat().st_ctime
+        except OSError:
+            removed_at = 0.0
+    return TrashedArticle(path.stem, path, " ".join(title.split()) if isinstance(title, str) else None, removed_at)
+
+
+def _read_json_object(path: Path) -> dict:
+    """A small JSON object file (a note or sidecar beside a trashed file); {} when absent or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def restore_article(corpus_dir: Path, doc_id: str) -> Path:
     """Move a removed article (and its sidecar) from the trash back into the corpus."""
     trashed = [p for p in trashed_articles(corpus_dir) if p.stem == doc_id]
     if not trashed:
-        known = ", ".join(p.stem for p in trashed_articles(corpus_dir)[:20]) or "（回收區是空的）"
-        raise SouseiError(f"{trash_dir(corpus_dir)} 裡沒有代號為 {doc_id!r} 的已移除文章；回收區裡的代號：{known}")
+        known = "\n".join(f"- {e.label}" for e in trash_entries(corpus_dir)[:20]) or "（回收區是空的）"
+        raise SouseiError(f"{trash_dir(corpus_dir)} 裡沒有代號為 {doc_id!r} 的已移除文章；回收區裡的文章：\n{known}")
     source = trashed[0]
     destination = Path(corpus_dir) / source.name
     if destination.exists() or any(p.stem == doc_id for p in corpus_files(Path(corpus_dir))):
@@ -463,6 +542,7 @@ def restore_article(corpus_dir: Path, doc_id: str) -> Path:
         source.unlink(missing_ok=True)
         if sidecar.exists():
             os.replace(sidecar, destination.with_name(destination.name + SIDECAR_SUFFIX))
+        _note_path(source).unlink(missing_ok=True)
     except FileExistsError:
         raise SouseiError(f"{destination.name}：已在文章資料夾裡；請先移除或改名") from None
     except OSError as exc:

@@ -395,6 +395,10 @@ def test_remove_confirm_restore_and_answer_again(app_page, page_watch, workspace
     page.locator("#sousei-confirm-remove").click()
     page.get_by_text("已移到回收區").wait_for(timeout=300_000)
     assert (workspace.corpus / ".trash" / f"{doc_id}.txt").exists()
+    page.locator("#sousei-trash input").click()  # the trash lists it by title, with its id and time
+    option = page.get_by_role("option", name=doc_id).first.inner_text()
+    assert re.fullmatch(rf"日本「地域未來構想20」.*（{doc_id}，\d{{4}}-\d\d-\d\d \d\d:\d\d 移除）", option), option
+    page.keyboard.press("Escape")
     open_tab(page, "問答")
     assert fact not in ask(page, question).inner_text()
     open_tab(page, "文章管理")
@@ -459,4 +463,100 @@ def test_a_binary_file_named_txt_is_refused_and_changes_nothing(app_page, page_w
     assert on_screen(page, "#sousei-status .sousei-status"), "the refusal is brought into view"
     assert sorted(p.name for p in workspace.corpus.iterdir()) == before
     screenshot(page, "09_binary_refused")
+    assert page_watch.errors == []
+
+
+# --------------------------------------------------------------------------- the article tab, as a tester found it
+
+
+def test_answer_messages_are_labelled_for_screen_readers_in_plain_text(app_page, page_watch):
+    """Gradio labels a message with its raw content: a screen reader read out the answer's HTML
+    (``assistant's message: <div class=…``); the label is the answer's plain text (quotes, references)."""
+    page = app_page
+    question = CONVERSATION[1]
+    answer = ask(page, question)
+    quote = answer.locator(".sousei-quote").first.inner_text().strip()
+    page.wait_for_timeout(300)
+    labels = page.evaluate("""() => [...document.querySelectorAll('#sousei-log [data-testid="bot"], '
+        + '#sousei-log [data-testid="user"]')].map((m) => [m.dataset.testid, m.getAttribute('aria-label') || ''])""")
+    (role, asked), (bot, said) = labels[-2:]
+    assert (role, bot) == ("user", "bot") and asked == f"問題：{question}", labels
+    assert said.startswith("回答：") and "<" not in said and "class=" not in said, said
+    assert quote[:12] in said and "[1]" in said, said
+    assert page_watch.errors == []
+
+
+def test_a_file_of_another_type_is_refused_in_chinese_when_chosen(app_page, page_watch, tmp_path):
+    """A .csv chosen in the upload box: Gradio's English toast (Invalid file type…) was all; now the
+    status line refuses it in Chinese, naming the accepted types, and the box stays empty."""
+    page = app_page
+    table = tmp_path / "預算表.csv"
+    table.write_text("年,預算\n2020,3兆\n", encoding="utf-8")
+    open_tab(page, "文章管理")
+    page.locator("#sousei-articles table").wait_for(timeout=30_000)
+    picker = page.locator("#sousei-upload input[type=file]")
+    assert set(picker.get_attribute("accept").split(",")) >= {".txt", ".md", ".pdf", ".html", ".docx"}
+    picker.set_input_files(str(table))
+    refused = page.locator("#sousei-status .sousei-status-error")
+    refused.wait_for(timeout=UPLOAD_WAIT)
+    status = refused.inner_text()
+    assert "預算表.csv" in status and "不支援的檔案類型" in status, status
+    assert all(ext in status for ext in (".txt", ".md", ".pdf", ".html", ".docx")), status
+    page.wait_for_timeout(500)
+    assert "Invalid file" not in page.locator("body").inner_text()
+    assert page.locator(".toast-body, [data-testid='toast-body']").count() == 0
+    assert "預算表" not in page.locator("#sousei-upload").inner_text()
+    screenshot(page, "10_csv_refused")
+    assert page_watch.errors == []
+
+
+def test_the_upload_box_is_locked_while_an_add_runs(app_page, page_watch, tmp_path):
+    """A file chosen while an add ran was cleared with the box when the add ended, never added: the box
+    and the button are disabled until it ends (the button says so), then ready for the next file."""
+    page = app_page
+    upload = tmp_path / "內子町.txt"
+    upload.write_text("內子町的町並保存\n\n愛媛縣內子町保存了江戶時代的木蠟商家町並。\n", encoding="utf-8")
+    open_tab(page, "文章管理")
+    page.locator("#sousei-articles table").wait_for(timeout=30_000)
+    choose_file(page, upload)
+    page.locator("#sousei-add").click()
+    page.wait_for_function(
+        """() => document.querySelector('#sousei-add').disabled
+            && ![...document.querySelectorAll('#sousei-upload input[type=file]')].some((i) => !i.disabled)""",
+        timeout=10_000,
+    )
+    assert "完成後才能再選檔案" in page.locator("#sousei-add").inner_text()
+    assert "內子町" in page.locator("#sousei-upload").inner_text()  # the file being added stays in view
+    screenshot(page, "11_adding_locked")
+    page.locator("#sousei-status").get_by_text("索引已更新").wait_for(timeout=300_000)
+    page.wait_for_function(
+        """() => !document.querySelector('#sousei-add').disabled
+            && [...document.querySelectorAll('#sousei-upload input[type=file]')].some((i) => !i.disabled)""",
+        timeout=10_000,
+    )
+    assert page.locator("#sousei-add").inner_text().strip() == "加入並更新索引"
+    assert page_watch.errors == []
+
+
+def test_a_rebuild_shows_one_progress_bar(app_page, page_watch):
+    """The table, both dropdowns and the status line each showed Gradio's progress (overlapping bars);
+    one is shown, on the status line."""
+    page = app_page
+    open_tab(page, "文章管理")
+    page.locator("#sousei-articles table").wait_for(timeout=30_000)
+    page.evaluate("""() => {
+        window.__bars = 0; window.__where = [];
+        const look = () => {
+            const shown = [...document.querySelectorAll('#sousei-tab-articles .progress-text, '
+                + '#sousei-tab-articles .wrap.translucent')].filter((e) => e.getBoundingClientRect().height > 0);
+            const blocks = new Set(shown.map((e) => (e.closest('[id^="sousei-"]') || e).id));
+            if (blocks.size > window.__bars) { window.__bars = blocks.size; window.__where = [...blocks]; }
+            if (!window.__stop) requestAnimationFrame(look);
+        };
+        look();
+    }""")
+    page.locator("#sousei-rebuild").click()
+    page.locator("#sousei-status").get_by_text("索引已更新").wait_for(timeout=300_000)
+    seen = page.evaluate("() => { window.__stop = true; return [window.__bars, window.__where]; }")
+    assert seen == [1, ["sousei-status"]], seen
     assert page_watch.errors == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,24 @@ def test_trash_keeps_both_versions_and_restore_brings_back_the_latest(engine, tm
     assert cli(engine, "restore", "uchiko") == 0
     assert (engine.config.corpus_dir / "uchiko.txt").read_bytes() == v2.read_bytes()
     assert "uchiko" in articles(engine, capsys)
+
+
+def test_restore_without_an_id_lists_the_trash_by_title(engine, capsys):
+    """``sousei remove`` notes the indexed title; ``sousei restore`` alone lists the trash with the
+    labels the UI's 回收區 shows (title, id, when removed), newest first; an unknown id lists them too."""
+    assert cli(engine, "remove", "b") == 0
+    assert cli(engine, "remove", ORIGINAL) == 0
+    capsys.readouterr()
+    assert cli(engine, "restore") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(rf"夕張的雪融發電（{ORIGINAL}，\d{{4}}-\d\d-\d\d \d\d:\d\d 移除）", lines[0]), lines
+    assert re.fullmatch(r"地方創生（b，\d{4}-\d\d-\d\d \d\d:\d\d 移除）", lines[1]), lines
+    assert [entry.label for entry in engine.trash_entries()] == lines[:2]
+    assert cli(engine, "restore", "--json") == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["doc_id"], r["title"]) for r in rows] == [(ORIGINAL, "夕張的雪融發電"), ("b", "地方創生")]
+    assert cli(engine, "restore", "nope") == 1
+    assert f"夕張的雪融發電（{ORIGINAL}，" in capsys.readouterr().err
+    assert cli(engine, "restore", "b") == 0 and cli(engine, "restore", ORIGINAL) == 0
+    capsys.readouterr()
+    assert cli(engine, "restore") == 0 and "回收區是空的" in capsys.readouterr().out

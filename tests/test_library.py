@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from pathlib import Path
 
@@ -12,7 +13,15 @@ from hypothesis import strategies as st
 
 from ingest import library
 from ingest.errors import SouseiError
-from ingest.library import AddedFile, add_files, remove_article, restore_article, safe_name, trashed_articles
+from ingest.library import (
+    AddedFile,
+    add_files,
+    remove_article,
+    restore_article,
+    safe_name,
+    trash_entries,
+    trashed_articles,
+)
 from ingest.load import corpus_files, load_file
 from tests import make_fixtures as mf
 
@@ -299,3 +308,22 @@ def test_older_removals_never_overwrite_each_other(corpus, uploads):
         remove_article(corpus, "existing")
     kept = {p.read_bytes() for p in (corpus / ".trash" / "older").glob("existing.*.txt")}
     assert kept | {(corpus / ".trash" / "existing.txt").read_bytes()} == set(versions)
+
+
+def test_trash_entries_name_title_and_removal_time(corpus, uploads):
+    """The trash listing: the title given at removal (else the sidecar's, else none: the id alone), when it
+    was removed, most recent first; the note follows an earlier removal to older/ and goes on restore."""
+    remove_article(corpus, "existing", title="標題  一")
+    (entry,) = trash_entries(corpus)
+    assert (entry.doc_id, entry.title) == ("existing", "標題 一")
+    assert re.fullmatch(r"標題 一（existing，\d{4}-\d\d-\d\d \d\d:\d\d 移除）", entry.label), entry.label
+    add_files(corpus, [mf.write_gb18030(uploads, "existing.txt")], max_bytes=MB)
+    remove_article(corpus, "existing")  # no title known and no sidecar: the id alone
+    (entry,) = trash_entries(corpus)
+    assert entry.title is None and re.fullmatch(r"existing（\S+ \S+ 移除）", entry.label), entry.label
+    assert len(list((corpus / ".trash" / "older").glob("existing.*.txt.removed.json"))) == 1
+    (corpus / ".trash" / "existing.txt.removed.json").unlink()  # removed by hand or an older sousei
+    (corpus / ".trash" / "existing.txt.meta.json").write_text('{"title": "側檔標題"}', encoding="utf-8")
+    assert trash_entries(corpus)[0].title == "側檔標題"
+    restore_article(corpus, "existing")
+    assert trash_entries(corpus) == [] and not list((corpus / ".trash").glob("*.removed.json"))

@@ -143,7 +143,11 @@ def test_make_app_builds_chatbot_and_article_tabs(ui, engine):
     box = by_elem_id(app, "sousei-question")["props"]
     assert box.get("max_length") is None and str(engine.config.max_question_chars) in box["placeholder"]
     upload = by_elem_id(app, "sousei-upload")
-    assert set(upload["props"]["file_types"]) >= {".txt", ".md", ".pdf", ".html", ".docx"}
+    # no file_types (Gradio refuses another type in an English toast, check_uploads in Chinese); the
+    # file picker still offers the article types (the accept list set by the page's script)
+    assert not upload["props"].get("file_types")
+    accept = re.search(r"setAttribute\('accept', '([^']*)'\)", by_elem_id(app, "sousei-viewer")["props"]["js_on_load"])
+    assert accept and set(accept.group(1).split(",")) >= {".txt", ".md", ".pdf", ".html", ".docx"}
 
 
 def test_every_visible_label_is_chinese(ui, engine):
@@ -660,3 +664,76 @@ def test_dates_as_people_write_them_are_accepted():
 
     assert all(valid_date(d) for d in ["2021", "2021-10", "2021-10-29", "2021/10/29", "2021.10.29", "2021年10月29日"])
     assert not any(valid_date(d) for d in ["", "下週二", "2023-13-45", "2021-02-30", "21-10-29", "2021年13月"])
+
+
+# --------------------------------------------------------------------------- the article tab's wiring
+
+
+def _wiring(app) -> tuple[dict, dict[str, int]]:
+    config = app.get_config_file()
+    named = [c for c in config["components"] if c.get("props", {}).get("elem_id")]
+    ids = {c["props"]["elem_id"]: c["id"] for c in named}
+    return config, ids
+
+
+def test_the_upload_box_is_disabled_while_an_add_runs(ui, engine):
+    """A file chosen while an add runs was cleared with the box when the add ended, never added: the
+    click first disables the box and the button (saying why), the add follows, then both come back."""
+    config, ids = _wiring(ui.make_app(engine))
+    deps = {dep["id"]: dep for dep in config["dependencies"]}
+    (first,) = [d for d in deps.values() if [ids["sousei-add"], "click"] in [list(t) for t in d["targets"]]]
+    assert set(first["outputs"]) == {ids["sousei-upload"], ids["sousei-add"]}, "the click only locks"
+    (adding,) = [d for d in deps.values() if d.get("trigger_after") == first["id"]]
+    assert ids["sousei-status"] in adding["outputs"] and not adding["trigger_only_on_success"]
+    (after,) = [d for d in deps.values() if d.get("trigger_after") == adding["id"]]
+    assert set(after["outputs"]) == {ids["sousei-upload"], ids["sousei-add"]}
+    assert not after["trigger_only_on_success"], "enabled again after a failed add too"
+    box, button = ui.adding_started()
+    assert box["interactive"] is False and button["interactive"] is False and button["value"] == ui.LABEL_ADDING
+    box, button = ui.adding_ended(True)
+    assert box["interactive"] is True and button["value"] == ui.LABEL_ADD
+    assert ui.adding_ended(False)[0]["interactive"] is False  # disabled off loopback without a key stays so
+
+
+def test_article_changes_show_one_progress_bar_on_the_status_line(ui, engine):
+    """An add, rebuild, removal, restore or metadata edit updates four or five outputs; Gradio drew a
+    progress bar over each (overlapping); only the status line shows it."""
+    config, ids = _wiring(ui.make_app(engine))
+    changing = [d for d in config["dependencies"] if ids["sousei-articles"] in d["outputs"] and len(d["outputs"]) > 3]
+    changing = [d for d in changing if not any(t[1] == "load" for t in d["targets"])]
+    assert len(changing) == 5  # add, rebuild, confirm removal, restore, save
+    for dep in changing:
+        assert dep.get("show_progress_on") == [ids["sousei-status"]], dep
+
+
+def test_trash_list_shows_titles_with_id_and_removal_time(ui, engine):
+    """The 回收區 dropdown showed bare ids (000_52ed3b7e36387b18); it shows the title the article had,
+    with its id and when it was removed, the value staying the id."""
+    *_, trash, _row = ui.remove_article(engine, "b")
+    (label, value), *_ = trash["choices"]
+    assert value == "b"
+    assert re.fullmatch(r"地域未來構想20（b，\d{4}-\d\d-\d\d \d\d:\d\d 移除）", label), label
+    status, *_ = ui.restore_article(engine, value)
+    assert "已還原" in status and not (engine.config.corpus_dir / ".trash" / "b.txt.removed.json").exists()
+
+
+def test_a_file_of_another_type_is_refused_in_chinese_when_chosen(ui, engine, tmp_path, monkeypatch):
+    """Gradio refused a .csv in an English toast; the box's upload event takes it out with the refusal
+    ``sousei add`` gives (Traditional Chinese, naming the accepted types) and keeps the others."""
+    cache = tmp_path / "gradio"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(cache))
+    (cache / "h1").mkdir(parents=True)
+    (cache / "h2").mkdir()
+    csv, txt = cache / "h1" / "表格.csv", cache / "h2" / "yubari.txt"
+    csv.write_text("a,b\n1,2\n", encoding="utf-8")
+    txt.write_text(NEW_ARTICLE, encoding="utf-8")
+    status, kept = ui.check_uploads([str(csv), str(txt)])
+    assert "sousei-status-error" in status and ui.UPLOAD_REFUSED in status and "表格.csv" in status
+    assert "不支援的檔案類型" in status and all(ext in status for ext in (".txt", ".md", ".pdf", ".html", ".docx"))
+    assert not english_words(status, "表格.csv", "csv"), status
+    assert kept == [str(txt)] and not csv.exists() and txt.exists()
+    unchanged = ui.check_uploads([str(txt)])
+    assert all(update == {"__type__": "update"} for update in unchanged)
+    app = ui.make_app(engine)
+    config, ids = _wiring(app)
+    assert any([ids["sousei-upload"], "upload"] in [list(t) for t in d["targets"]] for d in config["dependencies"])
