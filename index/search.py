@@ -366,7 +366,7 @@ class Searcher:
             fused = sentence_rerank(fused, best, top, params.sentence_weight, overlap, params.bigram_weight)
         order = np.lexsort((cand.ids, -cand.dense, -fused))
         if mode == "hybrid" and BYLINES_FIRST and self.asks_for_byline(text):
-            order = self._bylines_first(cand.ids, order)
+            order = self._bylines_first(text, cand.ids, order)
         elif mode == "hybrid" and FURNITURE_GIVES_WAY and not asks_credit(text):
             order = self._furniture_gives_way(cand.ids, order)
         if mode == "hybrid" and SERIES_FIRST:
@@ -403,11 +403,22 @@ class Searcher:
         """The question asks who wrote an article (作者是誰) or who a byline's author is (謝子涵是誰)."""
         return asks_author(text) or any(asks_about_author(text, name) for name in self.authors)
 
-    def _bylines_first(self, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
+    def _bylines_first(self, text: str, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
         """``order`` with the articles' bylines ("作者 謝子涵 …") moved before all the others: a
-        question asking who wrote the article (作者是誰) is answered by them, whatever else it names."""
+        question asking who wrote the article (作者是誰) is answered by them, whatever else it names.
+        Among them, the bylines of the articles whose titles share the most character pairs with the
+        question come first (神山町那篇文章的作者是誰: the byline of 神山町的衛星辦公室, not a
+        better-scored byline of another article), else they keep their order."""
         byline = np.array([is_byline(self.passages[int(ids[i])].text) for i in order], dtype=bool)
-        return np.concatenate([order[byline], order[~byline]]) if byline.any() else order
+        if not byline.any():
+            return order
+        asked = char_bigrams([fold(text)])
+        shared = np.array([len(asked & self._title_pairs(int(ids[i]))) for i in order[byline]])
+        bylines = order[byline][np.argsort(-shared, kind="stable")]
+        return np.concatenate([bylines, order[~byline]])
+
+    def _title_pairs(self, row: int) -> frozenset[str]:
+        return char_bigrams([fold(self.passages[row].title)])
 
     def _boost(self, text: str, ids: np.ndarray) -> np.ndarray | None:
         """Per candidate: the share of the question's rare exact terms (numbers, Latin names) it

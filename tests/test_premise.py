@@ -295,6 +295,20 @@ def test_a_country_the_articles_title_names_is_named_by_its_passages():
     assert absent_actor("總務省選了幾個地區？", passages, ["總務省ICT政策"] * 3) == "總務省"
 
 
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("長野縣2020年的移居人數是多少？", "長野縣移居支援統計"),  # a prefecture (a tester's added article)
+        ("神山町那篇文章的作者是誰？", "神山町的衛星辦公室"),  # a town the question names
+        ("宜蘭的青年返鄉計畫有幾人？", "宜蘭青年返鄉計畫紀要"),  # a Taiwanese place
+    ],
+)
+def test_a_place_the_articles_title_names_is_named_by_its_passages(question, title):
+    rows = ["2020 ｜ 1,587人 ｜ 4.1億日圓", "記者王大同／德島報導", "共有12人參加。"]
+    assert absent_actor(question, rows, [title] * 3) == ""
+    assert absent_actor(question, rows, ["另一篇文章"] * 3) != ""
+
+
 def test_only_the_best_passages_count():
     late = ["地方創生的政策。"] * ACTOR_DEPTH + ["韓國也有地方消滅對策。"]
     assert absent_actor("韓國的地方消滅對策有哪些？", late) == "韓國"

@@ -11,6 +11,7 @@ from index.records import Hit
 from index.search import Searcher, UnknownArticleError
 from index.store import IndexMismatchError, IndexMissingError
 from ingest.errors import SouseiError
+from ingest.furniture import is_byline
 from tests.fakes import FakeEncoder
 from tests.index_fakes import (
     ARTICLE_A,
@@ -189,3 +190,17 @@ def test_the_weighted_share_of_the_questions_character_pairs_is_added_to_the_rer
         held = char_bigrams(paired.passage(passage_id).tokens)
         assert score - before[passage_id] == pytest.approx(bigram_overlap(pairs, [held], idf)[0])
     assert any(score != before[passage_id] for passage_id, score in after.items())
+
+
+def test_the_byline_of_the_article_a_question_names_comes_first(tmp_path, fake_encoder):
+    articles = {  # the fake ingest titles an article by its file name
+        "雲林虎尾青年返鄉計畫紀要": "作者：林小明\n\n虎尾鎮的青年返鄉計畫每年補助十人。",
+        "神山町的衛星辦公室": "作者：王大同\n\n神山町在2019年開設了共同工作空間。",
+    }
+    corpus = write_corpus(tmp_path / "corpus", **articles)
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    searcher = Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+    for question, author in [("神山町那篇文章的作者是誰？", "王大同"), ("虎尾青年返鄉那篇是誰寫的", "林小明")]:
+        top = searcher.search(question, top_k=2)
+        assert author in top[0].passage.text, question
+        assert all(is_byline(hit.passage.text) for hit in top)  # the other byline still follows
