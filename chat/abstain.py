@@ -341,6 +341,9 @@ def feature_values(s: Signals, names: Sequence[str]) -> list[float]:
     return [float(FEATURES[name](s)) for name in names]  # type: ignore[operator]
 
 
+BAND_EDGE = 0.0001  # a shown confidence below a threshold stays this far below it (4 decimals)
+
+
 @dataclass(frozen=True)
 class Decision:
     found: bool
@@ -472,6 +475,19 @@ class DecisionModel:
         if fingerprint is not None and self.model_fingerprint and fingerprint != self.model_fingerprint:
             reason += " (decision fitted for another embedding model; refit with python -m chat.fit_decision)"
         return Decision(found=found, uncertain=found and p < self.found_at, confidence=round(p, 4), reason=reason)
+
+    def shown(self, verdict: Decision) -> float:
+        """The confidence an answer shows: the model's probability, moved into the band of the
+        outcome shown when a rule decided otherwise (a premise check refused a question the model
+        found likely, a byline or a numbered series answered one it did not), so that found answers
+        show at least ``found_at``, 可能相關 ones lie in [``maybe_at``, ``found_at``) and refusals
+        below ``maybe_at`` (a tester read found=true at 0.03 and found=false at 0.97 in --json)."""
+        p = verdict.confidence
+        if verdict.found and not verdict.uncertain:
+            return round(max(p, self.found_at), 4)
+        if verdict.found:
+            return round(min(max(p, self.maybe_at), self.found_at - BAND_EDGE), 4)
+        return round(min(p, self.maybe_at - BAND_EDGE), 4)
 
     def to_json(self) -> dict:
         data = asdict(self)

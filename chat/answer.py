@@ -1121,7 +1121,7 @@ def analyse_question(
         shown,
         message,
         terms=measured.terms,
-        confidence=verdict.confidence,
+        confidence=model.shown(replace(verdict, found=found)),
         uncertain=found and verdict.uncertain,
         reason=verdict.reason,
     )

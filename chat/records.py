@@ -32,6 +32,9 @@ class Answer:
     hits: tuple[Hit, ...]  # the passages shown under the answer, numbered from 1
     message: str | None = None  # a fixed UI phrase (e.g. not-found line or input problem)
     terms: tuple[str, ...] = ()  # the question's search terms (folded), for highlighting matches
-    confidence: float | None = None  # the fitted model's probability that the articles answer (0..1)
+    # the probability that the articles answer (0..1): the fitted model's, within the band of what is
+    # shown (found ≥ found_at, 可能相關 in between, not found < maybe_at; chat.abstain.DecisionModel.shown);
+    # None when nothing was decided (bad input, no articles)
+    confidence: float | None = None
     uncertain: bool = False  # 可能相關: quoted, but below the confident operating point
     reason: str = ""  # why found / not found (the signal that decided), for logs and --json

@@ -263,6 +263,20 @@ def test_a_failed_premise_is_not_found_whatever_the_confidence(field, value, rea
     assert (decision.reason, decision.note) == ("not found: " + reason, note)
 
 
+def test_the_shown_confidence_lies_in_the_band_of_what_is_shown():
+    from chat.abstain import BAND_EDGE, Decision
+
+    model = tiny_model(found_at=0.7, maybe_at=0.3)
+    refused = model.decide(replace(ANSWERED, absent_actor="韓國"))  # the model says 0.99, a premise check refuses
+    assert refused.confidence > 0.99 and model.shown(refused) == pytest.approx(0.3 - BAND_EDGE)
+    answered_by_rule = Decision(True, False, 0.03, "found: the question asks who wrote the article; a byline says")
+    assert model.shown(answered_by_rule) == 0.7
+    assert model.shown(Decision(True, True, 0.1, "uncertain: …")) == 0.3
+    assert model.shown(Decision(True, True, 0.95, "uncertain: …")) == pytest.approx(0.7 - BAND_EDGE)
+    for agreed in (model.decide(ANSWERED), model.decide(replace(ANSWERED, coverage=0.5, unknown=0.5))):
+        assert model.shown(agreed) == agreed.confidence  # the model's own outcome: its probability
+
+
 def test_every_premise_check_has_a_signal_field_and_is_measured():
     from dataclasses import fields
 

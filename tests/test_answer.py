@@ -128,6 +128,10 @@ def test_a_country_the_passages_do_not_name_is_not_found_and_the_answer_says_so(
     assert answer.message == NOT_FOUND_LINE + " 最接近的段落都沒有提到「韓國」。"
     assert answer.reason == "not found: the best passages do not mention 韓國"
     assert ask("GIGA School一人一台電腦裝置是什麼？", searcher).found  # the same question without it
+    # the model found it likely; the answer shows a confidence below the not-found threshold
+    verdict = analyse_question("韓國的GIGA School一人一台電腦裝置是什麼？", searcher, decision=FAKE_DECISION).decision
+    assert verdict is not None and verdict.confidence >= FAKE_DECISION.maybe_at
+    assert answer.confidence is not None and answer.confidence < FAKE_DECISION.maybe_at
 
 
 def test_a_town_the_passages_do_not_name_is_not_found_and_the_answer_says_so(searcher):
