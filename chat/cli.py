@@ -146,12 +146,22 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    """The acceptable files are added (one rebuild); each refused file gets a ``refused:`` line with
+    why (``"refused"`` in --json), and the exit code is 1 when any was refused."""
     engine = _engine(args)
-    added, report = engine.add([Path(f) for f in args.files], _progress_bar(not args.json))
-    if not args.json:
-        for item in added:
-            print(item.describe())
-    _print_report(report, args.json)
+    files = [Path(f) for f in args.files]
+    added, refused, report = engine.add_each(files, _progress_bar(not args.json))
+    if args.json:
+        _emit({**report.to_dict(), "refused": [{"file": item.source.name, "reason": item.reason} for item in refused]})
+    else:
+        given = {path: number for number, path in enumerate(files)}
+        lines = [(item.source, item.describe()) for item in added] + [(i.source, i.describe()) for i in refused]
+        for _source, line in sorted(lines, key=lambda pair: given.get(pair[0], len(given))):
+            print(line)
+        _print_report(report, False)
+    if refused:
+        _stderr(f"error: {len(refused)} 個檔案沒有加入（原因見 refused 行）；請修正後再用 sousei add 加入它們")
+        return 1
     return 0
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from index.records import Hit
     from index.search import Searcher
     from index.store import Manifest
-    from ingest.library import AddedFile, TrashedArticle
+    from ingest.library import AddedFile, RefusedFile, TrashedArticle
     from ingest.records import Passage
 
 STALE_CHECK_SECONDS = 2.0  # how often a served index looks for a rebuild made by another process
@@ -172,11 +172,24 @@ class Engine:
         return report
 
     def add(self, files: list[Path], progress: Progress | None = None) -> tuple[list[AddedFile], BuildReport]:
-        """Copy files into the corpus (validated, safe names), then rebuild incrementally."""
-        from ingest.library import add_files, withdraw_added
+        """Copy the acceptable files into the corpus (validated, safe names), then rebuild once; each
+        refused file's reason leads the report's warnings (the UI shows them). Raises ``SouseiError``
+        when every file is refused. :meth:`add_each` keeps the refusals apart."""
+        added, refused, report = self.add_each(files, progress)
+        if refused:
+            report = replace(report, warnings=(*(item.reason for item in refused), *report.warnings))
+        return added, report
+
+    def add_each(
+        self, files: list[Path], progress: Progress | None = None
+    ) -> tuple[list[AddedFile], list[RefusedFile], BuildReport]:
+        """(files added or already there, files refused with why, the rebuild's report): one refused
+        file (empty, a duplicate name, an unsupported type …) does not stop the others; the index is
+        rebuilt once. Raises ``SouseiError`` (nothing added) when every file is refused."""
+        from ingest.library import add_accepted, withdraw_added
 
         with self._build_lock:
-            added = add_files(
+            added, refused = add_accepted(
                 self.config.corpus_dir,
                 [Path(f) for f in files],
                 self.config.max_upload_mb * 1024 * 1024,
@@ -184,7 +197,7 @@ class Engine:
                 cache_dir=self._reads_cache(),
             )
             try:
-                return added, self.rebuild(progress)
+                return added, refused, self.rebuild(progress)
             except BaseException:
                 withdraw_added(added)  # a failed build (full disk...) leaves the corpus as it was
                 raise

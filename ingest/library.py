@@ -2,8 +2,9 @@
 
 Adding validates every file first (a regular file, type, size, read and cleaned by
 ``ingest.sandbox`` within ``LoadLimits``, a name that does not clash with an existing one
-even after Unicode normalisation, no stale sidecar waiting under its name) and copies
-nothing unless all are acceptable. Files get safe names, are written
+even after Unicode normalisation, no stale sidecar waiting under its name); ``add_files``
+copies nothing unless all are acceptable, ``add_accepted`` (the CLI and UI, through
+``Engine.add``) copies the acceptable ones and names each refused file. Files get safe names, are written
 atomically (hidden temp file, then a link that never replaces an existing file)
 and never outside the corpus directory. ``doc_id`` = file name without extension.
 """
@@ -66,6 +67,19 @@ class AddedFile:
 def duplicate_notice(item: AddedFile) -> str:
     """What the user is told about a file not copied because the corpus already holds its bytes."""
     return f"已在文章庫中：{Path(item.duplicate_of or item.name).stem}（內容相同），未加入"
+
+
+@dataclass(frozen=True)
+class RefusedFile:
+    """A file handed to ``add_accepted`` that was not copied, and why (the reason names the file
+    and says what to do)."""
+
+    source: Path
+    reason: str
+
+    def describe(self) -> str:
+        """One line for the user: ``refused: x.txt：檔案是空的…``."""
+        return f"refused: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -144,12 +158,44 @@ def add_files(
     index the copy instead of the original and its metadata). Neither changes the corpus.
     ``cache_dir`` is the index's read cache (the build then need not read the new files again).
     """
+    root, plans, refused = _plan_files(corpus_dir, files, max_bytes, limits, cache_dir)
+    if refused:
+        raise _nothing_added(refused)
+    return [_commit(root, plan) for plan in plans]
+
+
+def add_accepted(
+    corpus_dir: Path,
+    files: list[Path],
+    max_bytes: int,
+    *,
+    limits: LoadLimits = DEFAULT_LIMITS,
+    cache_dir: Path | None = None,
+) -> tuple[list[AddedFile], list[RefusedFile]]:
+    """Like :func:`add_files`, but a refused file (empty, unsupported type, a clash …) does not stop
+    the others: the acceptable files are copied (or reported unchanged / duplicate) and each refused
+    one is returned with its reason. When every file is refused, the ``SouseiError`` of
+    :func:`add_files` is raised (nothing to add, nothing to rebuild)."""
+    root, plans, refused = _plan_files(corpus_dir, files, max_bytes, limits, cache_dir)
+    if not plans:
+        raise _nothing_added(refused)
+    return [_commit(root, plan) for plan in plans], refused
+
+
+def _plan_files(
+    corpus_dir: Path, files: list[Path], max_bytes: int, limits: LoadLimits, cache_dir: Path | None
+) -> tuple[Path, list[_Plan], list[RefusedFile]]:
     corpus_dir = Path(corpus_dir)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     root = corpus_dir.resolve()
     with Reader(limits, cache_dir, prune=False) as reader:  # an add reads a few files, not the corpus
-        plans = _plan_all(root, [Path(f) for f in files], max_bytes, reader)
-    return [_commit(root, plan) for plan in plans]
+        plans, refused = _plan_all(root, [Path(f) for f in files], max_bytes, reader)
+    return root, plans, refused
+
+
+def _nothing_added(refused: list[RefusedFile]) -> SouseiError:
+    listed = "\n".join(f"- {item.reason}" for item in refused)
+    return SouseiError(f"{NOTHING_ADDED}\n{listed}")
 
 
 def withdraw_added(added: list[AddedFile]) -> None:
@@ -159,25 +205,24 @@ def withdraw_added(added: list[AddedFile]) -> None:
             item.path.unlink(missing_ok=True)
 
 
-def _plan_all(root: Path, files: list[Path], max_bytes: int, reader: Reader) -> list[_Plan]:
+def _plan_all(root: Path, files: list[Path], max_bytes: int, reader: Reader) -> tuple[list[_Plan], list[RefusedFile]]:
+    """A plan for each acceptable file and the reason for each refused one; a file is checked against
+    the corpus and the files accepted before it in this call."""
     existing = {path.name: path for path in corpus_files(root)}
     hashes: dict[str, str] = {}
     for name, path in existing.items():  # sorted by name, as the build keeps the first of twins
         hashes.setdefault(sha256_file(path), name)
     plans: list[_Plan] = []
-    problems: list[str] = []
+    refused: list[RefusedFile] = []
     for source in files:
         try:
             plan = _plan_one(root, source, max_bytes, existing, hashes, plans, reader)
         except SouseiError as exc:
-            problems.append(str(exc))
+            refused.append(RefusedFile(source, str(exc)))
             continue
         plans.append(plan)
         hashes.setdefault(plan.digest, plan.name)
-    if problems:
-        listed = "\n".join(f"- {problem}" for problem in problems)
-        raise SouseiError(f"{NOTHING_ADDED}\n{listed}")
-    return plans
+    return plans, refused
 
 
 def _plan_one(

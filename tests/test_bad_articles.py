@@ -137,12 +137,23 @@ def test_fifty_megabyte_text_is_refused_by_the_size_limit(world, tmp_path):
     refuse(world, tmp_path, path, "上傳上限", "max_upload_mb", "50.0 MB")
 
 
-def test_one_bad_file_in_a_batch_adds_nothing(world, tmp_path):
-    good = mf.write_big5(tmp_path / "uploads", "good.txt")
+def test_one_bad_file_in_a_batch_is_refused_and_the_good_one_added(world, tmp_path):
+    good = mf.write_gb18030(tmp_path / "uploads", "good.txt")
     bad = mf.write_truncated_pdf(tmp_path / "uploads", "broken.pdf")
     guard = Guard(world, tmp_path)
     result = add(world, good, bad)
-    assert_clean_failure(result, "broken.pdf", NOTHING_ADDED)
+    assert result.code == 1 and TRACEBACK not in result.err + result.out, result.err
+    (report,) = [json.loads(line) for line in result.out.splitlines()]
+    assert [item["file"] for item in report["refused"]] == ["broken.pdf"] and "不完整" in report["refused"][0]["reason"]
+    assert guard.new_corpus_files() == {"good.txt"}
+    guard.assert_nothing_outside()
+
+
+def test_a_batch_of_bad_files_only_adds_nothing(world, tmp_path):
+    bad = mf.write_truncated_pdf(tmp_path / "uploads", "broken.pdf")
+    empty = mf.write_empty(tmp_path / "uploads")
+    guard = Guard(world, tmp_path)
+    assert_clean_failure(add(world, bad, empty), "broken.pdf", "empty.txt", NOTHING_ADDED)
     guard.assert_nothing_changed()
 
 

@@ -113,3 +113,53 @@ def test_restore_without_an_id_lists_the_trash_by_title(engine, capsys):
     assert cli(engine, "restore", "b") == 0 and cli(engine, "restore", ORIGINAL) == 0
     capsys.readouterr()
     assert cli(engine, "restore") == 0 and "回收區是空的" in capsys.readouterr().out
+
+
+def test_add_adds_the_good_files_and_names_each_refused_one(engine, tmp_path, capsys, monkeypatch):
+    """Nine files, one empty, one a copy of a corpus article, one of a type sousei does not read: the six
+    good ones are added with one rebuild, the duplicate is reported, the empty and the .doc get a
+    ``refused:`` line saying why, and the exit code says not everything was added."""
+    uploads = tmp_path / "uploads"
+    good = [write(uploads / f"town{n}.txt", f"町{n}\n\n第{n}個町推動了地方創生計畫。\n") for n in range(6)]
+    empty = write(uploads / "empty.txt", "")
+    copy = uploads / "copy.txt"
+    copy.write_bytes((engine.config.corpus_dir / "b.txt").read_bytes())
+    doc = write(uploads / "notes.doc", "文字")
+    rebuilds = []
+    real_rebuild = Engine.rebuild
+
+    def counted_rebuild(self, *args):
+        rebuilds.append(args)
+        return real_rebuild(self, *args)
+
+    monkeypatch.setattr(Engine, "rebuild", counted_rebuild)
+    capsys.readouterr()
+    assert cli(engine, "add", *map(str, [*good[:3], empty, copy, doc, *good[3:]])) == 1
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    kinds = ["added"] * 3 + ["refused", "duplicate", "refused"] + ["added"] * 3  # in the order given
+    assert [line.split(":")[0] for line in lines[:9]] == kinds, lines
+    assert lines[3].startswith("refused: empty.txt：") and "空的" in lines[3]
+    assert lines[4] == "duplicate: copy.txt 已在文章庫中：b（內容相同），未加入"
+    assert lines[5].startswith("refused: notes.doc：不支援的檔案類型")
+    assert "2 個檔案沒有加入" in captured.err and len(rebuilds) == 1
+    assert {f"town{n}" for n in range(6)} <= set(articles(engine, capsys))
+    assert not (engine.config.corpus_dir / "empty.txt").exists()
+
+
+def test_add_json_lists_the_refused_files(engine, tmp_path, capsys):
+    good = write(tmp_path / "u" / "town.txt", "內子町\n\n內子町保存了江戶時代的街道。\n")
+    empty = write(tmp_path / "u" / "empty.txt", "")
+    capsys.readouterr()
+    assert cli(engine, "add", str(good), str(empty), "--json") == 1
+    (report,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert report["documents"] == 3 and [r["file"] for r in report["refused"]] == ["empty.txt"]
+    assert "空的" in report["refused"][0]["reason"]
+
+
+def test_add_of_only_refused_files_adds_nothing(engine, tmp_path, capsys):
+    empty = write(tmp_path / "u" / "empty.txt", "")
+    before = sorted(p.name for p in engine.config.corpus_dir.iterdir())
+    assert cli(engine, "add", str(empty)) == 1
+    assert "沒有加入任何文章" in capsys.readouterr().err
+    assert sorted(p.name for p in engine.config.corpus_dir.iterdir()) == before

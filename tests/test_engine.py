@@ -97,3 +97,20 @@ def test_answers_need_no_sentence_encoding_without_any_warm_up(tmp_path):
     assert inner.calls == 1  # the question, nothing else
     assert engine.warm_up("溫泉觀光是什麼計畫？") == 2 * len(TOPICS)
     assert inner.calls == 2
+
+
+def test_add_keeps_the_good_files_and_puts_each_refusal_in_the_report(tmp_path):
+    """Engine.add (the UI's add): a refused file does not stop the others; its reason leads the report's
+    warnings, which the UI shows one per line."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    engine = _engine(tmp_path, FakeEncoder())
+    engine.rebuild()
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "empty.txt").write_bytes(b"")
+    (uploads / "yubari.txt").write_text(OTHER, encoding="utf-8")
+    added, report = engine.add([uploads / "empty.txt", uploads / "yubari.txt"])
+    assert [(item.name, item.status) for item in added] == [("yubari.txt", "added")]
+    assert report.documents == 2 and report.warnings[0].startswith("empty.txt：") and "空的" in report.warnings[0]
+    assert {a.doc_id for a in engine.articles()} == {"a", "yubari"}

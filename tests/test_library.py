@@ -327,3 +327,25 @@ def test_trash_entries_name_title_and_removal_time(corpus, uploads):
     assert trash_entries(corpus)[0].title == "側檔標題"
     restore_article(corpus, "existing")
     assert trash_entries(corpus) == [] and not list((corpus / ".trash").glob("*.removed.json"))
+
+
+# ---------------------------------------------------------------- add_accepted
+
+
+def test_add_accepted_copies_the_good_files_and_names_each_refused_one(corpus, uploads):
+    good = mf.write_gb18030(uploads, "good.txt")
+    empty = mf.write_empty(uploads)
+    doc = mf.write_bytes(uploads, "notes.doc", "文字".encode())
+    copy = mf.write_big5(uploads / "b", "copy.txt")  # the bytes of existing.txt
+    added, refused = library.add_accepted(corpus, [empty, good, doc, copy], max_bytes=MB)
+    assert [(item.source, item.status) for item in added] == [(good, "added"), (copy, "duplicate")]
+    assert [item.source for item in refused] == [empty, doc]
+    assert "空的" in refused[0].reason and refused[1].describe().startswith("refused: notes.doc：不支援的檔案類型")
+    assert (corpus / "good.txt").read_bytes() == good.read_bytes() and not (corpus / "copy.txt").exists()
+
+
+def test_add_accepted_with_every_file_refused_adds_nothing(corpus, uploads):
+    before = snapshot(corpus)
+    with pytest.raises(SouseiError) as info:
+        library.add_accepted(corpus, [mf.write_empty(uploads)], max_bytes=MB)
+    assert str(info.value).startswith(library.NOTHING_ADDED) and snapshot(corpus) == before
