@@ -17,6 +17,7 @@ from typing import Any
 
 from chat.config import Config
 from chat.engine import Engine
+from chat.records import Answer
 from ingest.errors import SouseiError
 from ingest.passages import DEFAULT_MAX_CHARS
 
@@ -171,52 +172,84 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
-    from chat.answer import clean_question
-    from chat.render import answer_to_json, answer_to_text
+ASK_USAGE = '請給一個問題（不能是空白）：sousei ask "問題"（或 --batch FILE.jsonl）'
+ASK_QUESTION_AND_BATCH = '請給一個問題或 --batch FILE，不要兩者都給：sousei ask "問題" 或 sousei ask --batch FILE'
+ASK_PREVIOUS_AND_BATCH = "--previous 只用於單一問題，不能和 --batch 一起用；批次裡的每個問題都單獨回答"
 
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """One question (a blank one is an error, exit 1, as no question), or --batch; both at once, or
+    --previous with --batch, is a usage error (exit 2)."""
+    from chat.answer import clean_question
+    from chat.render import answer_to_text
+
+    if args.batch is not None and args.question is not None:
+        args.usage_error(ASK_QUESTION_AND_BATCH)
+    if args.batch is not None and args.previous is not None:
+        args.usage_error(ASK_PREVIOUS_AND_BATCH)
+    if args.batch is None and not clean_question(args.question):
+        raise SouseiError(ASK_USAGE)
     engine = _engine(args)
-    if args.batch:
+    if args.batch is not None:
         return _ask_batch(engine, args.batch, args.top_k)
-    if not args.question:
-        raise SouseiError('請給一個問題：sousei ask "問題"（或 --batch FILE.jsonl）')
     answer = engine.answer(args.question, args.top_k, previous=args.previous)
-    # shown when a follow-up searched more than was asked, not for a question merely cleaned of spaces
-    searched = answer.question if answer.question != clean_question(args.question) else None
     if args.json:
-        _emit({**answer_to_json(answer), "question": args.question, "searched": searched or args.question})
+        _emit(_answer_json(answer, args.question))
     else:
+        searched = _searched(answer, args.question)
         if searched:
             print(f"搜尋：{searched}")
         print(answer_to_text(answer))
     return 0
 
 
+def _searched(answer: Answer, asked: str) -> str | None:
+    """The text searched when a follow-up searched more than was asked (or a long question was cut);
+    None for a question merely cleaned of spaces."""
+    from chat.answer import clean_question
+
+    return answer.question if answer.question != clean_question(asked) else None
+
+
+def _answer_json(answer: Answer, asked: str) -> dict[str, Any]:
+    """The JSON of one answer, for ``ask --json`` and each ``--batch`` line alike: ``question`` is what
+    was asked, ``searched`` what was searched (the same unless :func:`_searched` says otherwise)."""
+    from chat.render import answer_to_json
+
+    return {**answer_to_json(answer), "question": asked, "searched": _searched(answer, asked) or asked}
+
+
 MAX_BATCH_LINE = 100_000  # characters of one batch line (a question is far shorter)
 
 
 def _ask_batch(engine: Engine, source: str, top_k: int | None) -> int:
-    """One JSON answer per line; a bad line gets ``{"id", "line", "error"}`` and the batch goes on.
-    Exit code 1 when any line was bad (each is also named on stderr)."""
-    from chat.render import answer_to_json
-
+    """One JSON answer per line, with the fields of ``ask --json`` and the line's ``id`` (always a
+    string: the given one, or the line number when it has none); a bad line gets ``{"id", "line",
+    "error"}`` and the batch goes on. Exit code 1 when any line was bad (each is also named on stderr)."""
     label = "stdin" if source == "-" else source
     bad = 0
     for number, line in enumerate(_batch_lines(source, label), start=1):
         if not line.strip():
             continue
         item, problem = _batch_item(line)
-        qid = item.get("id", number) if item is not None else number
-        if not isinstance(qid, (str, int, float)) or isinstance(qid, bool):
-            qid = number
+        qid = _batch_id(item, number)
         if problem is not None:
             bad += 1
             _stderr(f"error: {label}:{number}: {problem}")
             _emit({"id": qid, "line": number, "error": problem})
             continue
         assert item is not None  # _batch_item gives a problem for every other case
-        _emit({"id": qid, **answer_to_json(engine.answer(item["q"], top_k))})
+        _emit({"id": qid, **_answer_json(engine.answer(item["q"], top_k), item["q"])})
     return 1 if bad else 0
+
+
+def _batch_id(item: dict[str, Any] | None, number: int) -> str:
+    """The line's ``id`` as a string (``1`` -> ``"1"``); the line number when it has none, or one that
+    is not a string or number."""
+    qid = item.get("id") if item is not None else None
+    if not isinstance(qid, (str, int, float)) or isinstance(qid, bool):
+        qid = number
+    return str(qid)
 
 
 def _batch_lines(source: str, label: str) -> list[str]:
@@ -479,9 +512,12 @@ def _question_commands(sub: Any) -> None:
         help='the question asked before this one: a short follow-up ("那2021年呢？") is searched with its terms',
     )
     p.add_argument("--top-k", type=_positive_int, default=None, help="passages to show (default 5)")
-    p.add_argument("--batch", help='JSON-lines file of {"id", "q"} (- reads stdin); one JSON answer per line')
+    p.add_argument(
+        "--batch",
+        help='JSON-lines file of {"id", "q"} (- reads stdin), instead of a question; one JSON answer per line',
+    )
     _common(p)
-    p.set_defaults(func=cmd_ask)
+    p.set_defaults(func=cmd_ask, usage_error=p.error)
 
     p = sub.add_parser("eval", help="retrieval and answer metrics over a JSON-lines question set")
     p.add_argument("file")

@@ -1,4 +1,4 @@
-"""`sousei add / remove / restore / articles` run in-process (fake encoder): what the user sees."""
+"""`sousei add / remove / restore / articles / ask` run in-process (fake encoder): what the user sees."""
 
 from __future__ import annotations
 
@@ -163,3 +163,44 @@ def test_add_of_only_refused_files_adds_nothing(engine, tmp_path, capsys):
     assert cli(engine, "add", str(empty)) == 1
     assert "沒有加入任何文章" in capsys.readouterr().err
     assert sorted(p.name for p in engine.config.corpus_dir.iterdir()) == before
+
+
+# ---------------------------------------------------------------- ask
+
+
+def test_ask_with_a_question_and_batch_is_a_usage_error(engine, tmp_path, capsys):
+    batch = write(tmp_path / "q.jsonl", '{"id": "a", "q": "夕張的雪融發電量是多少？"}\n')
+    capsys.readouterr()
+    for extra, says in ((("x",), "不要兩者都給"), (("",), "不要兩者都給"), (("--previous", "夕張"), "--previous")):
+        with pytest.raises(SystemExit) as exit_:
+            cli(engine, "ask", *extra, "--batch", str(batch), "--json")
+        assert exit_.value.code == 2  # argparse's usage error, before anything is answered
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err.startswith("usage: sousei ask"), captured.err
+        assert says in captured.err and "--batch" in captured.err, captured.err
+
+
+@pytest.mark.parametrize("json_flag", [(), ("--json",)])
+@pytest.mark.parametrize("question", ["", "   ", " \t\n\u3000", "\x00\x1b"])
+def test_a_blank_question_is_an_error_like_an_empty_one(engine, capsys, question, json_flag):
+    capsys.readouterr()
+    assert cli(engine, "ask", question, *json_flag) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: 請給一個問題（不能是空白）") and 'sousei ask "問題"' in captured.err
+
+
+def test_batch_lines_have_the_fields_of_ask_json_and_string_ids(engine, tmp_path, capsys):
+    question = "夕張的雪融發電量是多少？"
+    capsys.readouterr()
+    assert cli(engine, "ask", question, "--json") == 0
+    (single,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    lines = [{"id": "a", "q": question}, {"q": question}, {"id": 7, "q": question}, {"id": None, "q": question}]
+    batch = write(tmp_path / "q.jsonl", "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    assert cli(engine, "ask", "--batch", str(batch)) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["id"] for row in rows] == ["a", "2", "7", "4"]
+    for row in rows:
+        assert set(row) == set(single) | {"id"}
+        assert row["question"] == single["question"] == question and row["searched"] == single["searched"]
+    assert rows[0]["answer"] == single["answer"]
