@@ -89,6 +89,7 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "問題中有無意義的字（{}）；請用一句話問，例如「RESAS是什麼？」。",
     ),
     ("unwritten_name", "no article writes the name {}", "文章中沒有「{}」這個名稱。"),
+    ("undefined_term", "the best passages do not write the term asked about ({})", "最接近的段落都沒有「{}」這個詞。"),
     ("count_conflict", "the articles state another count ({})", "文章所說的數目與問題中的不同。"),
     ("absent_actor", "the best passages do not mention {}", "最接近的段落都沒有提到「{}」。"),
     (
@@ -204,6 +205,7 @@ class Signals:
     garbled: str = ""  # keyboard mashing, bopomofo runs, filler, styled letters, a word typed 3 times: chat.noise
     unwritten_name: str = ""  # a Latin name a Chinese or Japanese question uses and no article writes (chat.latin)
     count_conflict: str = ""  # the question's count of a thing that the passages contradict (chat.premise)
+    undefined_term: str = ""  # the term a "what does X mean" question asks about, written by no best passage
     absent_actor: str = ""  # a country or government body the question names and the best passages do not
     foreign_article: str = ""  # a country the question names; the best passage's article is about another
     enacted_otherwise: str = ""  # the year the best passage dates an enactment the question dates otherwise

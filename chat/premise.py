@@ -185,6 +185,42 @@ def written_in(word: str, stats: CorpusStats, passages: Sequence[str] = ()) -> b
     return any(word in fold(text).replace(" ", "") for text in passages)
 
 
+# A question asking what a term means ("生活人口是什麼意思？", "何謂故鄉納稅") is answered by the sentence
+# that uses it: when none of the best passages writes the term, whatever they say of its parts
+# (關係人口, 人口) defines something else. A tester's finding: 生活人口是什麼意思？ was answered at 0.98
+# with a sentence on 關係人口. Only a term of Chinese characters that names something: not one with
+# 的 or a pointer in it (這個制度), nor an aspect of what was asked before (主要目的, 第一項的背景).
+DEFINED_TERMS = True
+DEFINED_DEPTH = 5
+_DEFINED = re.compile(
+    r"^(?:请问)?(?:何谓|什么是|什么叫做?)(?P<a>[\u4e00-\u9fff]{3,10})[？?。]?$"
+    r"|^(?:请问)?(?P<b>[\u4e00-\u9fff]{3,10}?)(?:是什么意思|的意思是什么|是指什么|指的是什么|的定义是什么)[？?。]?$"
+)
+_NOT_A_DEFINED_NAME = re.compile(r"[的之这那它其该此哪何谁几多]|^(?:第|最后|最初|主要)")
+_ASPECT_ENDS = (
+    "目的 目标 原因 理由 背景 来源 内容 重点 特色 意义 名称 全名 全称 定义 结果 影响 条件 对象 范围 问题 "
+    "课题 挑战 好处 优点 缺点 差别 差异 关系 角色 功能 作用 用途 精神 机制 核心 方针 项目 部分 阶段 例子 方法 做法"
+).split()
+
+
+def undefined_term(question: str, stats: CorpusStats, passages: Sequence[str]) -> str:
+    """The term a "what does X mean" question asks about that no indexed token holds and none of
+    the first :data:`DEFINED_DEPTH` passages writes, or ""."""
+    asked = question.strip()
+    folded_question = fold(asked).lower()
+    match = _DEFINED.match(folded_question) if DEFINED_TERMS else None
+    if match is None:
+        return ""
+    group = "a" if match.group("a") else "b"
+    term = match.group(group)
+    if _NOT_A_DEFINED_NAME.search(term) or term.endswith(tuple(_ASPECT_ENDS)):
+        return ""
+    if written_in(term, stats, passages[:DEFINED_DEPTH]):
+        return ""
+    start, end = match.span(group)  # as the question writes it (folding keeps the length)
+    return asked[start:end] if len(asked) == len(folded_question) else term
+
+
 ACTOR_DEPTH = 3  # the best passages that must name a country or body the question names
 # Countries, government bodies and places that questions attribute facts to: the name shown, then the
 # forms that name it (folded before matching; Latin forms are matched in questions only, the
@@ -1102,6 +1138,7 @@ def premises(
         "mojibake": mojibake(question),
         "garbled": garbled(question, english_word, stats.known),
         "unwritten_name": unwritten_name(question, lambda word: written_in(word, stats, passages)),
+        "undefined_term": undefined_term(question, stats, passages),
         "count_conflict": count_conflict(figured, passages),
         "absent_actor": absent_actor(question, passages, titles, headings),
         "foreign_article": foreign_article(question, passages, titles),

@@ -904,3 +904,27 @@ def test_an_enactment_year_after_its_verb_is_read():
     passages = ["地方創生IT活用推進會議成立於2016年。", "2014年通過了創生法。"]
     assert enacted_otherwise("2016年成立的推進會議負責什麼？", passages) == ""
     assert enacted_otherwise("2015年成立的推進會議負責什麼？", passages) == "2016年"
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("生活人口是什麼意思？", "生活人口"),  # a tester's: answered at 0.98 with a sentence on 關係人口
+        ("何謂故鄉納稅", "故鄉納稅"),
+        ("什麼是數位田園都市", "數位田園都市"),
+        ("关系人口是什么意思？", ""),  # the passages write it (Simplified folded to the same)
+        ("關係人口是指什麼", ""),
+        ("超級城市是什麼？", ""),  # a bare 是什麼 is not read (list and other questions take that form)
+        ("這個制度是什麼意思？", ""),  # points back
+        ("主要目的是什麼意思？", ""),  # an aspect, not a name
+        ("RESAS是什麼意思？", ""),  # Latin names are chat.latin.unwritten_name's
+    ],
+)
+def test_a_term_a_what_does_it_mean_question_asks_about_must_be_written_by_the_passages(question, term, monkeypatch):
+    from chat.premise import undefined_term
+
+    stats = CorpusStats.from_token_lists([["關係", "人口"], ["生活"], ["超級", "城市"]])
+    passages = ["例如可運用關係人口概念，擴大地方的支持者。", "改善生活品質。"]
+    assert undefined_term(question, stats, passages) == term
+    monkeypatch.setattr("chat.premise.DEFINED_TERMS", False)
+    assert undefined_term(question, stats, passages) == ""
