@@ -309,13 +309,22 @@ def _list_trash(engine: Engine, as_json: bool) -> int:
     entries = engine.trash_entries()
     for entry in entries:
         if as_json:
-            _emit({"doc_id": entry.doc_id, "title": entry.title, "removed": entry.removed, "label": entry.label})
+            _emit(
+                {
+                    "doc_id": entry.doc_id,
+                    "article": entry.article_id,
+                    "title": entry.title,
+                    "removed": entry.removed,
+                    "older": entry.older,
+                    "label": entry.label,
+                }
+            )
         else:
             print(terminal_safe(entry.label))
     if not entries and not as_json:
         print(f"回收區是空的（{engine.config.corpus_dir / '.trash'}）")
     elif not as_json:
-        print("還原：sousei restore 代號（括號裡的第一項）")
+        print("還原：sousei restore 代號（括號裡的第一項；文章代號本身還原它最近移除的版本）")
     return 0
 
 

@@ -235,13 +235,15 @@ class Engine:
             return self.rebuild(progress)
 
     def trash(self) -> list[str]:
-        """Ids of removed articles that can be restored."""
+        """Ids of removed articles in the trash (the latest removal of each; :meth:`trash_entries` lists
+        the older copies too)."""
         from ingest.library import trashed_articles
 
         return [path.stem for path in trashed_articles(self.config.corpus_dir)]
 
     def trash_entries(self) -> list[TrashedArticle]:
-        """Removed articles that can be restored, with title and removal time (``.label``), most recent first."""
+        """Removed articles that can be restored (older copies of a name removed again included), with
+        title and removal time (``.label``), most recent first."""
         from ingest.library import trash_entries
 
         return trash_entries(self.config.corpus_dir)

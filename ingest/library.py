@@ -457,8 +457,8 @@ def remove_article(corpus_dir: Path, doc_id: str, *, title: str | None = None) -
     Removing never destroys an earlier removal: the trash holds one restorable file per name
     (the most recently removed), and a file already trashed under that name is first moved,
     with its sidecar, to ``corpus/.trash/older/<stem>.<time it was moved>.<ext>`` (a
-    numbered suffix if that exists). ``older/`` is never listed or restored by sousei; copy a
-    file from it back into the corpus by hand to bring that version back."""
+    numbered suffix if that exists). The trash listing shows those older copies too, each
+    restorable by its id ``<stem>.<time>`` (:func:`restore_article`)."""
     article = _find_article(corpus_dir, doc_id)
     sidecar = article.with_name(article.name + SIDECAR_SUFFIX)
     trash = trash_dir(corpus_dir)
@@ -513,13 +513,29 @@ def _keep_older(corpus_dir: Path, trashed: Path) -> Path:
 
 
 def trashed_articles(corpus_dir: Path) -> list[Path]:
-    """Article files in the trash folder, sorted by name."""
-    trash = trash_dir(corpus_dir)
-    if not trash.is_dir():
+    """Article files in the trash folder, sorted by name (the latest removal of each name)."""
+    return _article_files(trash_dir(corpus_dir))
+
+
+def older_articles(corpus_dir: Path) -> list[Path]:
+    """Earlier removals kept in ``older/`` (``<stem>.<time>.<ext>``), sorted by name."""
+    return [path for path in _article_files(older_dir(corpus_dir)) if _OLDER_STAMP.search(path.stem)]
+
+
+def _article_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
         return []
     return sorted(
-        p for p in trash.iterdir() if p.is_file() and not p.is_symlink() and p.suffix.lower() in SUPPORTED_EXTENSIONS
+        p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and p.suffix.lower() in SUPPORTED_EXTENSIONS
     )
+
+
+_OLDER_STAMP = re.compile(r"\.(\d{8}-\d{6})(?:-\d+)?$")  # the time _keep_older adds to an older copy's stem
+
+
+def _older_article_id(older_id: str) -> str:
+    """``uchiko.20240501-123000`` (an older copy's id) -> ``uchiko`` (the article it was)."""
+    return _OLDER_STAMP.sub("", older_id)
 
 
 @dataclass(frozen=True)
@@ -530,6 +546,12 @@ class TrashedArticle:
     path: Path
     title: str | None  # the indexed title when it was removed (or its sidecar's), None if unknown
     removed_at: float  # when it was moved to the trash (seconds since the epoch)
+    older: bool = False  # an earlier removal kept in older/: doc_id is then ``<stem>.<time>``
+
+    @property
+    def article_id(self) -> str:
+        """The id the article has in the corpus once restored (``doc_id`` without an older copy's time)."""
+        return _older_article_id(self.doc_id) if self.older else self.doc_id
 
     @property
     def removed(self) -> str:
@@ -538,28 +560,38 @@ class TrashedArticle:
 
     @property
     def label(self) -> str:
-        """``title（doc_id，removed 移除）``: the UI's trash list and ``sousei restore`` show this."""
-        if self.title and self.title != self.doc_id:
-            return f"{self.title}（{self.doc_id}，{self.removed} 移除）"
-        return f"{self.doc_id}（{self.removed} 移除）"
+        """``title（doc_id，removed 移除）``, for an older copy ``title（doc_id，removed 移除，較舊的版本）``:
+        the UI's trash list and ``sousei restore`` show this (the first item is what restore takes)."""
+        older = "，較舊的版本" if self.older else ""
+        if self.title and self.title not in (self.doc_id, self.article_id):
+            return f"{self.title}（{self.doc_id}，{self.removed} 移除{older}）"
+        return f"{self.doc_id}（{self.removed} 移除{older}）"
 
 
 def trash_entries(corpus_dir: Path) -> list[TrashedArticle]:
-    """The restorable articles in the trash, most recently removed first."""
+    """The restorable articles in the trash, the older copies of a name removed again included, most
+    recently removed first."""
     entries = [_trash_entry(path) for path in trashed_articles(corpus_dir)]
+    entries += [_trash_entry(path, older=True) for path in older_articles(corpus_dir)]
     return sorted(entries, key=lambda e: (-e.removed_at, e.doc_id))
 
 
-def _trash_entry(path: Path) -> TrashedArticle:
+def _trash_entry(path: Path, *, older: bool = False) -> TrashedArticle:
     note = _read_json_object(_note_path(path))
     title = note.get("title") or _read_json_object(path.with_name(path.name + SIDECAR_SUFFIX)).get("title")
     removed_at = note.get("removed_at")
     if not isinstance(removed_at, (int, float)) or isinstance(removed_at, bool):
-        try:  # moving a file into the trash sets its change time
-            removed_at = path.stat().st_ctime
-        except OSError:
-            removed_at = 0.0
-    return TrashedArticle(path.stem, path, " ".join(title.split()) if isinstance(title, str) else None, removed_at)
+        removed_at = _file_time(path)
+    title = " ".join(title.split()) if isinstance(title, str) else None
+    return TrashedArticle(path.stem, path, title, removed_at, older)
+
+
+def _file_time(path: Path) -> float:
+    """When a trashed file without its note was moved there: its change time (moving sets it)."""
+    try:
+        return path.stat().st_ctime
+    except OSError:
+        return 0.0
 
 
 def _read_json_object(path: Path) -> dict:
@@ -572,15 +604,18 @@ def _read_json_object(path: Path) -> dict:
 
 
 def restore_article(corpus_dir: Path, doc_id: str) -> Path:
-    """Move a removed article (and its sidecar) from the trash back into the corpus."""
-    trashed = [p for p in trashed_articles(corpus_dir) if p.stem == doc_id]
-    if not trashed:
-        known = "\n".join(f"- {e.label}" for e in trash_entries(corpus_dir)[:20]) or "（回收區是空的）"
-        raise SouseiError(f"{trash_dir(corpus_dir)} 裡沒有代號為 {doc_id!r} 的已移除文章；回收區裡的文章：\n{known}")
-    source = trashed[0]
-    destination = Path(corpus_dir) / source.name
-    if destination.exists() or any(p.stem == doc_id for p in corpus_files(Path(corpus_dir))):
-        raise SouseiError(f"{destination.name}：文章資料夾裡已有代號為 {doc_id!r} 的文章；請先移除或改名")
+    """Move a removed article (and its sidecar) from the trash back into the corpus. ``doc_id`` is an
+    article's id (its latest removal: the trash's copy, else the newest in ``older/``) or an older
+    copy's id ``<stem>.<time>`` as the trash listing shows it."""
+    entry = _entry_to_restore(corpus_dir, doc_id)
+    source = entry.path
+    destination = Path(corpus_dir) / (entry.article_id + source.suffix)
+    article_id = entry.article_id
+    if destination.exists() or any(p.stem == article_id for p in corpus_files(Path(corpus_dir))):
+        raise SouseiError(
+            f"{destination.name}：文章資料夾裡已有代號為 {article_id!r} 的文章；要換成回收區裡的 {entry.label}，"
+            f"請先移除它（sousei remove {article_id}）再還原"
+        )
     sidecar = source.with_name(source.name + SIDECAR_SUFFIX)
     try:
         _link_without_overwrite(source, destination)
@@ -593,6 +628,19 @@ def restore_article(corpus_dir: Path, doc_id: str) -> Path:
     except OSError as exc:
         raise SouseiError(f"{source.name}：無法還原（{exc.strerror or exc}）；請檢查權限") from None
     return destination
+
+
+def _entry_to_restore(corpus_dir: Path, doc_id: str) -> TrashedArticle:
+    """The trash entry ``doc_id`` names: the entry with that id, else the newest older copy of that
+    article; an id the trash lacks is refused with the list of what it holds."""
+    entries = trash_entries(corpus_dir)
+    named = [e for e in entries if e.doc_id == doc_id and not e.older] or [e for e in entries if e.doc_id == doc_id]
+    if not named:  # entries are newest first: the latest older copy of the article
+        named = [e for e in entries if e.older and e.article_id == doc_id]
+    if not named:
+        known = "\n".join(f"- {e.label}" for e in entries[:20]) or "（回收區是空的）"
+        raise SouseiError(f"{trash_dir(corpus_dir)} 裡沒有代號為 {doc_id!r} 的已移除文章；回收區裡的文章：\n{known}")
+    return named[0]
 
 
 MAX_META_CHARS = 300

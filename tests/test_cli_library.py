@@ -94,6 +94,32 @@ def test_trash_keeps_both_versions_and_restore_brings_back_the_latest(engine, tm
     assert "uchiko" in articles(engine, capsys)
 
 
+def test_older_copies_are_listed_and_restorable(engine, tmp_path, capsys):
+    """remove → add (changed text) → remove → restore: the first version, kept in .trash/older, is still
+    listed (with its id and time) and a second ``restore NAME`` says the corpus holds that name, not
+    that the trash is empty; once removed, the older copy is restored by its id."""
+    v1 = write(tmp_path / "v1" / "uchiko.txt", "內子町\n\n第一版：內子町的木蠟產業。\n")
+    v2 = write(tmp_path / "v2" / "uchiko.txt", "內子町\n\n第二版：內子町的町並保存。\n")
+    for version in (v1, v2):
+        assert cli(engine, "add", str(version)) == 0
+        assert cli(engine, "remove", "uchiko") == 0
+    assert cli(engine, "restore", "uchiko") == 0
+    capsys.readouterr()
+    assert cli(engine, "restore", "uchiko") == 1
+    err = capsys.readouterr().err
+    assert "回收區是空的" not in err and "已有代號為 'uchiko' 的文章" in err and "sousei remove uchiko" in err
+    assert cli(engine, "restore") == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"內子町（(uchiko\.\d{8}-\d{6})，\S+ \S+ 移除，較舊的版本）", listed[0]), listed
+    older_id = re.search(r"（([^，]+)，", listed[0])[1]
+    assert cli(engine, "restore", "--json") == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["doc_id"], row["article"], row["older"]) == (older_id, "uchiko", True)
+    assert cli(engine, "remove", "uchiko") == 0 and cli(engine, "restore", older_id) == 0
+    assert (engine.config.corpus_dir / "uchiko.txt").read_bytes() == v1.read_bytes()
+    assert "uchiko" in articles(engine, capsys)
+
+
 def test_restore_without_an_id_lists_the_trash_by_title(engine, capsys):
     """``sousei remove`` notes the indexed title; ``sousei restore`` alone lists the trash with the
     labels the UI's 回收區 shows (title, id, when removed), newest first; an unknown id lists them too."""

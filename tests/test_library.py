@@ -319,14 +319,40 @@ def test_trash_entries_name_title_and_removal_time(corpus, uploads):
     assert re.fullmatch(r"標題 一（existing，\d{4}-\d\d-\d\d \d\d:\d\d 移除）", entry.label), entry.label
     add_files(corpus, [mf.write_gb18030(uploads, "existing.txt")], max_bytes=MB)
     remove_article(corpus, "existing")  # no title known and no sidecar: the id alone
-    (entry,) = trash_entries(corpus)
+    entry, earlier = trash_entries(corpus)
     assert entry.title is None and re.fullmatch(r"existing（\S+ \S+ 移除）", entry.label), entry.label
+    assert earlier.older and earlier.title == "標題 一" and earlier.article_id == "existing"
     assert len(list((corpus / ".trash" / "older").glob("existing.*.txt.removed.json"))) == 1
     (corpus / ".trash" / "existing.txt.removed.json").unlink()  # removed by hand or an older sousei
     (corpus / ".trash" / "existing.txt.meta.json").write_text('{"title": "側檔標題"}', encoding="utf-8")
     assert trash_entries(corpus)[0].title == "側檔標題"
     restore_article(corpus, "existing")
-    assert trash_entries(corpus) == [] and not list((corpus / ".trash").glob("*.removed.json"))
+    assert trash_entries(corpus) == [earlier] and not list((corpus / ".trash").glob("*.removed.json"))
+
+
+def test_older_copies_are_listed_and_restored_by_their_id(corpus, uploads):
+    """A name removed again keeps its earlier removal in older/: the trash lists it (older, its own id
+    ``existing.<time>``, its title and removal time), and restore takes that id, or the article's id
+    when the trash holds no later copy (the newest older one comes back)."""
+    v1 = (corpus / "existing.txt").read_bytes()
+    remove_article(corpus, "existing", title="第一版")
+    add_files(corpus, [mf.write_gb18030(uploads, "existing.txt")], max_bytes=MB)
+    v2 = (corpus / "existing.txt").read_bytes()
+    remove_article(corpus, "existing", title="第二版")
+    latest, earlier = trash_entries(corpus)
+    assert (latest.doc_id, latest.older, earlier.older) == ("existing", False, True)
+    assert re.fullmatch(r"existing\.\d{8}-\d{6}", earlier.doc_id) and earlier.article_id == "existing"
+    assert re.fullmatch(rf"第一版（{earlier.doc_id}，\S+ \S+ 移除，較舊的版本）", earlier.label), earlier.label
+    assert restore_article(corpus, "existing").read_bytes() == v2  # the latest first
+    with pytest.raises(SouseiError, match=r"已有代號為 'existing' 的文章.*較舊的版本.*sousei remove existing"):
+        restore_article(corpus, "existing")  # then the older copy, which the corpus's file blocks
+    remove_article(corpus, "existing")
+    assert restore_article(corpus, earlier.doc_id) == corpus / "existing.txt"
+    assert (corpus / "existing.txt").read_bytes() == v1
+    assert (corpus / "existing.txt.meta.json").read_text(encoding="utf-8") == '{"title": "舊文章"}'
+    assert [e.doc_id for e in trash_entries(corpus)] == ["existing"] and not list(
+        (corpus / ".trash" / "older").iterdir()
+    )
 
 
 # ---------------------------------------------------------------- add_accepted
