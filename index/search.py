@@ -16,6 +16,7 @@ import numpy as np
 from index.fusion import (
     FusionParams,
     bigram_overlap,
+    chinese_numeral,
     exact_terms,
     fuse,
     labelled_line_match,
@@ -23,6 +24,7 @@ from index.fusion import (
     mentions_table,
     named_row_labels,
     numbered_item_match,
+    numbers_by_numeral,
     ordinal_items,
     quoted_labels,
     rare_term_boost,
@@ -53,6 +55,7 @@ LABEL_BOOST = True
 BYLINES_FIRST = True
 # a question's word in no passage and no dictionary gets the articles' words that sound the same
 HOMOPHONES = True
+NUMERALS = True  # 三密 ↔ 3密 (_numeral_expander)
 # A question counting a noun the article counts (第二個目標, 哪三大目標 when it says 三大目標) has the
 # passages of the numbered headings it asks for first (index.series).
 SERIES_FIRST = True
@@ -137,7 +140,10 @@ class Searcher:
         if expand is None:
             known: Callable[[str], bool] = lambda t: self.stats().known(t)  # noqa: E731
             expand = _chain(
-                _glossary_expander(stored, known), _synonym_expander(known), _homophone_expander(stored, known)
+                _glossary_expander(stored, known),
+                _synonym_expander(known),
+                _homophone_expander(stored, known),
+                _numeral_expander(known) if NUMERALS else None,
             )
         self._expand = expand
         self._expansions = functools.lru_cache(maxsize=EXPANSION_CACHE)(self._expansion_groups)
@@ -531,6 +537,32 @@ def _homophone_expander(stored: StoredIndex, known: Callable[[str], bool]) -> Ex
     vocabulary = lambda: (t for p in stored.passages for t in p.tokens)  # noqa: E731
     homophones = HomophoneExpander(vocabulary, known, question_terms, in_dictionary, stopwords)
     return lambda question: [] if _KANA.search(question) else homophones(question)
+
+
+_NUMERAL_TERM = re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2})(?P<rest>[\u4e00-\u9fff]+)$")
+
+
+def _numeral_expander(known: Callable[[str], bool]) -> Expander:
+    """A question's term counting in Chinese numerals that the articles write in digits, or the other
+    way round: 三密 → 3密 (the articles' 注意3密; a tester's 三密是什么 was refused), 3支箭 → 三支箭."""
+    from ingest.terms import question_terms
+
+    def expand(question: str) -> list[str]:
+        found = []
+        for term in question_terms(question):
+            match = None if known(term) else _NUMERAL_TERM.match(term)
+            if match is None:
+                continue
+            n = match.group("n")
+            value = int(n) if n.isdigit() else numbers_by_numeral().get(n)
+            if value:
+                other = (
+                    f"{value}{match.group('rest')}" if not n.isdigit() else chinese_numeral(value) + match.group("rest")
+                )
+                found += [other] if known(other) else []
+        return found
+
+    return expand
 
 
 def _chain(*expanders: Expander | None) -> Expander | None:

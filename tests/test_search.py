@@ -204,3 +204,14 @@ def test_the_byline_of_the_article_a_question_names_comes_first(tmp_path, fake_e
         top = searcher.search(question, top_k=2)
         assert author in top[0].passage.text, question
         assert all(is_byline(hit.passage.text) for hit in top)  # the other byline still follows
+
+
+def test_a_count_in_chinese_numerals_reaches_the_articles_digits_and_back():
+    from index.search import _numeral_expander
+
+    expand = _numeral_expander({"3密", "密集"}.__contains__)
+    assert expand("三密是什麼？") == ["3密"]  # a tester's: the articles write 注意3密
+    assert expand("四密是什麼？") == []  # 4密 is not written: nothing added
+    assert expand("密集是什麼") == []  # no numeral
+    assert _numeral_expander({"三密"}.__contains__)("3密是什麼？") == ["三密"]  # the other way round
+    assert _numeral_expander({"3密", "三密"}.__contains__)("三密是什麼？") == []  # written as asked
