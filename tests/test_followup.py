@@ -928,3 +928,28 @@ def test_a_question_about_a_long_name_the_previous_question_lacks_is_a_new_quest
     assert is_follow_up(question)  # without the previous question each would follow it
     assert names_a_new_subject(question, previous) == new
     assert resolve(question, previous).follow_up == (not new)
+
+
+@pytest.mark.parametrize(
+    ("question", "alone"),
+    [
+        ("那2020年呢？", False),  # a tester's: answered at 0.98 with a sentence saying 2020
+        ("What about 2020?", False),
+        ("還有呢？", False),
+        ("那地方創生臨時補助金在2020年呢？", True),  # names its subject
+        ("2020年的地方創生臨時補助金是多少？", True),
+        ("那個臨時補助金可以用在哪裡", True),  # 那個 + a name: a question of its own
+    ],
+)
+def test_a_question_that_asks_the_same_of_a_figure_needs_the_one_before_it(setup, question, alone, monkeypatch):
+    from chat.followup import NEEDS_PREVIOUS_NOTE, needs_previous
+
+    known = setup.index().stats().known
+    assert needs_previous(question, known) == (not alone)
+    answer = setup.answer(question)
+    if not alone:
+        assert not answer.found and answer.quotes == () and answer.hits  # the nearest paragraphs shown
+        assert answer.message is not None and NEEDS_PREVIOUS_NOTE in answer.message
+        assert setup.answer(question, previous="地方創生臨時補助金的預算在2021年有多少？").found
+        monkeypatch.setattr("chat.followup.NEEDS_PREVIOUS", False)
+        assert NEEDS_PREVIOUS_NOTE not in (setup.answer(question).message or "")
