@@ -294,6 +294,7 @@ def _prefecture_forms(name: str) -> tuple[str, ...]:
 
 
 ACTORS.update({name: _prefecture_forms(name) for name in _PREFECTURES})
+ACTORS["東京都"] = ("東京都", "tokyo metropolis", "tokyo metropolitan")
 # Taiwan's counties and cities: the articles name none ("宜蘭或台東有沒有跟日本合作的地方創生案例",
 # a near-domain question; 台北 / 高雄 in off-topic ones). 台中 and 新北 only with 市 (資訊平台中,
 # 創新北歐); 臺 is folded to 台.
@@ -474,7 +475,7 @@ _COUNTRIES = frozenset({"台灣", "韓國", "中國", "美國", "英國", "德�
 # article titled 長野縣移居支援統計 the row "2020 ｜ 1,587人" is about 長野 though it does not say so (a
 # tester's finding: 長野縣2020年的移居人數是多少？ was refused). Not a government body or grant: a
 # title naming 總務省 does not make each paragraph say what 總務省 did.
-_TITLE_NAMES = _COUNTRIES | frozenset(_PREFECTURES) | frozenset(_TAIWAN_PLACES) | frozenset(_PEOPLE_AND_PROGRAMMES)
+_TITLE_NAMES = _COUNTRIES | frozenset([*_PREFECTURES, "東京都", *_TAIWAN_PLACES, *_PEOPLE_AND_PROGRAMMES])
 
 
 def _countries(folded_text: str) -> dict[str, tuple[str, ...]]:
@@ -505,6 +506,10 @@ _ALTERNATIVE = re.compile(r"(?:还是|或是|或者)([^\s,，。？?！!、]{1,1
 
 # 中國 is also a region of Japan (中國地方, 中国・四国, 近畿、中國、四國): named so, it is not China.
 _CHUGOKU = re.compile(r"中国(?=地方|地区|地域|区域|[、・,，]|四国)|(?<=[、・,，])中国")
+# 東京都 holds 京都: it names Tokyo, not Kyoto (a tester's 東京都的地方創生預算是多少？ was told
+# 最接近的段落都沒有提到「京都」). Written with 都 it is the prefecture (東京 alone also names the
+# national government, and is not listed).
+_TOKYO = "东京都"
 
 
 def absent_actor(
@@ -523,6 +528,8 @@ def absent_actor(
     named = _named(folded_question) + [(name, (fold(name),)) for name in places] + [(n, (k,)) for n, k in grants]
     offered = " ".join(_ALTERNATIVE.findall(folded_question))
     named = [(name, chinese) for name, chinese in named if fold(name) not in offered]
+    if _TOKYO in folded_question and "京都" not in folded_question.replace(_TOKYO, ""):
+        named = [(name, chinese) for name, chinese in named if name != "京都"]
     if not named:
         return ""  # most questions name none: the passages are not folded
     text = fold("\n".join([*passages[:ACTOR_DEPTH], *headings[:ACTOR_DEPTH]]))

@@ -928,3 +928,10 @@ def test_a_term_a_what_does_it_mean_question_asks_about_must_be_written_by_the_p
     assert undefined_term(question, stats, passages) == term
     monkeypatch.setattr("chat.premise.DEFINED_TERMS", False)
     assert undefined_term(question, stats, passages) == ""
+
+
+def test_tokyo_metropolis_is_not_kyoto():
+    # a tester's: 東京都的地方創生預算是多少？ was told 最接近的段落都沒有提到「京都」
+    assert absent_actor("東京都的地方創生預算是多少？", ["日本地方創生。"]) == "東京都"
+    assert absent_actor("東京都的地方創生預算是多少？", ["東京都的預算。"]) == ""
+    assert absent_actor("京都的地方創生預算是多少？", ["日本地方創生。"]) == "京都"
