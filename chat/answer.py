@@ -857,33 +857,48 @@ def select_quotes(
 
 # A quote ending at a semicolon is a clause of a longer sentence ("…第一個是守護地方命脈、防止疫情擴大;
 # 接著是…;最後…。"): semicolons cut sentences for ranking, but the reader gets the sentence to its end
-# (the rest of an enumeration, on the same line), up to SEMICOLON_RUN_MAX characters.
+# (the rest of an enumeration, on the same line), up to SEMICOLON_RUN_MAX characters. A quote opening
+# after a semicolon runs back to the sentence's start the same way (a tester's 政府對抗疫情的四個階段是哪些？
+# quoted only "以及,最後一個階段是…").
 SEMICOLON_RUNS = True
 SEMICOLON_RUN_MAX = 400
 _ENDS_AT_SEMICOLON = re.compile(r"[;；][」』）)】〕》”’\"']*(?:\[\d{1,3}\])*$")
 
 
+def _clause_run(text: str, spans: Sequence[tuple[int, int]], first: int, last: int) -> tuple[int, int]:
+    """The sentences ``first``..``last`` of ``text`` widened over the semicolons that join them to
+    the clauses before and after on the same line, within :data:`SEMICOLON_RUN_MAX` characters."""
+
+    def joined(a: int, b: int) -> bool:  # sentence a ends at a semicolon and b follows it on its line
+        return (
+            bool(_ENDS_AT_SEMICOLON.search(text[spans[a][0] : spans[a][1]]))
+            and "\n" not in text[spans[a][1] : spans[b][1]]
+        )
+
+    while (
+        last + 1 < len(spans) and joined(last, last + 1) and spans[last + 1][1] - spans[first][0] <= SEMICOLON_RUN_MAX
+    ):
+        last += 1
+    while first > 0 and joined(first - 1, first) and spans[last][1] - spans[first - 1][0] <= SEMICOLON_RUN_MAX:
+        first -= 1
+    return first, last
+
+
 def run_to_sentence_end(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -> list[ScoredSentence]:
-    """``chosen`` with each quote that ends at a semicolon run on through the clauses after it to
-    its sentence's end; a later quote that the longer one holds is dropped."""
+    """``chosen`` with each quote that is a clause of a sentence joined by semicolons widened to the
+    whole sentence; a later quote that the longer one holds is dropped."""
     out: list[ScoredSentence] = []
     for c in chosen:
         s = c.sentence
         if any(o.sentence.hit == s.hit and set(s.parts) <= set(o.sentence.parts) for o in out if s.parts):
             continue
-        if SEMICOLON_RUNS and s.parts and _ENDS_AT_SEMICOLON.search(s.text):
+        if SEMICOLON_RUNS and s.parts:
             text = hits[s.hit].passage.text
             spans = sentence_spans(text)
-            last = s.parts[-1]
-            while (
-                _ENDS_AT_SEMICOLON.search(text[spans[last][0] : spans[last][1]])
-                and last + 1 < len(spans)
-                and "\n" not in text[spans[last][1] : spans[last + 1][1]]
-                and spans[last + 1][1] - spans[s.parts[0]][0] <= SEMICOLON_RUN_MAX
-            ):
-                last += 1
-            whole = text[spans[s.parts[0]][0] : spans[last][1]]
-            s = replace(s, text=whole, parts=tuple(range(s.parts[0], last + 1)))
+            first, last = _clause_run(text, spans, s.parts[0], s.parts[-1])
+            if (first, last) != (s.parts[0], s.parts[-1]):
+                whole = text[spans[first][0] : spans[last][1]]
+                s = replace(s, text=whole, parts=tuple(range(first, last + 1)))
         out.append(replace(c, sentence=s))
     return out
 

@@ -971,6 +971,16 @@ def test_a_quote_ending_at_a_semicolon_runs_to_its_sentence_end_and_holds_the_cl
     assert [c.sentence.text for c in run_to_sentence_end([other], [Hit(passage, 1.0, 1)])] == ["另一句話在此。"]
 
 
+def test_a_quote_opening_after_a_semicolon_runs_back_to_its_sentence_start():
+    # a tester's 政府對抗疫情的四個階段是哪些？ quoted only the last clause
+    text = "施政有四個階段,第一個是守護地方命脈;接著是維持雇用;以及,最後是建構強韌的經濟結構。另一句話在此。"
+    passage = Passage("p-back", "d", "t", 4, 1, 0, len(text), text)
+    first, second, third, other = _scored(0, passage)
+    chosen = run_to_sentence_end([third, first, other], [Hit(passage, 1.0, 1)])
+    assert [c.sentence.text for c in chosen] == [text.removesuffix("另一句話在此。"), "另一句話在此。"]
+    assert chosen[0].sentence.parts == (0, 1, 2)
+
+
 def test_a_semicolon_run_stops_at_a_line_end():
     text = "第一項是人才;\n第二項是資金。"
     passage = Passage("p-line", "d", "t", 1, 1, 0, len(text), text)
