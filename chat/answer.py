@@ -774,6 +774,29 @@ def named_article_byline(
     return (top, *(c for c in rest if not is_byline(c.sentence.text)))
 
 
+# "作者是誰？" naming no article, over articles by several authors: each author's byline is quoted
+# (up to three, best first), not only the best one, which read as if one person wrote them all (a
+# tester's finding with four added articles). Bylines naming the same author are quoted once.
+EVERY_BYLINE = True
+
+
+def every_byline(
+    chosen: Sequence[ScoredSentence], scored: Sequence[ScoredSentence], question: str
+) -> list[ScoredSentence]:
+    """``chosen`` (a byline first) followed by the bylines of the other authors in ``scored``, up to
+    three quotes, when ``question`` asks who wrote the article; else ``chosen`` unchanged."""
+    if not EVERY_BYLINE or not chosen or not is_byline(chosen[0].sentence.text) or not asks_author(question):
+        return list(chosen)
+    out = [chosen[0]]
+    authors = {byline_author(chosen[0].sentence.text.splitlines()[-1:])}
+    for c in scored:
+        author = byline_author(c.sentence.text.splitlines()[-1:]) if is_byline(c.sentence.text) else None
+        if len(out) < 3 and author and author not in authors:
+            out.append(c)
+            authors.add(author)
+    return out if len(out) > 1 else list(chosen)
+
+
 # A question asking who wrote the article is answered by a byline on top: the found model reads the
 # question's topic words ("寫這篇ICT…文章的作者是誰"), which a byline lacks, and "誰寫的" has none.
 BYLINE_ANSWERS = True
@@ -1121,7 +1144,8 @@ def analyse_question(
         verdict = series_verdict(measured.signals, verdict)
     found = verdict.found and bool(scored)
     if found:
-        chosen = (series and series[1]) or run_to_sentence_end(select_quotes(scored), measured.hits)
+        quotes_chosen = every_byline(select_quotes(scored), scored, asked or prepared.query)
+        chosen = (series and series[1]) or run_to_sentence_end(quotes_chosen, measured.hits)
         quotes, shown = cite(chosen, measured.hits)
         # a notice about the question (shortened, no searchable words …) stays before the hedge
         hedge = MAYBE_LINE if verdict.uncertain else ""

@@ -1007,6 +1007,20 @@ def test_a_how_many_gets_the_unit_stating_a_count_in_its_unit_first():
     assert count_first(ranked[2:] + ranked[:2], "有幾項？") == tuple(ranked[2:] + ranked[:2])
 
 
+def test_who_wrote_the_articles_quotes_each_authors_byline():
+    from chat.answer import Sentence, every_byline, select_quotes
+
+    xie = "作者 謝子涵 為政治工作者"
+    lines = ["北海道東川町的移居政策\n\n作者：林小明", xie, xie, "記者王大同／德島報導"]
+    units = [Sentence(text, i, 0) for i, text in enumerate([lines[0], "園區在2001年開幕。", *lines[1:]])]
+    ranked = [ScoredSentence(s, 5.0 - 2 * i, 0.0, 0.0) for i, s in enumerate(units)]  # far apart: one quote
+    assert len(select_quotes(ranked)) == 1
+    chosen = every_byline(select_quotes(ranked), ranked, "作者是誰？")
+    assert [c.sentence.text for c in chosen] == [lines[0], lines[1], lines[3]]  # 謝子涵 once, in rank order
+    assert every_byline(select_quotes(ranked), ranked, "園區哪一年開幕？") == select_quotes(ranked)
+    assert every_byline(select_quotes(ranked[1:]), ranked[1:], "作者是誰？") == select_quotes(ranked[1:])
+
+
 def test_who_wrote_a_named_article_gets_that_articles_byline_alone():
     from chat.answer import Sentence, named_article_byline
 
