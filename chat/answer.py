@@ -1096,6 +1096,12 @@ class Analysis:
     decision: Decision | None = None
 
 
+def chosen_quotes(scored: Sequence[ScoredSentence], hits: Sequence[Hit], question: str) -> list[ScoredSentence]:
+    """The sentences quoted for a found answer: the best ones (:func:`select_quotes`), every
+    author's byline for a who-wrote question, each clause widened to its whole sentence."""
+    return run_to_sentence_end(every_byline(select_quotes(scored), scored, question), hits)
+
+
 def analyse_question(
     question: str,
     searcher: SearcherLike,
@@ -1144,9 +1150,8 @@ def analyse_question(
         verdict = series_verdict(measured.signals, verdict)
     found = verdict.found and bool(scored)
     if found:
-        quotes_chosen = every_byline(select_quotes(scored), scored, asked or prepared.query)
-        chosen = (series and series[1]) or run_to_sentence_end(quotes_chosen, measured.hits)
-        quotes, shown = cite(chosen, measured.hits)
+        heads = series[1] if series else []
+        quotes, shown = cite(heads or chosen_quotes(scored, measured.hits, asked or prepared.query), measured.hits)
         # a notice about the question (shortened, no searchable words …) stays before the hedge
         hedge = MAYBE_LINE if verdict.uncertain else ""
         message = " ".join(part for part in (prepared.message, hedge) if part)
