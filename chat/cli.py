@@ -216,7 +216,17 @@ def _answer_json(answer: Answer, asked: str) -> dict[str, Any]:
     was asked, ``searched`` what was searched (the same unless :func:`_searched` says otherwise)."""
     from chat.render import answer_to_json
 
+    if not _encodable(asked):  # a lone surrogate cannot be printed: the question as cleaned stands for it
+        asked = answer.question
     return {**answer_to_json(answer), "question": asked, "searched": _searched(answer, asked) or asked}
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 MAX_BATCH_LINE = 100_000  # characters of one batch line (a question is far shorter)
