@@ -384,9 +384,22 @@ def quoted_sentences(message: str) -> tuple[str, ...]:
     return tuple(q[:MAX_QUOTE_CHARS] for q in quoted[:MAX_QUOTES_KEPT])
 
 
-def bounded(history: Sequence[dict], max_turns: int) -> list[dict]:
-    """At most ``max_turns`` question/answer pairs, the newest."""
-    return list(history)[-2 * max_turns :] if max_turns > 0 else []
+MAX_BODY = 256 * 1024  # bytes of an API request body (PageLanguage refuses a longer one with 413)
+# The chat goes back to the server with every question (and from the browser's storage on load), so it
+# is kept to half of that: a tester's chat of long answers reached 256 KB at its 45th question, and
+# every later question (and the reload) failed with 413.
+HISTORY_MAX_BYTES = MAX_BODY // 2
+
+
+def bounded(history: Sequence[dict], max_turns: int, max_bytes: int = HISTORY_MAX_BYTES) -> list[dict]:
+    """At most ``max_turns`` question/answer pairs, the newest, and as many of them as fit in
+    ``max_bytes`` of UTF-8 text (counted with JSON's quoting, as the browser sends them)."""
+    kept = list(history)[-2 * max_turns :] if max_turns > 0 else []
+    sizes = [len(json.dumps(m, ensure_ascii=False).encode("utf-8", "replace")) + 1 for m in kept]  # + its comma
+    while kept and sum(sizes) > max_bytes:
+        drop = 2 if len(kept) > 1 else 1  # a question and its answer go together
+        kept, sizes = kept[drop:], sizes[drop:]
+    return kept
 
 
 def answer_message(engine: Engine, question: str, previous: str | Previous | None) -> str:
@@ -430,8 +443,8 @@ def ask_example(engine: Engine, history: list[dict] | None, evt: gr.SelectData):
 
 
 def restore_history(history: list[dict] | None):
-    """On page load: the chat kept in this browser."""
-    return list(history or [])
+    """On page load: the chat kept in this browser (as much of it as fits the request limit)."""
+    return bounded(history or [], len(history or []), HISTORY_MAX_BYTES)
 
 
 def clear_chat():
@@ -938,7 +951,7 @@ class PageLanguage:
     """ASGI middleware: the page is served as ``<html lang="zh-Hant">`` with the browser language
     set to zh-TW for Gradio's own strings; request bodies of API calls are capped in size."""
 
-    def __init__(self, app, max_body: int = 256 * 1024) -> None:
+    def __init__(self, app, max_body: int = MAX_BODY) -> None:
         self.app = app
         self.max_body = max_body
 

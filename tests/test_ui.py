@@ -238,6 +238,23 @@ def test_history_is_bounded(ui, engine):
     assert len(chat) == 6 and "第5個問題" in chat[-2]["content"]
 
 
+def test_history_is_kept_under_the_request_limit(ui, engine):
+    import json
+
+    from chat.ui import HISTORY_MAX_BYTES, MAX_BODY, bounded
+
+    # a tester's chat of long answers passed 256 KB at its 45th question: every later one got 413
+    long_turn = [{"role": "user", "content": "問題"}, {"role": "assistant", "content": "引" * 3000}]
+    history = long_turn * 60  # 60 turns of ~9 KB each: far over the limit, under max_history_turns
+    kept = bounded(history, 100)
+    assert len(json.dumps(kept, ensure_ascii=False).encode()) <= HISTORY_MAX_BYTES < MAX_BODY
+    assert len(kept) % 2 == 0 and kept[0]["role"] == "user" and 10 < len(kept) < len(history)
+    chat, _ = ask_once(ui, engine, "處方箋如何配送？", history)
+    assert len(json.dumps(chat, ensure_ascii=False).encode()) <= HISTORY_MAX_BYTES
+    assert chat[-2]["content"].startswith("處方箋")  # the newest turn is kept, the oldest dropped
+    assert ui.restore_history(history) == kept
+
+
 def test_off_corpus_question_gets_not_found_line_and_nearest(ui, engine):
     chat, _ = ask_once(ui, engine, "火星殖民地的氧氣配給制度是什麼？")
     html = answer_html(chat)
