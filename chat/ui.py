@@ -537,8 +537,9 @@ def trash_choices(engine: Engine) -> list[tuple[str, str]]:
     return [(entry.label, entry.doc_id) for entry in engine.trash_entries()]
 
 
-def refresh_articles(engine: Engine):
-    """Article table, the article dropdown and the trash dropdown."""
+def refresh_articles(engine: Engine, chosen: str | None = None):
+    """Article table, the article dropdown (``chosen`` stays selected when still listed) and the
+    trash dropdown."""
     import gradio as gr
 
     trash = gr.update(choices=trash_choices(engine), value=None)
@@ -546,7 +547,9 @@ def refresh_articles(engine: Engine):
         rows = article_rows(engine)
     except SouseiError as err:
         return error_status(err), gr.update(choices=[], value=None), trash
-    return render_article_table(rows), gr.update(choices=article_choices(rows), value=None), trash
+    choices = article_choices(rows)
+    kept = chosen if chosen in {value for _, value in choices} else None
+    return render_article_table(rows), gr.update(choices=choices, value=kept), trash
 
 
 def progress_reporter(progress: Callable[..., Any] | None) -> Progress | None:
@@ -751,9 +754,9 @@ def save_meta(
         return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(engine))
     try:
         report = engine.edit_meta(doc_id, title, author, published, progress_reporter(progress))
-    except SouseiError as err:
-        return (error_status(err), *refresh_articles(engine))
-    return (render_status([f"已更新：{doc_id}", *report_lines(report)]), *refresh_articles(engine))
+    except SouseiError as err:  # the article stays chosen and what was typed stays, to be corrected
+        return (error_status(err), *refresh_articles(engine, doc_id))
+    return (render_status([f"已更新：{doc_id}", *report_lines(report)]), *refresh_articles(engine, doc_id))
 
 
 # --------------------------------------------------------------------------- wiring

@@ -671,8 +671,9 @@ def test_oversized_request_bodies_are_refused_before_gradio(ui, engine):
 def test_a_date_that_is_no_date_is_refused_and_changes_nothing(ui, engine, date):
     sidecar = engine.config.corpus_dir / "a.txt.meta.json"
     before = sidecar.read_text(encoding="utf-8") if sidecar.exists() else None
-    status, *_ = ui.save_meta(engine, "a", "新標題", "作者甲", date)
+    status, _table, choice, _trash = ui.save_meta(engine, "a", "新標題", "作者甲", date)
     assert "不是日期" in status and "已更新" not in status
+    assert choice["value"] == "a"  # the article stays chosen (a tester's: the form was wiped)
     assert (sidecar.read_text(encoding="utf-8") if sidecar.exists() else None) == before
 
 
