@@ -853,6 +853,9 @@ def _chat_tab(engine: Engine):
     chat.example_select(events["example"], [chat], outputs, api_visibility="private", **options)
     chat.like(events["vote"], [chat], None, api_visibility="private")
     clear.click(clear_chat, None, [chat, stored, viewer], api_visibility="private")
+    # the log's own trash icon clears as 清除對話 does: the stored chat and the viewer too (it emptied
+    # the log only, and the chat came back on reload; a UI tester's finding)
+    chat.clear(clear_chat, None, [chat, stored, viewer], api_visibility="private")
     viewer.click(events["citation"], None, [viewer], api_visibility="private")
     return chat, stored
 

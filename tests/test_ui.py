@@ -269,6 +269,15 @@ def test_follow_up_is_searched_with_previous_terms_and_says_so(ui, engine):
     assert ui.previous_question(chat) == "2021年的呢？"
 
 
+def test_the_logs_trash_icon_clears_the_stored_chat_and_the_viewer_too(ui, engine):
+    config = ui.make_app(engine).get_config_file()
+    ids = {c.get("props", {}).get("elem_id"): c["id"] for c in config["components"]}
+    log, viewer = ids["sousei-log"], ids["sousei-viewer"]
+    stored = next(c["id"] for c in config["components"] if c.get("type") == "browserstate")
+    on_clear = [d for d in config["dependencies"] if [log, "clear"] in [list(t) for t in d.get("targets", [])]]
+    assert on_clear and set(on_clear[0]["outputs"]) == {log, stored, viewer}
+
+
 def test_clear_chat_resets_log_and_viewer(ui):
     chat, stored, viewer = ui.clear_chat()
     assert chat == [] and stored == [] and ui.EMPTY_VIEWER in viewer
