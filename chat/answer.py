@@ -888,7 +888,9 @@ SEMICOLON_RUN_MAX = 400
 _ENDS_AT_SEMICOLON = re.compile(r"[;；][」』）)】〕》”’\"']*(?:\[\d{1,3}\])*$")
 
 
-def _clause_run(text: str, spans: Sequence[tuple[int, int]], first: int, last: int) -> tuple[int, int]:
+def _clause_run(
+    text: str, spans: Sequence[tuple[int, int]], first: int, last: int, backward: bool = True
+) -> tuple[int, int]:
     """The sentences ``first``..``last`` of ``text`` widened over the semicolons that join them to
     the clauses before and after on the same line, within :data:`SEMICOLON_RUN_MAX` characters."""
 
@@ -902,14 +904,23 @@ def _clause_run(text: str, spans: Sequence[tuple[int, int]], first: int, last: i
         last + 1 < len(spans) and joined(last, last + 1) and spans[last + 1][1] - spans[first][0] <= SEMICOLON_RUN_MAX
     ):
         last += 1
-    while first > 0 and joined(first - 1, first) and spans[last][1] - spans[first - 1][0] <= SEMICOLON_RUN_MAX:
+    while (
+        backward
+        and first > 0
+        and joined(first - 1, first)
+        and spans[last][1] - spans[first - 1][0] <= SEMICOLON_RUN_MAX
+    ):
         first -= 1
     return first, last
 
 
-def run_to_sentence_end(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -> list[ScoredSentence]:
+def run_to_sentence_end(
+    chosen: Sequence[ScoredSentence], hits: Sequence[Hit], backward: bool = True
+) -> list[ScoredSentence]:
     """``chosen`` with each quote that is a clause of a sentence joined by semicolons widened to the
-    whole sentence; a later quote that the longer one holds is dropped."""
+    whole sentence (only forward, to the sentence's end, when not ``backward``: a question asking for
+    the second stage gets 接著是… and what follows, not the first stage before it); a later quote
+    that the longer one holds is dropped."""
     out: list[ScoredSentence] = []
     for c in chosen:
         s = c.sentence
@@ -918,7 +929,7 @@ def run_to_sentence_end(chosen: Sequence[ScoredSentence], hits: Sequence[Hit]) -
         if SEMICOLON_RUNS and s.parts:
             text = hits[s.hit].passage.text
             spans = sentence_spans(text)
-            first, last = _clause_run(text, spans, s.parts[0], s.parts[-1])
+            first, last = _clause_run(text, spans, s.parts[0], s.parts[-1], backward)
             if (first, last) != (s.parts[0], s.parts[-1]):
                 whole = text[spans[first][0] : spans[last][1]]
                 s = replace(s, text=whole, parts=tuple(range(first, last + 1)))
@@ -1099,7 +1110,10 @@ class Analysis:
 def chosen_quotes(scored: Sequence[ScoredSentence], hits: Sequence[Hit], question: str) -> list[ScoredSentence]:
     """The sentences quoted for a found answer: the best ones (:func:`select_quotes`), every
     author's byline for a who-wrote question, each clause widened to its whole sentence."""
-    return run_to_sentence_end(every_byline(select_quotes(scored), scored, question), hits)
+    from chat.ordinal import asked_ordinal
+
+    by_position = asked_ordinal(folded(question).lower()) is not None  # 第二個階段: that clause onward
+    return run_to_sentence_end(every_byline(select_quotes(scored), scored, question), hits, not by_position)
 
 
 def analyse_question(

@@ -205,13 +205,16 @@ def own_terms(question: str) -> tuple[str, ...]:
 
 
 def sets_context(question: str) -> bool:
-    """False for a question about the chatbot itself or instructions to it (chat.addressed), and
-    for text garbled past reading (chat.noise; a word counts as garbled without asking the index
-    whether it is a term): a conversation's next follow-up refers to the turn before it, not to it."""
+    """False for a question about the chatbot itself or instructions to it (chat.addressed), for
+    text with no letter, digit or character (emoji, punctuation), and for text garbled past reading
+    (chat.noise; a word counts as garbled without asking the index whether it is a term): a
+    conversation's next follow-up refers to the turn before it, not to it."""
     from chat.addressed import about_me, instruction
     from chat.latin import english_word
     from chat.noise import garbled, mojibake
 
+    if not any(ch.isalnum() for ch in question):  # 👍👍👍, ？？？: nothing to refer back to (a UI tester's)
+        return False
     addressed = about_me(question) or instruction(question)
     return not addressed and not mojibake(question) and not garbled(question, english_word, lambda word: False)
 
@@ -375,7 +378,12 @@ def whole_word_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[
 def resolve(question: str, previous: str | None = None, stats: CorpusStats | None = None) -> Query:
     """The text to search for ``question`` asked after ``previous`` (``None``: a first question)."""
     question = question or ""
-    if not previous or not previous.strip() or not is_follow_up(question):
+    if (
+        not previous
+        or not previous.strip()
+        or not sets_context(previous[:MAX_PREVIOUS_CHARS])
+        or not is_follow_up(question)
+    ):
         return Query(question, question)
     if NEW_NAMES and (asks_what_a_new_name_is(question, previous) or names_a_new_subject(question, previous)):
         return Query(question, question)
@@ -949,6 +957,9 @@ def answer_after(
     given as a question alone (``sousei ask --previous``) is answered again to find its passages."""
     from chat.answer import analyse_question, answer_question
 
+    before = previous.question if isinstance(previous, Previous) else previous
+    if before is not None and not sets_context(before[:MAX_PREVIOUS_CHARS]):
+        previous = None  # 👍👍👍, 你是誰: no turn to follow
     query = resolve(question, previous.question if isinstance(previous, Previous) else previous, searcher.stats())
     if previous is None or not query.follow_up:
         alone = answer_question(question, searcher, top_k=top_k, decision=decision)

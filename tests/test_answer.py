@@ -979,6 +979,9 @@ def test_a_quote_opening_after_a_semicolon_runs_back_to_its_sentence_start():
     chosen = run_to_sentence_end([third, first, other], [Hit(passage, 1.0, 1)])
     assert [c.sentence.text for c in chosen] == [text.removesuffix("另一句話在此。"), "另一句話在此。"]
     assert chosen[0].sentence.parts == (0, 1, 2)
+    # a question by position (第二個階段) keeps its clause and what follows, not the clauses before
+    second_on = run_to_sentence_end([second], [Hit(passage, 1.0, 1)], backward=False)
+    assert second_on[0].sentence.text == "接著是維持雇用;以及,最後是建構強韌的經濟結構。"
 
 
 def test_a_semicolon_run_stops_at_a_line_end():

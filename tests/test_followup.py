@@ -953,3 +953,14 @@ def test_a_question_that_asks_the_same_of_a_figure_needs_the_one_before_it(setup
         assert setup.answer(question, previous="地方創生臨時補助金的預算在2021年有多少？").found
         monkeypatch.setattr("chat.followup.NEEDS_PREVIOUS", False)
         assert NEEDS_PREVIOUS_NOTE not in (setup.answer(question).message or "")
+
+
+@pytest.mark.parametrize("junk", ["👍👍👍", "？？？", "🙂 🙂"])
+def test_a_previous_turn_with_nothing_to_refer_to_is_no_context(setup, junk):
+    # a UI tester's: 日本有幾個都道府縣？ after 👍👍👍 was searched as "👍👍👍 日本有幾個都道府縣？"
+    from chat.followup import sets_context
+
+    assert not sets_context(junk)
+    assert resolve("日本有幾個都道府縣？", junk) == resolve("日本有幾個都道府縣？")
+    after = setup.answer("那2020年呢？", previous=junk)
+    assert not after.found and after == setup.answer("那2020年呢？")  # as if asked first
