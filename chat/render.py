@@ -131,10 +131,16 @@ def passage_label(passage: Passage) -> str:
     return location_label(passage.paragraph, passage.page, last)
 
 
+def citation_name(n: int, passage: Passage) -> str:
+    """What a screen reader says for an ``[n]`` marker: the citation's number and what it opens,
+    引用1：〈title〉第3段 (the marker's text alone, "[1]", says neither)."""
+    return f"引用{n}：〈{short_title(passage.title)}〉{passage_label(passage)}"
+
+
 def render_citation_marker(n: int, passage: Passage) -> str:
     return (
-        f'<a class="sousei-cite" href="#sousei-p-{n}" data-n="{n}" '
-        f'data-passage-id="{esc(passage.id)}" data-doc-id="{esc(passage.doc_id)}">[{n}]</a>'
+        f'<a class="sousei-cite" href="#sousei-p-{n}" data-n="{n}" data-passage-id="{esc(passage.id)}" '
+        f'data-doc-id="{esc(passage.doc_id)}" aria-label="{esc(citation_name(n, passage))}">[{n}]</a>'
     )
 
 
@@ -382,13 +388,18 @@ def parse_citation_href(href: str) -> tuple[str, int, int] | None:
 
 
 def _chat_marker(n: int, passage: Passage, quote: str) -> str:
-    return f'<a class="sousei-cite" href="{esc(citation_href(passage, quote))}" title="{esc(passage.title)}">[{n}]</a>'
+    # Gradio's chat sanitiser drops aria-* attributes: the page's script (chat.ui.VIEWER_JS) names the
+    # link from its title, which is kept (and is the tooltip)
+    name = esc(citation_name(n, passage))
+    return f'<a class="sousei-cite" href="{esc(citation_href(passage, quote))}" title="{name}">[{n}]</a>'
 
 
 def _chat_source(n: int, passage: Passage, quotes: Sequence[str], cls: str = "sousei-source-item") -> str:
     first = quotes[0] if quotes else ""
+    name = esc(citation_name(n, passage))
     return (
-        f'<li class="{cls}"><a class="sousei-cite sousei-n" href="{esc(citation_href(passage, first))}">[{n}]</a> '
+        f'<li class="{cls}"><a class="sousei-cite sousei-n" href="{esc(citation_href(passage, first))}" '
+        f'title="{name}">[{n}]</a> '
         f'<span class="sousei-title">{esc(passage.title)}</span> '
         f'<span class="sousei-loc">{esc(passage_label(passage))}</span>'
         f'<div class="sousei-passage-text">{_marked_spans(passage.text, quotes)}</div></li>'

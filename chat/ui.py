@@ -228,13 +228,20 @@ if (!window.souseiListener) {
   };
   window.souseiFollow = follow;
   // Screen readers: Gradio labels each message with its raw content ("assistant's message: <div class=…");
-  // the label becomes the message's text (an answer's plain-text copy: its quotes and references).
+  // the label becomes the message's text (an answer's plain-text copy: its quotes and references). The
+  // message is a div with no role, on which a label is not read: each message is an article (of the log).
   const readable = () => {
     for (const m of document.querySelectorAll('#sousei-log [data-testid="bot"], #sousei-log [data-testid="user"]')) {
       const copy = m.querySelector('.sousei-copy-text');
       const text = (copy ? copy.textContent : m.textContent).replace(/\s+/g, ' ').trim();
       const label = (m.dataset.testid === 'bot' ? '回答：' : '問題：') + text;
       if (m.getAttribute('aria-label') !== label) m.setAttribute('aria-label', label);
+      if (m.getAttribute('role') !== 'article') m.setAttribute('role', 'article');
+    }
+    // a citation link [n] is named by what it opens (引用1：〈title〉第3段, its title: chat.render.citation_name),
+    // not "[1]"; set here because Gradio's chat sanitiser drops aria-* attributes from a message
+    for (const a of document.querySelectorAll('#sousei-log a.sousei-cite[title]')) {
+      if (a.getAttribute('aria-label') !== a.title) a.setAttribute('aria-label', a.title);
     }
   };
   // The upload box takes any file (a refused type is told in the status line, in Chinese); the file

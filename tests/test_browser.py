@@ -560,3 +560,26 @@ def test_a_rebuild_shows_one_progress_bar(app_page, page_watch):
     seen = page.evaluate("() => { window.__stop = true; return [window.__bars, window.__where]; }")
     assert seen == [1, ["sousei-status"]], seen
     assert page_watch.errors == []
+
+
+# --------------------------------------------------------------------------- a blind tester's findings
+
+
+def test_citation_links_are_named_by_what_they_open_and_labels_sit_on_roles(app_page, page_watch):
+    """A screen reader read every citation link as "[1]", and the messages' labels sat on divs with no
+    role (where a label is not read): each [n] link is named 引用n：〈title〉第N段, and no visible div or
+    span carries a label without a role."""
+    page = app_page
+    answer = ask(page, CONVERSATION[1])
+    page.wait_for_timeout(300)
+    links = answer.locator("a.sousei-cite:visible")  # the other passages are folded
+    named = answer.get_by_role("link", name=re.compile(r"^引用\d+：〈.+〉第\d+(–\d+)?段"))
+    assert links.count() >= 2 and named.count() == links.count(), answer.inner_html()[:2000]
+    assert answer.get_by_role("link", name="[1]", exact=True).count() == 0
+    title = answer.locator(".sousei-source-item .sousei-title").first.inner_text().strip()
+    assert f"〈{title}〉" in named.first.get_attribute("aria-label")
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('div[aria-label], span[aria-label]')]
+        .filter((e) => e.getBoundingClientRect().height > 0 && !e.getAttribute('role'))
+        .map((e) => e.tagName + ': ' + e.getAttribute('aria-label').slice(0, 40))""")
+    assert unlabelled == [], unlabelled
+    assert page_watch.errors == []

@@ -230,3 +230,29 @@ def test_a_quoted_table_rows_header_is_shown_above_it_everywhere():
     assert "sousei-quote-header" not in render_chat_answer(plain, plain.question)
     assert answer_to_json(plain)["answer"] == [{"text": "2018 ｜ 849 ｜ 13.6", "citation": 1}]
     assert answer_to_text(plain).startswith("2018 ｜ 849 ｜ 13.6 [1]")
+
+
+def test_every_citation_link_is_named_by_what_it_opens():
+    """A screen reader read each citation link as "[1]"; its name is the citation's number, the article's
+    title and the paragraph it opens (escaped): in render_answer its aria-label; in the chat's quotes and
+    cited passages its title (Gradio's sanitiser drops aria-*; the page's script makes the title its name)."""
+    from chat.render import citation_name
+
+    answer = found_answer()
+    hostile = replace(answer, hits=hits_of(passage("p-1", answer.hits[0].passage.text, title=EVIL)))
+    for out, attribute in (
+        (render_chat_answer(answer, "問題"), "title"),
+        (render_chat_answer(hostile, "問題"), "title"),
+        (render_answer(answer), "aria-label"),
+    ):
+        links = re.findall(r"<a [^>]*>\[\d+\]</a>", out)
+        assert links, out
+        for link in links:
+            n = re.search(r">\[(\d+)\]</a>", link).group(1)
+            label = re.search(rf'{attribute}="([^"]*)"', link)
+            assert label is not None, link
+            named = html.unescape(label.group(1))
+            assert re.fullmatch(rf"引用{n}：〈.+〉第\d+(–\d+)?段(・第\d+頁)?", named), named
+    (first,) = [p for p in answer.hits if p.passage.id == "p-1"]
+    assert citation_name(1, first.passage) == "引用1：〈日本地方創生〉第2段・第3頁"
+    assert "<script>" not in render_chat_answer(hostile, "問題")
