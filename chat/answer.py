@@ -62,6 +62,7 @@ from chat.terms import (
 from index.build import table_header
 from index.fusion import line_labels, named_row_labels, table_row_match
 from index.records import Hit, SentenceVectors
+from index.search import numeral_variant
 from index.series import ARTICLES, SeriesAsked
 from ingest.furniture import asks_about_author, asks_author, byline_author, is_byline, is_furniture_line
 from ingest.passages import (
@@ -1031,6 +1032,12 @@ def ranking_terms(terms: Sequence[str], expansions: Sequence[Sequence[str]]) -> 
     return tuple(dict.fromkeys([*terms, *(token for group in expansions for token in group)]))
 
 
+def written_as_in_articles(terms: Sequence[str], known: Callable[[str], bool]) -> tuple[str, ...]:
+    """The question's terms, a count the articles write in the other kind of numeral as they write
+    it (三密 → 3密): the same word, so the decision reads it as known and present."""
+    return tuple(numeral_variant(term, known) or term for term in terms)
+
+
 def measure(
     prepared: PreparedQuestion, searcher: SearcherLike, top_k: int, center: np.ndarray | None = None
 ) -> Measured | None:
@@ -1042,8 +1049,8 @@ def measure(
     hits = wide[:top_k]
     if not hits:
         return None
-    terms = question_terms(prepared.query)
     stats = searcher.stats()
+    terms = written_as_in_articles(question_terms(prepared.query), stats.known)
     sentences = tuple(hit_sentences(hits))
     sims = unit_similarities(prepared.query, sentences, hits, searcher)
     asks = question_asks(prepared.query)

@@ -542,25 +542,28 @@ def _homophone_expander(stored: StoredIndex, known: Callable[[str], bool]) -> Ex
 _NUMERAL_TERM = re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2})(?P<rest>[\u4e00-\u9fff]+)$")
 
 
+def numeral_variant(term: str, known: Callable[[str], bool]) -> str | None:
+    """``term`` as the articles write it when they count in the other kind of numeral: 三密 → 3密
+    (the articles' 注意3密), 3支箭 → 三支箭; None when ``term`` itself is known or no variant is."""
+    match = None if known(term) else _NUMERAL_TERM.match(term)
+    if match is None:
+        return None
+    n, rest = match.group("n"), match.group("rest")
+    value = int(n) if n.isdigit() else numbers_by_numeral().get(n)
+    if not value:
+        return None
+    other = chinese_numeral(value) + rest if n.isdigit() else f"{value}{rest}"
+    return other if known(other) else None
+
+
 def _numeral_expander(known: Callable[[str], bool]) -> Expander:
     """A question's term counting in Chinese numerals that the articles write in digits, or the other
-    way round: 三密 → 3密 (the articles' 注意3密; a tester's 三密是什么 was refused), 3支箭 → 三支箭."""
+    way round (:func:`numeral_variant`; a tester's 三密是什么 was refused)."""
     from ingest.terms import question_terms
 
     def expand(question: str) -> list[str]:
-        found = []
-        for term in question_terms(question):
-            match = None if known(term) else _NUMERAL_TERM.match(term)
-            if match is None:
-                continue
-            n = match.group("n")
-            value = int(n) if n.isdigit() else numbers_by_numeral().get(n)
-            if value:
-                other = (
-                    f"{value}{match.group('rest')}" if not n.isdigit() else chinese_numeral(value) + match.group("rest")
-                )
-                found += [other] if known(other) else []
-        return found
+        variants = (numeral_variant(term, known) for term in question_terms(question))
+        return [variant for variant in variants if variant is not None]
 
     return expand
 

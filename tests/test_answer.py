@@ -1045,3 +1045,18 @@ def test_who_wrote_a_named_article_gets_that_articles_byline_alone():
     # no article named, or not asking for the author: unchanged
     assert named_article_byline(ranked, hits, "作者是誰？") == tuple(ranked)
     assert named_article_byline(ranked, hits, "鶴岡市生物科技園區在哪裡？") == tuple(ranked)
+
+
+def test_a_count_in_chinese_numerals_is_read_by_the_decision_as_the_articles_write_it():
+    from chat.answer import measure, prepare_question
+    from tests.chat_fakes import FakeSearcher, make_article
+
+    article = make_article("a", "防疫", ["日本一直宣導要注意3密，也就是避免密閉空間。", "本文介紹地方創生的政策。"])
+    searcher = FakeSearcher([article])
+    asked, written = prepare_question("三密是什麼？"), prepare_question("3密是什麼？")
+    assert not isinstance(asked, str) and not isinstance(written, str)
+    measured, reference = measure(asked, searcher, top_k=5), measure(written, searcher, top_k=5)
+    assert measured is not None and reference is not None
+    assert "3密" in measured.terms and "三密" not in measured.terms  # a tester's 三密是什么 was refused
+    assert measured.signals.unknown == reference.signals.unknown == 0.0
+    assert measured.signals.coverage == reference.signals.coverage > 0.0

@@ -215,3 +215,14 @@ def test_a_count_in_chinese_numerals_reaches_the_articles_digits_and_back():
     assert expand("密集是什麼") == []  # no numeral
     assert _numeral_expander({"三密"}.__contains__)("3密是什麼？") == ["三密"]  # the other way round
     assert _numeral_expander({"3密", "三密"}.__contains__)("三密是什麼？") == []  # written as asked
+
+
+def test_numeral_variant_is_the_articles_writing_of_a_count_or_none():
+    from index.search import numeral_variant
+
+    known = {"3密", "三支箭", "密集"}.__contains__
+    assert numeral_variant("三密", known) == "3密"
+    assert numeral_variant("3支箭", known) == "三支箭"
+    assert numeral_variant("3密", known) is None  # known as asked
+    assert numeral_variant("四密", known) is None  # 4密 is not written either
+    assert numeral_variant("密集", known) is None  # no numeral
