@@ -102,6 +102,17 @@ CSS = """
    background; these are about 7:1 on light and dark */
 :root { --sousei-subdued: #52525b; }
 .dark { --sousei-subdued: #a1a1aa; }
+/* text at least 4.5:1 (WCAG AA) in both themes: Gradio's orange accent (the selected tab, a passage's [n]) was
+   2.8:1 on white and 2.6:1 on its soft background, white on the primary buttons (送出) 2.8:1, on the stop
+   buttons 3.8:1, the placeholder 1.9:1 (3.1:1 dark). Its theme variables, set again (dark: its own selector) */
+:root { --color-accent: #c2410c; --button-primary-background-fill: #c2410c; --button-primary-border-color: #c2410c;
+        --button-primary-background-fill-hover: #9a3412; --button-primary-border-color-hover: #9a3412;
+        --button-cancel-background-fill: #b91c1c; --button-cancel-background-fill-hover: #991b1b;
+        --input-placeholder-color: #71717a; }
+:root.dark, :root .dark { --color-accent: #fdba74; --button-primary-background-fill: #c2410c;
+        --button-primary-border-color: #c2410c; --button-primary-background-fill-hover: #9a3412;
+        --button-primary-border-color-hover: #9a3412; --button-cancel-background-fill: #b91c1c;
+        --button-cancel-background-fill-hover: #991b1b; --input-placeholder-color: #a1a1aa; }
 #sousei-log .sousei-answer { line-height: 1.6; }
 .sousei-quote { margin: .1em 0 .4em 0; font-size: 1.05em; }
 .sousei-quote-header { display: block; font-size: .85em; white-space: pre-line;

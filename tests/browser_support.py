@@ -394,3 +394,36 @@ def cited_box_visible(page) -> bool:
         const b = box.getBoundingClientRect(), c = cited.getBoundingClientRect();
         return c.top >= b.top - 1 && c.top < b.bottom && c.height > 0;
     }""")
+
+
+# The contrast of an element's text with what is drawn under it: its colour (``pseudo``: e.g. ::placeholder)
+# over the background colours of it and its ancestors, blended down to the page's (WCAG 2 relative luminance).
+CONTRAST_JS = """([selector, pseudo]) => {
+    const e = document.querySelector(selector);
+    if (!e) return null;
+    const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+        const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+        return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+    const over = (top, under) => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
+    const lum = (c) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+    const layers = [];
+    for (let n = e; n; n = n.parentElement) {
+        const c = parse(getComputedStyle(n).backgroundColor);
+        if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let bg = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) bg = over(layer, bg);
+    const fg = over(parse(getComputedStyle(e, pseudo).color), bg);
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    return {ratio: (a + 0.05) / (b + 0.05), fg: getComputedStyle(e, pseudo).color,
+            bg: 'rgb(' + bg.slice(0, 3).map(Math.round) + ')'};
+}"""
+
+
+def text_contrast(page, selector: str, pseudo: str | None = None) -> dict:
+    """``{ratio, fg, bg}`` of the first element ``selector`` matches (see :data:`CONTRAST_JS`)."""
+    found = page.evaluate(CONTRAST_JS, [selector, pseudo])
+    assert found is not None, selector
+    return found

@@ -35,6 +35,7 @@ from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
     quoted_in_view,
     record_timing,
     screenshot,
+    text_contrast,
     viewer_title_and_text,
     workspace,
 )
@@ -582,4 +583,29 @@ def test_citation_links_are_named_by_what_they_open_and_labels_sit_on_roles(app_
         .filter((e) => e.getBoundingClientRect().height > 0 && !e.getAttribute('role'))
         .map((e) => e.tagName + ': ' + e.getAttribute('aria-label').slice(0, 40))""")
     assert unlabelled == [], unlabelled
+    assert page_watch.errors == []
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_text_contrast_is_at_least_aa_in_chromium(app_page, page_watch, live_server, theme):
+    """Measured in Chromium: the selected tab, a cited passage's orange [n], the 送出 button (also under the
+    pointer) and the question box's placeholder were 1.9-2.8:1; each is at least 4.5:1 in both themes."""
+    page = app_page
+    page.goto(f"{live_server.url}?__theme={theme}")
+    page.locator("#sousei-question textarea").wait_for(timeout=60_000)
+    ask(page, CONVERSATION[1])
+    assert page.evaluate("() => document.body.classList.contains('dark')") == (theme == "dark")
+    page.mouse.move(0, 0)  # off the 送出 button just clicked
+    page.wait_for_timeout(300)
+    measured = {
+        "tab": text_contrast(page, "#sousei-tab-chat-button"),
+        "[n]": text_contrast(page, "#sousei-log .sousei-source-item a.sousei-n"),
+        "placeholder": text_contrast(page, "#sousei-question textarea", "::placeholder"),
+        "送出": text_contrast(page, "#sousei-send"),
+    }
+    page.locator("#sousei-send").hover()
+    page.wait_for_timeout(300)  # the button's colour changes in a transition
+    measured["送出 (hover)"] = text_contrast(page, "#sousei-send")
+    low = {name: found for name, found in measured.items() if found["ratio"] < 4.5}
+    assert not low, low
     assert page_watch.errors == []
