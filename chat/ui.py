@@ -169,8 +169,12 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
   #sousei-viewer .sousei-source { max-height: 60vh; }
   /* a phone: answers use the log's width (Gradio keeps 20px margins and 60px free beside a bubble) */
   #sousei-log .message-row.bot-row { max-width: calc(100% - 16px); margin-left: 8px; margin-right: 8px; }
-  #sousei-log .message-row.user-row { margin-right: 8px; }
 }
+/* the log's own trash icon (清空對話) floats in its top right corner, over the messages: a question's bubble
+   keeps clear of that corner's column (on a phone it ran under the icon), and so does a long article name
+   in a dropdown of the article tab of the dropdown's arrow (the name is cut with … before the arrow) */
+#sousei-log .message-row.user-row { margin-right: 32px; }
+#sousei-remove-choice input, #sousei-trash input { padding-right: 26px; text-overflow: ellipsis; }
 """
 
 # Sets the page language before Gradio's scripts run: Chromium then uses the Traditional

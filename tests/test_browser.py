@@ -609,3 +609,54 @@ def test_text_contrast_is_at_least_aa_in_chromium(app_page, page_watch, live_ser
     low = {name: found for name, found in measured.items() if found["ratio"] < 4.5}
     assert not low, low
     assert page_watch.errors == []
+
+
+TRASH_ICON_AND_QUESTIONS = """(scrolls) => {
+    const box = (e) => { const r = e.getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+    const log = document.querySelector('#sousei-log');
+    const scroller = log.querySelector('.bubble-wrap');
+    return scrolls.map((top) => {
+        scroller.scrollTop = top;
+        return {scrolled: scroller.scrollTop, icon: box(log.querySelector('.top-panel button')),
+                questions: [...log.querySelectorAll('.message-row.user-row')].map(box)};
+    });
+}"""
+
+DROPDOWN_TEXT_AND_ARROW = """(id) => {
+    const input = document.querySelector('#' + id + ' input');
+    const arrow = document.querySelector('#' + id + ' .icon-wrap');
+    const r = input.getBoundingClientRect(), a = arrow.getBoundingClientRect();
+    return {textRight: r.right - parseFloat(getComputedStyle(input).paddingRight), arrowLeft: a.left,
+            cut: input.scrollWidth > input.clientWidth};
+}"""
+
+
+def test_on_a_phone_the_trash_icon_and_the_dropdown_arrow_cover_no_text(app_page, page_watch):
+    """At 390×844 the chat log's trash icon lay over the question bubble's edge, and the 文章管理 dropdown's
+    article name ran under its arrow: the bubble keeps clear of the icon however the log is scrolled, and
+    the name is cut before the arrow."""
+    page = app_page
+    page.set_viewport_size(PHONE)
+    try:
+        ask(page, CONVERSATION[1])
+        ask(page, CONVERSATION[0])
+        seen = page.evaluate(TRASH_ICON_AND_QUESTIONS, [0, 20, 40, 80, 160, 320])
+        assert max(s["scrolled"] for s in seen) > 0, seen  # the log did scroll under the icon
+        covered = [(s["scrolled"], q) for s in seen for q in s["questions"] if boxes_overlap(s["icon"], q)]
+        assert not covered, (covered, seen[0]["icon"])
+        page.evaluate("() => { document.querySelector('#sousei-log .bubble-wrap').scrollTop = 0; }")
+        screenshot(page, "12_phone_log_trash_icon", full_page=False)
+        open_tab(page, "文章管理")
+        page.locator("#sousei-articles table").wait_for(timeout=30_000)
+        page.locator("#sousei-remove-choice input").click()
+        page.get_by_role("option").first.click()
+        page.wait_for_timeout(300)
+        where = page.evaluate(DROPDOWN_TEXT_AND_ARROW, "sousei-remove-choice")
+        assert where["cut"], where  # a name longer than the box: the case under test
+        assert where["textRight"] <= where["arrowLeft"], where
+        page.locator("#sousei-remove-choice").scroll_into_view_if_needed()
+        screenshot(page, "13_phone_article_dropdown", full_page=False)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+    assert page_watch.errors == []
