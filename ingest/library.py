@@ -235,6 +235,7 @@ def _plan_one(
     reader: Reader,
 ) -> _Plan:
     name = safe_name(source.name)
+    _check_kind(source)
     _check_extension(source, name)
     _check_size(source, max_bytes)
     data, digest = _read_validated(source, max_bytes, reader)
@@ -269,13 +270,44 @@ def unsupported_type(source: Path) -> str | None:
     return None
 
 
+def _check_kind(source: Path) -> None:
+    """Refuse what is not a regular file itself: a symbolic link (never followed: a link planted among
+    the files to add could copy any file this user can read into the corpus, where it is quoted), a
+    folder, a device, FIFO or socket. The file's own name is what counts; a folder on the way that is
+    a link (``/tmp`` on macOS) does not matter, and a hard link is the file itself."""
+    try:
+        info = source.lstat()
+    except OSError as exc:
+        raise SouseiError(f"{source.name}：無法讀取（{exc.strerror or exc}）；請檢查路徑") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise SouseiError(
+            f"{source.name}：是符號連結（指向 {_link_target(source)}），sousei 不會跟著連結加入檔案；請直接加入檔案本身"
+        )
+    if stat.S_ISDIR(info.st_mode):
+        raise SouseiError(
+            f"{source.name}：是資料夾，不是文章檔案；sousei add 只收檔案，"
+            f"請列出裡面要加入的檔案（例如 sousei add {source}/*.txt）"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise SouseiError(f"{source.name}：不是一般檔案（裝置、FIFO 或 socket）；請提供文章檔案")
+
+
+def _link_target(link: Path) -> str:
+    """Where a link points, as written in it (control characters escaped: it is shown on a terminal)."""
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return "無法讀取的位置"
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in target)
+
+
 def _check_size(source: Path, max_bytes: int) -> None:
     try:
-        info = source.stat()  # follows a link: what counts is the file it points to
+        info = source.lstat()  # not a link (_check_kind)
     except OSError as exc:
         raise SouseiError(f"{source.name}：無法讀取（{exc.strerror or exc}）；請檢查路徑") from None
     if not stat.S_ISREG(info.st_mode):
-        raise SouseiError(f"{source.name}：不是一般檔案（裝置、FIFO、socket 或資料夾）；請提供文章檔案")
+        raise SouseiError(f"{source.name}：不是一般檔案（裝置、FIFO、socket、資料夾或連結）；請提供文章檔案")
     size = info.st_size
     if size > max_bytes:
         raise SouseiError(
@@ -300,8 +332,8 @@ def _read_validated(source: Path, max_bytes: int, reader: Reader) -> tuple[bytes
     passages = sum(max(1, len(text) // DEFAULT_MAX_CHARS) for text, _page in cleaned.paragraphs)
     if passages > reader.limits.passages:
         raise over_limit(source.name, f"會切出超過 {passages:,} 個片段", "passages", reader.limits.passages)
-    try:
-        with open(source, "rb") as handle:
+    try:  # never through a link, even one put in the file's place since it was checked
+        with os.fdopen(os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise LoadError(f"{source.name}：無法讀取（{exc.strerror or exc}）；請檢查檔案權限") from None

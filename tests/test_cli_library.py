@@ -73,6 +73,37 @@ def test_add_prints_one_readable_line_per_file(engine, tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[0] == f"unchanged: 文章名.txt → {stored}"
 
 
+def test_add_of_a_symbolic_link_is_refused_and_changes_nothing(engine, tmp_path, capsys):
+    """``ln -s /etc/passwd link.txt; sousei add link.txt`` copied the file the link points to into the
+    corpus; the link is refused, naming it and what to do, and nothing is copied or rebuilt."""
+    secret = tmp_path / "outside" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    link = tmp_path / "hostile" / "link.txt"
+    link.parent.mkdir()
+    link.symlink_to(secret)
+    corpus, index = engine.config.corpus_dir, engine.config.index_dir
+    before = {p: p.read_bytes() for p in [*corpus.rglob("*"), *index.rglob("*")] if p.is_file()}
+    capsys.readouterr()
+    assert cli(engine, "add", str(link)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"link.txt：是符號連結（指向 {secret}）" in captured.err, captured
+    assert "請直接加入檔案本身" in captured.err
+    assert {p: p.read_bytes() for p in [*corpus.rglob("*"), *index.rglob("*")] if p.is_file()} == before
+
+
+def test_add_of_a_folder_says_it_is_a_folder(engine, tmp_path, capsys):
+    """``sousei add FOLDER`` said 不支援的檔案類型 （無副檔名）; it says the path is a folder and to list its files."""
+    folder = tmp_path / "hostile"
+    (folder / "sub.txt").mkdir(parents=True)  # a folder named like an article file too
+    capsys.readouterr()
+    for path in (folder, folder / "sub.txt"):
+        assert cli(engine, "add", str(path)) == 1
+        err = capsys.readouterr().err
+        assert f"{path.name}：是資料夾，不是文章檔案" in err and f"sousei add {path}/*.txt" in err, err
+        assert "不支援的檔案類型" not in err
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -313,7 +313,7 @@ def test_add_of_a_file_with_no_text_left_after_cleaning_is_refused(world, tmp_pa
 def test_add_of_a_link_to_a_device_or_a_fifo_is_refused(world, tmp_path):
     link = tmp_path / "uploads" / "zero.txt"
     os.symlink("/dev/zero", link)
-    _refused_add(world, link, "zero.txt", "不是一般檔案")
+    _refused_add(world, link, "zero.txt", "是符號連結（指向 /dev/zero）", "請直接加入檔案本身")
     fifo = tmp_path / "uploads" / "pipe.txt"
     os.mkfifo(fifo)
     _refused_add(world, fifo, "pipe.txt", "不是一般檔案")

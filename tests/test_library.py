@@ -228,6 +228,56 @@ def test_symlink_in_corpus_pointing_outside_is_not_followed(tmp_path, corpus, up
     assert not (tmp_path / "nowhere.txt").exists()
 
 
+def test_a_symbolic_link_to_add_is_refused_not_followed(tmp_path, corpus, uploads):
+    """``add`` of a link (to a file outside, to an article file, dangling) copies nothing: it names the link
+    and says to add the file itself; the add_accepted the CLI and UI use refuses it the same way."""
+    secret = mf.write_bytes(tmp_path / "outside", "secret.txt", b"root:x:0:0:root:/root:/bin/bash\n")
+    links = {"link.txt": secret, "inside.txt": corpus / "existing.txt", "dangling.txt": tmp_path / "nowhere.txt"}
+    for name, target in links.items():
+        (uploads / name).symlink_to(target)
+    before = snapshot(corpus)
+    with pytest.raises(SouseiError) as info:
+        add_files(corpus, [uploads / name for name in links], max_bytes=MB)
+    message = str(info.value)
+    for name, target in links.items():
+        assert f"{name}：是符號連結（指向 {target}）" in message, message
+    assert message.count("請直接加入檔案本身") == 3 and snapshot(corpus) == before
+    good = mf.write_gb18030(uploads, "good.txt")
+    added, refused = library.add_accepted(corpus, [uploads / "link.txt", good], max_bytes=MB)
+    assert [a.name for a in added] == ["good.txt"] and [r.source.name for r in refused] == ["link.txt"]
+    assert not any(b"root:x" in p.read_bytes() for p in corpus.iterdir() if p.is_file())
+
+
+def test_a_hard_link_or_a_file_under_a_linked_folder_is_the_file_itself(tmp_path, corpus, uploads):
+    """Only the named file's own kind counts: a hard link is that file (no other name is the original), and
+    a folder on the way that is a link (/tmp on macOS) is just a way to reach a regular file."""
+    os.link(mf.write_gb18030(tmp_path / "elsewhere", "one.txt"), uploads / "hard.txt")
+    (tmp_path / "linked").symlink_to(mf.write_markdown(tmp_path / "real", "two.md").parent)
+    added = add_files(corpus, [uploads / "hard.txt", tmp_path / "linked" / "two.md"], max_bytes=MB)
+    assert [(a.name, a.status) for a in added] == [("hard.txt", "added"), ("two.md", "added")]
+    assert not (corpus / "hard.txt").is_symlink() and (corpus / "hard.txt").stat().st_nlink == 1
+
+
+def test_a_file_swapped_for_a_link_after_its_checks_is_not_read_through_it(tmp_path, corpus, uploads, monkeypatch):
+    """The bytes copied are read without following a link: a file replaced by one after it was checked and
+    read is refused, not copied from the link's target."""
+    source = mf.write_gb18030(uploads, "swap.txt")
+    secret = mf.write_bytes(tmp_path / "outside", "secret.txt", source.read_bytes())  # same bytes: the hash agrees
+    real_read = library.Reader.read
+
+    def read_then_swap(self, path, name):
+        outcome = real_read(self, path, name)
+        path.unlink()
+        path.symlink_to(secret)
+        return outcome
+
+    monkeypatch.setattr(library.Reader, "read", read_then_swap)
+    before = snapshot(corpus)
+    with pytest.raises(SouseiError, match="swap.txt：無法讀取"):
+        add_files(corpus, [source], max_bytes=MB)
+    assert snapshot(corpus) == before
+
+
 def test_write_never_replaces_a_file_that_appeared_meanwhile(corpus):
     destination = corpus / "race.txt"
     destination.write_bytes(b"first writer")
