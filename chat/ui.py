@@ -31,6 +31,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ingest.errors import SouseiError
@@ -79,7 +80,10 @@ UPLOAD_REFUSED = "這些檔案不能加入，已從上傳清單移除："
 NO_ARTICLE_CHOSEN = "請先選擇文章。"
 NO_TRASH_CHOSEN = "請先在回收區選擇要還原的文章。"
 CITATION_GONE = "找不到這個引用段落（文章可能已移除），請重新提問。"
-CONFIRM_REMOVE = "確定要把「{title}」移到回收區嗎？之後可在回收區還原。"
+CONFIRM_REMOVE = "確定要把{article}移到回收區嗎？之後可在回收區還原。"
+REMOVED = "已移到回收區：{article}，可在回收區還原。"
+RESTORED = "已還原：{article}"
+UPDATED = "已更新：{article}"
 ADMIN_REFUSED = "需要管理金鑰才能變更文章（伺服器開放給其他電腦時）。"
 ADMIN_DISABLED = "這個伺服器開放給其他電腦使用，且未設定管理金鑰（--admin-key），文章管理已停用。"
 QUESTION_TOO_LONG = "問題太長（{n} 字），請縮短到 {cap} 字以內。"
@@ -158,7 +162,7 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
 .sousei-table th, .sousei-table td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .5em;
                                      text-align: left; }
 .sousei-status p { margin: .2em 0; }
-#sousei-status:has(.progress-text) { min-height: 6em; }  /* room for the one progress bar of an add / rebuild */
+.sousei-status-line:has(.progress-text) { min-height: 6em; }  /* room for the one progress bar of a change */
 .sousei-status-error { background: #fdecee; border-left: 3px solid #b00020; border-radius: 6px; padding: .4em .8em; }
 .sousei-status-error p, .sousei-error .sousei-message { color: #8c0019; }
 .sousei-error .sousei-message { font-weight: 600; margin: 0; }
@@ -292,16 +296,16 @@ def viewer_js() -> str:
     return VIEWER_JS.replace("__ACCEPT__", ",".join(SUPPORTED_EXTENSIONS))
 
 
-# The article tab's status (added, refused, removed ...) is brought into view when it changes:
-# below the forms it would otherwise be off screen on a phone, or below the fold on a desktop. So is
-# the progress bar of an add / rebuild / removal, which is shown on the status line only.
+# An article tab's status line (added, refused, removed ...), right under its buttons, is brought into
+# view when it changes (on a phone it can be below the screen's edge). So is the progress bar of an add /
+# rebuild / removal / restore / save, which is shown on that status line only.
 STATUS_JS = """
 watch('value', () => {
   if (!element.textContent.trim()) return;
   const r = element.getBoundingClientRect();
   if (r.top < 0 || r.bottom > window.innerHeight) element.scrollIntoView({block: 'center'});
 });
-const block = element.closest('#sousei-status') || document.getElementById('sousei-status');
+const block = element.closest('.sousei-status-line');
 let running = false;
 if (block) new MutationObserver(() => {
   const bar = block.querySelector('.progress-text, .eta-bar');
@@ -699,13 +703,27 @@ def rebuild(engine: Engine, key: str | None = None, progress: Callable[..., Any]
     return (render_status(report_lines(report)), *refresh_articles(engine))
 
 
-def ask_remove(doc_id: str | None):
-    """First step of a removal: the confirmation row with the article named."""
+def article_name(engine: Engine, doc_id: str, title: str | None = None) -> str:
+    """How a status line names an article: 「title」（id）, the title as indexed unless given; 「id」 when
+    the title is not known (the index lacks the article, or has none)."""
+    from chat.render import short_title
+
+    if title is None:
+        try:
+            title = engine.article(doc_id).meta.title
+        except SouseiError:
+            title = None
+    title = " ".join((title or "").split())
+    return f"「{short_title(title)}」（{doc_id}）" if title and title != doc_id else f"「{doc_id}」"
+
+
+def ask_remove(engine: Engine, doc_id: str | None):
+    """First step of a removal: the confirmation row with the article named by its title (and id)."""
     import gradio as gr
 
     if not doc_id:
         return render_status([NO_ARTICLE_CHOSEN], error=True), gr.update(visible=False)
-    return render_status([CONFIRM_REMOVE.format(title=doc_id)]), gr.update(visible=True)
+    return render_status([CONFIRM_REMOVE.format(article=article_name(engine, doc_id))]), gr.update(visible=True)
 
 
 def cancel_remove():
@@ -726,11 +744,12 @@ def remove_article(
         return (*refused, hide)
     if not doc_id:
         return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(engine), hide)
+    name = article_name(engine, doc_id)  # before it leaves the index
     try:
         report = engine.remove(doc_id, progress_reporter(progress))
     except SouseiError as err:
         return (error_status(err), *refresh_articles(engine), hide)
-    lines = [f"已移到回收區：{doc_id}（可在回收區還原）", *report_lines(report)]
+    lines = [REMOVED.format(article=name), *report_lines(report)]
     return (render_status(lines), *refresh_articles(engine), hide)
 
 
@@ -742,11 +761,13 @@ def restore_article(
         return refused
     if not doc_id:
         return (render_status([NO_TRASH_CHOSEN], error=True), *refresh_articles(engine))
+    entry = next((e for e in engine.trash_entries() if e.doc_id == doc_id), None)
     try:
         report = engine.restore(doc_id, progress_reporter(progress))
     except SouseiError as err:
         return (error_status(err), *refresh_articles(engine))
-    return (render_status([f"已還原：{doc_id}", *report_lines(report)]), *refresh_articles(engine))
+    name = article_name(engine, entry.article_id, entry.title) if entry else article_name(engine, doc_id)
+    return (render_status([RESTORED.format(article=name), *report_lines(report)]), *refresh_articles(engine))
 
 
 def article_meta(engine: Engine, doc_id: str | None):
@@ -778,7 +799,8 @@ def save_meta(
         report = engine.edit_meta(doc_id, title, author, published, progress_reporter(progress))
     except SouseiError as err:  # the article stays chosen and what was typed stays, to be corrected
         return (error_status(err), *refresh_articles(engine, doc_id))
-    return (render_status([f"已更新：{doc_id}", *report_lines(report)]), *refresh_articles(engine, doc_id))
+    lines = [UPDATED.format(article=article_name(engine, doc_id)), *report_lines(report)]
+    return (render_status(lines), *refresh_articles(engine, doc_id))
 
 
 # --------------------------------------------------------------------------- wiring
@@ -895,46 +917,68 @@ def _admin_key_box(engine: Engine):
     )
 
 
-def _articles_tab(engine: Engine, app: gr.Blocks) -> None:
+def _status_line(elem_id: str):
+    """A status line, right under the buttons whose results it tells (brought into view when it changes)."""
     import gradio as gr
 
-    enabled = engine.config.host in LOCAL_HOSTS or bool(engine.config.admin_key)
-    key = _admin_key_box(engine)
-    table = gr.HTML(elem_id="sousei-articles")
+    return gr.HTML(elem_id=elem_id, elem_classes=["sousei-status-line"], js_on_load=STATUS_JS)
+
+
+def _article_forms(engine: Engine, enabled: bool) -> SimpleNamespace:
+    """The article tab's components. Each group of buttons has its status line right under it: one line at
+    the bottom of the tab was far from the buttons that caused its messages (a UI tester's finding)."""
+    import gradio as gr
+
+    c = SimpleNamespace(key=_admin_key_box(engine), table=gr.HTML(elem_id="sousei-articles"))
     with gr.Row():
         with gr.Column():
             # no file_types: Gradio would refuse another type in an English toast; check_uploads
             # refuses it in Chinese (the picker still offers the article types: VIEWER_JS)
-            uploads = gr.File(label=LABEL_UPLOAD, file_count="multiple", elem_id="sousei-upload", interactive=enabled)
-            add = gr.Button(LABEL_ADD, variant="primary", elem_id="sousei-add", interactive=enabled)
-            build = gr.Button(LABEL_REBUILD, elem_id="sousei-rebuild", interactive=enabled)
+            c.uploads = gr.File(label=LABEL_UPLOAD, file_count="multiple", elem_id="sousei-upload", interactive=enabled)
+            c.add = gr.Button(LABEL_ADD, variant="primary", elem_id="sousei-add", interactive=enabled)
+            c.build = gr.Button(LABEL_REBUILD, elem_id="sousei-rebuild", interactive=enabled)
+            c.status = _status_line("sousei-status")
         with gr.Column():
-            choice = gr.Dropdown(label=LABEL_CHOICE, choices=[], value=None, elem_id="sousei-remove-choice")
-            title = gr.Textbox(label=LABEL_TITLE, elem_id="sousei-meta-title", max_length=300)
+            c.choice = gr.Dropdown(label=LABEL_CHOICE, choices=[], value=None, elem_id="sousei-remove-choice")
+            c.title = gr.Textbox(label=LABEL_TITLE, elem_id="sousei-meta-title", max_length=300)
             with gr.Row():
-                author = gr.Textbox(label=LABEL_AUTHOR, elem_id="sousei-meta-author", max_length=300)
-                published = gr.Textbox(label=LABEL_DATE, elem_id="sousei-meta-date", max_length=300)
-            save = gr.Button(LABEL_SAVE_META, elem_id="sousei-save-meta", interactive=enabled)
-            remove = gr.Button(LABEL_REMOVE, variant="stop", elem_id="sousei-remove", interactive=enabled)
-            with gr.Row(visible=False, elem_id="sousei-confirm-row") as confirm_row:
-                confirm = gr.Button(LABEL_CONFIRM_REMOVE, variant="stop", elem_id="sousei-confirm-remove")
-                cancel = gr.Button(LABEL_CANCEL, elem_id="sousei-cancel-remove")
-            trash = gr.Dropdown(label=LABEL_TRASH, choices=[], value=None, elem_id="sousei-trash")
-            restore = gr.Button(LABEL_RESTORE, elem_id="sousei-restore", interactive=enabled)
-    status = gr.HTML(elem_id="sousei-status", js_on_load=STATUS_JS)
+                c.author = gr.Textbox(label=LABEL_AUTHOR, elem_id="sousei-meta-author", max_length=300)
+                c.published = gr.Textbox(label=LABEL_DATE, elem_id="sousei-meta-date", max_length=300)
+            c.save = gr.Button(LABEL_SAVE_META, elem_id="sousei-save-meta", interactive=enabled)
+            c.remove = gr.Button(LABEL_REMOVE, variant="stop", elem_id="sousei-remove", interactive=enabled)
+            c.article_status = _status_line("sousei-status-article")  # the confirmation asked here too
+            with gr.Row(visible=False, elem_id="sousei-confirm-row") as c.confirm_row:
+                c.confirm = gr.Button(LABEL_CONFIRM_REMOVE, variant="stop", elem_id="sousei-confirm-remove")
+                c.cancel = gr.Button(LABEL_CANCEL, elem_id="sousei-cancel-remove")
+            c.trash = gr.Dropdown(label=LABEL_TRASH, choices=[], value=None, elem_id="sousei-trash")
+            c.restore = gr.Button(LABEL_RESTORE, elem_id="sousei-restore", interactive=enabled)
+            c.trash_status = _status_line("sousei-status-trash")
+    return c
 
-    listing = [table, choice, trash]
-    _wire_add(engine, add, uploads, key, status, listing, enabled)
-    # one progress bar, on the status line, not one over each output
-    busy: dict[str, Any] = {"api_visibility": "private", "show_progress_on": [status]}
-    build.click(_with_progress(rebuild, engine), [key], [status, *listing], **busy)
-    choice.change(_bind(article_meta, engine), [choice], [title, author, published], api_visibility="private")
-    remove.click(ask_remove, [choice], [status, confirm_row], api_visibility="private")
-    cancel.click(cancel_remove, None, [status, confirm_row], api_visibility="private")
-    confirm.click(_with_progress(remove_article, engine), [choice, key], [status, *listing, confirm_row], **busy)
-    restore.click(_with_progress(restore_article, engine), [trash, key], [status, *listing], **busy)
-    save.click(_with_progress(save_meta, engine), [choice, title, author, published, key], [status, *listing], **busy)
-    app.load(_bind(refresh_articles, engine), None, listing, api_visibility="private")
+
+def _busy(status) -> dict[str, Any]:
+    """An article change: one progress bar, on its status line, not one over each output."""
+    return {"api_visibility": "private", "show_progress_on": [status]}
+
+
+def _articles_tab(engine: Engine, app: gr.Blocks) -> None:
+    enabled = engine.config.host in LOCAL_HOSTS or bool(engine.config.admin_key)
+    c = _article_forms(engine, enabled)
+    listing = [c.table, c.choice, c.trash]
+    private: dict[str, Any] = {"api_visibility": "private"}
+    _wire_add(engine, c.add, c.uploads, c.key, c.status, listing, enabled)
+    c.build.click(_with_progress(rebuild, engine), [c.key], [c.status, *listing], **_busy(c.status))
+    c.choice.change(_bind(article_meta, engine), [c.choice], [c.title, c.author, c.published], **private)
+    c.remove.click(_bind(ask_remove, engine), [c.choice], [c.article_status, c.confirm_row], **private)
+    c.cancel.click(cancel_remove, None, [c.article_status, c.confirm_row], **private)
+    removed = [c.article_status, *listing, c.confirm_row]
+    c.confirm.click(_with_progress(remove_article, engine), [c.choice, c.key], removed, **_busy(c.article_status))
+    restored = [c.trash_status, *listing]
+    c.restore.click(_with_progress(restore_article, engine), [c.trash, c.key], restored, **_busy(c.trash_status))
+    meta = [c.choice, c.title, c.author, c.published, c.key]
+    saved = [c.article_status, *listing]
+    c.save.click(_with_progress(save_meta, engine), meta, saved, **_busy(c.article_status))
+    app.load(_bind(refresh_articles, engine), None, listing, **private)
 
 
 def _wire_add(engine: Engine, add, uploads, key, status, listing: list, enabled: bool) -> None:

@@ -427,3 +427,17 @@ def text_contrast(page, selector: str, pseudo: str | None = None) -> dict:
     found = page.evaluate(CONTRAST_JS, [selector, pseudo])
     assert found is not None, selector
     return found
+
+
+def gap_below(page, upper: str, lower: str) -> float:
+    """Pixels from the bottom of ``upper`` down to the top of ``lower`` (negative when ``lower`` is not below);
+    infinite when they do not share a column (no horizontal overlap)."""
+    return page.evaluate(
+        """([upper, lower]) => {
+        const a = document.querySelector(upper).getBoundingClientRect();
+        const b = document.querySelector(lower).getBoundingClientRect();
+        if (a.right <= b.left || b.right <= a.left) return Infinity;
+        return b.top - a.bottom;
+    }""",
+        [upper, lower],
+    )

@@ -27,6 +27,7 @@ from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
     ask,
     boxes_overlap,
     browser_context,
+    gap_below,
     live_server,
     newest_answer_on_top,
     on_screen,
@@ -51,6 +52,7 @@ UPLOAD_WAIT = (
     120_000  # an upload shows its file name once the server took it: on a loaded 2-core CI machine, >30 s once
 )
 
+STATUS_GAP = 40  # pixels at most between a button and the status line that tells its result, right under it
 CHOOSE_RETRY_MS = 20_000  # a file chosen before the upload box listens is lost: choose it again after this
 
 
@@ -393,8 +395,13 @@ def test_remove_confirm_restore_and_answer_again(app_page, page_watch, workspace
     page.locator("#sousei-remove").click()
     page.locator("#sousei-confirm-remove").wait_for(timeout=10_000)
     assert (workspace.corpus / f"{doc_id}.txt").exists()  # nothing happens before confirming
+    asked = page.locator("#sousei-status-article .sousei-status").inner_text()  # by its title, then its id
+    assert re.search(rf"確定要把「日本「地域未來構想20」.*」（{doc_id}）移到回收區嗎", asked), asked
+    assert 0 <= gap_below(page, "#sousei-remove", "#sousei-status-article .sousei-status") <= STATUS_GAP
+    assert 0 <= gap_below(page, "#sousei-status-article .sousei-status", "#sousei-confirm-remove") <= STATUS_GAP
     page.locator("#sousei-confirm-remove").click()
-    page.get_by_text("已移到回收區").wait_for(timeout=300_000)
+    page.locator("#sousei-status-article").get_by_text("已移到回收區").wait_for(timeout=300_000)
+    assert 0 <= gap_below(page, "#sousei-remove", "#sousei-status-article .sousei-status") <= STATUS_GAP
     assert (workspace.corpus / ".trash" / f"{doc_id}.txt").exists()
     page.locator("#sousei-trash input").click()  # the trash lists it by title, with its id and time
     option = page.get_by_role("option", name=doc_id).first.inner_text()
@@ -405,7 +412,8 @@ def test_remove_confirm_restore_and_answer_again(app_page, page_watch, workspace
     open_tab(page, "文章管理")
     choose(page, "sousei-trash", doc_id)
     page.locator("#sousei-restore").click()
-    page.get_by_text("已還原").wait_for(timeout=300_000)
+    page.locator("#sousei-status-trash").get_by_text("已還原").wait_for(timeout=300_000)
+    assert 0 <= gap_below(page, "#sousei-restore", "#sousei-status-trash .sousei-status") <= STATUS_GAP
     assert (workspace.corpus / f"{doc_id}.txt").exists()
     open_tab(page, "問答")
     assert fact in ask(page, question).locator(".sousei-quotes").inner_text()
@@ -428,6 +436,7 @@ def test_upload_new_article_rebuild_and_answer_from_it(app_page, page_watch, wor
     record_timing("upload_rebuild_seconds", time.perf_counter() - start)
     status = page.locator("#sousei-status").inner_text()
     assert "已加入" in status and "索引已更新" in status, status
+    assert 0 <= gap_below(page, "#sousei-rebuild", "#sousei-status .sousei-status") <= STATUS_GAP
     page.locator("#sousei-articles").get_by_text(NEW_TITLE).first.wait_for(timeout=30_000)
     screenshot(page, "07_uploaded")
 

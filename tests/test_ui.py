@@ -439,10 +439,10 @@ def test_upload_without_files_is_a_message(ui, engine):
 
 
 def test_remove_asks_first_then_moves_to_trash_and_restore_brings_it_back(ui, engine):
-    status, row = ui.ask_remove("b")
+    status, row = ui.ask_remove(engine, "b")
     assert "回收區" in status and row["visible"] is True
     status, table, choices, trash, row = ui.remove_article(engine, "b")
-    assert "已移到回收區" in status and row["visible"] is False
+    assert "已移到回收區：「地域未來構想20」（b）" in status and row["visible"] is False
     assert (engine.config.corpus_dir / ".trash" / "b.txt").exists()
     assert not (engine.config.corpus_dir / "b.txt").exists()
     assert (
@@ -453,20 +453,20 @@ def test_remove_asks_first_then_moves_to_trash_and_restore_brings_it_back(ui, en
     chat, _ = ask_once(ui, engine, Q_FOUND)
     assert "3兆日圓" not in answer_html(chat)
     status, *_ = ui.restore_article(engine, "b")
-    assert "已還原" in status and (engine.config.corpus_dir / "b.txt").exists()
+    assert "已還原：「地域未來構想20」（b）" in status and (engine.config.corpus_dir / "b.txt").exists()
     chat, _ = ask_once(ui, engine, Q_FOUND)
     assert "3兆日圓" in answer_html(chat)
 
 
 def test_remove_without_choice_is_a_message(ui, engine):
-    status, row = ui.ask_remove(None)
+    status, row = ui.ask_remove(engine, None)
     assert ui.NO_ARTICLE_CHOSEN in status and row["visible"] is False
 
 
 def test_edit_title_author_date_writes_the_sidecar(ui, engine):
     assert ui.article_meta(engine, "a")[0]
     status, table, *_ = ui.save_meta(engine, "a", "新標題\x1b[31m", "作者甲", "2024-05-01")
-    assert "已更新" in status and "新標題" in table and "作者甲" in table
+    assert "已更新：「新標題" in status and "新標題" in table and "作者甲" in table
     sidecar = __import__("json").loads((engine.config.corpus_dir / "a.txt.meta.json").read_text(encoding="utf-8"))
     # the sidecar keeps what was typed; the control characters are cleaned when it is read (below)
     assert sidecar == {"title": "新標題\x1b[31m", "author": "作者甲", "published": "2024-05-01"}
@@ -729,8 +729,9 @@ def test_article_changes_show_one_progress_bar_on_the_status_line(ui, engine):
     changing = [d for d in config["dependencies"] if ids["sousei-articles"] in d["outputs"] and len(d["outputs"]) > 3]
     changing = [d for d in changing if not any(t[1] == "load" for t in d["targets"])]
     assert len(changing) == 5  # add, rebuild, confirm removal, restore, save
+    lines = {ids[i] for i in ("sousei-status", "sousei-status-article", "sousei-status-trash")}
     for dep in changing:
-        assert dep.get("show_progress_on") == [ids["sousei-status"]], dep
+        assert dep.get("show_progress_on") == [dep["outputs"][0]] and dep["outputs"][0] in lines, dep
 
 
 def test_trash_list_shows_titles_with_id_and_removal_time(ui, engine):
@@ -764,3 +765,64 @@ def test_a_file_of_another_type_is_refused_in_chinese_when_chosen(ui, engine, tm
     app = ui.make_app(engine)
     config, ids = _wiring(app)
     assert any([ids["sousei-upload"], "upload"] in [list(t) for t in d["targets"]] for d in config["dependencies"])
+
+
+def _next_in_layout(layout: dict, component: int) -> int | None:
+    """The id of the component laid out right after ``component`` in the same column or row."""
+    children = layout.get("children") or []
+    for i, child in enumerate(children):
+        if child["id"] == component:
+            return children[i + 1]["id"] if i + 1 < len(children) else None
+        found = _next_in_layout(child, component)
+        if found is not None:
+            return found
+    return None
+
+
+def _status_lines_told(config: dict, ids: dict[str, int], elem_id: str) -> set[int]:
+    """The status lines that the events of ``elem_id`` (and the steps chained after them) write to."""
+    lines = {ids[i] for i in ("sousei-status", "sousei-status-article", "sousei-status-trash")}
+    deps = {d["id"]: d for d in config["dependencies"]}
+    started = {d["id"] for d in deps.values() if any(t[0] == ids[elem_id] for t in d["targets"])}
+    while True:
+        chained = {d["id"] for d in deps.values() if d.get("trigger_after") in started} - started
+        if not chained:
+            break
+        started |= chained
+    return {out for dep_id in started for out in deps[dep_id]["outputs"] if out in lines}
+
+
+def test_each_status_line_is_right_under_the_buttons_whose_results_it_tells(ui, engine):
+    """The article tab's one status line sat at the bottom of the tab, far from the buttons whose results it
+    told: the upload box's buttons, the article's (save, remove, its confirmation) and the trash's each have
+    their own line right under them, and their results (the confirmation asked too) go to that line."""
+    config, ids = _wiring(ui.make_app(engine))
+    layout = config["layout"]
+    assert _next_in_layout(layout, ids["sousei-rebuild"]) == ids["sousei-status"]
+    assert _next_in_layout(layout, ids["sousei-remove"]) == ids["sousei-status-article"]
+    assert _next_in_layout(layout, ids["sousei-status-article"]) == ids["sousei-confirm-row"]
+    assert _next_in_layout(layout, ids["sousei-restore"]) == ids["sousei-status-trash"]
+    told = {
+        "sousei-upload": "sousei-status",
+        "sousei-add": "sousei-status",
+        "sousei-rebuild": "sousei-status",
+        "sousei-save-meta": "sousei-status-article",
+        "sousei-remove": "sousei-status-article",
+        "sousei-confirm-remove": "sousei-status-article",
+        "sousei-cancel-remove": "sousei-status-article",
+        "sousei-restore": "sousei-status-trash",
+    }
+    for button, line in told.items():
+        assert _status_lines_told(config, ids, button) == {ids[line]}, button
+
+
+def test_the_removal_is_confirmed_by_the_articles_title(ui, engine):
+    """The confirmation named the article by its id (b, or 000_52ed3b7e36387b18): it names its title, the id
+    in parentheses; an article the index does not have is named by its id."""
+    status, row = ui.ask_remove(engine, "b")
+    assert ui.CONFIRM_REMOVE.format(article="「地域未來構想20」（b）") in html.unescape(status)
+    ui.save_meta(engine, "a", '<img src=x onerror="alert(1)">甲', "", "")
+    hostile, _row = ui.ask_remove(engine, "a")
+    assert "「&lt;img src=x" in hostile and "<img" not in hostile  # the title, escaped
+    unknown, _row = ui.ask_remove(engine, "nowhere")
+    assert ui.CONFIRM_REMOVE.format(article="「nowhere」") in html.unescape(unknown)
