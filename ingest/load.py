@@ -194,14 +194,14 @@ def load_file(path: Path, corpus_dir: Path | None = None, limits: LoadLimits = D
     path = Path(path)
     name = _source_name(path, corpus_dir)
     extension = path.suffix.lower()
-    loader = _LOADERS.get(extension)
-    if loader is None:
+    if extension not in _LOADERS:
         raise LoadError(
             f"{name}：不支援的檔案類型 {repr(extension) if extension else '（無副檔名）'}；"
             f"支援的類型是 {_SUPPORTED_HINT}，請轉成其中一種或移除它"
         )
     data = _read_bytes(path, name, limits)
-    loaded = loader(data, name, limits)
+    extension = sniffed_extension(data, name, extension)
+    loaded = _LOADERS[extension](data, name, limits)
     if not any(page.strip() for page in loaded.pages):
         raise LoadError(f"{name}：檔案裡找不到文字；請確認它包含文章內容")
     check_language(loaded.pages, name, limits)
@@ -215,6 +215,39 @@ def load_file(path: Path, corpus_dir: Path | None = None, limits: LoadLimits = D
         title=loaded.title,
         author=loaded.author,
     )
+
+
+# A text file whose content is another format: an HTML page saved as .txt (after a BOM, blanks, an XML
+# declaration or comments, <!DOCTYPE html or <html), a PDF (%PDF- first), a zip (.docx, .zip).
+_HTML_DOCUMENT = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+_SNIFF_BYTES = 4096
+_TEXT_EXTENSIONS = (".txt", ".md")
+
+
+def sniffed_extension(data: bytes, name: str, extension: str) -> str:
+    """The extension whose loader reads ``data``: a .txt or .md that is clearly an HTML page is read as
+    .html and a PDF as .pdf (by their own loaders, with their limits); a zip is refused (it is not text,
+    and a .docx's loader would only say it is no .docx). Any other file: its own ``extension``."""
+    if extension not in _TEXT_EXTENSIONS:
+        return extension
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        raise LoadError(
+            f"{name}：副檔名是 {extension}，內容卻是 ZIP 壓縮檔（例如 Word 的 .docx），不是文字；"
+            "若是 Word 文件，請把副檔名改成 .docx 再加入，否則請把文字存成 UTF-8 的 .txt 檔"
+        )
+    return ".html" if _HTML_DOCUMENT.match(_head_text(data)) else extension
+
+
+def _head_text(data: bytes) -> str:
+    """The first bytes as text, enough to see what a file starts with (a BOM's codec, else Latin-1:
+    markup is ASCII in UTF-8, Big5 and GB18030 alike)."""
+    head = data[:_SNIFF_BYTES]
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec.removesuffix("-sig"), errors="ignore")
+    return head.decode("latin-1")
 
 
 def _source_name(path: Path, corpus_dir: Path | None) -> str:

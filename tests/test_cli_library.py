@@ -104,6 +104,18 @@ def test_add_of_a_folder_says_it_is_a_folder(engine, tmp_path, capsys):
         assert "不支援的檔案類型" not in err
 
 
+def test_an_html_page_saved_as_txt_is_added_as_html(engine, tmp_path, capsys):
+    """The tester's ``<html><body><p>只是測試</p></body></html>`` saved as .txt was listed with its markup as
+    its title; it is read as the HTML page it is."""
+    page = tmp_path / "hostile" / "html_as.txt"
+    page.parent.mkdir()
+    page.write_text("<html><body><p>只是測試</p></body></html>\n", encoding="utf-8")
+    assert cli(engine, "add", str(page)) == 0
+    assert articles(engine, capsys)["html_as"] == "只是測試"
+    assert cli(engine, "ask", "只是測試", "--json") == 0
+    assert "<p>" not in capsys.readouterr().out
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

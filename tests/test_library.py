@@ -168,8 +168,13 @@ def test_two_uploads_clashing_in_one_batch(corpus, uploads):
     assert not (corpus / "new.txt").exists()
 
 
+def write_zip_as_txt(directory: Path) -> Path:
+    return mf.write_renamed_zip(directory, "notes.txt")
+
+
 BAD_FILES = [
     (mf.write_empty, "空的"),
+    (write_zip_as_txt, "內容卻是 ZIP 壓縮檔"),
     (mf.write_binary_as_txt, "二進位資料"),
     (mf.write_truncated_pdf, "不完整"),
     (mf.write_encrypted_pdf, "密碼保護"),

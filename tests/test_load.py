@@ -322,6 +322,58 @@ def test_an_html_table_is_read_as_the_articles_rows(tmp_path):
     assert not any("|" in p for p in paragraphs)
 
 
+# ---------------------------------------------------------------- a text file that is another format
+
+
+TESTER_PAGE = "<html><body><p>只是測試</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("html_as.txt", TESTER_PAGE.encode()),
+        ("bom.md", b"\xef\xbb\xbf \r\n\t<!DOCTYPE HTML>\n" + TESTER_PAGE.encode()),
+        ("xml.txt", ('<?xml version="1.0"?>\n<!-- saved -->\n' + TESTER_PAGE).encode()),
+        ("utf16.txt", b"\xff\xfe" + TESTER_PAGE.encode("utf-16-le")),
+        ("big5.txt", TESTER_PAGE.replace("<html>", '<html><meta charset="big5">').encode("cp950")),
+    ],
+)
+def test_an_html_page_saved_as_text_is_read_as_html(tmp_path, name, data):
+    """An HTML page saved as .txt / .md had its markup indexed and shown as its title; it is read by the
+    HTML loader, whatever BOM, blanks, XML declaration or comment come first."""
+    from ingest.pipeline import ingest_corpus
+
+    doc = load_file(mf.write_bytes(tmp_path, name, data))
+    assert (doc.fmt, doc.pages) == ("html", ("只是測試",))
+    (article,) = ingest_corpus(tmp_path).articles
+    assert article.meta.title == "只是測試" and "<" not in article.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<p align="center"><img src="logo.png"></p>\n\n# 地方創生\n\n日本的地方創生政策。',
+        "地方創生的網頁以 <html> 開頭。\n\n<html><body>這段是示範</body></html>",
+        "<htmlish>不是網頁標記</htmlish>\n\n地方創生。",
+    ],
+)
+def test_text_that_merely_holds_markup_stays_text(tmp_path, text):
+    doc = load_file(mf.write_bytes(tmp_path, "note.md", text.encode()))
+    assert doc.fmt == "md"
+
+
+def test_a_pdf_saved_as_text_is_read_as_a_pdf(tmp_path):
+    """A PDF named .txt whose bytes have no NUL (ReportLab's) was taken as text: its PDF syntax was
+    indexed. It is read by the PDF loader, page by page."""
+    doc = load_file(mf.write_bytes(tmp_path, "report.txt", mf.pdf_bytes([[mf.PDF_PAGE1], [mf.PDF_PAGE2]])))
+    assert doc.fmt == "pdf" and doc.paged and [page.strip() for page in doc.pages] == [mf.PDF_PAGE1, mf.PDF_PAGE2]
+
+
+def test_a_zip_saved_as_text_is_refused_saying_what_it_is(tmp_path):
+    path = mf.write_renamed_zip(tmp_path, "notes.txt")
+    assert_load_error(path, "副檔名是 .txt，內容卻是 ZIP 壓縮檔", "請把副檔名改成 .docx")
+
+
 # ---------------------------------------------------------------- DOCX
 
 
