@@ -60,6 +60,10 @@ LABEL_VIEWER = "原文"
 LABEL_UPLOAD = "上傳文章（.txt .md .pdf .html .docx，可一次選多個檔案）"
 LABEL_ADD = "加入並更新索引"
 LABEL_ADDING = "正在加入並更新索引…（完成後才能再選檔案）"
+LABEL_REBUILDING = "正在重新整理索引…"
+LABEL_SAVING = "正在儲存並更新索引…"
+LABEL_REMOVING = "正在移到回收區並更新索引…"
+LABEL_RESTORING = "正在還原並更新索引…"
 LABEL_REBUILD = "重新整理索引"
 LABEL_CHOICE = "選擇文章（編輯標題等，或移到回收區）"
 LABEL_REMOVE = "移到回收區"
@@ -677,19 +681,46 @@ def check_uploads(files):
     return render_status(lines, error=True), kept or None
 
 
-def adding_started():
-    """Before an add runs: the upload box and its button are disabled, the button saying why (a file
-    chosen meanwhile would be cleared with the box when the add ends, never added)."""
+# The buttons that change articles (each is locked while any change runs), with their labels, and what
+# the one clicked says meanwhile
+CHANGE_BUTTONS = {
+    "add": LABEL_ADD,
+    "rebuild": LABEL_REBUILD,
+    "save": LABEL_SAVE_META,
+    "remove": LABEL_REMOVE,
+    "confirm": LABEL_CONFIRM_REMOVE,
+    "cancel": LABEL_CANCEL,
+    "restore": LABEL_RESTORE,
+}
+CHANGE_RUNNING = {
+    "add": LABEL_ADDING,
+    "rebuild": LABEL_REBUILDING,
+    "save": LABEL_SAVING,
+    "confirm": LABEL_REMOVING,
+    "restore": LABEL_RESTORING,
+}
+
+
+def changing_started(running: str):
+    """Before an article change runs (add, rebuild, save, removal, restore): the upload box and every button
+    of :data:`CHANGE_BUTTONS` are disabled, the one clicked saying what runs. A restore or removal left them
+    enabled (an add locked its own two only), so a second change could be asked for meanwhile; a file
+    chosen during an add would be cleared with the box when it ends, never added."""
     import gradio as gr
 
-    return gr.update(interactive=False), gr.update(interactive=False, value=LABEL_ADDING)
+    buttons = (
+        gr.update(interactive=False, value=CHANGE_RUNNING.get(name, label) if name == running else label)
+        for name, label in CHANGE_BUTTONS.items()
+    )
+    return (gr.update(interactive=False), *buttons)
 
 
-def adding_ended(enabled: bool = True):
-    """After an add (done, refused or failed): the box and button as they were."""
+def changing_ended(enabled: bool = True):
+    """After the change (done, refused or failed): the box and the buttons as they were (disabled when
+    article changes are, off loopback without a key)."""
     import gradio as gr
 
-    return gr.update(interactive=enabled), gr.update(interactive=enabled, value=LABEL_ADD)
+    return (gr.update(interactive=enabled), *(gr.update(interactive=enabled, value=v) for v in CHANGE_BUTTONS.values()))
 
 
 def rebuild(engine: Engine, key: str | None = None, progress: Callable[..., Any] | None = None):
@@ -936,7 +967,7 @@ def _article_forms(engine: Engine, enabled: bool) -> SimpleNamespace:
             # refuses it in Chinese (the picker still offers the article types: VIEWER_JS)
             c.uploads = gr.File(label=LABEL_UPLOAD, file_count="multiple", elem_id="sousei-upload", interactive=enabled)
             c.add = gr.Button(LABEL_ADD, variant="primary", elem_id="sousei-add", interactive=enabled)
-            c.build = gr.Button(LABEL_REBUILD, elem_id="sousei-rebuild", interactive=enabled)
+            c.rebuild = gr.Button(LABEL_REBUILD, elem_id="sousei-rebuild", interactive=enabled)
             c.status = _status_line("sousei-status")
         with gr.Column():
             c.choice = gr.Dropdown(label=LABEL_CHOICE, choices=[], value=None, elem_id="sousei-remove-choice")
@@ -964,39 +995,41 @@ def _busy(status) -> dict[str, Any]:
 def _articles_tab(engine: Engine, app: gr.Blocks) -> None:
     enabled = engine.config.host in LOCAL_HOSTS or bool(engine.config.admin_key)
     c = _article_forms(engine, enabled)
+    c.enabled = enabled
     listing = [c.table, c.choice, c.trash]
     private: dict[str, Any] = {"api_visibility": "private"}
-    _wire_add(engine, c.add, c.uploads, c.key, c.status, listing, enabled)
-    c.build.click(_with_progress(rebuild, engine), [c.key], [c.status, *listing], **_busy(c.status))
+    c.uploads.upload(check_uploads, [c.uploads], [c.status, c.uploads], **QUICK)  # another type: refused at once
+    _wire_change(c, "add", _with_progress(add_articles, engine), [c.uploads, c.key], [c.status, *listing, c.uploads])
+    _wire_change(c, "rebuild", _with_progress(rebuild, engine), [c.key], [c.status, *listing])
     c.choice.change(_bind(article_meta, engine), [c.choice], [c.title, c.author, c.published], **private)
     c.remove.click(_bind(ask_remove, engine), [c.choice], [c.article_status, c.confirm_row], **private)
     c.cancel.click(cancel_remove, None, [c.article_status, c.confirm_row], **private)
     removed = [c.article_status, *listing, c.confirm_row]
-    c.confirm.click(_with_progress(remove_article, engine), [c.choice, c.key], removed, **_busy(c.article_status))
-    restored = [c.trash_status, *listing]
-    c.restore.click(_with_progress(restore_article, engine), [c.trash, c.key], restored, **_busy(c.trash_status))
+    _wire_change(c, "confirm", _with_progress(remove_article, engine), [c.choice, c.key], removed)
+    _wire_change(c, "restore", _with_progress(restore_article, engine), [c.trash, c.key], [c.trash_status, *listing])
     meta = [c.choice, c.title, c.author, c.published, c.key]
-    saved = [c.article_status, *listing]
-    c.save.click(_with_progress(save_meta, engine), meta, saved, **_busy(c.article_status))
+    _wire_change(c, "save", _with_progress(save_meta, engine), meta, [c.article_status, *listing])
     app.load(_bind(refresh_articles, engine), None, listing, **private)
 
 
-def _wire_add(engine: Engine, add, uploads, key, status, listing: list, enabled: bool) -> None:
-    """加入並更新索引: the box and button are disabled while the add runs, then enabled again (even when
-    it fails); one progress bar, on the status line. A file of another type is refused when chosen."""
-    quick: dict[str, Any] = {"queue": False, "show_progress": "hidden", "api_visibility": "private"}
-    uploads.upload(check_uploads, [uploads], [status, uploads], **quick)
+QUICK: dict[str, Any] = {"queue": False, "show_progress": "hidden", "api_visibility": "private"}
 
-    def adding_done():
-        return adding_ended(enabled)
 
-    add.click(adding_started, None, [uploads, add], **quick).then(
-        _with_progress(add_articles, engine),
-        [uploads, key],
-        [status, *listing, uploads],
-        api_visibility="private",
-        show_progress_on=[status],
-    ).then(adding_done, None, [uploads, add], **quick)
+def _wire_change(c: SimpleNamespace, name: str, change: Callable[..., Any], inputs: list, outputs: list) -> None:
+    """An article change on button ``name``: the upload box and every change button locked
+    (:func:`changing_started`), the change (its one progress bar on its status line, ``outputs[0]``), then
+    all unlocked again, also when it failed."""
+    locked = [c.uploads, *(getattr(c, button) for button in CHANGE_BUTTONS)]
+
+    def started():
+        return changing_started(name)
+
+    def ended():
+        return changing_ended(c.enabled)
+
+    getattr(c, name).click(started, None, locked, **QUICK).then(change, inputs, outputs, **_busy(outputs[0])).then(
+        ended, None, locked, **QUICK
+    )
 
 
 def make_app(engine: Engine) -> gr.Blocks:

@@ -384,6 +384,38 @@ def choose(page, elem_id: str, text: str) -> None:
     page.get_by_role("option", name=text).first.click()
 
 
+CHANGE_BUTTONS = ("#sousei-add", "#sousei-rebuild", "#sousei-save-meta", "#sousei-remove", "#sousei-restore")
+
+
+def watch_locks(page, clicked: str) -> None:
+    """Records in the page what ``clicked`` said whenever every change button, ``clicked`` among them, was
+    disabled (read by :func:`locks_seen`)."""
+    page.evaluate(
+        """([buttons, clicked]) => {
+        window.__locked = [];
+        const look = () => {
+            const all = [...buttons, clicked].map((s) => document.querySelector(s));
+            if (all.every((b) => b && b.disabled)) window.__locked.push(all[all.length - 1].innerText.trim());
+        };
+        window.__lockWatch && window.__lockWatch.disconnect();
+        window.__lockWatch = new MutationObserver(look);
+        const all = {subtree: true, childList: true, attributes: true, characterData: true};
+        window.__lockWatch.observe(document.body, all);
+    }""",
+        [list(CHANGE_BUTTONS), clicked],
+    )
+
+
+def locks_seen(page) -> set[str]:
+    """What the clicked button said while every change button was disabled (nothing: they never all were);
+    then waits until they are all enabled again."""
+    said = set(page.evaluate("() => { window.__lockWatch.disconnect(); return window.__locked; }"))
+    page.wait_for_function(
+        "(buttons) => buttons.every((s) => !document.querySelector(s).disabled)", arg=list(CHANGE_BUTTONS)
+    )
+    return said
+
+
 def test_remove_confirm_restore_and_answer_again(app_page, page_watch, workspace):
     page = app_page
     question, fact = CONVERSATION[1], "1.5兆日圓"
@@ -399,8 +431,10 @@ def test_remove_confirm_restore_and_answer_again(app_page, page_watch, workspace
     assert re.search(rf"確定要把「日本「地域未來構想20」.*」（{doc_id}）移到回收區嗎", asked), asked
     assert 0 <= gap_below(page, "#sousei-remove", "#sousei-status-article .sousei-status") <= STATUS_GAP
     assert 0 <= gap_below(page, "#sousei-status-article .sousei-status", "#sousei-confirm-remove") <= STATUS_GAP
+    watch_locks(page, "#sousei-confirm-remove")
     page.locator("#sousei-confirm-remove").click()
     page.locator("#sousei-status-article").get_by_text("已移到回收區").wait_for(timeout=300_000)
+    assert "正在移到回收區並更新索引…" in locks_seen(page)  # every change button was locked meanwhile
     assert 0 <= gap_below(page, "#sousei-remove", "#sousei-status-article .sousei-status") <= STATUS_GAP
     assert (workspace.corpus / ".trash" / f"{doc_id}.txt").exists()
     page.locator("#sousei-trash input").click()  # the trash lists it by title, with its id and time
@@ -411,8 +445,10 @@ def test_remove_confirm_restore_and_answer_again(app_page, page_watch, workspace
     assert fact not in ask(page, question).inner_text()
     open_tab(page, "文章管理")
     choose(page, "sousei-trash", doc_id)
+    watch_locks(page, "#sousei-restore")
     page.locator("#sousei-restore").click()
     page.locator("#sousei-status-trash").get_by_text("已還原").wait_for(timeout=300_000)
+    assert "正在還原並更新索引…" in locks_seen(page)
     assert 0 <= gap_below(page, "#sousei-restore", "#sousei-status-trash .sousei-status") <= STATUS_GAP
     assert (workspace.corpus / f"{doc_id}.txt").exists()
     open_tab(page, "問答")

@@ -703,23 +703,46 @@ def _wiring(app) -> tuple[dict, dict[str, int]]:
     return config, ids
 
 
-def test_the_upload_box_is_disabled_while_an_add_runs(ui, engine):
-    """A file chosen while an add runs was cleared with the box when the add ended, never added: the
-    click first disables the box and the button (saying why), the add follows, then both come back."""
+CHANGES = {  # the button of each article change, and the status line it tells its result on
+    "sousei-add": "sousei-status",
+    "sousei-rebuild": "sousei-status",
+    "sousei-save-meta": "sousei-status-article",
+    "sousei-confirm-remove": "sousei-status-article",
+    "sousei-restore": "sousei-status-trash",
+}
+LOCKED = ("sousei-upload", "sousei-add", "sousei-rebuild", "sousei-save-meta", "sousei-remove")
+LOCKED += ("sousei-confirm-remove", "sousei-cancel-remove", "sousei-restore")
+
+
+@pytest.mark.parametrize("button", list(CHANGES))
+def test_every_button_that_changes_articles_is_locked_while_any_change_runs(ui, engine, button):
+    """A restore or a removal left the other buttons enabled (an add locked only the upload box and its
+    button): every change's click first disables the upload box and all the change buttons, the change
+    follows, then they come back, also after a failed change."""
     config, ids = _wiring(ui.make_app(engine))
     deps = {dep["id"]: dep for dep in config["dependencies"]}
-    (first,) = [d for d in deps.values() if [ids["sousei-add"], "click"] in [list(t) for t in d["targets"]]]
-    assert set(first["outputs"]) == {ids["sousei-upload"], ids["sousei-add"]}, "the click only locks"
-    (adding,) = [d for d in deps.values() if d.get("trigger_after") == first["id"]]
-    assert ids["sousei-status"] in adding["outputs"] and not adding["trigger_only_on_success"]
-    (after,) = [d for d in deps.values() if d.get("trigger_after") == adding["id"]]
-    assert set(after["outputs"]) == {ids["sousei-upload"], ids["sousei-add"]}
-    assert not after["trigger_only_on_success"], "enabled again after a failed add too"
-    box, button = ui.adding_started()
-    assert box["interactive"] is False and button["interactive"] is False and button["value"] == ui.LABEL_ADDING
-    box, button = ui.adding_ended(True)
-    assert box["interactive"] is True and button["value"] == ui.LABEL_ADD
-    assert ui.adding_ended(False)[0]["interactive"] is False  # disabled off loopback without a key stays so
+    (first,) = [d for d in deps.values() if [ids[button], "click"] in [list(t) for t in d["targets"]]]
+    assert set(first["outputs"]) == {ids[i] for i in LOCKED}, "the click only locks"
+    assert first["queue"] is False  # at once, not after the changes queued before it
+    (change,) = [d for d in deps.values() if d.get("trigger_after") == first["id"]]
+    assert change["outputs"][0] == ids[CHANGES[button]] and not change["trigger_only_on_success"]
+    (after,) = [d for d in deps.values() if d.get("trigger_after") == change["id"]]
+    assert set(after["outputs"]) == set(first["outputs"])
+    assert not after["trigger_only_on_success"], "enabled again after a failed change too"
+
+
+def test_the_button_clicked_says_what_runs_and_all_come_back(ui):
+    for running, saying in (("add", ui.LABEL_ADDING), ("restore", ui.LABEL_RESTORING), ("confirm", ui.LABEL_REMOVING)):
+        box, *buttons = ui.changing_started(running)
+        assert box["interactive"] is False and all(b["interactive"] is False for b in buttons)
+        labels = dict(zip(ui.CHANGE_BUTTONS, (b["value"] for b in buttons), strict=True))
+        assert labels[running] == saying
+        assert all(label == ui.CHANGE_BUTTONS[name] for name, label in labels.items() if name != running)
+    box, *buttons = ui.changing_ended(True)
+    assert box["interactive"] is True and all(b["interactive"] is True for b in buttons)
+    assert [b["value"] for b in buttons] == list(ui.CHANGE_BUTTONS.values())
+    box, *buttons = ui.changing_ended(False)  # disabled off loopback without a key stays so
+    assert box["interactive"] is False and not any(b["interactive"] for b in buttons)
 
 
 def test_article_changes_show_one_progress_bar_on_the_status_line(ui, engine):
