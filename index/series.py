@@ -215,11 +215,14 @@ def article_series(
 
 def declared_counts(noun: str, folded_text: str) -> set[int]:
     """The counts ``folded_text`` gives ``noun`` with a classifier, the noun ending its phrase: {3}
-    for 三大目标, {20} for 20项未来区域治理上重要的概念 (noun 概念; 区域 there is no counted noun)."""
+    for 三大目标, {20} for 20项未来区域治理上重要的概念 (noun 概念; 区域 there is no counted noun), and
+    {20} for a name that numbers its noun, 地域未来构想20 (第9项构想 is one of the twenty)."""
     pattern = re.compile(
         rf"({_COUNT})\s*(?:{_CLASSIFIER})[^，。、,.;；:：!?！？\n]{{0,{NOUN_GAP}}}?{re.escape(noun)}{_AFTER_NOUN}"
     )
-    return {value for found in pattern.finditer(folded_text) if (value := number_of(found.group(1)))}
+    named = re.compile(rf"{re.escape(noun)}(\d{{1,2}})(?!\d|[.,年月日%])")  # 地域未来构想20: twenty 构想
+    found = pattern.finditer(folded_text), named.finditer(folded_text)
+    return {value for matches in found for match in matches if (value := number_of(match.group(1)))}
 
 
 def classifier_counts(classifier: str, folded_text: str) -> set[int]:
@@ -272,7 +275,7 @@ def matching_series(question: Asked, outlines: Sequence[Outline]) -> list[Series
     """The series the question points at: in an article that gives the question's noun a count,
     the series of exactly that many headings (for a listed question, that count must be the
     question's; an item's number must be within it)."""
-    found = []
+    found, titled = [], []
     for outline in outlines:
         counts = set().union(*(declared_counts(noun, outline.folded_text) for noun in question.nouns))
         if question.classifier:
@@ -282,13 +285,23 @@ def matching_series(question: Asked, outlines: Sequence[Outline]) -> list[Series
             counts &= wanted if question.number <= LIST_MAX_ITEMS else set()
         for series in outline.series:
             size = len(series.items)
+            if _titled_by(series, question.nouns):  # 地域未来构想一/二/三: the three 构想 the headings name
+                if question.number <= size and (not question.listed or question.number in (0, size)):
+                    titled.append(series)
+                continue
             if series.form == "bulleted":  # counted by its own lead-in (可分為四種類型：), not elsewhere
                 said = set().union(*(declared_counts(noun, series.lead) for noun in question.nouns))
                 if not (size in said and size in counts):
                     continue
             if size in counts and (question.listed or question.number <= size):
                 found.append(series)
-    return found
+    return titled + found
+
+
+def _titled_by(series: Series, nouns: Sequence[str]) -> bool:
+    """A series of headings that each name one of ``nouns`` before their number (地域未来构想二)."""
+    title = series.form.removeprefix("titled ") if series.form.startswith("titled ") else ""
+    return bool(title) and any(noun and noun in title for noun in nouns)
 
 
 def outline_of(doc_id: str, passages: Sequence[Passage], fold: Callable[[str], str]) -> Outline:

@@ -74,6 +74,9 @@ def test_declared_counts_read_a_count_the_text_gives_a_noun():
     assert declared_counts("补助金", text) == set()  # 2020年 is no count
     assert declared_counts("区域", text) == set()  # a word inside the phrase is not what it counts
     assert classifier_counts("项", text + "第6项是什么") == {20}  # 第6项 is a position
+    # a name numbering its noun: 地域未来构想20 counts twenty 构想 (a tester's 第9项构想 was refused)
+    assert declared_counts("构想", "公布了「地域未来构想20」政策资料集") == {20}
+    assert declared_counts("构想", "地域未来构想2020年版、构想1.5、构想3%") == set()  # a year, a decimal, a share
 
 
 @pytest.mark.parametrize(
@@ -118,6 +121,16 @@ def test_a_series_matches_only_the_count_its_article_gives_the_noun():
     assert matching_series(Asked(4, ("目标",), listed=True), [outline]) == []  # the article counts three
     assert matching_series(Asked(5, ("概念",), listed=False), [outline]) == []  # no fifth
     assert matching_series(Asked(2, ("方针",), listed=False), [outline]) == []  # a noun it never counts
+
+
+def test_a_series_whose_headings_name_the_noun_is_its_series_without_a_count():
+    three = Series("d", "titled 构想", tuple(SeriesItem(n, f"t{n}", f"构想{n}") for n in (1, 2, 3)))
+    twenty = Series("d", "dotted", tuple(SeriesItem(n, f"p{n}", f"{n}.") for n in range(1, 21)))
+    outline = Outline("d", "公布了地域未来构想20", (three, twenty))  # 构想 counted 20, headed 构想一…三
+    assert matching_series(Asked(2, ("构想",), listed=False), [outline]) == [three, twenty]  # 构想二 first
+    assert matching_series(Asked(9, ("构想",), listed=False), [outline]) == [twenty]  # no 构想九
+    assert matching_series(Asked(3, ("构想",), listed=True), [outline]) == [three]
+    assert matching_series(Asked(2, ("目标",), listed=False), [outline]) == []  # headings name no 目标
 
 
 ARTICLE = """這份政策整理成三大目標、6項概念，讓地方政府互相借鏡。

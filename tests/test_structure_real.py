@@ -87,3 +87,15 @@ def test_the_second_goal_is_the_second_heading_not_item_two_of_the_twenty(real_s
     monkeypatch.setattr("index.search.SERIES_FIRST", False)
     plain = answer_question("地域未來構想20的第二個目標是什麼？", real_seed_searcher, decision=decision)
     assert not plain.quotes[0].text.startswith(GOALS[1])
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        ("第9項構想是什麼？", "9.加速與強化GIGA School"),  # 地域未來構想20 counts twenty (a tester's: refused)
+        ("第二個構想是什麼？", "地域未來構想二:確立新的生活型態"),  # the headings that name 構想
+    ],
+)
+def test_an_item_of_the_visions_is_the_heading_that_counts_it(real_seed_searcher, question, heading):
+    answer = answer_question(question, real_seed_searcher, decision=DecisionModel.load())
+    assert answer.found and answer.quotes[0].text.startswith(heading)
