@@ -206,17 +206,20 @@ def own_terms(question: str) -> tuple[str, ...]:
 
 def sets_context(question: str) -> bool:
     """False for a question about the chatbot itself or instructions to it (chat.addressed), for
-    text with no letter, digit or character (emoji, punctuation), and for text garbled past reading
+    code or markup (chat.latin.code), for text with no letter, digit or character (emoji,
+    punctuation), and for text garbled past reading
     (chat.noise; a word counts as garbled without asking the index whether it is a term): a
     conversation's next follow-up refers to the turn before it, not to it."""
     from chat.addressed import about_me, instruction
-    from chat.latin import english_word
+    from chat.latin import code, english_word
     from chat.noise import garbled, mojibake
 
     if not any(ch.isalnum() for ch in question):  # 👍👍👍, ？？？: nothing to refer back to (a UI tester's)
         return False
     addressed = about_me(question) or instruction(question)
-    return not addressed and not mojibake(question) and not garbled(question, english_word, lambda word: False)
+    if addressed or code(question):  # <script>alert(1)</script> is no subject (a CLI tester's)
+        return False
+    return not mojibake(question) and not garbled(question, english_word, lambda word: False)
 
 
 # "生活人口是什麼意思？": a question for what a term of three characters or more means names that

@@ -955,9 +955,10 @@ def test_a_question_that_asks_the_same_of_a_figure_needs_the_one_before_it(setup
         assert NEEDS_PREVIOUS_NOTE not in (setup.answer(question).message or "")
 
 
-@pytest.mark.parametrize("junk", ["👍👍👍", "？？？", "🙂 🙂"])
+@pytest.mark.parametrize("junk", ["👍👍👍", "？？？", "🙂 🙂", "<script>alert(1)</script>", "SELECT * FROM users;"])
 def test_a_previous_turn_with_nothing_to_refer_to_is_no_context(setup, junk):
-    # a UI tester's: 日本有幾個都道府縣？ after 👍👍👍 was searched as "👍👍👍 日本有幾個都道府縣？"
+    # a UI tester's: 日本有幾個都道府縣？ after 👍👍👍 was searched as "👍👍👍 日本有幾個都道府縣？"; a CLI
+    # tester's: 那2020年呢？ after <script>alert(1)</script> was answered at 0.96
     from chat.followup import sets_context
 
     assert not sets_context(junk)
