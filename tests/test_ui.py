@@ -568,12 +568,15 @@ def test_server_refuses_uploads_over_the_limit(ui, engine):
 
 
 def _dependency(config: dict, elem_id: str) -> int:
-    """The function number a button's click calls (what a client finds in /config)."""
+    """The function number of what a button's click does (what a client finds in /config): the first step
+    that takes inputs, the click's own or one chained after it (an article change's click first locks
+    the buttons, taking none)."""
     component = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == elem_id)
-    for i, dep in enumerate(config["dependencies"]):
-        if any(t[0] == component for t in dep.get("targets", [])):
-            return dep.get("id", i)
-    raise AssertionError(elem_id)
+    deps = [{"id": i, **dep} for i, dep in enumerate(config["dependencies"])]
+    step = next(d for d in deps if any(t[0] == component for t in d.get("targets", [])))
+    while not step.get("inputs"):
+        step = next(d for d in deps if d.get("trigger_after") == step["id"])
+    return step["id"]
 
 
 def _load_dependency(config: dict, elem_id: str) -> int:
@@ -710,7 +713,7 @@ CHANGES = {  # the button of each article change, and the status line it tells i
     "sousei-confirm-remove": "sousei-status-article",
     "sousei-restore": "sousei-status-trash",
 }
-LOCKED = ("sousei-upload", "sousei-add", "sousei-rebuild", "sousei-save-meta", "sousei-remove")
+LOCKED: tuple[str, ...] = ("sousei-upload", "sousei-add", "sousei-rebuild", "sousei-save-meta", "sousei-remove")
 LOCKED += ("sousei-confirm-remove", "sousei-cancel-remove", "sousei-restore")
 
 
