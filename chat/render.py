@@ -44,6 +44,17 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+# An absolute file path (POSIX, or Windows with a drive letter) up to a space or Chinese punctuation; not
+# a date (2021/10/29), a pair of words (TCP/IP) or the rest of a URL (http://host/page).
+_SERVER_PATH = re.compile(r"(?<![A-Za-z0-9_.~:/\\-])(?:/|[A-Za-z]:\\)[^\s：，。；、（）「」『』'\"]+")
+
+
+def hide_paths(text: str) -> str:
+    """A message for a reader of the page without the server's file paths: each absolute path becomes its
+    last part, a folder or file name (/srv/sousei/corpus 裡沒有… -> corpus 裡沒有…)."""
+    return _SERVER_PATH.sub(lambda m: re.split(r"[\\/]", m.group().rstrip("/\\"))[-1] or m.group(), text)
+
+
 def terminal_safe(text: str) -> str:
     """Text for a terminal: control characters (ESC, BEL, CR, C1, bidi overrides) shown as
     ``\\xNN`` / ``\\uNNNN`` instead of acting on the terminal."""

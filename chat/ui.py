@@ -83,6 +83,8 @@ NO_FILES = "請先選擇要上傳的檔案。"
 UPLOAD_REFUSED = "這些檔案不能加入，已從上傳清單移除："
 NO_ARTICLE_CHOSEN = "請先選擇文章。"
 NO_TRASH_CHOSEN = "請先在回收區選擇要還原的文章。"
+ARTICLE_GONE = "這篇文章已不在文章資料夾裡（可能已在其他分頁移除）；清單已更新，請重新選擇文章。"
+TRASH_GONE = "這篇文章已不在回收區（可能已在其他分頁還原）；回收區清單已更新，請重新選擇。"
 CITATION_GONE = "找不到這個引用段落（文章可能已移除），請重新提問。"
 CONFIRM_REMOVE = "確定要把{article}移到回收區嗎？之後可在回收區還原。"
 REMOVED = "已移到回收區：{article}，可在回收區還原。"
@@ -327,10 +329,12 @@ if (block) new MutationObserver(() => {
 
 
 def render_status(lines: Sequence[str], error: bool = False) -> str:
-    from chat.render import esc
+    """A status line of the article tab, one paragraph per line, escaped, without the server's file paths
+    (an error naming the corpus folder showed where it is on the server)."""
+    from chat.render import esc, hide_paths
 
     cls = "sousei-status sousei-status-error" if error else "sousei-status"
-    return f'<div class="{cls}">' + "".join(f"<p>{esc(line)}</p>" for line in lines) + "</div>"
+    return f'<div class="{cls}">' + "".join(f"<p>{esc(hide_paths(line))}</p>" for line in lines) + "</div>"
 
 
 def error_status(err: Exception) -> str:
@@ -434,12 +438,13 @@ def bounded(history: Sequence[dict], max_turns: int, max_bytes: int = HISTORY_MA
 
 def answer_message(engine: Engine, question: str, previous: str | Previous | None) -> str:
     """The rendered answer (or the error message, e.g. no index yet) for the chat."""
-    from chat.render import render_chat_answer, render_message
+    from chat.render import hide_paths, render_chat_answer, render_message
 
     try:
         answer = engine.answer(question, previous=previous)
     except SouseiError as err:
-        return f'<div class="sousei-answer sousei-error" data-found="error">{render_message(str(err))}</div>'
+        message = render_message(hide_paths(str(err)))
+        return f'<div class="sousei-answer sousei-error" data-found="error">{message}</div>'
     searched = answer.question if answer.question.strip() != question.strip() else None
     return render_chat_answer(answer, question, searched)
 
@@ -498,7 +503,7 @@ def record_vote(engine: Engine, history: list[dict] | None, evt: gr.LikeData) ->
 def show_source(engine: Engine, href: str) -> str:
     """The cited paragraph inside its whole article, the quoted sentence marked
     (``href`` is a citation link, ``chat.render.citation_href``)."""
-    from chat.render import parse_citation_href, render_message, render_viewer
+    from chat.render import hide_paths, parse_citation_href, render_message, render_viewer
 
     parsed = parse_citation_href(href)
     if parsed is None:
@@ -510,7 +515,7 @@ def show_source(engine: Engine, href: str) -> str:
             return render_message(CITATION_GONE)
         article = engine.article(passage.doc_id)
     except SouseiError as err:
-        return render_message(str(err))
+        return render_message(hide_paths(str(err)))
     quote = passage.text[start:end] if end > start else ""
     return render_viewer(article, passage, [quote] if quote else [])
 
@@ -748,6 +753,14 @@ def article_name(engine: Engine, doc_id: str, title: str | None = None) -> str:
     return f"「{short_title(title)}」（{doc_id}）" if title and title != doc_id else f"「{doc_id}」"
 
 
+def article_exists(engine: Engine, doc_id: str) -> bool:
+    """Whether the corpus folder still has the article (another tab or ``sousei remove`` may have removed it
+    since the list was shown)."""
+    from ingest.load import corpus_files
+
+    return any(path.stem == doc_id for path in corpus_files(engine.config.corpus_dir))
+
+
 def ask_remove(engine: Engine, doc_id: str | None):
     """First step of a removal: the confirmation row with the article named by its title (and id)."""
     import gradio as gr
@@ -775,8 +788,10 @@ def remove_article(
         return (*refused, hide)
     if not doc_id:
         return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(engine), hide)
-    name = article_name(engine, doc_id)  # before it leaves the index
     try:
+        if not article_exists(engine, doc_id):  # removed meanwhile (in another tab)
+            return (render_status([ARTICLE_GONE], error=True), *refresh_articles(engine), hide)
+        name = article_name(engine, doc_id)  # before it leaves the index
         report = engine.remove(doc_id, progress_reporter(progress))
     except SouseiError as err:
         return (error_status(err), *refresh_articles(engine), hide)
@@ -793,11 +808,13 @@ def restore_article(
     if not doc_id:
         return (render_status([NO_TRASH_CHOSEN], error=True), *refresh_articles(engine))
     entry = next((e for e in engine.trash_entries() if e.doc_id == doc_id), None)
+    if entry is None:  # restored meanwhile (in another tab)
+        return (render_status([TRASH_GONE], error=True), *refresh_articles(engine))
     try:
         report = engine.restore(doc_id, progress_reporter(progress))
     except SouseiError as err:
         return (error_status(err), *refresh_articles(engine))
-    name = article_name(engine, entry.article_id, entry.title) if entry else article_name(engine, doc_id)
+    name = article_name(engine, entry.article_id, entry.title)
     return (render_status([RESTORED.format(article=name), *report_lines(report)]), *refresh_articles(engine))
 
 
@@ -827,6 +844,8 @@ def save_meta(
     if not doc_id:
         return (render_status([NO_ARTICLE_CHOSEN], error=True), *refresh_articles(engine))
     try:
+        if not article_exists(engine, doc_id):  # removed meanwhile (in another tab): what was typed has no article
+            return (render_status([ARTICLE_GONE], error=True), *refresh_articles(engine))
         report = engine.edit_meta(doc_id, title, author, published, progress_reporter(progress))
     except SouseiError as err:  # the article stays chosen and what was typed stays, to be corrected
         return (error_status(err), *refresh_articles(engine, doc_id))

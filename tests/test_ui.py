@@ -428,7 +428,7 @@ def test_refusals_are_traditional_chinese_with_what_to_do(ui, engine, tmp_path):
     )
     reply = answer_html(ask_once(ui, missing, "地方創生是什麼？")[0])
     assert "找不到索引" in reply and "sousei build" in reply and "重新整理索引" in reply
-    assert not english_words(reply, str(tmp_path / "none")), reply
+    assert not english_words(reply, "none") and str(tmp_path) not in reply, reply  # the folder by its name only
     reply = answer_html(ask_once(ui, engine, "地" * 600)[0])
     assert "問題太長" in reply and not english_words(reply), reply
 
@@ -852,3 +852,38 @@ def test_the_removal_is_confirmed_by_the_articles_title(ui, engine):
     assert "「&lt;img src=x" in hostile and "<img" not in hostile  # the title, escaped
     unknown, _row = ui.ask_remove(engine, "nowhere")
     assert ui.CONFIRM_REMOVE.format(article="「nowhere」") in html.unescape(unknown)
+
+
+def test_a_change_to_an_article_another_tab_removed_says_so_without_server_paths(ui, engine):
+    """Saving the title of an article another tab had removed showed the corpus folder's path on the server
+    (…/corpus 裡沒有代號為 'b' 的文章…): it says the article is gone and what to do, and the list no longer
+    offers it; so does removing it again, and restoring what another tab restored. No status line shows a
+    server path."""
+    corpus = str(engine.config.corpus_dir)
+    ui.remove_article(engine, "b")  # in another tab
+    for status, _table, choices, *_ in (
+        ui.save_meta(engine, "b", "新標題", "", ""),
+        ui.remove_article(engine, "b"),
+    ):
+        assert ui.ARTICLE_GONE in status and "sousei-status-error" in status, status
+        assert corpus not in status and "/" not in html.unescape(re.sub(r"<[^>]+>", "", status)), status
+        assert "b" not in [value for _label, value in choices["choices"]]
+    ui.restore_article(engine, "b")  # in another tab
+    status, *_ = ui.restore_article(engine, "b")
+    assert ui.TRASH_GONE in status and corpus not in status, status
+    assert (engine.config.corpus_dir / "b.txt").exists()
+
+
+def test_errors_shown_in_the_page_never_name_server_paths(ui, engine, tmp_path):
+    """An error the engine raises with a path in it (a missing index, a corpus folder gone) is shown with
+    the folder's or file's name only, in the chat, the viewer and a status line."""
+    index = tmp_path / "deep" / "server-only" / "index"
+    missing = Engine.with_encoder(
+        Config.load(corpus_dir=tmp_path / "gone", index_dir=index), FakeEncoder(), say=lambda _m: None
+    )
+    reply = answer_html(ask_once(ui, missing, "地方創生是什麼？")[0])
+    viewer = ui.show_source(missing, "#cite:a:1:0:0")
+    status, *_ = ui.rebuild(missing)
+    for shown in (reply, viewer, status):
+        assert "server-only" not in shown and str(tmp_path) not in shown, shown
+    assert "找不到索引" in reply and "文章資料夾" in status and "gone" in status
