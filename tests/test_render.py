@@ -256,3 +256,13 @@ def test_every_citation_link_is_named_by_what_it_opens():
     (first,) = [p for p in answer.hits if p.passage.id == "p-1"]
     assert citation_name(1, first.passage) == "引用1：〈日本地方創生〉第2段・第3頁"
     assert "<script>" not in render_chat_answer(hostile, "問題")
+
+
+def test_server_paths_are_shown_by_their_last_part_and_nothing_else_changes():
+    from chat.render import hide_paths
+
+    assert hide_paths("/srv/sousei/corpus 裡沒有代號為 'b' 的文章") == "corpus 裡沒有代號為 'b' 的文章"
+    assert hide_paths("找不到索引：/home/甲/.sousei/index。請執行") == "找不到索引：index。請執行"
+    assert hide_paths(r"無法移到 C:\Users\甲\corpus\.trash（權限不足）") == "無法移到 .trash（權限不足）"
+    kept = "日期 2021/10/29、TCP/IP、http://127.0.0.1:7860/ 與（.txt .md）不是路徑；標題／作者"
+    assert hide_paths(kept) == kept
