@@ -13,13 +13,17 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chat.config import Config
 from chat.engine import Engine
 from chat.records import Answer
 from ingest.errors import SouseiError
 from ingest.passages import DEFAULT_MAX_CHARS
+
+if TYPE_CHECKING:
+    from index.build import BuildReport
+    from ingest.library import AddedFile, NothingAdded
 
 
 def _emit(obj: object) -> None:
@@ -148,10 +152,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """The acceptable files are added (one rebuild); each refused file gets a ``refused:`` line with
-    why (``"refused"`` in --json), and the exit code is 1 when any was refused."""
+    why (``"refused"`` in --json), each duplicate of an article a ``duplicate:`` line (counted in the
+    report's duplicates), and the exit code is 1 when any was refused or a duplicate. When no file is
+    added, nothing is rebuilt: an error listing each file, or (each file already there) exit 0."""
+    from ingest.library import NothingAdded
+
     engine = _engine(args)
     files = [Path(f) for f in args.files]
-    added, refused, report = engine.add_each(files, _progress_bar(not args.json))
+    try:
+        added, refused, report = engine.add_each(files, _progress_bar(not args.json))
+    except NothingAdded as nothing:
+        if nothing.refused or nothing.duplicates:
+            raise
+        return _print_already_there(nothing, args.json)
+    duplicates = [item for item in added if item.status == "duplicate"]
+    report = _with_duplicates(report, duplicates)
     if args.json:
         _emit({**report.to_dict(), "refused": [{"file": item.source.name, "reason": item.reason} for item in refused]})
     else:
@@ -160,9 +175,32 @@ def cmd_add(args: argparse.Namespace) -> int:
         for _source, line in sorted(lines, key=lambda pair: given.get(pair[0], len(given))):
             print(line)
         _print_report(report, False)
-    if refused:
-        _stderr(f"error: {len(refused)} 個檔案沒有加入（原因見 refused 行）；請修正後再用 sousei add 加入它們")
+    if refused or duplicates:
+        _stderr(
+            f"error: {len(refused) + len(duplicates)} 個檔案沒有加入（原因見 refused / duplicate 行）；"
+            "請修正被拒絕的檔案後再用 sousei add 加入，內容重複的檔案不必再加入"
+        )
         return 1
+    return 0
+
+
+def _with_duplicates(report: BuildReport, duplicates: list[AddedFile]) -> BuildReport:
+    """The build report counting the files an add skipped as duplicates of an article, as it counts the
+    corpus's own twins (``duplicate_pairs``: the file given, the article holding its bytes)."""
+    from dataclasses import replace
+
+    pairs = tuple((item.source.name, item.name) for item in duplicates)
+    return replace(report, duplicates=report.duplicates + len(pairs), duplicate_pairs=report.duplicate_pairs + pairs)
+
+
+def _print_already_there(nothing: NothingAdded, as_json: bool) -> int:
+    """Each file given is already in the corpus as it is: said per file, nothing rebuilt, exit 0."""
+    if as_json:
+        _emit({"rebuilt": False, "unchanged": [item.name for item in nothing.kept], "refused": []})
+    else:
+        for item in nothing.kept:
+            print(item.describe())
+        print("沒有新的文章要加入，索引不必更新（未重建）")
     return 0
 
 

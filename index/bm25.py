@@ -47,7 +47,7 @@ class KeywordIndex:
         if not corpus:
             return cls(None, 0, params)
         retriever = _new_retriever(params)
-        retriever.index(corpus, show_progress=False)
+        retriever.index(_token_ids(corpus), show_progress=False)
         return cls(retriever, len(corpus), params)
 
     @property
@@ -100,6 +100,16 @@ class KeywordIndex:
         if loaded != documents:
             raise ValueError(f"{path} holds {loaded} documents, its meta.json says {documents}")
         return cls(retriever, documents, params)
+
+
+def _token_ids(corpus: list[list[str]]) -> tuple[list[list[int]], dict[str, int]] | list[list[str]]:
+    """The corpus as (token ids, vocabulary) with the tokens numbered in sorted order, so the same
+    passages give the same files byte for byte (bm25s numbers them in its set's order, which changes
+    with each process's string hashing). A corpus without a token is left to bm25s as it is."""
+    vocabulary = {token: number for number, token in enumerate(sorted({t for tokens in corpus for t in tokens}))}
+    if not vocabulary:
+        return corpus
+    return [[vocabulary[t] for t in tokens] for tokens in corpus], vocabulary
 
 
 def top_positive(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

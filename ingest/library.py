@@ -33,6 +33,7 @@ _MAX_STEM_BYTES = 200  # file names are limited to 255 bytes; leave room for tem
 _MAX_EXTENSION_CHARS = 10
 _KEPT_PUNCTUATION = "-_."
 NOTHING_ADDED = "沒有加入任何文章；請修正或略過以下檔案："  # the first line of a refused upload
+ALREADY_THERE = "沒有新的文章要加入，索引不必更新："  # the first line when each file is already in the corpus
 _RESERVED_WINDOWS = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -174,12 +175,34 @@ def add_accepted(
 ) -> tuple[list[AddedFile], list[RefusedFile]]:
     """Like :func:`add_files`, but a refused file (empty, unsupported type, a clash …) does not stop
     the others: the acceptable files are copied (or reported unchanged / duplicate) and each refused
-    one is returned with its reason. When every file is refused, the ``SouseiError`` of
-    :func:`add_files` is raised (nothing to add, nothing to rebuild)."""
+    one is returned with its reason. When no file is copied (each refused, a duplicate or already
+    there), :class:`NothingAdded` is raised: nothing changed, nothing to rebuild."""
     root, plans, refused = _plan_files(corpus_dir, files, max_bytes, limits, cache_dir)
-    if not plans:
-        raise _nothing_added(refused)
-    return [_commit(root, plan) for plan in plans], refused
+    kept = [_commit(root, plan) for plan in plans]
+    if not any(item.status == "added" for item in kept):
+        raise NothingAdded([Path(f) for f in files], kept, refused)
+    return kept, refused
+
+
+class NothingAdded(SouseiError):
+    """No file of an add was copied: each was refused, a duplicate of an article, or that very file
+    already in the corpus (``kept``: the latter two). The message lists each file, in the order given."""
+
+    def __init__(self, files: list[Path], kept: list[AddedFile], refused: list[RefusedFile]) -> None:
+        order = {path: number for number, path in enumerate(files)}
+        lines = [(item.source, f"- {item.reason}") for item in refused]
+        lines += [(item.source, f"- {item.source.name} {_kept_notice(item)}") for item in kept]
+        lines.sort(key=lambda pair: order.get(pair[0], len(order)))
+        self.kept, self.refused = kept, refused
+        self.duplicates = [item for item in kept if item.status == "duplicate"]
+        header = NOTHING_ADDED if refused or self.duplicates else ALREADY_THERE
+        super().__init__("\n".join([header, *(line for _source, line in lines)]))
+
+
+def _kept_notice(item: AddedFile) -> str:
+    if item.status == "duplicate":
+        return duplicate_notice(item)
+    return f"已在文章庫中（{item.name}，內容相同）"
 
 
 def _plan_files(

@@ -204,12 +204,13 @@ def test_legacy_encodings_are_decoded_and_indexed(world, tmp_path, writer, expec
 def test_same_article_under_two_names_is_indexed_once(world, tmp_path):
     seed = sorted(world.corpus.glob("*.txt"))[0]
     twin = shutil.copyfile(seed, tmp_path / "uploads" / "twin-copy.txt")
-    report, new_files, after = accept(world, tmp_path, Path(twin))
-    assert new_files == set()  # not copied: the corpus already holds these bytes (ingest.library.add_files)
-    assert report["duplicates"] == 0
-    assert set(after["passages"]) == set(Guard(world, tmp_path).index["passages"])  # no passage added
-    again = add(world, seed)  # the very same file again: a no-op, not an error
-    assert again.code == 0, again.err
+    guard = Guard(world, tmp_path)
+    result = add(world, Path(twin))  # not copied: the corpus already holds these bytes (ingest.library)
+    assert_clean_failure(result, NOTHING_ADDED, f"twin-copy.txt 已在文章庫中：{seed.stem}（內容相同），未加入")
+    guard.assert_nothing_changed()  # nothing rebuilt either
+    again = add(world, seed)  # the very same file again: a no-op, not an error, and no rebuild
+    assert again.code == 0 and again.json_lines() == [{"rebuilt": False, "unchanged": [seed.name], "refused": []}]
+    guard.assert_nothing_changed()
 
 
 @pytest.mark.parametrize(

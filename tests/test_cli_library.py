@@ -48,29 +48,64 @@ def articles(engine: Engine, capsys) -> dict[str, str]:
     return {row["doc_id"]: row["title"] for row in rows}
 
 
-def test_add_of_an_identical_copy_keeps_the_original(engine, tmp_path, capsys):
+@pytest.fixture
+def rebuilds(monkeypatch) -> list[tuple]:
+    """Every Engine.rebuild the CLI runs from here on."""
+    calls: list[tuple] = []
+    real_rebuild = Engine.rebuild
+
+    def counted_rebuild(self, *args):
+        calls.append(args)
+        return real_rebuild(self, *args)
+
+    monkeypatch.setattr(Engine, "rebuild", counted_rebuild)
+    return calls
+
+
+def state(engine: Engine) -> dict[Path, bytes]:
+    """Every file of the corpus and the index with its bytes."""
+    roots = (engine.config.corpus_dir, engine.config.index_dir)
+    return {p: p.read_bytes() for root in roots for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_add_of_an_identical_copy_keeps_the_original(engine, tmp_path, capsys, rebuilds):
+    """A copy of an article under another name printed 「duplicate: … 未加入」, then rebuilt, exited 0 and
+    reported duplicates: 0; it is an error naming the article (exit 1) and nothing is rebuilt."""
     corpus = engine.config.corpus_dir
-    before = sorted(p.name for p in corpus.iterdir())
+    before = state(engine)
     copy = tmp_path / "x" / "0.txt"
     copy.parent.mkdir()
     copy.write_bytes((corpus / f"{ORIGINAL}.txt").read_bytes())
-    assert cli(engine, "add", str(copy)) == 0  # as for an unchanged file: nothing to do is no error
-    out = capsys.readouterr().out
-    assert out.splitlines()[0] == f"duplicate: 0.txt 已在文章庫中：{ORIGINAL}（內容相同），未加入"
-    assert "AddedFile(" not in out and "duplicates: 0" in out
-    assert sorted(p.name for p in corpus.iterdir()) == before
+    capsys.readouterr()
+    assert cli(engine, "add", str(copy)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "AddedFile(" not in captured.err
+    assert captured.err.splitlines() == [
+        "error: 沒有加入任何文章；請修正或略過以下檔案：",
+        f"- 0.txt 已在文章庫中：{ORIGINAL}（內容相同），未加入",
+    ]
+    assert rebuilds == [] and state(engine) == before
     assert articles(engine, capsys) == {ORIGINAL: "夕張的雪融發電", "b": "地方創生"}
 
 
-def test_add_prints_one_readable_line_per_file(engine, tmp_path, capsys):
+def test_add_prints_one_readable_line_per_file(engine, tmp_path, capsys, rebuilds):
+    """Added: a line and a rebuild; the same file again: unchanged, exit 0, and no rebuild."""
     new = tmp_path / "uploads" / "文章名.txt"
     new.parent.mkdir()
     new.write_text("內子町\n\n內子町保存了江戶時代的街道。\n", encoding="utf-8")
     assert cli(engine, "add", str(new)) == 0
     stored = engine.config.corpus_dir.resolve() / "文章名.txt"
     assert capsys.readouterr().out.splitlines()[0] == f"added: 文章名.txt → {stored}"
+    assert len(rebuilds) == 1
+    before = state(engine)
     assert cli(engine, "add", str(new)) == 0
-    assert capsys.readouterr().out.splitlines()[0] == f"unchanged: 文章名.txt → {stored}"
+    assert capsys.readouterr().out.splitlines() == [
+        f"unchanged: 文章名.txt → {stored}",
+        "沒有新的文章要加入，索引不必更新（未重建）",
+    ]
+    assert cli(engine, "add", str(new), "--json") == 0
+    assert json.loads(capsys.readouterr().out) == {"rebuilt": False, "unchanged": ["文章名.txt"], "refused": []}
+    assert len(rebuilds) == 1 and state(engine) == before
 
 
 def test_add_of_a_symbolic_link_is_refused_and_changes_nothing(engine, tmp_path, capsys):
@@ -184,24 +219,17 @@ def test_restore_without_an_id_lists_the_trash_by_title(engine, capsys):
     assert cli(engine, "restore") == 0 and "回收區是空的" in capsys.readouterr().out
 
 
-def test_add_adds_the_good_files_and_names_each_refused_one(engine, tmp_path, capsys, monkeypatch):
+def test_add_adds_the_good_files_and_names_each_refused_one(engine, tmp_path, capsys, rebuilds):
     """Nine files, one empty, one a copy of a corpus article, one of a type sousei does not read: the six
-    good ones are added with one rebuild, the duplicate is reported, the empty and the .doc get a
-    ``refused:`` line saying why, and the exit code says not everything was added."""
+    good ones are added with one rebuild, the duplicate is reported (and counted in the report's
+    duplicates), the empty and the .doc get a ``refused:`` line saying why, and the exit code says not
+    everything was added."""
     uploads = tmp_path / "uploads"
     good = [write(uploads / f"town{n}.txt", f"町{n}\n\n第{n}個町推動了地方創生計畫。\n") for n in range(6)]
     empty = write(uploads / "empty.txt", "")
     copy = uploads / "copy.txt"
     copy.write_bytes((engine.config.corpus_dir / "b.txt").read_bytes())
     doc = write(uploads / "notes.doc", "文字")
-    rebuilds = []
-    real_rebuild = Engine.rebuild
-
-    def counted_rebuild(self, *args):
-        rebuilds.append(args)
-        return real_rebuild(self, *args)
-
-    monkeypatch.setattr(Engine, "rebuild", counted_rebuild)
     capsys.readouterr()
     assert cli(engine, "add", *map(str, [*good[:3], empty, copy, doc, *good[3:]])) == 1
     captured = capsys.readouterr()
@@ -211,7 +239,11 @@ def test_add_adds_the_good_files_and_names_each_refused_one(engine, tmp_path, ca
     assert lines[3].startswith("refused: empty.txt：") and "空的" in lines[3]
     assert lines[4] == "duplicate: copy.txt 已在文章庫中：b（內容相同），未加入"
     assert lines[5].startswith("refused: notes.doc：不支援的檔案類型")
-    assert "2 個檔案沒有加入" in captured.err and len(rebuilds) == 1
+    assert "  duplicates: 1  " in lines[9], lines[9]
+    assert "3 個檔案沒有加入" in captured.err and len(rebuilds) == 1
+    assert cli(engine, "add", str(copy), str(write(uploads / "town9.txt", "町9\n\n第9個町。\n")), "--json") == 1
+    report = json.loads(capsys.readouterr().out)
+    assert (report["duplicates"], report["duplicate_pairs"], report["refused"]) == (1, [["copy.txt", "b.txt"]], [])
     assert {f"town{n}" for n in range(6)} <= set(articles(engine, capsys))
     assert not (engine.config.corpus_dir / "empty.txt").exists()
 

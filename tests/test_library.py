@@ -430,3 +430,23 @@ def test_add_accepted_with_every_file_refused_adds_nothing(corpus, uploads):
     with pytest.raises(SouseiError) as info:
         library.add_accepted(corpus, [mf.write_empty(uploads)], max_bytes=MB)
     assert str(info.value).startswith(library.NOTHING_ADDED) and snapshot(corpus) == before
+
+
+def test_add_accepted_copying_nothing_raises_nothing_added(corpus, uploads):
+    """Only duplicates, or only files already there: nothing is copied, and :class:`NothingAdded` (the
+    engine then rebuilds nothing) lists each file in the order given."""
+    before = snapshot(corpus)
+    copy, again = mf.write_big5(uploads / "b", "copy.txt"), mf.write_big5(uploads, "existing.txt")
+    with pytest.raises(library.NothingAdded) as info:
+        library.add_accepted(corpus, [copy, mf.write_empty(uploads), again], max_bytes=MB)
+    assert str(info.value).splitlines() == [
+        library.NOTHING_ADDED,
+        "- copy.txt 已在文章庫中：existing（內容相同），未加入",
+        "- empty.txt：檔案是空的（0 bytes）；請放入文章內容或移除它",
+        "- existing.txt 已在文章庫中（existing.txt，內容相同）",
+    ]
+    assert [item.status for item in info.value.duplicates] == ["duplicate"] and len(info.value.refused) == 1
+    with pytest.raises(library.NothingAdded) as info:
+        library.add_accepted(corpus, [again], max_bytes=MB)
+    assert str(info.value).startswith(library.ALREADY_THERE) and not info.value.duplicates
+    assert snapshot(corpus) == before
