@@ -134,8 +134,8 @@ class Searcher:
         self._line_labels = functools.lru_cache(maxsize=SQUASHED_CACHE)(  # folded, as questions are
             lambda row: tuple(fold(label) for label in line_labels(stored.passages[row].text))
         )
-        self._furniture = functools.lru_cache(maxsize=SQUASHED_CACHE)(
-            lambda row: is_furniture(stored.passages[row].text)
+        self._furniture = functools.lru_cache(maxsize=SQUASHED_CACHE)(  # a title over its byline too
+            lambda row: is_furniture(stored.passages[row].text) or is_byline(stored.passages[row].text)
         )
         if expand is None:
             known: Callable[[str], bool] = lambda t: self.stats().known(t)  # noqa: E731

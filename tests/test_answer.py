@@ -1060,3 +1060,14 @@ def test_a_count_in_chinese_numerals_is_read_by_the_decision_as_the_articles_wri
     assert "3密" in measured.terms and "三密" not in measured.terms  # a tester's 三密是什么 was refused
     assert measured.signals.unknown == reference.signals.unknown == 0.0
     assert measured.signals.coverage == reference.signals.coverage > 0.0
+
+
+def test_a_title_over_its_byline_gives_way_unless_the_author_is_asked():
+    # a tester's: 台灣地方創生的五支箭是什麼？ quoted 「台灣地方創生國家戰略：五支箭與2019元年 / 作者：林小明」 first
+    from chat.answer import ScoredSentence, Sentence, set_aside_furniture
+
+    byline = "台灣地方創生國家戰略：五支箭與2019元年\n\n作者：林小明"
+    said = "國發會以五支箭推動：第一是企業投資故鄉，第二是科技導入。"
+    ranked = [ScoredSentence(Sentence(t, i, 0), s, 0.0, 0.0) for i, (t, s) in enumerate([(byline, 2.0), (said, 1.0)])]
+    assert [c.sentence.text for c in set_aside_furniture(ranked, "台灣地方創生的五支箭是什麼？")] == [said, byline]
+    assert [c.sentence.text for c in set_aside_furniture(ranked, "這篇五支箭的文章作者是誰？")] == [byline, said]

@@ -226,3 +226,16 @@ def test_numeral_variant_is_the_articles_writing_of_a_count_or_none():
     assert numeral_variant("3密", known) is None  # known as asked
     assert numeral_variant("四密", known) is None  # 4密 is not written either
     assert numeral_variant("密集", known) is None  # no numeral
+
+
+def test_a_title_over_its_byline_comes_after_the_text_unless_the_author_is_asked(tmp_path, fake_encoder):
+    # a tester's: 台灣地方創生的五支箭是什麼？ had 「台灣地方創生國家戰略：五支箭與2019元年 / 作者：林小明」 first
+    from ingest.furniture import is_byline
+
+    title = "台灣地方創生國家戰略五支箭"
+    corpus = write_corpus(tmp_path / "corpus", **{title: f"{title}\n作者：林小明\n\n國發會以五支箭推動創生事業。"})
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    searcher = Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+    hits = searcher.search("台灣地方創生國家戰略的五支箭", top_k=5)
+    assert len(hits) >= 2 and is_byline(hits[-1].passage.text) and not is_byline(hits[0].passage.text)
+    assert is_byline(searcher.search("台灣地方創生國家戰略那篇的作者是誰？", top_k=5)[0].passage.text)
