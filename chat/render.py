@@ -23,13 +23,18 @@ from __future__ import annotations
 import html
 import json
 import re
+import time
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from chat.abstain import NOT_FOUND_LINE
 from chat.records import Answer
 from index.records import Hit
 from ingest.records import Article, Passage
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ingest.library import TrashedArticle
 
 NEAREST_HEADING = "最接近的段落（僅供參考，並未直接回答問題）："
 SOURCES_HEADING = "引用段落："
@@ -59,6 +64,16 @@ def terminal_safe(text: str) -> str:
     """Text for a terminal: control characters (ESC, BEL, CR, C1, bidi overrides) shown as
     ``\\xNN`` / ``\\uNNNN`` instead of acting on the terminal."""
     return _TERMINAL_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+REMOVED_TO_THE_SECOND = "%Y-%m-%d %H:%M:%S"
+
+
+def trash_label(entry: TrashedArticle) -> str:
+    """The trash list's label of a removed article (``TrashedArticle.label``: title（id，time 移除）) with the
+    time to the second: two removals in the same minute showed the same time."""
+    seconds = time.strftime(REMOVED_TO_THE_SECOND, time.localtime(entry.removed_at))
+    return entry.label.replace(f"{entry.removed} 移除", f"{seconds} 移除", 1)
 
 
 def short_title(title: str | None) -> str:

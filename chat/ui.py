@@ -567,9 +567,11 @@ def article_choices(rows: Sequence[tuple]) -> list[tuple[str, str]]:
 
 
 def trash_choices(engine: Engine) -> list[tuple[str, str]]:
-    """The 回收區 list: (title（id，time 移除）, id), most recently removed first (``sousei restore``
-    without an id prints the same labels)."""
-    return [(entry.label, entry.doc_id) for entry in engine.trash_entries()]
+    """The 回收區 list: (title（id，time 移除）, id), most recently removed first, the time to the second
+    (``sousei restore`` without an id prints the same labels, to the minute)."""
+    from chat.render import trash_label
+
+    return [(trash_label(entry), entry.doc_id) for entry in engine.trash_entries()]
 
 
 def refresh_articles(engine: Engine, chosen: str | None = None):

@@ -439,7 +439,7 @@ def test_remove_confirm_restore_and_answer_again(app_page, page_watch, workspace
     assert (workspace.corpus / ".trash" / f"{doc_id}.txt").exists()
     page.locator("#sousei-trash input").click()  # the trash lists it by title, with its id and time
     option = page.get_by_role("option", name=doc_id).first.inner_text()
-    assert re.fullmatch(rf"日本「地域未來構想20」.*（{doc_id}，\d{{4}}-\d\d-\d\d \d\d:\d\d 移除）", option), option
+    assert re.fullmatch(rf"日本「地域未來構想20」.*（{doc_id}，\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d 移除）", option), option
     page.keyboard.press("Escape")
     open_tab(page, "問答")
     assert fact not in ask(page, question).inner_text()

@@ -766,7 +766,7 @@ def test_trash_list_shows_titles_with_id_and_removal_time(ui, engine):
     *_, trash, _row = ui.remove_article(engine, "b")
     (label, value), *_ = trash["choices"]
     assert value == "b"
-    assert re.fullmatch(r"地域未來構想20（b，\d{4}-\d\d-\d\d \d\d:\d\d 移除）", label), label
+    assert re.fullmatch(r"地域未來構想20（b，\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 移除）", label), label
     status, *_ = ui.restore_article(engine, value)
     assert "已還原" in status and not (engine.config.corpus_dir / ".trash" / "b.txt.removed.json").exists()
 
@@ -887,3 +887,25 @@ def test_errors_shown_in_the_page_never_name_server_paths(ui, engine, tmp_path):
     for shown in (reply, viewer, status):
         assert "server-only" not in shown and str(tmp_path) not in shown, shown
     assert "找不到索引" in reply and "文章資料夾" in status and "gone" in status
+
+
+def test_two_removals_in_the_same_minute_show_different_times(ui, engine):
+    """The trash list showed the time to the minute: two removals of the same article a few seconds apart
+    (restored in between) read alike; the time is shown to the second."""
+    import time as clock
+    from pathlib import Path
+
+    from chat.render import trash_label
+    from ingest.library import TrashedArticle
+
+    minute = 1_700_000_040.0 - clock.localtime(1_700_000_040.0).tm_sec  # a minute's first second, local time
+    latest = TrashedArticle("b", Path("b.txt"), "地域未來構想20", minute + 41)
+    older = TrashedArticle("b.20231114-221403", Path("b.20231114-221403.txt"), "地域未來構想20", minute + 3, True)
+    assert latest.removed == older.removed  # to the minute, the two read alike
+    labels = [trash_label(latest), trash_label(older)]
+    seconds = [re.search(r"\d\d:\d\d:(\d\d) 移除", label).group(1) for label in labels]
+    assert seconds == ["41", "03"], labels
+    assert labels[1].endswith("移除，較舊的版本）") and labels[0].startswith("地域未來構想20（b，")
+    *_, trash, _row = ui.remove_article(engine, "b")
+    shown = [label for label, _value in trash["choices"]]  # the list uses these labels
+    assert shown == [trash_label(entry) for entry in engine.trash_entries()] and shown, shown
