@@ -20,8 +20,27 @@ MAX_SIDECAR_BYTES = 64 * 1024
 TITLE_MAX = 200  # characters kept of any title (sidecar, file metadata or heading)
 FIELD_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
-_PLACEHOLDER_TITLES = {"anonymous", "(anonymous)", "untitled", "unknown", "none", "title", "無標題", "无标题"}
-_WORD_PREFIX = "microsoft word - "
+_PLACEHOLDER_TITLES = {
+    "anonymous",
+    "(anonymous)",
+    "untitled",
+    "untitled document",
+    "unknown",
+    "none",
+    "title",
+    "無標題",
+    "无标题",
+    "未命名",
+    "新文件",
+}
+_OFFICE_PREFIXES = ("microsoft word - ", "microsoft powerpoint - ", "microsoft excel - ")
+# A document information title that only names a file (kyoryokutai.html: what Chromium writes when it
+# prints a page saved to disk), a path or a web address, or an editor's default name (Document1, 文件1).
+_FILE_NAME_TITLE = re.compile(
+    r"""^(?:\S*[\\/])?[^\\/]*\.(?:html?|xhtml|php|aspx?|jsp|pdf|docx?|odt|rtf|txt|md|pptx?|xlsx?)$""", re.I
+)
+_ADDRESS_TITLE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|about:blank$|[a-z]:\\)", re.I)
+_DEFAULT_NAME_TITLE = re.compile(r"^(?:document|untitled|文件|文檔|文档|新增 microsoft word 文件)\s*\d*$", re.I)
 
 
 def sidecar_path(article_path: Path) -> Path:
@@ -120,7 +139,18 @@ def is_placeholder_title(title: str | None) -> bool:
     if not title or not title.strip():
         return True
     folded = title.strip().lower()
-    return folded in _PLACEHOLDER_TITLES or folded.startswith(_WORD_PREFIX)
+    return folded in _PLACEHOLDER_TITLES or folded.startswith(_OFFICE_PREFIXES)
+
+
+def is_junk_format_title(title: str | None) -> bool:
+    """A title a file's own metadata gives that is no title: a placeholder, a file name
+    (``kyoryokutai.html``, ``C:\\docs\\報告.docx``), a web address, an editor's default name
+    (``Document1``). The first heading is the title then; a sidecar's title is taken as written."""
+    if is_placeholder_title(title):
+        return True
+    assert title is not None
+    text = title.strip()
+    return bool(_FILE_NAME_TITLE.match(text) or _ADDRESS_TITLE.match(text) or _DEFAULT_NAME_TITLE.match(text))
 
 
 def resolve_meta(
@@ -131,10 +161,11 @@ def resolve_meta(
     published: str | None,
     authors: tuple[str | None, ...] = (),
 ) -> ArticleMeta:
-    """Sidecar values win; then what the file format says (unless a placeholder); then the first
-    heading; then the file name. The author: the sidecar's, else the first of ``authors`` (the
-    article's byline, then what the format says). Every field is cleaned of control characters
-    and capped."""
+    """Sidecar values win; then what the file format says (unless it is no title:
+    :func:`is_junk_format_title`); then the first heading; then the file name. The author: the
+    sidecar's, else the first of ``authors`` (the article's byline, then what the format says).
+    Every field is cleaned of control characters and capped."""
+    format_title = None if is_junk_format_title(clean_field(format_title, TITLE_MAX)) else format_title
     candidates = (sidecar.get("title"), format_title, first_heading, article_path.stem)
     titles = [clean_field(t, TITLE_MAX) for t in candidates]
     title = next((t for t in titles if not is_placeholder_title(t)), None) or titles[-1] or article_path.stem

@@ -188,11 +188,13 @@ def _pdf_file(objects: list[bytes]) -> bytes:
     return bytes(out)
 
 
-def write_pdf_with_title(directory: Path, title: str, name: str = "titled.pdf") -> Path:
-    """A one-page text PDF whose document information /Title is ``title``."""
+def write_pdf_with_title(
+    directory: Path, title: str, name: str = "titled.pdf", lines: tuple[str, ...] = (mf.PDF_PAGE1, mf.PDF_PAGE2)
+) -> Path:
+    """A one-page text PDF of ``lines`` whose document information /Title is ``title``."""
     from pypdf import PdfReader, PdfWriter
 
-    source = mf.write_bytes(Path(directory) / ".parts", "plain.pdf", mf.pdf_bytes([[mf.PDF_PAGE1, mf.PDF_PAGE2]]))
+    source = mf.write_bytes(Path(directory) / ".parts", "plain.pdf", mf.pdf_bytes([list(lines)]))
     writer = PdfWriter()
     for page in PdfReader(source).pages:
         writer.add_page(page)

@@ -153,6 +153,40 @@ def test_placeholder_titles_fall_back_to_the_first_heading(placeholder):
     assert metadata.resolve_meta(Path("a.pdf"), {}, placeholder, None, None).title == "a"
 
 
+HEADING = "日本地域振興協力隊制度"
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "kyoryokutai.html",  # a tester's Chromium-printed page: its file name was listed as the title
+        "C:\\Users\\lin\\Desktop\\協力隊 報告.docx",
+        "/home/lin/協力隊.pdf",
+        "https://www.soumu.go.jp/main_sosiki/jichi_gyousei/c-gyousei/02gyosei08_03000066.html",
+        "www.soumu.go.jp",
+        "Microsoft PowerPoint - 簡報.pptx",
+        "Document1",
+        "Untitled document",
+    ],
+)
+def test_a_pdf_whose_metadata_title_is_a_file_name_or_address_is_named_by_its_heading(tmp_path, junk):
+    lines = (HEADING, "地域振興協力隊是總務省在2009年創設的制度，讓都市居民移居到人口減少的地區。")
+    hf.write_pdf_with_title(tmp_path, junk, "kyoryokutai.pdf", lines)
+    (article,) = ingest_corpus(tmp_path).articles
+    assert article.meta.title == HEADING
+
+
+@pytest.mark.parametrize("title", ["協力隊制度的十五年", "Node.js 與地方創生", "地方創生 2.0"])
+def test_a_real_metadata_title_is_kept_and_a_sidecar_title_is_taken_as_written(tmp_path, title):
+    lines = (HEADING, "地域振興協力隊是總務省在2009年創設的制度，讓都市居民移居到人口減少的地區。")
+    path = hf.write_pdf_with_title(tmp_path, title, "kyoryokutai.pdf", lines)
+    (article,) = ingest_corpus(tmp_path).articles
+    assert article.meta.title == title
+    metadata.sidecar_path(path).write_text('{"title": "kyoryokutai.html"}', encoding="utf-8")
+    (article,) = ingest_corpus(tmp_path).articles
+    assert article.meta.title == "kyoryokutai.html"  # the user's own choice
+
+
 def test_a_docx_titled_untitled_is_named_by_its_heading(tmp_path):
     import docx
 
