@@ -496,7 +496,42 @@ def foreign_article(question: str, passages: Sequence[str], titles: Sequence[str
     if not about or asked.keys() & about.keys():
         return ""
     text = fold(passages[0])
-    return next((name for name, chinese in asked.items() if not any(f in text for f in chinese)), "")
+    missing = next((name for name, chinese in asked.items() if not any(f in text for f in chinese)), "")
+    if not missing or not _compares_with(fold(question), asked[missing]):
+        return missing
+    return "" if _named_beside_terms(question, asked[missing], passages[:BESIDE_DEPTH]) else missing
+
+
+# ... unless the question compares the article's subject with that country's and one of the best
+# passages names the country beside a word of the question: 總務省像台灣哪個部門啊? where the fourth
+# passage says 日本總務省（相當於台灣內政部） (a tester's finding; asked formally, that passage came
+# first). A question that does not compare is about the other country's own affairs, which a
+# passage naming it beside the same words does not state (台灣的地方創生預算是多少？ and ¶32's 從台灣在
+# 地方創生議題上).
+# Only a question likening the article's subject to the country's ("總務省像台灣哪個部門", 相當於台灣的
+# 哪個部會): "台灣內政部有沒有辦過類似總務省…的獎項" asks what Taiwan did.
+_COMPARES = re.compile(r"(?:像|相当于|相当於|类似|类似于|等同于?|对应到?|好比)(?:是)?$")
+
+
+def _compares_with(folded_question: str, forms: Sequence[str]) -> bool:
+    return any(_COMPARES.search(folded_question[: m.start()]) for f in forms for m in re.finditer(f, folded_question))
+
+
+BESIDE_DEPTH = 5
+BESIDE_WINDOW = 8  # characters either side of the country's name
+
+
+def _named_beside_terms(question: str, forms: Sequence[str], passages: Sequence[str]) -> bool:
+    from ingest.terms import question_terms
+
+    terms = [t for t in question_terms(question) if len(t) >= 2 and t not in forms]
+    for text in map(fold, passages):
+        for form in forms:
+            for m in re.finditer(re.escape(form), text):
+                around = text[max(0, m.start() - BESIDE_WINDOW) : m.end() + BESIDE_WINDOW]
+                if any(term in around for term in terms):
+                    return True
+    return False
 
 
 # What a question offers as the other choice ("是內政部還是經濟部", "A或是B"): a choice the passages do

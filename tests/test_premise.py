@@ -935,3 +935,19 @@ def test_tokyo_metropolis_is_not_kyoto():
     assert absent_actor("東京都的地方創生預算是多少？", ["日本地方創生。"]) == "東京都"
     assert absent_actor("東京都的地方創生預算是多少？", ["東京都的預算。"]) == ""
     assert absent_actor("京都的地方創生預算是多少？", ["日本地方創生。"]) == "京都"
+
+
+def test_a_comparison_with_another_country_is_answered_by_a_passage_naming_it_beside_the_subject():
+    # a tester's: 總務省像台灣哪個部門啊? was refused as asked of another country's article, though the
+    # fourth passage says 日本總務省（相當於台灣內政部）
+    titles = ["日本地方創生如何結合資通訊科技"] * 3
+    beside = ["總務省後續作的許多調整。", "臨時交付金1兆日圓。", "本文特別簡介日本總務省（相當於台灣內政部）的政策。"]
+    assert foreign_article("總務省像台灣哪個部門啊?", beside, titles) == ""
+    # not a comparison: a passage naming 台灣 beside the question's words does not state Taiwan's budget
+    passing = ["臨時交付金1兆日圓。", "從台灣在地方創生議題上，可以借鏡。", "其他。"]
+    assert foreign_article("台灣的地方創生預算是多少？", passing, titles) == "台灣"
+    # likening Taiwan's to the article's, not the article's to Taiwan's: a question about Taiwan
+    assert foreign_article("台灣內政部有沒有辦過類似總務省的獎項", beside, titles) == "台灣"
+    # a comparison, but the passage names 台灣 away from what is asked
+    far = ["總務省後續作的許多調整。", "臨時交付金1兆日圓。", "台灣" + "。" * 20 + "總務省。"]
+    assert foreign_article("總務省像台灣哪個部門啊?", far, titles) == "台灣"
