@@ -1,8 +1,10 @@
 """👍/👎 on answers, kept in a local JSON-lines file (``.sousei/feedback.jsonl`` by default).
 
 One object per vote: ``time`` (UTC, ISO 8601), ``question``, ``passages`` (the quoted passage
-ids), ``vote`` (``up`` or ``down``). ``sousei feedback --json`` prints them, so a wrong answer
-can become an eval question. Appends are one ``write`` of one line under a lock.
+ids), ``vote`` (``up`` or ``down``), and from the UI ``answer``: the id of the answer shown, one vote
+per answer (:func:`record_answer_vote`: a changed vote replaces the earlier one, a vote taken back
+is removed). ``sousei feedback --json`` prints them, so a wrong answer can become an eval question.
+Appends are one ``write`` of one line under a lock; a changed vote rewrites the file atomically.
 """
 
 from __future__ import annotations
@@ -14,22 +16,27 @@ from pathlib import Path
 
 from chat.config import MAX_QUESTION_CHARS
 from ingest.errors import SouseiError
+from ingest.fileio import atomic_write_text
 
 VOTES = ("up", "down")
 MAX_PASSAGES = 20
 _lock = threading.Lock()
 
 
-def record(path: Path, question: str, passage_ids: list[str], vote: str) -> dict:
-    """Append one vote; returns the stored object."""
+def _entry(question: str, passage_ids: list[str], vote: str) -> dict:
     if vote not in VOTES:
         raise SouseiError(f"評價必須是 {'、'.join(VOTES)} 之一，而不是 {vote!r}")
-    entry = {
+    return {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "question": str(question)[:MAX_QUESTION_CHARS],
         "passages": [str(p)[:200] for p in passage_ids][:MAX_PASSAGES],
         "vote": vote,
     }
+
+
+def record(path: Path, question: str, passage_ids: list[str], vote: str) -> dict:
+    """Append one vote; returns the stored object."""
+    entry = _entry(question, passage_ids, vote)
     line = json.dumps(entry, ensure_ascii=False) + "\n"
     path = Path(path)
     try:
@@ -39,6 +46,37 @@ def record(path: Path, question: str, passage_ids: list[str], vote: str) -> dict
     except OSError as err:
         raise SouseiError(f"{path}：無法記錄評價（{err.strerror or err}）；請檢查這個資料夾是否存在且可寫入") from None
     return entry
+
+
+MAX_ANSWER_ID = 64
+
+
+def record_answer_vote(path: Path, answer: str, question: str, passage_ids: list[str], vote: str | None) -> dict | None:
+    """The vote on one shown answer (``answer``: its id): it replaces that answer's earlier vote, so 👍 then
+    👎 keeps 👎 only (both were kept); ``vote=None`` takes the vote back. The other lines of the file are
+    kept as they are. Returns the stored object, None when taken back."""
+    answer = str(answer)[:MAX_ANSWER_ID]
+    entry = None if vote is None else {**_entry(question, passage_ids, vote), "answer": answer}
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _lock:
+            old = path.read_text(encoding="utf-8", errors="replace").splitlines() if path.exists() else []
+            lines = [line for line in old if _answer_of(line) != answer]
+            lines += [json.dumps(entry, ensure_ascii=False)] if entry else []
+            atomic_write_text(path, "".join(line + "\n" for line in lines))
+    except OSError as err:
+        raise SouseiError(f"{path}：無法記錄評價（{err.strerror or err}）；請檢查這個資料夾是否存在且可寫入") from None
+    return entry
+
+
+def _answer_of(line: str) -> str | None:
+    """The answer id of a vote's line (None: a vote without one, or a line that is no vote)."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return item.get("answer") if isinstance(item, dict) else None
 
 
 def read_all(path: Path) -> list[dict]:

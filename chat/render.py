@@ -467,10 +467,25 @@ def _others(hits: Sequence[Hit], start: int, summary: str) -> str:
     )
 
 
-def render_chat_answer(answer: Answer, question: str, searched: str | None = None) -> str:
+def _answer_data(answer: Answer, question: str, cited: Sequence[Hit], answer_id: str) -> str:
+    """The answer block's data-* attributes. Gradio's sanitiser drops them from the page, but they stay in
+    the chat's value the server gets back: the question (follow-ups, feedback), the cited passage ids and
+    the quoted sentences (follow-ups), the answer's id (one vote per answer)."""
+    ids = " ".join(h.passage.id for h in cited)
+    quoted_json = json.dumps([q.text for q in answer.quotes] if answer.found else [], ensure_ascii=False)
+    confidence = "" if answer.confidence is None else f"{answer.confidence:.2f}"
+    return (
+        f'data-found="{str(answer.found).lower()}" data-question="{esc(question)}" data-cited="{esc(ids)}" '
+        f'data-quoted="{esc(quoted_json)}" data-confidence="{confidence}"'
+        + (f' data-answer="{esc(answer_id)}"' if answer_id else "")
+    )
+
+
+def render_chat_answer(answer: Answer, question: str, searched: str | None = None, answer_id: str = "") -> str:
     """One answer message of the chat (one line of HTML, no blank lines, so Markdown leaves it alone):
     searched text of a follow-up, the quotes in citation order with [n] markers, only the cited
-    passages with the quoted sentence marked, the other passages folded, and a copy button."""
+    passages with the quoted sentence marked, the other passages folded, and a copy button;
+    ``answer_id`` names this answer for its 👍/👎."""
     parts = []
     if searched:
         parts.append(f'<p class="sousei-searched">{esc(SEARCHED_LABEL + short_question(searched))}</p>')
@@ -514,17 +529,8 @@ def render_chat_answer(answer: Answer, question: str, searched: str | None = Non
         f'<button class="sousei-copy" type="button">{esc(COPY_LABEL)}</button>'
     )
     state = ("sousei-uncertain" if answer.uncertain else "sousei-found") if answer.found else "sousei-unanswered"
-    ids = " ".join(h.passage.id for h in cited)
     body = "".join(parts).replace("\n", "&#10;")
-    quoted_json = json.dumps([q.text for q in answer.quotes] if answer.found else [], ensure_ascii=False)
-    # data-* attributes are dropped from the page by Gradio's sanitiser, but stay in the chat's
-    # value the server gets back: the question (follow-ups, feedback), the cited passage ids and
-    # the quoted sentences (follow-ups)
-    return (
-        f'<div class="sousei-answer {state}" data-found="{str(answer.found).lower()}" '
-        f'data-question="{esc(question)}" data-cited="{esc(ids)}" data-quoted="{esc(quoted_json)}" '
-        f'data-confidence="{"" if answer.confidence is None else f"{answer.confidence:.2f}"}">{body}</div>'
-    )
+    return f'<div class="sousei-answer {state}" {_answer_data(answer, question, cited, answer_id)}>{body}</div>'
 
 
 def render_viewer(article: Article, cited: Passage | None, quotes: Sequence[str] = ()) -> str:

@@ -29,6 +29,7 @@ import re
 import socket
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -368,6 +369,7 @@ def message_text(message: dict) -> str:
 _DATA_QUESTION = re.compile(r'data-question="([^"]*)"')
 _DATA_CITED = re.compile(r'data-cited="([^"]*)"')
 _DATA_QUOTED = re.compile(r'data-quoted="([^"]*)"')
+_DATA_ANSWER = re.compile(r'data-answer="([0-9a-f]{32})"')
 MAX_QUOTES_KEPT = 3  # an answer quotes at most three sentences; more in a message was not ours
 MAX_QUOTE_CHARS = 2000
 
@@ -446,7 +448,7 @@ def answer_message(engine: Engine, question: str, previous: str | Previous | Non
         message = render_message(hide_paths(str(err)))
         return f'<div class="sousei-answer sousei-error" data-found="error">{message}</div>'
     searched = answer.question if answer.question.strip() != question.strip() else None
-    return render_chat_answer(answer, question, searched)
+    return render_chat_answer(answer, question, searched, answer_id=uuid.uuid4().hex)
 
 
 def ask(engine: Engine, question: str, history: list[dict] | None):
@@ -486,8 +488,34 @@ def clear_chat():
     return [], [], render_placeholder(EMPTY_VIEWER)
 
 
+def answer_id(message: dict) -> str:
+    """The id of the answer a message shows (its ``data-answer``); for an answer kept from before answers
+    had one, a digest of the message (the same message, the same id)."""
+    from ingest.fileio import sha256_hex
+
+    text = message_text(message)
+    found = _DATA_ANSWER.search(text)
+    return found.group(1) if found else "h" + sha256_hex(text)[:31]
+
+
+def vote_of(liked: Any) -> str | None:
+    """Gradio's ``LikeData.liked`` as a vote: True / "Like" is up, False / "Dislike" down, "" (the vote
+    clicked again, taken back) None."""
+    if liked is True or liked == "Like":
+        return "up"
+    if liked is False or liked == "Dislike":
+        return "down"
+    if liked in ("", None):
+        return None
+    raise SouseiError(f"評價必須是讚或不讚，而不是 {liked!r}")
+
+
 def record_vote(engine: Engine, history: list[dict] | None, evt: gr.LikeData) -> None:
-    """👍/👎 on an answer: its question, the cited passage ids and the vote go to the feedback file."""
+    """👍/👎 on an answer: its question, the cited passage ids and the vote go to the feedback file, one vote
+    per answer: 👍 then 👎 on the same answer kept both; the later replaces the earlier, and a vote taken
+    back is removed (``chat.feedback.record_answer_vote``)."""
+    from chat.feedback import record_answer_vote
+
     history = history or []
     index = evt.index if isinstance(evt.index, int) else evt.index[0]
     if not 0 <= index < len(history) or history[index].get("role") != "assistant":
@@ -495,9 +523,8 @@ def record_vote(engine: Engine, history: list[dict] | None, evt: gr.LikeData) ->
     message = history[index]
     cited = _DATA_CITED.search(message_text(message))
     passages = html.unescape(cited.group(1)).split() if cited else []
-    liked = evt.liked
-    vote = "up" if liked is True or liked == "Like" else "down"
-    engine.record_feedback(asked_question(message), passages, vote)
+    vote = vote_of(evt.liked)
+    record_answer_vote(engine.config.feedback_file, answer_id(message), asked_question(message), passages, vote)
 
 
 def show_source(engine: Engine, href: str) -> str:

@@ -705,3 +705,31 @@ def test_on_a_phone_the_trash_icon_and_the_dropdown_arrow_cover_no_text(app_page
     finally:
         page.set_viewport_size(VIEWPORT)
     assert page_watch.errors == []
+
+
+def votes_for(feedback: Path, question: str, expected: list[str], seconds: float = 20) -> list[str]:
+    """The votes the feedback file holds for ``question``, once they are ``expected`` (or after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        lines = feedback.read_text(encoding="utf-8").splitlines() if feedback.exists() else []
+        votes = [entry["vote"] for entry in map(json.loads, lines) if entry["question"] == question]
+        if votes == expected or time.monotonic() > deadline:
+            return votes
+        time.sleep(0.2)
+
+
+def test_a_changed_vote_replaces_the_earlier_one_in_the_feedback_file(app_page, page_watch, workspace):
+    """👍 then 👎 on the same answer recorded both: the feedback file keeps the later vote only, and 👎
+    clicked again takes it back."""
+    page = app_page
+    feedback = workspace.index.parent / "feedback.jsonl"
+    question = CONVERSATION[3]
+    timed_ask(page, question)
+    log = page.locator("#sousei-log")
+    log.get_by_role("button", name=re.compile(r"^(讚|Liked)$")).last.click()
+    assert votes_for(feedback, question, ["up"]) == ["up"]
+    log.get_by_role("button", name=re.compile(r"^(不讚|Disliked)$")).last.click()
+    assert votes_for(feedback, question, ["down"]) == ["down"]
+    log.get_by_role("button", name=re.compile(r"^(不讚|Disliked)$")).last.click()  # the vote shown, again
+    assert votes_for(feedback, question, []) == []
+    assert page_watch.errors == []

@@ -18,6 +18,7 @@ import pytest
 from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
 from chat.engine import Engine
+from ingest.errors import SouseiError
 from ingest.library import NOTHING_ADDED
 from tests.chat_fakes import FAKE_DECISION
 from tests.fakes import FakeEncoder
@@ -353,6 +354,47 @@ def test_vote_lands_in_the_feedback_file(ui, engine):
     Vote.index, Vote.liked = 0, True  # a vote on the question itself is ignored
     ui.record_vote(engine, chat, Vote())
     assert len(engine.feedback()) == 1
+
+
+class Like:
+    """What Gradio's LikeData gives ``record_vote``: the message's index and ``liked`` (True / False, or ""
+    when the vote shown is clicked again, taken back: checked in Gradio 6's chatbot, handle_like)."""
+
+    def __init__(self, index: int, liked: bool | str) -> None:
+        self.index, self.liked, self.value = index, liked, None
+
+
+def test_a_changed_vote_replaces_the_earlier_one_and_a_vote_taken_back_is_removed(ui, engine):
+    """👍 then 👎 on the same answer recorded both votes: the later replaces the earlier; clicking 👎 again
+    (Gradio sends liked "") removes it. Votes on other answers, even to the same question, are kept."""
+    chat, _ = ask_once(ui, engine, Q_FOUND)
+    chat, _ = ask_once(ui, engine, Q_FOUND, chat)  # the same question again: another answer shown
+    ui.record_vote(engine, chat, Like(3, True))  # the second answer: 👍
+    ui.record_vote(engine, chat, Like(1, True))
+    ui.record_vote(engine, chat, Like(1, False))  # the first answer: 👍, then 👎
+    assert sorted(e["vote"] for e in engine.feedback()) == ["down", "up"]
+    first = [e for e in engine.feedback() if e["answer"] == ui.answer_id(chat[1])]
+    assert [e["vote"] for e in first] == ["down"] and first[0]["question"] == Q_FOUND
+    ui.record_vote(engine, chat, Like(1, ""))  # 👎 clicked again: taken back
+    assert [(e["answer"], e["vote"]) for e in engine.feedback()] == [(ui.answer_id(chat[3]), "up")]
+    assert ui.answer_id(chat[1]) != ui.answer_id(chat[3])
+
+
+def test_votes_without_an_answer_id_are_kept_and_old_answers_are_voted_once(ui, engine):
+    """A vote recorded before answers had ids (or by ``sousei``'s own record) is kept when others change; an
+    answer kept in a browser from before (no data-answer) still gets one vote, by a digest of its text."""
+    from chat.feedback import record
+
+    record(engine.config.feedback_file, "舊的問題", ["a:1"], "up")
+    chat, _ = ask_once(ui, engine, Q_FOUND)
+    old = [chat[0], {**chat[1], "content": re.sub(r' data-answer="[0-9a-f]+"', "", chat[1]["content"])}]
+    assert "data-answer" in chat[1]["content"] and "data-answer" not in old[1]["content"]
+    ui.record_vote(engine, old, Like(1, True))
+    ui.record_vote(engine, old, Like(1, False))
+    votes = [(e["question"], e["vote"]) for e in engine.feedback()]
+    assert votes == [("舊的問題", "up"), (Q_FOUND, "down")]
+    with pytest.raises(SouseiError):
+        ui.record_vote(engine, old, Like(1, "Maybe"))  # sousei offers no other feedback option
 
 
 # --------------------------------------------------------------------------- articles
