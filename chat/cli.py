@@ -205,8 +205,12 @@ def _print_already_there(nothing: NothingAdded, as_json: bool) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    """Remove an article named by its id or its file name (``000_52ed3b7e36387b18.txt``)."""
+    from ingest.library import article_id
+
     engine = _engine(args)
-    _print_report(engine.remove(args.doc_id, _progress_bar(not args.json)), args.json)
+    doc_id = article_id(engine.config.corpus_dir, args.doc_id)
+    _print_report(engine.remove(doc_id, _progress_bar(not args.json)), args.json)
     return 0
 
 
@@ -541,7 +545,8 @@ def _corpus_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser(
-        "remove", help="move an article (by doc id) to corpus/.trash and rebuild (sousei restore ID undoes it)"
+        "remove",
+        help="move an article (by doc id, or its file name) to corpus/.trash and rebuild (sousei restore ID undoes it)",
     )
     p.add_argument("doc_id")
     _common(p)

@@ -61,8 +61,8 @@ class AddedFile:
         """One line for the user: ``added: a.txt → corpus/a.txt``, ``unchanged: …`` or the
         duplicate notice (``duplicate: b.txt 已在文章庫中：a（內容相同），未加入``)."""
         if self.status == "duplicate":
-            return f"duplicate: {self.source.name} {duplicate_notice(self)}"
-        return f"{self.status}: {self.source.name} → {self.path}"
+            return f"duplicate: {shown_name(self.source)} {duplicate_notice(self)}"
+        return f"{self.status}: {shown_name(self.source)} → {shown(str(self.path))}"
 
 
 def duplicate_notice(item: AddedFile) -> str:
@@ -94,6 +94,17 @@ class _Plan:
 
 
 # ---------------------------------------------------------------- safe names
+
+
+def shown(text: str) -> str:
+    """Text as a message shows it: a character that is not printable (a newline, ESC, a bidi override)
+    escaped (``\\n``, ``\\x1b``, ``\\u202e``), so a file name given is one line that cannot act on a terminal."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
+def shown_name(path: Path) -> str:
+    """A file's name as messages show it (:func:`shown`); the corpus stores it under :func:`safe_name`."""
+    return shown(path.name)
 
 
 def safe_name(name: str) -> str:
@@ -191,7 +202,7 @@ class NothingAdded(SouseiError):
     def __init__(self, files: list[Path], kept: list[AddedFile], refused: list[RefusedFile]) -> None:
         order = {path: number for number, path in enumerate(files)}
         lines = [(item.source, f"- {item.reason}") for item in refused]
-        lines += [(item.source, f"- {item.source.name} {_kept_notice(item)}") for item in kept]
+        lines += [(item.source, f"- {shown_name(item.source)} {_kept_notice(item)}") for item in kept]
         lines.sort(key=lambda pair: order.get(pair[0], len(order)))
         self.kept, self.refused = kept, refused
         self.duplicates = [item for item in kept if item.status == "duplicate"]
@@ -278,7 +289,7 @@ def _check_extension(source: Path, name: str) -> None:
     extension = Path(name).suffix.lower()
     if extension not in SUPPORTED_EXTENSIONS:
         raise SouseiError(
-            f"{source.name}：不支援的檔案類型 {repr(extension) if extension else '（無副檔名）'}；"
+            f"{shown_name(source)}：不支援的檔案類型 {repr(extension) if extension else '（無副檔名）'}；"
             f"請加入以下類型之一：{', '.join(SUPPORTED_EXTENSIONS)}"
         )
 
@@ -301,40 +312,40 @@ def _check_kind(source: Path) -> None:
     try:
         info = source.lstat()
     except OSError as exc:
-        raise SouseiError(f"{source.name}：無法讀取（{exc.strerror or exc}）；請檢查路徑") from None
+        raise SouseiError(f"{shown_name(source)}：無法讀取（{exc.strerror or exc}）；請檢查路徑") from None
     if stat.S_ISLNK(info.st_mode):
         raise SouseiError(
-            f"{source.name}：是符號連結（指向 {_link_target(source)}），sousei 不會跟著連結加入檔案；請直接加入檔案本身"
+            f"{shown_name(source)}：是符號連結（指向 {_link_target(source)}），"
+            "sousei 不會跟著連結加入檔案；請直接加入檔案本身"
         )
     if stat.S_ISDIR(info.st_mode):
         raise SouseiError(
-            f"{source.name}：是資料夾，不是文章檔案；sousei add 只收檔案，"
-            f"請列出裡面要加入的檔案（例如 sousei add {source}/*.txt）"
+            f"{shown_name(source)}：是資料夾，不是文章檔案；sousei add 只收檔案，"
+            f"請列出裡面要加入的檔案（例如 sousei add {shown(str(source))}/*.txt）"
         )
     if not stat.S_ISREG(info.st_mode):
-        raise SouseiError(f"{source.name}：不是一般檔案（裝置、FIFO 或 socket）；請提供文章檔案")
+        raise SouseiError(f"{shown_name(source)}：不是一般檔案（裝置、FIFO 或 socket）；請提供文章檔案")
 
 
 def _link_target(link: Path) -> str:
-    """Where a link points, as written in it (control characters escaped: it is shown on a terminal)."""
+    """Where a link points, as written in it (shown: :func:`shown`)."""
     try:
-        target = os.readlink(link)
+        return shown(os.readlink(link))
     except OSError:
         return "無法讀取的位置"
-    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in target)
 
 
 def _check_size(source: Path, max_bytes: int) -> None:
     try:
         info = source.lstat()  # not a link (_check_kind)
     except OSError as exc:
-        raise SouseiError(f"{source.name}：無法讀取（{exc.strerror or exc}）；請檢查路徑") from None
+        raise SouseiError(f"{shown_name(source)}：無法讀取（{exc.strerror or exc}）；請檢查路徑") from None
     if not stat.S_ISREG(info.st_mode):
-        raise SouseiError(f"{source.name}：不是一般檔案（裝置、FIFO、socket、資料夾或連結）；請提供文章檔案")
+        raise SouseiError(f"{shown_name(source)}：不是一般檔案（裝置、FIFO、socket、資料夾或連結）；請提供文章檔案")
     size = info.st_size
     if size > max_bytes:
         raise SouseiError(
-            f"{source.name}：有 {_megabytes(size)}，超過上傳上限 {_megabytes(max_bytes)}；"
+            f"{shown_name(source)}：有 {_megabytes(size)}，超過上傳上限 {_megabytes(max_bytes)}；"
             "請分割文章，或提高上限（max_upload_mb）"
         )
 
@@ -346,23 +357,23 @@ def _megabytes(size: int) -> str:
 def _read_validated(source: Path, max_bytes: int, reader: Reader) -> tuple[bytes, str]:
     """Load and clean the file within the limits (raises ``LoadError`` naming it), then read
     the same bytes."""
-    raw, cleaned = reader.read(source, source.name).unwrap()
+    raw, cleaned = reader.read(source, shown_name(source)).unwrap()
     if not cleaned.paragraphs:
         raise LoadError(
-            f"{source.name}：清理後沒有剩下任何文字（每一行都像頁首、頁尾或頁碼）；"
+            f"{shown_name(source)}：清理後沒有剩下任何文字（每一行都像頁首、頁尾或頁碼）；"
             "這是文章嗎？請修正內容，或把文字存成 .txt 檔加入"
         )
     passages = sum(max(1, len(text) // DEFAULT_MAX_CHARS) for text, _page in cleaned.paragraphs)
     if passages > reader.limits.passages:
-        raise over_limit(source.name, f"會切出超過 {passages:,} 個片段", "passages", reader.limits.passages)
+        raise over_limit(shown_name(source), f"會切出超過 {passages:,} 個片段", "passages", reader.limits.passages)
     try:  # never through a link, even one put in the file's place since it was checked
         with os.fdopen(os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise LoadError(f"{source.name}：無法讀取（{exc.strerror or exc}）；請檢查檔案權限") from None
+        raise LoadError(f"{shown_name(source)}：無法讀取（{exc.strerror or exc}）；請檢查檔案權限") from None
     digest = sha256_hex(data)
     if digest != raw.content_hash or len(data) > max_bytes:
-        raise SouseiError(f"{source.name}：加入時檔案被改動了；請再試一次")
+        raise SouseiError(f"{shown_name(source)}：加入時檔案被改動了；請再試一次")
     return data, digest
 
 
@@ -490,8 +501,10 @@ def trash_dir(corpus_dir: Path) -> Path:
 
 
 def _find_article(corpus_dir: Path, doc_id: str) -> Path:
+    """The article file whose id (file name without extension) or whole file name is ``doc_id``;
+    refused when none is, or when it names more than one file."""
     files = corpus_files(Path(corpus_dir))
-    matches = [path for path in files if path.stem == doc_id]
+    matches = [path for path in files if doc_id in (path.stem, path.name)]
     if not matches:
         known = ", ".join(path.stem for path in files[:20]) or "（文章資料夾是空的）"
         raise SouseiError(
@@ -501,6 +514,12 @@ def _find_article(corpus_dir: Path, doc_id: str) -> Path:
         names = ", ".join(path.name for path in matches)
         raise SouseiError(f"代號 {doc_id!r} 對應到好幾個檔案（{names}）；請自行移走你要移除的那一個")
     return matches[0]
+
+
+def article_id(corpus_dir: Path, given: str) -> str:
+    """The id of the article ``given`` names by its id or its file name (``000_52ed….txt``); a
+    ``SouseiError`` listing the ids when it names none, or more than one."""
+    return _find_article(corpus_dir, given).stem
 
 
 def remove_article(corpus_dir: Path, doc_id: str, *, title: str | None = None) -> Path:
@@ -616,11 +635,10 @@ class TrashedArticle:
     @property
     def label(self) -> str:
         """``title（doc_id，removed 移除）``, for an older copy ``title（doc_id，removed 移除，較舊的版本）``:
-        the UI's trash list and ``sousei restore`` show this (the first item is what restore takes)."""
+        the UI's trash list and ``sousei restore`` show this (the first item in the brackets, always
+        there, is what restore takes; an article without a title is shown by its id)."""
         older = "，較舊的版本" if self.older else ""
-        if self.title and self.title not in (self.doc_id, self.article_id):
-            return f"{self.title}（{self.doc_id}，{self.removed} 移除{older}）"
-        return f"{self.doc_id}（{self.removed} 移除{older}）"
+        return f"{self.title or self.article_id}（{self.doc_id}，{self.removed} 移除{older}）"
 
 
 def trash_entries(corpus_dir: Path) -> list[TrashedArticle]:

@@ -151,6 +151,43 @@ def test_an_html_page_saved_as_txt_is_added_as_html(engine, tmp_path, capsys):
     assert "<p>" not in capsys.readouterr().out
 
 
+def test_remove_takes_an_articles_file_name_too(engine, capsys):
+    """``sousei remove 001_….txt`` (the id with its extension) was refused; it removes that article, and
+    the trash notes its indexed title as for the id."""
+    assert cli(engine, "remove", f"{ORIGINAL}.txt") == 0
+    assert not (engine.config.corpus_dir / f"{ORIGINAL}.txt").exists()
+    assert [(e.doc_id, e.title) for e in engine.trash_entries()] == [(ORIGINAL, "夕張的雪融發電")]
+    assert ORIGINAL not in articles(engine, capsys)
+    assert cli(engine, "remove", "b.md") == 1 and "沒有代號為 'b.md' 的文章" in capsys.readouterr().err
+
+
+def test_the_trash_list_always_shows_the_id_to_type(engine, tmp_path, capsys):
+    """An article whose title is its id (no heading) was listed as ``link（time 移除）``: the first item in
+    the brackets, which the hint says to type, was the time. The id is always there."""
+    link = write(tmp_path / "u" / "link.txt", "這是一篇沒有標題的短文，只有一句話，內容是地方創生的補助。\n")
+    assert cli(engine, "add", str(link)) == 0 and articles(engine, capsys)["link"] == "link"
+    assert cli(engine, "remove", "link") == 0
+    capsys.readouterr()
+    assert cli(engine, "restore") == 0
+    listed, hint = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"link（link，\d{4}-\d\d-\d\d \d\d:\d\d 移除）", listed), listed
+    assert "括號裡的第一項" in hint
+
+
+def test_add_shows_a_name_with_a_newline_or_escape_on_one_line(engine, tmp_path, capsys):
+    """``added: new⏎line.txt`` was echoed raw (two lines); the name given is shown escaped, one line, with
+    the stored (safe) name after the arrow; a refused one likewise, and an escape code cannot act."""
+    new = write(tmp_path / "u" / "new\nline.txt", "內子町\n\n內子町保存了江戶時代的街道。\n")
+    capsys.readouterr()
+    assert cli(engine, "add", str(new)) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"added: new\\nline.txt → {engine.config.corpus_dir.resolve() / 'new_line.txt'}", first
+    red = write(tmp_path / "u" / "\x1b[31mred\n.txt", "")
+    assert cli(engine, "add", str(red)) == 1
+    err = capsys.readouterr().err
+    assert "- \\x1b[31mred\\n.txt：檔案是空的" in err and "\x1b" not in err, err
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -322,9 +322,25 @@ def test_remove_article_moves_file_and_sidecar_to_trash(corpus, uploads):
     assert sorted(p.name for p in corpus.iterdir() if not p.name.startswith(".")) == ["keep.txt"]
 
 
+def test_remove_by_file_name_is_the_article_of_that_name(corpus):
+    """``remove existing.txt`` (the id with its extension) was refused; an article's file name names it."""
+    assert library.article_id(corpus, "existing.txt") == library.article_id(corpus, "existing") == "existing"
+    assert remove_article(corpus, "existing.txt") == corpus / ".trash" / "existing.txt"
+    assert not (corpus / "existing.txt").exists() and (corpus / ".trash" / "existing.txt.meta.json").exists()
+
+
+def test_a_name_that_is_one_articles_id_and_anothers_file_name_is_refused(corpus):
+    mf.write_markdown(corpus, "existing.txt.md")  # id "existing.txt": the other article's file name
+    before = snapshot(corpus)
+    with pytest.raises(SouseiError, match=r"代號 'existing.txt' 對應到好幾個檔案（existing.txt, existing.txt.md）"):
+        remove_article(corpus, "existing.txt")
+    assert snapshot(corpus) == before
+    assert remove_article(corpus, "existing.txt.md").name == "existing.txt.md"  # a whole name is one file
+
+
 def test_remove_unknown_id_lists_ids(corpus):
     before = snapshot(corpus)
-    for doc_id in ("nope", "../corpus/existing", "existing.txt", ""):
+    for doc_id in ("nope", "../corpus/existing", "existing.md", "existing.", ""):
         with pytest.raises(SouseiError, match="沒有代號為 .* 的文章.*existing"):
             remove_article(corpus, doc_id)
     assert snapshot(corpus) == before
@@ -375,7 +391,7 @@ def test_trash_entries_name_title_and_removal_time(corpus, uploads):
     add_files(corpus, [mf.write_gb18030(uploads, "existing.txt")], max_bytes=MB)
     remove_article(corpus, "existing")  # no title known and no sidecar: the id alone
     entry, earlier = trash_entries(corpus)
-    assert entry.title is None and re.fullmatch(r"existing（\S+ \S+ 移除）", entry.label), entry.label
+    assert entry.title is None and re.fullmatch(r"existing（existing，\S+ \S+ 移除）", entry.label), entry.label
     assert earlier.older and earlier.title == "標題 一" and earlier.article_id == "existing"
     assert len(list((corpus / ".trash" / "older").glob("existing.*.txt.removed.json"))) == 1
     (corpus / ".trash" / "existing.txt.removed.json").unlink()  # removed by hand or an older sousei
