@@ -94,6 +94,7 @@ UPDATED = "已更新：{article}"
 ADMIN_REFUSED = "需要管理金鑰才能變更文章（伺服器開放給其他電腦時）。"
 ADMIN_DISABLED = "這個伺服器開放給其他電腦使用，且未設定管理金鑰（--admin-key），文章管理已停用。"
 QUESTION_TOO_LONG = "問題太長（{n} 字），請縮短到 {cap} 字以內。"
+PROGRESS_UNIT = "項"  # the progress bar's 3 / 10 項
 TABLE_HEADERS = ("標題", "作者", "日期", "段落", "片段", "代號")
 
 EXAMPLE_QUESTIONS = (
@@ -277,9 +278,35 @@ if (!window.souseiListener) {
       input.setAttribute('accept', '__ACCEPT__');
     }
   };
+  // Gradio's own English names that its translations do not cover (set in its components' code): in Chinese
+  const chinese = [
+    [/^chatbot conversation$/, '對話紀錄'], [/^Scroll down$/, '捲到最新的訊息'], [/^More tabs$/, '更多分頁'],
+    [/^Liked$/, '已按讚（再按一次取消）'], [/^Disliked$/, '已按不讚（再按一次取消）'],
+    [/^Select example (\d+): /, '範例問題$1：'], [/^Click to upload or drop files$/, '點擊上傳或拖放檔案'],
+    [/^File upload$/, '上傳檔案'], [/^Loading response$/, '正在回答'], [/^Loading content$/, '載入中'],
+    [/^queue: /, '排隊中：'], [/^processing \|/, '處理中 |'], [/^Empty value$/, '（空白）'],
+  ];
+  const translate = (text) => chinese.reduce((t, [english, zh]) => t.replace(english, zh), text);
+  const inChinese = () => {
+    for (const e of document.querySelectorAll('[aria-label], [title]')) {
+      for (const name of ['aria-label', 'title']) {
+        const text = e.getAttribute(name);
+        if (text && /[A-Za-z]/.test(text) && translate(text) !== text) e.setAttribute(name, translate(text));
+      }
+    }
+    // text in place (its node kept: Gradio updates the same node): hidden names and the progress line
+    for (const e of document.querySelectorAll('.sr-only, .progress-text')) {
+      for (const node of e.childNodes) {
+        if (node.nodeType === Node.TEXT_NODE && translate(node.data) !== node.data) node.data = translate(node.data);
+      }
+    }
+  };
   window.souseiReadable = readable;
-  new MutationObserver(() => requestAnimationFrame(() => { follow(); readable(); accept(); })).observe(
-    document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label']});
+  // the names are put in Chinese at once (before the page is drawn or read again), the rest on the next frame
+  const changed = () => { inChinese(); requestAnimationFrame(() => { follow(); readable(); accept(); }); };
+  new MutationObserver(changed).observe(
+    document.body,
+    {childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-label', 'title']});
 }
 const toQuote = () => {
   // the paragraphs scroll in their own box under the title, which therefore never covers a line
@@ -622,7 +649,7 @@ def progress_reporter(progress: Callable[..., Any] | None) -> Progress | None:
         return None
 
     def report(done: int, total: int, message: str) -> None:
-        progress((done, total) if total else None, desc=message)
+        progress((done, total) if total else None, desc=message, unit=PROGRESS_UNIT)  # Gradio's default: steps
 
     return report
 
@@ -951,6 +978,7 @@ def _chat_tab(engine: Engine):
             with gr.Row(equal_height=True):
                 placeholder = PLACEHOLDER_QUESTION.format(cap=engine.config.max_question_chars)
                 question = gr.Textbox(
+                    label=LABEL_QUESTION,  # not shown; what a screen reader names the box (Gradio's default: Textbox)
                     show_label=False,
                     placeholder=placeholder,
                     lines=1,
@@ -1200,8 +1228,35 @@ def launch_options(config) -> dict:
         "footer_links": [],  # no footer: its links (API page, Gradio, settings) are not for readers
         "run_history": False,  # Gradio would keep every call's answer in the browser too
         "css": CSS,
+        "i18n": gradio_translations(),
         "app_kwargs": {"middleware": [Middleware(PageLanguage)]},
     }
+
+
+# Gradio's own strings that its Traditional Chinese dictionary lacks (Gradio 6.31 shows these in English),
+# by their full keys: Gradio looks a full key up before its own nested dictionary.
+GRADIO_ZH_TW = {
+    "common.progress": "進度",
+    "status.queue_position": "排隊中：第 {position} 位，共 {size} 位",
+    "chatbot.copy_message": "複製訊息",
+    "chatbot.copied_message": "已複製訊息",
+    "chatbot.complete": "完成",
+    "common.download_all": "全部下載",
+    "common.run": "執行",
+    "common.runs": "執行紀錄",
+    "common.runs_description": "查看這個瀏覽器保存的執行紀錄",
+    "common.back_to_app": "應用程式",
+    "common.back_to_app_description": "回到應用程式",
+    "common.record": "錄製",
+    "common.stop_recording": "停止錄製",
+}
+
+
+def gradio_translations():
+    """``gr.I18n`` for ``launch``: :data:`GRADIO_ZH_TW` for the page's zh-TW (``PageLanguage`` sets it)."""
+    import gradio as gr
+
+    return gr.I18n(**{"zh-TW": dict(GRADIO_ZH_TW)})
 
 
 def warm_up(engine: Engine) -> None:

@@ -441,3 +441,32 @@ def gap_below(page, upper: str, lower: str) -> float:
     }""",
         [upper, lower],
     )
+
+
+# Latin words a screen reader or a reader meets in the page's own names and texts: aria-label, title, alt,
+# placeholder, aria-valuetext, and text (also visually hidden), outside what comes from the articles (the
+# answers, the viewer, the article table, the dropdowns' article names) and the messages' own labels.
+ENGLISH_JS = """(allowed) => {
+    const found = new Set();
+    const words = (text) => (text || '').match(/[A-Za-z]{2,}/g) || [];
+    const english = (text) => words(text).filter((w) => !allowed.includes(w.toLowerCase()));
+    const fromArticles = '.sousei-answer, #sousei-viewer, #sousei-articles, #sousei-remove-choice, #sousei-trash';
+    for (const e of document.querySelectorAll('body *')) {
+        if (e.closest('script, style, svg, ' + fromArticles)) continue;
+        for (const name of ['aria-label', 'title', 'alt', 'placeholder', 'aria-valuetext']) {
+            const value = e.getAttribute(name) || '';
+            if (/^(回答|問題)：/.test(value)) continue;
+            if (english(value).length) found.add(name + ': ' + value.slice(0, 80));
+        }
+        for (const node of e.childNodes) {
+            if (node.nodeType === Node.TEXT_NODE && english(node.data).length) found.add('text: ' + node.data.trim());
+        }
+    }
+    return [...found];
+}"""
+ALLOWED_LATIN = ["txt", "md", "pdf", "html", "docx"]  # the article types the upload box names
+
+
+def english_names(page) -> list[str]:
+    """What :data:`ENGLISH_JS` finds now."""
+    return page.evaluate(ENGLISH_JS, ALLOWED_LATIN)

@@ -17,7 +17,9 @@ import pytest
 
 from ingest.fileio import read_jsonl
 from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
+    ALLOWED_LATIN,
     ARTIFACTS,
+    ENGLISH_JS,
     HOSTILE_TITLE,
     PHONE,
     PROJECT_ROOT,
@@ -27,6 +29,7 @@ from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
     ask,
     boxes_overlap,
     browser_context,
+    english_names,
     gap_below,
     live_server,
     newest_answer_on_top,
@@ -726,10 +729,45 @@ def test_a_changed_vote_replaces_the_earlier_one_in_the_feedback_file(app_page, 
     question = CONVERSATION[3]
     timed_ask(page, question)
     log = page.locator("#sousei-log")
-    log.get_by_role("button", name=re.compile(r"^(讚|Liked)$")).last.click()
+    log.get_by_role("button", name="讚", exact=True).last.click()
     assert votes_for(feedback, question, ["up"]) == ["up"]
-    log.get_by_role("button", name=re.compile(r"^(不讚|Disliked)$")).last.click()
+    log.get_by_role("button", name="不讚", exact=True).last.click()
     assert votes_for(feedback, question, ["down"]) == ["down"]
-    log.get_by_role("button", name=re.compile(r"^(不讚|Disliked)$")).last.click()  # the vote shown, again
+    log.get_by_role("button", name="已按不讚（再按一次取消）").last.click()  # the vote shown, again
     assert votes_for(feedback, question, []) == []
+    assert page_watch.errors == []
+
+
+def test_gradios_own_names_and_texts_are_chinese(app_page, page_watch, live_server):
+    """A screen reader read Gradio's English: the question box as "Textbox", the log as "chatbot
+    conversation", "Select example 1: …", "More tabs", "Liked" / "Disliked", "Scroll down", the upload
+    box's "Click to upload or drop files", and the progress bar's "steps". None is left on either tab:
+    empty, answered, voted, scrolled up, and while a rebuild runs."""
+    page = app_page
+    seen = {"empty": english_names(page)}
+    assert page.get_by_role("textbox", name="問題").count() == 1
+    assert page.get_by_role("button", name=re.compile(r"^範例問題1：")).count() == 1
+    ask(page, CONVERSATION[1])
+    ask(page, CONVERSATION[0])
+    log = page.locator("#sousei-log")
+    log.get_by_role("button", name="讚", exact=True).last.click()
+    page.wait_for_timeout(500)
+    assert log.get_by_role("button", name="已按讚（再按一次取消）").count() == 1
+    page.evaluate("() => { document.querySelector('#sousei-log .bubble-wrap').scrollTop = 0; }")
+    log.get_by_role("button", name="捲到最新的訊息").wait_for(timeout=10_000)
+    assert page.get_by_role("log", name="對話紀錄").count() == 1
+    seen["answered"] = english_names(page)
+    open_tab(page, "文章管理")
+    page.locator("#sousei-articles table").wait_for(timeout=30_000)
+    page.evaluate(  # every frame while the rebuild runs: its progress bar and queue line
+        """([js, allowed]) => { window.__english = new Set(); const scan = eval(js);
+        const look = () => { for (const t of scan(allowed)) window.__english.add(t);
+            if (!window.__stop) requestAnimationFrame(look); }; look(); }""",
+        [ENGLISH_JS, ALLOWED_LATIN],
+    )
+    page.locator("#sousei-rebuild").click()
+    page.locator("#sousei-status").get_by_text("索引已更新").wait_for(timeout=300_000)
+    seen["rebuilding"] = page.evaluate("() => { window.__stop = true; return [...window.__english]; }")
+    seen["articles"] = english_names(page)
+    assert not any(seen.values()), seen
     assert page_watch.errors == []

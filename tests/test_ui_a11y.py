@@ -87,3 +87,48 @@ def test_the_apps_colours_reach_aa_contrast(dark):
     ratios = {(fg, bg): contrast(resolve(fg, values), resolve(bg, values)) for fg, bg in TEXT_ON_BACKGROUND}
     low = {pair: round(ratio, 2) for pair, ratio in ratios.items() if ratio < AA_TEXT}
     assert not low, low
+
+
+# --------------------------------------------------------------------------- Gradio's own strings in Chinese
+
+
+def test_gradios_strings_its_chinese_dictionary_lacks_are_given_in_chinese():
+    """Gradio 6.31's zh-TW dictionary lacks some of its strings (the progress bar's name, the queue's
+    place...), shown in English; launch gives them in Traditional Chinese, by their full keys."""
+    import gradio as gr
+
+    from chat.config import Config
+    from chat.ui import GRADIO_ZH_TW, launch_options
+
+    i18n = launch_options(Config.load())["i18n"]
+    assert isinstance(i18n, gr.I18n)
+    given = i18n.translations_dict["zh-TW"]
+    assert given == GRADIO_ZH_TW and {"common.progress", "status.queue_position"} <= set(given)
+    for key, text in given.items():
+        assert re.fullmatch(r"[a-z_]+\.[a-z_]+", key), key  # a full key: looked up before Gradio's own
+        assert not re.search(r"[A-Za-z]", re.sub(r"\{\w+\}", "", text)), text  # {position} is filled in
+
+
+def test_the_question_box_is_named_in_chinese_for_screen_readers(tmp_path):
+    """The question box had no label: a screen reader named it by Gradio's default, "Textbox"."""
+    from chat.config import Config
+    from chat.engine import Engine
+    from chat.ui import LABEL_QUESTION, make_app
+    from tests.fakes import FakeEncoder
+
+    engine = Engine.with_encoder(Config.load(corpus_dir=tmp_path, index_dir=tmp_path / "i"), FakeEncoder())
+    components = make_app(engine).get_config_file()["components"]
+    (box,) = [c for c in components if c["props"].get("elem_id") == "sousei-question"]
+    assert box["props"]["label"] == LABEL_QUESTION and box["props"]["show_label"] is False
+
+
+def test_the_progress_bar_counts_in_chinese():
+    """Gradio counts a progress bar in "steps" unless told another unit."""
+    from chat.ui import PROGRESS_UNIT, progress_reporter
+
+    calls: list[tuple] = []
+    report = progress_reporter(lambda *args, **kwargs: calls.append((args, kwargs)))
+    assert report is not None
+    report(3, 10, "計算向量")
+    assert calls == [(((3, 10),), {"desc": "計算向量", "unit": PROGRESS_UNIT})]
+    assert not re.search(r"[A-Za-z]", PROGRESS_UNIT)
