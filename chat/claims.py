@@ -52,11 +52,13 @@ _ACTIONS = (
     # the passages would name
     ("平均", "中位數"),
     ("公式", "算式"),
-    ("上限", "最高額"),
+    # a cap is also stated as a bound: 控制在捐款金額的30%以下 (a tester's 返禮品價值上限是多少？ was refused)
+    ("上限", "最高額", "以下", "以內", "不超過", "為限", "至多"),
 )
 # the verbs read in questions: not 不得 / 義務 (a question may say them of what the article says in
-# other words), nor a group's rarer forms past its fifth
-_CHECKED_VERBS = frozenset(verb for group in _ACTIONS for verb in group[:5] if verb not in ("不得", "不准", "義務"))
+# other words), nor a bound (以下 is also "the following"), nor a group's rarer forms past its fifth
+_NOT_READ = ("不得", "不准", "義務", "以下", "以內", "不超過", "為限", "至多")
+_CHECKED_VERBS = frozenset(verb for group in _ACTIONS for verb in group[:5] if verb not in _NOT_READ)
 
 
 @lru_cache(maxsize=1)

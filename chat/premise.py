@@ -438,8 +438,10 @@ SCHEMES = True
 _SCHEME = re.compile(r"([\u30a0-\u30ff\u4e00-\u9fff]{2,14}?)(交付金|支援金|協力隊|协力队|納稅|纳税|納税|特區|特区)")
 _NAME_CUT = re.compile(
     r".*(?:[的之與与和及或是在有被為为這这那每哪些個个筆笔項项種种麼么甚何誰谁啥]|"
-    r"實施|实施|推動|推动|參加|参加|參與|参与|加入|申請|申请|導入|导入|設立|设立|成立|派遣)"
-)  # a verb before the suffix ends the name: 地方團體實施協力隊 names 協力隊, no programme of its own
+    r"實施|实施|推動|推动|參加|参加|參與|参与|加入|申請|申请|導入|导入|設立|设立|成立|派遣|"
+    r"希望|預計|预计|打算|要求|讓|让)"
+)  # a verb before the suffix ends the name: 地方團體實施協力隊 names 協力隊, no programme of its own;
+# 總務省希望協力隊 names 協力隊 (a tester's 總務省希望協力隊在2026年度達到多少人？ was refused)
 _GENERIC = "國家 政府 中央 地方 疫情 防疫 臨時 相關 緊急 特別 支援 其他 各種 創生"
 
 

@@ -267,9 +267,11 @@ _QUANTITY_IN_TEXT = re.compile(
 _SHARE_IN_TEXT = re.compile(
     rf"\d\s*(?:%|％|percent|per ?cent)|[{_CJK_NUMERAL}\d][成割]|分之|過半|过半|半數|半数|一半", re.IGNORECASE
 )
-# A named person: a title next to a name (作者 謝子涵, 總務大臣高市早苗, 謝子涵先生).
+# A named person: a title next to a name (作者 謝子涵, 總務大臣高市早苗, 謝子涵先生), or a name taking a
+# title (由大南信也擔任理事長; a tester's 綠谷的理事長是誰？ was refused as naming no person).
 _PERSON_IN_TEXT = re.compile(
-    rf"{_PERSON_TITLE}[\s:：為为是]*[\u4e00-\u9fff]{{2,4}}|[\u4e00-\u9fff]{{2,4}}(?:先生|女士|教授|博士|議員|议员)"
+    rf"{_PERSON_TITLE}[\s:：為为是]*[\u4e00-\u9fff]{{2,4}}|[\u4e00-\u9fff]{{2,4}}(?:先生|女士|教授|博士|議員|议员)|"
+    rf"[\u4e00-\u9fff]{{2,4}}(?:擔任|担任|出任|接任|就任)[^，。,;；]{{0,8}}?{_PERSON_TITLE}"  # 由大南信也擔任理事長
 )
 # A person or an organisation: a ministry, office, company… or a title; Latin acronyms (DBJ, DMO).
 _NAME_IN_TEXT = re.compile(

@@ -418,3 +418,6 @@ def test_the_person_a_question_asks_for_by_title(question, title):
 def test_a_person_is_named_by_a_title_next_to_a_name():
     assert names_person("作者 謝子涵 為政治工作者") and names_person("總務大臣高市早苗表示")
     assert not names_person("地方創生IT活用推進會議由內閣官房設置。")
+    # a name taking a title: a tester's 綠谷的理事長是誰？ was refused as naming no person
+    assert names_person("非營利組織「綠谷」，由大南信也擔任理事長。")
+    assert not names_person("地方政府擔任重要的角色。")  # no title taken

@@ -82,6 +82,13 @@ def test_an_edition_a_passage_names_in_any_numerals_is_not_reported():
     assert absent_action("第三個階段要做什麼？", [GIGA]) == ""  # a stage's position, not an edition
 
 
+def test_a_cap_the_passages_state_as_a_bound_is_not_reported():
+    # a tester's: 返禮品價值上限是多少？ was refused though the passage says 控制在捐款金額的30%以下
+    assert absent_action("返禮品價值上限是多少？", ["返禮品價值必須控制在捐款金額的30%以下"]) == ""
+    assert absent_action("補助上限是多少？", ["每人最多補助10萬日圓，以內為限"]) == ""
+    assert absent_action("以下哪些是無現金支付的做法？", [GIGA]) == ""  # 以下 read in a question is no cap
+
+
 def test_an_average_the_passages_state_is_not_reported():
     assert absent_action("平均每個學生有幾台電腦？", ["學生平均每人一台電腦"]) == ""
     assert absent_action("What does the average student get?", ["學生平均每人一台電腦"]) == ""
