@@ -69,6 +69,11 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "問題只有數字（{}），沒有說要問什麼；請用一句話問，例如「2019年開始了什麼？」。",
     ),
     (
+        "arithmetic",
+        "the question asks to work out a sum ({}), which no article does",
+        "這是計算題（{}），不是關於文章的問題；我只引用文章中的句子回答。",
+    ),
+    (
         "code",
         "the question is code or markup ({}), not a question",
         "這是程式碼或標記，不是問題。我只引用文章中的句子回答關於文章的問題。",
@@ -200,6 +205,7 @@ class Signals:
     unread_words: str = ""  # a Latin-only question mostly in words neither English nor the articles' (chat.latin)
     bare_numbers: str = ""  # two or more numbers and no word (1988 394 2018 846): chat.latin
     code: str = ""  # an SQL statement, tag or template placeholder the question holds (chat.latin)
+    arithmetic: str = ""  # a sum the question asks to work out (15的平方, 3+4): chat.latin
     wrapped: str = ""  # a term with noise on both sides (@@@ 總務省 ###, lol RESAS lol): chat.latin
     mojibake: str = ""  # UTF-8 read as Latin-1 or replacement characters (åœ°æ–¹, �): chat.noise
     garbled: str = ""  # keyboard mashing, bopomofo runs, filler, styled letters, a word typed 3 times: chat.noise

@@ -76,6 +76,34 @@ def bare_numbers(question: str) -> str:
     return " ".join(numbers[:4]) if len(numbers) >= 2 else ""
 
 
+# A sum to work out: 15的平方, 2的10次方, 15乘以3, 根號2, 3+4等於多少, 12×7. The articles hold no
+# sums; a question of one number and an operation drew a row with that number as 可能相關 (a tester's
+# 15的平方是多少 quoted 人口尺度別 15萬人以下). Not an area (平方公里), a date (2020/10/29) or a range
+# (2020-2021); a sign between digits (3+4) only when nothing but asking words is left beside it, since
+# the articles name 3+3方針.
+_OPERATION = re.compile(
+    r"[\d.]+\s*(?:的)?\s*(?:平方|立方|次方|次冪|次幂|階乘|阶乘)(?!公|米|尺|英|千|哩|呎|碼|码|m\b)"
+    r"|(?:乘以|除以|乘上|加上|減去|减去)\s*[\d一二三四五六七八九十]"
+    r"|根號|根号|平方根|開根|开根|\bsqrt\b|\bsquared\b|\bsquare root\b",
+    re.IGNORECASE,
+)
+_SIGNS = re.compile(r"[\d.]+(?:\s*[+*×÷^]\s*[\d.]+)+")
+_ASKING_ONLY = re.compile(r"^(?:[\s=?？。!！]|等於|等于|是|多少|幾|几|呢|嗎|吗|what|is|equals?)*$", re.IGNORECASE)
+
+
+def arithmetic(question: str, written: Callable[[str], bool] = lambda text: False) -> str:
+    """The operation of a sum the question asks to work out (15的平方, 3+4), or "". ``written``: whether
+    the articles write a text (3+3, which names the 3+3方針, is no sum)."""
+    text = unicodedata.normalize("NFKC", question)
+    found = _OPERATION.search(text)
+    if found:
+        return found.group(0).strip()
+    signs = _SIGNS.search(text)
+    if signs is None or written(signs.group(0).replace(" ", "")):
+        return ""
+    return signs.group(0) if _ASKING_ONLY.match(text[: signs.start()] + text[signs.end() :]) else ""
+
+
 # Code and markup pasted into the box: an SQL statement it starts with (SELECT * FROM RESAS WHERE…),
 # an HTML / XML tag (<div>地方創生</div>), a template placeholder ({{name}}, ${x}, <% %>). The fitted
 # decision refuses most code by its symbols, but an SQL statement naming the articles' words (RESAS,

@@ -73,6 +73,7 @@ from chat.claims import (
     unstated_only,
 )
 from chat.latin import (
+    arithmetic,
     as_chinese_figures,
     bare_numbers,
     code,
@@ -1177,6 +1178,7 @@ def premises(
         "instruction": instruction(question),
         "unread_words": unread_words(question, stats.known),
         "bare_numbers": bare_numbers(question),
+        "arithmetic": arithmetic(question, lambda text: written_in(text, stats, passages)),
         "code": code(question),
         "wrapped": wrapped(question, stats.known),
         "mojibake": mojibake(question),

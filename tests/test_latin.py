@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from chat.abstain import DecisionModel
-from chat.latin import as_chinese_figures, bare_numbers, code, unread_words, unwritten_name, wrapped
+from chat.latin import arithmetic, as_chinese_figures, bare_numbers, code, unread_words, unwritten_name, wrapped
 from chat.premise import premises
 from index.stats import CorpusStats
 from tests.chat_fakes import ANSWERED
@@ -295,3 +295,34 @@ def test_premises_read_a_name_in_the_best_passages_without_their_spaces():
     assert premises("MyNaPoint是什麼？", ["無現金支付。"], stats)["unwritten_name"] == "MyNaPoint"
     verdict = DecisionModel.load().decide(replace(ANSWERED, unwritten_name="Excel"))
     assert not verdict.found and verdict.reason == "not found: no article writes the name Excel"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("15的平方是多少", "15的平方"),  # a tester's: quoted 人口尺度別 15萬人以下 as 可能相關
+        ("2的10次方是多少？", "10次方"),
+        ("15乘以3是多少", "乘以3"),
+        ("根號2是多少", "根號"),
+        ("3+4等於多少？", "3+4"),
+        ("12 × 7 = ?", "12 × 7"),
+        ("What is 15 squared?", "squared"),
+        # not sums: an area, a date, a range, a name the articles write, a sign beside other words
+        ("神山町面積幾平方公里？", ""),
+        ("2021/10/29發佈了什麼？", ""),
+        ("2020-2021年的補助金", ""),
+        ("COVID-19對地方的影響", ""),
+        ("3+3方針是什麼？", ""),
+        ("3+3方針的第一項", ""),
+    ],
+)
+def test_a_sum_to_work_out_is_recognised(question, said):
+    assert arithmetic(question, {"3+3"}.__contains__) == said
+
+
+def test_premises_find_a_sum_and_the_decision_says_the_articles_do_none():
+    stats = CorpusStats.from_token_lists([["15", "人口"]])
+    assert premises("15的平方是多少", ["15萬人以下｜15"], stats)["arithmetic"] == "15的平方"
+    assert premises("3+3是什麼？", ["3+3方針"], stats)["arithmetic"] == ""  # the passage writes it
+    verdict = DecisionModel.load().decide(replace(ANSWERED, arithmetic="15的平方"))
+    assert not verdict.found and "15的平方" in verdict.reason and "這是計算題（15的平方）" in verdict.note
