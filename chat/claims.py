@@ -54,6 +54,9 @@ _ACTIONS = (
     ("公式", "算式"),
     # a cap is also stated as a bound: 控制在捐款金額的30%以下 (a tester's 返禮品價值上限是多少？ was refused)
     ("上限", "最高額", "以下", "以內", "不超過", "為限", "至多"),
+    # opposing (last: _ENGLISH_ACTIONS number the groups), an event the passages would tell: a tester's
+    # 為什麼經產省反對3密對策？ was answered at 0.92 with the sentence saying 經產省 carries it out
+    ("反對", "抵制", "抗議", "杯葛"),
 )
 # the verbs read in questions: not 不得 / 義務 (a question may say them of what the article says in
 # other words), nor a bound (以下 is also "the following"), nor a group's rarer forms past its fifth
@@ -84,6 +87,7 @@ _ENGLISH_ACTIONS = (
     (re.compile(r"\b(?:average|median)\b", re.IGNORECASE), 6),
     (re.compile(r"\bformula(?:s|e)?\b", re.IGNORECASE), 7),
     (re.compile(r"\b(?:maximum|cap(?:ped)?|ceiling)\b", re.IGNORECASE), 8),
+    (re.compile(r"\b(?:oppos(?:e|es|ed|ing)|boycott\w*|protest(?:s|ed|ing)?)\b", re.IGNORECASE), 9),
 )
 
 

@@ -44,6 +44,8 @@ CASHLESS = "為了減少接觸，推動無現金支付，並且停止以現金�
         ("What allocation formula divided the grant?", "formula"),
         ("補助上限是多少？", "上限"),  # a cap
         ("What was the maximum daily payment?", "maximum"),
+        ("為什麼經產省反對無現金支付？", "反對"),  # a tester's 為什麼經產省反對3密對策？ was answered at 0.92
+        ("Why did METI oppose cashless payment?", "oppose"),
     ],
 )
 def test_an_action_the_passages_do_not_state_is_reported(question, verb):
