@@ -894,7 +894,7 @@ def _prefecture_names() -> tuple[str, ...]:
 
 
 def absent_place(question: str, passages: Sequence[str]) -> str:
-    """What kind of place the question asks for (哪個縣 …, as folded) when none of the first
+    """What kind of place the question asks for (哪個縣 …, as written) when none of the first
     :data:`PLACE_DEPTH` passages names a place, or ""."""
     asked = _ASKS_PLACE.search(fold(question))
     if not asked:
@@ -902,7 +902,14 @@ def absent_place(question: str, passages: Sequence[str]) -> str:
     text = fold("\n".join(passages[:PLACE_DEPTH]))
     if _names_place(text) or any(name in text for name in _prefecture_names()):
         return ""
-    return asked.group(0)
+    return as_asked(question, asked)
+
+
+def as_asked(question: str, match: re.Match[str]) -> str:
+    """What ``match`` (found in the folded question) covers, as the question writes it (哪個縣, not the
+    folded 哪个县), when folding kept the question's length; else the folded text."""
+    shown = unicodedata.normalize("NFKC", question)
+    return (shown[match.start() : match.end()] if len(shown) == len(fold(question)) else match.group(0)).strip()
 
 
 # A company the question asks for (哪家公司, 由哪家銀行營運, 哪一家企業, which company, どの企業) when none
@@ -933,12 +940,12 @@ def _names_company(folded_text: str) -> bool:
 
 
 def absent_company(question: str, passages: Sequence[str]) -> str:
-    """How the question asks for a company (哪家公司 …, as folded) when none of the first
+    """How the question asks for a company (哪家公司 …, as written) when none of the first
     :data:`COMPANY_DEPTH` passages names one, or ""."""
     asked = _ASKS_COMPANY.search(fold(question))
     if not asked or _names_company(fold("\n".join(passages[:COMPANY_DEPTH]))):
         return ""
-    return asked.group(0).strip()
+    return as_asked(question, asked)
 
 
 # A question asking when (哪一年, 什麼時候, when, いつ) whose best passages state no date at all: they

@@ -224,8 +224,8 @@ def test_fit_learns_a_separable_toy_set():
         ),
         (
             "absent_place",
-            "哪个县",
-            "the question asks for a place (哪个县) and the best passages name none",
+            "哪個縣",
+            "the question asks for a place (哪個縣) and the best passages name none",
             "最接近的段落都沒有提到任何地名。",
         ),
         (

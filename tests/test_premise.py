@@ -557,12 +557,12 @@ def test_only_the_best_passages_are_read_for_a_person():
 @pytest.mark.parametrize(
     ("question", "asked"),
     [
-        ("無人機配送藥品的實證試驗是在哪個縣進行的？", "哪个县"),
-        ("2012年已經導入ICT的是哪些縣市？", "哪些县"),
-        ("Which prefecture ran the drone trial?", "which prefecture"),
-        ("Which Japanese municipality first ran the drone trial?", "which japanese municipalit"),
+        ("無人機配送藥品的實證試驗是在哪個縣進行的？", "哪個縣"),  # as written, not 哪个县 (a tester's)
+        ("2012年已經導入ICT的是哪些縣市？", "哪些縣"),
+        ("Which prefecture ran the drone trial?", "Which prefecture"),
+        ("Which Japanese municipality first ran the drone trial?", "Which Japanese municipalit"),
         ("どの自治体が参加しましたか？", "どの自治体"),
-        ("小型自駕巴士在哪個城市上路？", "哪个城市"),
+        ("小型自駕巴士在哪個城市上路？", "哪個城市"),
     ],
 )
 def test_a_place_asked_for_when_the_best_passages_name_none_is_reported(question, asked):
@@ -588,9 +588,9 @@ def test_questions_not_asking_for_a_place_are_not_reported(question):
 
 def test_generic_words_are_not_places():
     passages = ["市町村與都市的市場。", "村民與町長。"]
-    assert absent_place("在哪個縣？", passages) == "哪个县"
+    assert absent_place("在哪個縣？", passages) == "哪個縣"
     late = ["無關的段落。"] * PLACE_DEPTH + ["德島縣神山町。"]
-    assert absent_place("在哪個縣？", late) == "哪个县" and absent_place("在哪個縣？", late[1:]) == ""
+    assert absent_place("在哪個縣？", late) == "哪個縣" and absent_place("在哪個縣？", late[1:]) == ""
 
 
 def test_an_english_how_many_is_answered_in_the_articles_script():
@@ -793,9 +793,9 @@ def test_questions_that_do_not_ask_for_a_share_are_not_reported(question):
     [
         ("RESAS系統是由哪家公司開發的？", "哪家公司"),
         ("RESAS系统是由哪家公司开发的", "哪家公司"),  # Simplified
-        ("這套系統是哪一家企業做的？", "哪一家企业"),
-        ("Which company developed RESAS?", "which company"),
-        ("RESASはどの企業が開発しましたか？", "どの企业"),
+        ("這套系統是哪一家企業做的？", "哪一家企業"),
+        ("Which company developed RESAS?", "Which company"),
+        ("RESASはどの企業が開発しましたか？", "どの企業"),
     ],
 )
 def test_a_company_asked_for_when_the_best_passages_name_none_is_reported(question, asked):
