@@ -174,7 +174,8 @@ class Engine:
     def add(self, files: list[Path], progress: Progress | None = None) -> tuple[list[AddedFile], BuildReport]:
         """Copy the acceptable files into the corpus (validated, safe names), then rebuild once; each
         refused file's reason leads the report's warnings (the UI shows them). Raises ``SouseiError``
-        when every file is refused. :meth:`add_each` keeps the refusals apart."""
+        when nothing is added (every file refused, a duplicate, or already there: no rebuild).
+        :meth:`add_each` keeps the refusals apart."""
         added, refused, report = self.add_each(files, progress)
         if refused:
             report = replace(report, warnings=(*(item.reason for item in refused), *report.warnings))
@@ -185,7 +186,8 @@ class Engine:
     ) -> tuple[list[AddedFile], list[RefusedFile], BuildReport]:
         """(files added or already there, files refused with why, the rebuild's report): one refused
         file (empty, a duplicate name, an unsupported type …) does not stop the others; the index is
-        rebuilt once. Raises ``SouseiError`` (nothing added) when every file is refused."""
+        rebuilt once. Raises ``SouseiError`` when nothing is added (``ingest.library.NothingAdded``:
+        every file refused, a duplicate, or already there), and nothing is rebuilt."""
         from ingest.library import add_accepted, withdraw_added
 
         with self._build_lock:
