@@ -856,6 +856,45 @@ def series_quotes(
     return None
 
 
+# A question asking what an acronym stands for (What is the full name of SIP?, What does DBJ stand
+# for?) whose first quote spells it out in brackets (策略性創新方案計畫(Cross-ministerial Strategic
+# Innovation Promotion Program, SIP), 日本政策投資銀行(DBJ)) is answered: asked in English, the topic
+# and script signals had it refused (a tester's finding), though 的全名 in Chinese was found. Not when
+# the question offers a full name of its own in Title Case (MaaS 全名是 Money as a Service…): that
+# may be a false premise the decision should weigh.
+SPELLED_OUT = True
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z-]*[A-Z][A-Za-z]*(?![A-Za-z])")  # SIP, MaaS, L-Alert
+_TITLE_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?![A-Za-z])")
+
+
+def spelled_out(question: str, text: str) -> str:
+    """The acronym a full-name question asks about that ``text`` glosses in brackets, or ""."""
+    if not SPELLED_OUT or not _ASKS_FULL_NAME.search(question):
+        return ""
+    if len(_TITLE_WORD.findall(question)) > 1:  # What …: one capitalised word is the sentence's start
+        return ""
+    for acronym in _ACRONYM.findall(question):
+        inside = rf"[^（()）]*(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z])[^（()）]*"
+        if re.search(rf"[\u4e00-\u9fffA-Za-z][（(]{inside}[)）]", text):
+            return acronym
+    return ""
+
+
+def spelled_out_verdict(
+    question: str, scored: Sequence[ScoredSentence], signals: Signals, verdict: Decision
+) -> Decision:
+    """Found, when the first quote spells out the acronym the question asks about, unless a premise
+    check refused the question or the decision was sure already."""
+    if verdict.found and not verdict.uncertain or not scored:
+        return verdict
+    if any(getattr(signals, field_name) for field_name, _, _ in PREMISE_CHECKS):
+        return verdict
+    acronym = spelled_out(question, scored[0].sentence.text)
+    if not acronym:
+        return verdict
+    return Decision(True, False, verdict.confidence, f"found: the first quote spells out {acronym}")
+
+
 def series_verdict(signals: Signals, verdict: Decision) -> Decision:
     """Found, when the question asks for a series the article counts, or an item of it, and the
     search found it, unless a premise check refused the question."""
@@ -1170,6 +1209,7 @@ def analyse_question(
     scored = named_article_byline(scored, measured.hits, asked or prepared.query)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
     verdict = byline_verdict(asked or prepared.query, scored, measured.signals, verdict)
+    verdict = spelled_out_verdict(asked or prepared.query, scored, measured.signals, verdict)
     docs = [hit.passage.doc_id for hit in measured.hits[:ARTICLES]]
     series = series_quotes(searcher.series_asked(asked or prepared.query, docs), scored, measured.hits)
     if series is not None:

@@ -27,7 +27,7 @@ from chat.answer import (
 from chat.evaluate import evaluate_answers, format_report
 from index.records import Hit
 from ingest.records import Passage
-from tests.chat_fakes import FAKE_DECISION, FakeSearcher, seed_articles
+from tests.chat_fakes import ANSWERED, FAKE_DECISION, FakeSearcher, seed_articles
 
 
 @pytest.fixture
@@ -1071,3 +1071,42 @@ def test_a_title_over_its_byline_gives_way_unless_the_author_is_asked():
     ranked = [ScoredSentence(Sentence(t, i, 0), s, 0.0, 0.0) for i, (t, s) in enumerate([(byline, 2.0), (said, 1.0)])]
     assert [c.sentence.text for c in set_aside_furniture(ranked, "台灣地方創生的五支箭是什麼？")] == [said, byline]
     assert [c.sentence.text for c in set_aside_furniture(ranked, "這篇五支箭的文章作者是誰？")] == [byline, said]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "acronym"),
+    [
+        (
+            "What is the full name of SIP?",
+            "以創造策略性創新方案計畫(Cross-ministerial Strategic Innovation Program, SIP)",
+            "SIP",
+        ),
+        ("What does DBJ stand for?", "有資本劣後級融資、日本政策投資銀行(DBJ)、商工中金", "DBJ"),
+        ("MaaS的全名是什麼？", "例如導入交通行動服務(Mobility as a Service, MaaS)", "MaaS"),
+        ("What does DBJ stand for?", "DBJ提供融資。", ""),  # used, not spelled out
+        ("What is DBJ?", "日本政策投資銀行(DBJ)", ""),  # not a full-name question
+        ("MaaS 全名是 Money as a Service 嗎？", "交通行動服務(Mobility as a Service, MaaS)", ""),  # offers its own
+        ("What does SIP stand for?", "日本政策投資銀行(DBJ)", ""),  # another acronym's
+    ],
+)
+def test_the_acronym_a_full_name_question_asks_about_spelled_out_in_brackets(question, text, acronym):
+    from chat.answer import spelled_out
+
+    assert spelled_out(question, text) == acronym
+
+
+def test_a_spelled_out_acronym_is_found_unless_a_premise_refused_it():
+    # a tester's: What is the full name of SIP? was refused (the question's subject, script) while
+    # SIP的全名 was found
+    from dataclasses import replace as with_
+
+    from chat.abstain import Decision
+    from chat.answer import ScoredSentence, Sentence, spelled_out_verdict
+
+    top = [ScoredSentence(Sentence("日本政策投資銀行(DBJ)、商工中金", 0, 0), 1.0, 0.0, 0.0)]
+    refused = Decision(False, False, 0.1, "not found: the question is on another subject")
+    verdict = spelled_out_verdict("What does DBJ stand for?", top, ANSWERED, refused)
+    assert verdict.found and not verdict.uncertain and "DBJ" in verdict.reason
+    premised = with_(ANSWERED, absent_year="2030")
+    assert spelled_out_verdict("What does DBJ stand for in 2030?", top, premised, refused) == refused
+    assert spelled_out_verdict("What is DBJ?", top, ANSWERED, refused) == refused

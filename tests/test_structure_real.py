@@ -99,3 +99,16 @@ def test_the_second_goal_is_the_second_heading_not_item_two_of_the_twenty(real_s
 def test_an_item_of_the_visions_is_the_heading_that_counts_it(real_seed_searcher, question, heading):
     answer = answer_question(question, real_seed_searcher, decision=DecisionModel.load())
     assert answer.found and answer.quotes[0].text.startswith(heading)
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("What is the full name of SIP?", "Cross-ministerial Strategic"),
+        ("What does DBJ stand for?", "日本政策投資銀行(DBJ)"),
+    ],
+)
+def test_an_english_full_name_question_is_answered_by_the_bracketed_gloss(real_seed_searcher, question, gold):
+    # a tester's: both refused as on another subject, while SIP的全名 was answered
+    answer = answer_question(question, real_seed_searcher, decision=DecisionModel.load())
+    assert answer.found and not answer.uncertain and gold in answer.quotes[0].text
