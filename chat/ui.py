@@ -762,26 +762,27 @@ CHANGE_RUNNING = {
 }
 
 
-def changing_started(running: str):
-    """Before an article change runs (add, rebuild, save, removal, restore): the upload box and every button
-    of :data:`CHANGE_BUTTONS` are disabled, the one clicked saying what runs. A restore or removal left them
-    enabled (an add locked its own two only), so a second change could be asked for meanwhile; a file
-    chosen during an add would be cleared with the box when it ends, never added."""
+def changing_started(running: str) -> tuple:
+    """Before an article change runs (add, rebuild, save, removal, restore): every button of
+    :data:`CHANGE_BUTTONS` disabled, the one clicked saying what runs (a restore or removal left them
+    enabled, an add locked its own button only, so a second change could be asked for meanwhile); for an
+    add the upload box first (a file chosen during it would be cleared with the box, never added)."""
     import gradio as gr
 
-    buttons = (
+    buttons = tuple(
         gr.update(interactive=False, value=CHANGE_RUNNING.get(name, label) if name == running else label)
         for name, label in CHANGE_BUTTONS.items()
     )
-    return (gr.update(interactive=False), *buttons)
+    return (gr.update(interactive=False), *buttons) if running == "add" else buttons
 
 
-def changing_ended(enabled: bool = True):
-    """After the change (done, refused or failed): the box and the buttons as they were (disabled when
-    article changes are, off loopback without a key)."""
+def changing_ended(enabled: bool = True, ended: str = "") -> tuple:
+    """After the change ``ended`` (done, refused or failed): the buttons (and after an add the upload box)
+    as they were, disabled when article changes are (off loopback without a key)."""
     import gradio as gr
 
-    return (gr.update(interactive=enabled), *(gr.update(interactive=enabled, value=v) for v in CHANGE_BUTTONS.values()))
+    buttons = tuple(gr.update(interactive=enabled, value=label) for label in CHANGE_BUTTONS.values())
+    return (gr.update(interactive=enabled), *buttons) if ended == "add" else buttons
 
 
 def rebuild(engine: Engine, key: str | None = None, progress: Callable[..., Any] | None = None):
@@ -1092,16 +1093,17 @@ QUICK: dict[str, Any] = {"queue": False, "show_progress": "hidden", "api_visibil
 
 
 def _wire_change(c: SimpleNamespace, name: str, change: Callable[..., Any], inputs: list, outputs: list) -> None:
-    """An article change on button ``name``: the upload box and every change button locked
+    """An article change on button ``name``: every change button (for an add the upload box too) locked
     (:func:`changing_started`), the change (its one progress bar on its status line, ``outputs[0]``), then
-    all unlocked again, also when it failed."""
-    locked = [c.uploads, *(getattr(c, button) for button in CHANGE_BUTTONS)]
+    all unlocked again, also when it failed. (Gradio flashes a timer on a locked box, not on a button.)"""
+    locked = [c.uploads] if name == "add" else []
+    locked += [getattr(c, button) for button in CHANGE_BUTTONS]
 
     def started():
         return changing_started(name)
 
     def ended():
-        return changing_ended(c.enabled)
+        return changing_ended(c.enabled, name)
 
     getattr(c, name).click(started, None, locked, **QUICK).then(change, inputs, outputs, **_busy(outputs[0])).then(
         ended, None, locked, **QUICK

@@ -755,19 +755,20 @@ CHANGES = {  # the button of each article change, and the status line it tells i
     "sousei-confirm-remove": "sousei-status-article",
     "sousei-restore": "sousei-status-trash",
 }
-LOCKED: tuple[str, ...] = ("sousei-upload", "sousei-add", "sousei-rebuild", "sousei-save-meta", "sousei-remove")
-LOCKED += ("sousei-confirm-remove", "sousei-cancel-remove", "sousei-restore")
+LOCKED: tuple[str, ...] = ("sousei-add", "sousei-rebuild", "sousei-save-meta", "sousei-remove", "sousei-confirm-remove")
+LOCKED += ("sousei-cancel-remove", "sousei-restore")
 
 
 @pytest.mark.parametrize("button", list(CHANGES))
 def test_every_button_that_changes_articles_is_locked_while_any_change_runs(ui, engine, button):
     """A restore or a removal left the other buttons enabled (an add locked only the upload box and its
-    button): every change's click first disables the upload box and all the change buttons, the change
-    follows, then they come back, also after a failed change."""
+    button): every change's click first disables all the change buttons (an add's the upload box too), the
+    change follows, then they come back, also after a failed change."""
     config, ids = _wiring(ui.make_app(engine))
     deps = {dep["id"]: dep for dep in config["dependencies"]}
     (first,) = [d for d in deps.values() if [ids[button], "click"] in [list(t) for t in d["targets"]]]
-    assert set(first["outputs"]) == {ids[i] for i in LOCKED}, "the click only locks"
+    locked = {ids[i] for i in LOCKED} | ({ids["sousei-upload"]} if button == "sousei-add" else set())
+    assert set(first["outputs"]) == locked, "the click only locks"
     assert first["queue"] is False  # at once, not after the changes queued before it
     (change,) = [d for d in deps.values() if d.get("trigger_after") == first["id"]]
     assert change["outputs"][0] == ids[CHANGES[button]] and not change["trigger_only_on_success"]
@@ -778,16 +779,18 @@ def test_every_button_that_changes_articles_is_locked_while_any_change_runs(ui, 
 
 def test_the_button_clicked_says_what_runs_and_all_come_back(ui):
     for running, saying in (("add", ui.LABEL_ADDING), ("restore", ui.LABEL_RESTORING), ("confirm", ui.LABEL_REMOVING)):
-        box, *buttons = ui.changing_started(running)
-        assert box["interactive"] is False and all(b["interactive"] is False for b in buttons)
+        updates = ui.changing_started(running)
+        buttons = updates[1:] if running == "add" else updates  # an add locks the upload box first
+        assert len(buttons) == len(ui.CHANGE_BUTTONS) and not any(u["interactive"] for u in updates)
         labels = dict(zip(ui.CHANGE_BUTTONS, (b["value"] for b in buttons), strict=True))
         assert labels[running] == saying
         assert all(label == ui.CHANGE_BUTTONS[name] for name, label in labels.items() if name != running)
-    box, *buttons = ui.changing_ended(True)
+    box, *buttons = ui.changing_ended(True, "add")
     assert box["interactive"] is True and all(b["interactive"] is True for b in buttons)
     assert [b["value"] for b in buttons] == list(ui.CHANGE_BUTTONS.values())
-    box, *buttons = ui.changing_ended(False)  # disabled off loopback without a key stays so
-    assert box["interactive"] is False and not any(b["interactive"] for b in buttons)
+    assert [b["value"] for b in ui.changing_ended(True, "restore")] == list(ui.CHANGE_BUTTONS.values())
+    updates = ui.changing_ended(False, "add")  # disabled off loopback without a key stays so
+    assert not any(u["interactive"] for u in updates)
 
 
 def test_article_changes_show_one_progress_bar_on_the_status_line(ui, engine):
