@@ -216,7 +216,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 ASK_USAGE = '請給一個問題（不能是空白）：sousei ask "問題"（或 --batch FILE.jsonl）'
 ASK_QUESTION_AND_BATCH = '請給一個問題或 --batch FILE，不要兩者都給：sousei ask "問題" 或 sousei ask --batch FILE'
-ASK_PREVIOUS_AND_BATCH = "--previous 只用於單一問題，不能和 --batch 一起用；批次裡的每個問題都單獨回答"
+ASK_PREVIOUS_AND_BATCH = '--previous 只用於單一問題，不能和 --batch 一起用；批次裡請在每行寫 "previous"'
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -234,7 +234,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.batch is not None:
         return _ask_batch(engine, args.batch, args.top_k)
-    answer = engine.answer(args.question, args.top_k, previous=args.previous)
+    answer = engine.answer_in_conversation(args.question, args.previous or [], args.top_k)
     if args.json:
         _emit(_answer_json(answer, args.question))
     else:
@@ -291,8 +291,16 @@ def _ask_batch(engine: Engine, source: str, top_k: int | None) -> int:
             _emit({"id": qid, "line": number, "error": problem})
             continue
         assert item is not None  # _batch_item gives a problem for every other case
-        _emit({"id": qid, **_answer_json(engine.answer(item["q"], top_k), item["q"])})
+        earlier = _earlier(item.get("previous"))
+        _emit({"id": qid, **_answer_json(engine.answer_in_conversation(item["q"], earlier, top_k), item["q"])})
     return 1 if bad else 0
+
+
+def _earlier(previous: object) -> list[str]:
+    """A batch line's ``previous``: the question before it, or the earlier questions oldest first."""
+    if isinstance(previous, str):
+        return [previous]
+    return list(previous) if isinstance(previous, list) else []
 
 
 def _batch_id(item: dict[str, Any] | None, number: int) -> str:
@@ -344,6 +352,11 @@ def _batch_item(line: str) -> tuple[dict[str, Any] | None, str | None]:
         return item, 'no "q" field; expected {"id": ..., "q": "question"}'
     if not isinstance(item["q"], str):
         return item, f'"q" must be a string, not {type(item["q"]).__name__}'
+    previous = item.get("previous")
+    if previous is not None and not (
+        isinstance(previous, str) or isinstance(previous, list) and all(isinstance(p, str) for p in previous)
+    ):
+        return item, '"previous" must be the question before (a string) or the earlier questions (a list of strings)'
     return item, None
 
 
@@ -571,12 +584,15 @@ def _question_commands(sub: Any) -> None:
     p.add_argument("question", nargs="?")
     p.add_argument(
         "--previous",
-        help='the question asked before this one: a short follow-up ("那2021年呢？") is searched with its terms',
+        action="append",
+        help='the question asked before this one: a short follow-up ("那2021年呢？") is searched with its terms; '
+        "give it again for each earlier question of the conversation, oldest first",
     )
     p.add_argument("--top-k", type=_positive_int, default=None, help="passages to show (default 5)")
     p.add_argument(
         "--batch",
-        help='JSON-lines file of {"id", "q"} (- reads stdin), instead of a question; one JSON answer per line',
+        help='JSON-lines file of {"id", "q"} (- reads stdin), instead of a question; one JSON answer per line; '
+        'a line\'s "previous" (a question, or a list oldest first) is the conversation before it',
     )
     _common(p)
     p.set_defaults(func=cmd_ask, usage_error=p.error)

@@ -470,14 +470,17 @@ def _others(hits: Sequence[Hit], start: int, summary: str) -> str:
 def _answer_data(answer: Answer, question: str, cited: Sequence[Hit], answer_id: str) -> str:
     """The answer block's data-* attributes. Gradio's sanitiser drops them from the page, but they stay in
     the chat's value the server gets back: the question (follow-ups, feedback), the cited passage ids and
-    the quoted sentences (follow-ups), the answer's id (one vote per answer)."""
+    the quoted sentences (follow-ups), the answer's id (one vote per answer), and what a follow-up
+    searched (the subject it carried, which the follow-up after it carries on)."""
     ids = " ".join(h.passage.id for h in cited)
     quoted_json = json.dumps([q.text for q in answer.quotes] if answer.found else [], ensure_ascii=False)
     confidence = "" if answer.confidence is None else f"{answer.confidence:.2f}"
+    searched = answer.question if answer.question and answer.question.strip() != question.strip() else ""
     return (
         f'data-found="{str(answer.found).lower()}" data-question="{esc(question)}" data-cited="{esc(ids)}" '
         f'data-quoted="{esc(quoted_json)}" data-confidence="{confidence}"'
         + (f' data-answer="{esc(answer_id)}"' if answer_id else "")
+        + (f' data-searched="{esc(searched)}"' if searched else "")  # a follow-up's subject, for the next one
     )
 
 

@@ -394,6 +394,7 @@ def message_text(message: dict) -> str:
 
 
 _DATA_QUESTION = re.compile(r'data-question="([^"]*)"')
+_DATA_SEARCHED = re.compile(r'data-searched="([^"]*)"')
 _DATA_CITED = re.compile(r'data-cited="([^"]*)"')
 _DATA_QUOTED = re.compile(r'data-quoted="([^"]*)"')
 _DATA_ANSWER = re.compile(r'data-answer="([0-9a-f]{32})"')
@@ -415,9 +416,11 @@ def previous_question(history: Sequence[dict]) -> str | None:
 
 
 def previous_turn(history: Sequence[dict]) -> Previous | None:
-    """The last question, the passages its answer cited (``data-cited``) and the sentences it
-    quoted (``data-quoted``), for a follow-up; a question about the chatbot in between (你是機器人嗎)
-    is passed over, so that "那2020年呢？" after it still asks about the turn before."""
+    """The last question (what it searched when it was a follow-up, ``data-searched``), the passages
+    its answer cited (``data-cited``) and the sentences it quoted (``data-quoted``), for a follow-up; a
+    question about the chatbot in between (你是機器人嗎) is passed over, so that "那2020年呢？" after it
+    still asks about the turn before."""
+    from chat.config import MAX_QUESTION_CHARS
     from chat.followup import Previous, sets_context
 
     for message in reversed(history):
@@ -428,7 +431,9 @@ def previous_turn(history: Sequence[dict]) -> Previous | None:
             text = message_text(message)
             cited = _DATA_CITED.search(text)
             ids = tuple(html.unescape(cited.group(1)).split()) if cited else ()
-            return Previous(question, ids, quoted_sentences(text)) if question else None
+            searched = _DATA_SEARCHED.search(text)  # 第三個呢？ after 第二個呢？: what that one searched
+            context = html.unescape(searched.group(1))[:MAX_QUESTION_CHARS] if searched else question
+            return Previous(context, ids, quoted_sentences(text)) if question else None
     return None
 
 

@@ -328,6 +328,28 @@ def test_a_blank_question_is_an_error_like_an_empty_one(engine, capsys, question
     assert captured.err.startswith("error: 請給一個問題（不能是空白）") and 'sousei ask "問題"' in captured.err
 
 
+def test_a_follow_up_to_a_follow_up_keeps_the_conversation_s_subject(engine, tmp_path, capsys):
+    # a tester's: ask --previous "第二個呢？" "第三個呢？" was refused with no searchable term; each
+    # --previous is now an earlier question, oldest first, and the follow-ups carry the subject on
+    first, second, third = "夕張的雪融發電量是多少？", "那2020年呢？", "還有呢？"
+
+    def searched(*args: str) -> str:
+        capsys.readouterr()
+        assert cli(engine, "ask", *args, "--json") == 0
+        return json.loads(capsys.readouterr().out)["searched"]
+
+    assert "夕張" in searched("--previous", first, "--previous", second, third)
+    assert "夕張" not in searched("--previous", second, third)  # only the turn before: no subject
+    lines = [{"id": "c", "q": third, "previous": [first, second]}, {"id": "d", "q": third, "previous": second}]
+    batch = write(tmp_path / "q.jsonl", "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    assert cli(engine, "ask", "--batch", str(batch)) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert "夕張" in rows[0]["searched"] and "夕張" not in rows[1]["searched"]
+    bad = write(tmp_path / "bad.jsonl", json.dumps({"id": "e", "q": third, "previous": [1, 2]}) + "\n")
+    assert cli(engine, "ask", "--batch", str(bad)) == 1
+    assert json.loads(capsys.readouterr().out)["error"].startswith('"previous" must be')
+
+
 def test_batch_lines_have_the_fields_of_ask_json_and_string_ids(engine, tmp_path, capsys):
     question = "夕張的雪融發電量是多少？"
     capsys.readouterr()

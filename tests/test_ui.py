@@ -270,6 +270,20 @@ def test_follow_up_is_searched_with_previous_terms_and_says_so(ui, engine):
     assert ui.previous_question(chat) == "2021年的呢？"
 
 
+def test_a_follow_up_to_a_follow_up_carries_the_subject_on(ui, engine):
+    # a tester's: 第三個呢？ after 第二項呢？ was searched with 第二項呢？ alone and refused
+    chat, _ = ask_once(ui, engine, "地方創生臨時補助金的預算在2020年有多少？")
+    chat, _ = ask_once(ui, engine, "2021年的呢？", chat)
+    previous = ui.previous_turn(chat)
+    assert previous is not None and "臨時補助金" in previous.question and "2021" in previous.question
+    chat, _ = ask_once(ui, engine, "為什麼？", chat)
+    searched = answer_html(chat).split("搜尋：")[1].split("</p>")[0]
+    assert "臨時補助金" in searched and "為什麼" in searched  # not 2021年的呢？ 為什麼？ alone
+    # a question asked alone is its own context (no data-searched)
+    alone, _ = ask_once(ui, engine, Q_FOUND)
+    assert ui.previous_turn(alone).question == Q_FOUND
+
+
 def test_the_logs_trash_icon_clears_the_stored_chat_and_the_viewer_too(ui, engine):
     config = ui.make_app(engine).get_config_file()
     ids = {c.get("props", {}).get("elem_id"): c["id"] for c in config["components"]}
