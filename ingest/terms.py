@@ -24,7 +24,10 @@ FRAME_TERMS = frozenset(
 )
 # Question phrases that jieba splits into a content-looking word ("哪一年" → 哪 / 一年); removed
 # from the question before its terms are read (folded forms).
-_FRAME_PHRASES = re.compile(r"哪一?[年个项种类位家间天次]|什么时候|何时|几[年个项种类位家次]")
+_FRAME_PHRASES = re.compile(
+    r"哪一?[年个项种类位家间天次]|什么时候|何时|几[年个项种类位家次]|"
+    r"第[0-9一二三四五六七八九十]+[支枝根种类]"  # 第二支箭: a position (jieba cuts 第二支 / 二支, no terms)
+)
 # a Han word of two characters or more: what the thesaurus, the Japanese glosses and the homophone
 # look-up consider (one character, 处 or 方, matches almost anything)
 HAN_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{2,}$")

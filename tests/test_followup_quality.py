@@ -102,3 +102,12 @@ def test_follow_ups_on_the_fresh_dialogues(engine, name, floor):
     # the previous turn helps: by 0.117 (w18d: 0.600 against 0.483 alone, 0.15 at its first read) to
     # 0.33 (w6d) on these sets
     assert result["follow_up_first_quote"] >= result["without_previous"] + 0.11
+
+
+def test_the_readme_s_second_arrow_and_a_chain_of_follow_ups(engine):
+    # a tester's: 那第二支箭呢？ after 三支箭是什麼？ (README's own example) was refused as on another
+    # subject, and 第三項呢？ after 第二項呢？ lost the subject
+    arrow = engine.answer("那第二支箭呢？", previous="三支箭是什麼？")
+    assert arrow.found and "資訊、人才及財政三支箭" in arrow.quotes[0].text
+    third = engine.answer_in_conversation("第三項呢？", ["地域未來構想一有哪幾項？", "第二項呢？"])
+    assert third.found and third.quotes[0].text.startswith("3.推動無現金社會")
