@@ -26,11 +26,11 @@ author and nothing else (作者謝子涵), which the byline answers.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
 from chat.ordinal import chinese_number
+from chat.terms import as_asked
 from ingest.furniture import asks_author, byline_author, is_byline
 from ingest.segment import fold
 
@@ -123,12 +123,7 @@ _EDITION = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(期|�
 def absent_edition(question: str, passages: Sequence[str]) -> str:
     """The first edition or phase (第二期, 第1次) the question names that none of the first
     :data:`ACTION_DEPTH` passages names (by its number and word, digits or Chinese), or ""."""
-    folded_question = fold(question)
-    shown = unicodedata.normalize("NFKC", question)
-    shown = shown if len(shown) == len(folded_question) else folded_question  # as written: 第一屆, not 第一届
-    asked = [
-        (shown[m.start() : m.end()], chinese_number(m.group(1)), m.group(2)) for m in _EDITION.finditer(folded_question)
-    ]
+    asked = [(as_asked(question, m), chinese_number(m.group(1)), m.group(2)) for m in _EDITION.finditer(fold(question))]
     if not asked:
         return ""
     stated = {

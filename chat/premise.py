@@ -84,7 +84,16 @@ from chat.latin import (
 )
 from chat.noise import garbled, mojibake
 from chat.ordinal import chinese_number
-from chat.terms import YEAR, asking_clauses, names_person, person_asked, question_asks, states_date, years_in
+from chat.terms import (
+    YEAR,
+    as_asked,
+    asking_clauses,
+    names_person,
+    person_asked,
+    question_asks,
+    states_date,
+    years_in,
+)
 from index.fusion import QUOTED, ROW_WORD, table_rows
 from ingest.japanese import has_kana
 from ingest.segment import fold, in_dictionary
@@ -517,7 +526,11 @@ _COMPARES = re.compile(r"(?:像|相当于|相当於|类似|类似于|等同于?|
 
 
 def _compares_with(folded_question: str, forms: Sequence[str]) -> bool:
-    return any(_COMPARES.search(folded_question[: m.start()]) for f in forms for m in re.finditer(f, folded_question))
+    return any(
+        _COMPARES.search(folded_question[: m.start()])
+        for f in forms
+        for m in re.finditer(re.escape(f), folded_question)
+    )
 
 
 BESIDE_DEPTH = 5
@@ -903,13 +916,6 @@ def absent_place(question: str, passages: Sequence[str]) -> str:
     if _names_place(text) or any(name in text for name in _prefecture_names()):
         return ""
     return as_asked(question, asked)
-
-
-def as_asked(question: str, match: re.Match[str]) -> str:
-    """What ``match`` (found in the folded question) covers, as the question writes it (哪個縣, not the
-    folded 哪个县), when folding kept the question's length; else the folded text."""
-    shown = unicodedata.normalize("NFKC", question)
-    return (shown[match.start() : match.end()] if len(shown) == len(fold(question)) else match.group(0)).strip()
 
 
 # A company the question asks for (哪家公司, 由哪家銀行營運, 哪一家企業, which company, どの企業) when none

@@ -68,6 +68,14 @@ def weighted_coverage(terms: Sequence[str], folded_text: str, stats: CorpusStats
     return sum(group_weight(g, stats) * group_credit(g, present) for g in groups) / total
 
 
+def as_asked(question: str, match: re.Match[str]) -> str:
+    """What ``match`` (found in the folded question) covers, as the question writes it (哪個縣 and
+    第一屆, not the folded 哪个县 and 第一届), when folding kept the question's length; else the folded
+    text."""
+    shown = unicodedata.normalize("NFKC", question)
+    return (shown[match.start() : match.end()] if len(shown) == len(fold(question)) else match.group(0)).strip()
+
+
 def latin_share(text: str) -> float:
     """Share of the question's letters that are Latin rather than CJK (0..1)."""
     latin = len(_LATIN_LETTER.findall(text))
