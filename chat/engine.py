@@ -274,9 +274,18 @@ class Engine:
             edit_metadata(self.config.corpus_dir, doc_id, title=title, author=author, published=published)
             return self.rebuild(progress)
 
-    def record_feedback(self, question: str, passage_ids: list[str], vote: str) -> dict:
-        from chat.feedback import record
+    def record_feedback(
+        self, question: str, passage_ids: list[str], vote: str | None, answer: str | None = None
+    ) -> dict | None:
+        """Record a 👍/👎. With ``answer`` (the shown answer's id) it is that answer's one vote: it
+        replaces the answer's earlier vote, and ``vote=None`` takes it back; without, it is appended."""
+        from chat.feedback import record, record_answer_vote
+        from ingest.errors import SouseiError
 
+        if answer is not None:
+            return record_answer_vote(self.config.feedback_file, answer, question, passage_ids, vote)
+        if vote is None:
+            raise SouseiError("只有對某一則回答（answer）的評價可以收回；請給出回答的 id")
         return record(self.config.feedback_file, question, passage_ids, vote)
 
     def feedback(self) -> list[dict]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import time
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -66,14 +65,10 @@ def terminal_safe(text: str) -> str:
     return _TERMINAL_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-REMOVED_TO_THE_SECOND = "%Y-%m-%d %H:%M:%S"
-
-
 def trash_label(entry: TrashedArticle) -> str:
-    """The trash list's label of a removed article (``TrashedArticle.label``: title（id，time 移除）) with the
-    time to the second: two removals in the same minute showed the same time."""
-    seconds = time.strftime(REMOVED_TO_THE_SECOND, time.localtime(entry.removed_at))
-    return entry.label.replace(f"{entry.removed} 移除", f"{seconds} 移除", 1)
+    """The trash list's label of a removed article: ``TrashedArticle.label`` (title（id，time 移除）, the time
+    to the second), as ``sousei restore`` lists it."""
+    return entry.label
 
 
 def short_title(title: str | None) -> str:

@@ -546,8 +546,6 @@ def record_vote(engine: Engine, history: list[dict] | None, evt: gr.LikeData) ->
     """👍/👎 on an answer: its question, the cited passage ids and the vote go to the feedback file, one vote
     per answer: 👍 then 👎 on the same answer kept both; the later replaces the earlier, and a vote taken
     back is removed (``chat.feedback.record_answer_vote``)."""
-    from chat.feedback import record_answer_vote
-
     history = history or []
     index = evt.index if isinstance(evt.index, int) else evt.index[0]
     if not 0 <= index < len(history) or history[index].get("role") != "assistant":
@@ -556,7 +554,7 @@ def record_vote(engine: Engine, history: list[dict] | None, evt: gr.LikeData) ->
     cited = _DATA_CITED.search(message_text(message))
     passages = html.unescape(cited.group(1)).split() if cited else []
     vote = vote_of(evt.liked)
-    record_answer_vote(engine.config.feedback_file, answer_id(message), asked_question(message), passages, vote)
+    engine.record_feedback(asked_question(message), passages, vote, answer=answer_id(message))
 
 
 def show_source(engine: Engine, href: str) -> str:

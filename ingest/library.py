@@ -489,7 +489,7 @@ def _fsync_directory(directory: Path) -> None:
 TRASH_DIR = ".trash"
 OLDER_DIR = "older"  # inside the trash: earlier removals of a name removed again
 REMOVED_NOTE_SUFFIX = ".removed.json"  # beside a trashed file: its title and when it was removed
-REMOVED_TIME_FORMAT = "%Y-%m-%d %H:%M"
+REMOVED_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # to the second: two removals a minute apart read alike
 
 
 def older_dir(corpus_dir: Path) -> Path:
@@ -629,7 +629,7 @@ class TrashedArticle:
 
     @property
     def removed(self) -> str:
-        """When it was removed, "2024-05-01 12:30" (local time)."""
+        """When it was removed, "2024-05-01 12:30:07" (local time)."""
         return time.strftime(REMOVED_TIME_FORMAT, time.localtime(self.removed_at))
 
     @property

@@ -170,7 +170,7 @@ def test_the_trash_list_always_shows_the_id_to_type(engine, tmp_path, capsys):
     capsys.readouterr()
     assert cli(engine, "restore") == 0
     listed, hint = capsys.readouterr().out.splitlines()
-    assert re.fullmatch(r"link（link，\d{4}-\d\d-\d\d \d\d:\d\d 移除）", listed), listed
+    assert re.fullmatch(r"link（link，\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 移除）", listed), listed
     assert "括號裡的第一項" in hint
 
 
@@ -243,8 +243,8 @@ def test_restore_without_an_id_lists_the_trash_by_title(engine, capsys):
     capsys.readouterr()
     assert cli(engine, "restore") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert re.fullmatch(rf"夕張的雪融發電（{ORIGINAL}，\d{{4}}-\d\d-\d\d \d\d:\d\d 移除）", lines[0]), lines
-    assert re.fullmatch(r"地方創生（b，\d{4}-\d\d-\d\d \d\d:\d\d 移除）", lines[1]), lines
+    assert re.fullmatch(rf"夕張的雪融發電（{ORIGINAL}，\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d 移除）", lines[0]), lines
+    assert re.fullmatch(r"地方創生（b，\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 移除）", lines[1]), lines
     assert [entry.label for entry in engine.trash_entries()] == lines[:2]
     assert cli(engine, "restore", "--json") == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

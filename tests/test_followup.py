@@ -229,6 +229,20 @@ def test_feedback_is_recorded_and_listed_as_json(fake_cli, capsys):
     assert fake_cli.config.feedback_file == fake_cli.config.index_dir.parent / "feedback.jsonl"
 
 
+def test_a_vote_on_an_answer_replaces_its_earlier_vote_through_the_engine(setup):
+    from ingest.errors import SouseiError
+
+    setup.record_feedback("問題一", ["b:1"], "up", answer="a1")
+    setup.record_feedback("問題二", ["b:2"], "up", answer="a2")
+    setup.record_feedback("問題一", ["b:1"], "down", answer="a1")  # changed: replaces, not appended
+    assert [(e["question"], e["vote"]) for e in setup.feedback()] == [("問題二", "up"), ("問題一", "down")]
+    assert setup.record_feedback("問題二", ["b:2"], None, answer="a2") is None  # taken back
+    assert [e["question"] for e in setup.feedback()] == ["問題一"]
+    with pytest.raises(SouseiError):  # a vote without an answer cannot be taken back
+        setup.record_feedback("問題一", [], None)
+    assert len(setup.feedback()) == 1
+
+
 def test_bad_vote_is_refused_and_not_written(setup):
     from ingest.errors import SouseiError
 

