@@ -394,16 +394,21 @@ def _list_trash(engine: Engine, as_json: bool) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
+    from chat.render import terminal_safe
+
     engine = _engine(args)
     entries = engine.feedback()
     for entry in entries:
         if args.json:
             _emit(entry)
         else:
-            print(
-                f"{entry.get('time', '')}  {entry.get('vote', '')}  {entry.get('question', '')}  "
-                f"{' '.join(entry.get('passages', []))}"
+            passages = entry.get("passages")
+            passages = passages if isinstance(passages, list) else [] if passages is None else [passages]
+            line = f"{entry.get('time', '')}  {entry.get('vote', '')}  {entry.get('question', '')}  " + " ".join(
+                str(p) for p in passages
             )
+            # the file is anyone's text: ESC / BEL / OSC and newlines shown escaped, one vote a line
+            print(terminal_safe(line).replace("\n", "\\n").replace("\t", "\\t"))
     if not entries and not args.json:
         print(f"no feedback yet ({engine.config.feedback_file})")
     return 0

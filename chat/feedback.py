@@ -80,15 +80,26 @@ def _answer_of(line: str) -> str | None:
 
 
 def read_all(path: Path) -> list[dict]:
-    """Every recorded vote, oldest first; unreadable lines are skipped."""
+    """Every recorded vote, oldest first; unreadable lines (not JSON, nested too deep, not an object)
+    are skipped. A folder in place of the file is a :class:`SouseiError` saying so."""
     path = Path(path)
     if not path.exists():
         return []
+    if path.is_dir():
+        raise SouseiError(
+            f"{path} 是資料夾，不是評價檔；請將 SOUSEI_FEEDBACK（或 --feedback）指向一個檔案，例如 feedback.jsonl"
+        )
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as err:
+        raise SouseiError(
+            f"{path}：無法讀取評價檔（{err.strerror or err}）；請將 SOUSEI_FEEDBACK 指向一個可讀的檔案"
+        ) from None
     entries = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in text.splitlines():
         try:
             item = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, or '[[[…' nested past the parser's depth
             continue
         if isinstance(item, dict):
             entries.append(item)

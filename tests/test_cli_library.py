@@ -364,3 +364,40 @@ def test_batch_lines_have_the_fields_of_ask_json_and_string_ids(engine, tmp_path
         assert set(row) == set(single) | {"id"}
         assert row["question"] == single["question"] == question and row["searched"] == single["searched"]
     assert rows[0]["answer"] == single["answer"]
+
+
+def test_feedback_shows_control_characters_escaped(engine, capsys, tmp_path, monkeypatch):
+    votes = tmp_path / "votes.jsonl"
+    hostile = {
+        "time": "t\x1b[2J",
+        "vote": "up\x07",
+        "question": "問\x1b]0;pwned\x07題\n第二行\tx",
+        "passages": ["a\x1bb"],
+    }
+    votes.write_text(json.dumps(hostile) + "\n", encoding="utf-8")
+    monkeypatch.setenv("SOUSEI_FEEDBACK", str(votes))
+    capsys.readouterr()
+    assert cli(engine, "feedback") == 0
+    out = capsys.readouterr().out
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\t]", out) and out.count("\n") == 1
+    assert "\\x1b]0;pwned\\x07" in out and "題\\n第二行\\tx" in out
+
+
+def test_feedback_skips_bad_lines_and_refuses_a_folder(engine, capsys, tmp_path, monkeypatch):
+    votes = tmp_path / "votes.jsonl"
+    good = {"time": "t", "vote": "down", "question": "好問題", "passages": ["b:1"]}
+    lines = ["[" * 100000, "{" * 50000, "not json", "[1, 2]", '{"passages": 5, "question": "怪"}', json.dumps(good)]
+    votes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("SOUSEI_FEEDBACK", str(votes))
+    capsys.readouterr()
+    assert cli(engine, "feedback") == 0
+    out = capsys.readouterr().out
+    assert "好問題  b:1" in out and "怪  5" in out and len(out.splitlines()) == 2
+    assert cli(engine, "feedback", "--json") == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    folder = tmp_path / "fbdir"
+    folder.mkdir()
+    monkeypatch.setenv("SOUSEI_FEEDBACK", str(folder))
+    assert cli(engine, "feedback") == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "資料夾" in err and "SOUSEI_FEEDBACK" in err and "Traceback" not in err
