@@ -91,6 +91,7 @@ class _Plan:
     digest: str
     status: str
     duplicate_of: str | None
+    text_digest: str = ""  # the hash of its cleaned text, as the build compares articles
 
 
 # ---------------------------------------------------------------- safe names
@@ -246,6 +247,7 @@ def _plan_all(root: Path, files: list[Path], max_bytes: int, reader: Reader) -> 
     hashes: dict[str, str] = {}
     for name, path in existing.items():  # sorted by name, as the build keeps the first of twins
         hashes.setdefault(sha256_file(path), name)
+    texts = _TextHashes(existing, reader)
     plans: list[_Plan] = []
     refused: list[RefusedFile] = []
     for source in files:
@@ -254,9 +256,47 @@ def _plan_all(root: Path, files: list[Path], max_bytes: int, reader: Reader) -> 
         except SouseiError as exc:
             refused.append(RefusedFile(source, str(exc)))
             continue
+        if plan.status == "added":
+            twin = texts.find(plan.text_digest)
+            if twin is not None:  # other bytes, the same text: the build would index it once, under the other
+                plan = _Plan(plan.source, plan.name, plan.data, plan.digest, "duplicate", twin, plan.text_digest)
         plans.append(plan)
         hashes.setdefault(plan.digest, plan.name)
+        if plan.status == "added":
+            texts.add(plan.text_digest, plan.name)
     return plans, refused
+
+
+class _TextHashes:
+    """The cleaned-text hash of each corpus article, read (through the reads cache) only when a new
+    file is not a byte copy; a corpus file that cannot be read has none."""
+
+    def __init__(self, existing: dict[str, Path], reader: Reader) -> None:
+        self._existing, self._reader = existing, reader
+        self._hashes: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._hashes is None:
+            self._hashes = {}
+            for name, path in self._existing.items():  # sorted by name, as the build keeps the first of twins
+                try:
+                    _raw, cleaned = self._reader.read(path, name).unwrap()
+                except (SouseiError, OSError):
+                    continue
+                self._hashes.setdefault(_text_digest(cleaned.paragraphs), name)
+        return self._hashes
+
+    def find(self, digest: str) -> str | None:
+        return self._all().get(digest) if digest else None
+
+    def add(self, digest: str, name: str) -> None:
+        if digest:
+            self._all().setdefault(digest, name)
+
+
+def _text_digest(paragraphs: list[tuple[str, int | None]]) -> str:
+    """The hash ``ingest.pipeline`` compares to index identical content once (the article's text)."""
+    return sha256_hex("\n\n".join(text for text, _page in paragraphs))
 
 
 def _plan_one(
@@ -272,7 +312,7 @@ def _plan_one(
     _check_kind(source)
     _check_extension(source, name)
     _check_size(source, max_bytes)
-    data, digest = _read_validated(source, max_bytes, reader)
+    data, digest, text_digest = _read_validated(source, max_bytes, reader)
     _check_destination(root, name)
     _check_normalised_clash(root, name)
     _check_stale_sidecar(root, name)
@@ -282,7 +322,7 @@ def _plan_one(
         duplicate_of = None
     elif duplicate_of is not None and status == "added":
         status = "duplicate"
-    return _Plan(source, name, data, digest, status, duplicate_of)
+    return _Plan(source, name, data, digest, status, duplicate_of, text_digest)
 
 
 def _check_extension(source: Path, name: str) -> None:
@@ -354,9 +394,9 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"  # MiB, as max_upload_mb is counted
 
 
-def _read_validated(source: Path, max_bytes: int, reader: Reader) -> tuple[bytes, str]:
+def _read_validated(source: Path, max_bytes: int, reader: Reader) -> tuple[bytes, str, str]:
     """Load and clean the file within the limits (raises ``LoadError`` naming it), then read
-    the same bytes."""
+    the same bytes; returns them, their hash and the hash of the cleaned text."""
     raw, cleaned = reader.read(source, shown_name(source)).unwrap()
     if not cleaned.paragraphs:
         raise LoadError(
@@ -374,7 +414,7 @@ def _read_validated(source: Path, max_bytes: int, reader: Reader) -> tuple[bytes
     digest = sha256_hex(data)
     if digest != raw.content_hash or len(data) > max_bytes:
         raise SouseiError(f"{shown_name(source)}：加入時檔案被改動了；請再試一次")
-    return data, digest
+    return data, digest, _text_digest(cleaned.paragraphs)
 
 
 def _check_destination(root: Path, name: str) -> None:

@@ -88,6 +88,32 @@ def test_add_of_an_identical_copy_keeps_the_original(engine, tmp_path, capsys, r
     assert articles(engine, capsys) == {ORIGINAL: "夕張的雪融發電", "b": "地方創生"}
 
 
+@pytest.mark.parametrize("extra", [b"\n\n", b"\r\n\r\n   \n", "\ufeff".encode()], ids=["blank-lines", "crlf", "bom"])
+def test_add_of_the_same_text_in_other_bytes_is_a_duplicate(engine, tmp_path, capsys, rebuilds, extra):
+    """An article's text plus blank lines was added (exit 0, 「added:」) and then silently not indexed
+    (the build's 「內容與 … 相同，只建立一次索引」): it is a duplicate naming the article, as a byte copy is."""
+    corpus = engine.config.corpus_dir
+    before = state(engine)
+    original = (corpus / f"{ORIGINAL}.txt").read_bytes()
+    copy = tmp_path / "x" / "same.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(extra + original if extra.startswith(b"\xef") else original + extra)
+    capsys.readouterr()
+    assert cli(engine, "add", str(copy)) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "error: 沒有加入任何文章；請修正或略過以下檔案：",
+        f"- same.txt 已在文章庫中：{ORIGINAL}（內容相同），未加入",
+    ]
+    assert rebuilds == [] and state(engine) == before
+    other = tmp_path / "x" / "other.txt"  # a different article given with it is still added
+    other.write_text("內子町\n\n內子町保存了江戶時代的街道。\n", encoding="utf-8")
+    assert cli(engine, "add", str(copy), str(other)) == 1
+    out = capsys.readouterr().out
+    assert f"duplicate: same.txt 已在文章庫中：{ORIGINAL}（內容相同），未加入" in out and "added: other.txt" in out
+    assert set(articles(engine, capsys)) == {ORIGINAL, "b", "other"}
+
+
 def test_add_prints_one_readable_line_per_file(engine, tmp_path, capsys, rebuilds):
     """Added: a line and a rebuild; the same file again: unchanged, exit 0, and no rebuild."""
     new = tmp_path / "uploads" / "文章名.txt"
