@@ -143,6 +143,11 @@ WHOLE_PREVIOUS = True  # then the whole previous question with the follow-up
 # answer's passages, the list's own passages were not all among the first hits, and only its
 # lead-in was quoted. Found in the browser.
 SERIES_ALONE = True
+# An ordinal follow-up in a conversation about one group of a list the article groups (第二項呢？ after
+# 地域未來構想三包括哪些？; headings followed by numbered items, index.series.Group) asks for the item at
+# that place under that group (16. …), in article order: ranked first and its line favoured. It quoted
+# the second heading (構想二:) or item 2 of the whole list (a blind tester's finding).
+IN_GROUP = True
 _NUMBER = re.compile(r"\d")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 WHOLE_WORDS = True  # carried terms widened to whole words (線上化, not 上化)
@@ -455,6 +460,7 @@ class NearPrevious:
     passage_query: str | None = None  # search passages with this text, whatever the question
     alone: str | None = None  # ... fused with this text's search (the follow-up itself) at ALONE_WEIGHT
     neighbours: tuple[Passage, ...] = ()  # ranked at least level with the anchor before them (joining the pool)
+    firsts: tuple[Passage, ...] = ()  # ranked first, in this order, their scores kept (joining the pool)
     # the re-ranked hits per (searched text, top_k): a follow-up is decided on the combined text
     # and its sentences ranked on its own words, two analyses of the same passages
     _seen: dict[tuple[str, int], list[Hit]] = field(default_factory=dict, compare=False, repr=False)
@@ -479,7 +485,19 @@ class NearPrevious:
             (h.score + NEAR_WEIGHT * max((nearness(h.passage, a) for a in self.anchors), default=0.0), h) for h in hits
         ]
         scored.sort(key=lambda pair: -pair[0])
+        if self.firsts:
+            scored = self._firsts_first(scored)
         return [replace(h, score=score, rank=rank) for rank, (score, h) in enumerate(scored[:top_k], 1)]
+
+    def _firsts_first(self, scored: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]:
+        """``scored`` with the ``firsts`` moved before the rest (one the pool missed joins at its
+        lowest score), as the search puts the passage of an asked series item first."""
+        wanted = [p.id for p in self.firsts]
+        floor = min((score for score, _ in scored), default=0.0)
+        have = {h.passage.id: (score, h) for score, h in scored if h.passage.id in wanted}
+        missed = [(floor, Hit(passage=p, score=floor, rank=0)) for p in self.firsts if p.id not in have]
+        first = [have[i] for i in wanted if i in have] + missed
+        return first + [pair for pair in scored if pair[1].passage.id not in have]
 
     def _lift_neighbours(self, hits: list[Hit]) -> list[Hit]:
         """``hits`` with each neighbour ranked at least level with the anchor before it (a
@@ -646,13 +664,16 @@ def by_kind(
     anchors: Sequence[Passage] = (),
     table_lines: Sequence[str] = (),
     marks: Sequence[str] = (),
+    items: Sequence[str] = (),
 ) -> Adjust | None:
     """How a follow-up's sentences (each with its passage) are favoured by what it asks:
     - why (為什麼, 為啥, 原因, 會怎樣, why): sentences that give a reason or a consequence
       (因為, 由於, 導致, 因此 …); what for (目的呢, purpose): sentences saying it (希望, 為了 …);
     - "那 X 呢？": the sentence labelled X (X：…; :func:`labels_match`) or opening with X;
     - "第二個呢？" / "下一個？" / "最後一個？": the sentence opening that item (第二個是…, 其次…,
-      2.…, 構想二:…; :mod:`chat.ordinal`) in the article of the previous answer's passages (``anchors``);
+      2.…, 構想二:…; :mod:`chat.ordinal`) in the article of the previous answer's passages (``anchors``),
+      or, in a conversation about one group of a grouped list, the item's line under that group
+      (``items``: 16.… for 第二項 after 地域未來構想三; :func:`group_items`);
     - more or details (還有呢, 具體有哪些做法, 例子, 怎麼做, any examples): the sentences after the
       previous answer's quotes, in its passages or the next few paragraphs.
     What the previous answer quoted can hold the answer itself:
@@ -690,6 +711,7 @@ def by_kind(
         notes=tuple(f"[{m}]" for m in marks) if NOTE_BONUS and asks_source(question) else (),
         quotes=tuple(quotes),
         anchors=tuple(anchors),
+        items=tuple(items),
     )
     return favour if favour.applies else None
 
@@ -711,6 +733,7 @@ class Favour:
     notes: tuple[str, ...]
     quotes: tuple[str, ...]
     anchors: tuple[Passage, ...]
+    items: tuple[str, ...] = ()  # the asked item's line under the group the conversation names
     # per passage: its units and the item each opens
     sequences: dict[str, tuple[list[str], list[set[int]]]] = field(default_factory=dict)
 
@@ -752,6 +775,8 @@ class Favour:
         return LABEL_BONUS if labelled or _core(text).startswith(self.label) else 0.0
 
     def item(self, sentence: Sentence, passage: Passage, text: str, same_article: bool) -> float:
+        if self.items:  # 第二項 under the group named: its line, no other sentence opening 2
+            return ORDINAL_BONUS if sentence.text.lstrip().startswith(self.items) else 0.0
         if self.listed:  # 第二個 of the list the previous answer quoted
             return ORDINAL_BONUS if is_quoted(sentence.text, self.listed) else 0.0
         if self.ordinal is None or not same_article:
@@ -882,6 +907,26 @@ def after_quotes(sentence: str, passage: Passage, quotes: Sequence[str], anchors
     return best
 
 
+def group_items(
+    question: str, before: str, searcher: Searcher, anchors: Sequence[Passage]
+) -> tuple[tuple[Passage, str], ...]:
+    """The item (its passage and line) an ordinal follow-up asks for under the group the conversation
+    names (第二項呢？ after 地域未來構想三包括哪些？: 16. …, the second item under 構想三), read from
+    the previous question ``before`` and the follow-up together (the follow-up's own group, if it
+    names one, being the last named) in the articles of the previous answer's passages ``anchors``;
+    none when the follow-up asks no place or no group is named (index.series.group_asked)."""
+    from chat.ordinal import asked_ordinal
+    from chat.terms import folded
+
+    if not IN_GROUP or not anchors or asked_ordinal(folded(question).lower()) is None:
+        return ()
+    asked = searcher.series_asked(f"{before[:MAX_PREVIOUS_CHARS]} {question}", [p.doc_id for p in anchors])
+    if not asked.group:
+        return ()
+    lines = {item.passage_id: item.line for series in asked.series for item in series.items}
+    return tuple((p, lines[p.id]) for p in searcher.passages if p.id in lines)
+
+
 def asks_a_whole_list(question: str, searcher: Searcher, anchors: Sequence[Passage]) -> bool:
     """Whether ``question`` asks for a whole list (a numbered series, a counted bulleted one) of
     the articles of the previous answer's passages ``anchors``."""
@@ -984,7 +1029,8 @@ def answer_after(
     tries += [(query.searched, query.searched)] + ([(whole, whole)] if WHOLE_PREVIOUS else []) + [(question, question)]
     # a column named after a quoted table row: only then are the articles' rows read
     rows = table_lines_of(searcher.passages, anchors) if any(_CELL in q for q in previous.quotes) else ()
-    adjust = by_kind(question, previous, anchors, rows, marks)
+    items = group_items(question, previous.question, searcher, anchors)
+    adjust = by_kind(question, previous, anchors, rows, marks, tuple(line for _, line in items))
     if OTHER_ARTICLES_GIVE_WAY and anchors and names_no_subject(question, searcher.stats().known):
         adjust = in_articles(adjust, frozenset(a.doc_id for a in anchors))
     refused: set[str] = set()  # texts already decided "not found"
@@ -992,7 +1038,7 @@ def answer_after(
     for passage_text, sentence_text in dict.fromkeys(tries):
         if passage_text in refused:
             continue  # the decision is the same whichever text ranks the sentences
-        near = NearPrevious(searcher, anchors, passage_text, question, neighbours)
+        near = NearPrevious(searcher, anchors, passage_text, question, neighbours, tuple(p for p, _ in items))
         decided = None
         if DECIDE_ON_SEARCHED and sentence_text != passage_text:
             decided = analyse_question(passage_text, near, top_k, decision).decision

@@ -6,6 +6,11 @@ series, not at "2.整備發燒篩檢站…" of the twenty numbered concepts, and
 answered by the three headings. A series is matched to the question's noun only through a count
 the article itself states (三大目標, 20項…概念): without one, nothing here applies.
 
+Headings of such a titled series can group a list: 地域未來構想一: heads items 1.–8. of the twenty,
+構想二: 9.–14., 構想三: 15.–20. A question naming one group and a place in it ("地域未來構想三的第一項
+是什麼？", or a follow-up "第二項呢？" after 地域未來構想三) asks for the item at that place under that
+group, in article order (15., 16.), not item 1 or 2 of the whole list (:func:`group_asked`).
+
 Questions and article texts are compared folded (``ingest.segment.fold``: Simplified, lower
 case); the heading lines kept for quoting are the articles' own.
 """
@@ -83,6 +88,7 @@ class SeriesItem:
     number: int
     passage_id: str
     line: str  # the heading line, as the passage's text writes it
+    place: int = 0  # the line's place among its article's lines (what lies under which heading)
 
 
 @dataclass(frozen=True)
@@ -97,20 +103,38 @@ class Series:
 
 
 @dataclass(frozen=True)
+class Group:
+    """One heading of a titled series (地域未来构想三:) and the numbered items under it, up to the
+    next heading of that series (15. … 20.): what "构想三的第一项" counts in."""
+
+    doc_id: str
+    title: str  # folded, the heading's name before its number (地域未来构想)
+    number: int  # its number in the titled series (3)
+    of: int  # how many headings that series has
+    heading: SeriesItem
+    items: tuple[SeriesItem, ...]  # in article order
+    form: str  # the form of the items' series (dotted)
+
+
+@dataclass(frozen=True)
 class Outline:
-    """An article's folded text (where its counts are read) and its heading series."""
+    """An article's folded text (where its counts are read), its heading series and the groups
+    of numbered items its titled headings head."""
 
     doc_id: str
     folded_text: str
     series: tuple[Series, ...]
+    groups: tuple[Group, ...] = ()
 
 
 @dataclass(frozen=True)
 class SeriesAsked:
-    """The series a question asks for whole (``listed``), or the one item of each it asks for."""
+    """The series a question asks for whole (``listed``), or the one item of each it asks for;
+    ``group``: the name of the group that item was counted in (构想三的第一项), else ""."""
 
     listed: bool
     series: tuple[Series, ...]
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,29 +208,29 @@ def article_series(
             done.append(Series(doc_id, "bulleted", tuple(bullets), lead))
         bullets.clear()
 
-    for passage_id, text in rows:
-        for line in text.split("\n"):
-            folded = fold(line)
-            if list_item(line, folded, lead, marked if bullets else None):
-                marked = bool(_BULLET.match(line))
-                bullets.append(SeriesItem(len(bullets) + 1, passage_id, line.strip()))
-                continue
-            if line.strip():
-                close_bullets()
-                lead = folded
-            numbered = heading_number(folded)
-            if numbered is None:
-                continue
-            form, value = numbered
-            run = runs.get(form, [])
-            item = SeriesItem(value, passage_id, line.strip())
-            if value == 1:
-                close(form)
-                runs[form] = [item]
-            elif run and run[-1].number == value - 1:
-                run.append(item)
-            elif not (run and run[-1].number == value):
-                broken.add(form)
+    lines = ((passage_id, line) for passage_id, text in rows for line in text.split("\n"))
+    for place, (passage_id, line) in enumerate(lines):
+        folded = fold(line)
+        if list_item(line, folded, lead, marked if bullets else None):
+            marked = bool(_BULLET.match(line))
+            bullets.append(SeriesItem(len(bullets) + 1, passage_id, line.strip(), place))
+            continue
+        if line.strip():
+            close_bullets()
+            lead = folded
+        numbered = heading_number(folded)
+        if numbered is None:
+            continue
+        form, value = numbered
+        run = runs.get(form, [])
+        item = SeriesItem(value, passage_id, line.strip(), place)
+        if value == 1:
+            close(form)
+            runs[form] = [item]
+        elif run and run[-1].number == value - 1:
+            run.append(item)
+        elif not (run and run[-1].number == value):
+            broken.add(form)
     for form in list(runs):
         close(form)
     close_bullets()
@@ -305,9 +329,93 @@ def _titled_by(series: Series, nouns: Sequence[str]) -> bool:
 
 
 def outline_of(doc_id: str, passages: Sequence[Passage], fold: Callable[[str], str]) -> Outline:
-    """One article's folded text and numbered heading series (``passages``: its passages)."""
+    """One article's folded text, numbered heading series and groups (``passages``: its passages)."""
     rows = [(p.id, p.text) for p in sorted(passages, key=lambda p: p.start)]
-    return Outline(doc_id, fold("\n".join(text for _, text in rows)), article_series(rows, doc_id, fold))
+    series = article_series(rows, doc_id, fold)
+    return Outline(doc_id, fold("\n".join(text for _, text in rows)), series, article_groups(series))
+
+
+def article_groups(series: Sequence[Series]) -> tuple[Group, ...]:
+    """The groups of numbered items that the headings of a titled series head: under each heading
+    (地域未来构想三:), up to the next one, the items of the numbered series met first there (15. …
+    20.; one numbered on from the group before, or numbered anew from 1 under each heading). A
+    titled series groups a list only when at least two of its headings have items under them."""
+    inner = [s for s in series if not s.form.startswith("titled ") and s.form != "bulleted"]
+    groups: list[Group] = []
+    for heads in series:
+        if not heads.form.startswith("titled ") or not inner:
+            continue
+        title = heads.form.removeprefix("titled ")  # read from the folded line
+        ends = [head.place for head in heads.items[1:]] + [max(i.place for s in inner for i in s.items) + 1]
+        found = []
+        for head, end in zip(heads.items, ends):
+            runs = [(s.form, [i for i in s.items if head.place < i.place < end]) for s in inner]
+            runs = [(form, items) for form, items in runs if items]
+            if runs:
+                form, items = min(runs, key=lambda run: run[1][0].place)
+                found.append(Group(heads.doc_id, title, head.number, len(heads.items), head, tuple(items), form))
+        if len(found) >= 2:
+            groups += found
+    return tuple(groups)
+
+
+# An item asked by its place (第一项, 第3个, 最后一个, 最后呢) and what follows it: the last such in a
+# text (a follow-up searched after the previous question's words asks with its own, at the end)
+_PLACE_ASKED = re.compile(
+    rf"(?:第\s*({_COUNT})\s*(?:{_CLASSIFIER})?|(最后)\s*(?:一|那)?\s*(?:{_CLASSIFIER}))([\u4e00-\u9fff]{{0,4}})|(最后)呢"
+)
+LAST_ITEM = -1
+
+
+def place_asked(folded_question: str) -> tuple[int, str] | None:
+    """The place a folded question asks what the item at is (N, or ``LAST_ITEM`` for 最后一个) and
+    the noun it counts ("" for 第一项 / 第二个), when the question ends asking what it is (第二项呢,
+    第一项是什么); None otherwise (第三项提到…还会导致什么 asks something about it)."""
+    found = list(_PLACE_ASKED.finditer(folded_question))
+    if not found:
+        return None
+    last = found[-1]
+    if last.group(4):
+        return LAST_ITEM, ""
+    noun = _noun(last.group(3))
+    if not _WHAT_ITEM_REST.match(folded_question[last.start(3) + len(noun) :]):
+        return None
+    number = LAST_ITEM if last.group(2) else number_of(last.group(1))
+    return (number, noun) if number else None
+
+
+def named_group(folded_question: str, groups: Sequence[Group]) -> Group | None:
+    """The group a folded question names last, by its heading's name and number (地域未来构想三, or
+    the name's end: 构想三, 构想3); None when it names none."""
+    best: tuple[int, Group] | None = None
+    for group in groups:
+        ends = "|".join(re.escape(group.title[start:]) for start in range(len(group.title) - 1))
+        for found in re.finditer(rf"(?:{ends})\s*({_COUNT})(?![\d一二三四五六七八九十])", folded_question):
+            if number_of(found.group(1)) == group.number and (best is None or found.start() > best[0]):
+                best = (found.start(), group)
+    return best[1] if best else None
+
+
+def group_asked(folded_question: str, outlines: Sequence[Outline]) -> SeriesAsked | None:
+    """The item a question asks by its place in a group it names ("地域未来构想三的第一项": the first
+    item under 构想三, 15. …), one per article naming it; None when the question names no group with
+    a place, or counts the headings themselves (第二个目标 when the article counts 三大目标)."""
+    place = place_asked(folded_question)
+    if place is None:
+        return None
+    number, noun = place
+    found: list[Series] = []
+    name = ""
+    for outline in outlines:
+        group = named_group(folded_question, outline.groups)
+        if group is None:
+            continue
+        if noun and (noun in group.title or group.of in declared_counts(noun, outline.folded_text)):
+            return None  # the ordinal counts the groups, not their items
+        name = f"{group.title}{group.number}"
+        if number == LAST_ITEM or number <= len(group.items):
+            found.append(Series(group.doc_id, group.form, (group.items[-1 if number == LAST_ITEM else number - 1],)))
+    return SeriesAsked(False, tuple(found), name) if name else None
 
 
 def series_asked(
@@ -317,9 +425,15 @@ def series_asked(
     english_words: Callable[[str], Sequence[str]] = lambda word: (),
 ) -> SeriesAsked:
     """The series a question asks for, whole for a listed question (哪三大目標), else cut to the
-    asked item (第二個目標); none when it counts no noun an article counts. ``outlines`` is called
-    only for a question that counts a noun."""
-    question = asked(fold(text), english_words)
+    asked item (第二個目標), or to the item at the asked place under the group it names (地域未來構想三
+    的第一項: item 15 of the twenty, not item 1); none when it counts no noun an article counts.
+    ``outlines`` is called only for a question that counts a noun or asks for a place."""
+    folded_text = fold(text)
+    if _PLACE_ASKED.search(folded_text):
+        grouped = group_asked(folded_text, outlines())
+        if grouped is not None:
+            return grouped
+    question = asked(folded_text, english_words)
     if question is None:
         return SeriesAsked(False, ())
     found = matching_series(question, outlines())

@@ -649,6 +649,31 @@ def test_a_follow_up_asking_for_an_item_favours_the_sentence_opening_it_in_the_p
     assert last is not None and last(Sentence("以及,最後一個階段是要建構一個強韌的經濟結構。", 0, 3), anchor) > 0
 
 
+def test_an_item_under_the_group_the_conversation_names_is_favoured_and_no_other_opening_that_place():
+    from chat.answer import Sentence
+    from chat.followup import ORDINAL_BONUS, by_kind
+
+    heading = _passage("h", "d", 47, text="地域未來構想三:促進產生新的消費")
+    previous = Previous("地域未來構想三包括哪些？", ("h",), ("地域未來構想三:促進產生新的消費",))
+    item = "16.透過地域商社,強化在地經濟力:"
+    adjust = by_kind("第二項呢？", previous, (heading,), items=(item,))
+    assert adjust is not None
+    assert adjust(Sentence(f"{item}\n\n這樣的社會設計者角色…", 1, 0), _passage("i", "d", 52)) == ORDINAL_BONUS
+    for other in ("地域未來構想二:確立新的生活型態", "2.整備發燒篩檢站網絡的軟硬體投資:", "其次是物流。"):
+        assert adjust(Sentence(other, 0, 0), heading) == 0.0
+    plain = by_kind("第二項呢？", previous, (heading,))  # no group named: any sentence opening 2
+    assert plain is not None and plain(Sentence("地域未來構想二:確立新的生活型態", 0, 0), heading) > 0
+
+
+def test_near_previous_ranks_its_firsts_first_with_their_scores():
+    anchor, other, item = _passage("a", "d1", 2), _passage("o", "d3", 1), _passage("i", "d1", 9)
+    hits = NearPrevious(_Fixed([anchor, other, item]), (anchor,), firsts=(item,)).search("q", top_k=3)
+    assert [h.passage.id for h in hits] == ["i", "a", "o"] and [h.rank for h in hits] == [1, 2, 3]
+    assert hits[0].score < hits[1].score  # moved, not rescored
+    missed = NearPrevious(_Fixed([anchor, other]), (anchor,), firsts=(item,)).search("q", top_k=2)
+    assert [h.passage.id for h in missed] == ["i", "a"]  # the pool missed it: it joins, first
+
+
 def test_an_item_is_read_in_its_passage_sequence_third_after_second():
     from chat.answer import Sentence, quote_units
     from chat.followup import ORDINAL_BONUS, ORDINAL_OTHER, by_kind

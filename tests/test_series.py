@@ -7,20 +7,24 @@ from __future__ import annotations
 import pytest
 
 from chat.answer import answer_question
-from chat.followup import answer_after, asks_a_whole_list
+from chat.followup import Previous, answer_after, asks_a_whole_list
 from index.build import build_index
 from index.search import Searcher
 from index.series import (
+    LAST_ITEM,
     Asked,
     Outline,
     Series,
     SeriesItem,
+    article_groups,
     article_series,
     asked,
     classifier_counts,
     declared_counts,
+    group_asked,
     heading_number,
     matching_series,
+    place_asked,
 )
 from tests.chat_fakes import FAKE_DECISION
 from tests.index_fakes import build_kwargs, open_kwargs, write_corpus
@@ -330,3 +334,109 @@ def test_the_bulleted_items_its_lead_in_counts_are_the_answer_to_which_kinds(tmp
     assert [q.text for q in after.quotes] == KINDS
     assert asks_a_whole_list("那空屋銀行分成哪幾種類型？", searcher, searcher.passages[:1])
     assert not asks_a_whole_list("那它的成效呢？", searcher, searcher.passages[:1])
+
+
+# --------------------------------------------------------------------------- items counted within one group
+
+
+def test_the_numbered_items_under_each_titled_heading_are_its_group():
+    rows = _rows(
+        "构想一:环境\n1.对策:", "2.筛检:", "构想二:生活\n3.教育:", "4.诊疗:", "构想三:消费\n5.农业:", "6.旅游:"
+    )
+    groups = article_groups(article_series(rows, "d"))
+    assert [(g.title, g.number, g.of, g.form, [i.number for i in g.items]) for g in groups] == [
+        ("构想", 1, 3, "dotted", [1, 2]),
+        ("构想", 2, 3, "dotted", [3, 4]),
+        ("构想", 3, 3, "dotted", [5, 6]),
+    ]
+    assert groups[2].heading.line == "构想三:消费" and groups[2].items[0].passage_id == "p5"
+    # numbered anew under each heading: each group holds its own run
+    anew = article_groups(article_series(_rows("构想一:甲\n1.子:", "2.丑:", "构想二:乙\n1.寅:", "2.卯:"), "d"))
+    assert [[i.line for i in g.items] for g in anew] == [["1.子:", "2.丑:"], ["1.寅:", "2.卯:"]]
+    # headings with no numbered items under them group nothing; one group is no grouped list
+    assert article_groups(article_series(_rows("构想一:甲", "构想二:乙", "1.子:", "2.丑:"), "d")) == ()
+    assert article_groups(article_series(_rows("1.子:", "2.丑:", "构想一:甲", "构想二:乙"), "d")) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("地域未来构想三的第一项是什么?", (1, "")),
+        ("地域未来构想二的第3个呢", (3, "")),
+        ("地域未来构想一有 第三项呢? 最后一个?", (LAST_ITEM, "")),  # the last place asked, at the end
+        ("最后呢?", (LAST_ITEM, "")),
+        ("构想三的第一项措施是什么", (1, "措施")),
+        ("地域未来构想三 第二个目标呢?", (2, "目标")),
+        ("第三项提到的补助还会导致什么?", None),  # something about the item, not what it is
+        ("地域未来构想三包括哪些?", None),
+    ],
+)
+def test_the_place_a_question_asks_the_item_at(question, place):
+    assert place_asked(question) == place
+
+
+def _grouped_outline() -> Outline:
+    rows = _rows(
+        "整理成三大目标、6项概念",
+        "计画一:环境\n1.对策:",
+        "2.筛检:",
+        "计画二:生活\n3.教育:",
+        "4.诊疗:",
+        "计画三:消费\n5.农业:",
+        "6.旅游:",
+    )
+    series = article_series(rows, "d")
+    return Outline("d", "\n".join(text for _, text in rows), series, article_groups(series))
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("计画三的第一项是什么?", "5.农业:"),
+        ("计画二的第2项是什么?", "4.诊疗:"),
+        ("计画一有哪几项? 最后一个?", "2.筛检:"),
+        ("计画二包括 那计画三的第二个呢?", "6.旅游:"),  # the group named last
+        ("计画3的第一项是什么?", "5.农业:"),  # the number in digits
+    ],
+)
+def test_a_place_asked_in_a_named_group_is_the_item_under_it(question, line):
+    grouped = group_asked(question, [_grouped_outline()])
+    assert grouped is not None and [[i.line for i in s.items] for s in grouped.series] == [[line]]
+    assert grouped.group.startswith("计画")
+
+
+def test_a_group_names_no_item_past_its_own_nor_when_the_place_counts_the_groups():
+    outline = _grouped_outline()
+    beyond = group_asked("计画三的第三项是什么?", [outline])
+    assert beyond is not None and beyond.series == ()  # 计画三 has two: nothing moves
+    assert group_asked("计画三 第二个目标呢?", [outline]) is None  # 三大目标: the headings themselves
+    assert group_asked("第二项是什么?", [outline]) is None  # no group named
+    assert group_asked("计画二十的第一项?", [outline]) is None  # not 计画二
+
+
+def test_a_place_under_a_named_group_is_searched_and_quoted_first(series_index):
+    assert _heads(series_index.search("計畫三的第一項是什麼？", top_k=1)) == ["5.強化農業:"]
+    assert _heads(series_index.search("計畫二的第二項是什麼？", top_k=1)) == ["4.支援線上診療:"]
+    assert _heads(series_index.search("第二項概念是什麼？", top_k=1)) == ["2.整備篩檢網絡:"]  # no group: the list's
+    answer = answer_question("計畫三的第一項是什麼？", series_index, decision=FAKE_DECISION)
+    assert answer.found and answer.quotes[0].text.startswith("5.強化農業:")
+    answer = answer_question("計畫一的最後一項是什麼？", series_index, decision=FAKE_DECISION)
+    assert answer.found and answer.quotes[0].text.startswith("2.整備篩檢網絡:")
+
+
+@pytest.mark.parametrize(
+    ("question", "earlier", "first"),
+    [
+        ("第二項呢？", "計畫三包括哪些？", "6.發行旅遊券:"),  # not 計畫二 nor 2.
+        ("第一項是什麼？", "計畫二有哪些？", "3.推動遠距教育:"),  # not 計畫一
+        ("第二項呢？", "計畫一有哪幾項？", "2.整備篩檢網絡:"),
+        ("最後一個？", "計畫一有哪幾項？", "2.整備篩檢網絡:"),  # not 計畫三
+        ("那計畫三的第一項呢？", "計畫二有哪些？", "5.強化農業:"),  # the group the follow-up names
+    ],
+)
+def test_an_ordinal_follow_up_counts_in_the_group_the_conversation_names(series_index, question, earlier, first):
+    group = earlier[:3]  # the previous answer quoted that group's heading
+    (heading,) = [p for p in series_index.passages if p.text.startswith(group)]
+    previous = Previous(earlier, (heading.id,), (heading.text,))
+    answer = answer_after(question, previous, series_index, 5, FAKE_DECISION)
+    assert answer.found and answer.quotes[0].text.startswith(first), [q.text for q in answer.quotes]
