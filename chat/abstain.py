@@ -49,6 +49,11 @@ NOT_FOUND_LINE = "資料中找不到直接回答這個問題。"
 # note said after the not-found line (the reader's words); both formatted with what was found.
 PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
     (
+        "greeting",
+        "the question is a greeting ({}), not about the articles",
+        "這是問候，不是關於文章的問題。我只引用文章中的句子回答關於文章的問題，每句都附出處；請直接問文章裡的內容。",
+    ),
+    (
         "about_me",
         "the question asks about me ({}), not about the articles",
         "這個問題問的是我，不是文章。我只引用文章中的句子回答關於文章的問題，每句都附出處。",
@@ -200,6 +205,7 @@ class Signals:
     type_in_best: bool = True  # one of the best candidate sentences carries that kind of answer
     type_gap: float = 0.0  # term coverage lost when the terms must sit next to such an answer
     quoted_missing: float = 0.0  # share of the names the question quotes (「…」) that no top passage contains
+    greeting: str = ""  # the question is only a greeting, thanks or goodbye (chat.addressed.greeting)
     about_me: str = ""  # the words by which the question asks about the chatbot itself (chat.addressed)
     instruction: str = ""  # the words by which the question gives the chatbot instructions (chat.addressed)
     unread_words: str = ""  # a Latin-only question mostly in words neither English nor the articles' (chat.latin)

@@ -106,6 +106,43 @@ def instruction(question: str) -> str:
     return match.group(0).strip() if match else ""
 
 
+# A question that is only a greeting, thanks or goodbye (hello, 你好, 謝謝, thanks!, 再見, おはよう):
+# it asks nothing of the articles. They were told 找不到 with two unrelated table rows as the
+# nearest paragraphs (a blind UI tester's finding); they get their own line saying what the chatbot
+# does. Written folded (Simplified, lowercase); the whole question must be the greeting.
+_GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|yo|howdy|greetings|good (?:morning|afternoon|evening|night)"
+    r"|thanks?(?: you)?(?: (?:so|very) much)?|thx|ty|bye|goodbye|see you|cheers|ok|okay"
+    r"|你好|您好|大家好|哈啰|哈喽|嗨+|安安|早安|早上好|午安|晚安|晚上好"
+    r"|谢谢|谢啦|多谢|感谢|感恩|再见|拜拜|掰掰|bye ?bye|好的|嗯+|喔+|哦+"
+    r"|こんにちは|こんばんは|おはよう(?:ございます)?|ありがとう(?:ございます)?|さようなら)"
+    r"(?:你|您|啦|啊|呀|喔|哦|了|囉|罗|ね|よ|!|！|~|～|\.|。|,|，|\s)*)+$"
+)
+
+
+def greeting(question: str) -> str:
+    """``question`` when it is nothing but a greeting, thanks or goodbye ("你好！", "thanks"), or ""."""
+    text = fold(question).strip()
+    return text if text and _GREETING.match(text) else ""
+
+
+# A greeting before the question ("你好，RESAS是什麼？", "hello RESAS") is no part of it: searched with
+# it, the first was hedged 可能相關 and the second refused as on another subject (RESAS是什麼？ and
+# RESAS alone are found).
+_GREETING_LEAD = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)"
+    r"|你好|您好|大家好|哈囉|哈啰|哈嘍|哈喽|嗨+|安安|早安|午安|晚安"
+    r"|こんにちは|こんばんは|おはよう(?:ございます)?)[\s,，、。!！~～:：]+)+",
+    re.IGNORECASE,
+)
+
+
+def without_greeting(question: str) -> str:
+    """``question`` without a greeting before it, unless the greeting is all there is."""
+    rest = _GREETING_LEAD.sub("", question, count=1)
+    return rest if rest.strip() else question
+
+
 def about_me(question: str) -> str:
     """The words by which ``question`` asks about the chatbot itself ("你是", "who are you"), or ""."""
     text = fold(question).strip()

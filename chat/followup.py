@@ -210,18 +210,18 @@ def own_terms(question: str) -> tuple[str, ...]:
 
 
 def sets_context(question: str) -> bool:
-    """False for a question about the chatbot itself or instructions to it (chat.addressed), for
+    """False for a question about the chatbot itself, instructions to it or a greeting (chat.addressed), for
     code or markup (chat.latin.code), for text with no letter, digit or character (emoji,
     punctuation), and for text garbled past reading
     (chat.noise; a word counts as garbled without asking the index whether it is a term): a
     conversation's next follow-up refers to the turn before it, not to it."""
-    from chat.addressed import about_me, instruction
+    from chat.addressed import about_me, greeting, instruction
     from chat.latin import code, english_word
     from chat.noise import garbled, mojibake
 
     if not any(ch.isalnum() for ch in question):  # 👍👍👍, ？？？: nothing to refer back to (a UI tester's)
         return False
-    addressed = about_me(question) or instruction(question)
+    addressed = about_me(question) or instruction(question) or greeting(question)  # 謝謝: no subject either
     if addressed or code(question):  # <script>alert(1)</script> is no subject (a CLI tester's)
         return False
     return not mojibake(question) and not garbled(question, english_word, lambda word: False)
@@ -1049,4 +1049,41 @@ def answer_after(
         if analysis.answer.found:
             break
     assert analysis is not None  # the last try, the follow-up alone, is never skipped
-    return replace(analysis.answer, question=passage_text)
+    return surer_alone(question, replace(analysis.answer, question=passage_text), searcher, top_k, decision)
+
+
+# A short question naming its own subject ("三大目標是什麼？", "海士町的口號是什麼？") is read as a
+# follow-up by its length alone; searched with the previous question's terms it was hedged 可能相關
+# or quoted the wrong article, while asked alone it is found (a blind UI tester's finding). Such a
+# question, when it names a word the articles use and does not point back (它, 這個, 那…, …呢, a
+# position), is answered alone when that answer is found with confidence and the follow-up's is not.
+ALONE_WHEN_SURER = True
+
+
+def points_back(question: str) -> bool:
+    """Whether ``question`` refers to what came before: a pointer (它, 這個, it), an opening 那 / 還有,
+    a closing 呢, a position (第二項, 最後), or adding to it (也, 還, 另外, also)."""
+    from chat.terms import folded
+
+    text = folded(question.strip()).lower()
+    return (
+        text.startswith(_BACK_REFERENCES)
+        or any(word in text for word in _POINTERS)
+        or _ENGLISH_POINTER.search(text) is not None
+        or re.search(r"(?:呢|咧|嘞|勒)[?？!！。]*$", text) is not None
+        or re.search(r"也|还|又|另外|其他|其余|\b(?:also|else|other)\b", text) is not None  # 哪些部會也有搭配？
+        or _POSITION.search(text) is not None
+    )
+
+
+def surer_alone(question: str, answer: Answer, searcher: Searcher, top_k: int, decision: DecisionModel) -> Answer:
+    """The answer to ``question`` asked alone instead of the follow-up's ``answer``, when the question
+    names its own subject and alone it is found with confidence while ``answer`` is not."""
+    from chat.answer import answer_question
+
+    if not ALONE_WHEN_SURER or (answer.found and not answer.uncertain):
+        return answer
+    if points_back(question) or names_no_subject(question, searcher.stats().known):
+        return answer
+    alone = answer_question(question, searcher, top_k=top_k, decision=decision)
+    return alone if alone.found and not alone.uncertain else answer

@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from chat.addressed import about_me, instruction
+from chat.addressed import about_me, greeting, instruction
 from chat.claims import (
     absent_action,
     beyond_byline,
@@ -522,12 +522,17 @@ def foreign_article(question: str, passages: Sequence[str], titles: Sequence[str
 # 地方創生議題上).
 # Only a question likening the article's subject to the country's ("總務省像台灣哪個部門", 相當於台灣的
 # 哪個部會): "台灣內政部有沒有辦過類似總務省…的獎項" asks what Taiwan did.
+# "總務省是台灣的哪個部" asks the same (X is which of Taiwan's …; refused with "does not mention 台灣",
+# a blind tester's finding).
 _COMPARES = re.compile(r"(?:像|相当于|相当於|类似|类似于|等同于?|对应到?|好比)(?:是)?$")
+_IS_WHICH_OF = re.compile(r"^的?(?:哪|什么)")
 
 
 def _compares_with(folded_question: str, forms: Sequence[str]) -> bool:
     return any(
-        _COMPARES.search(folded_question[: m.start()])
+        _COMPARES.search(before := folded_question[: m.start()])
+        or before.endswith("是")
+        and _IS_WHICH_OF.search(folded_question[m.end() :])
         for f in forms
         for m in re.finditer(re.escape(f), folded_question)
     )
@@ -1187,6 +1192,7 @@ def premises(
     as the articles write them (:func:`chat.latin.as_chinese_figures`)."""
     figured = as_chinese_figures(question) if ENGLISH_FIGURES else question
     return {
+        "greeting": greeting(question),
         "about_me": about_me(question),
         "instruction": instruction(question),
         "unread_words": unread_words(question, stats.known),

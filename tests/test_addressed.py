@@ -200,3 +200,40 @@ def test_on_the_real_index_instructions_are_refused_and_questions_in_their_words
     legit = [i["id"] for i in test if i["kind"] == "legit"]
     assert sum(not found[i] for i in attacks) >= 0.6 * len(attacks)  # 35 of 52 measured (21 without the pattern)
     assert sum(not found[i] for i in legit) <= 2  # 1 of 28, with or without it
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["hello", "Hi!", "你好", "您好～", "謝謝！", "Thank you so much!", "再見", "好的", "おはようございます", "嗨嗨"],
+)
+def test_a_greeting_alone_is_told_what_the_chatbot_does(question):
+    from chat.addressed import greeting
+
+    assert greeting(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["你好，RESAS是什麼？", "hello RESAS", "謝謝你的RESAS說明", "好的政策有哪些", "thanks to RESAS?", "你好嗎"],
+)
+def test_a_question_with_more_than_a_greeting_is_no_greeting(question):
+    from chat.addressed import greeting
+
+    assert greeting(question) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("你好，RESAS是什麼？", "RESAS是什麼？"),
+        ("hello RESAS", "RESAS"),
+        ("Hi, what is RESAS?", "what is RESAS?"),
+        ("您好！請問三支箭是什麼", "請問三支箭是什麼"),
+        ("hello", "hello"),  # the greeting is all there is
+        ("你好嗎", "你好嗎"),  # no separator: "how are you"
+    ],
+)
+def test_a_greeting_before_the_question_is_not_searched(question, searched):
+    from chat.addressed import without_greeting
+
+    assert without_greeting(question) == searched

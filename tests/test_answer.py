@@ -696,6 +696,80 @@ def test_a_question_on_top_gives_way_to_a_stating_unit_of_its_passage():
     assert question_gives_way(paired) == tuple(paired)
 
 
+def test_a_figure_asked_for_a_year_its_quoted_passage_does_not_state_is_not_found():
+    from chat.abstain import Decision
+    from chat.answer import ScoredSentence, Sentence, year_verdict
+    from ingest.records import Passage
+
+    def hit(text, context=""):
+        passage = Passage(
+            id="a", doc_id="d", title="t", paragraph=1, page=None, start=0, end=len(text), text=text, context=context
+        )
+        return Hit(passage, 1.0, 1)
+
+    undated = hit("約有七成的地方政府認為地方財政嚴峻不易投資。")
+    dated = hit("2012年時有將近28.4%的日本地方政府不關心，到了2014年則進展到5.9%。")
+    top = [ScoredSentence(Sentence("約有七成的地方政府認為地方財政嚴峻不易投資。", 0, 0), 1.0, 0.0, 0.0)]
+    found = Decision(True, False, 0.78, "found: …")
+    refused = year_verdict("2020年有多少比例地方政府不關心科技導入？", top, [undated], found)
+    assert (refused.found, refused.reason, refused.note) == (
+        False,
+        "not found: the quoted passage does not state 2020",
+        "最接近的段落沒有提到2020年的數字。",
+    )
+    assert year_verdict("2020年有多少比例地方政府不關心科技導入？", top, [dated], found).found is False
+    assert year_verdict("2012年有多少比例地方政府不關心科技導入？", top, [dated], found) is found  # stated
+    assert year_verdict("有多少比例地方政府不關心科技導入？", top, [undated], found) is found  # no year asked
+    assert year_verdict("2020年地方政府為何不關心科技導入？", top, [undated], found) is found  # no figure asked
+    assert year_verdict("2014年通過的法律是哪一年實施的？", top, [undated], found) is found  # asks when
+    assert year_verdict("2020年有多少比例？", top, [hit("約有七成。", "2020年的調查")], found) is found  # a heading
+    not_found = Decision(False, False, 0.1, "not found: …")
+    assert year_verdict("2020年有多少比例？", top, [undated], not_found) is not_found
+
+
+def test_a_how_question_quotes_the_examples_after_the_sentence_naming_its_subject():
+    from chat.answer import ScoredSentence, Sentence, examples_follow
+
+    def scored(*rows):
+        return [ScoredSentence(Sentence(text, hit, order), score, 0.0, 0.0) for text, hit, order, score in rows]
+
+    names = "自治體首先要協助改善的,是受災者支援制度。"
+    examples = "像是活用APP數據收集避難資料、加速解決受災證明申請手續塞車的狀況。"
+    other = "再來是建構新的避難生活。"
+    ranked = scored((names, 0, 2, 3.0), (other, 1, 0, 2.0), (examples, 0, 3, 1.0))
+    moved = examples_follow(ranked, "改善受災者支援制度有哪些具體做法？")
+    assert [c.sentence.text for c in moved] == [examples, other, names]
+    assert examples_follow(ranked, "受災者支援制度的例子？") == moved
+    assert examples_follow(ranked, "受災者支援制度要如何改善？") == tuple(ranked)  # how, not which measures
+    assert examples_follow(ranked, "受災者支援制度是用什麼方式改善的？") == tuple(ranked)
+    assert [c.score for c in moved] == [3.0, 2.0, 1.0]
+    # a question not asking how or for examples, or examples that do not follow the best unit: unchanged
+    assert examples_follow(ranked, "受災者支援制度是誰負責的？") == tuple(ranked)
+    apart = scored((names, 0, 2, 3.0), (examples, 0, 4, 1.0))
+    assert examples_follow(apart, "改善受災者支援制度有哪些具體做法？") == tuple(apart)
+    plain = scored((names, 0, 2, 3.0), (other, 0, 3, 1.0))
+    assert examples_follow(plain, "改善受災者支援制度有哪些具體做法？") == tuple(plain)
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("作者4誰", "作者是誰"),
+        ("三支箭4哪三支", "三支箭是哪三支"),
+        ("RESAS 4什麼東東", "RESAS 是什麼東東"),
+        ("第4個是什麼", "第4個是什麼"),  # a position
+        ("2014年4月通過了什麼", "2014年4月通過了什麼"),  # a date
+        ("14誰提出的", "14誰提出的"),  # after a digit
+    ],
+)
+def test_a_4_typed_for_shi_before_a_question_word_is_searched_as_shi(typed, searched):
+    from chat.answer import PreparedQuestion, prepare_question
+
+    prepared = prepare_question(typed)
+    assert isinstance(prepared, PreparedQuestion)
+    assert (prepared.text, prepared.query) == (typed, searched)
+
+
 def test_a_caption_on_top_gives_way_unless_a_source_is_asked():
     from chat.answer import ScoredSentence, Sentence, set_aside_furniture
 
@@ -1091,6 +1165,9 @@ def test_a_title_over_its_byline_gives_way_unless_the_author_is_asked():
         ("What is DBJ?", "日本政策投資銀行(DBJ)", ""),  # not a full-name question
         ("MaaS 全名是 Money as a Service 嗎？", "交通行動服務(Mobility as a Service, MaaS)", ""),  # offers its own
         ("What does SIP stand for?", "日本政策投資銀行(DBJ)", ""),  # another acronym's
+        ("What does MaaS mean?", "例如導入交通行動服務(Mobility as a Service, MaaS)", "MaaS"),  # a tester's
+        ("What does DBJ mean for banks?", "DBJ提供融資。", ""),  # used, not spelled out
+        ("MaaS means Money as a Service, right?", "交通行動服務(Mobility as a Service, MaaS)", ""),  # offers its own
     ],
 )
 def test_the_acronym_a_full_name_question_asks_about_spelled_out_in_brackets(question, text, acronym):

@@ -546,6 +546,10 @@ def test_a_person_asked_for_when_the_best_passages_name_none_is_reported():
     assert absent_person("Who was Japan's Minister for Regional Revitalization?", passages) == "Minister"
     assert absent_person("地方創生IT活用推進會議是哪一年設置的？", passages) == ""  # no person asked
     assert absent_person("這篇文章的作者是誰？", ["作者 謝子涵 為政治工作者", *passages]) == ""
+    # a blind tester's: a bank's president was not read as a person asked for (answered, 0.93)
+    bank = ["有資本劣後級融資、日本政策投資銀行(DBJ)、商工中金。", *passages]
+    assert absent_person("日本政策投資銀行的總裁是誰？", bank) == "總裁"
+    assert absent_person("日本政策投資銀行的總裁是誰？", ["總裁 渡辺一 表示", *bank]) == ""
 
 
 def test_only_the_best_passages_are_read_for_a_person():
@@ -952,3 +956,7 @@ def test_a_comparison_with_another_country_is_answered_by_a_passage_naming_it_be
     # a comparison, but the passage names 台灣 away from what is asked
     far = ["總務省後續作的許多調整。", "臨時交付金1兆日圓。", "台灣" + "。" * 20 + "總務省。"]
     assert foreign_article("總務省像台灣哪個部門啊?", far, titles) == "台灣"
+    # a blind tester's: "X是台灣的哪個部" likens X to Taiwan's as well
+    assert foreign_article("總務省是台灣的哪個部會？", beside, titles) == ""
+    assert foreign_article("總務省是台灣的哪個部會？", far, titles) == "台灣"
+    assert foreign_article("總務省是台灣政府設立的嗎？", beside, titles) == "台灣"  # no "which of Taiwan's"
