@@ -49,8 +49,9 @@ def esc(text: str) -> str:
 
 
 # An absolute file path (POSIX, or Windows with a drive letter) up to a space or Chinese punctuation; not
-# a date (2021/10/29), a pair of words (TCP/IP) or the rest of a URL (http://host/page).
-_SERVER_PATH = re.compile(r"(?<![A-Za-z0-9_.~:/\\-])(?:/|[A-Za-z]:\\)[^\s：，。；、（）「」『』'\"]+")
+# a date (2021/10/29), a pair of words (TCP/IP), the rest of a URL (http://host/page) or a closing tag typed
+# in a title (<b>x</b>: its /b> was cut to b>).
+_SERVER_PATH = re.compile(r"(?<![A-Za-z0-9_.~:/\\<-])(?:/|[A-Za-z]:\\)[^\s：，。；、（）「」『』'\"]+")
 
 
 def hide_paths(text: str) -> str:
@@ -340,6 +341,24 @@ def short_question(question: str, limit: int = MAX_SHOWN_QUESTION) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+QUESTION_CLASS = "sousei-question"
+
+
+def render_question(question: str) -> str:
+    """A question's message in the chat: its text as typed (escaped, one line, shortened), inside one HTML
+    block, so that the chat's Markdown leaves it alone: ``1. **GIGA School** 是什麼？`` was shown as a
+    numbered list with bold text."""
+    return f'<div class="{QUESTION_CLASS}">{esc(short_question(question))}</div>'
+
+
+def literal_question(content: str) -> str:
+    """A question message kept in a browser from before :func:`render_question` (its escaped text alone,
+    shown as Markdown) in that form; one already in it as it is."""
+    if content.startswith(f'<div class="{QUESTION_CLASS}">'):
+        return content
+    return f'<div class="{QUESTION_CLASS}">{content}</div>'
+
+
 def cited_order(answer: Answer) -> list[Hit]:
     """The cited passages in the order the quotes first cite them (shown as [1], [2], ...)."""
     by_id = {h.passage.id: h for h in answer.hits}
@@ -479,11 +498,27 @@ def _answer_data(answer: Answer, question: str, cited: Sequence[Hit], answer_id:
     )
 
 
+def refused_input(answer: Answer) -> bool:
+    """An answer that is a refusal of the question itself (問題只是同樣的字詞一再重複, no articles yet ...): not
+    found, no passage, and a message other than the not-found line."""
+    return not answer.found and not answer.hits and not says_not_found(answer.message)
+
+
+def render_refusal(message: str, question: str = "") -> str:
+    """A reply that is no answer: the message alone, marked ``.sousei-error`` (the page shows no 👍/👎 on it)
+    and without a copy button. With ``question`` it is the engine's refusal of that question (data-found
+    "false", as API callers have read it); without, an error (too long, no index: "error")."""
+    data = f'data-found="false" data-question="{esc(question)}"' if question else 'data-found="error"'
+    return f'<div class="sousei-answer sousei-error" {data}>{render_message(message)}</div>'
+
+
 def render_chat_answer(answer: Answer, question: str, searched: str | None = None, answer_id: str = "") -> str:
     """One answer message of the chat (one line of HTML, no blank lines, so Markdown leaves it alone):
     searched text of a follow-up, the quotes in citation order with [n] markers, only the cited
     passages with the quoted sentence marked, the other passages folded, and a copy button;
     ``answer_id`` names this answer for its 👍/👎."""
+    if refused_input(answer):
+        return render_refusal(answer.message or "", question)
     parts = []
     if searched:
         parts.append(f'<p class="sousei-searched">{esc(SEARCHED_LABEL + short_question(searched))}</p>')

@@ -57,6 +57,9 @@ LABEL_QUESTION = "問題"
 PLACEHOLDER_QUESTION = "輸入問題（最多 {cap} 字），例如：2021年的地方創生臨時補助金是多少？"
 LABEL_SEND = "送出"
 LABEL_CLEAR = "清除對話"
+LABEL_CONFIRM_CLEAR = "確定清除"
+CONFIRM_CLEAR = "確定要清除整個對話嗎？清除後無法復原。"
+DROPPED_TURNS = "較早的對話已移除（最多保留 {turns} 輪問答、{kb} KB 文字）。"
 LABEL_VIEWER = "原文"
 LABEL_UPLOAD = "上傳文章（.txt .md .pdf .html .docx，可一次選多個檔案）"
 LABEL_ADD = "加入並更新索引"
@@ -94,6 +97,9 @@ UPDATED = "已更新：{article}"
 ADMIN_REFUSED = "需要管理金鑰才能變更文章（伺服器開放給其他電腦時）。"
 ADMIN_DISABLED = "這個伺服器開放給其他電腦使用，且未設定管理金鑰（--admin-key），文章管理已停用。"
 QUESTION_TOO_LONG = "問題太長（{n} 字），請縮短到 {cap} 字以內。"
+# what a refusal tells a reader of the page to do where it tells a command-line user `sousei remove ID`
+REMOVE_IN_PAGE = "在「選擇文章」選 {doc_id}，按「移到回收區」"
+WARNING_PREFIX = "注意："
 PROGRESS_UNIT = "項"  # the progress bar's 3 / 10 項
 TABLE_HEADERS = ("標題", "作者", "日期", "段落", "片段", "代號")
 
@@ -107,6 +113,7 @@ EXAMPLE_QUESTIONS = (
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 ASK_CONCURRENCY = 4
 HISTORY_KEY = "sousei-chat-history"
+FIRST_TURN_KEY = "sousei-chat-first"  # the conversation's first answer: the dropped-turns notice
 UPLOAD_CACHE_SECONDS = 3600  # Gradio's copies of uploads are deleted after this (delete_cache)
 
 CSS = """
@@ -142,7 +149,7 @@ CSS = """
 .sousei-uncertain-note { font-weight: 600; color: #8a5a00; background: #fff6e0; padding: 4px 8px; border-radius: 6px; }
 .sousei-title { font-weight: 600; }
 .sousei-n { font-weight: 600; color: var(--color-accent); }
-.sousei-loc { color: var(--sousei-subdued); font-size: .9em; margin-left: .3em; }
+.sousei-loc { color: var(--sousei-subdued); font-size: .9em; margin-left: .3em; white-space: nowrap; }
 a.sousei-cite { cursor: pointer; font-weight: 600; text-decoration: none; font-size: .85em;
                 background: var(--color-accent-soft); border-radius: 4px; padding: 0 .25em; margin-left: .15em; }
 mark.sousei-quoted { background: #fff0a0; color: inherit; padding: 0 1px; }
@@ -173,6 +180,15 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
 .sousei-status-line:has(.progress-text) { min-height: 6em; }  /* room for the one progress bar of a change */
 .sousei-status-error { background: #fdecee; border-left: 3px solid #b00020; border-radius: 6px; padding: .4em .8em; }
 .sousei-status-error p, .sousei-error .sousei-message { color: #8c0019; }
+/* a refused file (or another warning) among the lines of an upload that added others: shown as the refusal
+   of an upload that added none is (it was a plain line) */
+.sousei-status p.sousei-status-warning { color: #8c0019; background: #fdecee; border-left: 3px solid #b00020;
+                                          border-radius: 6px; padding: .3em .8em; }
+/* a reply that is no answer (a refused question, an error) gets no 👍/👎: the Chatbot puts them under every
+   reply, in the element after its row */
+#sousei-log .message-row:has(.sousei-error) + .message-buttons { display: none; }
+#sousei-dropped { color: var(--sousei-subdued); font-size: .9em; }
+#sousei-dropped p { margin: 0; }
 .sousei-error .sousei-message { font-weight: 600; margin: 0; }
 @media (max-width: 640px) {
   /* a phone: 段落 and 片段 (counts) give their width to the title */
@@ -180,12 +196,25 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
   .sousei-table th:nth-child(5), .sousei-table td:nth-child(5) { display: none; }
   #sousei-viewer .sousei-source { max-height: 60vh; }
   /* a phone: answers use the log's width (Gradio keeps 20px margins and 60px free beside a bubble) */
-  #sousei-log .message-row.bot-row { max-width: calc(100% - 16px); margin-left: 8px; margin-right: 8px; }
+  #sousei-log .message-row.bot-row { max-width: calc(100% - 44px); margin-left: 8px; margin-right: 36px; }
+  /* ... but for a column on the right, where the trash icon (top) and the scroll-down arrow (bottom) are: the
+     arrow covered an answer's text */
+  #sousei-log .scroll-down-button-container { right: 4px; }
+  /* tap targets at least 24×24 px (👍/👎 and the trash icon were 18×18, a [n] 26×15) */
+  #sousei-log .icon-button { min-width: 28px; min-height: 28px; justify-content: center; align-items: center; }
+  #sousei-log a.sousei-cite { display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px;
+                              text-align: center; }
+  /* the article table: a name, a date, an id on one line (the author was one character a line, an id broken
+     mid-word); the title takes the rest, the table scrolls sideways when they do not fit */
+  .sousei-table th, .sousei-table td { white-space: nowrap; }
+  .sousei-table td:first-child { white-space: normal; min-width: 8em; overflow-wrap: anywhere; }
+  .sousei-table td:last-child { word-break: normal; }
 }
 /* the log's own trash icon (清空對話) floats in its top right corner, over the messages: a question's bubble
    keeps clear of that corner's column (on a phone it ran under the icon), and so does a long article name
    in a dropdown of the article tab of the dropdown's arrow (the name is cut with … before the arrow) */
 #sousei-log .message-row.user-row { margin-right: 32px; }
+@media (max-width: 640px) { #sousei-log .message-row.user-row { margin-right: 36px; } }
 #sousei-remove-choice input, #sousei-trash input { padding-right: 26px; text-overflow: ellipsis; }
 """
 
@@ -216,6 +245,15 @@ if (!window.souseiListener) {
       event.preventDefault();
       const text = copy.parentElement.querySelector('.sousei-copy-text');
       copyText(text ? text.textContent : '').then(() => { copy.textContent = '已複製'; });
+      return;
+    }
+    // the log's trash icon asks first, as 清除對話 does (it cleared the whole chat at once)
+    const trash = event.target.closest ? event.target.closest('#sousei-log .top-panel button') : null;
+    const clear = document.querySelector('#sousei-clear');
+    if (trash && clear) {
+      event.preventDefault();
+      event.stopPropagation();
+      clear.click();
       return;
     }
     const target = event.target.closest ? event.target.closest('a.sousei-cite, li.sousei-source-item') : null;
@@ -285,6 +323,10 @@ if (!window.souseiListener) {
     [/^Select example (\d+): /, '範例問題$1：'], [/^Click to upload or drop files$/, '點擊上傳或拖放檔案'],
     [/^File upload$/, '上傳檔案'], [/^Loading response$/, '正在回答'], [/^Loading content$/, '載入中'],
     [/^queue: /, '排隊中：'], [/^processing \|/, '處理中 |'], [/^Empty value$/, '（空白）'],
+    // a toast (the server stopped): its title is its type, its text and close button Gradio's English
+    [/^\s*Error\s*$/, '錯誤'], [/^\s*Warning\s*$/, '注意'], [/^\s*Info\s*$/, '訊息'], [/^\s*Success\s*$/, '完成'],
+    [/^Connection to the server was lost\. Attempting reconnection\.\.\.$/, '與伺服器的連線中斷，正在重新連線…'],
+    [/^Connection Lost$/, '連線中斷'], [/^Close$/, '關閉'],
   ];
   const translate = (text) => chinese.reduce((t, [english, zh]) => t.replace(english, zh), text);
   const inChinese = () => {
@@ -295,7 +337,7 @@ if (!window.souseiListener) {
       }
     }
     // text in place (its node kept: Gradio updates the same node): hidden names and the progress line
-    for (const e of document.querySelectorAll('.sr-only, .progress-text')) {
+    for (const e of document.querySelectorAll('.sr-only, .progress-text, .toast-body, .toast-body *')) {
       for (const node of e.childNodes) {
         if (node.nodeType === Node.TEXT_NODE && translate(node.data) !== node.data) node.data = translate(node.data);
       }
@@ -330,6 +372,14 @@ def viewer_js() -> str:
     return VIEWER_JS.replace("__ACCEPT__", ",".join(SUPPORTED_EXTENSIONS))
 
 
+# The confirmation of 清除對話 is brought into view (on a phone it appeared below the screen's edge, and the log's
+# trash icon, at the top of the log, asks for it too)
+SHOW_CONFIRM_CLEAR_JS = """() => { setTimeout(() => {
+  const row = document.querySelector('#sousei-confirm-clear-row');
+  if (row) row.scrollIntoView({block: 'nearest'});
+}, 50); }"""
+
+
 # An article tab's status line (added, refused, removed ...), right under its buttons, is brought into
 # view when it changes (on a phone it can be below the screen's edge). So is the progress bar of an add /
 # rebuild / removal / restore / save, which is shown on that status line only.
@@ -356,13 +406,31 @@ if (block) new MutationObserver(() => {
 # --------------------------------------------------------------------------- small HTML pieces
 
 
+_CLI_REMOVE = re.compile(r"sousei remove ([^\s）)]+)")
+
+
+def for_the_page(line: str) -> str:
+    """A message as a reader of the page needs it: without the server's file paths (an error naming the corpus
+    folder showed where it is on the server), and with the page's way to remove an article where the CLI's
+    ``sousei remove ID`` is given (a same-name refusal told a web admin to run it)."""
+    from chat.render import hide_paths
+
+    return _CLI_REMOVE.sub(lambda m: REMOVE_IN_PAGE.format(doc_id=m.group(1)), hide_paths(line))
+
+
 def render_status(lines: Sequence[str], error: bool = False) -> str:
-    """A status line of the article tab, one paragraph per line, escaped, without the server's file paths
-    (an error naming the corpus folder showed where it is on the server)."""
-    from chat.render import esc, hide_paths
+    """A status line of the article tab, one paragraph per line, escaped (:func:`for_the_page`). A line
+    that is a warning (注意：…, e.g. a file refused while others were added) is marked as the refusal of a
+    whole upload is (``error``)."""
+    from chat.render import esc
 
     cls = "sousei-status sousei-status-error" if error else "sousei-status"
-    return f'<div class="{cls}">' + "".join(f"<p>{esc(hide_paths(line))}</p>" for line in lines) + "</div>"
+    paragraphs = []
+    for line in lines:
+        warning = not error and line.startswith(WARNING_PREFIX)
+        tag = '<p class="sousei-status-warning">' if warning else "<p>"
+        paragraphs.append(f"{tag}{esc(for_the_page(line))}</p>")
+    return f'<div class="{cls}">' + "".join(paragraphs) + "</div>"
 
 
 def error_status(err: Exception) -> str:
@@ -472,13 +540,12 @@ def bounded(history: Sequence[dict], max_turns: int, max_bytes: int = HISTORY_MA
 
 def answer_message(engine: Engine, question: str, previous: str | Previous | None) -> str:
     """The rendered answer (or the error message, e.g. no index yet) for the chat."""
-    from chat.render import hide_paths, render_chat_answer, render_message
+    from chat.render import hide_paths, render_chat_answer, render_refusal
 
     try:
         answer = engine.answer(question, previous=previous)
     except SouseiError as err:
-        message = render_message(hide_paths(str(err)))
-        return f'<div class="sousei-answer sousei-error" data-found="error">{message}</div>'
+        return render_refusal(hide_paths(str(err)))
     searched = answer.question if answer.question.strip() != question.strip() else None
     return render_chat_answer(answer, question, searched, answer_id=uuid.uuid4().hex)
 
@@ -486,7 +553,7 @@ def answer_message(engine: Engine, question: str, previous: str | Previous | Non
 def ask(engine: Engine, question: str, history: list[dict] | None):
     """Handler for 送出 / Enter / an example: returns (chat log, the copy kept in the browser, the
     textbox: cleared, or the question kept when it is refused as too long, to be shortened)."""
-    from chat.render import esc, render_message, short_question
+    from chat.render import render_question, render_refusal
 
     history = bounded(history or [], engine.config.max_history_turns)
     question = (question or "").strip()
@@ -494,12 +561,11 @@ def ask(engine: Engine, question: str, history: list[dict] | None):
         return history, history, ""
     cap = engine.config.max_question_chars
     if len(question) > cap:
-        message = render_message(QUESTION_TOO_LONG.format(n=len(question), cap=cap))
-        reply, box = f'<div class="sousei-answer sousei-error" data-found="error">{message}</div>', question
+        reply, box = render_refusal(QUESTION_TOO_LONG.format(n=len(question), cap=cap)), question
     else:
         reply, box = answer_message(engine, question, previous_turn(history)), ""
     history = history + [
-        {"role": "user", "content": esc(short_question(question))},
+        {"role": "user", "content": render_question(question)},
         {"role": "assistant", "content": reply},
     ]
     history = bounded(history, engine.config.max_history_turns)
@@ -512,12 +578,99 @@ def ask_example(engine: Engine, history: list[dict] | None, evt: gr.SelectData):
 
 
 def restore_history(history: list[dict] | None):
-    """On page load: the chat kept in this browser (as much of it as fits the request limit)."""
-    return bounded(history or [], len(history or []), HISTORY_MAX_BYTES)
+    """On page load: the chat kept in this browser (as much of it as fits the request limit), each question
+    shown as typed (one kept from before ``chat.render.render_question`` too)."""
+    from chat.render import literal_question
+
+    shown = [
+        {**m, "content": literal_question(m["content"])}
+        if m.get("role") == "user" and isinstance(m.get("content"), str)
+        else m
+        for m in history or []
+    ]
+    return bounded(shown, len(shown), HISTORY_MAX_BYTES)
 
 
 def clear_chat():
     return [], [], render_placeholder(EMPTY_VIEWER)
+
+
+def first_answer(history: Sequence[dict]) -> str:
+    """What names a conversation's oldest turn still kept: its answer's id (``answer_id``), "" when empty."""
+    for message in history:
+        if message.get("role") == "assistant":
+            return answer_id(message)
+    return ""
+
+
+def dropped_notice(engine: Engine, history: Sequence[dict] | None, first: str | None) -> tuple[Any, str]:
+    """After each turn (and on load): (the notice line above the log, the oldest turn of this conversation,
+    kept in the browser). The log keeps at most ``max_history_turns`` turns and ``HISTORY_MAX_BYTES`` of text,
+    the oldest going first: they disappeared without a word (a tester's finding). The notice is shown once
+    the oldest turn kept is no longer the conversation's first."""
+    import gradio as gr
+
+    oldest = first_answer(history or [])
+    first = (first or oldest) if oldest else ""
+    if not oldest or oldest == first:
+        return gr.update(visible=False, value=""), first
+    text = DROPPED_TURNS.format(turns=engine.config.max_history_turns, kb=HISTORY_MAX_BYTES // 1024)
+    return gr.update(visible=True, value=render_placeholder(text)), first
+
+
+VOTE_SHOWN = {"up": "Like", "down": "Dislike"}
+REFUSAL_START = '<div class="sousei-answer sousei-error"'  # chat.render.render_refusal
+
+
+def shown_votes(engine: Engine, history: Sequence[dict] | None) -> list[str | None]:
+    """The 👍/👎 given to each reply of the chat (Gradio's ``feedback_value``: one per assistant message, in
+    order), as the feedback file keeps them: after a reload no vote was shown."""
+    try:
+        entries = engine.feedback()
+    except (SouseiError, OSError):
+        entries = []
+    votes = {e.get("answer"): VOTE_SHOWN.get(str(e.get("vote"))) for e in entries if e.get("answer")}
+    return [votes.get(answer_id(m)) for m in history or [] if m.get("role") == "assistant"]
+
+
+def after_turn(engine: Engine, history: list[dict] | None, first: str | None):
+    """After a question (or an example) was answered, and on load: (the log's votes shown, the dropped-turns
+    notice, the conversation's first turn)."""
+    import gradio as gr
+
+    notice, first = dropped_notice(engine, history, first)
+    return gr.update(feedback_value=shown_votes(engine, history)), notice, first
+
+
+def restore_chat(engine: Engine, history: list[dict] | None, first: str | None):
+    """On page load: the chat kept in this browser with the votes given to it, and the dropped-turns notice."""
+    import gradio as gr
+
+    kept = restore_history(history)
+    notice, first = dropped_notice(engine, kept, first)
+    return gr.update(value=kept, feedback_value=shown_votes(engine, kept)), notice, first
+
+
+def ask_clear():
+    """清除對話 (or the log's trash icon): the confirmation first."""
+    import gradio as gr
+
+    return gr.update(visible=True)
+
+
+def confirm_clear():
+    """The chat, the kept copy, the viewer, the votes shown and the notice emptied; the confirmation hidden."""
+    import gradio as gr
+
+    chat, stored, viewer = clear_chat()
+    return (
+        gr.update(value=chat, feedback_value=[]),
+        stored,
+        viewer,
+        gr.update(visible=False, value=""),
+        "",
+        gr.update(visible=False),
+    )
 
 
 def answer_id(message: dict) -> str:
@@ -551,6 +704,8 @@ def record_vote(engine: Engine, history: list[dict] | None, evt: gr.LikeData) ->
     if not 0 <= index < len(history) or history[index].get("role") != "assistant":
         return
     message = history[index]
+    if message_text(message).startswith(REFUSAL_START):  # a refused question is no answer to vote on
+        return
     cited = _DATA_CITED.search(message_text(message))
     passages = html.unescape(cited.group(1)).split() if cited else []
     vote = vote_of(evt.liked)
@@ -663,7 +818,7 @@ def report_lines(report) -> list[str]:
         f"（新計算 {report.embedded}、沿用 {report.reused}），移除 {report.removed} 篇，"
         f"耗時 {report.seconds:.1f} 秒。"
     ]
-    lines.extend(f"注意：{w}" for w in report.warnings)
+    lines.extend(f"{WARNING_PREFIX}{w}" for w in report.warnings)
     return lines
 
 
@@ -960,8 +1115,10 @@ def _chat_tab(engine: Engine):
     import gradio as gr
 
     stored = gr.BrowserState([], storage_key=HISTORY_KEY)
+    first = gr.BrowserState("", storage_key=FIRST_TURN_KEY)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
+            notice = gr.HTML(visible=False, elem_id="sousei-dropped")
             chat = gr.Chatbot(
                 label=LABEL_CHAT,
                 show_label=False,
@@ -993,6 +1150,10 @@ def _chat_tab(engine: Engine):
                 )  # no max_length: a longer question is refused with its length and kept in the box
                 send = gr.Button(LABEL_SEND, variant="primary", scale=1, min_width=70, elem_id="sousei-send")
             clear = gr.Button(LABEL_CLEAR, size="sm", elem_id="sousei-clear")
+            with gr.Row(visible=False, elem_id="sousei-confirm-clear-row") as confirm_row:
+                gr.Markdown(CONFIRM_CLEAR, elem_id="sousei-confirm-clear-text")
+                confirm = gr.Button(LABEL_CONFIRM_CLEAR, variant="stop", size="sm", elem_id="sousei-confirm-clear")
+                cancel = gr.Button(LABEL_CANCEL, size="sm", elem_id="sousei-cancel-clear")
         with gr.Column(scale=2, min_width=320):
             gr.Markdown(f"**{LABEL_VIEWER}**", elem_id="sousei-viewer-heading")
             viewer = gr.HTML(
@@ -1002,17 +1163,29 @@ def _chat_tab(engine: Engine):
     outputs = [chat, stored, question]
     ask_handler = _bind(ask, engine)
     options: dict[str, Any] = {"concurrency_limit": ASK_CONCURRENCY, "show_progress": "minimal"}
-    send.click(ask_handler, [question, chat], outputs, api_name="ask", **options)
-    question.submit(ask_handler, [question, chat], outputs, api_visibility="private", **options)
+    # then the votes shown and the dropped-turns notice (not in the ask API's outputs: its callers get the chat)
+    turn = _bind(after_turn, engine)
+    shown: list = [chat, notice, first]
+    send.click(ask_handler, [question, chat], outputs, api_name="ask", **options).then(
+        turn, [chat, first], shown, **QUICK
+    )
+    question.submit(ask_handler, [question, chat], outputs, api_visibility="private", **options).then(
+        turn, [chat, first], shown, **QUICK
+    )
     events = _event_handlers(engine)
-    chat.example_select(events["example"], [chat], outputs, api_visibility="private", **options)
+    chat.example_select(events["example"], [chat], outputs, api_visibility="private", **options).then(
+        turn, [chat, first], shown, **QUICK
+    )
     chat.like(events["vote"], [chat], None, api_visibility="private")
-    clear.click(clear_chat, None, [chat, stored, viewer], api_visibility="private")
+    # 清除對話 asks first (it wiped the whole chat at once); the page script sends the log's trash icon here too
+    clear.click(ask_clear, None, [confirm_row], **QUICK).then(None, js=SHOW_CONFIRM_CLEAR_JS, **QUICK)
+    cancel.click(lambda: gr.update(visible=False), None, [confirm_row], **QUICK)
+    confirm.click(confirm_clear, None, [chat, stored, viewer, notice, first, confirm_row], api_visibility="private")
     # the log's own trash icon clears as 清除對話 does: the stored chat and the viewer too (it emptied
     # the log only, and the chat came back on reload; a UI tester's finding)
     chat.clear(clear_chat, None, [chat, stored, viewer], api_visibility="private")
     viewer.click(events["citation"], None, [viewer], api_visibility="private")
-    return chat, stored
+    return chat, stored, notice, first
 
 
 def _admin_key_box(engine: Engine):
@@ -1123,10 +1296,10 @@ def make_app(engine: Engine) -> gr.Blocks:
         gr.Markdown(f"## {APP_TITLE}\n{APP_INTRO}", elem_id="sousei-intro")
         with gr.Tabs():
             with gr.Tab(LABEL_CHAT_TAB, id="chat", elem_id="sousei-tab-chat"):
-                chat, stored = _chat_tab(engine)
+                chat, stored, notice, first = _chat_tab(engine)
             with gr.Tab(LABEL_ARTICLES_TAB, id="articles", elem_id="sousei-tab-articles"):
                 _articles_tab(engine, app)
-        app.load(restore_history, [stored], [chat], api_visibility="private")
+        app.load(_bind(restore_chat, engine), [stored, first], [chat, notice, first], api_visibility="private")
     return app
 
 
@@ -1246,6 +1419,7 @@ GRADIO_ZH_TW = {
     "chatbot.copy_message": "複製訊息",
     "chatbot.copied_message": "已複製訊息",
     "chatbot.complete": "完成",
+    "common.complete": "完成",  # read (hidden) after a vote, an upload, a save, a removal
     "common.download_all": "全部下載",
     "common.run": "執行",
     "common.runs": "執行紀錄",

@@ -231,6 +231,7 @@ def test_six_questions_on_a_desktop_then_reload_keeps_history(app_page, page_wat
         timeout=30_000,
     )
     page.locator("#sousei-clear").click()
+    page.locator("#sousei-confirm-clear").click()  # 清除對話 asks first
     page.wait_for_function("() => document.querySelectorAll('#sousei-log .sousei-answer').length === 0")
     page.reload()
     page.locator("#sousei-question textarea").wait_for(timeout=60_000)
@@ -771,3 +772,150 @@ def test_gradios_own_names_and_texts_are_chinese(app_page, page_watch, live_serv
     seen["articles"] = english_names(page)
     assert not any(seen.values()), seen
     assert page_watch.errors == []
+
+
+# --------------------------------------------------------------------------- a third UI tester's findings
+
+MARKDOWN_QUESTION = "1. **GIGA School** 是什麼？"
+
+
+def test_a_question_shows_as_typed_its_vote_comes_back_and_a_refusal_gets_none(app_page, page_watch):
+    """The question bubble was Markdown (a numbered list, bold); a 👍 given was not shown after a reload; a
+    refused question (問題太長…) got 👍/👎; a screen reader read "common.complete" after a vote."""
+    page = app_page
+    ask(page, MARKDOWN_QUESTION)
+    log = page.locator("#sousei-log")
+    question = log.locator('[data-testid="user"]').first
+    assert question.inner_text().strip() == MARKDOWN_QUESTION
+    assert question.locator("ol, li, strong").count() == 0
+    log.get_by_role("button", name="讚", exact=True).last.click()
+    page.wait_for_timeout(1500)
+    hidden = page.evaluate("() => [...document.querySelectorAll('.sr-only')].map((e) => e.textContent).join(' ')")
+    assert "common." not in hidden, hidden
+    ask(page, "地方創生" * 126)  # 504 characters: refused
+    refusal = log.locator(".message-row", has=page.locator(".sousei-error"))
+    assert refusal.count() == 1 and refusal.locator(".sousei-copy").count() == 0
+    shown = page.evaluate("""() => [...document.querySelectorAll('#sousei-log .message-buttons')]
+        .map((e) => e.getBoundingClientRect().height > 0)""")
+    assert shown == [True, False], shown  # the answer's 👍/👎, none under the refusal
+    screenshot(page, "20_question_as_typed_refusal_without_votes", full_page=False)
+    page.reload()
+    page.locator("#sousei-log .sousei-answer").first.wait_for(timeout=60_000)
+    log.get_by_role("button", name="已按讚（再按一次取消）").wait_for(timeout=10_000)
+    assert log.get_by_role("button", name="已按讚（再按一次取消）").count() == 1
+    assert log.locator('[data-testid="user"]').first.inner_text().strip() == MARKDOWN_QUESTION
+    assert page_watch.errors == []
+
+
+def test_clearing_the_chat_asks_first_also_from_the_trash_icon(app_page, page_watch):
+    """清除對話 and the log's trash icon wiped the whole chat at once: both ask first; 取消 keeps it."""
+    page = app_page
+    ask(page, CONVERSATION[1])
+    row = page.locator("#sousei-confirm-clear-row")
+    page.locator("#sousei-clear").click()
+    row.wait_for(state="visible", timeout=10_000)
+    assert answers(page).count() == 1 and "確定要清除整個對話" in row.inner_text()
+    page.locator("#sousei-cancel-clear").click()
+    row.wait_for(state="hidden", timeout=10_000)
+    page.set_viewport_size(PHONE)  # on a phone the confirmation is brought into view, even from the log's top
+    try:
+        page.locator("#sousei-log .top-panel button").click()  # the trash icon
+        row.wait_for(state="visible", timeout=10_000)
+        page.wait_for_timeout(500)
+        assert on_screen(page, "#sousei-confirm-clear"), page.evaluate(
+            "() => document.querySelector('#sousei-confirm-clear').getBoundingClientRect().toJSON()"
+        )
+        screenshot(page, "24_phone_confirm_clear", full_page=False)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+    assert answers(page).count() == 1
+    page.locator("#sousei-confirm-clear").click()
+    answers(page).first.wait_for(state="detached", timeout=10_000)
+    row.wait_for(state="hidden", timeout=10_000)
+    page.reload()
+    page.locator("#sousei-question textarea").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert answers(page).count() == 0
+    assert page_watch.errors == []
+
+
+PHONE_TARGETS_JS = """() => {
+    const size = (e) => { const r = e.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; };
+    const log = document.querySelector('#sousei-log');
+    const buttons = [...log.querySelectorAll('.message-buttons button, .top-panel button')].map(size);
+    const cites = [...log.querySelectorAll('a.sousei-cite')].filter((a) => a.getClientRects().length).map(size);
+    const labels = [...log.querySelectorAll('.sousei-loc')].filter((e) => e.getClientRects().length)
+        .map((e) => [e.textContent, e.getClientRects().length]);
+    return {buttons, cites, labels};
+}"""
+
+SCROLL_BUTTON_OVER_TEXT_JS = """() => {
+    const box = document.querySelector('#sousei-log .bubble-wrap');
+    box.scrollTop = 0;
+    return new Promise((done) => setTimeout(() => {
+        const arrow = document.querySelector('#sousei-log .scroll-down-button-container button');
+        if (!arrow) return done({arrow: null});
+        const a = arrow.getBoundingClientRect();
+        const over = [...document.querySelectorAll('#sousei-log .message-row')].filter((row) => {
+            const r = row.getBoundingClientRect();
+            return r.top < a.bottom && a.top < r.bottom && r.left < a.right && a.left < r.right;
+        }).length;
+        done({arrow: [a.left, a.top, a.width, a.height], over});
+    }, 500));
+}"""
+
+TABLE_CELLS_JS = """() => {
+    const lines = (td) => {  // the line boxes of a cell's text
+        if (!td.firstChild) return 1;
+        const r = document.createRange();
+        r.selectNodeContents(td.firstChild);
+        return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size;
+    };
+    return [...document.querySelectorAll('#sousei-articles tbody tr')].map((tr) => {
+        const cells = tr.querySelectorAll('td');
+        return {author: lines(cells[1]), id: lines(cells[cells.length - 1])};
+    });
+}"""
+
+
+def test_on_a_phone_tap_targets_are_24_px_labels_stay_whole_and_the_table_keeps_names_whole(app_page, page_watch):
+    """At 390×844 👍/👎 and the trash icon were 18×18 px, a [n] 26×15; the ↓ arrow lay over an answer's text;
+    第38–39段 wrapped leaving 段 alone; the article table showed an author one character a line and broke ids."""
+    page = app_page
+    page.set_viewport_size(PHONE)
+    try:
+        ask(page, CONVERSATION[1])
+        ask(page, CONVERSATION[0])
+        seen = page.evaluate(PHONE_TARGETS_JS)
+        assert seen["buttons"] and seen["cites"] and seen["labels"], seen
+        small = [s for s in seen["buttons"] + seen["cites"] if min(s) < 24]
+        assert not small, seen
+        assert all(lines == 1 for _text, lines in seen["labels"]), seen["labels"]
+        arrow = page.evaluate(SCROLL_BUTTON_OVER_TEXT_JS)
+        assert arrow["arrow"] and arrow["over"] == 0, arrow
+        screenshot(page, "21_phone_tap_targets", full_page=False)
+        open_tab(page, "文章管理")
+        page.locator("#sousei-articles table").wait_for(timeout=30_000)
+        cells = page.evaluate(TABLE_CELLS_JS)
+        assert cells and all(c["author"] == 1 and c["id"] == 1 for c in cells), cells
+        screenshot(page, "22_phone_article_table", full_page=False)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+    assert page_watch.errors == []
+
+
+def test_the_connection_lost_toast_is_chinese(app_page):
+    """When the server could not be reached the toast read "Error — Connection to the server was lost.
+    Attempting reconnection..."."""
+    page = app_page
+    page.route("**/gradio_api/**", lambda route: route.abort())
+    page.locator("#sousei-question textarea").fill(CONVERSATION[0])
+    page.locator("#sousei-send").click()
+    toast = page.locator(".toast-body").first
+    toast.wait_for(timeout=20_000)
+    page.wait_for_timeout(300)
+    text = toast.inner_text()
+    assert "連線中斷" in text and "錯誤" in text and not re.search(r"[A-Za-z]{2,}", text), text
+    assert toast.locator('button[aria-label="關閉"]').count() == 1
+    screenshot(page, "23_connection_lost_toast", full_page=False)
+    page.unroute("**/gradio_api/**")

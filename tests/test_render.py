@@ -266,3 +266,31 @@ def test_server_paths_are_shown_by_their_last_part_and_nothing_else_changes():
     assert hide_paths(r"無法移到 C:\Users\甲\corpus\.trash（權限不足）") == "無法移到 .trash（權限不足）"
     kept = "日期 2021/10/29、TCP/IP、http://127.0.0.1:7860/ 與（.txt .md）不是路徑；標題／作者"
     assert hide_paths(kept) == kept
+
+
+def test_a_question_is_one_html_block_shown_as_typed():
+    """The question's message was Markdown: 1. **GIGA School** 是什麼？ became a numbered list with bold text."""
+    from chat.render import literal_question, render_question
+
+    shown = render_question("1. **GIGA School**\n是什麼？<img src=x>")
+    assert shown == '<div class="sousei-question">1. **GIGA School** 是什麼？&lt;img src=x&gt;</div>'
+    assert literal_question(shown) == shown
+    assert literal_question("&lt;b&gt;問") == '<div class="sousei-question">&lt;b&gt;問</div>'
+
+
+def test_a_closing_tag_in_a_message_is_no_server_path():
+    """「…（修訂版）<b>x</b>」 lost its slash: /b> was taken for a path and cut to its last part."""
+    from chat.render import hide_paths
+
+    assert hide_paths("已更新：「雪國（修訂版）<b>x</b>」") == "已更新：「雪國（修訂版）<b>x</b>」"
+    assert hide_paths("/srv/sousei/corpus 裡沒有文章") == "corpus 裡沒有文章"
+
+
+def test_a_refused_question_is_a_refusal_without_a_copy_button():
+    """問題只是同樣的字詞一再重複 (no passage, not the not-found line) was rendered as an answer, with 複製回答."""
+    refused = Answer("補助金 補助金", False, (), (), "問題只是同樣的字詞一再重複，請用文字描述您想問的事。")
+    shown = render_chat_answer(refused, "補助金 補助金")
+    assert shown.startswith('<div class="sousei-answer sousei-error" data-found="false" data-question="補助金 補助金"')
+    assert "一再重複" in shown and "sousei-copy" not in shown
+    not_found = render_chat_answer(Answer("火星？", False, (), (), None), "火星？")
+    assert "sousei-error" not in not_found and NOT_FOUND_LINE in not_found

@@ -224,7 +224,8 @@ def test_long_question_is_refused_with_the_cap_and_shortened(ui, engine):
     chat, box = ask_once(ui, engine, question)
     assert "問題太長" in answer_html(chat) and str(engine.config.max_question_chars) in answer_html(chat)
     assert "4000" in answer_html(chat) and box == question  # its length said; kept in the box to shorten
-    assert len(chat[0]["content"]) <= 130 and chat[0]["content"].endswith("…")
+    shown = html.unescape(re.sub(r"<[^>]+>", "", chat[0]["content"]))  # the question's text as shown
+    assert len(shown) <= 130 and shown.endswith("…")
     chat, box = ask_once(ui, engine, Q_FOUND, chat)
     assert box == "" and "sousei-answer" in answer_html(chat) and "問題太長" not in answer_html(chat)
 
@@ -252,8 +253,12 @@ def test_history_is_kept_under_the_request_limit(ui, engine):
     assert len(kept) % 2 == 0 and kept[0]["role"] == "user" and 10 < len(kept) < len(history)
     chat, _ = ask_once(ui, engine, "處方箋如何配送？", history)
     assert len(json.dumps(chat, ensure_ascii=False).encode()) <= HISTORY_MAX_BYTES
-    assert chat[-2]["content"].startswith("處方箋")  # the newest turn is kept, the oldest dropped
-    assert ui.restore_history(history) == kept
+    assert chat[-2]["content"].startswith(
+        '<div class="sousei-question">處方箋'
+    )  # the newest turn kept, the oldest dropped
+    restored = ui.restore_history(history)  # questions kept from before render_question: shown as typed, too
+    assert len(json.dumps(restored, ensure_ascii=False).encode()) <= HISTORY_MAX_BYTES
+    assert restored[-1] == history[-1] and restored[-2]["content"] == '<div class="sousei-question">問題</div>'
 
 
 def test_off_corpus_question_gets_not_found_line_and_nearest(ui, engine):
@@ -299,7 +304,10 @@ def test_clear_chat_resets_log_and_viewer(ui):
 
 
 def test_restore_history_returns_what_the_browser_kept(ui):
-    kept = [{"role": "user", "content": "問"}, {"role": "assistant", "content": "答"}]
+    kept = [
+        {"role": "user", "content": '<div class="sousei-question">問</div>'},
+        {"role": "assistant", "content": "答"},
+    ]
     assert ui.restore_history(kept) == kept and ui.restore_history(None) == []
 
 
@@ -1089,3 +1097,122 @@ def test_the_progress_bar_counts_in_chinese():
     report(3, 10, "計算向量")
     assert calls == [(((3, 10),), {"desc": "計算向量", "unit": PROGRESS_UNIT})]
     assert not re.search(r"[A-Za-z]", PROGRESS_UNIT)
+
+
+# --------------------------------------------------------------------------- a third UI tester's findings
+
+
+def test_the_oldest_turns_dropped_are_told_in_a_notice_line(ui, engine):
+    """The chat keeps at most max_history_turns turns: from the 51st the earliest went without a word. Once the
+    oldest turn kept is no longer the conversation's first, a fixed line above the log says so (after a reload
+    too); a new conversation (清除對話) has none."""
+    from dataclasses import replace
+
+    engine.config = replace(engine.config, max_history_turns=2)
+    chat: list = []
+    first = ""
+    seen = []
+    for i in range(3):
+        chat, _ = ask_once(ui, engine, f"第{i}個問題：處方箋如何配送？", chat)
+        votes, notice, first = ui.after_turn(engine, chat, first)
+        seen.append(notice["visible"])
+        assert votes["feedback_value"] == [None] * (len(chat) // 2)
+    assert seen == [False, False, True] and len(chat) == 4
+    assert "較早的對話已移除" in notice["value"] and "最多保留 2 輪" in notice["value"]
+    restored, notice, first = ui.restore_chat(engine, chat, first)  # a reload
+    assert restored["value"] == chat and notice["visible"] is True
+    cleared = ui.confirm_clear()
+    assert cleared[1] == [] and cleared[4] == "" and cleared[3]["visible"] is False
+    chat, _ = ask_once(ui, engine, "處方箋如何配送？")
+    assert ui.after_turn(engine, chat, cleared[4])[1]["visible"] is False
+
+
+def test_a_question_is_shown_as_typed_not_as_markdown(ui, engine):
+    """1. **GIGA School** 是什麼？ was shown as a numbered list with bold text: the question is one HTML block
+    (which the chat's Markdown leaves alone) with its text escaped; one kept from before is shown so on load."""
+    chat, _ = ask_once(ui, engine, "1. **GIGA School** 是什麼？<b>x</b>")
+    assert chat[0]["content"] == '<div class="sousei-question">1. **GIGA School** 是什麼？&lt;b&gt;x&lt;/b&gt;</div>'
+    old = [{"role": "user", "content": "1. **GIGA School** 是什麼？"}, chat[1]]
+    assert ui.restore_history(old)[0]["content"] == '<div class="sousei-question">1. **GIGA School** 是什麼？</div>'
+
+
+def test_the_votes_given_are_shown_again_after_a_reload(ui, engine):
+    """After a reload a 👍/👎 given earlier was not shown as selected (the feedback file kept it): the log's
+    feedback_value (one per reply, in order) is set from the file."""
+    chat, _ = ask_once(ui, engine, Q_FOUND)
+    chat, _ = ask_once(ui, engine, "處方箋和藥劑要如何配送？", chat)
+    chat, _ = ask_once(ui, engine, Q_FOUND, chat)
+    ui.record_vote(engine, chat, Like(1, True))
+    ui.record_vote(engine, chat, Like(5, False))
+    restored, _notice, _first = ui.restore_chat(engine, chat, "")
+    assert restored["feedback_value"] == ["Like", None, "Dislike"]
+    assert ui.after_turn(engine, chat, "")[0]["feedback_value"] == ["Like", None, "Dislike"]
+
+
+def test_a_refused_question_gets_no_vote_and_no_copy_button(ui, engine):
+    """問題太長（501 字）… and 問題只是同樣的字詞一再重複 got 👍/👎 and 複製回答 like answers: they are
+    refusals (.sousei-error), whose row the page shows without 👍/👎, with no copy button, and a vote on one
+    (sent anyway) is not recorded."""
+    chat, _ = ask_once(ui, engine, "地方創生" * 200)
+    chat, _ = ask_once(ui, engine, "補助金 " * 30, chat)
+    for reply in (chat[1], chat[3]):
+        assert reply["content"].startswith('<div class="sousei-answer sousei-error"'), reply["content"][:200]
+        assert "sousei-copy" not in reply["content"]
+    assert "一再重複" in chat[3]["content"]
+    ui.record_vote(engine, chat, Like(1, True))
+    ui.record_vote(engine, chat, Like(3, False))
+    assert engine.feedback() == []
+    assert "#sousei-log .message-row:has(.sousei-error) + .message-buttons { display: none; }" in ui.CSS
+
+
+def test_a_title_with_a_closing_tag_is_shown_as_typed_in_the_status_line(ui, engine):
+    """Saving the title …（修訂版）<b>x</b> showed <b>x<b> in the status line (/b> was taken for a server path)."""
+    status, table, *_ = ui.save_meta(engine, "a", "雪國（修訂版）<b>x</b>", "", "")
+    assert "雪國（修訂版）&lt;b&gt;x&lt;/b&gt;" in status and "&lt;/b&gt;" in table
+
+
+def test_a_refusal_in_the_page_points_to_the_pages_removal_and_partial_refusals_are_warnings(ui, engine, tmp_path):
+    """A same-name refusal told a web admin to run `sousei remove a`; in the page it names 選擇文章 and
+    移到回收區. The refused file of an upload that added another was a plain black line: it is a warning
+    (marked as a refused upload is)."""
+    clash = tmp_path / "a.txt"
+    clash.write_text("另一篇內容不同的文章。\n\n地方創生的其他內容。\n", encoding="utf-8")
+    new = tmp_path / "yubari.txt"
+    new.write_text(NEW_ARTICLE, encoding="utf-8")
+    status, *_ = ui.add_articles(engine, [str(clash), str(new)])
+    assert "已加入：yubari.txt" in status and "sousei remove" not in status
+    warning = re.search(r'<p class="sousei-status-warning">([^<]*)</p>', status)
+    assert warning and "a.txt" in warning.group(1)
+    assert "在「選擇文章」選 a，按「移到回收區」" in warning.group(1)
+    assert ui.LABEL_REMOVE == "移到回收區" and ui.LABEL_CHOICE.startswith("選擇文章")
+    refused = ui.error_status(SouseiError("a.txt：請把新檔案改名，或先移除舊文章（sousei remove a）"))
+    assert "sousei remove" not in refused and "按「移到回收區」" in refused
+
+
+def test_clearing_the_chat_asks_first(ui, engine):
+    """清除對話 (and the log's trash icon, which the page script sends to it) wiped the whole chat at once:
+    it shows a confirmation; only 確定清除 clears the log, the kept chat, the viewer and the notice."""
+    config = ui.make_app(engine).get_config_file()
+    ids = {c.get("props", {}).get("elem_id"): c["id"] for c in config["components"]}
+
+    def on_click(elem_id: str) -> list[dict]:
+        return [d for d in config["dependencies"] if [ids[elem_id], "click"] in [list(t) for t in d["targets"]]]
+
+    assert [d["outputs"] for d in on_click("sousei-clear")] == [[ids["sousei-confirm-clear-row"]]]
+    assert [d["outputs"] for d in on_click("sousei-cancel-clear")] == [[ids["sousei-confirm-clear-row"]]]
+    confirmed = set(on_click("sousei-confirm-clear")[0]["outputs"])
+    assert {
+        ids["sousei-log"],
+        ids["sousei-viewer"],
+        ids["sousei-dropped"],
+        ids["sousei-confirm-clear-row"],
+    } <= confirmed
+    assert by_elem_id(ui.make_app(engine), "sousei-confirm-clear-row")["props"]["visible"] is False
+    assert "#sousei-log .top-panel button" in ui.VIEWER_JS and ui.ask_clear()["visible"] is True
+
+
+def test_gradios_complete_and_connection_lost_are_chinese(ui):
+    """A screen reader read "common.complete" after a vote, an upload, a save; the toast when the server
+    stopped was "Error — Connection to the server was lost. Attempting reconnection..."."""
+    assert ui.GRADIO_ZH_TW["common.complete"] == "完成"
+    assert "Connection to the server was lost" in ui.VIEWER_JS and ".toast-body" in ui.VIEWER_JS
