@@ -62,6 +62,7 @@ class LoadLimits:
     docx_unzipped_mb: int = 100  # total uncompressed size of a .docx's zip members
     docx_zip_ratio: int = 200  # uncompressed/compressed ratio of any member over 1 MB
     docx_grid_span: int = 1000  # columns one table cell may span
+    docx_elements: int = 1_000_000  # XML elements of word/document.xml (counted while unzipping, before parsing)
     pdf_pages: int = 2000
     pdf_objects: int = 200_000
     html_elements: int = 30_000  # tags in an HTML page
@@ -763,9 +764,49 @@ def _pdf_page_count(reader, name: str, limits: LoadLimits) -> int:
             stack.extend(kid.get_object() for kid in kids.get_object())
     except _pdf_errors(AttributeError) as exc:
         raise LoadError(f"{name}：PDF 的頁面結構已損壞（{exc}）；請重新匯出 PDF") from None
+    if count > limits.pdf_pages and _page_tree_has_cycle(reader):
+        raise LoadError(
+            f"{name}：PDF 的頁面結構已損壞（頁面樹繞回自己，形成循環，頁數無法計算）；"
+            "請用 PDF 閱讀器開啟後另存或重新匯出 PDF"
+        )
     if seen_nodes > limits.pdf_objects:
         raise over_limit(name, "頁面結構比物件上限還大", "pdf_objects", limits.pdf_objects)
     return count
+
+
+def _page_tree_has_cycle(reader) -> bool:
+    """Whether a /Pages node is among its own descendants (a loop, not a node or page shared by many
+    parents, which is only counted often): a depth-first walk over the distinct nodes, run only when
+    the count went past ``pdf_pages``."""
+    done: set = set()
+    try:
+        root = reader.trailer["/Root"].raw_get("/Pages")
+        stack: list = [(root, False)]
+        on_path: set = set()
+        while stack:
+            ref, leaving = stack.pop()
+            key = (ref.idnum, ref.generation) if hasattr(ref, "idnum") else id(ref)
+            if leaving:
+                on_path.discard(key)
+                done.add(key)
+                continue
+            if key in on_path:
+                return True
+            if key in done:
+                continue
+            node = ref.get_object()
+            kids = node.get("/Kids") if hasattr(node, "get") else None
+            if kids is None:
+                done.add(key)
+                continue
+            on_path.add(key)
+            stack.append((ref, True))
+            stack.extend((kid, False) for kid in kids.get_object())
+            if len(done) + len(on_path) > 1_000_000:
+                return False
+    except _pdf_errors(AttributeError):
+        return False
+    return False
 
 
 def _pdf_page_texts(reader, name: str) -> tuple[str, ...]:
@@ -814,7 +855,7 @@ def _check_docx_zip(data: bytes, name: str, limits: LoadLimits) -> None:
             members = archive.infolist()
             _check_docx_members(members, name, limits)
             document = next((m for m in members if m.filename == "word/document.xml"), None)
-            body = archive.read(document) if document is not None else b""
+            counts = _scan_document_xml(archive, document, limits) if document is not None else _XmlCounts()
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -829,9 +870,60 @@ def _check_docx_zip(data: bytes, name: str, limits: LoadLimits) -> None:
             f"{name}：不是有效的 Word .docx 檔（{exc}）；請用 Word 或 LibreOffice 開啟，"
             "另存為 .docx（舊的 .doc 檔要先轉換）"
         ) from None
-    spans = [int(value) for value in _GRID_SPAN.findall(body)]
-    if spans and max(spans) > limits.docx_grid_span:
-        raise over_limit(name, f"有橫跨 {max(spans):,} 欄的表格儲存格", "docx_grid_span", limits.docx_grid_span)
+    if counts.max_span > limits.docx_grid_span:
+        raise over_limit(name, f"有橫跨 {counts.max_span:,} 欄的表格儲存格", "docx_grid_span", limits.docx_grid_span)
+    if counts.elements > limits.docx_elements:
+        raise over_limit(
+            name,
+            f"文件內容（word/document.xml）有超過 {limits.docx_elements:,} 個 XML 元素（只看前 "
+            f"{counts.scanned / 1048576:,.1f} MB 就有 {counts.cells:,} 個表格儲存格、{counts.paragraphs:,} 個段落、"
+            f"{counts.runs:,} 個文字片段），結構太龐大，讀取它會耗盡記憶體和時間（大型表格可另存為 .txt）",
+            "docx_elements",
+            limits.docx_elements,
+        )
+
+
+@dataclass
+class _XmlCounts:
+    elements: int = 0  # start tags (empty ones included)
+    paragraphs: int = 0
+    cells: int = 0
+    runs: int = 0
+    max_span: int = 0
+    scanned: int = 0  # bytes of the part read (it stops once over the element limit)
+
+
+_SCAN_CHUNK = 1 << 20
+
+
+def _scan_document_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: LoadLimits) -> _XmlCounts:
+    """Count the document's elements (and its paragraphs, table cells, runs, widest gridSpan) while
+    unzipping it 1 MB at a time, stopping once over ``docx_elements``: a 0.5 MB .docx can hold 100 MB
+    of tiny table cells, and parsing those took 1.4 GB and over a minute. Each chunk is cut before its
+    last ``<``, so no tag is split between two."""
+    counts = _XmlCounts()
+    tail = b""
+    with archive.open(member) as handle:
+        while True:
+            chunk = handle.read(_SCAN_CHUNK)
+            buffer = tail + chunk
+            cut = buffer.rfind(b"<") if chunk else len(buffer)
+            if cut < 0 or (cut == 0 and len(buffer) > 8 * _SCAN_CHUNK):  # no tag starts, or one 8 MB tag
+                cut = len(buffer)
+            _count_tags(buffer[:cut], counts)
+            tail = buffer[cut:]
+            if not chunk or counts.elements > limits.docx_elements:
+                return counts
+
+
+def _count_tags(part: bytes, counts: _XmlCounts) -> None:
+    counts.scanned += len(part)
+    counts.elements += part.count(b"<") - part.count(b"</") - part.count(b"<?") - part.count(b"<!")
+    counts.paragraphs += sum(part.count(b"<w:p" + end) for end in (b">", b" ", b"/"))
+    counts.cells += sum(part.count(b"<w:tc" + end) for end in (b">", b" ", b"/"))
+    counts.runs += sum(part.count(b"<w:r" + end) for end in (b">", b" ", b"/"))
+    spans = [int(value) for value in _GRID_SPAN.findall(part)]
+    counts.max_span = max([counts.max_span, *spans])
 
 
 def _check_docx_members(members: list, name: str, limits: LoadLimits) -> None:
@@ -862,6 +954,11 @@ def _load_docx(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
+        problem = _xml_problem(str(exc))
+        if problem:
+            raise LoadError(
+                f"{name}：{problem}；請用 Word 或 LibreOffice 開啟後另存新檔，或把文字存成 .txt 加入"
+            ) from None
         raise LoadError(
             f"{name}：不是有效的 Word .docx 檔（{exc}）；請用 Word 或 LibreOffice 開啟，"
             "另存為 .docx（舊的 .doc 檔要先轉換）"
@@ -869,6 +966,16 @@ def _load_docx(data: bytes, name: str, limits: LoadLimits) -> _Loaded:
     blocks = _docx_blocks(document)
     title = (document.core_properties.title or "").strip() or None
     return _Loaded(pages=("\n\n".join(blocks),), paged=False, title=title)
+
+
+def _xml_problem(message: str) -> str | None:
+    """What libxml2's refusal of a part means, in Chinese (its English message named parser options)."""
+    lowered = message.lower()
+    if "amplification" in lowered or "entity" in lowered and ("loop" in lowered or "exceeded" in lowered):
+        return "不是有效的 Word 文件：XML 實體層層展開，會放大成極大的內容（「billion laughs」式炸彈），已拒絕讀取"
+    if "depth" in lowered or "xml_parse_huge" in lowered:
+        return "不是有效的 Word 文件：XML 元素的巢狀層次過深（超過 256 層），Word 不會存出這樣的檔案，已拒絕讀取"
+    return None
 
 
 def _docx_blocks(document) -> list[str]:

@@ -52,7 +52,9 @@ def read_sidecar(article_path: Path) -> tuple[dict, list[str]]:
     path = sidecar_path(article_path)
     data, problem = _sidecar_json(path)
     if problem:
-        return {}, [f"{path.name}: {problem}; its metadata is ignored - fix or delete the file"]
+        return {}, [
+            f"{path.name}：{problem}；其中的標題、日期等資料不採用，請修正或刪除這個檔案（its metadata is ignored)"
+        ]
     if data is None:
         return {}, []
     if not isinstance(data, dict):
@@ -86,7 +88,10 @@ def _sidecar_json(path: Path) -> tuple[object, str | None]:
     if not stat.S_ISREG(info.st_mode):
         return None, "is not a regular file"
     if info.st_size > MAX_SIDECAR_BYTES:
-        return None, f"is {info.st_size:,} bytes, larger than a metadata file can be ({MAX_SIDECAR_BYTES:,})"
+        return (
+            None,
+            f"有 {info.st_size:,} 位元組，超過資料檔的上限 {MAX_SIDECAR_BYTES:,} 位元組（資料檔只放標題、日期等幾行）",
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:

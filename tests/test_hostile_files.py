@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import time
 import unicodedata
@@ -116,6 +117,140 @@ def test_a_loader_over_its_memory_limit_is_refused_and_stays_under_it(tmp_path):
     assert outcome.refusal is not None and "load_memory_mb=400" in outcome.refusal, outcome.refusal
     assert outcome.peak_rss_mb < 420, outcome.peak_rss_mb
     assert after.refusal is None
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType='
+    '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
+_CHARS = "地方創生日本政府推動區域振興政策旨在解決人口減少與東京一極集中問題補助金"
+
+
+def _raw_docx(path: Path, body: str = "", raw: str | None = None) -> Path:
+    """A minimal .docx around ``body`` (or with ``raw`` as its whole word/document.xml)."""
+    import zipfile
+
+    document = raw or f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body>{body}</w:body></w:document>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr("word/document.xml", document)
+    return path
+
+
+def _para(text: str) -> str:
+    return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def _cell(text: str) -> str:
+    return f"<w:tc>{_para(text)}</w:tc>"
+
+
+def _table(cells: int, columns: int = 10) -> str:
+    pick = random.Random(2).choice
+    row = "".join(
+        f"<w:tr>{''.join(_cell(pick(_CHARS) + pick(_CHARS)) for _ in range(columns))}</w:tr>" for _ in range(200)
+    )
+    return "<w:tbl>" + row * (cells // columns // 200) + "</w:tbl>"
+
+
+def test_a_small_docx_of_a_million_tiny_cells_is_refused_before_parsing(tmp_path):
+    """A 0.5 MB .docx with 100 MB of tiny table cells passed the zip checks and cost 1.4 GB and the 60 s limit;
+    one paragraph of millions of runs was refused as 「unknown error (<string>, line 0)」. Both are refused by
+    counting elements while unzipping, in a few seconds and a small child, saying what is wrong."""
+    table = _raw_docx(tmp_path / "cells.docx", _para("大型表格") + _table(1_500_000))
+    pick = random.Random(3).choice
+    runs = _raw_docx(
+        tmp_path / "runs.docx",
+        "<w:p>" + "".join(f"<w:r><w:t>{pick(_CHARS)}</w:t></w:r>" for _ in range(1_200_000)) + "</w:p>",
+    )
+    assert table.stat().st_size < 6 << 20 and runs.stat().st_size < 6 << 20  # well under max_file_mb=20
+    with Reader() as reader:
+        for path, what in ((table, "個表格儲存格"), (runs, "個文字片段")):
+            start = time.monotonic()
+            outcome = reader.read(path, path.name)
+            took = time.monotonic() - start
+            assert outcome.refusal is not None and outcome.refusal.startswith(path.name + NAME_SEPARATOR)
+            assert "docx_elements=1000000" in outcome.refusal and "XML 元素" in outcome.refusal, outcome.refusal
+            assert what in outcome.refusal and "unknown error" not in outcome.refusal
+            assert took < 5 and outcome.peak_rss_mb < CHILD_RSS_MB, (took, outcome.peak_rss_mb)
+
+
+def test_legitimate_docx_with_many_paragraphs_and_a_large_table_is_read(tmp_path):
+    paragraphs = "".join(_para(f"第{i}段：地方創生是日本政府推動的區域振興政策。") for i in range(1000))
+    document = _raw_docx(tmp_path / "long.docx", _para("長文章") + paragraphs + _table(5000))
+    with Reader() as reader:
+        outcome = reader.read(document, document.name)
+    assert outcome.refusal is None, outcome.refusal
+    assert "第999段" in outcome.raw.pages[0] and outcome.raw.pages[0].count("\t") >= 3000
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle"),
+    [
+        (
+            '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "lol">'
+            + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+            + f"]><w:document {_W}><w:body><w:p><w:r><w:t>&j;</w:t></w:r></w:p></w:body></w:document>",
+            "XML 實體層層展開",
+        ),
+        (
+            f"<w:document {_W}><w:body>"
+            + "<w:tbl><w:tr><w:tc>" * 5000
+            + _para("深")
+            + "</w:tc></w:tr></w:tbl>" * 5000
+            + "</w:body></w:document>",
+            "巢狀層次過深",
+        ),
+    ],
+    ids=["billion-laughs", "deep-nesting"],
+)
+def test_xml_bombs_in_a_docx_are_refused_in_chinese(tmp_path, raw, needle):
+    path = _raw_docx(tmp_path / "bomb.docx", raw=raw)
+    with Reader() as reader:
+        outcome = reader.read(path, path.name)
+    assert outcome.refusal is not None and needle in outcome.refusal, outcome.refusal
+    for english in ("amplification", "XML_PARSE_HUGE", "xmlCtxt", "Excessive depth"):
+        assert english not in outcome.refusal
+
+
+def test_a_pdf_whose_page_tree_loops_is_called_broken_not_too_long(tmp_path):
+    """A /Pages node listing itself among its kids was refused as 「超過 2,000 頁」; a page shared by many
+    parents (the 99,000-page case) is still counted against pdf_pages."""
+    stream = b"BT /F1 12 Tf 72 720 Td (Regional revitalisation policy page) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    cycle = tmp_path / "cycle.pdf"
+    cycle.write_bytes(hf._pdf_file(objects))
+    repeated = hf.write_pdf_repeated_page(tmp_path)
+    with Reader() as reader:
+        looped = reader.read(cycle, cycle.name)
+        many = reader.read(repeated, repeated.name)
+    assert looped.refusal is not None and "頁面結構已損壞" in looped.refusal and "循環" in looped.refusal
+    assert "2,000" not in looped.refusal and "pdf_pages" not in looped.refusal
+    assert many.refusal is not None and "pdf_pages=2000" in many.refusal
+
+
+def test_an_oversized_sidecar_is_reported_in_chinese(tmp_path):
+    article = hf.write_article(tmp_path, "a.txt")
+    metadata.sidecar_path(article).write_text('{"title": "' + "長" * 40000 + '"}', encoding="utf-8")
+    fields, problems = metadata.read_sidecar(article)
+    assert fields == {} and len(problems) == 1
+    assert "a.txt.meta.json" in problems[0] and "超過資料檔的上限" in problems[0] and "請修正或刪除" in problems[0]
 
 
 def test_outcomes_are_cached_by_content_so_a_rebuild_pays_nothing_again(tmp_path):
