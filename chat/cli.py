@@ -23,7 +23,7 @@ from ingest.passages import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
     from index.build import BuildReport
-    from ingest.library import AddedFile, NothingAdded
+    from ingest.library import AddedFile, NothingAdded, OutOfStep
 
 
 def _emit(obj: object) -> None:
@@ -162,8 +162,13 @@ def cmd_add(args: argparse.Namespace) -> int:
     try:
         added, refused, report = engine.add_each(files, _progress_bar(not args.json))
     except NothingAdded as nothing:
+        stale = _out_of_step(engine)
         if nothing.refused or nothing.duplicates:
+            if stale:
+                _stderr(f"warning: {stale.describe()}")
             raise
+        if stale:  # an earlier add killed before its rebuild: the article would stay unsearchable
+            return _rebuild_out_of_step(engine, nothing, stale.describe(), args.json)
         return _print_already_there(nothing, args.json)
     duplicates = [item for item in added if item.status == "duplicate"]
     report = _with_duplicates(report, duplicates)
@@ -191,6 +196,22 @@ def _with_duplicates(report: BuildReport, duplicates: list[AddedFile]) -> BuildR
 
     pairs = tuple((item.source.name, item.name) for item in duplicates)
     return replace(report, duplicates=report.duplicates + len(pairs), duplicate_pairs=report.duplicate_pairs + pairs)
+
+
+def _out_of_step(engine: Engine) -> OutOfStep:
+    from ingest.library import out_of_step
+
+    return out_of_step(engine.config.corpus_dir, engine.config.index_dir)
+
+
+def _rebuild_out_of_step(engine: Engine, nothing: NothingAdded, why: str, as_json: bool) -> int:
+    """Each file given is already in the corpus, but the index is not in step with it: rebuilt now."""
+    if not as_json:
+        for item in nothing.kept:
+            print(item.describe())
+    _stderr(f"{why.replace('請執行 sousei build 重建索引', '現在重建索引')}")
+    _print_report(engine.rebuild(_progress_bar(not as_json)), as_json)
+    return 0
 
 
 def _print_already_there(nothing: NothingAdded, as_json: bool) -> int:
@@ -464,6 +485,9 @@ def cmd_articles(args: argparse.Namespace) -> int:
             _emit(row)
         else:
             print(terminal_safe(f"{row['doc_id']}  {row['title']}  {row['published'] or ''}"))
+    stale = _out_of_step(engine)
+    if stale:
+        _stderr(f"warning: {stale.describe()}")
     return 0
 
 

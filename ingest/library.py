@@ -799,3 +799,60 @@ def edit_metadata(corpus_dir: Path, doc_id: str, *, title: str, author: str, pub
     except OSError as exc:
         raise SouseiError(f"{path.name}：無法寫入（{exc.strerror or exc}）；請檢查權限") from None
     return path
+
+
+# ---------------------------------------------------------------- corpus and index in step
+
+
+@dataclass(frozen=True)
+class OutOfStep:
+    """How the corpus and its index disagree: files put in the corpus after the last build and not
+    indexed (an add killed before its rebuild, a file copied in by hand), and indexed articles whose
+    file is no longer in the corpus."""
+
+    not_indexed: tuple[str, ...]  # corpus file names
+    gone: tuple[str, ...]  # doc ids
+
+    def __bool__(self) -> bool:
+        return bool(self.not_indexed or self.gone)
+
+    def describe(self) -> str:
+        parts = []
+        if self.not_indexed:
+            parts.append(f"{len(self.not_indexed)} 個檔案還沒建立索引（{_listed(self.not_indexed)}）")
+        if self.gone:
+            parts.append(f"索引裡有 {len(self.gone)} 篇文章已不在文章資料夾中（{_listed(self.gone)}）")
+        return "文章資料夾與索引不一致：" + "；".join(parts) + "；請執行 sousei build 重建索引"
+
+
+def _listed(names: tuple[str, ...], shown_at_most: int = 5) -> str:
+    head = "、".join(shown(name) for name in names[:shown_at_most])
+    return head + (f" 等 {len(names)} 個" if len(names) > shown_at_most else "")
+
+
+def out_of_step(corpus_dir: Path, index_dir: Path) -> OutOfStep:
+    """The corpus against the index's manifest (``index_dir/manifest.json``). A corpus file counts as not
+    indexed only when it was written after the manifest (modification time: a copied setup keeps both):
+    the files the last build refused or kept once as twins are older than it. Nothing when there is no
+    readable index or corpus."""
+    manifest_path = Path(index_dir) / "manifest.json"
+    try:
+        built = manifest_path.stat().st_mtime
+        data = json.loads(manifest_path.read_text(encoding="utf-8"))
+        indexed = {str(entry["doc_id"]) for entry in data["articles"]}
+        twins = {str(pair[0]) for pair in data.get("duplicates", ())}
+        files = corpus_files(Path(corpus_dir))
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, IndexError, SouseiError):
+        return OutOfStep((), ())
+    not_indexed = []
+    for path in files:
+        if path.stem in indexed or path.name in twins:
+            continue
+        try:
+            changed = path.stat().st_mtime
+        except OSError:
+            continue
+        if changed >= built:
+            not_indexed.append(path.name)
+    present = {path.stem for path in files}
+    return OutOfStep(tuple(not_indexed), tuple(sorted(indexed - present)))

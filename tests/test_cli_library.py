@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -427,3 +428,33 @@ def test_feedback_skips_bad_lines_and_refuses_a_folder(engine, capsys, tmp_path,
     assert cli(engine, "feedback") == 1
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "資料夾" in err and "SOUSEI_FEEDBACK" in err and "Traceback" not in err
+
+
+def test_add_again_after_an_add_killed_before_its_rebuild_rebuilds(engine, tmp_path, capsys, rebuilds):
+    """`sousei add c0.txt` killed (kill -9) after the copy, before the rebuild: the file was in the corpus
+    but not indexed, and the same add again said 「unchanged」, exit 0, no rebuild, so the article stayed
+    unsearchable. Now `articles` warns that corpus and index disagree, and the add rebuilds."""
+    new = tmp_path / "in" / "c0.txt"
+    new.parent.mkdir()
+    new.write_text("內子町\n\n內子町保存了江戶時代的街道。\n", encoding="utf-8")
+    shutil.copyfile(new, engine.config.corpus_dir / "c0.txt")  # the copy the killed add made
+    capsys.readouterr()
+    assert cli(engine, "articles") == 0
+    err = capsys.readouterr().err
+    assert "文章資料夾與索引不一致" in err and "c0.txt" in err and "sousei build" in err
+    assert cli(engine, "add", str(new)) == 0
+    captured = capsys.readouterr()
+    assert "unchanged" in captured.out and "documents: 3" in captured.out and "c0.txt" in captured.err
+    assert len(rebuilds) == 1 and "c0" in articles(engine, capsys)
+    assert cli(engine, "add", str(new)) == 0  # in step now: nothing to do
+    assert len(rebuilds) == 1 and "索引不必更新" in capsys.readouterr().out
+    assert cli(engine, "articles") == 0 and capsys.readouterr().err == ""
+
+
+def test_articles_warns_when_an_indexed_article_is_gone_from_the_corpus(engine, capsys):
+    (engine.config.corpus_dir / "b.txt").unlink()
+    capsys.readouterr()
+    assert cli(engine, "articles") == 0
+    captured = capsys.readouterr()
+    assert "b  地方創生" in captured.out
+    assert "已不在文章資料夾中（b）" in captured.err and "sousei build" in captured.err
