@@ -182,9 +182,18 @@ def prepare_question(question: object) -> PreparedQuestion | str:
     return PreparedQuestion(text, searched_as(text), None)
 
 
+# A question pasted from a numbered list or with Markdown ("1. **GIGA School** 是什麼？") was searched
+# with "1." and "**": refused, while "GIGA School是什麼？" is found (a blind UI tester's finding). A list
+# number needs a space after it: "3.推動無現金社會" is how the articles number their items.
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-*•])\s+")
+_MARKDOWN = re.compile(r"\*\*|__|`+")
+
+
 def searched_as(text: str) -> str:
-    """What is searched for a cleaned question: without a greeting before it, a 4 typed for 是 read as 是."""
-    return spoken_is(without_greeting(text))
+    """What is searched for a cleaned question: without a greeting before it, a list number or
+    Markdown emphasis, with a 4 typed for 是 read as 是."""
+    plain = _MARKDOWN.sub("", _LIST_MARK.sub("", text, count=1)).strip() or text
+    return spoken_is(without_greeting(plain))
 
 
 # --------------------------------------------------------------------------- sentences
@@ -954,7 +963,9 @@ def spelled_out_verdict(
 # is then its context. The passage's title and headings count as stating a year.
 YEAR_QUOTED = True
 _ASKS_WHEN = re.compile(r"哪一?年|何年|什麼時候|什么时候|何時|何时|いつ|\bwhen\b|what year", re.IGNORECASE)
-YEAR_NOTE = "最接近的段落沒有提到{}年的數字。"
+# The passages shown may name the year of something else (the grant passage says 2020年 when the
+# undated survey figure is quoted): the note says what is missing, the figure's year.
+YEAR_NOTE = "文章裡與問題最相關的數字沒有註明是{}年的。"
 
 
 def year_verdict(question: str, scored: Sequence[ScoredSentence], hits: Sequence[Hit], verdict: Decision) -> Decision:

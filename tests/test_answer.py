@@ -715,7 +715,7 @@ def test_a_figure_asked_for_a_year_its_quoted_passage_does_not_state_is_not_foun
     assert (refused.found, refused.reason, refused.note) == (
         False,
         "not found: the quoted passage does not state 2020",
-        "最接近的段落沒有提到2020年的數字。",
+        "文章裡與問題最相關的數字沒有註明是2020年的。",
     )
     assert year_verdict("2020年有多少比例地方政府不關心科技導入？", top, [dated], found).found is False
     assert year_verdict("2012年有多少比例地方政府不關心科技導入？", top, [dated], found) is found  # stated
@@ -760,6 +760,9 @@ def test_a_how_question_quotes_the_examples_after_the_sentence_naming_its_subjec
         ("第4個是什麼", "第4個是什麼"),  # a position
         ("2014年4月通過了什麼", "2014年4月通過了什麼"),  # a date
         ("14誰提出的", "14誰提出的"),  # after a digit
+        ("1. **GIGA School** 是什麼？", "GIGA School 是什麼？"),  # pasted from a list, with Markdown
+        ("- `RESAS` 4什麼", "RESAS 是什麼"),
+        ("3.推動無現金社會是什麼", "3.推動無現金社會是什麼"),  # the articles' own item number: no space
     ],
 )
 def test_a_4_typed_for_shi_before_a_question_word_is_searched_as_shi(typed, searched):
