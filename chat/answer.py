@@ -185,14 +185,16 @@ def prepare_question(question: object) -> PreparedQuestion | str:
 # A question pasted from a numbered list or with Markdown ("1. **GIGA School** 是什麼？") was searched
 # with "1." and "**": refused, while "GIGA School是什麼？" is found (a blind UI tester's finding). A list
 # number needs a space after it: "3.推動無現金社會" is how the articles number their items.
-_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-*•])\s+")
-_MARKDOWN = re.compile(r"\*\*|__|`+")
+# Only emphasis around words (**GIGA School**, `RESAS`): "*** RESAS ***" is a term wrapped in noise,
+# which chat.latin reads and refuses (a CI run caught stripping it).
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-•])\s+")
+_MARKDOWN = re.compile(r"(\*\*|__|`)(?![*_`\s])([^*_`]*?[^*_`\s])\1")
 
 
 def searched_as(text: str) -> str:
     """What is searched for a cleaned question: without a greeting before it, a list number or
     Markdown emphasis, with a 4 typed for 是 read as 是."""
-    plain = _MARKDOWN.sub("", _LIST_MARK.sub("", text, count=1)).strip() or text
+    plain = _MARKDOWN.sub(r"\2", _LIST_MARK.sub("", text, count=1)).strip() or text
     return spoken_is(without_greeting(plain))
 
 

@@ -762,6 +762,7 @@ def test_a_how_question_quotes_the_examples_after_the_sentence_naming_its_subjec
         ("14誰提出的", "14誰提出的"),  # after a digit
         ("1. **GIGA School** 是什麼？", "GIGA School 是什麼？"),  # pasted from a list, with Markdown
         ("- `RESAS` 4什麼", "RESAS 是什麼"),
+        ("*** RESAS ***", "*** RESAS ***"),  # noise around a term, not emphasis: chat.latin refuses it
         ("3.推動無現金社會是什麼", "3.推動無現金社會是什麼"),  # the articles' own item number: no space
     ],
 )
