@@ -674,12 +674,17 @@ def test_a_lead_in_on_top_hands_over_to_what_it_introduces():
     assert hand_over_lead_in(apart, far) == tuple(apart)
 
 
+def _units(*rows):
+    """ScoredSentence rows of (text, hit, order, score)."""
+    from chat.answer import ScoredSentence, Sentence
+
+    return [ScoredSentence(Sentence(text, hit, order), score, 0.0, 0.0) for text, hit, order, score in rows]
+
+
 def test_a_question_on_top_gives_way_to_a_stating_unit_of_its_passage():
-    from chat.answer import ScoredSentence, Sentence, question_gives_way
+    from chat.answer import question_gives_way
 
-    def scored(*rows):
-        return [ScoredSentence(Sentence(text, hit, order), score, 0.0, 0.0) for text, hit, order, score in rows]
-
+    scored = _units
     asks = "5.因應疫情建構新的災害應對型態:\n\n當疫情來臨時,災民要到哪避難?"
     other = "為單親家庭、單身高齡者創造新的連結。"
     says = "再來是建構新的避難生活,像是要運用飯店、旅館等民間設施。"
@@ -728,11 +733,9 @@ def test_a_figure_asked_for_a_year_its_quoted_passage_does_not_state_is_not_foun
 
 
 def test_a_how_question_quotes_the_examples_after_the_sentence_naming_its_subject():
-    from chat.answer import ScoredSentence, Sentence, examples_follow
+    from chat.answer import examples_follow
 
-    def scored(*rows):
-        return [ScoredSentence(Sentence(text, hit, order), score, 0.0, 0.0) for text, hit, order, score in rows]
-
+    scored = _units
     names = "自治體首先要協助改善的,是受災者支援制度。"
     examples = "像是活用APP數據收集避難資料、加速解決受災證明申請手續塞車的狀況。"
     other = "再來是建構新的避難生活。"
