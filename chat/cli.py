@@ -199,9 +199,14 @@ def _with_duplicates(report: BuildReport, duplicates: list[AddedFile]) -> BuildR
 
 
 def _out_of_step(engine: Engine) -> OutOfStep:
-    from ingest.library import out_of_step
+    """The corpus against the index, the files' digests kept in the index's cache folder (a file not
+    changed since the last command is not read again)."""
+    from index.store import index_paths
+    from ingest.fileio import DigestCache
+    from ingest.library import DIGESTS_FILE, out_of_step
 
-    return out_of_step(engine.config.corpus_dir, engine.config.index_dir)
+    digests = DigestCache(index_paths(engine.config.index_dir).cache / DIGESTS_FILE)
+    return out_of_step(engine.config.corpus_dir, engine.config.index_dir, digests=digests)
 
 
 def _rebuild_out_of_step(engine: Engine, nothing: NothingAdded, why: str, as_json: bool) -> int:

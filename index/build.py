@@ -49,7 +49,7 @@ from index.store import (
 from ingest.dictionary import SOURCE as DICTIONARY_SOURCE
 from ingest.dictionary import dictionary_entries
 from ingest.errors import SouseiError
-from ingest.fileio import TEMP_GLOB
+from ingest.fileio import TEMP_GLOB, Signature, file_signature, sha256_file
 from ingest.glossary import GlossaryEntry, glossary_of
 from ingest.records import Article, IngestResult, Passage
 
@@ -171,7 +171,7 @@ def _build(read: _Reading, paths: IndexPaths, encoder: Encoder, settings: IndexS
         recover(paths.live)
         previous, notes = _previous_manifest(paths)
         stage(0, 1, "讀取文章")
-        result = _run_ingest(read.ingest, read.corpus_dir, settings.max_chars, paths, read.load_limits)
+        result, refused = _run_ingest(read.ingest, read.corpus_dir, settings.max_chars, paths, read.load_limits)
         passages, dropped = unique_passages(result.passages)
         spans = passage_sentence_spans(passages)
         embedded, sentence_embedded, topics = embed_passages(
@@ -190,6 +190,7 @@ def _build(read: _Reading, paths: IndexPaths, encoder: Encoder, settings: IndexS
             settings,
             dense.kind,
             result.duplicates,
+            refused,
         )
         stage(0, 1, "儲存索引")
         store = StoredIndex(
@@ -277,6 +278,66 @@ def _previous_manifest(paths: IndexPaths) -> tuple[Manifest | None, list[str]]:
 
 
 def _run_ingest(
+    ingest: IngestFn | None, corpus_dir: Path, max_chars: int, paths: IndexPaths, load_limits: LoadLimits | None
+) -> tuple[IngestResult, tuple[tuple[str, str], ...]]:
+    """The corpus read, and the files it refused with their bytes' sha256 (:func:`refused_files`)."""
+    listed = _corpus_signatures(corpus_dir)
+    result = _ingest_corpus(ingest, corpus_dir, max_chars, paths, load_limits)
+    return result, refused_files(corpus_dir, listed, result)
+
+
+def _corpus_signatures(corpus_dir: Path) -> dict[str, Signature]:
+    """Each corpus file (as ``ingest.load.corpus_files`` lists them, the listing ``out_of_step`` checks)
+    and its stat, before the build reads them; none when the corpus is missing (the ingest says so)."""
+    from ingest.load import corpus_files
+
+    try:
+        files = corpus_files(corpus_dir)
+    except SouseiError:
+        return {}
+    signatures: dict[str, Signature] = {}
+    for path in files:
+        try:
+            signatures[path.name] = file_signature(path.stat())
+        except OSError:
+            continue
+    return signatures
+
+
+def refused_files(corpus_dir: Path, listed: dict[str, Signature], result: IngestResult) -> tuple[tuple[str, str], ...]:
+    """The files ``listed`` before the build read the corpus that it neither indexed nor kept once as a
+    twin (refused: empty, unreadable, over a limit, an id another file has), each with the sha256 of its
+    bytes ("" when they cannot be read): the manifest's ``refused``, so ``ingest.library.out_of_step``
+    does not report them as not indexed until their bytes change. A file changed since it was listed,
+    or added during the build, is left out (those may not be the bytes refused): it is reported."""
+    sources = {a.meta.source for a in result.articles if a.meta.source}
+    ids = {a.doc_id for a in result.articles if not a.meta.source}
+    twins = {pair[0] for pair in result.duplicates}
+    refused = []
+    for name, signature in listed.items():
+        path = Path(corpus_dir) / name
+        if name in sources or name in twins or path.stem in ids:
+            continue
+        digest = _refused_digest(path, signature)
+        if digest is not None:
+            refused.append((name, digest))
+    return tuple(refused)
+
+
+def _refused_digest(path: Path, signature: Signature) -> str | None:
+    """The sha256 of a refused file ("" when it cannot be read), None when it changed since it was listed."""
+    try:
+        digest = sha256_file(path)
+    except OSError:
+        digest = ""
+    try:
+        unchanged = file_signature(path.stat()) == signature
+    except OSError:
+        return None
+    return digest if unchanged else None
+
+
+def _ingest_corpus(
     ingest: IngestFn | None, corpus_dir: Path, max_chars: int, paths: IndexPaths, load_limits: LoadLimits | None
 ) -> IngestResult:
     if ingest is not None:
@@ -469,6 +530,7 @@ def make_manifest(
     settings: IndexSettings,
     dense_kind: str,
     duplicates: Sequence[tuple[str, str]],
+    refused: Sequence[tuple[str, str]] = (),
 ) -> Manifest:
     counts: dict[str, int] = {}
     for passage in passages:
@@ -484,6 +546,7 @@ def make_manifest(
         passage_ids=tuple(p.id for p in passages),
         dense_kind=dense_kind,
         duplicates=tuple((a, b) for a, b in duplicates),
+        refused=tuple((name, digest) for name, digest in refused),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         build_id=uuid.uuid4().hex,
     )

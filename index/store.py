@@ -2,7 +2,7 @@
 
 Layout of ``index_dir``::
 
-    manifest.json     schema, model, segmenter, articles, passage ids, file sizes (written last)
+    manifest.json     schema, model, segmenter, articles, twins, refused files, passage ids, file sizes (written last)
     passages.jsonl    one Passage per line (with its search tokens), row order = vector ids
     articles.jsonl    one cleaned Article per line (text, paragraphs, meta)
     vectors.npy       float32 (passages, dim), L2-normalised
@@ -143,7 +143,8 @@ class Manifest:
     articles: tuple[ArticleEntry, ...]
     passage_ids: tuple[str, ...]
     dense_kind: str
-    duplicates: tuple[tuple[str, str], ...] = ()
+    duplicates: tuple[tuple[str, str], ...] = ()  # (file kept once as a twin, the file indexed)
+    refused: tuple[tuple[str, str], ...] = ()  # (corpus file the build did not index, sha256 of its bytes)
     created: str = ""
     build_id: str = ""
     files: dict[str, Any] = field(default_factory=dict)  # relative path -> size in bytes
@@ -170,6 +171,7 @@ class Manifest:
         values["articles"] = tuple(ArticleEntry(**a) for a in data["articles"])
         values["passage_ids"] = tuple(data["passage_ids"])
         values["duplicates"] = tuple(tuple(pair) for pair in data.get("duplicates", ()))
+        values["refused"] = tuple(tuple(pair) for pair in data.get("refused", ()))  # none before it was recorded
         return cls(**values)
 
 

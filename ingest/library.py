@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import LoadError, SouseiError
-from ingest.fileio import atomic_write_text, sha256_file, sha256_hex
+from ingest.fileio import DigestCache, atomic_write_text, sha256_file, sha256_hex
 from ingest.load import DEFAULT_LIMITS, SIDECAR_SUFFIX, SUPPORTED_EXTENSIONS, LoadLimits, corpus_files, over_limit
 from ingest.passages import DEFAULT_MAX_CHARS
 from ingest.sandbox import Reader
@@ -804,22 +804,30 @@ def edit_metadata(corpus_dir: Path, doc_id: str, *, title: str, author: str, pub
 # ---------------------------------------------------------------- corpus and index in step
 
 
+DIGESTS_FILE = "digests.json"  # under the index's cache folder: the corpus files' digests (out_of_step)
+_DIGESTS = DigestCache()  # in memory, when the caller gives no cache of its own
+
+
 @dataclass(frozen=True)
 class OutOfStep:
-    """How the corpus and its index disagree: files put in the corpus after the last build and not
-    indexed (an add killed before its rebuild, a file copied in by hand), and indexed articles whose
-    file is no longer in the corpus."""
+    """How the corpus and its index disagree: files in the corpus the last build did not index (an add
+    killed before its rebuild, a file copied in by hand, a refused file since changed), indexed articles
+    whose file's bytes are no longer those indexed (edited in place), and indexed articles whose file is
+    no longer in the corpus."""
 
     not_indexed: tuple[str, ...]  # corpus file names
     gone: tuple[str, ...]  # doc ids
+    changed: tuple[str, ...] = ()  # corpus file names of indexed articles
 
     def __bool__(self) -> bool:
-        return bool(self.not_indexed or self.gone)
+        return bool(self.not_indexed or self.gone or self.changed)
 
     def describe(self) -> str:
         parts = []
         if self.not_indexed:
             parts.append(f"{len(self.not_indexed)} 個檔案還沒建立索引（{_listed(self.not_indexed)}）")
+        if self.changed:
+            parts.append(f"{len(self.changed)} 個檔案的內容在建立索引後改變了（{_listed(self.changed)}）")
         if self.gone:
             parts.append(f"索引裡有 {len(self.gone)} 篇文章已不在文章資料夾中（{_listed(self.gone)}）")
         return "文章資料夾與索引不一致：" + "；".join(parts) + "；請執行 sousei build 重建索引"
@@ -830,29 +838,75 @@ def _listed(names: tuple[str, ...], shown_at_most: int = 5) -> str:
     return head + (f" 等 {len(names)} 個" if len(names) > shown_at_most else "")
 
 
-def out_of_step(corpus_dir: Path, index_dir: Path) -> OutOfStep:
-    """The corpus against the index's manifest (``index_dir/manifest.json``). A corpus file counts as not
-    indexed only when it was written after the manifest (modification time: a copied setup keeps both):
-    the files the last build refused or kept once as twins are older than it. Nothing when there is no
-    readable index or corpus."""
-    manifest_path = Path(index_dir) / "manifest.json"
+@dataclass(frozen=True)
+class _Built:
+    """What the last build's manifest says of the corpus files."""
+
+    indexed: dict[str, str]  # corpus file name -> sha256 of the bytes indexed
+    ids: dict[str, str]  # doc id -> sha256, for an article entry that names no file
+    doc_ids: frozenset[str]  # every indexed article
+    twins: frozenset[str]  # files kept once: another file has their text
+    refused: dict[str, str] | None  # file name -> sha256 of its bytes; None in a manifest from before
+    time: float  # the manifest's modification time
+
+
+def _read_built(index_dir: Path) -> _Built | None:
+    """The manifest (``index_dir/manifest.json``) as :func:`out_of_step` reads it; None when unreadable."""
+    path = Path(index_dir) / "manifest.json"
     try:
-        built = manifest_path.stat().st_mtime
-        data = json.loads(manifest_path.read_text(encoding="utf-8"))
-        indexed = {str(entry["doc_id"]) for entry in data["articles"]}
-        twins = {str(pair[0]) for pair in data.get("duplicates", ())}
-        files = corpus_files(Path(corpus_dir))
-    except (OSError, ValueError, RecursionError, KeyError, TypeError, IndexError, SouseiError):
+        built = path.stat().st_mtime
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = [(str(e["doc_id"]), e.get("source"), str(e["content_hash"])) for e in data["articles"]]
+        twins = frozenset(str(pair[0]) for pair in data.get("duplicates", ()))
+        refused = {str(name): str(digest) for name, digest in data["refused"]} if "refused" in data else None
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+    indexed = {str(source): digest for _doc_id, source, digest in entries if source}
+    ids = {doc_id: digest for doc_id, source, digest in entries if not source}
+    return _Built(indexed, ids, frozenset(doc_id for doc_id, _source, _digest in entries), twins, refused, built)
+
+
+def out_of_step(corpus_dir: Path, index_dir: Path, *, digests: DigestCache | None = None) -> OutOfStep:
+    """The corpus against the index's manifest (``index_dir/manifest.json``), by the files' bytes: a
+    corpus file is not indexed unless the manifest indexes it, keeps it once as a twin, or records it
+    as refused with these very bytes (a refused file fixed since is not indexed); an indexed file
+    whose bytes differ from the manifest's ``content_hash`` is changed. A manifest written before
+    builds recorded their refused files falls back to the files' times: a file neither indexed nor a
+    twin is not indexed only when written after the manifest. The digests come from ``digests``
+    (the CLI gives one kept in the index's cache folder, :data:`DIGESTS_FILE`), by default from one
+    kept in memory: a file whose stat has not changed is not read again. Nothing when there is no
+    readable index or corpus."""
+    built = _read_built(index_dir)
+    if built is None:
         return OutOfStep((), ())
-    not_indexed = []
-    for path in files:
-        if path.stem in indexed or path.name in twins:
-            continue
-        try:
-            changed = path.stat().st_mtime
-        except OSError:
-            continue
-        if changed >= built:
-            not_indexed.append(path.name)
+    try:
+        files = corpus_files(Path(corpus_dir))
+    except (OSError, SouseiError):
+        return OutOfStep((), ())
+    cache = digests if digests is not None else _DIGESTS
+    states = [(path.name, _file_state(path, built, cache)) for path in files]
+    cache.keep_only(files)
+    cache.save()
     present = {path.stem for path in files}
-    return OutOfStep(tuple(not_indexed), tuple(sorted(indexed - present)))
+    return OutOfStep(
+        tuple(name for name, state in states if state == "not indexed"),
+        tuple(sorted(built.doc_ids - present)),
+        tuple(name for name, state in states if state == "changed"),
+    )
+
+
+def _file_state(path: Path, built: _Built, cache: DigestCache) -> str | None:
+    """``"not indexed"``, ``"changed"`` or None (in step) for one corpus file."""
+    indexed = built.indexed.get(path.name, built.ids.get(path.stem))
+    if indexed is not None:
+        return None if (cache.digest(path) or "") == indexed else "changed"
+    if path.name in built.twins:
+        return None
+    if built.refused is None:  # a manifest from before refused files were recorded: by time
+        try:
+            return "not indexed" if path.stat().st_mtime >= built.time else None
+        except OSError:
+            return None
+    if path.name in built.refused and (cache.digest(path) or "") == built.refused[path.name]:
+        return None
+    return "not indexed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -19,7 +20,16 @@ from index.search import Searcher
 from index.settings import IndexSettings
 from index.store import IndexBusyError, file_lock, index_paths, load_store, read_manifest
 from tests.fakes import FakeEncoder
-from tests.index_fakes import ARTICLE_A, ARTICLE_B, ARTICLE_C, build_kwargs, many_paragraphs, open_kwargs, write_corpus
+from tests.index_fakes import (
+    ARTICLE_A,
+    ARTICLE_B,
+    ARTICLE_C,
+    FAKE_SEGMENTER,
+    build_kwargs,
+    many_paragraphs,
+    open_kwargs,
+    write_corpus,
+)
 
 
 def _build(corpus: Path, index_dir: Path, encoder, **extra) -> BuildReport:
@@ -284,3 +294,37 @@ def test_adding_and_removing_articles_updates_the_hnsw_graph_instead_of_rebuildi
     (corpus / "b.txt").unlink()  # half removed: rebuilt
     _build(corpus, index_dir, fake_encoder, settings=IndexSettings(exact_max=10))
     assert (load_store(index_dir).dense.size, load_store(index_dir).dense.total) == (40, 40)
+
+
+def test_the_manifest_records_the_files_the_build_refused_with_their_bytes(tmp_path, fake_encoder):
+    """Each corpus file not indexed nor kept once as a twin (the fake ingest reads only .txt) is in the
+    manifest's ``refused`` with the sha256 of its bytes, so ``out_of_step`` can tell it fixed."""
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B, copy=ARTICLE_A)
+    (corpus / "notes.md").write_bytes(b"# notes\n")
+    _build(corpus, tmp_path / "index", fake_encoder)
+    manifest = read_manifest(tmp_path / "index")
+    assert manifest.refused == (("notes.md", hashlib.sha256(b"# notes\n").hexdigest()),)
+    assert manifest.duplicates == (("copy.txt", "a.txt"),)
+    assert json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))["refused"] == [
+        ["notes.md", hashlib.sha256(b"# notes\n").hexdigest()]
+    ]
+
+
+def test_a_file_added_or_changed_while_the_corpus_is_read_is_not_recorded_as_refused(tmp_path, fake_encoder):
+    """Files copied in during a build were never read by it, and a refused file changed during it may not
+    have had the bytes refused: neither is recorded, so both are reported as not indexed afterwards."""
+    from ingest.library import out_of_step
+    from tests.index_fakes import fake_ingest
+
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A)
+    (corpus / "notes.md").write_bytes(b"# notes\n")
+
+    def ingest_while_files_change(corpus_dir: Path, max_chars: int):
+        result = fake_ingest(corpus_dir, max_chars)
+        (corpus / "late.md").write_bytes(b"# late\n")
+        (corpus / "notes.md").write_bytes(b"# notes, fixed\n")
+        return result
+
+    build_index(corpus, tmp_path / "index", fake_encoder, ingest=ingest_while_files_change, segmenter=FAKE_SEGMENTER)
+    assert read_manifest(tmp_path / "index").refused == ()
+    assert out_of_step(corpus, tmp_path / "index").not_indexed == ("late.md", "notes.md")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -458,3 +460,56 @@ def test_articles_warns_when_an_indexed_article_is_gone_from_the_corpus(engine, 
     captured = capsys.readouterr()
     assert "b  地方創生" in captured.out
     assert "已不在文章資料夾中（b）" in captured.err and "sousei build" in captured.err
+
+
+def _aged(path: Path) -> None:
+    """The file's times an hour back, before the index's manifest (as cp -p, tar or rsync -t leave them)."""
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+
+
+def test_articles_warns_of_an_article_copied_in_with_its_old_time(engine, tmp_path, capsys, rebuilds):
+    """`cp -p` (or an archive, rsync) keeps the new article's old time: it was never reported, so the
+    user was never told to rebuild; and `sousei add` of it again then rebuilt nothing."""
+    new = tmp_path / "in" / "c0.txt"
+    new.parent.mkdir()
+    new.write_text("內子町\n\n內子町保存了江戶時代的街道。\n", encoding="utf-8")
+    _aged(new)
+    shutil.copy2(new, engine.config.corpus_dir / "c0.txt")
+    capsys.readouterr()
+    assert cli(engine, "articles") == 0
+    err = capsys.readouterr().err
+    assert "1 個檔案還沒建立索引（c0.txt）" in err and "sousei build" in err
+    assert cli(engine, "add", str(new)) == 0 and len(rebuilds) == 1 and "c0" in articles(engine, capsys)
+    assert cli(engine, "articles") == 0 and capsys.readouterr().err == ""
+
+
+def test_articles_warns_of_an_indexed_article_edited_in_place(engine, capsys, rebuilds):
+    """Same name, other bytes, its old time put back: the index still quoted the old text, unreported."""
+    article = engine.config.corpus_dir / "b.txt"
+    times = article.stat()
+    article.write_text("地方創生\n\n地方創生臨時補助金的預算在2021年為1.5兆日圓。\n", encoding="utf-8")
+    os.utime(article, ns=(times.st_atime_ns, times.st_mtime_ns))
+    capsys.readouterr()
+    assert cli(engine, "articles") == 0
+    err = capsys.readouterr().err
+    assert "1 個檔案的內容在建立索引後改變了（b.txt）" in err and "請執行 sousei build 重建索引" in err
+    assert cli(engine, "add", str(article)) == 0  # that very file: unchanged, but the index is behind
+    assert len(rebuilds) == 1 and "b.txt" in capsys.readouterr().err
+    assert cli(engine, "articles") == 0 and capsys.readouterr().err == ""
+
+
+def test_a_file_the_build_refused_is_reported_once_its_bytes_change(engine, capsys):
+    """A refused file (empty) is not reported as not indexed after the build that refused it, however
+    recent its time; once it holds an article (other bytes) it is, however old its time."""
+    empty = engine.config.corpus_dir / "empty.txt"
+    empty.write_bytes(b"")
+    assert cli(engine, "build") == 0
+    future = time.time() + 60
+    os.utime(empty, (future, future))  # opened and saved unchanged after the build
+    capsys.readouterr()
+    assert cli(engine, "articles") == 0 and capsys.readouterr().err == ""
+    empty.write_text("內子町\n\n內子町保存了江戶時代的街道。\n", encoding="utf-8")
+    _aged(empty)
+    assert cli(engine, "articles") == 0
+    assert "1 個檔案還沒建立索引（empty.txt）" in capsys.readouterr().err

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import time
 import unicodedata
 from pathlib import Path
 
@@ -11,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest import library
+from ingest import fileio, library
 from ingest.errors import SouseiError
+from ingest.fileio import sha256_hex
 from ingest.library import (
     AddedFile,
     add_files,
@@ -466,3 +469,149 @@ def test_add_accepted_copying_nothing_raises_nothing_added(corpus, uploads):
         library.add_accepted(corpus, [again], max_bytes=MB)
     assert str(info.value).startswith(library.ALREADY_THERE) and not info.value.duplicates
     assert snapshot(corpus) == before
+
+
+# ---------------------------------------------------------------- out_of_step
+
+
+def _built_corpus(tmp_path: Path, **extra: str) -> tuple[Path, Path]:
+    """a.txt and b.txt indexed (the fake ingest, which reads only .txt: any other article file is one
+    the build refused), plus ``extra`` files by name; returns (corpus, index)."""
+    from index.build import build_index
+    from tests.fakes import FakeEncoder
+    from tests.index_fakes import ARTICLE_A, ARTICLE_B, build_kwargs, write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B)
+    for name, text in extra.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build_index(corpus, tmp_path / "index", FakeEncoder(), **build_kwargs())
+    return corpus, tmp_path / "index"
+
+
+def _age(path: Path, seconds: float = 3600) -> None:
+    """Set the file's times well before the index's manifest (what cp -p, tar or rsync -t leave)."""
+    old = time.time() - seconds
+    os.utime(path, (old, old))
+
+
+def test_a_new_file_keeping_an_old_time_is_reported_as_not_indexed(tmp_path):
+    """`cp -p`, an archive or rsync keeps a new article's old time: it was never reported (the rule
+    was "written after the manifest"), so the user was never told to rebuild."""
+    corpus, index = _built_corpus(tmp_path)
+    assert not library.out_of_step(corpus, index)
+    (corpus / "c.txt").write_text("內子町\n\n內子町保存了江戶時代的街道。\n", encoding="utf-8")
+    _age(corpus / "c.txt")
+    stale = library.out_of_step(corpus, index)
+    assert (stale.not_indexed, stale.changed, stale.gone) == (("c.txt",), (), ())
+    assert "1 個檔案還沒建立索引（c.txt）" in stale.describe()
+
+
+def test_an_indexed_file_edited_in_place_is_reported_as_changed(tmp_path):
+    """Same name, other bytes: the manifest's content_hash no longer matches, whatever the file's time."""
+    corpus, index = _built_corpus(tmp_path)
+    article = corpus / "a.txt"
+    times = article.stat()
+    article.write_bytes(article.read_bytes().replace(b"2.3%", b"2.4%"))  # the same size
+    stale = library.out_of_step(corpus, index)
+    assert (stale.not_indexed, stale.changed, stale.gone) == ((), ("a.txt",), ())
+    os.utime(article, ns=(times.st_atime_ns, times.st_mtime_ns))  # its old time back
+    stale = library.out_of_step(corpus, index)
+    assert stale.changed == ("a.txt",) and bool(stale)
+    assert stale.describe() == (
+        "文章資料夾與索引不一致：1 個檔案的內容在建立索引後改變了（a.txt）；請執行 sousei build 重建索引"
+    )
+
+
+def test_a_refused_file_is_reported_only_once_its_bytes_change(tmp_path):
+    """The build records each file it refused with its bytes: unchanged, it is not reported however
+    recent its time (opened and saved, touched); fixed (other bytes), it is, however old its time."""
+    corpus, index = _built_corpus(tmp_path, **{"notes.md": "# 筆記\n"})
+    notes = corpus / "notes.md"
+    os.utime(notes, (time.time() + 60, time.time() + 60))  # touched after the build, bytes unchanged
+    assert not library.out_of_step(corpus, index)
+    notes.write_text("# 筆記\n\n內子町保存了江戶時代的街道。\n", encoding="utf-8")
+    _age(notes)
+    stale = library.out_of_step(corpus, index)
+    assert (stale.not_indexed, stale.changed, stale.gone) == (("notes.md",), (), ())
+
+
+def test_a_twin_and_a_gone_article_are_reported_as_before(tmp_path):
+    from tests.index_fakes import ARTICLE_A
+
+    corpus, index = _built_corpus(tmp_path, **{"copy.txt": ARTICLE_A})
+    os.utime(corpus / "copy.txt", (time.time() + 60, time.time() + 60))
+    assert not library.out_of_step(corpus, index)  # kept once as a twin of a.txt
+    (corpus / "b.txt").unlink()
+    stale = library.out_of_step(corpus, index)
+    assert (stale.not_indexed, stale.changed, stale.gone) == ((), (), ("b",))
+
+
+def test_a_manifest_without_refused_files_falls_back_to_times(tmp_path):
+    """An index built before builds recorded their refused files: still read, and a file neither indexed
+    nor a twin is not indexed only when written after the manifest (as before); an indexed file
+    edited in place is reported by its content_hash, which such a manifest has too."""
+    from index.store import read_manifest
+
+    corpus, index = _built_corpus(tmp_path, **{"notes.md": "# 筆記\n"})
+    manifest = index / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    assert data.pop("refused") == [["notes.md", sha256_hex("# 筆記\n")]]
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert read_manifest(index).refused == () and read_manifest(index).documents == 2
+    _age(notes := corpus / "notes.md")
+    assert not library.out_of_step(corpus, index)
+    (corpus / "c.txt").write_text("內子町\n", encoding="utf-8")
+    os.utime(corpus / "c.txt", (time.time() + 60, time.time() + 60))
+    (corpus / "a.txt").write_text("改寫過的文章。\n", encoding="utf-8")
+    _age(corpus / "a.txt")
+    stale = library.out_of_step(corpus, index)
+    assert (stale.not_indexed, stale.changed, stale.gone) == (("c.txt",), ("a.txt",), ())
+    notes.write_text("# 筆記\n\n內子町保存了江戶時代的街道。\n", encoding="utf-8")
+    _age(notes)
+    assert library.out_of_step(corpus, index).not_indexed == ("c.txt",)  # by time: an old manifest cannot tell
+
+
+def test_out_of_step_reads_a_file_again_only_when_its_stat_changes(tmp_path, monkeypatch):
+    """The digests are kept by path and stat (size, mtime, ctime, inode), in memory and in the cache
+    file the CLI gives: an unchanged corpus is not read again, by the next command either."""
+    corpus, index = _built_corpus(tmp_path, **{"notes.md": "# 筆記\n"})
+    reads: list[str] = []
+    real = fileio.sha256_file
+
+    def counted(path: Path) -> str:
+        reads.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(fileio, "sha256_file", counted)
+    monkeypatch.setattr(fileio, "RACY_SECONDS", 0.0)  # the files were written a moment ago
+    cache_file = tmp_path / "index.cache" / library.DIGESTS_FILE
+    assert not library.out_of_step(corpus, index, digests=fileio.DigestCache(cache_file))
+    assert sorted(reads) == ["a.txt", "b.txt", "notes.md"] and cache_file.is_file()
+    reads.clear()
+    assert not library.out_of_step(corpus, index, digests=fileio.DigestCache(cache_file))
+    assert reads == []  # the next command: nothing read
+    article = corpus / "a.txt"
+    times = article.stat()
+    article.write_bytes(article.read_bytes().replace(b"2.3%", b"2.4%"))
+    os.utime(article, ns=(times.st_atime_ns, times.st_mtime_ns))  # same size, same mtime, inode: ctime differs
+    assert library.out_of_step(corpus, index, digests=fileio.DigestCache(cache_file)).changed == ("a.txt",)
+    assert reads == ["a.txt"]
+
+
+def test_a_file_changed_a_moment_ago_is_hashed_but_not_remembered(tmp_path):
+    """A second write in the same timestamp tick would keep the file's stat: a digest is kept only for
+    a file whose times are RACY_SECONDS old."""
+    fresh = tmp_path / "fresh.txt"
+    fresh.write_text("一\n", encoding="utf-8")
+    cache = fileio.DigestCache(tmp_path / "digests.json")
+    assert cache.digest(fresh) == sha256_hex("一\n")
+    cache.save()
+    assert not (tmp_path / "digests.json").exists()
+    assert cache.digest(tmp_path / "missing.txt") is None
+
+
+def test_a_damaged_digest_cache_file_only_costs_reading_again(tmp_path):
+    corpus, index = _built_corpus(tmp_path)
+    for damaged in ("[" * 100000, "{not json", '{"x": [1, 2]}', "[1, 2]", '{"a": [1, 2, 3, 4, "short"]}'):
+        (tmp_path / "digests.json").write_text(damaged, encoding="utf-8")
+        assert not library.out_of_step(corpus, index, digests=fileio.DigestCache(tmp_path / "digests.json"))
