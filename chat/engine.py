@@ -5,7 +5,9 @@ which), the open index (``index.search.Searcher``: passages, FAISS, BM25, corpus
 stored sentence vectors, the query cache) and the fitted decision (``chat.abstain``). Its
 operations: :meth:`Engine.search`, :meth:`Engine.answer`, :meth:`Engine.rebuild`,
 :meth:`Engine.articles` / :meth:`Engine.passage`, article management (add, remove, restore,
-metadata), feedback and :meth:`Engine.evaluate`. Rebuilds (rebuild, add, remove) run under
+metadata), feedback and :meth:`Engine.evaluate`. It also remembers the answers shown with an id
+(:meth:`Engine.show`, bounded, in memory), so that a 👍/👎 records what the server showed, not what a
+client claims it was shown. Rebuilds (rebuild, add, remove) run under
 ``_build_lock``; loading the model and opening the index
 take ``_open_lock``, which a rebuild holds only for an instant, so a question never waits
 for a rebuild: it is answered from the last complete index (reading it takes no lock on
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chat.config import Config
+from chat.feedback import ShownAnswers
 from chat.records import Answer
 from ingest.records import Article
 
@@ -53,6 +56,7 @@ class Engine:
     _decision: DecisionModel | None = field(default=None, repr=False)
     _open_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # model + open index
     _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # build / add / remove
+    _shown: ShownAnswers = field(default_factory=ShownAnswers, repr=False)  # answers shown, by id (votes)
 
     @classmethod
     def with_encoder(
@@ -274,19 +278,38 @@ class Engine:
             edit_metadata(self.config.corpus_dir, doc_id, title=title, author=author, published=published)
             return self.rebuild(progress)
 
+    def show(self, question: str, answer: Answer) -> str:
+        """Remember that ``answer`` to ``question`` (as asked) is being shown, with the passages it cites;
+        returns the id that names it for its 👍/👎 (:meth:`record_feedback`). The last ``MAX_SHOWN``
+        (``chat.feedback``) are kept, in this process only."""
+        from chat.render import cited_order
+
+        return self._shown.add(question, [hit.passage.id for hit in cited_order(answer)])
+
     def record_feedback(
-        self, question: str, passage_ids: list[str], vote: str | None, answer: str | None = None
+        self,
+        question: str = "",
+        passage_ids: Sequence[str] = (),
+        vote: str | None = None,
+        answer: str | None = None,
     ) -> dict | None:
-        """Record a 👍/👎. With ``answer`` (the shown answer's id) it is that answer's one vote: it
-        replaces the answer's earlier vote, and ``vote=None`` takes it back; without, it is appended."""
-        from chat.feedback import record, record_answer_vote
+        """Record a 👍/👎. With ``answer`` (an id :meth:`show` gave) it is that answer's one vote: it replaces
+        the answer's earlier vote, ``vote=None`` takes it back, and the question and passages recorded are
+        the ones the answer was shown with (``question`` and ``passage_ids`` are not used: in the UI they
+        come back from the browser). An id this process did not give, or has forgotten (a chat kept from
+        before a restart), is refused with a ``SouseiError`` and nothing is written. Without ``answer``
+        the vote is appended as given (a caller in this process)."""
+        from chat.feedback import UNKNOWN_ANSWER, record, record_answer_vote
         from ingest.errors import SouseiError
 
         if answer is not None:
-            return record_answer_vote(self.config.feedback_file, answer, question, passage_ids, vote)
+            shown = self._shown.get(answer)
+            if shown is None:
+                raise SouseiError(UNKNOWN_ANSWER)
+            return record_answer_vote(self.config.feedback_file, answer, shown.question, list(shown.passages), vote)
         if vote is None:
             raise SouseiError("只有對某一則回答（answer）的評價可以收回；請給出回答的 id")
-        return record(self.config.feedback_file, question, passage_ids, vote)
+        return record(self.config.feedback_file, question, list(passage_ids), vote)
 
     def feedback(self) -> list[dict]:
         from chat.feedback import read_all

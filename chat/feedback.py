@@ -5,12 +5,19 @@ ids), ``vote`` (``up`` or ``down``), and from the UI ``answer``: the id of the a
 per answer (:func:`record_answer_vote`: a changed vote replaces the earlier one, a vote taken back
 is removed). ``sousei feedback --json`` prints them, so a wrong answer can become an eval question.
 Appends are one ``write`` of one line under a lock; a changed vote rewrites the file atomically.
+
+A vote from the UI names only the answer: the question and the passages recorded are the ones the server
+showed with it, kept in :class:`ShownAnswers` (bounded, in memory), never what the browser sends back.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -68,6 +75,53 @@ def record_answer_vote(path: Path, answer: str, question: str, passage_ids: list
     except OSError as err:
         raise SouseiError(f"{path}：無法記錄評價（{err.strerror or err}）；請檢查這個資料夾是否存在且可寫入") from None
     return entry
+
+
+MAX_SHOWN = 4096  # answers remembered for their 👍/👎, per process (the least recently used forgotten first)
+UNKNOWN_ANSWER = (
+    "伺服器已不記得這則回答（它來自伺服器重新啟動前，或是很久以前的回答），這次的評價沒有記錄；"
+    "請重新提問，再對新的回答按讚或不讚。"
+)
+
+
+@dataclass(frozen=True)
+class ShownAnswer:
+    """What the server showed as one answer: the question as asked and the passage ids its answer cited."""
+
+    question: str
+    passages: tuple[str, ...]
+
+
+@dataclass
+class ShownAnswers:
+    """The answers this process showed, by id: a vote names an answer by its id only, and what it records
+    comes from here. At most ``capacity`` are kept (a lookup counts as a use); safe across threads."""
+
+    capacity: int = MAX_SHOWN
+    _items: OrderedDict[str, ShownAnswer] = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, question: str, passage_ids: Sequence[str]) -> str:
+        """Remember an answer shown for ``question`` citing ``passage_ids``; returns its new id (32 hex)."""
+        answer_id = uuid.uuid4().hex
+        shown = ShownAnswer(str(question)[:MAX_QUESTION_CHARS], tuple(str(p) for p in passage_ids[:MAX_PASSAGES]))
+        with self._lock:
+            self._items[answer_id] = shown
+            while len(self._items) > max(self.capacity, 0):
+                self._items.popitem(last=False)
+        return answer_id
+
+    def get(self, answer_id: str) -> ShownAnswer | None:
+        """The answer shown with this id, or None (never shown by this process, or forgotten since)."""
+        with self._lock:
+            shown = self._items.get(str(answer_id))
+            if shown is not None:
+                self._items.move_to_end(str(answer_id))
+            return shown
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
 
 
 def _answer_of(line: str) -> str | None:

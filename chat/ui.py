@@ -5,7 +5,8 @@ Two tabs (Traditional Chinese throughout, ``<html lang="zh-Hant">``):
 * 問答 — the conversation on Gradio's own ``gr.Chatbot`` (messages format): the log scrolls
   inside itself with the question box below it; each answer message is
   ``chat.render.render_chat_answer`` (quotes with [n], the cited passages, the others folded,
-  a copy button); 👍/👎 (the Chatbot's like/dislike) go to the feedback file; the history is
+  a copy button); 👍/👎 (the Chatbot's like/dislike) go to the feedback file, naming the answer by its
+  id only (``Engine.show`` gave it; the engine records the question and passages it showed); the history is
   kept in the browser (``gr.BrowserState``) until 清除對話. A click on [n] or a cited passage
   shows the article in the 原文 viewer with the quoted sentence marked.
 * 文章管理 — the article list, upload (``Engine.add``), rebuild, removal with confirmation to
@@ -29,7 +30,6 @@ import re
 import socket
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -540,14 +540,15 @@ def bounded(history: Sequence[dict], max_turns: int, max_bytes: int = HISTORY_MA
 
 def answer_message(engine: Engine, question: str, previous: str | Previous | None) -> str:
     """The rendered answer (or the error message, e.g. no index yet) for the chat."""
-    from chat.render import hide_paths, render_chat_answer, render_refusal
+    from chat.render import hide_paths, refused_input, render_chat_answer, render_refusal
 
     try:
         answer = engine.answer(question, previous=previous)
     except SouseiError as err:
         return render_refusal(hide_paths(str(err)))
     searched = answer.question if answer.question.strip() != question.strip() else None
-    return render_chat_answer(answer, question, searched, answer_id=uuid.uuid4().hex)
+    shown = "" if refused_input(answer) else engine.show(question, answer)  # the id its 👍/👎 will name
+    return render_chat_answer(answer, question, searched, answer_id=shown)
 
 
 def ask(engine: Engine, question: str, history: list[dict] | None):
@@ -695,21 +696,43 @@ def vote_of(liked: Any) -> str | None:
     raise SouseiError(f"評價必須是讚或不讚，而不是 {liked!r}")
 
 
-def record_vote(engine: Engine, history: list[dict] | None, evt: gr.LikeData) -> None:
-    """👍/👎 on an answer: its question, the cited passage ids and the vote go to the feedback file, one vote
-    per answer: 👍 then 👎 on the same answer kept both; the later replaces the earlier, and a vote taken
-    back is removed (``chat.feedback.record_answer_vote``)."""
+def record_vote(engine: Engine, history: list[dict] | None, evt: gr.LikeData, first: str | None = ""):
+    """👍/👎 on an answer: one vote per answer (a changed vote replaces the earlier, one taken back is removed).
+    Only the answer's id is read from the message: the question and the cited passages recorded are the ones
+    the server showed with it (``Engine.record_feedback``), not what the browser sends back. Returns (the log's
+    votes shown, the notice line): a vote the engine refuses (an answer it does not know: forged, forgotten
+    after ``chat.feedback.MAX_SHOWN`` later answers, or shown by an earlier run of the server) is not recorded,
+    and the notice says to ask again; the vote shown is then put back to the recorded one
+    (:func:`votes_recorded`, the next step: Gradio's like buttons change only when the value sent changes).
+    Votes recorded earlier are still shown (``shown_votes`` reads the feedback file)."""
+    import gradio as gr
+
+    from chat.render import hide_paths
+
+    unchanged = gr.update(), gr.update()
     history = history or []
     index = evt.index if isinstance(evt.index, int) else evt.index[0]
     if not 0 <= index < len(history) or history[index].get("role") != "assistant":
-        return
+        return unchanged
     message = history[index]
     if message_text(message).startswith(REFUSAL_START):  # a refused question is no answer to vote on
-        return
-    cited = _DATA_CITED.search(message_text(message))
-    passages = html.unescape(cited.group(1)).split() if cited else []
+        return unchanged
     vote = vote_of(evt.liked)
-    engine.record_feedback(asked_question(message), passages, vote, answer=answer_id(message))
+    try:
+        engine.record_feedback(vote=vote, answer=answer_id(message))
+    except SouseiError as err:
+        shown = shown_votes(engine, history)
+        reply = sum(1 for m in history[:index] if m.get("role") == "assistant")
+        shown[reply] = VOTE_SHOWN.get(vote or "")  # as the page shows it now, so that the next step changes it
+        return gr.update(feedback_value=shown), gr.update(visible=True, value=render_placeholder(hide_paths(str(err))))
+    return gr.update(), dropped_notice(engine, history, first)[0]
+
+
+def votes_recorded(engine: Engine, history: list[dict] | None):
+    """After a vote: the log's votes shown as the feedback file keeps them (a refused vote is not shown)."""
+    import gradio as gr
+
+    return gr.update(feedback_value=shown_votes(engine, history))
 
 
 def show_source(engine: Engine, href: str) -> str:
@@ -1099,8 +1122,8 @@ def _event_handlers(engine: Engine) -> dict[str, Callable[..., Any]]:
     def on_example(history, evt):
         return ask_example(engine, history, evt)
 
-    def on_vote(history, evt):
-        return record_vote(engine, history, evt)
+    def on_vote(history, first, evt):
+        return record_vote(engine, history, evt, first)
 
     def on_viewer_click(evt):
         return on_citation(engine, evt)
@@ -1176,7 +1199,11 @@ def _chat_tab(engine: Engine):
     chat.example_select(events["example"], [chat], outputs, api_visibility="private", **options).then(
         turn, [chat, first], shown, **QUICK
     )
-    chat.like(events["vote"], [chat], None, api_visibility="private")
+    # a vote names its answer's id only; a refused one (an answer the server does not know) is reported in
+    # the notice line and the vote shown put back as recorded
+    chat.like(events["vote"], [chat, first], [chat, notice], api_visibility="private", show_progress="hidden").then(
+        _bind(votes_recorded, engine), [chat], [chat], **QUICK
+    )
     # 清除對話 asks first (it wiped the whole chat at once); the page script sends the log's trash icon here too
     clear.click(ask_clear, None, [confirm_row], **QUICK).then(None, js=SHOW_CONFIRM_CLEAR_JS, **QUICK)
     cancel.click(lambda: gr.update(visible=False), None, [confirm_row], **QUICK)

@@ -739,6 +739,38 @@ def test_a_changed_vote_replaces_the_earlier_one_in_the_feedback_file(app_page, 
     assert page_watch.errors == []
 
 
+def test_a_vote_naming_an_answer_the_server_never_gave_is_refused_in_the_page(app_page, page_watch, workspace):
+    """The chat goes back from the browser with a vote: a request rewritten on its way to name an answer id
+    the server never gave (as a forged one would, or one from a chat the server no longer knows) records
+    nothing; the line above the log says to ask again and the 👍 shown is put back. Then the same answer's
+    own vote, unaltered, is recorded."""
+    page = app_page
+    feedback = workspace.index.parent / "feedback.jsonl"
+    question = CONVERSATION[4]
+    timed_ask(page, question)
+    before = feedback.read_bytes() if feedback.exists() else b""
+
+    def forge(route):
+        body = route.request.post_data or ""
+        if '"liked"' in body:  # the vote's request: the answer's id replaced
+            body = re.sub(r'(data-answer=\\")[0-9a-f]{32}', r"\g<1>" + "0" * 32, body)
+        route.continue_(post_data=body)
+
+    page.route("**/gradio_api/queue/join**", forge)
+    log = page.locator("#sousei-log")
+    log.get_by_role("button", name="讚", exact=True).last.click()
+    page.locator("#sousei-dropped").get_by_text("請重新提問").wait_for(timeout=20_000)
+    page.unroute("**/gradio_api/queue/join**")
+    log.get_by_role("button", name="讚", exact=True).last.wait_for(timeout=10_000)  # no longer 已按讚
+    assert log.get_by_role("button", name="已按讚（再按一次取消）").count() == 0
+    assert (feedback.read_bytes() if feedback.exists() else b"") == before
+    log.get_by_role("button", name="讚", exact=True).last.click()
+    assert votes_for(feedback, question, ["up"]) == ["up"]
+    page.wait_for_timeout(500)
+    assert page.locator("#sousei-dropped").is_hidden()  # the refusal's line went with a vote recorded
+    assert page_watch.errors == []
+
+
 def test_gradios_own_names_and_texts_are_chinese(app_page, page_watch, live_server):
     """A screen reader read Gradio's English: the question box as "Textbox", the log as "chatbot
     conversation", "Select example 1: …", "More tabs", "Liked" / "Disliked", "Scroll down", the upload

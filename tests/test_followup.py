@@ -229,18 +229,122 @@ def test_feedback_is_recorded_and_listed_as_json(fake_cli, capsys):
     assert fake_cli.config.feedback_file == fake_cli.config.index_dir.parent / "feedback.jsonl"
 
 
+Q_GRANT = "地方創生臨時補助金的預算在2021年是多少？"
+Q_DELIVERY = "處方箋和藥劑可以運用哪些方式配送到偏遠地區？"
+
+
+def _shown(engine, question):
+    """An answer to ``question`` shown (its id, the passage ids it cites, the answer)."""
+    from chat.render import cited_order
+
+    answer = engine.answer(question)
+    cited = [hit.passage.id for hit in cited_order(answer)]
+    assert cited, question  # the fixture answers it, citing a passage
+    return engine.show(question, answer), cited, answer
+
+
 def test_a_vote_on_an_answer_replaces_its_earlier_vote_through_the_engine(setup):
     from ingest.errors import SouseiError
 
-    setup.record_feedback("問題一", ["b:1"], "up", answer="a1")
-    setup.record_feedback("問題二", ["b:2"], "up", answer="a2")
-    setup.record_feedback("問題一", ["b:1"], "down", answer="a1")  # changed: replaces, not appended
-    assert [(e["question"], e["vote"]) for e in setup.feedback()] == [("問題二", "up"), ("問題一", "down")]
-    assert setup.record_feedback("問題二", ["b:2"], None, answer="a2") is None  # taken back
-    assert [e["question"] for e in setup.feedback()] == ["問題一"]
+    a1, cited1, _ = _shown(setup, Q_GRANT)
+    a2, cited2, _ = _shown(setup, Q_DELIVERY)
+    setup.record_feedback(Q_GRANT, cited1, "up", answer=a1)
+    setup.record_feedback(Q_DELIVERY, cited2, "up", answer=a2)
+    setup.record_feedback(Q_GRANT, cited1, "down", answer=a1)  # changed: replaces, not appended
+    assert [(e["question"], e["vote"], e["answer"]) for e in setup.feedback()] == [
+        (Q_DELIVERY, "up", a2),
+        (Q_GRANT, "down", a1),
+    ]
+    assert setup.record_feedback(vote=None, answer=a2) is None  # taken back
+    assert [(e["question"], e["passages"]) for e in setup.feedback()] == [(Q_GRANT, cited1)]
     with pytest.raises(SouseiError):  # a vote without an answer cannot be taken back
         setup.record_feedback("問題一", [], None)
     assert len(setup.feedback()) == 1
+
+
+def test_a_vote_records_what_the_answer_showed_not_what_the_client_sends(setup):
+    """A client named a real answer's id with another question and passage ids it was never shown: the vote
+    records the question asked and the passages the answer cited."""
+    answer_id, cited, _ = _shown(setup, Q_GRANT)
+    other = [h.passage.id for h in setup.answer(Q_DELIVERY).hits if h.passage.id not in cited]
+    stored = setup.record_feedback("從沒問過的問題", [*other, "forged:1"], "down", answer=answer_id)
+    entries = setup.feedback()
+    assert stored is not None and entries == [stored]
+    assert (entries[0]["question"], entries[0]["passages"], entries[0]["answer"]) == (Q_GRANT, cited, answer_id)
+
+
+def test_a_vote_on_an_answer_never_shown_is_refused_and_nothing_is_written(setup):
+    """An id this server never gave (forged, or an answer kept in a browser from before a restart): refused
+    in Chinese, telling to ask again; the feedback file stays byte for byte as it was, missing or not."""
+    from ingest.errors import SouseiError
+
+    path = setup.config.feedback_file
+    for vote in ("up", "down", None):
+        with pytest.raises(SouseiError, match="請重新提問"):
+            setup.record_feedback(Q_GRANT, ["b:1"], vote, answer="0" * 32)
+    assert not path.exists()
+    answer_id, cited, _ = _shown(setup, Q_GRANT)
+    setup.record_feedback(vote="up", answer=answer_id)
+    before = path.read_bytes()
+    for forged in ("0" * 32, answer_id[::-1], answer_id + "0", "", "h" + "0" * 31):
+        with pytest.raises(SouseiError, match="請重新提問"):
+            setup.record_feedback(Q_GRANT, cited, None, answer=forged)  # nor can another's vote be taken back
+    restarted = Engine.with_encoder(setup.config, FakeEncoder(), say=lambda _m: None)  # the same files
+    with pytest.raises(SouseiError, match="請重新提問"):
+        restarted.record_feedback(vote="down", answer=answer_id)
+    assert path.read_bytes() == before
+    assert [(e["answer"], e["vote"]) for e in restarted.feedback()] == [(answer_id, "up")]  # still listed
+
+
+def test_the_answers_remembered_are_bounded_the_least_recently_used_forgotten_first():
+    from chat.feedback import MAX_SHOWN, ShownAnswers
+
+    assert 1000 <= MAX_SHOWN <= 10_000
+    shown = ShownAnswers(capacity=3)
+    ids = [shown.add(f"問題{i}", [f"a:{i}"]) for i in range(3)]
+    assert len(set(ids)) == 3 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+    assert shown.get(ids[0]) is not None  # used: now the most recent
+    later = shown.add("問題3", ["a:3"])
+    assert len(shown) == 3 and shown.get(ids[1]) is None  # the least recently used went
+    assert shown.get(ids[0]).question == "問題0" and shown.get(later).passages == ("a:3",)
+    for _ in range(10):
+        shown.add("問" * 10_000, [f"a:{j}" for j in range(100)])
+    assert len(shown) == 3 and shown.get(later) is None
+    newest = shown.add("問" * 10_000, [f"a:{j}" for j in range(100)])
+    assert len(shown.get(newest).question) == 500 and len(shown.get(newest).passages) == 20
+
+
+def test_answers_shown_from_many_threads_are_all_kept_within_the_bound():
+    """Gradio answers in several threads at once: ids stay distinct and the registry at its cap."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chat.feedback import ShownAnswers
+
+    shown = ShownAnswers(capacity=500)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(lambda i: shown.add(f"問題{i}", [f"a:{i}"]), range(2000)))
+    assert len(set(ids)) == 2000 and len(shown) == 500
+    kept = {i: shown.get(answer_id) for i, answer_id in enumerate(ids)}
+    assert sum(1 for item in kept.values() if item is not None) == 500
+    assert all(item.question == f"問題{i}" for i, item in kept.items() if item is not None)
+
+
+def test_the_engine_keeps_a_bounded_number_of_answers_shown(setup, monkeypatch):
+    """Every answer the UI shows is remembered: the engine's registry stays at its cap, and an answer pushed
+    out of it can no longer be voted on."""
+    from chat.feedback import MAX_SHOWN, ShownAnswers
+    from ingest.errors import SouseiError
+
+    assert setup._shown.capacity == MAX_SHOWN
+    monkeypatch.setattr(setup, "_shown", ShownAnswers(capacity=4))
+    answer = setup.answer(Q_GRANT)
+    first = setup.show(Q_GRANT, answer)
+    for _ in range(10):
+        setup.show(Q_GRANT, answer)
+    assert len(setup._shown) == 4
+    with pytest.raises(SouseiError, match="請重新提問"):
+        setup.record_feedback(vote="up", answer=first)
+    assert setup.feedback() == []
 
 
 def test_bad_vote_is_refused_and_not_written(setup):

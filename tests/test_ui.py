@@ -402,21 +402,57 @@ def test_a_changed_vote_replaces_the_earlier_one_and_a_vote_taken_back_is_remove
     assert ui.answer_id(chat[1]) != ui.answer_id(chat[3])
 
 
-def test_votes_without_an_answer_id_are_kept_and_old_answers_are_voted_once(ui, engine):
-    """A vote recorded before answers had ids (or by ``sousei``'s own record) is kept when others change; an
-    answer kept in a browser from before (no data-answer) still gets one vote, by a digest of its text."""
+def test_a_vote_records_the_question_and_passages_shown_not_the_ones_the_browser_sends(ui, engine):
+    """The chat comes back from the browser: a client rewrote an answer's data-question and data-cited (and
+    its quoted passages) before voting. The vote records what the server showed with that answer's id."""
+    chat, _ = ask_once(ui, engine, Q_FOUND)
+    real = html.unescape(re.search(r'data-cited="([^"]*)"', answer_html(chat)).group(1)).split()
+    assert real
+    forged = re.sub(r'data-question="[^"]*"', 'data-question="從沒問過的問題"', answer_html(chat))
+    forged = re.sub(r'data-cited="[^"]*"', 'data-cited="hostile:1 a:forged"', forged)
+    chat = [chat[0], {**chat[1], "content": forged}]
+    result = ui.record_vote(engine, chat, Like(1, False))
+    assert [(e["question"], e["passages"], e["vote"]) for e in engine.feedback()] == [(Q_FOUND, real, "down")]
+    shown, notice = result
+    assert shown == {"__type__": "update"} and notice["visible"] is False
+
+
+def test_a_forged_answer_id_is_refused_and_the_file_is_unchanged(ui, engine):
+    """An answer id the server never gave (written into the message by a client) records nothing."""
+    chat, _ = ask_once(ui, engine, Q_FOUND)
+    ui.record_vote(engine, chat, Like(1, True))
+    before = engine.config.feedback_file.read_bytes()
+    forged = re.sub(r'data-answer="[0-9a-f]+"', f'data-answer="{"a" * 32}"', answer_html(chat))
+    for liked in (False, True, ""):  # each one: nothing written (a vote, then another taken back, undid it)
+        result = ui.record_vote(engine, [chat[0], {**chat[1], "content": forged}], Like(1, liked))
+        assert engine.config.feedback_file.read_bytes() == before, liked
+        assert "請重新提問" in result[1]["value"]
+    assert [e["vote"] for e in engine.feedback()] == ["up"]  # the real answer's own vote, as it was
+
+
+def test_votes_without_an_answer_id_are_kept_and_answers_from_before_are_not_voted_on(ui, engine):
+    """A vote recorded before answers had ids (or by ``sousei``'s own record) is kept when others change. An
+    answer kept in a browser from before (no data-answer: named by a digest of its text) is no answer this
+    server showed: a vote on it is refused, the notice says to ask again, and the file is unchanged."""
     from chat.feedback import record
 
     record(engine.config.feedback_file, "舊的問題", ["a:1"], "up")
     chat, _ = ask_once(ui, engine, Q_FOUND)
     old = [chat[0], {**chat[1], "content": re.sub(r' data-answer="[0-9a-f]+"', "", chat[1]["content"])}]
     assert "data-answer" in chat[1]["content"] and "data-answer" not in old[1]["content"]
-    ui.record_vote(engine, old, Like(1, True))
-    ui.record_vote(engine, old, Like(1, False))
+    before = engine.config.feedback_file.read_bytes()
+    result = ui.record_vote(engine, old, Like(1, True))
+    assert engine.config.feedback_file.read_bytes() == before
+    shown, notice = result
+    assert notice["visible"] is True and "請重新提問" in notice["value"]
+    assert shown["feedback_value"] == ["Like"]  # as the page shows it; the next step puts back what is recorded
+    assert ui.votes_recorded(engine, old)["feedback_value"] == [None]
+    ui.record_vote(engine, chat, Like(1, True))
+    ui.record_vote(engine, chat, Like(1, False))
     votes = [(e["question"], e["vote"]) for e in engine.feedback()]
     assert votes == [("舊的問題", "up"), (Q_FOUND, "down")]
     with pytest.raises(SouseiError):
-        ui.record_vote(engine, old, Like(1, "Maybe"))  # sousei offers no other feedback option
+        ui.record_vote(engine, chat, Like(1, "Maybe"))  # sousei offers no other feedback option
 
 
 # --------------------------------------------------------------------------- articles
