@@ -41,6 +41,12 @@ class Config:
     def feedback_file(self) -> Path:
         return Path(self.feedback).expanduser().resolve() if self.feedback else self.index_dir.parent / "feedback.jsonl"
 
+    @property
+    def browser_secret_file(self) -> Path:
+        """The key the UI encrypts each browser's stored chat with, kept beside the index directory so
+        that a chat survives a restart of ``sousei serve`` (Gradio's default key is new at each start)."""
+        return self.index_dir.parent / "browser-secret"
+
     def index_settings(self):
         """How ``rebuild`` builds the index (``index.settings.IndexSettings``, recorded in its manifest)."""
         from index.settings import IndexSettings

@@ -1134,11 +1134,44 @@ def _event_handlers(engine: Engine) -> dict[str, Callable[..., Any]]:
     return {"example": on_example, "vote": on_vote, "citation": on_viewer_click}
 
 
+SECRET_BYTES = 32
+
+
+def browser_secret(path: Path) -> str | None:
+    """The key of the chats stored in browsers (``Config.browser_secret_file``): read, or made once
+    (owner-only, 64 hex digits). None when it can be neither read nor written (a read-only checkout):
+    Gradio then picks a key of its own, and a chat is kept across reloads but not restarts."""
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    if re.fullmatch(r"[0-9a-f]{64}", text):
+        return text
+    import secrets
+
+    if text:  # not a key of ours: left as it is
+        return None
+    made = secrets.token_hex(SECRET_BYTES)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another server made it meanwhile
+        return browser_secret(path) if path.stat().st_size else None
+    except OSError:
+        return None
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(made + "\n")
+    return made
+
+
 def _chat_tab(engine: Engine):
     import gradio as gr
 
-    stored = gr.BrowserState([], storage_key=HISTORY_KEY)
-    first = gr.BrowserState("", storage_key=FIRST_TURN_KEY)
+    secret = browser_secret(engine.config.browser_secret_file)
+    stored = gr.BrowserState([], storage_key=HISTORY_KEY, secret=secret)
+    first = gr.BrowserState("", storage_key=FIRST_TURN_KEY, secret=secret)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
             notice = gr.HTML(visible=False, elem_id="sousei-dropped")

@@ -167,6 +167,38 @@ def test_every_visible_label_is_chinese(ui, engine):
         assert not letters, text
 
 
+def test_browser_secret_is_made_once_owner_only_and_read_back(ui, tmp_path):
+    path = tmp_path / "state" / "browser-secret"
+    made = ui.browser_secret(path)
+    assert made is not None and re.fullmatch(r"[0-9a-f]{64}", made)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert ui.browser_secret(path) == made  # the same key after a restart
+    assert ui.browser_secret(tmp_path / "other") != made
+
+
+def test_browser_secret_leaves_a_foreign_file_alone(ui, tmp_path):
+    path = tmp_path / "browser-secret"
+    path.write_text("not a key\n", encoding="ascii")
+    assert ui.browser_secret(path) is None
+    assert path.read_text(encoding="ascii") == "not a key\n"
+
+
+def test_stored_chat_is_kept_under_the_same_key_across_restarts(ui, tmp_path):
+    """Both stored states use the key beside the index directory, so a chat kept in a browser
+    is read back by the next server (Gradio's own key is new at each start)."""
+    config = Config.load(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "state" / "index")
+
+    def secrets_of() -> set[str]:
+        engine = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
+        states = [c for c in components(ui.make_app(engine)) if c["type"] == "browserstate"]
+        assert len(states) == 2
+        return {c["props"]["secret"] for c in states}
+
+    first = secrets_of()
+    assert first == {config.browser_secret_file.read_text(encoding="ascii").strip()}
+    assert secrets_of() == first
+
+
 def test_make_app_does_not_touch_the_index(ui, tmp_path):
     config = Config.load(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "missing")
     engine = Engine.with_encoder(config, FakeEncoder(), say=lambda _m: None)
