@@ -1260,6 +1260,43 @@ def chosen_quotes(scored: Sequence[ScoredSentence], hits: Sequence[Hit], questio
     return run_to_sentence_end(every_byline(select_quotes(scored), scored, question), hits, not by_position)
 
 
+def ordered_sentences(
+    measured: Measured,
+    model: DecisionModel,
+    query: str,
+    asked: str,
+    adjust: Callable[[Sentence, Passage], float] | None = None,
+) -> tuple[ScoredSentence, ...]:
+    """The candidate units scored by the fitted ranker (plus a follow-up's ``adjust``), then put in
+    order by the quoting rules, each a function above: ``query`` is the question as searched,
+    ``asked`` what it asks for (a follow-up's text with the previous question's terms)."""
+    scored = tuple(rank_sentences(measured.sentences, measured.features, model.sentence))
+    if adjust is not None:
+        hits = measured.hits
+        adjusted = (replace(c, score=c.score + adjust(c.sentence, hits[c.sentence.hit].passage)) for c in scored)
+        scored = tuple(sorted(adjusted, key=lambda c: -c.score))
+    scored = hand_over_lead_in(scored, measured.hits)
+    scored = body_over_heading(scored, measured.sentences, measured.features)
+    scored = question_gives_way(scored)
+    scored = examples_follow(scored, asked)
+    scored = full_name_first(scored, measured.sentences, measured.features, query)
+    scored = defining_first(scored, query)
+    scored = item_first(scored, query) if adjust is None else scored
+    scored = count_first(scored, query) if adjust is None else scored
+    scored = set_aside_furniture(scored, asked)
+    return named_article_byline(scored, measured.hits, asked)
+
+
+def checked_verdict(
+    verdict: Decision, scored: Sequence[ScoredSentence], measured: Measured, query: str, asked: str
+) -> Decision:
+    """The fitted decision, then the checks of what the first quotes are: a byline, a spelled-out
+    name, a figure of another year (read in ``query`` only: a follow-up's own year, not the one before)."""
+    verdict = byline_verdict(asked, scored, measured.signals, verdict)
+    verdict = spelled_out_verdict(asked, scored, measured.signals, verdict)
+    return year_verdict(query, scored, measured.hits, verdict)
+
+
 def analyse_question(
     question: str,
     searcher: SearcherLike,
@@ -1285,25 +1322,9 @@ def analyse_question(
     if measured is None:
         answer = Answer(prepared.text, False, (), (), prepared.message or MESSAGE_NO_ARTICLES, reason="no articles")
         return Analysis(answer, None, "no hits", ())
-    scored = tuple(rank_sentences(measured.sentences, measured.features, model.sentence))
-    if adjust is not None:
-        hits = measured.hits
-        adjusted = (replace(c, score=c.score + adjust(c.sentence, hits[c.sentence.hit].passage)) for c in scored)
-        scored = tuple(sorted(adjusted, key=lambda c: -c.score))
-    scored = hand_over_lead_in(scored, measured.hits)
-    scored = body_over_heading(scored, measured.sentences, measured.features)
-    scored = question_gives_way(scored)
-    scored = examples_follow(scored, asked or prepared.query)
-    scored = full_name_first(scored, measured.sentences, measured.features, prepared.query)
-    scored = defining_first(scored, prepared.query)
-    scored = item_first(scored, prepared.query) if adjust is None else scored
-    scored = count_first(scored, prepared.query) if adjust is None else scored
-    scored = set_aside_furniture(scored, asked or prepared.query)
-    scored = named_article_byline(scored, measured.hits, asked or prepared.query)
+    scored = ordered_sentences(measured, model, prepared.query, asked or prepared.query, adjust)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
-    verdict = byline_verdict(asked or prepared.query, scored, measured.signals, verdict)
-    verdict = spelled_out_verdict(asked or prepared.query, scored, measured.signals, verdict)
-    verdict = year_verdict(prepared.query, scored, measured.hits, verdict)  # a follow-up's own year, not the one before
+    verdict = checked_verdict(verdict, scored, measured, prepared.query, asked or prepared.query)
     docs = [hit.passage.doc_id for hit in measured.hits[:ARTICLES]]
     series = series_quotes(searcher.series_asked(asked or prepared.query, docs), scored, measured.hits)
     if series is not None:
