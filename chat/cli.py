@@ -23,7 +23,7 @@ from ingest.passages import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
     from index.build import BuildReport
-    from ingest.library import AddedFile, NothingAdded, OutOfStep
+    from ingest.library import AddedFile, NothingAdded
 
 
 def _emit(obj: object) -> None:
@@ -162,7 +162,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     try:
         added, refused, report = engine.add_each(files, _progress_bar(not args.json))
     except NothingAdded as nothing:
-        stale = _out_of_step(engine)
+        stale = engine.out_of_step()
         if nothing.refused or nothing.duplicates:
             if stale:
                 _stderr(f"warning: {stale.describe()}")
@@ -196,17 +196,6 @@ def _with_duplicates(report: BuildReport, duplicates: list[AddedFile]) -> BuildR
 
     pairs = tuple((item.source.name, item.name) for item in duplicates)
     return replace(report, duplicates=report.duplicates + len(pairs), duplicate_pairs=report.duplicate_pairs + pairs)
-
-
-def _out_of_step(engine: Engine) -> OutOfStep:
-    """The corpus against the index, the files' digests kept in the index's cache folder (a file not
-    changed since the last command is not read again)."""
-    from index.store import index_paths
-    from ingest.fileio import DigestCache
-    from ingest.library import DIGESTS_FILE, out_of_step
-
-    digests = DigestCache(index_paths(engine.config.index_dir).cache / DIGESTS_FILE)
-    return out_of_step(engine.config.corpus_dir, engine.config.index_dir, digests=digests)
 
 
 def _rebuild_out_of_step(engine: Engine, nothing: NothingAdded, why: str, as_json: bool) -> int:
@@ -490,7 +479,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
             _emit(row)
         else:
             print(terminal_safe(f"{row['doc_id']}  {row['title']}  {row['published'] or ''}"))
-    stale = _out_of_step(engine)
+    stale = engine.out_of_step()
     if stale:
         _stderr(f"warning: {stale.describe()}")
     return 0

@@ -5,7 +5,8 @@ which), the open index (``index.search.Searcher``: passages, FAISS, BM25, corpus
 stored sentence vectors, the query cache) and the fitted decision (``chat.abstain``). Its
 operations: :meth:`Engine.search`, :meth:`Engine.answer`, :meth:`Engine.rebuild`,
 :meth:`Engine.articles` / :meth:`Engine.passage`, article management (add, remove, restore,
-metadata), feedback and :meth:`Engine.evaluate`. It also remembers the answers shown with an id
+metadata), whether the corpus and the index are in step (:meth:`Engine.out_of_step`), feedback and
+:meth:`Engine.evaluate`. It also remembers the answers shown with an id
 (:meth:`Engine.show`, bounded, in memory), so that a 👍/👎 records what the server showed, not what a
 client claims it was shown. Rebuilds (rebuild, add, remove) run under
 ``_build_lock``; loading the model and opening the index
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
     from index.records import Hit
     from index.search import Searcher
     from index.store import Manifest
-    from ingest.library import AddedFile, RefusedFile, TrashedArticle
+    from ingest.fileio import DigestCache
+    from ingest.library import AddedFile, OutOfStep, RefusedFile, TrashedArticle
     from ingest.records import Passage
 
 MAX_EARLIER = 8  # the earlier turns of a conversation answered again to follow it (the last ones)
@@ -54,6 +56,7 @@ class Engine:
     _seen: tuple = field(default=(), repr=False)  # (inode, mtime) of the manifest last checked
     _checked: float = field(default=0.0, repr=False)
     _decision: DecisionModel | None = field(default=None, repr=False)
+    _digests: DigestCache | None = field(default=None, repr=False)  # the corpus files' digests (out_of_step)
     _open_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # model + open index
     _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # build / add / remove
     _shown: ShownAnswers = field(default_factory=ShownAnswers, repr=False)  # answers shown, by id (votes)
@@ -253,6 +256,27 @@ class Engine:
         with self._build_lock:
             restore_article(self.config.corpus_dir, doc_id)
             return self.rebuild(progress)
+
+    def out_of_step(self) -> OutOfStep:
+        """How the corpus folder and the index disagree (``ingest.library.out_of_step``: files not indexed,
+        indexed files whose bytes changed since the build, articles gone), by the files' bytes; empty (false)
+        when they agree or there is no index. The digests are kept in memory and in the index's cache folder
+        (``NAME.cache/digests.json``), so a file unchanged since the last check, by this process or the last
+        command, is not read again. Waits for a running rebuild (its corpus is not yet the index's). For
+        ``sousei articles``, ``sousei add`` and the UI's article tab; never per question."""
+        from ingest.library import out_of_step
+
+        with self._build_lock:  # also keeps the digest cache to one caller at a time
+            return out_of_step(self.config.corpus_dir, self.config.index_dir, digests=self._digest_cache())
+
+    def _digest_cache(self) -> DigestCache:
+        if self._digests is None:
+            from index.store import index_paths
+            from ingest.fileio import DigestCache
+            from ingest.library import DIGESTS_FILE
+
+            self._digests = DigestCache(index_paths(self.config.index_dir).cache / DIGESTS_FILE)
+        return self._digests
 
     def trash(self) -> list[str]:
         """Ids of removed articles in the trash (the latest removal of each; :meth:`trash_entries` lists

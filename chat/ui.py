@@ -10,7 +10,8 @@ Two tabs (Traditional Chinese throughout, ``<html lang="zh-Hant">``):
   kept in the browser (``gr.BrowserState``) until 清除對話. A click on [n] or a cited passage
   shows the article in the 原文 viewer with the quoted sentence marked.
 * 文章管理 — the article list, upload (``Engine.add``), rebuild, removal with confirmation to
-  ``corpus/.trash`` and restore, and editing of title / author / date (the sidecar).
+  ``corpus/.trash`` and restore, and editing of title / author / date (the sidecar); above the list, a
+  notice when the article folder and the index disagree (``Engine.out_of_step``), to fix with 重新整理索引.
 
 Served beyond loopback, the article actions need the admin key (``--admin-key`` /
 ``SOUSEI_ADMIN_KEY``) in every call, checked on the server; without a key they are disabled.
@@ -40,6 +41,7 @@ from ingest.errors import SouseiError
 if TYPE_CHECKING:  # pragma: no cover
     import gradio as gr
 
+    from chat.config import Config
     from chat.engine import Engine
     from chat.followup import Previous
     from index.build import Progress
@@ -99,6 +101,9 @@ ADMIN_DISABLED = "這個伺服器開放給其他電腦使用，且未設定管�
 QUESTION_TOO_LONG = "問題太長（{n} 字），請縮短到 {cap} 字以內。"
 # what a refusal tells a reader of the page to do where it tells a command-line user `sousei remove ID`
 REMOVE_IN_PAGE = "在「選擇文章」選 {doc_id}，按「移到回收區」"
+# ... and where the out-of-step notice (ingest.library.OutOfStep.describe) tells one to run `sousei build`
+CLI_REBUILD = "請執行 sousei build 重建索引"
+REBUILD_IN_PAGE = f"請按「{LABEL_REBUILD}」重建索引"
 WARNING_PREFIX = "注意："
 PROGRESS_UNIT = "項"  # the progress bar's 3 / 10 項
 TABLE_HEADERS = ("標題", "作者", "日期", "段落", "片段", "代號")
@@ -187,6 +192,10 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
 /* a reply that is no answer (a refused question, an error) gets no 👍/👎: the Chatbot puts them under every
    reply, in the element after its row */
 #sousei-log .message-row:has(.sousei-error) + .message-buttons { display: none; }
+/* the corpus folder and the index disagree (a file copied in or edited by hand): amber, not an error's red */
+.sousei-out-of-step { color: #6b3f00; background: #fff4d6; border-left: 3px solid #c98a00; border-radius: 6px;
+                      padding: .4em .8em; }
+.sousei-out-of-step p { margin: 0; overflow-wrap: anywhere; }
 #sousei-dropped { color: var(--sousei-subdued); font-size: .9em; }
 #sousei-dropped p { margin: 0; }
 .sousei-error .sousei-message { font-weight: 600; margin: 0; }
@@ -770,6 +779,36 @@ def admin_allowed(config, key: str | None) -> bool:
     return bool(config.admin_key) and hmac.compare_digest(str(key or "").encode(), config.admin_key.encode())
 
 
+def changes_enabled(config: Config) -> bool:
+    """Whether this page can change articles at all: on loopback, or beyond it with an admin key set."""
+    return config.host in LOCAL_HOSTS or bool(config.admin_key)
+
+
+def out_of_step_notice(engine: Engine) -> str:
+    """The article tab's notice when the corpus folder and the index disagree (``Engine.out_of_step``: a file
+    copied in or edited by hand, one deleted): the text ``sousei articles`` warns with, escaped, saying to
+    press 重新整理索引 where it says to run ``sousei build`` (kept where this page cannot change articles);
+    "" when they agree. Run when the tab is opened or the page loaded and after each article change, never
+    per question."""
+    from chat.render import esc
+
+    stale = engine.out_of_step()
+    if not stale:
+        return ""
+    text = stale.describe()
+    if changes_enabled(engine.config):
+        text = text.replace(CLI_REBUILD, REBUILD_IN_PAGE)
+    return f'<div class="sousei-out-of-step" role="status"><p>{esc(text)}</p></div>'
+
+
+def show_out_of_step(engine: Engine) -> dict[str, Any]:
+    """:func:`out_of_step_notice` for its place above the article table, hidden when empty."""
+    import gradio as gr
+
+    notice = out_of_step_notice(engine)
+    return gr.update(value=notice, visible=bool(notice))
+
+
 def article_rows(engine: Engine) -> list[tuple[str, str, str, int, int, str]]:
     """(title, author, date, paragraphs, passages, doc_id) for every indexed article."""
     counts = engine.passage_counts()
@@ -1273,7 +1312,9 @@ def _article_forms(engine: Engine, enabled: bool) -> SimpleNamespace:
     the bottom of the tab was far from the buttons that caused its messages (a UI tester's finding)."""
     import gradio as gr
 
-    c = SimpleNamespace(key=_admin_key_box(engine), table=gr.HTML(elem_id="sousei-articles"))
+    c = SimpleNamespace(key=_admin_key_box(engine))
+    c.notice = gr.HTML(visible=False, elem_id="sousei-out-of-step")  # out_of_step_notice
+    c.table = gr.HTML(elem_id="sousei-articles")
     with gr.Row():
         with gr.Column():
             # no file_types: Gradio would refuse another type in an English toast; check_uploads
@@ -1305,10 +1346,11 @@ def _busy(status) -> dict[str, Any]:
     return {"api_visibility": "private", "show_progress_on": [status]}
 
 
-def _articles_tab(engine: Engine, app: gr.Blocks) -> None:
-    enabled = engine.config.host in LOCAL_HOSTS or bool(engine.config.admin_key)
+def _articles_tab(engine: Engine, app: gr.Blocks, tab: gr.Tab) -> None:
+    enabled = changes_enabled(engine.config)
     c = _article_forms(engine, enabled)
     c.enabled = enabled
+    c.show_notice = _bind(show_out_of_step, engine)
     listing = [c.table, c.choice, c.trash]
     private: dict[str, Any] = {"api_visibility": "private"}
     c.uploads.upload(check_uploads, [c.uploads], [c.status, c.uploads], **QUICK)  # another type: refused at once
@@ -1323,15 +1365,20 @@ def _articles_tab(engine: Engine, app: gr.Blocks) -> None:
     meta = [c.choice, c.title, c.author, c.published, c.key]
     _wire_change(c, "save", _with_progress(save_meta, engine), meta, [c.article_status, *listing])
     app.load(_bind(refresh_articles, engine), None, listing, **private)
+    app.load(c.show_notice, None, [c.notice], **NOTICE)  # the page (re)loaded
+    tab.select(c.show_notice, None, [c.notice], **NOTICE)  # the tab opened: a file copied in meanwhile
 
 
 QUICK: dict[str, Any] = {"queue": False, "show_progress": "hidden", "api_visibility": "private"}
+# the out-of-step notice: queued (it may wait for a rebuild), no progress shown (one bar per change)
+NOTICE: dict[str, Any] = {"show_progress": "hidden", "api_visibility": "private"}
 
 
 def _wire_change(c: SimpleNamespace, name: str, change: Callable[..., Any], inputs: list, outputs: list) -> None:
     """An article change on button ``name``: every change button (for an add the upload box too) locked
     (:func:`changing_started`), the change (its one progress bar on its status line, ``outputs[0]``), then
-    all unlocked again, also when it failed. (Gradio flashes a timer on a locked box, not on a button.)"""
+    all unlocked again, also when it failed, and the out-of-step notice told again. (Gradio flashes a timer
+    on a locked box, not on a button.)"""
     locked = [c.uploads] if name == "add" else []
     locked += [getattr(c, button) for button in CHANGE_BUTTONS]
 
@@ -1343,7 +1390,7 @@ def _wire_change(c: SimpleNamespace, name: str, change: Callable[..., Any], inpu
 
     getattr(c, name).click(started, None, locked, **QUICK).then(change, inputs, outputs, **_busy(outputs[0])).then(
         ended, None, locked, **QUICK
-    )
+    ).then(c.show_notice, None, [c.notice], **NOTICE)
 
 
 def make_app(engine: Engine) -> gr.Blocks:
@@ -1357,8 +1404,8 @@ def make_app(engine: Engine) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab(LABEL_CHAT_TAB, id="chat", elem_id="sousei-tab-chat"):
                 chat, stored, notice, first = _chat_tab(engine)
-            with gr.Tab(LABEL_ARTICLES_TAB, id="articles", elem_id="sousei-tab-articles"):
-                _articles_tab(engine, app)
+            with gr.Tab(LABEL_ARTICLES_TAB, id="articles", elem_id="sousei-tab-articles") as articles:
+                _articles_tab(engine, app, articles)
         app.load(_bind(restore_chat, engine), [stored, first], [chat, notice, first], api_visibility="private")
     return app
 

@@ -513,3 +513,20 @@ def test_a_file_the_build_refused_is_reported_once_its_bytes_change(engine, caps
     _aged(empty)
     assert cli(engine, "articles") == 0
     assert "1 個檔案還沒建立索引（empty.txt）" in capsys.readouterr().err
+
+
+def test_the_cli_asks_the_engine_whether_corpus_and_index_are_in_step(engine, capsys, monkeypatch):
+    """`sousei articles` and `sousei add` go through the Engine facade (Engine.out_of_step, as the UI does),
+    not ingest.library directly."""
+    from ingest.library import OutOfStep
+
+    asked: list[Engine] = []
+
+    def out_of_step(self: Engine) -> OutOfStep:
+        asked.append(self)
+        return OutOfStep(("told-by-the-engine.txt",), ())
+
+    monkeypatch.setattr(Engine, "out_of_step", out_of_step)
+    capsys.readouterr()
+    assert cli(engine, "articles") == 0
+    assert "told-by-the-engine.txt" in capsys.readouterr().err and len(asked) == 1

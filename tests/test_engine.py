@@ -114,3 +114,34 @@ def test_add_keeps_the_good_files_and_puts_each_refusal_in_the_report(tmp_path):
     assert [(item.name, item.status) for item in added] == [("yubari.txt", "added")]
     assert report.documents == 2 and report.warnings[0].startswith("empty.txt：") and "空的" in report.warnings[0]
     assert {a.doc_id for a in engine.articles()} == {"a", "yubari"}
+
+
+def test_out_of_step_reports_a_file_copied_in_after_the_build_until_a_rebuild(tmp_path, monkeypatch):
+    """Engine.out_of_step (what `sousei articles`, `sousei add` and the article tab ask): a file copied into
+    the corpus folder after the build, with its old time (cp -p), is reported until a rebuild indexes it; the
+    digests are kept where the CLI kept them, in the index's cache folder."""
+    import os
+    import shutil
+
+    from index.store import index_paths
+    from ingest import fileio
+    from ingest.library import DIGESTS_FILE
+
+    monkeypatch.setattr(fileio, "RACY_SECONDS", 0.0)  # the files were written a moment ago
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    engine = _engine(tmp_path, FakeEncoder())
+    assert not engine.out_of_step()  # no index yet: nothing to compare
+    engine.rebuild()
+    assert not engine.out_of_step()
+    outside = tmp_path / "yubari.txt"
+    outside.write_text(OTHER, encoding="utf-8")
+    os.utime(outside, (1_600_000_000, 1_600_000_000))
+    shutil.copy2(outside, tmp_path / "corpus" / "b.txt")
+    stale = engine.out_of_step()
+    assert (stale.not_indexed, stale.changed, stale.gone) == (("b.txt",), (), ())
+    assert "1 個檔案還沒建立索引（b.txt）" in stale.describe()
+    assert (index_paths(tmp_path / "index").cache / DIGESTS_FILE).is_file()
+    engine.rebuild()
+    assert not engine.out_of_step()
+    assert {a.doc_id for a in engine.articles()} == {"a", "b"}

@@ -895,6 +895,67 @@ def test_article_changes_show_one_progress_bar_on_the_status_line(ui, engine):
         assert dep.get("show_progress_on") == [dep["outputs"][0]] and dep["outputs"][0] in lines, dep
 
 
+def test_the_article_tab_tells_when_a_file_was_copied_in_by_hand_until_a_rebuild(ui, engine):
+    """A file copied into the corpus folder by hand (or one edited there) was never shown in the article tab:
+    the tab tells, in the words `sousei articles` warns with (escaped), pointing to 重新整理索引; nothing when
+    the folder and the index agree."""
+    corpus = engine.config.corpus_dir
+    assert ui.out_of_step_notice(engine) == ""
+    assert ui.show_out_of_step(engine)["visible"] is False
+    (corpus / "yubari.txt").write_text(NEW_ARTICLE, encoding="utf-8")  # behind the page's back
+    (corpus / "<img src=x onerror=alert(1)>.txt").write_text(NEW_ARTICLE + "\n二\n", encoding="utf-8")
+    notice = ui.out_of_step_notice(engine)
+    assert "文章資料夾與索引不一致：2 個檔案還沒建立索引（" in notice and "yubari.txt" in notice, notice
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in notice and "<img" not in notice
+    assert notice.endswith("；請按「重新整理索引」重建索引</p></div>") and "sousei build" not in notice
+    shown = ui.show_out_of_step(engine)
+    assert shown["visible"] is True and shown["value"] == notice
+    status, *_ = ui.rebuild(engine)
+    assert "索引已更新" in status
+    assert ui.out_of_step_notice(engine) == ""
+    (corpus / "yubari.txt").unlink()  # and one deleted by hand
+    assert "已不在文章資料夾中（yubari）" in ui.out_of_step_notice(engine)
+
+
+def test_where_the_page_cannot_change_articles_the_notice_keeps_the_command(ui, engine):
+    """Served beyond loopback without an admin key the rebuild button is disabled: the notice says to run
+    `sousei build` (on the server), as the CLI does."""
+    closed = Engine.with_encoder(_config_like(engine, host="0.0.0.0"), FakeEncoder(), say=lambda _m: None)
+    (engine.config.corpus_dir / "yubari.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    assert ui.out_of_step_notice(closed).endswith("；請執行 sousei build 重建索引</p></div>")
+
+
+def test_the_notice_is_told_on_load_on_opening_the_tab_and_after_each_change_never_per_question(
+    ui, engine, monkeypatch
+):
+    """Wiring: the notice (above the article table) is updated when the page loads, when the 文章管理 tab is
+    opened and at the end of each article change; no chat event touches it, and a question never checks."""
+    config, ids = _wiring(ui.make_app(engine))
+    notice = ids["sousei-out-of-step"]
+    assert _next_in_layout(config["layout"], notice) == ids["sousei-articles"]
+    assert by_elem_id(ui.make_app(engine), "sousei-out-of-step")["props"]["visible"] is False
+    deps = {d["id"]: d for d in config["dependencies"]}
+    telling = [d for d in deps.values() if notice in d["outputs"]]
+    assert all(d["outputs"] == [notice] and d["show_progress"] == "hidden" for d in telling)
+    triggers = sorted(tuple(t) for d in telling for t in d["targets"] if t[1] in ("load", "select"))
+    articles_tab = next(c["id"] for c in config["components"] if c.get("props", {}).get("id") == "articles")
+    assert (articles_tab, "select") in triggers and any(t[1] == "load" for t in triggers)
+    for button in CHANGES:
+        step = next(d for d in deps.values() if [ids[button], "click"] in [list(t) for t in d["targets"]])
+        while (after := [d for d in deps.values() if d.get("trigger_after") == step["id"]]) != []:
+            (step,) = after
+        assert step["outputs"] == [notice], button  # the last step of the change
+    chat_ids = {ids[i] for i in ("sousei-send", "sousei-question", "sousei-log")}
+    assert not [d for d in telling if any(t[0] in chat_ids for t in d["targets"])]
+
+    def checked(_self):
+        raise AssertionError("out_of_step checked for a question")
+
+    monkeypatch.setattr(Engine, "out_of_step", checked)
+    chat, _ = ask_once(ui, engine, Q_FOUND)
+    assert "3兆日圓" in answer_html(chat) or "1.5兆日圓" in answer_html(chat)
+
+
 def test_trash_list_shows_titles_with_id_and_removal_time(ui, engine):
     """The 回收區 dropdown showed bare ids (000_52ed3b7e36387b18); it shows the title the article had,
     with its id and when it was removed, the value staying the id."""
