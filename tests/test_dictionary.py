@@ -27,6 +27,16 @@ def test_only_words_of_the_corpus_get_english_glosses():
     assert set(found) == {"物流", "温室气体", "教育"}
 
 
+def test_the_projects_own_entries_gloss_loanwords_cc_cedict_lacks():
+    """キャッシュレス / cashless, テレワーク / telework: CC-CEDICT has no entry for the words Taiwanese
+    writing uses (無現金, 遠端); ingest/data/cedict_extra.txt gives them, for words of the corpus only."""
+    found = _glosses(["无现金", "远端", "智慧城市"])
+    assert {"cashless", "cash-free"} <= found["无现金"]
+    assert {"telework", "remote"} <= found["远端"]
+    assert "smart city" in found["智慧城市"]
+    assert "超级城市" not in _glosses(["无现金"])
+
+
 def test_glosses_are_short_and_a_gloss_keeps_its_shortest_words():
     entries = dictionary_entries(["教育", "教学", "教导", "教授", "执教", "施教"], per_gloss=2)
     per_gloss: dict[str, list[str]] = {}
