@@ -102,7 +102,6 @@ QUESTION_TOO_LONG = "問題太長（{n} 字），請縮短到 {cap} 字以內。
 # what a refusal tells a reader of the page to do where it tells a command-line user `sousei remove ID`
 REMOVE_IN_PAGE = "在「選擇文章」選 {doc_id}，按「移到回收區」"
 # ... and where the out-of-step notice (ingest.library.OutOfStep.describe) tells one to run `sousei build`
-CLI_REBUILD = "請執行 sousei build 重建索引"
 REBUILD_IN_PAGE = f"請按「{LABEL_REBUILD}」重建索引"
 WARNING_PREFIX = "注意："
 PROGRESS_UNIT = "項"  # the progress bar's 3 / 10 項
@@ -795,9 +794,7 @@ def out_of_step_notice(engine: Engine) -> str:
     stale = engine.out_of_step()
     if not stale:
         return ""
-    text = stale.describe()
-    if changes_enabled(engine.config):
-        text = text.replace(CLI_REBUILD, REBUILD_IN_PAGE)
+    text = stale.describe(REBUILD_IN_PAGE) if changes_enabled(engine.config) else stale.describe()
     return f'<div class="sousei-out-of-step" role="status"><p>{esc(text)}</p></div>'
 
 

@@ -808,6 +808,9 @@ DIGESTS_FILE = "digests.json"  # under the index's cache folder: the corpus file
 _DIGESTS = DigestCache()  # in memory, when the caller gives no cache of its own
 
 
+REBUILD_HINT = "請執行 sousei build 重建索引"  # how OutOfStep.describe says to fix it on the command line
+
+
 @dataclass(frozen=True)
 class OutOfStep:
     """How the corpus and its index disagree: files in the corpus the last build did not index (an add
@@ -822,7 +825,8 @@ class OutOfStep:
     def __bool__(self) -> bool:
         return bool(self.not_indexed or self.gone or self.changed)
 
-    def describe(self) -> str:
+    def describe(self, fix: str = REBUILD_HINT) -> str:
+        """One line for the user, ending with how to fix it (``fix``: the UI names its rebuild button)."""
         parts = []
         if self.not_indexed:
             parts.append(f"{len(self.not_indexed)} 個檔案還沒建立索引（{_listed(self.not_indexed)}）")
@@ -830,7 +834,7 @@ class OutOfStep:
             parts.append(f"{len(self.changed)} 個檔案的內容在建立索引後改變了（{_listed(self.changed)}）")
         if self.gone:
             parts.append(f"索引裡有 {len(self.gone)} 篇文章已不在文章資料夾中（{_listed(self.gone)}）")
-        return "文章資料夾與索引不一致：" + "；".join(parts) + "；請執行 sousei build 重建索引"
+        return "文章資料夾與索引不一致：" + "；".join(parts) + "；" + fix
 
 
 def _listed(names: tuple[str, ...], shown_at_most: int = 5) -> str:
