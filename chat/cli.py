@@ -221,10 +221,8 @@ def _print_already_there(nothing: NothingAdded, as_json: bool) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     """Remove an article named by its id or its file name (``000_52ed3b7e36387b18.txt``)."""
-    from ingest.library import article_id
-
     engine = _engine(args)
-    doc_id = article_id(engine.config.corpus_dir, args.doc_id)
+    doc_id = engine.article_id(args.doc_id)
     _print_report(engine.remove(doc_id, _progress_bar(not args.json)), args.json)
     return 0
 
@@ -575,7 +573,9 @@ def _corpus_commands(sub: Any) -> None:
     _common(p)
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("add", help="copy article files into the corpus and rebuild")
+    p = sub.add_parser(
+        "add", help=f"copy article files ({' '.join(Engine.article_types())}) into the corpus and rebuild"
+    )
     p.add_argument("files", nargs="+")
     _common(p)
     p.set_defaults(func=cmd_add)

@@ -278,6 +278,35 @@ class Engine:
             self._digests = DigestCache(index_paths(self.config.index_dir).cache / DIGESTS_FILE)
         return self._digests
 
+    @staticmethod
+    def article_types() -> tuple[str, ...]:
+        """The file types ``add`` reads (".txt", ".md", …): the CLI's help and the UI's upload picker."""
+        from ingest.load import SUPPORTED_EXTENSIONS
+
+        return SUPPORTED_EXTENSIONS
+
+    @staticmethod
+    def type_refusal(path: Path) -> str | None:
+        """The refusal :meth:`add` would give ``path`` for its type (it names the file and the types read),
+        None for a type it reads; the UI says it as soon as such a file is chosen."""
+        from ingest.library import unsupported_type
+
+        return unsupported_type(Path(path))
+
+    def article_id(self, given: str) -> str:
+        """The id of the article ``given`` names by its id or its file name (``000_52ed….txt``); a
+        ``SouseiError`` listing the ids when it names none, or more than one."""
+        from ingest.library import article_id
+
+        return article_id(self.config.corpus_dir, given)
+
+    def has_article(self, doc_id: str) -> bool:
+        """Whether the corpus folder has an article file with this id now (indexed or not: another page
+        or ``sousei remove`` may have removed it since a list was shown)."""
+        from ingest.load import corpus_files
+
+        return any(path.stem == doc_id for path in corpus_files(self.config.corpus_dir))
+
     def trash(self) -> list[str]:
         """Ids of removed articles in the trash (the latest removal of each; :meth:`trash_entries` lists
         the older copies too)."""

@@ -22,6 +22,7 @@ Every string from an article, a file name or the user goes through ``chat.render
 from __future__ import annotations
 
 import errno
+import hashlib
 import hmac
 import html
 import json
@@ -375,9 +376,9 @@ watch('value', toQuote);
 
 def viewer_js() -> str:
     """:data:`VIEWER_JS` with the article types the upload picker offers."""
-    from ingest.load import SUPPORTED_EXTENSIONS
+    from chat.engine import Engine
 
-    return VIEWER_JS.replace("__ACCEPT__", ",".join(SUPPORTED_EXTENSIONS))
+    return VIEWER_JS.replace("__ACCEPT__", ",".join(Engine.article_types()))
 
 
 # The confirmation of 清除對話 is brought into view (on a phone it appeared below the screen's edge, and the log's
@@ -685,11 +686,9 @@ def confirm_clear():
 def answer_id(message: dict) -> str:
     """The id of the answer a message shows (its ``data-answer``); for an answer kept from before answers
     had one, a digest of the message (the same message, the same id)."""
-    from ingest.fileio import sha256_hex
-
     text = message_text(message)
     found = _DATA_ANSWER.search(text)
-    return found.group(1) if found else "h" + sha256_hex(text)[:31]
+    return found.group(1) if found else "h" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:31]
 
 
 def vote_of(liked: Any) -> str | None:
@@ -883,13 +882,11 @@ def report_lines(report) -> list[str]:
 
 def added_line(item) -> str:
     """One line per uploaded file: added, or already there (same name, or same bytes: not copied)."""
-    from ingest.library import duplicate_notice
-
     name = Path(item).name
     if getattr(item, "status", "added") == "unchanged":
         return f"已有相同的檔案，未變更：{name}"
     if getattr(item, "status", "added") == "duplicate":
-        return f"{Path(item.source).name} {duplicate_notice(item)}"
+        return f"{Path(item.source).name} {item.duplicate_notice}"
     return f"已加入：{name}"
 
 
@@ -942,15 +939,13 @@ def add_articles(engine: Engine, files, key: str | None = None, progress: Callab
         discard_uploads(paths)
 
 
-def check_uploads(files):
+def check_uploads(engine: Engine, files):
     """The upload box's upload event: a file of a type sousei does not read is taken out of the box at
     once, with the refusal ``sousei add`` gives it, in the status line; (status, files kept)."""
     import gradio as gr
 
-    from ingest.library import unsupported_type
-
     paths = upload_paths(files)
-    refused = {path: reason for path in paths if (reason := unsupported_type(path))}
+    refused = {path: reason for path in paths if (reason := engine.type_refusal(path))}
     if not refused:
         return gr.update(), gr.update()
     discard_uploads(list(refused))
@@ -1030,9 +1025,7 @@ def article_name(engine: Engine, doc_id: str, title: str | None = None) -> str:
 def article_exists(engine: Engine, doc_id: str) -> bool:
     """Whether the corpus folder still has the article (another tab or ``sousei remove`` may have removed it
     since the list was shown)."""
-    from ingest.load import corpus_files
-
-    return any(path.stem == doc_id for path in corpus_files(engine.config.corpus_dir))
+    return engine.has_article(doc_id)
 
 
 def ask_remove(engine: Engine, doc_id: str | None):
@@ -1350,7 +1343,8 @@ def _articles_tab(engine: Engine, app: gr.Blocks, tab: gr.Tab) -> None:
     c.show_notice = _bind(show_out_of_step, engine)
     listing = [c.table, c.choice, c.trash]
     private: dict[str, Any] = {"api_visibility": "private"}
-    c.uploads.upload(check_uploads, [c.uploads], [c.status, c.uploads], **QUICK)  # another type: refused at once
+    # another type: refused at once
+    c.uploads.upload(_bind(check_uploads, engine), [c.uploads], [c.status, c.uploads], **QUICK)
     _wire_change(c, "add", _with_progress(add_articles, engine), [c.uploads, c.key], [c.status, *listing, c.uploads])
     _wire_change(c, "rebuild", _with_progress(rebuild, engine), [c.key], [c.status, *listing])
     c.choice.change(_bind(article_meta, engine), [c.choice], [c.title, c.author, c.published], **private)

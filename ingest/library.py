@@ -61,8 +61,13 @@ class AddedFile:
         """One line for the user: ``added: a.txt → corpus/a.txt``, ``unchanged: …`` or the
         duplicate notice (``duplicate: b.txt 已在文章庫中：a（內容相同），未加入``)."""
         if self.status == "duplicate":
-            return f"duplicate: {shown_name(self.source)} {duplicate_notice(self)}"
+            return f"duplicate: {shown_name(self.source)} {self.duplicate_notice}"
         return f"{self.status}: {shown_name(self.source)} → {shown(str(self.path))}"
+
+    @property
+    def duplicate_notice(self) -> str:
+        """What the user is told about a file not copied because the corpus already holds its bytes."""
+        return duplicate_notice(self)
 
 
 def duplicate_notice(item: AddedFile) -> str:

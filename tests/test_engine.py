@@ -145,3 +145,42 @@ def test_out_of_step_reports_a_file_copied_in_after_the_build_until_a_rebuild(tm
     engine.rebuild()
     assert not engine.out_of_step()
     assert {a.doc_id for a in engine.articles()} == {"a", "b"}
+
+
+def test_the_facade_names_articles_and_types_for_the_ui_and_the_cli(tmp_path):
+    """What the UI asks of the corpus folder goes through the Engine (as the CLI's does): the types read,
+    the refusal of another type, an article named by its id or file name, and whether it is still there."""
+    from ingest.errors import SouseiError
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    engine = _engine(tmp_path, FakeEncoder())
+    assert set(Engine.article_types()) >= {".txt", ".md", ".pdf", ".html", ".docx"}
+    assert engine.type_refusal(tmp_path / "x.txt") is None
+    refusal = engine.type_refusal(tmp_path / "表格.csv")
+    assert refusal is not None and "表格.csv" in refusal and "不支援的檔案類型" in refusal and ".docx" in refusal
+    assert engine.article_id("a.txt") == engine.article_id("a") == "a"
+    assert engine.has_article("a") and not engine.has_article("b")
+    try:
+        engine.article_id("b")
+    except SouseiError as err:
+        assert "a" in str(err)
+    else:
+        raise AssertionError("an id the corpus does not have was accepted")
+    (tmp_path / "corpus" / "a.txt").unlink()
+    assert not engine.has_article("a")
+
+
+def test_the_ui_module_reaches_the_corpus_and_index_only_through_the_engine():
+    """chat/ui.py wires functions the CLI also uses (the Engine, chat.*): it imports nothing of ingest or
+    index but the error type and, for type hints only, index.build's Progress."""
+    import ast
+    from pathlib import Path
+
+    import chat.ui
+
+    tree = ast.parse(Path(chat.ui.__file__).read_text(encoding="utf-8"))
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    modules |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    reached = {m for m in modules if m.split(".")[0] in ("ingest", "index")}
+    assert reached <= {"ingest.errors", "index.build"}, sorted(reached)

@@ -977,12 +977,12 @@ def test_a_file_of_another_type_is_refused_in_chinese_when_chosen(ui, engine, tm
     csv, txt = cache / "h1" / "表格.csv", cache / "h2" / "yubari.txt"
     csv.write_text("a,b\n1,2\n", encoding="utf-8")
     txt.write_text(NEW_ARTICLE, encoding="utf-8")
-    status, kept = ui.check_uploads([str(csv), str(txt)])
+    status, kept = ui.check_uploads(engine, [str(csv), str(txt)])
     assert "sousei-status-error" in status and ui.UPLOAD_REFUSED in status and "表格.csv" in status
     assert "不支援的檔案類型" in status and all(ext in status for ext in (".txt", ".md", ".pdf", ".html", ".docx"))
     assert not english_words(status, "表格.csv", "csv"), status
     assert kept == [str(txt)] and not csv.exists() and txt.exists()
-    unchanged = ui.check_uploads([str(txt)])
+    unchanged = ui.check_uploads(engine, [str(txt)])
     assert all(update == {"__type__": "update"} for update in unchanged)
     app = ui.make_app(engine)
     config, ids = _wiring(app)
