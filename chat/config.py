@@ -43,8 +43,9 @@ class Config:
 
     @property
     def browser_secret_file(self) -> Path:
-        """The key the UI encrypts each browser's stored chat with, kept beside the index directory so
-        that a chat survives a restart of ``sousei serve`` (Gradio's default key is new at each start)."""
+        """The server's key (``chat.secret``), kept beside the index directory: the UI encrypts each browser's
+        stored chat with it and the ids of answers shown are sealed with a key derived from it, so that a chat
+        and its votes survive a restart of ``sousei serve`` (Gradio's default key is new at each start)."""
         return self.index_dir.parent / "browser-secret"
 
     def index_settings(self):

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chat.config import Config
-from chat.feedback import ShownAnswers
 from chat.records import Answer
 from ingest.records import Article
 
 if TYPE_CHECKING:
     from chat.abstain import DecisionModel
     from chat.answer import Analysis
+    from chat.feedback import AnswerSeal
     from chat.followup import Previous
     from index.build import BuildReport, Progress
     from index.model.encoder import Encoder
@@ -59,7 +59,7 @@ class Engine:
     _digests: DigestCache | None = field(default=None, repr=False)  # the corpus files' digests (out_of_step)
     _open_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # model + open index
     _build_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # build / add / remove
-    _shown: ShownAnswers = field(default_factory=ShownAnswers, repr=False)  # answers shown, by id (votes)
+    _seal: AnswerSeal | None = field(default=None, repr=False)  # seals the ids of answers shown (votes)
 
     @classmethod
     def with_encoder(
@@ -332,12 +332,19 @@ class Engine:
             return self.rebuild(progress)
 
     def show(self, question: str, answer: Answer) -> str:
-        """Remember that ``answer`` to ``question`` (as asked) is being shown, with the passages it cites;
-        returns the id that names it for its 👍/👎 (:meth:`record_feedback`). The last ``MAX_SHOWN``
-        (``chat.feedback``) are kept, in this process only."""
+        """The id that names ``answer`` to ``question`` (as asked) for its 👍/👎 (:meth:`record_feedback`): the
+        question and the passages it cites, sealed with the server's key (``chat.feedback.AnswerSeal``)."""
         from chat.render import cited_order
 
-        return self._shown.add(question, [hit.passage.id for hit in cited_order(answer)])
+        return self._answer_seal().seal(question, [hit.passage.id for hit in cited_order(answer)])
+
+    def _answer_seal(self) -> AnswerSeal:
+        if self._seal is None:
+            from chat.feedback import AnswerSeal
+            from chat.secret import server_secret
+
+            self._seal = AnswerSeal.from_secret(server_secret(self.config.browser_secret_file))
+        return self._seal
 
     def record_feedback(
         self,
@@ -349,17 +356,18 @@ class Engine:
         """Record a 👍/👎. With ``answer`` (an id :meth:`show` gave) it is that answer's one vote: it replaces
         the answer's earlier vote, ``vote=None`` takes it back, and the question and passages recorded are
         the ones the answer was shown with (``question`` and ``passage_ids`` are not used: in the UI they
-        come back from the browser). An id this process did not give, or has forgotten (a chat kept from
-        before a restart), is refused with a ``SouseiError`` and nothing is written. Without ``answer``
+        come back from the browser). An id this server's key did not seal (forged or altered) is refused with
+        a ``SouseiError`` and nothing is written; one sealed before a restart counts. Without ``answer``
         the vote is appended as given (a caller in this process)."""
         from chat.feedback import UNKNOWN_ANSWER, record, record_answer_vote
         from ingest.errors import SouseiError
 
         if answer is not None:
-            shown = self._shown.get(answer)
-            if shown is None:
+            opened = self._answer_seal().open(answer)
+            if opened is None:
                 raise SouseiError(UNKNOWN_ANSWER)
-            return record_answer_vote(self.config.feedback_file, answer, shown.question, list(shown.passages), vote)
+            key, shown = opened
+            return record_answer_vote(self.config.feedback_file, key, shown.question, list(shown.passages), vote)
         if vote is None:
             raise SouseiError("只有對某一則回答（answer）的評價可以收回；請給出回答的 id")
         return record(self.config.feedback_file, question, list(passage_ids), vote)

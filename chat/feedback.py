@@ -7,17 +7,21 @@ is removed). ``sousei feedback --json`` prints them, so a wrong answer can becom
 Appends are one ``write`` of one line under a lock; a changed vote rewrites the file atomically.
 
 A vote from the UI names only the answer: the question and the passages recorded are the ones the server
-showed with it, kept in :class:`ShownAnswers` (bounded, in memory), never what the browser sends back.
+showed with it, sealed into the answer's id (:class:`AnswerSeal`), never what the browser sends back.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
+import re
+import secrets
 import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,11 +81,13 @@ def record_answer_vote(path: Path, answer: str, question: str, passage_ids: list
     return entry
 
 
-MAX_SHOWN = 4096  # answers remembered for their 👍/👎, per process (the least recently used forgotten first)
 UNKNOWN_ANSWER = (
-    "伺服器已不記得這則回答（它來自伺服器重新啟動前，或是很久以前的回答），這次的評價沒有記錄；"
+    "無法確認這則回答是這個伺服器給的（它的記號不對，或伺服器的金鑰已更換），這次的評價沒有記錄；"
     "請重新提問，再對新的回答按讚或不讚。"
 )
+MAX_SEALED = 8192  # characters of a sealed id: a 500-character question and 20 passage ids fit
+SEAL_CONTEXT = b"sousei answer seal v1"  # the seal's key is derived from the server's key for this use only
+_NONCE = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -92,36 +98,50 @@ class ShownAnswer:
     passages: tuple[str, ...]
 
 
-@dataclass
-class ShownAnswers:
-    """The answers this process showed, by id: a vote names an answer by its id only, and what it records
-    comes from here. At most ``capacity`` are kept (a lookup counts as a use); safe across threads."""
+@dataclass(frozen=True)
+class AnswerSeal:
+    """Seals what the server showed as an answer into the answer's id, ``NONCE.BODY.MAC``: BODY is the question
+    and the cited passage ids (JSON, base64url), MAC an HMAC-SHA256 over NONCE and BODY. A vote names only the
+    id; :meth:`open` gives back what was shown, or None for an id this server's key did not seal (forged,
+    altered, or from a server with another key). Nothing is kept in memory, so no number of answers shown
+    pushes another's out, and an id sealed before a restart still opens (the key is kept in
+    ``.sousei/browser-secret``, ``chat.secret``). The vote is recorded under NONCE (``vote_key``)."""
 
-    capacity: int = MAX_SHOWN
-    _items: OrderedDict[str, ShownAnswer] = field(default_factory=OrderedDict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    key: bytes
 
-    def add(self, question: str, passage_ids: Sequence[str]) -> str:
-        """Remember an answer shown for ``question`` citing ``passage_ids``; returns its new id (32 hex)."""
-        answer_id = uuid.uuid4().hex
-        shown = ShownAnswer(str(question)[:MAX_QUESTION_CHARS], tuple(str(p) for p in passage_ids[:MAX_PASSAGES]))
-        with self._lock:
-            self._items[answer_id] = shown
-            while len(self._items) > max(self.capacity, 0):
-                self._items.popitem(last=False)
-        return answer_id
+    @classmethod
+    def from_secret(cls, secret: str | None) -> AnswerSeal:
+        """The seal of the server's key (64 hex digits); None: a key of this process only."""
+        raw = bytes.fromhex(secret) if secret else secrets.token_bytes(32)
+        return cls(hmac.new(raw, SEAL_CONTEXT, hashlib.sha256).digest())
 
-    def get(self, answer_id: str) -> ShownAnswer | None:
-        """The answer shown with this id, or None (never shown by this process, or forgotten since)."""
-        with self._lock:
-            shown = self._items.get(str(answer_id))
-            if shown is not None:
-                self._items.move_to_end(str(answer_id))
-            return shown
+    def seal(self, question: str, passage_ids: Sequence[str]) -> str:
+        """A new id for an answer shown for ``question`` citing ``passage_ids`` (each answer its own NONCE)."""
+        shown = [str(question)[:MAX_QUESTION_CHARS], [str(p)[:200] for p in passage_ids][:MAX_PASSAGES]]
+        body = base64.urlsafe_b64encode(json.dumps(shown, ensure_ascii=False).encode("utf-8")).decode("ascii")
+        nonce = uuid.uuid4().hex
+        return f"{nonce}.{body.rstrip('=')}.{self._mac(nonce, body.rstrip('='))}"
 
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._items)
+    def open(self, sealed: str) -> tuple[str, ShownAnswer] | None:
+        """(the vote's key, what was shown) for an id :meth:`seal` made with this key; None for any other."""
+        text = str(sealed)
+        parts = text.split(".") if len(text) <= MAX_SEALED else []
+        if len(parts) != 3 or not _NONCE.fullmatch(parts[0]):
+            return None
+        nonce, body, mac = parts
+        if not hmac.compare_digest(mac.encode("ascii", "replace"), self._mac(nonce, body).encode("ascii")):
+            return None
+        question, passages = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))  # sealed: ours
+        return nonce, ShownAnswer(question, tuple(passages))
+
+    def _mac(self, nonce: str, body: str) -> str:
+        return hmac.new(self.key, f"{nonce}.{body}".encode("ascii", "replace"), hashlib.sha256).hexdigest()[:32]
+
+
+def vote_key(answer_id: str) -> str:
+    """The key a vote on the answer ``answer_id`` is recorded under: a sealed id's NONCE (an id of an earlier
+    version, 32 hex digits, is its own key)."""
+    return str(answer_id).split(".", 1)[0][:MAX_ANSWER_ID]
 
 
 def _answer_of(line: str) -> str | None:

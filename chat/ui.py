@@ -474,7 +474,7 @@ _DATA_QUESTION = re.compile(r'data-question="([^"]*)"')
 _DATA_SEARCHED = re.compile(r'data-searched="([^"]*)"')
 _DATA_CITED = re.compile(r'data-cited="([^"]*)"')
 _DATA_QUOTED = re.compile(r'data-quoted="([^"]*)"')
-_DATA_ANSWER = re.compile(r'data-answer="([0-9a-f]{32})"')
+_DATA_ANSWER = re.compile(r'data-answer="([0-9a-f]{32}(?:\.[A-Za-z0-9_-]+\.[0-9a-f]{32})?)"')
 MAX_QUOTES_KEPT = 3  # an answer quotes at most three sentences; more in a message was not ours
 MAX_QUOTE_CHARS = 2000
 
@@ -635,12 +635,14 @@ REFUSAL_START = '<div class="sousei-answer sousei-error"'  # chat.render.render_
 def shown_votes(engine: Engine, history: Sequence[dict] | None) -> list[str | None]:
     """The 👍/👎 given to each reply of the chat (Gradio's ``feedback_value``: one per assistant message, in
     order), as the feedback file keeps them: after a reload no vote was shown."""
+    from chat.feedback import vote_key
+
     try:
         entries = engine.feedback()
     except (SouseiError, OSError):
         entries = []
     votes = {e.get("answer"): VOTE_SHOWN.get(str(e.get("vote"))) for e in entries if e.get("answer")}
-    return [votes.get(answer_id(m)) for m in history or [] if m.get("role") == "assistant"]
+    return [votes.get(vote_key(answer_id(m))) for m in history or [] if m.get("role") == "assistant"]
 
 
 def after_turn(engine: Engine, history: list[dict] | None, first: str | None):
@@ -706,11 +708,11 @@ def vote_of(liked: Any) -> str | None:
 def record_vote(engine: Engine, history: list[dict] | None, evt: gr.LikeData, first: str | None = ""):
     """👍/👎 on an answer: one vote per answer (a changed vote replaces the earlier, one taken back is removed).
     Only the answer's id is read from the message: the question and the cited passages recorded are the ones
-    the server showed with it (``Engine.record_feedback``), not what the browser sends back. Returns (the log's
-    votes shown, the notice line): a vote the engine refuses (an answer it does not know: forged, forgotten
-    after ``chat.feedback.MAX_SHOWN`` later answers, or shown by an earlier run of the server) is not recorded,
-    and the notice says to ask again; the vote shown is then put back to the recorded one
-    (:func:`votes_recorded`, the next step: Gradio's like buttons change only when the value sent changes).
+    the server showed with it, sealed into its id (``Engine.record_feedback``), not what the browser sends back.
+    Returns (the log's votes shown, the notice line): a vote the engine refuses (an id its key did not seal:
+    forged or altered) is not recorded, and the notice says to ask again; the vote shown is then put back to
+    the recorded one (:func:`votes_recorded`, the next step: Gradio's like buttons change only when the value
+    sent changes).
     Votes recorded earlier are still shown (``shown_votes`` reads the feedback file)."""
     import gradio as gr
 
@@ -1163,42 +1165,12 @@ def _event_handlers(engine: Engine) -> dict[str, Callable[..., Any]]:
     return {"example": on_example, "vote": on_vote, "citation": on_viewer_click}
 
 
-SECRET_BYTES = 32
-
-
-def browser_secret(path: Path) -> str | None:
-    """The key of the chats stored in browsers (``Config.browser_secret_file``): read, or made once
-    (owner-only, 64 hex digits). None when it can be neither read nor written (a read-only checkout):
-    Gradio then picks a key of its own, and a chat is kept across reloads but not restarts."""
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        text = ""
-    except (OSError, UnicodeDecodeError):
-        return None
-    if re.fullmatch(r"[0-9a-f]{64}", text):
-        return text
-    import secrets
-
-    if text:  # not a key of ours: left as it is
-        return None
-    made = secrets.token_hex(SECRET_BYTES)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another server made it meanwhile
-        return browser_secret(path) if path.stat().st_size else None
-    except OSError:
-        return None
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(made + "\n")
-    return made
-
-
 def _chat_tab(engine: Engine):
     import gradio as gr
 
-    secret = browser_secret(engine.config.browser_secret_file)
+    from chat.secret import server_secret
+
+    secret = server_secret(engine.config.browser_secret_file)
     stored = gr.BrowserState([], storage_key=HISTORY_KEY, secret=secret)
     first = gr.BrowserState("", storage_key=FIRST_TURN_KEY, secret=secret)
     with gr.Row(equal_height=False):
@@ -1261,7 +1233,7 @@ def _chat_tab(engine: Engine):
     chat.example_select(events["example"], [chat], outputs, api_visibility="private", **options).then(
         turn, [chat, first], shown, **QUICK
     )
-    # a vote names its answer's id only; a refused one (an answer the server does not know) is reported in
+    # a vote names its answer's id only; a refused one (an id the server's key did not seal) is reported in
     # the notice line and the vote shown put back as recorded
     chat.like(events["vote"], [chat, first], [chat, notice], api_visibility="private", show_progress="hidden").then(
         _bind(votes_recorded, engine), [chat], [chat], **QUICK

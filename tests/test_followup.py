@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
 from chat.cli import main
 from chat.config import Config
 from chat.engine import Engine
+from chat.feedback import vote_key
 from chat.followup import (
     NearPrevious,
     Previous,
@@ -252,8 +254,8 @@ def test_a_vote_on_an_answer_replaces_its_earlier_vote_through_the_engine(setup)
     setup.record_feedback(Q_DELIVERY, cited2, "up", answer=a2)
     setup.record_feedback(Q_GRANT, cited1, "down", answer=a1)  # changed: replaces, not appended
     assert [(e["question"], e["vote"], e["answer"]) for e in setup.feedback()] == [
-        (Q_DELIVERY, "up", a2),
-        (Q_GRANT, "down", a1),
+        (Q_DELIVERY, "up", vote_key(a2)),
+        (Q_GRANT, "down", vote_key(a1)),
     ]
     assert setup.record_feedback(vote=None, answer=a2) is None  # taken back
     assert [(e["question"], e["passages"]) for e in setup.feedback()] == [(Q_GRANT, cited1)]
@@ -270,11 +272,15 @@ def test_a_vote_records_what_the_answer_showed_not_what_the_client_sends(setup):
     stored = setup.record_feedback("從沒問過的問題", [*other, "forged:1"], "down", answer=answer_id)
     entries = setup.feedback()
     assert stored is not None and entries == [stored]
-    assert (entries[0]["question"], entries[0]["passages"], entries[0]["answer"]) == (Q_GRANT, cited, answer_id)
+    assert (entries[0]["question"], entries[0]["passages"], entries[0]["answer"]) == (
+        Q_GRANT,
+        cited,
+        vote_key(answer_id),
+    )
 
 
-def test_a_vote_on_an_answer_never_shown_is_refused_and_nothing_is_written(setup):
-    """An id this server never gave (forged, or an answer kept in a browser from before a restart): refused
+def test_a_vote_on_an_answer_never_shown_is_refused_and_nothing_is_written(setup, tmp_path):
+    """An id this server's key did not seal (forged, altered, or sealed by a server with another key): refused
     in Chinese, telling to ask again; the feedback file stays byte for byte as it was, missing or not."""
     from ingest.errors import SouseiError
 
@@ -284,67 +290,77 @@ def test_a_vote_on_an_answer_never_shown_is_refused_and_nothing_is_written(setup
             setup.record_feedback(Q_GRANT, ["b:1"], vote, answer="0" * 32)
     assert not path.exists()
     answer_id, cited, _ = _shown(setup, Q_GRANT)
+    other, _, _ = _shown(setup, Q_DELIVERY)
     setup.record_feedback(vote="up", answer=answer_id)
     before = path.read_bytes()
-    for forged in ("0" * 32, answer_id[::-1], answer_id + "0", "", "h" + "0" * 31):
-        with pytest.raises(SouseiError, match="請重新提問"):
-            setup.record_feedback(Q_GRANT, cited, None, answer=forged)  # nor can another's vote be taken back
-    restarted = Engine.with_encoder(setup.config, FakeEncoder(), say=lambda _m: None)  # the same files
+    nonce, body, mac = answer_id.split(".")
+    forgeries = [
+        "0" * 32,
+        answer_id[::-1],
+        answer_id + "0",
+        "",
+        "h" + "0" * 31,
+        f"{nonce}.{other.split('.')[1]}.{mac}",  # another answer's question and passages under this one's seal
+        f"{other.split('.')[0]}.{body}.{mac}",  # another answer's key (taking its vote back)
+        f"{nonce}.{body}.{mac}." + "x" * 10,
+        f"{nonce}.{body}{'A' * 9000}.{mac}",
+    ]
+    for forged in forgeries:
+        for vote in ("down", None):  # nor can another's vote be changed or taken back
+            with pytest.raises(SouseiError, match="請重新提問"):
+                setup.record_feedback(Q_GRANT, cited, vote, answer=forged)
+    other_key = replace(setup.config, index_dir=tmp_path / "elsewhere" / "index", feedback=str(path))
+    elsewhere = Engine.with_encoder(other_key, FakeEncoder(), say=lambda _m: None)
     with pytest.raises(SouseiError, match="請重新提問"):
-        restarted.record_feedback(vote="down", answer=answer_id)
+        elsewhere.record_feedback(vote="down", answer=answer_id)
     assert path.read_bytes() == before
-    assert [(e["answer"], e["vote"]) for e in restarted.feedback()] == [(answer_id, "up")]  # still listed
+    assert [(e["answer"], e["vote"]) for e in setup.feedback()] == [(vote_key(answer_id), "up")]
 
 
-def test_the_answers_remembered_are_bounded_the_least_recently_used_forgotten_first():
-    from chat.feedback import MAX_SHOWN, ShownAnswers
-
-    assert 1000 <= MAX_SHOWN <= 10_000
-    shown = ShownAnswers(capacity=3)
-    ids = [shown.add(f"問題{i}", [f"a:{i}"]) for i in range(3)]
-    assert len(set(ids)) == 3 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
-    assert shown.get(ids[0]) is not None  # used: now the most recent
-    later = shown.add("問題3", ["a:3"])
-    assert len(shown) == 3 and shown.get(ids[1]) is None  # the least recently used went
-    assert shown.get(ids[0]).question == "問題0" and shown.get(later).passages == ("a:3",)
-    for _ in range(10):
-        shown.add("問" * 10_000, [f"a:{j}" for j in range(100)])
-    assert len(shown) == 3 and shown.get(later) is None
-    newest = shown.add("問" * 10_000, [f"a:{j}" for j in range(100)])
-    assert len(shown.get(newest).question) == 500 and len(shown.get(newest).passages) == 20
+def test_an_answer_shown_before_a_restart_can_still_be_voted_on(setup):
+    """The chat kept in a browser survives a restart (chat.secret): its answers' ids are sealed with the same
+    key, so the next server records a vote on them, with what the first one showed."""
+    answer_id, cited, _ = _shown(setup, Q_GRANT)
+    setup.record_feedback(vote="up", answer=answer_id)
+    restarted = Engine.with_encoder(setup.config, FakeEncoder(), say=lambda _m: None)  # the same files
+    restarted.record_feedback("改過的問題", ["forged:1"], "down", answer=answer_id)
+    assert [(e["answer"], e["question"], e["passages"], e["vote"]) for e in restarted.feedback()] == [
+        (vote_key(answer_id), Q_GRANT, cited, "down")
+    ]
 
 
-def test_answers_shown_from_many_threads_are_all_kept_within_the_bound():
-    """Gradio answers in several threads at once: ids stay distinct and the registry at its cap."""
+def test_a_sealed_answer_keeps_what_was_shown_within_bounds():
+    """The seal holds the question (at most 500 characters) and at most 20 passage ids; its id stays within
+    MAX_SEALED and opens to exactly that. Each answer gets its own key, from any number of threads."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from chat.feedback import ShownAnswers
+    from chat.feedback import MAX_SEALED, AnswerSeal, ShownAnswer
 
-    shown = ShownAnswers(capacity=500)
+    seal = AnswerSeal.from_secret("ab" * 32)
+    sealed = seal.seal("問" * 10_000, [f"{'x' * 300}:{j}" for j in range(100)])
+    assert len(sealed) <= MAX_SEALED
+    opened = seal.open(sealed)
+    assert opened is not None
+    key, shown = opened
+    assert re.fullmatch(r"[0-9a-f]{32}", key) and key == vote_key(sealed)
+    assert shown.question == "問" * 500 and len(shown.passages) == 20 and all(len(p) == 200 for p in shown.passages)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        ids = list(pool.map(lambda i: shown.add(f"問題{i}", [f"a:{i}"]), range(2000)))
-    assert len(set(ids)) == 2000 and len(shown) == 500
-    kept = {i: shown.get(answer_id) for i, answer_id in enumerate(ids)}
-    assert sum(1 for item in kept.values() if item is not None) == 500
-    assert all(item.question == f"問題{i}" for i, item in kept.items() if item is not None)
+        ids = list(pool.map(lambda i: seal.seal(f"問題{i}", [f"a:{i}"]), range(2000)))
+    assert len({vote_key(i) for i in ids}) == 2000
+    assert all(seal.open(i) == (vote_key(i), ShownAnswer(f"問題{n}", (f"a:{n}",))) for n, i in enumerate(ids[:50]))
+    assert AnswerSeal.from_secret("cd" * 32).open(ids[0]) is None  # another server's key
+    assert AnswerSeal.from_secret(None).open(ids[0]) is None  # a key of this process only
 
 
-def test_the_engine_keeps_a_bounded_number_of_answers_shown(setup, monkeypatch):
-    """Every answer the UI shows is remembered: the engine's registry stays at its cap, and an answer pushed
-    out of it can no longer be voted on."""
-    from chat.feedback import MAX_SHOWN, ShownAnswers
-    from ingest.errors import SouseiError
-
-    assert setup._shown.capacity == MAX_SHOWN
-    monkeypatch.setattr(setup, "_shown", ShownAnswers(capacity=4))
+def test_any_number_of_answers_shown_keeps_the_first_votable(setup):
+    """Nothing is kept per answer shown: one user asking thousands of questions pushes no other's answer
+    out (the registry this replaced forgot the least recently used after 4096)."""
     answer = setup.answer(Q_GRANT)
     first = setup.show(Q_GRANT, answer)
-    for _ in range(10):
+    for _ in range(5000):
         setup.show(Q_GRANT, answer)
-    assert len(setup._shown) == 4
-    with pytest.raises(SouseiError, match="請重新提問"):
-        setup.record_feedback(vote="up", answer=first)
-    assert setup.feedback() == []
+    assert setup.record_feedback(vote="up", answer=first) is not None
+    assert [e["answer"] for e in setup.feedback()] == [vote_key(first)]
 
 
 def test_bad_vote_is_refused_and_not_written(setup):

@@ -18,6 +18,8 @@ import pytest
 from bench.measure import free_port
 from chat.config import PROJECT_ROOT, Config
 from chat.engine import Engine
+from chat.feedback import vote_key
+from chat.secret import server_secret
 from ingest.errors import SouseiError
 from ingest.library import NOTHING_ADDED
 from tests.chat_fakes import FAKE_DECISION
@@ -167,19 +169,19 @@ def test_every_visible_label_is_chinese(ui, engine):
         assert not letters, text
 
 
-def test_browser_secret_is_made_once_owner_only_and_read_back(ui, tmp_path):
+def test_browser_secret_is_made_once_owner_only_and_read_back(tmp_path):
     path = tmp_path / "state" / "browser-secret"
-    made = ui.browser_secret(path)
+    made = server_secret(path)
     assert made is not None and re.fullmatch(r"[0-9a-f]{64}", made)
     assert path.stat().st_mode & 0o777 == 0o600
-    assert ui.browser_secret(path) == made  # the same key after a restart
-    assert ui.browser_secret(tmp_path / "other") != made
+    assert server_secret(path) == made  # the same key after a restart
+    assert server_secret(tmp_path / "other") != made
 
 
-def test_browser_secret_leaves_a_foreign_file_alone(ui, tmp_path):
+def test_browser_secret_leaves_a_foreign_file_alone(tmp_path):
     path = tmp_path / "browser-secret"
     path.write_text("not a key\n", encoding="ascii")
-    assert ui.browser_secret(path) is None
+    assert server_secret(path) is None
     assert path.read_text(encoding="ascii") == "not a key\n"
 
 
@@ -427,10 +429,10 @@ def test_a_changed_vote_replaces_the_earlier_one_and_a_vote_taken_back_is_remove
     ui.record_vote(engine, chat, Like(1, True))
     ui.record_vote(engine, chat, Like(1, False))  # the first answer: 👍, then 👎
     assert sorted(e["vote"] for e in engine.feedback()) == ["down", "up"]
-    first = [e for e in engine.feedback() if e["answer"] == ui.answer_id(chat[1])]
+    first = [e for e in engine.feedback() if e["answer"] == vote_key(ui.answer_id(chat[1]))]
     assert [e["vote"] for e in first] == ["down"] and first[0]["question"] == Q_FOUND
     ui.record_vote(engine, chat, Like(1, ""))  # 👎 clicked again: taken back
-    assert [(e["answer"], e["vote"]) for e in engine.feedback()] == [(ui.answer_id(chat[3]), "up")]
+    assert [(e["answer"], e["vote"]) for e in engine.feedback()] == [(vote_key(ui.answer_id(chat[3])), "up")]
     assert ui.answer_id(chat[1]) != ui.answer_id(chat[3])
 
 
@@ -454,11 +456,24 @@ def test_a_forged_answer_id_is_refused_and_the_file_is_unchanged(ui, engine):
     chat, _ = ask_once(ui, engine, Q_FOUND)
     ui.record_vote(engine, chat, Like(1, True))
     before = engine.config.feedback_file.read_bytes()
-    forged = re.sub(r'data-answer="[0-9a-f]+"', f'data-answer="{"a" * 32}"', answer_html(chat))
-    for liked in (False, True, ""):  # each one: nothing written (a vote, then another taken back, undid it)
-        result = ui.record_vote(engine, [chat[0], {**chat[1], "content": forged}], Like(1, liked))
-        assert engine.config.feedback_file.read_bytes() == before, liked
-        assert "請重新提問" in result[1]["value"]
+    sealed = ui.answer_id(chat[1])
+    nonce, body, mac = sealed.split(".")
+    other = ask_once(ui, engine, "總務省補助了哪些計畫？")[0][1]
+    forgeries = [
+        "a" * 32,  # an id of the form answers had before they were sealed
+        f"{'a' * 32}.{body}.{mac}",  # another answer's nonce
+        f"{nonce}.{body[:-2]}.{mac}",  # what was shown, altered
+        f"{nonce}.{ui.answer_id(other).split('.')[1]}.{mac}",  # another answer's question and passages
+        f"{nonce}.{body}.{'0' * 32}",
+        f"{nonce}.{body}",
+    ]
+    for forgery in forgeries:
+        forged = answer_html(chat).replace(f'data-answer="{sealed}"', f'data-answer="{forgery}"')
+        assert forged != answer_html(chat)
+        for liked in (False, True, ""):  # each one: nothing written (a vote, then another taken back, undid it)
+            result = ui.record_vote(engine, [chat[0], {**chat[1], "content": forged}], Like(1, liked))
+            assert engine.config.feedback_file.read_bytes() == before, (forgery, liked)
+            assert "請重新提問" in result[1]["value"]
     assert [e["vote"] for e in engine.feedback()] == ["up"]  # the real answer's own vote, as it was
 
 
@@ -470,7 +485,7 @@ def test_votes_without_an_answer_id_are_kept_and_answers_from_before_are_not_vot
 
     record(engine.config.feedback_file, "舊的問題", ["a:1"], "up")
     chat, _ = ask_once(ui, engine, Q_FOUND)
-    old = [chat[0], {**chat[1], "content": re.sub(r' data-answer="[0-9a-f]+"', "", chat[1]["content"])}]
+    old = [chat[0], {**chat[1], "content": re.sub(r' data-answer="[^"]+"', "", chat[1]["content"])}]
     assert "data-answer" in chat[1]["content"] and "data-answer" not in old[1]["content"]
     before = engine.config.feedback_file.read_bytes()
     result = ui.record_vote(engine, old, Like(1, True))
