@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -207,23 +207,35 @@ def _build(read: _Reading, paths: IndexPaths, encoder: Encoder, settings: IndexS
         _write_and_swap(paths, store)
     removed = _removed_articles(previous, result.articles)
     stage(1, 1, "完成")
-    return BuildReport(
-        documents=len(result.articles),
-        passages=len(passages),
+    return replace(
+        _report(store, paths, result.duplicates),
         embedded=embedded.embedded,
         reused=embedded.reused,
         removed=len(removed),
-        duplicates=len(result.duplicates),
+        removed_ids=tuple(removed),
+        sentences_embedded=sentence_embedded.computed,
         seconds=round(time.perf_counter() - start, 3),
         warnings=tuple(result.warnings) + tuple(notes) + tuple(dropped),
-        removed_ids=tuple(removed),
-        duplicate_pairs=tuple(result.duplicates),
-        dense_kind=dense.kind,
+    )
+
+
+def _report(store: StoredIndex, paths: IndexPaths, duplicates: Sequence[tuple[str, str]]) -> BuildReport:
+    """What the index written holds, for the build's report; what the build did (vectors computed and
+    reused, articles removed, time, warnings) is left at zero for the caller to fill in."""
+    return BuildReport(
+        documents=len(store.articles),
+        passages=len(store.passages),
+        embedded=0,
+        reused=0,
+        removed=0,
+        seconds=0.0,
+        duplicates=len(duplicates),
+        duplicate_pairs=tuple(duplicates),
+        dense_kind=store.dense.kind,
         index_dir=str(paths.live),
-        sentences=sentences.size,
-        sentences_embedded=sentence_embedded.computed,
-        glossary=sum(1 for entry in glossary if entry.doc_id != DICTIONARY_SOURCE),
-        dictionary=sum(1 for entry in glossary if entry.doc_id == DICTIONARY_SOURCE),
+        sentences=store.sentences.size,
+        glossary=sum(1 for entry in store.glossary if entry.doc_id != DICTIONARY_SOURCE),
+        dictionary=sum(1 for entry in store.glossary if entry.doc_id == DICTIONARY_SOURCE),
     )
 
 
