@@ -317,18 +317,18 @@ def _corpus_signatures(corpus_dir: Path) -> dict[str, Signature]:
 
 
 def refused_files(corpus_dir: Path, listed: dict[str, Signature], result: IngestResult) -> tuple[tuple[str, str], ...]:
-    """The files ``listed`` before the build read the corpus that it neither indexed nor kept once as a
-    twin (refused: empty, unreadable, over a limit, an id another file has), each with the sha256 of its
-    bytes ("" when they cannot be read): the manifest's ``refused``, so ``ingest.library.out_of_step``
-    does not report them as not indexed until their bytes change. A file changed since it was listed,
-    or added during the build, is left out (those may not be the bytes refused): it is reported."""
+    """The files ``listed`` before the build read the corpus that it did not index as articles of their
+    own: refused (empty, unreadable, over a limit, an id another file has) or kept once as a twin of
+    another, each with the sha256 of its bytes ("" when they cannot be read): the manifest's ``refused``,
+    so ``ingest.library.out_of_step`` does not report them as not indexed until their bytes change (a
+    twin edited in place is an article of its own). A file changed since it was listed, or added during
+    the build, is left out (those may not be the bytes refused): it is reported."""
     sources = {a.meta.source for a in result.articles if a.meta.source}
     ids = {a.doc_id for a in result.articles if not a.meta.source}
-    twins = {pair[0] for pair in result.duplicates}
     refused = []
     for name, signature in listed.items():
         path = Path(corpus_dir) / name
-        if name in sources or name in twins or path.stem in ids:
+        if name in sources or path.stem in ids:
             continue
         digest = _refused_digest(path, signature)
         if digest is not None:

@@ -144,7 +144,7 @@ class Manifest:
     passage_ids: tuple[str, ...]
     dense_kind: str
     duplicates: tuple[tuple[str, str], ...] = ()  # (file kept once as a twin, the file indexed)
-    refused: tuple[tuple[str, str], ...] = ()  # (corpus file the build did not index, sha256 of its bytes)
+    refused: tuple[tuple[str, str], ...] = ()  # (corpus file not indexed on its own: refused or a twin, sha256)
     created: str = ""
     build_id: str = ""
     files: dict[str, Any] = field(default_factory=dict)  # relative path -> size in bytes

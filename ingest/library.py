@@ -877,8 +877,9 @@ def _read_built(index_dir: Path) -> _Built | None:
 
 def out_of_step(corpus_dir: Path, index_dir: Path, *, digests: DigestCache | None = None) -> OutOfStep:
     """The corpus against the index's manifest (``index_dir/manifest.json``), by the files' bytes: a
-    corpus file is not indexed unless the manifest indexes it, keeps it once as a twin, or records it
-    as refused with these very bytes (a refused file fixed since is not indexed); an indexed file
+    corpus file is not indexed unless the manifest indexes it, or keeps it once as a twin or records it
+    as refused with these very bytes (a refused file fixed since, or a twin edited since, is not indexed;
+    a twin of a manifest that recorded no bytes for it is taken as it is); an indexed file
     whose bytes differ from the manifest's ``content_hash`` is changed. A manifest written before
     builds recorded their refused files falls back to the files' times: a file neither indexed nor a
     twin is not indexed only when written after the manifest. The digests come from ``digests``
@@ -909,8 +910,9 @@ def _file_state(path: Path, built: _Built, cache: DigestCache) -> str | None:
     indexed = built.indexed.get(path.name, built.ids.get(path.stem))
     if indexed is not None:
         return None if (cache.digest(path) or "") == indexed else "changed"
-    if path.name in built.twins:
-        return None
+    if path.name in built.twins:  # kept once: its bytes are recorded with the refused since twins were
+        recorded = (built.refused or {}).get(path.name)
+        return None if recorded is None or (cache.digest(path) or "") == recorded else "not indexed"
     if built.refused is None:  # a manifest from before refused files were recorded: by time
         try:
             return "not indexed" if path.stat().st_mtime >= built.time else None

@@ -297,17 +297,19 @@ def test_adding_and_removing_articles_updates_the_hnsw_graph_instead_of_rebuildi
 
 
 def test_the_manifest_records_the_files_the_build_refused_with_their_bytes(tmp_path, fake_encoder):
-    """Each corpus file not indexed nor kept once as a twin (the fake ingest reads only .txt) is in the
-    manifest's ``refused`` with the sha256 of its bytes, so ``out_of_step`` can tell it fixed."""
+    """Each corpus file not indexed as an article of its own (the fake ingest reads only .txt; a twin is kept
+    once) is in the manifest's ``refused`` with the sha256 of its bytes, so ``out_of_step`` can tell it
+    fixed, or a twin edited."""
     corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B, copy=ARTICLE_A)
     (corpus / "notes.md").write_bytes(b"# notes\n")
     _build(corpus, tmp_path / "index", fake_encoder)
     manifest = read_manifest(tmp_path / "index")
-    assert manifest.refused == (("notes.md", hashlib.sha256(b"# notes\n").hexdigest()),)
+    twin = hashlib.sha256((corpus / "copy.txt").read_bytes()).hexdigest()
+    expected = {"notes.md": hashlib.sha256(b"# notes\n").hexdigest(), "copy.txt": twin}
+    assert dict(manifest.refused) == expected and len(manifest.refused) == 2
     assert manifest.duplicates == (("copy.txt", "a.txt"),)
-    assert json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))["refused"] == [
-        ["notes.md", hashlib.sha256(b"# notes\n").hexdigest()]
-    ]
+    stored = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))["refused"]
+    assert {name: digest for name, digest in stored} == expected
 
 
 def test_a_file_added_or_changed_while_the_corpus_is_read_is_not_recorded_as_refused(tmp_path, fake_encoder):

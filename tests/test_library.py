@@ -546,6 +546,28 @@ def test_a_twin_and_a_gone_article_are_reported_as_before(tmp_path):
     assert (stale.not_indexed, stale.changed, stale.gone) == ((), (), ("b",))
 
 
+def test_a_twin_edited_in_place_is_reported_as_not_indexed(tmp_path):
+    """A file kept once as a twin of another was never reported once edited: it is an article of its own
+    now, not in the index, whatever its time. A manifest that recorded no bytes for its twins (built
+    before they were recorded) takes a twin as it is, as before."""
+    from tests.index_fakes import ARTICLE_A
+
+    corpus, index = _built_corpus(tmp_path, **{"copy.txt": ARTICLE_A})
+    twin = corpus / "copy.txt"
+    assert not library.out_of_step(corpus, index)
+    times = twin.stat()
+    twin.write_text(ARTICLE_A.replace("2.3%", "2.4%"), encoding="utf-8")
+    os.utime(twin, ns=(times.st_atime_ns, times.st_mtime_ns))  # its old time back
+    stale = library.out_of_step(corpus, index)
+    assert (stale.not_indexed, stale.changed, stale.gone) == (("copy.txt",), (), ())
+    manifest = index / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    assert [name for name, _digest in data["refused"]] == ["copy.txt"]
+    data["refused"] = []
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert not library.out_of_step(corpus, index)
+
+
 def test_a_manifest_without_refused_files_falls_back_to_times(tmp_path):
     """An index built before builds recorded their refused files: still read, and a file neither indexed
     nor a twin is not indexed only when written after the manifest (as before); an indexed file
