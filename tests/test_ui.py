@@ -477,6 +477,19 @@ def test_a_forged_answer_id_is_refused_and_the_file_is_unchanged(ui, engine):
     assert [e["vote"] for e in engine.feedback()] == ["up"]  # the real answer's own vote, as it was
 
 
+def test_a_vote_after_a_restart_on_an_answer_kept_in_the_browser_is_recorded(ui, engine):
+    """The chat comes back from the browser after the server restarted (chat.secret keeps its key): a vote on
+    an answer the first run showed is recorded by the second, with the question and passages shown, and the
+    notice stays hidden."""
+    chat, _ = ask_once(ui, engine, Q_FOUND)
+    cited = html.unescape(re.search(r'data-cited="([^"]*)"', answer_html(chat)).group(1)).split()
+    restarted = Engine.with_encoder(engine.config, FakeEncoder(), say=lambda _m: None, decision=FAKE_DECISION)
+    shown, notice = ui.record_vote(restarted, chat, Like(1, True))
+    assert notice["visible"] is False
+    assert [(e["question"], e["passages"], e["vote"]) for e in restarted.feedback()] == [(Q_FOUND, cited, "up")]
+    assert ui.votes_recorded(restarted, chat)["feedback_value"] == ["Like"]
+
+
 def test_votes_without_an_answer_id_are_kept_and_answers_from_before_are_not_voted_on(ui, engine):
     """A vote recorded before answers had ids (or by ``sousei``'s own record) is kept when others change. An
     answer kept in a browser from before (no data-answer: named by a digest of its text) is no answer this
