@@ -11,7 +11,8 @@ Two tabs (Traditional Chinese throughout, ``<html lang="zh-Hant">``):
   shows the article in the 原文 viewer with the quoted sentence marked.
 * 文章管理 — the article list, upload (``Engine.add``), rebuild, removal with confirmation to
   ``corpus/.trash`` and restore, and editing of title / author / date (the sidecar); above the list, a
-  notice when the article folder and the index disagree (``Engine.out_of_step``), to fix with 重新整理索引.
+  notice when the article folder and the index disagree (``Engine.out_of_step``), to fix with 重新整理索引,
+  checked again by every open page each ``NOTICE_SECONDS``. On a phone each article of the list is a card.
 
 Served beyond loopback, the article actions need the admin key (``--admin-key`` /
 ``SOUSEI_ADMIN_KEY``) in every call, checked on the server; without a key they are disabled.
@@ -21,18 +22,21 @@ Every string from an article, a file name or the user goes through ``chat.render
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import functools
 import hashlib
 import hmac
 import html
 import json
 import logging
+import math
 import os
 import re
 import socket
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -120,6 +124,12 @@ ASK_CONCURRENCY = 4
 HISTORY_KEY = "sousei-chat-history"
 FIRST_TURN_KEY = "sousei-chat-first"  # the conversation's first answer: the dropped-turns notice
 UPLOAD_CACHE_SECONDS = 3600  # Gradio's copies of uploads are deleted after this (delete_cache)
+# How often every open page checks the out-of-step notice itself (a file copied in by hand, or a change made in
+# another tab, was told only where the tab was opened or a change made): cheap (Engine.out_of_step stats the
+# files, reading only changed ones), so a notice is at most this late. The environment variable shortens it for
+# the browser tests.
+NOTICE_SECONDS = 20.0
+NOTICE_SECONDS_ENV = "SOUSEI_NOTICE_SECONDS"
 
 CSS = """
 /* secondary text (搜尋：…, 第n段, 其他相關段落) readable: Gradio's subdued grey is ~1.8:1 on its light
@@ -213,11 +223,22 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
   #sousei-log .icon-button { min-width: 28px; min-height: 28px; justify-content: center; align-items: center; }
   #sousei-log a.sousei-cite { display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px;
                               text-align: center; }
-  /* the article table: a name, a date, an id on one line (the author was one character a line, an id broken
-     mid-word); the title takes the rest, the table scrolls sideways when they do not fit */
-  .sousei-table th, .sousei-table td { white-space: nowrap; }
-  .sousei-table td:first-child { white-space: normal; min-width: 8em; overflow-wrap: anywhere; }
-  .sousei-table td:last-child { word-break: normal; }
+  /* the article table: each article a card (a table of 作者, 日期 and 代號 beside the title needed a sideways
+     scroll at 390 px): the title on a line of its own, then 作者 / 日期 / 代號, each named (the header row is
+     for screen readers only) and each on one line unless longer than the card (the author was one character
+     a line, an id broken mid-word); an empty one (no author) is left out */
+  .sousei-table, .sousei-table tbody { display: block; }
+  .sousei-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+                        white-space: nowrap; }
+  .sousei-table tr { display: flex; flex-wrap: wrap; column-gap: 1em; row-gap: .15em; padding: .5em .3em;
+                     border-bottom: 1px solid var(--border-color-primary); }
+  .sousei-table td { display: block; flex: 0 1 auto; max-width: 100%; border: 0; padding: 0; font-size: .85em;
+                     overflow-wrap: anywhere; word-break: normal; }
+  .sousei-table td:first-child { flex: 1 1 100%; font-size: 1em; font-weight: 600; }
+  .sousei-table td:last-child { word-break: normal; }  /* the wide screen's break-all, undone */
+  .sousei-table td:not(:first-child)::before { content: attr(data-label); color: var(--sousei-subdued);
+                                               margin-right: .4em; }
+  .sousei-table td:empty { display: none; }
 }
 /* the log's own trash icon (清空對話) floats in its top right corner, over the messages: a question's bubble
    keeps clear of that corner's column (on a phone it ran under the icon), and so does a long article name
@@ -788,8 +809,8 @@ def out_of_step_notice(engine: Engine) -> str:
     """The article tab's notice when the corpus folder and the index disagree (``Engine.out_of_step``: a file
     copied in or edited by hand, one deleted): the text ``sousei articles`` warns with, escaped, saying to
     press 重新整理索引 where it says to run ``sousei build`` (kept where this page cannot change articles);
-    "" when they agree. Run when the tab is opened or the page loaded and after each article change, never
-    per question."""
+    "" when they agree. Run when the tab is opened or the page loaded, after each article change and every
+    ``NOTICE_SECONDS`` (:func:`check_out_of_step`), never per question."""
     from chat.render import esc
 
     stale = engine.out_of_step()
@@ -805,6 +826,64 @@ def show_out_of_step(engine: Engine) -> dict[str, Any]:
 
     notice = out_of_step_notice(engine)
     return gr.update(value=notice, visible=bool(notice))
+
+
+class ChangesRunning:
+    """The article changes (add, rebuild, save, removal, restore) running in this server, from any page: the
+    timer's check of the notice (:func:`check_out_of_step`) is skipped meanwhile. ``Engine.out_of_step`` would
+    wait for the build, holding a worker of the queue for as long, and the change tells the notice itself when
+    it ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+
+    def around(self, change: Callable[..., Any]) -> Callable[..., Any]:
+        """``change``, counted while it runs (its name kept: Gradio and the tests read it)."""
+
+        @functools.wraps(change)
+        def counted(*args, **kwargs):
+            with self._lock:
+                self._running += 1
+            try:
+                return change(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self._running -= 1
+
+        return counted
+
+    @contextlib.contextmanager
+    def idle(self) -> Iterator[bool]:
+        """Whether no change runs; none starts until the block ends (the check is not raced by a build)."""
+        with self._lock:
+            yield self._running == 0
+
+
+def check_out_of_step(engine: Engine, shown: str | None, changes: ChangesRunning | None = None) -> dict[str, Any]:
+    """The timer's tick: :func:`show_out_of_step` when the notice's text differs from the one ``shown`` in the
+    page (a file copied in by hand, a change made in another tab), else a no-op update (nothing sent to
+    redraw); a no-op too while an article change of this server runs (see :class:`ChangesRunning`)."""
+    import gradio as gr
+
+    with (changes or ChangesRunning()).idle() as idle:
+        if not idle:
+            return gr.update()
+        notice = out_of_step_notice(engine)
+    if notice == (shown or ""):
+        return gr.update()
+    return gr.update(value=notice, visible=bool(notice))
+
+
+def notice_seconds() -> float:
+    """:data:`NOTICE_SECONDS`, or the positive number of seconds in ``SOUSEI_NOTICE_SECONDS``."""
+    text = os.environ.get(NOTICE_SECONDS_ENV, "").strip()
+    try:
+        seconds = float(text) if text else NOTICE_SECONDS
+    except ValueError:
+        log.warning("%s=%r is not a number of seconds: %s used", NOTICE_SECONDS_ENV, text, NOTICE_SECONDS)
+        return NOTICE_SECONDS
+    return seconds if math.isfinite(seconds) and seconds > 0 else NOTICE_SECONDS
 
 
 def article_rows(engine: Engine) -> list[tuple[str, str, str, int, int, str]]:
@@ -828,9 +907,22 @@ def render_article_table(rows: Sequence[tuple]) -> str:
 
     if not rows:
         return render_placeholder(EMPTY_ARTICLES)
-    head = "".join(f"<th>{esc(h)}</th>" for h in TABLE_HEADERS)
-    body = "".join("<tr>" + "".join(f"<td>{esc(str(cell))}</td>" for cell in row) + "</tr>" for row in rows)
-    table = f'<table class="sousei-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    # the roles: a phone lays the rows out as cards (CSS), which drops a table's meaning for screen readers;
+    # data-label: a card's cells are named by their column, the header row being out of sight there
+    head = "".join(f'<th role="columnheader">{esc(h)}</th>' for h in TABLE_HEADERS)
+    body = "".join(
+        '<tr role="row">'
+        + "".join(
+            f'<td role="cell" data-label="{esc(label)}">{esc(str(cell))}</td>'
+            for label, cell in zip(TABLE_HEADERS, row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    table = (
+        f'<table class="sousei-table" role="table"><thead><tr role="row">{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
     return f'<div class="sousei-table-wrap">{table}</div>'
 
 
@@ -1309,32 +1401,49 @@ def _busy(status) -> dict[str, Any]:
 
 
 def _articles_tab(engine: Engine, app: gr.Blocks, tab: gr.Tab) -> None:
+    import gradio as gr
+
     enabled = changes_enabled(engine.config)
     c = _article_forms(engine, enabled)
     c.enabled = enabled
     c.show_notice = _bind(show_out_of_step, engine)
     listing = [c.table, c.choice, c.trash]
     private: dict[str, Any] = {"api_visibility": "private"}
+    changes = ChangesRunning()  # one for the server: the changes of every page
+
+    def change(fn: Callable[..., Any]) -> Callable[..., Any]:
+        return _with_progress(changes.around(fn), engine)
+
     # another type: refused at once
     c.uploads.upload(_bind(check_uploads, engine), [c.uploads], [c.status, c.uploads], **QUICK)
-    _wire_change(c, "add", _with_progress(add_articles, engine), [c.uploads, c.key], [c.status, *listing, c.uploads])
-    _wire_change(c, "rebuild", _with_progress(rebuild, engine), [c.key], [c.status, *listing])
+    _wire_change(c, "add", change(add_articles), [c.uploads, c.key], [c.status, *listing, c.uploads])
+    _wire_change(c, "rebuild", change(rebuild), [c.key], [c.status, *listing])
     c.choice.change(_bind(article_meta, engine), [c.choice], [c.title, c.author, c.published], **private)
     c.remove.click(_bind(ask_remove, engine), [c.choice], [c.article_status, c.confirm_row], **private)
     c.cancel.click(cancel_remove, None, [c.article_status, c.confirm_row], **private)
     removed = [c.article_status, *listing, c.confirm_row]
-    _wire_change(c, "confirm", _with_progress(remove_article, engine), [c.choice, c.key], removed)
-    _wire_change(c, "restore", _with_progress(restore_article, engine), [c.trash, c.key], [c.trash_status, *listing])
+    _wire_change(c, "confirm", change(remove_article), [c.choice, c.key], removed)
+    _wire_change(c, "restore", change(restore_article), [c.trash, c.key], [c.trash_status, *listing])
     meta = [c.choice, c.title, c.author, c.published, c.key]
-    _wire_change(c, "save", _with_progress(save_meta, engine), meta, [c.article_status, *listing])
+    _wire_change(c, "save", change(save_meta), meta, [c.article_status, *listing])
     app.load(_bind(refresh_articles, engine), None, listing, **private)
     app.load(c.show_notice, None, [c.notice], **NOTICE)  # the page (re)loaded
     tab.select(c.show_notice, None, [c.notice], **NOTICE)  # the tab opened: a file copied in meanwhile
 
+    # ... and every NOTICE_SECONDS by itself (a file copied in by hand, a change made in another tab); a page
+    # sends its next tick only when the last one is answered
+    def tick(shown):
+        return check_out_of_step(engine, shown, changes)
+
+    timer = gr.Timer(notice_seconds())
+    timer.tick(tick, [c.notice], [c.notice], trigger_mode="once", **NOTICE)
+
 
 QUICK: dict[str, Any] = {"queue": False, "show_progress": "hidden", "api_visibility": "private"}
-# the out-of-step notice: queued (it may wait for a rebuild), no progress shown (one bar per change)
-NOTICE: dict[str, Any] = {"show_progress": "hidden", "api_visibility": "private"}
+# the out-of-step notice: queued (it may wait for a rebuild), no progress shown (one bar per change). Gradio
+# 6.31 still drew its timer (0.0s, 排隊中 1/1) over the shown notice for "hidden", at every tick of the timer:
+# no progress targets at all (show_progress_on=[]) draws none
+NOTICE: dict[str, Any] = {"show_progress": "hidden", "show_progress_on": [], "api_visibility": "private"}
 
 
 def _wire_change(c: SimpleNamespace, name: str, change: Callable[..., Any], inputs: list, outputs: list) -> None:

@@ -46,6 +46,8 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 BUILD_TIMEOUT = 900  # seconds: first build embeds the seed corpus with the real model on CPU
 START_TIMEOUT = 180  # seconds until the server answers HTTP
 ANSWER_TIMEOUT = 120_000  # milliseconds for one answer in the page (the first one loads the model)
+QUICK_NOTICE_SECONDS = 1  # how often the pages of ``quick_notice_server`` check the out-of-step notice
+NOTICE_SECONDS_ENV = "SOUSEI_NOTICE_SECONDS"  # chat.ui.NOTICE_SECONDS_ENV (test_ui checks they agree)
 
 TIMINGS: dict[str, float] = {}
 
@@ -181,7 +183,8 @@ def wait_until_serving(url: str, process: subprocess.Popen, log_path: Path, time
     pytest.fail(f"sousei serve did not answer on {url} within {timeout:.0f} s:\n{log_tail(log_path)}")
 
 
-def start_server(ws: Workspace) -> LiveServer:
+def start_server(ws: Workspace, env: dict[str, str] | None = None) -> LiveServer:
+    """``sousei serve`` on ``ws``, with ``env`` added to the server's environment."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log_path = ws.root / "server.log"
@@ -202,7 +205,7 @@ def start_server(ws: Workspace) -> LiveServer:
                 str(port),
             ),
             cwd=PROJECT_ROOT,
-            env=server_env(ws.model_cache),
+            env={**server_env(ws.model_cache), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -245,6 +248,18 @@ def live_server(workspace):
 
 
 @pytest.fixture(scope="module")
+def quick_notice_server(tmp_path_factory):
+    """A second server, on a copy of its own of the corpus, whose pages check the out-of-step notice every
+    ``QUICK_NOTICE_SECONDS`` (``SOUSEI_NOTICE_SECONDS``), not every ``chat.ui.NOTICE_SECONDS``: a test sees the
+    timer at work in seconds, and the other tests' server keeps the interval as served."""
+    ws = make_workspace(tmp_path_factory.mktemp("browser-notice"))
+    build_index(ws)
+    server = start_server(ws, {NOTICE_SECONDS_ENV: str(QUICK_NOTICE_SECONDS)})
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="module")
 def browser_context(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
@@ -277,11 +292,9 @@ def page_watch() -> PageWatch:
     return PageWatch()
 
 
-@pytest.fixture
-def app_page(live_server, browser_context, page_watch):
-    """A fresh tab on the app (a new Gradio session: empty chat); dialogs are recorded and dismissed."""
-    page = browser_context.new_page()
-    watch = page_watch
+def open_app(context, url: str, watch: PageWatch):
+    """A new tab on the app at ``url`` (a new Gradio session: empty chat); dialogs are recorded and dismissed."""
+    page = context.new_page()
 
     def on_dialog(dialog):
         watch.dialogs.append(dialog.message)
@@ -289,11 +302,18 @@ def app_page(live_server, browser_context, page_watch):
 
     page.on("dialog", on_dialog)
     page.on("pageerror", lambda err: watch.errors.append(str(err)))
-    page.goto(live_server.url)
+    page.goto(url)
     page.locator("#sousei-question textarea").wait_for(timeout=60_000)
     if page.evaluate("() => { const n = localStorage.length; localStorage.clear(); return n; }"):
         page.reload()  # start from an empty chat (the history is kept per browser)
         page.locator("#sousei-question textarea").wait_for(timeout=60_000)
+    return page
+
+
+@pytest.fixture
+def app_page(live_server, browser_context, page_watch):
+    """A fresh tab on the app (:func:`open_app`), closed after the test."""
+    page = open_app(browser_context, live_server.url, page_watch)
     yield page
     page.close()
 

@@ -12,6 +12,7 @@ import re
 import shutil
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -34,8 +35,10 @@ from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
     live_server,
     newest_answer_on_top,
     on_screen,
+    open_app,
     open_tab,
     page_watch,
+    quick_notice_server,
     quoted_in_view,
     record_timing,
     screenshot,
@@ -43,6 +46,9 @@ from tests.browser_support import (  # noqa: F401  (fixtures are used by name)
     viewer_title_and_text,
     workspace,
 )
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -1007,3 +1013,125 @@ def test_the_connection_lost_toast_is_chinese(app_page):
     assert toast.locator('button[aria-label="關閉"]').count() == 1
     screenshot(page, "23_connection_lost_toast", full_page=False)
     page.unroute("**/gradio_api/**")
+
+
+# --------------------------------------------------------------------------- the article list on a phone; the notice
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+
+# How the article table fits: its own and its scroll box's scrollWidth and clientWidth, the page's scrollWidth
+# and the window's width, the cells drawn outside the table's box, how the table is laid out (the header row's
+# height: 0 when it is for screen readers only) and each row's cells (text, drawn or not).
+TABLE_FIT_JS = """() => {
+    const wrap = document.querySelector('#sousei-articles .sousei-table-wrap');
+    const table = wrap.querySelector('table');
+    const box = table.getBoundingClientRect();
+    const cells = [...table.querySelectorAll('td')];
+    const outside = cells.filter((td) => { const r = td.getBoundingClientRect();
+        return r.width > 0 && (r.left < box.left - 0.5 || r.right > box.right + 0.5); }).map((td) => td.textContent);
+    const rows = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) =>
+        ({text: td.textContent, drawn: td.getBoundingClientRect().width > 0})));
+    return {table: [table.scrollWidth, table.clientWidth], wrap: [wrap.scrollWidth, wrap.clientWidth],
+            page: [document.scrollingElement.scrollWidth, innerWidth], outside, rows,
+            display: getComputedStyle(table).display,
+            head: table.querySelector('thead').getBoundingClientRect().height};
+}"""
+
+
+def table_fit(page, viewport: ViewportSize) -> dict:
+    page.set_viewport_size(viewport)
+    page.wait_for_timeout(300)
+    return page.evaluate(TABLE_FIT_JS)
+
+
+def test_on_a_phone_the_article_list_needs_no_sideways_scroll_and_a_desktop_keeps_the_table(app_page, page_watch):
+    """At 390×844 the article table was wider than the screen (the title, author, date and id columns side by
+    side): it scrolled sideways. On a phone each article is a card that fits the width, with the texts it showed
+    (title, author, date, id; the counts left out as before); at 1280×800 it is the table it was, 6 columns."""
+    page = app_page
+    open_tab(page, "文章管理")
+    page.locator("#sousei-articles table").wait_for(timeout=30_000)
+    try:
+        desk = table_fit(page, DESKTOP)
+        screenshot(page, "26_desktop_article_table", full_page=False)
+        phone = table_fit(page, PHONE)
+        screenshot(page, "27_phone_article_cards", full_page=False)
+        cells = page.evaluate(TABLE_CELLS_JS)  # author and id each on one line, as before
+    finally:
+        page.set_viewport_size(VIEWPORT)
+    assert phone["table"][0] <= phone["table"][1], phone  # no sideways scroll in the table ...
+    assert phone["wrap"][0] <= phone["wrap"][1], phone  # ... nor in its box ...
+    assert phone["page"][0] <= PHONE["width"], phone  # ... nor in the page
+    assert phone["outside"] == [], phone
+    assert desk["display"] == "table" and desk["head"] > 0, desk
+    assert all(all(c["drawn"] for c in row) for row in desk["rows"]), desk["rows"]
+    assert desk["table"][0] <= desk["table"][1] and desk["page"][0] <= desk["page"][1], desk
+    assert len(phone["rows"]) >= 3 and [[c["text"] for c in r] for r in phone["rows"]] == [
+        [c["text"] for c in r] for r in desk["rows"]
+    ], "the same texts"
+    for row in phone["rows"]:
+        shown = [c["drawn"] for c in row]
+        texts = [c["text"] for c in row]
+        assert shown[3:5] == [False, False], row  # 段落, 片段: left out on a phone, as they were
+        assert all(drawn == bool(text) for drawn, text in zip(shown[:3] + shown[5:], texts[:3] + texts[5:])), row
+    assert cells and all(c["author"] == 1 and c["id"] == 1 for c in cells), cells
+    assert page_watch.errors == []
+
+
+# A page's out-of-step notice: whether Gradio drew a progress indicator on it (it would flicker at each tick)
+# and the element shown (the same one stays when a tick sends nothing)
+NOTICE_WATCH_JS = """() => {
+    window.__noticeProgress = 0;
+    const look = () => {
+        const shown = [...document.querySelectorAll('#sousei-out-of-step .progress-text, #sousei-out-of-step .eta-bar, '
+            + '#sousei-out-of-step .wrap.translucent, #sousei-out-of-step .wrap.default')]
+            .filter((e) => e.getBoundingClientRect().height > 0);
+        if (shown.length) window.__noticeProgress += 1;
+        if (!window.__noticeStop) requestAnimationFrame(look);
+    };
+    look();
+}"""
+
+
+def ticks(requests: list[str]) -> int:
+    return sum(1 for url in requests if "/gradio_api/queue/join" in url)
+
+
+def test_the_out_of_step_notice_reaches_another_open_page_without_a_reload(
+    quick_notice_server, browser_context, page_watch, tmp_path
+):
+    """The notice was told only in the tab where a change was made (or on opening the tab): another open page
+    kept a stale one until reloaded. With two pages open on the article tab, a file copied into the corpus
+    folder is told in both by the timer, no progress drawn on the notice, the notice left alone while its text
+    is the same, and a rebuild in one page takes it away in the other. (This server ticks every second.)"""
+    server = quick_notice_server
+    first = open_app(browser_context, server.url, page_watch)
+    second = open_app(browser_context, server.url, page_watch)
+    try:
+        for page in (first, second):
+            open_tab(page, "文章管理")
+            page.locator("#sousei-articles table").wait_for(timeout=30_000)
+        second.wait_for_timeout(2500)  # a tick or two with nothing to tell
+        assert not second.locator("#sousei-out-of-step").is_visible()
+        second.evaluate(NOTICE_WATCH_JS)
+        source = tmp_path / COPIED_BY_HAND
+        source.write_text(COPIED_TEXT, encoding="utf-8")
+        shutil.copy(source, server.workspace.corpus / COPIED_BY_HAND)  # by hand, behind the server's back
+        for page in (first, second):
+            page.locator("#sousei-out-of-step").get_by_text("還沒建立索引").wait_for(timeout=15_000)
+        assert second.locator("#sousei-out-of-step").inner_text().strip() == OUT_OF_STEP_NOT_INDEXED
+        second.evaluate("() => { window.__shown = document.querySelector('#sousei-out-of-step .sousei-out-of-step'); }")
+        asked: list[str] = []
+        second.on("request", lambda request: asked.append(request.url))
+        second.wait_for_timeout(4000)
+        assert ticks(asked) >= 2, asked  # it went on checking ...
+        same = "() => document.querySelector('#sousei-out-of-step .sousei-out-of-step') === window.__shown"
+        assert second.evaluate(same), "... and left the notice as it was"
+        screenshot(second, "28_notice_in_another_page", full_page=False)
+        rebuild_in_page(first)
+        second.locator("#sousei-out-of-step").wait_for(state="hidden", timeout=15_000)
+        assert second.evaluate("() => { window.__noticeStop = true; return window.__noticeProgress; }") == 0
+    finally:
+        first.close()
+        second.close()
+    assert page_watch.errors == []

@@ -22,6 +22,7 @@ from chat.feedback import vote_key
 from chat.secret import server_secret
 from ingest.errors import SouseiError
 from ingest.library import NOTHING_ADDED
+from tests import browser_support
 from tests.chat_fakes import FAKE_DECISION
 from tests.fakes import FakeEncoder
 
@@ -527,6 +528,19 @@ def test_article_table_lists_title_author_date_and_counts(ui, engine):
     assert "<img" not in hostile and "&lt;img" in hostile
 
 
+def test_article_table_cells_are_named_by_their_column_for_the_phones_cards(ui, engine):
+    """On a phone each row is a card (the header row out of sight): every cell carries its column's name, the
+    same cells and texts as before, in the same order, and the table keeps its roles for screen readers."""
+    rows = ui.article_rows(engine)
+    table = ui.render_article_table(rows)
+    cells = re.findall(r'<td role="cell" data-label="([^"]*)">([^<]*)</td>', table)
+    assert len(cells) == len(rows) * len(ui.TABLE_HEADERS)
+    assert [label for label, _ in cells] == list(ui.TABLE_HEADERS) * len(rows)
+    assert [html.unescape(text) for _, text in cells] == [str(cell) for row in rows for cell in row]
+    assert table.count('<tr role="row">') == len(rows) + 1 and 'role="table"' in table
+    assert table.count('<th role="columnheader">') == len(ui.TABLE_HEADERS)
+
+
 def test_upload_adds_article_and_answers_from_it_without_restart(ui, engine, tmp_path):
     new = tmp_path / "yubari.txt"
     new.write_text(NEW_ARTICLE, encoding="utf-8")
@@ -982,6 +996,95 @@ def test_the_notice_is_told_on_load_on_opening_the_tab_and_after_each_change_nev
     monkeypatch.setattr(Engine, "out_of_step", checked)
     chat, _ = ask_once(ui, engine, Q_FOUND)
     assert "3兆日圓" in answer_html(chat) or "1.5兆日圓" in answer_html(chat)
+
+
+NO_OP = {"__type__": "update"}  # gr.update(): the page redraws nothing
+
+
+def drop_in_by_another_process(source, corpus) -> None:
+    """A file copied into the corpus folder by a process other than the server (as ``cp`` by hand)."""
+    code = "import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])"
+    subprocess.run([sys.executable, "-c", code, str(source), str(corpus)], check=True, timeout=60)
+
+
+def test_the_timer_tells_a_file_dropped_in_by_another_process_until_the_rebuild(ui, engine, tmp_path):
+    """The notice was told only in the tab where a change was made (or on opening the tab): another open page
+    kept a stale one. The timer's check tells a file copied in meanwhile, takes the notice away after a rebuild
+    made elsewhere, and sends nothing when the text shown is still right."""
+    assert ui.check_out_of_step(engine, "") == NO_OP  # in step, nothing shown: nothing to send
+    source = tmp_path / "yubari.txt"
+    source.write_text(NEW_ARTICLE, encoding="utf-8")
+    drop_in_by_another_process(source, engine.config.corpus_dir)
+    told = ui.check_out_of_step(engine, "")
+    assert told["visible"] is True and "還沒建立索引（yubari.txt）" in told["value"], told
+    assert told["value"] == ui.out_of_step_notice(engine)
+    assert ui.check_out_of_step(engine, told["value"]) == NO_OP  # the same text shown: no redraw
+    assert ui.check_out_of_step(engine, None) == told  # a page that has shown nothing yet
+    ui.rebuild(engine)  # as another tab's 重新整理索引 does
+    cleared = ui.check_out_of_step(engine, told["value"])
+    assert cleared == {"__type__": "update", "value": "", "visible": False}, cleared
+    assert ui.check_out_of_step(engine, "") == NO_OP
+
+
+def test_the_timer_checks_nothing_while_an_article_change_runs(ui, engine, monkeypatch):
+    """Engine.out_of_step waits for a running build: a tick during a rebuild held a worker until it ended. While
+    a change of this server runs (from any page) the tick sends nothing and does not check; after it, it does."""
+    import threading
+
+    changes = ui.ChangesRunning()
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_change(_engine):
+        entered.set()
+        assert release.wait(30)
+        return "done"
+
+    counted = changes.around(slow_change)
+    assert counted.__name__ == "slow_change"  # Gradio and the wiring tests read the handler's name
+    worker = threading.Thread(target=counted, args=(engine,))
+    worker.start()
+    try:
+        assert entered.wait(30)
+        (engine.config.corpus_dir / "yubari.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        checks: list[int] = []
+        real = Engine.out_of_step
+
+        def counted_check(self):
+            checks.append(1)
+            return real(self)
+
+        monkeypatch.setattr(Engine, "out_of_step", counted_check)
+        assert ui.check_out_of_step(engine, "", changes) == NO_OP and checks == []
+    finally:
+        release.set()
+        worker.join(30)
+    told = ui.check_out_of_step(engine, "", changes)
+    assert told["visible"] is True and "yubari.txt" in told["value"] and checks == [1]
+
+
+def test_every_page_checks_the_notice_on_a_timer_showing_no_progress(ui, engine, monkeypatch):
+    """Wiring: a gr.Timer of NOTICE_SECONDS (15 to 30 s) ticks check_out_of_step with the notice shown as its
+    input and only output, no progress shown (it flickered on each tick otherwise), not in the API, a page
+    sending no tick while its last is unanswered; every change handler is counted by ChangesRunning."""
+    assert 15 <= ui.NOTICE_SECONDS <= 30
+    monkeypatch.delenv(ui.NOTICE_SECONDS_ENV, raising=False)
+    config, ids = _wiring(ui.make_app(engine))
+    (timer,) = [c for c in config["components"] if c["type"] == "timer"]
+    assert timer["props"]["value"] == ui.NOTICE_SECONDS and timer["props"]["active"] is True
+    (tick,) = [d for d in config["dependencies"] if [timer["id"], "tick"] in [list(t) for t in d["targets"]]]
+    notice = ids["sousei-out-of-step"]
+    assert tick["inputs"] == [notice] and tick["outputs"] == [notice]
+    assert tick["show_progress"] == "hidden" and tick["api_visibility"] == "private"
+    # "hidden" alone still drew Gradio's timer over the shown notice at each tick: no progress target at all
+    assert tick["show_progress_on"] == []
+    assert tick["trigger_mode"] == "once"
+    assert ui.NOTICE_SECONDS_ENV == browser_support.NOTICE_SECONDS_ENV  # how the browser test shortens it
+    monkeypatch.setenv(ui.NOTICE_SECONDS_ENV, "1.5")
+    config, _ = _wiring(ui.make_app(engine))
+    assert [c["props"]["value"] for c in config["components"] if c["type"] == "timer"] == [1.5]
+    for wrong in ("soon", "0", "-3", "nan", "inf"):
+        monkeypatch.setenv(ui.NOTICE_SECONDS_ENV, wrong)
+        assert ui.notice_seconds() == ui.NOTICE_SECONDS, wrong
 
 
 def test_trash_list_shows_titles_with_id_and_removal_time(ui, engine):
