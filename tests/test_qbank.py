@@ -84,6 +84,7 @@ FRESH = {
     "fresh26": "w40",
     "fresh27": "w41",
     "fresh28": "w47",
+    "fresh29": "w48",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
