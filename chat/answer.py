@@ -559,6 +559,9 @@ def rank_sentences(
     return sorted(scored, key=lambda x: -x.score)
 
 
+# A kana name the best passages write in Chinese (キャッシュレス: 無現金) is not an absent one
+# (chat.premise.absent_kana, glossed by the searcher's expansion)
+KANA_GLOSSES = True
 HAND_OVER = True
 
 
@@ -1216,6 +1219,7 @@ def measure(
         stats,
         [hit.passage.title for hit in wide],
         [hit.passage.headings for hit in wide],
+        searcher.expansion_tokens if KANA_GLOSSES else None,
     )
     signals = measure_signals(
         prepared.query,

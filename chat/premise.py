@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -1016,9 +1016,12 @@ def written_in_japanese(question: str) -> bool:
     return _HIRAGANA.search(_BRACKETED.sub("", unicodedata.normalize("NFKC", question))) is not None
 
 
-def absent_kana(question: str, passages: Sequence[str]) -> str:
+def absent_kana(question: str, passages: Sequence[str], glosses: Glosses | None = None) -> str:
     """A kana name (three or more kana in brackets or quotes, or katakana anywhere) in a question
-    written in Chinese that none of the first :data:`KANA_DEPTH` passages has, or ""."""
+    written in Chinese that none of the first :data:`KANA_DEPTH` passages has, or "". A name the
+    passages write in Chinese is had: ``glosses`` gives the Chinese terms a name reaches (the searcher's
+    expansion, ``Searcher.expansion_tokens``: キャッシュレス → 無現金 through JMdict and CC-CEDICT), and
+    one of at least :data:`KANA_GLOSS_CHARS` characters in the passages counts."""
     if written_in_japanese(question):
         return ""
     text = unicodedata.normalize("NFKC", question)
@@ -1026,7 +1029,19 @@ def absent_kana(question: str, passages: Sequence[str]) -> str:
     if not runs:
         return ""
     found = fold("\n".join(passages[:KANA_DEPTH]))
-    return next((run for run in runs if fold(run) not in found), "")
+    return next((run for run in runs if fold(run) not in found and not _glossed(run, found, glosses)), "")
+
+
+KANA_GLOSS_CHARS = 2
+Glosses = Callable[[str], Sequence[Sequence[str]]]
+
+
+def _glossed(run: str, found: str, glosses: Glosses | None) -> bool:
+    """Whether a Chinese term ``glosses`` gives for the kana name ``run`` is in the (folded) passages."""
+    if glosses is None:
+        return False
+    terms = (max(group, key=len) for group in glosses(run) if group)
+    return any(len(term) >= KANA_GLOSS_CHARS and fold(term) in found for term in terms)
 
 
 # A figure the question states that the best passage states otherwise in the same place: "…把2017年
@@ -1185,6 +1200,7 @@ def premises(
     stats: CorpusStats,
     titles: Sequence[str] = (),
     headings: Sequence[str] = (),
+    glosses: Glosses | None = None,
 ) -> dict[str, str]:
     """What each check found for a question and its best passages (best first; ``titles``: their
     articles', ``headings``: their heading paths without the title), by the name of its field in
@@ -1220,7 +1236,7 @@ def premises(
         "absent_company": absent_company(question, passages) if COMPANIES_ASKED else "",
         "absent_date": absent_date(question, passages) if DATES_ASKED else "",
         "absent_row": absent_row(question, passages),
-        "absent_kana": absent_kana(question, passages),
+        "absent_kana": absent_kana(question, passages, glosses),
         "contradicted_figure": contradicted_figure(figured, passages) if FIGURES_STATED else "",
         "enacted_otherwise": enacted_otherwise(figured, passages),
         "absent_action": absent_action(question, passages),

@@ -462,6 +462,23 @@ def test_kana_the_passages_have_and_japanese_questions_are_not_reported(question
     assert absent_kana(question, KANA_PASSAGES) == ""
 
 
+def test_a_kana_name_the_passages_write_in_chinese_is_not_reported():
+    """キャッシュレス支付有什麼補助？ was refused (the passages have no キャッシュレス) though they write 無現金:
+    a name whose gloss (the searcher's expansion) the passages have is had; a one-character gloss is not
+    enough, a name with no gloss or a gloss the passages lack is still reported."""
+    passages = ["推動無現金社會:無現金支付不會接觸現金。", "偏遠地區的工作。"]
+    glosses = {"キャッシュレス": [["现金", "无现金"]], "テレワーク": [["远端"], ["工"]], "スーパーシティ": []}
+
+    def gloss(run: str) -> list[list[str]]:
+        return glosses.get(run, [])
+
+    assert absent_kana("キャッシュレス支付有什麼補助？", passages) == "キャッシュレス"  # no glosses given
+    assert absent_kana("キャッシュレス支付有什麼補助？", passages, gloss) == ""
+    assert absent_kana("テレワーク有哪些補助？", passages, gloss) == "テレワーク"  # 遠端 absent, 工 too short
+    assert absent_kana("日本超級城市法（スーパーシティ法）是哪一年通過的？", passages, gloss) == "スーパーシティ"
+    assert absent_kana("故鄉納稅（ふるさと納税）有多少？", passages, gloss) == "ふるさと"
+
+
 UNIT_PASSAGES = [
     "由於COVID-19疫情肆虐之故,日本內閣府在2020年增加地方創生臨時補助金,補助的預算達3兆日圓。",
     "這份政策資料整理成三大目標、20項未來區域治理上重要的概念,有1,700多個地方政府參與。",
