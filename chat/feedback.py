@@ -119,8 +119,8 @@ class AnswerSeal:
         """A new id for an answer shown for ``question`` citing ``passage_ids`` (each answer its own NONCE)."""
         shown = [str(question)[:MAX_QUESTION_CHARS], [str(p)[:200] for p in passage_ids][:MAX_PASSAGES]]
         body = base64.urlsafe_b64encode(json.dumps(shown, ensure_ascii=False).encode("utf-8")).decode("ascii")
-        nonce = uuid.uuid4().hex
-        return f"{nonce}.{body.rstrip('=')}.{self._mac(nonce, body.rstrip('='))}"
+        body, nonce = body.rstrip("="), uuid.uuid4().hex
+        return f"{nonce}.{body}.{self._mac(nonce, body)}"
 
     def open(self, sealed: str) -> tuple[str, ShownAnswer] | None:
         """(the vote's key, what was shown) for an id :meth:`seal` made with this key; None for any other."""
@@ -129,13 +129,14 @@ class AnswerSeal:
         if len(parts) != 3 or not _NONCE.fullmatch(parts[0]):
             return None
         nonce, body, mac = parts
-        if not hmac.compare_digest(mac.encode("ascii", "replace"), self._mac(nonce, body).encode("ascii")):
+        if not hmac.compare_digest(mac.encode("utf-8"), self._mac(nonce, body).encode("utf-8")):
             return None
         question, passages = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))  # sealed: ours
         return nonce, ShownAnswer(question, tuple(passages))
 
     def _mac(self, nonce: str, body: str) -> str:
-        return hmac.new(self.key, f"{nonce}.{body}".encode("ascii", "replace"), hashlib.sha256).hexdigest()[:32]
+        # UTF-8, not ASCII with replacement: two different forged bodies must never be one MAC input
+        return hmac.new(self.key, f"{nonce}.{body}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def vote_key(answer_id: str) -> str:

@@ -304,6 +304,8 @@ def test_a_vote_on_an_answer_never_shown_is_refused_and_nothing_is_written(setup
         f"{other.split('.')[0]}.{body}.{mac}",  # another answer's key (taking its vote back)
         f"{nonce}.{body}.{mac}." + "x" * 10,
         f"{nonce}.{body}{'A' * 9000}.{mac}",
+        f"{nonce}.{body}€.{mac}",  # not base64: the MAC is over the characters as sent
+        f"{nonce}.{body}.{mac[:-1]}é",
     ]
     for forged in forgeries:
         for vote in ("down", None):  # nor can another's vote be changed or taken back
