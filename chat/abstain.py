@@ -36,6 +36,7 @@ from chat.terms import (
     folded,
     group_credit,
     group_weight,
+    states_date,
     term_groups,
     weighted_coverage,
 )
@@ -657,8 +658,29 @@ def coverage_beside_type(
     spans = answer_type_spans(asks, norm)
     if not spans:
         return 0.0
-    beside = " ".join(norm[max(0, a - window) : b + window] for a, b in spans)
+    beside = " ".join(norm[max(0, a - window) : _reach(asks, norm, a, b, window)] for a, b in spans)
     return weighted_coverage(terms, folded(beside), stats)
+
+
+# A date that opens a clause and is set off by a comma (…，因此在2015年，日本…設置了「…推進會議」，並…)
+# dates the rest of its sentence, not only the characters within the window.
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_CLAUSE_END = re.compile(r"[。！？；!?;\n，,]")
+_OPENS = 6  # at most this many characters before the date in its clause (因此在, 於是在)
+_DATE_COMMA = re.compile(r"[年月日度起時时]*\s*[，,]")
+
+
+def _reach(asks: Asks, text: str, begin: int, end: int, window: int) -> int:
+    """Where the text beside the answer ``text[begin:end]`` ends: ``window`` characters after it,
+    or for an asked date that opens a clause and is followed by a comma, the sentence's end."""
+    reach = end + window
+    if not asks.when or not states_date(text[begin:end]) or not _DATE_COMMA.match(text, end):
+        return reach
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, begin - _OPENS - 1), begin)), default=-1)
+    if start < 0 and begin > _OPENS:
+        return reach
+    stop = _SENTENCE_END.search(text, end)
+    return max(reach, stop.start() if stop else len(text))
 
 
 def answer_type(

@@ -168,6 +168,26 @@ def test_coverage_counts_only_the_terms_beside_the_answer():
     assert coverage_beside_type(asks, terms, "日本的兒童食堂很多", STATS) == 0.0  # no number at all
 
 
+@pytest.mark.parametrize(
+    ("text", "beside"),
+    [
+        # a date that opens a clause and is set off by a comma dates the rest of its sentence
+        ("希望戰略能落實，因此在2015年，日本在內閣官房的推動本部之下設立了兒童食堂會議，並發佈了計畫", 1.0),
+        ("2015年，日本在內閣官房的推動本部與各部會之下設立了兒童食堂會議", 1.0),
+        ("在2015年4月，日本在內閣官房的推動本部與各部會之下設立了兒童食堂會議", 1.0),
+        # not when the date sits inside its clause, has no comma after it, or the terms are in the next sentence
+        ("政府希望各地的地方戰略能落實並且在2015年，日本在內閣官房的推動本部之下設立了兒童食堂會議", 0.0),
+        ("政府希望各地的地方戰略能落實，因此在2015年日本在內閣官房的推動本部之下設立了兒童食堂會議", 0.0),
+        ("因此在2015年，日本在內閣官房的推動本部與各部會之下設立了某個會議。後來又有了兒童食堂", 0.0),
+    ],
+)
+def test_a_date_that_opens_a_clause_dates_its_sentence(text, beside):
+    asks = question_asks("兒童食堂會議是哪一年設立的？")
+    assert coverage_beside_type(asks, ["儿童", "食堂"], text, STATS) == pytest.approx(beside)
+    count = question_asks("兒童食堂有多少間？")  # only an asked date reaches further
+    assert coverage_beside_type(count, ["儿童", "食堂"], text.replace("2015年", "100間"), STATS) == 0.0
+
+
 def test_answer_type_gap_and_best():
     asks = question_asks("兒童食堂有多少間？")
     terms = ["儿童", "食堂"]

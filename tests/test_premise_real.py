@@ -1,7 +1,8 @@
 """Found or not on the real index of the seed articles (real model, FAISS, BM25, the shipped
 decision; slow): a grant or programme the articles never name is not found, and the answer names
 it; one they name is still answered; a question in Japanese asking when is answered by the sentence
-holding the date however far the date stands from the question's terms; a "how many" in a unit
+holding the date however far the date stands from the question's terms, and a Chinese one by a
+date that opens the clause its terms stand in; a "how many" in a unit
 the best passages count nothing in is not found, and so is a person asked for by title (大臣是誰)
 when they name nobody, or a place asked for by its kind (哪個縣) when they name none; a
 when-question they give no date for says so; a politician they never name (石破茂), a company asked
@@ -46,9 +47,24 @@ def test_a_japanese_when_question_reads_the_whole_sentence(real_seed_searcher, m
     question = "地方創生IT活用推進会議はいつ設置されましたか？"  # 2015年 stands 50 characters from 推進會議
     answer = answer_question(question, real_seed_searcher, decision=decision)
     assert answer.found and not answer.uncertain and "2015年" in answer.quotes[0].text
-    monkeypatch.setattr("chat.abstain.JAPANESE_TYPE_WINDOW", 15)  # as for a Chinese question: not sure
+    monkeypatch.setattr("chat.abstain.JAPANESE_TYPE_WINDOW", 15)  # as for a Chinese question: not sure,
+    monkeypatch.setattr("chat.abstain._OPENS", -1)  # once 2015年 does not date its clause's sentence either
     alone = answer_question(question, real_seed_searcher, decision=decision)
     assert not alone.found or alone.uncertain
+
+
+CLAUSE_DATED = ["地方創生IT活用推進會議是哪一年設立的？", "地方创生IT活用推进会议是哪一年设立的？"]
+
+
+@pytest.mark.parametrize("question", CLAUSE_DATED)
+def test_a_date_opening_a_clause_answers_for_the_rest_of_its_sentence(real_seed_searcher, monkeypatch, question):
+    """…，因此在2015年，日本在…之下設置了「地方創生IT活用推進會議」: the date opens the clause the
+    question's terms stand in, 50 characters after it."""
+    decision = DecisionModel.load()
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert answer.found and "2015年" in answer.quotes[0].text
+    monkeypatch.setattr("chat.abstain._OPENS", -1)  # no date opens a clause: the terms are too far from it
+    assert not answer_question(question, real_seed_searcher, decision=decision).found
 
 
 def test_a_how_many_in_a_unit_the_passages_do_not_count_in_is_not_found(real_seed_searcher, monkeypatch):
