@@ -148,6 +148,10 @@ SERIES_ALONE = True
 # that place under that group (16. …), in article order: ranked first and its line favoured. It quoted
 # the second heading (構想二:) or item 2 of the whole list (a blind tester's finding).
 IN_GROUP = True
+# ... and one naming the series it counts in (第二個目標呢？ after 地域未來構想三是什麼？, the articles'
+# 三大目標 being its headings) asks for that item of that series: it quoted 構想一's heading, which
+# holds the word 目標 (a CLI tester's finding).
+NAMED_SERIES = True
 _NUMBER = re.compile(r"\d")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 WHOLE_WORDS = True  # carried terms widened to whole words (線上化, not 上化)
@@ -569,6 +573,8 @@ def cited_ids(answer: Answer) -> tuple[str, ...]:
 
 _SUBJECT_EDGES = re.compile(r"^(?:那麼|那么|那|还有|還有)|(?:的呢|呢|咧|勒|嘞)$")
 _LABEL = re.compile(r"^\s*(?:\d+[.、]\s*)?([^：:\n]{1,20})[：:]")
+# what may stand before the X a sentence opens with (在交通、觀光…方面, 至於交通, 而交通…); folded text
+_LEAD_IN = re.compile(r"^(?:在|至于|关于|对于|针对|而|另外)")
 
 
 def named_label(question: str) -> str | None:
@@ -772,7 +778,7 @@ class Favour:
             return 0.0
         found = _LABEL.match(text)
         labelled = found is not None and labels_match(_core(found.group(1)), self.label, _core(self.before))
-        return LABEL_BONUS if labelled or _core(text).startswith(self.label) else 0.0
+        return LABEL_BONUS if labelled or _LEAD_IN.sub("", _core(text)).startswith(self.label) else 0.0
 
     def item(self, sentence: Sentence, passage: Passage, text: str, same_article: bool) -> float:
         if self.items:  # 第二項 under the group named: its line, no other sentence opening 2
@@ -914,15 +920,19 @@ def group_items(
     names (第二項呢？ after 地域未來構想三包括哪些？: 16. …, the second item under 構想三), read from
     the previous question ``before`` and the follow-up together (the follow-up's own group, if it
     names one, being the last named) in the articles of the previous answer's passages ``anchors``;
-    none when the follow-up asks no place or no group is named (index.series.group_asked)."""
+    with no group named, the one item of the one series the follow-up itself names (第二個目標呢？:
+    構想二:, :data:`NAMED_SERIES`); none when the follow-up asks no place or names neither."""
     from chat.ordinal import asked_ordinal
     from chat.terms import folded
 
     if not IN_GROUP or not anchors or asked_ordinal(folded(question).lower()) is None:
         return ()
-    asked = searcher.series_asked(f"{before[:MAX_PREVIOUS_CHARS]} {question}", [p.doc_id for p in anchors])
+    docs = [p.doc_id for p in anchors]
+    asked = searcher.series_asked(f"{before[:MAX_PREVIOUS_CHARS]} {question}", docs)
     if not asked.group:
-        return ()
+        asked = searcher.series_asked(question, docs)  # it names the series itself: 第二個目標呢？
+        if not NAMED_SERIES or asked.listed or len(asked.series) != 1:
+            return ()
     lines = {item.passage_id: item.line for series in asked.series for item in series.items}
     return tuple((p, lines[p.id]) for p in searcher.passages if p.id in lines)
 

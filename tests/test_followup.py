@@ -738,6 +738,11 @@ def test_a_follow_up_naming_a_label_favours_the_sentence_labelled_so():
     assert adjust(Sentence("條件不利區域別：過疏、偏遠地區、離島", 0, 2), ANY_PASSAGE) == 0.0
     assert adjust(Sentence("各區域別有不同的案例。", 0, 3), ANY_PASSAGE) == 0.0
     assert adjust(Sentence("區域別的分類依據是地理。", 0, 4), ANY_PASSAGE) == LABEL_BONUS  # opening with it
+    traffic = by_kind("那交通呢？")  # opening with it after 在, 至於, 關於…
+    assert traffic is not None
+    assert traffic(Sentence("在交通、觀光、支付和物流方面,主要以小型自駕巴士接送", 0, 5), ANY_PASSAGE) == LABEL_BONUS
+    assert traffic(Sentence("至於交通,可運用AR", 0, 6), ANY_PASSAGE) == LABEL_BONUS
+    assert traffic(Sentence("智慧城市著重的面向包括醫療、交通", 0, 7), ANY_PASSAGE) == 0.0
     japan = by_kind("那日本呢？")
     assert japan is not None and japan(Sentence("日本面對地方創生國家戰略，除了…", 0, 0), ANY_PASSAGE) == LABEL_BONUS
     # the rest of the name said before: 構想三 after 地域未來構想二 is 地域未來構想三

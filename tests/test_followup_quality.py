@@ -49,6 +49,8 @@ position), first read on de5092c: 0.717 (alone 0.417); with the counted inline l
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bench.followup_eval import DIALOGUES, run
@@ -111,3 +113,18 @@ def test_the_readme_s_second_arrow_and_a_chain_of_follow_ups(engine):
     assert arrow.found and "資訊、人才及財政三支箭" in arrow.quotes[0].text
     third = engine.answer_in_conversation("第三項呢？", ["地域未來構想一有哪幾項？", "第二項呢？"])
     assert third.found and third.quotes[0].text.startswith("3.推動無現金社會")
+
+
+def test_a_parallel_aspect_and_a_goal_asked_by_its_place(engine, monkeypatch):
+    # a tester's: 那交通呢？ after a 醫療 follow-up repeated the overview sentence (醫療、交通、觀光…),
+    # and 第二個目標呢？ after 構想三 quoted 構想一's heading (which holds the word 目標)
+    conversation = ["智慧城市著重哪些面向？", "醫療方面呢？"]
+    traffic = engine.answer_in_conversation("那交通呢？", conversation)
+    assert traffic.found and traffic.quotes[0].text.startswith("在交通、觀光、支付和物流方面")
+    second = engine.answer("第二個目標呢？", previous="地域未來構想三是什麼？")
+    assert second.found and not second.uncertain and second.quotes[0].text.startswith("地域未來構想二")
+    monkeypatch.setattr("chat.followup._LEAD_IN", re.compile(r"^(?!)"))  # 在交通… no longer opens with 交通
+    monkeypatch.setattr("chat.followup.NAMED_SERIES", False)
+    assert not engine.answer_in_conversation("那交通呢？", conversation).quotes[0].text.startswith("在交通")
+    before = engine.answer("第二個目標呢？", previous="地域未來構想三是什麼？")
+    assert not before.quotes[0].text.startswith("地域未來構想二")
