@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -14,6 +16,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The longest question searched (the UI refuses longer ones, the CLI searches their start);
 # chat.answer takes it from here.
 MAX_QUESTION_CHARS = 500
+# How often every open page checks the out-of-step notice by itself (seconds; SOUSEI_NOTICE_SECONDS, which
+# the browser tests shorten). A value that is no positive number of seconds is warned of and not used:
+# a typo in it should not stop the server.
+NOTICE_SECONDS = 20.0
+NOTICE_SECONDS_ENV = "SOUSEI_NOTICE_SECONDS"
+
+log = logging.getLogger("sousei.config")
 
 
 def _default_model_cache() -> Path:
@@ -36,6 +45,7 @@ class Config:
     admin_key: str = ""  # needed for add/remove/rebuild/restore when serving beyond loopback
     max_question_chars: int = MAX_QUESTION_CHARS  # longer questions are refused by the server
     max_history_turns: int = 50  # questions kept in one browser's chat history
+    notice_seconds: float = NOTICE_SECONDS  # how often each open page checks the out-of-step notice
 
     @property
     def feedback_file(self) -> Path:
@@ -71,6 +81,7 @@ class Config:
             "model_cache": os.environ.get("SOUSEI_MODEL_CACHE"),
             "feedback": os.environ.get("SOUSEI_FEEDBACK"),
             "admin_key": os.environ.get("SOUSEI_ADMIN_KEY"),
+            "notice_seconds": _seconds(os.environ.get(NOTICE_SECONDS_ENV, "")),
         }
         values: dict[str, object] = {k: v for k, v in env.items() if v}
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -85,6 +96,24 @@ class Config:
                 converted[key] = Path(str(value)).expanduser().resolve()
             elif kind == "int":
                 converted[key] = int(str(value))
+            elif kind == "float":
+                converted[key] = float(str(value))
             else:
                 converted[key] = value
         return replace(cls(), **converted)
+
+
+def _seconds(text: str) -> float | None:
+    """``text`` as a positive, finite number of seconds; None (the default kept) when empty, or, with a
+    warning, when it is not one."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if math.isfinite(seconds) and seconds > 0:
+        return seconds
+    log.warning("%s=%r is not a positive number of seconds: %s used", NOTICE_SECONDS_ENV, text, NOTICE_SECONDS)
+    return None

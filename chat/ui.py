@@ -12,7 +12,7 @@ Two tabs (Traditional Chinese throughout, ``<html lang="zh-Hant">``):
 * 文章管理 — the article list, upload (``Engine.add``), rebuild, removal with confirmation to
   ``corpus/.trash`` and restore, and editing of title / author / date (the sidecar); above the list, a
   notice when the article folder and the index disagree (``Engine.out_of_step``), to fix with 重新整理索引,
-  checked again by every open page each ``NOTICE_SECONDS``. On a phone each article of the list is a card.
+  checked again by every open page each ``Config.notice_seconds`` (20 s). On a phone each article of the list is a card.
 
 Served beyond loopback, the article actions need the admin key (``--admin-key`` /
 ``SOUSEI_ADMIN_KEY``) in every call, checked on the server; without a key they are disabled.
@@ -30,7 +30,6 @@ import hmac
 import html
 import json
 import logging
-import math
 import os
 import re
 import socket
@@ -128,8 +127,6 @@ UPLOAD_CACHE_SECONDS = 3600  # Gradio's copies of uploads are deleted after this
 # another tab, was told only where the tab was opened or a change made): cheap (Engine.out_of_step stats the
 # files, reading only changed ones), so a notice is at most this late. The environment variable shortens it for
 # the browser tests.
-NOTICE_SECONDS = 20.0
-NOTICE_SECONDS_ENV = "SOUSEI_NOTICE_SECONDS"
 
 CSS = """
 /* secondary text (搜尋：…, 第n段, 其他相關段落) readable: Gradio's subdued grey is ~1.8:1 on its light
@@ -810,7 +807,7 @@ def out_of_step_notice(engine: Engine) -> str:
     copied in or edited by hand, one deleted): the text ``sousei articles`` warns with, escaped, saying to
     press 重新整理索引 where it says to run ``sousei build`` (kept where this page cannot change articles);
     "" when they agree. Run when the tab is opened or the page loaded, after each article change and every
-    ``NOTICE_SECONDS`` (:func:`check_out_of_step`), never per question."""
+    ``Config.notice_seconds`` (:func:`check_out_of_step`), never per question."""
     from chat.render import esc
 
     stale = engine.out_of_step()
@@ -873,17 +870,6 @@ def check_out_of_step(engine: Engine, shown: str | None, changes: ChangesRunning
     if notice == (shown or ""):
         return gr.update()
     return gr.update(value=notice, visible=bool(notice))
-
-
-def notice_seconds() -> float:
-    """:data:`NOTICE_SECONDS`, or the positive number of seconds in ``SOUSEI_NOTICE_SECONDS``."""
-    text = os.environ.get(NOTICE_SECONDS_ENV, "").strip()
-    try:
-        seconds = float(text) if text else NOTICE_SECONDS
-    except ValueError:
-        log.warning("%s=%r is not a number of seconds: %s used", NOTICE_SECONDS_ENV, text, NOTICE_SECONDS)
-        return NOTICE_SECONDS
-    return seconds if math.isfinite(seconds) and seconds > 0 else NOTICE_SECONDS
 
 
 def article_rows(engine: Engine) -> list[tuple[str, str, str, int, int, str]]:
@@ -1430,12 +1416,12 @@ def _articles_tab(engine: Engine, app: gr.Blocks, tab: gr.Tab) -> None:
     app.load(c.show_notice, None, [c.notice], **NOTICE)  # the page (re)loaded
     tab.select(c.show_notice, None, [c.notice], **NOTICE)  # the tab opened: a file copied in meanwhile
 
-    # ... and every NOTICE_SECONDS by itself (a file copied in by hand, a change made in another tab); a page
+    # ... and every Config.notice_seconds by itself (a file copied in by hand, a change made in another tab); a page
     # sends its next tick only when the last one is answered
     def tick(shown):
         return check_out_of_step(engine, shown, changes)
 
-    timer = gr.Timer(notice_seconds())
+    timer = gr.Timer(engine.config.notice_seconds)
     timer.tick(tick, [c.notice], [c.notice], trigger_mode="once", **NOTICE)
 
 

@@ -47,7 +47,7 @@ BUILD_TIMEOUT = 900  # seconds: first build embeds the seed corpus with the real
 START_TIMEOUT = 180  # seconds until the server answers HTTP
 ANSWER_TIMEOUT = 120_000  # milliseconds for one answer in the page (the first one loads the model)
 QUICK_NOTICE_SECONDS = 1  # how often the pages of ``quick_notice_server`` check the out-of-step notice
-NOTICE_SECONDS_ENV = "SOUSEI_NOTICE_SECONDS"  # chat.ui.NOTICE_SECONDS_ENV (test_ui checks they agree)
+NOTICE_SECONDS_ENV = "SOUSEI_NOTICE_SECONDS"  # chat.config.NOTICE_SECONDS_ENV (test_ui checks they agree)
 
 TIMINGS: dict[str, float] = {}
 
@@ -250,7 +250,7 @@ def live_server(workspace):
 @pytest.fixture(scope="module")
 def quick_notice_server(tmp_path_factory):
     """A second server, on a copy of its own of the corpus, whose pages check the out-of-step notice every
-    ``QUICK_NOTICE_SECONDS`` (``SOUSEI_NOTICE_SECONDS``), not every ``chat.ui.NOTICE_SECONDS``: a test sees the
+    ``QUICK_NOTICE_SECONDS`` (``SOUSEI_NOTICE_SECONDS``), not every ``Config.notice_seconds``: a test sees the
     timer at work in seconds, and the other tests' server keeps the interval as served."""
     ws = make_workspace(tmp_path_factory.mktemp("browser-notice"))
     build_index(ws)
