@@ -709,6 +709,36 @@ def count_first(scored: Sequence[ScoredSentence], question: str) -> tuple[Scored
     return tuple(scored) if counting is None else trade_places(scored, counting)
 
 
+# A question naming a table row's label (推廣優良模式在財政方面的課題是什麼？) has the unit of that row
+# first when the best unit is another row of a table: the header row's words (推廣優良模式, 課題) above
+# the first row (人 ｜ …) outscored the row asked for (a CLI tester's finding). Labels of one character
+# (人) are not read as named: 人 is in too many questions.
+ROW_NAMED_FIRST = True
+ROW_LABEL_CHARS = 6  # a row label is a short cell
+ROW_DEPTH = 10  # the best units looked at for the row named
+
+
+def row_labels(text: str) -> set[str]:
+    """The short cells (2 to :data:`ROW_LABEL_CHARS` characters, folded) of a unit's last table line."""
+    lines = [line for line in text.splitlines() if "｜" in line]
+    if not lines:
+        return set()
+    cells = (folded(cell.strip()) for cell in lines[-1].split("｜"))
+    return {cell for cell in cells if 2 <= len(cell) <= ROW_LABEL_CHARS}
+
+
+def row_named_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredSentence, ...]:
+    """The first of the :data:`ROW_DEPTH` best units whose table row is labelled as the question names
+    it trades places with the best unit, when that is a table row not so labelled."""
+    if not ROW_NAMED_FIRST or not scored or "｜" not in scored[0].sentence.text:
+        return tuple(scored)
+    asked = folded(question)
+    if any(label in asked for label in row_labels(scored[0].sentence.text)):
+        return tuple(scored)
+    named = next((c for c in scored[1:ROW_DEPTH] if any(label in asked for label in row_labels(c.sentence.text))), None)
+    return tuple(scored) if named is None else trade_places(scored, named)
+
+
 # A question asking for a full name or what an abbreviation stands for (國發會的全名是什麼, USR是什麼的
 # 縮寫, What does RESAS stand for) has the best unit glossing one of its terms in brackets first
 # (國家發展委員會（National Development Council, NDC，以下簡稱國發會）): a unit that only uses the
@@ -1287,6 +1317,7 @@ def ordered_sentences(
     scored = defining_first(scored, query)
     scored = item_first(scored, query) if adjust is None else scored
     scored = count_first(scored, query) if adjust is None else scored
+    scored = row_named_first(scored, query) if adjust is None else scored
     scored = set_aside_furniture(scored, asked)
     return named_article_byline(scored, measured.hits, asked)
 

@@ -1095,6 +1095,20 @@ def test_a_how_many_gets_the_unit_stating_a_count_in_its_unit_first():
     assert count_first(ranked[2:] + ranked[:2], "有幾項？") == tuple(ranked[2:] + ranked[:2])
 
 
+def test_a_table_row_the_question_names_comes_before_another_row():
+    from chat.answer import ScoredSentence, Sentence, row_named_first
+
+    first_row = Sentence("課題\n\n具體 ｜ 確保持續性 ｜ 推廣優良模式\n\n的課題案例 ｜ 人 ｜ 關鍵人物 ｜ 點推到面", 0, 0)
+    lead = Sentence("總務省以確保計畫持續性以及推廣優良模式這兩大課題作為改進方向。", 1, 0)
+    money = Sentence("財政 ｜ 事業能在停止領補助金後持續營運 ｜ 用較低的成本導入", 2, 0)
+    ranked = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate([first_row, lead, money])]
+    assert [c.sentence for c in row_named_first(ranked, "推廣優良模式在財政方面的課題是什麼？")][0] is money
+    assert row_named_first(ranked, "推廣優良模式的課題有哪些？") == tuple(ranked)  # no row named
+    assert row_named_first(ranked, "人的課題是什麼？") == tuple(ranked)  # one character: not read as named
+    assert row_named_first(ranked[1:], "財政方面的課題是什麼？") == tuple(ranked[1:])  # the best unit is no table row
+    assert row_named_first(ranked[2:] + ranked[:2], "財政方面的課題？") == tuple(ranked[2:] + ranked[:2])
+
+
 def test_who_wrote_the_articles_quotes_each_authors_byline():
     from chat.answer import Sentence, every_byline, select_quotes
 

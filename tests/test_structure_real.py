@@ -1,7 +1,8 @@
 """Questions that lean on a passage's structure, on the real index of the seed articles (real
 model, FAISS, BM25, the shipped decision; slow): one restating a heading to ask something more
 (both of the train split), one asking for an item by its position, one the article itself asks
-under a heading, and ones counting a noun the article counts (三大目標: its three headings)."""
+under a heading, ones counting a noun the article counts (三大目標: its three headings), and one
+naming a table row by its label."""
 
 from __future__ import annotations
 
@@ -112,3 +113,13 @@ def test_an_english_full_name_question_is_answered_by_the_bracketed_gloss(real_s
     # a tester's: both refused as on another subject, while SIP的全名 was answered
     answer = answer_question(question, real_seed_searcher, decision=DecisionModel.load())
     assert answer.found and not answer.uncertain and gold in answer.quotes[0].text
+
+
+def test_the_table_row_the_question_names_is_quoted_not_the_first_row(real_seed_searcher, monkeypatch):
+    """推廣優良模式在財政方面的課題是什麼？ quoted the header row with the 人 row under it (a CLI tester's)."""
+    decision = DecisionModel.load()
+    question = "推廣優良模式在財政方面的課題是什麼？"
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert answer.found and answer.quotes[0].text.startswith("財政 ｜")
+    monkeypatch.setattr("chat.answer.ROW_NAMED_FIRST", False)
+    assert not answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith("財政")
