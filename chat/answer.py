@@ -189,12 +189,16 @@ def prepare_question(question: object) -> PreparedQuestion | str:
 # which chat.latin reads and refuses (a CI run caught stripping it).
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-•])\s+")
 _MARKDOWN = re.compile(r"(\*\*|__|`)(?![*_`\s])([^*_`]*?[^*_`\s])\1")
+# ... and HTML emphasis pasted with it ("<b>RESAS</b>是什麼？", a CLI tester's: refused as markup while
+# **RESAS** was answered): a bare tag pair of emphasis around words, no attribute; <script>, <b onclick=…>
+# and a lone tag are still code (chat.latin).
+_HTML_EMPHASIS = re.compile(r"<(b|i|em|strong|u|mark)>(?!\s)([^<>]*?\S)</\1>", re.IGNORECASE)
 
 
 def searched_as(text: str) -> str:
     """What is searched for a cleaned question: without a greeting before it, a list number or
-    Markdown emphasis, with a 4 typed for 是 read as 是."""
-    plain = _MARKDOWN.sub(r"\2", _LIST_MARK.sub("", text, count=1)).strip() or text
+    Markdown or HTML emphasis, with a 4 typed for 是 read as 是."""
+    plain = _MARKDOWN.sub(r"\2", _HTML_EMPHASIS.sub(r"\2", _LIST_MARK.sub("", text, count=1))).strip() or text
     return spoken_is(without_greeting(plain))
 
 

@@ -225,8 +225,10 @@ def sets_context(question: str) -> bool:
 
     if not any(ch.isalnum() for ch in question):  # 👍👍👍, ？？？: nothing to refer back to (a UI tester's)
         return False
+    from chat.answer import searched_as
+
     addressed = about_me(question) or instruction(question) or greeting(question)  # 謝謝: no subject either
-    if addressed or code(question):  # <script>alert(1)</script> is no subject (a CLI tester's)
+    if addressed or code(searched_as(question)):  # <script>alert(1)</script> is no subject (a CLI tester's)
         return False
     return not mojibake(question) and not garbled(question, english_word, lambda word: False)
 

@@ -767,6 +767,11 @@ def test_a_how_question_quotes_the_examples_after_the_sentence_naming_its_subjec
         ("- `RESAS` 4什麼", "RESAS 是什麼"),
         ("*** RESAS ***", "*** RESAS ***"),  # noise around a term, not emphasis: chat.latin refuses it
         ("3.推動無現金社會是什麼", "3.推動無現金社會是什麼"),  # the articles' own item number: no space
+        ("<b>RESAS</b>是什麼？", "RESAS是什麼？"),  # HTML emphasis pasted with it
+        ("<STRONG>GIGA School</STRONG> 的目標", "GIGA School 的目標"),
+        ("<b onclick=x>RESAS</b>是什麼？", "<b onclick=x>RESAS</b>是什麼？"),  # an attribute: code, refused
+        ("<b>RESAS是什麼？", "<b>RESAS是什麼？"),  # a lone tag
+        ("<script>RESAS</script>", "<script>RESAS</script>"),
     ],
 )
 def test_a_4_typed_for_shi_before_a_question_word_is_searched_as_shi(typed, searched):

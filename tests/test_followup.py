@@ -1121,6 +1121,14 @@ def test_a_question_that_asks_the_same_of_a_figure_needs_the_one_before_it(setup
         assert NEEDS_PREVIOUS_NOTE not in (setup.answer(question).message or "")
 
 
+def test_a_previous_question_with_html_emphasis_sets_the_context():
+    # searched as RESAS是什麼？ (chat.answer.searched_as), so its follow-up carries RESAS
+    from chat.followup import sets_context
+
+    assert sets_context("<b>RESAS</b>是什麼？") and not sets_context("<b onclick=x>RESAS</b>是什麼？")
+    assert resolve("它是哪個單位建置的？", "<b>RESAS</b>是什麼？").searched == "RESAS 它是哪個單位建置的？"
+
+
 @pytest.mark.parametrize("junk", ["👍👍👍", "？？？", "🙂 🙂", "<script>alert(1)</script>", "SELECT * FROM users;"])
 def test_a_previous_turn_with_nothing_to_refer_to_is_no_context(setup, junk):
     # a UI tester's: 日本有幾個都道府縣？ after 👍👍👍 was searched as "👍👍👍 日本有幾個都道府縣？"; a CLI
