@@ -138,6 +138,7 @@ CARRY_TERMS = True  # search a follow-up with the previous question's terms
 SENTENCES_ALONE = True  # rank a follow-up's sentences by the follow-up alone (passages by the combined text)
 DECIDE_ON_SEARCHED = True  # ... but decide found / not found on the combined text
 WHOLE_PREVIOUS = True  # then the whole previous question with the follow-up
+CONTEXT_KEPT = True  # a follow-up found by no reading reports (and passes on) the one with the previous terms
 # A follow-up asking for a whole list that the previous answer's article counts (那空屋銀行分成哪幾種
 # 類型？, 那有哪三大目標？) is answered as a question of its own: re-ranked toward the previous
 # answer's passages, the list's own passages were not all among the first hits, and only its
@@ -1061,7 +1062,10 @@ def answer_after(
         if analysis.answer.found:
             break
     assert analysis is not None  # the last try, the follow-up alone, is never skipped
-    return surer_alone(question, replace(analysis.answer, question=passage_text), searcher, top_k, decision)
+    # not found by any reading: the follow-up as read with the previous question's terms is what was asked,
+    # and the context of the next turn (那台灣呢？ after 那韓國呢？ after 日本哪年通過創生法？ lost the year asked)
+    searched = passage_text if analysis.answer.found or not CONTEXT_KEPT else query.searched
+    return surer_alone(question, replace(analysis.answer, question=searched), searcher, top_k, decision)
 
 
 # A short question naming its own subject ("三大目標是什麼？", "海士町的口號是什麼？") is read as a

@@ -128,3 +128,17 @@ def test_a_parallel_aspect_and_a_goal_asked_by_its_place(engine, monkeypatch):
     assert not engine.answer_in_conversation("那交通呢？", conversation).quotes[0].text.startswith("在交通")
     before = engine.answer("第二個目標呢？", previous="地域未來構想三是什麼？")
     assert not before.quotes[0].text.startswith("地域未來構想二")
+
+
+def test_a_follow_up_found_by_no_reading_passes_its_reading_on(engine, monkeypatch):
+    # a tester's: 那台灣呢？ after 那韓國呢？ after 日本哪年通過創生法？ was searched alone (the 韓國 turn, not
+    # found, passed on only its own words) and answered at 0.78 with Japan's 2013 under a heading naming 台灣
+    earlier = ["日本哪年通過創生法？"]
+    korea = engine.answer_in_conversation("那韓國呢？", earlier)
+    assert not korea.found and "創生法" in korea.question and "韓國" in korea.question
+    taiwan = engine.answer_in_conversation("那台灣呢？", [*earlier, "那韓國呢？"])
+    assert "創生法" in taiwan.question and not (taiwan.found and not taiwan.uncertain)
+    monkeypatch.setattr("chat.followup.CONTEXT_KEPT", False)
+    assert engine.answer_in_conversation("那韓國呢？", earlier).question == "那韓國呢？"
+    alone = engine.answer_in_conversation("那台灣呢？", [*earlier, "那韓國呢？"])
+    assert alone.question == "那台灣呢？" and alone.found and not alone.uncertain
