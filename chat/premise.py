@@ -88,7 +88,6 @@ from chat.terms import (
     YEAR,
     as_asked,
     asking_clauses,
-    carries_answer_type,
     names_person,
     person_asked,
     question_asks,
@@ -1000,24 +999,6 @@ def undated_country(question: str, passages: Sequence[str]) -> str:
     return "" if any(states_date(s) and any(f in s for f in forms) for s in sentences) else name
 
 
-# "How much / how many" asked of a year (地方創生交付金在2015年是多少？): one of the best passages must
-# state an amount in a sentence naming that year. The 2015 sentence setting up the IT council was
-# quoted at 0.79 (a CLI tester's finding): it names the year and no amount.
-FIGURE_YEARS = True
-
-
-def unstated_figure_year(question: str, passages: Sequence[str]) -> str:
-    """The year a how-much question names, if none of the first :data:`DATE_DEPTH` passages states an
-    amount or count in a sentence naming it, else ""."""
-    asks = question_asks(question)
-    if not FIGURE_YEARS or not asks.quantity or len(asks.years) != 1:
-        return ""
-    (year,) = asks.years
-    sentences = (sentence for text in passages[:DATE_DEPTH] for sentence in _SENTENCE.findall(fold(text)))
-    stated = any(year in years_in(s) and carries_answer_type(asks, s) for s in sentences)
-    return "" if stated else year
-
-
 # A table row the question names in quotes ("「技術」那一列寫了什麼") that no table of the best
 # passages has, while they do have a table: the question asks for a row that is not there.
 # Chosen on the train split and its dialogues: 3 of 323 unanswerable questions flagged, none of
@@ -1277,7 +1258,6 @@ def premises(
         "absent_company": absent_company(question, passages) if COMPANIES_ASKED else "",
         "absent_date": absent_date(question, passages) if DATES_ASKED else "",
         "undated_country": undated_country(question, passages),
-        "unstated_figure_year": unstated_figure_year(question, passages),
         "absent_row": absent_row(question, passages),
         "absent_kana": absent_kana(question, passages, glosses),
         "contradicted_figure": contradicted_figure(figured, passages) if FIGURES_STATED else "",

@@ -33,7 +33,6 @@ from chat.premise import (
     premises,
     schemes,
     undated_country,
-    unstated_figure_year,
 )
 from index.stats import CorpusStats
 
@@ -656,27 +655,6 @@ def test_a_when_question_about_another_country_needs_a_dated_sentence_naming_it(
     dated = "從2020一整年至今,台灣政府與韓國政府也投入了相當多的預算因應。"
     assert undated_country(question, [*japan, dated]) == ""
     assert undated_country(question, [*japan, "台灣政府也投入了預算。2020年起開始。"]) == refused
-
-
-@pytest.mark.parametrize(
-    ("question", "refused"),
-    [
-        ("地方創生交付金在2015年是多少？", "2015"),
-        ("How much was the grant in 2015?", "2015"),
-        ("2021年的臨時補助金是多少？", ""),  # a sentence states 2021 with an amount
-        ("2015年設立了什麼會議？", ""),  # not a how-much question
-        ("2015年和2021年的補助金各是多少？", ""),  # two years: left to the other checks
-    ],
-)
-def test_a_how_much_of_a_year_needs_a_sentence_stating_a_figure_for_it(question, refused):
-    passages = [
-        "因此在2015年，日本在內閣官房之下設置了推進會議。",
-        "補助的預算在2020年達3兆日圓、2021年為1.5兆日圓。",
-    ]
-    assert unstated_figure_year(question, passages) == refused
-    # the year and a figure in two sentences do not state the figure for the year; in one they do
-    assert unstated_figure_year("2015年的預算是多少？", ["2015年設置了會議。預算為1千億日圓。"]) == "2015"
-    assert unstated_figure_year("2015年的預算是多少？", ["2015年的預算為1千億日圓。"]) == ""
 
 
 YEAR_ONE = "行政院於同年將2019年定為「台灣地方創生元年」，國發會並提出國家戰略計畫。"
