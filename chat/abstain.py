@@ -146,11 +146,6 @@ PREMISE_CHECKS: tuple[tuple[str, str, str], ...] = (
         "the question asks {} and the best passages state no date",
         "最接近的段落都沒有提到任何年份或日期。",
     ),
-    (
-        "undated_country",
-        "the question asks when of {} and the best passages date nothing of it",
-        "最接近的段落都沒有提到「{}」的年份或日期。",
-    ),
     ("absent_row", "no table row is labelled {}", "表格中沒有「{}」這一列。"),
     ("absent_kana", "the best passages do not have the Japanese name {}", "最接近的段落都沒有「{}」這個名稱。"),
     (
@@ -237,7 +232,6 @@ class Signals:
     absent_place: str = ""  # the kind of place the question asks for (哪個縣) when the best passages name none
     absent_company: str = ""  # how the question asks for a company (哪家公司) when the best passages name none
     absent_date: str = ""  # "when": the question asks when and the best passages state no date
-    undated_country: str = ""  # a country other than Japan asked when, that no dated sentence of them names
     absent_row: str = ""  # a table row the question quotes and the best passages' tables do not have
     absent_kana: str = ""  # a kana name in a Chinese question that the best passages do not have
     contradicted_figure: str = ""  # a figure the question states that the best passages state otherwise

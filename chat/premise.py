@@ -977,28 +977,6 @@ def absent_date(question: str, passages: Sequence[str]) -> str:
     return "when"
 
 
-# "When" asked of one country other than Japan (台灣是哪一年開始推動地方創生？, 那台灣是哪一年？ after a
-# question about Japan): one of the best passages must state a date in a sentence naming that country.
-# 日本總務省從2013年開始… under a heading naming 台灣 was quoted at 0.94 for 台灣是哪一年？ (a tester's
-# finding); the articles date nothing Taiwan did.
-COUNTRY_DATES = True
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
-
-
-def undated_country(question: str, passages: Sequence[str]) -> str:
-    """The country other than Japan a when-question names, if none of the first :data:`DATE_DEPTH`
-    passages states a date in a sentence naming it, else ""."""
-    asks = question_asks(question)
-    if not COUNTRY_DATES or not asks.when or asks.quantity:
-        return ""
-    asked = {name: forms for name, forms in _countries(fold(question)).items() if name != "日本"}
-    if len(asked) != 1:
-        return ""
-    ((name, forms),) = asked.items()
-    sentences = (sentence for text in passages[:DATE_DEPTH] for sentence in _SENTENCE.findall(fold(text)))
-    return "" if any(states_date(s) and any(f in s for f in forms) for s in sentences) else name
-
-
 # A table row the question names in quotes ("「技術」那一列寫了什麼") that no table of the best
 # passages has, while they do have a table: the question asks for a row that is not there.
 # Chosen on the train split and its dialogues: 3 of 323 unanswerable questions flagged, none of
@@ -1257,7 +1235,6 @@ def premises(
         "absent_place": absent_place(question, passages) if PLACES_ASKED else "",
         "absent_company": absent_company(question, passages) if COMPANIES_ASKED else "",
         "absent_date": absent_date(question, passages) if DATES_ASKED else "",
-        "undated_country": undated_country(question, passages),
         "absent_row": absent_row(question, passages),
         "absent_kana": absent_kana(question, passages, glosses),
         "contradicted_figure": contradicted_figure(figured, passages) if FIGURES_STATED else "",

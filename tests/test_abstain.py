@@ -240,12 +240,6 @@ def test_fit_learns_a_separable_toy_set():
             "the question asks when and the best passages state no date",
             "最接近的段落都沒有提到任何年份或日期。",
         ),
-        (
-            "undated_country",
-            "台灣",
-            "the question asks when of 台灣 and the best passages date nothing of it",
-            "最接近的段落都沒有提到「台灣」的年份或日期。",
-        ),
         ("absent_row", "技術", "no table row is labelled 技術", "表格中沒有「技術」這一列。"),
         (
             "absent_kana",

@@ -32,7 +32,6 @@ from chat.premise import (
     municipalities,
     premises,
     schemes,
-    undated_country,
 )
 from index.stats import CorpusStats
 
@@ -635,26 +634,6 @@ def test_a_when_question_whose_best_passages_state_no_date_is_reported(question,
     passages = ["地方經濟分析系統（RESAS）可以了解地方的人口與產業。", "從資料數據中可以發現問題。"]
     assert absent_date(question, passages) == ("when" if refused else "")
     assert absent_date(question, [*passages, "總務省在2014年開始舉辦地域情報化大賞。"][-DATE_DEPTH:]) == ""
-
-
-@pytest.mark.parametrize(
-    ("question", "refused"),
-    [
-        ("那台灣是哪一年？", "台灣"),
-        ("日本是哪一年開始推動，那台灣是哪一年？", "台灣"),  # Japan named too: the other country is asked
-        ("When did Korea start its regional revitalization?", "韓國"),
-        ("日本是哪一年開始推動地方創生的？", ""),  # Japan: the articles' own country
-        ("台灣投入了多少預算？", ""),  # not a when-question
-        ("台灣和韓國是哪一年開始的？", ""),  # two other countries: left to the other checks
-    ],
-)
-def test_a_when_question_about_another_country_needs_a_dated_sentence_naming_it(question, refused):
-    japan = ["借鏡日本的科技創新看台灣：是否能對焦\n日本總務省從2013年開始召開一系列的ICT成長戰略。"]
-    assert undated_country(question, japan) == refused
-    # a date and the country in one sentence answers it; in two sentences it does not
-    dated = "從2020一整年至今,台灣政府與韓國政府也投入了相當多的預算因應。"
-    assert undated_country(question, [*japan, dated]) == ""
-    assert undated_country(question, [*japan, "台灣政府也投入了預算。2020年起開始。"]) == refused
 
 
 YEAR_ONE = "行政院於同年將2019年定為「台灣地方創生元年」，國發會並提出國家戰略計畫。"

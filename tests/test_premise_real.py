@@ -5,8 +5,7 @@ holding the date however far the date stands from the question's terms, and a Ch
 date that opens the clause its terms stand in; a "how many" in a unit
 the best passages count nothing in is not found, and so is a person asked for by title (大臣是誰)
 when they name nobody, or a place asked for by its kind (哪個縣) when they name none; a
-when-question they give no date for says so, and so does one asking the year of another country than
-Japan that no dated sentence of theirs names; a politician they never name (石破茂), a company asked
+when-question they give no date for says so; a politician they never name (石破茂), a company asked
 for when they name none, a wrong year put before an adverb (拖到2016年才通過), an action they do not
 state (禁止), a ratio they state otherwise (四個學生共用一台), a list of another size, the author
 asked about beyond the byline and an English count or amount they state otherwise (the 25 concepts, 5
@@ -66,20 +65,6 @@ def test_a_date_opening_a_clause_answers_for_the_rest_of_its_sentence(real_seed_
     assert answer.found and "2015年" in answer.quotes[0].text
     monkeypatch.setattr("chat.abstain._OPENS", -1)  # no date opens a clause: the terms are too far from it
     assert not answer_question(question, real_seed_searcher, decision=decision).found
-
-
-def test_a_when_follow_up_about_taiwan_after_japan_is_not_answered_with_japans_year(real_seed_searcher, monkeypatch):
-    """那台灣是哪一年？ after 日本是哪一年開始推動地方創生的？ quoted 日本總務省從2013年開始… (under a heading
-    naming 台灣) as 可能相關: the articles date nothing Taiwan did."""
-    from chat.followup import answer_after
-
-    decision = DecisionModel.load()
-    previous = "日本是哪一年開始推動地方創生的？"
-    answer = answer_after("那台灣是哪一年？", previous, real_seed_searcher, 5, decision)
-    assert not answer.found and answer.quotes == () and answer.hits
-    assert answer.message == f"{NOT_FOUND_LINE} 最接近的段落都沒有提到「台灣」的年份或日期。"
-    monkeypatch.setattr("chat.premise.COUNTRY_DATES", False)
-    assert answer_after("那台灣是哪一年？", previous, real_seed_searcher, 5, decision).found
 
 
 def test_a_how_many_in_a_unit_the_passages_do_not_count_in_is_not_found(real_seed_searcher, monkeypatch):
