@@ -1365,10 +1365,12 @@ def analyse_question(
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
     verdict = checked_verdict(verdict, scored, measured, prepared.query, asked or prepared.query)
     docs = [hit.passage.doc_id for hit in measured.hits[:ARTICLES]]
-    series = series_quotes(searcher.series_asked(asked or prepared.query, docs), scored, measured.hits)
+    wanted = searcher.series_asked(asked or prepared.query, docs)
+    series = series_quotes(wanted, scored, measured.hits)
     if series is not None:
         scored, _ = series
-        verdict = series_verdict(measured.signals, verdict)
+        if not all(one.members for one in wanted.series):  # a prose series (index.prose) leaves it to the model
+            verdict = series_verdict(measured.signals, verdict)
     found = verdict.found and bool(scored)
     if found:
         heads = series[1] if series else []

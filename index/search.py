@@ -33,6 +33,7 @@ from index.fusion import (
     table_row_match,
 )
 from index.model.encoder import Encoder
+from index.prose import prose_series, prose_series_asked
 from index.records import Hit, SentenceVectors
 from index.series import ARTICLES, Outline, SeriesAsked, outline_of, series_asked
 from index.stats import CorpusStats, char_bigrams
@@ -59,6 +60,11 @@ NUMERALS = True  # 三密 ↔ 3密 (_numeral_expander)
 # A question counting a noun the article counts (第二個目標, 哪三大目標 when it says 三大目標) has the
 # passages of the numbered headings it asks for first (index.series).
 SERIES_FIRST = True
+# A question asking for a list, or its N-th item, that the article writes as paragraphs opening 首先 /
+# 第二個是 / 第三則是 under a lead naming the asked noun (index.prose), when one of the series' passages
+# is among the first PROSE_DEPTH hits.
+PROSE_SERIES = True
+PROSE_DEPTH = 5
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]")  # as ingest.japanese.has_kana
 SQUASHED_CACHE = 4096  # passages whose squashed text is kept (~10 MB at most)
 PAIRS_CACHE = 256  # passages whose character pairs are kept (~17 KB each: ~4 MB at most)
@@ -205,15 +211,18 @@ class Searcher:
         question about it."""
         docs = [doc for doc in dict.fromkeys(doc_ids) if doc in self._articles]
         words = lambda word: [t for group in self.expansion_tokens(word) for t in group]  # noqa: E731
-        return series_asked(text, lambda: [self._outline(doc) for doc in docs], fold, words)
+        outlines = lambda: [self._outline(doc) for doc in docs]  # noqa: E731
+        asked = series_asked(text, outlines, fold, words)
+        return asked if asked.series or not PROSE_SERIES else prose_series_asked(fold(text), outlines)
 
     def _read_outline(self, doc_id: str) -> Outline:
         if self._doc_rows is None:
             self._doc_rows = {}
             for row, p in enumerate(self._stored.passages):
                 self._doc_rows.setdefault(p.doc_id, []).append(row)
-        rows = self._doc_rows.get(doc_id, [])
-        return outline_of(doc_id, [self._stored.passages[row] for row in rows], fold)
+        passages = [self._stored.passages[row] for row in self._doc_rows.get(doc_id, [])]
+        outline = outline_of(doc_id, passages, fold)
+        return replace(outline, prose=prose_series(sorted(passages, key=lambda p: p.start), doc_id, fold))
 
     @property
     def glossary(self) -> tuple[GlossaryEntry, ...]:
@@ -391,13 +400,18 @@ class Searcher:
         article of the best passages (``index.series.ARTICLES``) counts, and only when all its
         passages are candidates."""
         docs = [self.passages[int(ids[i])].doc_id for i in order[:ARTICLES]]
-        wanted = [[self._rows[item.passage_id] for item in s.items] for s in self.series_asked(text, docs).series]
         position = {int(ids[i]): n for n, i in enumerate(order)}
+        series = [s for s in self.series_asked(text, docs).series if not s.members or self._near(s.members, position)]
+        wanted = [[self._rows[item.passage_id] for item in s.items] for s in series]
         if not wanted or any(row not in position for rows in wanted for row in rows):
             return order
         wanted.sort(key=lambda rows: min(position[row] for row in rows))
         first = list(dict.fromkeys(position[row] for rows in wanted for row in rows))
         return np.concatenate([order[first], np.delete(order, first)])
+
+    def _near(self, passage_ids: Sequence[str], position: dict[int, int]) -> bool:
+        """One of the passages is among the first PROSE_DEPTH of the ranked candidates."""
+        return any(position.get(self._rows.get(i, -1), PROSE_DEPTH) < PROSE_DEPTH for i in passage_ids)
 
     @functools.cached_property
     def authors(self) -> tuple[str, ...]:

@@ -100,6 +100,7 @@ class Series:
     form: str
     items: tuple[SeriesItem, ...]
     lead: str = ""  # a bulleted run's lead-in: the line before it (folded), which must count what is asked
+    members: tuple[str, ...] = ()  # a prose series (index.prose): its items' passages, kept when cut to one item
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Outline:
     folded_text: str
     series: tuple[Series, ...]
     groups: tuple[Group, ...] = ()
+    prose: tuple[Series, ...] = ()  # runs of paragraphs opening 首先 / 第二個是 … (index.prose)
 
 
 @dataclass(frozen=True)

@@ -123,3 +123,17 @@ def test_the_table_row_the_question_names_is_quoted_not_the_first_row(real_seed_
     assert answer.found and answer.quotes[0].text.startswith("財政 ｜")
     monkeypatch.setattr("chat.answer.ROW_NAMED_FIRST", False)
     assert not answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith("財政")
+
+
+def test_a_list_the_article_writes_as_first_second_third_is_quoted_whole(real_seed_searcher, monkeypatch):
+    """國家…IT支援方針 are three paragraphs opening 首先 / 第二個是 / 第三則是 under the question
+    heading 另一部分國家能提供什麼…IT支援方針呢？ (index.prose); a short sentence after them repeating
+    the question's words (…除了3+3方針之外，還有國家的活用重點部署支援。) was quoted instead."""
+    decision = DecisionModel.load()
+    question = "國家對地方創生提供的IT支援方針有哪幾個？"
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert answer.found and [q.text[:3] for q in answer.quotes] == ["首先是", "第二個", "第三則"]
+    item = answer_question("第三個國家支援方針是什麼？", real_seed_searcher, decision=decision)
+    assert item.quotes and item.quotes[0].text.startswith("第三則是")
+    monkeypatch.setattr("index.search.PROSE_SERIES", False)
+    assert answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith("對地方創生")
