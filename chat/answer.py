@@ -62,7 +62,7 @@ from chat.terms import (
     years_in,
 )
 from index.build import table_header
-from index.fusion import line_labels, named_row_labels, table_row_match
+from index.fusion import line_labels, named_row_labels, names_line_label, table_row_match
 from index.records import Hit, SentenceVectors
 from index.search import numeral_variant
 from index.series import ARTICLES, SeriesAsked
@@ -490,7 +490,7 @@ def names_label(label: str, asked: str, also: frozenset[str]) -> bool:
     """Whether a question (``asked``, folded) names a line label: whole (区域别 for 區域別：…), or
     one of ``also`` (its expansions) is the label without its 別 ("Which regions…" → 区域)."""
     label = folded(label)
-    return label in asked or (len(label) > 2 and label.endswith("别") and label[:-1] in also)
+    return names_line_label(asked, label) or (len(label) > 2 and label.endswith("别") and label[:-1] in also)
 
 
 def _counted_in_its_header(asks: Asks, sentence: Sentence) -> bool:

@@ -308,11 +308,30 @@ def line_labels(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.group(1) for m in LINE_LABEL.finditer(text)))
 
 
+# A label "X別" (by X) is also named by a question holding X, when X is this long and the question asks
+# how things are classed: 條件不利區域分成哪些類別 names 條件不利區域別 (區域 alone is too common)
+LABEL_STEM_CHARS = 4
+_CLASSED = re.compile(r"类别|分类|分成|分为|种类|类型|哪几类|哪些类")
+
+
 def labelled_line_match(asked: str, labels: Sequence[Sequence[str]]) -> np.ndarray:
     """1.0 for each text (given by its line labels) with a label the question names whole, else
     0.0; ``asked`` and the labels are folded alike: "区域别包括哪些地区" names 區域別, so
-    "區域別：北海道、…" and not "條件不利區域別：過疏、…", whose label the question does not hold."""
-    return np.array([any(label in asked for label in own) for own in labels], dtype=np.float64)
+    "區域別：北海道、…" and not "條件不利區域別：過疏、…", whose label the question does not hold.
+    A question asking how things are classed names "X別" by X (:data:`LABEL_STEM_CHARS`)."""
+    classed = _CLASSED.search(asked) is not None
+    return np.array([any(names_line_label(asked, label, classed) for label in own) for own in labels], dtype=np.float64)
+
+
+def names_line_label(asked: str, label: str, classed: bool | None = None) -> bool:
+    """Whether a folded question names a folded line label: whole, or by its stem X of "X別" when it
+    asks how things are classed (``classed``; read from ``asked`` when None)."""
+    if label in asked:
+        return True
+    stem = label.removesuffix("别")
+    if stem == label or len(stem) < LABEL_STEM_CHARS or stem not in asked:
+        return False
+    return _CLASSED.search(asked) is not None if classed is None else classed
 
 
 def fuse(

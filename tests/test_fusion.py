@@ -212,6 +212,19 @@ def test_a_line_label_the_question_names_whole_is_matched():
     assert labelled_line_match(fold("案例分成哪些地區？"), labels).tolist() == [0.0, 0.0, 0.0, 0.0]
 
 
+def test_a_question_asking_how_things_are_classed_names_a_label_by_its_stem():
+    from index.fusion import labelled_line_match, names_line_label
+    from ingest.segment import fold
+
+    named = [("區域別",), ("條件不利區域別",), ("事業主題別", "區域別"), ("導入團體別",)]
+    labels = [tuple(fold(label) for label in own) for own in named]
+    assert labelled_line_match(fold("條件不利區域分成哪些類別？"), labels).tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert labelled_line_match(fold("案例資料庫依導入團體可分成哪幾類？"), labels).tolist() == [0.0, 0.0, 0.0, 1.0]
+    assert labelled_line_match(fold("案例按區域分成哪些類別？"), labels).tolist() == [0.0] * 4  # 區域: too short a stem
+    assert labelled_line_match(fold("條件不利區域有什麼困難？"), labels).tolist() == [0.0] * 4  # no classing asked
+    assert not names_line_label(fold("事業主題分成哪些類別"), fold("事業主題類"))  # no 別: named whole only
+
+
 def test_bigram_overlap_is_the_idf_weighted_share_of_the_questions_pairs():
     from index.fusion import bigram_overlap
     from index.stats import char_bigrams

@@ -137,3 +137,18 @@ def test_a_list_the_article_writes_as_first_second_third_is_quoted_whole(real_se
     assert item.quotes and item.quotes[0].text.startswith("第三則是")
     monkeypatch.setattr("index.search.PROSE_SERIES", False)
     assert answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith("對地方創生")
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("地域情報化大賞的條件不利區域分成哪些類別？", "條件不利區域別："),
+        ("案例資料庫依導入團體可分成哪幾類？", "導入團體別："),
+    ],
+)
+def test_a_classing_question_names_the_label_by_its_stem(real_seed_searcher, question, label, monkeypatch):
+    """條件不利區域別：過疏、… was passed over for the sentence listing the labels (…條件不利區域別、區域別…)."""
+    decision = DecisionModel.load()
+    assert answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith(label)
+    monkeypatch.setattr("index.fusion.LABEL_STEM_CHARS", 99)
+    assert not answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith(label)
