@@ -86,6 +86,7 @@ FRESH = {
     "fresh28": "w47",
     "fresh29": "w48",
     "fresh30": "w49",
+    "fresh31": "w50",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
