@@ -48,6 +48,7 @@ from chat.terms import (
     NUMBER_IN_TEXT,
     Asks,
     CorpusStats,
+    asked_stem,
     asking_clauses,
     asks_credit,
     carries_answer_type,
@@ -743,6 +744,27 @@ def row_named_first(scored: Sequence[ScoredSentence], question: str) -> tuple[Sc
     return tuple(scored) if named is None else trade_places(scored, named)
 
 
+# A sentence of the best unit's passage that restates what the question's asking clause says before
+# its question word (醫療面向分為… for 醫療面向分為哪兩部分) comes first, when the best unit does not
+# restate it: the overview before it (…的面向包括醫療、交通、觀光、支付和物流。) carried more of the
+# question's other words (a tester's finding: the lead-in was quoted before the answering sentence).
+RESTATED_FIRST = True
+RESTATED_CHARS = 4  # a stem this long at least: shorter ones (是什麼 → "") restate nothing
+RESTATED_DEPTH = 6
+
+
+def restated_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredSentence, ...]:
+    """``scored`` with the first of its :data:`RESTATED_DEPTH` best units from the best unit's passage
+    that holds the question's asked stem (chat.terms.asked_stem) first, if the best unit does not."""
+    stem = asked_stem(folded(question)) if RESTATED_FIRST and scored else ""
+    if len(stem) < RESTATED_CHARS or stem in folded(scored[0].sentence.text):
+        return tuple(scored)
+    hit = scored[0].sentence.hit
+    restating = (c for c in scored[1:RESTATED_DEPTH] if c.sentence.hit == hit and stem in folded(c.sentence.text))
+    found = next(restating, None)
+    return tuple(scored) if found is None else trade_places(scored, found)
+
+
 # A question asking for a full name or what an abbreviation stands for (國發會的全名是什麼, USR是什麼的
 # 縮寫, What does RESAS stand for) has the best unit glossing one of its terms in brackets first
 # (國家發展委員會（National Development Council, NDC，以下簡稱國發會）): a unit that only uses the
@@ -1322,6 +1344,7 @@ def ordered_sentences(
     scored = item_first(scored, query) if adjust is None else scored
     scored = count_first(scored, query) if adjust is None else scored
     scored = row_named_first(scored, query) if adjust is None else scored
+    scored = restated_first(scored, query) if adjust is None else scored
     scored = set_aside_furniture(scored, asked)
     return named_article_byline(scored, measured.hits, asked)
 

@@ -192,6 +192,21 @@ def asking_clauses(asked: str) -> tuple[str, ...]:
     return tuple(reversed(clauses[: asking[-1] + 1]))
 
 
+_STEM_TAIL = re.compile(r"(?:有|是|的|在|要|会|能|可以|应该|该|都|为|了)+$")
+
+
+def asked_stem(asked: str) -> str:
+    """What the asking clause of a folded question says before its question word, less a trailing
+    有 / 是 / 的…: 医疗面向分 of "应对疫情的智慧城市，医疗面向分为哪两部分"; "" when no clause asks."""
+    clauses = [c for c in re.split(r"[,;。?!，；？！:：\s]+", asked) if c]
+    asking = [c for c in clauses if _QUESTION_WORD.search(c)]
+    if not asking:
+        return ""
+    clause = asking[-1]
+    found = _QUESTION_WORD.search(clause)
+    return _STEM_TAIL.sub("", clause[: found.start()]) if found else ""
+
+
 @dataclass(frozen=True)
 class Asks:
     """What kind of answer the question's wording asks for."""

@@ -1217,3 +1217,22 @@ def test_a_spelled_out_acronym_is_found_unless_a_premise_refused_it():
     premised = with_(ANSWERED, absent_year="2030")
     assert spelled_out_verdict("What does DBJ stand for in 2030?", top, premised, refused) == refused
     assert spelled_out_verdict("What is DBJ?", top, ANSWERED, refused) == refused
+
+
+def test_the_sentence_restating_the_asking_clause_comes_before_the_overview():
+    from chat.answer import ScoredSentence, Sentence, restated_first
+    from chat.terms import asked_stem, folded
+
+    assert asked_stem(folded("應對疫情的智慧城市，醫療面向分為哪兩部分")) == "医疗面向分"
+    assert asked_stem(folded("RESAS是什麼？")) == "resas"
+    assert asked_stem(folded("地方創生的背景")) == ""  # no question word: nothing asked
+    overview = Sentence("這種智慧城市著重的面向包括醫療、交通、觀光、支付和物流。", 0, 0)
+    restating = Sentence("醫療面向分為感染預防和感染因應。", 0, 1)
+    other = Sentence("醫療面向分為兩類的說法見於另一篇。", 1, 0)  # another passage: not its answer
+    ranked = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate((overview, restating))]
+    question = "應對疫情的智慧城市，醫療面向分為哪兩部分"
+    assert [c.sentence for c in restated_first(ranked, question)] == [restating, overview]
+    elsewhere = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate((overview, other))]
+    assert restated_first(elsewhere, question) == tuple(elsewhere)
+    assert restated_first(ranked, "智慧城市有哪些面向？") == tuple(ranked)  # 智慧城市 is not restated by either
+    assert restated_first(ranked[::-1], question) == tuple(ranked[::-1])  # the best restates it already

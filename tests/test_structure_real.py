@@ -152,3 +152,12 @@ def test_a_classing_question_names_the_label_by_its_stem(real_seed_searcher, que
     assert answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith(label)
     monkeypatch.setattr("index.fusion.LABEL_STEM_CHARS", 99)
     assert not answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith(label)
+
+
+def test_the_sentence_restating_what_is_asked_comes_before_the_overview(real_seed_searcher, monkeypatch):
+    """醫療面向分為哪兩部分: the passage's overview (…著重的面向包括醫療、交通…) was quoted first (a tester's)."""
+    decision = DecisionModel.load()
+    question = "應對疫情的智慧城市，醫療面向分為哪兩部分"
+    assert answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith("醫療面向分為")
+    monkeypatch.setattr("chat.answer.RESTATED_FIRST", False)
+    assert not answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith("醫療面向")
