@@ -64,6 +64,7 @@ from chat.terms import (
 )
 from index.build import table_header
 from index.fusion import line_labels, named_row_labels, names_line_label, table_row_match
+from index.prose import FORM as PROSE
 from index.records import Hit, SentenceVectors
 from index.search import numeral_variant
 from index.series import ARTICLES, SeriesAsked
@@ -1392,7 +1393,7 @@ def analyse_question(
     series = series_quotes(wanted, scored, measured.hits)
     if series is not None:
         scored, _ = series
-        if not all(one.members for one in wanted.series):  # a prose series (index.prose) leaves it to the model
+        if any(one.form != PROSE for one in wanted.series):  # a prose series (index.prose) leaves it to the model
             verdict = series_verdict(measured.signals, verdict)
     found = verdict.found and bool(scored)
     if found:

@@ -220,9 +220,8 @@ class Searcher:
             self._doc_rows = {}
             for row, p in enumerate(self._stored.passages):
                 self._doc_rows.setdefault(p.doc_id, []).append(row)
-        passages = [self._stored.passages[row] for row in self._doc_rows.get(doc_id, [])]
-        outline = outline_of(doc_id, passages, fold)
-        return replace(outline, prose=prose_series(sorted(passages, key=lambda p: p.start), doc_id, fold))
+        passages = sorted((self._stored.passages[row] for row in self._doc_rows.get(doc_id, [])), key=lambda p: p.start)
+        return replace(outline_of(doc_id, passages, fold), prose=prose_series(passages, doc_id, fold))
 
     @property
     def glossary(self) -> tuple[GlossaryEntry, ...]:
