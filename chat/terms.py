@@ -207,6 +207,20 @@ def asked_stem(asked: str) -> str:
     return _STEM_TAIL.sub("", clause[: found.start()]) if found else ""
 
 
+def asked_predicate(asked: str) -> str:
+    """What the asking clause of a folded question says after its question word and the noun that
+    word asks for: 合作 of 社会设计者需要和哪些单位合作 (单位 the noun) and of 需要哪些人来合作; the
+    last word of two characters or more, "" when there is none beyond the noun (借住在哪种场所)."""
+    clauses = [c for c in re.split(r"[,;。?!，；？！:：\s]+", asked) if c]
+    asking = [c for c in clauses if _QUESTION_WORD.search(c)]
+    if not asking:
+        return ""
+    clause = asking[-1]
+    found = _QUESTION_WORD.search(clause)
+    words = [w for w in question_terms(clause[found.end() :])] if found else []
+    return words[-1] if len(words) > 1 and len(words[-1]) >= 2 else ""
+
+
 @dataclass(frozen=True)
 class Asks:
     """What kind of answer the question's wording asks for."""

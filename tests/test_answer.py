@@ -748,8 +748,14 @@ def test_a_how_question_quotes_the_examples_after_the_sentence_naming_its_subjec
     assert [c.score for c in moved] == [3.0, 2.0, 1.0]
     # a question not asking how or for examples, or examples that do not follow the best unit: unchanged
     assert examples_follow(ranked, "受災者支援制度是誰負責的？") == tuple(ranked)
-    apart = scored((names, 0, 2, 3.0), (examples, 0, 4, 1.0))
+    # the examples may open the unit after the next (…。因此…。例如…), not one further on
+    then = "因此要簡化行政手續。"
+    second = scored((names, 0, 2, 3.0), (then, 0, 3, 2.5), (examples, 0, 4, 1.0))
+    assert [c.sentence.text for c in examples_follow(second, "改善受災者支援制度有哪些具體做法？")][0] == examples
+    apart = scored((names, 0, 2, 3.0), (examples, 0, 5, 1.0))
     assert examples_follow(apart, "改善受災者支援制度有哪些具體做法？") == tuple(apart)
+    # the measures asked with a few words before 的做法 (文中提了哪些幫忙的做法)
+    assert examples_follow(ranked, "文中提了哪些幫忙的做法？") == moved
     plain = scored((names, 0, 2, 3.0), (other, 0, 3, 1.0))
     assert examples_follow(plain, "改善受災者支援制度有哪些具體做法？") == tuple(plain)
 
@@ -1217,6 +1223,39 @@ def test_a_spelled_out_acronym_is_found_unless_a_premise_refused_it():
     premised = with_(ANSWERED, absent_year="2030")
     assert spelled_out_verdict("What does DBJ stand for in 2030?", top, premised, refused) == refused
     assert spelled_out_verdict("What is DBJ?", top, ANSWERED, refused) == refused
+
+
+def test_the_sentence_holding_the_asked_predicate_and_its_type_comes_before_the_scene_setter():
+    from chat.answer import ScoredSentence, Sentence, predicate_first
+    from chat.terms import asked_predicate, folded, question_asks
+
+    assert asked_predicate(folded("社會設計者需要和哪些單位合作？")) == "合作"  # 單位 is the noun asked for
+    assert asked_predicate(folded("行銷在地資產時需要哪些人來合作")) == "合作"
+    assert asked_predicate(folded("逃難的民眾可以借住在哪種場所？")) == ""  # nothing after the noun
+    assert asked_predicate(folded("地方創生的背景")) == ""  # no question word
+    question = "社會設計者需要和哪些單位合作？"
+    asks = question_asks(question)
+    scene = Sentence("這樣的社會設計者角色,包括要創設地域內外成員聚集與協創的場域。", 0, 0)
+    answer = Sentence("這當中也需要企業、大學和非營利組織、媒體與金融機關合作。", 0, 1)
+    other = Sentence("地方政府與大學合作推動。", 1, 0)  # another passage: not its answer
+    sentences = [scene, answer, other]
+    features = [
+        _features(asks=asks, carries_type=False),
+        _features(asks=asks, carries_type=True),
+        _features(asks=asks, carries_type=True),
+    ]
+    ranked = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate(sentences)]
+    assert [c.sentence for c in predicate_first(ranked, sentences, features, question)] == [answer, scene, other]
+    elsewhere = [ranked[0], ranked[2]]
+    assert predicate_first(elsewhere, sentences, features, question) == tuple(elsewhere)
+    typed_top = [_features(asks=asks, carries_type=True), *features[1:]]  # the best carries a name
+    assert predicate_first(ranked, sentences, typed_top, question) == tuple(ranked)
+    untyped = [*features[:1], _features(asks=asks, carries_type=False), features[2]]
+    assert predicate_first(ranked, sentences, untyped, question) == tuple(ranked)  # no name: not the answer
+    how = "社會設計者要用哪些方式合作？"  # asks for no amount, date or name: the predicate alone picks nothing
+    assert asked_predicate(folded(how)) == "合作"
+    plain = [_features(asks=question_asks(how)) for _ in sentences]
+    assert predicate_first(ranked, sentences, plain, how) == tuple(ranked)
 
 
 def test_the_sentence_restating_the_asking_clause_comes_before_the_overview():
