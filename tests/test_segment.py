@@ -12,6 +12,12 @@ def test_domain_dictionary_keeps_terms_whole():
     assert "地域未来构想20" in tokens and "3密" in tokens
 
 
+def test_taiwanese_hardware_and_software_are_words_not_a_decent_face():
+    # jieba's own dictionary cut 硬體面 as 硬 / 體面 ("decent"), so 硬體面 and 軟體面 met on 體面 alone
+    assert tokenize("可以從硬體面和軟體面切入") == ["硬体", "面", "软体", "面", "切入"]
+    assert "体面" not in tokenize("硬體面是要修啥")
+
+
 def test_numbers_and_percentages_survive():
     assert "2.3%" in tokenize("只有2.3%的地方政府")
 
