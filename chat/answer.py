@@ -802,6 +802,26 @@ def predicate_first(
     return tuple(scored) if found is None else trade_places(scored, found)
 
 
+# A question asking what something is likened to (作者把這份政策彙編比喻成什麼, 記事はこの政策資料を何に
+# たとえていますか) quotes the first of the best units that likens (政策資料就像是未來治理的指引手冊…),
+# when the best one does not: the sentence before it (本文將簡述此政策報告的內容。) shared more words.
+SIMILE_FIRST = True
+SIMILE_DEPTH = 6
+_ASKS_SIMILE = re.compile(r"比喻|比作|比拟|譬喻|比成|喻为|像什么|たとえ|例え|\bliken|metaphor|simile", re.IGNORECASE)
+_LIKENS = re.compile(r"就像|如同|好比|犹如|宛如|仿佛|彷佛")
+
+
+def simile_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredSentence, ...]:
+    """For a question asking what something is likened to, the first of the :data:`SIMILE_DEPTH`
+    best units that likens trades places with the best unit, unless that one likens already."""
+    if not SIMILE_FIRST or not scored or not _ASKS_SIMILE.search(folded(question)):
+        return tuple(scored)
+    if _LIKENS.search(folded(scored[0].sentence.text)):
+        return tuple(scored)
+    simile = next((c for c in scored[1:SIMILE_DEPTH] if _LIKENS.search(folded(c.sentence.text))), None)
+    return tuple(scored) if simile is None else trade_places(scored, simile)
+
+
 # A question asking for a full name or what an abbreviation stands for (國發會的全名是什麼, USR是什麼的
 # 縮寫, What does RESAS stand for) has the best unit glossing one of its terms in brackets first
 # (國家發展委員會（National Development Council, NDC，以下簡稱國發會）): a unit that only uses the
@@ -1383,6 +1403,7 @@ def ordered_sentences(
     scored = row_named_first(scored, query) if adjust is None else scored
     scored = restated_first(scored, query) if adjust is None else scored
     scored = predicate_first(scored, measured.sentences, measured.features, query) if adjust is None else scored
+    scored = simile_first(scored, query) if adjust is None else scored
     scored = set_aside_furniture(scored, asked)
     return named_article_byline(scored, measured.hits, asked)
 

@@ -1258,6 +1258,20 @@ def test_the_sentence_holding_the_asked_predicate_and_its_type_comes_before_the_
     assert predicate_first(ranked, sentences, plain, how) == tuple(ranked)
 
 
+def test_a_question_asking_what_something_is_likened_to_quotes_the_simile():
+    from chat.answer import ScoredSentence, Sentence, simile_first
+
+    plain = Sentence("本文將簡述此政策報告的內容。", 0, 1)
+    simile = Sentence("政策資料就像是未來治理的指引手冊。", 0, 0)
+    ranked = [ScoredSentence(s, 3.0 - i, 0.0, 0.0) for i, s in enumerate((plain, simile))]
+    for question in ("作者把這份政策彙編比喻成什麼樣的東西？", "記事はこの政策資料を何にたとえていますか？"):
+        assert [c.sentence for c in simile_first(ranked, question)] == [simile, plain]
+    assert simile_first(ranked, "這份政策資料的內容是什麼？") == tuple(ranked)  # no simile asked
+    assert simile_first(ranked[::-1], "作者把政策資料比作什麼？") == tuple(ranked[::-1])  # the best likens
+    none = [ranked[0], ScoredSentence(Sentence("政策資料整理成三大目標。", 0, 2), 1.0, 0.0, 0.0)]
+    assert simile_first(none, "作者把政策資料比作什麼？") == tuple(none)
+
+
 def test_the_sentence_restating_the_asking_clause_comes_before_the_overview():
     from chat.answer import ScoredSentence, Sentence, restated_first
     from chat.terms import asked_stem, folded
