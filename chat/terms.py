@@ -195,29 +195,25 @@ def asking_clauses(asked: str) -> tuple[str, ...]:
 _STEM_TAIL = re.compile(r"(?:有|是|的|在|要|会|能|可以|应该|该|都|为|了)+$")
 
 
+def _last_asking(asked: str) -> tuple[str, str]:
+    """The last clause of a folded question with a question word, split at that word: what it says
+    before the word and what after; ("", "") when no clause asks."""
+    clauses = [c for c in re.split(r"[,;。?!，；？！:：\s]+", asked) if c]
+    found = next((m for m in map(_QUESTION_WORD.search, reversed(clauses)) if m), None)
+    return (found.string[: found.start()], found.string[found.end() :]) if found else ("", "")
+
+
 def asked_stem(asked: str) -> str:
     """What the asking clause of a folded question says before its question word, less a trailing
     有 / 是 / 的…: 医疗面向分 of "应对疫情的智慧城市，医疗面向分为哪两部分"; "" when no clause asks."""
-    clauses = [c for c in re.split(r"[,;。?!，；？！:：\s]+", asked) if c]
-    asking = [c for c in clauses if _QUESTION_WORD.search(c)]
-    if not asking:
-        return ""
-    clause = asking[-1]
-    found = _QUESTION_WORD.search(clause)
-    return _STEM_TAIL.sub("", clause[: found.start()]) if found else ""
+    return _STEM_TAIL.sub("", _last_asking(asked)[0])
 
 
 def asked_predicate(asked: str) -> str:
     """What the asking clause of a folded question says after its question word and the noun that
     word asks for: 合作 of 社会设计者需要和哪些单位合作 (单位 the noun) and of 需要哪些人来合作; the
     last word of two characters or more, "" when there is none beyond the noun (借住在哪种场所)."""
-    clauses = [c for c in re.split(r"[,;。?!，；？！:：\s]+", asked) if c]
-    asking = [c for c in clauses if _QUESTION_WORD.search(c)]
-    if not asking:
-        return ""
-    clause = asking[-1]
-    found = _QUESTION_WORD.search(clause)
-    words = [w for w in question_terms(clause[found.end() :])] if found else []
+    words = question_terms(_last_asking(asked)[1])
     return words[-1] if len(words) > 1 and len(words[-1]) >= 2 else ""
 
 
