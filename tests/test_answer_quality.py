@@ -225,6 +225,7 @@ def test_questions_the_articles_cannot_answer(report):
         ("fresh29", 0.81, 0.86, 0.79, 0.06, 0.86),  # w48: 0.843, 0.890, 82.9%, 4.3%, 90.0% (first read, 4f3e22e)
         ("fresh30", 0.78, 0.85, 0.75, 0.05, 0.90),  # w49: 0.814, 0.886, 78.6%, 2.9%, 93.3% (first read, a89f722)
         ("fresh31", 0.75, 0.82, 0.76, 0.05, 0.85),  # w50: 0.786, 0.853, 80.0%, 1.4%, 88.3% (first read, 48470bc)
+        ("fresh32", 0.84, 0.88, 0.82, 0.04, 0.93),  # w51: 0.871, 0.909, 85.7%, 1.4%, 96.7% (first read, 15ea598)
     ],
 )
 def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):

@@ -87,6 +87,7 @@ FRESH = {
     "fresh29": "w48",
     "fresh30": "w49",
     "fresh31": "w50",
+    "fresh32": "w51",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
