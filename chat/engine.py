@@ -414,11 +414,13 @@ class Engine:
 
     def evaluate(self, questions: list[dict], top_k: int | None = None) -> dict:
         """Retrieval (hybrid, BM25-only, dense-only) and answer / abstention metrics over ``questions``
-        (``sousei eval``)."""
+        (``sousei eval``), each question searched without an earlier question worded as it
+        (``index.asked``): the figures are those of questions never asked before."""
         from chat.evaluate import evaluate_answers
         from index.evaluate import compare_modes
 
         searcher = self.index()
+        searcher.leave_out_asked = True  # a bank question is not its own evidence (index.asked)
         return {
             "retrieval": compare_modes(searcher, questions),
             "answers": evaluate_answers(searcher, questions, top_k or self.config.top_k, decision=self.decision()),

@@ -153,7 +153,9 @@ DATA = Path(__file__).parent / "data"
 def searcher(real_encoder, seed_corpus, tmp_path_factory) -> Searcher:
     index_dir = tmp_path_factory.mktemp("answers") / "index"
     build_index(seed_corpus, index_dir, real_encoder)
-    return Searcher.open(index_dir, real_encoder)
+    searcher = Searcher.open(index_dir, real_encoder)
+    searcher.leave_out_asked = True  # as sousei eval: a bank question is not its own evidence (index.asked)
+    return searcher
 
 
 @pytest.fixture(scope="module")
@@ -171,11 +173,12 @@ def report(searcher, test_split) -> dict:
 def test_retrieval_on_the_test_split(searcher, test_split):
     result = evaluate_retrieval(searcher, [q for q in test_split if q["gold"]])
     print(f"\nhit@1 {result['hit@1']} hit@5 {result['hit@5']} mrr@10 {result['mrr@10']}")
-    assert result["hit@1"] >= 0.85 and result["hit@5"] >= 0.94 and result["mrr@10"] >= 0.89
+    # 0.916 / 0.972 / 0.946 with the questions asked before (index.asked; 0.884 / 0.980 / 0.924 without)
+    assert result["hit@1"] >= 0.90 and result["hit@5"] >= 0.96 and result["mrr@10"] >= 0.93
 
 
 def test_first_quote_holds_the_answer(report):
-    assert report["first_sentence_gold_rate"] >= 0.84  # 0.853
+    assert report["first_sentence_gold_rate"] >= 0.87  # 0.880 (0.857 before the questions asked before)
 
 
 def test_answerable_questions_are_rarely_told_not_found(report):

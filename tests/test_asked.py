@@ -1,0 +1,219 @@
+"""index.asked: questions asked before move their passage up, within the leading article only."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from chat.make_asked import train_questions
+from index.asked import (
+    DATA_DIR,
+    ENTRIES_FILE,
+    THRESHOLD,
+    WEIGHT,
+    AskedEntry,
+    AskedMemory,
+    load_asked,
+    make_entries,
+    numbers,
+    save_asked,
+    wording,
+)
+from index.build import build_index
+from index.search import Searcher
+from ingest.records import Article, ArticleMeta, Passage
+from tests.fakes import FakeEncoder
+from tests.index_fakes import ARTICLE_A, ARTICLE_B, ARTICLE_C, build_kwargs, open_kwargs, write_corpus
+
+DATA = DATA_DIR.parents[1] / "tests" / "data"
+
+
+def _article(doc_id: str, text: str) -> Article:
+    return Article(doc_id, ArticleMeta(doc_id), text, (), content_hash=f"hash-{doc_id}")
+
+
+def _passage(doc_id: str, n: int, text: str) -> Passage:
+    return Passage(f"{doc_id}-{n}", doc_id, doc_id, n, None, 0, len(text), text)
+
+
+PASSAGES = [
+    _passage("a", 1, "總務省推動 ICT"),
+    _passage("a", 2, "只有2.3%的地方政府"),
+    _passage("b", 1, "REVIC 提供資金"),
+]
+ARTICLES = [_article("a", "總務省推動 ICT\n\n只有2.3%的地方政府"), _article("b", "REVIC 提供資金")]
+
+
+def _memory(entries: list[AskedEntry], vectors: list[list[float]]) -> AskedMemory:
+    return AskedMemory(tuple(entries), np.asarray(vectors, dtype=np.float32), "fp")
+
+
+def test_rows_are_the_passages_of_its_article_holding_a_gold_string():
+    memory = _memory(
+        [
+            AskedEntry("幾%？", ("2.3 %",), "hash-a"),  # spaces do not count, as in the eval
+            AskedEntry("誰提供資金？", ("REVIC",), "hash-a"),  # its gold is in another article only
+            AskedEntry("刪掉的文章", ("ICT",), "hash-gone"),  # its article is not indexed
+            AskedEntry("兩段", ("ICT", "地方政府"), "hash-a"),
+        ],
+        [[1, 0]] * 4,
+    )
+    assert memory.rows(PASSAGES, ARTICLES) == [(1,), (), (), (0, 1)]
+
+
+def test_wording_drops_spacing_punctuation_and_case():
+    assert wording(" RESAS 是什麼？ ") == wording("resas是什麼?") == "resas是什麼"
+    assert wording("RESAS是誰") != wording("RESAS是什麼")
+
+
+def test_numbers_are_digits_and_ordinals_in_chinese_numerals():
+    assert numbers("構想清單第５項、2012年的2.3%") == {"5", "2012", "2.3"}  # full-width digits read as digits
+    assert numbers("第二十項是什麼？") == {"第二十"}
+    assert numbers("RESAS是什麼？") == frozenset()
+
+
+def test_an_entry_writing_other_numbers_does_not_count():
+    memory = _memory(
+        [AskedEntry("構想清單第6項的標題", ("x",), "h"), AskedEntry("構想清單的標題", ("y",), "h")], [[1, 0], [1, 0]]
+    )
+    boosts = memory.boosts(np.array([1.0, 0.0]), [(0,), (1,)], asked_numbers=numbers("構想清單第5項的標題"))
+    assert set(boosts) == set()  # 第6項 is another item; an entry with no number is not this question either
+    same = memory.boosts(np.array([1.0, 0.0]), [(0,), (1,)], asked_numbers=numbers("構想清單第6項是什麼"))
+    assert set(same) == {0}
+
+
+def test_boost_is_weight_times_cosine_above_threshold_the_closest_question_counting():
+    memory = _memory(
+        [AskedEntry("q1", ("x",), "h"), AskedEntry("q2", ("x",), "h"), AskedEntry("q3", ("y",), "h")],
+        [[0.95, np.sqrt(1 - 0.95**2)], [0.9, np.sqrt(1 - 0.81)], [0.5, np.sqrt(0.75)]],
+    )
+    boosts = memory.boosts(np.array([1.0, 0.0]), [(0,), (0, 1), (2,)])
+    assert boosts[0] == pytest.approx(WEIGHT * (0.95 - THRESHOLD), abs=1e-5)  # the closer of q1, q2
+    assert boosts[1] == pytest.approx(WEIGHT * (0.9 - THRESHOLD), abs=1e-5)
+    assert 2 not in boosts  # q3 is below the threshold
+
+
+def test_an_entry_worded_as_the_question_is_left_out_when_asked():
+    memory = _memory(
+        [AskedEntry("RESAS 是什麼？", ("x",), "h"), AskedEntry("RESAS", ("y",), "h")], [[1, 0], [0.9, 0.43589]]
+    )
+    assert set(memory.boosts(np.array([1.0, 0.0]), [(0,), (1,)])) == {0, 1}
+    left = memory.boosts(np.array([1.0, 0.0]), [(0,), (1,)], leave_out="resas是什麼?")  # case, space, punctuation
+    assert set(left) == {1}
+
+
+def test_an_entry_is_made_only_for_a_gold_string_in_exactly_one_article():
+    questions = [
+        {"q": "ICT?", "gold": ["ICT"]},
+        {"q": "both?", "gold": ["ICT", "REVIC"]},  # its gold strings are in two articles
+        {"q": "none?", "gold": ["火星"]},
+        {"q": "unanswerable", "gold": []},
+    ]
+    assert make_entries(questions, ARTICLES) == [AskedEntry("ICT?", ("ICT",), "hash-a")]
+
+
+def test_saved_memory_loads_only_for_its_model(tmp_path):
+    encoder = FakeEncoder()
+    entries = [AskedEntry("ICT?", ("ICT",), "hash-a"), AskedEntry("REVIC?", ("REVIC",), "hash-b")]
+    save_asked(entries, encoder.encode_queries, encoder.model_id, "fp-1", tmp_path)
+    memory = load_asked("fp-1", tmp_path)
+    assert memory is not None and memory.entries == tuple(entries)
+    assert np.allclose(memory.vectors, encoder.encode_queries(["ICT?", "REVIC?"]), atol=1e-3)  # float16 on disk
+    assert load_asked("fp-2", tmp_path) is None  # another model's vectors are not comparable
+    assert load_asked("fp-1", tmp_path / "missing") is None
+    data = json.loads((tmp_path / ENTRIES_FILE).read_text(encoding="utf-8"))
+    (tmp_path / ENTRIES_FILE).write_text(json.dumps({**data, "version": 0}), encoding="utf-8")
+    assert load_asked("fp-1", tmp_path) is None
+
+
+@pytest.fixture
+def fake_searcher(tmp_path, fake_encoder):
+    corpus = write_corpus(tmp_path / "corpus", a=ARTICLE_A, b=ARTICLE_B, c=ARTICLE_C)
+    build_index(corpus, tmp_path / "index", fake_encoder, **build_kwargs())
+    return Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
+
+
+def _with_memory(searcher: Searcher, question: str, gold: str, encoder: FakeEncoder) -> Searcher:
+    articles = searcher.articles()
+    entries = make_entries([{"q": question, "gold": [gold]}], articles)
+    memory = AskedMemory(tuple(entries), encoder.encode_queries([e.question for e in entries]), "fake-v1")
+    return Searcher(searcher.index_dir, searcher._stored, encoder, searcher._tokenize, searcher.fusion, asked=memory)
+
+
+def test_an_earlier_question_moves_its_passage_first_within_the_leading_article(fake_searcher, fake_encoder):
+    question = "地方政府的情況"
+    before = [h.passage.text for h in fake_searcher.search(question, top_k=5)]
+    leading = fake_searcher.search(question, top_k=1)[0].passage.doc_id
+    other = next(
+        h.passage.text
+        for h in fake_searcher.search(question, top_k=10)[1:]
+        if h.passage.doc_id == leading and "地方政府" in h.passage.text
+    )
+    assert before[0] != other
+    after = _with_memory(fake_searcher, question, other, fake_encoder).search(question, top_k=5)
+    assert after[0].passage.text == other
+
+
+def test_an_earlier_question_never_moves_a_question_to_another_article(fake_searcher, fake_encoder):
+    question = "地方政府的情況"
+    before = [h.passage.text for h in fake_searcher.search(question, top_k=5)]
+    elsewhere = "疫情期間學校改為遠距授課。"  # article b; the question leads to article a
+    after = _with_memory(fake_searcher, question, elsewhere, fake_encoder).search(question, top_k=5)
+    assert [h.passage.text for h in after] == before
+
+
+def test_the_fake_encoder_gets_no_shipped_memory(fake_searcher):
+    assert fake_searcher._asked is None  # the shipped vectors are the real model's
+
+
+def _lines(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_shipped_memory_holds_train_material_only():
+    data = json.loads((DATA_DIR / ENTRIES_FILE).read_text(encoding="utf-8"))
+    asked = {e["q"] for e in data["entries"]}
+    bank, dialogues = _lines(DATA / "qbank.jsonl"), _lines(DATA / "dialogues.jsonl")
+    train = {q["q"] for q in bank if q["split"] == "train"}
+    train |= {d["turns"][0]["q"] for d in dialogues if d["split"] == "train"}
+    train |= {q["q"] for name in ("answer_questions.jsonl", "retrieval_questions.jsonl") for q in _lines(DATA / name)}
+    held = {q["q"] for q in bank if q["split"] == "test"} | {
+        d["turns"][0]["q"] for d in dialogues if d["split"] == "test"
+    }
+    held |= {q["q"] for path in DATA.glob("fresh*.jsonl") for q in _lines(path)}
+    assert len(asked) >= 1300 and asked <= train
+    assert not asked & (held - train)
+    decision = json.loads((DATA_DIR.parents[1] / "chat" / "data" / "decision.json").read_text(encoding="utf-8"))
+    assert data["model_fingerprint"] == decision["model_fingerprint"]
+    assert load_asked(data["model_fingerprint"]) is not None
+
+
+def test_train_material_is_the_train_splits_answerable_questions_each_wording_once(tmp_path):
+    bank, dialogues, extra = tmp_path / "bank.jsonl", tmp_path / "dialogues.jsonl", tmp_path / "extra.jsonl"
+    rows = [
+        {"q": "A?", "gold": ["a"], "split": "train"},
+        {"q": "B?", "gold": ["b"], "split": "test"},
+        {"q": "C?", "gold": [], "split": "train"},
+        {"q": "A?", "gold": ["a2"], "split": "train"},
+    ]
+    bank.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    turns = [{"q": "D?", "gold": ["d"]}, {"q": "那E呢？", "gold": ["e"]}]
+    dialogue_rows = [{"turns": turns, "split": "train"}, {"turns": [{"q": "F?", "gold": ["f"]}], "split": "test"}]
+    dialogues.write_text("\n".join(json.dumps(d) for d in dialogue_rows), encoding="utf-8")
+    extra.write_text(json.dumps({"q": "G?", "gold": ["g"]}), encoding="utf-8")
+    chosen = train_questions(bank, dialogues, [extra])
+    assert [(q["q"], q["gold"]) for q in chosen] == [("A?", ["a"]), ("D?", ["d"]), ("G?", ["g"])]
+    assert [q["q"] for q in train_questions(bank, None, [])] == ["A?"]
+
+
+@pytest.mark.slow
+def test_shipped_vectors_are_the_default_models(real_encoder, real_seed_searcher):
+    assert real_seed_searcher._asked is not None  # opening an index with the default model reads them
+    memory = load_asked(str(real_encoder.fingerprint))
+    assert memory is not None, "index/data/asked.* were made with another model: run python -m chat.make_asked"
+    sample = [memory.entries[i].question for i in (0, len(memory.entries) // 2, len(memory.entries) - 1)]
+    fresh = np.asarray(real_encoder.encode_queries(sample), dtype=np.float32)
+    stored = memory.vectors[[0, len(memory.entries) // 2, len(memory.entries) - 1]]
+    assert np.all(np.sum(fresh * stored, axis=1) > 0.999)
