@@ -136,7 +136,9 @@ def test_a_list_the_article_writes_as_first_second_third_is_quoted_whole(real_se
     item = answer_question("第三個國家支援方針是什麼？", real_seed_searcher, decision=decision)
     assert item.quotes and item.quotes[0].text.startswith("第三則是")
     monkeypatch.setattr("index.search.PROSE_SERIES", False)
-    assert answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith("對地方創生")
+    # without the series another sentence leads (對地方創生…, or with the questions asked before,
+    # index.asked, the overview 在這樣的「地方創生IT活用」計畫中…)
+    assert not answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith("首先是")
 
 
 @pytest.mark.parametrize(
