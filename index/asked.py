@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from index.evaluate import squash_spaces
 from ingest.records import Article, Passage
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -38,10 +39,6 @@ VERSION = 1
 THRESHOLD = 0.85  # an earlier question counts from this cosine on
 WEIGHT = 10.0  # added to the fused score per unit of cosine above THRESHOLD
 SAME_NUMBERS = True  # an earlier question counts only when it writes the same numbers (index.asked.numbers)
-
-
-def _squash(text: str) -> str:
-    return "".join(text.split())
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|第[一二三四五六七八九十百兩]+")
@@ -90,11 +87,11 @@ class AskedMemory:
         squashed: dict[int, str] = {}
         result = []
         for entry in self.entries:
-            golds = [g for g in map(_squash, entry.gold) if g]
+            golds = [g for g in map(squash_spaces, entry.gold) if g]
             candidates = by_doc.get(doc_of.get(entry.article, ""), [])
             hold = []
             for row in candidates:
-                text = squashed.setdefault(row, _squash(passages[row].text))
+                text = squashed.setdefault(row, squash_spaces(passages[row].text))
                 if any(g in text for g in golds):
                     hold.append(row)
             result.append(tuple(hold))
@@ -146,8 +143,8 @@ def make_entries(questions: Sequence[dict[str, Any]], articles: Sequence[Article
     """The answerable questions whose gold strings occur in exactly one of ``articles``."""
     entries = []
     for q in questions:
-        golds = [g for g in map(_squash, q.get("gold") or []) if g]
-        holders = [a for a in articles if any(g in _squash(a.text) for g in golds)]
+        golds = [g for g in map(squash_spaces, q.get("gold") or []) if g]
+        holders = [a for a in articles if any(g in squash_spaces(a.text) for g in golds)]
         if golds and len(holders) == 1:
             entries.append(AskedEntry(q["q"], tuple(q["gold"]), holders[0].content_hash))
     return entries

@@ -33,13 +33,14 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return read_jsonl(path)
 
 
-def _squash(text: str) -> str:
+def squash_spaces(text: str) -> str:
+    """``text`` without whitespace: how a gold string is looked for in a passage (``is_hit``)."""
     return "".join(text.split())
 
 
 def is_hit(passage_text: str, gold: Sequence[str]) -> bool:
-    squashed = _squash(passage_text)
-    return any(_squash(g) and _squash(g) in squashed for g in gold)
+    squashed = squash_spaces(passage_text)
+    return any(squash_spaces(g) and squash_spaces(g) in squashed for g in gold)
 
 
 def first_hit_rank(texts: Sequence[str], gold: Sequence[str]) -> int | None:
