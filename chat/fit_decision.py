@@ -390,16 +390,27 @@ def transfer(
     report on the test questions about ``articles[1]`` (and the unanswerable test ones): does the
     decision carry over to an article it has never seen?"""
     from chat.evaluate import evaluate_answers
+    from index.evaluate import evaluate_retrieval
 
     source, target = articles
-    fit_on = [s for s in samples if s.item.get("article") in (source, "none")]
-    model, _ = fit(fit_on, max_missed, max_confident_wrong, searcher.encoder.model_id, searcher.fingerprint, center)
-    report = evaluate_answers(
-        searcher, [q for q in test_questions if q.get("article") in (target, "none")], decision=model
-    )
+    everything = searcher.asked
+    if everything is not None:  # the questions asked before about the source article only
+        hashes = {a.content_hash for a in searcher.articles() if a.doc_id.split("_")[0] == source}
+        searcher.use_asked(everything.restricted(hashes))
+    try:
+        fit_on = [s for s in samples if s.item.get("article") in (source, "none")]
+        if everything is not None:  # measured again: the full memory held the target article's questions
+            fit_on = measure_all([s.item for s in fit_on], searcher, center=center)
+        model, _ = fit(fit_on, max_missed, max_confident_wrong, searcher.encoder.model_id, searcher.fingerprint, center)
+        report_on = [q for q in test_questions if q.get("article") in (target, "none")]
+        report = evaluate_answers(searcher, report_on, decision=model)
+        retrieval = evaluate_retrieval(searcher, [q for q in report_on if q.get("gold")])
+    finally:
+        searcher.use_asked(everything)
     return {
         "fit_on": source,
         "report_on": target,
+        **{k: retrieval[k] for k in ("hit@1", "hit@5", "mrr@10")},
         **{k: report[k] for k in ("first_sentence_gold_rate", "answered_rate", "abstain_rate")},
     }
 
@@ -452,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     offered["junk"] = unanswerable_questions(args.junk, "junk")
     kept = {name: without_held_out(items, held) for name, items in offered.items()}
     searcher = Engine(Config.load()).index()
+    searcher.leave_out_asked = True  # a train question is never its own evidence (index.asked)
     center = question_center(kept["everyday"], searcher.encoder)
     samples = measure_all([q for items in kept.values() for q in items], searcher, center=center)
     if args.transfer:

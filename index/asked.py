@@ -22,7 +22,7 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,13 @@ class AskedMemory:
     @functools.cached_property
     def _numbers(self) -> list[frozenset[str]]:
         return [numbers(e.question) for e in self.entries]
+
+    def restricted(self, content_hashes: Collection[str]) -> AskedMemory:
+        """The entries about the articles of ``content_hashes`` only (the per-article transfer
+        check: a fit on one article must not learn from the other article's questions)."""
+        keep = [i for i, e in enumerate(self.entries) if e.article in content_hashes]
+        entries = tuple(self.entries[i] for i in keep)
+        return AskedMemory(entries, self.vectors[keep], self.model_fingerprint)
 
     def rows(self, passages: Sequence[Passage], articles: Sequence[Article]) -> list[tuple[int, ...]]:
         """For each entry, the passage rows (positions in ``passages``) of its article that hold

@@ -400,6 +400,16 @@ class Searcher:
             order = self._series_first(text, cand.ids, order)
         return [self._hit(cand, int(i), rank, float(fused[i]), mode) for rank, i in enumerate(order[:top_k], 1)]
 
+    @property
+    def asked(self) -> AskedMemory | None:
+        """The questions asked before that this searcher uses (index.asked), or None."""
+        return self._asked
+
+    def use_asked(self, memory: AskedMemory | None) -> None:
+        """Search with ``memory`` as the questions asked before from now on (None: without any)."""
+        self._asked = memory
+        self.__dict__.pop("_asked_rows", None)
+
     @functools.cached_property
     def _asked_rows(self) -> list[tuple[int, ...]]:
         return self._asked.rows(self.passages, self.articles()) if self._asked is not None else []

@@ -164,6 +164,74 @@ def test_an_earlier_question_never_moves_a_question_to_another_article(fake_sear
     assert [h.passage.text for h in after] == before
 
 
+def test_restricted_keeps_the_entries_of_the_given_articles_with_their_vectors():
+    memory = _memory(
+        [AskedEntry("q1", ("x",), "hash-a"), AskedEntry("q2", ("y",), "hash-b"), AskedEntry("q3", ("z",), "hash-a")],
+        [[1, 0], [0, 1], [0.6, 0.8]],
+    )
+    only_a = memory.restricted({"hash-a"})
+    assert [e.question for e in only_a.entries] == ["q1", "q3"]
+    assert np.allclose(only_a.vectors, np.array([[1, 0], [0.6, 0.8]])) and only_a.model_fingerprint == "fp"
+    assert memory.restricted(set()).entries == ()
+    assert memory.restricted(set()).boosts(np.array([1.0, 0.0]), []) == {}
+
+
+def test_use_asked_swaps_the_memory_and_the_passages_it_names(fake_searcher, fake_encoder):
+    question = "地方政府的情況"
+    before = [h.passage.text for h in fake_searcher.search(question, top_k=5)]
+    other = next(t for t in before[1:] if "地方政府" in t)
+    searcher = _with_memory(fake_searcher, question, other, fake_encoder)
+    remembered = searcher.asked
+    assert searcher.search(question, top_k=1)[0].passage.text == other
+    searcher.use_asked(None)
+    assert searcher.asked is None and [h.passage.text for h in searcher.search(question, top_k=5)] == before
+    assert remembered is not None
+    searcher.use_asked(remembered.restricted(set()))  # the rows are worked out again for the new memory
+    assert [h.passage.text for h in searcher.search(question, top_k=5)] == before
+    searcher.use_asked(remembered)
+    assert searcher.search(question, top_k=1)[0].passage.text == other
+
+
+def test_transfer_fits_with_the_source_articles_memory_only_and_restores_it(fake_searcher, fake_encoder, monkeypatch):
+    import chat.evaluate
+    import chat.fit_decision as fit_decision
+    import index.evaluate
+
+    articles = fake_searcher.articles()
+    entries = tuple(AskedEntry(f"q-{a.doc_id}", ("x",), a.content_hash) for a in articles)
+    memory = AskedMemory(entries, fake_encoder.encode_queries([e.question for e in entries]), "fake-v1")
+    fake_searcher.use_asked(memory)
+    seen: dict[str, list[str]] = {}
+
+    def measured(items, searcher, top_k=5, center=None):
+        seen["measured"] = [e.question for e in searcher.asked.entries]
+        return [fit_decision.Sample(item, None) for item in items]
+
+    def fitted(samples, *args):
+        seen["fit_on"] = [s.item["q"] for s in samples]
+        return "model", {}
+
+    def report(searcher, questions, top_k=5, *, decision=None):
+        seen["report_on"] = [q["q"] for q in questions]
+        return {"first_sentence_gold_rate": 0.5, "answered_rate": 1.0, "abstain_rate": 0.0}
+
+    monkeypatch.setattr(fit_decision, "measure_all", measured)
+    monkeypatch.setattr(fit_decision, "fit", fitted)
+    monkeypatch.setattr(chat.evaluate, "evaluate_answers", report)
+    monkeypatch.setattr(index.evaluate, "evaluate_retrieval", lambda s, qs: {"hit@1": 1.0, "hit@5": 1.0, "mrr@10": 1.0})
+    source, target = articles[0].doc_id, articles[1].doc_id
+    samples = [
+        fit_decision.Sample({"q": "s", "gold": ["x"], "article": source}, None),
+        fit_decision.Sample({"q": "t", "gold": ["x"], "article": target}, None),
+        fit_decision.Sample({"q": "n", "gold": [], "article": "none"}, None),
+    ]
+    test = [{"q": "s2", "gold": ["x"], "article": source}, {"q": "t2", "gold": ["x"], "article": target}]
+    row = fit_decision.transfer(samples, test, fake_searcher, (source, target), 0.02, 0.05)
+    assert seen == {"measured": [f"q-{source}"], "fit_on": ["s", "n"], "report_on": ["t2"]}
+    assert row["fit_on"] == source and row["hit@1"] == 1.0
+    assert fake_searcher.asked is memory  # the full memory is back
+
+
 def test_the_fake_encoder_gets_no_shipped_memory(fake_searcher):
     assert fake_searcher._asked is None  # the shipped vectors are the real model's
 
