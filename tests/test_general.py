@@ -1,0 +1,53 @@
+"""chat.answer.general_verdict: a question made only of words that most passages hold (地方, 日本)
+names no subject, so it is 可能相關 at most, with a note saying what to add; a question with one
+rarer term, a small index, or a question already not found is left as the decision had it."""
+
+from __future__ import annotations
+
+import pytest
+
+from chat.abstain import MAYBE_LINE, Decision, DecisionModel
+from chat.answer import GENERAL_MIN_PASSAGES, GENERAL_NOTE, answer_question, general_terms, general_verdict
+from index.stats import CorpusStats
+
+STATS = CorpusStats(df={"地方": 10, "日本": 12, "总务省": 3}, n_docs=GENERAL_MIN_PASSAGES)
+FOUND = Decision(True, False, 0.93, "found: the best sentence carries the question's terms")
+
+
+def test_general_terms_are_the_terms_when_every_one_is_in_half_the_passages():
+    assert general_terms(["地方"], STATS) == ("地方",)  # 10 of 20: half counts
+    assert general_terms(["日本", "地方"], STATS) == ("日本", "地方")
+    assert general_terms(["地方", "总务省"], STATS) == ()  # one rarer term names a subject
+    assert general_terms(["地方", "火星"], STATS) == ()  # an unseen term is the rarest of all
+    assert general_terms([], STATS) == ()
+
+
+def test_a_small_index_has_no_general_terms():
+    small = CorpusStats(df={"地方": 3}, n_docs=GENERAL_MIN_PASSAGES - 1)
+    assert general_terms(["地方"], small) == ()
+
+
+def test_a_found_general_question_becomes_uncertain_with_the_note():
+    verdict = general_verdict(["日本", "地方"], STATS, FOUND)
+    assert (verdict.found, verdict.uncertain, verdict.confidence) == (True, True, 0.93)
+    assert verdict.reason == "uncertain: every term of the question is in most passages (日本、地方)"
+    assert verdict.note == GENERAL_NOTE.format("日本、地方")
+
+
+def test_other_verdicts_are_unchanged():
+    refused = Decision(False, False, 0.1, "not found: no signals", "note")
+    assert general_verdict(["地方"], STATS, refused) is refused
+    assert general_verdict(["地方", "总务省"], STATS, FOUND) is FOUND
+
+
+@pytest.mark.slow
+def test_a_bare_common_word_is_quoted_as_maybe_related_and_a_name_is_answered(real_seed_searcher, monkeypatch):
+    decision = DecisionModel.load()
+    answer = answer_question("地方", real_seed_searcher, decision=decision)
+    assert answer.found and answer.uncertain and answer.quotes
+    assert answer.message == f"{MAYBE_LINE} {GENERAL_NOTE.format('地方')}"
+    assert decision.maybe_at <= answer.confidence < decision.found_at
+    named = answer_question("總務省", real_seed_searcher, decision=decision)
+    assert named.found and not named.uncertain and GENERAL_NOTE[:8] not in named.message
+    monkeypatch.setattr("chat.answer.GENERAL_SHARE", 1.01)  # without the rule the common word was answered
+    assert not answer_question("地方", real_seed_searcher, decision=decision).uncertain
