@@ -1122,11 +1122,21 @@ def general_terms(terms: Sequence[str], stats: CorpusStats) -> tuple[str, ...]:
     return tuple(terms) if common else ()
 
 
-def general_verdict(terms: Sequence[str], stats: CorpusStats, verdict: Decision) -> Decision:
+def general_verdict(
+    terms: Sequence[str],
+    stats: CorpusStats,
+    verdict: Decision,
+    question: str = "",
+    scored: Sequence[ScoredSentence] = (),
+) -> Decision:
     """可能相關 with a note, when the question's terms are all common words of the passages
-    (``general_terms``); else ``verdict`` unchanged."""
+    (``general_terms``), unless it asks what one is and a first quote defines it (地方創生是什麼？ in
+    a library of 地方創生 articles); else ``verdict`` unchanged."""
     common = general_terms(terms, stats)
     if not verdict.found or not common:
+        return verdict
+    name = defined_name(question)
+    if name and any(defines(one.sentence.text, name) for one in scored[:3]):  # the quotes shown, at most 3
         return verdict
     listed = "、".join(common)
     reason = f"uncertain: every term of the question is in most passages ({listed})"
@@ -1476,7 +1486,7 @@ def analyse_question(
     scored = ordered_sentences(measured, model, prepared.query, asked or prepared.query, adjust)
     verdict = decided or model.decide(measured.signals, searcher.fingerprint)
     verdict = checked_verdict(verdict, scored, measured, prepared.query, asked or prepared.query)
-    verdict = general_verdict(measured.terms, searcher.stats(), verdict)
+    verdict = general_verdict(measured.terms, searcher.stats(), verdict, prepared.query, scored)
     docs = [hit.passage.doc_id for hit in measured.hits[:ARTICLES]]
     wanted = searcher.series_asked(asked or prepared.query, docs)
     series = series_quotes(wanted, scored, measured.hits)

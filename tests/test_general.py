@@ -1,13 +1,22 @@
 """chat.answer.general_verdict: a question made only of words that most passages hold (地方, 日本)
 names no subject, so it is 可能相關 at most, with a note saying what to add; a question with one
-rarer term, a small index, or a question already not found is left as the decision had it."""
+rarer term, a small index, a "what is" question a quote defines, or a question already not found is
+left as the decision had it."""
 
 from __future__ import annotations
 
 import pytest
 
 from chat.abstain import MAYBE_LINE, Decision, DecisionModel
-from chat.answer import GENERAL_MIN_PASSAGES, GENERAL_NOTE, answer_question, general_terms, general_verdict
+from chat.answer import (
+    GENERAL_MIN_PASSAGES,
+    GENERAL_NOTE,
+    ScoredSentence,
+    Sentence,
+    answer_question,
+    general_terms,
+    general_verdict,
+)
 from index.stats import CorpusStats
 
 STATS = CorpusStats(df={"地方": 10, "日本": 12, "总务省": 3}, n_docs=GENERAL_MIN_PASSAGES)
@@ -51,3 +60,16 @@ def test_a_bare_common_word_is_quoted_as_maybe_related_and_a_name_is_answered(re
     assert named.found and not named.uncertain and GENERAL_NOTE[:8] not in named.message
     monkeypatch.setattr("chat.answer.GENERAL_SHARE", 1.01)  # without the rule the common word was answered
     assert not answer_question("地方", real_seed_searcher, decision=decision).uncertain
+
+
+def _scored(text: str) -> ScoredSentence:
+    return ScoredSentence(Sentence(text, 0, 0), 1.0, 1.0, 0.9)
+
+
+def test_a_what_is_question_a_quote_defines_stays_found():
+    stats = CorpusStats(df={"地方创生": 12}, n_docs=GENERAL_MIN_PASSAGES)  # a library of 地方創生 articles
+    defining = [_scored("地方創生是日本為了解決人口減少而推動的國家戰略。")]
+    assert general_verdict(["地方创生"], stats, FOUND, "地方創生是什麼？", defining) is FOUND
+    mentions = [_scored("日本推動地方創生已有多年。")]
+    assert general_verdict(["地方创生"], stats, FOUND, "地方創生是什麼？", mentions).uncertain
+    assert general_verdict(["地方创生"], stats, FOUND, "地方創生", defining).uncertain  # not asked what it is
