@@ -39,6 +39,7 @@ from chat.abstain import (
     unknown_share,
 )
 from chat.addressed import without_greeting
+from chat.claims import beyond_byline
 from chat.config import MAX_QUESTION_CHARS
 from chat.defining import defined_name, defines
 from chat.premise import counted_unit, counts_in, counts_in_a_column, premises
@@ -1004,6 +1005,24 @@ def byline_verdict(question: str, scored: Sequence[ScoredSentence], signals: Sig
     return Decision(True, False, verdict.confidence, "found: the question asks who wrote the article; a byline says")
 
 
+# A question about the author beyond what a byline says (作者謝子涵還寫過哪些文章？) whose best passage
+# is the article's text, not the byline, escapes chat.claims.beyond_byline (it reads the best passage);
+# when the quote shown would be the byline all the same, the byline is all the articles say of them.
+QUOTED_BYLINE_CHECKED = True
+
+
+def quoted_byline_verdict(question: str, scored: Sequence[ScoredSentence], verdict: Decision) -> Decision:
+    """Not found, when the first quote is a byline and the question asks about its author beyond it
+    (``chat.claims.beyond_byline`` read on that quote); else ``verdict`` unchanged."""
+    if not QUOTED_BYLINE_CHECKED or not verdict.found or not scored or not is_byline(scored[0].sentence.text):
+        return verdict
+    author = beyond_byline(question, [scored[0].sentence.text])
+    if not author:
+        return verdict
+    _, reason, note = next(check for check in PREMISE_CHECKS if check[0] == "beyond_byline")
+    return Decision(False, False, verdict.confidence, "not found: " + reason.format(author), note.format(author))
+
+
 # A question counting a noun the article counts: "有哪三大目標？" where it says 三大目標 and heads
 # 地域未來構想一/二/三 is answered by the three headings in article order; "第二個目標是什麼？" by
 # the second heading and what follows it. The search puts their passages first (SERIES_FIRST).
@@ -1455,6 +1474,7 @@ def checked_verdict(
     name, a figure of another year (read in ``query`` only: a follow-up's own year, not the one before)."""
     verdict = byline_verdict(asked, scored, measured.signals, verdict)
     verdict = spelled_out_verdict(asked, scored, measured.signals, verdict)
+    verdict = quoted_byline_verdict(asked, scored, verdict)
     return year_verdict(query, scored, measured.hits, verdict)
 
 

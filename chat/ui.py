@@ -188,6 +188,12 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
 .sousei-table td:last-child { word-break: break-all; font-size: .85em; }  /* 代號: a long hash */
 .sousei-table th, .sousei-table td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .5em;
                                      text-align: left; }
+/* Gradio's prose styles frame the table, its rows and cells in dark lines (more specific than the two rules
+   above): the table keeps only its light row lines, and on a phone the cards were boxes inside a box */
+#sousei-articles .sousei-table { border: 0; padding: 0; margin: 0; }
+#sousei-articles .sousei-table tr { border: 0; }
+#sousei-articles .sousei-table th, #sousei-articles .sousei-table td {
+  border: 0; border-bottom: 1px solid var(--border-color-primary); }
 .sousei-status p { margin: .2em 0; }
 .sousei-status-line:has(.progress-text) { min-height: 6em; }  /* room for the one progress bar of a change */
 .sousei-status-error { background: #fdecee; border-left: 3px solid #b00020; border-radius: 6px; padding: .4em .8em; }
@@ -236,6 +242,8 @@ sup.sousei-footnote { font-size: .7em; color: var(--sousei-subdued); margin: 0 .
   .sousei-table td:not(:first-child)::before { content: attr(data-label); color: var(--sousei-subdued);
                                                margin-right: .4em; }
   .sousei-table td:empty { display: none; }
+  #sousei-articles .sousei-table tr { margin: 0; border-bottom: 1px solid var(--border-color-primary); }
+  #sousei-articles .sousei-table td { border: 0; }
 }
 /* the log's own trash icon (清空對話) floats in its top right corner, over the messages: a question's bubble
    keeps clear of that corner's column (on a phone it ran under the icon), and so does a long article name

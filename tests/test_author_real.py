@@ -40,3 +40,14 @@ def test_the_byline_answers_who_its_author_is(real_seed_searcher, question, monk
 def test_the_author_of_another_work_is_not_the_byline(real_seed_searcher):
     answer = answer_question("《源氏物語》是誰寫的？", real_seed_searcher, decision=DecisionModel.load())
     assert not answer.found and not answer.quotes
+
+
+def test_more_than_the_byline_says_is_not_found_when_the_byline_would_be_quoted(real_seed_searcher, monkeypatch):
+    question = "作者謝子涵還寫過哪些關於地方創生的文章？"  # the best passage is text: the claims check misses it
+    decision = DecisionModel.load()
+    answer = answer_question(question, real_seed_searcher, decision=decision)
+    assert not answer.found and not answer.quotes
+    assert answer.message.endswith("文章中關於作者（謝子涵）的只有署名一行，沒有其他內容。")
+    monkeypatch.setattr("chat.answer.QUOTED_BYLINE_CHECKED", False)  # without it the byline was the answer
+    alone = answer_question(question, real_seed_searcher, decision=decision)
+    assert alone.found and alone.quotes[0].text == BYLINE

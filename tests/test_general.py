@@ -1,7 +1,10 @@
-"""chat.answer.general_verdict: a question made only of words that most passages hold (地方, 日本)
+"""Checks of what is quoted, after the decision.
+
+chat.answer.general_verdict: a question made only of words that most passages hold (地方, 日本)
 names no subject, so it is 可能相關 at most, with a note saying what to add; a question with one
 rarer term, a small index, a "what is" question a quote defines, or a question already not found is
-left as the decision had it."""
+left as the decision had it. chat.answer.quoted_byline_verdict: a byline about to be quoted for a
+question asking more of its author than it says is not found."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from chat.answer import (
     answer_question,
     general_terms,
     general_verdict,
+    quoted_byline_verdict,
 )
 from index.stats import CorpusStats
 
@@ -73,3 +77,22 @@ def test_a_what_is_question_a_quote_defines_stays_found():
     mentions = [_scored("日本推動地方創生已有多年。")]
     assert general_verdict(["地方创生"], stats, FOUND, "地方創生是什麼？", mentions).uncertain
     assert general_verdict(["地方创生"], stats, FOUND, "地方創生", defining).uncertain  # not asked what it is
+
+
+BYLINE = "作者 謝子涵 為政治工作者"
+
+
+def test_a_quoted_byline_asked_about_beyond_what_it_says_is_not_found():
+    verdict = quoted_byline_verdict("作者謝子涵還寫過哪些文章？", [_scored(BYLINE)], FOUND)
+    assert (verdict.found, verdict.uncertain) == (False, False)
+    assert verdict.reason == "not found: of their author (謝子涵) the articles have only the byline"
+    assert verdict.note == "文章中關於作者（謝子涵）的只有署名一行，沒有其他內容。"
+
+
+def test_a_quoted_byline_answering_who_or_another_quote_is_left_alone():
+    assert quoted_byline_verdict("謝子涵是做什麼的？", [_scored(BYLINE)], FOUND) is FOUND  # the byline says
+    assert quoted_byline_verdict("作者是誰？", [_scored(BYLINE)], FOUND) is FOUND
+    text = [_scored("作者認為台灣較無細緻的立論基礎。")]
+    assert quoted_byline_verdict("作者謝子涵還寫過哪些文章？", text, FOUND) is FOUND  # not a byline
+    refused = Decision(False, False, 0.1, "not found: no signals")
+    assert quoted_byline_verdict("作者謝子涵還寫過哪些文章？", [_scored(BYLINE)], refused) is refused
