@@ -70,6 +70,7 @@ from index.prose import FORM as PROSE
 from index.records import Hit, SentenceVectors
 from index.search import numeral_variant
 from index.series import ARTICLES, SeriesAsked
+from index.stats import char_bigrams
 from ingest.furniture import asks_about_author, asks_author, byline_author, is_byline, is_furniture_line
 from ingest.passages import (
     HEADER_CELL_MAX_CHARS,
@@ -1009,6 +1010,8 @@ def byline_verdict(question: str, scored: Sequence[ScoredSentence], signals: Sig
 # is the article's text, not the byline, escapes chat.claims.beyond_byline (it reads the best passage);
 # when the quote shown would be the byline all the same, the byline is all the articles say of them.
 QUOTED_BYLINE_CHECKED = True
+# naming the author is not sharing a word with the byline
+_AUTHOR_PAIRS = frozenset().union(*(char_bigrams([word]) for word in ("作者", "著者", "笔者", "撰文", "author")))
 
 
 def quoted_byline_verdict(question: str, scored: Sequence[ScoredSentence], verdict: Decision) -> Decision:
@@ -1016,9 +1019,13 @@ def quoted_byline_verdict(question: str, scored: Sequence[ScoredSentence], verdi
     (``chat.claims.beyond_byline`` read on that quote); else ``verdict`` unchanged."""
     if not QUOTED_BYLINE_CHECKED or not verdict.found or not scored or not is_byline(scored[0].sentence.text):
         return verdict
-    author = beyond_byline(question, [scored[0].sentence.text])
+    byline = scored[0].sentence.text
+    author = beyond_byline(question, [byline])
     if not author:
         return verdict
+    asked = fold(question).lower().replace(fold(author).lower(), " ")
+    if char_bigrams([asked]) & char_bigrams([fold(byline).lower().replace(fold(author).lower(), " ")]) - _AUTHOR_PAIRS:
+        return verdict  # the byline says something of what is asked (文／王大同（某大學教授）: 在哪所大學)
     _, reason, note = next(check for check in PREMISE_CHECKS if check[0] == "beyond_byline")
     return Decision(False, False, verdict.confidence, "not found: " + reason.format(author), note.format(author))
 

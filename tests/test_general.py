@@ -96,3 +96,9 @@ def test_a_quoted_byline_answering_who_or_another_quote_is_left_alone():
     assert quoted_byline_verdict("作者謝子涵還寫過哪些文章？", text, FOUND) is FOUND  # not a byline
     refused = Decision(False, False, 0.1, "not found: no signals")
     assert quoted_byline_verdict("作者謝子涵還寫過哪些文章？", [_scored(BYLINE)], refused) is refused
+
+
+def test_a_quoted_byline_saying_something_of_what_is_asked_is_left_alone():
+    byline = "文／王大同（東京大學教授）"
+    assert quoted_byline_verdict("作者王大同在哪所大學任教？", [_scored(byline)], FOUND) is FOUND  # 大學
+    assert not quoted_byline_verdict("作者王大同還寫過哪些書？", [_scored(byline)], FOUND).found
