@@ -88,6 +88,8 @@ FRESH = {
     "fresh30": "w49",
     "fresh31": "w50",
     "fresh32": "w51",
+    "fresh33": "w52",
+    "fresh34": "w53",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
@@ -105,6 +107,8 @@ HARD_KINDS = {
     # w47: the hard kinds, numbers, lists, long and simplified (no keyword, short, table, definition, who/where)
     "fresh28": UNANSWERABLE_KINDS
     | {"paraphrase", "english", "japanese", "colloquial", "number", "list", "long", "simplified"},
+    # w53: the hard kinds, lists, numbers and long questions
+    "fresh34": UNANSWERABLE_KINDS | {"paraphrase", "english", "japanese", "colloquial", "long", "list", "number"},
 }
 
 
