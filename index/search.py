@@ -354,8 +354,8 @@ class Searcher:
         assert self._asked is not None
         fused = fuse(cand.dense, cand.bm25, cand.dense_rank, cand.bm25_rank, self.fusion)
         leader = int(cand.ids[np.lexsort((cand.ids, -cand.dense, -fused))[0]])
-        if self.passages[leader].doc_id not in self._asked_docs or self._names_author(text) or ordinal_items(text):
-            return None  # an item asked by position (第三個…) is the series' to place (index.prose)
+        if self.passages[leader].doc_id not in self._asked_docs or self._names_author(text):
+            return None
         leave_out = self._asked.worded_as(text) if self.leave_out_asked else []
         scores = self._asked_terms.scores(self._tokenize(text), leave_out)
         return asked_terms.TERMS_WEIGHT * scores.astype(np.float32) if scores.any() else None
