@@ -346,26 +346,18 @@ class Searcher:
     def _asked_term_scores(self, text: str, cand: _Candidates) -> np.ndarray | None:
         """``TERMS_WEIGHT`` × the BM25 of the question over the earlier questions' words
         (index.asked.AskedTerms), when the best candidate without them is in an article some earlier
-        question is about and the question names no article's author; None otherwise, or when that
-        adds nothing. A question led to an article no earlier question is about (an added one) is
-        left as it is: with the words added for every
+        question is about; None otherwise, or when that adds nothing. A question led to an article
+        no earlier question is about (an added one) is left as it is: with the words added for every
         question, the blind questions about the Taiwan article came first 0.810 -> 0.740. An entry
         worded as the question is left out when ``leave_out_asked`` is set."""
         assert self._asked is not None
         fused = fuse(cand.dense, cand.bm25, cand.dense_rank, cand.bm25_rank, self.fusion)
         leader = int(cand.ids[np.lexsort((cand.ids, -cand.dense, -fused))[0]])
-        if self.passages[leader].doc_id not in self._asked_docs or self._names_author(text):
+        if self.passages[leader].doc_id not in self._asked_docs:
             return None
         leave_out = self._asked.worded_as(text) if self.leave_out_asked else []
         scores = self._asked_terms.scores(self._tokenize(text), leave_out)
         return asked_terms.TERMS_WEIGHT * scores.astype(np.float32) if scores.any() else None
-
-    def _names_author(self, text: str) -> bool:
-        """The question names an article's author (謝子涵): it asks of the byline, which other
-        readers' words would put behind the text they asked about (作者謝子涵還寫過哪些文章 was then
-        quoted a paragraph as 可能相關 instead of being told the articles have only the byline)."""
-        folded = fold(text)
-        return any(fold(name) in folded for name in self.authors)
 
     @functools.cached_property
     def _asked_docs(self) -> frozenset[str]:
