@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,13 @@ VERSION = 1
 THRESHOLD = 0.85  # an earlier question counts from this cosine on
 WEIGHT = 10.0  # added to the fused score per unit of cosine above THRESHOLD
 SAME_NUMBERS = True  # an earlier question counts only when it writes the same numbers (index.asked.numbers)
+# the earlier questions' words as keyword text of their passages (AskedTerms): BM25 parameters and
+# the weight of that score beside the passages' own BM25 (0: off)
+TERMS_WEIGHT = 1.0
+TERMS_K1, TERMS_B = 1.5, 0.75
+# the words apply only when each of this many best candidates without them is in an article the
+# memory is about: a question that brings an added article near the top is that article's to answer
+TERMS_NEAR = 5
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|第[一二三四五六七八九十百兩]+")
@@ -79,6 +88,10 @@ class AskedMemory:
     @functools.cached_property
     def _numbers(self) -> list[frozenset[str]]:
         return [numbers(e.question) for e in self.entries]
+
+    def worded_as(self, text: str) -> list[int]:
+        """The entries worded as ``text`` (up to spacing, punctuation and case)."""
+        return [int(i) for i in np.flatnonzero(self._wordings == wording(text))] if text else []
 
     def restricted(self, content_hashes: Collection[str]) -> AskedMemory:
         """The entries about the articles of ``content_hashes`` only (the per-article transfer
@@ -121,8 +134,7 @@ class AskedMemory:
         if not len(self.entries):
             return {}
         sims = self.vectors @ np.asarray(query_vector, dtype=np.float32)
-        if leave_out:
-            sims = np.where(self._wordings == wording(leave_out), -1.0, sims)
+        sims[self.worded_as(leave_out)] = -1.0
         result: dict[int, float] = {}
         for i in np.flatnonzero(sims > THRESHOLD):
             if SAME_NUMBERS and asked_numbers is not None and self._numbers[int(i)] != asked_numbers:
@@ -131,6 +143,91 @@ class AskedMemory:
             for row in rows[int(i)]:
                 result[row] = max(result.get(row, 0.0), boost)
         return result
+
+
+TERMS_NUMBERS = False  # an earlier question's numbers count among its words
+
+
+def term_word(token: str) -> bool:
+    """A token of an earlier question that joins its passage's words: not a number (2021, 12項)
+    unless ``TERMS_NUMBERS``."""
+    return TERMS_NUMBERS or not any(ch.isdigit() for ch in token)
+
+
+@dataclass(frozen=True)
+class AskedTerms:
+    """The earlier questions' words as keyword text of the passages they name: document expansion
+    by real questions (doc2query without a generative model). Each passage row gets, as a second
+    document, the search tokens of every earlier question it answers; a new question's BM25 over
+    those documents is added to its keyword scores (``index.search.Searcher.keyword_scores``), so a
+    question worded as readers word it meets a passage other readers asked about in those words.
+
+    :meth:`scores` can leave entries out (the question being measured is not its own evidence):
+    their tokens are taken from their rows' documents before those rows are scored."""
+
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # token -> (rows, counts)
+    lengths: np.ndarray  # tokens per row's document
+    entry_tokens: tuple[Counter[str], ...]
+    entry_rows: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def build(cls, tokens: Sequence[Sequence[str]], rows: Sequence[tuple[int, ...]], passages: int) -> AskedTerms:
+        """``tokens[i]``: entry i's question tokens; ``rows[i]``: the passage rows it answers."""
+        documents: list[Counter[str]] = [Counter() for _ in range(passages)]
+        entry_tokens = tuple(Counter(t) for t in tokens)
+        for counts, entry_rows in zip(entry_tokens, rows, strict=True):
+            for row in entry_rows:
+                documents[row].update(counts)
+        by_token: dict[str, list[tuple[int, int]]] = {}
+        for row, document in enumerate(documents):
+            for token, count in document.items():
+                by_token.setdefault(token, []).append((row, count))
+        postings = {
+            token: (np.array([r for r, _ in pairs], np.int64), np.array([c for _, c in pairs], np.float64))
+            for token, pairs in by_token.items()
+        }
+        lengths = np.array([sum(d.values()) for d in documents], np.float64)
+        return cls(postings, lengths, entry_tokens, tuple(tuple(r) for r in rows))
+
+    @functools.cached_property
+    def _average_length(self) -> float:
+        filled = self.lengths[self.lengths > 0]
+        return float(filled.mean()) if len(filled) else 1.0
+
+    def _idf(self, token: str) -> float:
+        df = len(self.postings[token][0])
+        return math.log(1.0 + (len(self.lengths) - df + 0.5) / (df + 0.5))
+
+    def _term(self, count: np.ndarray | float, length: np.ndarray | float) -> np.ndarray:
+        norm = TERMS_K1 * (1.0 - TERMS_B + TERMS_B * np.asarray(length) / self._average_length)
+        return np.asarray(count) * (TERMS_K1 + 1.0) / (np.asarray(count) + norm)
+
+    def scores(self, tokens: Sequence[str], leave_out: Sequence[int] = ()) -> np.ndarray:
+        """BM25 of every passage row's document for the distinct ``tokens``; the entries of
+        ``leave_out`` taken out of their rows' documents first."""
+        scores = np.zeros(len(self.lengths), np.float64)
+        asked = [t for t in dict.fromkeys(tokens) if t in self.postings]
+        for token in asked:
+            rows, counts = self.postings[token]
+            scores[rows] += self._idf(token) * self._term(counts, self.lengths[rows])
+        removed: dict[int, Counter[str]] = {}
+        for entry in leave_out:
+            for row in self.entry_rows[entry]:
+                removed.setdefault(row, Counter()).update(self.entry_tokens[entry])
+        for row, gone in removed.items():
+            scores[row] = self._row_score(row, asked, gone)
+        return scores
+
+    def _row_score(self, row: int, tokens: Sequence[str], gone: Counter[str]) -> float:
+        length = self.lengths[row] - sum(gone.values())
+        total = 0.0
+        for token in tokens:
+            rows, counts = self.postings[token]
+            at = np.flatnonzero(rows == row)
+            count = (float(counts[at[0]]) if len(at) else 0.0) - gone.get(token, 0)
+            if count > 0:
+                total += self._idf(token) * float(self._term(count, length))
+        return total
 
 
 def load_asked(fingerprint: str, directory: Path = DATA_DIR) -> AskedMemory | None:

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+import index.asked
 from chat.make_asked import DEFAULT_EXTRA, MEMORY_BATCHES, train_questions
 from index.asked import (
     DATA_DIR,
@@ -15,6 +16,7 @@ from index.asked import (
     WEIGHT,
     AskedEntry,
     AskedMemory,
+    AskedTerms,
     load_asked,
     make_entries,
     numbers,
@@ -135,9 +137,17 @@ def fake_searcher(tmp_path, fake_encoder):
     return Searcher.open(tmp_path / "index", fake_encoder, **open_kwargs())
 
 
-def _with_memory(searcher: Searcher, question: str, gold: str, encoder: FakeEncoder) -> Searcher:
+def _with_memory(
+    searcher: Searcher, question: str, gold: str, encoder: FakeEncoder, every_article: bool = False
+) -> Searcher:
+    """``searcher`` with the memory of ``question`` asked about ``gold``; ``every_article``: and of a
+    question sharing no word with the tests' questions about the first passage of each article."""
     articles = searcher.articles()
-    entries = make_entries([{"q": question, "gold": [gold]}], articles)
+    asked = [{"q": question, "gold": [gold]}]
+    if every_article:
+        firsts = {p.doc_id: p.text for p in reversed(searcher.passages)}
+        asked += [{"q": "其餘章節寫了甚麼", "gold": [text]} for text in firsts.values()]
+    entries = make_entries(asked, articles)
     memory = AskedMemory(tuple(entries), encoder.encode_queries([e.question for e in entries]), "fake-v1")
     return Searcher(searcher.index_dir, searcher._stored, encoder, searcher._tokenize, searcher.fusion, asked=memory)
 
@@ -230,6 +240,100 @@ def test_transfer_fits_with_the_source_articles_memory_only_and_restores_it(fake
     assert seen == {"measured": [f"q-{source}"], "fit_on": ["s", "n"], "report_on": ["t2"]}
     assert row["fit_on"] == source and row["hit@1"] == 1.0
     assert fake_searcher.asked is memory  # the full memory is back
+
+
+def test_asked_terms_are_bm25_over_the_earlier_questions_words_of_each_passage():
+    # row 0 holds the words of e0 (a, b) and e1 (a); row 1 those of e1; row 2 none
+    terms = AskedTerms.build([["a", "b"], ["a"]], [(0,), (0, 1)], passages=3)
+    assert terms.lengths.tolist() == [3, 1, 0]
+    idf_b = np.log(1 + (3 - 1 + 0.5) / (1 + 0.5))
+    norm = 1.5 * (1 - 0.75 + 0.75 * 3 / 2)  # k1 (1 - b + b · length / mean length of the filled rows)
+    assert terms.scores(["b"]) == pytest.approx([idf_b * 2.5 / (1 + norm), 0, 0])
+    assert terms.scores(["b", "b", "zzz"]) == pytest.approx(terms.scores(["b"]))  # distinct words; unknown ones add 0
+    assert terms.scores([]).tolist() == [0, 0, 0]
+
+
+def test_asked_terms_leave_an_entry_out_of_its_rows():
+    terms = AskedTerms.build([["a", "b"], ["a"]], [(0,), (0, 1)], passages=3)
+    assert terms.scores(["b"], leave_out=[0]).tolist() == [0, 0, 0]  # b was e0's word only
+    left = terms.scores(["a"], leave_out=[0])  # row 0 is then e1's words alone, as row 1 is
+    assert left[0] == pytest.approx(left[1]) and left[0] > 0
+    assert terms.scores(["a"])[0] != pytest.approx(left[0])
+
+
+def test_memory_worded_as_finds_the_entries_worded_as_a_text():
+    memory = _memory([AskedEntry("RESAS 是什麼？", ("x",), "h"), AskedEntry("RESAS", ("y",), "h")], [[1, 0], [1, 0]])
+    assert memory.worded_as("resas是什麼?") == [0] and memory.worded_as("") == [] and memory.worded_as("別的") == []
+
+
+def _terms_only(monkeypatch, weight: float) -> None:
+    monkeypatch.setattr(index.asked, "THRESHOLD", 1.01)  # no cosine boost: the words alone
+    monkeypatch.setattr(index.asked, "TERMS_WEIGHT", weight)
+
+
+@pytest.mark.parametrize(("weight", "every_article"), [(0.0, True), (1.0, True), (1.0, False)])
+def test_an_earlier_questions_words_move_its_passage_up_in_the_leading_article(
+    fake_searcher, fake_encoder, monkeypatch, weight, every_article
+):
+    _terms_only(monkeypatch, weight)
+    question = "地方政府：偏鄉醫師不足怎麼辦"  # 偏鄉醫師: in no passage, in an earlier question
+    ranked = fake_searcher.search(question, top_k=10)
+    assert len({h.passage.doc_id for h in ranked[: index.asked.TERMS_NEAR]}) > 1
+    other = next(h.passage.text for h in ranked[1:] if h.passage.doc_id == ranked[0].passage.doc_id)
+    searcher = _with_memory(fake_searcher, "偏鄉醫師不足怎麼辦", other, fake_encoder, every_article)
+    # no move without the words, nor when a best candidate is in an article no earlier question is
+    # about (as an added article would be: the question may be about it)
+    moved = searcher.search(question, top_k=1)[0].passage.text == other
+    assert moved is (bool(weight) and every_article)
+    # hits report the passages' own BM25 and rank (what the found / not-found decision was fitted on)
+    own = {h.passage.text: (h.bm25_score, h.bm25_rank) for h in ranked}
+    assert {h.passage.text: (h.bm25_score, h.bm25_rank) for h in searcher.search(question, top_k=10)} == own
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "王小明寫的",  # names an author: it asks of the byline
+        "第三個",  # an item by position: the series places it
+    ],
+)
+def test_a_question_naming_an_author_or_an_item_by_position_gets_no_earlier_questions_words(
+    fake_searcher, fake_encoder, monkeypatch, prefix
+):
+    _terms_only(monkeypatch, 1.0)
+    plain = "地方政府：偏鄉醫師不足怎麼辦"
+    question = prefix + plain
+    ranked = fake_searcher.search(plain, top_k=10)
+    other = next(h.passage.text for h in ranked[1:] if h.passage.doc_id == ranked[0].passage.doc_id)
+    searcher = _with_memory(fake_searcher, "偏鄉醫師不足怎麼辦", other, fake_encoder, every_article=True)
+    searcher.__dict__["authors"] = ("王小明",)  # as a byline 作者 王小明 would give
+    assert searcher.search(plain, top_k=1)[0].passage.text == other  # the words move the plain question
+    assert searcher.search(question, top_k=1)[0].passage.text != other
+
+
+def test_an_earlier_questions_words_are_left_out_when_it_is_the_question_measured(
+    fake_searcher, fake_encoder, monkeypatch
+):
+    _terms_only(monkeypatch, 1.0)
+    question = "地方政府：偏鄉醫師不足怎麼辦"
+    ranked = fake_searcher.search(question, top_k=5)
+    other = next(h.passage.text for h in ranked[1:] if h.passage.doc_id == ranked[0].passage.doc_id)
+    searcher = _with_memory(fake_searcher, question, other, fake_encoder, every_article=True)
+    assert searcher.search(question, top_k=1)[0].passage.text == other
+    searcher.leave_out_asked = True  # as sousei eval: the question is not its own evidence
+    assert [h.passage.text for h in searcher.search(question, top_k=5)] == [h.passage.text for h in ranked]
+
+
+def test_a_question_led_to_an_article_no_earlier_question_is_about_is_left_as_it_is(
+    fake_searcher, fake_encoder, monkeypatch
+):
+    _terms_only(monkeypatch, 1.0)
+    question = "地方政府：偏鄉醫師不足怎麼辦"
+    before = fake_searcher.search(question, top_k=5)
+    elsewhere = next(h.passage.text for h in before if h.passage.doc_id != before[0].passage.doc_id)
+    after = _with_memory(fake_searcher, "偏鄉醫師不足怎麼辦", elsewhere, fake_encoder).search(question, top_k=5)
+    # the words added for every question, the other article's passage would come first
+    assert [h.passage.text for h in after] == [h.passage.text for h in before]
 
 
 def test_the_fake_encoder_gets_no_shipped_memory(fake_searcher):
