@@ -90,6 +90,8 @@ FRESH = {
     "fresh32": "w51",
     "fresh33": "w52",
     "fresh34": "w53",
+    "fresh35": "w54",
+    "fresh36": "w55",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
@@ -109,6 +111,8 @@ HARD_KINDS = {
     | {"paraphrase", "english", "japanese", "colloquial", "number", "list", "long", "simplified"},
     # w53: the hard kinds, lists, numbers and long questions
     "fresh34": UNANSWERABLE_KINDS | {"paraphrase", "english", "japanese", "colloquial", "long", "list", "number"},
+    # w55: the same kinds as w53
+    "fresh36": UNANSWERABLE_KINDS | {"paraphrase", "english", "japanese", "colloquial", "long", "list", "number"},
 }
 
 
