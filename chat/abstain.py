@@ -242,6 +242,10 @@ class Signals:
     unstated_only: str = ""  # an "only" (只頒給, 只討論) the question states and the best passage does not
     beyond_byline: str = ""  # the author, asked about beyond the byline that is the best passage
     topic: float | None = None  # closeness to the articles' subject (Searcher.topic_similarity); None: unmeasured
+    # the best cosine with an earlier question the articles did not answer / did answer (index.asked;
+    # Searcher.asked_closeness); None: unmeasured (no memory, or a best passage in an added article)
+    asked_unanswered: float | None = None
+    asked_answered: float | None = None
 
 
 # The features the model sees, each a named function of the signals.
@@ -269,6 +273,8 @@ FEATURES: dict[str, object] = {
     "type_absent": lambda s: float(s.asks_type and not s.type_in_best),
     "quoted_missing": lambda s: s.quoted_missing,
     "topic": lambda s: s.topic if s.topic is not None else math.nan,  # not measured: as the fitted mean
+    "asked_unanswered": lambda s: s.asked_unanswered if s.asked_unanswered is not None else math.nan,
+    "asked_answered": lambda s: s.asked_answered if s.asked_answered is not None else math.nan,
 }
 # What the found model is fitted on (the raw signals; their products come from interactions).
 FOUND_FEATURES = (
@@ -290,6 +296,8 @@ FOUND_FEATURES = (
     "type_absent",
     "quoted_missing",
     "topic",
+    "asked_unanswered",
+    "asked_answered",
 )
 
 # What each feature says, in the direction it pushed the decision (for ``reason``).
@@ -334,6 +342,14 @@ _SAYS = {
     "quoted_missing": (
         "the names the question quotes occur in the passages",
         "a name the question quotes occurs in no passage",
+    ),
+    "asked_unanswered": (
+        "no question like it was asked before and left unanswered",
+        "a question like it was asked before and the articles did not answer it",
+    ),
+    "asked_answered": (
+        "a question like it was asked before and answered",
+        "no question like it was asked before and answered",
     ),
 }
 

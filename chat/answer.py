@@ -105,6 +105,7 @@ class SearcherLike(Protocol):
     def expansion_tokens(self, text: str) -> list[list[str]]: ...
     def series_asked(self, text: str, doc_ids: Iterable[str]) -> SeriesAsked: ...
     def topic_similarity(self, query_vector: np.ndarray, center: np.ndarray) -> float | None: ...
+    def asked_closeness(self, query: str, doc_ids: Iterable[str]) -> tuple[float, float] | None: ...
 
 
 # --------------------------------------------------------------------------- input
@@ -1292,6 +1293,7 @@ def header_rows(header: str) -> str:
 
 
 SPREAD_DEPTH = 20  # passages searched to see how far the best one stands out
+ASKED_NEAR = 5  # the best passages that must all be in articles the earlier questions are about
 TYPE_DEPTH = 3  # top passages whose sentences are searched for the kind of answer asked
 
 
@@ -1306,6 +1308,7 @@ def measure_signals(
     quoted: float = 0.0,
     found_premises: Mapping[str, str] | None = None,
     topic: float | None = None,
+    asked: tuple[float, float] | None = None,
 ) -> Signals:
     kind = kind or AnswerType(asked=False, in_best=True, gap=0.0)
     return Signals(
@@ -1328,6 +1331,8 @@ def measure_signals(
         type_gap=kind.gap,
         quoted_missing=quoted,
         topic=topic,
+        asked_unanswered=asked[0] if asked else None,
+        asked_answered=asked[1] if asked else None,
         **(found_premises or {}),
     )
 
@@ -1411,6 +1416,7 @@ def measure(
         quoted,
         found_premises,
         topic_of(prepared.query, searcher, center),
+        searcher.asked_closeness(prepared.query, {hit.passage.doc_id for hit in hits[:ASKED_NEAR]}),
     )
     return Measured(prepared, hits, terms, sentences, features, signals)
 

@@ -166,6 +166,8 @@ MONOTONIC = {  # +1: never lowers the found probability, -1: never raises it; th
     "sentence": 1,
     "ranks_agree": 1,
     "topic": 1,
+    "asked_answered": 1,
+    "asked_unanswered": -1,
     "unknown": -1,
     "numbers_missing": -1,
     "type_gap": -1,

@@ -539,6 +539,9 @@ class NearPrevious:
     def topic_similarity(self, query_vector: np.ndarray, center: np.ndarray) -> float | None:
         return self.base.topic_similarity(query_vector, center)
 
+    def asked_closeness(self, query: str, doc_ids: Iterable[str]) -> tuple[float, float] | None:
+        return self.base.asked_closeness(query, doc_ids)
+
 
 def fuse(hits: Sequence[Hit], others: Sequence[Hit], weight: float) -> list[Hit]:
     """``hits`` with ``weight`` × each passage's score in ``others`` added (passages only in

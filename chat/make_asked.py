@@ -10,6 +10,9 @@ to be measured, were measured (their first reads are in tests/test_answer_qualit
 evidence. Never the bank's frozen ``test`` split, the dialogues' ``test`` split or a batch written
 after them (``fresh33.jsonl`` on: held out).
 
+The unanswerable questions of the same material join as entries without gold (each wording once,
+none worded as an answerable one): evidence for the found decision, not for the ranking.
+
 With no options it remakes the shipped files as they are.
 """
 
@@ -20,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from index.asked import DATA_DIR, make_entries, save_asked
+from index.asked import DATA_DIR, make_entries, save_asked, unanswered_entries
 
 DATA = Path("tests/data")
 EARLY_SETS = ("answer_questions.jsonl", "retrieval_questions.jsonl")
@@ -28,17 +31,32 @@ MEMORY_BATCHES = tuple(f"fresh{n}.jsonl" for n in range(3, 33))  # w9–w51; fre
 DEFAULT_EXTRA = tuple(str(DATA / name) for name in (*EARLY_SETS, *MEMORY_BATCHES))
 
 
-def train_questions(bank: Path, dialogues: Path | None, extra: Sequence[Path]) -> list[dict[str, Any]]:
-    """The answerable questions of the train material, each wording once (the first kept)."""
+def batch_of(item: dict[str, Any], path: Path) -> str:
+    """The set a question was written in: its ``batch``, else its id's prefix (w36-12: w36), else its file."""
+    ident = str(item.get("id", ""))
+    return str(item.get("batch") or (ident.split("-")[0] if "-" in ident else path.stem))
+
+
+def all_train_questions(bank: Path, dialogues: Path | None, extra: Sequence[Path]) -> list[dict[str, Any]]:
+    """Every question of the train material (answerable or not), each with its ``batch``."""
     from index.evaluate import load_questions
 
-    questions = [q for q in load_questions(bank) if q.get("split") == "train"]
+    questions = [{**q, "batch": batch_of(q, bank)} for q in load_questions(bank) if q.get("split") == "train"]
     if dialogues is not None:
-        questions += [d["turns"][0] for d in load_questions(dialogues) if d.get("split") == "train"]
+        questions += [
+            {**d["turns"][0], "batch": batch_of(d, dialogues)}
+            for d in load_questions(dialogues)
+            if d.get("split") == "train"
+        ]
     for path in extra:
-        questions += load_questions(path)
+        questions += [{**q, "batch": batch_of(q, path)} for q in load_questions(path)]
+    return questions
+
+
+def train_questions(bank: Path, dialogues: Path | None, extra: Sequence[Path]) -> list[dict[str, Any]]:
+    """The answerable questions of the train material, each wording once (the first kept)."""
     kept: dict[str, dict[str, Any]] = {}
-    for q in questions:
+    for q in all_train_questions(bank, dialogues, extra):
         if q.get("gold"):
             kept.setdefault(q["q"], q)
     return list(kept.values())
@@ -55,14 +73,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--extra", nargs="*", default=list(DEFAULT_EXTRA), help="question files taken whole")
     args = parser.parse_args(argv)
     dialogues = Path(args.dialogues) if args.dialogues else None
-    questions = train_questions(Path(args.bank), dialogues, [Path(p) for p in args.extra])
+    extra = [Path(p) for p in args.extra]
+    questions = train_questions(Path(args.bank), dialogues, extra)
     searcher = Engine(Config.load(), say=print).index()
     entries = make_entries(questions, searcher.articles())
+    unanswered = unanswered_entries(all_train_questions(Path(args.bank), dialogues, extra), entries)
     encoder = searcher.encoder
     sources = [f"{args.bank} (train split)", *([f"{dialogues} (train first turns)"] if dialogues else []), *args.extra]
-    made_from = "answerable questions of " + ", ".join(sources)
-    save_asked(entries, encoder.encode_queries, encoder.model_id, str(encoder.fingerprint), made_from=made_from)
-    print(f"{len(entries)} of {len(questions)} questions written to {DATA_DIR}")
+    made_from = "answerable and unanswerable questions of " + ", ".join(sources)
+    save_asked(
+        [*entries, *unanswered], encoder.encode_queries, encoder.model_id, str(encoder.fingerprint), made_from=made_from
+    )
+    print(f"{len(entries)} of {len(questions)} answerable and {len(unanswered)} unanswerable questions: {DATA_DIR}")
     return 0
 
 

@@ -7,16 +7,19 @@ fused score (``Searcher._rank``). It is how a question bank written by people be
 retriever without a generative model (document expansion by real queries): the embedding model alone
 ranks the right passage second too often when the question shares no words with it.
 
-The shipped memory (``index/data/asked.json`` + ``asked.npy``) is made by ``python -m chat.make_asked``
-from the train material (the ``train`` split of ``tests/data/qbank.jsonl``, the train dialogues' first
-turns, two early sets) and the blind batches w9–w51, once they had been measured; the frozen ``test``
-split and the batches written after them are never in it. Each entry names its article by the
-content hash of the article's file and its passage by gold strings, so it applies only while that
-article is indexed as it was, to the passages that hold a gold string; the vectors are tied to the
-model's fingerprint (another model: no memory). Chosen on the train split, each question left out of
-the memory it is scored against: threshold 0.78–0.85 and weight 10 gave hit@1 0.869 → 0.899 (weight
-5: 0.887, 20: 0.886); with the batches in it (3766 questions), threshold 0.82, 0.85 and 0.88 gave
-train hit@1 972, 973 and 973 of 1057.
+The shipped memory (``index/data/asked.json`` + ``asked.npy``) is made by ``python -m
+chat.make_asked`` from the train material (the ``train`` split of ``tests/data/qbank.jsonl``, the
+train dialogues' first turns, two early sets) and the blind batches w9–w51, once they had been
+measured; the frozen ``test`` split and the batches written after them are never in it. Its
+unanswerable questions are in it too, without gold: they move no passage, but how much closer a new
+question is to one of them than to an answered one is a signal of the found decision
+(:meth:`AskedMemory.closest`; chat.abstain). Each entry names its article by the content hash of the
+article's file and its passage by gold strings, so it applies only while that article is indexed as
+it was, to the passages that hold a gold string; the vectors are tied to the model's fingerprint
+(another model: no memory). Chosen on the train split, each question left out of the memory it is
+scored against: threshold 0.78–0.85 and weight 10 gave hit@1 0.869 → 0.899 (weight 5: 0.887, 20:
+0.886); with the batches in it (3766 questions), threshold 0.82, 0.85 and 0.88 gave train hit@1 972,
+973 and 973 of 1057.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ from ingest.records import Article, Passage
 DATA_DIR = Path(__file__).parent / "data"
 ENTRIES_FILE = "asked.json"
 VECTORS_FILE = "asked.npy"
-VERSION = 1
+VERSION = 2  # 2: entries carry their batch, and unanswerable questions (no gold) join them
+READABLE_VERSIONS = (1, 2)
 THRESHOLD = 0.85  # an earlier question counts from this cosine on
 WEIGHT = 10.0  # added to the fused score per unit of cosine above THRESHOLD
 SAME_NUMBERS = True  # an earlier question counts only when it writes the same numbers (index.asked.numbers)
@@ -71,8 +75,13 @@ def wording(text: str) -> str:
 @dataclass(frozen=True)
 class AskedEntry:
     question: str
-    gold: tuple[str, ...]  # substrings of the passage that answers it
-    article: str  # content hash of the article's file
+    gold: tuple[str, ...]  # substrings of the passage that answers it; none: the articles do not answer it
+    article: str  # content hash of the article's file ("" for an unanswerable question)
+    batch: str = ""  # the set it was written in (one writer's batch: w36, fresh12…)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.gold)
 
 
 @dataclass(frozen=True)
@@ -89,16 +98,43 @@ class AskedMemory:
     def _numbers(self) -> list[frozenset[str]]:
         return [numbers(e.question) for e in self.entries]
 
+    @functools.cached_property
+    def _answered(self) -> np.ndarray:
+        return np.array([e.answered for e in self.entries], dtype=bool)
+
     def worded_as(self, text: str) -> list[int]:
         """The entries worded as ``text`` (up to spacing, punctuation and case)."""
         return [int(i) for i in np.flatnonzero(self._wordings == wording(text))] if text else []
 
     def restricted(self, content_hashes: Collection[str]) -> AskedMemory:
-        """The entries about the articles of ``content_hashes`` only (the per-article transfer
-        check: a fit on one article must not learn from the other article's questions)."""
-        keep = [i for i, e in enumerate(self.entries) if e.article in content_hashes]
+        """The entries about the articles of ``content_hashes`` only, and the unanswerable ones (the
+        per-article transfer check: a fit on one article must not learn from the other article's
+        questions)."""
+        keep = [i for i, e in enumerate(self.entries) if e.article in content_hashes or not e.answered]
         entries = tuple(self.entries[i] for i in keep)
         return AskedMemory(entries, self.vectors[keep], self.model_fingerprint)
+
+    def left_out(self, text: str) -> np.ndarray:
+        """Which entries a question worded as ``text`` is measured without: those worded as it and
+        every entry of their batches (the same writer's other questions, often the same question in
+        another language), as a question by a writer the memory has never read would be."""
+        worded = self.worded_as(text)
+        batches = {self.entries[i].batch for i in worded} - {""}
+        mask = np.array([e.batch in batches for e in self.entries], dtype=bool)
+        mask[worded] = True
+        return mask
+
+    def closest(self, query_vector: np.ndarray, usable: np.ndarray, leave_out: str = "") -> tuple[float, float] | None:
+        """The best cosine of the question with an earlier unanswerable question and with an
+        earlier answered one (among ``usable`` entries: those whose passage is indexed), without
+        the entries :meth:`left_out` of ``leave_out``; None when the memory has no entry of either."""
+        sims = self.vectors @ np.asarray(query_vector, dtype=np.float32)
+        keep = np.asarray(usable, dtype=bool) & ~self.left_out(leave_out) if leave_out else np.asarray(usable, bool)
+        answered = self._answered
+        unanswered, known = sims[keep & ~answered], sims[keep & answered]
+        if not len(unanswered) or not len(known):
+            return None
+        return float(unanswered.max()), float(known.max())
 
     def rows(self, passages: Sequence[Passage], articles: Sequence[Article]) -> list[tuple[int, ...]]:
         """For each entry, the passage rows (positions in ``passages``) of its article that hold
@@ -237,9 +273,9 @@ def load_asked(fingerprint: str, directory: Path = DATA_DIR) -> AskedMemory | No
     if not entries_path.exists() or not vectors_path.exists():
         return None
     data = json.loads(entries_path.read_text(encoding="utf-8"))
-    if data.get("version") != VERSION or data.get("model_fingerprint") != fingerprint:
+    if data.get("version") not in READABLE_VERSIONS or data.get("model_fingerprint") != fingerprint:
         return None
-    entries = tuple(AskedEntry(e["q"], tuple(e["gold"]), e["article"]) for e in data["entries"])
+    entries = tuple(AskedEntry(e["q"], tuple(e["gold"]), e["article"], e.get("batch", "")) for e in data["entries"])
     vectors = np.load(vectors_path, allow_pickle=False).astype(np.float32)
     if vectors.shape[0] != len(entries):
         return None
@@ -253,7 +289,18 @@ def make_entries(questions: Sequence[dict[str, Any]], articles: Sequence[Article
         golds = [g for g in map(squash_spaces, q.get("gold") or []) if g]
         holders = [a for a in articles if any(g in squash_spaces(a.text) for g in golds)]
         if golds and len(holders) == 1:
-            entries.append(AskedEntry(q["q"], tuple(q["gold"]), holders[0].content_hash))
+            entries.append(AskedEntry(q["q"], tuple(q["gold"]), holders[0].content_hash, q.get("batch", "")))
+    return entries
+
+
+def unanswered_entries(questions: Sequence[dict[str, Any]], answered: Sequence[AskedEntry]) -> list[AskedEntry]:
+    """The unanswerable questions (no gold), each wording once and none worded as an ``answered`` one."""
+    taken = {wording(e.question) for e in answered}
+    entries = []
+    for q in questions:
+        if not q.get("gold") and wording(q["q"]) not in taken:
+            taken.add(wording(q["q"]))
+            entries.append(AskedEntry(q["q"], (), "", q.get("batch", "")))
     return entries
 
 
@@ -273,7 +320,10 @@ def save_asked(
         "model_id": model_id,
         "model_fingerprint": fingerprint,
         "made_from": made_from,
-        "entries": [{"q": e.question, "gold": list(e.gold), "article": e.article} for e in entries],
+        "entries": [
+            {"q": e.question, "gold": list(e.gold), "article": e.article, **({"batch": e.batch} if e.batch else {})}
+            for e in entries
+        ],
     }
     (directory / ENTRIES_FILE).write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     np.save(directory / VECTORS_FILE, vectors.astype(np.float16), allow_pickle=False)

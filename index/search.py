@@ -371,6 +371,23 @@ class Searcher:
         folded = fold(text)
         return any(fold(name) in folded for name in self.authors)
 
+    def asked_closeness(self, query: str, doc_ids: Iterable[str]) -> tuple[float, float] | None:
+        """How close the question is to an earlier unanswerable question and to an earlier answered
+        one (index.asked.AskedMemory.closest), for the found decision. None without a memory, or
+        when one of ``doc_ids`` (the best passages' articles) is one no earlier question is about:
+        the memory knows what the articles it was made on leave unanswered, not what an added one
+        answers. With ``leave_out_asked``, the question's wording and its batch are left out."""
+        if self._asked is None or any(doc_id not in self._asked_docs for doc_id in doc_ids):
+            return None
+        leave_out = query if self.leave_out_asked else ""
+        return self._asked.closest(self.query_vector(query), self._asked_usable, leave_out)
+
+    @functools.cached_property
+    def _asked_usable(self) -> np.ndarray:
+        """The entries that count: the unanswerable ones, and answered ones whose passage is indexed."""
+        assert self._asked is not None
+        return np.array([bool(rows) or not e.answered for e, rows in zip(self._asked.entries, self._asked_rows)], bool)
+
     @functools.cached_property
     def _asked_docs(self) -> frozenset[str]:
         """The articles some earlier question of the memory is about (as indexed now)."""
@@ -457,6 +474,7 @@ class Searcher:
         self.__dict__.pop("_asked_rows", None)
         self.__dict__.pop("_asked_terms", None)
         self.__dict__.pop("_asked_docs", None)
+        self.__dict__.pop("_asked_usable", None)
 
     @functools.cached_property
     def _asked_rows(self) -> list[tuple[int, ...]]:
@@ -465,7 +483,9 @@ class Searcher:
     @functools.cached_property
     def _asked_terms(self) -> AskedTerms:
         entries = self._asked.entries if self._asked is not None else ()
-        tokens = [[t for t in self._tokenize(e.question) if asked_terms.term_word(t)] for e in entries]
+        tokens = [
+            [t for t in self._tokenize(e.question) if asked_terms.term_word(t)] if e.answered else [] for e in entries
+        ]
         return AskedTerms.build(tokens, self._asked_rows, len(self.passages))
 
     def _asked_boost(

@@ -103,6 +103,10 @@ class FakeSearcher:
         norms = np.linalg.norm(topics, axis=1) * max(float(np.linalg.norm(question)), 1e-12)
         return float(np.max(topics @ question / np.where(norms > 0, norms, 1.0)))
 
+    def asked_closeness(self, query: str, doc_ids) -> tuple[float, float] | None:
+        """No questions asked before (``index.search.Searcher.asked_closeness`` without a memory)."""
+        return None
+
     @property
     def fingerprint(self) -> str:
         return self.encoder.fingerprint

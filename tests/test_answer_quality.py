@@ -179,7 +179,9 @@ def test_retrieval_on_the_test_split(searcher, test_split):
 
 
 def test_first_quote_holds_the_answer(report):
-    assert report["first_sentence_gold_rate"] >= 0.88  # 0.896 (0.880 before their words, 0.857 before them)
+    # 0.900 with the earlier unanswerable questions' closeness in the decision; 0.896 (0.880 before
+    # their words, 0.857 before them)
+    assert report["first_sentence_gold_rate"] >= 0.88
 
 
 def test_answerable_questions_are_rarely_told_not_found(report):
@@ -187,12 +189,14 @@ def test_answerable_questions_are_rarely_told_not_found(report):
 
 
 def test_questions_the_articles_cannot_answer(report):
-    # 0.922 with the English "how many" nouns (0.915 before; 0.899 before the statistics, editions
-    # and years; 0.860 before chat.claims)
-    assert report["abstain_rate"] >= 0.92  # 0.922 (0.930 before the earlier questions' words)
-    # the issue asks 0.85: 0.837, 36 of 43 (0.860 before the earlier questions' words, one question;
-    # 0.837 before the English "how many" nouns; 0.791 before the statistics…)
-    assert report["by_kind"]["near_domain"]["abstain"] >= 0.83
+    # the issue asks 0.95: 0.953, 123 of 129, with the closeness to earlier unanswerable questions
+    # (index.asked.AskedMemory.closest); 0.922 before it (0.930 before the earlier questions' words;
+    # 0.915 before the English "how many" nouns; 0.899 before the statistics, editions and years;
+    # 0.860 before chat.claims)
+    assert report["abstain_rate"] >= 0.95
+    # the issue asks 0.85: 0.907, 39 of 43 (0.837 before the closeness; 0.860 before the earlier
+    # questions' words; 0.791 before the statistics…)
+    assert report["by_kind"]["near_domain"]["abstain"] >= 0.85
     assert report["by_kind"]["false_premise"]["abstain"] >= 0.88  # 0.971 (0.857 before chat.claims)
     assert report["by_kind"]["junk"]["abstain"] == 1.0  # 31 of 31 (30 before chat.noise)
     assert report["by_kind"]["offtopic"]["abstain"] >= 0.80
@@ -234,15 +238,19 @@ def test_questions_the_articles_cannot_answer(report):
         # w9–w51 above are in the memory of questions asked before since it took them (index.asked,
         # each left out when asked itself); w52 and w53 were written after it and are not
         # w52: 0.958, 0.977, 94.7%, 1.1%, 90.9% (c2ee3dc: 0.937, 0.961, 91.6%, 1.1%, 90.9%)
-        ("fresh33", 0.93, 0.95, 0.91, 0.03, 0.87),
+        # with the closeness to earlier unanswerable questions: unanswerable 90.9% -> 96.4%
+        ("fresh33", 0.93, 0.95, 0.91, 0.03, 0.94),
         # w53, hard kinds: 0.911, 0.953, 84.4%, 2.2%, 88.3% (c2ee3dc: 0.889, 0.927, 84.4%, 2.2%, 90.0%)
-        ("fresh34", 0.88, 0.92, 0.81, 0.05, 0.85),
+        # with the closeness: 84.4%, 2.2%, unanswerable 88.3% -> 96.7%
+        ("fresh34", 0.88, 0.92, 0.81, 0.05, 0.94),
         # w54 and w55 were written after the earlier questions' words were restored (cde0b39), first
         # read on it. w54: 0.947, 0.971, 94.7%, 1.1%, 98.2%; without the words hit@1 and first quote
         # over both 167 and 164 of 185 (with them 174 and 170)
-        ("fresh35", 0.92, 0.95, 0.91, 0.03, 0.94),
+        # with the closeness: 94.7%, 1.1%, unanswerable 98.2%
+        ("fresh35", 0.92, 0.95, 0.91, 0.03, 0.96),
         # w55, the same hard kinds as w53: 0.933, 0.962, 88.9%, 2.2%, 90.0%
-        ("fresh36", 0.90, 0.94, 0.85, 0.04, 0.86),
+        # with the closeness: 91.1%, 0.0%, unanswerable 90.0% -> 98.3%
+        ("fresh36", 0.90, 0.94, 0.85, 0.04, 0.96),
     ],
 )
 def test_the_fresh_blind_batches(searcher, name, hit1, mrr, first, missed, abstain):

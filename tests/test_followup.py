@@ -491,6 +491,9 @@ class _Fixed:
     def topic_similarity(self, query_vector, center):
         raise AssertionError("not expected")
 
+    def asked_closeness(self, query, doc_ids):
+        raise AssertionError("not expected")
+
 
 def test_near_previous_reranks_toward_the_anchor_and_searches_the_passage_text():
     far, near_one, anchor = _passage("x", "d2", 1), _passage("y", "d1", 3), _passage("z", "d1", 2)
