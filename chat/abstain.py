@@ -21,7 +21,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from itertools import combinations_with_replacement
 from pathlib import Path
 
@@ -176,8 +176,10 @@ NO_TERMS_NOT_FOUND = True
 NO_TERMS_NOTE = "問題裡沒有可以搜尋的詞語。"
 MAYBE_LINE = "可能相關：文章沒有明確回答，以下句子或許有關，請對照原文。"
 DECISION_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
-DECISION_VERSION = 2  # 2: optional boosted trees beside the regression (version 1 files still load)
-READABLE_VERSIONS = (1, 2)
+# 2: optional boosted trees beside the regression; 3: an optional decision for questions whose
+# earlier-question signals are not measured (version 1 and 2 files still load)
+DECISION_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _TENTHS = re.compile(r"([一二三四五六七八九])成")  # a share in tenths, written in Chinese numerals
@@ -451,6 +453,13 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
+def onto_bands(p: float, source: tuple[float, float], target: tuple[float, float]) -> float:
+    """``p``, a probability of a model whose bands are ``source`` (maybe_at, found_at), moved
+    piecewise linearly onto the bands ``target``: the same outcome, shown on one scale."""
+    (source_maybe, source_found), (target_maybe, target_found) = source, target
+    return float(np.interp(p, [0.0, source_maybe, source_found, 1.0], [0.0, target_maybe, target_found, 1.0]))
+
+
 def found_probability(found: LinearModel, trees: TreeEnsemble | None, values: Sequence[float]) -> float:
     """The regression's probability, averaged with the trees' when there are trees."""
     p = sigmoid(found.logit(values))
@@ -475,6 +484,10 @@ class DecisionModel:
     # boosted trees over the found features; the found probability is the mean of theirs and the
     # regression's (chat.trees). None: the regression alone (a version 1 file, the tests' toy models)
     found_trees: TreeEnsemble | None = None
+    # the decision for a question whose closeness to earlier questions is not measured (a best
+    # passage in an added article, no memory): fitted without those signals, its probability moved
+    # onto this model's bands (``onto_bands``). None: this model reads them as their fitted mean
+    unmeasured: DecisionModel | None = None
 
     def center(self) -> np.ndarray | None:
         """``question_center`` as an array, or None when the decision has none."""
@@ -488,6 +501,11 @@ class DecisionModel:
         return self.probability(feature_values(s, self.found.features))
 
     def decide(self, s: Signals, fingerprint: str | None = None) -> Decision:
+        if self.unmeasured is not None and s.asked_unanswered is None:
+            other = self.unmeasured
+            verdict = other.decide(s, fingerprint)
+            p = onto_bands(other.confidence(s), (other.maybe_at, other.found_at), (self.maybe_at, self.found_at))
+            return replace(verdict, confidence=round(p, 4))
         values = feature_values(s, self.found.features)
         parts = self.found.contributions(values)  # the reason is the regression's strongest push
         p = self.probability(values)
@@ -521,8 +539,10 @@ class DecisionModel:
         return round(min(p, self.maybe_at - BAND_EDGE), 4)
 
     def to_json(self) -> dict:
-        data = asdict(self)
+        data = asdict(replace(self, unmeasured=None))
         data["found_trees"] = None if self.found_trees is None else self.found_trees.to_json()
+        if self.unmeasured is not None:  # its sentence ranker is this one's, not stored twice
+            data["unmeasured"] = {k: v for k, v in self.unmeasured.to_json().items() if k != "sentence"}
         return data
 
     @classmethod
@@ -536,6 +556,7 @@ class DecisionModel:
             )
         found = LinearModel.from_json(data["found"], FEATURES)
         trees = data.get("found_trees")
+        unmeasured = data.get("unmeasured")
         return cls(
             found=found,
             found_at=float(data["found_at"]),
@@ -545,6 +566,7 @@ class DecisionModel:
             model_fingerprint=str(data.get("model_fingerprint", "")),
             question_center=tuple(float(v) for v in data.get("question_center", ())),
             found_trees=None if trees is None else TreeEnsemble.from_json(trees, found.features),
+            unmeasured=None if unmeasured is None else cls.from_json({**unmeasured, "sentence": data["sentence"]}),
         )
 
     @classmethod

@@ -206,8 +206,8 @@ def cv_probabilities(x: np.ndarray, y: np.ndarray, names: Sequence[str], folds: 
     return p
 
 
-def found_data(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray]:
-    names = list(FOUND_FEATURES)
+def found_data(samples: Sequence[Sample], names: Sequence[str] = FOUND_FEATURES) -> tuple[np.ndarray, np.ndarray]:
+    names = list(names)
     rows = [(feature_values(s.measured.signals, names), bool(s.item.get("gold"))) for s in samples if s.measured]
     return np.array([r[0] for r in rows]), np.array([int(r[1]) for r in rows])
 
@@ -282,7 +282,10 @@ def fit(
         model_fingerprint=fingerprint,
         question_center=() if center is None else tuple(round(float(v), 6) for v in center),
     )
+    unmeasured, unmeasured_report = fit_unmeasured(samples, model, max_missed, max_confident_wrong)
+    model = replace(model, unmeasured=unmeasured)
     report = {
+        **unmeasured_report,
         "questions": len(y),
         "answerable": int(y.sum()),
         "unanswerable": int(len(y) - y.sum()),
@@ -296,6 +299,31 @@ def fit(
         "reshuffled_abstain": reshuffled_abstention(x, y, list(FOUND_FEATURES), max_missed),
     }
     return model, report
+
+
+ASKED_FEATURES = ("asked_unanswered", "asked_answered")  # measured only while the memory is about the articles
+
+
+def fit_unmeasured(
+    samples: Sequence[Sample], model: DecisionModel, max_missed: float, max_confident_wrong: float
+) -> tuple[DecisionModel | None, dict]:
+    """The decision for questions whose closeness to earlier questions is not measured (a best
+    passage in an added article): the found model fitted on the same questions without those
+    signals, with its own cross-validated operating points; ``model``'s sentence ranker."""
+    names = [name for name in FOUND_FEATURES if name not in ASKED_FEATURES]
+    if len(names) == len(FOUND_FEATURES):
+        return None, {}
+    x, y = found_data(samples, names)
+    p = cv_probabilities(x, y, names)
+    maybe_at, found_at = operating_points(p, y, max_missed, max_confident_wrong)
+    found, trees = fit_found(x, y, names)
+    fallback = replace(model, found=found, found_trees=trees, found_at=round(found_at, 4), maybe_at=round(maybe_at, 4))
+    return fallback, {
+        "unmeasured_maybe_at": fallback.maybe_at,
+        "unmeasured_found_at": fallback.found_at,
+        "unmeasured_cv_missed": float(np.mean(p[y == 1] < maybe_at)),
+        "unmeasured_cv_abstain": float(np.mean(p[y == 0] < maybe_at)),
+    }
 
 
 def format_report(model: DecisionModel, report: dict) -> str:
@@ -326,6 +354,7 @@ def format_report(model: DecisionModel, report: dict) -> str:
         f"- On {len(report['reshuffled_abstain'])} other 5-fold splits, unanswerable told not found at the same "
         f"answerable miss rate: {np.mean(report['reshuffled_abstain']):.1%} "
         f"(± {np.std(report['reshuffled_abstain']):.1%}).",
+        *_unmeasured_lines(report),
         "",
         "| threshold | answerable told not found | unanswerable told not found |",
         "| --- | --- | --- |",
@@ -347,6 +376,46 @@ def format_report(model: DecisionModel, report: dict) -> str:
         "are in chat/data/decision.json."
     ]
     return "\n".join(lines) + "\n" + ranker_table(model)
+
+
+def kept_unmeasured(model: DecisionModel, report: dict, path: Path) -> tuple[DecisionModel, dict]:
+    """``model`` with the found model and operating points of the decision file ``path`` as its
+    decision for questions whose closeness to earlier questions is not measured."""
+    kept = DecisionModel.load(path)
+    if set(kept.found.features) & set(ASKED_FEATURES):
+        raise ValueError(f"{path}: its found model reads {', '.join(ASKED_FEATURES)}; give one fitted without them")
+    if kept.model_fingerprint != model.model_fingerprint:
+        raise ValueError(f"{path}: fitted for another embedding model ({kept.model_id}); give one fitted for this one")
+    unmeasured = replace(kept, sentence=model.sentence, unmeasured=None, question_center=model.question_center)
+    report = {k: v for k, v in report.items() if not k.startswith("unmeasured_")}
+    report.update(unmeasured_maybe_at=kept.maybe_at, unmeasured_found_at=kept.found_at, unmeasured_kept=str(path))
+    return replace(model, unmeasured=unmeasured), report
+
+
+def with_ranker(model: DecisionModel, sentence: LinearModel) -> DecisionModel:
+    """``model`` (and its decision for unmeasured questions) with the sentence ranker ``sentence``."""
+    unmeasured = None if model.unmeasured is None else replace(model.unmeasured, sentence=sentence)
+    return replace(model, sentence=sentence, unmeasured=unmeasured)
+
+
+def _unmeasured_lines(report: dict) -> list[str]:
+    if "unmeasured_maybe_at" not in report:
+        return []
+    if "unmeasured_kept" in report:
+        made = f"kept from {report['unmeasured_kept']} (`--unmeasured-from`; fitted without them)"
+        cv = ""
+    else:
+        made = "fitted on the same questions without them"
+        cv = (
+            f"; CV answerable told not found {report['unmeasured_cv_missed']:.1%}, unanswerable told not found "
+            f"{report['unmeasured_cv_abstain']:.1%}"
+        )
+    return [
+        f"- A question whose closeness to earlier questions ({', '.join(ASKED_FEATURES)}) is not measured (a "
+        f"best passage in an added article) is decided by a found model {made} (`unmeasured` in the decision "
+        f"file): `maybe_at` {report['unmeasured_maybe_at']}, `found_at` {report['unmeasured_found_at']}{cv}. "
+        "Its probability is shown on the bands above (`chat.abstain.onto_bands`).",
+    ]
 
 
 RANKER_HEADING = "| sentence feature | coef |"
@@ -452,6 +521,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-missed", type=float, default=0.02)
     parser.add_argument("--max-confident-wrong", type=float, default=0.05)
     parser.add_argument(
+        "--unmeasured-from",
+        type=Path,
+        help="for questions whose closeness to earlier questions is not measured (an added article's), keep "
+        "the found model of this decision file (one fitted without that closeness) instead of fitting one",
+    )
+    parser.add_argument(
         "--transfer",
         action="store_true",
         help="only report the per-article transfer (fit on one article's train questions, "
@@ -478,11 +553,13 @@ def main(argv: list[str] | None = None) -> int:
         samples, args.max_missed, args.max_confident_wrong, searcher.encoder.model_id, searcher.fingerprint, center
     )
     report["left_out"] = sum(len(offered[name]) - len(kept[name]) for name in offered)
+    if args.unmeasured_from:
+        model, report = kept_unmeasured(model, report, args.unmeasured_from)
     if args.keep_ranker:  # the found model refitted, the sentence ranker of ``--out`` kept
-        model = replace(model, sentence=DecisionModel.load(args.out).sentence)
+        model = with_ranker(model, DecisionModel.load(args.out).sentence)
         report["sentence_kept"] = True
     if args.keep_found:  # the sentence ranker refitted, the found model of ``--out`` kept
-        model = replace(DecisionModel.load(args.out), sentence=model.sentence)
+        model = with_ranker(DecisionModel.load(args.out), model.sentence)
         text = with_ranker_table(args.report.read_text(encoding="utf-8"), model, report["sentence_rows"])
     else:
         text = format_report(model, report)

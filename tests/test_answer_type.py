@@ -338,9 +338,13 @@ def test_the_fitting_script_fits_the_type_features_on_a_tiny_bank(tmp_path):
     model, report = fit(samples, max_missed=0.2, max_confident_wrong=0.2)
     assert model.found.features == FOUND_FEATURES
     assert 0.0 < model.maybe_at <= model.found_at <= 1.0
+    # and the decision for questions whose closeness to earlier ones is unmeasured, fitted without it
+    assert model.unmeasured is not None and "asked_unanswered" not in model.unmeasured.found.features
+    assert set(model.unmeasured.found.features) == set(FOUND_FEATURES) - {"asked_unanswered", "asked_answered"}
     assert len(report["reshuffled_abstain"]) == 5 and all(0.0 <= r <= 1.0 for r in report["reshuffled_abstain"])
     text = format_report(model, report)
     assert "| type_gap |" in text and "no sentence gives the kind of answer asked" in text
+    assert "fitted on the same questions without them (`unmeasured` in the decision file)" in text
     model.save(tmp_path / "decision.json")
     assert DecisionModel.load(tmp_path / "decision.json") == model
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from chat.abstain import FEATURES, FOUND_FEATURES, Signals, feature_values
+from chat.abstain import FEATURES, FOUND_FEATURES, DecisionModel, LinearModel, Signals, feature_values, onto_bands
 from chat.fit_decision import MONOTONIC
 from chat.make_asked import all_train_questions, batch_of
 from index.asked import (
@@ -187,3 +187,69 @@ def test_shipped_memory_holds_the_train_materials_unanswerable_questions_each_wi
     assert len(unanswered) >= 2000 and all(e["article"] == "" for e in unanswered)
     assert all(e.get("batch") for e in data["entries"])
     assert len({e["batch"] for e in data["entries"]}) >= 40
+
+
+def test_onto_bands_moves_a_probability_piecewise_linearly_between_the_bands():
+    assert onto_bands(0.1, (0.2, 0.6), (0.25, 0.7)) == pytest.approx(0.125)
+    assert onto_bands(0.3, (0.2, 0.6), (0.25, 0.7)) == pytest.approx(0.25 + 0.25 * 0.45)
+    assert onto_bands(0.8, (0.2, 0.6), (0.25, 0.7)) == pytest.approx(0.85)
+    assert onto_bands(0.2, (0.2, 0.6), (0.25, 0.7)) == pytest.approx(0.25)  # a threshold onto a threshold
+    assert onto_bands(0.0, (0.2, 0.6), (0.25, 0.7)) == 0.0 and onto_bands(1.0, (0.2, 0.6), (0.25, 0.7)) == 1.0
+
+
+def _decisions() -> DecisionModel:
+    sentence = LinearModel(("lexical",), (0.0,), (1.0,), (1.0,), 0.0)
+    # with the signals: an earlier unanswered question this close means not found
+    main = LinearModel(("coverage", "asked_unanswered"), (0.5, 0.5), (0.25, 0.25), (1.0, -4.0), 0.0)
+    # without them: coverage alone, on other bands
+    alone = LinearModel(("coverage",), (0.5,), (0.25,), (2.0,), 0.0)
+    fallback = DecisionModel(found=alone, found_at=0.8, maybe_at=0.4, sentence=sentence)
+    return DecisionModel(found=main, found_at=0.7, maybe_at=0.3, sentence=sentence, unmeasured=fallback)
+
+
+QUESTION_SIGNALS = Signals(
+    n_terms=2, coverage=0.75, unknown=0.0, unknown_terms=0, numbers_missing=0.0, dense_top=0.9,
+    dense_gap=0.0, dense_spread=0.0, ranks_agree=True, sentence=1.0, sentence_dense=0.9,
+    latin=0.0, letters=1.0, chars=8,
+)  # fmt: skip
+
+
+def test_a_question_whose_closeness_is_unmeasured_is_decided_by_the_model_fitted_without_it():
+    model = _decisions()
+    close = model.decide(replace(QUESTION_SIGNALS, asked_unanswered=0.9, asked_answered=0.5))
+    assert not close.found  # z = 1 * 1 - 4 * 1.6 < 0: the earlier unanswered question decides
+    unmeasured = model.decide(QUESTION_SIGNALS)  # an added article's question: coverage alone
+    p = 1 / (1 + math.exp(-2.0))  # z = 2 * (0.75 - 0.5) / 0.25
+    assert unmeasured.found and not unmeasured.uncertain  # 0.881 >= the fallback's found_at 0.8
+    assert unmeasured.confidence == pytest.approx(0.7 + (p - 0.8) / 0.2 * 0.3, abs=1e-4)  # on the main bands
+    assert model.shown(unmeasured) == unmeasured.confidence
+    # without a fallback, the unmeasured signal is read as the fitted mean (0.5): z = 1 - 0 = 1
+    plain = replace(model, unmeasured=None).decide(QUESTION_SIGNALS)
+    assert plain.confidence == pytest.approx(round(1 / (1 + math.exp(-1.0)), 4))
+
+
+def test_the_decision_for_unmeasured_questions_round_trips_without_a_second_ranker(tmp_path):
+    model = _decisions()
+    model.save(tmp_path / "d.json")
+    data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    assert "sentence" not in data["unmeasured"] and data["version"] == 3
+    assert DecisionModel.load(tmp_path / "d.json") == model
+
+
+def test_a_kept_decision_for_unmeasured_questions_must_be_fitted_without_the_closeness(tmp_path):
+    from chat.fit_decision import _unmeasured_lines, kept_unmeasured
+
+    model = replace(_decisions(), model_fingerprint="fp")
+    assert model.unmeasured is not None
+    earlier = replace(model.unmeasured, model_fingerprint="fp", found_at=0.75, maybe_at=0.2)
+    earlier.save(tmp_path / "earlier.json")
+    kept, report = kept_unmeasured(model, {"unmeasured_cv_missed": 0.1}, tmp_path / "earlier.json")
+    assert kept.unmeasured is not None and kept.unmeasured.found == earlier.found
+    assert (kept.unmeasured.maybe_at, kept.unmeasured.found_at) == (0.2, 0.75)
+    assert "unmeasured_cv_missed" not in report and "kept from" in _unmeasured_lines(report)[0]
+    replace(model, unmeasured=None).save(tmp_path / "reads_it.json")  # its found model reads asked_unanswered
+    with pytest.raises(ValueError, match="fitted without them"):
+        kept_unmeasured(model, {}, tmp_path / "reads_it.json")
+    replace(earlier, model_fingerprint="other").save(tmp_path / "other.json")
+    with pytest.raises(ValueError, match="another embedding model"):
+        kept_unmeasured(model, {}, tmp_path / "other.json")
