@@ -354,7 +354,7 @@ def test_shipped_memory_holds_train_material_only():
     train |= {d["turns"][0]["q"] for d in dialogues if d["split"] == "train"}
     train |= {q["q"] for name in DEFAULT_EXTRA for q in _lines(DATA / name.split("/")[-1])}
     held_batches = sorted(p.stem for p in DATA.glob("fresh*.jsonl") if p.name not in MEMORY_BATCHES)
-    assert held_batches == ["fresh33", "fresh34", "fresh35", "fresh36"]
+    assert held_batches == ["fresh33", "fresh34", "fresh35", "fresh36", "fresh37", "fresh38"]
     held = {q["q"] for q in bank if q["split"] == "test"} | {
         d["turns"][0]["q"] for d in dialogues if d["split"] == "test"
     }

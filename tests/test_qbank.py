@@ -92,6 +92,8 @@ FRESH = {
     "fresh34": "w53",
     "fresh35": "w54",
     "fresh36": "w55",
+    "fresh37": "w56",
+    "fresh38": "w57",
 }  # w6, w8 (fresh, fresh2): train
 # w16 asks in English and Japanese only: the two scripts' answerable kinds and three unanswerable ones
 SCRIPT_BATCHES = {"fresh10"}
@@ -113,6 +115,8 @@ HARD_KINDS = {
     "fresh34": UNANSWERABLE_KINDS | {"paraphrase", "english", "japanese", "colloquial", "long", "list", "number"},
     # w55: the same kinds as w53
     "fresh36": UNANSWERABLE_KINDS | {"paraphrase", "english", "japanese", "colloquial", "long", "list", "number"},
+    # w57: the hard kinds and tables
+    "fresh38": UNANSWERABLE_KINDS | {"paraphrase", "english", "japanese", "colloquial", "long", "table"},
 }
 
 
