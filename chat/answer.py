@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -672,6 +672,10 @@ def body_over_heading(
 # asked in Japanese or English too: train 497 -> 498, held out unchanged.
 ITEM_FIRST = True
 POSITION_FIRST = True
+# When the top unit's passage opens no such item, the passages of the best ITEM_DEPTH units that name
+# what the question counts (階段) are looked at in turn: the ranker fitted on the features that carry
+# over put 至三、四階段 (another passage) above the passage listing the four stages.
+ITEM_DEPTH = 6
 
 
 def item_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredSentence, ...]:
@@ -687,15 +691,40 @@ def item_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredS
     if position is None and not which:
         return tuple(scored)
     top = scored[0]
-    units = sorted((c for c in scored if c.sentence.hit == top.sentence.hit), key=lambda c: c.sentence.order)
-    opens = [
-        bool(marks) if which else position in marks
-        for marks in sequence_ordinals([folded(c.sentence.text) for c in units])
-    ]
-    if opens[units.index(top)]:
+
+    def openers(hit: int) -> list[ScoredSentence]:
+        units = sorted((c for c in scored if c.sentence.hit == hit), key=lambda c: c.sentence.order)
+        marks = sequence_ordinals([folded(c.sentence.text) for c in units])
+        return [c for c, m in zip(units, marks) if (bool(m) if which else position in m)]
+
+    opening = openers(top.sentence.hit)
+    if top in opening:
         return tuple(scored)
-    opener = next((c for c, opening in zip(units, opens) if opening), None)
-    return tuple(scored) if opener is None else trade_places(scored, opener)
+    if not opening and not which:
+        opening = next(iter(_counted_openers(scored, asked, openers)), [])
+    return tuple(scored) if not opening else trade_places(scored, opening[0])
+
+
+def _counted_openers(
+    scored: Sequence[ScoredSentence], asked: str, openers: Callable[[int], list[ScoredSentence]]
+) -> Iterator[list[ScoredSentence]]:
+    """The openers of the asked item in each passage (best first) of the top :data:`ITEM_DEPTH` units
+    after the top unit's, among passages that name what the question counts (階段 of 第二個階段)."""
+    from chat.ordinal import asked_counted
+
+    noun = asked_counted(asked)[1:]
+    if not noun:
+        return
+    seen = {scored[0].sentence.hit}
+    for c in scored[1:ITEM_DEPTH]:
+        hit = c.sentence.hit
+        if hit in seen:
+            continue
+        seen.add(hit)
+        if any(noun in folded(u.sentence.text) for u in scored if u.sentence.hit == hit):
+            found = openers(hit)
+            if found:
+                yield found
 
 
 # A "how many" in a unit (有幾項, 多少家, how many people) has the best unit stating a number in that

@@ -945,6 +945,22 @@ def test_a_question_asking_for_the_item_at_a_position_gets_the_unit_opening_it(m
     assert item_first(ranked, "抗疫四階段的第二個階段是什麼？") == tuple(ranked)
 
 
+def test_the_item_asked_by_position_is_looked_for_in_the_passages_below_when_the_top_one_opens_none(monkeypatch):
+    from chat.answer import ScoredSentence, Sentence, item_first
+
+    later = Sentence("至三、四階段,則要召集市民的力量一起來支援。", 0, 0)  # opens no second item
+    other = Sentence("第二個是支援讓案子永續發展下去的支持系統。", 1, 0)  # a second item, not of 階段
+    intro = Sentence("政府的施政有四個階段,第一個是守護地方命脈;", 2, 0)
+    second = Sentence("接著是維持雇用和事業;", 2, 1)
+    ranked = [ScoredSentence(s, 4.0 - i, 0.0, 0.0) for i, s in enumerate([later, other, intro, second])]
+    question = "抗疫四階段的第二個階段是什麼？"
+    assert [c.sentence for c in item_first(ranked, question)] == [second, other, intro, later]
+    assert item_first(ranked, "第二個是什麼？") == tuple(ranked)  # nothing counted to look for
+    assert item_first(ranked, "第二個步驟是什麼？") == tuple(ranked)  # no passage names 步驟
+    monkeypatch.setattr("chat.answer.ITEM_DEPTH", 2)  # the passage naming 階段 is below the units looked at
+    assert item_first(ranked, question) == tuple(ranked)
+
+
 def test_a_question_asking_which_position_an_item_holds_gets_the_numbered_heading(monkeypatch):
     from chat.answer import ScoredSentence, Sentence, item_first
 

@@ -211,14 +211,16 @@ def test_transfer_fits_with_the_source_articles_memory_only_and_restores_it(fake
     entries = tuple(AskedEntry(f"q-{a.doc_id}", ("x",), a.content_hash) for a in articles)
     memory = AskedMemory(entries, fake_encoder.encode_queries([e.question for e in entries]), "fake-v1")
     fake_searcher.use_asked(memory)
-    seen: dict[str, list[str]] = {}
+    seen: dict[str, list] = {"measured": []}
 
     def measured(items, searcher, top_k=5, center=None):
-        seen["measured"] = [e.question for e in searcher.asked.entries]
+        memory = None if searcher.asked is None else [e.question for e in searcher.asked.entries]
+        seen["measured"].append(([item["q"] for item in items], memory))
         return [fit_decision.Sample(item, None) for item in items]
 
     def fitted(samples, *args):
         seen["fit_on"] = [s.item["q"] for s in samples]
+        seen["ranked_on"] = [s.item["q"] for s in args[-1]]
         return "model", {}
 
     def report(searcher, questions, top_k=5, *, decision=None):
@@ -237,9 +239,31 @@ def test_transfer_fits_with_the_source_articles_memory_only_and_restores_it(fake
     ]
     test = [{"q": "s2", "gold": ["x"], "article": source}, {"q": "t2", "gold": ["x"], "article": target}]
     row = fit_decision.transfer(samples, test, fake_searcher, (source, target), 0.02, 0.05)
-    assert seen == {"measured": [f"q-{source}"], "fit_on": ["s", "n"], "report_on": ["t2"]}
+    # the fit's questions with the source article's memory; the ranker's (answerable) ones without any
+    assert seen["measured"] == [(["s", "n"], [f"q-{source}"]), (["s"], None)]
+    assert seen["fit_on"] == ["s", "n"] and seen["ranked_on"] == ["s"] and seen["report_on"] == ["t2"]
     assert row["fit_on"] == source and row["hit@1"] == 1.0
     assert fake_searcher.asked is memory  # the full memory is back
+
+
+def test_the_ranker_is_measured_without_the_memory_and_the_memory_comes_back(fake_searcher, fake_encoder, monkeypatch):
+    import chat.fit_decision as fit_decision
+
+    articles = fake_searcher.articles()
+    entries = tuple(AskedEntry(f"q-{a.doc_id}", ("x",), a.content_hash) for a in articles)
+    memory = AskedMemory(entries, fake_encoder.encode_queries([e.question for e in entries]), "fake-v1")
+    fake_searcher.use_asked(memory)
+    seen = []
+
+    def measured(items, searcher, top_k=5, center=None):
+        seen.append(([item["q"] for item in items], searcher.asked))
+        return []
+
+    monkeypatch.setattr(fit_decision, "measure_all", measured)
+    items = [{"q": "answered", "gold": ["x"]}, {"q": "not", "gold": []}]
+    fit_decision.ranker_samples(items, fake_searcher)
+    assert seen == [(["answered"], None)]
+    assert fake_searcher.asked is memory
 
 
 def test_asked_terms_are_bm25_over_the_earlier_questions_words_of_each_passage():

@@ -1025,6 +1025,21 @@ def test_a_follow_up_asking_what_for_favours_sentences_that_say_it(question):
     assert adjust(Sentence("在整備社會環境目標中有8項:3密對策、發燒篩檢。", 0, 1), ANY_PASSAGE) == 0.0
 
 
+def test_a_sentence_opening_with_a_lead_in_before_the_aspect_named_gets_the_label_bonus(monkeypatch):
+    import re
+
+    from chat.answer import Sentence
+    from chat.followup import LABEL_BONUS, by_kind
+
+    adjust = by_kind("那交通呢？", Previous("醫療方面呢？", (), ("醫療面向分為兩部分。",)))
+    assert adjust is not None
+    traffic = Sentence("在交通、觀光、支付和物流方面,主要以小型自駕巴士在觀光地接送。", 0, 0)
+    assert adjust(traffic, ANY_PASSAGE) == LABEL_BONUS
+    assert adjust(Sentence("智慧城市著重的面向包括醫療、交通、觀光。", 0, 1), ANY_PASSAGE) == 0.0
+    monkeypatch.setattr("chat.followup._LEAD_IN", re.compile(r"^(?!)"))  # 在 no longer read as a lead-in
+    assert adjust(traffic, ANY_PASSAGE) == 0.0
+
+
 def test_a_label_named_after_a_line_was_quoted_is_another_line_than_that_one():
     from chat.answer import Sentence
     from chat.followup import LABEL_BONUS, by_kind

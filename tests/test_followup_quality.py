@@ -49,16 +49,18 @@ position), first read on de5092c: 0.717 (alone 0.417); with the counted inline l
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
 
 import pytest
 
 from bench.followup_eval import DIALOGUES, run
+from chat.abstain import DecisionModel
 from chat.config import Config
 from chat.engine import Engine
 from index.build import build_index
 
 pytestmark = pytest.mark.slow
+ALL_FEATURES = Path(__file__).parent / "data" / "decision_all_sentence_features.json"  # see test_structure_real
 
 
 @pytest.fixture(scope="module")
@@ -117,17 +119,26 @@ def test_the_readme_s_second_arrow_and_a_chain_of_follow_ups(engine):
 
 def test_a_parallel_aspect_and_a_goal_asked_by_its_place(engine, monkeypatch):
     # a tester's: 那交通呢？ after a 醫療 follow-up repeated the overview sentence (醫療、交通、觀光…),
-    # and 第二個目標呢？ after 構想三 quoted 構想一's heading (which holds the word 目標)
+    # and 第二個目標呢？ after 構想三 quoted 構想一's heading (which holds the word 目標). The rules are
+    # shown on the ranker reading every sentence feature (the one shipped before): the shipped one quotes
+    # 在交通… without them.
     conversation = ["智慧城市著重哪些面向？", "醫療方面呢？"]
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "_decision", DecisionModel.load(ALL_FEATURES))
+        traffic = engine.answer_in_conversation("那交通呢？", conversation)
+        assert traffic.found and traffic.quotes[0].text.startswith("在交通、觀光、支付和物流方面")
+        second = engine.answer("第二個目標呢？", previous="地域未來構想三是什麼？")
+        assert second.found and not second.uncertain and second.quotes[0].text.startswith("地域未來構想二")
+        # without the rule 第二個目標 is not 構想二. (A check here that 那交通呢？ is not quoted from 在交通…
+        # without the lead-in held only when other test modules had run first: run alone it failed on
+        # 21f4a99 too. The lead-in is shown in test_followup.py instead.)
+        patched.setattr("chat.followup.NAMED_SERIES", False)
+        before = engine.answer("第二個目標呢？", previous="地域未來構想三是什麼？")
+        assert not before.quotes[0].text.startswith("地域未來構想二")
     traffic = engine.answer_in_conversation("那交通呢？", conversation)
     assert traffic.found and traffic.quotes[0].text.startswith("在交通、觀光、支付和物流方面")
     second = engine.answer("第二個目標呢？", previous="地域未來構想三是什麼？")
     assert second.found and not second.uncertain and second.quotes[0].text.startswith("地域未來構想二")
-    monkeypatch.setattr("chat.followup._LEAD_IN", re.compile(r"^(?!)"))  # 在交通… no longer opens with 交通
-    monkeypatch.setattr("chat.followup.NAMED_SERIES", False)
-    assert not engine.answer_in_conversation("那交通呢？", conversation).quotes[0].text.startswith("在交通")
-    before = engine.answer("第二個目標呢？", previous="地域未來構想三是什麼？")
-    assert not before.quotes[0].text.startswith("地域未來構想二")
 
 
 def test_a_follow_up_found_by_no_reading_passes_its_reading_on(engine, monkeypatch):

@@ -7,6 +7,7 @@ naming a table row by its label."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,12 @@ from chat.abstain import DecisionModel
 from chat.answer import answer_question
 
 pytestmark = pytest.mark.slow
+
+# The decision shipped before the sentence ranker read only the features that carry over between
+# articles: its ranker reads every SENTENCE_FEATURES, where a unit sits in its passage among them, as a
+# ranker fitted on an article whose passages open with their answers does. The shipped ranker quotes
+# some of the questions below right without the rule they test; this one still needs the rule.
+ALL_FEATURES = Path(__file__).parent / "data" / "decision_all_sentence_features.json"
 
 CASES = [
     ("為單親家庭、單身高齡者創造新的連結，可以運用什麼經費？", "能運用地方創生臨時補助金"),
@@ -23,9 +30,9 @@ CASES = [
 
 @pytest.mark.parametrize(("question", "gold"), CASES)
 def test_the_sentence_under_the_heading_is_quoted_first(real_seed_searcher, question, gold, monkeypatch):
-    decision = DecisionModel.load()
-    answer = answer_question(question, real_seed_searcher, decision=decision)
-    assert answer.found and gold in answer.quotes[0].text
+    for decision in (DecisionModel.load(), DecisionModel.load(ALL_FEATURES)):
+        answer = answer_question(question, real_seed_searcher, decision=decision)
+        assert answer.found and gold in answer.quotes[0].text
     monkeypatch.setattr("chat.answer.BODY_AT", None)  # without the rule the heading comes first
     plain = answer_question(question, real_seed_searcher, decision=decision)
     assert gold not in plain.quotes[0].text and re.match(r"\d+\.", plain.quotes[0].text)  # "14.為單親…:"
@@ -36,8 +43,14 @@ def test_the_item_asked_by_position_is_quoted_first(real_seed_searcher, monkeypa
     question, gold = "抗疫四階段的第二個階段是什麼？", "接著是維持雇用和事業"
     answer = answer_question(question, real_seed_searcher, decision=decision)
     assert answer.found and answer.quotes[0].text.startswith(gold)
+    # the best unit is another passage's (至三、四階段…): the passages naming 階段 below it are looked at
+    monkeypatch.setattr("chat.answer.ITEM_DEPTH", 1)
+    assert not answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith(gold)
+    monkeypatch.setattr("chat.answer.ITEM_DEPTH", 6)
+    all_features = DecisionModel.load(ALL_FEATURES)
+    assert answer_question(question, real_seed_searcher, decision=all_features).quotes[0].text.startswith(gold)
     monkeypatch.setattr("chat.answer.ITEM_FIRST", False)  # without the rule: the passage's intro, 第一個是…
-    plain = answer_question(question, real_seed_searcher, decision=decision)
+    plain = answer_question(question, real_seed_searcher, decision=all_features)
     assert "第一個是" in plain.quotes[0].text
 
 
@@ -150,7 +163,8 @@ def test_a_list_the_article_writes_as_first_second_third_is_quoted_whole(real_se
 )
 def test_a_classing_question_names_the_label_by_its_stem(real_seed_searcher, question, label, monkeypatch):
     """條件不利區域別：過疏、… was passed over for the sentence listing the labels (…條件不利區域別、區域別…)."""
-    decision = DecisionModel.load()
+    assert answer_question(question, real_seed_searcher, decision=DecisionModel.load()).quotes[0].text.startswith(label)
+    decision = DecisionModel.load(ALL_FEATURES)  # the shipped ranker quotes the label without the stem rule
     assert answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith(label)
     monkeypatch.setattr("index.fusion.LABEL_STEM_CHARS", 99)
     assert not answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith(label)
