@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -701,30 +701,27 @@ def item_first(scored: Sequence[ScoredSentence], question: str) -> tuple[ScoredS
     if top in opening:
         return tuple(scored)
     if not opening and not which:
-        opening = next(iter(_counted_openers(scored, asked, openers)), [])
+        opening = _counted_openers(scored, asked, openers)
     return tuple(scored) if not opening else trade_places(scored, opening[0])
 
 
 def _counted_openers(
     scored: Sequence[ScoredSentence], asked: str, openers: Callable[[int], list[ScoredSentence]]
-) -> Iterator[list[ScoredSentence]]:
-    """The openers of the asked item in each passage (best first) of the top :data:`ITEM_DEPTH` units
-    after the top unit's, among passages that name what the question counts (階段 of 第二個階段)."""
+) -> list[ScoredSentence]:
+    """The openers of the asked item in the first passage (best first) of the top :data:`ITEM_DEPTH`
+    units after the top unit's that names what the question counts (階段 of 第二個階段) and opens it."""
     from chat.ordinal import asked_counted
 
     noun = asked_counted(asked)[1:]
-    if not noun:
-        return
-    seen = {scored[0].sentence.hit}
-    for c in scored[1:ITEM_DEPTH]:
-        hit = c.sentence.hit
-        if hit in seen:
-            continue
-        seen.add(hit)
-        if any(noun in folded(u.sentence.text) for u in scored if u.sentence.hit == hit):
-            found = openers(hit)
-            if found:
-                yield found
+    below = dict.fromkeys(c.sentence.hit for c in scored[1:ITEM_DEPTH]) if noun else {}
+    for hit in below:
+        named = hit != scored[0].sentence.hit and any(
+            noun in folded(u.sentence.text) for u in scored if u.sentence.hit == hit
+        )
+        found = openers(hit) if named else []
+        if found:
+            return found
+    return []
 
 
 # A "how many" in a unit (有幾項, 多少家, how many people) has the best unit stating a number in that

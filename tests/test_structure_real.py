@@ -30,11 +30,12 @@ CASES = [
 
 @pytest.mark.parametrize(("question", "gold"), CASES)
 def test_the_sentence_under_the_heading_is_quoted_first(real_seed_searcher, question, gold, monkeypatch):
-    for decision in (DecisionModel.load(), DecisionModel.load(ALL_FEATURES)):
+    all_features = DecisionModel.load(ALL_FEATURES)
+    for decision in (DecisionModel.load(), all_features):
         answer = answer_question(question, real_seed_searcher, decision=decision)
         assert answer.found and gold in answer.quotes[0].text
     monkeypatch.setattr("chat.answer.BODY_AT", None)  # without the rule the heading comes first
-    plain = answer_question(question, real_seed_searcher, decision=decision)
+    plain = answer_question(question, real_seed_searcher, decision=all_features)
     assert gold not in plain.quotes[0].text and re.match(r"\d+\.", plain.quotes[0].text)  # "14.為單親…:"
 
 
@@ -44,9 +45,9 @@ def test_the_item_asked_by_position_is_quoted_first(real_seed_searcher, monkeypa
     answer = answer_question(question, real_seed_searcher, decision=decision)
     assert answer.found and answer.quotes[0].text.startswith(gold)
     # the best unit is another passage's (至三、四階段…): the passages naming 階段 below it are looked at
-    monkeypatch.setattr("chat.answer.ITEM_DEPTH", 1)
-    assert not answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith(gold)
-    monkeypatch.setattr("chat.answer.ITEM_DEPTH", 6)
+    with monkeypatch.context() as patched:
+        patched.setattr("chat.answer.ITEM_DEPTH", 1)
+        assert not answer_question(question, real_seed_searcher, decision=decision).quotes[0].text.startswith(gold)
     all_features = DecisionModel.load(ALL_FEATURES)
     assert answer_question(question, real_seed_searcher, decision=all_features).quotes[0].text.startswith(gold)
     monkeypatch.setattr("chat.answer.ITEM_FIRST", False)  # without the rule: the passage's intro, 第一個是…
